@@ -1,0 +1,151 @@
+//! The command line, as bash reads it, plus ncsh's recording flags.
+
+use std::path::PathBuf;
+
+use clap::Parser;
+
+/// ncsh: a bash-compatible shell whose host sees every screen it shows.
+///
+/// With no COMMAND and no FILE, on a terminal, ncsh starts an interactive session behind its host;
+/// otherwise it runs the command, the script, or the commands on standard input, and exits with the
+/// status of the last command.
+#[derive(Debug, Clone, Parser)]
+#[command(name = "ncsh", version, max_term_width = 100)]
+pub struct Cli {
+    /// Run COMMAND, then exit; the arguments after it set $0, $1, …
+    #[arg(short = 'c', value_name = "COMMAND")]
+    pub command: Option<String>,
+
+    /// Interactive, even when standard input is not a terminal.
+    #[arg(short = 'i')]
+    pub interactive: bool,
+
+    /// Login shell: source /etc/profile, then the first of ~/.bash_profile, ~/.bash_login, ~/.profile
+    /// (also when argv[0] starts with `-`).
+    #[arg(short = 'l', long = "login")]
+    pub login: bool,
+
+    /// Read commands from standard input; the arguments set $1, $2, …
+    #[arg(short = 's')]
+    pub read_stdin: bool,
+
+    /// Do not source ~/.bashrc in an interactive shell.
+    #[arg(long = "norc")]
+    pub no_rc: bool,
+
+    /// Do not source the profile files in a login shell.
+    #[arg(long = "noprofile")]
+    pub no_profile: bool,
+
+    /// Source FILE instead of ~/.bashrc in an interactive shell.
+    #[arg(long = "rcfile", value_name = "FILE")]
+    pub rc_file: Option<PathBuf>,
+
+    /// Exit at the first command that fails (set -e).
+    #[arg(short = 'e')]
+    pub errexit: bool,
+
+    /// Treat unset variables as an error (set -u).
+    #[arg(short = 'u')]
+    pub nounset: bool,
+
+    /// Print commands as they run (set -x).
+    #[arg(short = 'x')]
+    pub xtrace: bool,
+
+    /// Print input lines as they are read (set -v).
+    #[arg(short = 'v')]
+    pub verbose: bool,
+
+    /// Read commands but do not run them (set -n).
+    #[arg(short = 'n')]
+    pub noexec: bool,
+
+    /// Disable pathname expansion (set -f).
+    #[arg(short = 'f')]
+    pub noglob: bool,
+
+    /// Set a shell option by name, as `set -o OPTION` does.
+    #[arg(short = 'o', value_name = "OPTION")]
+    pub options: Vec<String>,
+
+    /// Record the interactive session as asciicast v2 (plays with `asciinema play FILE.cast`).
+    #[arg(long, value_name = "FILE.cast")]
+    pub record: Option<PathBuf>,
+
+    /// Record each step of the interactive session as a JSON line (frame_before, action, frame_after,
+    /// exit_status, timing); see the README.
+    #[arg(long = "record-steps", value_name = "FILE")]
+    pub record_steps: Option<PathBuf>,
+
+    /// The interpreter side of a hosted session (set by the host; not for people).
+    #[arg(long, hide = true)]
+    pub interpreter: bool,
+
+    /// The script to run and its arguments ($1, $2, …); with -c or -s, the positional arguments.
+    #[arg(value_name = "FILE [ARGS]", trailing_var_arg = true)]
+    pub args: Vec<String>,
+}
+
+impl Cli {
+    /// Whether this run reads commands interactively rather than from -c or a script.
+    pub fn reads_commands_from_stdin(&self) -> bool {
+        self.command.is_none() && (self.read_stdin || self.args.is_empty())
+    }
+
+    /// The `set -o` names that the short flags stand for, plus any given with -o.
+    pub fn enabled_options(&self) -> Vec<String> {
+        let flags = [
+            (self.errexit, "errexit"),
+            (self.nounset, "nounset"),
+            (self.xtrace, "xtrace"),
+            (self.verbose, "verbose"),
+            (self.noexec, "noexec"),
+            (self.noglob, "noglob"),
+        ];
+        flags
+            .iter()
+            .filter(|(on, _)| *on)
+            .map(|(_, name)| (*name).to_owned())
+            .chain(self.options.iter().cloned())
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Cli {
+        Cli::try_parse_from(args).unwrap()
+    }
+
+    #[test]
+    fn dash_c_takes_the_command_and_then_positional_arguments() {
+        let cli = parse(&["ncsh", "-c", "echo $0 $1", "name", "-x"]);
+        assert_eq!(cli.command.as_deref(), Some("echo $0 $1"));
+        assert_eq!(cli.args, ["name", "-x"]);
+        assert!(!cli.xtrace);
+        assert!(!cli.reads_commands_from_stdin());
+    }
+
+    #[test]
+    fn flags_after_the_script_belong_to_the_script() {
+        let cli = parse(&["ncsh", "-e", "script.sh", "-l", "--x"]);
+        assert_eq!(cli.args, ["script.sh", "-l", "--x"]);
+        assert!(!cli.login);
+        assert_eq!(cli.enabled_options(), ["errexit"]);
+    }
+
+    #[test]
+    fn clustered_flags_work_as_in_bash() {
+        let cli = parse(&["ncsh", "-lc", "true"]);
+        assert!(cli.login);
+        assert_eq!(cli.command.as_deref(), Some("true"));
+    }
+
+    #[test]
+    fn unknown_flags_are_refused() {
+        assert!(Cli::try_parse_from(["ncsh", "--frobnicate"]).is_err());
+    }
+}

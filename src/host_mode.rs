@@ -1,0 +1,123 @@
+//! Host mode: ncsh on a real terminal, running its own interpreter on a PTY behind it and watching
+//! every screen through kernel-bridge.
+
+use std::fs::File;
+use std::io::BufWriter;
+use std::os::unix::process::CommandExt;
+use std::path::Path;
+use std::process::Command;
+
+use kernel_bridge::asciicast::CastWriter;
+use kernel_bridge::host::{Recorders, run_host};
+use kernel_bridge::steps_file::StepWriter;
+use kernel_bridge::{WindowSize, terminal::window_size};
+
+use crate::cli::Cli;
+
+/// How a hosted session went.
+pub enum Hosted {
+    /// It ran and ended with this exit status.
+    Ended(i32),
+    /// It could not start: bad recording flags, exit with this status.
+    Refused(i32),
+    /// The host could not be set up (no PTY, say); the caller runs the interpreter directly, so that a
+    /// login shell never locks its user out.
+    Unavailable,
+}
+
+/// Runs the interactive session behind the host.
+pub fn run(cli: &Cli, argv: &[String]) -> Hosted {
+    crate::logging::to_state_file("host");
+    let recorders = match open_recorders(cli) {
+        Ok(recorders) => recorders,
+        Err(message) => {
+            eprintln!("ncsh: {message}");
+            return Hosted::Refused(2);
+        }
+    };
+    let outcome = interpreter_command(argv)
+        .map_err(|e| format!("cannot find its own executable: {e}"))
+        .and_then(|command| run_host(command, recorders).map_err(|e| e.to_string()));
+    match outcome {
+        Ok(status) => Hosted::Ended(status),
+        Err(reason) => {
+            eprintln!(
+                "ncsh: the host could not start ({reason}); running without it, so steps are not recorded"
+            );
+            tracing::error!("host failed: {reason}");
+            Hosted::Unavailable
+        }
+    }
+}
+
+/// The same ncsh, with the same arguments and argv[0] (so a login shell stays one), as interpreter.
+fn interpreter_command(argv: &[String]) -> std::io::Result<Command> {
+    let mut command = Command::new(std::env::current_exe()?);
+    if let Some(argv0) = argv.first() {
+        command.arg0(argv0);
+    }
+    command
+        .arg("--interpreter")
+        .args(without_recording_flags(&argv[1.min(argv.len())..]));
+    Ok(command)
+}
+
+/// The arguments minus the recording flags, which belong to the host.
+fn without_recording_flags(args: &[String]) -> Vec<String> {
+    let mut kept = Vec::with_capacity(args.len());
+    let mut skip_value = false;
+    for arg in args {
+        if std::mem::take(&mut skip_value) {
+            continue;
+        }
+        match arg.as_str() {
+            "--record" | "--record-steps" => skip_value = true,
+            a if a.starts_with("--record=") || a.starts_with("--record-steps=") => {}
+            _ => kept.push(arg.clone()),
+        }
+    }
+    kept
+}
+
+fn open_recorders(cli: &Cli) -> Result<Recorders, String> {
+    let create = |path: &Path| {
+        File::create(path).map(BufWriter::new).map_err(|e| {
+            format!(
+                "cannot write the recording {}: {e}; choose a path in a directory you can write to",
+                path.display()
+            )
+        })
+    };
+    let size = window_size(std::io::stdout()).unwrap_or(WindowSize::DEFAULT);
+    let cast = match &cli.record {
+        Some(path) => {
+            let env = [
+                ("TERM", std::env::var("TERM").unwrap_or_default()),
+                ("SHELL", "ncsh".to_owned()),
+            ];
+            Some(
+                CastWriter::new(create(path)?, size.cols, size.rows, &env)
+                    .map_err(|e| format!("cannot write the recording {}: {e}", path.display()))?,
+            )
+        }
+        None => None,
+    };
+    let steps = match &cli.record_steps {
+        Some(path) => Some(StepWriter::new(create(path)?)),
+        None => None,
+    };
+    Ok(Recorders { cast, steps })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recording_flags_stay_with_the_host() {
+        let args: Vec<String> = ["-l", "--record", "a.cast", "--record-steps=s.jsonl", "-x"]
+            .map(String::from)
+            .to_vec();
+        assert_eq!(without_recording_flags(&args), ["-l", "-x"]);
+    }
+}

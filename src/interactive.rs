@@ -1,0 +1,159 @@
+//! The read-run loop: prompt, read a command, run it, report its status. On a terminal it wraps every
+//! prompt and command in OSC 133 semantic marks (and the exact command line in OSC 633 `E`), which the
+//! host uses to cut the session into steps and terminals use to navigate prompts.
+//!
+//! brush-interactive has a loop of its own, but it writes marks only inside VS Code and has no hook
+//! for them, so ncsh keeps this short one; it follows brush's loop in everything else.
+
+use std::io::{IsTerminal, Write};
+
+use brush_core::ExecutionControlFlow;
+use brush_interactive::{InputBackend, InteractivePrompt, ReadResult, ShellError, ShellRef};
+use kernel_bridge::Mark;
+
+/// Reads and runs commands from `input` until end of input or `exit`.
+pub async fn run(shell: &ShellRef, input: &mut impl InputBackend) -> Result<(), ShellError> {
+    let on_terminal = std::io::stdin().is_terminal();
+    let interactive = shell.lock().await.options().interactive;
+    let marks = interactive && std::io::stdout().is_terminal();
+    // Job control needs the shell in the terminal's foreground group for the whole session.
+    let _terminal = if interactive && on_terminal {
+        Some(brush_core::terminal::TerminalControl::acquire()?)
+    } else {
+        None
+    };
+    if interactive {
+        hang_up_jobs_on_sighup();
+    }
+    shell.lock().await.start_interactive_session()?;
+
+    let mut announce_exit = interactive;
+    loop {
+        let prompt = {
+            let mut shell = shell.lock().await;
+            shell.check_for_completed_jobs()?;
+            run_prompt_command(&mut shell).await?;
+            compose_prompt(&mut shell, marks).await?
+        };
+        if marks {
+            emit(&Mark::PromptStart);
+        }
+        let line = match input.read_line(shell, prompt)? {
+            ReadResult::Input(line) | ReadResult::BoundCommand(line) => line,
+            ReadResult::Eof => break,
+            ReadResult::Interrupted => {
+                shell.lock().await.set_last_exit_status(130);
+                continue;
+            }
+        };
+        let mut shell = shell.lock().await;
+        if interactive {
+            shell.add_to_history(line.trim_end_matches('\n'))?;
+        }
+        if marks {
+            emit(&Mark::CommandLine(line.trim_end_matches('\n').to_owned()));
+            emit(&Mark::OutputStart);
+        }
+        let params = shell.default_exec_params();
+        let lines = line.lines().count().max(1);
+        let result = shell
+            .run_string(line, &brush_core::SourceInfo::from("main"), &params)
+            .await;
+        shell.increment_interactive_line_offset(lines);
+        let exit_shell = match result {
+            Ok(result) => matches!(result.next_control_flow, ExecutionControlFlow::ExitShell),
+            Err(e) => {
+                let _ = shell.display_error(&mut shell.stderr(), &e);
+                false
+            }
+        };
+        if marks {
+            emit(&Mark::Finished(Some(i32::from(shell.last_exit_status()))));
+        }
+        if exit_shell {
+            break;
+        }
+        if shell.options().exit_after_one_command {
+            announce_exit = false;
+            break;
+        }
+    }
+
+    let mut shell = shell.lock().await;
+    shell.end_interactive_session()?;
+    if announce_exit {
+        writeln!(shell.stderr(), "exit")?;
+    }
+    if let Err(e) = shell.save_history() {
+        tracing::debug!("could not save history: {e}");
+    }
+    shell.on_exit().await?;
+    Ok(())
+}
+
+async fn compose_prompt(
+    shell: &mut brush_core::Shell,
+    marks: bool,
+) -> Result<InteractivePrompt, ShellError> {
+    let mut prompt = shell.compose_prompt().await?;
+    if marks {
+        // Inside the prompt string, so that the line editor draws it at the exact end of the prompt
+        // every time it repaints.
+        prompt.push_str(&Mark::InputStart.to_osc());
+    }
+    Ok(InteractivePrompt {
+        prompt,
+        alt_side_prompt: shell.compose_alt_side_prompt().await?,
+        continuation_prompt: shell.compose_continuation_prompt().await?,
+    })
+}
+
+/// Runs `PROMPT_COMMAND` (a string or an array of them) before the prompt, keeping `$?`.
+async fn run_prompt_command(shell: &mut brush_core::Shell) -> Result<(), ShellError> {
+    let commands: Vec<String> = match shell.env_var("PROMPT_COMMAND").map(|v| v.value()) {
+        Some(brush_core::ShellValue::String(command)) => vec![command.clone()],
+        Some(brush_core::ShellValue::IndexedArray(values)) => values.values().cloned().collect(),
+        _ => return Ok(()),
+    };
+    let status = shell.last_exit_status();
+    let statuses = shell.last_pipeline_statuses().to_vec();
+    for command in commands {
+        let params = shell.default_exec_params();
+        shell
+            .run_string(
+                command,
+                &brush_core::SourceInfo::from("PROMPT_COMMAND"),
+                &params,
+            )
+            .await?;
+    }
+    *shell.last_pipeline_statuses_mut() = statuses;
+    shell.set_last_exit_status(status);
+    Ok(())
+}
+
+fn emit(mark: &Mark) {
+    let mut stdout = std::io::stdout();
+    let _ = stdout.write_all(mark.to_osc().as_bytes());
+    let _ = stdout.flush();
+}
+
+/// When the terminal hangs up, bash sends SIGHUP to every job before it exits; so does ncsh. The jobs
+/// are found from the session rather than the shell's job table, because the table is locked while a
+/// foreground command runs.
+fn hang_up_jobs_on_sighup() {
+    let Ok(mut hangups) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())
+    else {
+        tracing::warn!("cannot watch for SIGHUP; jobs will not be hung up with the terminal");
+        return;
+    };
+    tokio::spawn(async move {
+        if hangups.recv().await.is_some() {
+            let session = nix::unistd::getsid(None).unwrap_or(nix::unistd::getpid());
+            if session == nix::unistd::getpid() {
+                kernel_bridge::session::hang_up_jobs(session);
+            }
+            std::process::exit(128 + nix::libc::SIGHUP);
+        }
+    });
+}

@@ -1,0 +1,189 @@
+//! The interpreter: brush-core, configured from the command line the way bash configures itself, running
+//! `-c`, a script, or commands read from standard input.
+
+use std::io::IsTerminal;
+use std::path::Path;
+use std::sync::Arc;
+
+use brush_builtins::ShellBuilderExt;
+use brush_core::{ProfileLoadBehavior, RcLoadBehavior};
+use brush_interactive::ShellRef;
+
+use crate::cli::Cli;
+
+type Shell = brush_core::Shell<brush_core::extensions::DefaultShellExtensions>;
+
+/// Runs the shell as the command line says and returns the exit status of its last command.
+pub fn run(cli: Cli, argv: Vec<String>, login: bool) -> i32 {
+    let interactive =
+        cli.interactive || (cli.reads_commands_from_stdin() && std::io::stdin().is_terminal());
+    if interactive {
+        crate::logging::to_state_file("interpreter");
+    } else {
+        crate::logging::to_stderr_if_asked();
+    }
+    if cli.command.is_none()
+        && !cli.read_stdin
+        && let Some(script) = cli.args.first()
+        && let Err(status) = check_script(Path::new(script))
+    {
+        return status;
+    }
+
+    // The line editor waits on the shell from inside blocking sections, which only a multi-threaded
+    // runtime allows; everything else runs on the cheaper single-threaded one.
+    let mut builder = if interactive {
+        let mut builder = tokio::runtime::Builder::new_multi_thread();
+        builder.worker_threads(2);
+        builder
+    } else {
+        tokio::runtime::Builder::new_current_thread()
+    };
+    let runtime = match builder.enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("ncsh: cannot start the async runtime: {e}");
+            return 1;
+        }
+    };
+    runtime.block_on(async move {
+        match run_shell(cli, argv, login, interactive).await {
+            Ok(status) => status,
+            Err(e) => {
+                eprintln!("ncsh: {e}");
+                1
+            }
+        }
+    })
+}
+
+/// bash's answers for a script that cannot be run: 127 when it does not exist, 126 when it cannot be
+/// read.
+fn check_script(path: &Path) -> Result<(), i32> {
+    let name = path.display();
+    match std::fs::metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            eprintln!("ncsh: {name}: No such file or directory");
+            Err(127)
+        }
+        Err(e) => {
+            eprintln!("ncsh: {name}: {}", without_os_code(&e));
+            Err(126)
+        }
+        Ok(meta) if meta.is_dir() => {
+            eprintln!("ncsh: {name}: Is a directory");
+            Err(126)
+        }
+        Ok(_) => std::fs::File::open(path).map(drop).map_err(|e| {
+            eprintln!("ncsh: {name}: {}", without_os_code(&e));
+            126
+        }),
+    }
+}
+
+/// "Permission denied" rather than "Permission denied (os error 13)", as bash prints it.
+fn without_os_code(e: &std::io::Error) -> String {
+    let text = e.to_string();
+    match text.find(" (os error") {
+        Some(at) => text[..at].to_owned(),
+        None => text,
+    }
+}
+
+async fn run_shell(
+    cli: Cli,
+    argv: Vec<String>,
+    login: bool,
+    interactive: bool,
+) -> Result<i32, brush_interactive::ShellError> {
+    let shell = Arc::new(tokio::sync::Mutex::new(
+        build_shell(&cli, &argv, login, interactive).await?,
+    ));
+    load_startup_files(&shell, &cli).await?;
+
+    if let Some(command) = &cli.command {
+        shell
+            .lock()
+            .await
+            .run_dash_c_command(command.clone())
+            .await?;
+    } else if !cli.read_stdin && !cli.args.is_empty() {
+        shell
+            .lock()
+            .await
+            .run_script(Path::new(&cli.args[0]), cli.args.iter().skip(1))
+            .await?;
+    } else if interactive && std::io::stdin().is_terminal() {
+        let ui = brush_interactive::UIOptions::default();
+        let mut editor = brush_interactive::ReedlineInputBackend::new(&ui, &shell)?;
+        crate::interactive::run(&shell, &mut editor).await?;
+    } else {
+        crate::interactive::run(&shell, &mut crate::stdin_input::StdinInput::default()).await?;
+    }
+    let status = shell.lock().await.last_exit_status();
+    Ok(i32::from(status))
+}
+
+async fn build_shell(
+    cli: &Cli,
+    argv: &[String],
+    login: bool,
+    interactive: bool,
+) -> Result<Shell, brush_interactive::ShellError> {
+    let shell_name = match (&cli.command, cli.args.first()) {
+        (Some(_), Some(name)) => Some(name.clone()),
+        _ => argv.first().cloned(),
+    };
+    let positional = if cli.command.is_some() {
+        Some(cli.args.iter().skip(1).cloned().collect())
+    } else if cli.read_stdin {
+        Some(cli.args.clone())
+    } else {
+        None
+    };
+    let shell = brush_core::Shell::builder()
+        .enable_options(cli.enabled_options())
+        .login(login)
+        .interactive(interactive)
+        .command_string_mode(cli.command.is_some())
+        .profile(ProfileLoadBehavior::Skip)
+        .rc(RcLoadBehavior::Skip)
+        .maybe_shell_args(positional)
+        .read_commands_from_stdin(cli.reads_commands_from_stdin())
+        .maybe_shell_name(shell_name)
+        .shell_product_display_str(format!("ncsh {}", env!("CARGO_PKG_VERSION")))
+        .shell_version(env!("CARGO_PKG_VERSION").to_owned())
+        .default_builtins(brush_builtins::BuiltinSet::BashMode)
+        .build()
+        .await?;
+    Ok(shell)
+}
+
+/// Sources the profile and rc files as bash does, after pointing history at ncsh's state directory (a
+/// HISTFILE set in those files still wins).
+async fn load_startup_files(
+    shell: &ShellRef,
+    cli: &Cli,
+) -> Result<(), brush_interactive::ShellError> {
+    let mut shell = shell.lock().await;
+    if shell.options().interactive
+        && shell.env_var("HISTFILE").is_none()
+        && let Some(dir) = crate::paths::state_dir()
+        && std::fs::create_dir_all(&dir).is_ok()
+    {
+        let history = dir.join("history").to_string_lossy().into_owned();
+        shell.set_env_global("HISTFILE", brush_core::ShellVariable::new(history))?;
+    }
+    let profile = if cli.no_profile {
+        ProfileLoadBehavior::Skip
+    } else {
+        ProfileLoadBehavior::LoadDefault
+    };
+    let rc = match (&cli.rc_file, cli.no_rc) {
+        (_, true) => RcLoadBehavior::Skip,
+        (Some(file), false) => RcLoadBehavior::LoadCustom(file.clone()),
+        (None, false) => RcLoadBehavior::LoadDefault,
+    };
+    shell.load_config(&profile, &rc).await?;
+    Ok(())
+}

@@ -1,0 +1,65 @@
+//! `ncsh`: the binary. It parses the command line and chooses how to run:
+//!
+//! - on a terminal with nothing to run, as the **host** ([`kernel_bridge::host`]): the real terminal in
+//!   raw mode, and a second `ncsh --interpreter` as session leader on a PTY behind it;
+//! - otherwise, as the **interpreter** ([`interpreter`]): brush-core runs `-c`, a script, or standard
+//!   input directly, with no PTY and no extra process.
+
+mod cli;
+mod host_mode;
+mod interactive;
+mod interpreter;
+mod logging;
+mod paths;
+mod stdin_input;
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let argv: Vec<String> = std::env::args().collect();
+    let cli = match cli::Cli::try_parse_from(&argv) {
+        Ok(cli) => cli,
+        Err(e) => {
+            // --help and --version come through here too, and succeed.
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    install_panic_hook();
+    let login = cli.login || argv.first().is_some_and(|argv0| argv0.starts_with('-'));
+
+    let on_terminal = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
+    let hostable = !cli.interpreter && on_terminal && cli.reads_commands_from_stdin();
+    let hosted = if hostable {
+        host_mode::run(&cli, &argv)
+    } else {
+        host_mode::Hosted::Unavailable
+    };
+    let status = if let host_mode::Hosted::Ended(status) | host_mode::Hosted::Refused(status) =
+        hosted
+    {
+        status
+    } else if !hostable && !cli.interpreter && (cli.record.is_some() || cli.record_steps.is_some())
+    {
+        eprintln!(
+            "ncsh: --record and --record-steps record an interactive session on a terminal; \
+             run ncsh on a terminal without -c or a script to record"
+        );
+        2
+    } else {
+        interpreter::run(cli, argv, login)
+    };
+    ExitCode::from(u8::try_from(status & 0xff).unwrap_or(1))
+}
+
+/// A panic must leave the user's terminal usable: put it back in the mode it was in, then report.
+fn install_panic_hook() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        kernel_bridge::restore_terminal_after_panic();
+        previous(info);
+    }));
+}

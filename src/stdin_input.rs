@@ -1,0 +1,70 @@
+//! Commands from a standard input that is not a terminal (`echo ls | ncsh`, `ncsh < script`).
+//!
+//! As in bash, each complete command is run as soon as it has been read, and input is read one byte at
+//! a time, so that a command can read the lines after it from the same stdin (`read line`, `cat`).
+//! A command is complete when it parses; one still open at the end of a line (a here-doc, an `if`
+//! without `fi`, an open quote) takes more lines.
+
+use brush_interactive::{InputBackend, InteractivePrompt, ReadResult, ShellError, ShellRef};
+
+/// Reads whole commands from file descriptor 0.
+#[derive(Default)]
+pub struct StdinInput;
+
+impl InputBackend for StdinInput {
+    fn read_line(
+        &mut self,
+        shell: &ShellRef<impl brush_core::ShellExtensions>,
+        _prompt: InteractivePrompt,
+    ) -> Result<ReadResult, ShellError> {
+        let mut command = String::new();
+        loop {
+            let Some(line) = read_line_unbuffered()? else {
+                // End of input: run what is there, even if it does not parse, so its error is shown.
+                return Ok(if command.is_empty() {
+                    ReadResult::Eof
+                } else {
+                    ReadResult::Input(command)
+                });
+            };
+            command.push_str(&line);
+            if !is_incomplete(shell, &command) {
+                return Ok(ReadResult::Input(command));
+            }
+        }
+    }
+}
+
+fn is_incomplete(shell: &ShellRef<impl brush_core::ShellExtensions>, command: &str) -> bool {
+    // The read loop releases the shell before it reads, so the lock is free here.
+    let Ok(shell) = shell.try_lock() else {
+        return false;
+    };
+    match shell.parse_string(command.to_owned()) {
+        Err(brush_parser::ParseError::Tokenizing { inner, .. }) => inner.is_incomplete(),
+        Err(brush_parser::ParseError::ParsingAtEndOfInput) => true,
+        _ => false,
+    }
+}
+
+/// One line from fd 0, newline included, without reading past it; `None` at end of input. Bytes that
+/// are not UTF-8 become U+FFFD, so binary garbage gives errors, not a crash.
+fn read_line_unbuffered() -> std::io::Result<Option<String>> {
+    let stdin = std::io::stdin();
+    let mut bytes = Vec::new();
+    let mut byte = [0u8; 1];
+    loop {
+        match nix::unistd::read(&stdin, &mut byte) {
+            Ok(0) => break,
+            Ok(_) => {
+                bytes.push(byte[0]);
+                if byte[0] == b'\n' {
+                    break;
+                }
+            }
+            Err(nix::errno::Errno::EINTR) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok((!bytes.is_empty()).then(|| String::from_utf8_lossy(&bytes).into_owned()))
+}
