@@ -153,10 +153,25 @@ async fn build_shell(
         .maybe_shell_name(shell_name)
         .shell_product_display_str(format!("ncsh {}", env!("CARGO_PKG_VERSION")))
         .shell_version(env!("CARGO_PKG_VERSION").to_owned())
+        .fds(unbuffered_stdin())
         .default_builtins(brush_builtins::BuiltinSet::BashMode)
         .build()
         .await?;
     Ok(shell)
+}
+
+/// When stdin is a pipe or file, the shell reads it through its own unbuffered handle: std's `Stdin`
+/// reads ahead 8 KiB, which would swallow the commands after a `read` (bash reads such input byte by
+/// byte, so that commands and the lines they read stay in order).
+fn unbuffered_stdin() -> std::collections::HashMap<brush_core::ShellFd, brush_core::openfiles::OpenFile> {
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        return std::collections::HashMap::new();
+    }
+    let Ok(fd) = std::os::fd::AsFd::as_fd(&stdin).try_clone_to_owned() else {
+        return std::collections::HashMap::new();
+    };
+    std::collections::HashMap::from([(0, std::fs::File::from(fd).into())])
 }
 
 /// Sources the profile and rc files as bash does, after pointing history at ncsh's state directory (a

@@ -1,0 +1,194 @@
+//! A terminal for tests: runs a program on a real PTY, shows its output on a screen model that answers
+//! terminal queries the way a terminal emulator does, and lets a test type keys and read the screen.
+
+#![allow(dead_code)] // each test binary uses its own part of this harness
+
+use std::os::fd::{AsFd, OwnedFd};
+use std::process::Command;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use kernel_bridge::{ScreenModel, WindowSize};
+use nix::sys::termios::{self, Termios};
+use nix::sys::wait::{WaitStatus, waitpid};
+use nix::unistd::Pid;
+
+/// How long a test waits for the screen to show what it expects before it fails.
+pub const PATIENCE: Duration = Duration::from_secs(15);
+
+pub fn ncsh() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_ncsh"))
+}
+
+/// A fresh `NCSH_HOME`/`HOME` with a fixed prompt, so tests never read the user's own files.
+pub struct Home {
+    pub dir: tempfile::TempDir,
+}
+
+impl Home {
+    pub fn new() -> Self {
+        Self {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    pub fn path(&self) -> &std::path::Path {
+        self.dir.path()
+    }
+
+    /// `ncsh ARGS` with HOME and NCSH_HOME here, PS1 `$ `, TERM xterm.
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut command = ncsh();
+        command
+            .args(args)
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("HOME", self.path())
+            .env("NCSH_HOME", self.path())
+            .env("TERM", "xterm")
+            .env("PS1", "$ ")
+            .env("LC_ALL", "C");
+        command
+    }
+}
+
+/// A program on a PTY, watched through a screen model.
+pub struct Terminal {
+    master: OwnedFd,
+    pub pid: Pid,
+    screen: Arc<Mutex<ScreenModel>>,
+    output: Arc<Mutex<Vec<u8>>>,
+    pub initial_termios: Termios,
+}
+
+impl Terminal {
+    pub fn spawn(command: Command, rows: u16, cols: u16) -> Self {
+        let child = kernel_bridge::pty::spawn_on_pty(command, WindowSize { rows, cols }).unwrap();
+        let initial_termios = termios::tcgetattr(child.master.as_fd()).unwrap();
+        let screen = Arc::new(Mutex::new(ScreenModel::new(rows, cols).answer_queries()));
+        let output = Arc::new(Mutex::new(Vec::new()));
+        let reader = child.master.try_clone().unwrap();
+        let (screen_in, output_in) = (screen.clone(), output.clone());
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while let Ok(n @ 1..) = nix::unistd::read(&reader, &mut buf) {
+                output_in.lock().unwrap().extend_from_slice(&buf[..n]);
+                let replies = {
+                    let mut screen = screen_in.lock().unwrap();
+                    screen.process(&buf[..n], 0.0);
+                    screen.take_replies()
+                };
+                if !replies.is_empty() {
+                    let _ = nix::unistd::write(&reader, &replies);
+                }
+            }
+        });
+        Self {
+            master: child.master,
+            pid: child.pid,
+            screen,
+            output,
+            initial_termios,
+        }
+    }
+
+    /// Types `keys` as they are (use `\r` for Enter, `\x03` for Ctrl-C).
+    pub fn send(&self, keys: &str) {
+        let mut bytes = keys.as_bytes();
+        while !bytes.is_empty() {
+            let n = nix::unistd::write(&self.master, bytes).unwrap();
+            bytes = &bytes[n..];
+        }
+    }
+
+    /// Types a command line and Enter.
+    pub fn line(&self, command: &str) {
+        self.send(command);
+        self.send("\r");
+    }
+
+    pub fn screen_text(&self) -> String {
+        self.screen.lock().unwrap().frame().text()
+    }
+
+    /// Everything the program has written so far, escape sequences included.
+    pub fn raw_output(&self) -> Vec<u8> {
+        self.output.lock().unwrap().clone()
+    }
+
+    /// Waits until the screen satisfies `check`, or fails the test with the screen in the message.
+    pub fn wait_for(&self, what: &str, check: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let text = self.screen_text();
+            if check(&text) {
+                return text;
+            }
+            if Instant::now() > deadline {
+                panic!("timed out waiting for {what}; the screen shows:\n{text}");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Waits until `needle` is on the screen.
+    pub fn expect(&self, needle: &str) -> String {
+        self.wait_for(&format!("{needle:?}"), |text| text.contains(needle))
+    }
+
+    /// Waits until the last non-empty row of the screen is the prompt `$`.
+    pub fn expect_prompt(&self) -> String {
+        self.wait_for("a prompt", |text| {
+            text.lines().rev().find(|l| !l.is_empty()) == Some("$")
+        })
+    }
+
+    /// Waits until `needle` appears `count` times on the screen.
+    pub fn expect_count(&self, needle: &str, count: usize) -> String {
+        self.wait_for(&format!("{count} × {needle:?}"), |text| {
+            text.matches(needle).count() >= count
+        })
+    }
+
+    /// Resizes the terminal, as dragging the window does.
+    pub fn resize(&self, rows: u16, cols: u16) {
+        kernel_bridge::terminal::set_window_size(&self.master, WindowSize { rows, cols }).unwrap();
+        self.screen.lock().unwrap().resize(rows, cols);
+    }
+
+    /// The terminal settings now (a PTY master reports its slave's settings).
+    pub fn termios(&self) -> Termios {
+        termios::tcgetattr(self.master.as_fd()).unwrap()
+    }
+
+    /// Waits for the program to exit and returns its exit code (128 + signal when killed).
+    pub fn wait_exit(&self) -> i32 {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            match waitpid(self.pid, Some(nix::sys::wait::WaitPidFlag::WNOHANG)).unwrap() {
+                WaitStatus::Exited(_, code) => return code,
+                WaitStatus::Signaled(_, signal, _) => return 128 + signal as i32,
+                _ if Instant::now() > deadline => panic!(
+                    "ncsh did not exit; the screen shows:\n{}",
+                    self.screen_text()
+                ),
+                _ => std::thread::sleep(Duration::from_millis(20)),
+            }
+        }
+    }
+}
+
+/// Whether a process still exists (and is not a zombie).
+pub fn alive(pid: i32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .is_ok_and(|stat| !stat.rsplit(')').next().unwrap_or("").trim_start().starts_with('Z'))
+}
+
+/// Compares terminal settings the way `stty -g` does: flags and control characters.
+pub fn same_settings(a: &Termios, b: &Termios) -> bool {
+    a.input_flags == b.input_flags
+        && a.output_flags == b.output_flags
+        && a.control_flags == b.control_flags
+        && a.local_flags == b.local_flags
+        && a.control_chars == b.control_chars
+}

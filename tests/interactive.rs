@@ -1,0 +1,195 @@
+//! Interactive ncsh on a real PTY: what a user types, and what they see.
+
+mod common;
+
+use common::{Home, Terminal, alive, same_settings};
+use nix::sys::signal::{Signal, kill};
+
+fn start(home: &Home, args: &[&str]) -> Terminal {
+    let mut all = vec!["--norc"];
+    all.extend_from_slice(args);
+    let term = Terminal::spawn(home.command(&all), 24, 80);
+    term.expect_prompt();
+    term
+}
+
+#[test]
+fn a_typed_command_runs_and_exit_status_and_terminal_are_restored() {
+    let home = Home::new();
+    let term = start(&home, &[]);
+    term.line("echo hello world");
+    term.expect("\nhello world\n");
+    term.line("exit 3");
+    assert_eq!(term.wait_exit(), 3);
+    assert!(
+        same_settings(&term.initial_termios, &term.termios()),
+        "terminal settings differ after exit"
+    );
+}
+
+#[test]
+fn ctrl_c_interrupts_only_the_foreground_job() {
+    let home = Home::new();
+    let term = start(&home, &[]);
+    term.line("sleep 100");
+    term.expect("$ sleep 100");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    term.send("\x03");
+    term.expect_prompt();
+    term.line("echo status=$?");
+    term.expect("status=130");
+    term.line("exit");
+    assert_eq!(term.wait_exit(), 0);
+}
+
+#[test]
+fn ctrl_z_stops_a_job_that_jobs_lists_and_fg_resumes() {
+    let home = Home::new();
+    let term = start(&home, &[]);
+    term.line("sleep 100");
+    term.expect("$ sleep 100");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    term.send("\x1a");
+    term.expect("Stopped");
+    term.expect_prompt();
+    term.line("jobs");
+    term.expect_count("Stopped", 2);
+    term.expect_prompt();
+    term.line("fg");
+    term.wait_for("fg to resume sleep", |text| {
+        text.lines().rev().find(|line| !line.is_empty()) == Some("sleep 100")
+    });
+    // Resumed in the foreground: Ctrl-C now reaches it, and no job is left.
+    term.send("\x03");
+    term.expect_prompt();
+    term.line("jobs; echo jobs-done");
+    let screen = term.expect("\njobs-done");
+    assert_eq!(screen.matches("Stopped").count(), 2, "{screen}");
+}
+
+/// Starts `sleep SECONDS` in the foreground, stops it with Ctrl-Z, resumes it with `bg`, and returns its
+/// pid. (A job started with `&` runs inside brush-core as a task with no pid; see the README.)
+fn background_sleep(term: &Terminal, home: &Home, seconds: u32) -> i32 {
+    term.line(&format!("sleep {seconds}"));
+    term.expect(&format!("$ sleep {seconds}"));
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    term.send("\x1a");
+    term.expect("Stopped");
+    term.expect_prompt();
+    term.line("bg; jobs -p > \"$HOME/job.pid\"; echo saved");
+    term.expect("\nsaved");
+    std::fs::read_to_string(home.path().join("job.pid"))
+        .unwrap()
+        .trim()
+        .parse()
+        .expect("jobs -p printed the job's pid")
+}
+
+#[test]
+fn bg_jobs_wait_and_kill_percent() {
+    let home = Home::new();
+    let term = start(&home, &[]);
+    let job = background_sleep(&term, &home, 100);
+    assert!(alive(job));
+    term.line("jobs");
+    term.expect("Running");
+    term.line("kill %1; wait; echo waited");
+    term.expect("\nwaited");
+    assert!(!alive(job), "kill %1 left job {job} running");
+    term.line("jobs; echo none-left");
+    let screen = term.expect("\nnone-left");
+    assert_eq!(screen.matches("Running").count(), 1, "{screen}");
+}
+
+#[test]
+fn stty_size_and_tput_follow_a_resize() {
+    let home = Home::new();
+    let term = start(&home, &[]);
+    term.line("stty size");
+    term.expect("\n24 80\n");
+    term.resize(30, 100);
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    term.line("stty size; tput cols");
+    term.expect("\n30 100\n100\n");
+}
+
+#[test]
+fn sigterm_and_sighup_restore_the_terminal_and_hang_up_jobs() {
+    for (signal, status) in [(Signal::SIGTERM, 143), (Signal::SIGHUP, 129)] {
+        let home = Home::new();
+        let term = start(&home, &[]);
+        let job = background_sleep(&term, &home, 1000);
+        assert!(alive(job));
+        kill(term.pid, signal).unwrap();
+        assert_eq!(term.wait_exit(), status, "exit status after {signal}");
+        assert!(
+            same_settings(&term.initial_termios, &term.termios()),
+            "terminal settings differ after {signal}"
+        );
+        let deadline = std::time::Instant::now() + common::PATIENCE;
+        while alive(job) {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "job {job} survived {signal} of its shell"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
+}
+
+#[test]
+fn a_login_shell_sources_its_profile() {
+    let home = Home::new();
+    std::fs::write(home.path().join(".profile"), "echo PROFILE-RAN; PS1='$ '\n").unwrap();
+    let term = Terminal::spawn(home.command(&["-l"]), 24, 80);
+    term.expect("PROFILE-RAN");
+    term.expect_prompt();
+    term.line("shopt -q login_shell && echo is-login");
+    term.expect("\nis-login");
+}
+
+#[test]
+fn recorded_steps_have_the_right_frames_and_the_cast_reads_back() {
+    let home = Home::new();
+    let cast = home.path().join("session.cast");
+    let steps = home.path().join("session.steps");
+    let term = start(
+        &home,
+        &[
+            "--record",
+            cast.to_str().unwrap(),
+            "--record-steps",
+            steps.to_str().unwrap(),
+        ],
+    );
+    term.line("echo one");
+    term.expect("\none\n");
+    term.expect_prompt();
+    term.line("false");
+    term.expect("$ false\n$");
+    term.line("printf 'a\\nb\\n'");
+    term.expect("\na\nb\n");
+    term.expect_prompt();
+    term.line("exit");
+    assert_eq!(term.wait_exit(), 0, "`exit` reports the last command's status (printf's)");
+
+    let read = |path| std::io::BufReader::new(std::fs::File::open(path).unwrap());
+    let recorded = kernel_bridge::steps_file::read_steps(read(&steps)).unwrap();
+    let actions: Vec<_> = recorded.iter().map(|s| s.action.as_str()).collect();
+    assert_eq!(actions, ["echo one", "false", "printf 'a\\nb\\n'"]);
+    let statuses: Vec<_> = recorded.iter().map(|s| s.exit_status).collect();
+    assert_eq!(statuses, [Some(0), Some(1), Some(0)]);
+    assert_eq!(recorded[0].frame_before.lines[0], "$");
+    assert_eq!(recorded[0].frame_after.lines[..3], ["$ echo one", "one", "$"]);
+    assert_eq!(recorded[1].frame_before, recorded[0].frame_after);
+    assert_eq!(recorded[2].frame_after.lines[3..7], ["$ printf 'a\\nb\\n'", "a", "b", "$"]);
+    assert_eq!(recorded[2].frame_after.cursor, (6, 2));
+
+    let replayed = kernel_bridge::asciicast::steps_from_cast(read(&cast)).unwrap();
+    assert_eq!(replayed.len(), recorded.len());
+    for (replayed, recorded) in replayed.iter().zip(&recorded) {
+        assert_eq!(replayed.action, recorded.action);
+        assert_eq!(replayed.frame_before, recorded.frame_before);
+        assert_eq!(replayed.frame_after, recorded.frame_after);
+    }
+}

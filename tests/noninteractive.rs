@@ -1,0 +1,136 @@
+//! ncsh without a terminal: `-c`, scripts and standard input go straight to the interpreter.
+
+mod common;
+
+use std::io::Write;
+use std::process::{Output, Stdio};
+
+use common::Home;
+
+fn run(home: &Home, args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = home
+        .command(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    // A shell that exits early closes its stdin; that is not the test's failure.
+    let _ = input.write_all(stdin);
+    drop(input);
+    child.wait_with_output().unwrap()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn dash_c_sets_dollar_zero_and_the_positional_arguments() {
+    let home = Home::new();
+    let out = run(&home, &["-c", r#"echo "$0|$1|$#|$@"; exit 7"#, "name", "a", "b c"], b"");
+    assert_eq!(stdout(&out), "name|a|2|a b c\n");
+    assert_eq!(out.status.code(), Some(7));
+}
+
+#[test]
+fn the_last_commands_status_is_the_exit_status() {
+    let home = Home::new();
+    assert_eq!(run(&home, &["-c", "true; false"], b"").status.code(), Some(1));
+    assert_eq!(run(&home, &["-c", "false; true"], b"").status.code(), Some(0));
+}
+
+#[test]
+fn a_script_gets_its_arguments() {
+    let home = Home::new();
+    let script = home.path().join("script.sh");
+    std::fs::write(&script, "echo \"$0|$1|$@\"\nexit 5\n").unwrap();
+    let path = script.to_str().unwrap();
+    let out = run(&home, &[path, "x", "-y"], b"");
+    assert_eq!(stdout(&out), format!("{path}|x|x -y\n"));
+    assert_eq!(out.status.code(), Some(5));
+}
+
+#[test]
+fn commands_on_stdin_with_here_docs_blocks_and_reads() {
+    let home = Home::new();
+    let script = b"cat <<EOF\nsum $((1+2))\nEOF\nif true; then\n  echo in-if\nfi\nread line\nthis line is data\necho \"read:$line\"\n";
+    let out = run(&home, &[], script);
+    assert_eq!(stdout(&out), "sum 3\nin-if\nread:this line is data\n");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+#[test]
+fn a_login_shell_by_argv0_sources_bash_profile_before_profile() {
+    let home = Home::new();
+    std::fs::write(home.path().join(".bash_profile"), "export FROM=bash_profile\n").unwrap();
+    std::fs::write(home.path().join(".profile"), "export FROM=profile\n").unwrap();
+    let mut command = home.command(&["-c", "echo $FROM"]);
+    std::os::unix::process::CommandExt::arg0(&mut command, "-ncsh");
+    let out = command.output().unwrap();
+    assert_eq!(stdout(&out), "bash_profile\n");
+    let out = run(&home, &["--login", "--noprofile", "-c", "echo ${FROM:-none}"], b"");
+    assert_eq!(stdout(&out), "none\n");
+}
+
+#[test]
+fn an_unknown_flag_prints_usage_and_exits_2() {
+    let home = Home::new();
+    let out = run(&home, &["--frobnicate"], b"");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("Usage"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_missing_script_gets_bashs_message_and_127() {
+    let home = Home::new();
+    let out = run(&home, &["no-such-script.sh"], b"");
+    assert_eq!(out.status.code(), Some(127));
+    assert_eq!(stderr(&out), "ncsh: no-such-script.sh: No such file or directory\n");
+    let out = run(&home, &[home.path().to_str().unwrap()], b"");
+    assert_eq!(out.status.code(), Some(126));
+    assert!(stderr(&out).ends_with(": Is a directory\n"), "{}", stderr(&out));
+}
+
+#[test]
+fn binary_garbage_on_stdin_gives_errors_not_a_panic() {
+    let home = Home::new();
+    // A fixed pseudo-random stream (xorshift), so a failure can be reproduced.
+    let mut state = 0x2545_f491_4f6c_dd1d_u64;
+    let garbage: Vec<u8> = (0..20_000)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 24) as u8
+        })
+        .collect();
+    let out = run(&home, &[], &garbage);
+    assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
+    assert_ne!(out.status.code(), Some(101));
+    assert!(out.status.code().is_some(), "killed by a signal: {:?}", out.status);
+    assert!(!stderr(&out).is_empty(), "garbage produced no error at all");
+}
+
+#[test]
+fn recording_without_a_terminal_is_refused_with_the_way_out() {
+    let home = Home::new();
+    let out = run(&home, &["--record", "x.cast", "-c", "true"], b"");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("on a terminal"), "{}", stderr(&out));
+}
+
+#[test]
+fn help_and_version_succeed() {
+    let home = Home::new();
+    let help = run(&home, &["--help"], b"");
+    assert_eq!(help.status.code(), Some(0));
+    assert!(stdout(&help).contains("--record-steps"));
+    let version = run(&home, &["--version"], b"");
+    assert_eq!(stdout(&version), format!("ncsh {}\n", env!("CARGO_PKG_VERSION")));
+}
