@@ -118,7 +118,7 @@ async fn run_shell(
         let mut editor = brush_interactive::ReedlineInputBackend::new(&ui, &shell)?;
         crate::interactive::run(&shell, &mut editor).await?;
     } else {
-        crate::interactive::run(&shell, &mut crate::stdin_input::StdinInput::default()).await?;
+        crate::interactive::run(&shell, &mut crate::stdin_input::StdinInput).await?;
     }
     let status = shell.lock().await.last_exit_status();
     Ok(i32::from(status))
@@ -163,7 +163,8 @@ async fn build_shell(
 /// When stdin is a pipe or file, the shell reads it through its own unbuffered handle: std's `Stdin`
 /// reads ahead 8 KiB, which would swallow the commands after a `read` (bash reads such input byte by
 /// byte, so that commands and the lines they read stay in order).
-fn unbuffered_stdin() -> std::collections::HashMap<brush_core::ShellFd, brush_core::openfiles::OpenFile> {
+fn unbuffered_stdin()
+-> std::collections::HashMap<brush_core::ShellFd, brush_core::openfiles::OpenFile> {
     let stdin = std::io::stdin();
     if stdin.is_terminal() {
         return std::collections::HashMap::new();

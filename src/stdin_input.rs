@@ -8,7 +8,6 @@
 use brush_interactive::{InputBackend, InteractivePrompt, ReadResult, ShellError, ShellRef};
 
 /// Reads whole commands from file descriptor 0.
-#[derive(Default)]
 pub struct StdinInput;
 
 impl InputBackend for StdinInput {

@@ -171,7 +171,11 @@ fn recorded_steps_have_the_right_frames_and_the_cast_reads_back() {
     term.expect("\na\nb\n");
     term.expect_prompt();
     term.line("exit");
-    assert_eq!(term.wait_exit(), 0, "`exit` reports the last command's status (printf's)");
+    assert_eq!(
+        term.wait_exit(),
+        0,
+        "`exit` reports the last command's status (printf's)"
+    );
 
     let read = |path| std::io::BufReader::new(std::fs::File::open(path).unwrap());
     let recorded = kernel_bridge::steps_file::read_steps(read(&steps)).unwrap();
@@ -180,9 +184,15 @@ fn recorded_steps_have_the_right_frames_and_the_cast_reads_back() {
     let statuses: Vec<_> = recorded.iter().map(|s| s.exit_status).collect();
     assert_eq!(statuses, [Some(0), Some(1), Some(0)]);
     assert_eq!(recorded[0].frame_before.lines[0], "$");
-    assert_eq!(recorded[0].frame_after.lines[..3], ["$ echo one", "one", "$"]);
+    assert_eq!(
+        recorded[0].frame_after.lines[..3],
+        ["$ echo one", "one", "$"]
+    );
     assert_eq!(recorded[1].frame_before, recorded[0].frame_after);
-    assert_eq!(recorded[2].frame_after.lines[3..7], ["$ printf 'a\\nb\\n'", "a", "b", "$"]);
+    assert_eq!(
+        recorded[2].frame_after.lines[3..7],
+        ["$ printf 'a\\nb\\n'", "a", "b", "$"]
+    );
     assert_eq!(recorded[2].frame_after.cursor, (6, 2));
 
     let replayed = kernel_bridge::asciicast::steps_from_cast(read(&cast)).unwrap();

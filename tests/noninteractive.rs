@@ -33,7 +33,11 @@ fn stderr(output: &Output) -> String {
 #[test]
 fn dash_c_sets_dollar_zero_and_the_positional_arguments() {
     let home = Home::new();
-    let out = run(&home, &["-c", r#"echo "$0|$1|$#|$@"; exit 7"#, "name", "a", "b c"], b"");
+    let out = run(
+        &home,
+        &["-c", r#"echo "$0|$1|$#|$@"; exit 7"#, "name", "a", "b c"],
+        b"",
+    );
     assert_eq!(stdout(&out), "name|a|2|a b c\n");
     assert_eq!(out.status.code(), Some(7));
 }
@@ -41,8 +45,14 @@ fn dash_c_sets_dollar_zero_and_the_positional_arguments() {
 #[test]
 fn the_last_commands_status_is_the_exit_status() {
     let home = Home::new();
-    assert_eq!(run(&home, &["-c", "true; false"], b"").status.code(), Some(1));
-    assert_eq!(run(&home, &["-c", "false; true"], b"").status.code(), Some(0));
+    assert_eq!(
+        run(&home, &["-c", "true; false"], b"").status.code(),
+        Some(1)
+    );
+    assert_eq!(
+        run(&home, &["-c", "false; true"], b"").status.code(),
+        Some(0)
+    );
 }
 
 #[test]
@@ -68,13 +78,21 @@ fn commands_on_stdin_with_here_docs_blocks_and_reads() {
 #[test]
 fn a_login_shell_by_argv0_sources_bash_profile_before_profile() {
     let home = Home::new();
-    std::fs::write(home.path().join(".bash_profile"), "export FROM=bash_profile\n").unwrap();
+    std::fs::write(
+        home.path().join(".bash_profile"),
+        "export FROM=bash_profile\n",
+    )
+    .unwrap();
     std::fs::write(home.path().join(".profile"), "export FROM=profile\n").unwrap();
     let mut command = home.command(&["-c", "echo $FROM"]);
     std::os::unix::process::CommandExt::arg0(&mut command, "-ncsh");
     let out = command.output().unwrap();
     assert_eq!(stdout(&out), "bash_profile\n");
-    let out = run(&home, &["--login", "--noprofile", "-c", "echo ${FROM:-none}"], b"");
+    let out = run(
+        &home,
+        &["--login", "--noprofile", "-c", "echo ${FROM:-none}"],
+        b"",
+    );
     assert_eq!(stdout(&out), "none\n");
 }
 
@@ -91,10 +109,17 @@ fn a_missing_script_gets_bashs_message_and_127() {
     let home = Home::new();
     let out = run(&home, &["no-such-script.sh"], b"");
     assert_eq!(out.status.code(), Some(127));
-    assert_eq!(stderr(&out), "ncsh: no-such-script.sh: No such file or directory\n");
+    assert_eq!(
+        stderr(&out),
+        "ncsh: no-such-script.sh: No such file or directory\n"
+    );
     let out = run(&home, &[home.path().to_str().unwrap()], b"");
     assert_eq!(out.status.code(), Some(126));
-    assert!(stderr(&out).ends_with(": Is a directory\n"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).ends_with(": Is a directory\n"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -113,7 +138,11 @@ fn binary_garbage_on_stdin_gives_errors_not_a_panic() {
     let out = run(&home, &[], &garbage);
     assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
     assert_ne!(out.status.code(), Some(101));
-    assert!(out.status.code().is_some(), "killed by a signal: {:?}", out.status);
+    assert!(
+        out.status.code().is_some(),
+        "killed by a signal: {:?}",
+        out.status
+    );
     assert!(!stderr(&out).is_empty(), "garbage produced no error at all");
 }
 
@@ -132,5 +161,8 @@ fn help_and_version_succeed() {
     assert_eq!(help.status.code(), Some(0));
     assert!(stdout(&help).contains("--record-steps"));
     let version = run(&home, &["--version"], b"");
-    assert_eq!(stdout(&version), format!("ncsh {}\n", env!("CARGO_PKG_VERSION")));
+    assert_eq!(
+        stdout(&version),
+        format!("ncsh {}\n", env!("CARGO_PKG_VERSION"))
+    );
 }

@@ -1,0 +1,244 @@
+//! Terminal benchmarks: ncsh's host against its peers, measured in the same run, medians reported.
+//!
+//! - throughput: `cat` of a large file shown through the ncsh host, through tmux, and by bash directly
+//!   on the terminal;
+//! - keystroke echo: time from a key written to the terminal until its echo comes back, through the
+//!   host (`ncsh`) and without it (`ncsh --interpreter`: the same line editor straight on the PTY).
+//!
+//! Run with `cargo bench --bench terminal` (release build). The "terminal" here is a PTY that this
+//! program drains as fast as it can and that answers cursor-position queries as a terminal does.
+
+use std::os::fd::OwnedFd;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use kernel_bridge::WindowSize;
+use kernel_bridge::pty::spawn_on_pty;
+
+const THROUGHPUT_MB: usize = 200;
+const THROUGHPUT_RUNS: usize = 5;
+const KEYSTROKES: usize = 300;
+
+/// A program on a PTY whose output is drained and scanned for a marker.
+struct Pty {
+    master: OwnedFd,
+    pid: nix::unistd::Pid,
+    seen: Vec<u8>,
+}
+
+impl Pty {
+    fn spawn(command: Command) -> Self {
+        let child = spawn_on_pty(command, WindowSize::DEFAULT).expect("spawn on a PTY");
+        Self {
+            master: child.master,
+            pid: child.pid,
+            seen: Vec::new(),
+        }
+    }
+
+    fn send(&self, bytes: &[u8]) {
+        let mut rest = bytes;
+        while !rest.is_empty() {
+            let n = nix::unistd::write(&self.master, rest).expect("write to the PTY");
+            rest = &rest[n..];
+        }
+    }
+
+    /// Discards output that is already waiting, after giving the program `settle` to finish writing.
+    fn drain(&mut self, settle: Duration) {
+        use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
+        std::thread::sleep(settle);
+        let mut buf = vec![0u8; 64 * 1024];
+        loop {
+            let mut fds = [PollFd::new(
+                std::os::fd::AsFd::as_fd(&self.master),
+                PollFlags::POLLIN,
+            )];
+            if poll(&mut fds, PollTimeout::ZERO).unwrap_or(0) == 0 {
+                break;
+            }
+            match nix::unistd::read(&self.master, &mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(_) => {}
+            }
+        }
+        self.seen.clear();
+    }
+
+    /// Reads until `marker` has been seen after the bytes already consumed; returns bytes read.
+    fn read_until(&mut self, marker: &[u8], limit: Duration) -> usize {
+        let deadline = Instant::now() + limit;
+        let mut total = 0;
+        let mut buf = vec![0u8; 256 * 1024];
+        loop {
+            if let Some(at) = find(&self.seen, marker) {
+                self.seen.drain(..at + marker.len());
+                return total;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {:?}",
+                String::from_utf8_lossy(marker)
+            );
+            let n = match nix::unistd::read(&self.master, &mut buf) {
+                Ok(n) => n,
+                Err(nix::errno::Errno::EINTR) => continue,
+                Err(e) => panic!("PTY read failed: {e}"),
+            };
+            total += n;
+            let chunk = &buf[..n];
+            if find(chunk, b"\x1b[6n").is_some() {
+                self.send(b"\x1b[1;1R");
+            }
+            // Keep only a tail: enough to find a marker split across reads.
+            self.seen.extend_from_slice(chunk);
+            if self.seen.len() > 4096 {
+                let cut = self.seen.len() - 4096;
+                self.seen.drain(..cut);
+            }
+        }
+    }
+}
+
+impl Drop for Pty {
+    fn drop(&mut self) {
+        let _ = nix::sys::signal::kill(self.pid, nix::sys::signal::Signal::SIGKILL);
+        let _ = nix::sys::wait::waitpid(self.pid, None);
+    }
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+fn median(mut samples: Vec<f64>) -> f64 {
+    samples.sort_by(f64::total_cmp);
+    samples[samples.len() / 2]
+}
+
+fn percentile(mut samples: Vec<f64>, p: f64) -> f64 {
+    samples.sort_by(f64::total_cmp);
+    let index = ((samples.len() as f64 - 1.0) * p).round() as usize;
+    samples[index]
+}
+
+fn ncsh() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_ncsh"));
+    command.env("PS1", "$ ").env("TERM", "xterm").arg("--norc");
+    command
+}
+
+/// A file of printable lines, `mb` megabytes.
+fn big_file(mb: usize) -> tempfile::NamedTempFile {
+    use std::io::Write;
+    let mut file = tempfile::NamedTempFile::new().unwrap();
+    let line = b"0123456789 abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ 0123456789\r\n";
+    let mut writer = std::io::BufWriter::new(file.as_file_mut());
+    for _ in 0..(mb << 20) / line.len() {
+        writer.write_all(line).unwrap();
+    }
+    drop(writer);
+    file
+}
+
+/// The shell line that prints the file and then a marker that only the output contains.
+fn cat_then_mark(path: &str) -> String {
+    format!("cat {path}; echo DONE\"\"MARK\r")
+}
+
+fn throughput(label: &str, start: impl Fn(&str) -> Pty, path: &str, ready: &[u8]) -> f64 {
+    let mut rates = Vec::new();
+    for _ in 0..THROUGHPUT_RUNS {
+        let mut pty = start(path);
+        pty.read_until(ready, Duration::from_secs(20));
+        let t = Instant::now();
+        pty.send(cat_then_mark(path).as_bytes());
+        pty.read_until(b"DONEMARK", Duration::from_secs(300));
+        rates.push(THROUGHPUT_MB as f64 / t.elapsed().as_secs_f64());
+    }
+    let rate = median(rates);
+    println!("throughput {label:<34} {rate:8.1} MB/s (median of {THROUGHPUT_RUNS})");
+    rate
+}
+
+fn echo_latency(label: &str, mut pty: Pty) -> (f64, f64) {
+    pty.read_until(b"$ ", Duration::from_secs(20));
+    let mut samples = Vec::new();
+    // Letters that no escape sequence of a line editor ends with, so a match is the echo itself.
+    const KEYS: &[u8] = b"vwxyz";
+    for i in 0..KEYSTROKES {
+        let key = [KEYS[i % KEYS.len()]];
+        pty.drain(Duration::from_millis(2));
+        let t = Instant::now();
+        pty.send(&key);
+        pty.read_until(&key, Duration::from_secs(5));
+        samples.push(t.elapsed().as_secs_f64() * 1e3);
+        if i % 50 == 49 {
+            // Clear the line so that the editor's redraw stays short.
+            pty.send(b"\x15");
+        }
+    }
+    let (p50, p99) = (percentile(samples.clone(), 0.5), percentile(samples, 0.99));
+    println!("keystroke echo {label:<30} p50 {p50:6.3} ms  p99 {p99:6.3} ms ({KEYSTROKES} keys)");
+    (p50, p99)
+}
+
+fn main() {
+    // `cargo bench` passes --bench; a filter, if any, is ignored: this file runs all of it.
+    let file = big_file(THROUGHPUT_MB);
+    let path = file.path().to_str().unwrap().to_owned();
+
+    let through_ncsh = throughput(
+        "ncsh host (interactive)",
+        |_| Pty::spawn(ncsh()),
+        &path,
+        b"$ ",
+    );
+    let through_tmux = throughput(
+        "tmux (bash inside)",
+        |_| {
+            let mut tmux = Command::new("tmux");
+            tmux.args([
+                "-L",
+                "ncsh-bench",
+                "-f",
+                "/dev/null",
+                "new-session",
+                "bash --norc --noprofile",
+            ])
+            .env("PS1", "$ ")
+            .env("TERM", "xterm");
+            Pty::spawn(tmux)
+        },
+        &path,
+        b"$ ",
+    );
+    let _ = Command::new("tmux")
+        .args(["-L", "ncsh-bench", "kill-server"])
+        .status();
+    let through_bash = throughput(
+        "bash directly on the terminal",
+        |_| {
+            let mut bash = Command::new("bash");
+            bash.args(["--norc", "--noprofile", "-i"]).env("PS1", "$ ");
+            Pty::spawn(bash)
+        },
+        &path,
+        b"$ ",
+    );
+    println!(
+        "throughput ratio: ncsh/tmux {:.2}, ncsh/bash {:.2}",
+        through_ncsh / through_tmux,
+        through_ncsh / through_bash
+    );
+
+    let (host_p50, host_p99) = echo_latency("through the ncsh host", Pty::spawn(ncsh()));
+    let mut direct = ncsh();
+    direct.arg("--interpreter");
+    let (direct_p50, direct_p99) = echo_latency("ncsh --interpreter (no host)", Pty::spawn(direct));
+    println!(
+        "host adds: p50 {:.3} ms, p99 {:.3} ms",
+        host_p50 - direct_p50,
+        host_p99 - direct_p99
+    );
+}
