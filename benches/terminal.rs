@@ -59,6 +59,8 @@ impl Pty {
             }
             match nix::unistd::read(&self.master, &mut buf) {
                 Ok(0) | Err(_) => break,
+                // A line editor that asks where the cursor is waits for the answer (2 s in reedline).
+                Ok(n) if find(&buf[..n], b"\x1b[6n").is_some() => self.send(b"\x1b[1;1R"),
                 Ok(_) => {}
             }
         }
@@ -151,6 +153,7 @@ fn throughput(label: &str, start: impl Fn(&str) -> Pty, path: &str, ready: &[u8]
     for _ in 0..THROUGHPUT_RUNS {
         let mut pty = start(path);
         pty.read_until(ready, Duration::from_secs(20));
+        pty.drain(Duration::from_millis(300));
         let t = Instant::now();
         pty.send(cat_then_mark(path).as_bytes());
         pty.read_until(b"DONEMARK", Duration::from_secs(300));
@@ -211,7 +214,8 @@ fn main() {
             Pty::spawn(tmux)
         },
         &path,
-        b"$ ",
+        // tmux's status line; the shell's prompt is drawn inside its pane in pieces.
+        b"0:bash",
     );
     let _ = Command::new("tmux")
         .args(["-L", "ncsh-bench", "kill-server"])
