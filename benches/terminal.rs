@@ -44,6 +44,14 @@ impl Pty {
         }
     }
 
+    /// A line editor that asks where the cursor is waits for the answer (2 s in reedline), so the
+    /// terminal must answer it, as a real one does.
+    fn answer_cursor_query(&self, output: &[u8]) {
+        if find(output, b"\x1b[6n").is_some() {
+            self.send(b"\x1b[1;1R");
+        }
+    }
+
     /// Discards output that is already waiting, after giving the program `settle` to finish writing.
     fn drain(&mut self, settle: Duration) {
         use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
@@ -59,9 +67,7 @@ impl Pty {
             }
             match nix::unistd::read(&self.master, &mut buf) {
                 Ok(0) | Err(_) => break,
-                // A line editor that asks where the cursor is waits for the answer (2 s in reedline).
-                Ok(n) if find(&buf[..n], b"\x1b[6n").is_some() => self.send(b"\x1b[1;1R"),
-                Ok(_) => {}
+                Ok(n) => self.answer_cursor_query(&buf[..n]),
             }
         }
         self.seen.clear();
@@ -89,9 +95,7 @@ impl Pty {
             };
             total += n;
             let chunk = &buf[..n];
-            if find(chunk, b"\x1b[6n").is_some() {
-                self.send(b"\x1b[1;1R");
-            }
+            self.answer_cursor_query(chunk);
             // Keep only a tail: enough to find a marker split across reads.
             self.seen.extend_from_slice(chunk);
             if self.seen.len() > 4096 {

@@ -56,9 +56,7 @@ fn ctrl_z_stops_a_job_that_jobs_lists_and_fg_resumes() {
     term.expect_count("Stopped", 2);
     term.expect_prompt();
     term.line("fg");
-    term.wait_for("fg to resume sleep", |text| {
-        text.lines().rev().find(|line| !line.is_empty()) == Some("sleep 100")
-    });
+    term.expect_last_line("sleep 100");
     // Resumed in the foreground: Ctrl-C now reaches it, and no job is left.
     term.send("\x03");
     term.expect_prompt();

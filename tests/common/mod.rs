@@ -57,7 +57,6 @@ pub struct Terminal {
     master: OwnedFd,
     pub pid: Pid,
     screen: Arc<Mutex<ScreenModel>>,
-    output: Arc<Mutex<Vec<u8>>>,
     pub initial_termios: Termios,
 }
 
@@ -66,13 +65,11 @@ impl Terminal {
         let child = kernel_bridge::pty::spawn_on_pty(command, WindowSize { rows, cols }).unwrap();
         let initial_termios = termios::tcgetattr(child.master.as_fd()).unwrap();
         let screen = Arc::new(Mutex::new(ScreenModel::new(rows, cols).answer_queries()));
-        let output = Arc::new(Mutex::new(Vec::new()));
         let reader = child.master.try_clone().unwrap();
-        let (screen_in, output_in) = (screen.clone(), output.clone());
+        let screen_in = screen.clone();
         std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
             while let Ok(n @ 1..) = nix::unistd::read(&reader, &mut buf) {
-                output_in.lock().unwrap().extend_from_slice(&buf[..n]);
                 let replies = {
                     let mut screen = screen_in.lock().unwrap();
                     screen.process(&buf[..n], 0.0);
@@ -87,7 +84,6 @@ impl Terminal {
             master: child.master,
             pid: child.pid,
             screen,
-            output,
             initial_termios,
         }
     }
@@ -111,11 +107,6 @@ impl Terminal {
         self.screen.lock().unwrap().frame().text()
     }
 
-    /// Everything the program has written so far, escape sequences included.
-    pub fn raw_output(&self) -> Vec<u8> {
-        self.output.lock().unwrap().clone()
-    }
-
     /// Waits until the screen satisfies `check`, or fails the test with the screen in the message.
     pub fn wait_for(&self, what: &str, check: impl Fn(&str) -> bool) -> String {
         let deadline = Instant::now() + PATIENCE;
@@ -136,11 +127,16 @@ impl Terminal {
         self.wait_for(&format!("{needle:?}"), |text| text.contains(needle))
     }
 
+    /// Waits until the last non-empty row of the screen is exactly `line`.
+    pub fn expect_last_line(&self, line: &str) -> String {
+        self.wait_for(&format!("{line:?} as the last row"), |text| {
+            text.lines().rev().find(|row| !row.is_empty()) == Some(line)
+        })
+    }
+
     /// Waits until the last non-empty row of the screen is the prompt `$`.
     pub fn expect_prompt(&self) -> String {
-        self.wait_for("a prompt", |text| {
-            text.lines().rev().find(|l| !l.is_empty()) == Some("$")
-        })
+        self.expect_last_line("$")
     }
 
     /// Waits until `needle` appears `count` times on the screen.
