@@ -63,7 +63,10 @@ pub struct Terminal {
 impl Terminal {
     pub fn spawn(command: Command, rows: u16, cols: u16) -> Self {
         let child = kernel_bridge::pty::spawn_on_pty(command, WindowSize { rows, cols }).unwrap();
-        let initial_termios = termios::tcgetattr(child.master.as_fd()).unwrap();
+        // Reading the child's PTY here would race with the program switching it to raw mode; every new
+        // PTY starts with the same settings, so a second fresh one shows what this one started with.
+        let fresh = nix::pty::openpty(None, None).unwrap();
+        let initial_termios = termios::tcgetattr(fresh.master.as_fd()).unwrap();
         let screen = Arc::new(Mutex::new(ScreenModel::new(rows, cols).answer_queries()));
         let reader = child.master.try_clone().unwrap();
         let screen_in = screen.clone();
