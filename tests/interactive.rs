@@ -66,7 +66,7 @@ fn ctrl_z_stops_a_job_that_jobs_lists_and_fg_resumes() {
 }
 
 /// Starts `sleep SECONDS` in the foreground, stops it with Ctrl-Z, resumes it with `bg`, and returns its
-/// pid. (A job started with `&` runs inside brush-core as a task with no pid; see the README.)
+/// pid.
 fn background_sleep(term: &Terminal, home: &Home, seconds: u32) -> i32 {
     term.line(&format!("sleep {seconds}"));
     term.expect(&format!("$ sleep {seconds}"));
@@ -97,6 +97,46 @@ fn bg_jobs_wait_and_kill_percent() {
     term.line("jobs; echo none-left");
     let screen = term.expect("\nnone-left");
     assert_eq!(screen.matches("Running").count(), 1, "{screen}");
+}
+
+#[test]
+fn an_ampersand_job_has_a_process_group_that_dollar_bang_and_kill_percent_reach() {
+    let home = Home::new();
+    let term = start(&home, &[]);
+    term.line(
+        "sleep 1000 | cat & echo $! > ~/bang; jobs -p > ~/jobs; echo $$ > ~/shell; echo saved",
+    );
+    term.expect("\nsaved");
+    let read = |name: &str| std::fs::read_to_string(home.path().join(name)).unwrap();
+    let pid = |name: &str| -> i32 { read(name).trim().parse().expect("a pid") };
+    let bang = pid("bang");
+    assert_eq!(
+        read("jobs").trim(),
+        bang.to_string(),
+        "jobs -p and $! differ"
+    );
+    let pgid = nix::unistd::getpgid(Some(nix::unistd::Pid::from_raw(bang))).unwrap();
+    assert_eq!(
+        pgid.as_raw(),
+        bang,
+        "the job's first process leads its group"
+    );
+    assert_ne!(
+        pgid,
+        nix::unistd::getpgid(Some(nix::unistd::Pid::from_raw(pid("shell")))).unwrap(),
+        "the job is not in the shell's group"
+    );
+    term.line("kill %1; wait; echo waited");
+    term.expect("\nwaited");
+    // No process of the pipeline is left in the group: kill %1 reached `cat` too.
+    let deadline = std::time::Instant::now() + common::PATIENCE;
+    while kill(nix::unistd::Pid::from_raw(-bang), None).is_ok() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "kill %1 left processes in group {bang}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
 }
 
 #[test]
