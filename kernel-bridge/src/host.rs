@@ -3,7 +3,8 @@
 //!
 //! The relay is a plain `poll` loop over three descriptors (the terminal, the PTY master, a signalfd)
 //! in one thread, rather than an async runtime: it is the shortest path from a keystroke to the PTY
-//! and from the PTY to the screen, which is what keystroke latency and throughput measure.
+//! and from the PTY to the screen, which is what keystroke latency and throughput measure. The screen
+//! model and the recorders run beside it, in the [`crate::watcher`] thread.
 
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
 use std::process::Command;
@@ -20,6 +21,7 @@ use crate::asciicast::CastWriter;
 use crate::pty::{set_nonblocking, spawn_on_pty};
 use crate::steps_file::StepWriter;
 use crate::terminal::{RawMode, WindowSize, set_window_size, window_size};
+use crate::watcher::Watcher;
 use crate::{BridgeError, ScreenModel};
 
 /// Where the host writes what it saw, besides the terminal.
@@ -60,7 +62,7 @@ const SIGNALS: [Signal; 6] = [
 /// # Errors
 /// When the terminal cannot be put in raw mode or the PTY or program cannot be set up. Once the program
 /// runs, recording failures are logged, and the session goes on.
-pub fn run_host(command: Command, mut recorders: Recorders) -> Result<i32, BridgeError> {
+pub fn run_host(command: Command, recorders: Recorders) -> Result<i32, BridgeError> {
     let stdin = std::io::stdin();
     let stdout = std::io::stdout();
     let size = window_size(stdout.as_fd()).unwrap_or(WindowSize::DEFAULT);
@@ -76,47 +78,40 @@ pub fn run_host(command: Command, mut recorders: Recorders) -> Result<i32, Bridg
             .map_err(|e| BridgeError::os("open a signalfd", e))?;
         // Raw mode before the program starts, so that no keystroke is echoed twice in between; if the
         // program cannot start, dropping the guard restores the terminal.
+        let watcher = Watcher::start(ScreenModel::new(size.rows, size.cols), recorders)
+            .map_err(|e| BridgeError::Io("start the screen model's thread".into(), e))?;
         let raw = RawMode::enter(stdin.as_fd())?;
         let child = spawn_on_pty(command, size)?;
         set_nonblocking(&child.master)?;
         let mut relay = Relay {
             master: child.master,
             pid: child.pid,
-            screen: ScreenModel::new(size.rows, size.cols),
+            watcher,
             start: Instant::now(),
             to_child: Vec::new(),
-            recorders: &mut recorders,
         };
         let ending = relay.run(stdin.as_fd(), stdout.as_fd(), &signals);
         drop(raw);
-        match ending {
-            Ending::ChildExited(status) => Ok(status),
-            Ending::HungUp(signal) => Ok(relay.hang_up(signal)),
-        }
+        let status = match ending {
+            Ending::ChildExited(status) => status,
+            Ending::HungUp(signal) => relay.hang_up(signal),
+        };
+        relay.watcher.finish();
+        Ok(status)
     })();
     let _ = mask.thread_unblock();
-    flush_recorders(&mut recorders);
     result
 }
 
-fn flush_recorders(recorders: &mut Recorders) {
-    if let Some(cast) = &mut recorders.cast
-        && let Err(e) = cast.flush()
-    {
-        tracing::warn!("could not finish the recording: {e}");
-    }
-}
-
-struct Relay<'r> {
+struct Relay {
     master: OwnedFd,
     pid: Pid,
-    screen: ScreenModel,
+    watcher: Watcher,
     start: Instant,
     to_child: Vec<u8>,
-    recorders: &'r mut Recorders,
 }
 
-impl Relay<'_> {
+impl Relay {
     fn now(&self) -> f64 {
         self.start.elapsed().as_secs_f64()
     }
@@ -134,7 +129,13 @@ impl Relay<'_> {
                 PollFd::new(self.master.as_fd(), master_events),
                 PollFd::new(signals.as_fd(), PollFlags::POLLIN),
             ];
-            match poll(&mut fds, PollTimeout::NONE) {
+            // Hand the batched output to the watcher only when the relay is about to wait.
+            let mut polled = poll(&mut fds, PollTimeout::ZERO);
+            if matches!(polled, Ok(0)) {
+                self.watcher.flush();
+                polled = poll(&mut fds, PollTimeout::NONE);
+            }
+            match polled {
                 Ok(_) | Err(Errno::EINTR) => {}
                 Err(e) => {
                     tracing::error!("poll failed: {e}");
@@ -169,14 +170,10 @@ impl Relay<'_> {
                 match nix::unistd::read(stdin, &mut buf) {
                     Ok(0) | Err(Errno::EIO) => return Ending::HungUp(Signal::SIGHUP),
                     Ok(n) => {
-                        let at = self.now();
-                        if let Some(cast) = &mut self.recorders.cast
-                            && let Err(e) = cast.input(at, &buf[..n])
-                        {
-                            tracing::warn!("recording input failed: {e}");
-                        }
                         self.to_child.extend_from_slice(&buf[..n]);
                         self.send_pending();
+                        let at = self.now();
+                        self.watcher.input(at, &buf[..n]);
                     }
                     Err(Errno::EAGAIN | Errno::EINTR) => {}
                     Err(e) => {
@@ -188,24 +185,12 @@ impl Relay<'_> {
         }
     }
 
-    /// Shows program output on the terminal first, then lets the model and recorders see it, so that
-    /// neither adds to what the user waits for.
+    /// Shows program output on the terminal first, then hands it to the watcher, so that neither the
+    /// model nor the recorders add to what the user waits for.
     fn show(&mut self, stdout: BorrowedFd<'_>, bytes: &[u8]) {
         write_all(stdout, bytes);
         let at = self.now();
-        self.screen.process(bytes, at);
-        if let Some(cast) = &mut self.recorders.cast
-            && let Err(e) = cast.output(at, bytes)
-        {
-            tracing::warn!("recording output failed: {e}");
-        }
-        for step in self.screen.take_steps() {
-            if let Some(writer) = &mut self.recorders.steps
-                && let Err(e) = writer.write(&step)
-            {
-                tracing::warn!("recording a step failed: {e}");
-            }
-        }
+        self.watcher.output(at, bytes);
     }
 
     fn send_pending(&mut self) {
@@ -250,13 +235,8 @@ impl Relay<'_> {
         if let Err(e) = set_window_size(&self.master, size) {
             tracing::warn!("{e}");
         }
-        self.screen.resize(size.rows, size.cols);
         let at = self.now();
-        if let Some(cast) = &mut self.recorders.cast
-            && let Err(e) = cast.resize(at, size.cols, size.rows)
-        {
-            tracing::warn!("recording a resize failed: {e}");
-        }
+        self.watcher.resize(at, size);
     }
 
     /// The slave side is closed by everyone: the program is gone or going.

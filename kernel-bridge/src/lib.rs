@@ -36,6 +36,7 @@ pub mod session;
 mod step;
 pub mod steps_file;
 pub mod terminal;
+mod watcher;
 
 pub use frame::{Color, Frame, Style, StyleRun};
 pub use marks::Mark;
