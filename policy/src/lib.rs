@@ -1,8 +1,42 @@
 //! `policy`: ncsh's governance of runtime updates.
 //!
-//! It owns capability manifests and grants, update transactions, the verification pipeline (a trait that
-//! the symbolic executor implements), the run-vs-update contract, rollback, diff and replay plans. It
-//! never executes wasm itself.
+//! Every change to what ncsh can do is an explicit update, recorded as a generation. This crate decides
+//! what such an update may contain and whether it is allowed:
 //!
-//! Status: not built yet. This crate exports nothing until the generations issue lands; nothing in ncsh
-//! calls it today.
+//! - capability manifests and grants ([`manifest`]): what a capability asks for, and what the user
+//!   granted when it was installed;
+//! - the verification pipeline: structural checks of the wasm against its manifest and grant
+//!   ([`structural`]), then behavioural checks (a trait the symbolic executor implements);
+//! - update transactions ([`update`]): install, upgrade, remove, set policy, rollback, each verified
+//!   and then committed as a generation or logged as refused; and diff between generations. Running a
+//!   command never changes a generation: only these do.
+//!
+//! It is not the sandbox: it never executes wasm (that is `symbolic`), and it does not persist anything
+//! itself (that is `store`).
+//!
+//! # Example
+//!
+//! Read a manifest, take what it asks for as the grant, and check the wasm it names:
+//!
+//! ```no_run
+//! use policy::manifest::{Grant, Manifest};
+//! use policy::structural::check_wasm;
+//! use std::path::Path;
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let manifest = Manifest::load(Path::new("examples/calc/calc.toml"))?;
+//! let grant = Grant::from_manifest(&manifest);
+//! let wasm = std::fs::read(&manifest.wasm.path)?;
+//! let facts = check_wasm(&manifest, &grant, &wasm)?;
+//! println!("{} {} is a {} with {} imports", manifest.name, manifest.version, facts.kind, facts.imports.len());
+//! # Ok(())
+//! # }
+//! ```
+
+pub mod manifest;
+pub mod structural;
+pub mod update;
+
+pub use manifest::{Grant, Manifest, ManifestError};
+pub use structural::{VerifyError, WasmFacts, check_wasm};
+pub use update::{Change, Structural, UpdateError, Updates, Verifier, diff};

@@ -1,0 +1,276 @@
+//! Update transactions: the only way the current generation changes.
+//!
+//! Each update verifies what it would install, then either commits a new generation (through
+//! [`store::Store::commit`], which moves current and logs the update in one durable transaction) or
+//! logs the refusal and changes nothing. Reading a generation never writes anything: running commands
+//! cannot change what a generation contains.
+
+use std::collections::BTreeMap;
+
+use store::{CapabilityRef, Contents, Draft, Generation, GenerationId, Store, StoreError};
+
+use crate::{Grant, Manifest, VerifyError, check_wasm};
+
+/// The verification pipeline an update runs before it commits. The symbolic executor implements it
+/// with the full checks (running the contract examples); [`Structural`] is the part that needs no
+/// executor.
+pub trait Verifier {
+    /// Checks `wasm` against `manifest` and `grant`.
+    ///
+    /// # Errors
+    /// Why it must not be installed.
+    fn verify(&self, manifest: &Manifest, grant: &Grant, wasm: &[u8]) -> Result<(), VerifyError>;
+}
+
+/// Hash, wasm validity, declared kind, and imports against the grant.
+pub struct Structural;
+
+impl Verifier for Structural {
+    fn verify(&self, manifest: &Manifest, grant: &Grant, wasm: &[u8]) -> Result<(), VerifyError> {
+        check_wasm(manifest, grant, wasm).map(|_| ())
+    }
+}
+
+/// An update that did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum UpdateError {
+    /// Verification refused it; the refusal is in the audit log.
+    #[error("{0}")]
+    Refused(#[from] VerifyError),
+    /// The wasm the manifest names cannot be read.
+    #[error("cannot read the wasm {path}: {source}; check `wasm.path` in the manifest")]
+    MissingWasm {
+        /// The path from the manifest.
+        path: std::path::PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// `cap install` of a name that is installed.
+    #[error("`{0}` is already installed; use `cap upgrade` to change it, or `cap remove` it first")]
+    AlreadyInstalled(String),
+    /// `cap upgrade` or `cap remove` of a name that is not installed.
+    #[error("no capability `{0}` is installed; `cap list` shows those that are")]
+    NotInstalled(String),
+    /// `cap upgrade` to the version already installed.
+    #[error("`{name}` {version} is already installed; an upgrade needs a different version")]
+    SameVersion {
+        /// The capability.
+        name: String,
+        /// Its version.
+        version: String,
+    },
+    /// The store failed or refused.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// How many times an update is prepared again when another update moved current first.
+const RETRIES: usize = 16;
+
+/// Updates made by one actor through one verifier.
+pub struct Updates<'a> {
+    store: &'a Store,
+    verifier: &'a dyn Verifier,
+    actor: String,
+}
+
+impl<'a> Updates<'a> {
+    /// Updates to `store` on behalf of `actor`, checked by `verifier`.
+    pub fn new(store: &'a Store, verifier: &'a dyn Verifier, actor: &str) -> Self {
+        Self {
+            store,
+            verifier,
+            actor: actor.to_owned(),
+        }
+    }
+
+    /// Installs a capability that is not installed yet.
+    ///
+    /// # Errors
+    /// See [`UpdateError`]; a failed verification is logged as a refusal.
+    pub fn install(&self, manifest: &Manifest, grant: &Grant) -> Result<Generation, UpdateError> {
+        self.put_capability("install", manifest, grant, |installed| match installed {
+            Some(_) => Err(UpdateError::AlreadyInstalled(manifest.name.clone())),
+            None => Ok(()),
+        })
+    }
+
+    /// Replaces an installed capability with another version.
+    ///
+    /// # Errors
+    /// See [`UpdateError`]; a failed verification is logged as a refusal.
+    pub fn upgrade(&self, manifest: &Manifest, grant: &Grant) -> Result<Generation, UpdateError> {
+        let version = manifest.version.to_string();
+        self.put_capability("upgrade", manifest, grant, |installed| match installed {
+            None => Err(UpdateError::NotInstalled(manifest.name.clone())),
+            Some(old) if old.version == version => Err(UpdateError::SameVersion {
+                name: manifest.name.clone(),
+                version: version.clone(),
+            }),
+            Some(_) => Ok(()),
+        })
+    }
+
+    fn put_capability(
+        &self,
+        kind: &str,
+        manifest: &Manifest,
+        grant: &Grant,
+        allowed: impl Fn(Option<&CapabilityRef>) -> Result<(), UpdateError>,
+    ) -> Result<Generation, UpdateError> {
+        let summary = format!("{} {}", manifest.name, manifest.version);
+        let wasm =
+            std::fs::read(&manifest.wasm.path).map_err(|source| UpdateError::MissingWasm {
+                path: manifest.wasm.path.clone(),
+                source,
+            })?;
+        if let Err(refusal) = self.verifier.verify(manifest, grant, &wasm) {
+            self.store
+                .record_refusal(&self.actor, kind, &summary, &refusal.to_string())?;
+            return Err(refusal.into());
+        }
+        let grant_bytes = serde_json::to_vec(grant).unwrap_or_default();
+        let capability = CapabilityRef {
+            version: manifest.version.to_string(),
+            manifest: self.store.put_blob(&manifest.canonical_bytes())?,
+            wasm: self.store.put_blob(&wasm)?,
+            grant: self.store.put_blob(&grant_bytes)?,
+        };
+        self.commit(kind, &summary, |contents| {
+            allowed(contents.capabilities.get(&manifest.name))?;
+            contents
+                .capabilities
+                .insert(manifest.name.clone(), capability.clone());
+            Ok(())
+        })
+    }
+
+    /// Removes an installed capability.
+    ///
+    /// # Errors
+    /// [`UpdateError::NotInstalled`], or the store's error.
+    pub fn remove(&self, name: &str) -> Result<Generation, UpdateError> {
+        self.commit("remove", name, |contents| {
+            contents
+                .capabilities
+                .remove(name)
+                .map(|_| ())
+                .ok_or_else(|| UpdateError::NotInstalled(name.to_owned()))
+        })
+    }
+
+    /// Sets (or, with `None`, clears) the policy rule `name`.
+    ///
+    /// # Errors
+    /// The store's error.
+    pub fn set_policy(&self, name: &str, value: Option<&str>) -> Result<Generation, UpdateError> {
+        let summary = format!("{name} = {}", value.unwrap_or("(unset)"));
+        self.commit("set-policy", &summary, |contents| {
+            match value {
+                Some(value) => contents.policy_rules.insert(name.into(), value.into()),
+                None => contents.policy_rules.remove(name),
+            };
+            Ok(())
+        })
+    }
+
+    /// Points current at `to`, or at current's parent. Returns (from, to).
+    ///
+    /// # Errors
+    /// An unknown generation, or no parent to go back to.
+    pub fn rollback(
+        &self,
+        to: Option<GenerationId>,
+    ) -> Result<(GenerationId, GenerationId), UpdateError> {
+        Ok(self.store.rollback(to, &self.actor)?)
+    }
+
+    /// Applies `change` to current's contents and commits the result, preparing it again if another
+    /// update moved current in between.
+    fn commit(
+        &self,
+        kind: &str,
+        summary: &str,
+        change: impl Fn(&mut Contents) -> Result<(), UpdateError>,
+    ) -> Result<Generation, UpdateError> {
+        let mut attempt = 0;
+        loop {
+            let parent = self.store.current()?;
+            let mut contents = self.store.generation(parent)?.contents;
+            change(&mut contents)?;
+            let draft = Draft {
+                parent,
+                actor: self.actor.clone(),
+                reason: format!("{kind} {summary}"),
+                contents,
+            };
+            match self.store.commit(&draft, kind, summary) {
+                Err(StoreError::Moved { .. }) if attempt < RETRIES => attempt += 1,
+                result => return Ok(result?),
+            }
+        }
+    }
+}
+
+/// One difference between two generations.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Change {
+    /// In the second only.
+    Added(String, String),
+    /// In the first only.
+    Removed(String, String),
+    /// In both, different: (name, from, to).
+    Changed(String, String, String),
+}
+
+impl std::fmt::Display for Change {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Added(name, what) => write!(f, "+ {name} {what}"),
+            Self::Removed(name, what) => write!(f, "- {name} {what}"),
+            Self::Changed(name, from, to) => write!(f, "~ {name} {from} -> {to}"),
+        }
+    }
+}
+
+/// What changes from `a` to `b`: capabilities (by version and blobs), the model, and policy rules.
+pub fn diff(a: &Contents, b: &Contents) -> Vec<Change> {
+    let describe = |c: &CapabilityRef| format!("{} (wasm {})", c.version, c.wasm.short());
+    let mut changes = diff_maps(&a.capabilities, &b.capabilities, describe);
+    let model = |m: &Option<store::ModelRef>| {
+        m.as_ref()
+            .map_or_else(|| "none".to_owned(), |m| m.weights.short())
+    };
+    if a.model != b.model {
+        changes.push(Change::Changed(
+            "model".into(),
+            model(&a.model),
+            model(&b.model),
+        ));
+    }
+    changes.extend(diff_maps(&a.policy_rules, &b.policy_rules, |v| v.clone()));
+    changes
+}
+
+fn diff_maps<V: PartialEq>(
+    a: &BTreeMap<String, V>,
+    b: &BTreeMap<String, V>,
+    describe: impl Fn(&V) -> String,
+) -> Vec<Change> {
+    let mut changes = Vec::new();
+    for (name, old) in a {
+        match b.get(name) {
+            None => changes.push(Change::Removed(name.clone(), describe(old))),
+            Some(new) if new != old => {
+                changes.push(Change::Changed(name.clone(), describe(old), describe(new)));
+            }
+            Some(_) => {}
+        }
+    }
+    for (name, new) in b {
+        if !a.contains_key(name) {
+            changes.push(Change::Added(name.clone(), describe(new)));
+        }
+    }
+    changes
+}

@@ -1,0 +1,430 @@
+//! The store on disk: one sled database with four trees.
+//!
+//! - `meta`: the schema version, the current generation, the next generation number, and the audit
+//!   head (how many entries ncsh wrote and the last one's hash);
+//! - `blobs`: sha256 → bytes;
+//! - `generations`: id (big-endian) → the generation as JSON;
+//! - `audit`: seq (big-endian) → the entry as JSON.
+//!
+//! Every update is one sled transaction over `meta`, `generations` and `audit` (the new generation,
+//! the current pointer and the audit entry land together or not at all), followed by `flush`: sled is
+//! not durable until then, so no update returns before it.
+
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use sled::Transactional;
+use sled::transaction::{ConflictableTransactionError, TransactionError, TransactionalTree};
+
+use crate::audit::{AuditEntry, AuditEvent, ChainReport, GENESIS, verify_chain};
+use crate::{BlobHash, Contents, Draft, Generation, GenerationId, StoreError};
+
+/// The layout this ncsh writes. A store with a higher number was written by a newer ncsh.
+pub const SCHEMA: u32 = 1;
+
+const SCHEMA_KEY: &[u8] = b"schema";
+const CURRENT_KEY: &[u8] = b"current";
+const NEXT_GENERATION_KEY: &[u8] = b"next-generation";
+const AUDIT_HEAD_KEY: &[u8] = b"audit-head";
+
+/// An open store. Only one process may hold it (sled locks the directory); in ncsh that is the
+/// daemon.
+pub struct Store {
+    path: PathBuf,
+    db: sled::Db,
+    meta: sled::Tree,
+    blobs: sled::Tree,
+    generations: sled::Tree,
+    audit: sled::Tree,
+}
+
+fn now_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
+}
+
+fn be_u64(bytes: &[u8]) -> Option<u64> {
+    Some(u64::from_be_bytes(bytes.get(..8)?.try_into().ok()?))
+}
+
+/// The audit head: entries written so far and the last one's hash.
+fn decode_head(bytes: Option<sled::IVec>) -> Result<(u64, [u8; 32]), StoreError> {
+    let Some(bytes) = bytes else {
+        return Ok((0, GENESIS));
+    };
+    let count = be_u64(&bytes).ok_or_else(|| StoreError::corrupt("the audit head"))?;
+    let hash = bytes
+        .get(8..40)
+        .and_then(|h| <[u8; 32]>::try_from(h).ok())
+        .ok_or_else(|| StoreError::corrupt("the audit head"))?;
+    Ok((count, hash))
+}
+
+fn encode_head(count: u64, hash: [u8; 32]) -> Vec<u8> {
+    let mut bytes = count.to_be_bytes().to_vec();
+    bytes.extend_from_slice(&hash);
+    bytes
+}
+
+type TxResult<T> = Result<T, ConflictableTransactionError<StoreError>>;
+
+/// Appends `event` to the audit log inside a transaction, moving the head with it.
+fn append_audit(
+    meta: &TransactionalTree,
+    audit: &TransactionalTree,
+    actor: &str,
+    event: AuditEvent,
+) -> TxResult<AuditEntry> {
+    let (count, prev) = decode_head(meta.get(AUDIT_HEAD_KEY)?).map_err(abort)?;
+    let entry = AuditEntry::new(count + 1, now_ms(), actor, event, prev);
+    let hash = entry.hash_bytes().unwrap_or(GENESIS);
+    let bytes = serde_json::to_vec(&entry).map_err(|e| abort(StoreError::Encode(e.to_string())))?;
+    audit.insert(&entry.seq.to_be_bytes(), bytes)?;
+    meta.insert(AUDIT_HEAD_KEY, encode_head(entry.seq, hash))?;
+    Ok(entry)
+}
+
+fn abort(error: StoreError) -> ConflictableTransactionError<StoreError> {
+    ConflictableTransactionError::Abort(error)
+}
+
+fn read_u64(tree: &TransactionalTree, key: &[u8], what: &str) -> TxResult<u64> {
+    let bytes = tree
+        .get(key)?
+        .ok_or_else(|| abort(StoreError::corrupt(what)))?;
+    be_u64(&bytes).ok_or_else(|| abort(StoreError::corrupt(what)))
+}
+
+fn decode_generation(bytes: &[u8], id: GenerationId) -> Result<Generation, StoreError> {
+    serde_json::from_slice(bytes).map_err(|_| StoreError::corrupt(&format!("generation {id}")))
+}
+
+impl Store {
+    /// Opens the store in `dir`, creating it (with an empty first generation) if it does not exist.
+    ///
+    /// # Errors
+    /// When another process holds the store, when it was written by a newer ncsh (nothing is
+    /// changed then), or when it cannot be read.
+    pub fn open(dir: &Path) -> Result<Self, StoreError> {
+        let db = sled::Config::new().path(dir).open().map_err(|e| {
+            if e.to_string().contains("could not acquire lock") {
+                StoreError::Locked(dir.to_owned())
+            } else {
+                StoreError::Open(dir.to_owned(), e)
+            }
+        })?;
+        let tree = |name: &str| {
+            db.open_tree(name)
+                .map_err(|e| StoreError::Open(dir.to_owned(), e))
+        };
+        let store = Self {
+            path: dir.to_owned(),
+            meta: tree("meta")?,
+            blobs: tree("blobs")?,
+            generations: tree("generations")?,
+            audit: tree("audit")?,
+            db,
+        };
+        match store.meta.get(SCHEMA_KEY)? {
+            Some(bytes) => {
+                let found = bytes
+                    .get(..4)
+                    .and_then(|b| <[u8; 4]>::try_from(b).ok())
+                    .map(u32::from_be_bytes)
+                    .ok_or_else(|| StoreError::corrupt("the schema version"))?;
+                if found > SCHEMA {
+                    return Err(StoreError::NewerSchema {
+                        path: dir.to_owned(),
+                        found,
+                    });
+                }
+            }
+            None if store.generations.is_empty() && store.audit.is_empty() => store.create()?,
+            None => return Err(StoreError::corrupt("the schema version")),
+        }
+        Ok(store)
+    }
+
+    /// Writes the first generation (nothing installed) and the first audit entry.
+    fn create(&self) -> Result<(), StoreError> {
+        let first = Generation {
+            id: 1,
+            parent: None,
+            created_ms: now_ms(),
+            actor: "ncsh".into(),
+            reason: "first generation: nothing installed".into(),
+            contents: Contents::default(),
+        };
+        let bytes = serde_json::to_vec(&first).map_err(|e| StoreError::Encode(e.to_string()))?;
+        self.transact(|meta, generations, audit| {
+            generations.insert(&1u64.to_be_bytes(), bytes.clone())?;
+            meta.insert(CURRENT_KEY, &1u64.to_be_bytes())?;
+            meta.insert(NEXT_GENERATION_KEY, &2u64.to_be_bytes())?;
+            append_audit(meta, audit, "ncsh", AuditEvent::Created { generation: 1 })?;
+            meta.insert(SCHEMA_KEY, &SCHEMA.to_be_bytes())?;
+            Ok(())
+        })
+    }
+
+    /// Runs `f` as one transaction over meta, generations and audit, then makes it durable.
+    fn transact<T>(
+        &self,
+        f: impl Fn(&TransactionalTree, &TransactionalTree, &TransactionalTree) -> TxResult<T>,
+    ) -> Result<T, StoreError> {
+        let result = (&self.meta, &self.generations, &self.audit)
+            .transaction(|(meta, generations, audit)| f(meta, generations, audit))
+            .map_err(|e| match e {
+                TransactionError::Abort(e) => e,
+                TransactionError::Storage(e) => StoreError::Sled(e),
+            })?;
+        self.db.flush()?;
+        Ok(result)
+    }
+
+    /// Where the store lives.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Stores `bytes` under their sha256 and returns it. Storing the same bytes twice is a no-op.
+    /// The blob is durable with the next update (or [`Store::flush`]).
+    ///
+    /// # Errors
+    /// When sled cannot write.
+    pub fn put_blob(&self, bytes: &[u8]) -> Result<BlobHash, StoreError> {
+        let hash = BlobHash::of(bytes);
+        if !self.blobs.contains_key(hash.0)? {
+            self.blobs.insert(hash.0, bytes)?;
+        }
+        Ok(hash)
+    }
+
+    /// The blob with this hash, checked against it.
+    ///
+    /// # Errors
+    /// [`StoreError::MissingBlob`] when absent, [`StoreError::CorruptBlob`] when its bytes no longer
+    /// hash to its name.
+    pub fn blob(&self, hash: &BlobHash) -> Result<Vec<u8>, StoreError> {
+        let bytes = self
+            .blobs
+            .get(hash.0)?
+            .ok_or(StoreError::MissingBlob(*hash))?;
+        if BlobHash::of(&bytes) != *hash {
+            return Err(StoreError::CorruptBlob(*hash));
+        }
+        Ok(bytes.to_vec())
+    }
+
+    /// Makes everything written so far durable.
+    ///
+    /// # Errors
+    /// When sled cannot write.
+    pub fn flush(&self) -> Result<(), StoreError> {
+        self.db.flush()?;
+        Ok(())
+    }
+
+    /// The current generation's number.
+    ///
+    /// # Errors
+    /// When the pointer is missing or damaged.
+    pub fn current(&self) -> Result<GenerationId, StoreError> {
+        let bytes = self
+            .meta
+            .get(CURRENT_KEY)?
+            .ok_or_else(|| StoreError::corrupt("the current-generation pointer"))?;
+        be_u64(&bytes).ok_or_else(|| StoreError::corrupt("the current-generation pointer"))
+    }
+
+    /// The generation numbered `id`.
+    ///
+    /// # Errors
+    /// [`StoreError::UnknownGeneration`] when there is none.
+    pub fn generation(&self, id: GenerationId) -> Result<Generation, StoreError> {
+        let bytes = self
+            .generations
+            .get(id.to_be_bytes())?
+            .ok_or(StoreError::UnknownGeneration(id))?;
+        decode_generation(&bytes, id)
+    }
+
+    /// All generations, oldest first.
+    ///
+    /// # Errors
+    /// When one cannot be read.
+    pub fn generations(&self) -> Result<Vec<Generation>, StoreError> {
+        self.generations
+            .iter()
+            .map(|item| {
+                let (key, bytes) = item?;
+                decode_generation(&bytes, be_u64(&key).unwrap_or(0))
+            })
+            .collect()
+    }
+
+    /// Commits `draft` as a new generation, makes it current and logs the update, in one durable
+    /// transaction. `kind` and `summary` describe the update for the audit log.
+    ///
+    /// # Errors
+    /// [`StoreError::Moved`] when current is no longer `draft.parent` (another update came first:
+    /// prepare the update again on the new current).
+    pub fn commit(
+        &self,
+        draft: &Draft,
+        kind: &str,
+        summary: &str,
+    ) -> Result<Generation, StoreError> {
+        self.transact(|meta, generations, audit| {
+            let current = read_u64(meta, CURRENT_KEY, "the current-generation pointer")?;
+            if current != draft.parent {
+                return Err(abort(StoreError::Moved {
+                    expected: draft.parent,
+                    actual: current,
+                }));
+            }
+            let id = read_u64(meta, NEXT_GENERATION_KEY, "the generation counter")?;
+            let generation = Generation {
+                id,
+                parent: Some(draft.parent),
+                created_ms: now_ms(),
+                actor: draft.actor.clone(),
+                reason: draft.reason.clone(),
+                contents: draft.contents.clone(),
+            };
+            let bytes = serde_json::to_vec(&generation)
+                .map_err(|e| abort(StoreError::Encode(e.to_string())))?;
+            generations.insert(&id.to_be_bytes(), bytes)?;
+            meta.insert(CURRENT_KEY, &id.to_be_bytes())?;
+            meta.insert(NEXT_GENERATION_KEY, &(id + 1).to_be_bytes())?;
+            let event = AuditEvent::Updated {
+                kind: kind.to_owned(),
+                summary: summary.to_owned(),
+                parent: draft.parent,
+                generation: id,
+            };
+            append_audit(meta, audit, &draft.actor, event)?;
+            Ok(generation)
+        })
+    }
+
+    /// Points current at `to`, or, when `to` is `None`, at the current generation's parent, and logs
+    /// it. Returns (from, to).
+    ///
+    /// # Errors
+    /// [`StoreError::UnknownGeneration`] for a number that does not exist, [`StoreError::NoParent`]
+    /// when rolling back from the first generation.
+    pub fn rollback(
+        &self,
+        to: Option<GenerationId>,
+        actor: &str,
+    ) -> Result<(GenerationId, GenerationId), StoreError> {
+        self.transact(|meta, generations, audit| {
+            let from = read_u64(meta, CURRENT_KEY, "the current-generation pointer")?;
+            let to = match to {
+                Some(id) => id,
+                None => {
+                    let bytes = generations
+                        .get(from.to_be_bytes())?
+                        .ok_or_else(|| abort(StoreError::UnknownGeneration(from)))?;
+                    let current = decode_generation(&bytes, from).map_err(abort)?;
+                    current.parent.ok_or(abort(StoreError::NoParent(from)))?
+                }
+            };
+            if generations.get(to.to_be_bytes())?.is_none() {
+                return Err(abort(StoreError::UnknownGeneration(to)));
+            }
+            meta.insert(CURRENT_KEY, &to.to_be_bytes())?;
+            append_audit(meta, audit, actor, AuditEvent::RolledBack { from, to })?;
+            Ok((from, to))
+        })
+    }
+
+    /// Logs an update that failed verification. Nothing else changes.
+    ///
+    /// # Errors
+    /// When sled cannot write.
+    pub fn record_refusal(
+        &self,
+        actor: &str,
+        kind: &str,
+        summary: &str,
+        reason: &str,
+    ) -> Result<(), StoreError> {
+        let event = AuditEvent::Refused {
+            kind: kind.to_owned(),
+            summary: summary.to_owned(),
+            reason: reason.to_owned(),
+        };
+        self.transact(|meta, _, audit| {
+            append_audit(meta, audit, actor, event.clone())?;
+            Ok(())
+        })
+    }
+
+    /// Adds `contents` as a new generation made from current, without making it current, and logs
+    /// where it came from.
+    ///
+    /// # Errors
+    /// When sled cannot write.
+    pub fn import(
+        &self,
+        contents: &Contents,
+        actor: &str,
+        reason: &str,
+        source: &str,
+    ) -> Result<Generation, StoreError> {
+        self.transact(|meta, generations, audit| {
+            let current = read_u64(meta, CURRENT_KEY, "the current-generation pointer")?;
+            let id = read_u64(meta, NEXT_GENERATION_KEY, "the generation counter")?;
+            let generation = Generation {
+                id,
+                parent: Some(current),
+                created_ms: now_ms(),
+                actor: actor.to_owned(),
+                reason: reason.to_owned(),
+                contents: contents.clone(),
+            };
+            let bytes = serde_json::to_vec(&generation)
+                .map_err(|e| abort(StoreError::Encode(e.to_string())))?;
+            generations.insert(&id.to_be_bytes(), bytes)?;
+            meta.insert(NEXT_GENERATION_KEY, &(id + 1).to_be_bytes())?;
+            let event = AuditEvent::Imported {
+                generation: id,
+                source: source.to_owned(),
+            };
+            append_audit(meta, audit, actor, event)?;
+            Ok(generation)
+        })
+    }
+
+    /// The audit log, oldest first. Entries that cannot be read are skipped here; [`Store::verify`]
+    /// names them.
+    ///
+    /// # Errors
+    /// When sled cannot read.
+    pub fn audit_entries(&self) -> Result<Vec<AuditEntry>, StoreError> {
+        let mut entries = Vec::new();
+        for item in self.audit.iter() {
+            let (_, bytes) = item?;
+            if let Ok(entry) = serde_json::from_slice(&bytes) {
+                entries.push(entry);
+            }
+        }
+        Ok(entries)
+    }
+
+    /// Walks the audit chain end to end.
+    ///
+    /// # Errors
+    /// [`StoreError::Tampered`] naming the first bad entry.
+    pub fn verify(&self) -> Result<ChainReport, StoreError> {
+        let (head, _) = decode_head(self.meta.get(AUDIT_HEAD_KEY)?)?;
+        let mut entries = Vec::new();
+        for item in self.audit.iter() {
+            let (key, bytes) = item?;
+            entries.push((be_u64(&key).unwrap_or(0), bytes.to_vec()));
+        }
+        verify_chain(entries, head).map_err(StoreError::Tampered)
+    }
+}

@@ -1,0 +1,73 @@
+//! What can go wrong with the store, each with the way out.
+
+use std::path::PathBuf;
+
+use crate::audit::ChainBreak;
+use crate::{BlobHash, GenerationId};
+
+/// A store operation that failed. Nothing stored is changed by a failed operation.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// sled could not open the directory.
+    #[error("cannot open the store at {0}: {1}; check the directory's permissions and free space")]
+    Open(PathBuf, #[source] sled::Error),
+    /// Another live process holds the store.
+    #[error(
+        "the store at {0} is in use by another process; stop it (`daemon stop`) or set NCSH_HOME to another directory"
+    )]
+    Locked(PathBuf),
+    /// A newer ncsh wrote this store.
+    #[error(
+        "the store at {path} has schema {found}, written by a newer ncsh (this one reads up to {}); \
+         upgrade ncsh, or set NCSH_HOME to another directory. Nothing was changed",
+        crate::SCHEMA
+    )]
+    NewerSchema {
+        /// The store.
+        path: PathBuf,
+        /// The schema it has.
+        found: u32,
+    },
+    /// A record ncsh needs is missing or unreadable.
+    #[error(
+        "the store is damaged: {0} is missing or unreadable; restore it from a backup or `gen import` a bundle"
+    )]
+    Corrupt(String),
+    /// sled failed.
+    #[error("the store failed: {0}")]
+    Sled(#[from] sled::Error),
+    /// A record could not be encoded.
+    #[error("could not encode a record: {0}")]
+    Encode(String),
+    /// No blob with this hash.
+    #[error("blob {0} is not in the store; install what needs it again")]
+    MissingBlob(BlobHash),
+    /// A blob's bytes no longer match its hash.
+    #[error("blob {0} does not match its sha256: it was damaged on disk; reinstall what uses it")]
+    CorruptBlob(BlobHash),
+    /// No generation with this number.
+    #[error("there is no generation {0}; `gen list` shows the generations there are")]
+    UnknownGeneration(GenerationId),
+    /// The first generation has no parent.
+    #[error("generation {0} is the first one; there is nothing before it to roll back to")]
+    NoParent(GenerationId),
+    /// Current moved while an update was prepared.
+    #[error(
+        "current moved from generation {expected} to {actual} while the update was prepared; run it again"
+    )]
+    Moved {
+        /// What the update was prepared on.
+        expected: GenerationId,
+        /// What current is now.
+        actual: GenerationId,
+    },
+    /// The audit chain is broken.
+    #[error("audit verification failed: {0}")]
+    Tampered(ChainBreak),
+}
+
+impl StoreError {
+    pub(crate) fn corrupt(what: &str) -> Self {
+        Self::Corrupt(what.to_owned())
+    }
+}

@@ -1,0 +1,286 @@
+//! The real store on temporary directories: generations, rollback, the audit chain, damage and races.
+
+mod common;
+
+use std::path::Path;
+
+use store::{ChainBreak, Contents, Draft, GenerationId, Store, StoreError};
+
+fn install(store: &Store, name: &str) -> GenerationId {
+    common::install(store, name, "tester").unwrap().id
+}
+
+fn names(store: &Store) -> Vec<String> {
+    let current = store.current().unwrap();
+    let contents = store.generation(current).unwrap().contents;
+    contents.capabilities.keys().cloned().collect()
+}
+
+#[test]
+fn install_rollback_and_rollback_to_the_later_generation() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    assert_eq!(store.current().unwrap(), 1);
+    let installed = install(&store, "calc");
+    assert_eq!(names(&store), ["calc"]);
+    store.verify().unwrap();
+
+    assert_eq!(store.rollback(None, "tester").unwrap(), (installed, 1));
+    assert!(names(&store).is_empty());
+    store.verify().unwrap();
+
+    assert_eq!(
+        store.rollback(Some(installed), "tester").unwrap(),
+        (1, installed)
+    );
+    assert_eq!(names(&store), ["calc"]);
+    let report = store.verify().unwrap();
+    assert_eq!(report.entries, 4, "created, installed, two rollbacks");
+}
+
+#[test]
+fn rollback_follows_the_explicit_parent_not_the_previous_number() {
+    // NixOS/nix#311: after going back and installing again, "roll back" must go to what the current
+    // generation was made from, not to the generation numbered one less.
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let a = install(&store, "a");
+    let b = install(&store, "b");
+    store.rollback(None, "tester").unwrap();
+    assert_eq!(store.current().unwrap(), a);
+    let c = install(&store, "c");
+    assert_eq!(c, b + 1);
+    assert_eq!(store.rollback(None, "tester").unwrap(), (c, a));
+    assert_eq!(names(&store), ["a"]);
+}
+
+#[test]
+fn the_store_survives_closing_and_reopening() {
+    let dir = tempfile::tempdir().unwrap();
+    let installed = {
+        let store = Store::open(dir.path()).unwrap();
+        install(&store, "calc")
+    };
+    let store = Store::open(dir.path()).unwrap();
+    assert_eq!(store.current().unwrap(), installed);
+    assert_eq!(store.generations().unwrap().len(), 2);
+    store.verify().unwrap();
+}
+
+#[test]
+fn bad_requests_change_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let installed = install(&store, "calc");
+    let before = store.audit_entries().unwrap();
+
+    assert!(matches!(
+        store.rollback(Some(99), "tester"),
+        Err(StoreError::UnknownGeneration(99))
+    ));
+    assert!(matches!(
+        store.generation(42),
+        Err(StoreError::UnknownGeneration(42))
+    ));
+    let stale = Draft {
+        parent: 1,
+        actor: "tester".into(),
+        reason: "stale".into(),
+        contents: Contents::default(),
+    };
+    assert!(matches!(
+        store.commit(&stale, "install", "stale"),
+        Err(StoreError::Moved {
+            expected: 1,
+            actual
+        }) if actual == installed
+    ));
+    store.rollback(Some(1), "tester").unwrap();
+    assert!(matches!(
+        store.rollback(None, "tester"),
+        Err(StoreError::NoParent(1))
+    ));
+    assert_eq!(store.audit_entries().unwrap().len(), before.len() + 1);
+    assert_eq!(store.current().unwrap(), 1);
+}
+
+#[test]
+fn a_refusal_is_logged_and_changes_nothing_else() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    store
+        .record_refusal("tester", "install", "evil 1.0", "hash mismatch")
+        .unwrap();
+    assert_eq!(store.current().unwrap(), 1);
+    assert_eq!(store.generations().unwrap().len(), 1);
+    let last = store.audit_entries().unwrap().pop().unwrap();
+    assert!(
+        matches!(last.event, store::AuditEvent::Refused { ref reason, .. } if reason == "hash mismatch")
+    );
+    store.verify().unwrap();
+}
+
+/// Opens the store's sled database directly, as someone editing it by hand would.
+fn raw_tree(dir: &Path, tree: &str, edit: impl FnOnce(&sled::Tree)) {
+    let db = sled::open(dir).unwrap();
+    edit(&db.open_tree(tree).unwrap());
+    db.flush().unwrap();
+}
+
+fn tampered(dir: &Path) -> ChainBreak {
+    match Store::open(dir).unwrap().verify() {
+        Err(StoreError::Tampered(chain_break)) => chain_break,
+        other => panic!("expected a broken chain, got {other:?}"),
+    }
+}
+
+fn store_with_entries(dir: &Path, installs: usize) {
+    let store = Store::open(dir).unwrap();
+    for i in 0..installs {
+        install(&store, &format!("cap{i}"));
+    }
+}
+
+#[test]
+fn hand_edits_to_the_audit_log_are_found_and_named() {
+    let key = |seq: u64| seq.to_be_bytes();
+
+    let edited = tempfile::tempdir().unwrap();
+    store_with_entries(edited.path(), 3);
+    raw_tree(edited.path(), "audit", |audit| {
+        let bytes = audit.get(key(3)).unwrap().unwrap();
+        let text = String::from_utf8(bytes.to_vec()).unwrap();
+        audit
+            .insert(key(3), text.replace("tester", "mallory").as_bytes())
+            .unwrap();
+    });
+    assert_eq!(tampered(edited.path()), ChainBreak::Edited { seq: 3 });
+
+    let deleted = tempfile::tempdir().unwrap();
+    store_with_entries(deleted.path(), 3);
+    raw_tree(deleted.path(), "audit", |audit| {
+        audit.remove(key(2)).unwrap();
+    });
+    assert_eq!(
+        tampered(deleted.path()),
+        ChainBreak::OutOfPlace {
+            expected: 2,
+            found: 3
+        }
+    );
+
+    let reordered = tempfile::tempdir().unwrap();
+    store_with_entries(reordered.path(), 3);
+    raw_tree(reordered.path(), "audit", |audit| {
+        let (two, three) = (audit.get(key(2)).unwrap(), audit.get(key(3)).unwrap());
+        audit.insert(key(2), three.unwrap()).unwrap();
+        audit.insert(key(3), two.unwrap()).unwrap();
+    });
+    assert_eq!(
+        tampered(reordered.path()),
+        ChainBreak::OutOfPlace {
+            expected: 2,
+            found: 3
+        }
+    );
+
+    let appended = tempfile::tempdir().unwrap();
+    store_with_entries(appended.path(), 2);
+    raw_tree(appended.path(), "audit", |audit| {
+        let last = audit.get(key(3)).unwrap().unwrap();
+        let mut entry: store::AuditEntry = serde_json::from_slice(&last).unwrap();
+        let prev = entry.hash_bytes().unwrap();
+        entry = store::AuditEntry::new(4, entry.at_ms, "mallory", entry.event, prev);
+        audit
+            .insert(key(4), serde_json::to_vec(&entry).unwrap())
+            .unwrap();
+    });
+    assert_eq!(
+        tampered(appended.path()),
+        ChainBreak::Appended { seq: 4, head: 3 }
+    );
+}
+
+#[test]
+fn a_damaged_blob_is_refused_by_its_hash() {
+    let dir = tempfile::tempdir().unwrap();
+    let hash = {
+        let store = Store::open(dir.path()).unwrap();
+        let hash = store.put_blob(b"the real bytes").unwrap();
+        store.flush().unwrap();
+        hash
+    };
+    raw_tree(dir.path(), "blobs", |blobs| {
+        blobs.insert(hash.0, b"other bytes".as_slice()).unwrap();
+    });
+    let store = Store::open(dir.path()).unwrap();
+    let error = store.blob(&hash).unwrap_err();
+    assert!(matches!(error, StoreError::CorruptBlob(h) if h == hash));
+    assert!(error.to_string().contains(&hash.to_string()), "{error}");
+}
+
+#[test]
+fn a_newer_schema_is_refused_without_damage() {
+    let dir = tempfile::tempdir().unwrap();
+    store_with_entries(dir.path(), 1);
+    raw_tree(dir.path(), "meta", |meta| {
+        meta.insert("schema", &7u32.to_be_bytes()).unwrap();
+    });
+    let error = Store::open(dir.path())
+        .err()
+        .expect("a newer schema is refused");
+    assert!(matches!(error, StoreError::NewerSchema { found: 7, .. }));
+    assert!(error.to_string().contains("upgrade ncsh"), "{error}");
+    raw_tree(dir.path(), "meta", |meta| {
+        meta.insert("schema", &store::SCHEMA.to_be_bytes()).unwrap();
+    });
+    let store = Store::open(dir.path()).unwrap();
+    assert_eq!(store.current().unwrap(), 2);
+    store.verify().unwrap();
+}
+
+#[test]
+fn a_store_held_by_another_opener_is_refused_clearly() {
+    let dir = tempfile::tempdir().unwrap();
+    let _held = Store::open(dir.path()).unwrap();
+    let error = Store::open(dir.path())
+        .err()
+        .expect("the second open fails");
+    assert!(matches!(error, StoreError::Locked(_)), "{error}");
+}
+
+#[test]
+fn concurrent_updates_lose_nothing_and_log_in_one_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = std::sync::Arc::new(Store::open(dir.path()).unwrap());
+    let threads: Vec<_> = (0..20)
+        .map(|i| {
+            let store = store.clone();
+            std::thread::spawn(move || {
+                let name = format!("cap{i}");
+                loop {
+                    match common::install(&store, &name, &name) {
+                        Ok(generation) => return generation.id,
+                        Err(StoreError::Moved { .. }) => continue,
+                        Err(e) => panic!("{e}"),
+                    }
+                }
+            })
+        })
+        .collect();
+    let mut acknowledged: Vec<_> = threads.into_iter().map(|t| t.join().unwrap()).collect();
+    acknowledged.sort_unstable();
+    assert_eq!(acknowledged, (2..22).collect::<Vec<_>>());
+    assert_eq!(names(&store).len(), 20, "no update was lost");
+    let logged: Vec<_> = store
+        .audit_entries()
+        .unwrap()
+        .into_iter()
+        .filter_map(|e| match e.event {
+            store::AuditEvent::Updated { generation, .. } => Some(generation),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(logged, acknowledged, "the log has every update, in order");
+    store.verify().unwrap();
+}
