@@ -129,12 +129,11 @@ impl<'a> Updates<'a> {
                 .record_refusal(&self.actor, kind, &summary, &refusal.to_string())?;
             return Err(refusal.into());
         }
-        let grant_bytes = serde_json::to_vec(grant).unwrap_or_default();
         let capability = CapabilityRef {
             version: manifest.version.to_string(),
             manifest: self.store.put_blob(&manifest.canonical_bytes())?,
             wasm: self.store.put_blob(&wasm)?,
-            grant: self.store.put_blob(&grant_bytes)?,
+            grant: self.store.put_blob(&grant.canonical_bytes())?,
         };
         self.commit(kind, &summary, |contents| {
             allowed(contents.capabilities.get(&manifest.name))?;
