@@ -76,10 +76,11 @@ pub fn run_host(command: Command, recorders: Recorders) -> Result<i32, BridgeErr
     let result = (|| {
         let signals = SignalFd::with_flags(&mask, SfdFlags::SFD_NONBLOCK | SfdFlags::SFD_CLOEXEC)
             .map_err(|e| BridgeError::os("open a signalfd", e))?;
-        // Raw mode before the program starts, so that no keystroke is echoed twice in between; if the
-        // program cannot start, dropping the guard restores the terminal.
+        // Started after the signals are blocked, so that it inherits the mask.
         let watcher = Watcher::start(ScreenModel::new(size.rows, size.cols), recorders)
             .map_err(|e| BridgeError::Io("start the screen model's thread".into(), e))?;
+        // Raw mode before the program starts, so that no keystroke is echoed twice in between; if the
+        // program cannot start, dropping the guard restores the terminal.
         let raw = RawMode::enter(stdin.as_fd())?;
         let child = spawn_on_pty(command, size)?;
         set_nonblocking(&child.master)?;
