@@ -96,6 +96,31 @@ fn read_u64(tree: &TransactionalTree, key: &[u8], what: &str) -> TxResult<u64> {
     be_u64(&bytes).ok_or_else(|| abort(StoreError::corrupt(what)))
 }
 
+/// Writes a new generation under the next number and moves the counter past it.
+fn add_generation(
+    meta: &TransactionalTree,
+    generations: &TransactionalTree,
+    parent: Option<GenerationId>,
+    actor: &str,
+    reason: &str,
+    contents: &Contents,
+) -> TxResult<Generation> {
+    let id = read_u64(meta, NEXT_GENERATION_KEY, "the generation counter")?;
+    let generation = Generation {
+        id,
+        parent,
+        created_ms: now_ms(),
+        actor: actor.to_owned(),
+        reason: reason.to_owned(),
+        contents: contents.clone(),
+    };
+    let bytes =
+        serde_json::to_vec(&generation).map_err(|e| abort(StoreError::Encode(e.to_string())))?;
+    generations.insert(&id.to_be_bytes(), bytes)?;
+    meta.insert(NEXT_GENERATION_KEY, &(id + 1).to_be_bytes())?;
+    Ok(generation)
+}
+
 fn decode_generation(bytes: &[u8], id: GenerationId) -> Result<Generation, StoreError> {
     serde_json::from_slice(bytes).map_err(|_| StoreError::corrupt(&format!("generation {id}")))
 }
@@ -148,20 +173,22 @@ impl Store {
 
     /// Writes the first generation (nothing installed) and the first audit entry.
     fn create(&self) -> Result<(), StoreError> {
-        let first = Generation {
-            id: 1,
-            parent: None,
-            created_ms: now_ms(),
-            actor: "ncsh".into(),
-            reason: "first generation: nothing installed".into(),
-            contents: Contents::default(),
-        };
-        let bytes = serde_json::to_vec(&first).map_err(|e| StoreError::Encode(e.to_string()))?;
         self.transact(|meta, generations, audit| {
-            generations.insert(&1u64.to_be_bytes(), bytes.clone())?;
-            meta.insert(CURRENT_KEY, &1u64.to_be_bytes())?;
-            meta.insert(NEXT_GENERATION_KEY, &2u64.to_be_bytes())?;
-            append_audit(meta, audit, "ncsh", AuditEvent::Created { generation: 1 })?;
+            meta.insert(NEXT_GENERATION_KEY, &1u64.to_be_bytes())?;
+            let reason = "first generation: nothing installed";
+            let first = add_generation(
+                meta,
+                generations,
+                None,
+                "ncsh",
+                reason,
+                &Contents::default(),
+            )?;
+            meta.insert(CURRENT_KEY, &first.id.to_be_bytes())?;
+            let event = AuditEvent::Created {
+                generation: first.id,
+            };
+            append_audit(meta, audit, "ncsh", event)?;
             meta.insert(SCHEMA_KEY, &SCHEMA.to_be_bytes())?;
             Ok(())
         })
@@ -283,25 +310,20 @@ impl Store {
                     actual: current,
                 }));
             }
-            let id = read_u64(meta, NEXT_GENERATION_KEY, "the generation counter")?;
-            let generation = Generation {
-                id,
-                parent: Some(draft.parent),
-                created_ms: now_ms(),
-                actor: draft.actor.clone(),
-                reason: draft.reason.clone(),
-                contents: draft.contents.clone(),
-            };
-            let bytes = serde_json::to_vec(&generation)
-                .map_err(|e| abort(StoreError::Encode(e.to_string())))?;
-            generations.insert(&id.to_be_bytes(), bytes)?;
-            meta.insert(CURRENT_KEY, &id.to_be_bytes())?;
-            meta.insert(NEXT_GENERATION_KEY, &(id + 1).to_be_bytes())?;
+            let generation = add_generation(
+                meta,
+                generations,
+                Some(draft.parent),
+                &draft.actor,
+                &draft.reason,
+                &draft.contents,
+            )?;
+            meta.insert(CURRENT_KEY, &generation.id.to_be_bytes())?;
             let event = AuditEvent::Updated {
                 kind: kind.to_owned(),
                 summary: summary.to_owned(),
                 parent: draft.parent,
-                generation: id,
+                generation: generation.id,
             };
             append_audit(meta, audit, &draft.actor, event)?;
             Ok(generation)
@@ -376,21 +398,10 @@ impl Store {
     ) -> Result<Generation, StoreError> {
         self.transact(|meta, generations, audit| {
             let current = read_u64(meta, CURRENT_KEY, "the current-generation pointer")?;
-            let id = read_u64(meta, NEXT_GENERATION_KEY, "the generation counter")?;
-            let generation = Generation {
-                id,
-                parent: Some(current),
-                created_ms: now_ms(),
-                actor: actor.to_owned(),
-                reason: reason.to_owned(),
-                contents: contents.clone(),
-            };
-            let bytes = serde_json::to_vec(&generation)
-                .map_err(|e| abort(StoreError::Encode(e.to_string())))?;
-            generations.insert(&id.to_be_bytes(), bytes)?;
-            meta.insert(NEXT_GENERATION_KEY, &(id + 1).to_be_bytes())?;
+            let generation =
+                add_generation(meta, generations, Some(current), actor, reason, contents)?;
             let event = AuditEvent::Imported {
-                generation: id,
+                generation: generation.id,
                 source: source.to_owned(),
             };
             append_audit(meta, audit, actor, event)?;
