@@ -11,7 +11,7 @@
 //! not durable until then, so no update returns before it.
 
 use std::path::{Path, PathBuf};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use sled::Transactional;
 use sled::transaction::{ConflictableTransactionError, TransactionError, TransactionalTree};
@@ -96,6 +96,29 @@ fn read_u64(tree: &TransactionalTree, key: &[u8], what: &str) -> TxResult<u64> {
     be_u64(&bytes).ok_or_else(|| abort(StoreError::corrupt(what)))
 }
 
+/// How long `open` waits for a store that was closed a moment ago.
+const LOCK_WAIT: Duration = Duration::from_secs(1);
+
+/// Opens the sled database in `dir`. sled releases a closed database's file lock from a background
+/// thread, shortly after the last handle is dropped, so a store closed a moment ago (by this process
+/// or a daemon that just stopped) can still look held: the open is tried again for [`LOCK_WAIT`]
+/// before the store is reported in use.
+fn open_db(dir: &Path) -> Result<sled::Db, StoreError> {
+    let deadline = Instant::now() + LOCK_WAIT;
+    loop {
+        match sled::Config::new().path(dir).open() {
+            Ok(db) => return Ok(db),
+            Err(e) if e.to_string().contains("could not acquire lock") => {
+                if Instant::now() >= deadline {
+                    return Err(StoreError::Locked(dir.to_owned()));
+                }
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            Err(e) => return Err(StoreError::Open(dir.to_owned(), e)),
+        }
+    }
+}
+
 /// Writes a new generation under the next number and moves the counter past it.
 fn add_generation(
     meta: &TransactionalTree,
@@ -132,13 +155,7 @@ impl Store {
     /// When another process holds the store, when it was written by a newer ncsh (nothing is
     /// changed then), or when it cannot be read.
     pub fn open(dir: &Path) -> Result<Self, StoreError> {
-        let db = sled::Config::new().path(dir).open().map_err(|e| {
-            if e.to_string().contains("could not acquire lock") {
-                StoreError::Locked(dir.to_owned())
-            } else {
-                StoreError::Open(dir.to_owned(), e)
-            }
-        })?;
+        let db = open_db(dir)?;
         let tree = |name: &str| {
             db.open_tree(name)
                 .map_err(|e| StoreError::Open(dir.to_owned(), e))

@@ -120,9 +120,21 @@ fn a_refusal_is_logged_and_changes_nothing_else() {
     store.verify().unwrap();
 }
 
-/// Opens the store's sled database directly, as someone editing it by hand would.
+/// Opens the store's sled database directly, as someone editing it by hand would. The store was
+/// closed just before, and sled lets go of its lock from a background thread, so the open may have to
+/// wait a moment.
 fn raw_tree(dir: &Path, tree: &str, edit: impl FnOnce(&sled::Tree)) {
-    let db = sled::open(dir).unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    let db = loop {
+        match sled::open(dir) {
+            Ok(db) => break db,
+            Err(e) if std::time::Instant::now() < deadline => {
+                assert!(e.to_string().contains("could not acquire lock"), "{e}");
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            Err(e) => panic!("{e}"),
+        }
+    };
     edit(&db.open_tree(tree).unwrap());
     db.flush().unwrap();
 }
