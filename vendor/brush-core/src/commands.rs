@@ -664,7 +664,7 @@ pub(crate) fn execute_external_command(
             }
 
             drop(background_pgid);
-            if let Some(group) = &background_group {
+            if creates_background_group && let Some(group) = &background_group {
                 group.mark_started();
             }
 

@@ -472,7 +472,7 @@ impl Job {
     pub fn kill(&self, signal: traps::TrapSignal) -> Result<(), error::Error> {
         // A background job's group holds only its own processes, so all of them get the signal,
         // as `kill %N` does in bash.
-        if let Some(pgid) = self.background_group.as_ref().and_then(|group| group.pgid()) {
+        if let Some(pgid) = self.background_pgid() {
             sys::signal::kill_process(-pgid, signal)
         } else if let Some(pid) = self.process_group_id() {
             sys::signal::kill_process(pid, signal)
@@ -493,15 +493,18 @@ impl Job {
                 JobTask::Internal(_) => (),
             }
         }
+        self.background_pgid()
+    }
+
+    /// For a background job whose first process has started, its process group.
+    fn background_pgid(&self) -> Option<sys::process::ProcessId> {
         self.background_group.as_ref().and_then(|group| group.pgid())
     }
 
     /// Tries to retrieve the process group ID (PGID) of the job.
     pub fn process_group_id(&self) -> Option<sys::process::ProcessId> {
         // TODO(jobs): Don't assume that the first PID is the PGID.
-        self.background_group
-            .as_ref()
-            .and_then(|group| group.pgid())
+        self.background_pgid()
             .or_else(|| self.representative_pid())
     }
 }
