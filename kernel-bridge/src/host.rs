@@ -130,8 +130,13 @@ impl Relay {
                 PollFd::new(self.master.as_fd(), master_events),
                 PollFd::new(signals.as_fd(), PollFlags::POLLIN),
             ];
-            // Hand the batched output to the watcher only when the relay is about to wait.
-            let mut polled = poll(&mut fds, PollTimeout::ZERO);
+            // Hand the batched output to the watcher only when the relay is about to wait; with
+            // nothing batched (a keystroke's echo already went out), go straight to the wait.
+            let mut polled = if self.watcher.has_batch() {
+                poll(&mut fds, PollTimeout::ZERO)
+            } else {
+                Ok(0)
+            };
             if matches!(polled, Ok(0)) {
                 self.watcher.flush();
                 polled = poll(&mut fds, PollTimeout::NONE);

@@ -77,6 +77,11 @@ impl Watcher {
         self.send(Seen::Resize(at, size));
     }
 
+    /// Whether output is waiting to be handed over.
+    pub(crate) fn has_batch(&self) -> bool {
+        !self.batch.is_empty()
+    }
+
     /// Hands over the output batched so far; the relay calls this before it waits.
     pub(crate) fn flush(&mut self) {
         if !self.batch.is_empty() {
