@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{Home, Terminal, alive, same_settings};
+use common::{Home, Terminal, alive, eventually, same_settings};
 use nix::sys::signal::{Signal, kill};
 
 fn start(home: &Home, args: &[&str]) -> Terminal {
@@ -129,14 +129,9 @@ fn an_ampersand_job_has_a_process_group_that_dollar_bang_and_kill_percent_reach(
     term.line("kill %1; wait; echo waited");
     term.expect("\nwaited");
     // No process of the pipeline is left in the group: kill %1 reached `cat` too.
-    let deadline = std::time::Instant::now() + common::PATIENCE;
-    while kill(nix::unistd::Pid::from_raw(-bang), None).is_ok() {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "kill %1 left processes in group {bang}"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
+    eventually(&format!("kill %1 left processes in group {bang}"), || {
+        kill(nix::unistd::Pid::from_raw(-bang), None).is_err()
+    });
 }
 
 #[test]
@@ -164,14 +159,9 @@ fn sigterm_and_sighup_restore_the_terminal_and_hang_up_jobs() {
             same_settings(&term.initial_termios, &term.termios()),
             "terminal settings differ after {signal}"
         );
-        let deadline = std::time::Instant::now() + common::PATIENCE;
-        while alive(job) {
-            assert!(
-                std::time::Instant::now() < deadline,
-                "job {job} survived {signal} of its shell"
-            );
-            std::thread::sleep(std::time::Duration::from_millis(20));
-        }
+        eventually(&format!("job {job} survived {signal} of its shell"), || {
+            !alive(job)
+        });
     }
 }
 

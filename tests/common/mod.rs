@@ -178,6 +178,15 @@ impl Terminal {
 }
 
 /// Whether a process still exists (and is not a zombie).
+/// Waits until `done` holds, or fails the test with `what` after [`PATIENCE`].
+pub fn eventually(what: &str, done: impl Fn() -> bool) {
+    let deadline = Instant::now() + PATIENCE;
+    while !done() {
+        assert!(Instant::now() < deadline, "{what}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
 pub fn alive(pid: i32) -> bool {
     std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
         !stat
