@@ -144,6 +144,10 @@ fn add_generation(
     Ok(generation)
 }
 
+fn read_current(meta: &TransactionalTree) -> TxResult<GenerationId> {
+    read_u64(meta, CURRENT_KEY, "the current-generation pointer")
+}
+
 fn decode_generation(bytes: &[u8], id: GenerationId) -> Result<Generation, StoreError> {
     serde_json::from_slice(bytes).map_err(|_| StoreError::corrupt(&format!("generation {id}")))
 }
@@ -320,7 +324,7 @@ impl Store {
         summary: &str,
     ) -> Result<Generation, StoreError> {
         self.transact(|meta, generations, audit| {
-            let current = read_u64(meta, CURRENT_KEY, "the current-generation pointer")?;
+            let current = read_current(meta)?;
             if current != draft.parent {
                 return Err(abort(StoreError::Moved {
                     expected: draft.parent,
@@ -359,7 +363,7 @@ impl Store {
         actor: &str,
     ) -> Result<(GenerationId, GenerationId), StoreError> {
         self.transact(|meta, generations, audit| {
-            let from = read_u64(meta, CURRENT_KEY, "the current-generation pointer")?;
+            let from = read_current(meta)?;
             let to = match to {
                 Some(id) => id,
                 None => {
@@ -414,7 +418,7 @@ impl Store {
         source: &str,
     ) -> Result<Generation, StoreError> {
         self.transact(|meta, generations, audit| {
-            let current = read_u64(meta, CURRENT_KEY, "the current-generation pointer")?;
+            let current = read_current(meta)?;
             let generation =
                 add_generation(meta, generations, Some(current), actor, reason, contents)?;
             let event = AuditEvent::Imported {
