@@ -78,6 +78,11 @@ pub struct Cli {
     #[arg(long = "record-steps", value_name = "FILE")]
     pub record_steps: Option<PathBuf>,
 
+    /// Run this user's daemon, which owns the store of generations (shells start it when they need
+    /// it; it exits by itself some minutes after the last shell).
+    #[arg(long, conflicts_with_all = ["command", "interactive", "login", "record", "record_steps", "args"])]
+    pub daemon: bool,
+
     /// The interpreter side of a hosted session (set by the host; not for people).
     #[arg(long, hide = true)]
     pub interpreter: bool,

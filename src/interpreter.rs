@@ -114,6 +114,7 @@ async fn run_shell(
             .run_script(Path::new(&cli.args[0]), cli.args.iter().skip(1))
             .await?;
     } else if interactive && std::io::stdin().is_terminal() {
+        crate::builtins::pin::at_session_start(&mut std::io::stderr());
         let ui = brush_interactive::UIOptions::default();
         let mut editor = brush_interactive::ReedlineInputBackend::new(&ui, &shell)?;
         crate::interactive::run(&shell, &mut editor).await?;
@@ -155,6 +156,7 @@ async fn build_shell(
         .shell_version(env!("CARGO_PKG_VERSION").to_owned())
         .fds(unbuffered_stdin())
         .default_builtins(brush_builtins::BuiltinSet::BashMode)
+        .builtins(crate::builtins::all())
         .build()
         .await?;
     Ok(shell)

@@ -3,9 +3,12 @@
 //! - on a terminal with nothing to run, as the **host** ([`kernel_bridge::host`]): the real terminal in
 //!   raw mode, and a second `ncsh --interpreter` as session leader on a PTY behind it;
 //! - otherwise, as the **interpreter** ([`interpreter`]): brush-core runs `-c`, a script, or standard
-//!   input directly, with no PTY and no extra process.
+//!   input directly, with no PTY and no extra process;
+//! - with `--daemon`, as this user's **daemon** ([`daemon::server`]), which owns the store.
 
+mod builtins;
 mod cli;
+mod daemon;
 mod host_mode;
 mod interactive;
 mod interpreter;
@@ -29,6 +32,9 @@ fn main() -> ExitCode {
         }
     };
     install_panic_hook();
+    if cli.daemon {
+        return ExitCode::from(u8::try_from(daemon::server::run()).unwrap_or(1));
+    }
     let login = cli.login || argv.first().is_some_and(|argv0| argv0.starts_with('-'));
 
     let on_terminal = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();

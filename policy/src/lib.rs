@@ -9,7 +9,9 @@
 //!   ([`structural`]), then behavioural checks (a trait the symbolic executor implements);
 //! - update transactions ([`update`]): install, upgrade, remove, set policy, rollback, each verified
 //!   and then committed as a generation or logged as refused; and diff between generations. Running a
-//!   command never changes a generation: only these do.
+//!   command never changes a generation: only these do;
+//! - bundles ([`bundle`]): one generation with its blobs and audit proof, exported and verified on
+//!   import.
 //!
 //! It is not the sandbox: it never executes wasm (that is `symbolic`), and it does not persist anything
 //! itself (that is `store`).
@@ -33,6 +35,7 @@
 //! # }
 //! ```
 
+pub mod bundle;
 pub mod manifest;
 pub mod structural;
 pub mod update;

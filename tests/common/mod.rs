@@ -52,6 +52,49 @@ impl Home {
     }
 }
 
+impl Home {
+    /// Runs `ncsh -c SCRIPT` here and returns (exit status, stdout, stderr).
+    pub fn run(&self, script: &str) -> (i32, String, String) {
+        let output = self
+            .command(&["-c", script])
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap();
+        (
+            output.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    }
+
+    /// The daemon's lock file, which holds its pid.
+    pub fn daemon_lock(&self) -> std::path::PathBuf {
+        self.path().join("runtime/daemon.lock")
+    }
+
+    /// The pid of the daemon that holds the lock now, if one does.
+    pub fn daemon_pid(&self) -> Option<i32> {
+        let file = std::fs::File::open(self.daemon_lock()).ok()?;
+        match nix::fcntl::Flock::lock(file, nix::fcntl::FlockArg::LockSharedNonblock) {
+            Ok(_free) => None,
+            Err(_) => std::fs::read_to_string(self.daemon_lock())
+                .ok()?
+                .trim()
+                .parse()
+                .ok(),
+        }
+    }
+}
+
+/// A daemon that a test's shells started must not outlive the test's directory.
+impl Drop for Home {
+    fn drop(&mut self) {
+        if let Some(pid) = self.daemon_pid() {
+            let _ = nix::sys::signal::kill(Pid::from_raw(pid), nix::sys::signal::Signal::SIGKILL);
+        }
+    }
+}
+
 /// A program on a PTY, watched through a screen model.
 pub struct Terminal {
     master: OwnedFd,
@@ -177,7 +220,6 @@ impl Terminal {
     }
 }
 
-/// Whether a process still exists (and is not a zombie).
 /// Waits until `done` holds, or fails the test with `what` after [`PATIENCE`].
 pub fn eventually(what: &str, done: impl Fn() -> bool) {
     let deadline = Instant::now() + PATIENCE;
@@ -187,6 +229,7 @@ pub fn eventually(what: &str, done: impl Fn() -> bool) {
     }
 }
 
+/// Whether a process still exists (and is not a zombie).
 pub fn alive(pid: i32) -> bool {
     std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
         !stat

@@ -1,0 +1,228 @@
+//! Bundles: one generation, self-contained, to move it to another machine (`gen export` / `gen import`).
+//!
+//! A bundle is one JSON document with the generation's record, every blob it references (base64), and
+//! the audit log from its first entry up to the one that created the generation: the proof that the
+//! generation came out of an intact history. [`import`] checks all of it, and verifies every
+//! capability again, before it writes anything; a refusal is logged and changes nothing else.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use store::{AuditEntry, AuditEvent, BlobHash, ChainBreak, Generation, Store, StoreError};
+
+use crate::{Grant, Manifest, Verifier, VerifyError};
+
+/// The bundle layout this ncsh writes and reads.
+pub const BUNDLE_FORMAT: u32 = 1;
+
+/// A generation with everything needed to use and check it elsewhere.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Bundle {
+    /// [`BUNDLE_FORMAT`] when written.
+    pub format: u32,
+    /// The generation as its store holds it.
+    pub generation: Generation,
+    /// Every blob the generation references, by hash.
+    pub blobs: BTreeMap<BlobHash, Bytes>,
+    /// The audit log, from entry 1 to the entry that created the generation.
+    pub audit: Vec<AuditEntry>,
+}
+
+/// Bytes that travel in JSON as base64.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Bytes(pub Vec<u8>);
+
+impl std::fmt::Debug for Bytes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Bytes({} bytes)", self.0.len())
+    }
+}
+
+impl Serialize for Bytes {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use base64::Engine;
+        serializer.serialize_str(&base64::engine::general_purpose::STANDARD.encode(&self.0))
+    }
+}
+
+impl<'de> Deserialize<'de> for Bytes {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use base64::Engine;
+        let text = String::deserialize(deserializer)?;
+        base64::engine::general_purpose::STANDARD
+            .decode(text)
+            .map(Bytes)
+            .map_err(serde::de::Error::custom)
+    }
+}
+
+/// Why a bundle could not be written or was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum BundleError {
+    /// The file is not a bundle.
+    #[error("not an ncsh bundle ({0}); pass a file written by `gen export`")]
+    Unreadable(String),
+    /// A newer ncsh wrote it.
+    #[error(
+        "the bundle has format {0}, written by a newer ncsh (this one reads {BUNDLE_FORMAT}); upgrade ncsh to import it"
+    )]
+    NewerFormat(u32),
+    /// A blob's bytes do not hash to its name.
+    #[error(
+        "blob {0} in the bundle does not match its sha256: the bundle was damaged; export it again"
+    )]
+    DamagedBlob(BlobHash),
+    /// The generation references a blob the bundle lacks.
+    #[error("the bundle lacks blob {0}, which its generation uses; export it again")]
+    MissingBlob(BlobHash),
+    /// A stored record (a manifest or grant blob) is not what it should be.
+    #[error("the bundle's {0} cannot be read; export it again")]
+    BadRecord(String),
+    /// The audit proof is broken.
+    #[error("the bundle's audit proof is broken: {0}")]
+    Audit(ChainBreak),
+    /// The audit proof does not end with the creation of this generation.
+    #[error(
+        "the bundle's audit proof does not end with the creation of generation {0}; export it again"
+    )]
+    NotProven(u64),
+    /// A capability failed verification here.
+    #[error("capability `{name}` in the bundle was refused: {error}")]
+    Refused {
+        /// The capability.
+        name: String,
+        /// Why.
+        error: VerifyError,
+    },
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Whether `event` is the one that created generation `id`.
+fn creates(event: &AuditEvent, id: u64) -> bool {
+    match event {
+        AuditEvent::Created { generation }
+        | AuditEvent::Updated { generation, .. }
+        | AuditEvent::Imported { generation, .. } => *generation == id,
+        AuditEvent::RolledBack { .. } | AuditEvent::Refused { .. } => false,
+    }
+}
+
+/// The blobs generation `generation` references.
+fn referenced(generation: &Generation) -> Vec<BlobHash> {
+    let contents = &generation.contents;
+    let mut hashes: Vec<BlobHash> = contents
+        .capabilities
+        .values()
+        .flat_map(|c| [c.manifest, c.wasm, c.grant])
+        .collect();
+    if let Some(model) = &contents.model {
+        hashes.push(model.weights);
+        hashes.extend(model.eval_report);
+    }
+    hashes
+}
+
+/// Gathers generation `id` from `store` into a bundle, after checking the store's audit chain.
+///
+/// # Errors
+/// An unknown generation, a damaged blob, or a broken audit chain.
+pub fn export(store: &Store, id: u64) -> Result<Bundle, BundleError> {
+    let generation = store.generation(id)?;
+    store.verify()?;
+    let mut blobs = BTreeMap::new();
+    for hash in referenced(&generation) {
+        blobs.insert(hash, Bytes(store.blob(&hash)?));
+    }
+    let mut audit = store.audit_entries()?;
+    let made = audit
+        .iter()
+        .position(|entry| creates(&entry.event, id))
+        .ok_or(BundleError::NotProven(id))?;
+    audit.truncate(made + 1);
+    Ok(Bundle {
+        format: BUNDLE_FORMAT,
+        generation,
+        blobs,
+        audit,
+    })
+}
+
+/// Reads a bundle from its JSON text, refusing a newer format by name.
+///
+/// # Errors
+/// [`BundleError::Unreadable`] or [`BundleError::NewerFormat`].
+pub fn parse(text: &[u8]) -> Result<Bundle, BundleError> {
+    #[derive(Deserialize)]
+    struct Header {
+        format: u32,
+    }
+    let header: Header =
+        serde_json::from_slice(text).map_err(|e| BundleError::Unreadable(e.to_string()))?;
+    if header.format > BUNDLE_FORMAT {
+        return Err(BundleError::NewerFormat(header.format));
+    }
+    serde_json::from_slice(text).map_err(|e| BundleError::Unreadable(e.to_string()))
+}
+
+/// Checks `bundle` whole, then adds its generation to `store` (not made current) and logs the import
+/// with `source`. A capability that fails `verifier` is logged as a refused import.
+///
+/// # Errors
+/// See [`BundleError`]; nothing is written unless every check passes (a refusal is logged).
+pub fn import(
+    store: &Store,
+    bundle: &Bundle,
+    verifier: &dyn Verifier,
+    actor: &str,
+    source: &str,
+) -> Result<Generation, BundleError> {
+    let generation = &bundle.generation;
+    for (hash, bytes) in &bundle.blobs {
+        if BlobHash::of(&bytes.0) != *hash {
+            return Err(BundleError::DamagedBlob(*hash));
+        }
+    }
+    let blob = |hash: &BlobHash| {
+        bundle
+            .blobs
+            .get(hash)
+            .map(|b| b.0.as_slice())
+            .ok_or(BundleError::MissingBlob(*hash))
+    };
+    for hash in referenced(generation) {
+        blob(&hash)?;
+    }
+    let chain = bundle.audit.iter().map(|entry| {
+        let bytes = serde_json::to_vec(entry).unwrap_or_default();
+        (entry.seq, bytes)
+    });
+    store::audit::verify_chain(chain, bundle.audit.len() as u64).map_err(BundleError::Audit)?;
+    if !bundle
+        .audit
+        .last()
+        .is_some_and(|entry| creates(&entry.event, generation.id))
+    {
+        return Err(BundleError::NotProven(generation.id));
+    }
+    for (name, capability) in &generation.contents.capabilities {
+        let manifest: Manifest = serde_json::from_slice(blob(&capability.manifest)?)
+            .map_err(|_| BundleError::BadRecord(format!("manifest of `{name}`")))?;
+        let grant: Grant = serde_json::from_slice(blob(&capability.grant)?)
+            .map_err(|_| BundleError::BadRecord(format!("grant of `{name}`")))?;
+        if let Err(error) = verifier.verify(&manifest, &grant, blob(&capability.wasm)?) {
+            let summary = format!("generation {} from {source}", generation.id);
+            store.record_refusal(actor, "import", &summary, &error.to_string())?;
+            return Err(BundleError::Refused {
+                name: name.clone(),
+                error,
+            });
+        }
+    }
+    for bytes in bundle.blobs.values() {
+        store.put_blob(&bytes.0)?;
+    }
+    let reason = format!("import of generation {} from {source}", generation.id);
+    Ok(store.import(&generation.contents, actor, &reason, source)?)
+}

@@ -1,0 +1,291 @@
+//! `cap`: install, upgrade, list, show and remove capabilities (sandboxed WASM commands).
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Parser, Subcommand};
+use policy::{Grant, Manifest};
+use store::{BlobHash, Generation};
+
+use super::listing::{limits, permissions, table};
+use super::pin::{self, unexpected};
+use super::{Builtin, Failure, Io};
+use crate::daemon::client;
+use crate::daemon::protocol::{Call, Reply};
+
+/// Install, upgrade, list, show and remove capabilities: WASM commands that run in a sandbox with
+/// only the permissions you grant. Each change is a new generation (see `gen`).
+#[derive(Parser)]
+#[command(name = "cap")]
+pub struct Cap {
+    #[command(subcommand)]
+    action: Action,
+}
+
+#[derive(Subcommand)]
+enum Action {
+    /// Verify a capability and install it: a new generation that becomes current.
+    Install(Source),
+    /// Replace an installed capability with another version of it.
+    Upgrade(Source),
+    /// The capabilities of this shell's generation.
+    List,
+    /// One capability: its manifest, grant, limits and hashes.
+    Show {
+        /// The capability's name.
+        name: String,
+    },
+    /// Remove a capability: a new generation without it.
+    Remove {
+        /// The capability's name.
+        name: String,
+    },
+}
+
+#[derive(Args)]
+struct Source {
+    /// A manifest (TOML; see the README), or a bare .wasm, installed with no permissions and named
+    /// after the file.
+    #[arg(value_name = "MANIFEST|WASM")]
+    path: PathBuf,
+    /// Also grant reading this directory (repeatable).
+    #[arg(long = "allow-read", value_name = "DIR")]
+    allow_read: Vec<PathBuf>,
+    /// Also grant reading and writing this directory (repeatable).
+    #[arg(long = "allow-write", value_name = "DIR")]
+    allow_write: Vec<PathBuf>,
+    /// Grant the permissions without asking.
+    #[arg(long, short = 'y')]
+    yes: bool,
+}
+
+impl Builtin for Cap {
+    fn run(self, io: &mut Io) -> Result<u8, Failure> {
+        match self.action {
+            Action::Install(source) => put(io, &source, false),
+            Action::Upgrade(source) => put(io, &source, true),
+            Action::List => list(io),
+            Action::Show { name } => show(io, &name),
+            Action::Remove { name } => {
+                let generation = updated(client::call(Call::Remove(name.clone()))?)?;
+                say_updated(io, &format!("removed {name}"), &generation)
+            }
+        }
+    }
+}
+
+/// The generation an update made; this shell moves to it.
+fn updated(reply: Reply) -> Result<Generation, Failure> {
+    match reply {
+        Reply::Generation(generation) => {
+            pin::set(generation.id);
+            Ok(*generation)
+        }
+        other => Err(unexpected(&other).into()),
+    }
+}
+
+fn say_updated(io: &mut Io, what: &str, generation: &Generation) -> Result<u8, Failure> {
+    let parent = generation
+        .parent
+        .map_or_else(String::new, |p| format!(" (from {p})"));
+    writeln!(
+        io.out,
+        "{what}: generation {}{parent} is current, and this shell uses it",
+        generation.id
+    )?;
+    Ok(0)
+}
+
+fn put(io: &mut Io, source: &Source, upgrade: bool) -> Result<u8, Failure> {
+    let path = io.path(&source.path);
+    let manifest = load(&path)?;
+    let mut grant = Grant::from_manifest(&manifest);
+    for dir in &source.allow_read {
+        grant = grant.with_extra_read(&io.path(dir))?;
+    }
+    for dir in &source.allow_write {
+        grant = grant.with_extra_write(&io.path(dir))?;
+    }
+    if !source.yes && !confirmed(io, &manifest, &grant, upgrade)? {
+        writeln!(io.err, "cap: not confirmed; nothing was installed")?;
+        return Ok(1);
+    }
+    let what = format!("{} {}", manifest.name, manifest.version);
+    let manifest = Box::new(manifest);
+    let (call, verb) = if upgrade {
+        (Call::Upgrade { manifest, grant }, "upgraded to")
+    } else {
+        (Call::Install { manifest, grant }, "installed")
+    };
+    let generation = updated(client::call(call)?)?;
+    say_updated(io, &format!("{verb} {what}"), &generation)
+}
+
+/// The manifest at `path`, or one made for a bare wasm: named after the file, version 0.1.0, no
+/// permissions, default limits.
+fn load(path: &Path) -> Result<Manifest, Failure> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        format!(
+            "cannot read {}: {e}; give the path of a manifest or a .wasm",
+            path.display()
+        )
+    })?;
+    let Some(kind) = wasm_kind(&bytes) else {
+        return Ok(Manifest::load(path)?);
+    };
+    let name = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let text = format!(
+        "name = {name:?}\nversion = \"0.1.0\"\ndescription = {:?}\nkind = \"{kind}\"\n\
+         [wasm]\npath = {:?}\nsha256 = \"{}\"\n",
+        format!("installed from {}", path.display()),
+        path.display().to_string(),
+        BlobHash::of(&bytes)
+    );
+    let dir = path.parent().unwrap_or(Path::new("/"));
+    Manifest::parse(&text, dir).map_err(|e| {
+        Failure::from(format!(
+            "cannot install {} under its file name ({e}); write a manifest for it (see the README)",
+            path.display()
+        ))
+    })
+}
+
+/// `module` or `component` for a wasm binary, by its preamble; `None` for anything else.
+fn wasm_kind(bytes: &[u8]) -> Option<&'static str> {
+    match bytes.get(..8)? {
+        [0, b'a', b's', b'm', 1, 0, 0, 0] => Some("module"),
+        [0, b'a', b's', b'm', _, _, 1, 0] => Some("component"),
+        _ => None,
+    }
+}
+
+/// Shows what the capability will be granted and asks; refuses to guess without a terminal.
+fn confirmed(
+    io: &mut Io,
+    manifest: &Manifest,
+    grant: &Grant,
+    upgrade: bool,
+) -> Result<bool, Failure> {
+    if !io.input_is_terminal {
+        return Err(format!(
+            "{} {} asks for: {}; there is no terminal to confirm on, so add --yes to grant it",
+            manifest.name,
+            manifest.version,
+            permissions(grant)
+        )
+        .into());
+    }
+    let verb = if upgrade { "Upgrade to" } else { "Install" };
+    write!(
+        io.err,
+        "{verb} {} {} ({}, sha256 {}…)?\n  grants: {}\n  limits: {}\nProceed? [y/N] ",
+        manifest.name,
+        manifest.version,
+        manifest.kind,
+        &manifest.wasm.sha256[..12],
+        permissions(grant),
+        limits(manifest)
+    )?;
+    io.err.flush()?;
+    let mut answer = String::new();
+    BufReader::new(&mut io.input).read_line(&mut answer)?;
+    Ok(matches!(answer.trim(), "y" | "Y" | "yes" | "Yes" | "YES"))
+}
+
+/// This shell's generation.
+pub(super) fn this_generation() -> Result<Generation, Failure> {
+    match client::call(Call::Generation(pin::pinned()?))? {
+        Reply::Generation(g) => Ok(*g),
+        other => Err(unexpected(&other).into()),
+    }
+}
+
+/// The manifest and grant of capability `name` in `generation`.
+fn records(generation: &Generation, name: &str) -> Result<(Manifest, Grant), Failure> {
+    let Some(capability) = generation.contents.capabilities.get(name) else {
+        return Err(format!(
+            "no capability `{name}` in generation {} (this shell's); `cap list` shows those there are",
+            generation.id
+        )
+        .into());
+    };
+    let manifest = decode(&blob(capability.manifest)?, "manifest", name)?;
+    let grant = decode(&blob(capability.grant)?, "grant", name)?;
+    Ok((manifest, grant))
+}
+
+fn blob(hash: BlobHash) -> Result<Vec<u8>, Failure> {
+    match client::call(Call::Blob(hash))? {
+        Reply::Blob(bytes) => Ok(bytes.0),
+        other => Err(unexpected(&other).into()),
+    }
+}
+
+fn decode<T: serde::de::DeserializeOwned>(
+    bytes: &[u8],
+    what: &str,
+    name: &str,
+) -> Result<T, Failure> {
+    serde_json::from_slice(bytes).map_err(|e| {
+        Failure::from(format!(
+            "the stored {what} of `{name}` cannot be read ({e}); reinstall it"
+        ))
+    })
+}
+
+fn list(io: &mut Io) -> Result<u8, Failure> {
+    let generation = this_generation()?;
+    let id = generation.id;
+    if generation.contents.capabilities.is_empty() {
+        writeln!(
+            io.out,
+            "no capabilities in generation {id}; `cap install MANIFEST` adds one"
+        )?;
+        return Ok(0);
+    }
+    let mut rows = Vec::new();
+    for name in generation.contents.capabilities.keys() {
+        let (manifest, grant) = records(&generation, name)?;
+        rows.push(vec![
+            name.clone(),
+            manifest.version.to_string(),
+            manifest.kind.to_string(),
+            permissions(&grant),
+            manifest.description.clone(),
+        ]);
+    }
+    writeln!(io.out, "capabilities of generation {id}:")?;
+    write!(
+        io.out,
+        "{}",
+        table(&["name", "version", "kind", "granted", "description"], rows)
+    )?;
+    Ok(0)
+}
+
+fn show(io: &mut Io, name: &str) -> Result<u8, Failure> {
+    let generation = this_generation()?;
+    let (manifest, grant) = records(&generation, name)?;
+    let capability = &generation.contents.capabilities[name];
+    let rows = [
+        ("name", manifest.name.clone()),
+        ("version", manifest.version.to_string()),
+        ("description", manifest.description.clone()),
+        ("kind", manifest.kind.to_string()),
+        ("generation", generation.id.to_string()),
+        ("granted", permissions(&grant)),
+        ("limits", limits(&manifest)),
+        ("contract examples", manifest.contract.len().to_string()),
+        ("wasm sha256", capability.wasm.to_string()),
+        ("manifest sha256", capability.manifest.to_string()),
+        ("grant sha256", capability.grant.to_string()),
+    ];
+    for (key, value) in rows {
+        writeln!(io.out, "{key:>18}  {value}")?;
+    }
+    Ok(0)
+}

@@ -1,0 +1,82 @@
+//! `daemon`: the state of this user's ncsh daemon, and stopping it.
+
+use std::io::Write;
+use std::time::{Duration, Instant};
+
+use clap::{Parser, Subcommand};
+
+use super::pin::unexpected;
+use super::{Builtin, Failure, Io};
+use crate::daemon::client;
+use crate::daemon::protocol::{Call, Reply};
+
+/// This user's ncsh daemon, which owns the store of generations. Shells start it when they need it;
+/// it exits by itself some minutes after the last shell has gone.
+#[derive(Parser)]
+#[command(name = "daemon")]
+pub struct Daemon {
+    #[command(subcommand)]
+    action: Action,
+}
+
+#[derive(Subcommand)]
+enum Action {
+    /// Whether it runs, since when, with how many shells; exits 3 when it does not run.
+    Status,
+    /// Stop it once the update in flight (if any) is done, and wait until it is gone; the next shell
+    /// that needs it starts it again.
+    Stop,
+}
+
+/// How long `daemon stop` waits for the daemon to be gone.
+const STOP_WAIT: Duration = Duration::from_secs(3);
+
+impl Builtin for Daemon {
+    fn run(self, io: &mut Io) -> Result<u8, Failure> {
+        match self.action {
+            Action::Status => match client::call_if_running(Call::Status)? {
+                None => {
+                    writeln!(
+                        io.out,
+                        "the daemon is not running; the next update starts it"
+                    )?;
+                    Ok(3)
+                }
+                Some(Reply::Status(status)) => {
+                    writeln!(
+                        io.out,
+                        "the daemon is running: pid {}, up {} s, {} shell(s) connected, \
+                         current generation {}, store {}; it exits {} s after the last shell",
+                        status.pid,
+                        status.uptime_s,
+                        status.clients,
+                        status.current,
+                        status.store.display(),
+                        status.idle_exit_s
+                    )?;
+                    Ok(0)
+                }
+                Some(other) => Err(unexpected(&other).into()),
+            },
+            Action::Stop => match client::call_if_running(Call::Stop)? {
+                None => {
+                    writeln!(io.out, "the daemon is not running")?;
+                    Ok(0)
+                }
+                Some(Reply::Stopping) => {
+                    let deadline = Instant::now() + STOP_WAIT;
+                    let places = crate::daemon::Places::find()?;
+                    while places.daemon_alive() {
+                        if Instant::now() >= deadline {
+                            return Err("the daemon did not stop in time; see ncsh.log in the state directory".into());
+                        }
+                        std::thread::sleep(Duration::from_millis(10));
+                    }
+                    writeln!(io.out, "the daemon stopped")?;
+                    Ok(0)
+                }
+                Some(other) => Err(unexpected(&other).into()),
+            },
+        }
+    }
+}

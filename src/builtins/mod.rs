@@ -1,0 +1,144 @@
+//! ncsh's own builtins, the user's interface to generations: `cap`, `gen`, `audit` and `daemon`.
+//!
+//! Each is a clap command (so `--help` works on every one and its subcommands) that runs to an exit
+//! status. They reach the store only through the daemon ([`crate::daemon::client`]), and they act on
+//! this shell's generation ([`pin`]), which stays put while other shells update.
+
+mod audit;
+mod cap;
+mod daemon_cmd;
+mod r#gen;
+mod listing;
+pub mod pin;
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use brush_core::builtins::{ContentOptions, ContentType, Registration};
+use brush_core::{CommandArg, ExecutionContext, ExecutionResult, ShellExtensions};
+
+/// What a builtin reads and writes, taken from the shell at the moment it runs (redirections
+/// included).
+pub struct Io {
+    /// Standard output.
+    pub out: Box<dyn Write + Send>,
+    /// Standard error.
+    pub err: Box<dyn Write + Send>,
+    /// Standard input.
+    pub input: Box<dyn Read + Send>,
+    /// Whether standard input is a terminal, where a question can be asked.
+    pub input_is_terminal: bool,
+    /// The shell's working directory, against which relative paths resolve.
+    pub cwd: PathBuf,
+}
+
+impl Io {
+    /// `path` made absolute against the shell's working directory.
+    pub fn path(&self, path: &Path) -> PathBuf {
+        self.cwd.join(path)
+    }
+}
+
+/// Why a builtin failed: the message printed after its name, and its exit status.
+pub struct Failure {
+    /// What went wrong and the way out.
+    pub message: String,
+    /// 1 unless said otherwise.
+    pub status: u8,
+}
+
+impl<E: std::fmt::Display> From<E> for Failure {
+    fn from(error: E) -> Self {
+        Failure {
+            message: error.to_string(),
+            status: 1,
+        }
+    }
+}
+
+/// A builtin: parsed by clap, run with the shell's streams.
+pub trait Builtin: clap::Parser + Send + Sync {
+    /// Runs the command; `Ok` carries the exit status.
+    ///
+    /// # Errors
+    /// A [`Failure`] to report on standard error.
+    fn run(self, io: &mut Io) -> Result<u8, Failure>;
+}
+
+/// All of ncsh's builtins, to add to the shell.
+pub fn all<SE: ShellExtensions>() -> Vec<(String, Registration<SE>)> {
+    vec![
+        ("cap".into(), registration::<cap::Cap, SE>()),
+        ("gen".into(), registration::<r#gen::Gen, SE>()),
+        ("audit".into(), registration::<audit::Audit, SE>()),
+        ("daemon".into(), registration::<daemon_cmd::Daemon, SE>()),
+    ]
+}
+
+fn registration<B: Builtin + 'static, SE: ShellExtensions>() -> Registration<SE> {
+    Registration {
+        execute_func: execute::<B, SE>,
+        content_func: content::<B>,
+        disabled: false,
+        special_builtin: false,
+        declaration_builtin: false,
+    }
+}
+
+fn execute<B: Builtin + 'static, SE: ShellExtensions>(
+    context: ExecutionContext<'_, SE>,
+    args: Vec<CommandArg>,
+) -> brush_core::builtins::BoxFuture<'_, Result<ExecutionResult, brush_core::Error>> {
+    Box::pin(async move {
+        let args = args.into_iter().map(|arg| match arg {
+            CommandArg::String(s) => s,
+            CommandArg::Assignment(a) => a.to_string(),
+        });
+        let mut io = Io {
+            out: Box::new(context.stdout()),
+            err: Box::new(context.stderr()),
+            input: Box::new(context.stdin()),
+            input_is_terminal: context.try_fd(0).is_some_and(|f| f.is_terminal()),
+            cwd: context.shell.working_dir().to_owned(),
+        };
+        let status = match B::try_parse_from(args) {
+            // --help and --version: asked for, so on standard output and a success.
+            Err(e) if !e.use_stderr() => {
+                let _ = write!(io.out, "{}", e.render());
+                0
+            }
+            Err(e) => {
+                let _ = write!(io.err, "{}", e.render());
+                2
+            }
+            Ok(builtin) => match builtin.run(&mut io) {
+                Ok(status) => status,
+                Err(failure) => {
+                    let _ = writeln!(io.err, "{}: {}", context.command_name, failure.message);
+                    failure.status
+                }
+            },
+        };
+        let _ = io.out.flush();
+        Ok(ExecutionResult::new(status))
+    })
+}
+
+fn content<B: Builtin>(
+    name: &str,
+    content_type: ContentType,
+    _options: &ContentOptions,
+) -> Result<String, brush_core::Error> {
+    let mut command = B::command();
+    command.set_bin_name(name);
+    let about = command
+        .get_about()
+        .map(ToString::to_string)
+        .unwrap_or_default();
+    Ok(match content_type {
+        ContentType::DetailedHelp => command.render_help().to_string(),
+        ContentType::ManPage => command.render_long_help().to_string(),
+        ContentType::ShortUsage => format!("{name}: {}", command.render_usage()),
+        ContentType::ShortDescription => format!("{name} - {about}\n"),
+    })
+}

@@ -1,0 +1,56 @@
+//! The per-user daemon that owns the store (sled is single-process, and many shells run at once), and
+//! the shell's side of talking to it.
+//!
+//! - [`server`]: `ncsh --daemon`: one per user, on a Unix socket only its user can reach; it exits by
+//!   itself some minutes after its last shell has gone.
+//! - [`client`]: what a shell uses. It starts the daemon on demand, and when it cannot, says why;
+//!   commands never need the daemon, only updates and queries of the store do.
+//! - [`protocol`]: the messages between them, versioned.
+
+pub mod client;
+mod handle;
+pub mod protocol;
+pub mod server;
+
+use std::path::PathBuf;
+
+/// The files of the daemon in the runtime directory.
+pub struct Places {
+    /// The runtime directory (mode 0700).
+    pub dir: PathBuf,
+    /// The socket shells connect to.
+    pub socket: PathBuf,
+    /// Held (flock) by the running daemon, and holding its pid.
+    pub lock: PathBuf,
+}
+
+impl Places {
+    /// Where the daemon of this user is, or why that cannot be known.
+    pub fn find() -> Result<Places, String> {
+        let dir = crate::paths::runtime_dir().ok_or(
+            "no runtime directory: set XDG_RUNTIME_DIR, HOME or NCSH_HOME to a directory you own",
+        )?;
+        Ok(Places {
+            socket: dir.join("daemon.sock"),
+            lock: dir.join("daemon.lock"),
+            dir,
+        })
+    }
+}
+
+impl Places {
+    /// Whether a daemon process holds the lock, alive: it is let go only when the process is gone.
+    pub fn daemon_alive(&self) -> bool {
+        let Ok(file) = std::fs::File::open(&self.lock) else {
+            return false;
+        };
+        nix::fcntl::Flock::lock(file, nix::fcntl::FlockArg::LockSharedNonblock).is_err()
+    }
+}
+
+/// Where the store is: `<data dir>/store`.
+pub fn store_dir() -> Result<PathBuf, String> {
+    crate::paths::data_dir()
+        .map(|dir| dir.join("store"))
+        .ok_or_else(|| "no data directory: set HOME or NCSH_HOME".to_owned())
+}

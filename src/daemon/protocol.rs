@@ -1,0 +1,129 @@
+//! The daemon's protocol: one JSON object per line each way, over the Unix socket.
+//!
+//! Every request carries [`PROTOCOL`]. A daemon that speaks another version answers with an error that
+//! names both, so a shell and a daemon from different ncsh builds never misread each other.
+
+use std::path::PathBuf;
+
+use policy::bundle::{Bundle, Bytes};
+use policy::{Grant, Manifest};
+use serde::{Deserialize, Serialize};
+use store::{AuditEntry, BlobHash, Generation, GenerationId};
+
+/// The version of this protocol. Change it with any change to [`Call`] or [`Reply`].
+pub const PROTOCOL: u32 = 1;
+
+/// One request from a shell.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Request {
+    /// [`PROTOCOL`] as the shell knows it.
+    pub protocol: u32,
+    /// What it asks.
+    pub call: Call,
+}
+
+/// Only the version, read first so that a request of another version is named, not misparsed.
+#[derive(Deserialize)]
+pub struct Header {
+    /// The version the peer speaks.
+    pub protocol: u32,
+}
+
+/// What a shell can ask of the daemon.
+#[derive(Debug, Serialize, Deserialize)]
+pub enum Call {
+    /// How the daemon is doing.
+    Status,
+    /// Stop once in-flight updates are done.
+    Stop,
+    /// The current generation's number.
+    Current,
+    /// One generation.
+    Generation(GenerationId),
+    /// Every generation, and which is current.
+    Generations,
+    /// Verify and install a capability that is not installed yet.
+    Install {
+        /// Its manifest, checked by the shell.
+        manifest: Box<Manifest>,
+        /// What the user granted.
+        grant: Grant,
+    },
+    /// Verify and install another version of an installed capability.
+    Upgrade {
+        /// Its manifest, checked by the shell.
+        manifest: Box<Manifest>,
+        /// What the user granted.
+        grant: Grant,
+    },
+    /// Remove an installed capability.
+    Remove(String),
+    /// Point current at this generation, or at current's parent.
+    Rollback(Option<GenerationId>),
+    /// The whole audit log.
+    Audit,
+    /// Walk the audit chain.
+    Verify,
+    /// One blob, checked against its hash.
+    Blob(BlobHash),
+    /// A generation as a bundle.
+    Export(GenerationId),
+    /// Check a bundle and add its generation (not made current).
+    Import {
+        /// The bundle.
+        bundle: Box<Bundle>,
+        /// Where it came from, for the audit log.
+        source: PathBuf,
+    },
+}
+
+/// What the daemon answers.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Response {
+    /// [`PROTOCOL`] as the daemon knows it.
+    pub protocol: u32,
+    /// The answer, or why there is none (a message for the user that names the way out).
+    pub result: Result<Reply, String>,
+}
+
+/// A successful answer.
+#[derive(Debug, Serialize, Deserialize)]
+pub enum Reply {
+    /// The daemon's state.
+    Status(DaemonStatus),
+    /// The daemon is stopping.
+    Stopping,
+    /// The current generation's number.
+    Current(GenerationId),
+    /// One generation (also the result of an update).
+    Generation(Box<Generation>),
+    /// Every generation, oldest first, and the current one's number.
+    Generations(Vec<Generation>, GenerationId),
+    /// Current moved (from, to).
+    RolledBack(GenerationId, GenerationId),
+    /// The audit log, oldest first.
+    Audit(Vec<AuditEntry>),
+    /// The chain verified: entries walked and the last hash.
+    Verified(u64, String),
+    /// A blob's bytes.
+    Blob(Bytes),
+    /// A generation as a bundle.
+    Bundle(Box<Bundle>),
+}
+
+/// The daemon's state, for `daemon status`.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct DaemonStatus {
+    /// Its process id.
+    pub pid: u32,
+    /// Where its store is.
+    pub store: PathBuf,
+    /// The current generation.
+    pub current: GenerationId,
+    /// Shells connected now (this one included).
+    pub clients: usize,
+    /// Seconds since it started.
+    pub uptime_s: u64,
+    /// Seconds it stays up once the last shell has gone.
+    pub idle_exit_s: u64,
+}
