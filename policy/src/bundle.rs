@@ -81,9 +81,10 @@ pub enum BundleError {
     /// The audit proof is broken.
     #[error("the bundle's audit proof is broken: {0}")]
     Audit(ChainBreak),
-    /// The audit proof does not end with the creation of this generation.
+    /// The audit proof does not end with the creation of this generation, with these contents.
     #[error(
-        "the bundle's audit proof does not end with the creation of generation {0}; export it again"
+        "the bundle's audit proof does not end with the creation of generation {0} with the contents the bundle holds: \
+         the bundle was altered or cut short; export it again"
     )]
     NotProven(u64),
     /// A capability failed verification here.
@@ -99,12 +100,28 @@ pub enum BundleError {
     Store(#[from] StoreError),
 }
 
-/// Whether `event` is the one that created generation `id`.
-fn creates(event: &AuditEvent, id: u64) -> bool {
+/// Whether `event` is the one that created `generation`. Where the event records the contents'
+/// digest (every entry this ncsh writes), the contents must match it too, so that a bundle whose
+/// generation was altered after export does not pass for the one the log vouches for.
+fn creates(event: &AuditEvent, generation: &Generation) -> bool {
     match event {
-        AuditEvent::Created { generation }
-        | AuditEvent::Updated { generation, .. }
-        | AuditEvent::Imported { generation, .. } => *generation == id,
+        AuditEvent::Created {
+            generation: id,
+            contents,
+        }
+        | AuditEvent::Updated {
+            generation: id,
+            contents,
+            ..
+        }
+        | AuditEvent::Imported {
+            generation: id,
+            contents,
+            ..
+        } => {
+            *id == generation.id
+                && contents.is_none_or(|digest| digest == generation.contents.digest())
+        }
         AuditEvent::RolledBack { .. } | AuditEvent::Refused { .. } => false,
     }
 }
@@ -138,7 +155,7 @@ pub fn export(store: &Store, id: u64) -> Result<Bundle, BundleError> {
     let mut audit = store.audit_entries()?;
     let made = audit
         .iter()
-        .position(|entry| creates(&entry.event, id))
+        .position(|entry| creates(&entry.event, &generation))
         .ok_or(BundleError::NotProven(id))?;
     audit.truncate(made + 1);
     Ok(Bundle {
@@ -202,7 +219,7 @@ pub fn import(
     if !bundle
         .audit
         .last()
-        .is_some_and(|entry| creates(&entry.event, generation.id))
+        .is_some_and(|entry| creates(&entry.event, generation))
     {
         return Err(BundleError::NotProven(generation.id));
     }

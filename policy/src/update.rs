@@ -1,4 +1,5 @@
-//! Update transactions: the only way the current generation changes.
+//! Update transactions (install, upgrade, remove, promote a model, set a policy rule, roll back):
+//! the only way the current generation changes.
 //!
 //! Each update verifies what it would install, then either commits a new generation (through
 //! [`store::Store::commit`], which moves current and logs the update in one durable transaction) or
@@ -7,7 +8,9 @@
 
 use std::collections::BTreeMap;
 
-use store::{CapabilityRef, Contents, Draft, Generation, GenerationId, Store, StoreError};
+use store::{
+    CapabilityRef, Contents, Draft, Generation, GenerationId, ModelRef, Store, StoreError,
+};
 
 use crate::{Grant, Manifest, VerifyError, check_wasm};
 
@@ -59,13 +62,18 @@ pub enum UpdateError {
         /// Its version.
         version: String,
     },
+    /// The model gate refused new weights; the refusal is in the audit log.
+    #[error("the model was not promoted: {0}")]
+    ModelRefused(String),
     /// The store failed or refused.
     #[error(transparent)]
     Store(#[from] StoreError),
 }
 
-/// How many times an update is prepared again when another update moved current first.
-const RETRIES: usize = 16;
+/// How many times an update is prepared again when another update moved current first. Each retry
+/// means another update landed, so with a bounded number of shells this is never reached; it only
+/// guards against a loop that a bug could make endless.
+const RETRIES: usize = 10_000;
 
 /// Updates made by one actor through one verifier.
 pub struct Updates<'a> {
@@ -155,6 +163,38 @@ impl<'a> Updates<'a> {
                 .remove(name)
                 .map(|_| ())
                 .ok_or_else(|| UpdateError::NotInstalled(name.to_owned()))
+        })
+    }
+
+    /// Promotes model weights, with the evaluation report that justifies them, if `gate` accepts
+    /// them against the model of current (`None` when there is none). The gate is the learned
+    /// runtime's rule (for example: not worse than the current model's held-out evaluation beyond a
+    /// tolerance); its refusal is logged with its reason and changes nothing else.
+    ///
+    /// # Errors
+    /// [`UpdateError::ModelRefused`] with the gate's reason, or the store's error.
+    pub fn promote_model(
+        &self,
+        weights: &[u8],
+        eval_report: &[u8],
+        gate: impl Fn(Option<&ModelRef>) -> Result<(), String>,
+    ) -> Result<Generation, UpdateError> {
+        let model = ModelRef {
+            weights: store::BlobHash::of(weights),
+            eval_report: Some(store::BlobHash::of(eval_report)),
+        };
+        let summary = format!("weights {}", model.weights.short());
+        let current = self.store.generation(self.store.current()?)?;
+        if let Err(reason) = gate(current.contents.model.as_ref()) {
+            self.store
+                .record_refusal(&self.actor, "promote-model", &summary, &reason)?;
+            return Err(UpdateError::ModelRefused(reason));
+        }
+        self.store.put_blob(weights)?;
+        self.store.put_blob(eval_report)?;
+        self.commit("promote-model", &summary, |contents| {
+            contents.model = Some(model.clone());
+            Ok(())
         })
     }
 

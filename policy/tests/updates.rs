@@ -164,3 +164,42 @@ fn upgrade_remove_and_their_mistakes() {
     );
     store.verify().unwrap();
 }
+
+#[test]
+fn a_model_is_promoted_only_when_its_gate_accepts_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let updates = Updates::new(&store, &Structural, "trainer");
+    let first = updates
+        .promote_model(b"weights v1", b"{\"char\": 0.9}", |current| {
+            assert!(current.is_none(), "no model before the first");
+            Ok(())
+        })
+        .unwrap();
+    let model = first.contents.model.clone().unwrap();
+    assert_eq!(store.blob(&model.weights).unwrap(), b"weights v1");
+
+    let refused = updates
+        .promote_model(b"weights v2", b"{\"char\": 0.5}", |current| {
+            assert_eq!(current, Some(&model));
+            Err("char accuracy 0.50 is below the current model's 0.90 - 0.01".into())
+        })
+        .unwrap_err();
+    assert!(matches!(refused, UpdateError::ModelRefused(_)), "{refused}");
+    assert_eq!(
+        store.current().unwrap(),
+        first.id,
+        "a refused model changed current"
+    );
+    let last = store.audit_entries().unwrap().pop().unwrap();
+    assert!(
+        matches!(&last.event, AuditEvent::Refused { kind, reason, .. }
+            if kind == "promote-model" && reason.contains("below the current model's")),
+        "{last:?}"
+    );
+    assert!(matches!(
+        store.blob(&store::BlobHash::of(b"weights v2")),
+        Err(store::StoreError::MissingBlob(_))
+    ));
+    store.verify().unwrap();
+}

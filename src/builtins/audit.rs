@@ -63,7 +63,7 @@ impl Builtin for Audit {
 /// An event in a few words.
 fn describe(event: &AuditEvent) -> String {
     match event {
-        AuditEvent::Created { generation } => {
+        AuditEvent::Created { generation, .. } => {
             format!("created the store with generation {generation}")
         }
         AuditEvent::Updated {
@@ -71,6 +71,7 @@ fn describe(event: &AuditEvent) -> String {
             summary,
             parent,
             generation,
+            ..
         } => format!("{kind} {summary}: generation {parent} -> {generation}"),
         AuditEvent::RolledBack { from, to } => format!("rollback: generation {from} -> {to}"),
         AuditEvent::Refused {
@@ -78,7 +79,9 @@ fn describe(event: &AuditEvent) -> String {
             summary,
             reason,
         } => format!("refused {kind} {summary}: {reason}"),
-        AuditEvent::Imported { generation, source } => {
+        AuditEvent::Imported {
+            generation, source, ..
+        } => {
             format!("imported generation {generation} from {source}")
         }
     }

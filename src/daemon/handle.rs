@@ -12,9 +12,9 @@ use super::server::Daemon;
 pub(super) fn answer(daemon: &Daemon, actor: &str, call: Call) -> Result<Reply, String> {
     let store = &daemon.store;
     let text = |e: &dyn std::fmt::Display| e.to_string();
-    // Serializes updates; a poisoned lock only means another shell's update panicked, which left the
-    // store as its transaction did: whole or not at all.
-    let update = || daemon.updates.lock().unwrap_or_else(|p| p.into_inner());
+    // Keeps a stop from cutting an update off. A poisoned lock only means another shell's update
+    // panicked, which left the store as its transaction did: whole or not at all.
+    let update = || daemon.updates.read().unwrap_or_else(|p| p.into_inner());
     let updates = Updates::new(store, &Structural, actor);
     match call {
         Call::Status => Ok(Reply::Status(DaemonStatus {

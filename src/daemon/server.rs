@@ -3,15 +3,15 @@
 //! One daemon per user: it holds an exclusive lock on `daemon.lock`, so a second one started at the
 //! same moment (two shells starting together) sees the lock and leaves quietly. The socket is made
 //! only while the lock is held, so a socket file left by a daemon that died is stale for certain and
-//! is replaced. Each shell gets a thread; updates are serialized, since each ends in a flush anyway,
-//! and reads run side by side.
+//! is replaced. Each shell gets a thread, and updates from many shells run side by side: verifying
+//! one (which may run its contract examples) never makes another shell wait.
 
 use std::fs::{File, OpenOptions, Permissions};
 use std::io::{BufRead, BufReader, Write};
 use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 use nix::fcntl::{Flock, FlockArg};
@@ -28,8 +28,9 @@ const IDLE_EXIT: Duration = Duration::from_secs(300);
 /// The daemon's shared state.
 pub(super) struct Daemon {
     pub store: Store,
-    /// Held for the length of each update, and by a stop, so that none is cut off.
-    pub updates: Mutex<()>,
+    /// Read-held by each update for its length (updates run side by side: the store prepares an
+    /// update again when another lands first), write-held by an exit, so that none is cut off.
+    pub updates: RwLock<()>,
     pub clients: AtomicUsize,
     /// When the last shell disconnected.
     pub idle_since: Mutex<Instant>,
@@ -41,7 +42,7 @@ impl Daemon {
     /// Ends the daemon: waits for the update in flight, removes the socket, and exits. Every update
     /// was flushed when it was acknowledged, so there is nothing else to save.
     pub fn exit(&self, socket: &std::path::Path, why: &str) -> ! {
-        let _no_update_in_flight = self.updates.lock();
+        let _no_update_in_flight = self.updates.write();
         let _ = std::fs::remove_file(socket);
         let _ = self.store.flush();
         tracing::info!("daemon exits: {why}");
@@ -87,7 +88,7 @@ fn serve() -> Result<(), String> {
         .map_or(IDLE_EXIT, Duration::from_secs);
     let daemon = Arc::new(Daemon {
         store,
-        updates: Mutex::new(()),
+        updates: RwLock::new(()),
         clients: AtomicUsize::new(0),
         idle_since: Mutex::new(Instant::now()),
         started: Instant::now(),

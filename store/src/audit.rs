@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::GenerationId;
+use crate::{BlobHash, GenerationId};
 
 /// What happened.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -15,6 +15,11 @@ pub enum AuditEvent {
     Created {
         /// The first generation.
         generation: GenerationId,
+        /// sha256 of the generation's contents as JSON ([`crate::Contents::digest`]), so that the
+        /// log vouches for what the generation holds, not only that it exists. Absent in entries
+        /// written before it was recorded.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        contents: Option<BlobHash>,
     },
     /// An update was verified and committed as a new generation, which became current.
     Updated {
@@ -26,6 +31,11 @@ pub enum AuditEvent {
         parent: GenerationId,
         /// The new generation.
         generation: GenerationId,
+        /// sha256 of the generation's contents as JSON ([`crate::Contents::digest`]), so that the
+        /// log vouches for what the generation holds, not only that it exists. Absent in entries
+        /// written before it was recorded.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        contents: Option<BlobHash>,
     },
     /// Current was pointed at an earlier (or any existing) generation.
     RolledBack {
@@ -47,6 +57,11 @@ pub enum AuditEvent {
     Imported {
         /// The imported generation's number here.
         generation: GenerationId,
+        /// sha256 of the generation's contents as JSON ([`crate::Contents::digest`]), so that the
+        /// log vouches for what the generation holds, not only that it exists. Absent in entries
+        /// written before it was recorded.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        contents: Option<BlobHash>,
         /// Where it came from, in words.
         source: String,
     },

@@ -208,6 +208,7 @@ impl Store {
             meta.insert(CURRENT_KEY, &first.id.to_be_bytes())?;
             let event = AuditEvent::Created {
                 generation: first.id,
+                contents: Some(first.contents.digest()),
             };
             append_audit(meta, audit, "ncsh", event)?;
             meta.insert(SCHEMA_KEY, &SCHEMA.to_be_bytes())?;
@@ -345,6 +346,7 @@ impl Store {
                 summary: summary.to_owned(),
                 parent: draft.parent,
                 generation: generation.id,
+                contents: Some(generation.contents.digest()),
             };
             append_audit(meta, audit, &draft.actor, event)?;
             Ok(generation)
@@ -423,6 +425,7 @@ impl Store {
                 add_generation(meta, generations, Some(current), actor, reason, contents)?;
             let event = AuditEvent::Imported {
                 generation: generation.id,
+                contents: Some(generation.contents.digest()),
                 source: source.to_owned(),
             };
             append_audit(meta, audit, actor, event)?;

@@ -42,6 +42,14 @@ pub struct Contents {
     pub policy_rules: BTreeMap<String, String>,
 }
 
+impl Contents {
+    /// sha256 of the contents as JSON. Maps are ordered and fields written in declaration order, so
+    /// equal contents give equal digests.
+    pub fn digest(&self) -> BlobHash {
+        BlobHash::of(&serde_json::to_vec(self).unwrap_or_default())
+    }
+}
+
 /// A generation as stored: never changed after it is written.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Generation {
