@@ -134,6 +134,91 @@ fn an_ampersand_job_has_a_process_group_that_dollar_bang_and_kill_percent_reach(
     });
 }
 
+/// The state letter of process PID (`T` when stopped), from /proc.
+fn process_state(pid: i32) -> Option<char> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    stat.rsplit(')').next()?.trim_start().chars().next()
+}
+
+/// The processes in group PGID, from /proc.
+fn group_members(pgid: i32) -> Vec<i32> {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return vec![];
+    };
+    entries
+        .filter_map(|entry| entry.ok()?.file_name().to_str()?.parse::<i32>().ok())
+        .filter(|pid| {
+            std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+                // After the command name: state, parent, group.
+                stat.rsplit(')')
+                    .next()
+                    .and_then(|rest| rest.split_whitespace().nth(2))
+                    == Some(pgid.to_string().as_str())
+            })
+        })
+        .collect()
+}
+
+#[test]
+fn ctrl_z_stops_an_ampersand_job_after_fg_and_bg_and_fg_resume_it() {
+    // brush prints a pipeline's job as `sleep 1000 |cat`.
+    for (command, shown, processes) in [
+        ("sleep 1000", "sleep 1000", 1),
+        ("sleep 1000 | cat", "sleep 1000 |cat", 2),
+    ] {
+        let home = Home::new();
+        let term = start(&home, &[]);
+        term.line(&format!("{command} & echo $! > ~/bang; echo saved"));
+        term.expect("\nsaved");
+        let bang: i32 = std::fs::read_to_string(home.path().join("bang"))
+            .unwrap()
+            .trim()
+            .parse()
+            .expect("a pid");
+        eventually(
+            &format!("{command}: {processes} processes in group {bang}"),
+            || group_members(bang).len() == processes,
+        );
+        let members = group_members(bang);
+        let all_in = |state: fn(char) -> bool| {
+            members
+                .iter()
+                .all(|&pid| process_state(pid).is_some_and(state))
+        };
+
+        term.line("fg");
+        // `fg` names the job once the terminal is the job's.
+        term.expect_last_line(shown);
+        term.send("\x1a");
+        term.expect("Stopped");
+        term.expect_prompt();
+        eventually(
+            &format!("{command}: Ctrl-Z left {members:?} running"),
+            || all_in(|state| state == 'T'),
+        );
+        term.line("jobs");
+        term.expect_count("Stopped", 2);
+        term.expect_prompt();
+
+        term.line("bg; jobs");
+        term.expect("Running");
+        term.expect_prompt();
+        eventually(&format!("{command}: bg left {members:?} stopped"), || {
+            all_in(|state| state != 'T')
+        });
+
+        term.line("fg");
+        term.expect_last_line(shown);
+        term.send("\x03");
+        term.expect_prompt();
+        eventually(&format!("{command}: Ctrl-C left {members:?}"), || {
+            !members.iter().any(|&pid| alive(pid))
+        });
+        term.line("jobs; echo none-left");
+        term.expect("$ jobs; echo none-left\nnone-left");
+    }
+}
+
 #[test]
 fn stty_size_and_tput_follow_a_resize() {
     let home = Home::new();

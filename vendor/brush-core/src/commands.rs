@@ -668,9 +668,12 @@ pub(crate) fn execute_external_command(
                 group.mark_started();
             }
 
-            Ok(ExecutionSpawnResult::StartedProcess(
-                processes::ChildProcess::new(child, pid, actual_pgid),
-            ))
+            let mut process = processes::ChildProcess::new(child, pid, actual_pgid);
+            // ncsh patch: a stop of a background job's process is recorded on the job.
+            if let Some(group) = background_group {
+                process = process.in_background_group(group);
+            }
+            Ok(ExecutionSpawnResult::StartedProcess(process))
         }
         Err(spawn_err) => {
             if context.shell.options().interactive {

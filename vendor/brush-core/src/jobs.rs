@@ -26,6 +26,10 @@ pub(crate) type JobResult = (Job, Result<ExecutionResult, error::Error>);
 pub struct BackgroundGroup {
     pgid: Mutex<Option<sys::process::ProcessId>>,
     started: tokio::sync::Notify,
+    // ncsh patch: the job's task keeps waiting on a stopped process, so that `bg` and `fg` can
+    // resume it; whoever waits on the job (`fg`, `wait`) learns of the stop through these instead.
+    stopped: std::sync::atomic::AtomicBool,
+    stop_changed: tokio::sync::Notify,
 }
 
 impl BackgroundGroup {
@@ -37,7 +41,9 @@ impl BackgroundGroup {
     /// Holds the group while a process is spawned into it, so that two processes of the job
     /// started at once do not both create a group.
     pub(crate) fn lock(&self) -> std::sync::MutexGuard<'_, Option<sys::process::ProcessId>> {
-        self.pgid.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.pgid
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Wakes whoever waits for the job's first process (also called when the job ends without one).
@@ -48,6 +54,30 @@ impl BackgroundGroup {
     /// Waits until the job's first process has started or the job has ended.
     pub(crate) async fn started(&self) {
         self.started.notified().await;
+    }
+
+    /// Whether the job's processes were last seen stopped (ncsh patch).
+    pub fn is_stopped(&self) -> bool {
+        self.stopped.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Records that the job's processes stopped or continued (ncsh patch).
+    pub(crate) fn set_stopped(&self, stopped: bool) {
+        self.stopped
+            .store(stopped, std::sync::atomic::Ordering::SeqCst);
+        if stopped {
+            self.stop_changed.notify_one();
+        }
+    }
+
+    /// Waits until the job's processes stop, or returns at once if they are stopped, as `wait`
+    /// does in bash (ncsh patch).
+    async fn stopped(&self) {
+        // A stop that nobody waited for leaves a wakeup behind, though the job may have been
+        // continued since; the flag tells whether it still holds.
+        while !self.is_stopped() {
+            self.stop_changed.notified().await;
+        }
     }
 }
 
@@ -316,7 +346,8 @@ impl Display for Job {
             "[{}]{:3}{}\t{}",
             self.id,
             self.annotation.to_string(),
-            self.state,
+            // ncsh patch: a background job may have been stopped or continued since it was polled.
+            self.effective_state(),
             self.command_line
         )
     }
@@ -389,6 +420,9 @@ impl Job {
 
         tracing::debug!(target: trace_categories::JOBS, "Polling job {} for completion...", self.id);
 
+        // ncsh patch: so that the job's state is current when `jobs` lists it.
+        self.state = self.effective_state();
+
         while !self.tasks.is_empty() {
             let task = &mut self.tasks[0];
             match task.poll() {
@@ -412,9 +446,20 @@ impl Job {
     /// Waits for the job to complete.
     pub async fn wait(&mut self) -> Result<ExecutionResult, error::Error> {
         let mut result = ExecutionResult::success();
+        let background_group = self.background_group.clone();
 
         while let Some(task) = self.tasks.back_mut() {
-            match task.wait().await? {
+            // ncsh patch: a background job's task outlives a stop of its processes, so the stop
+            // is reported by the group rather than by the task.
+            let wait_result = if let Some(group) = &background_group {
+                tokio::select! {
+                    wait_result = task.wait() => wait_result?,
+                    () = group.stopped() => JobTaskWaitResult::Stopped,
+                }
+            } else {
+                task.wait().await?
+            };
+            match wait_result {
                 JobTaskWaitResult::Completed(execution_result) => {
                     result = execution_result;
                     self.tasks.pop_back();
@@ -431,10 +476,27 @@ impl Job {
         Ok(result)
     }
 
+    /// The job's state, where a background job's processes may since have been stopped or
+    /// continued by a signal from elsewhere (`kill -STOP`, `kill -CONT`) (ncsh patch).
+    fn effective_state(&self) -> JobState {
+        match (&self.background_group, &self.state) {
+            (Some(group), JobState::Running | JobState::Stopped) if group.is_stopped() => {
+                JobState::Stopped
+            }
+            (Some(_), JobState::Running | JobState::Stopped) => JobState::Running,
+            (_, state) => state.clone(),
+        }
+    }
+
     /// Moves the job to execute in the background.
     pub fn move_to_background(&mut self) -> Result<(), error::Error> {
+        // ncsh patch: a background job stopped by `kill -STOP` is resumed too.
+        self.state = self.effective_state();
         if matches!(self.state, JobState::Stopped) {
-            if let Some(pgid) = self.process_group_id() {
+            if self.continue_background_group()? {
+                self.state = JobState::Running;
+                Ok(())
+            } else if let Some(pgid) = self.process_group_id() {
                 sys::signal::continue_process(pgid)?;
                 self.state = JobState::Running;
                 Ok(())
@@ -448,8 +510,12 @@ impl Job {
 
     /// Moves the job to execute in the foreground.
     pub fn move_to_foreground(&mut self) -> Result<(), error::Error> {
+        // ncsh patch: a background job stopped by `kill -STOP` is resumed too.
+        self.state = self.effective_state();
         if matches!(self.state, JobState::Stopped) {
-            if let Some(pgid) = self.process_group_id() {
+            if self.continue_background_group()? {
+                self.state = JobState::Running;
+            } else if let Some(pgid) = self.process_group_id() {
                 sys::signal::continue_process(pgid)?;
                 self.state = JobState::Running;
             } else {
@@ -462,6 +528,20 @@ impl Job {
         }
 
         Ok(())
+    }
+
+    /// For a background job, continues every process in its group, as bash does for `bg` and
+    /// `fg` (ncsh patch). Returns false if this is not a background job with a group.
+    fn continue_background_group(&self) -> Result<bool, error::Error> {
+        let Some(group) = &self.background_group else {
+            return Ok(false);
+        };
+        let Some(pgid) = group.pgid() else {
+            return Ok(false);
+        };
+        sys::signal::continue_process(-pgid)?;
+        group.set_stopped(false);
+        Ok(true)
     }
 
     /// Kills the job.
@@ -498,13 +578,14 @@ impl Job {
 
     /// For a background job whose first process has started, its process group.
     fn background_pgid(&self) -> Option<sys::process::ProcessId> {
-        self.background_group.as_ref().and_then(|group| group.pgid())
+        self.background_group
+            .as_ref()
+            .and_then(|group| group.pgid())
     }
 
     /// Tries to retrieve the process group ID (PGID) of the job.
     pub fn process_group_id(&self) -> Option<sys::process::ProcessId> {
         // TODO(jobs): Don't assume that the first PID is the PGID.
-        self.background_pgid()
-            .or_else(|| self.representative_pid())
+        self.background_pgid().or_else(|| self.representative_pid())
     }
 }

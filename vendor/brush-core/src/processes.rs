@@ -2,7 +2,7 @@
 
 use futures::FutureExt;
 
-use crate::{error, sys};
+use crate::{error, jobs, sys};
 
 /// A waitable future that will yield the results of a child process's execution.
 pub(crate) type WaitableChildProcess = std::pin::Pin<
@@ -17,6 +17,8 @@ pub struct ChildProcess {
     pid: Option<sys::process::ProcessId>,
     /// If available, the process group ID of the child.
     pgid: Option<sys::process::ProcessId>,
+    /// For a process of a background job, the job's group (ncsh patch).
+    background_group: Option<std::sync::Arc<jobs::BackgroundGroup>>,
 }
 
 impl ChildProcess {
@@ -30,7 +32,17 @@ impl ChildProcess {
             exec_future: Box::pin(child.wait_with_output()),
             pid,
             pgid,
+            background_group: None,
         }
+    }
+
+    /// Marks the process as one of a background job's, in `group` (ncsh patch).
+    pub(crate) fn in_background_group(
+        mut self,
+        group: std::sync::Arc<jobs::BackgroundGroup>,
+    ) -> Self {
+        self.background_group = Some(group);
+        self
     }
 
     /// Returns the process's ID.
@@ -57,10 +69,24 @@ impl ChildProcess {
                     break Ok(ProcessWaitResult::Completed(output?))
                 },
                 _ = sigtstp.recv() => {
-                    break Ok(ProcessWaitResult::Stopped)
+                    // ncsh patch: the shell's own SIGTSTP does not stop a background job.
+                    if self.background_group.is_none() {
+                        break Ok(ProcessWaitResult::Stopped)
+                    }
                 },
                 _ = sigchld.recv() => {
-                    if sys::signal::poll_for_stopped_children()? {
+                    // ncsh patch: a background job's process goes on being waited for when it
+                    // stops, so that the job stays in the table and `bg`/`fg` can continue it;
+                    // the group records the stop for whoever waits on the job. Only the job's
+                    // own group is polled, so that a stop of another job is left to its waiter.
+                    if let Some(group) = &self.background_group {
+                        if let Some(pgid) = self.pgid
+                            && let Some(stopped) =
+                                sys::signal::poll_group_for_stop_or_continue(pgid)?
+                        {
+                            group.set_stopped(stopped);
+                        }
+                    } else if sys::signal::poll_for_stopped_children()? {
                         break Ok(ProcessWaitResult::Stopped);
                     }
                 },

@@ -82,3 +82,10 @@ pub(crate) fn mask_sigttou() -> Result<(), error::Error> {
 pub(crate) fn poll_for_stopped_children() -> Result<bool, error::Error> {
     Ok(false)
 }
+
+/// ncsh patch: no job control here, so no stop to report.
+pub(crate) fn poll_group_for_stop_or_continue(
+    _pgid: sys::process::ProcessId,
+) -> Result<Option<bool>, error::Error> {
+    Ok(None)
+}

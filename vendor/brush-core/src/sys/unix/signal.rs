@@ -97,6 +97,61 @@ pub(crate) fn poll_for_stopped_children() -> Result<bool, error::Error> {
     Ok(found_stopped)
 }
 
+/// Reaps the stop and continue reports of the processes in group `pgid`: `Some(true)` if the last
+/// one was a stop, `Some(false)` if it was a continue, `None` if there was none (ncsh patch).
+pub(crate) fn poll_group_for_stop_or_continue(
+    pgid: sys::process::ProcessId,
+) -> Result<Option<bool>, error::Error> {
+    let mut stopped = None;
+
+    loop {
+        let wait_status = waitid_group(
+            pgid,
+            nix::sys::wait::WaitPidFlag::WUNTRACED
+                | nix::sys::wait::WaitPidFlag::WCONTINUED
+                | nix::sys::wait::WaitPidFlag::WNOHANG,
+        );
+        match wait_status {
+            Ok(nix::sys::wait::WaitStatus::Stopped(..)) => stopped = Some(true),
+            Ok(nix::sys::wait::WaitStatus::Continued(..)) => stopped = Some(false),
+            Ok(_) | Err(nix::errno::Errno::ECHILD) => break,
+            Err(e) => return Err(e.into()),
+        }
+    }
+
+    Ok(stopped)
+}
+
+#[cfg(not(target_os = "macos"))]
+fn waitid_group(
+    pgid: sys::process::ProcessId,
+    flags: nix::sys::wait::WaitPidFlag,
+) -> Result<nix::sys::wait::WaitStatus, nix::errno::Errno> {
+    nix::sys::wait::waitid(
+        nix::sys::wait::Id::PGid(nix::unistd::Pid::from_raw(pgid)),
+        flags,
+    )
+}
+
+#[cfg(target_os = "macos")]
+fn waitid_group(
+    pgid: sys::process::ProcessId,
+    flags: nix::sys::wait::WaitPidFlag,
+) -> Result<nix::sys::wait::WaitStatus, nix::errno::Errno> {
+    // SAFETY: as in `waitid_all` below.
+    let mut siginfo: nix::libc::siginfo_t = unsafe { std::mem::zeroed() };
+
+    #[allow(clippy::cast_sign_loss, reason = "a process group id is positive")]
+    let id = pgid as nix::libc::id_t;
+
+    // SAFETY: as in `waitid_all` below.
+    nix::errno::Errno::result(unsafe {
+        nix::libc::waitid(nix::libc::P_PGID, id, &raw mut siginfo, flags.bits())
+    })?;
+
+    siginfo_to_wait_status(siginfo)
+}
+
 #[cfg(not(target_os = "macos"))]
 fn waitid_all(
     flags: nix::sys::wait::WaitPidFlag,
