@@ -15,3 +15,5 @@ print(f"median ncsh {n:.2f} ms, bash {b:.2f} ms, ratio {n / b:.2f}")
 PY
 echo "== terminal: throughput and keystroke echo"
 cargo bench --locked --bench terminal
+echo "== generations: install, rollback with 10 vs 10,000 generations, durable audit appends"
+cargo bench --locked --bench generations

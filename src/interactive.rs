@@ -11,8 +11,13 @@ use brush_core::ExecutionControlFlow;
 use brush_interactive::{InputBackend, InteractivePrompt, ReadResult, ShellError, ShellRef};
 use kernel_bridge::Mark;
 
+use crate::wording::Extensions;
+
 /// Reads and runs commands from `input` until end of input or `exit`.
-pub async fn run(shell: &ShellRef, input: &mut impl InputBackend) -> Result<(), ShellError> {
+pub async fn run(
+    shell: &ShellRef<Extensions>,
+    input: &mut impl InputBackend,
+) -> Result<(), ShellError> {
     let on_terminal = std::io::stdin().is_terminal();
     let interactive = shell.lock().await.options().interactive;
     let marks = interactive && std::io::stdout().is_terminal();
@@ -92,7 +97,7 @@ pub async fn run(shell: &ShellRef, input: &mut impl InputBackend) -> Result<(), 
 }
 
 async fn compose_prompt(
-    shell: &mut brush_core::Shell,
+    shell: &mut brush_core::Shell<Extensions>,
     marks: bool,
 ) -> Result<InteractivePrompt, ShellError> {
     let mut prompt = shell.compose_prompt().await?;
@@ -109,7 +114,7 @@ async fn compose_prompt(
 }
 
 /// Runs `PROMPT_COMMAND` (a string or an array of them) before the prompt, keeping `$?`.
-async fn run_prompt_command(shell: &mut brush_core::Shell) -> Result<(), ShellError> {
+async fn run_prompt_command(shell: &mut brush_core::Shell<Extensions>) -> Result<(), ShellError> {
     let commands: Vec<String> = match shell.env_var("PROMPT_COMMAND").map(|v| v.value()) {
         Some(brush_core::ShellValue::String(command)) => vec![command.clone()],
         Some(brush_core::ShellValue::IndexedArray(values)) => values.values().cloned().collect(),

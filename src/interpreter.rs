@@ -11,7 +11,7 @@ use brush_interactive::ShellRef;
 
 use crate::cli::Cli;
 
-type Shell = brush_core::Shell<brush_core::extensions::DefaultShellExtensions>;
+type Shell = brush_core::Shell<crate::wording::Extensions>;
 
 /// Runs the shell as the command line says and returns the exit status of its last command.
 pub fn run(cli: Cli, argv: Vec<String>, login: bool) -> i32 {
@@ -142,7 +142,7 @@ async fn build_shell(
     } else {
         None
     };
-    let shell = brush_core::Shell::builder()
+    let shell = brush_core::Shell::builder_with_extensions::<crate::wording::Extensions>()
         .enable_options(cli.enabled_options())
         .login(login)
         .interactive(interactive)
@@ -180,7 +180,7 @@ fn unbuffered_stdin()
 /// Sources the profile and rc files as bash does, after pointing history at ncsh's state directory (a
 /// HISTFILE set in those files still wins).
 async fn load_startup_files(
-    shell: &ShellRef,
+    shell: &ShellRef<crate::wording::Extensions>,
     cli: &Cli,
 ) -> Result<(), brush_interactive::ShellError> {
     let mut shell = shell.lock().await;

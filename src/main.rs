@@ -15,6 +15,7 @@ mod interpreter;
 mod logging;
 mod paths;
 mod stdin_input;
+mod wording;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;

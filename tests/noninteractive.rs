@@ -123,6 +123,28 @@ fn a_missing_script_gets_bashs_message_and_127() {
 }
 
 #[test]
+fn errors_are_worded_as_bash_words_them() {
+    let home = Home::new();
+    let out = run(
+        &home,
+        &["-c", "nosuchcommand; cd /no/such/dir", "myshell"],
+        b"",
+    );
+    assert_eq!(
+        stderr(&out),
+        "myshell: nosuchcommand: command not found\nmyshell: cd: No such file or directory\n"
+    );
+    let script = home.path().join("script.sh");
+    std::fs::write(&script, "nosuchcommand\n").unwrap();
+    let out = run(&home, &[script.to_str().unwrap()], b"");
+    assert_eq!(
+        stderr(&out),
+        format!("{}: nosuchcommand: command not found\n", script.display())
+    );
+    assert_eq!(out.status.code(), Some(127));
+}
+
+#[test]
 fn binary_garbage_on_stdin_gives_errors_not_a_panic() {
     let home = Home::new();
     // A fixed pseudo-random stream (xorshift), so a failure can be reproduced.

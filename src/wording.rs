@@ -1,0 +1,57 @@
+//! Errors worded as bash words them (`ncsh: foo: command not found`), not as brush-core does
+//! (`error: command not found: foo`): people and scripts that read a shell's errors expect bash's form.
+
+use brush_core::extensions::{ErrorFormatter, ShellExtensionsImpl};
+use brush_core::{Error, ErrorKind, Shell, ShellExtensions};
+
+/// The shell extensions ncsh runs brush-core with.
+pub type Extensions = ShellExtensionsImpl<BashWording>;
+
+/// Formats errors the way bash does: `NAME: what: why`, where NAME is `$0` (the script's name in a
+/// script, `ncsh` otherwise).
+#[derive(Clone, Default)]
+pub struct BashWording;
+
+impl ErrorFormatter for BashWording {
+    fn format_error(&self, error: &Error, shell: &Shell<impl ShellExtensions>) -> String {
+        let name = shell.current_shell_name().map_or_else(
+            || "ncsh".to_owned(),
+            |name| name.trim_start_matches('-').to_owned(),
+        );
+        match error.kind() {
+            ErrorKind::CommandNotFound(command) => {
+                format!("{name}: {command}: command not found\n")
+            }
+            _ => format!("{name}: {}\n", plain(&format!("{error:#}"))),
+        }
+    }
+}
+
+/// The message without Rust's decorations: "No such file or directory", not "i/o error: No such
+/// file or directory (os error 2)".
+fn plain(message: &str) -> String {
+    let message = message.replace("i/o error: ", "");
+    match message.find(" (os error") {
+        Some(at) => {
+            let end = message[at..]
+                .find(')')
+                .map_or(message.len(), |e| at + e + 1);
+            format!("{}{}", &message[..at], &message[end..])
+        }
+        None => message,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plain;
+
+    #[test]
+    fn rust_decorations_are_dropped() {
+        assert_eq!(
+            plain("cd: i/o error: No such file or directory (os error 2)"),
+            "cd: No such file or directory"
+        );
+        assert_eq!(plain("syntax error near ;"), "syntax error near ;");
+    }
+}
