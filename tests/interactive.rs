@@ -293,9 +293,9 @@ fn recorded_steps_have_the_right_frames_and_the_cast_reads_back() {
     let read = |path| std::io::BufReader::new(std::fs::File::open(path).unwrap());
     let recorded = kernel_bridge::steps_file::read_steps(read(&steps)).unwrap();
     let actions: Vec<_> = recorded.iter().map(|s| s.action.as_str()).collect();
-    assert_eq!(actions, ["echo one", "false", "printf 'a\\nb\\n'"]);
+    assert_eq!(actions, ["echo one", "false", "printf 'a\\nb\\n'", "exit"]);
     let statuses: Vec<_> = recorded.iter().map(|s| s.exit_status).collect();
-    assert_eq!(statuses, [Some(0), Some(1), Some(0)]);
+    assert_eq!(statuses, [Some(0), Some(1), Some(0), Some(0)]);
     assert_eq!(recorded[0].frame_before.lines[0], "$");
     assert_eq!(
         recorded[0].frame_after.lines[..3],
@@ -307,6 +307,9 @@ fn recorded_steps_have_the_right_frames_and_the_cast_reads_back() {
         ["$ printf 'a\\nb\\n'", "a", "b", "$"]
     );
     assert_eq!(recorded[2].frame_after.cursor, (6, 2));
+    // The `exit` that ended the session is the last step, with the last screen after it.
+    assert_eq!(recorded[3].frame_before, recorded[2].frame_after);
+    assert_eq!(recorded[3].frame_after.lines[6..8], ["$ exit", "exit"]);
 
     let replayed = kernel_bridge::asciicast::steps_from_cast(read(&cast)).unwrap();
     assert_eq!(replayed.len(), recorded.len());

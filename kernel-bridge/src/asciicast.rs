@@ -228,7 +228,7 @@ pub fn steps_from_cast(input: impl BufRead) -> Result<Vec<Step>, CastError> {
             CastEvent::Input(_) | CastEvent::Marker(_) => {}
         }
     }
-    Ok(screen.take_steps())
+    Ok(screen.finish())
 }
 
 #[cfg(test)]

@@ -118,6 +118,16 @@ impl ScreenModel {
         self.parser.screen()
     }
 
+    /// Ends the session: a command still running (the `exit` that ended it) becomes the last step,
+    /// with the screen as it is now after it. Returns the steps not taken yet.
+    pub fn finish(&mut self) -> Vec<Step> {
+        let frame = self.frame();
+        let callbacks = self.parser.callbacks_mut();
+        let now = callbacks.now;
+        callbacks.cutter.finish(frame, now);
+        self.take_steps()
+    }
+
     /// Takes the steps completed so far.
     pub fn take_steps(&mut self) -> Vec<Step> {
         self.parser.callbacks_mut().cutter.take_steps()

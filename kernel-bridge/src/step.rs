@@ -11,7 +11,8 @@ pub struct StepTiming {
     pub submitted: f64,
     /// When the command finished (`133;D`); `None` when the shell never said.
     pub finished: Option<f64>,
-    /// When the next prompt was ready for input (the `133;B` that ends the step).
+    /// When the next prompt was ready for input (the `133;B` that ends the step); for a command
+    /// that ended the session (`exit`), when the session ended.
     pub next_prompt: f64,
 }
 
@@ -23,7 +24,8 @@ pub struct Step {
     pub frame_before: Frame,
     /// The submitted command line (several lines for a multi-line command).
     pub action: String,
-    /// The screen when the next prompt was ready for input.
+    /// The screen when the next prompt was ready for input; for a command that ended the session
+    /// (`exit`), the last screen.
     pub frame_after: Frame,
     /// Exit status of the command, when the shell reported it.
     pub exit_status: Option<i32>,
@@ -37,6 +39,23 @@ struct Running {
     submitted: f64,
     finished: Option<f64>,
     exit_status: Option<i32>,
+}
+
+impl Running {
+    /// The step this command made, ended with `frame_after` at time `at`.
+    fn ended(self, frame_after: Frame, at: f64) -> Step {
+        Step {
+            frame_before: self.frame_before,
+            action: self.action,
+            frame_after,
+            exit_status: self.exit_status,
+            timing: StepTiming {
+                submitted: self.submitted,
+                finished: self.finished,
+                next_prompt: at,
+            },
+        }
+    }
 }
 
 /// Cuts a stream of marks into steps, given the screen at each mark.
@@ -63,17 +82,7 @@ impl StepCutter {
                 self.prompt_pending = false;
                 let frame = Frame::capture(screen);
                 if let Some(run) = self.running.take() {
-                    self.finished_steps.push(Step {
-                        frame_before: run.frame_before,
-                        action: run.action,
-                        frame_after: frame.clone(),
-                        exit_status: run.exit_status,
-                        timing: StepTiming {
-                            submitted: run.submitted,
-                            finished: run.finished,
-                            next_prompt: at,
-                        },
-                    });
+                    self.finished_steps.push(run.ended(frame.clone(), at));
                 }
                 self.at_prompt = Some((frame, screen.cursor_position()));
             }
@@ -100,6 +109,14 @@ impl StepCutter {
                     run.finished = Some(at);
                 }
             }
+        }
+    }
+
+    /// The session ended with `frame` on the screen at time `at`: a command that was running (the
+    /// `exit` that ended it, usually) becomes the last step, with that frame after it.
+    pub fn finish(&mut self, frame: Frame, at: f64) {
+        if let Some(run) = self.running.take() {
+            self.finished_steps.push(run.ended(frame, at));
         }
     }
 

@@ -123,13 +123,7 @@ fn watch(seen: Receiver<Seen>, mut screen: ScreenModel, mut recorders: Recorders
                 {
                     tracing::warn!("recording output failed: {e}");
                 }
-                for step in screen.take_steps() {
-                    if let Some(writer) = &mut recorders.steps
-                        && let Err(e) = writer.write(&step)
-                    {
-                        tracing::warn!("recording a step failed: {e}");
-                    }
-                }
+                record_steps(&mut recorders, screen.take_steps());
             }
             Seen::Input(at, bytes) => {
                 if let Some(cast) = &mut recorders.cast
@@ -148,9 +142,20 @@ fn watch(seen: Receiver<Seen>, mut screen: ScreenModel, mut recorders: Recorders
             }
         }
     }
+    record_steps(&mut recorders, screen.finish());
     if let Some(cast) = &mut recorders.cast
         && let Err(e) = cast.flush()
     {
         tracing::warn!("could not finish the recording: {e}");
+    }
+}
+
+fn record_steps(recorders: &mut Recorders, steps: Vec<crate::Step>) {
+    for step in steps {
+        if let Some(writer) = &mut recorders.steps
+            && let Err(e) = writer.write(&step)
+        {
+            tracing::warn!("recording a step failed: {e}");
+        }
     }
 }
