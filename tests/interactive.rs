@@ -100,6 +100,36 @@ fn bg_jobs_wait_and_kill_percent() {
 }
 
 #[test]
+fn when_the_current_job_ends_the_one_before_becomes_current_and_numbers_are_not_reused() {
+    let home = Home::new();
+    let term = start(&home, &[]);
+    term.line("sleep 0.2 &");
+    term.expect("[1]");
+    term.line("sleep 100 &");
+    term.expect("[2]");
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    term.line("jobs");
+    term.expect("Done");
+    term.expect_prompt();
+    // Job 1 is gone and job 2 still runs: bash numbers the next job after the highest, not after
+    // the table's length.
+    term.line("sleep 200 &");
+    term.expect("[3]");
+    // The current job ends: job 2, the previous one, becomes current, so a bare `fg` finds it.
+    term.line("kill %3; wait %3 2>/dev/null; echo killed-3");
+    term.expect("\nkilled-3");
+    term.expect_prompt();
+    term.line("fg");
+    term.expect_last_line("sleep 100");
+    term.send("\x03");
+    term.expect_prompt();
+    term.line("jobs; echo jobs-done");
+    let screen = term.expect("\njobs-done");
+    let after = screen.rsplit("$ jobs; echo jobs-done").next().unwrap();
+    assert!(!after.contains("Running"), "{screen}");
+}
+
+#[test]
 fn an_ampersand_job_has_a_process_group_that_dollar_bang_and_kill_percent_reach() {
     let home = Home::new();
     let term = start(&home, &[]);

@@ -168,7 +168,9 @@ impl JobManager {
             }
         }
 
-        let id = self.jobs.len() + 1;
+        // ncsh patch: the next number after the highest in the table, as bash numbers jobs; the
+        // table's length would reuse the number of a job still running when an earlier one ended.
+        let id = self.jobs.iter().map(|j| j.id).max().unwrap_or(0) + 1;
         job.id = id;
         job.annotation = JobAnnotation::Current;
         self.jobs.push(job);
@@ -254,7 +256,29 @@ impl JobManager {
             }
         }
 
+        self.keep_current_and_previous();
         Ok(results)
+    }
+
+    /// When the current or previous job has left the table, the most recent remaining jobs take
+    /// their places, as in bash, so that a bare `fg` or `bg` still finds one (ncsh patch).
+    fn keep_current_and_previous(&mut self) {
+        let has = |jobs: &[Job], annotation: fn(&Job) -> bool| jobs.iter().any(annotation);
+        if !has(&self.jobs, Job::is_current) {
+            let promoted = self
+                .jobs
+                .iter()
+                .position(Job::is_prev)
+                .or_else(|| self.jobs.len().checked_sub(1));
+            if let Some(i) = promoted {
+                self.jobs[i].annotation = JobAnnotation::Current;
+            }
+        }
+        if !has(&self.jobs, Job::is_prev)
+            && let Some(job) = self.jobs.iter_mut().rev().find(|j| !j.is_current())
+        {
+            job.annotation = JobAnnotation::Previous;
+        }
     }
 
     fn sweep_completed_jobs(&mut self) -> Vec<Job> {
@@ -269,6 +293,7 @@ impl JobManager {
             }
         }
 
+        self.keep_current_and_previous();
         completed_jobs
     }
 }
