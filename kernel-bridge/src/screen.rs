@@ -183,6 +183,28 @@ mod tests {
     }
 
     #[test]
+    fn the_command_that_ends_the_session_is_a_step_but_one_cut_off_is_not() {
+        let mut ended = ScreenModel::new(5, 20);
+        ended.process(PROMPT, 0.0);
+        ended.process(
+            b"\x1b]633;E;exit\x07\x1b]133;C\x07\r\n\x1b]133;D;0\x07exit\r\n",
+            0.1,
+        );
+        let last = ended.finish();
+        assert_eq!(last.len(), 1);
+        assert_eq!(last[0].action, "exit");
+        assert_eq!(last[0].frame_after.lines[..2], ["$", "exit"]);
+
+        let mut cut = ScreenModel::new(5, 20);
+        cut.process(PROMPT, 0.0);
+        cut.process(b"\x1b]633;E;sleep 9\x07\x1b]133;C\x07\r\n", 0.1);
+        assert!(
+            cut.finish().is_empty(),
+            "a command that never finished made a step"
+        );
+    }
+
+    #[test]
     fn action_is_read_off_the_screen_without_633() {
         let mut screen = ScreenModel::new(5, 20);
         screen.process(PROMPT, 0.0);

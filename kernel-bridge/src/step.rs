@@ -112,10 +112,14 @@ impl StepCutter {
         }
     }
 
-    /// The session ended with `frame` on the screen at time `at`: a command that was running (the
-    /// `exit` that ended it, usually) becomes the last step, with that frame after it.
+    /// The session ended with `frame` on the screen at time `at`. A command that finished (said
+    /// `133;D`) and ended the session, as `exit` does, becomes the last step, with that frame after
+    /// it. A command cut off mid-run (a crash, a hang-up, a truncated recording) is dropped: its
+    /// screen is not the result of the command.
     pub fn finish(&mut self, frame: Frame, at: f64) {
-        if let Some(run) = self.running.take() {
+        if let Some(run) = self.running.take()
+            && run.finished.is_some()
+        {
             self.finished_steps.push(run.ended(frame, at));
         }
     }

@@ -1,9 +1,14 @@
 //! Bundles: one generation, self-contained, to move it to another machine (`gen export` / `gen import`).
 //!
 //! A bundle is one JSON document with the generation's record, every blob it references (base64), and
-//! the audit log from its first entry up to the one that created the generation: the proof that the
-//! generation came out of an intact history. [`import`] checks all of it, and verifies every
-//! capability again, before it writes anything; a refusal is logged and changes nothing else.
+//! the audit log from its first entry up to the one that created the generation, which records the
+//! digest of the generation's contents. [`import`] checks all of it, and verifies every capability
+//! again, before it writes anything; a refusal is logged and changes nothing else.
+//!
+//! The proof is integrity, not authenticity: it shows that the bundle is whole and consistent with
+//! the history it carries, and catches damage and careless edits. The chain is unkeyed, so someone
+//! who rewrites the whole history can make a consistent one; what vouches for a capability's code is
+//! its own verification here (and, with the symbolic executor, its signature).
 
 use std::collections::BTreeMap;
 
@@ -100,9 +105,9 @@ pub enum BundleError {
     Store(#[from] StoreError),
 }
 
-/// Whether `event` is the one that created `generation`. Where the event records the contents'
-/// digest (every entry this ncsh writes), the contents must match it too, so that a bundle whose
-/// generation was altered after export does not pass for the one the log vouches for.
+/// Whether `event` is the one that created `generation`, with these contents: a bundle whose
+/// generation was altered after export does not pass for the one the log vouches for. (An entry from
+/// before contents were recorded proves nothing, so such a generation cannot be exported.)
 fn creates(event: &AuditEvent, generation: &Generation) -> bool {
     match event {
         AuditEvent::Created {
@@ -118,10 +123,7 @@ fn creates(event: &AuditEvent, generation: &Generation) -> bool {
             generation: id,
             contents,
             ..
-        } => {
-            *id == generation.id
-                && contents.is_none_or(|digest| digest == generation.contents.digest())
-        }
+        } => *id == generation.id && *contents == Some(generation.contents.digest()),
         AuditEvent::RolledBack { .. } | AuditEvent::Refused { .. } => false,
     }
 }
@@ -226,6 +228,15 @@ pub fn import(
     for (name, capability) in &generation.contents.capabilities {
         let manifest: Manifest = serde_json::from_slice(blob(&capability.manifest)?)
             .map_err(|_| BundleError::BadRecord(format!("manifest of `{name}`")))?;
+        if manifest.name != *name
+            || manifest.version.to_string() != capability.version
+            || crate::manifest::is_reserved_name(name)
+        {
+            return Err(BundleError::BadRecord(format!(
+                "capability `{name}` (its manifest says {} {})",
+                manifest.name, manifest.version
+            )));
+        }
         let grant: Grant = serde_json::from_slice(blob(&capability.grant)?)
             .map_err(|_| BundleError::BadRecord(format!("grant of `{name}`")))?;
         if let Err(error) = verifier.verify(&manifest, &grant, blob(&capability.wasm)?) {
@@ -237,8 +248,8 @@ pub fn import(
             });
         }
     }
-    for bytes in bundle.blobs.values() {
-        store.put_blob(&bytes.0)?;
+    for hash in referenced(generation) {
+        store.put_blob(blob(&hash)?)?;
     }
     let reason = format!("import of generation {} from {source}", generation.id);
     Ok(store.import(&generation.contents, actor, &reason, source)?)

@@ -49,10 +49,14 @@ pub enum UpdateError {
         source: std::io::Error,
     },
     /// `cap install` of a name that is installed.
-    #[error("`{0}` is already installed; use `cap upgrade` to change it, or `cap remove` it first")]
+    #[error(
+        "`{0}` is already installed in the current generation; use `cap upgrade` to change it, or `cap remove` it first"
+    )]
     AlreadyInstalled(String),
     /// `cap upgrade` or `cap remove` of a name that is not installed.
-    #[error("no capability `{0}` is installed; `cap list` shows those that are")]
+    #[error(
+        "no capability `{0}` is installed in the current generation; `gen list` shows which that is, `gen show N` what it holds"
+    )]
     NotInstalled(String),
     /// `cap upgrade` to the version already installed.
     #[error("`{name}` {version} is already installed; an upgrade needs a different version")]
@@ -184,18 +188,20 @@ impl<'a> Updates<'a> {
             eval_report: Some(store::BlobHash::of(eval_report)),
         };
         let summary = format!("weights {}", model.weights.short());
-        let current = self.store.generation(self.store.current()?)?;
-        if let Err(reason) = gate(current.contents.model.as_ref()) {
-            self.store
-                .record_refusal(&self.actor, "promote-model", &summary, &reason)?;
-            return Err(UpdateError::ModelRefused(reason));
-        }
-        self.store.put_blob(weights)?;
-        self.store.put_blob(eval_report)?;
-        self.commit("promote-model", &summary, |contents| {
+        // The gate judges against the model of the generation the update is made from, inside the
+        // commit's preparation, so that a model promoted meanwhile is the one it is compared with.
+        let committed = self.commit("promote-model", &summary, |contents| {
+            gate(contents.model.as_ref()).map_err(UpdateError::ModelRefused)?;
+            self.store.put_blob(weights)?;
+            self.store.put_blob(eval_report)?;
             contents.model = Some(model.clone());
             Ok(())
-        })
+        });
+        if let Err(UpdateError::ModelRefused(reason)) = &committed {
+            self.store
+                .record_refusal(&self.actor, "promote-model", &summary, reason)?;
+        }
+        committed
     }
 
     /// Sets (or, with `None`, clears) the policy rule `name`.

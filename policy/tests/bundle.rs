@@ -5,7 +5,7 @@ use std::path::Path;
 
 use policy::bundle::{self, Bundle, BundleError, Bytes};
 use policy::{Grant, Manifest, Structural, Updates};
-use store::{AuditEvent, Store};
+use store::{AuditEvent, CapabilityRef, Draft, Store};
 
 /// A store with the example capability installed (generation 2), and its bundle.
 fn exported(dir: &Path) -> (Store, Bundle) {
@@ -154,4 +154,41 @@ fn a_bundle_whose_wasm_fails_verification_here_is_refused_and_logged() {
         AuditEvent::Refused { ref kind, .. } if kind == "import"
     ));
     assert_eq!(store.generations().unwrap().len(), 1);
+}
+
+#[test]
+fn a_capability_whose_manifest_names_another_is_refused() {
+    let source = tempfile::tempdir().unwrap();
+    let store = Store::open(source.path()).unwrap();
+    let hello =
+        Manifest::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/hello/hello.toml"))
+            .unwrap();
+    let capability = CapabilityRef {
+        version: "1.0.0".into(),
+        manifest: store.put_blob(&hello.canonical_bytes()).unwrap(),
+        wasm: store
+            .put_blob(&std::fs::read(&hello.wasm.path).unwrap())
+            .unwrap(),
+        grant: store
+            .put_blob(&Grant::from_manifest(&hello).canonical_bytes())
+            .unwrap(),
+    };
+    let mut contents = store.generation(1).unwrap().contents;
+    contents.capabilities.insert("other".into(), capability);
+    let draft = Draft {
+        parent: 1,
+        actor: "alice".into(),
+        reason: "a mislabelled install".into(),
+        contents,
+    };
+    store.commit(&draft, "install", "other 1.0.0").unwrap();
+    let bundle = bundle::export(&store, 2).unwrap();
+    let (_dir, to, result) = import(&bundle);
+    let err = result.unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("capability `other` (its manifest says hello 1.0.0)"),
+        "{err}"
+    );
+    assert_eq!(to.generations().unwrap().len(), 1);
 }

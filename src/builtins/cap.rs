@@ -8,10 +8,10 @@ use policy::{Grant, Manifest};
 use store::{BlobHash, Generation};
 
 use super::listing::{limits, permissions, table};
-use super::pin::{self, unexpected};
+use super::pin;
 use super::{Builtin, Failure, Io};
 use crate::daemon::client;
-use crate::daemon::protocol::{Call, Reply};
+use crate::daemon::protocol::ManifestText;
 
 /// Install, upgrade, list, show and remove capabilities: WASM commands that run in a sandbox with
 /// only the permissions you grant. Each change is a new generation (see `gen`).
@@ -24,9 +24,10 @@ pub struct Cap {
 
 #[derive(Subcommand)]
 enum Action {
-    /// Verify a capability and install it: a new generation that becomes current.
+    /// Verify a capability and install it: a new generation, made from current, that becomes
+    /// current (and this shell's).
     Install(Source),
-    /// Replace an installed capability with another version of it.
+    /// Replace a capability of current with another version of it.
     Upgrade(Source),
     /// The capabilities of this shell's generation.
     List,
@@ -35,7 +36,7 @@ enum Action {
         /// The capability's name.
         name: String,
     },
-    /// Remove a capability: a new generation without it.
+    /// Remove a capability: a new generation, current without it.
     Remove {
         /// The capability's name.
         name: String,
@@ -67,25 +68,16 @@ impl Builtin for Cap {
             Action::List => list(io),
             Action::Show { name } => show(io, &name),
             Action::Remove { name } => {
-                let generation = updated(client::call(Call::Remove(name.clone()))?)?;
+                let generation = client::remove(name.clone())?;
                 say_updated(io, &format!("removed {name}"), &generation)
             }
         }
     }
 }
 
-/// The generation an update made; this shell moves to it.
-fn updated(reply: Reply) -> Result<Generation, Failure> {
-    match reply {
-        Reply::Generation(generation) => {
-            pin::set(generation.id);
-            Ok(*generation)
-        }
-        other => Err(unexpected(&other).into()),
-    }
-}
-
+/// Reports the generation an update made, and moves this shell to it.
 fn say_updated(io: &mut Io, what: &str, generation: &Generation) -> Result<u8, Failure> {
+    pin::set(generation.id);
     let parent = generation
         .parent
         .map_or_else(String::new, |p| format!(" (from {p})"));
@@ -99,7 +91,7 @@ fn say_updated(io: &mut Io, what: &str, generation: &Generation) -> Result<u8, F
 
 fn put(io: &mut Io, source: &Source, upgrade: bool) -> Result<u8, Failure> {
     let path = io.path(&source.path);
-    let manifest = load(&path)?;
+    let (manifest, text) = load(&path)?;
     let mut grant = Grant::from_manifest(&manifest);
     for dir in &source.allow_read {
         grant = grant.with_extra_read(&io.path(dir))?;
@@ -112,27 +104,33 @@ fn put(io: &mut Io, source: &Source, upgrade: bool) -> Result<u8, Failure> {
         return Ok(1);
     }
     let what = format!("{} {}", manifest.name, manifest.version);
-    let manifest = Box::new(manifest);
-    let (call, verb) = if upgrade {
-        (Call::Upgrade { manifest, grant }, "upgraded to")
-    } else {
-        (Call::Install { manifest, grant }, "installed")
-    };
-    let generation = updated(client::call(call)?)?;
+    let generation = client::put_capability(text, grant, upgrade)?;
+    let verb = if upgrade { "upgraded to" } else { "installed" };
     say_updated(io, &format!("{verb} {what}"), &generation)
 }
 
-/// The manifest at `path`, or one made for a bare wasm: named after the file, version 0.1.0, no
-/// permissions, default limits.
-fn load(path: &Path) -> Result<Manifest, Failure> {
+/// The manifest at `path`, or one made for a bare wasm (named after the file, version 0.1.0, no
+/// permissions, default limits); with its text, which the daemon checks again.
+fn load(path: &Path) -> Result<(Manifest, ManifestText), Failure> {
     let bytes = std::fs::read(path).map_err(|e| {
         format!(
             "cannot read {}: {e}; give the path of a manifest or a .wasm",
             path.display()
         )
     })?;
+    let dir = path.parent().unwrap_or(Path::new("/")).to_owned();
+    let home = std::env::var_os("HOME").map(PathBuf::from);
     let Some(kind) = wasm_kind(&bytes) else {
-        return Ok(Manifest::load(path)?);
+        let manifest = Manifest::load(path)?;
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        return Ok((
+            manifest,
+            ManifestText {
+                text,
+                base_dir: dir,
+                home,
+            },
+        ));
     };
     let name = path
         .file_stem()
@@ -145,13 +143,20 @@ fn load(path: &Path) -> Result<Manifest, Failure> {
         path.display().to_string(),
         BlobHash::of(&bytes)
     );
-    let dir = path.parent().unwrap_or(Path::new("/"));
-    Manifest::parse(&text, dir).map_err(|e| {
+    let manifest = Manifest::parse(&text, &dir).map_err(|e| {
         Failure::from(format!(
             "cannot install {} under its file name ({e}); write a manifest for it (see the README)",
             path.display()
         ))
-    })
+    })?;
+    Ok((
+        manifest,
+        ManifestText {
+            text,
+            base_dir: dir,
+            home,
+        },
+    ))
 }
 
 /// `module` or `component` for a wasm binary, by its preamble; `None` for anything else.
@@ -196,16 +201,11 @@ fn confirmed(
     Ok(matches!(answer.trim(), "y" | "Y" | "yes" | "Yes" | "YES"))
 }
 
-/// This shell's generation.
-pub(super) fn this_generation() -> Result<Generation, Failure> {
-    match client::call(Call::Generation(pin::pinned()?))? {
-        Reply::Generation(g) => Ok(*g),
-        other => Err(unexpected(&other).into()),
-    }
-}
-
-/// The manifest and grant of capability `name` in `generation`.
-fn records(generation: &Generation, name: &str) -> Result<(Manifest, Grant), Failure> {
+/// Capability `name` in `generation`, with its manifest and grant.
+fn records<'g>(
+    generation: &'g Generation,
+    name: &str,
+) -> Result<(&'g store::CapabilityRef, Manifest, Grant), Failure> {
     let Some(capability) = generation.contents.capabilities.get(name) else {
         return Err(format!(
             "no capability `{name}` in generation {} (this shell's); `cap list` shows those there are",
@@ -213,16 +213,9 @@ fn records(generation: &Generation, name: &str) -> Result<(Manifest, Grant), Fai
         )
         .into());
     };
-    let manifest = decode(&blob(capability.manifest)?, "manifest", name)?;
-    let grant = decode(&blob(capability.grant)?, "grant", name)?;
-    Ok((manifest, grant))
-}
-
-fn blob(hash: BlobHash) -> Result<Vec<u8>, Failure> {
-    match client::call(Call::Blob(hash))? {
-        Reply::Blob(bytes) => Ok(bytes.0),
-        other => Err(unexpected(&other).into()),
-    }
+    let manifest = decode(&client::blob(capability.manifest)?, "manifest", name)?;
+    let grant = decode(&client::blob(capability.grant)?, "grant", name)?;
+    Ok((capability, manifest, grant))
 }
 
 fn decode<T: serde::de::DeserializeOwned>(
@@ -238,7 +231,7 @@ fn decode<T: serde::de::DeserializeOwned>(
 }
 
 fn list(io: &mut Io) -> Result<u8, Failure> {
-    let generation = this_generation()?;
+    let generation = pin::this_generation()?;
     let id = generation.id;
     if generation.contents.capabilities.is_empty() {
         writeln!(
@@ -249,7 +242,7 @@ fn list(io: &mut Io) -> Result<u8, Failure> {
     }
     let mut rows = Vec::new();
     for name in generation.contents.capabilities.keys() {
-        let (manifest, grant) = records(&generation, name)?;
+        let (_, manifest, grant) = records(&generation, name)?;
         rows.push(vec![
             name.clone(),
             manifest.version.to_string(),
@@ -258,7 +251,7 @@ fn list(io: &mut Io) -> Result<u8, Failure> {
             manifest.description.clone(),
         ]);
     }
-    writeln!(io.out, "capabilities of generation {id}:")?;
+    writeln!(io.out, "capabilities of generation {id} (this shell's):")?;
     write!(
         io.out,
         "{}",
@@ -268,9 +261,8 @@ fn list(io: &mut Io) -> Result<u8, Failure> {
 }
 
 fn show(io: &mut Io, name: &str) -> Result<u8, Failure> {
-    let generation = this_generation()?;
-    let (manifest, grant) = records(&generation, name)?;
-    let capability = &generation.contents.capabilities[name];
+    let generation = pin::this_generation()?;
+    let (capability, manifest, grant) = records(&generation, name)?;
     let rows = [
         ("name", manifest.name.clone()),
         ("version", manifest.version.to_string()),

@@ -5,10 +5,8 @@ use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand};
 
-use super::pin::unexpected;
 use super::{Builtin, Failure, Io};
 use crate::daemon::client;
-use crate::daemon::protocol::{Call, Reply};
 
 /// This user's ncsh daemon, which owns the store of generations. Shells start it when they need it;
 /// it exits by itself some minutes after the last shell has gone.
@@ -34,49 +32,50 @@ const STOP_WAIT: Duration = Duration::from_secs(3);
 impl Builtin for Daemon {
     fn run(self, io: &mut Io) -> Result<u8, Failure> {
         match self.action {
-            Action::Status => match client::call_if_running(Call::Status)? {
-                None => {
+            Action::Status => {
+                let Some(status) = client::status_if_running()? else {
                     writeln!(
                         io.out,
                         "the daemon is not running; the next update starts it"
                     )?;
-                    Ok(3)
-                }
-                Some(Reply::Status(status)) => {
-                    writeln!(
-                        io.out,
-                        "the daemon is running: pid {}, up {} s, {} shell(s) connected, \
-                         current generation {}, store {}; it exits {} s after the last shell",
-                        status.pid,
-                        status.uptime_s,
-                        status.clients,
-                        status.current,
-                        status.store.display(),
-                        status.idle_exit_s
-                    )?;
-                    Ok(0)
-                }
-                Some(other) => Err(unexpected(&other).into()),
-            },
-            Action::Stop => match client::call_if_running(Call::Stop)? {
-                None => {
+                    return Ok(3);
+                };
+                writeln!(
+                    io.out,
+                    "the daemon is running: pid {}, up {} s, {} shell(s) connected, current \
+                     generation {}, store {}; it exits {} s after the last shell",
+                    status.pid,
+                    status.uptime_s,
+                    status.clients,
+                    status.current,
+                    status.store.display(),
+                    status.idle_exit_s
+                )?;
+                Ok(0)
+            }
+            Action::Stop => {
+                if !client::stop_if_running()? {
                     writeln!(io.out, "the daemon is not running")?;
-                    Ok(0)
+                    return Ok(0);
                 }
-                Some(Reply::Stopping) => {
-                    let deadline = Instant::now() + STOP_WAIT;
-                    let places = crate::daemon::Places::find()?;
-                    while places.daemon_alive() {
-                        if Instant::now() >= deadline {
-                            return Err("the daemon did not stop in time; see ncsh.log in the state directory".into());
-                        }
-                        std::thread::sleep(Duration::from_millis(10));
+                let places = crate::daemon::Places::find()?;
+                let deadline = Instant::now() + STOP_WAIT;
+                while places.daemon_alive() {
+                    if Instant::now() >= deadline {
+                        let pid = std::fs::read_to_string(&places.lock).unwrap_or_default();
+                        return Err(format!(
+                            "the daemon (pid {}) did not stop within {} s; end it with `kill {}`",
+                            pid.trim(),
+                            STOP_WAIT.as_secs(),
+                            pid.trim()
+                        )
+                        .into());
                     }
-                    writeln!(io.out, "the daemon stopped")?;
-                    Ok(0)
+                    std::thread::sleep(Duration::from_millis(10));
                 }
-                Some(other) => Err(unexpected(&other).into()),
-            },
+                writeln!(io.out, "the daemon stopped")?;
+                Ok(0)
+            }
         }
     }
 }

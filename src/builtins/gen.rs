@@ -7,10 +7,9 @@ use clap::{Parser, Subcommand};
 use store::{Generation, GenerationId};
 
 use super::listing::{table, when};
-use super::pin::{self, unexpected};
+use super::pin;
 use super::{Builtin, Failure, Io};
 use crate::daemon::client;
-use crate::daemon::protocol::{Call, Reply};
 
 /// Generations: every state ncsh's runtime has been in. Each update (`cap install`, …) makes one;
 /// none is ever changed. New shells start on the current one; this shell stays on its own until you
@@ -66,9 +65,12 @@ impl Builtin for Gen {
     fn run(self, io: &mut Io) -> Result<u8, Failure> {
         match self.action {
             Action::List => list(io),
-            Action::Show { id } => show(io, &generation(id)?),
+            Action::Show { id } => show(io, &client::generation(id)?),
             Action::Diff { a, b } => {
-                let changes = policy::diff(&generation(a)?.contents, &generation(b)?.contents);
+                let changes = policy::diff(
+                    &client::generation(a)?.contents,
+                    &client::generation(b)?.contents,
+                );
                 if changes.is_empty() {
                     writeln!(io.out, "generations {a} and {b} contain the same")?;
                 }
@@ -78,45 +80,53 @@ impl Builtin for Gen {
                 Ok(0)
             }
             Action::Use { id } => {
-                generation(id)?;
+                client::generation(id)?;
                 pin::set(id);
                 writeln!(
                     io.out,
                     "this shell now uses generation {id} (current is {})",
-                    pin::current()?
+                    client::current()?
                 )?;
                 Ok(0)
             }
-            Action::Rollback { id } => match client::call(Call::Rollback(id))? {
-                Reply::RolledBack(from, to) => {
-                    pin::set(to);
-                    writeln!(
-                        io.out,
-                        "current: generation {from} -> {to}, and this shell uses {to}"
-                    )?;
-                    Ok(0)
-                }
-                other => Err(unexpected(&other).into()),
-            },
-            Action::Export { id, file } => export(io, id, &io.path(&file)),
-            Action::Import { file } => import(io, &io.path(&file)),
+            Action::Rollback { id } => {
+                let (from, to) = client::rollback(id)?;
+                pin::set(to);
+                writeln!(
+                    io.out,
+                    "current: generation {from} -> {to}, and this shell uses {to}"
+                )?;
+                Ok(0)
+            }
+            Action::Export { id, file } => {
+                let file = io.path(&file);
+                let (capabilities, blobs, entries) = client::export(id, file.clone())?;
+                writeln!(
+                    io.out,
+                    "wrote generation {id} ({capabilities} capabilities, {blobs} blobs, audit proof \
+                     of {entries} entries) to {}",
+                    file.display()
+                )?;
+                Ok(0)
+            }
+            Action::Import { file } => {
+                let file = io.path(&file);
+                let generation = client::import(file.clone())?;
+                let id = generation.id;
+                writeln!(
+                    io.out,
+                    "imported {} as generation {id}; it is not current: `gen use {id}` tries it \
+                     in this shell, `gen rollback {id}` makes it current",
+                    file.display()
+                )?;
+                Ok(0)
+            }
         }
     }
 }
 
-/// Generation `id`, as the daemon has it.
-fn generation(id: GenerationId) -> Result<Generation, Failure> {
-    match client::call(Call::Generation(id))? {
-        Reply::Generation(g) => Ok(*g),
-        other => Err(unexpected(&other).into()),
-    }
-}
-
 fn list(io: &mut Io) -> Result<u8, Failure> {
-    let (all, current) = match client::call(Call::Generations)? {
-        Reply::Generations(all, current) => (all, current),
-        other => return Err(unexpected(&other).into()),
-    };
+    let (all, current) = client::generations()?;
     let ours = pin::pinned()?;
     let rows = all.iter().map(|g| {
         let mut marks = Vec::new();
@@ -174,57 +184,4 @@ fn show(io: &mut Io, g: &Generation) -> Result<u8, Failure> {
         table(&["capability", "version", "wasm", "grant"], rows)
     )?;
     Ok(0)
-}
-
-fn export(io: &mut Io, id: GenerationId, file: &std::path::Path) -> Result<u8, Failure> {
-    let bundle = match client::call(Call::Export(id))? {
-        Reply::Bundle(bundle) => bundle,
-        other => return Err(unexpected(&other).into()),
-    };
-    let text = serde_json::to_vec(&bundle)?;
-    std::fs::write(file, text).map_err(|e| {
-        format!(
-            "cannot write {}: {e}; choose a path in a directory you can write to",
-            file.display()
-        )
-    })?;
-    writeln!(
-        io.out,
-        "wrote generation {id} ({} capabilities, {} blobs, audit proof of {} entries) to {}",
-        bundle.generation.contents.capabilities.len(),
-        bundle.blobs.len(),
-        bundle.audit.len(),
-        file.display()
-    )?;
-    Ok(0)
-}
-
-fn import(io: &mut Io, file: &std::path::Path) -> Result<u8, Failure> {
-    let text = std::fs::read(file).map_err(|e| {
-        format!(
-            "cannot read {}: {e}; give the path of a bundle from `gen export`",
-            file.display()
-        )
-    })?;
-    let bundle = policy::bundle::parse(&text)?;
-    let from = bundle.generation.id;
-    let call = Call::Import {
-        bundle: Box::new(bundle),
-        source: file.to_owned(),
-    };
-    match client::call(call)? {
-        Reply::Generation(g) => {
-            writeln!(
-                io.out,
-                "imported generation {from} of {} as generation {}; it is not current: \
-                 `gen use {}` tries it in this shell, `gen rollback {}` makes it current",
-                file.display(),
-                g.id,
-                g.id,
-                g.id
-            )?;
-            Ok(0)
-        }
-        other => Err(unexpected(&other).into()),
-    }
 }

@@ -18,12 +18,19 @@ pub fn table(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> St
     format!("{table}\n")
 }
 
-/// Milliseconds since the epoch as `2026-11-27 19:34:17Z`.
+/// Milliseconds since the epoch as `2026-11-27 19:34:17Z`; a time no calendar shows (from a damaged
+/// record) as its number.
 pub fn when(ms: u64) -> String {
-    let time = std::time::UNIX_EPOCH + std::time::Duration::from_millis(ms);
-    humantime::format_rfc3339_seconds(time)
-        .to_string()
-        .replacen('T', " ", 1)
+    use std::fmt::Write;
+    let mut text = String::new();
+    let shown = std::time::UNIX_EPOCH
+        .checked_add(std::time::Duration::from_millis(ms))
+        .is_some_and(|time| write!(text, "{}", humantime::format_rfc3339_seconds(time)).is_ok());
+    if shown {
+        text.replacen('T', " ", 1)
+    } else {
+        format!("{ms} ms after 1970")
+    }
 }
 
 /// What a grant allows, in a few words: `read /a, write /b, env LANG, stdin` or `nothing`.

@@ -138,7 +138,10 @@ fn content<B: Builtin>(
     Ok(match content_type {
         ContentType::DetailedHelp => command.render_help().to_string(),
         ContentType::ManPage => command.render_long_help().to_string(),
-        ContentType::ShortUsage => format!("{name}: {}", command.render_usage()),
+        ContentType::ShortUsage => {
+            let usage = command.render_usage().to_string();
+            format!("{name}: {}", usage.trim_start_matches("Usage: "))
+        }
         ContentType::ShortDescription => format!("{name} - {about}\n"),
     })
 }

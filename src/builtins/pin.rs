@@ -3,27 +3,44 @@
 //! (`cap install`, `gen rollback`, …), which switches it to the result.
 
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
-use store::GenerationId;
+use store::{Generation, GenerationId};
 
 use crate::daemon::client::{self, ClientError};
-use crate::daemon::protocol::{Call, Reply};
 
 static PINNED: Mutex<Option<GenerationId>> = Mutex::new(None);
+
+/// How long a new interactive shell waits for the daemon before its first prompt.
+const SESSION_START_WAIT: Duration = Duration::from_secs(2);
 
 /// This shell's generation: pinned at start (an interactive shell) or at first use (a script).
 ///
 /// # Errors
 /// When it was not pinned yet and the daemon cannot say what current is.
 pub fn pinned() -> Result<GenerationId, ClientError> {
+    pinned_within(None)
+}
+
+fn pinned_within(wait: Option<Duration>) -> Result<GenerationId, ClientError> {
     let mut pinned = PINNED.lock().unwrap_or_else(|p| p.into_inner());
     if let Some(id) = *pinned {
         return Ok(id);
     }
-    let id = current()?;
+    let id = match wait {
+        Some(wait) => client::current_within(wait)?,
+        None => client::current()?,
+    };
     *pinned = Some(id);
     Ok(id)
+}
+
+/// This shell's generation, whole.
+///
+/// # Errors
+/// When the daemon cannot be reached or has no such generation.
+pub fn this_generation() -> Result<Generation, ClientError> {
+    client::generation(pinned()?)
 }
 
 /// Moves this shell to generation `id`.
@@ -31,32 +48,10 @@ pub fn set(id: GenerationId) {
     *PINNED.lock().unwrap_or_else(|p| p.into_inner()) = Some(id);
 }
 
-/// The current generation, as the daemon says.
-///
-/// # Errors
-/// When the daemon cannot be reached or started.
-pub fn current() -> Result<GenerationId, ClientError> {
-    match client::call(Call::Current)? {
-        Reply::Current(id) => Ok(id),
-        other => Err(unexpected(&other)),
-    }
-}
-
-/// A reply of the wrong kind: a daemon of another build answered.
-pub fn unexpected(reply: &Reply) -> ClientError {
-    ClientError::Refused(format!(
-        "the daemon answered with something else ({reply:?}); run `daemon stop` and try again"
-    ))
-}
-
-static SAID: AtomicBool = AtomicBool::new(false);
-
-/// At the start of an interactive session: pins current, or says (once) why updates are unavailable.
-/// Commands run either way.
+/// At the start of an interactive session: pins current, or says why updates are unavailable (once:
+/// after that, only the commands that need the daemon say so). Commands run either way.
 pub fn at_session_start(err: &mut dyn std::io::Write) {
-    if let Err(e) = pinned()
-        && !SAID.swap(true, Ordering::SeqCst)
-    {
+    if let Err(e) = pinned_within(Some(SESSION_START_WAIT)) {
         let _ = writeln!(
             err,
             "ncsh: {e}. Commands still run; `daemon status` says when updates are back."

@@ -1,18 +1,30 @@
 //! The shell's side: one connection per shell process, opened on first use and kept, so that the
-//! daemon knows the shell is alive. When no daemon is running, the first call starts one.
+//! daemon knows the shell is alive. When no daemon is running, the first call starts one, unless
+//! `NCSH_DAEMON=manual` says the user starts it (under a service manager, say).
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::os::unix::net::UnixStream;
 use std::os::unix::process::CommandExt;
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use super::Places;
-use super::protocol::{Call, PROTOCOL, Reply, Request, Response};
+use store::{AuditEntry, BlobHash, Generation, GenerationId};
 
-/// How long a shell waits for a daemon it started to listen.
-const START_WAIT: Duration = Duration::from_secs(3);
+use super::Places;
+use super::protocol::{Call, DaemonStatus, ManifestText, PROTOCOL, Reply, Request, Response};
+
+/// How long a shell waits for a daemon it started to listen. Only a daemon that is stuck takes long.
+const START_WAIT: Duration = Duration::from_secs(10);
+
+/// How long a shell waits for an answer, unless the call says otherwise: longer than any query
+/// takes, short enough that a daemon that hangs does not hang the shell for good.
+const ANSWER_WAIT: Duration = Duration::from_secs(60);
+
+/// How long an update that verifies a capability may take: its contract examples run under its own
+/// wall-time limit, at most 600 s each.
+const VERIFY_WAIT: Duration = Duration::from_secs(3600);
 
 /// Why a call got no answer.
 #[derive(Debug, thiserror::Error)]
@@ -32,12 +44,13 @@ struct Connection {
 
 static CONNECTION: Mutex<Option<Connection>> = Mutex::new(None);
 
-/// Asks the daemon, starting it if none is running.
+/// Asks the daemon, starting it if none is running, and waits up to `wait` for the answer.
 ///
 /// # Errors
-/// [`ClientError::Unavailable`] when there is no daemon to ask, [`ClientError::Refused`] when it says no.
-pub fn call(call: Call) -> Result<Reply, ClientError> {
-    exchange(call, true)
+/// [`ClientError::Unavailable`] when there is no daemon to ask or it does not answer in time,
+/// [`ClientError::Refused`] when it says no.
+pub fn call(call: Call, wait: Duration) -> Result<Reply, ClientError> {
+    exchange(call, true, wait)
 }
 
 /// Asks the daemon only if one is running already: `Ok(None)` when none is.
@@ -45,7 +58,7 @@ pub fn call(call: Call) -> Result<Reply, ClientError> {
 /// # Errors
 /// As [`call`].
 pub fn call_if_running(call: Call) -> Result<Option<Reply>, ClientError> {
-    match exchange(call, false) {
+    match exchange(call, false, ANSWER_WAIT) {
         Err(ClientError::Unavailable(_)) if !running() => Ok(None),
         other => other.map(Some),
     }
@@ -56,44 +69,150 @@ fn running() -> bool {
     Places::find().is_ok_and(|places| UnixStream::connect(places.socket).is_ok())
 }
 
-fn exchange(call: Call, start: bool) -> Result<Reply, ClientError> {
+/// A reply of the wrong kind: a daemon of another build answered.
+fn unexpected(reply: &Reply) -> ClientError {
+    ClientError::Refused(format!(
+        "the daemon answered with something else (a {} reply); run `daemon stop` and try again",
+        reply.kind()
+    ))
+}
+
+/// Asks `$call` and takes the value out of the reply that matches `$pattern`.
+macro_rules! ask {
+    ($call:expr, $wait:expr, $pattern:pat => $value:expr) => {
+        match call($call, $wait)? {
+            $pattern => Ok($value),
+            other => Err(unexpected(&other)),
+        }
+    };
+}
+
+/// The current generation's number.
+pub fn current() -> Result<GenerationId, ClientError> {
+    ask!(Call::Current, ANSWER_WAIT, Reply::Current(id) => id)
+}
+
+/// The current generation's number, if the daemon answers within `wait`.
+pub fn current_within(wait: Duration) -> Result<GenerationId, ClientError> {
+    ask!(Call::Current, wait, Reply::Current(id) => id)
+}
+
+/// Generation `id`.
+pub fn generation(id: GenerationId) -> Result<Generation, ClientError> {
+    ask!(Call::Generation(id), ANSWER_WAIT, Reply::Generation(g) => *g)
+}
+
+/// Every generation, oldest first, and the current one's number.
+pub fn generations() -> Result<(Vec<Generation>, GenerationId), ClientError> {
+    ask!(Call::Generations, ANSWER_WAIT, Reply::Generations(all, current) => (all, current))
+}
+
+/// A blob's bytes.
+pub fn blob(hash: BlobHash) -> Result<Vec<u8>, ClientError> {
+    ask!(Call::Blob(hash), ANSWER_WAIT, Reply::Blob(bytes) => bytes.0)
+}
+
+/// Installs (or, with `upgrade`, upgrades) a capability; the generation it made.
+pub fn put_capability(
+    manifest: ManifestText,
+    grant: policy::Grant,
+    upgrade: bool,
+) -> Result<Generation, ClientError> {
+    let call = if upgrade {
+        Call::Upgrade { manifest, grant }
+    } else {
+        Call::Install { manifest, grant }
+    };
+    ask!(call, VERIFY_WAIT, Reply::Generation(g) => *g)
+}
+
+/// Removes a capability; the generation it made.
+pub fn remove(name: String) -> Result<Generation, ClientError> {
+    ask!(Call::Remove(name), ANSWER_WAIT, Reply::Generation(g) => *g)
+}
+
+/// Points current at `to` or at its parent: (from, to).
+pub fn rollback(to: Option<GenerationId>) -> Result<(GenerationId, GenerationId), ClientError> {
+    ask!(Call::Rollback(to), ANSWER_WAIT, Reply::RolledBack(from, to) => (from, to))
+}
+
+/// The audit log.
+pub fn audit() -> Result<Vec<AuditEntry>, ClientError> {
+    ask!(Call::Audit, ANSWER_WAIT, Reply::Audit(entries) => entries)
+}
+
+/// Walks the audit chain: (entries, head hash).
+pub fn verify() -> Result<(u64, String), ClientError> {
+    ask!(Call::Verify, ANSWER_WAIT, Reply::Verified(entries, head) => (entries, head))
+}
+
+/// Writes generation `id` to `file`: (capabilities, blobs, audit entries).
+pub fn export(id: GenerationId, file: PathBuf) -> Result<(usize, usize, usize), ClientError> {
+    ask!(Call::Export(id, file), ANSWER_WAIT, Reply::Exported(c, b, a) => (c, b, a))
+}
+
+/// Imports the bundle in `file`; the generation it became here.
+pub fn import(file: PathBuf) -> Result<Generation, ClientError> {
+    ask!(Call::Import(file), VERIFY_WAIT, Reply::Generation(g) => *g)
+}
+
+/// The daemon's state, if one is running.
+pub fn status_if_running() -> Result<Option<DaemonStatus>, ClientError> {
+    match call_if_running(Call::Status)? {
+        None => Ok(None),
+        Some(Reply::Status(status)) => Ok(Some(status)),
+        Some(other) => Err(unexpected(&other)),
+    }
+}
+
+/// Asks a running daemon to stop: whether one was running.
+pub fn stop_if_running() -> Result<bool, ClientError> {
+    match call_if_running(Call::Stop)? {
+        None => Ok(false),
+        Some(Reply::Stopping) => Ok(true),
+        Some(other) => Err(unexpected(&other)),
+    }
+}
+
+fn exchange(call: Call, start: bool, wait: Duration) -> Result<Reply, ClientError> {
     let mut slot = CONNECTION.lock().unwrap_or_else(|p| p.into_inner());
     if slot.as_ref().is_some_and(|c| closed(&c.writer)) {
         *slot = None;
     }
-    if slot.is_none() {
-        let stream = connect(start).map_err(ClientError::Unavailable)?;
-        let reader = BufReader::new(
-            stream
+    let connection = match slot.as_mut() {
+        Some(connection) => connection,
+        None => {
+            let stream = connect(start).map_err(ClientError::Unavailable)?;
+            let reader = stream
                 .try_clone()
-                .map_err(|e| ClientError::Unavailable(e.to_string()))?,
-        );
-        *slot = Some(Connection {
-            reader,
-            writer: stream,
-        });
-    }
-    let Some(connection) = slot.as_mut() else {
-        unreachable!("connected just above")
+                .map_err(|e| ClientError::Unavailable(e.to_string()))?;
+            slot.insert(Connection {
+                reader: BufReader::new(reader),
+                writer: stream,
+            })
+        }
     };
-    let answer = send(connection, call);
+    let answer = send(connection, call, wait);
     if answer.is_err() {
         *slot = None;
     }
     let response = answer.map_err(|e| {
         ClientError::Unavailable(format!(
-            "the daemon went away during the request ({e}); run it again"
+            "the daemon did not answer ({e}); if this was an update, it may or may not have \
+             happened: `gen list` shows"
         ))
     })?;
     response.result.map_err(ClientError::Refused)
 }
 
-fn send(connection: &mut Connection, call: Call) -> std::io::Result<Response> {
+fn send(connection: &mut Connection, call: Call, wait: Duration) -> std::io::Result<Response> {
     let request = Request {
         protocol: PROTOCOL,
         call,
     };
     let line = serde_json::to_string(&request).map_err(std::io::Error::other)?;
+    connection.writer.set_write_timeout(Some(wait))?;
+    connection.writer.set_read_timeout(Some(wait))?;
     writeln!(connection.writer, "{line}")?;
     let mut answer = String::new();
     if connection.reader.read_line(&mut answer)? == 0 {
@@ -113,24 +232,52 @@ fn closed(stream: &UnixStream) -> bool {
     )
 }
 
-/// Connects to the running daemon, or starts one and connects to it.
+/// Connects to the running daemon, or starts one and connects to it; either way, checks that the
+/// peer runs as this user.
 fn connect(start: bool) -> Result<UnixStream, String> {
     let places = Places::find()?;
-    match UnixStream::connect(&places.socket) {
-        Ok(stream) => return Ok(stream),
+    let stream = match UnixStream::connect(&places.socket) {
+        Ok(stream) => stream,
         Err(e) if !start => return Err(format!("the daemon is not running ({e})")),
         Err(e)
             if matches!(
                 e.kind(),
                 std::io::ErrorKind::NotFound | std::io::ErrorKind::ConnectionRefused
-            ) => {}
+            ) =>
+        {
+            if std::env::var_os("NCSH_DAEMON").is_some_and(|v| v == "manual") {
+                return Err(format!(
+                    "the daemon is not running, and NCSH_DAEMON=manual says not to start it; start \
+                     `ncsh --daemon` ({e})"
+                ));
+            }
+            start_daemon(&places)?
+        }
         Err(e) => {
             return Err(format!(
                 "cannot reach the daemon at {}: {e}",
                 places.socket.display()
             ));
         }
+    };
+    places.check_private()?;
+    let me = nix::unistd::geteuid().as_raw();
+    match nix::sys::socket::getsockopt(&stream, nix::sys::socket::sockopt::PeerCredentials) {
+        Ok(peer) if peer.uid() == me => Ok(stream),
+        Ok(peer) => Err(format!(
+            "the process on {} runs as uid {}, not as you (uid {me}); remove the socket",
+            places.socket.display(),
+            peer.uid()
+        )),
+        Err(e) => Err(format!(
+            "cannot tell who answers on {}: {e}",
+            places.socket.display()
+        )),
     }
+}
+
+/// Starts `ncsh --daemon` and waits until it listens.
+fn start_daemon(places: &Places) -> Result<UnixStream, String> {
     let mut child = spawn_daemon()?;
     let deadline = Instant::now() + START_WAIT;
     loop {
@@ -151,21 +298,24 @@ fn connect(start: bool) -> Result<UnixStream, String> {
         if Instant::now() >= deadline {
             reap_later(child);
             return Err(format!(
-                "the daemon did not answer on {} within {} s; its log is ncsh.log in the state directory",
+                "the daemon did not answer on {} within {} s; its log is {}",
                 places.socket.display(),
-                START_WAIT.as_secs()
+                START_WAIT.as_secs(),
+                super::log_file()
             ));
         }
         std::thread::sleep(Duration::from_millis(5));
     }
 }
 
-/// `ncsh --daemon` in a session of its own, so that the terminal's signals and hang-up never reach it.
+/// `ncsh --daemon` in a session of its own, so that the terminal's signals and hang-up never reach
+/// it, in `/` so that it keeps no directory of the shell's busy.
 fn spawn_daemon() -> Result<Child, String> {
     let exe = std::env::current_exe().map_err(|e| format!("cannot find ncsh itself: {e}"))?;
     let mut command = Command::new(exe);
     command
         .arg("--daemon")
+        .current_dir("/")
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::piped());

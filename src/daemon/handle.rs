@@ -1,30 +1,32 @@
 //! What the daemon does for each call: reads straight from the store, updates through `policy`.
 
-use std::sync::atomic::Ordering;
-
 use policy::bundle::Bytes;
-use policy::{Structural, Updates};
+use policy::{Manifest, Structural, UpdateError, Updates};
+use store::Generation;
 
-use super::protocol::{Call, DaemonStatus, Reply};
+use super::protocol::{Call, DaemonStatus, ManifestText, Reply};
 use super::server::Daemon;
 
 /// The answer to `call` from `actor`, or a message that says why not and what to do.
 pub(super) fn answer(daemon: &Daemon, actor: &str, call: Call) -> Result<Reply, String> {
     let store = &daemon.store;
     let text = |e: &dyn std::fmt::Display| e.to_string();
-    // Keeps a stop from cutting an update off. A poisoned lock only means another shell's update
-    // panicked, which left the store as its transaction did: whole or not at all.
-    let update = || daemon.updates.read().unwrap_or_else(|p| p.into_inner());
+    let updated = |result: Result<Generation, UpdateError>| {
+        result
+            .map(|g| Reply::Generation(Box::new(g)))
+            .map_err(|e| text(&e))
+    };
     let updates = Updates::new(store, &Structural, actor);
     match call {
         Call::Status => Ok(Reply::Status(DaemonStatus {
             pid: std::process::id(),
             store: store.path().to_owned(),
             current: store.current().map_err(|e| text(&e))?,
-            clients: daemon.clients.load(Ordering::SeqCst),
+            clients: daemon.clients(),
             uptime_s: daemon.started.elapsed().as_secs(),
             idle_exit_s: daemon.idle_exit.as_secs(),
         })),
+        // Answered before it reaches here, in any protocol version.
         Call::Stop => Ok(Reply::Stopping),
         Call::Current => store.current().map(Reply::Current).map_err(|e| text(&e)),
         Call::Generation(id) => store
@@ -36,34 +38,13 @@ pub(super) fn answer(daemon: &Daemon, actor: &str, call: Call) -> Result<Reply, 
             let current = store.current().map_err(|e| text(&e))?;
             Ok(Reply::Generations(all, current))
         }
-        Call::Install { manifest, grant } => {
-            let _serial = update();
-            updates
-                .install(&manifest, &grant)
-                .map(|g| Reply::Generation(Box::new(g)))
-                .map_err(|e| text(&e))
-        }
-        Call::Upgrade { manifest, grant } => {
-            let _serial = update();
-            updates
-                .upgrade(&manifest, &grant)
-                .map(|g| Reply::Generation(Box::new(g)))
-                .map_err(|e| text(&e))
-        }
-        Call::Remove(name) => {
-            let _serial = update();
-            updates
-                .remove(&name)
-                .map(|g| Reply::Generation(Box::new(g)))
-                .map_err(|e| text(&e))
-        }
-        Call::Rollback(to) => {
-            let _serial = update();
-            updates
-                .rollback(to)
-                .map(|(from, to)| Reply::RolledBack(from, to))
-                .map_err(|e| text(&e))
-        }
+        Call::Install { manifest, grant } => updated(updates.install(&parse(&manifest)?, &grant)),
+        Call::Upgrade { manifest, grant } => updated(updates.upgrade(&parse(&manifest)?, &grant)),
+        Call::Remove(name) => updated(updates.remove(&name)),
+        Call::Rollback(to) => updates
+            .rollback(to)
+            .map(|(from, to)| Reply::RolledBack(from, to))
+            .map_err(|e| text(&e)),
         Call::Audit => store
             .audit_entries()
             .map(Reply::Audit)
@@ -76,15 +57,40 @@ pub(super) fn answer(daemon: &Daemon, actor: &str, call: Call) -> Result<Reply, 
             .blob(&hash)
             .map(|bytes| Reply::Blob(Bytes(bytes)))
             .map_err(|e| text(&e)),
-        Call::Export(id) => policy::bundle::export(store, id)
-            .map(|b| Reply::Bundle(Box::new(b)))
-            .map_err(|e| text(&e)),
-        Call::Import { bundle, source } => {
-            let _serial = update();
-            let source = source.display().to_string();
+        Call::Export(id, file) => {
+            let bundle = policy::bundle::export(store, id).map_err(|e| text(&e))?;
+            let json = serde_json::to_vec(&bundle).map_err(|e| text(&e))?;
+            std::fs::write(&file, json).map_err(|e| {
+                format!(
+                    "cannot write {}: {e}; choose a path in a directory you can write to",
+                    file.display()
+                )
+            })?;
+            Ok(Reply::Exported(
+                bundle.generation.contents.capabilities.len(),
+                bundle.blobs.len(),
+                bundle.audit.len(),
+            ))
+        }
+        Call::Import(file) => {
+            let json = std::fs::read(&file).map_err(|e| {
+                format!(
+                    "cannot read {}: {e}; give the path of a bundle from `gen export`",
+                    file.display()
+                )
+            })?;
+            let bundle = policy::bundle::parse(&json).map_err(|e| text(&e))?;
+            let source = file.display().to_string();
             policy::bundle::import(store, &bundle, &Structural, actor, &source)
                 .map(|g| Reply::Generation(Box::new(g)))
                 .map_err(|e| text(&e))
         }
     }
+}
+
+/// The manifest the shell showed, checked again here: the daemon does not take a peer's word that
+/// it is well formed.
+fn parse(manifest: &ManifestText) -> Result<Manifest, String> {
+    Manifest::parse_with_home(&manifest.text, &manifest.base_dir, manifest.home.as_deref())
+        .map_err(|e| e.to_string())
 }

@@ -36,9 +36,27 @@ impl Places {
             dir,
         })
     }
-}
 
-impl Places {
+    /// Checks that the runtime directory is this user's alone: owned by us, and neither group nor
+    /// others may enter it. Otherwise another user could put a socket there and pose as the daemon.
+    pub fn check_private(&self) -> Result<(), String> {
+        use std::os::unix::fs::MetadataExt;
+        let meta = std::fs::metadata(&self.dir)
+            .map_err(|e| format!("cannot read {}: {e}", self.dir.display()))?;
+        let me = nix::unistd::geteuid().as_raw();
+        if meta.uid() != me || meta.mode() & 0o077 != 0 {
+            return Err(format!(
+                "{} must be yours alone (owner uid {me}, mode 700), but its owner is uid {} and its \
+                 mode {:o}: another user could pose as the daemon there; remove it, or set \
+                 XDG_RUNTIME_DIR (or NCSH_HOME) to a directory of your own",
+                self.dir.display(),
+                meta.uid(),
+                meta.mode() & 0o7777
+            ));
+        }
+        Ok(())
+    }
+
     /// Whether a daemon process holds the lock, alive: it is let go only when the process is gone.
     pub fn daemon_alive(&self) -> bool {
         let Ok(file) = std::fs::File::open(&self.lock) else {
@@ -53,4 +71,12 @@ pub fn store_dir() -> Result<PathBuf, String> {
     crate::paths::data_dir()
         .map(|dir| dir.join("store"))
         .ok_or_else(|| "no data directory: set HOME or NCSH_HOME".to_owned())
+}
+
+/// The log file, for messages that send the user there.
+pub fn log_file() -> String {
+    crate::paths::state_dir().map_or_else(
+        || "ncsh.log in the state directory".to_owned(),
+        |dir| dir.join("ncsh.log").display().to_string(),
+    )
 }

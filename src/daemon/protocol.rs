@@ -1,12 +1,14 @@
 //! The daemon's protocol: one JSON object per line each way, over the Unix socket.
 //!
 //! Every request carries [`PROTOCOL`]. A daemon that speaks another version answers with an error that
-//! names both, so a shell and a daemon from different ncsh builds never misread each other.
+//! names both, so a shell and a daemon from different ncsh builds never misread each other. The one
+//! exception is [`Call::Stop`], whose form (`{"protocol":N,"call":"Stop"}`) never changes and which
+//! every daemon obeys, so that `daemon stop` from any ncsh clears the way for a new daemon.
 
 use std::path::PathBuf;
 
-use policy::bundle::{Bundle, Bytes};
-use policy::{Grant, Manifest};
+use policy::Grant;
+use policy::bundle::Bytes;
 use serde::{Deserialize, Serialize};
 use store::{AuditEntry, BlobHash, Generation, GenerationId};
 
@@ -44,15 +46,15 @@ pub enum Call {
     Generations,
     /// Verify and install a capability that is not installed yet.
     Install {
-        /// Its manifest, checked by the shell.
-        manifest: Box<Manifest>,
+        /// Its manifest, as the shell read and showed it.
+        manifest: ManifestText,
         /// What the user granted.
         grant: Grant,
     },
     /// Verify and install another version of an installed capability.
     Upgrade {
-        /// Its manifest, checked by the shell.
-        manifest: Box<Manifest>,
+        /// Its manifest, as the shell read and showed it.
+        manifest: ManifestText,
         /// What the user granted.
         grant: Grant,
     },
@@ -66,15 +68,22 @@ pub enum Call {
     Verify,
     /// One blob, checked against its hash.
     Blob(BlobHash),
-    /// A generation as a bundle.
-    Export(GenerationId),
-    /// Check a bundle and add its generation (not made current).
-    Import {
-        /// The bundle.
-        bundle: Box<Bundle>,
-        /// Where it came from, for the audit log.
-        source: PathBuf,
-    },
+    /// Write a generation as a bundle to this file.
+    Export(GenerationId, PathBuf),
+    /// Check the bundle in this file and add its generation (not made current).
+    Import(PathBuf),
+}
+
+/// A manifest's text and what its parsing depends on, so that the daemon checks exactly what the shell
+/// showed the user (the daemon does not trust a parsed manifest from a peer).
+#[derive(Debug, Serialize, Deserialize)]
+pub struct ManifestText {
+    /// The TOML.
+    pub text: String,
+    /// The directory relative paths in it resolve against.
+    pub base_dir: PathBuf,
+    /// What `~` stands for in the shell.
+    pub home: Option<PathBuf>,
 }
 
 /// What the daemon answers.
@@ -107,8 +116,26 @@ pub enum Reply {
     Verified(u64, String),
     /// A blob's bytes.
     Blob(Bytes),
-    /// A generation as a bundle.
-    Bundle(Box<Bundle>),
+    /// A bundle was written: its capabilities, blobs and audit entries.
+    Exported(usize, usize, usize),
+}
+
+impl Reply {
+    /// The kind of reply, to name an unexpected one.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Reply::Status(_) => "status",
+            Reply::Stopping => "stopping",
+            Reply::Current(_) => "current",
+            Reply::Generation(_) => "generation",
+            Reply::Generations(..) => "generations",
+            Reply::RolledBack(..) => "rolled back",
+            Reply::Audit(_) => "audit",
+            Reply::Verified(..) => "verified",
+            Reply::Blob(_) => "blob",
+            Reply::Exported(..) => "exported",
+        }
+    }
 }
 
 /// The daemon's state, for `daemon status`.
