@@ -28,6 +28,17 @@ fn a_typed_command_runs_and_exit_status_and_terminal_are_restored() {
 }
 
 #[test]
+fn commands_inherit_no_stray_descriptor_of_the_terminal() {
+    let home = Home::new();
+    let term = start(&home, &[]);
+    // Inside $( ), stdout is a pipe: stdin and stderr are the only descriptors on the terminal.
+    term.line("echo on-terminal: $(ls -l /proc/self/fd | grep -c /dev/pts)");
+    term.expect("\non-terminal: 2\n");
+    term.line("exit");
+    assert_eq!(term.wait_exit(), 0);
+}
+
+#[test]
 fn ctrl_c_interrupts_only_the_foreground_job() {
     let home = Home::new();
     let term = start(&home, &[]);

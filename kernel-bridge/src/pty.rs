@@ -19,16 +19,20 @@ pub struct PtyChild {
 }
 
 /// Starts `command` on a new PTY of `size` as the leader of a new session with the PTY as controlling
-/// terminal. Its stdin, stdout and stderr are the PTY; the master is returned close-on-exec, so no
-/// other child inherits it.
+/// terminal. Its stdin, stdout and stderr are the PTY, and it inherits no other descriptor of it; the
+/// master is returned close-on-exec, so no other child inherits it.
 ///
 /// # Errors
 /// When no PTY can be opened or the program cannot be started.
 pub fn spawn_on_pty(mut command: Command, size: WindowSize) -> Result<PtyChild, BridgeError> {
     let pty = nix::pty::openpty(&size.to_winsize(), None)
         .map_err(|e| BridgeError::os("open a pseudo-terminal", e))?;
-    fcntl(&pty.master, FcntlArg::F_SETFD(FdFlag::FD_CLOEXEC))
-        .map_err(|e| BridgeError::os("mark the PTY master close-on-exec", e))?;
+    // Both sides close-on-exec: the program gets the slave as its stdio (dup2 clears the flag there)
+    // and nothing else, so neither it nor anything it starts holds a stray descriptor of the PTY.
+    for fd in [&pty.master, &pty.slave] {
+        fcntl(fd, FcntlArg::F_SETFD(FdFlag::FD_CLOEXEC))
+            .map_err(|e| BridgeError::os("mark the PTY close-on-exec", e))?;
+    }
     let dup = |fd: &OwnedFd| {
         fd.try_clone()
             .map_err(|e| BridgeError::Io("duplicate the PTY slave".into(), e))

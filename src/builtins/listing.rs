@@ -4,13 +4,15 @@ use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{ContentArrangement, Table};
 use policy::{Grant, Manifest};
 
-/// A table with `header` over `rows`, fitted to 100 columns.
+/// A table with `header` over `rows`, fitted to the terminal's width (100 columns without one).
 pub fn table(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> String {
+    let width =
+        kernel_bridge::terminal::window_size(std::io::stdout()).map_or(100, |size| size.cols);
     let mut table = Table::new();
     table
         .load_style(UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_width(100)
+        .set_width(width)
         .set_header(header.iter().copied());
     for row in rows {
         table.add_row(row);
