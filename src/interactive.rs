@@ -61,6 +61,15 @@ pub async fn run(
         }
         let params = shell.default_exec_params();
         let lines = line.lines().count().max(1);
+        // A line that is only arithmetic is calculated (the history and the marks keep it as typed).
+        let line = crate::capabilities::bare_arithmetic(&line, |name| {
+            shell.builtins().contains_key(name)
+                || shell.funcs().get(name).is_some()
+                || shell
+                    .find_first_executable_in_path_using_cache(name)
+                    .is_some()
+        })
+        .unwrap_or(line);
         let result = shell
             .run_string(line, &brush_core::SourceInfo::from("main"), &params)
             .await;

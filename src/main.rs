@@ -7,6 +7,7 @@
 //! - with `--daemon`, as this user's **daemon** ([`daemon::server`]), which owns the store.
 
 mod builtins;
+mod capabilities;
 mod cli;
 mod daemon;
 mod host_mode;

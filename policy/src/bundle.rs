@@ -225,6 +225,7 @@ pub fn import(
     {
         return Err(BundleError::NotProven(generation.id));
     }
+    let mut compiled = Vec::new();
     for (name, capability) in &generation.contents.capabilities {
         let manifest: Manifest = serde_json::from_slice(blob(&capability.manifest)?)
             .map_err(|_| BundleError::BadRecord(format!("manifest of `{name}`")))?;
@@ -239,14 +240,20 @@ pub fn import(
         }
         let grant: Grant = serde_json::from_slice(blob(&capability.grant)?)
             .map_err(|_| BundleError::BadRecord(format!("grant of `{name}`")))?;
-        if let Err(error) = verifier.verify(&manifest, &grant, blob(&capability.wasm)?) {
-            let summary = format!("generation {} from {source}", generation.id);
-            store.record_refusal(actor, "import", &summary, &error.to_string())?;
-            return Err(BundleError::Refused {
-                name: name.clone(),
-                error,
-            });
+        match verifier.verify(&manifest, &grant, blob(&capability.wasm)?) {
+            Ok(verified) => compiled.push((capability.wasm, verified)),
+            Err(error) => {
+                let summary = format!("generation {} from {source}", generation.id);
+                store.record_refusal(actor, "import", &summary, &error.to_string())?;
+                return Err(BundleError::Refused {
+                    name: name.clone(),
+                    error,
+                });
+            }
         }
+    }
+    for (wasm, verified) in compiled {
+        crate::keep_precompiled(store, &wasm, verified)?;
     }
     for hash in referenced(generation) {
         store.put_blob(blob(&hash)?)?;

@@ -42,4 +42,7 @@ pub mod update;
 
 pub use manifest::{Grant, Manifest, ManifestError};
 pub use structural::{VerifyError, WasmFacts, check_wasm};
-pub use update::{Change, Structural, UpdateError, Updates, Verifier, diff};
+pub use update::{
+    Change, Precompiled, Structural, UpdateError, Updates, Verified, Verifier, diff,
+    keep_precompiled,
+};

@@ -142,6 +142,31 @@ pub enum VerifyError {
         /// What the host provides for this kind.
         provided: &'static str,
     },
+    /// The executor could not compile or link it.
+    #[error("capability `{capability}`: it cannot be run: {message}")]
+    Unrunnable {
+        /// The capability's name.
+        capability: String,
+        /// What the executor said.
+        message: String,
+    },
+    /// A contract example did not give what the manifest promises.
+    #[error(
+        "capability `{capability}`: contract example {index} (args {args:?}) gave {got}, but the manifest \
+         promises {expected}; fix the capability, or the example in the manifest"
+    )]
+    Contract {
+        /// The capability's name.
+        capability: String,
+        /// Which example (0-based, as `contract[N]` in the manifest).
+        index: usize,
+        /// Its arguments.
+        args: Vec<String>,
+        /// What the manifest promises: stdout and status.
+        expected: String,
+        /// What the run gave.
+        got: String,
+    },
 }
 
 /// Checks `wasm` against its manifest and the grant, in the order given in the [module docs](self).

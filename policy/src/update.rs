@@ -15,22 +15,48 @@ use store::{
 use crate::{Grant, Manifest, VerifyError, check_wasm};
 
 /// The verification pipeline an update runs before it commits. The symbolic executor implements it
-/// with the full checks (running the contract examples); [`Structural`] is the part that needs no
-/// executor.
+/// with the full checks (running the contract examples, and compiling the code once, for good);
+/// [`Structural`] is the part that needs no executor.
 pub trait Verifier {
     /// Checks `wasm` against `manifest` and `grant`.
     ///
     /// # Errors
     /// Why it must not be installed.
-    fn verify(&self, manifest: &Manifest, grant: &Grant, wasm: &[u8]) -> Result<(), VerifyError>;
+    fn verify(
+        &self,
+        manifest: &Manifest,
+        grant: &Grant,
+        wasm: &[u8],
+    ) -> Result<Verified, VerifyError>;
+}
+
+/// What a verification made besides its verdict.
+#[derive(Debug, Default)]
+pub struct Verified {
+    /// The code compiled for the verifier's engine, kept so that no call compiles it again.
+    pub precompiled: Option<Precompiled>,
+}
+
+/// Native code compiled from a capability's wasm.
+#[derive(Debug)]
+pub struct Precompiled {
+    /// The compatibility key of the engine that compiled it (and alone may load it).
+    pub engine: String,
+    /// The code.
+    pub artifact: Vec<u8>,
 }
 
 /// Hash, wasm validity, declared kind, and imports against the grant.
 pub struct Structural;
 
 impl Verifier for Structural {
-    fn verify(&self, manifest: &Manifest, grant: &Grant, wasm: &[u8]) -> Result<(), VerifyError> {
-        check_wasm(manifest, grant, wasm).map(|_| ())
+    fn verify(
+        &self,
+        manifest: &Manifest,
+        grant: &Grant,
+        wasm: &[u8],
+    ) -> Result<Verified, VerifyError> {
+        check_wasm(manifest, grant, wasm).map(|_| Verified::default())
     }
 }
 
@@ -72,6 +98,21 @@ pub enum UpdateError {
     /// The store failed or refused.
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+/// Keeps the code a verification compiled, so that no call compiles it again.
+///
+/// # Errors
+/// When the store cannot write.
+pub fn keep_precompiled(
+    store: &Store,
+    wasm: &store::BlobHash,
+    verified: Verified,
+) -> Result<(), StoreError> {
+    if let Some(precompiled) = verified.precompiled {
+        store.put_precompiled(wasm, &precompiled.engine, &precompiled.artifact)?;
+    }
+    Ok(())
 }
 
 /// How many times an update is prepared again when another update moved current first. Each retry
@@ -136,17 +177,21 @@ impl<'a> Updates<'a> {
                 path: manifest.wasm.path.clone(),
                 source,
             })?;
-        if let Err(refusal) = self.verifier.verify(manifest, grant, &wasm) {
-            self.store
-                .record_refusal(&self.actor, kind, &summary, &refusal.to_string())?;
-            return Err(refusal.into());
-        }
+        let verified = match self.verifier.verify(manifest, grant, &wasm) {
+            Ok(verified) => verified,
+            Err(refusal) => {
+                self.store
+                    .record_refusal(&self.actor, kind, &summary, &refusal.to_string())?;
+                return Err(refusal.into());
+            }
+        };
         let capability = CapabilityRef {
             version: manifest.version.to_string(),
             manifest: self.store.put_blob(&manifest.canonical_bytes())?,
             wasm: self.store.put_blob(&wasm)?,
             grant: self.store.put_blob(&grant.canonical_bytes())?,
         };
+        keep_precompiled(self.store, &capability.wasm, verified)?;
         self.commit(kind, &summary, |contents| {
             allowed(contents.capabilities.get(&manifest.name))?;
             contents

@@ -115,8 +115,13 @@ fn a_generation_altered_after_export_does_not_pass_for_the_one_the_log_vouches_f
 struct AcceptAll;
 
 impl policy::Verifier for AcceptAll {
-    fn verify(&self, _: &Manifest, _: &Grant, _: &[u8]) -> Result<(), policy::VerifyError> {
-        Ok(())
+    fn verify(
+        &self,
+        _: &Manifest,
+        _: &Grant,
+        _: &[u8],
+    ) -> Result<policy::Verified, policy::VerifyError> {
+        Ok(policy::Verified::default())
     }
 }
 

@@ -1,4 +1,5 @@
-//! ncsh's own builtins, the user's interface to generations: `cap`, `gen`, `audit` and `daemon`.
+//! ncsh's own builtins, the user's interface to generations: `cap`, `gen`, `audit` and `daemon`; and
+//! `command_not_found_handle`, which runs capabilities ([`crate::capabilities`]).
 //!
 //! Each is a clap command (so `--help` works on every one and its subcommands) that runs to an exit
 //! status. They reach the store only through the daemon ([`crate::daemon::client`]), and they act on
@@ -72,6 +73,7 @@ pub fn all<SE: ShellExtensions>() -> Vec<(String, Registration<SE>)> {
         ("gen".into(), registration::<r#gen::Gen, SE>()),
         ("audit".into(), registration::<audit::Audit, SE>()),
         ("daemon".into(), registration::<daemon_cmd::Daemon, SE>()),
+        crate::capabilities::registration(),
     ]
 }
 

@@ -146,6 +146,23 @@ pub fn verify() -> Result<(u64, String), ClientError> {
     ask!(Call::Verify, ANSWER_WAIT, Reply::Verified(entries, head) => (entries, head))
 }
 
+/// The native code for `wasm` (checked against its sha256 before it is returned: it will be loaded
+/// as code).
+pub fn precompiled(
+    wasm: BlobHash,
+    kind: policy::manifest::Kind,
+    engine: String,
+) -> Result<Vec<u8>, ClientError> {
+    let (hash, bytes) = ask!(Call::Precompiled { wasm, kind, engine }, VERIFY_WAIT,
+        Reply::Precompiled(hash, bytes) => (hash, bytes.0))?;
+    if BlobHash::of(&bytes) != hash {
+        return Err(ClientError::Refused(format!(
+            "the compiled code for {wasm} did not arrive whole; run the command again"
+        )));
+    }
+    Ok(bytes)
+}
+
 /// Writes generation `id` to `file`: (capabilities, blobs, audit entries).
 pub fn export(id: GenerationId, file: PathBuf) -> Result<(usize, usize, usize), ClientError> {
     ask!(Call::Export(id, file), ANSWER_WAIT, Reply::Exported(c, b, a) => (c, b, a))

@@ -1,8 +1,11 @@
 //! What the daemon does for each call: reads straight from the store, updates through `policy`.
 
 use policy::bundle::Bytes;
-use policy::{Manifest, Structural, UpdateError, Updates};
+use policy::manifest::Kind;
+use policy::{Manifest, UpdateError, Updates};
 use store::Generation;
+use store::{BlobHash, Store};
+use symbolic::Sandboxed;
 
 use super::protocol::{Call, DaemonStatus, ManifestText, Reply};
 use super::server::Daemon;
@@ -16,7 +19,7 @@ pub(super) fn answer(daemon: &Daemon, actor: &str, call: Call) -> Result<Reply, 
             .map(|g| Reply::Generation(Box::new(g)))
             .map_err(|e| text(&e))
     };
-    let updates = Updates::new(store, &Structural, actor);
+    let updates = Updates::new(store, &Sandboxed, actor);
     match call {
         Call::Status => Ok(Reply::Status(DaemonStatus {
             pid: std::process::id(),
@@ -57,6 +60,8 @@ pub(super) fn answer(daemon: &Daemon, actor: &str, call: Call) -> Result<Reply, 
             .blob(&hash)
             .map(|bytes| Reply::Blob(Bytes(bytes)))
             .map_err(|e| text(&e)),
+        Call::Precompiled { wasm, kind, engine } => precompiled(store, &wasm, kind, &engine)
+            .map(|(hash, artifact)| Reply::Precompiled(hash, Bytes(artifact))),
         Call::Export(id, file) => {
             let bundle = policy::bundle::export(store, id).map_err(|e| text(&e))?;
             let json = serde_json::to_vec(&bundle).map_err(|e| text(&e))?;
@@ -81,7 +86,7 @@ pub(super) fn answer(daemon: &Daemon, actor: &str, call: Call) -> Result<Reply, 
             })?;
             let bundle = policy::bundle::parse(&json).map_err(|e| text(&e))?;
             let source = file.display().to_string();
-            policy::bundle::import(store, &bundle, &Structural, actor, &source)
+            policy::bundle::import(store, &bundle, &Sandboxed, actor, &source)
                 .map(|g| Reply::Generation(Box::new(g)))
                 .map_err(|e| text(&e))
         }
@@ -93,4 +98,39 @@ pub(super) fn answer(daemon: &Daemon, actor: &str, call: Call) -> Result<Reply, 
 fn parse(manifest: &ManifestText) -> Result<Manifest, String> {
     Manifest::parse_with_home(&manifest.text, &manifest.base_dir, manifest.home.as_deref())
         .map_err(|e| e.to_string())
+}
+
+/// The artifact compiled from `wasm` for the shell's engine, compiling and keeping it if it never was
+/// (an install compiles it; this covers ncsh's own built-in capabilities and an ncsh upgraded since).
+fn precompiled(
+    store: &Store,
+    wasm: &BlobHash,
+    kind: Kind,
+    engine: &str,
+) -> Result<(BlobHash, Vec<u8>), String> {
+    let executor = symbolic::Executor::get().map_err(|e| e.to_string())?;
+    if executor.compatibility() != engine {
+        return Err(
+            "this shell is another build of ncsh than the running daemon: run `daemon stop`, and \
+             the next shell that needs one starts a daemon of its own build"
+                .to_owned(),
+        );
+    }
+    if let Some(cached) = store.precompiled(wasm, engine).map_err(|e| e.to_string())? {
+        return Ok(cached);
+    }
+    let code = match store.blob(wasm) {
+        Ok(code) => code,
+        Err(store::StoreError::MissingBlob(_)) => symbolic::guests::built_in(wasm)
+            .ok_or_else(|| format!("no wasm {wasm} in the store; install what needs it again"))?
+            .to_vec(),
+        Err(e) => return Err(e.to_string()),
+    };
+    let artifact = executor
+        .precompile(&code, kind)
+        .map_err(|e| e.to_string())?;
+    let hash = store
+        .put_precompiled(wasm, engine, &artifact)
+        .map_err(|e| e.to_string())?;
+    Ok((hash, artifact))
 }

@@ -9,11 +9,12 @@ use std::path::PathBuf;
 
 use policy::Grant;
 use policy::bundle::Bytes;
+use policy::manifest::Kind;
 use serde::{Deserialize, Serialize};
 use store::{AuditEntry, BlobHash, Generation, GenerationId};
 
 /// The version of this protocol. Change it with any change to [`Call`] or [`Reply`].
-pub const PROTOCOL: u32 = 1;
+pub const PROTOCOL: u32 = 2;
 
 /// One request from a shell.
 #[derive(Debug, Serialize, Deserialize)]
@@ -68,6 +69,16 @@ pub enum Call {
     Verify,
     /// One blob, checked against its hash.
     Blob(BlobHash),
+    /// Native code for a capability's wasm (installed, or built into ncsh), compiled by the engine
+    /// with this compatibility key; compiled now if it never was.
+    Precompiled {
+        /// The wasm's sha256.
+        wasm: BlobHash,
+        /// Module or component.
+        kind: Kind,
+        /// The asking shell's engine ([`symbolic::Executor::compatibility`]).
+        engine: String,
+    },
     /// Write a generation as a bundle to this file.
     Export(GenerationId, PathBuf),
     /// Check the bundle in this file and add its generation (not made current).
@@ -118,6 +129,8 @@ pub enum Reply {
     Blob(Bytes),
     /// A bundle was written: its capabilities, blobs and audit entries.
     Exported(usize, usize, usize),
+    /// A precompiled artifact, and its sha256 to check it by before it is loaded.
+    Precompiled(BlobHash, Bytes),
 }
 
 impl Reply {
@@ -134,6 +147,7 @@ impl Reply {
             Reply::Verified(..) => "verified",
             Reply::Blob(_) => "blob",
             Reply::Exported(..) => "exported",
+            Reply::Precompiled(..) => "precompiled",
         }
     }
 }

@@ -4,7 +4,9 @@
 //!   head (how many entries ncsh wrote and the last one's hash);
 //! - `blobs`: sha256 → bytes;
 //! - `generations`: id (big-endian) → the generation as JSON;
-//! - `audit`: seq (big-endian) → the entry as JSON.
+//! - `audit`: seq (big-endian) → the entry as JSON;
+//! - `precompiled`: wasm sha256 ‖ engine compatibility key → the sha256 of the native code compiled
+//!   from it (itself a blob): a cache, not part of any generation.
 //!
 //! Every update is one sled transaction over `meta`, `generations` and `audit` (the new generation,
 //! the current pointer and the audit entry land together or not at all), followed by `flush`: sled is
@@ -36,6 +38,7 @@ pub struct Store {
     blobs: sled::Tree,
     generations: sled::Tree,
     audit: sled::Tree,
+    precompiled: sled::Tree,
 }
 
 fn now_ms() -> u64 {
@@ -148,6 +151,12 @@ fn read_current(meta: &TransactionalTree) -> TxResult<GenerationId> {
     read_u64(meta, CURRENT_KEY, "the current-generation pointer")
 }
 
+fn precompiled_key(wasm: &BlobHash, engine: &str) -> Vec<u8> {
+    let mut key = wasm.0.to_vec();
+    key.extend_from_slice(engine.as_bytes());
+    key
+}
+
 fn decode_generation(bytes: &[u8], id: GenerationId) -> Result<Generation, StoreError> {
     serde_json::from_slice(bytes).map_err(|_| StoreError::corrupt(&format!("generation {id}")))
 }
@@ -170,6 +179,7 @@ impl Store {
             blobs: tree("blobs")?,
             generations: tree("generations")?,
             audit: tree("audit")?,
+            precompiled: tree("precompiled")?,
             db,
         };
         match store.meta.get(SCHEMA_KEY)? {
@@ -263,6 +273,47 @@ impl Store {
             return Err(StoreError::CorruptBlob(*hash));
         }
         Ok(bytes.to_vec())
+    }
+
+    /// Records `artifact`, native code compiled from the wasm `wasm` by an engine whose compatibility
+    /// key is `engine`, and makes it durable. A cache: no generation refers to it.
+    ///
+    /// # Errors
+    /// When sled cannot write.
+    pub fn put_precompiled(
+        &self,
+        wasm: &BlobHash,
+        engine: &str,
+        artifact: &[u8],
+    ) -> Result<BlobHash, StoreError> {
+        let hash = self.put_blob(artifact)?;
+        self.precompiled
+            .insert(precompiled_key(wasm, engine), &hash.0)?;
+        self.db.flush()?;
+        Ok(hash)
+    }
+
+    /// The artifact compiled from `wasm` for engine `engine`, if there is one: its hash and its
+    /// bytes, checked against the hash (it is native code: nothing else may be loaded).
+    ///
+    /// # Errors
+    /// [`StoreError::CorruptBlob`] when the artifact no longer matches its hash.
+    pub fn precompiled(
+        &self,
+        wasm: &BlobHash,
+        engine: &str,
+    ) -> Result<Option<(BlobHash, Vec<u8>)>, StoreError> {
+        let Some(hash) = self.precompiled.get(precompiled_key(wasm, engine))? else {
+            return Ok(None);
+        };
+        let hash = <[u8; 32]>::try_from(hash.as_ref())
+            .map(BlobHash)
+            .map_err(|_| StoreError::corrupt("a precompiled-artifact entry"))?;
+        match self.blob(&hash) {
+            Ok(bytes) => Ok(Some((hash, bytes))),
+            Err(StoreError::MissingBlob(_)) => Ok(None),
+            Err(e) => Err(e),
+        }
     }
 
     /// Makes everything written so far durable.

@@ -296,3 +296,24 @@ fn concurrent_updates_lose_nothing_and_log_in_one_order() {
     assert_eq!(logged, acknowledged, "the log has every update, in order");
     store.verify().unwrap();
 }
+
+#[test]
+fn precompiled_artifacts_are_cached_per_engine_and_checked_by_hash() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let wasm = store.put_blob(b"\0asm module").unwrap();
+    assert_eq!(store.precompiled(&wasm, "engine-a").unwrap(), None);
+    let hash = store
+        .put_precompiled(&wasm, "engine-a", b"native code")
+        .unwrap();
+    assert_eq!(
+        store.precompiled(&wasm, "engine-a").unwrap(),
+        Some((hash, b"native code".to_vec()))
+    );
+    assert_eq!(store.precompiled(&wasm, "engine-b").unwrap(), None);
+    assert_eq!(
+        store.generations().unwrap().len(),
+        1,
+        "a cache entry is no generation"
+    );
+}

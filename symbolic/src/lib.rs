@@ -3,8 +3,9 @@
 //! It owns the wasmtime host: a sandbox built from a capability's grant and nothing else
 //! ([`sandbox`]), the grant's limits on memory, wall time, fuel and output, a precompiled-artifact
 //! path so that nothing is compiled on a call ([`Executor::precompile`], [`Executor::load`]), and a
-//! deterministic mode for replay ([`Deterministic`]). It does not decide what is allowed: `policy`
-//! does, and this crate runs what a grant allows.
+//! deterministic mode for replay ([`Deterministic`]), and the verification pipeline that `policy`
+//! runs before an install ([`Sandboxed`]: structural checks, compile once, contract examples). It does
+//! not decide what is allowed: `policy` does, and this crate runs what a grant allows.
 //!
 //! ```no_run
 //! use symbolic::{Executor, Input, Invocation, Sink};
@@ -46,11 +47,13 @@ mod deterministic;
 mod executor;
 mod output;
 pub mod sandbox;
+mod verify;
 
 pub use deterministic::Deterministic;
 pub use executor::{Executor, Program};
 pub use output::Sink;
 pub use sandbox::{Input, Invocation};
+pub use verify::Sandboxed;
 
 /// What could not be done; a guest that traps or hits a limit is an [`Outcome`], not this.
 #[derive(Debug, thiserror::Error)]
@@ -136,4 +139,11 @@ impl Stop {
 pub mod guests {
     /// `calc`: exact arithmetic on integers and fractions of any size.
     pub const CALC: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/calc.wasm"));
+
+    /// The built-in guest with this sha256, if there is one.
+    pub fn built_in(wasm: &store::BlobHash) -> Option<&'static [u8]> {
+        [CALC]
+            .into_iter()
+            .find(|code| store::BlobHash::of(code) == *wasm)
+    }
 }

@@ -315,6 +315,15 @@ pub struct SimpleCommand<'a, SE: extensions::ShellExtensions> {
     pub post_execute: Option<fn(&mut Shell<SE>) -> Result<(), error::Error>>,
 }
 
+/// The name bash calls when a command is not found (ncsh patch).
+const NOT_FOUND_HANDLER: &str = "command_not_found_handle";
+
+/// What handles a command that is not found (ncsh patch).
+enum NotFoundHandler<SE: extensions::ShellExtensions> {
+    Function(functions::Registration),
+    Builtin(builtins::Registration<SE>),
+}
+
 impl<'a, SE: extensions::ShellExtensions> SimpleCommand<'a, SE> {
     /// Creates a new `SimpleCommand` instance.
     ///
@@ -341,6 +350,25 @@ impl<'a, SE: extensions::ShellExtensions> SimpleCommand<'a, SE> {
             argv0: None,
             post_execute: None,
         }
+    }
+
+    /// bash's hook for a command that is not found: a function named `command_not_found_handle`,
+    /// else a builtin of that name; never while running the hook itself (ncsh patch).
+    fn not_found_handler(&self) -> Option<NotFoundHandler<SE>> {
+        if self.command_name == NOT_FOUND_HANDLER {
+            return None;
+        }
+        if self.use_functions {
+            if let Some(function) = self.shell.funcs().get(NOT_FOUND_HANDLER).cloned() {
+                return Some(NotFoundHandler::Function(function));
+            }
+        }
+        self.shell
+            .builtins()
+            .get(NOT_FOUND_HANDLER)
+            .filter(|builtin| !builtin.disabled)
+            .cloned()
+            .map(NotFoundHandler::Builtin)
     }
 
     /// Executes the simple command.
@@ -400,6 +428,16 @@ impl<'a, SE: extensions::ShellExtensions> SimpleCommand<'a, SE> {
 
             if let Some(path) = path {
                 self.execute_via_external(&path)
+            } else if let Some(handler) = self.not_found_handler() {
+                // ncsh patch: bash's `command_not_found_handle`, called with the command and its
+                // arguments; a function of that name comes first, then a builtin (ncsh's own, which
+                // runs capabilities).
+                self.args.insert(0, CommandArg::String(NOT_FOUND_HANDLER.to_owned()));
+                self.command_name = NOT_FOUND_HANDLER.to_owned();
+                match handler {
+                    NotFoundHandler::Function(function) => self.execute_via_function(function).await,
+                    NotFoundHandler::Builtin(builtin) => self.execute_via_builtin(builtin).await,
+                }
             } else {
                 // Bash updates $_ even when the command is not found, so mirror
                 // that here before reporting the error.

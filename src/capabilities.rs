@@ -1,0 +1,277 @@
+//! Capabilities as commands. A command that is not a function, a builtin or a program on PATH goes to
+//! bash's `command_not_found_handle`; ncsh's builtin of that name runs the capability of this shell's
+//! generation by that name, or ncsh's built-in `calc`, or says "command not found" as bash does. So a
+//! capability never shadows a program of the system, and a user's own `command_not_found_handle`
+//! function still comes first (it can call `builtin command_not_found_handle "$@"`).
+//!
+//! A capability runs in this process, in the sandbox its grant builds ([`symbolic`]), with the
+//! shell's standard input (if granted), output and error, streamed; its code is compiled once, at
+//! install, and fetched from the store through the daemon.
+
+use std::collections::HashMap;
+use std::io::Write as _;
+use std::sync::{Arc, Mutex};
+
+use brush_core::builtins::{ContentOptions, ContentType, Registration};
+use brush_core::{CommandArg, ExecutionContext, ExecutionResult, ShellExtensions};
+use policy::manifest::{Kind, Limits, Permissions};
+use policy::{Grant, Manifest};
+use store::{BlobHash, GenerationId};
+use symbolic::{Executor, Input, Invocation, Program, Sink};
+
+use crate::builtins::pin;
+use crate::daemon::client;
+
+/// The builtin bash calls for a command it cannot find.
+pub const NOT_FOUND_HANDLER: &str = "command_not_found_handle";
+
+/// A capability ready to run.
+struct Capability {
+    grant: Grant,
+    limits: Limits,
+    program: Program,
+}
+
+/// Capabilities loaded so far, for the generation they were loaded from.
+static LOADED: Mutex<Option<(GenerationId, HashMap<String, Arc<Capability>>)>> = Mutex::new(None);
+
+/// ncsh's own `calc`, loaded once.
+static BUILT_IN_CALC: Mutex<Option<Arc<Capability>>> = Mutex::new(None);
+
+/// The registration of ncsh's `command_not_found_handle`.
+pub fn registration<SE: ShellExtensions>() -> (String, Registration<SE>) {
+    let registration = Registration {
+        execute_func: execute::<SE>,
+        content_func: content,
+        disabled: false,
+        special_builtin: false,
+        declaration_builtin: false,
+    };
+    (NOT_FOUND_HANDLER.to_owned(), registration)
+}
+
+fn content(name: &str, kind: ContentType, _: &ContentOptions) -> Result<String, brush_core::Error> {
+    let about = "runs a command that is not found: a capability of this shell's generation, or \
+                 ncsh's calc; otherwise says `command not found` (status 127)";
+    Ok(match kind {
+        ContentType::ShortUsage => format!("{name} COMMAND [ARGS...]"),
+        ContentType::ShortDescription => format!("{name} - {about}\n"),
+        ContentType::DetailedHelp | ContentType::ManPage => {
+            format!("{name} COMMAND [ARGS...]\n\n{about}.\n")
+        }
+    })
+}
+
+fn execute<SE: ShellExtensions>(
+    context: ExecutionContext<'_, SE>,
+    args: Vec<CommandArg>,
+) -> brush_core::builtins::BoxFuture<'_, Result<ExecutionResult, brush_core::Error>> {
+    Box::pin(async move {
+        let mut words = args.into_iter().skip(1).map(|arg| match arg {
+            CommandArg::String(s) => s,
+            CommandArg::Assignment(a) => a.to_string(),
+        });
+        let name = words.next().unwrap_or_default();
+        let args: Vec<String> = words.collect();
+        let mut stderr = context.stderr();
+        let shell_name = context.shell.current_shell_name().map_or_else(
+            || "ncsh".to_owned(),
+            |n| n.trim_start_matches('-').to_owned(),
+        );
+        let capability = match find(&name) {
+            Ok(Some(capability)) => capability,
+            Ok(None) => {
+                let _ = writeln!(stderr, "{shell_name}: {name}: command not found");
+                return Ok(ExecutionResult::new(127));
+            }
+            Err(why) => {
+                let _ = writeln!(stderr, "{shell_name}: {name}: command not found ({why})");
+                return Ok(ExecutionResult::new(127));
+            }
+        };
+        let env = capability
+            .grant
+            .env
+            .iter()
+            .filter_map(|var| {
+                let value = context
+                    .shell
+                    .env_var(var)?
+                    .value()
+                    .to_cow_str(context.shell);
+                Some((var.clone(), value.into_owned()))
+            })
+            .collect();
+        let file = |fd| {
+            context
+                .try_fd(fd)
+                .and_then(|f| f.try_borrow_as_fd().ok()?.try_clone_to_owned().ok())
+                .map(std::fs::File::from)
+        };
+        let invocation = Invocation {
+            name: name.clone(),
+            args,
+            stdin: file(0).map_or(Input::Closed, Input::File),
+            stdout: file(1).map_or(Sink::Discard, Sink::File),
+            stderr: file(2).map_or(Sink::Discard, Sink::File),
+            env,
+            deterministic: None,
+        };
+        // On a blocking thread: the guest may wait on a pipe that another part of this shell's
+        // pipeline, running on the shell's own thread, has yet to fill.
+        let ran = tokio::task::spawn_blocking(move || {
+            let executor = Executor::get()?;
+            executor.run(
+                &capability.program,
+                invocation,
+                &capability.grant,
+                &capability.limits,
+            )
+        })
+        .await;
+        let status = match ran {
+            Ok(Ok(outcome)) => {
+                if let Some(stop) = &outcome.stopped {
+                    let _ = writeln!(stderr, "{}", stop.message(&name));
+                }
+                outcome.status
+            }
+            Ok(Err(e)) => {
+                let _ = writeln!(stderr, "{name}: {e}");
+                1
+            }
+            Err(e) => {
+                let _ = writeln!(stderr, "{name}: the capability's thread failed: {e}");
+                1
+            }
+        };
+        Ok(ExecutionResult::new(
+            u8::try_from(status & 0xff).unwrap_or(1),
+        ))
+    })
+}
+
+/// The capability called `name` for this shell: one of its generation's, else a built-in one.
+fn find(name: &str) -> Result<Option<Arc<Capability>>, String> {
+    if let Some(capability) = installed(name)? {
+        return Ok(Some(capability));
+    }
+    if name == "calc" {
+        return built_in_calc().map(Some);
+    }
+    Ok(None)
+}
+
+/// Capability `name` of this shell's generation. Asks the daemon only where there is a store: a
+/// mistyped command must not start a daemon for a user who never installed anything.
+fn installed(name: &str) -> Result<Option<Arc<Capability>>, String> {
+    let store_exists = crate::daemon::store_dir().is_ok_and(|dir| dir.exists());
+    if !store_exists {
+        return Ok(None);
+    }
+    let id = pin::pinned().map_err(|e| e.to_string())?;
+    let mut loaded = LOADED.lock().unwrap_or_else(|p| p.into_inner());
+    if loaded.as_ref().is_none_or(|(at, _)| *at != id) {
+        *loaded = Some((id, HashMap::new()));
+    }
+    let Some((_, cache)) = loaded.as_mut() else {
+        unreachable!("set just above")
+    };
+    if let Some(capability) = cache.get(name) {
+        return Ok(Some(capability.clone()));
+    }
+    let generation = client::generation(id).map_err(|e| e.to_string())?;
+    let Some(reference) = generation.contents.capabilities.get(name) else {
+        return Ok(None);
+    };
+    let read = |hash: BlobHash, what: &str| -> Result<Vec<u8>, String> {
+        client::blob(hash).map_err(|e| format!("cannot read its {what}: {e}"))
+    };
+    let manifest: Manifest = serde_json::from_slice(&read(reference.manifest, "manifest")?)
+        .map_err(|e| format!("its stored manifest cannot be read ({e}); reinstall it"))?;
+    let grant: Grant = serde_json::from_slice(&read(reference.grant, "grant")?)
+        .map_err(|e| format!("its stored grant cannot be read ({e}); reinstall it"))?;
+    let program = program(reference.wasm, manifest.kind, None)?;
+    let capability = Arc::new(Capability {
+        grant,
+        limits: manifest.limits,
+        program,
+    });
+    cache.insert(name.to_owned(), capability.clone());
+    Ok(Some(capability))
+}
+
+/// ncsh's built-in `calc`: reads standard input, nothing else.
+fn built_in_calc() -> Result<Arc<Capability>, String> {
+    let mut slot = BUILT_IN_CALC.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(calc) = slot.as_ref() {
+        return Ok(calc.clone());
+    }
+    let code = symbolic::guests::CALC;
+    let calc = Arc::new(Capability {
+        grant: Grant::from(Permissions {
+            stdin: true,
+            ..Permissions::default()
+        }),
+        limits: Limits::default(),
+        program: program(BlobHash::of(code), Kind::Module, Some(code))?,
+    });
+    *slot = Some(calc.clone());
+    Ok(calc)
+}
+
+/// The code for `wasm`, precompiled by the daemon (at install, or once for a built-in). Built-in
+/// code (`own`) is compiled here when there is no daemon to ask, so that `calc` always works.
+fn program(wasm: BlobHash, kind: Kind, own: Option<&[u8]>) -> Result<Program, String> {
+    let executor = Executor::get().map_err(|e| e.to_string())?;
+    match client::precompiled(wasm, kind, executor.compatibility()) {
+        // SAFETY: the artifact comes from ncsh's own store, through the daemon, and was checked
+        // against the sha256 the store keeps it under (`client::precompiled`).
+        Ok(artifact) => unsafe { executor.load(&artifact, kind) }.map_err(|e| e.to_string()),
+        Err(e) => match own {
+            Some(code) => executor.compile(code, kind).map_err(|e| e.to_string()),
+            None => Err(e.to_string()),
+        },
+    }
+}
+
+/// For a line that is only arithmetic (`10+15`, `2^64`, `(3+4)*5`) whose first word names no
+/// command, the line to run instead: ncsh's calc on it.
+pub fn bare_arithmetic(line: &str, mut is_command: impl FnMut(&str) -> bool) -> Option<String> {
+    let expression = line.trim();
+    let arithmetic = |c: char| c.is_ascii_digit() || " \t+-*/%^().×−÷".contains(c);
+    let operator = |c: char| "+-*/%^×−÷".contains(c);
+    if expression.is_empty()
+        || !expression.chars().all(arithmetic)
+        || !expression.chars().any(|c| c.is_ascii_digit())
+        || !expression.trim_start_matches('-').chars().any(operator)
+    {
+        return None;
+    }
+    let first = expression.split_whitespace().next().unwrap_or_default();
+    if is_command(first) {
+        return None;
+    }
+    Some(format!("builtin {NOT_FOUND_HANDLER} calc '{expression}'"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bare_arithmetic;
+
+    #[test]
+    fn only_arithmetic_lines_that_name_no_command_go_to_calc() {
+        let none = |_: &str| false;
+        assert_eq!(
+            bare_arithmetic("10+15", none).as_deref(),
+            Some("builtin command_not_found_handle calc '10+15'")
+        );
+        assert!(bare_arithmetic("(3+4)*5", none).is_some());
+        assert!(bare_arithmetic("2^64", none).is_some());
+        assert!(bare_arithmetic(" 7 × 6 ", none).is_some());
+        for not in ["42", "-5", "ls -l", "echo 1+2", "", "1+x", "$((1+2))"] {
+            assert_eq!(bare_arithmetic(not, none), None, "{not:?}");
+        }
+        assert_eq!(bare_arithmetic("10+15", |name| name == "10+15"), None);
+    }
+}

@@ -1,0 +1,70 @@
+//! The verification pipeline that `policy` calls before an install or upgrade commits: the structural
+//! checks, then the code compiled (once, for good: the artifact is kept with the install), then every
+//! contract example run in the sandbox the grant builds, byte for byte.
+
+use std::sync::{Arc, Mutex};
+
+use policy::{Grant, Manifest, Precompiled, Verified, Verifier, VerifyError, check_wasm};
+
+use crate::{Executor, Input, Invocation, Sink};
+
+/// The full pipeline, run with the process's [`Executor`].
+pub struct Sandboxed;
+
+impl Verifier for Sandboxed {
+    fn verify(
+        &self,
+        manifest: &Manifest,
+        grant: &Grant,
+        wasm: &[u8],
+    ) -> Result<Verified, VerifyError> {
+        check_wasm(manifest, grant, wasm)?;
+        let unrunnable = |message: String| VerifyError::Unrunnable {
+            capability: manifest.name.clone(),
+            message,
+        };
+        let executor = Executor::get().map_err(|e| unrunnable(e.to_string()))?;
+        let artifact = executor
+            .precompile(wasm, manifest.kind)
+            .map_err(|e| unrunnable(e.to_string()))?;
+        // SAFETY: the artifact was compiled just above by this process's engine.
+        let program = unsafe { executor.load(&artifact, manifest.kind) }
+            .map_err(|e| unrunnable(e.to_string()))?;
+        for (index, example) in manifest.contract.iter().enumerate() {
+            let stdout = Arc::new(Mutex::new(Vec::new()));
+            let invocation = Invocation {
+                name: manifest.name.clone(),
+                args: example.args.clone(),
+                stdin: Input::Bytes(example.stdin.clone().into_bytes()),
+                stdout: Sink::Memory(stdout.clone()),
+                stderr: Sink::Discard,
+                env: Vec::new(),
+                deterministic: None,
+            };
+            let outcome = executor
+                .run(&program, invocation, grant, &manifest.limits)
+                .map_err(|e| unrunnable(e.to_string()))?;
+            let got = String::from_utf8_lossy(&stdout.lock().unwrap_or_else(|p| p.into_inner()))
+                .into_owned();
+            if got != example.stdout || outcome.status != i32::from(example.status) {
+                let stopped = outcome
+                    .stopped
+                    .map(|stop| format!(" ({})", stop.message(&manifest.name)))
+                    .unwrap_or_default();
+                return Err(VerifyError::Contract {
+                    capability: manifest.name.clone(),
+                    index,
+                    args: example.args.clone(),
+                    expected: format!("stdout {:?} and status {}", example.stdout, example.status),
+                    got: format!("stdout {got:?} and status {}{stopped}", outcome.status),
+                });
+            }
+        }
+        Ok(Verified {
+            precompiled: Some(Precompiled {
+                engine: executor.compatibility(),
+                artifact,
+            }),
+        })
+    }
+}
