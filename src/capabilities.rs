@@ -32,8 +32,11 @@ struct Capability {
     program: Program,
 }
 
+/// Capabilities loaded from one generation, by name.
+type Loaded = (GenerationId, HashMap<String, Arc<Capability>>);
+
 /// Capabilities loaded so far, for the generation they were loaded from.
-static LOADED: Mutex<Option<(GenerationId, HashMap<String, Arc<Capability>>)>> = Mutex::new(None);
+static LOADED: Mutex<Option<Loaded>> = Mutex::new(None);
 
 /// ncsh's own `calc`, loaded once.
 static BUILT_IN_CALC: Mutex<Option<Arc<Capability>>> = Mutex::new(None);

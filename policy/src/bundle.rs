@@ -98,7 +98,7 @@ pub enum BundleError {
         /// The capability.
         name: String,
         /// Why.
-        error: VerifyError,
+        error: Box<VerifyError>,
     },
     /// The store failed.
     #[error(transparent)]
@@ -247,7 +247,7 @@ pub fn import(
                 store.record_refusal(actor, "import", &summary, &error.to_string())?;
                 return Err(BundleError::Refused {
                     name: name.clone(),
-                    error,
+                    error: Box::new(error),
                 });
             }
         }
