@@ -1,0 +1,170 @@
+//! Capabilities as commands in real ncsh processes, with the real daemon, store and wasmtime: in
+//! pipelines, redirections and conditionals, checked against bash and coreutils on the same input;
+//! refused at install when they break their contract or ask for the network; stopped at their limits
+//! with the shell going on.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{Home, Terminal};
+
+fn example_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/hello")
+}
+
+/// A capability named `name` in `dir` from the wasm `wasm`, with the manifest lines `extra`.
+fn capability(dir: &Path, name: &str, wasm: &[u8], extra: &str) -> PathBuf {
+    let wasm_path = dir.join(format!("{name}.wasm"));
+    std::fs::write(&wasm_path, wasm).unwrap();
+    let sha = store::BlobHash::of(wasm);
+    let manifest = dir.join(format!("{name}.toml"));
+    std::fs::write(
+        &manifest,
+        format!(
+            "name = \"{name}\"\nversion = \"1.0.0\"\ndescription = \"test\"\nkind = \"module\"\n\
+             [wasm]\npath = \"{name}.wasm\"\nsha256 = \"{sha}\"\n{extra}"
+        ),
+    )
+    .unwrap();
+    manifest
+}
+
+fn run(home: &Home, script: &str) -> (i32, String, String) {
+    home.run(script)
+}
+
+fn bash(script: &str) -> String {
+    let out = std::process::Command::new("bash")
+        .args(["-c", script])
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn capabilities_work_in_pipelines_redirections_and_conditionals_as_commands_do() {
+    let home = Home::new();
+    let hello = example_dir().join("hello.toml");
+    let (status, _, err) = run(&home, &format!("cap install {} --yes", hello.display()));
+    assert_eq!(status, 0, "{err}");
+    // Each pair: ncsh with capabilities, and bash with native tools, on the same input.
+    let cases = [
+        ("hello | tr a-z A-Z", "echo 'hello from wasm' | tr a-z A-Z"),
+        (
+            "hello > \"$HOME/out\"; cat \"$HOME/out\"",
+            "echo 'hello from wasm'",
+        ),
+        (
+            "seq 10 | calc | sort -rn | head -3",
+            "seq 10 | sort -rn | head -3",
+        ),
+        (
+            "printf '2*3\\n7-10\\n' | calc | sort -n",
+            "printf '6\\n-3\\n' | sort -n",
+        ),
+        ("calc <<EOF\n1+2\n2^10\nEOF", "echo 3; echo 1024"),
+        (
+            "for i in 1 2 3; do calc --int \"$i*7/2\"; done",
+            "for i in 1 2 3; do echo $(( i*7/2 )); done",
+        ),
+        ("calc 1/0 2>/dev/null || echo failed $?", "echo failed 1"),
+        ("calc 1+1 && echo ok $?", "echo 2; echo ok 0"),
+        (
+            "hello; nosuch 2>/dev/null; echo $?",
+            "echo 'hello from wasm'; echo 127",
+        ),
+    ];
+    for (ncsh, native) in cases {
+        let (status, out, err) = run(&home, ncsh);
+        assert_eq!(status, 0, "`{ncsh}`: {err}");
+        assert_eq!(out, bash(native), "`{ncsh}` vs bash `{native}`");
+    }
+}
+
+#[test]
+fn a_bare_arithmetic_line_is_calculated() {
+    let home = Home::new();
+    let term = Terminal::spawn(home.command(&["--norc"]), 24, 80);
+    term.expect_prompt();
+    term.line("10+15");
+    term.expect("$ 10+15\n25\n");
+    term.line("(3+4)*5");
+    term.expect("\n35\n");
+    term.line("2^64");
+    term.expect("\n18446744073709551616\n");
+    term.line("1/0; echo status=$?");
+    term.expect("status=");
+    term.line("exit");
+    assert_eq!(term.wait_exit(), 0);
+}
+
+#[test]
+fn a_capability_that_breaks_its_contract_is_refused_and_logged() {
+    let home = Home::new();
+    let text = std::fs::read_to_string(example_dir().join("hello.toml")).unwrap();
+    std::fs::copy(
+        example_dir().join("hello.wasm"),
+        home.path().join("hello.wasm"),
+    )
+    .unwrap();
+    let manifest = home.path().join("hello.toml");
+    std::fs::write(&manifest, text.replace("hello from wasm\\n", "goodbye\\n")).unwrap();
+    let (status, _, err) = run(&home, &format!("cap install {} --yes", manifest.display()));
+    assert_eq!(status, 1);
+    assert!(
+        err.contains("contract example 0 (args []) gave stdout \"hello from wasm\\n\" and status 0, but the manifest promises stdout \"goodbye\\n\" and status 0"),
+        "{err}"
+    );
+    let (_, log, _) = run(&home, "audit log");
+    assert!(log.contains("refused install hello 1.0.0"), "{log}");
+    assert!(run(&home, "cap list").1.contains("no capabilities"));
+}
+
+#[test]
+fn a_capability_that_imports_sockets_without_a_network_grant_is_refused_naming_the_import() {
+    let home = Home::new();
+    let wasm = wat::parse_str(
+        r#"(module (import "wasi_snapshot_preview1" "sock_accept" (func (param i32 i32 i32) (result i32)))
+                   (memory (export "memory") 1) (func (export "_start")))"#,
+    )
+    .unwrap();
+    let manifest = capability(home.path(), "listener", &wasm, "");
+    let (status, _, err) = run(&home, &format!("cap install {} --yes", manifest.display()));
+    assert_eq!(status, 1);
+    assert!(
+        err.contains("imports `wasi_snapshot_preview1.sock_accept`, which reaches the network"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_capability_stopped_at_its_limit_says_why_and_the_shell_goes_on() {
+    let home = Home::new();
+    let spin = wat::parse_str(
+        r#"(module (memory (export "memory") 1) (func (export "_start") (loop (br 0))))"#,
+    )
+    .unwrap();
+    let manifest = capability(home.path(), "spin", &spin, "[limits]\nwall_ms = 300\n");
+    let (status, _, err) = run(&home, &format!("cap install {} --yes", manifest.display()));
+    assert_eq!(status, 0, "{err}");
+    let (status, out, err) = run(&home, "spin; echo \"status=$?\"; echo still-here");
+    assert_eq!(status, 0);
+    assert_eq!(out, "status=124\nstill-here\n");
+    assert_eq!(err, "spin: stopped after 300 ms (limit from its grant)\n");
+}
+
+#[test]
+fn a_capability_is_found_only_where_no_command_of_its_name_is() {
+    let home = Home::new();
+    // Named like a program on PATH: the program runs, the capability does not shadow it.
+    let hello = std::fs::read(example_dir().join("hello.wasm")).unwrap();
+    let manifest = capability(home.path(), "seq", &hello, "");
+    let (status, _, err) = run(&home, &format!("cap install {} --yes", manifest.display()));
+    assert_eq!(status, 0, "{err}");
+    assert_eq!(run(&home, "seq 2").1, "1\n2\n");
+    assert_eq!(
+        run(&home, "command_not_found_handle seq").1,
+        "hello from wasm\n"
+    );
+}
