@@ -154,6 +154,20 @@ fn execute<SE: ShellExtensions>(
     })
 }
 
+/// Where capability `name` comes from, for `type`: `generation N`, or `built into ncsh`; `None` when
+/// there is none (or no daemon to ask).
+pub fn locate(name: &str) -> Option<String> {
+    let store_exists = crate::daemon::store_dir().is_ok_and(|dir| dir.exists());
+    if store_exists
+        && let Ok(id) = pin::pinned()
+        && let Ok(generation) = client::generation(id)
+        && generation.contents.capabilities.contains_key(name)
+    {
+        return Some(format!("generation {id}"));
+    }
+    (name == "calc").then(|| "built into ncsh".to_owned())
+}
+
 /// The capability called `name` for this shell: one of its generation's, else a built-in one.
 fn find(name: &str) -> Result<Option<Arc<Capability>>, String> {
     if let Some(capability) = installed(name)? {

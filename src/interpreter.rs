@@ -5,7 +5,6 @@ use std::io::IsTerminal;
 use std::path::Path;
 use std::sync::Arc;
 
-use brush_builtins::ShellBuilderExt;
 use brush_core::{ProfileLoadBehavior, RcLoadBehavior};
 use brush_interactive::ShellRef;
 
@@ -155,11 +154,23 @@ async fn build_shell(
         .shell_product_display_str(format!("ncsh {}", env!("CARGO_PKG_VERSION")))
         .shell_version(env!("CARGO_PKG_VERSION").to_owned())
         .fds(unbuffered_stdin())
-        .default_builtins(brush_builtins::BuiltinSet::BashMode)
+        .builtins(bash_builtins())
         .builtins(crate::builtins::all())
         .build()
         .await?;
     Ok(shell)
+}
+
+/// bash's builtins, with `type` wrapped to know capabilities.
+fn bash_builtins()
+-> std::collections::HashMap<String, brush_core::builtins::Registration<crate::wording::Extensions>>
+{
+    let mut builtins = brush_builtins::default_builtins(brush_builtins::BuiltinSet::BashMode);
+    if let Some(bash_type) = builtins.remove("type") {
+        let (name, registration) = crate::capability_type::registration(bash_type);
+        builtins.insert(name, registration);
+    }
+    builtins
 }
 
 /// When stdin is a pipe or file, the shell reads it through its own unbuffered handle: std's `Stdin`

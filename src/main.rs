@@ -8,6 +8,7 @@
 
 mod builtins;
 mod capabilities;
+mod capability_type;
 mod cli;
 mod daemon;
 mod host_mode;

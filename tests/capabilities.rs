@@ -168,3 +168,19 @@ fn a_capability_is_found_only_where_no_command_of_its_name_is() {
         "hello from wasm\n"
     );
 }
+
+#[test]
+fn type_says_a_capability_is_one_and_from_which_generation() {
+    let home = Home::new();
+    let hello = example_dir().join("hello.toml");
+    run(&home, &format!("cap install {} --yes", hello.display()));
+    let (status, out, _) = run(&home, "type hello calc cd; type -t hello");
+    assert_eq!(status, 0);
+    assert_eq!(
+        out,
+        "hello is a capability (generation 2)\ncalc is a capability (built into ncsh)\ncd is a shell builtin\ncapability\n"
+    );
+    let (status, _, err) = run(&home, "type nosuch");
+    assert_eq!(status, 1);
+    assert!(err.contains("nosuch"), "{err}");
+}
