@@ -17,3 +17,5 @@ echo "== terminal: throughput and keystroke echo"
 cargo bench --locked --bench terminal
 echo "== generations: install, rollback with 10 vs 10,000 generations, durable audit appends"
 cargo bench --locked --bench generations
+echo "== capabilities: 1,000 calc calls vs 1,000 expr in bash; first call after install"
+cargo bench --locked --bench capabilities
