@@ -184,3 +184,47 @@ fn type_says_a_capability_is_one_and_from_which_generation() {
     assert_eq!(status, 1);
     assert!(err.contains("nosuch"), "{err}");
 }
+
+#[test]
+fn the_exact_frame_of_each_arithmetic_form_matches_the_real_session() {
+    let home = Home::new();
+    let steps = home.path().join("session.steps");
+    let term = Terminal::spawn(
+        home.command(&["--norc", "--record-steps", steps.to_str().unwrap()]),
+        24,
+        80,
+    );
+    term.expect_prompt();
+    let lines = [
+        "echo $((7*6))",
+        "expr 7 \\* 6",
+        "calc 2^70",
+        "100/7",
+        "expr 17 / 5",
+        "echo $(( -7 / 2 ))",
+    ];
+    for (i, line) in lines.iter().enumerate() {
+        term.line(line);
+        // Every row that starts with `$` is a prompt; the next one means the command is done.
+        term.wait_for("the next prompt", |text| {
+            text.lines().filter(|row| row.starts_with('$')).count() >= i + 2
+        });
+    }
+    term.line("exit");
+    assert_eq!(term.wait_exit(), 0);
+    let file = std::io::BufReader::new(std::fs::File::open(&steps).unwrap());
+    let recorded = kernel_bridge::steps_file::read_steps(file).unwrap();
+    for (line, step) in lines.iter().zip(&recorded) {
+        assert_eq!(step.action, *line);
+        let arithmetic = symbolic::arithmetic::parse(line).unwrap_or_else(|| panic!("{line}"));
+        let output = symbolic::arithmetic::exact_output(&arithmetic).unwrap();
+        let exact = symbolic::arithmetic::exact_frame(&step.frame_before, line, &output, "$ ");
+        let (cells, cursor) = symbolic::arithmetic::differing_cells(&step.frame_after, &exact);
+        assert!(
+            cells.is_empty() && !cursor,
+            "`{line}`: the exact frame differs from the real one at {cells:?} (cursor differs: {cursor})\nreal:\n{}\nexact:\n{}",
+            step.frame_after.text(),
+            exact.text()
+        );
+    }
+}

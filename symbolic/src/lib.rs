@@ -4,8 +4,9 @@
 //! ([`sandbox`]), the grant's limits on memory, wall time, fuel and output, a precompiled-artifact
 //! path so that nothing is compiled on a call ([`Executor::precompile`], [`Executor::load`]), and a
 //! deterministic mode for replay ([`Deterministic`]), and the verification pipeline that `policy`
-//! runs before an install ([`Sandboxed`]: structural checks, compile once, contract examples). It does
-//! not decide what is allowed: `policy` does, and this crate runs what a grant allows.
+//! runs before an install ([`Sandboxed`]: structural checks, compile once, contract examples); and the
+//! exact answers a predicted screen is checked against ([`arithmetic`]). It does not decide what is
+//! allowed: `policy` does, and this crate runs what a grant allows.
 //!
 //! ```no_run
 //! use symbolic::{Executor, Input, Invocation, Sink};
@@ -43,6 +44,7 @@
 //! | 134 | a trap in the guest (a panic, `unreachable`, an out-of-bounds access) |
 //! | 141 | the output limit (as a write to a closed pipe) |
 
+pub mod arithmetic;
 mod deterministic;
 mod executor;
 mod output;

@@ -351,3 +351,37 @@ fn the_committed_guests_are_what_their_sources_build_to() {
         );
     }
 }
+
+#[test]
+fn a_wasi_p2_command_component_runs_and_its_result_is_the_status() {
+    let component = |ok: bool| {
+        wat::parse_str(format!(
+            r#"(component
+                 (core module $m (func (export "run") (result i32) i32.const {}))
+                 (core instance $i (instantiate $m))
+                 (func $run (result (result)) (canon lift (core func $i "run")))
+                 (instance $cli (export "run" (func $run)))
+                 (export "wasi:cli/run@0.2.0" (instance $cli)))"#,
+            if ok { 0 } else { 1 }
+        ))
+        .unwrap()
+    };
+    let executor = Executor::get().unwrap();
+    for (ok, status) in [(true, 0), (false, 1)] {
+        let program = executor.compile(&component(ok), Kind::Component).unwrap();
+        let invocation = Invocation {
+            name: "component".into(),
+            args: vec![],
+            stdin: Input::Closed,
+            stdout: Sink::Discard,
+            stderr: Sink::Discard,
+            env: vec![],
+            deterministic: None,
+        };
+        let outcome = executor
+            .run(&program, invocation, &Grant::default(), &Limits::default())
+            .unwrap();
+        assert_eq!(outcome.status, status);
+        assert_eq!(outcome.stopped, None);
+    }
+}
