@@ -76,7 +76,7 @@ pub fn parse(line: &str) -> Option<Arithmetic> {
             .collect();
         // expr's operators are words of their own; `expr 1+2` prints `1+2`.
         if words.len() < 3
-            || words.len() % 2 == 0
+            || words.len().is_multiple_of(2)
             || words.iter().skip(1).step_by(2).any(|op| op.len() != 1)
         {
             return None;
