@@ -16,7 +16,7 @@ use brush_core::builtins::{ContentOptions, ContentType, Registration};
 use brush_core::{CommandArg, ExecutionContext, ExecutionResult, ShellExtensions};
 use policy::manifest::{Kind, Limits, Permissions};
 use policy::{Grant, Manifest};
-use store::{BlobHash, GenerationId};
+use store::BlobHash;
 use symbolic::{Executor, Input, Invocation, Program, Sink};
 
 use crate::builtins::pin;
@@ -32,10 +32,12 @@ struct Capability {
     program: Program,
 }
 
-/// Capabilities loaded from one generation, by name.
-type Loaded = (GenerationId, HashMap<String, Arc<Capability>>);
+/// This shell's generation, fetched once, and the capabilities of it loaded so far.
+struct Loaded {
+    generation: store::Generation,
+    capabilities: HashMap<String, Arc<Capability>>,
+}
 
-/// Capabilities loaded so far, for the generation they were loaded from.
 static LOADED: Mutex<Option<Loaded>> = Mutex::new(None);
 
 /// ncsh's own `calc`, loaded once.
@@ -157,15 +159,40 @@ fn execute<SE: ShellExtensions>(
 /// Where capability `name` comes from, for `type`: `generation N`, or `built into ncsh`; `None` when
 /// there is none (or no daemon to ask).
 pub fn locate(name: &str) -> Option<String> {
-    let store_exists = crate::daemon::store_dir().is_ok_and(|dir| dir.exists());
-    if store_exists
-        && let Ok(id) = pin::pinned()
-        && let Ok(generation) = client::generation(id)
-        && generation.contents.capabilities.contains_key(name)
-    {
-        return Some(format!("generation {id}"));
+    let installed = with_generation(|loaded| {
+        let generation = &loaded.generation;
+        Ok(generation
+            .contents
+            .capabilities
+            .contains_key(name)
+            .then(|| format!("generation {}", generation.id)))
+    });
+    match installed {
+        Ok(Some(Some(source))) => Some(source),
+        _ => (name == "calc").then(|| "built into ncsh".to_owned()),
     }
-    (name == "calc").then(|| "built into ncsh".to_owned())
+}
+
+/// Runs `f` on this shell's generation, fetched from the daemon once per generation. `Ok(None)` where
+/// there is no store: a mistyped command must not start a daemon for a user who never installed
+/// anything.
+fn with_generation<T>(
+    f: impl FnOnce(&mut Loaded) -> Result<T, String>,
+) -> Result<Option<T>, String> {
+    let store_exists = crate::daemon::store_dir().is_ok_and(|dir| dir.exists());
+    if !store_exists {
+        return Ok(None);
+    }
+    let id = pin::pinned().map_err(|e| e.to_string())?;
+    let mut loaded = LOADED.lock().unwrap_or_else(|p| p.into_inner());
+    let loaded = match loaded.as_mut() {
+        Some(loaded) if loaded.generation.id == id => loaded,
+        _ => loaded.insert(Loaded {
+            generation: client::generation(id).map_err(|e| e.to_string())?,
+            capabilities: HashMap::new(),
+        }),
+    };
+    f(loaded).map(Some)
 }
 
 /// The capability called `name` for this shell: one of its generation's, else a built-in one.
@@ -179,43 +206,33 @@ fn find(name: &str) -> Result<Option<Arc<Capability>>, String> {
     Ok(None)
 }
 
-/// Capability `name` of this shell's generation. Asks the daemon only where there is a store: a
-/// mistyped command must not start a daemon for a user who never installed anything.
+/// Capability `name` of this shell's generation, loaded (and kept) on first use.
 fn installed(name: &str) -> Result<Option<Arc<Capability>>, String> {
-    let store_exists = crate::daemon::store_dir().is_ok_and(|dir| dir.exists());
-    if !store_exists {
-        return Ok(None);
-    }
-    let id = pin::pinned().map_err(|e| e.to_string())?;
-    let mut loaded = LOADED.lock().unwrap_or_else(|p| p.into_inner());
-    if loaded.as_ref().is_none_or(|(at, _)| *at != id) {
-        *loaded = Some((id, HashMap::new()));
-    }
-    let Some((_, cache)) = loaded.as_mut() else {
-        unreachable!("set just above")
-    };
-    if let Some(capability) = cache.get(name) {
-        return Ok(Some(capability.clone()));
-    }
-    let generation = client::generation(id).map_err(|e| e.to_string())?;
-    let Some(reference) = generation.contents.capabilities.get(name) else {
-        return Ok(None);
-    };
-    let read = |hash: BlobHash, what: &str| -> Result<Vec<u8>, String> {
-        client::blob(hash).map_err(|e| format!("cannot read its {what}: {e}"))
-    };
-    let manifest: Manifest = serde_json::from_slice(&read(reference.manifest, "manifest")?)
-        .map_err(|e| format!("its stored manifest cannot be read ({e}); reinstall it"))?;
-    let grant: Grant = serde_json::from_slice(&read(reference.grant, "grant")?)
-        .map_err(|e| format!("its stored grant cannot be read ({e}); reinstall it"))?;
-    let program = program(reference.wasm, manifest.kind, None)?;
-    let capability = Arc::new(Capability {
-        grant,
-        limits: manifest.limits,
-        program,
-    });
-    cache.insert(name.to_owned(), capability.clone());
-    Ok(Some(capability))
+    let found = with_generation(|loaded| {
+        if let Some(capability) = loaded.capabilities.get(name) {
+            return Ok(Some(capability.clone()));
+        }
+        let Some(reference) = loaded.generation.contents.capabilities.get(name) else {
+            return Ok(None);
+        };
+        let read = |hash: BlobHash, what: &str| -> Result<Vec<u8>, String> {
+            client::blob(hash).map_err(|e| format!("cannot read its {what}: {e}"))
+        };
+        let manifest: Manifest = serde_json::from_slice(&read(reference.manifest, "manifest")?)
+            .map_err(|e| format!("its stored manifest cannot be read ({e}); reinstall it"))?;
+        let grant: Grant = serde_json::from_slice(&read(reference.grant, "grant")?)
+            .map_err(|e| format!("its stored grant cannot be read ({e}); reinstall it"))?;
+        let capability = Arc::new(Capability {
+            grant,
+            limits: manifest.limits,
+            program: program(reference.wasm, manifest.kind, None)?,
+        });
+        loaded
+            .capabilities
+            .insert(name.to_owned(), capability.clone());
+        Ok(Some(capability))
+    })?;
+    Ok(found.flatten())
 }
 
 /// ncsh's built-in `calc`: reads standard input, nothing else.
