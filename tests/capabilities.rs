@@ -228,3 +228,19 @@ fn the_exact_frame_of_each_arithmetic_form_matches_the_real_session() {
         );
     }
 }
+
+#[test]
+fn calc_works_without_a_daemon() {
+    let home = Home::new();
+    // A store exists (so installed capabilities are looked for) but no daemon may start.
+    run(&home, "gen list >/dev/null; daemon stop >/dev/null");
+    let mut command = home.command(&["-c", "calc 6*7; nosuch; echo $?"]);
+    command.env("NCSH_DAEMON", "manual");
+    let output = command.output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&output.stdout), "42\n127\n");
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        err.contains("nosuch: command not found (updates are unavailable"),
+        "{err}"
+    );
+}
