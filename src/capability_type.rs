@@ -1,6 +1,7 @@
-//! `type` that knows capabilities: for a name that is no alias, keyword, function, builtin or
-//! program, but a capability of this shell's generation (or ncsh's built-in `calc`), it says so and
-//! from which generation; every other name goes to bash's `type` as it is.
+//! `type` and `command -v`/`-V` that know capabilities: a name that is no alias, keyword, function,
+//! builtin or program, but a capability of this shell's generation (or ncsh's built-in `calc`), is
+//! described as one, with the generation it comes from; every other name goes to bash's builtin as it
+//! is.
 
 use std::io::Write as _;
 use std::sync::OnceLock;
@@ -11,76 +12,103 @@ use brush_core::{CommandArg, ExecutionContext, ExecutionResult};
 use crate::capabilities::locate;
 use crate::wording::Extensions;
 
-/// brush's own `type`, which this one hands the other names to.
+/// brush's own `type` and `command`, which these hand everything else to.
 static BASH_TYPE: OnceLock<CommandExecuteFunc<Extensions>> = OnceLock::new();
+static BASH_COMMAND: OnceLock<CommandExecuteFunc<Extensions>> = OnceLock::new();
 
-/// ncsh's `type`, wrapping `bash_type` (brush's registration of it).
-pub fn registration(bash_type: Registration<Extensions>) -> (String, Registration<Extensions>) {
-    let _ = BASH_TYPE.set(bash_type.execute_func);
-    let registration = Registration {
-        execute_func: execute,
-        ..bash_type
-    };
-    ("type".to_owned(), registration)
+/// Which builtin is wrapped.
+#[derive(Clone, Copy)]
+enum Describer {
+    Type,
+    Command,
 }
 
-fn execute(
+/// ncsh's `type` and `command`, wrapping brush's registrations of them.
+pub fn registrations(
+    bash_type: Registration<Extensions>,
+    bash_command: Registration<Extensions>,
+) -> [(String, Registration<Extensions>); 2] {
+    let _ = BASH_TYPE.set(bash_type.execute_func);
+    let _ = BASH_COMMAND.set(bash_command.execute_func);
+    [
+        (
+            "type".to_owned(),
+            Registration {
+                execute_func: |context, args| Box::pin(describe(context, args, Describer::Type)),
+                ..bash_type
+            },
+        ),
+        (
+            "command".to_owned(),
+            Registration {
+                execute_func: |context, args| Box::pin(describe(context, args, Describer::Command)),
+                ..bash_command
+            },
+        ),
+    ]
+}
+
+async fn describe(
     context: ExecutionContext<'_, Extensions>,
     args: Vec<CommandArg>,
-) -> brush_core::builtins::BoxFuture<'_, Result<ExecutionResult, brush_core::Error>> {
-    Box::pin(async move {
-        let Some(bash_type) = BASH_TYPE.get().copied() else {
-            return Ok(ExecutionResult::new(1));
-        };
-        let text = |arg: &CommandArg| match arg {
-            CommandArg::String(s) => s.clone(),
-            CommandArg::Assignment(a) => a.to_string(),
-        };
-        let options: Vec<CommandArg> = args
-            .iter()
-            .skip(1)
-            .take_while(|a| text(a).starts_with('-'))
-            .cloned()
-            .collect();
-        let terse = options.iter().any(|o| text(o).contains('t'));
-        let names: Vec<CommandArg> = args.iter().skip(1 + options.len()).cloned().collect();
-        let ExecutionContext {
-            shell,
-            command_name,
-            params,
-        } = context;
-        let mut status = 0;
-        for name in names {
-            let word = text(&name);
-            let known = shell.aliases().contains_key(&word)
-                || shell.is_keyword(&word)
-                || shell.funcs().get(&word).is_some()
-                || shell.builtins().contains_key(&word)
-                || shell
-                    .find_first_executable_in_path_using_cache(&word)
-                    .is_some();
-            if !known && let Some(source) = locate(&word) {
-                let mut out = params.stdout(shell);
-                let _ = if terse {
-                    writeln!(out, "capability")
-                } else {
-                    writeln!(out, "{word} is a capability ({source})")
-                };
-                continue;
-            }
-            let mut one = vec![args[0].clone()];
-            one.extend(options.iter().cloned());
-            one.push(name);
-            let context = ExecutionContext {
-                shell: &mut *shell,
-                command_name: command_name.clone(),
-                params: params.clone(),
+    describer: Describer,
+) -> Result<ExecutionResult, brush_core::Error> {
+    let original = match describer {
+        Describer::Type => BASH_TYPE.get().copied(),
+        Describer::Command => BASH_COMMAND.get().copied(),
+    };
+    let Some(original) = original else {
+        return Ok(ExecutionResult::new(1));
+    };
+    let text = |arg: &CommandArg| match arg {
+        CommandArg::String(s) => s.clone(),
+        CommandArg::Assignment(a) => a.to_string(),
+    };
+    let options: Vec<CommandArg> = args
+        .iter()
+        .skip(1)
+        .take_while(|a| text(a).starts_with('-'))
+        .cloned()
+        .collect();
+    let has = |flag: char| options.iter().any(|o| text(o).contains(flag));
+    // `command NAME` runs NAME: only `command -v`/`-V` describes.
+    if matches!(describer, Describer::Command) && !has('v') && !has('V') {
+        return original(context, args).await;
+    }
+    let names: Vec<CommandArg> = args.iter().skip(1 + options.len()).cloned().collect();
+    let ExecutionContext {
+        shell,
+        command_name,
+        params,
+    } = context;
+    let mut status = 0;
+    for name in names {
+        let word = text(&name);
+        let known = shell.aliases().contains_key(&word)
+            || shell.is_keyword(&word)
+            || shell.funcs().get(&word).is_some()
+            || shell.builtins().contains_key(&word)
+            || shell.find_executables_in_path(&word).next().is_some();
+        if !known && let Some(source) = locate(&word) {
+            let line = match describer {
+                Describer::Type if has('t') => "capability".to_owned(),
+                Describer::Command if !has('V') => word.clone(),
+                _ => format!("{word} is a capability ({source})"),
             };
-            let result = bash_type(context, one).await?;
-            if !result.is_success() {
-                status = 1;
-            }
+            let _ = writeln!(params.stdout(shell), "{line}");
+            continue;
         }
-        Ok(ExecutionResult::new(status))
-    })
+        let mut one = vec![args[0].clone()];
+        one.extend(options.iter().cloned());
+        one.push(name);
+        let context = ExecutionContext {
+            shell: &mut *shell,
+            command_name: command_name.clone(),
+            params: params.clone(),
+        };
+        if !original(context, one).await?.is_success() {
+            status = 1;
+        }
+    }
+    Ok(ExecutionResult::new(status))
 }

@@ -161,14 +161,18 @@ async fn build_shell(
     Ok(shell)
 }
 
-/// bash's builtins, with `type` wrapped to know capabilities.
+/// bash's builtins, with `type` and `command` wrapped to know capabilities.
 fn bash_builtins()
 -> std::collections::HashMap<String, brush_core::builtins::Registration<crate::wording::Extensions>>
 {
     let mut builtins = brush_builtins::default_builtins(brush_builtins::BuiltinSet::BashMode);
-    if let Some(bash_type) = builtins.remove("type") {
-        let (name, registration) = crate::capability_type::registration(bash_type);
-        builtins.insert(name, registration);
+    if let (Some(bash_type), Some(bash_command)) =
+        (builtins.remove("type"), builtins.remove("command"))
+    {
+        builtins.extend(crate::capability_type::registrations(
+            bash_type,
+            bash_command,
+        ));
     }
     builtins
 }

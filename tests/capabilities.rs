@@ -170,7 +170,7 @@ fn a_capability_is_found_only_where_no_command_of_its_name_is() {
 }
 
 #[test]
-fn type_says_a_capability_is_one_and_from_which_generation() {
+fn type_and_command_v_say_a_capability_is_one_and_from_which_generation() {
     let home = Home::new();
     let hello = example_dir().join("hello.toml");
     run(&home, &format!("cap install {} --yes", hello.display()));
@@ -179,6 +179,15 @@ fn type_says_a_capability_is_one_and_from_which_generation() {
     assert_eq!(
         out,
         "hello is a capability (generation 2)\ncalc is a capability (built into ncsh)\ncd is a shell builtin\ncapability\n"
+    );
+    let (status, out, _) = run(
+        &home,
+        "command -V hello; command -v hello; command -v cd; command echo ran",
+    );
+    assert_eq!(status, 0);
+    assert_eq!(
+        out,
+        "hello is a capability (generation 2)\nhello\ncd\nran\n"
     );
     let (status, _, err) = run(&home, "type nosuch");
     assert_eq!(status, 1);
