@@ -208,7 +208,10 @@ impl Executor {
                     .instantiate(&mut store)
                     .and_then(|instance| instance.get_typed_func::<(), ()>(&mut store, "_start"))
                     .and_then(|start| start.call(&mut store, ()));
-                (run.map(|()| 0), fuel - store.get_fuel().unwrap_or(0))
+                (
+                    run.map(|()| 0),
+                    fuel.saturating_sub(store.get_fuel().unwrap_or(0)),
+                )
             }
             Program::Component(pre) => {
                 let host = ComponentHost {
@@ -223,7 +226,7 @@ impl Executor {
                     .instantiate(&mut store)
                     .and_then(|command| command.wasi_cli_run().call_run(&mut store))
                     .map(|result| if result.is_ok() { 0 } else { 1 });
-                (run, fuel - store.get_fuel().unwrap_or(0))
+                (run, fuel.saturating_sub(store.get_fuel().unwrap_or(0)))
             }
         };
         let (run, fuel_used) = result;
