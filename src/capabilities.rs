@@ -30,6 +30,9 @@ struct Capability {
     grant: Grant,
     limits: Limits,
     program: Program,
+    /// Also granted the shell's working directory (read-write) and told it as PWD, per call: the
+    /// built-in `fs`.
+    grants_cwd: bool,
 }
 
 /// This shell's generation, fetched once, and the capabilities of it loaded so far.
@@ -40,8 +43,8 @@ struct Loaded {
 
 static LOADED: Mutex<Option<Loaded>> = Mutex::new(None);
 
-/// ncsh's own `calc`, loaded once.
-static BUILT_IN_CALC: Mutex<Option<Arc<Capability>>> = Mutex::new(None);
+/// ncsh's own capabilities (`calc`, `fs`), each loaded once.
+static BUILT_INS: Mutex<Vec<(&'static str, Arc<Capability>)>> = Mutex::new(Vec::new());
 
 /// The registration of ncsh's `command_not_found_handle`.
 pub fn registration<SE: ShellExtensions>() -> (String, Registration<SE>) {
@@ -94,19 +97,31 @@ fn execute<SE: ShellExtensions>(
                 return Ok(ExecutionResult::new(127));
             }
         };
-        let env = capability
-            .grant
-            .env
-            .iter()
-            .filter_map(|var| {
-                let value = context
-                    .shell
-                    .env_var(var)?
-                    .value()
-                    .to_cow_str(context.shell);
-                Some((var.clone(), value.into_owned()))
-            })
-            .collect();
+        let mut grant = capability.grant.clone();
+        let mut env: Vec<(String, String)> = Vec::new();
+        if capability.grants_cwd {
+            let cwd = context.shell.working_dir().to_owned();
+            match grant.with_extra_write(&cwd) {
+                Ok(with_cwd) => grant = with_cwd,
+                Err(e) => {
+                    let _ = writeln!(stderr, "{name}: {e}");
+                    return Ok(ExecutionResult::new(1));
+                }
+            }
+            env.push(("PWD".to_owned(), cwd.display().to_string()));
+            grant = Grant::from(Permissions {
+                env: vec!["PWD".to_owned()],
+                ..(*grant).clone()
+            });
+        }
+        env.extend(capability.grant.env.iter().filter_map(|var| {
+            let value = context
+                .shell
+                .env_var(var)?
+                .value()
+                .to_cow_str(context.shell);
+            Some((var.clone(), value.into_owned()))
+        }));
         let file = |fd| {
             context
                 .try_fd(fd)
@@ -126,12 +141,7 @@ fn execute<SE: ShellExtensions>(
         // pipeline, running on the shell's own thread, has yet to fill.
         let ran = tokio::task::spawn_blocking(move || {
             let executor = Executor::get()?;
-            executor.run(
-                &capability.program,
-                invocation,
-                &capability.grant,
-                &capability.limits,
-            )
+            executor.run(&capability.program, invocation, &grant, &capability.limits)
         })
         .await;
         let status = match ran {
@@ -169,7 +179,7 @@ pub fn locate(name: &str) -> Option<String> {
     });
     match installed {
         Ok(Some(Some(source))) => Some(source),
-        _ => (name == "calc").then(|| "built into ncsh".to_owned()),
+        _ => matches!(name, "calc" | "fs").then(|| "built into ncsh".to_owned()),
     }
 }
 
@@ -199,9 +209,11 @@ fn with_generation<T>(
 fn find(name: &str) -> Result<Option<Arc<Capability>>, String> {
     match installed(name) {
         Ok(Some(capability)) => Ok(Some(capability)),
-        // The built-in calc works without the daemon: it compiles here when it must.
-        _ if name == "calc" => built_in_calc().map(Some),
-        other => other,
+        other => match built_in(name) {
+            // Built-ins work without the daemon: they compile here when they must.
+            Some(built_in) => built_in.map(Some),
+            None => other,
+        },
     }
 }
 
@@ -225,6 +237,7 @@ fn installed(name: &str) -> Result<Option<Arc<Capability>>, String> {
             grant,
             limits: manifest.limits,
             program: program(reference.wasm, manifest.kind, None)?,
+            grants_cwd: false,
         });
         loaded
             .capabilities
@@ -234,23 +247,34 @@ fn installed(name: &str) -> Result<Option<Arc<Capability>>, String> {
     Ok(found.flatten())
 }
 
-/// ncsh's built-in `calc`: reads standard input, nothing else.
-fn built_in_calc() -> Result<Arc<Capability>, String> {
-    let mut slot = BUILT_IN_CALC.lock().unwrap_or_else(|p| p.into_inner());
-    if let Some(calc) = slot.as_ref() {
-        return Ok(calc.clone());
+/// ncsh's built-in capability `name`, if it is one: `calc` (reads standard input, nothing else) or
+/// `fs` (the shell's working directory, per call, and standard input).
+fn built_in(name: &str) -> Option<Result<Arc<Capability>, String>> {
+    let (code, grants_cwd) = match name {
+        "calc" => (symbolic::guests::CALC, false),
+        "fs" => (symbolic::guests::FS, true),
+        _ => return None,
+    };
+    let mut loaded = BUILT_INS.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some((_, capability)) = loaded.iter().find(|(n, _)| *n == name) {
+        return Some(Ok(capability.clone()));
     }
-    let code = symbolic::guests::CALC;
-    let calc = Arc::new(Capability {
+    let program = match program(BlobHash::of(code), Kind::Module, Some(code)) {
+        Ok(program) => program,
+        Err(e) => return Some(Err(e)),
+    };
+    let capability = Arc::new(Capability {
         grant: Grant::from(Permissions {
             stdin: true,
             ..Permissions::default()
         }),
         limits: Limits::default(),
-        program: program(BlobHash::of(code), Kind::Module, Some(code))?,
+        program,
+        grants_cwd,
     });
-    *slot = Some(calc.clone());
-    Ok(calc)
+    let name = if grants_cwd { "fs" } else { "calc" };
+    loaded.push((name, capability.clone()));
+    Some(Ok(capability))
 }
 
 /// The code for `wasm`, precompiled by the daemon (at install, or once for a built-in). Built-in

@@ -9,7 +9,7 @@
 use std::path::Path;
 use std::process::Command;
 
-const GUESTS: &[&str] = &["calc", "probe"];
+const GUESTS: &[&str] = &["calc", "fs", "probe"];
 
 fn main() {
     println!("cargo:rerun-if-changed=guests");

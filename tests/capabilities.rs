@@ -253,3 +253,50 @@ fn calc_works_without_a_daemon() {
         "{err}"
     );
 }
+
+#[test]
+fn fs_prints_what_coreutils_prints_on_the_same_tree_and_stays_in_the_working_directory() {
+    let home = Home::new();
+    let tree = home.path().join("tree");
+    std::fs::create_dir_all(tree.join("sub")).unwrap();
+    std::fs::write(tree.join("one"), "a b\nc\n").unwrap();
+    std::fs::write(tree.join("two"), "hello world foo\n").unwrap();
+    std::fs::write(tree.join(".hidden"), "x").unwrap();
+    let numbers: String = (1..=1000).map(|i| format!("{i}\n")).collect();
+    std::fs::write(tree.join("big"), numbers).unwrap();
+    let at = format!("cd '{}' && ", tree.display());
+    for tool in [
+        "ls",
+        "ls -1 -a",
+        "ls -a sub one",
+        "cat one two",
+        "head -n 3 big",
+        "head -n 1 one two",
+        "tail -n 2 big",
+        "wc one two big",
+        "wc -l one",
+        "wc -w -c two big",
+    ] {
+        let (status, ours, err) = run(&home, &format!("{at}fs {tool}"));
+        assert_eq!(status, 0, "fs {tool}: {err}");
+        let theirs = bash(&format!("export LC_ALL=C; {at}{tool}"));
+        assert_eq!(ours, theirs, "fs {tool} vs coreutils");
+    }
+    let (status, out, err) = run(
+        &home,
+        &format!(
+            "{at}fs mkdir -p made/deep && fs touch made/deep/f && fs cp one made/ && fs mv made/one made/moved && fs ls made"
+        ),
+    );
+    assert_eq!((status, out.as_str()), (0, "deep\nmoved\n"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(tree.join("made/moved")).unwrap(),
+        "a b\nc\n"
+    );
+    let (status, _, err) = run(&home, &format!("{at}fs cat ../outside /etc/hostname"));
+    assert_eq!(status, 1);
+    assert!(
+        err.contains("fs cat: /etc/hostname: outside the directories granted to fs"),
+        "{err}"
+    );
+}

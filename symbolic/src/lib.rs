@@ -142,9 +142,12 @@ pub mod guests {
     /// `calc`: exact arithmetic on integers and fractions of any size.
     pub const CALC: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/calc.wasm"));
 
+    /// `fs`: file tools inside the directories granted to it.
+    pub const FS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/fs.wasm"));
+
     /// The built-in guest with this sha256, if there is one.
     pub fn built_in(wasm: &store::BlobHash) -> Option<&'static [u8]> {
-        [CALC]
+        [CALC, FS]
             .into_iter()
             .find(|code| store::BlobHash::of(code) == *wasm)
     }

@@ -337,7 +337,7 @@ fn the_process_goes_on_after_every_hostile_guest() {
 
 #[test]
 fn the_committed_guests_are_what_their_sources_build_to() {
-    for guest in ["calc", "probe"] {
+    for guest in ["calc", "fs", "probe"] {
         let built =
             std::fs::read(Path::new(env!("OUT_DIR")).join(format!("{guest}.wasm"))).unwrap();
         let committed = std::fs::read(

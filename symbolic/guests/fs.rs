@@ -1,0 +1,362 @@
+//! fs: file tools as one capability, working only inside the directories its grant opens (ncsh
+//! grants the current directory, and passes it as PWD). For `ls -1 -a`, `cat`, `head -n`, `tail -n`
+//! and `wc -l -w -c`, standard output is byte for byte what GNU coreutils prints on the same tree (with
+//! LC_ALL=C ordering), so that a screen can be checked against it; `stat` prints only what WASI shows.
+//!
+//!     fs ls [-1] [-a] [PATH...]     fs cat FILE...          fs head [-n N] FILE...
+//!     fs tail [-n N] FILE...        fs wc [-l] [-w] [-c] [FILE...]
+//!     fs mkdir [-p] DIR...          fs touch FILE...        fs rm [-r] PATH...
+//!     fs cp SOURCE DEST             fs mv SOURCE DEST       fs stat PATH...
+//!
+//! `ls -l` is not offered: WASI shows no permission bits, owners or block counts, so its output
+//! could not be GNU's. Built for wasm32-wasi by symbolic's build script with the system's rustc (1.63
+//! on Debian 12), so it keeps to the Rust of that version and to std.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+/// A failure: the message after `fs CMD: `, and the exit status.
+struct Failure(String, i32);
+
+type Done = Result<(), Failure>;
+
+fn io(path: &str, e: std::io::Error) -> Failure {
+    let why = match e.kind() {
+        std::io::ErrorKind::NotFound => "No such file or directory".to_string(),
+        std::io::ErrorKind::PermissionDenied => "Permission denied".to_string(),
+        std::io::ErrorKind::AlreadyExists => "File exists".to_string(),
+        // wasi-libc's word for a path under no granted directory.
+        _ if e.to_string().contains("pre-opened") => {
+            "outside the directories granted to fs".to_string()
+        }
+        _ => e.to_string(),
+    };
+    Failure(format!("{}: {}", path, why), 1)
+}
+
+/// `path` made absolute against the shell's directory (PWD): WASI has no current directory.
+fn resolve(path: &str) -> PathBuf {
+    let path = Path::new(path);
+    if path.is_absolute() {
+        return path.to_path_buf();
+    }
+    let cwd = std::env::var("PWD").unwrap_or_else(|_| "/".to_string());
+    Path::new(&cwd).join(path)
+}
+
+/// Splits `args` into flags (single letters from `-abc` words) and operands; `-n N` takes a value.
+fn parse(args: &[String], with_value: &str) -> Result<(Vec<char>, Option<String>, Vec<String>), Failure> {
+    let mut flags = Vec::new();
+    let mut value = None;
+    let mut operands = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        let arg = &args[i];
+        if arg.len() > 1 && arg.starts_with('-') && operands.is_empty() {
+            let letters: Vec<char> = arg[1..].chars().collect();
+            for (j, &c) in letters.iter().enumerate() {
+                if with_value.contains(c) {
+                    let rest: String = letters[j + 1..].iter().collect();
+                    value = Some(if rest.is_empty() {
+                        i += 1;
+                        match args.get(i) {
+                            Some(v) => v.clone(),
+                            None => return Err(Failure(format!("option requires an argument -- '{}'", c), 2)),
+                        }
+                    } else {
+                        rest
+                    });
+                    break;
+                }
+                flags.push(c);
+            }
+        } else {
+            operands.push(arg.clone());
+        }
+        i += 1;
+    }
+    Ok((flags, value, operands))
+}
+
+fn ls(args: &[String], out: &mut dyn Write) -> Done {
+    let (flags, _, mut operands) = parse(args, "")?;
+    for flag in &flags {
+        if *flag != '1' && *flag != 'a' {
+            return Err(Failure(format!("unsupported option -- '{}' (fs ls takes -1 and -a)", flag), 2));
+        }
+    }
+    let all = flags.contains(&'a');
+    if operands.is_empty() {
+        operands.push(".".to_string());
+    }
+    let mut files = Vec::new();
+    let mut dirs = Vec::new();
+    let mut status = Ok(());
+    for operand in &operands {
+        match std::fs::metadata(resolve(operand)) {
+            Ok(meta) if meta.is_dir() => dirs.push(operand.clone()),
+            Ok(_) => files.push(operand.clone()),
+            Err(e) => {
+                status = Err(io(&format!("cannot access '{}'", operand), e));
+            }
+        }
+    }
+    files.sort();
+    dirs.sort();
+    for file in &files {
+        writeln!(out, "{}", file).ok();
+    }
+    let headers = operands.len() > 1;
+    for (k, dir) in dirs.iter().enumerate() {
+        if headers {
+            if k > 0 || !files.is_empty() {
+                writeln!(out).ok();
+            }
+            writeln!(out, "{}:", dir).ok();
+        }
+        let mut names: Vec<String> = match std::fs::read_dir(resolve(dir)) {
+            Ok(entries) => entries
+                .filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| all || !n.starts_with('.'))
+                .collect(),
+            Err(e) => return Err(io(&format!("cannot open directory '{}'", dir), e)),
+        };
+        if all {
+            names.push(".".to_string());
+            names.push("..".to_string());
+        }
+        names.sort();
+        for name in names {
+            writeln!(out, "{}", name).ok();
+        }
+    }
+    status
+}
+
+fn read_all(path: &str) -> Result<Vec<u8>, Failure> {
+    std::fs::read(resolve(path)).map_err(|e| io(path, e))
+}
+
+fn cat(args: &[String], out: &mut dyn Write) -> Done {
+    let mut status = Ok(());
+    for path in args {
+        match read_all(path) {
+            Ok(bytes) => {
+                out.write_all(&bytes).ok();
+            }
+            Err(f) => status = Err(f),
+        }
+    }
+    status
+}
+
+/// The lines of `bytes`, each with its newline (the last may lack one).
+fn lines(bytes: &[u8]) -> Vec<&[u8]> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if b == b'\n' {
+            out.push(&bytes[start..=i]);
+            start = i + 1;
+        }
+    }
+    if start < bytes.len() {
+        out.push(&bytes[start..]);
+    }
+    out
+}
+
+fn head_or_tail(args: &[String], out: &mut dyn Write, tail: bool) -> Done {
+    let (_, value, files) = parse(args, "n")?;
+    let n: usize = match value {
+        None => 10,
+        Some(v) => v.parse().map_err(|_| Failure(format!("invalid number of lines: '{}'", v), 1))?,
+    };
+    let mut status = Ok(());
+    for (k, path) in files.iter().enumerate() {
+        let bytes = match read_all(path) {
+            Ok(bytes) => bytes,
+            Err(f) => {
+                status = Err(f);
+                continue;
+            }
+        };
+        if files.len() > 1 {
+            if k > 0 {
+                writeln!(out).ok();
+            }
+            writeln!(out, "==> {} <==", path).ok();
+        }
+        let all = lines(&bytes);
+        let chosen = if tail { &all[all.len().saturating_sub(n)..] } else { &all[..n.min(all.len())] };
+        for line in chosen {
+            out.write_all(line).ok();
+        }
+    }
+    status
+}
+
+fn wc(args: &[String], out: &mut dyn Write) -> Done {
+    let (mut flags, _, files) = parse(args, "")?;
+    if flags.is_empty() {
+        flags = vec!['l', 'w', 'c'];
+    }
+    let counts = |bytes: &[u8]| {
+        let l = bytes.iter().filter(|&&b| b == b'\n').count();
+        let w = bytes.split(|b| b.is_ascii_whitespace()).filter(|w| !w.is_empty()).count();
+        [l, w, bytes.len()]
+    };
+    let pick = |c: [usize; 3]| -> Vec<usize> {
+        let mut shown = Vec::new();
+        for (flag, value) in ['l', 'w', 'c'].iter().zip(c.iter()) {
+            if flags.contains(flag) {
+                shown.push(*value);
+            }
+        }
+        shown
+    };
+    let mut rows: Vec<(Vec<usize>, Option<String>)> = Vec::new();
+    let mut status = Ok(());
+    let mut total = [0usize; 3];
+    let width;
+    if files.is_empty() {
+        let mut bytes = Vec::new();
+        std::io::stdin().read_to_end(&mut bytes).ok();
+        rows.push((pick(counts(&bytes)), None));
+        width = if flags.len() == 1 { 1 } else { 7 };
+    } else {
+        let mut size = 0usize;
+        for path in &files {
+            match read_all(path) {
+                Ok(bytes) => {
+                    let c = counts(&bytes);
+                    size += bytes.len();
+                    for i in 0..3 {
+                        total[i] += c[i];
+                    }
+                    rows.push((pick(c), Some(path.clone())));
+                }
+                Err(f) => status = Err(f),
+            }
+        }
+        if files.len() > 1 {
+            rows.push((pick(total), Some("total".to_string())));
+        }
+        width = size.to_string().len().max(1);
+    }
+    for (values, name) in rows {
+        let text: Vec<String> = values.iter().map(|v| format!("{:>w$}", v, w = width)).collect();
+        match name {
+            Some(name) => writeln!(out, "{} {}", text.join(" "), name).ok(),
+            None => writeln!(out, "{}", text.join(" ")).ok(),
+        };
+    }
+    status
+}
+
+fn mkdir(args: &[String]) -> Done {
+    let (flags, _, dirs) = parse(args, "")?;
+    for dir in &dirs {
+        let made = if flags.contains(&'p') {
+            std::fs::create_dir_all(resolve(dir))
+        } else {
+            std::fs::create_dir(resolve(dir))
+        };
+        made.map_err(|e| io(&format!("cannot create directory '{}'", dir), e))?;
+    }
+    Ok(())
+}
+
+fn touch(args: &[String]) -> Done {
+    for path in args {
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(resolve(path))
+            .map_err(|e| io(&format!("cannot touch '{}'", path), e))?;
+    }
+    Ok(())
+}
+
+fn rm(args: &[String]) -> Done {
+    let (flags, _, paths) = parse(args, "")?;
+    for path in &paths {
+        let full = resolve(path);
+        let meta = std::fs::symlink_metadata(&full).map_err(|e| io(&format!("cannot remove '{}'", path), e))?;
+        let removed = if meta.is_dir() {
+            if !flags.contains(&'r') {
+                return Err(Failure(format!("cannot remove '{}': Is a directory", path), 1));
+            }
+            std::fs::remove_dir_all(&full)
+        } else {
+            std::fs::remove_file(&full)
+        };
+        removed.map_err(|e| io(&format!("cannot remove '{}'", path), e))?;
+    }
+    Ok(())
+}
+
+fn copy_or_move(args: &[String], keep: bool) -> Done {
+    if args.len() != 2 {
+        return Err(Failure("needs SOURCE and DEST".to_string(), 2));
+    }
+    let (from, to) = (resolve(&args[0]), resolve(&args[1]));
+    let to = if to.is_dir() { to.join(from.file_name().unwrap_or_default()) } else { to };
+    if keep {
+        std::fs::copy(&from, &to).map(|_| ())
+    } else {
+        std::fs::rename(&from, &to)
+    }
+    .map_err(|e| io(&args[0], e))
+}
+
+fn stat(args: &[String], out: &mut dyn Write) -> Done {
+    for path in args {
+        let meta = std::fs::metadata(resolve(path)).map_err(|e| io(&format!("cannot stat '{}'", path), e))?;
+        let kind = if meta.is_dir() { "directory" } else if meta.len() == 0 { "regular empty file" } else { "regular file" };
+        writeln!(out, "  File: {}\n  Size: {}\t{}", path, meta.len(), kind).ok();
+    }
+    Ok(())
+}
+
+const HELP: &str = "fs: file tools inside the directories granted to it (ncsh grants the current one)
+
+Usage: fs ls [-1] [-a] [PATH...] | cat FILE... | head [-n N] FILE... | tail [-n N] FILE...
+          | wc [-l] [-w] [-c] [FILE...] | mkdir [-p] DIR... | touch FILE... | rm [-r] PATH...
+          | cp SOURCE DEST | mv SOURCE DEST | stat PATH...
+
+Standard output matches GNU coreutils for these flags. `ls -l` is not offered: WASI shows no
+permission bits or owners.
+";
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let command = args.first().cloned().unwrap_or_default();
+    let rest = if args.is_empty() { &args[..] } else { &args[1..] };
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let result = match command.as_str() {
+        "ls" => ls(rest, &mut out),
+        "cat" => cat(rest, &mut out),
+        "head" => head_or_tail(rest, &mut out, false),
+        "tail" => head_or_tail(rest, &mut out, true),
+        "wc" => wc(rest, &mut out),
+        "mkdir" => mkdir(rest),
+        "touch" => touch(rest),
+        "rm" => rm(rest),
+        "cp" => copy_or_move(rest, true),
+        "mv" => copy_or_move(rest, false),
+        "stat" => stat(rest, &mut out),
+        "" | "-h" | "--help" | "help" => {
+            out.write_all(HELP.as_bytes()).ok();
+            Ok(())
+        }
+        other => Err(Failure(format!("no such tool '{}'; `fs --help` lists them", other), 2)),
+    };
+    out.flush().ok();
+    if let Err(Failure(message, status)) = result {
+        eprintln!("fs {}: {}", command, message);
+        std::process::exit(status);
+    }
+}
