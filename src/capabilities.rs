@@ -250,9 +250,9 @@ fn installed(name: &str) -> Result<Option<Arc<Capability>>, String> {
 /// ncsh's built-in capability `name`, if it is one: `calc` (reads standard input, nothing else) or
 /// `fs` (the shell's working directory, per call, and standard input).
 fn built_in(name: &str) -> Option<Result<Arc<Capability>, String>> {
-    let (code, grants_cwd) = match name {
-        "calc" => (symbolic::guests::CALC, false),
-        "fs" => (symbolic::guests::FS, true),
+    let (name, code, grants_cwd) = match name {
+        "calc" => ("calc", symbolic::guests::CALC, false),
+        "fs" => ("fs", symbolic::guests::FS, true),
         _ => return None,
     };
     let mut loaded = BUILT_INS.lock().unwrap_or_else(|p| p.into_inner());
@@ -272,7 +272,6 @@ fn built_in(name: &str) -> Option<Result<Arc<Capability>, String>> {
         program,
         grants_cwd,
     });
-    let name = if grants_cwd { "fs" } else { "calc" };
     loaded.push((name, capability.clone()));
     Some(Ok(capability))
 }
