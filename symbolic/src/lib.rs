@@ -2,11 +2,12 @@
 //!
 //! It owns the wasmtime host: a sandbox built from a capability's grant and nothing else
 //! ([`sandbox`]), the grant's limits on memory, wall time, fuel and output, a precompiled-artifact
-//! path so that nothing is compiled on a call ([`Executor::precompile`], [`Executor::load`]), and a
-//! deterministic mode for replay ([`Deterministic`]), and the verification pipeline that `policy`
-//! runs before an install ([`Sandboxed`]: structural checks, compile once, contract examples); and the
-//! exact answers a predicted screen is checked against ([`arithmetic`]). It does not decide what is
-//! allowed: `policy` does, and this crate runs what a grant allows.
+//! path so that nothing is compiled on a call ([`Executor::precompile`], [`Executor::load`]), a
+//! deterministic mode whose calls are recorded and replayed ([`Deterministic`], [`replay`]), and the
+//! verification pipeline that `policy` runs before an install ([`Sandboxed`]: structural checks,
+//! compile once, contract examples); and the exact answers a predicted screen is checked against
+//! ([`arithmetic`]). It does not decide what is allowed: `policy` does, and this crate runs what a
+//! grant allows.
 //!
 //! ```no_run
 //! use symbolic::{Executor, Input, Invocation, Sink};
@@ -48,6 +49,7 @@ pub mod arithmetic;
 mod deterministic;
 mod executor;
 mod output;
+pub mod replay;
 pub mod sandbox;
 mod verify;
 

@@ -385,3 +385,51 @@ fn a_wasi_p2_command_component_runs_and_its_result_is_the_status() {
         assert_eq!(outcome.stopped, None);
     }
 }
+
+#[test]
+fn a_recorded_call_replays_to_the_same_bytes_and_fuel_and_a_changed_one_is_named() {
+    use symbolic::replay::{ReplayError, record, replay};
+    let executor = Executor::get().unwrap();
+    let probe = executor.compile(PROBE, Kind::Module).unwrap();
+    let grant = grant(&[], &[], &[], true);
+    let limits = Limits::default();
+    let deterministic = Deterministic {
+        seed: 42,
+        fuel: 100_000_000,
+    };
+    for args in [&["random"][..], &["clock"], &["stdin"]] {
+        let args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
+        let call = record(
+            executor,
+            &probe,
+            "probe",
+            &args,
+            b"typed",
+            deterministic,
+            &grant,
+            &limits,
+        )
+        .unwrap();
+        assert!(!call.stdout.is_empty() && call.fuel_used > 0);
+        // Through JSON, as a record is kept.
+        let kept: symbolic::replay::RecordedCall =
+            serde_json::from_str(&serde_json::to_string(&call).unwrap()).unwrap();
+        replay(executor, &probe, &kept, &grant, &limits).unwrap();
+
+        let mut changed = kept.clone();
+        changed.stdout.push(b'!');
+        let err = replay(executor, &probe, &changed, &grant, &limits).unwrap_err();
+        assert!(
+            matches!(err, ReplayError::Mismatch(ref m) if m.what == "stdout"),
+            "{err}"
+        );
+        let mut changed = kept.clone();
+        changed.fuel_used += 1;
+        let err = replay(executor, &probe, &changed, &grant, &limits).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("differs from its record in fuel used"),
+            "{err}"
+        );
+    }
+}
