@@ -89,7 +89,7 @@ macro_rules! ask {
 
 /// The current generation's number.
 pub fn current() -> Result<GenerationId, ClientError> {
-    ask!(Call::Current, ANSWER_WAIT, Reply::Current(id) => id)
+    current_within(ANSWER_WAIT)
 }
 
 /// The current generation's number, if the daemon answers within `wait`.

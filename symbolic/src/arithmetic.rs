@@ -3,13 +3,11 @@
 //! computes it with `calc` in the sandbox, renders the screen the command leaves through
 //! kernel-bridge's screen model, and lists the cells where a predicted screen differs.
 
-use std::sync::{Arc, Mutex};
-
 use kernel_bridge::{Frame, ScreenModel};
 use policy::Grant;
 use policy::manifest::{Kind, Limits, Permissions};
 
-use crate::{ExecError, Executor, Input, Invocation, Sink};
+use crate::{ExecError, Executor, InMemory};
 
 /// How the command line asks for the arithmetic, which decides its rules.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -106,25 +104,19 @@ pub fn parse(line: &str) -> Option<Arithmetic> {
 pub fn exact_output(arithmetic: &Arithmetic) -> Result<String, ExecError> {
     let executor = Executor::get()?;
     let program = executor.compile(crate::guests::CALC, Kind::Module)?;
-    let stdout = Arc::new(Mutex::new(Vec::new()));
     let mut args = Vec::new();
     if arithmetic.integer() {
         args.push("--int".to_owned());
     }
     args.push(arithmetic.expression.clone());
-    let invocation = Invocation {
-        name: "calc".into(),
-        args,
-        stdin: Input::Closed,
-        stdout: Sink::Memory(stdout.clone()),
-        stderr: Sink::Discard,
-        env: Vec::new(),
-        deterministic: None,
+    let call = InMemory {
+        name: "calc",
+        args: &args,
+        stdin: &[],
     };
     let grant = Grant::from(Permissions::default());
-    executor.run(&program, invocation, &grant, &Limits::default())?;
-    let bytes = stdout.lock().unwrap_or_else(|p| p.into_inner()).clone();
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
+    let ran = executor.run_in_memory(&program, call, None, &grant, &Limits::default())?;
+    Ok(String::from_utf8_lossy(&ran.stdout).into_owned())
 }
 
 /// The screen after `line` was typed at the prompt of `before` and printed `output`, with `prompt`

@@ -259,6 +259,64 @@ impl Executor {
     }
 }
 
+/// A run whose standard input is given and whose output is kept, with no environment: contract
+/// examples, exact answers, recorded calls.
+#[derive(Clone, Copy)]
+pub struct InMemory<'a> {
+    /// The command name.
+    pub name: &'a str,
+    /// Its arguments.
+    pub args: &'a [String],
+    /// Its standard input (reaching it only if the grant allows).
+    pub stdin: &'a [u8],
+}
+
+/// What an [`InMemory`] run gave.
+pub struct Captured {
+    /// Its standard output.
+    pub stdout: Vec<u8>,
+    /// Its standard error.
+    pub stderr: Vec<u8>,
+    /// How it ended.
+    pub outcome: Outcome,
+}
+
+impl Executor {
+    /// Runs `program` as `call` says, under `grant` and `limits`, keeping what it writes.
+    ///
+    /// # Errors
+    /// As [`Executor::run`].
+    pub fn run_in_memory(
+        &self,
+        program: &Program,
+        call: InMemory<'_>,
+        deterministic: Option<crate::Deterministic>,
+        grant: &Grant,
+        limits: &Limits,
+    ) -> Result<Captured, ExecError> {
+        let stdout = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let stderr = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let invocation = Invocation {
+            name: call.name.to_owned(),
+            args: call.args.to_vec(),
+            stdin: crate::Input::Bytes(call.stdin.to_vec()),
+            stdout: crate::Sink::Memory(stdout.clone()),
+            stderr: crate::Sink::Memory(stderr.clone()),
+            env: Vec::new(),
+            deterministic,
+        };
+        let outcome = self.run(program, invocation, grant, limits)?;
+        let taken = |buffer: &std::sync::Mutex<Vec<u8>>| {
+            std::mem::take(&mut *buffer.lock().unwrap_or_else(|p| p.into_inner()))
+        };
+        Ok(Captured {
+            stdout: taken(&stdout),
+            stderr: taken(&stderr),
+            outcome,
+        })
+    }
+}
+
 fn engine(pooled: bool) -> wasmtime::Result<Engine> {
     let mut config = Config::new();
     config.epoch_interruption(true);

@@ -54,7 +54,7 @@ pub mod sandbox;
 mod verify;
 
 pub use deterministic::Deterministic;
-pub use executor::{Executor, Program};
+pub use executor::{Captured, Executor, InMemory, Program};
 pub use output::Sink;
 pub use sandbox::{Input, Invocation};
 pub use verify::Sandboxed;

@@ -2,13 +2,11 @@
 //! and everything it gave (bytes, status, fuel used), so that running it again later, on another
 //! generation or another machine, shows whether the capability still behaves exactly as it did.
 
-use std::sync::{Arc, Mutex};
-
 use policy::Grant;
 use policy::manifest::Limits;
 use serde::{Deserialize, Serialize};
 
-use crate::{Deterministic, ExecError, Executor, Input, Invocation, Program, Sink};
+use crate::{Deterministic, ExecError, Executor, InMemory, Program};
 
 /// One deterministic call: what went in, and what came out.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -49,45 +47,29 @@ pub struct Mismatch {
     pub replayed: String,
 }
 
-/// Runs `program` deterministically as `name ARGS < stdin` and records the call.
+/// Runs `program` deterministically as `call` says and records the call.
 ///
 /// # Errors
 /// When the sandbox cannot be built.
-#[allow(clippy::too_many_arguments)]
 pub fn record(
     executor: &Executor,
     program: &Program,
-    name: &str,
-    args: &[String],
-    stdin: &[u8],
+    call: InMemory<'_>,
     deterministic: Deterministic,
     grant: &Grant,
     limits: &Limits,
 ) -> Result<RecordedCall, ExecError> {
-    let stdout = Arc::new(Mutex::new(Vec::new()));
-    let stderr = Arc::new(Mutex::new(Vec::new()));
-    let invocation = Invocation {
-        name: name.to_owned(),
-        args: args.to_vec(),
-        stdin: Input::Bytes(stdin.to_vec()),
-        stdout: Sink::Memory(stdout.clone()),
-        stderr: Sink::Memory(stderr.clone()),
-        env: Vec::new(),
-        deterministic: Some(deterministic),
-    };
-    let outcome = executor.run(program, invocation, grant, limits)?;
-    let taken =
-        |buffer: &Arc<Mutex<Vec<u8>>>| buffer.lock().unwrap_or_else(|p| p.into_inner()).clone();
+    let ran = executor.run_in_memory(program, call, Some(deterministic), grant, limits)?;
     Ok(RecordedCall {
-        name: name.to_owned(),
-        args: args.to_vec(),
-        stdin: stdin.to_vec(),
+        name: call.name.to_owned(),
+        args: call.args.to_vec(),
+        stdin: call.stdin.to_vec(),
         seed: deterministic.seed,
         fuel: deterministic.fuel,
-        stdout: taken(&stdout),
-        stderr: taken(&stderr),
-        status: outcome.status,
-        fuel_used: outcome.fuel_used,
+        stdout: ran.stdout,
+        stderr: ran.stderr,
+        status: ran.outcome.status,
+        fuel_used: ran.outcome.fuel_used,
     })
 }
 
@@ -106,16 +88,12 @@ pub fn replay(
         seed: call.seed,
         fuel: call.fuel,
     };
-    let again = record(
-        executor,
-        program,
-        &call.name,
-        &call.args,
-        &call.stdin,
-        deterministic,
-        grant,
-        limits,
-    )?;
+    let inputs = InMemory {
+        name: &call.name,
+        args: &call.args,
+        stdin: &call.stdin,
+    };
+    let again = record(executor, program, inputs, deterministic, grant, limits)?;
     let short = |bytes: &[u8]| {
         format!(
             "{:?}",

@@ -2,11 +2,9 @@
 //! checks, then the code compiled (once, for good: the artifact is kept with the install), then every
 //! contract example run in the sandbox the grant builds, byte for byte.
 
-use std::sync::{Arc, Mutex};
-
 use policy::{Grant, Manifest, Precompiled, Verified, Verifier, VerifyError, check_wasm};
 
-use crate::{Executor, Input, Invocation, Sink};
+use crate::{Executor, InMemory};
 
 /// The full pipeline, run with the process's [`Executor`].
 pub struct Sandboxed;
@@ -31,21 +29,15 @@ impl Verifier for Sandboxed {
         let program = unsafe { executor.load(&artifact, manifest.kind) }
             .map_err(|e| unrunnable(e.to_string()))?;
         for (index, example) in manifest.contract.iter().enumerate() {
-            let stdout = Arc::new(Mutex::new(Vec::new()));
-            let invocation = Invocation {
-                name: manifest.name.clone(),
-                args: example.args.clone(),
-                stdin: Input::Bytes(example.stdin.clone().into_bytes()),
-                stdout: Sink::Memory(stdout.clone()),
-                stderr: Sink::Discard,
-                env: Vec::new(),
-                deterministic: None,
+            let call = InMemory {
+                name: &manifest.name,
+                args: &example.args,
+                stdin: example.stdin.as_bytes(),
             };
-            let outcome = executor
-                .run(&program, invocation, grant, &manifest.limits)
+            let ran = executor
+                .run_in_memory(&program, call, None, grant, &manifest.limits)
                 .map_err(|e| unrunnable(e.to_string()))?;
-            let got = String::from_utf8_lossy(&stdout.lock().unwrap_or_else(|p| p.into_inner()))
-                .into_owned();
+            let (got, outcome) = (String::from_utf8_lossy(&ran.stdout), ran.outcome);
             if got != example.stdout || outcome.status != i32::from(example.status) {
                 let stopped = outcome
                     .stopped

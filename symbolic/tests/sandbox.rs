@@ -399,17 +399,12 @@ fn a_recorded_call_replays_to_the_same_bytes_and_fuel_and_a_changed_one_is_named
     };
     for args in [&["random"][..], &["clock"], &["stdin"]] {
         let args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
-        let call = record(
-            executor,
-            &probe,
-            "probe",
-            &args,
-            b"typed",
-            deterministic,
-            &grant,
-            &limits,
-        )
-        .unwrap();
+        let inputs = symbolic::InMemory {
+            name: "probe",
+            args: &args,
+            stdin: b"typed",
+        };
+        let call = record(executor, &probe, inputs, deterministic, &grant, &limits).unwrap();
         assert!(!call.stdout.is_empty() && call.fuel_used > 0);
         // Through JSON, as a record is kept.
         let kept: symbolic::replay::RecordedCall =
