@@ -264,6 +264,18 @@ fn fs_prints_what_coreutils_prints_on_the_same_tree_and_stays_in_the_working_dir
     std::fs::write(tree.join(".hidden"), "x").unwrap();
     let numbers: String = (1..=1000).map(|i| format!("{i}\n")).collect();
     std::fs::write(tree.join("big"), numbers).unwrap();
+    // What `ls -l` shows beyond names: special bits, a sticky directory, a symlink, sizes of
+    // several widths, hard links, and blocks.
+    std::os::unix::fs::symlink("one", tree.join("link")).unwrap();
+    std::fs::hard_link(tree.join("two"), tree.join("sub/two-again")).unwrap();
+    std::fs::create_dir(tree.join("sub/sticky")).unwrap();
+    let mode = |path: &str, bits: u32| {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(tree.join(path), std::fs::Permissions::from_mode(bits)).unwrap();
+    };
+    mode("one", 0o4750);
+    mode("two", 0o2604);
+    mode("sub/sticky", 0o1777);
     let at = format!("cd '{}' && ", tree.display());
     for tool in [
         "ls",
@@ -276,10 +288,15 @@ fn fs_prints_what_coreutils_prints_on_the_same_tree_and_stays_in_the_working_dir
         "wc one two big",
         "wc -l one",
         "wc -w -c two big",
+        "ls -l",
+        "ls -l -a sub",
+        "ls -la sub big link one",
     ] {
         let (status, ours, err) = run(&home, &format!("{at}fs {tool}"));
         assert_eq!(status, 0, "fs {tool}: {err}");
-        let theirs = bash(&format!("export LC_ALL=C; {at}{tool}"));
+        // `fs ls -l` prints the one fixed time format, GNU's long-iso.
+        let gnu = tool.replacen("ls -l", "ls --time-style=long-iso -l", 1);
+        let theirs = bash(&format!("export LC_ALL=C; {at}{gnu}"));
         assert_eq!(ours, theirs, "fs {tool} vs coreutils");
     }
     let (status, out, err) = run(
@@ -292,6 +309,18 @@ fn fs_prints_what_coreutils_prints_on_the_same_tree_and_stays_in_the_working_dir
     assert_eq!(
         std::fs::read_to_string(tree.join("made/moved")).unwrap(),
         "a b\nc\n"
+    );
+    // `..` at the top of the grant is listed as GNU lists a file it cannot describe.
+    let (status, out, err) = run(&home, &format!("{at}fs ls -la"));
+    assert_eq!(status, 1, "{out}");
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("d????????? ? ?") && l.ends_with(" ? ..")),
+        "{out}"
+    );
+    assert!(
+        err.contains("fs ls: cannot access '..': outside the directories granted to fs"),
+        "{err}"
     );
     let (status, _, err) = run(&home, &format!("{at}fs cat ../outside /etc/hostname"));
     assert_eq!(status, 1);

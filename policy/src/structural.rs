@@ -17,8 +17,12 @@ use wasmparser::{Parser, Payload, Validator, WasmFeatures};
 
 use crate::manifest::{Grant, Kind, Manifest};
 
-/// The only core module namespace the host provides to a p1 module.
+/// The core module namespace of WASI, which the host provides to a p1 module.
 const WASI_P1: &str = "wasi_snapshot_preview1";
+
+/// The one import a p1 module may take beyond WASI: `ncsh.lstat`, which tells what `ls -l` needs
+/// (permission bits, owners, blocks) of a path inside the grant's directories.
+const NCSH_LSTAT: (&str, &str) = ("ncsh", "lstat");
 
 /// What structural verification learned about a binary that passed it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,7 +64,9 @@ impl WasmImport {
     /// Whether the host provides this import at all.
     fn is_provided(&self) -> bool {
         match self {
-            WasmImport::Core { module, .. } => module == WASI_P1,
+            WasmImport::Core { module, name } => {
+                module == WASI_P1 || (module.as_str(), name.as_str()) == NCSH_LSTAT
+            }
             WasmImport::Component { name } => name.starts_with("wasi:"),
         }
     }
@@ -231,7 +237,7 @@ pub fn check_wasm(
                 import: import.to_string(),
                 provided: match kind {
                     Kind::Component => "`wasi:*` interfaces",
-                    Kind::Module => "the `wasi_snapshot_preview1` module",
+                    Kind::Module => "the `wasi_snapshot_preview1` module and `ncsh.lstat`",
                 },
             });
         }

@@ -1,16 +1,18 @@
 //! fs: file tools as one capability, working only inside the directories its grant opens (ncsh
-//! grants the current directory, and passes it as PWD). For `ls -1 -a`, `cat`, `head -n`, `tail -n`
-//! and `wc -l -w -c`, standard output is byte for byte what GNU coreutils prints on the same tree (with
+//! grants the current directory, and passes it as PWD). For `ls -1 -a`, `ls -l` (with
+//! `--time-style=long-iso` times), `cat`, `head -n`, `tail -n` and `wc -l -w -c`, standard output is byte for byte what GNU coreutils prints on the same tree (with
 //! LC_ALL=C ordering), so that a screen can be checked against it; `stat` prints only what WASI shows.
 //!
-//!     fs ls [-1] [-a] [PATH...]     fs cat FILE...          fs head [-n N] FILE...
+//!     fs ls [-1] [-a] [-l] [PATH...]  fs cat FILE...          fs head [-n N] FILE...
 //!     fs tail [-n N] FILE...        fs wc [-l] [-w] [-c] [FILE...]
 //!     fs mkdir [-p] DIR...          fs touch FILE...        fs rm [-r] PATH...
 //!     fs cp SOURCE DEST             fs mv SOURCE DEST       fs stat PATH...
 //!
-//! `ls -l` is not offered: WASI shows no permission bits, owners or block counts, so its output
-//! could not be GNU's. Built for wasm32-wasi by symbolic's build script with the system's rustc (1.63
+//! Built for wasm32-wasi by symbolic's build script with the system's rustc (1.63
 //! on Debian 12), so it keeps to the Rust of that version and to std.
+
+#[path = "fs/long.rs"]
+mod long;
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -81,11 +83,12 @@ fn parse(args: &[String], with_value: &str) -> Result<(Vec<char>, Option<String>
 fn ls(args: &[String], out: &mut dyn Write) -> Done {
     let (flags, _, mut operands) = parse(args, "")?;
     for flag in &flags {
-        if *flag != '1' && *flag != 'a' {
-            return Err(Failure(format!("unsupported option -- '{}' (fs ls takes -1 and -a)", flag), 2));
+        if !"1al".contains(*flag) {
+            return Err(Failure(format!("unsupported option -- '{}' (fs ls takes -1, -a and -l)", flag), 2));
         }
     }
     let all = flags.contains(&'a');
+    let long = flags.contains(&'l');
     if operands.is_empty() {
         operands.push(".".to_string());
     }
@@ -93,19 +96,20 @@ fn ls(args: &[String], out: &mut dyn Write) -> Done {
     let mut dirs = Vec::new();
     let mut status = Ok(());
     for operand in &operands {
-        match std::fs::metadata(resolve(operand)) {
+        let path = resolve(operand);
+        // As GNU's -l does, a symlink named on the command line is listed, not followed.
+        let meta = if long { std::fs::symlink_metadata(&path) } else { std::fs::metadata(&path) };
+        match meta {
             Ok(meta) if meta.is_dir() => dirs.push(operand.clone()),
-            Ok(_) => files.push(operand.clone()),
+            Ok(meta) => files.push(long::Entry { name: operand.clone(), path, kind: long::kind_letter(meta.file_type()) }),
             Err(e) => {
                 status = Err(io(&format!("cannot access '{}'", operand), e));
             }
         }
     }
-    files.sort();
+    files.sort_by(|a, b| a.name.cmp(&b.name));
     dirs.sort();
-    for file in &files {
-        writeln!(out, "{}", file).ok();
-    }
+    let mut unknown = show(&files, false, long, out);
     let headers = operands.len() > 1;
     for (k, dir) in dirs.iter().enumerate() {
         if headers {
@@ -114,24 +118,42 @@ fn ls(args: &[String], out: &mut dyn Write) -> Done {
             }
             writeln!(out, "{}:", dir).ok();
         }
-        let mut names: Vec<String> = match std::fs::read_dir(resolve(dir)) {
+        let base = resolve(dir);
+        let mut entries: Vec<long::Entry> = match std::fs::read_dir(&base) {
             Ok(entries) => entries
                 .filter_map(|e| e.ok())
-                .map(|e| e.file_name().to_string_lossy().into_owned())
-                .filter(|n| all || !n.starts_with('.'))
+                .map(|e| long::Entry {
+                    name: e.file_name().to_string_lossy().into_owned(),
+                    path: e.path(),
+                    kind: e.file_type().map(long::kind_letter).unwrap_or('-'),
+                })
+                .filter(|e| all || !e.name.starts_with('.'))
                 .collect(),
             Err(e) => return Err(io(&format!("cannot open directory '{}'", dir), e)),
         };
         if all {
-            names.push(".".to_string());
-            names.push("..".to_string());
+            for name in [".", ".."] {
+                entries.push(long::Entry { name: name.to_string(), path: base.join(name), kind: 'd' });
+            }
         }
-        names.sort();
-        for name in names {
-            writeln!(out, "{}", name).ok();
-        }
+        entries.sort_by(|a, b| a.name.cmp(&b.name));
+        unknown.extend(show(&entries, true, long, out));
+    }
+    if let Some(name) = unknown.first() {
+        status = Err(Failure(format!("cannot access '{}': outside the directories granted to fs", name), 1));
     }
     status
+}
+
+/// Writes `entries` one name per line, or in long format; returns those it could not describe.
+fn show(entries: &[long::Entry], directory: bool, long: bool, out: &mut dyn Write) -> Vec<String> {
+    if long {
+        return long::write(entries, directory, out);
+    }
+    for entry in entries {
+        writeln!(out, "{}", entry.name).ok();
+    }
+    Vec::new()
 }
 
 fn read_all(path: &str) -> Result<Vec<u8>, Failure> {
@@ -322,12 +344,12 @@ fn stat(args: &[String], out: &mut dyn Write) -> Done {
 
 const HELP: &str = "fs: file tools inside the directories granted to it (ncsh grants the current one)
 
-Usage: fs ls [-1] [-a] [PATH...] | cat FILE... | head [-n N] FILE... | tail [-n N] FILE...
+Usage: fs ls [-1] [-a] [-l] [PATH...] | cat FILE... | head [-n N] FILE... | tail [-n N] FILE...
           | wc [-l] [-w] [-c] [FILE...] | mkdir [-p] DIR... | touch FILE... | rm [-r] PATH...
           | cp SOURCE DEST | mv SOURCE DEST | stat PATH...
 
-Standard output matches GNU coreutils for these flags. `ls -l` is not offered: WASI shows no
-permission bits or owners.
+Standard output matches GNU coreutils for these flags; `ls -l` matches
+`ls -l --time-style=long-iso`.
 ";
 
 fn main() {

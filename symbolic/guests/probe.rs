@@ -1,12 +1,17 @@
 //! probe: a guest for the sandbox's tests. Each subcommand tries one thing and says what happened,
 //! so that a test can check what the sandbox allowed.
 //!
-//! probe read PATH | write PATH | env NAME | stdin | args | panic | clock | random
+//! probe read PATH | write PATH | lstat PATH | env NAME | stdin | args | panic | clock | random
 //!
 //! Built for wasm32-wasi by symbolic's build script with the system's rustc (1.63 on Debian 12),
 //! so it keeps to the Rust of that version.
 
 use std::io::{Read, Write};
+
+#[link(wasm_import_module = "ncsh")]
+extern "C" {
+    fn lstat(path: *const u8, path_len: i32, out: *mut u8, out_cap: i32) -> i32;
+}
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -20,6 +25,16 @@ fn main() {
                 std::process::exit(1);
             }
         },
+        "lstat" => {
+            let mut buffer = vec![0u8; 512];
+            // SAFETY: both buffers are live for the lengths passed.
+            let n = unsafe { lstat(arg.as_ptr(), arg.len() as i32, buffer.as_mut_ptr(), buffer.len() as i32) };
+            if n < 0 {
+                println!("lstat denied: {}", n);
+                std::process::exit(1);
+            }
+            println!("lstat ok: {}", String::from_utf8_lossy(&buffer[..n as usize]));
+        }
         "write" => match std::fs::write(&arg, "written by probe\n") {
             Ok(()) => println!("write ok"),
             Err(e) => {

@@ -41,6 +41,8 @@ pub enum Program {
 pub struct ModuleHost {
     wasi: WasiP1Ctx,
     limits: StoreLimits,
+    /// The directories the grant opens, which `ncsh.lstat` may describe.
+    pub(crate) granted: Vec<std::path::PathBuf>,
 }
 
 /// A p2 component's store data.
@@ -93,6 +95,7 @@ impl Executor {
         wasmtime_wasi::p1::add_to_linker_sync(&mut modules, |host: &mut ModuleHost| {
             &mut host.wasi
         })?;
+        crate::unix_stat::add_to_linker(&mut modules)?;
         let mut components = wasmtime::component::Linker::new(&engine);
         wasmtime_wasi::p2::add_to_linker_sync(&mut components)?;
         Ok(Executor {
@@ -200,6 +203,7 @@ impl Executor {
                 let host = ModuleHost {
                     wasi: wasi.build_p1(),
                     limits: store_limits,
+                    granted: grant.read.iter().chain(&grant.write).cloned().collect(),
                 };
                 let mut store = Store::new(&self.engine, host);
                 prepare(&mut store, fuel, wall_ticks)?;

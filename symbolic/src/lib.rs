@@ -51,6 +51,7 @@ mod executor;
 mod output;
 pub mod replay;
 pub mod sandbox;
+mod unix_stat;
 mod verify;
 
 pub use deterministic::Deterministic;

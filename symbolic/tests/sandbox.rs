@@ -136,6 +136,24 @@ fn files_are_reachable_only_inside_granted_directories_with_their_permissions() 
         );
         assert_eq!(ran.outcome.status, 1);
     }
+    // ncsh.lstat, the host's one addition to WASI, answers inside the grant and nowhere else: not
+    // through `..`, an absolute path elsewhere, or a symlinked directory that leads out.
+    std::os::unix::fs::symlink(root.path(), inside.join("up")).unwrap();
+    let ran = run(PROBE, &["lstat", &at("note")], &read_only);
+    assert!(
+        ran.stdout.starts_with("lstat ok: 33188\t1\t"),
+        "{}",
+        ran.stdout
+    );
+    for path in [
+        at("../secret"),
+        root.path().join("secret").display().to_string(),
+        at("up/secret"),
+        "/etc/passwd".to_owned(),
+    ] {
+        let ran = run(PROBE, &["lstat", &path], &read_only);
+        assert_eq!(ran.stdout, "lstat denied: -1\n", "{path}");
+    }
     let ran = run(PROBE, &["write", &at("new")], &read_only);
     assert!(ran.stdout.starts_with("write denied"), "{}", ran.stdout);
     assert!(
