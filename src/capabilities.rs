@@ -17,6 +17,7 @@ use brush_core::{CommandArg, ExecutionContext, ExecutionResult, ShellExtensions}
 use policy::manifest::{Kind, Limits, Permissions};
 use policy::{Grant, Manifest};
 use store::BlobHash;
+use symbolic::replay::RecordedCall;
 use symbolic::{Executor, Input, Invocation, Program, Sink};
 
 use crate::builtins::pin;
@@ -97,23 +98,13 @@ fn execute<SE: ShellExtensions>(
                 return Ok(ExecutionResult::new(127));
             }
         };
-        let mut grant = capability.grant.clone();
-        let mut env: Vec<(String, String)> = Vec::new();
-        if capability.grants_cwd {
-            let cwd = context.shell.working_dir().to_owned();
-            match grant.with_extra_write(&cwd) {
-                Ok(with_cwd) => grant = with_cwd,
-                Err(e) => {
-                    let _ = writeln!(stderr, "{name}: {e}");
-                    return Ok(ExecutionResult::new(1));
-                }
+        let (grant, mut env) = match call_grant(&capability, context.shell.working_dir()) {
+            Ok(granted) => granted,
+            Err(e) => {
+                let _ = writeln!(stderr, "{name}: {e}");
+                return Ok(ExecutionResult::new(1));
             }
-            env.push(("PWD".to_owned(), cwd.display().to_string()));
-            grant = Grant::from(Permissions {
-                env: vec!["PWD".to_owned()],
-                ..(*grant).clone()
-            });
-        }
+        };
         env.extend(capability.grant.env.iter().filter_map(|var| {
             let value = context
                 .shell
@@ -164,6 +155,102 @@ fn execute<SE: ShellExtensions>(
             u8::try_from(status & 0xff).unwrap_or(1),
         ))
     })
+}
+
+/// The grant of one call of `capability` from `cwd`, and the environment it sets: for the built-in
+/// `fs`, its grant with the working directory added (read-write) and PWD naming it.
+fn call_grant(
+    capability: &Capability,
+    cwd: &std::path::Path,
+) -> Result<(Grant, Vec<(String, String)>), String> {
+    if !capability.grants_cwd {
+        return Ok((capability.grant.clone(), Vec::new()));
+    }
+    let with_cwd = capability
+        .grant
+        .clone()
+        .with_extra_write(cwd)
+        .map_err(|e| e.to_string())?;
+    let grant = Grant::from(Permissions {
+        env: vec!["PWD".to_owned()],
+        ..(*with_cwd).clone()
+    });
+    Ok((grant, vec![("PWD".to_owned(), cwd.display().to_string())]))
+}
+
+/// Runs capability `name` in deterministic mode from `cwd` and records the call, for `cap record`.
+///
+/// # Errors
+/// When there is no such capability, or its sandbox cannot be built.
+pub fn record(
+    name: &str,
+    args: &[String],
+    stdin: &[u8],
+    cwd: &std::path::Path,
+    deterministic: symbolic::Deterministic,
+) -> Result<RecordedCall, String> {
+    let capability = find(name)?.ok_or_else(|| no_capability(name))?;
+    let (grant, env) = call_grant(&capability, cwd)?;
+    let call = symbolic::InMemory {
+        name,
+        args,
+        stdin,
+        env: &env,
+    };
+    off_runtime(|| {
+        let executor = Executor::get().map_err(|e| e.to_string())?;
+        symbolic::replay::record(
+            executor,
+            &capability.program,
+            call,
+            deterministic,
+            &grant,
+            &capability.limits,
+        )
+        .map_err(|e| e.to_string())
+    })
+}
+
+/// Runs a recorded call again with this shell's capability of its name, from `cwd` (which `fs` is
+/// granted, as when it was recorded), for `cap replay`.
+///
+/// # Errors
+/// The first difference from the record, or why it could not run.
+pub fn replay(call: &RecordedCall, cwd: &std::path::Path) -> Result<(), String> {
+    let capability = find(&call.name)?.ok_or_else(|| no_capability(&call.name))?;
+    let (grant, env) = call_grant(&capability, cwd)?;
+    let mut call = call.clone();
+    // The working directory is this shell's, never one a record names.
+    call.env.retain(|(var, _)| var != "PWD");
+    call.env.extend(env);
+    off_runtime(|| {
+        let executor = Executor::get().map_err(|e| e.to_string())?;
+        symbolic::replay::replay(
+            executor,
+            &capability.program,
+            &call,
+            &grant,
+            &capability.limits,
+        )
+        .map_err(|e| e.to_string())
+    })
+}
+
+/// Runs `run` on a thread of its own: WASI's synchronous calls start a runtime of their own, which
+/// they cannot do on the shell's.
+fn off_runtime<T: Send>(run: impl FnOnce() -> Result<T, String> + Send) -> Result<T, String> {
+    std::thread::scope(|scope| {
+        scope
+            .spawn(run)
+            .join()
+            .unwrap_or_else(|_| Err("the capability's thread failed".to_owned()))
+    })
+}
+
+fn no_capability(name: &str) -> String {
+    format!(
+        "no capability `{name}` in this shell's generation (`cap list` shows them), nor built into ncsh"
+    )
 }
 
 /// Where capability `name` comes from, for `type`: `generation N`, or `built into ncsh`; `None` when

@@ -329,3 +329,41 @@ fn fs_prints_what_coreutils_prints_on_the_same_tree_and_stays_in_the_working_dir
         "{err}"
     );
 }
+
+#[test]
+fn a_recorded_call_replays_from_the_shell_and_a_changed_record_is_named() {
+    let home = Home::new();
+    let at = format!("cd '{}' && ", home.path().display());
+    let (status, out, err) = run(
+        &home,
+        &format!("{at}cap record --seed 7 -o call.json calc '2^100+1' && cap replay call.json"),
+    );
+    assert_eq!(status, 0, "{err}");
+    assert!(
+        out.starts_with("1267650600228229401496703205377\ncalc replays as recorded: 32 bytes out, status 0, fuel used "),
+        "{out}"
+    );
+    assert!(
+        err.contains("recorded calc: status 0, 32 bytes out"),
+        "{err}"
+    );
+    let record = home.path().join("call.json");
+    let text = std::fs::read_to_string(&record).unwrap();
+    let mut call: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(call["seed"], 7);
+    call["fuel_used"] = serde_json::json!(call["fuel_used"].as_u64().unwrap() + 1);
+    std::fs::write(&record, call.to_string()).unwrap();
+    let (status, _, err) = run(&home, &format!("{at}cap replay call.json"));
+    assert_eq!(status, 1);
+    assert!(
+        err.contains("the replay of `calc` differs from its record in fuel used"),
+        "{err}"
+    );
+    std::fs::write(&record, "{").unwrap();
+    let (status, _, err) = run(&home, &format!("{at}cap replay call.json"));
+    assert_eq!(status, 1);
+    assert!(
+        err.contains("call.json is not a call that `cap record` wrote"),
+        "{err}"
+    );
+}

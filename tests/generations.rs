@@ -558,7 +558,7 @@ fn the_daemon_refuses_another_protocol_by_name() {
     let mut answer = String::new();
     BufReader::new(&stream).read_line(&mut answer).unwrap();
     assert!(
-        answer.contains("this shell speaks daemon protocol 999, the running daemon 2"),
+        answer.contains("this shell speaks daemon protocol 999, the running daemon 3"),
         "{answer}"
     );
     let mode = std::fs::metadata(home.path().join("runtime/daemon.sock")).unwrap();

@@ -225,6 +225,8 @@ pub fn import(
     {
         return Err(BundleError::NotProven(generation.id));
     }
+    // Signatures are checked against the keys this store's policy trusts, not the bundle's own.
+    let trusted = store.generation(store.current()?)?.contents.policy_rules;
     let mut compiled = Vec::new();
     for (name, capability) in &generation.contents.capabilities {
         let manifest: Manifest = serde_json::from_slice(blob(&capability.manifest)?)
@@ -240,7 +242,8 @@ pub fn import(
         }
         let grant: Grant = serde_json::from_slice(blob(&capability.grant)?)
             .map_err(|_| BundleError::BadRecord(format!("grant of `{name}`")))?;
-        match verifier.verify(&manifest, &grant, blob(&capability.wasm)?) {
+        let wasm = blob(&capability.wasm)?;
+        match verifier.verify(&manifest, &grant, wasm, &trusted) {
             Ok(verified) => compiled.push((capability.wasm, verified)),
             Err(error) => {
                 let summary = format!("generation {} from {source}", generation.id);

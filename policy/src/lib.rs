@@ -37,12 +37,13 @@
 
 pub mod bundle;
 pub mod manifest;
+pub mod signature;
 pub mod structural;
 pub mod update;
 
 pub use manifest::{Grant, Manifest, ManifestError};
 pub use structural::{VerifyError, WasmFacts, check_wasm};
 pub use update::{
-    Change, Precompiled, Structural, UpdateError, Updates, Verified, Verifier, diff,
+    Change, Precompiled, Structural, UpdateError, Updates, Verified, Verifier, check_binary, diff,
     keep_precompiled,
 };

@@ -148,6 +148,29 @@ pub enum VerifyError {
         /// What the host provides for this kind.
         provided: &'static str,
     },
+    /// Policy requires signatures and this capability carries none.
+    #[error(
+        "capability `{capability}`: it is not signed, and policy requires signatures; sign it with \
+         `wasmsign2 sign` by a key policy trusts (`cap trust list`), or turn the rule off with \
+         `cap trust require no`"
+    )]
+    Unsigned {
+        /// The capability's name.
+        capability: String,
+    },
+    /// Its signature does not verify under any key policy trusts.
+    #[error(
+        "capability `{capability}`: its signature does not verify under any key policy trusts \
+         ({}); it was changed after signing, or signed by another key: trust that key with \
+         `cap trust add NAME KEYFILE` if you mean to",
+        if trusted.is_empty() { "none is trusted".to_owned() } else { format!("trusted: {}", trusted.join(", ")) }
+    )]
+    BadSignature {
+        /// The capability's name.
+        capability: String,
+        /// The names of the keys policy trusts.
+        trusted: Vec<String>,
+    },
     /// The executor could not compile or link it.
     #[error("capability `{capability}`: it cannot be run: {message}")]
     Unrunnable {

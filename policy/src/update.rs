@@ -12,13 +12,15 @@ use store::{
     CapabilityRef, Contents, Draft, Generation, GenerationId, ModelRef, Store, StoreError,
 };
 
+use crate::signature::Signature;
 use crate::{Grant, Manifest, VerifyError, check_wasm};
 
 /// The verification pipeline an update runs before it commits. The symbolic executor implements it
 /// with the full checks (running the contract examples, and compiling the code once, for good);
 /// [`Structural`] is the part that needs no executor.
 pub trait Verifier {
-    /// Checks `wasm` against `manifest` and `grant`.
+    /// Checks `wasm` against `manifest`, `grant` and the policy `rules` of the generation it would
+    /// join (the keys signatures are checked with).
     ///
     /// # Errors
     /// Why it must not be installed.
@@ -27,12 +29,15 @@ pub trait Verifier {
         manifest: &Manifest,
         grant: &Grant,
         wasm: &[u8],
+        rules: &BTreeMap<String, String>,
     ) -> Result<Verified, VerifyError>;
 }
 
 /// What a verification made besides its verdict.
 #[derive(Debug, Default)]
 pub struct Verified {
+    /// Who signed it.
+    pub signature: Signature,
     /// The code compiled for the verifier's engine, kept so that no call compiles it again.
     pub precompiled: Option<Precompiled>,
 }
@@ -46,7 +51,7 @@ pub struct Precompiled {
     pub artifact: Vec<u8>,
 }
 
-/// Hash, wasm validity, declared kind, and imports against the grant.
+/// Hash, wasm validity, declared kind, imports against the grant, and signature.
 pub struct Structural;
 
 impl Verifier for Structural {
@@ -55,9 +60,28 @@ impl Verifier for Structural {
         manifest: &Manifest,
         grant: &Grant,
         wasm: &[u8],
+        rules: &BTreeMap<String, String>,
     ) -> Result<Verified, VerifyError> {
-        check_wasm(manifest, grant, wasm).map(|_| Verified::default())
+        Ok(Verified {
+            signature: check_binary(manifest, grant, wasm, rules)?,
+            precompiled: None,
+        })
     }
+}
+
+/// The checks that read the binary without running it, in the pipeline's order: the structural ones
+/// ([`check_wasm`]), then the signature against the keys in `rules` ([`crate::signature`]).
+///
+/// # Errors
+/// The first that fails.
+pub fn check_binary(
+    manifest: &Manifest,
+    grant: &Grant,
+    wasm: &[u8],
+    rules: &BTreeMap<String, String>,
+) -> Result<Signature, VerifyError> {
+    check_wasm(manifest, grant, wasm)?;
+    crate::signature::check(&manifest.name, wasm, rules)
 }
 
 /// An update that did not happen.
@@ -95,6 +119,9 @@ pub enum UpdateError {
     /// The model gate refused new weights; the refusal is in the audit log.
     #[error("the model was not promoted: {0}")]
     ModelRefused(String),
+    /// A policy rule that does not exist, or a value it cannot take.
+    #[error("{0}")]
+    BadRule(String),
     /// The store failed or refused.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -177,13 +204,23 @@ impl<'a> Updates<'a> {
                 path: manifest.wasm.path.clone(),
                 source,
             })?;
-        let verified = match self.verifier.verify(manifest, grant, &wasm) {
+        let refuse = |refusal: VerifyError| -> Result<Generation, UpdateError> {
+            self.store
+                .record_refusal(&self.actor, kind, &summary, &refusal.to_string())?;
+            Err(refusal.into())
+        };
+        let rules = self
+            .store
+            .generation(self.store.current()?)?
+            .contents
+            .policy_rules;
+        let verified = match self.verifier.verify(manifest, grant, &wasm, &rules) {
             Ok(verified) => verified,
-            Err(refusal) => {
-                self.store
-                    .record_refusal(&self.actor, kind, &summary, &refusal.to_string())?;
-                return Err(refusal.into());
-            }
+            Err(refusal) => return refuse(refusal),
+        };
+        let logged = match &verified.signature {
+            Signature::By(key) => format!("{summary} (signed by {key})"),
+            Signature::Unsigned | Signature::Unchecked => summary.clone(),
         };
         let capability = CapabilityRef {
             version: manifest.version.to_string(),
@@ -192,13 +229,19 @@ impl<'a> Updates<'a> {
             grant: self.store.put_blob(&grant.canonical_bytes())?,
         };
         keep_precompiled(self.store, &capability.wasm, verified)?;
-        self.commit(kind, &summary, |contents| {
+        let committed = self.commit(kind, &logged, |contents| {
             allowed(contents.capabilities.get(&manifest.name))?;
+            // Again against the generation this one is made from, in case policy changed since.
+            crate::signature::check(&manifest.name, &wasm, &contents.policy_rules)?;
             contents
                 .capabilities
                 .insert(manifest.name.clone(), capability.clone());
             Ok(())
-        })
+        });
+        match committed {
+            Err(UpdateError::Refused(refusal)) => refuse(refusal),
+            committed => committed,
+        }
     }
 
     /// Removes an installed capability.
@@ -249,11 +292,13 @@ impl<'a> Updates<'a> {
         committed
     }
 
-    /// Sets (or, with `None`, clears) the policy rule `name`.
+    /// Sets (or, with `None`, clears) the policy rule `name` (see [`crate::signature`] for the
+    /// rules there are).
     ///
     /// # Errors
-    /// The store's error.
+    /// [`UpdateError::BadRule`] for a rule or value that means nothing, or the store's error.
     pub fn set_policy(&self, name: &str, value: Option<&str>) -> Result<Generation, UpdateError> {
+        crate::signature::check_rule(name, value).map_err(UpdateError::BadRule)?;
         let summary = format!("{name} = {}", value.unwrap_or("(unset)"));
         self.commit("set-policy", &summary, |contents| {
             match value {

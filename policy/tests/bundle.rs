@@ -120,6 +120,7 @@ impl policy::Verifier for AcceptAll {
         _: &Manifest,
         _: &Grant,
         _: &[u8],
+        _: &std::collections::BTreeMap<String, String>,
     ) -> Result<policy::Verified, policy::VerifyError> {
         Ok(policy::Verified::default())
     }

@@ -1,4 +1,5 @@
-//! `cap`: install, upgrade, list, show and remove capabilities (sandboxed WASM commands).
+//! `cap`: install, upgrade, list, show and remove capabilities (sandboxed WASM commands); record and
+//! replay their calls; and the keys their signatures are checked against.
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -9,6 +10,8 @@ use store::{BlobHash, Generation};
 
 use super::listing::{limits, permissions, table};
 use super::pin;
+use super::record::{Record, Replay};
+use super::trust::Trust;
 use super::{Builtin, Failure, Io};
 use crate::daemon::client;
 use crate::daemon::protocol::ManifestText;
@@ -41,6 +44,16 @@ enum Action {
         /// The capability's name.
         name: String,
     },
+    /// Run a capability deterministically (virtual clock, seeded randomness, fuel) and keep the call,
+    /// with what it was given and what it gave, for `cap replay`.
+    Record(Record),
+    /// Run a recorded call again and check that it gives the same bytes, status and fuel.
+    Replay(Replay),
+    /// The keys whose signatures policy trusts, and whether it requires them.
+    Trust {
+        #[command(subcommand)]
+        action: Trust,
+    },
 }
 
 #[derive(Args)]
@@ -71,12 +84,15 @@ impl Builtin for Cap {
                 let generation = client::remove(name.clone())?;
                 say_updated(io, &format!("removed {name}"), &generation)
             }
+            Action::Record(record) => record.run(io),
+            Action::Replay(replay) => replay.run(io),
+            Action::Trust { action } => action.run(io),
         }
     }
 }
 
 /// Reports the generation an update made, and moves this shell to it.
-fn say_updated(io: &mut Io, what: &str, generation: &Generation) -> Result<u8, Failure> {
+pub(super) fn say_updated(io: &mut Io, what: &str, generation: &Generation) -> Result<u8, Failure> {
     pin::set(generation.id);
     let parent = generation
         .parent
@@ -272,6 +288,7 @@ fn show(io: &mut Io, name: &str) -> Result<u8, Failure> {
         ("granted", permissions(&grant)),
         ("limits", limits(&manifest)),
         ("contract examples", manifest.contract.len().to_string()),
+        ("signature", signature(&generation, name, &capability.wasm)),
         ("wasm sha256", capability.wasm.to_string()),
         ("manifest sha256", capability.manifest.to_string()),
         ("grant sha256", capability.grant.to_string()),
@@ -280,4 +297,18 @@ fn show(io: &mut Io, name: &str) -> Result<u8, Failure> {
         writeln!(io.out, "{key:>18}  {value}")?;
     }
     Ok(0)
+}
+
+/// What the signature of capability `name` says under its generation's policy.
+fn signature(generation: &Generation, name: &str, wasm: &BlobHash) -> String {
+    use policy::signature::{Signature, check};
+    let Ok(bytes) = client::blob(*wasm) else {
+        return "(the daemon did not answer)".to_owned();
+    };
+    match check(name, &bytes, &generation.contents.policy_rules) {
+        Ok(Signature::By(key)) => format!("signed by {key}"),
+        Ok(Signature::Unsigned) => "unsigned".to_owned(),
+        Ok(Signature::Unchecked) => "signed; no trusted key to check it".to_owned(),
+        Err(_) => "does not verify under the keys trusted now".to_owned(),
+    }
 }

@@ -11,6 +11,8 @@ mod daemon_cmd;
 mod r#gen;
 mod listing;
 pub mod pin;
+mod record;
+mod trust;
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};

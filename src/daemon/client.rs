@@ -131,6 +131,11 @@ pub fn remove(name: String) -> Result<Generation, ClientError> {
     ask!(Call::Remove(name), ANSWER_WAIT, Reply::Generation(g) => *g)
 }
 
+/// Sets (or, with `None`, clears) a policy rule; the generation it made.
+pub fn set_policy(name: String, value: Option<String>) -> Result<Generation, ClientError> {
+    ask!(Call::SetPolicy { name, value }, ANSWER_WAIT, Reply::Generation(g) => *g)
+}
+
 /// Points current at `to` or at its parent: (from, to).
 pub fn rollback(to: Option<GenerationId>) -> Result<(GenerationId, GenerationId), ClientError> {
     ask!(Call::Rollback(to), ANSWER_WAIT, Reply::RolledBack(from, to) => (from, to))

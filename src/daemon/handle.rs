@@ -44,6 +44,7 @@ pub(super) fn answer(daemon: &Daemon, actor: &str, call: Call) -> Result<Reply, 
         Call::Install { manifest, grant } => updated(updates.install(&parse(&manifest)?, &grant)),
         Call::Upgrade { manifest, grant } => updated(updates.upgrade(&parse(&manifest)?, &grant)),
         Call::Remove(name) => updated(updates.remove(&name)),
+        Call::SetPolicy { name, value } => updated(updates.set_policy(&name, value.as_deref())),
         Call::Rollback(to) => updates
             .rollback(to)
             .map(|(from, to)| Reply::RolledBack(from, to))

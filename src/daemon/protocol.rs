@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use store::{AuditEntry, BlobHash, Generation, GenerationId};
 
 /// The version of this protocol. Change it with any change to [`Call`] or [`Reply`].
-pub const PROTOCOL: u32 = 2;
+pub const PROTOCOL: u32 = 3;
 
 /// One request from a shell.
 #[derive(Debug, Serialize, Deserialize)]
@@ -61,6 +61,13 @@ pub enum Call {
     },
     /// Remove an installed capability.
     Remove(String),
+    /// Set a policy rule, or clear it (`None`).
+    SetPolicy {
+        /// The rule's name.
+        name: String,
+        /// Its new value.
+        value: Option<String>,
+    },
     /// Point current at this generation, or at current's parent.
     Rollback(Option<GenerationId>),
     /// The whole audit log.

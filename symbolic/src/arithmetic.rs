@@ -113,6 +113,7 @@ pub fn exact_output(arithmetic: &Arithmetic) -> Result<String, ExecError> {
         name: "calc",
         args: &args,
         stdin: &[],
+        env: &[],
     };
     let grant = Grant::from(Permissions::default());
     let ran = executor.run_in_memory(&program, call, None, &grant, &Limits::default())?;

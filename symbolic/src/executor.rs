@@ -263,7 +263,7 @@ impl Executor {
     }
 }
 
-/// A run whose standard input is given and whose output is kept, with no environment: contract
+/// A run whose standard input and environment are given and whose output is kept: contract
 /// examples, exact answers, recorded calls.
 #[derive(Clone, Copy)]
 pub struct InMemory<'a> {
@@ -273,6 +273,8 @@ pub struct InMemory<'a> {
     pub args: &'a [String],
     /// Its standard input (reaching it only if the grant allows).
     pub stdin: &'a [u8],
+    /// Its environment (the variables the grant names reach it).
+    pub env: &'a [(String, String)],
 }
 
 /// What an [`InMemory`] run gave.
@@ -306,7 +308,7 @@ impl Executor {
             stdin: crate::Input::Bytes(call.stdin.to_vec()),
             stdout: crate::Sink::Memory(stdout.clone()),
             stderr: crate::Sink::Memory(stderr.clone()),
-            env: Vec::new(),
+            env: call.env.to_vec(),
             deterministic,
         };
         let outcome = self.run(program, invocation, grant, limits)?;

@@ -17,6 +17,9 @@ pub struct RecordedCall {
     pub args: Vec<String>,
     /// Its standard input.
     pub stdin: Vec<u8>,
+    /// The environment it was given (of which the grant passes only what it names).
+    #[serde(default)]
+    pub env: Vec<(String, String)>,
     /// The seed of its randomness.
     pub seed: u64,
     /// The fuel it was given.
@@ -64,6 +67,7 @@ pub fn record(
         name: call.name.to_owned(),
         args: call.args.to_vec(),
         stdin: call.stdin.to_vec(),
+        env: call.env.to_vec(),
         seed: deterministic.seed,
         fuel: deterministic.fuel,
         stdout: ran.stdout,
@@ -92,6 +96,7 @@ pub fn replay(
         name: &call.name,
         args: &call.args,
         stdin: &call.stdin,
+        env: &call.env,
     };
     let again = record(executor, program, inputs, deterministic, grant, limits)?;
     let short = |bytes: &[u8]| {

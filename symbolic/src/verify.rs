@@ -1,8 +1,10 @@
 //! The verification pipeline that `policy` calls before an install or upgrade commits: the structural
-//! checks, then the code compiled (once, for good: the artifact is kept with the install), then every
+//! checks and the signature, then the code compiled (once, for good: the artifact is kept with the install), then every
 //! contract example run in the sandbox the grant builds, byte for byte.
 
-use policy::{Grant, Manifest, Precompiled, Verified, Verifier, VerifyError, check_wasm};
+use std::collections::BTreeMap;
+
+use policy::{Grant, Manifest, Precompiled, Verified, Verifier, VerifyError, check_binary};
 
 use crate::{Executor, InMemory};
 
@@ -15,8 +17,10 @@ impl Verifier for Sandboxed {
         manifest: &Manifest,
         grant: &Grant,
         wasm: &[u8],
+        rules: &BTreeMap<String, String>,
     ) -> Result<Verified, VerifyError> {
-        check_wasm(manifest, grant, wasm)?;
+        // An untrusted binary runs nothing, not even its contract examples.
+        let signature = check_binary(manifest, grant, wasm, rules)?;
         let unrunnable = |message: String| VerifyError::Unrunnable {
             capability: manifest.name.clone(),
             message,
@@ -33,6 +37,7 @@ impl Verifier for Sandboxed {
                 name: &manifest.name,
                 args: &example.args,
                 stdin: example.stdin.as_bytes(),
+                env: &[],
             };
             let ran = executor
                 .run_in_memory(&program, call, None, grant, &manifest.limits)
@@ -53,6 +58,7 @@ impl Verifier for Sandboxed {
             }
         }
         Ok(Verified {
+            signature,
             precompiled: Some(Precompiled {
                 engine: executor.compatibility(),
                 artifact,

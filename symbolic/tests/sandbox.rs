@@ -421,6 +421,7 @@ fn a_recorded_call_replays_to_the_same_bytes_and_fuel_and_a_changed_one_is_named
             name: "probe",
             args: &args,
             stdin: b"typed",
+            env: &[],
         };
         let call = record(executor, &probe, inputs, deterministic, &grant, &limits).unwrap();
         assert!(!call.stdout.is_empty() && call.fuel_used > 0);
