@@ -15,6 +15,7 @@ mod host_mode;
 mod interactive;
 mod interpreter;
 mod logging;
+mod neural;
 mod paths;
 mod stdin_input;
 mod wording;

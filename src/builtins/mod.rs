@@ -1,5 +1,6 @@
-//! ncsh's own builtins, the user's interface to generations: `cap`, `gen`, `audit` and `daemon`; and
-//! `command_not_found_handle`, which runs capabilities ([`crate::capabilities`]).
+//! ncsh's own builtins: the user's interface to generations (`cap`, `gen`, `audit` and `daemon`), to
+//! the learned runtime (`neural`), and `command_not_found_handle`, which runs capabilities
+//! ([`crate::capabilities`]).
 //!
 //! Each is a clap command (so `--help` works on every one and its subcommands) that runs to an exit
 //! status. They reach the store only through the daemon ([`crate::daemon::client`]), and they act on
@@ -10,6 +11,7 @@ mod cap;
 mod daemon_cmd;
 mod r#gen;
 mod listing;
+mod neural;
 pub mod pin;
 mod record;
 mod trust;
@@ -75,6 +77,7 @@ pub fn all<SE: ShellExtensions>() -> Vec<(String, Registration<SE>)> {
         ("gen".into(), registration::<r#gen::Gen, SE>()),
         ("audit".into(), registration::<audit::Audit, SE>()),
         ("daemon".into(), registration::<daemon_cmd::Daemon, SE>()),
+        ("neural".into(), registration::<neural::Neural, SE>()),
         crate::capabilities::registration(),
     ]
 }

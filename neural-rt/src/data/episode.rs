@@ -1,0 +1,314 @@
+//! The dataset format: one gzip-compressed JSON-lines file per recorded session (an episode), read
+//! one episode at a time.
+//!
+//! ```text
+//! DIR/train/0123456789abcdef.episode.gz     (also valid/, test/, probe/)
+//! line 1: {"format":"ncsh-episode/1","seed":…,"split":"train","rows":24,"cols":80,"source":"gen-data"}
+//! line 2: {"frame": FRAME}                                   the screen at the first prompt
+//! then, per step: {"action":"ls","family":"files","exit_status":0,"frame": FRAME}
+//! ```
+//!
+//! `FRAME` is kernel-bridge's frame (rows, cols, lines with trailing spaces stripped, styles, cursor).
+//! A step's screen before is the previous line's frame, so each screen is stored once.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+
+use flate2::Compression;
+use flate2::read::GzDecoder;
+use flate2::write::GzEncoder;
+use kernel_bridge::Frame;
+use serde::{Deserialize, Serialize};
+
+use super::grammar::Family;
+
+/// The `format` of this version of the file.
+pub const FORMAT: &str = "ncsh-episode/1";
+
+/// Which part of a dataset an episode belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Split {
+    /// Trained on.
+    Train,
+    /// Chosen among checkpoints with.
+    Valid,
+    /// Reported.
+    Test,
+    /// The arithmetic probe: never trained on.
+    Probe,
+}
+
+impl Split {
+    /// The split of a generated session, by its seed: a tenth each for test and valid.
+    pub fn of_seed(seed: u64) -> Split {
+        match seed % 10 {
+            0 => Split::Test,
+            1 => Split::Valid,
+            _ => Split::Train,
+        }
+    }
+
+    /// Its directory name.
+    pub fn dir(self) -> &'static str {
+        match self {
+            Split::Train => "train",
+            Split::Valid => "valid",
+            Split::Test => "test",
+            Split::Probe => "probe",
+        }
+    }
+}
+
+/// What an episode file says about itself.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Header {
+    /// [`FORMAT`].
+    pub format: String,
+    /// The seed its script was drawn from (for a cast, a hash of the file's name).
+    pub seed: u64,
+    /// Its split.
+    pub split: Split,
+    /// Screen rows.
+    pub rows: u16,
+    /// Screen columns.
+    pub cols: u16,
+    /// `gen-data`, or `cast:NAME` for an imported recording.
+    pub source: String,
+}
+
+#[derive(Serialize, Deserialize)]
+struct First {
+    frame: Frame,
+}
+
+/// One step of an episode: what was typed and the screen at the next prompt.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EpisodeStep {
+    /// The command line.
+    pub action: String,
+    /// Its family, where the script that typed it knows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub family: Option<Family>,
+    /// How it ended, when the shell said.
+    #[serde(default)]
+    pub exit_status: Option<i32>,
+    /// The screen after it.
+    pub frame: Frame,
+}
+
+/// A recorded session.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Episode {
+    /// What it is.
+    pub header: Header,
+    /// The screen at the first prompt.
+    pub first: Frame,
+    /// Its steps, in order.
+    pub steps: Vec<EpisodeStep>,
+}
+
+/// An episode file that cannot be read.
+#[derive(Debug, thiserror::Error)]
+pub enum EpisodeError {
+    /// Reading or writing failed.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// It is not an episode file of this version.
+    #[error(
+        "{path}: line {line} is not what an episode file ({FORMAT}) holds there: {why}; make it again with `neural gen-data` or `neural import-cast`"
+    )]
+    Format {
+        /// The file.
+        path: PathBuf,
+        /// Which line (1-based).
+        line: usize,
+        /// What was wrong.
+        why: String,
+    },
+}
+
+impl Episode {
+    /// The screen before step `i`.
+    pub fn before(&self, i: usize) -> &Frame {
+        if i == 0 {
+            &self.first
+        } else {
+            &self.steps[i - 1].frame
+        }
+    }
+
+    /// Its file name in a dataset.
+    pub fn file_name(seed: u64) -> String {
+        format!("{seed:016x}.episode.gz")
+    }
+
+    /// Writes it under `dir/<split>/`, atomically (a file that is there is whole).
+    ///
+    /// # Errors
+    /// When the file cannot be written.
+    pub fn write(&self, dir: &Path) -> Result<PathBuf, EpisodeError> {
+        let folder = dir.join(self.header.split.dir());
+        let path = folder.join(Self::file_name(self.header.seed));
+        let io = |source| EpisodeError::Io {
+            path: path.clone(),
+            source,
+        };
+        std::fs::create_dir_all(&folder).map_err(io)?;
+        let partial = path.with_extension("partial");
+        let file = std::fs::File::create(&partial).map_err(io)?;
+        let mut out = GzEncoder::new(std::io::BufWriter::new(file), Compression::default());
+        write_line(&mut out, &self.header).map_err(io)?;
+        write_line(
+            &mut out,
+            &First {
+                frame: self.first.clone(),
+            },
+        )
+        .map_err(io)?;
+        for step in &self.steps {
+            write_line(&mut out, step).map_err(io)?;
+        }
+        out.finish().and_then(|mut w| w.flush()).map_err(io)?;
+        std::fs::rename(&partial, &path).map_err(io)?;
+        Ok(path)
+    }
+
+    /// Reads an episode file.
+    ///
+    /// # Errors
+    /// When it cannot be read or is not an episode file.
+    pub fn read(path: &Path) -> Result<Episode, EpisodeError> {
+        let io = |source| EpisodeError::Io {
+            path: path.to_owned(),
+            source,
+        };
+        let file = std::fs::File::open(path).map_err(io)?;
+        let mut lines = BufReader::new(GzDecoder::new(file)).lines().enumerate();
+        let mut next = |what: &str| -> Result<Option<(usize, String)>, EpisodeError> {
+            match lines.next() {
+                None => Ok(None),
+                Some((i, Ok(text))) => Ok(Some((i + 1, text))),
+                Some((i, Err(e))) => Err(EpisodeError::Format {
+                    path: path.to_owned(),
+                    line: i + 1,
+                    why: format!("{what} cannot be read ({e})"),
+                }),
+            }
+        };
+        let bad = |line: usize, why: String| EpisodeError::Format {
+            path: path.to_owned(),
+            line,
+            why,
+        };
+        let (n, text) = next("the header")?.ok_or_else(|| bad(1, "the file is empty".into()))?;
+        let header: Header = serde_json::from_str(&text).map_err(|e| bad(n, e.to_string()))?;
+        if header.format != FORMAT {
+            return Err(bad(n, format!("its format is `{}`", header.format)));
+        }
+        let (n, text) =
+            next("the first frame")?.ok_or_else(|| bad(2, "the first frame is missing".into()))?;
+        let first: First = serde_json::from_str(&text).map_err(|e| bad(n, e.to_string()))?;
+        let mut steps = Vec::new();
+        while let Some((n, text)) = next("a step")? {
+            steps.push(serde_json::from_str(&text).map_err(|e| bad(n, e.to_string()))?);
+        }
+        Ok(Episode {
+            header,
+            first: first.frame,
+            steps,
+        })
+    }
+
+    /// The episode files of `split` in `dir`, in name order.
+    ///
+    /// # Errors
+    /// When the directory cannot be listed.
+    pub fn files(dir: &Path, split: Split) -> Result<Vec<PathBuf>, EpisodeError> {
+        let folder = dir.join(split.dir());
+        let entries = match std::fs::read_dir(&folder) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(source) => {
+                return Err(EpisodeError::Io {
+                    path: folder,
+                    source,
+                });
+            }
+        };
+        let mut files: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.to_string_lossy().ends_with(".episode.gz"))
+            .collect();
+        files.sort();
+        Ok(files)
+    }
+}
+
+fn write_line(out: &mut impl Write, value: &impl Serialize) -> std::io::Result<()> {
+    serde_json::to_writer(&mut *out, value)?;
+    out.write_all(b"\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn episode() -> Episode {
+        let mut after = Frame::blank(24, 80);
+        after.lines[0] = "$ echo hi".into();
+        after.lines[1] = "hi".into();
+        after.lines[2] = "$".into();
+        after.cursor = (2, 2);
+        Episode {
+            header: Header {
+                format: FORMAT.into(),
+                seed: 42,
+                split: Split::Valid,
+                rows: 24,
+                cols: 80,
+                source: "gen-data".into(),
+            },
+            first: Frame::blank(24, 80),
+            steps: vec![EpisodeStep {
+                action: "echo hi".into(),
+                family: Some(Family::Echo),
+                exit_status: Some(0),
+                frame: after,
+            }],
+        }
+    }
+
+    #[test]
+    fn an_episode_reads_back_as_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let written = episode();
+        let path = written.write(dir.path()).unwrap();
+        assert!(path.ends_with("valid/000000000000002a.episode.gz"));
+        assert_eq!(Episode::read(&path).unwrap(), written);
+        assert_eq!(
+            Episode::files(dir.path(), Split::Valid).unwrap(),
+            vec![path]
+        );
+        assert!(Episode::files(dir.path(), Split::Train).unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_damaged_file_is_named_with_its_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bad.episode.gz");
+        let mut out = GzEncoder::new(std::fs::File::create(&path).unwrap(), Compression::fast());
+        out.write_all(b"{\"format\":\"ncsh-episode/1\",\"seed\":1,\"split\":\"train\",\"rows\":24,\"cols\":80,\"source\":\"x\"}\n{\"frame\":3}\n").unwrap();
+        out.finish().unwrap();
+        let err = Episode::read(&path).unwrap_err().to_string();
+        assert!(err.contains("line 2 is not what an episode file"), "{err}");
+        std::fs::write(&path, b"not gzip").unwrap();
+        let err = Episode::read(&path).unwrap_err().to_string();
+        assert!(err.contains("line 1"), "{err}");
+    }
+}

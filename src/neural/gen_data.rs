@@ -1,0 +1,191 @@
+//! `neural gen-data`: scripted sessions drawn from the session grammar, run through the real host and
+//! interpreter in parallel, and written as episode files by split. Generation resumes: a session
+//! whose file is there is not run again, and each file is written whole or not at all.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use kernel_bridge::Step;
+use neural_rt::data::episode::FORMAT;
+use neural_rt::data::{Command, Episode, EpisodeStep, Header, Split, probe_scripts, session_seed};
+use serde::Serialize;
+
+/// What to generate.
+#[derive(Clone, Debug, Serialize)]
+pub struct Plan {
+    /// The dataset's directory.
+    pub out: PathBuf,
+    /// How many sessions, besides the probe's.
+    pub sessions: u64,
+    /// The seed sessions are drawn from.
+    pub seed: u64,
+    /// Screen rows.
+    pub rows: u16,
+    /// Screen columns.
+    pub cols: u16,
+    /// Commands per session, at least.
+    pub min_commands: usize,
+    /// Commands per session, at most.
+    pub max_commands: usize,
+}
+
+/// What a generation did.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// Sessions run and written now.
+    pub written: usize,
+    /// Sessions already there.
+    pub kept: usize,
+    /// Steps in the sessions written now.
+    pub steps: usize,
+    /// Sessions that failed twice: seed and why.
+    pub failed: Vec<(u64, String)>,
+}
+
+/// The seeds of the probe's sessions (split `probe`), apart from any `--seed`.
+const PROBE_SEEDS: u64 = 0x7072_6f62_6500_0000;
+
+/// One session to make.
+struct Task {
+    seed: u64,
+    split: Split,
+    script: Vec<Command>,
+}
+
+fn tasks(plan: &Plan) -> Vec<Task> {
+    let held_out = neural_rt::data::probe::pool();
+    let probe = probe_scripts()
+        .into_iter()
+        .enumerate()
+        .map(|(k, script)| Task {
+            seed: PROBE_SEEDS + k as u64,
+            split: Split::Probe,
+            script,
+        });
+    let generated = (0..plan.sessions).map(|i| {
+        let seed = session_seed(plan.seed, i);
+        Task {
+            seed,
+            split: Split::of_seed(seed),
+            script: neural_rt::data::script(seed, plan.min_commands, plan.max_commands, &held_out),
+        }
+    });
+    probe.chain(generated).collect()
+}
+
+/// Runs the plan with `jobs` sessions at a time; `progress` is told after each session.
+///
+/// # Errors
+/// When the dataset directory cannot be written.
+pub fn generate(
+    plan: &Plan,
+    jobs: usize,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<Report, String> {
+    std::fs::create_dir_all(&plan.out)
+        .map_err(|e| format!("cannot make {}: {e}", plan.out.display()))?;
+    let record = serde_json::to_vec_pretty(plan).unwrap_or_default();
+    let recorded = plan.out.join("plan.json");
+    std::fs::write(&recorded, record)
+        .map_err(|e| format!("cannot write {}: {e}", recorded.display()))?;
+    let tasks = tasks(plan);
+    let next = AtomicUsize::new(0);
+    let done = AtomicUsize::new(0);
+    let report = Mutex::new(Report::default());
+    std::thread::scope(|scope| {
+        for _ in 0..jobs.max(1) {
+            scope.spawn(|| {
+                while let Some(task) = tasks.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    let outcome = make(plan, task);
+                    let mut report = report.lock().unwrap_or_else(|p| p.into_inner());
+                    match outcome {
+                        Ok(None) => report.kept += 1,
+                        Ok(Some(steps)) => {
+                            report.written += 1;
+                            report.steps += steps;
+                        }
+                        Err(why) => report.failed.push((task.seed, why)),
+                    }
+                    drop(report);
+                    progress(done.fetch_add(1, Ordering::Relaxed) + 1, tasks.len());
+                }
+            });
+        }
+    });
+    Ok(report.into_inner().unwrap_or_else(|p| p.into_inner()))
+}
+
+/// Makes one session's episode unless it is there: the number of steps written, or `None`.
+fn make(plan: &Plan, task: &Task) -> Result<Option<usize>, String> {
+    let path = plan
+        .out
+        .join(task.split.dir())
+        .join(Episode::file_name(task.seed));
+    if path.exists() {
+        return Ok(None);
+    }
+    let lines: Vec<String> = task.script.iter().map(|c| c.line.clone()).collect();
+    // A session can be cut short by a machine under load; one more try tells that from a script
+    // that cannot run.
+    let steps = run_in_sandbox(task.seed, &lines, plan.rows, plan.cols)
+        .or_else(|_| run_in_sandbox(task.seed, &lines, plan.rows, plan.cols))?;
+    let episode = episode(plan, task, steps);
+    let count = episode.steps.len();
+    episode.write(&plan.out).map_err(|e| e.to_string())?;
+    Ok(Some(count))
+}
+
+fn episode(plan: &Plan, task: &Task, steps: Vec<Step>) -> Episode {
+    let first = steps
+        .first()
+        .map(|s| s.frame_before.clone())
+        .unwrap_or_else(|| kernel_bridge::Frame::blank(plan.rows, plan.cols));
+    Episode {
+        header: Header {
+            format: FORMAT.into(),
+            seed: task.seed,
+            split: task.split,
+            rows: plan.rows,
+            cols: plan.cols,
+            source: "gen-data".into(),
+        },
+        first,
+        steps: steps
+            .into_iter()
+            .zip(&task.script)
+            .map(|(step, command)| EpisodeStep {
+                action: step.action,
+                family: Some(command.family),
+                exit_status: step.exit_status,
+                frame: step.frame_after,
+            })
+            .collect(),
+    }
+}
+
+/// Runs a session in its sandbox, `/tmp/nc/XXXX` (four hex digits of its seed, so that the prompt
+/// and `pwd` are short and the same every time the session is made). Sessions that share the name
+/// take turns.
+fn run_in_sandbox(seed: u64, lines: &[String], rows: u16, cols: u16) -> Result<Vec<Step>, String> {
+    let top = Path::new("/tmp/nc");
+    std::fs::create_dir_all(top).map_err(|e| format!("cannot make {}: {e}", top.display()))?;
+    let name = format!("{:04x}", seed & 0xffff);
+    let lock_path = top.join(format!(".{name}.lock"));
+    let lock_file = std::fs::File::create(&lock_path)
+        .map_err(|e| format!("cannot make {}: {e}", lock_path.display()))?;
+    let _turn = nix::fcntl::Flock::lock(lock_file, nix::fcntl::FlockArg::LockExclusive)
+        .map_err(|(_, e)| format!("cannot lock {}: {e}", lock_path.display()))?;
+    let dir = top.join(name);
+    let clear = || match std::fs::remove_dir_all(&dir) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            Err(format!("cannot clear {}: {e}", dir.display()))
+        }
+        _ => Ok(()),
+    };
+    clear()?;
+    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot make {}: {e}", dir.display()))?;
+    let steps = super::session::run(&dir, &top.join(".ncsh-home"), lines, rows, cols);
+    clear()?;
+    steps
+}

@@ -1,0 +1,85 @@
+//! `neural gen-data` through the real host and interpreter: scripted sessions recorded as episodes by
+//! split, the probe apart, resumable, and the same bytes when a session is made again.
+
+mod common;
+
+use common::Home;
+use neural_rt::data::{Episode, Family, Split};
+
+#[test]
+fn gen_data_records_real_sessions_by_split_and_resumes() {
+    let home = Home::new();
+    let out = home.path().join("data");
+    let gen_data = format!(
+        "neural gen-data --sessions 12 --seed 5 --out {}",
+        out.display()
+    );
+    let (status, said, err) = home.run(&gen_data);
+    assert_eq!(status, 0, "{err}");
+    assert!(said.contains("22 sessions written"), "{said}");
+
+    let probe = Episode::files(&out, Split::Probe).unwrap();
+    assert_eq!(probe.len(), 10);
+    let mut generated = Vec::new();
+    for split in [Split::Train, Split::Valid, Split::Test] {
+        generated.extend(Episode::files(&out, split).unwrap());
+    }
+    assert_eq!(generated.len(), 12);
+
+    let pool = neural_rt::data::probe::pool();
+    for path in &generated {
+        let episode = Episode::read(path).unwrap();
+        let script = neural_rt::data::script(episode.header.seed, 8, 24, &pool);
+        let typed: Vec<&str> = script.iter().map(|c| c.line.as_str()).collect();
+        let recorded: Vec<&str> = episode.steps.iter().map(|s| s.action.as_str()).collect();
+        assert_eq!(recorded, typed, "{}", path.display());
+        assert_eq!(Split::of_seed(episode.header.seed), episode.header.split);
+        let prompt = format!("/tmp/nc/{:04x}$", episode.header.seed & 0xffff);
+        assert_eq!(episode.first.lines[0], prompt, "{}", path.display());
+        // Each arithmetic line's answer is on the screen after it, under the line.
+        for (i, step) in episode.steps.iter().enumerate() {
+            if step.family != Some(Family::Arithmetic) {
+                continue;
+            }
+            let row = step.frame.cursor.0 as usize;
+            let answer = &step.frame.lines[row - 1];
+            assert!(
+                answer.parse::<i64>().is_ok(),
+                "step {i} `{}` shows `{answer}` above the prompt",
+                step.action
+            );
+        }
+    }
+
+    // Run again: nothing to do. Remove one: only it is made, and it is the same bytes.
+    let (status, said, _) = home.run(&gen_data);
+    assert_eq!(status, 0);
+    assert!(
+        said.contains("0 sessions written (0 steps), 22 already there"),
+        "{said}"
+    );
+    let again = &generated[3];
+    let before = std::fs::read(again).unwrap();
+    std::fs::remove_file(again).unwrap();
+    let (status, said, _) = home.run(&gen_data);
+    assert_eq!(status, 0);
+    assert!(said.contains("1 sessions written"), "{said}");
+    assert_eq!(std::fs::read(again).unwrap(), before);
+}
+
+#[test]
+fn gen_data_refuses_bad_arguments_with_the_reason() {
+    let home = Home::new();
+    let (status, _, err) = home.run("neural gen-data --out x --min-commands 9 --max-commands 3");
+    assert_eq!(status, 1);
+    assert!(
+        err.contains("--min-commands 9 is more than --max-commands 3"),
+        "{err}"
+    );
+    let (status, _, err) = home.run("neural gen-data --out x --rows 2");
+    assert_eq!(status, 2);
+    assert!(err.contains("--rows"), "{err}");
+    let (status, out, _) = home.run("neural --help");
+    assert_eq!(status, 0);
+    assert!(out.contains("gen-data"), "{out}");
+}
