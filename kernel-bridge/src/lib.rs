@@ -31,6 +31,7 @@ mod frame;
 pub mod host;
 mod marks;
 pub mod pty;
+pub mod recording;
 mod screen;
 pub mod session;
 mod step;

@@ -4,4 +4,16 @@
 //! training, evaluation, and rendering frames to images. It never runs commands: the data it learns
 //! from is recorded by the binary (`neural gen-data`) from real sessions.
 
+pub mod batch;
 pub mod data;
+pub mod device;
+pub mod encode;
+pub mod eval;
+mod layers;
+pub mod loss;
+pub mod metrics;
+pub mod model;
+pub mod params;
+pub mod runtime;
+pub mod shipped;
+pub mod train;

@@ -28,6 +28,9 @@ pub struct Plan {
     pub min_commands: usize,
     /// Commands per session, at most.
     pub max_commands: usize,
+    /// Make only the sessions of this split (and the probe's).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub only: Option<Split>,
 }
 
 /// What a generation did.
@@ -63,14 +66,14 @@ fn tasks(plan: &Plan) -> Vec<Task> {
             split: Split::Probe,
             script,
         });
-    let generated = (0..plan.sessions).map(|i| {
-        let seed = session_seed(plan.seed, i);
-        Task {
+    let generated = (0..plan.sessions)
+        .map(|i| session_seed(plan.seed, i))
+        .filter(|seed| plan.only.is_none_or(|only| Split::of_seed(*seed) == only))
+        .map(|seed| Task {
             seed,
             split: Split::of_seed(seed),
             script: neural_rt::data::script(seed, plan.min_commands, plan.max_commands, &held_out),
-        }
-    });
+        });
     probe.chain(generated).collect()
 }
 

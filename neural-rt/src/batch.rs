@@ -1,0 +1,183 @@
+//! Steps as tensors: a session's steps encoded once ([`Encoded`]), and one time step of a batch of
+//! sessions ([`Batch`]) with what the model must predict for it.
+
+use candle_core::{DType, Device, Result, Tensor};
+
+use crate::data::{Episode, Family};
+use crate::encode::{self, ACTION_LEN, COLS, ROWS, Window};
+use crate::model::Input;
+
+/// One step, encoded: the window before and after, and the action.
+#[derive(Clone, Debug)]
+pub struct EncodedStep {
+    /// `ROWS * COLS` symbols of the screen before.
+    pub before: Vec<u8>,
+    /// The cursor before, in the window.
+    pub cursor_before: (usize, usize),
+    /// The action's symbols, padded.
+    pub action: Vec<u32>,
+    /// How many of them are real.
+    pub action_len: usize,
+    /// `ROWS * COLS` symbols of the screen after.
+    pub after: Vec<u8>,
+    /// The cursor after, in the window.
+    pub cursor_after: (usize, usize),
+    /// The step's family, where known.
+    pub family: Option<Family>,
+}
+
+/// A session's steps, encoded.
+#[derive(Clone, Debug)]
+pub struct Encoded {
+    pub steps: Vec<EncodedStep>,
+}
+
+fn small(cells: Vec<u32>) -> Vec<u8> {
+    cells.into_iter().map(|s| s as u8).collect()
+}
+
+impl Encoded {
+    /// Encodes `episode`; each step is seen through the window of the screen before it.
+    pub fn of(episode: &Episode) -> Encoded {
+        let steps = episode
+            .steps
+            .iter()
+            .enumerate()
+            .map(|(i, step)| {
+                let before = episode.before(i);
+                let window = Window::of(before);
+                let (action, action_len) = encode::action(&step.action);
+                EncodedStep {
+                    before: small(window.cells(before)),
+                    cursor_before: window.cursor(before),
+                    action,
+                    action_len,
+                    after: small(window.cells(&step.frame)),
+                    cursor_after: window.cursor(&step.frame),
+                    family: step.family,
+                }
+            })
+            .collect();
+        Encoded { steps }
+    }
+}
+
+/// The model's inputs for one step of `b` sessions.
+pub fn input(steps: &[&EncodedStep], device: &Device) -> Result<Input> {
+    let b = steps.len();
+    let cells: Vec<u32> = steps
+        .iter()
+        .flat_map(|s| s.before.iter().map(|&c| u32::from(c)))
+        .collect();
+    let prompt: Vec<u32> = steps
+        .iter()
+        .flat_map(|s| {
+            let row = s.cursor_before.0;
+            s.before[row * COLS..(row + 1) * COLS]
+                .iter()
+                .map(|&c| u32::from(c))
+        })
+        .collect();
+    let action: Vec<u32> = steps
+        .iter()
+        .flat_map(|s| s.action.iter().copied())
+        .collect();
+    let real: Vec<f32> = steps
+        .iter()
+        .flat_map(|s| (0..ACTION_LEN).map(move |i| if i < s.action_len { 1.0 } else { 0.0 }))
+        .collect();
+    let rows: Vec<u32> = steps.iter().map(|s| s.cursor_before.0 as u32).collect();
+    let cols: Vec<u32> = steps.iter().map(|s| s.cursor_before.1 as u32).collect();
+    Ok(Input {
+        cells: Tensor::from_vec(cells, (b, ROWS * COLS), device)?,
+        cursor_row: Tensor::from_vec(rows, b, device)?,
+        cursor_col: Tensor::from_vec(cols, b, device)?,
+        action: Tensor::from_vec(action, (b, ACTION_LEN), device)?,
+        action_real: Tensor::from_vec(real, (b, ACTION_LEN), device)?,
+        prompt: Tensor::from_vec(prompt, (b, COLS), device)?,
+    })
+}
+
+/// What the model must predict for one step of `b` sessions.
+pub struct Targets {
+    /// `[b, ROWS, ROWS + 1]` 1 where a choice of the pointer is right (the old rows equal to the new
+    /// one; "new" where there is none).
+    pub pointer: Tensor,
+    /// `[n]` the session of each row that must be written.
+    pub new_sessions: Tensor,
+    /// `[n]` its row.
+    pub new_rows: Tensor,
+    /// `[n * COLS]` its cells.
+    pub new_cells: Tensor,
+    /// `[b]` the cursor's row after.
+    pub cursor_row: Tensor,
+    /// `[b]` the cursor's column after.
+    pub cursor_col: Tensor,
+    /// `[b]` 1 for sessions that take part (a batch's shorter sessions end early).
+    pub active: Tensor,
+}
+
+/// The rows of `cells`, as slices.
+pub fn rows(cells: &[u8]) -> impl Iterator<Item = &[u8]> {
+    cells.chunks(COLS)
+}
+
+/// The targets for `steps`, of which those where `active` is false are left out.
+pub fn targets(steps: &[&EncodedStep], active: &[bool], device: &Device) -> Result<Targets> {
+    let b = steps.len();
+    let mut pointer = vec![0f32; b * ROWS * (ROWS + 1)];
+    let (mut sessions, mut new_rows, mut new_cells) = (Vec::new(), Vec::new(), Vec::new());
+    for (i, step) in steps.iter().enumerate() {
+        let old: Vec<&[u8]> = rows(&step.before).collect();
+        for (r, row) in rows(&step.after).enumerate() {
+            let base = (i * ROWS + r) * (ROWS + 1);
+            let mut copied = false;
+            for (j, old_row) in old.iter().enumerate() {
+                if *old_row == row {
+                    pointer[base + j] = 1.0;
+                    copied = true;
+                }
+            }
+            if !copied {
+                pointer[base + ROWS] = 1.0;
+                if active[i] {
+                    sessions.push(i as u32);
+                    new_rows.push(r as u32);
+                    new_cells.extend(row.iter().map(|&c| u32::from(c)));
+                }
+            }
+        }
+    }
+    let n = sessions.len();
+    Ok(Targets {
+        pointer: Tensor::from_vec(pointer, (b, ROWS, ROWS + 1), device)?,
+        new_sessions: Tensor::from_vec(sessions, n, device)?,
+        new_rows: Tensor::from_vec(new_rows, n, device)?,
+        new_cells: Tensor::from_vec(new_cells, n * COLS, device)?,
+        cursor_row: Tensor::from_vec(
+            steps
+                .iter()
+                .map(|s| s.cursor_after.0 as u32)
+                .collect::<Vec<_>>(),
+            b,
+            device,
+        )?,
+        cursor_col: Tensor::from_vec(
+            steps
+                .iter()
+                .map(|s| s.cursor_after.1 as u32)
+                .collect::<Vec<_>>(),
+            b,
+            device,
+        )?,
+        active: Tensor::from_vec(
+            active
+                .iter()
+                .map(|&a| if a { 1f32 } else { 0.0 })
+                .collect::<Vec<_>>(),
+            b,
+            device,
+        )?
+        .to_dtype(DType::F32)?,
+    })
+}

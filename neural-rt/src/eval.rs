@@ -1,0 +1,276 @@
+//! `neural eval`: a model measured on held-out sessions with the paper's measures, overall and per
+//! command family; the arithmetic probe; the closed loop (its own predictions fed back) by horizon;
+//! and the latency of one step.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::Instant;
+
+use kernel_bridge::Frame;
+use serde::Serialize;
+
+use crate::data::{Episode, Split};
+use crate::metrics::{Scores, score};
+use crate::runtime::Runtime;
+
+/// Horizons the closed loop is reported at.
+pub const HORIZONS: [usize; 4] = [1, 5, 10, 20];
+
+/// Sessions predicted at once.
+const LOCKSTEP: usize = 32;
+
+/// Sums of [`Scores`] over steps.
+#[derive(Clone, Copy, Debug, Default, Serialize)]
+pub struct Summary {
+    /// Steps scored.
+    pub steps: usize,
+    /// Mean char accuracy.
+    pub char_accuracy: f64,
+    /// Right lines over lines.
+    pub exact_line: f64,
+    /// Share of steps with the cursor right.
+    pub cursor: f64,
+    /// Share of steps with the whole frame right.
+    pub frame_exact: f64,
+    #[serde(skip)]
+    sums: (f64, usize, usize, usize, usize),
+}
+
+impl Summary {
+    fn add(&mut self, s: &Scores) {
+        self.steps += 1;
+        self.sums.0 += s.char_accuracy;
+        self.sums.1 += s.lines_right;
+        self.sums.2 += s.lines;
+        self.sums.3 += usize::from(s.cursor);
+        self.sums.4 += usize::from(s.exact);
+        let n = self.steps as f64;
+        self.char_accuracy = self.sums.0 / n;
+        self.exact_line = self.sums.1 as f64 / self.sums.2.max(1) as f64;
+        self.cursor = self.sums.3 as f64 / n;
+        self.frame_exact = self.sums.4 as f64 / n;
+    }
+}
+
+/// The probe's result.
+#[derive(Clone, Copy, Debug, Default, Serialize)]
+pub struct Probe {
+    /// Problems asked.
+    pub asked: usize,
+    /// Answered with the exact value.
+    pub right: usize,
+    /// right / asked.
+    pub accuracy: f64,
+}
+
+/// Step latency, in milliseconds, one session at a time.
+#[derive(Clone, Copy, Debug, Default, Serialize)]
+pub struct Latency {
+    /// Steps timed.
+    pub steps: usize,
+    /// Median.
+    pub p50_ms: f64,
+    /// 99th percentile.
+    pub p99_ms: f64,
+}
+
+/// Everything `neural eval` reports.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Report {
+    /// The sessions evaluated.
+    pub sessions: usize,
+    /// Open loop (each step from the true screen before it), overall.
+    pub overall: Summary,
+    /// The same, per command family.
+    pub families: BTreeMap<String, Summary>,
+    /// The arithmetic probe, the model alone; `None` without probe sessions.
+    pub probe: Option<Probe>,
+    /// Closed loop: (horizon, exact-line accuracy at that step, sessions that long).
+    pub closed_loop: Vec<(usize, f64, usize)>,
+    /// Latency of one step of one session.
+    pub latency: Latency,
+    /// Where it ran.
+    pub device: String,
+}
+
+/// Predicts `episodes` in lockstep; `closed` feeds each prediction back as the next screen before.
+/// Calls `seen(episode, step, predicted)` for each step.
+fn predict(
+    runtime: &Runtime,
+    episodes: &[Episode],
+    closed: bool,
+    max_steps: usize,
+    seen: &mut dyn FnMut(usize, usize, &Frame),
+) -> candle_core::Result<()> {
+    for (group_index, group) in episodes.chunks(LOCKSTEP).enumerate() {
+        let base = group_index * LOCKSTEP;
+        let longest = group
+            .iter()
+            .map(|e| e.steps.len())
+            .max()
+            .unwrap_or(0)
+            .min(max_steps);
+        let mut state = runtime.start(group.len())?;
+        let mut befores: Vec<Frame> = group.iter().map(|e| e.first.clone()).collect();
+        for t in 0..longest {
+            let actions: Vec<&str> = group
+                .iter()
+                .map(|e| e.steps.get(t).map_or("", |s| s.action.as_str()))
+                .collect();
+            let refs: Vec<&Frame> = befores.iter().collect();
+            let (predicted, next) = runtime.step(&refs, &actions, &state)?;
+            state = next;
+            for (i, episode) in group.iter().enumerate() {
+                let Some(step) = episode.steps.get(t) else {
+                    continue;
+                };
+                seen(base + i, t, &predicted[i]);
+                befores[i] = if closed {
+                    predicted[i].clone()
+                } else {
+                    step.frame.clone()
+                };
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Evaluates `runtime` on the test split of `data` (at most `limit` sessions) and its probe.
+///
+/// # Errors
+/// When an episode cannot be read or the model fails.
+pub fn evaluate(
+    runtime: &Runtime,
+    data: &Path,
+    limit: Option<usize>,
+    device: &str,
+    progress: &mut dyn FnMut(&str),
+) -> Result<Report, Box<dyn std::error::Error>> {
+    let mut files = Episode::files(data, Split::Test)?;
+    files.truncate(limit.unwrap_or(usize::MAX));
+    let episodes: Vec<Episode> = files
+        .iter()
+        .map(|p| Episode::read(p))
+        .collect::<Result<_, _>>()?;
+    evaluate_episodes(
+        runtime,
+        &episodes,
+        &Episode::files(data, Split::Probe)?,
+        device,
+        progress,
+    )
+}
+
+/// Evaluates `runtime` on `episodes` and the probe sessions in `probe_files`.
+///
+/// # Errors
+/// When an episode cannot be read or the model fails.
+pub fn evaluate_episodes(
+    runtime: &Runtime,
+    episodes: &[Episode],
+    probe_files: &[std::path::PathBuf],
+    device: &str,
+    progress: &mut dyn FnMut(&str),
+) -> Result<Report, Box<dyn std::error::Error>> {
+    let mut report = Report {
+        sessions: episodes.len(),
+        device: device.to_owned(),
+        ..Report::default()
+    };
+    progress("open loop");
+    predict(
+        runtime,
+        episodes,
+        false,
+        usize::MAX,
+        &mut |e, t, predicted| {
+            let step = &episodes[e].steps[t];
+            let scores = score(predicted, &step.frame);
+            report.overall.add(&scores);
+            let family = step.family.map_or("unknown", |f| f.name());
+            report
+                .families
+                .entry(family.to_owned())
+                .or_default()
+                .add(&scores);
+        },
+    )?;
+
+    progress("closed loop");
+    let mut by_horizon = [(0usize, 0usize, 0usize); 20];
+    predict(runtime, episodes, true, 20, &mut |e, t, predicted| {
+        let s = score(predicted, &episodes[e].steps[t].frame);
+        by_horizon[t].0 += s.lines_right;
+        by_horizon[t].1 += s.lines;
+        by_horizon[t].2 += 1;
+    })?;
+    report.closed_loop = HORIZONS
+        .iter()
+        .map(|&h| {
+            let (right, lines, sessions) = by_horizon[h - 1];
+            (h, right as f64 / lines.max(1) as f64, sessions)
+        })
+        .collect();
+
+    if !probe_files.is_empty() {
+        progress("arithmetic probe");
+        let probe: Vec<Episode> = probe_files
+            .iter()
+            .map(|p| Episode::read(p))
+            .collect::<Result<_, _>>()?;
+        let mut result = Probe::default();
+        predict(
+            runtime,
+            &probe,
+            false,
+            usize::MAX,
+            &mut |e, t, predicted| {
+                let truth = &probe[e].steps[t];
+                if truth.action == "exit" {
+                    return;
+                }
+                let row = usize::from(truth.frame.cursor.0).saturating_sub(1);
+                let answer = truth.frame.lines.get(row).map_or("", |l| l.trim_end());
+                let shown = predicted.lines.get(row).map_or("", |l| l.trim_end());
+                result.asked += 1;
+                result.right += usize::from(!answer.is_empty() && shown == answer);
+            },
+        )?;
+        result.accuracy = result.right as f64 / result.asked.max(1) as f64;
+        report.probe = Some(result);
+    }
+
+    progress("latency");
+    report.latency = latency(runtime, episodes)?;
+    Ok(report)
+}
+
+/// Times single steps of single sessions (the first 200 steps of `episodes`).
+fn latency(runtime: &Runtime, episodes: &[Episode]) -> candle_core::Result<Latency> {
+    let mut times = Vec::new();
+    'sessions: for episode in episodes {
+        let mut state = runtime.start(1)?;
+        for (t, step) in episode.steps.iter().enumerate() {
+            let start = Instant::now();
+            let (_, next) = runtime.step(&[episode.before(t)], &[step.action.as_str()], &state)?;
+            times.push(start.elapsed().as_secs_f64() * 1000.0);
+            state = next;
+            if times.len() >= 200 {
+                break 'sessions;
+            }
+        }
+    }
+    times.sort_by(f64::total_cmp);
+    let at = |q: f64| {
+        times
+            .get(((times.len() as f64 - 1.0) * q).round() as usize)
+            .copied()
+            .unwrap_or(0.0)
+    };
+    Ok(Latency {
+        steps: times.len(),
+        p50_ms: at(0.5),
+        p99_ms: at(0.99),
+    })
+}

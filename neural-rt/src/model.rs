@@ -1,0 +1,315 @@
+//! The model, in the paper's form h_t = F(h_{t−1}, x_t, u_t), x_{t+1} = G(h_t): a latent state of a
+//! few vectors carried from step to step, and the whole next frame predicted in one forward pass.
+//!
+//! - **Tokens.** Each of the 24 rows of the screen is one token (its characters' embeddings, joined
+//!   and projected), the action is one token per character, and the state is [`Config::state`]
+//!   tokens. A transformer over these ~100 tokens (not over 1,920 cells) is what keeps a step fast.
+//! - **Rows are copied or written.** Most of a next screen is the last one moved up. For each row the
+//!   model points at the row of the last screen it copies, or says it is new; new rows are written
+//!   by a cell decoder, whose 80 queries (one per column, each holding the prompt row's character in
+//!   that column) attend to the action's characters and the state, with rotary positions so that "the
+//!   character k places to the right" is easy to learn. Every cell of every row comes out of the
+//!   same pass.
+//! - **The cursor** is a row (over the row tokens) and a column (from that row's token).
+
+use candle_core::{DType, Device, Module, Result, Tensor};
+use candle_nn::{Embedding, Linear, VarBuilder, embedding, linear};
+use serde::{Deserialize, Serialize};
+
+use crate::encode::{ACTION_LEN, CHARS, COLS, INPUT_SYMBOLS, ROWS};
+use crate::layers::{Block, Norm, Rotary, key_mask};
+
+/// The model's sizes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Config {
+    /// Width of the row, action and state tokens.
+    pub dim: usize,
+    /// Width of one character's embedding inside a row token.
+    pub char_dim: usize,
+    /// Transformer blocks over the tokens.
+    pub layers: usize,
+    /// Attention heads.
+    pub heads: usize,
+    /// State tokens carried between steps.
+    pub state: usize,
+    /// Width of the cell decoder.
+    pub cell_dim: usize,
+    /// Cross-attention blocks of the cell decoder.
+    pub cell_layers: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            dim: 128,
+            char_dim: 16,
+            layers: 3,
+            heads: 4,
+            state: 8,
+            cell_dim: 64,
+            cell_layers: 2,
+        }
+    }
+}
+
+/// One step's inputs for a batch of `b` sessions.
+pub struct Input {
+    /// `[b, ROWS * COLS]` symbols of the screen before.
+    pub cells: Tensor,
+    /// `[b]` the cursor's row.
+    pub cursor_row: Tensor,
+    /// `[b]` the cursor's column.
+    pub cursor_col: Tensor,
+    /// `[b, ACTION_LEN]` the action's symbols.
+    pub action: Tensor,
+    /// `[b, ACTION_LEN]` 1 for the action's real characters, 0 for padding.
+    pub action_real: Tensor,
+    /// `[b, COLS]` the symbols of the cursor's row (the prompt).
+    pub prompt: Tensor,
+}
+
+/// What the trunk made of a step.
+pub struct Trunk {
+    /// `[b, ROWS, dim]`
+    pub rows: Tensor,
+    /// `[b, ACTION_LEN, dim]`
+    pub action: Tensor,
+    /// `[b, state, dim]` the new latent state h_t.
+    pub state: Tensor,
+}
+
+/// The network.
+pub struct Model {
+    pub config: Config,
+    char_embedding: Embedding,
+    row_projection: Linear,
+    row_position: Embedding,
+    cursor_row_mark: Tensor,
+    cursor_col_embedding: Embedding,
+    action_embedding: Embedding,
+    action_position: Embedding,
+    state_start: Tensor,
+    state_position: Embedding,
+    blocks: Vec<Block>,
+    norm_out: Norm,
+    norm_state: Norm,
+    pointer_query: Linear,
+    pointer_key: Linear,
+    pointer_new: Linear,
+    cursor_row_head: Linear,
+    cursor_col_head: Linear,
+    cell_row: Linear,
+    cell_column: Embedding,
+    cell_action: Linear,
+    cell_prompt: Embedding,
+    cell_state: Linear,
+    cell_blocks: Vec<Block>,
+    cell_norm: Norm,
+    cell_out: Linear,
+    rotary: Rotary,
+    device: Device,
+}
+
+impl Model {
+    /// A model with the variables of `vb` (new ones initialized at random).
+    pub fn new(config: Config, vb: VarBuilder) -> Result<Self> {
+        let d = config.dim;
+        let dd = config.cell_dim;
+        let device = vb.device().clone();
+        let blocks = (0..config.layers)
+            .map(|i| Block::new(d, config.heads, 4 * d, false, vb.pp(format!("block{i}"))))
+            .collect::<Result<Vec<_>>>()?;
+        let cell_blocks = (0..config.cell_layers)
+            .map(|i| {
+                Block::new(
+                    dd,
+                    config.heads,
+                    2 * dd,
+                    true,
+                    vb.pp(format!("cell_block{i}")),
+                )
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let init = candle_nn::Init::Randn {
+            mean: 0.0,
+            stdev: 0.02,
+        };
+        Ok(Self {
+            char_embedding: embedding(INPUT_SYMBOLS, config.char_dim, vb.pp("char_embedding"))?,
+            row_projection: linear(COLS * config.char_dim, d, vb.pp("row_projection"))?,
+            row_position: embedding(ROWS, d, vb.pp("row_position"))?,
+            cursor_row_mark: vb.get_with_hints(d, "cursor_row_mark", init)?,
+            cursor_col_embedding: embedding(COLS, d, vb.pp("cursor_col_embedding"))?,
+            action_embedding: embedding(INPUT_SYMBOLS, d, vb.pp("action_embedding"))?,
+            action_position: embedding(ACTION_LEN, d, vb.pp("action_position"))?,
+            state_start: vb.get_with_hints((config.state, d), "state_start", init)?,
+            state_position: embedding(config.state, d, vb.pp("state_position"))?,
+            blocks,
+            norm_out: Norm::new(d, vb.pp("norm_out"))?,
+            norm_state: Norm::new(d, vb.pp("norm_state"))?,
+            pointer_query: linear(d, d, vb.pp("pointer_query"))?,
+            pointer_key: linear(d, d, vb.pp("pointer_key"))?,
+            pointer_new: linear(d, 1, vb.pp("pointer_new"))?,
+            cursor_row_head: linear(d, 1, vb.pp("cursor_row_head"))?,
+            cursor_col_head: linear(d, COLS, vb.pp("cursor_col_head"))?,
+            cell_row: linear(d, dd, vb.pp("cell_row"))?,
+            cell_column: embedding(COLS, dd, vb.pp("cell_column"))?,
+            cell_action: linear(d, dd, vb.pp("cell_action"))?,
+            cell_prompt: embedding(INPUT_SYMBOLS, dd, vb.pp("cell_prompt"))?,
+            cell_state: linear(d, dd, vb.pp("cell_state"))?,
+            cell_blocks,
+            cell_norm: Norm::new(dd, vb.pp("cell_norm"))?,
+            cell_out: linear(dd, CHARS, vb.pp("cell_out"))?,
+            rotary: Rotary::new(COLS.max(ACTION_LEN), dd / config.heads, &device)?,
+            device,
+            config,
+        })
+    }
+
+    /// The state before a session's first step, for `b` sessions.
+    pub fn start_state(&self, b: usize) -> Result<Tensor> {
+        self.state_start
+            .unsqueeze(0)?
+            .broadcast_as((b, self.config.state, self.config.dim))?
+            .contiguous()
+    }
+
+    /// F: the trunk over rows, action and state.
+    pub fn trunk(&self, input: &Input, state: &Tensor) -> Result<Trunk> {
+        let b = input.cells.dim(0)?;
+        let chars = self.char_embedding.forward(&input.cells)?; // [b, R*C, cd]
+        let rows = self.row_projection.forward(&chars.reshape((
+            b,
+            ROWS,
+            COLS * self.config.char_dim,
+        ))?)?;
+        let row_ids = Tensor::arange(0u32, ROWS as u32, &self.device)?;
+        let is_cursor_row = row_ids
+            .unsqueeze(0)?
+            .broadcast_as((b, ROWS))?
+            .eq(&input.cursor_row.unsqueeze(1)?.broadcast_as((b, ROWS))?)?
+            .to_dtype(DType::F32)?
+            .unsqueeze(2)?;
+        let cursor = self
+            .cursor_col_embedding
+            .forward(&input.cursor_col)?
+            .broadcast_add(&self.cursor_row_mark)?
+            .unsqueeze(1)?;
+        let rows = rows
+            .broadcast_add(&self.row_position.forward(&row_ids)?)?
+            .add(&is_cursor_row.broadcast_mul(&cursor)?)?;
+        let action_ids = Tensor::arange(0u32, ACTION_LEN as u32, &self.device)?;
+        let action = self
+            .action_embedding
+            .forward(&input.action)?
+            .broadcast_add(&self.action_position.forward(&action_ids)?)?;
+        let state_ids = Tensor::arange(0u32, self.config.state as u32, &self.device)?;
+        let state = state.broadcast_add(&self.state_position.forward(&state_ids)?)?;
+        let mut x = Tensor::cat(&[&rows, &action, &state], 1)?;
+        let real = Tensor::cat(
+            &[
+                &Tensor::ones((b, ROWS), DType::F32, &self.device)?,
+                &input.action_real,
+                &Tensor::ones((b, self.config.state), DType::F32, &self.device)?,
+            ],
+            1,
+        )?;
+        let mask = key_mask(&real)?;
+        for block in &self.blocks {
+            x = block.forward(&x, Some(&mask))?;
+        }
+        let x = self.norm_out.forward(&x)?;
+        Ok(Trunk {
+            rows: x.narrow(1, 0, ROWS)?,
+            action: x.narrow(1, ROWS, ACTION_LEN)?,
+            state: self.norm_state.forward(&x.narrow(
+                1,
+                ROWS + ACTION_LEN,
+                self.config.state,
+            )?)?,
+        })
+    }
+
+    /// For each row of the next screen, `[b, ROWS, ROWS + 1]`: which row of the last screen it
+    /// copies (0..ROWS), or that it is new (ROWS).
+    pub fn pointer(&self, trunk: &Trunk) -> Result<Tensor> {
+        let q = self.pointer_query.forward(&trunk.rows)?;
+        let k = self.pointer_key.forward(&trunk.rows)?;
+        let scale = 1.0 / (self.config.dim as f64).sqrt();
+        let copy = q
+            .matmul(&k.transpose(1, 2)?.contiguous()?)?
+            .affine(scale, 0.0)?;
+        let new = self.pointer_new.forward(&trunk.rows)?;
+        Tensor::cat(&[&copy, &new], 2)
+    }
+
+    /// The cursor: `[b, ROWS]` row logits and `[b, ROWS, COLS]` column logits for each row.
+    pub fn cursor(&self, trunk: &Trunk) -> Result<(Tensor, Tensor)> {
+        let rows = self.cursor_row_head.forward(&trunk.rows)?.squeeze(2)?;
+        let cols = self.cursor_col_head.forward(&trunk.rows)?;
+        Ok((rows, cols))
+    }
+
+    /// Writes new rows: for each `(session, row)` in `which` (`[n]` session indices and `[n]` row
+    /// indices), `[n, COLS, CHARS]` logits for the row's cells.
+    pub fn write_rows(
+        &self,
+        trunk: &Trunk,
+        input: &Input,
+        sessions: &Tensor,
+        rows: &Tensor,
+    ) -> Result<Tensor> {
+        let b = input.cells.dim(0)?;
+        // Keys for each session: the action's characters and the state.
+        let keys = Tensor::cat(
+            &[
+                &self.cell_action.forward(&trunk.action)?,
+                &self.cell_state.forward(&trunk.state)?,
+            ],
+            1,
+        )?; // [b, K, dd]
+        let real = Tensor::cat(
+            &[
+                &input.action_real,
+                &Tensor::ones((b, self.config.state), DType::F32, &self.device)?,
+            ],
+            1,
+        )?;
+        let mask = key_mask(&real)?.index_select(sessions, 0)?;
+        // Queries, one per column: the row's token, the column, and the prompt row's character in
+        // that column (new prompts and `pwd` repeat it in place).
+        let col_ids = Tensor::arange(0u32, COLS as u32, &self.device)?;
+        let flat = trunk.rows.reshape((b * ROWS, self.config.dim))?;
+        let at = sessions.affine(ROWS as f64, 0.0)?.add(rows)?;
+        let row = self.cell_row.forward(&flat.index_select(&at, 0)?)?; // [n, dd]
+        let prompt = self
+            .cell_prompt
+            .forward(&input.prompt.index_select(sessions, 0)?)?; // [n, COLS, dd]
+        let mut x = prompt
+            .broadcast_add(&row.unsqueeze(1)?)?
+            .broadcast_add(&self.cell_column.forward(&col_ids)?.unsqueeze(0)?)?
+            .contiguous()?;
+        let key_positions: Vec<u32> = (0..ACTION_LEN as u32)
+            .chain(std::iter::repeat_n(0, self.config.state))
+            .collect();
+        let key_positions = Tensor::new(key_positions.as_slice(), &self.device)?;
+        let (kcos, ksin) = self.rotary.at(&key_positions)?;
+        let (qcos, qsin) = self.rotary.at(&col_ids)?;
+        let rotate = |t: &Tensor, query: bool| -> Result<Tensor> {
+            if query {
+                Rotary::turn(t, &qcos, &qsin)
+            } else {
+                Rotary::turn(t, &kcos, &ksin)
+            }
+        };
+        for block in &self.cell_blocks {
+            x = block.forward_cross(&x, &keys, sessions, &mask, &rotate)?;
+        }
+        self.cell_out.forward(&self.cell_norm.forward(&x)?)
+    }
+
+    /// The device the model is on.
+    pub fn device(&self) -> &Device {
+        &self.device
+    }
+}

@@ -1,0 +1,168 @@
+//! The model's variables, made from a seed. candle's CPU random numbers cannot be seeded, so new
+//! variables are drawn here, from ChaCha8 with the given seed in the order the model asks for them,
+//! with the distribution each layer asks for: the same seed gives the same model on any machine.
+//! Checkpoints are safetensors files of these variables.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Mutex;
+
+use candle_core::{DType, Device, Result, Shape, Tensor, Var};
+use candle_nn::var_builder::SimpleBackend;
+use candle_nn::{Init, VarBuilder, VarMap};
+use rand::Rng;
+use rand_chacha::ChaCha8Rng;
+use rand_chacha::rand_core::SeedableRng;
+
+/// Trainable variables by name, made from a seed when first asked for.
+pub struct Params {
+    map: VarMap,
+    rng: Mutex<ChaCha8Rng>,
+}
+
+impl Params {
+    /// Empty, drawing new variables from `seed`.
+    pub fn new(seed: u64) -> Self {
+        Self {
+            map: VarMap::new(),
+            rng: Mutex::new(ChaCha8Rng::seed_from_u64(seed)),
+        }
+    }
+
+    /// A builder over these variables on `device`.
+    pub fn builder(self: &std::sync::Arc<Self>, device: &Device) -> VarBuilder<'static> {
+        VarBuilder::from_backend(Box::new(Shared(self.clone())), DType::F32, device.clone())
+    }
+
+    /// Every variable, sorted by name (the optimizer's order, so that training is repeatable).
+    pub fn vars(&self) -> Vec<Var> {
+        let data = self.map.data().lock().unwrap_or_else(|p| p.into_inner());
+        let mut named: Vec<(&String, &Var)> = data.iter().collect();
+        named.sort_by(|a, b| a.0.cmp(b.0));
+        named.into_iter().map(|(_, v)| v.clone()).collect()
+    }
+
+    /// Every variable by name.
+    pub fn named(&self) -> HashMap<String, Var> {
+        self.map
+            .data()
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// Writes the variables as safetensors.
+    pub fn save(&self, path: &Path) -> Result<()> {
+        self.map.save(path)
+    }
+
+    /// Replaces the variables' values with those of a safetensors file, which must hold every one
+    /// of them with the same shape.
+    pub fn load(&self, path: &Path, device: &Device) -> Result<()> {
+        self.set(candle_core::safetensors::load(path, device)?)
+    }
+
+    /// As [`Params::load`], from the bytes of a safetensors file.
+    pub fn load_bytes(&self, bytes: &[u8], device: &Device) -> Result<()> {
+        self.set(candle_core::safetensors::load_buffer(bytes, device)?)
+    }
+
+    fn set(&self, stored: HashMap<String, Tensor>) -> Result<()> {
+        for (name, var) in self.named() {
+            let value = stored
+                .get(&name)
+                .ok_or_else(|| candle_core::Error::CannotFindTensor { path: name.clone() })?;
+            var.set(value)?;
+        }
+        Ok(())
+    }
+
+    fn draw(&self, shape: &Shape, init: Init) -> Vec<f32> {
+        let n = shape.elem_count();
+        let mut rng = self.rng.lock().unwrap_or_else(|p| p.into_inner());
+        let mut normal = |mean: f64, std: f64| {
+            // Box–Muller.
+            let u1: f64 = rng.random::<f64>().max(f64::MIN_POSITIVE);
+            let u2: f64 = rng.random();
+            (mean + std * (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()) as f32
+        };
+        match init {
+            Init::Const(value) => vec![value as f32; n],
+            Init::Randn { mean, stdev } => (0..n).map(|_| normal(mean, stdev)).collect(),
+            Init::Uniform { lo, up } => (0..n).map(|_| rng.random_range(lo..up) as f32).collect(),
+            Init::Kaiming {
+                dist,
+                fan,
+                non_linearity,
+            } => {
+                let std = non_linearity.gain() / (fan.for_shape(shape) as f64).sqrt();
+                match dist {
+                    candle_nn::init::NormalOrUniform::Normal => {
+                        (0..n).map(|_| normal(0.0, std)).collect()
+                    }
+                    candle_nn::init::NormalOrUniform::Uniform => {
+                        let bound = 3f64.sqrt() * std;
+                        (0..n)
+                            .map(|_| rng.random_range(-bound..bound) as f32)
+                            .collect()
+                    }
+                }
+            }
+        }
+    }
+}
+
+struct Shared(std::sync::Arc<Params>);
+
+impl SimpleBackend for Shared {
+    fn get(
+        &self,
+        shape: Shape,
+        name: &str,
+        init: Init,
+        dtype: DType,
+        device: &Device,
+    ) -> Result<Tensor> {
+        let params = &self.0;
+        if let Some(var) = params
+            .map
+            .data()
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(name)
+        {
+            return Ok(var.as_tensor().clone());
+        }
+        let values = params.draw(&shape, init);
+        let var = Var::from_tensor(&Tensor::from_vec(values, shape, device)?.to_dtype(dtype)?)?;
+        params
+            .map
+            .data()
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(name.to_owned(), var.clone());
+        Ok(var.as_tensor().clone())
+    }
+
+    fn get_unchecked(&self, name: &str, _dtype: DType, _device: &Device) -> Result<Tensor> {
+        self.0
+            .map
+            .data()
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(name)
+            .map(|v| v.as_tensor().clone())
+            .ok_or_else(|| candle_core::Error::CannotFindTensor {
+                path: name.to_owned(),
+            })
+    }
+
+    fn contains_tensor(&self, name: &str) -> bool {
+        self.0
+            .map
+            .data()
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .contains_key(name)
+    }
+}

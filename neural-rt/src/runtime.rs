@@ -1,0 +1,173 @@
+//! The learned runtime at work: a trained model loaded from its checkpoint, predicting next screens
+//! for one session or many in lockstep, with the latent state carried by the caller.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use candle_core::{Device, Tensor};
+use kernel_bridge::Frame;
+
+use crate::batch::{EncodedStep, input};
+use crate::encode::{self, COLS, ROWS, Window};
+use crate::model::Model;
+use crate::params::Params;
+use crate::train::{Checkpoint, Options};
+
+/// A model that cannot be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// No checkpoint there.
+    #[error(
+        "no model in {0} (no options.json and model.safetensors); train one with `neural train --out {0}`"
+    )]
+    Missing(PathBuf),
+    /// Its files cannot be read.
+    #[error(transparent)]
+    Checkpoint(#[from] crate::train::TrainError),
+    /// Its weights do not fit its options.
+    #[error("the weights in {0} do not fit its options.json ({1}); train it again")]
+    Weights(PathBuf, candle_core::Error),
+}
+
+/// A trained model, ready to predict.
+pub struct Runtime {
+    model: Model,
+    /// The options it was trained with.
+    pub options: Options,
+}
+
+impl Runtime {
+    /// Loads the checkpoint in `dir` onto `device`.
+    ///
+    /// # Errors
+    /// See [`LoadError`].
+    pub fn load(dir: &Path, device: &Device) -> Result<Self, LoadError> {
+        let checkpoint = Checkpoint::new(dir);
+        let (options, _) = checkpoint
+            .read()?
+            .ok_or_else(|| LoadError::Missing(dir.to_owned()))?;
+        let params = Arc::new(Params::new(options.seed));
+        let weights = |e| LoadError::Weights(checkpoint.weights(), e);
+        let model = Model::new(options.config.clone(), params.builder(device)).map_err(weights)?;
+        params
+            .load(&checkpoint.weights(), device)
+            .map_err(weights)?;
+        Ok(Self { model, options })
+    }
+
+    /// A model from its options and the bytes of its weights (safetensors).
+    ///
+    /// # Errors
+    /// When the weights do not fit the options.
+    pub fn from_parts(
+        options: Options,
+        weights: &[u8],
+        device: &Device,
+    ) -> candle_core::Result<Self> {
+        let params = Arc::new(Params::new(options.seed));
+        let model = Model::new(options.config.clone(), params.builder(device))?;
+        params.load_bytes(weights, device)?;
+        Ok(Self { model, options })
+    }
+
+    /// The state before a session's first step, for `sessions` sessions.
+    ///
+    /// # Errors
+    /// When the tensor library fails.
+    pub fn start(&self, sessions: usize) -> candle_core::Result<Tensor> {
+        self.model.start_state(sessions)
+    }
+
+    /// Predicts the screen after each `actions[i]` typed at `befores[i]`, for sessions whose state
+    /// is `state` (`[sessions, ..]`); returns the screens and the new state.
+    ///
+    /// # Errors
+    /// When the tensor library fails.
+    pub fn step(
+        &self,
+        befores: &[&Frame],
+        actions: &[&str],
+        state: &Tensor,
+    ) -> candle_core::Result<(Vec<Frame>, Tensor)> {
+        let device = self.model.device();
+        let windows: Vec<Window> = befores.iter().map(|f| Window::of(f)).collect();
+        let steps: Vec<EncodedStep> = befores
+            .iter()
+            .zip(actions)
+            .zip(&windows)
+            .map(|((before, action), window)| {
+                let (symbols, len) = encode::action(action);
+                let cells: Vec<u8> = window.cells(before).into_iter().map(|s| s as u8).collect();
+                EncodedStep {
+                    after: cells.clone(),
+                    before: cells,
+                    cursor_before: window.cursor(before),
+                    action: symbols,
+                    action_len: len,
+                    cursor_after: (0, 0),
+                    family: None,
+                }
+            })
+            .collect();
+        let refs: Vec<&EncodedStep> = steps.iter().collect();
+        let inputs = input(&refs, device)?;
+        let trunk = self.model.trunk(&inputs, state)?;
+        let choices = self.model.pointer(&trunk)?.argmax(2)?.to_vec2::<u32>()?;
+        let (row_logits, col_logits) = self.model.cursor(&trunk)?;
+        let cursor_rows = row_logits.argmax(1)?.to_vec1::<u32>()?;
+        let cursor_cols = col_logits.argmax(2)?.to_vec2::<u32>()?;
+        let mut cells: Vec<Vec<u32>> = steps
+            .iter()
+            .zip(&choices)
+            .map(|(step, choice)| {
+                let mut out = vec![0u32; ROWS * COLS];
+                for (r, &j) in choice.iter().enumerate() {
+                    if (j as usize) < ROWS {
+                        let from = j as usize * COLS;
+                        for c in 0..COLS {
+                            out[r * COLS + c] = u32::from(step.before[from + c]);
+                        }
+                    }
+                }
+                out
+            })
+            .collect();
+        let new: Vec<(u32, u32)> = choices
+            .iter()
+            .enumerate()
+            .flat_map(|(b, choice)| {
+                choice
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, j)| **j as usize == ROWS)
+                    .map(move |(r, _)| (b as u32, r as u32))
+            })
+            .collect();
+        if !new.is_empty() {
+            let sessions: Vec<u32> = new.iter().map(|(b, _)| *b).collect();
+            let rows: Vec<u32> = new.iter().map(|(_, r)| *r).collect();
+            let written = self.model.write_rows(
+                &trunk,
+                &inputs,
+                &Tensor::new(sessions.as_slice(), device)?,
+                &Tensor::new(rows.as_slice(), device)?,
+            )?;
+            let symbols = written.argmax(2)?.to_vec2::<u32>()?;
+            for ((b, r), row) in new.iter().zip(symbols) {
+                let at = *r as usize * COLS;
+                cells[*b as usize][at..at + COLS].copy_from_slice(&row);
+            }
+        }
+        let frames = befores
+            .iter()
+            .zip(&windows)
+            .enumerate()
+            .map(|(b, (before, window))| {
+                let row = cursor_rows[b] as usize;
+                let cursor = (row, cursor_cols[b][row] as usize);
+                window.place(before, &cells[b], cursor)
+            })
+            .collect();
+        Ok((frames, trunk.state))
+    }
+}

@@ -1,0 +1,311 @@
+//! Training: the dataset's train split streamed a batch of sessions at a time in a seeded order, each
+//! batch run through its sessions' steps in lockstep with the state carried, back-propagated every
+//! few steps (truncated back-propagation through time), AdamW. Checkpoints (safetensors, with the
+//! config and where training stood) are written as it goes, and a run resumes from the last one.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+use candle_core::{Device, Tensor};
+use candle_nn::optim::{AdamW, Optimizer, ParamsAdamW};
+use rand::seq::SliceRandom;
+use rand_chacha::ChaCha8Rng;
+use rand_chacha::rand_core::SeedableRng;
+use serde::{Deserialize, Serialize};
+
+use crate::batch::{Encoded, EncodedStep, input, targets};
+use crate::data::{Episode, Split};
+use crate::loss::step_loss;
+use crate::model::{Config, Model};
+use crate::params::Params;
+
+/// How to train.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Options {
+    /// The model's sizes.
+    pub config: Config,
+    /// Passes over the train split.
+    pub epochs: usize,
+    /// Sessions per batch.
+    pub batch: usize,
+    /// Steps between backward passes.
+    pub bptt: usize,
+    /// AdamW's learning rate.
+    pub learning_rate: f64,
+    /// The seed of the initial weights and of the order of sessions.
+    pub seed: u64,
+    /// Updates between checkpoints.
+    pub checkpoint_every: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            config: Config::default(),
+            epochs: 1,
+            batch: 16,
+            bptt: 4,
+            learning_rate: 1e-3,
+            seed: 1,
+            checkpoint_every: 100,
+        }
+    }
+}
+
+/// Where training stands, kept with each checkpoint.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Position {
+    /// The epoch under way.
+    pub epoch: usize,
+    /// The next batch of it.
+    pub batch: usize,
+    /// Updates made so far.
+    pub updates: usize,
+    /// Steps trained on so far.
+    pub steps: usize,
+}
+
+/// A checkpoint directory's files.
+pub struct Checkpoint {
+    dir: PathBuf,
+}
+
+impl Checkpoint {
+    /// The checkpoint in `dir`.
+    pub fn new(dir: &Path) -> Self {
+        Self {
+            dir: dir.to_owned(),
+        }
+    }
+
+    /// The weights.
+    pub fn weights(&self) -> PathBuf {
+        self.dir.join("model.safetensors")
+    }
+
+    fn options(&self) -> PathBuf {
+        self.dir.join("options.json")
+    }
+
+    fn position(&self) -> PathBuf {
+        self.dir.join("position.json")
+    }
+
+    /// The options and position of the checkpoint there, if there is one.
+    ///
+    /// # Errors
+    /// When its files cannot be read.
+    pub fn read(&self) -> Result<Option<(Options, Position)>, TrainError> {
+        if !self.position().exists() {
+            return Ok(None);
+        }
+        let read = |path: PathBuf| -> Result<Vec<u8>, TrainError> {
+            std::fs::read(&path).map_err(|e| TrainError::Io(path.clone(), e))
+        };
+        let options = serde_json::from_slice(&read(self.options())?)
+            .map_err(|e| TrainError::Damaged(self.options(), e.to_string()))?;
+        let position = serde_json::from_slice(&read(self.position())?)
+            .map_err(|e| TrainError::Damaged(self.position(), e.to_string()))?;
+        Ok(Some((options, position)))
+    }
+
+    fn write(
+        &self,
+        params: &Params,
+        options: &Options,
+        position: &Position,
+    ) -> Result<(), TrainError> {
+        std::fs::create_dir_all(&self.dir).map_err(|e| TrainError::Io(self.dir.clone(), e))?;
+        let weights = self.weights();
+        let partial = weights.with_extension("partial");
+        params.save(&partial)?;
+        std::fs::rename(&partial, &weights).map_err(|e| TrainError::Io(weights.clone(), e))?;
+        write_json(&self.options(), options)?;
+        write_json(&self.position(), position)
+    }
+}
+
+fn write_json(path: &Path, value: &impl Serialize) -> Result<(), TrainError> {
+    let bytes = serde_json::to_vec_pretty(value).unwrap_or_default();
+    std::fs::write(path, bytes).map_err(|e| TrainError::Io(path.to_owned(), e))
+}
+
+/// Why training stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum TrainError {
+    /// The dataset has no train split.
+    #[error(
+        "{0} has no training sessions (no train/*.episode.gz); make some with `neural gen-data --out {0}`"
+    )]
+    NoData(PathBuf),
+    /// A file could not be read or written.
+    #[error("{0}: {1}")]
+    Io(PathBuf, std::io::Error),
+    /// A checkpoint file is damaged.
+    #[error("{0} is damaged ({1}); remove the checkpoint directory to train from the start")]
+    Damaged(PathBuf, String),
+    /// The checkpoint was made with other options.
+    #[error(
+        "the checkpoint in {0} was made with other options; train into another directory, or remove it"
+    )]
+    OtherOptions(PathBuf),
+    /// An episode could not be read.
+    #[error(transparent)]
+    Episode(#[from] crate::data::EpisodeError),
+    /// The tensor library failed.
+    #[error("the model failed: {0}")]
+    Model(#[from] candle_core::Error),
+}
+
+/// What a report during training says.
+pub struct Report {
+    /// Where training stands.
+    pub position: Position,
+    /// Updates in the whole run.
+    pub total_updates: usize,
+    /// The last update's loss, per step.
+    pub loss: f32,
+    /// Steps trained on per second, over this run.
+    pub steps_per_second: f64,
+}
+
+/// Trains on `data`'s train split into the checkpoint `out`, resuming it if it is there; `report` is
+/// told after each update.
+///
+/// # Errors
+/// See [`TrainError`].
+pub fn train(
+    data: &Path,
+    out: &Path,
+    options: &Options,
+    device: &Device,
+    report: &mut dyn FnMut(&Report),
+) -> Result<Position, TrainError> {
+    let files = Episode::files(data, Split::Train)?;
+    if files.is_empty() {
+        return Err(TrainError::NoData(data.to_owned()));
+    }
+    let checkpoint = Checkpoint::new(out);
+    let params = Arc::new(Params::new(options.seed));
+    let model = Model::new(options.config.clone(), params.builder(device))?;
+    let mut position = match checkpoint.read()? {
+        Some((saved, position)) if saved == *options => {
+            params.load(&checkpoint.weights(), device)?;
+            position
+        }
+        Some(_) => return Err(TrainError::OtherOptions(out.to_owned())),
+        None => Position::default(),
+    };
+    let mut optimizer = AdamW::new(
+        params.vars(),
+        ParamsAdamW {
+            lr: options.learning_rate,
+            weight_decay: 0.01,
+            ..ParamsAdamW::default()
+        },
+    )?;
+    let batches = files.len().div_ceil(options.batch);
+    let total_updates = estimate_updates(&files, options)?;
+    let started = Instant::now();
+    let steps_at_start = position.steps;
+    while position.epoch < options.epochs {
+        let mut order = files.clone();
+        order.shuffle(&mut ChaCha8Rng::seed_from_u64(
+            options.seed ^ (position.epoch as u64).wrapping_mul(0x9e37_79b9),
+        ));
+        while position.batch < batches {
+            let chunk = &order[position.batch * options.batch..][..options
+                .batch
+                .min(order.len() - position.batch * options.batch)];
+            let sessions = chunk
+                .iter()
+                .map(|path| Episode::read(path).map(|e| Encoded::of(&e)))
+                .collect::<Result<Vec<_>, _>>()?;
+            run_batch(
+                &model,
+                &mut optimizer,
+                &sessions,
+                options,
+                device,
+                &mut |loss, steps| {
+                    position.updates += 1;
+                    position.steps += steps;
+                    let seconds = started.elapsed().as_secs_f64().max(1e-9);
+                    report(&Report {
+                        position: position.clone(),
+                        total_updates,
+                        loss,
+                        steps_per_second: (position.steps - steps_at_start) as f64 / seconds,
+                    });
+                },
+            )?;
+            position.batch += 1;
+            if position.batch % options.checkpoint_every.max(1) == 0 {
+                checkpoint.write(&params, options, &position)?;
+            }
+        }
+        position.epoch += 1;
+        position.batch = 0;
+    }
+    checkpoint.write(&params, options, &position)?;
+    Ok(position)
+}
+
+/// Updates a whole run makes, for the progress bar: per epoch, per batch, its longest session's
+/// steps over `bptt`.
+fn estimate_updates(files: &[PathBuf], options: &Options) -> Result<usize, TrainError> {
+    // Reading every file to count would double the first epoch's reading; sessions run 8 to 24
+    // commands, so the mean is taken from the first few.
+    let sample: Vec<usize> = files
+        .iter()
+        .take(32)
+        .map(|p| Episode::read(p).map(|e| e.steps.len()))
+        .collect::<Result<_, _>>()?;
+    let longest = sample.iter().copied().max().unwrap_or(1);
+    Ok(options.epochs * files.len().div_ceil(options.batch) * longest.div_ceil(options.bptt))
+}
+
+/// Runs one batch of sessions in lockstep; `updated` is told each update's loss and steps.
+fn run_batch(
+    model: &Model,
+    optimizer: &mut AdamW,
+    sessions: &[Encoded],
+    options: &Options,
+    device: &Device,
+    updated: &mut dyn FnMut(f32, usize),
+) -> Result<(), TrainError> {
+    let longest = sessions.iter().map(|s| s.steps.len()).max().unwrap_or(0);
+    let mut state = model.start_state(sessions.len())?;
+    let mut t = 0;
+    while t < longest {
+        let end = (t + options.bptt).min(longest);
+        let mut total: Option<Tensor> = None;
+        let mut steps = 0;
+        for time in t..end {
+            let active: Vec<bool> = sessions.iter().map(|s| time < s.steps.len()).collect();
+            let now: Vec<&EncodedStep> = sessions
+                .iter()
+                .map(|s| &s.steps[time.min(s.steps.len() - 1)])
+                .collect();
+            steps += active.iter().filter(|a| **a).count();
+            let inputs = input(&now, device)?;
+            let wanted = targets(&now, &active, device)?;
+            let trunk = model.trunk(&inputs, &state)?;
+            let loss = step_loss(model, &trunk, &inputs, &wanted)?;
+            total = Some(match total {
+                None => loss.total,
+                Some(sum) => sum.add(&loss.total)?,
+            });
+            state = trunk.state;
+        }
+        if let Some(total) = total {
+            let per_step = total.affine(1.0 / (end - t) as f64, 0.0)?;
+            optimizer.backward_step(&per_step)?;
+            updated(per_step.to_scalar()?, steps);
+        }
+        state = state.detach();
+        t = end;
+    }
+    Ok(())
+}

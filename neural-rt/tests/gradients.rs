@@ -1,0 +1,124 @@
+//! Every trainable variable of the model receives a gradient through two steps of a session (so the
+//! carried state is trained too). candle has operations without a backward pass, which stop learning
+//! silently (see DESIGN.md); this is the test that catches one.
+
+use std::sync::Arc;
+
+use candle_core::Device;
+use kernel_bridge::Frame;
+use neural_rt::batch::{Encoded, input, targets};
+use neural_rt::data::episode::FORMAT;
+use neural_rt::data::{Episode, EpisodeStep, Family, Header, Split};
+use neural_rt::loss::step_loss;
+use neural_rt::model::{Config, Model};
+use neural_rt::params::Params;
+
+fn frame(lines: &[&str], cursor: (u16, u16)) -> Frame {
+    let mut frame = Frame::blank(24, 80);
+    for (i, line) in lines.iter().enumerate() {
+        frame.lines[i] = (*line).to_owned();
+    }
+    frame.cursor = cursor;
+    frame
+}
+
+pub fn episode() -> Episode {
+    Episode {
+        header: Header {
+            format: FORMAT.into(),
+            seed: 1,
+            split: Split::Train,
+            rows: 24,
+            cols: 80,
+            source: "test".into(),
+        },
+        first: frame(&["$"], (0, 2)),
+        steps: vec![
+            EpisodeStep {
+                action: "echo hi".into(),
+                family: Some(Family::Echo),
+                exit_status: Some(0),
+                frame: frame(&["$ echo hi", "hi", "$"], (2, 2)),
+            },
+            EpisodeStep {
+                action: "expr 2 + 3".into(),
+                family: Some(Family::Arithmetic),
+                exit_status: Some(0),
+                frame: frame(&["$ echo hi", "hi", "$ expr 2 + 3", "5", "$"], (4, 2)),
+            },
+        ],
+    }
+}
+
+#[test]
+fn every_trainable_variable_receives_a_gradient() {
+    let device = Device::Cpu;
+    let params = Arc::new(Params::new(7));
+    let config = Config {
+        dim: 32,
+        char_dim: 4,
+        layers: 1,
+        heads: 2,
+        state: 2,
+        cell_dim: 16,
+        cell_layers: 1,
+    };
+    let model = Model::new(config, params.builder(&device)).unwrap();
+    let encoded = Encoded::of(&episode());
+    let mut state = model.start_state(1).unwrap();
+    let mut total: Option<candle_core::Tensor> = None;
+    for step in &encoded.steps {
+        let inputs = input(&[step], &device).unwrap();
+        let wanted = targets(&[step], &[true], &device).unwrap();
+        let trunk = model.trunk(&inputs, &state).unwrap();
+        let loss = step_loss(&model, &trunk, &inputs, &wanted).unwrap();
+        assert!(loss.cells > 0.0, "the step has rows to write");
+        total = Some(match total {
+            None => loss.total,
+            Some(sum) => sum.add(&loss.total).unwrap(),
+        });
+        state = trunk.state;
+    }
+    let grads = total.unwrap().backward().unwrap();
+    let named = params.named();
+    assert!(named.len() > 40, "{} variables", named.len());
+    let mut missing = Vec::new();
+    for (name, var) in &named {
+        let norm = grads.get(var.as_tensor()).map(|g| {
+            g.sqr()
+                .unwrap()
+                .sum_all()
+                .unwrap()
+                .to_scalar::<f32>()
+                .unwrap()
+        });
+        if !norm.is_some_and(|n| n > 0.0) {
+            missing.push(name.clone());
+        }
+    }
+    missing.sort();
+    assert!(missing.is_empty(), "no gradient reaches: {missing:?}");
+}
+
+#[test]
+fn the_same_seed_makes_the_same_model() {
+    let device = Device::Cpu;
+    let values = |seed| {
+        let params = Arc::new(Params::new(seed));
+        Model::new(Config::default(), params.builder(&device)).unwrap();
+        let mut named: Vec<_> = params.named().into_iter().collect();
+        named.sort_by(|a, b| a.0.cmp(&b.0));
+        named
+            .iter()
+            .map(|(_, v)| {
+                v.as_tensor()
+                    .flatten_all()
+                    .unwrap()
+                    .to_vec1::<f32>()
+                    .unwrap()
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(values(3), values(3));
+    assert_ne!(values(3), values(4));
+}

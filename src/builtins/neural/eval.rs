@@ -1,0 +1,154 @@
+//! `neural eval`: measure a model on held-out sessions, as tables or JSON.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::Args;
+use neural_rt::eval::{Report, evaluate, evaluate_episodes};
+
+use super::model::ModelChoice;
+use crate::builtins::listing::table;
+use crate::builtins::{Failure, Io};
+
+#[derive(Args)]
+pub struct Eval {
+    #[command(flatten)]
+    model: ModelChoice,
+    /// A dataset whose test split (and probe) to use; without it, the fixed-seed test set that
+    /// reproduces the README's numbers is generated (once) and used.
+    #[arg(long, value_name = "DIR")]
+    data: Option<PathBuf>,
+    /// Asciicast recordings to evaluate on instead (steps cut at prompts or Enter).
+    #[arg(long, value_name = "FILE.cast", num_args = 1.., conflicts_with = "data")]
+    casts: Vec<PathBuf>,
+    /// Evaluate on at most this many sessions.
+    #[arg(long)]
+    limit: Option<usize>,
+    /// Print the report as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+impl Eval {
+    pub fn run(self, io: &mut Io) -> Result<u8, Failure> {
+        let (runtime, device, model_name) = self.model.load(io)?;
+        let mut progress = |what: &str| tracing::info!("neural eval: {what}");
+        let report = if self.casts.is_empty() {
+            let data = match &self.data {
+                Some(dir) => io.path(dir),
+                None => super::test_set::ensure()?,
+            };
+            evaluate(&runtime, &data, self.limit, &device.name, &mut progress)
+        } else {
+            let mut episodes = Vec::new();
+            for cast in &self.casts {
+                episodes.push(super::import_cast::episode(&io.path(cast))?);
+            }
+            episodes.truncate(self.limit.unwrap_or(usize::MAX));
+            evaluate_episodes(&runtime, &episodes, &[], &device.name, &mut progress)
+        }
+        .map_err(|e| e.to_string())?;
+        if self.json {
+            let json = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
+            writeln!(io.out, "{json}")?;
+        } else {
+            write_tables(io, &report, &model_name)?;
+        }
+        Ok(0)
+    }
+}
+
+fn percent(x: f64) -> String {
+    format!("{:.2}%", 100.0 * x)
+}
+
+fn write_tables(io: &mut Io, report: &Report, model: &str) -> Result<(), Failure> {
+    writeln!(
+        io.out,
+        "{model} on {} held-out sessions ({} steps), on {}:",
+        report.sessions, report.overall.steps, report.device
+    )?;
+    let o = &report.overall;
+    let rows = vec![
+        vec![
+            "char accuracy".into(),
+            percent(o.char_accuracy),
+            "≥ 99%".into(),
+            "54%".into(),
+        ],
+        vec![
+            "exact-line accuracy".into(),
+            percent(o.exact_line),
+            "≥ 95%".into(),
+            "31%".into(),
+        ],
+        vec![
+            "cursor accuracy".into(),
+            percent(o.cursor),
+            "≥ 98%".into(),
+            "".into(),
+        ],
+        vec![
+            "frame exact".into(),
+            percent(o.frame_exact),
+            "".into(),
+            "".into(),
+        ],
+    ];
+    write!(
+        io.out,
+        "{}",
+        table(&["open loop", "ncsh", "goal", "paper (CLIGen Clean)"], rows)
+    )?;
+    let families = report.families.iter().map(|(name, s)| {
+        vec![
+            name.clone(),
+            s.steps.to_string(),
+            percent(s.char_accuracy),
+            percent(s.exact_line),
+            percent(s.cursor),
+            percent(s.frame_exact),
+        ]
+    });
+    write!(
+        io.out,
+        "{}",
+        table(
+            &[
+                "family",
+                "steps",
+                "char",
+                "exact-line",
+                "cursor",
+                "frame exact"
+            ],
+            families
+        )
+    )?;
+    let closed = report.closed_loop.iter().map(|(h, accuracy, sessions)| {
+        vec![h.to_string(), percent(*accuracy), sessions.to_string()]
+    });
+    write!(
+        io.out,
+        "{}",
+        table(
+            &["closed loop: horizon", "exact-line accuracy", "sessions"],
+            closed
+        )
+    )?;
+    if let Some(probe) = &report.probe {
+        writeln!(
+            io.out,
+            "arithmetic probe, the model alone: {}/{} = {} (goal ≥ 90%; paper 4%, 83% reprompted)",
+            probe.right,
+            probe.asked,
+            percent(probe.accuracy)
+        )?;
+    }
+    writeln!(
+        io.out,
+        "step latency, one session on {}: p50 {:.1} ms, p99 {:.1} ms over {} steps (goal p50 ≤ 30 ms on 2 CPU cores)",
+        report.device, report.latency.p50_ms, report.latency.p99_ms, report.latency.steps
+    )?;
+    Ok(())
+}

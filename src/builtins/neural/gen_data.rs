@@ -1,0 +1,79 @@
+//! `neural gen-data`: record scripted sessions through the real shell as a dataset.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::Args;
+
+use crate::builtins::{Failure, Io};
+use crate::neural::gen_data::{Plan, generate};
+
+#[derive(Args)]
+pub struct GenData {
+    /// How many sessions (besides the probe's ten).
+    #[arg(long, default_value_t = 200)]
+    sessions: u64,
+    /// The seed the sessions are drawn from.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// The dataset's directory.
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    /// Screen rows.
+    #[arg(long, default_value_t = 24, value_parser = clap::value_parser!(u16).range(4..=200))]
+    rows: u16,
+    /// Screen columns.
+    #[arg(long, default_value_t = 80, value_parser = clap::value_parser!(u16).range(20..=400))]
+    cols: u16,
+    /// Commands per session, at least.
+    #[arg(long, default_value_t = 8)]
+    min_commands: usize,
+    /// Commands per session, at most.
+    #[arg(long, default_value_t = 24)]
+    max_commands: usize,
+    /// Sessions run at once (default: one per core).
+    #[arg(long)]
+    jobs: Option<usize>,
+}
+
+impl GenData {
+    pub fn run(self, io: &mut Io) -> Result<u8, Failure> {
+        let args = self;
+        if args.min_commands > args.max_commands {
+            return Err(Failure::from(format!(
+                "--min-commands {} is more than --max-commands {}",
+                args.min_commands, args.max_commands
+            )));
+        }
+        let plan = Plan {
+            out: io.path(&args.out),
+            sessions: args.sessions,
+            seed: args.seed,
+            rows: args.rows,
+            cols: args.cols,
+            min_commands: args.min_commands,
+            max_commands: args.max_commands,
+            only: None,
+        };
+        let jobs = super::jobs(args.jobs);
+        let bar = super::progress_bar("{bar:40} {pos}/{len} sessions  {per_sec}  eta {eta}");
+        let report = generate(&plan, jobs, &|done, total| {
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+        })?;
+        bar.finish_and_clear();
+        writeln!(
+            io.out,
+            "{}: {} sessions written ({} steps), {} already there, {} failed",
+            plan.out.display(),
+            report.written,
+            report.steps,
+            report.kept,
+            report.failed.len()
+        )?;
+        for (seed, why) in &report.failed {
+            writeln!(io.err, "neural gen-data: session {seed:016x}: {why}")?;
+        }
+        Ok(u8::from(!report.failed.is_empty()))
+    }
+}

@@ -1,0 +1,97 @@
+//! `neural import-cast`: asciicast v2 recordings made elsewhere, as episodes of a dataset.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use clap::{Args, ValueEnum};
+use neural_rt::data::episode::FORMAT;
+use neural_rt::data::{Episode, EpisodeStep, Header, Split};
+
+use crate::builtins::{Failure, Io};
+
+#[derive(Clone, Copy, ValueEnum)]
+enum SplitName {
+    Train,
+    Valid,
+    Test,
+}
+
+#[derive(Args)]
+pub struct ImportCast {
+    /// The recordings.
+    #[arg(required = true, value_name = "FILE.cast")]
+    casts: Vec<PathBuf>,
+    /// The dataset to add them to.
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    /// The split they join.
+    #[arg(long, value_enum, default_value = "train")]
+    split: SplitName,
+}
+
+impl ImportCast {
+    pub fn run(self, io: &mut Io) -> Result<u8, Failure> {
+        let out = io.path(&self.out);
+        let split = match self.split {
+            SplitName::Train => Split::Train,
+            SplitName::Valid => Split::Valid,
+            SplitName::Test => Split::Test,
+        };
+        let mut steps = 0;
+        for cast in &self.casts {
+            let mut episode = episode(&io.path(cast))?;
+            episode.header.split = split;
+            steps += episode.steps.len();
+            let path = episode.write(&out).map_err(|e| e.to_string())?;
+            writeln!(
+                io.out,
+                "{}: {} steps, in {}",
+                cast.display(),
+                episode.steps.len(),
+                path.display()
+            )?;
+        }
+        writeln!(io.out, "{} recordings, {steps} steps", self.casts.len())?;
+        Ok(0)
+    }
+}
+
+/// The episode of the recording at `path` (split `test`; its seed a hash of its bytes).
+pub fn episode(path: &Path) -> Result<Episode, Failure> {
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let steps = kernel_bridge::recording::steps_from_recording(bytes.as_slice())
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    let Some(first) = steps.first() else {
+        return Err(Failure::from(format!(
+            "{}: no steps found (no prompt marks, no Enter in its input, and no prompt that came back)",
+            path.display()
+        )));
+    };
+    let first = first.frame_before.clone();
+    let seed = bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x100_0000_01b3)
+    });
+    Ok(Episode {
+        header: Header {
+            format: FORMAT.into(),
+            seed,
+            split: Split::Test,
+            rows: first.rows,
+            cols: first.cols,
+            source: format!(
+                "cast:{}",
+                path.file_name().unwrap_or_default().to_string_lossy()
+            ),
+        },
+        first,
+        steps: steps
+            .into_iter()
+            .map(|s| EpisodeStep {
+                action: s.action,
+                family: None,
+                exit_status: s.exit_status,
+                frame: s.frame_after,
+            })
+            .collect(),
+    })
+}

@@ -1,0 +1,43 @@
+//! `neural status`: the model in use, where it runs, and whether a GPU is there.
+
+use std::io::Write;
+
+use clap::Args;
+
+use super::model::ModelChoice;
+use crate::builtins::{Failure, Io};
+
+#[derive(Args)]
+pub struct Status {
+    #[command(flatten)]
+    model: ModelChoice,
+}
+
+impl Status {
+    pub fn run(self, io: &mut Io) -> Result<u8, Failure> {
+        let (runtime, device, name) = self.model.load(io)?;
+        let c = &runtime.options.config;
+        let rows = [
+            ("model", name),
+            (
+                "size",
+                format!(
+                    "{} layers of width {}, {} state tokens, cell decoder {} × {}",
+                    c.layers, c.dim, c.state, c.cell_layers, c.cell_dim
+                ),
+            ),
+            (
+                "trained with",
+                format!(
+                    "seed {}, {} epoch(s), batch {}",
+                    runtime.options.seed, runtime.options.epochs, runtime.options.batch
+                ),
+            ),
+            ("device", neural_rt::device::describe(&device)),
+        ];
+        for (key, value) in rows {
+            writeln!(io.out, "{key:>12}  {value}")?;
+        }
+        Ok(0)
+    }
+}

@@ -1,0 +1,96 @@
+//! `neural train`: train the model on a dataset, with a progress bar, checkpoints and resumption.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::Args;
+use neural_rt::model::Config;
+use neural_rt::train::{Options, train};
+
+use crate::builtins::{Failure, Io};
+
+#[derive(Args)]
+pub struct Train {
+    /// The dataset (what `neural gen-data --out` made).
+    #[arg(long, value_name = "DIR")]
+    data: PathBuf,
+    /// The checkpoint directory: weights, options and progress; training resumes from it.
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    /// Passes over the train split.
+    #[arg(long, default_value_t = 1)]
+    epochs: usize,
+    /// Sessions per batch.
+    #[arg(long, default_value_t = 16)]
+    batch: usize,
+    /// Steps between backward passes.
+    #[arg(long, default_value_t = 4)]
+    bptt: usize,
+    /// AdamW's learning rate.
+    #[arg(long, default_value_t = 1e-3)]
+    learning_rate: f64,
+    /// The seed of the initial weights and of the order of sessions.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Width of the model's tokens.
+    #[arg(long, default_value_t = Config::default().dim)]
+    dim: usize,
+    /// Transformer blocks.
+    #[arg(long, default_value_t = Config::default().layers)]
+    layers: usize,
+    /// Updates between checkpoints.
+    #[arg(long, default_value_t = 100)]
+    checkpoint_every: usize,
+}
+
+impl Train {
+    pub fn run(self, io: &mut Io) -> Result<u8, Failure> {
+        if self.batch == 0 || self.bptt == 0 || self.epochs == 0 {
+            return Err(Failure::from(
+                "--batch, --bptt and --epochs must be at least 1",
+            ));
+        }
+        if !self.dim.is_multiple_of(8) || self.dim == 0 {
+            return Err(Failure::from(format!(
+                "--dim {} must be a positive multiple of 8 (the heads split it)",
+                self.dim
+            )));
+        }
+        let options = Options {
+            config: Config {
+                dim: self.dim,
+                layers: self.layers,
+                ..Config::default()
+            },
+            epochs: self.epochs,
+            batch: self.batch,
+            bptt: self.bptt,
+            learning_rate: self.learning_rate,
+            seed: self.seed,
+            checkpoint_every: self.checkpoint_every,
+        };
+        let device = neural_rt::device::choose();
+        let bar = super::progress_bar("{bar:40} {pos}/{len} updates  loss {msg}  eta {eta}");
+        let (data, out) = (io.path(&self.data), io.path(&self.out));
+        let position = train(&data, &out, &options, &device.device, &mut |report| {
+            bar.set_length(report.total_updates as u64);
+            bar.set_position(report.position.updates as u64);
+            bar.set_message(format!(
+                "{:.4}  {:.1} steps/s",
+                report.loss, report.steps_per_second
+            ));
+        })
+        .map_err(|e| e.to_string())?;
+        bar.finish_and_clear();
+        writeln!(
+            io.out,
+            "trained on {} steps in {} updates ({} epochs) on {}; the model is in {}",
+            position.steps,
+            position.updates,
+            position.epoch,
+            device.name,
+            out.join("model.safetensors").display()
+        )?;
+        Ok(0)
+    }
+}

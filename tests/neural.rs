@@ -1,0 +1,104 @@
+//! `neural train`, `eval`, `status` and `import-cast` through real ncsh processes on a dataset that
+//! `neural gen-data` records from the real shell: a small model trains, resumes, is evaluated with
+//! every measure, and bad inputs are named.
+
+mod common;
+
+use common::Home;
+use neural_rt::data::{Episode, Split};
+
+const TINY: &str = "--dim 16 --layers 1 --batch 4 --checkpoint-every 1";
+
+#[test]
+fn a_model_trains_resumes_and_is_evaluated_on_every_measure() {
+    let home = Home::new();
+    let data = home.path().join("data");
+    let (status, _, err) = home.run(&format!(
+        "neural gen-data --sessions 30 --seed 2 --min-commands 4 --max-commands 6 --out {}",
+        data.display()
+    ));
+    assert_eq!(status, 0, "{err}");
+    let tests = Episode::files(&data, Split::Test).unwrap().len();
+    assert!(tests > 0, "seed 2 gives test sessions");
+
+    let train = format!("neural train --data {} --out ck {TINY}", data.display());
+    let at = format!("cd '{}' && ", home.path().display());
+    let (status, first, err) = home.run(&format!("{at}{train}"));
+    assert_eq!(status, 0, "{err}");
+    assert!(first.starts_with("trained on "), "{first}");
+    for file in ["model.safetensors", "options.json", "position.json"] {
+        assert!(home.path().join("ck").join(file).exists(), "{file}");
+    }
+    // Done already: the same command resumes from the checkpoint and has nothing left to do.
+    let (status, again, _) = home.run(&format!("{at}{train}"));
+    assert_eq!((status, &again), (0, &first));
+    let (status, _, err) = home.run(&format!("{at}{train} --learning-rate 0.5"));
+    assert_eq!(status, 1);
+    assert!(err.contains("was made with other options"), "{err}");
+
+    let (status, json, err) = home.run(&format!(
+        "{at}neural eval --model ck --data {} --json",
+        data.display()
+    ));
+    assert_eq!(status, 0, "{err}");
+    let report: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(report["sessions"], tests);
+    let char_accuracy = report["overall"]["char_accuracy"].as_f64().unwrap();
+    assert!((0.0..=1.0).contains(&char_accuracy), "{char_accuracy}");
+    assert_eq!(report["probe"]["asked"], 100);
+    let horizons: Vec<u64> = report["closed_loop"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h[0].as_u64().unwrap())
+        .collect();
+    assert_eq!(horizons, [1, 5, 10, 20]);
+    assert!(report["latency"]["steps"].as_u64().unwrap() > 0);
+    assert!(report["families"].as_object().unwrap().contains_key("exit"));
+
+    let (status, table, _) = home.run(&format!("{at}neural eval --model ck --data {} --limit 1", data.display()));
+    assert_eq!(status, 0);
+    assert!(table.contains("char accuracy") && table.contains("closed loop"), "{table}");
+    let (status, said, _) = home.run(&format!("{at}neural status --model ck"));
+    assert_eq!(status, 0);
+    assert!(said.contains("running on the CPU"), "{said}");
+}
+
+#[test]
+fn recordings_from_elsewhere_become_episodes_and_bad_inputs_are_named() {
+    let home = Home::new();
+    let cast = home.path().join("session.cast");
+    std::fs::write(
+        &cast,
+        "{\"version\":2,\"width\":40,\"height\":6}\n[0.0,\"o\",\"$ \"]\n[0.1,\"i\",\"echo hi\\r\"]\n\
+         [0.2,\"o\",\"echo hi\\r\\nhi\\r\\n$ \"]\n[0.3,\"i\",\"ls\\r\"]\n[0.4,\"o\",\"ls\\r\\nx\\r\\n$ \"]\n",
+    )
+    .unwrap();
+    let out = home.path().join("imported");
+    let (status, said, err) = home.run(&format!(
+        "neural import-cast {} --out {} --split valid",
+        cast.display(),
+        out.display()
+    ));
+    assert_eq!(status, 0, "{err}");
+    assert!(said.contains("2 steps"), "{said}");
+    let files = Episode::files(&out, Split::Valid).unwrap();
+    let episode = Episode::read(&files[0]).unwrap();
+    let actions: Vec<&str> = episode.steps.iter().map(|s| s.action.as_str()).collect();
+    assert_eq!(actions, ["echo hi", "ls"]);
+    assert_eq!((episode.header.rows, episode.header.cols), (6, 40));
+
+    let (status, _, err) = home.run(&format!("neural eval --casts {} --json", cast.display()));
+    assert_eq!(status, 0, "the shipped model runs on a 6 × 40 recording: {err}");
+
+    std::fs::write(home.path().join("bad.cast"), "not a recording").unwrap();
+    let (status, _, err) = home.run(&format!("neural import-cast {}/bad.cast --out x", home.path().display()));
+    assert_eq!(status, 1);
+    assert!(err.contains("bad.cast"), "{err}");
+    let (status, _, err) = home.run("neural eval --model /nonexistent");
+    assert_eq!(status, 1);
+    assert!(err.contains("no model in /nonexistent"), "{err}");
+    let (status, _, err) = home.run(&format!("neural train --data {}/empty --out y", home.path().display()));
+    assert_eq!(status, 1);
+    assert!(err.contains("has no training sessions"), "{err}");
+}
