@@ -56,12 +56,39 @@ fn a_model_trains_resumes_and_is_evaluated_on_every_measure() {
     assert!(report["latency"]["steps"].as_u64().unwrap() > 0);
     assert!(report["families"].as_object().unwrap().contains_key("exit"));
 
-    let (status, table, _) = home.run(&format!("{at}neural eval --model ck --data {} --limit 1", data.display()));
+    let (status, table, _) = home.run(&format!(
+        "{at}neural eval --model ck --data {} --limit 1",
+        data.display()
+    ));
     assert_eq!(status, 0);
-    assert!(table.contains("char accuracy") && table.contains("closed loop"), "{table}");
+    assert!(
+        table.contains("char accuracy") && table.contains("closed loop"),
+        "{table}"
+    );
     let (status, said, _) = home.run(&format!("{at}neural status --model ck"));
     assert_eq!(status, 0);
     assert!(said.contains("running on the CPU"), "{said}");
+
+    // Promotion is an update: refused (and audited) when the model measures worse than the one in
+    // use beyond the tolerance; made a generation when it does not.
+    let promote = format!("{at}neural promote ck --data {}", data.display());
+    let (status, _, err) = home.run(&format!("{promote} --tolerance=-1"));
+    assert_eq!(status, 1);
+    assert!(err.contains("worse than the current model's"), "{err}");
+    let (status, said, err) = home.run(&format!("{promote} --tolerance 1"));
+    assert_eq!(status, 0, "{err}");
+    assert!(said.contains("promoted the model: generation 2"), "{said}");
+    let (_, log, _) = home.run("audit log");
+    assert!(
+        log.lines()
+            .any(|l| l.contains("refused") && l.contains("promote-model")),
+        "{log}"
+    );
+    let (status, said, _) = home.run("neural status");
+    assert_eq!(status, 0);
+    assert!(said.contains("the model of generation 2"), "{said}");
+    let (status, _, err) = home.run("gen rollback && neural status");
+    assert_eq!(status, 0, "{err}");
 }
 
 #[test]
@@ -89,16 +116,25 @@ fn recordings_from_elsewhere_become_episodes_and_bad_inputs_are_named() {
     assert_eq!((episode.header.rows, episode.header.cols), (6, 40));
 
     let (status, _, err) = home.run(&format!("neural eval --casts {} --json", cast.display()));
-    assert_eq!(status, 0, "the shipped model runs on a 6 × 40 recording: {err}");
+    assert_eq!(
+        status, 0,
+        "the shipped model runs on a 6 × 40 recording: {err}"
+    );
 
     std::fs::write(home.path().join("bad.cast"), "not a recording").unwrap();
-    let (status, _, err) = home.run(&format!("neural import-cast {}/bad.cast --out x", home.path().display()));
+    let (status, _, err) = home.run(&format!(
+        "neural import-cast {}/bad.cast --out x",
+        home.path().display()
+    ));
     assert_eq!(status, 1);
     assert!(err.contains("bad.cast"), "{err}");
     let (status, _, err) = home.run("neural eval --model /nonexistent");
     assert_eq!(status, 1);
     assert!(err.contains("no model in /nonexistent"), "{err}");
-    let (status, _, err) = home.run(&format!("neural train --data {}/empty --out y", home.path().display()));
+    let (status, _, err) = home.run(&format!(
+        "neural train --data {}/empty --out y",
+        home.path().display()
+    ));
     assert_eq!(status, 1);
     assert!(err.contains("has no training sessions"), "{err}");
 }

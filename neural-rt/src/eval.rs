@@ -7,7 +7,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use kernel_bridge::Frame;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::data::{Episode, Split};
 use crate::metrics::{Scores, score};
@@ -20,7 +20,7 @@ pub const HORIZONS: [usize; 4] = [1, 5, 10, 20];
 const LOCKSTEP: usize = 32;
 
 /// Sums of [`Scores`] over steps.
-#[derive(Clone, Copy, Debug, Default, Serialize)]
+#[derive(Clone, Copy, Debug, Default, Serialize, Deserialize)]
 pub struct Summary {
     /// Steps scored.
     pub steps: usize,
@@ -53,7 +53,7 @@ impl Summary {
 }
 
 /// The probe's result.
-#[derive(Clone, Copy, Debug, Default, Serialize)]
+#[derive(Clone, Copy, Debug, Default, Serialize, Deserialize)]
 pub struct Probe {
     /// Problems asked.
     pub asked: usize,
@@ -64,7 +64,7 @@ pub struct Probe {
 }
 
 /// Step latency, in milliseconds, one session at a time.
-#[derive(Clone, Copy, Debug, Default, Serialize)]
+#[derive(Clone, Copy, Debug, Default, Serialize, Deserialize)]
 pub struct Latency {
     /// Steps timed.
     pub steps: usize,
@@ -75,7 +75,7 @@ pub struct Latency {
 }
 
 /// Everything `neural eval` reports.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Report {
     /// The sessions evaluated.
     pub sessions: usize,

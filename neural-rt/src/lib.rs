@@ -14,6 +14,7 @@ pub mod loss;
 pub mod metrics;
 pub mod model;
 pub mod params;
+pub mod promotion;
 pub mod runtime;
 pub mod shipped;
 pub mod train;

@@ -7,7 +7,7 @@
 //! this shell's generation ([`pin`]), which stays put while other shells update.
 
 mod audit;
-mod cap;
+pub(crate) mod cap;
 mod daemon_cmd;
 mod r#gen;
 mod listing;

@@ -136,6 +136,23 @@ pub fn set_policy(name: String, value: Option<String>) -> Result<Generation, Cli
     ask!(Call::SetPolicy { name, value }, ANSWER_WAIT, Reply::Generation(g) => *g)
 }
 
+/// Promotes model weights with their evaluation; the generation it made.
+pub fn promote_model(
+    weights: Vec<u8>,
+    evaluation: Vec<u8>,
+    (current, current_weights): (Vec<u8>, Option<BlobHash>),
+    tolerance: f64,
+) -> Result<Generation, ClientError> {
+    let call = Call::PromoteModel {
+        weights: policy::bundle::Bytes(weights),
+        evaluation: policy::bundle::Bytes(evaluation),
+        current: policy::bundle::Bytes(current),
+        current_weights,
+        tolerance,
+    };
+    ask!(call, VERIFY_WAIT, Reply::Generation(g) => *g)
+}
+
 /// Points current at `to` or at its parent: (from, to).
 pub fn rollback(to: Option<GenerationId>) -> Result<(GenerationId, GenerationId), ClientError> {
     ask!(Call::Rollback(to), ANSWER_WAIT, Reply::RolledBack(from, to) => (from, to))

@@ -1,5 +1,7 @@
 //! What the daemon does for each call: reads straight from the store, updates through `policy`.
 
+use neural_rt::eval::Report;
+use neural_rt::promotion::Evaluation;
 use policy::bundle::Bytes;
 use policy::manifest::Kind;
 use policy::{Manifest, UpdateError, Updates};
@@ -45,6 +47,30 @@ pub(super) fn answer(daemon: &Daemon, actor: &str, call: Call) -> Result<Reply, 
         Call::Upgrade { manifest, grant } => updated(updates.upgrade(&parse(&manifest)?, &grant)),
         Call::Remove(name) => updated(updates.remove(&name)),
         Call::SetPolicy { name, value } => updated(updates.set_policy(&name, value.as_deref())),
+        Call::PromoteModel {
+            weights,
+            evaluation,
+            current,
+            current_weights,
+            tolerance,
+        } => {
+            let unreadable = |what: &str, e: serde_json::Error| {
+                format!("the {what} sent with the weights cannot be read: {e}")
+            };
+            let candidate: Evaluation =
+                serde_json::from_slice(&evaluation.0).map_err(|e| unreadable("evaluation", e))?;
+            let measured: Report = serde_json::from_slice(&current.0)
+                .map_err(|e| unreadable("current model's report", e))?;
+            updated(updates.promote_model(&weights.0, &evaluation.0, |in_use| {
+                if in_use.map(|m| m.weights) != current_weights {
+                    return Err(
+                        "the model in use changed while the candidate was measured; run `neural promote` again"
+                            .to_owned(),
+                    );
+                }
+                neural_rt::promotion::gate(&candidate.report, &measured, tolerance)
+            }))
+        }
         Call::Rollback(to) => updates
             .rollback(to)
             .map(|(from, to)| Reply::RolledBack(from, to))

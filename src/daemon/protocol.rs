@@ -68,6 +68,21 @@ pub enum Call {
         /// Its new value.
         value: Option<String>,
     },
+    /// Promote model weights with their evaluation (`neural_rt::promotion::Evaluation` as JSON), if
+    /// they measure no worse than the current model on the same sessions, beyond `tolerance`.
+    PromoteModel {
+        /// The weights (safetensors).
+        weights: Bytes,
+        /// Their evaluation.
+        evaluation: Bytes,
+        /// The current model's report (`neural_rt::eval::Report` as JSON) on the same sessions.
+        current: Bytes,
+        /// The current model's weights when it was measured (`None`: the shipped model), so that
+        /// a model promoted meanwhile is not judged by another's numbers.
+        current_weights: Option<BlobHash>,
+        /// How much worse than the current model it may measure.
+        tolerance: f64,
+    },
     /// Point current at this generation, or at current's parent.
     Rollback(Option<GenerationId>),
     /// The whole audit log.

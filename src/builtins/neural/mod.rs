@@ -5,6 +5,7 @@ mod eval;
 mod gen_data;
 mod import_cast;
 mod model;
+mod promote;
 mod status;
 mod test_set;
 mod train;
@@ -48,6 +49,9 @@ enum Action {
     /// Measure a model on held-out sessions: the paper's measures, the arithmetic probe, the closed
     /// loop and step latency.
     Eval(eval::Eval),
+    /// Make trained weights the model in use (a new generation), if they measure no worse than the
+    /// current model on the fixed test set; a refusal is audited with its reason.
+    Promote(promote::Promote),
     /// The model in use, the device, and whether a GPU is there.
     Status(status::Status),
 }
@@ -59,6 +63,7 @@ impl Builtin for Neural {
             Action::ImportCast(args) => args.run(io),
             Action::Train(args) => args.run(io),
             Action::Eval(args) => args.run(io),
+            Action::Promote(args) => args.run(io),
             Action::Status(args) => args.run(io),
         }
     }

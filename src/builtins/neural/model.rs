@@ -5,13 +5,17 @@ use std::path::PathBuf;
 
 use clap::Args;
 use neural_rt::device::{Chosen, choose};
+use neural_rt::promotion::Evaluation;
 use neural_rt::runtime::Runtime;
+use store::BlobHash;
 
 use crate::builtins::{Failure, Io};
+use crate::daemon::client;
 
 #[derive(Args)]
 pub struct ModelChoice {
-    /// A checkpoint directory that `neural train --out` wrote (default: the model ncsh ships).
+    /// A checkpoint directory that `neural train --out` wrote (default: the model of this shell's
+    /// generation, promoted with `neural promote`, else the model ncsh ships).
     #[arg(long, value_name = "DIR")]
     model: Option<PathBuf>,
 }
@@ -27,10 +31,50 @@ impl ModelChoice {
                 Ok((runtime, device, format!("the model in {}", dir.display())))
             }
             None => {
-                let runtime = neural_rt::shipped::runtime(&device.device)
-                    .map_err(|e| format!("the shipped model cannot be loaded: {e}"))?;
-                Ok((runtime, device, "the shipped model".to_owned()))
+                let (runtime, name, _) = in_use(&device)?;
+                Ok((runtime, device, name))
             }
         }
     }
+}
+
+/// The model in use: this shell's generation's, promoted with `neural promote`, else the shipped
+/// one; with its name for reports and its weights' hash (`None` for the shipped model).
+pub fn in_use(device: &Chosen) -> Result<(Runtime, String, Option<BlobHash>), Failure> {
+    match promoted()? {
+        Some((evaluation, weights, id, hash)) => {
+            let runtime = Runtime::from_parts(evaluation.options, &weights, &device.device)
+                .map_err(|e| format!("the promoted model cannot be loaded: {e}"))?;
+            Ok((runtime, format!("the model of generation {id}"), Some(hash)))
+        }
+        None => {
+            let runtime = neural_rt::shipped::runtime(&device.device)
+                .map_err(|e| format!("the shipped model cannot be loaded: {e}"))?;
+            Ok((runtime, "the shipped model".to_owned(), None))
+        }
+    }
+}
+
+/// The model this shell's generation holds, if a store exists and one was promoted: its evaluation
+/// (options included), its weights, and the generation's number.
+fn promoted() -> Result<Option<(Evaluation, Vec<u8>, u64, BlobHash)>, Failure> {
+    // A user who never updated anything has no store, and needs no daemon for the shipped model.
+    if !crate::daemon::store_dir().is_ok_and(|dir| dir.exists()) {
+        return Ok(None);
+    }
+    let generation = crate::builtins::pin::this_generation()?;
+    let Some(model) = generation.contents.model else {
+        return Ok(None);
+    };
+    let Some(report) = model.eval_report else {
+        return Ok(None);
+    };
+    let evaluation: Evaluation = serde_json::from_slice(&client::blob(report)?)
+        .map_err(|e| format!("the promoted model's evaluation cannot be read ({e})"))?;
+    Ok(Some((
+        evaluation,
+        client::blob(model.weights)?,
+        generation.id,
+        model.weights,
+    )))
 }

@@ -1,0 +1,51 @@
+//! When trained weights may replace the model in use: a promotion is an update (a new generation,
+//! through `policy`), and its gate is here. The candidate comes with its evaluation on the fixed
+//! held-out test set and the current model's on the same sessions; it is promoted only if its char
+//! and exact-line accuracy are not worse than the current model's by more than a tolerance.
+//! Otherwise it is refused, and the audit log keeps why.
+
+use serde::{Deserialize, Serialize};
+
+use crate::eval::Report;
+use crate::train::Options;
+
+/// What a promotion stores beside the weights: how to build the model, and how it measured.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Evaluation {
+    /// The options it was trained with (its sizes among them).
+    pub options: Options,
+    /// Its evaluation on the fixed test set.
+    pub report: Report,
+}
+
+/// The tolerance when none is given: half a percentage point.
+pub const TOLERANCE: f64 = 0.005;
+
+/// Whether a model that measured `candidate` may replace the one in use, which measured `current`
+/// on the same sessions.
+///
+/// # Errors
+/// Why not, in a sentence for the audit log.
+pub fn gate(candidate: &Report, current: &Report, tolerance: f64) -> Result<(), String> {
+    if candidate.sessions != current.sessions || candidate.overall.steps != current.overall.steps {
+        return Err(format!(
+            "the two models were measured on different sessions ({} and {}); measure both on the same test set",
+            candidate.sessions, current.sessions
+        ));
+    }
+    let (new, old) = (&candidate.overall, &current.overall);
+    for (what, new, old) in [
+        ("char accuracy", new.char_accuracy, old.char_accuracy),
+        ("exact-line accuracy", new.exact_line, old.exact_line),
+    ] {
+        if new < old - tolerance {
+            return Err(format!(
+                "its {what} is {:.2}%, worse than the current model's {:.2}% by more than the tolerance of {:.2} points",
+                100.0 * new,
+                100.0 * old,
+                100.0 * tolerance
+            ));
+        }
+    }
+    Ok(())
+}

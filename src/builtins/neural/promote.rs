@@ -1,0 +1,75 @@
+//! `neural promote`: make trained weights the model in use, as an update (a new generation), if they
+//! measure no worse than the model in use on the same held-out sessions, beyond a tolerance.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::Args;
+use neural_rt::eval::{Report, evaluate};
+use neural_rt::promotion::{Evaluation, TOLERANCE};
+use neural_rt::runtime::Runtime;
+use neural_rt::train::Checkpoint;
+
+use crate::builtins::{Failure, Io};
+use crate::daemon::client;
+
+#[derive(Args)]
+pub struct Promote {
+    /// The checkpoint directory that `neural train --out` wrote.
+    #[arg(value_name = "DIR")]
+    model: PathBuf,
+    /// How much worse than the model in use (in accuracy, 0..1) it may measure.
+    #[arg(long, default_value_t = TOLERANCE)]
+    tolerance: f64,
+    /// A dataset whose test split both models are measured on (default: the fixed test set).
+    #[arg(long, value_name = "DIR")]
+    data: Option<PathBuf>,
+}
+
+impl Promote {
+    pub fn run(self, io: &mut Io) -> Result<u8, Failure> {
+        let dir = io.path(&self.model);
+        let device = neural_rt::device::choose();
+        let candidate = Runtime::load(&dir, &device.device).map_err(|e| e.to_string())?;
+        let (current, current_name, current_weights) = super::model::in_use(&device)?;
+        let data = match &self.data {
+            Some(data) => io.path(data),
+            None => super::test_set::ensure()?,
+        };
+        let measure = |runtime: &Runtime| -> Result<Report, Failure> {
+            evaluate(runtime, &data, None, &device.name, &mut |what| {
+                tracing::info!("neural promote: {what}");
+            })
+            .map_err(|e| Failure::from(e.to_string()))
+        };
+        let (report, baseline) = (measure(&candidate)?, measure(&current)?);
+        for (name, r) in [
+            (dir.display().to_string(), &report),
+            (current_name, &baseline),
+        ] {
+            writeln!(
+                io.out,
+                "{name}: char accuracy {:.2}%, exact-line {:.2}% on {} sessions",
+                100.0 * r.overall.char_accuracy,
+                100.0 * r.overall.exact_line,
+                r.sessions
+            )?;
+        }
+        let evaluation = Evaluation {
+            options: candidate.options.clone(),
+            report,
+        };
+        let weights_path = Checkpoint::new(&dir).weights();
+        let weights = std::fs::read(&weights_path)
+            .map_err(|e| format!("cannot read {}: {e}", weights_path.display()))?;
+        let evaluation = serde_json::to_vec(&evaluation).map_err(|e| e.to_string())?;
+        let baseline = serde_json::to_vec(&baseline).map_err(|e| e.to_string())?;
+        let generation = client::promote_model(
+            weights,
+            evaluation,
+            (baseline, current_weights),
+            self.tolerance,
+        )?;
+        crate::builtins::cap::say_updated(io, "promoted the model", &generation)
+    }
+}
