@@ -42,10 +42,15 @@ impl ModelChoice {
 /// one; with its name for reports and its weights' hash (`None` for the shipped model).
 pub fn in_use(device: &Chosen) -> Result<(Runtime, String, Option<BlobHash>), Failure> {
     match promoted()? {
-        Some((evaluation, weights, id, hash)) => {
-            let runtime = Runtime::from_parts(evaluation.options, &weights, &device.device)
-                .map_err(|e| format!("the promoted model cannot be loaded: {e}"))?;
-            Ok((runtime, format!("the model of generation {id}"), Some(hash)))
+        Some(promoted) => {
+            let runtime = Runtime::from_parts(
+                promoted.evaluation.options,
+                &promoted.weights,
+                &device.device,
+            )
+            .map_err(|e| format!("the promoted model cannot be loaded: {e}"))?;
+            let name = format!("the model of generation {}", promoted.generation);
+            Ok((runtime, name, Some(promoted.hash)))
         }
         None => {
             let runtime = neural_rt::shipped::runtime(&device.device)
@@ -55,9 +60,17 @@ pub fn in_use(device: &Chosen) -> Result<(Runtime, String, Option<BlobHash>), Fa
     }
 }
 
-/// The model this shell's generation holds, if a store exists and one was promoted: its evaluation
-/// (options included), its weights, and the generation's number.
-fn promoted() -> Result<Option<(Evaluation, Vec<u8>, u64, BlobHash)>, Failure> {
+/// A model promoted in this shell's generation: its evaluation (options included), its weights, the
+/// generation's number and the weights' hash.
+struct Promoted {
+    evaluation: Evaluation,
+    weights: Vec<u8>,
+    generation: u64,
+    hash: BlobHash,
+}
+
+/// The model this shell's generation holds, if a store exists and one was promoted.
+fn promoted() -> Result<Option<Promoted>, Failure> {
     // A user who never updated anything has no store, and needs no daemon for the shipped model.
     if !crate::daemon::store_dir().is_ok_and(|dir| dir.exists()) {
         return Ok(None);
@@ -71,10 +84,10 @@ fn promoted() -> Result<Option<(Evaluation, Vec<u8>, u64, BlobHash)>, Failure> {
     };
     let evaluation: Evaluation = serde_json::from_slice(&client::blob(report)?)
         .map_err(|e| format!("the promoted model's evaluation cannot be read ({e})"))?;
-    Ok(Some((
+    Ok(Some(Promoted {
         evaluation,
-        client::blob(model.weights)?,
-        generation.id,
-        model.weights,
-    )))
+        weights: client::blob(model.weights)?,
+        generation: generation.id,
+        hash: model.weights,
+    }))
 }
