@@ -65,6 +65,28 @@ fn a_model_trains_resumes_and_is_evaluated_on_every_measure() {
         table.contains("char accuracy") && table.contains("closed loop"),
         "{table}"
     );
+    let episode = &Episode::files(&data, Split::Test).unwrap()[0];
+    let (status, said, err) = home.run(&format!(
+        "{at}neural render --model ck {} --out whole.png && neural render --model ck {} --step 1 --out one.png",
+        episode.display(),
+        episode.display()
+    ));
+    assert_eq!(status, 0, "{err}");
+    assert!(
+        said.contains("1 step(s): true | predicted | differing cells"),
+        "{said}"
+    );
+    for png in ["whole.png", "one.png"] {
+        let bytes = std::fs::read(home.path().join(png)).unwrap();
+        assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "{png}");
+    }
+    let (status, _, err) = home.run(&format!(
+        "{at}neural render --model ck {} --step 999 --out x.png",
+        episode.display()
+    ));
+    assert_eq!(status, 1);
+    assert!(err.contains("past the session's last step"), "{err}");
+
     let (status, said, _) = home.run(&format!("{at}neural status --model ck"));
     assert_eq!(status, 0);
     assert!(said.contains("running on the CPU"), "{said}");

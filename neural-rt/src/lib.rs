@@ -15,6 +15,7 @@ pub mod metrics;
 pub mod model;
 pub mod params;
 pub mod promotion;
+pub mod render;
 pub mod runtime;
 pub mod shipped;
 pub mod train;

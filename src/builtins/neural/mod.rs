@@ -6,6 +6,7 @@ mod gen_data;
 mod import_cast;
 mod model;
 mod promote;
+mod render;
 mod status;
 mod test_set;
 mod train;
@@ -52,6 +53,8 @@ enum Action {
     /// Make trained weights the model in use (a new generation), if they measure no worse than the
     /// current model on the fixed test set; a refusal is audited with its reason.
     Promote(promote::Promote),
+    /// Write PNG images of a session's true and predicted screens and the cells that differ.
+    Render(render::Render),
     /// The model in use, the device, and whether a GPU is there.
     Status(status::Status),
 }
@@ -64,6 +67,7 @@ impl Builtin for Neural {
             Action::Train(args) => args.run(io),
             Action::Eval(args) => args.run(io),
             Action::Promote(args) => args.run(io),
+            Action::Render(args) => args.run(io),
             Action::Status(args) => args.run(io),
         }
     }

@@ -1,0 +1,78 @@
+//! `neural render`: PNG images of a session's true and predicted screens, and where they differ.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::Args;
+use kernel_bridge::Frame;
+use neural_rt::data::Episode;
+
+use super::model::ModelChoice;
+use crate::builtins::{Failure, Io};
+
+#[derive(Args)]
+pub struct Render {
+    #[command(flatten)]
+    model: ModelChoice,
+    /// An episode file (from `neural gen-data` or `import-cast`), or an asciicast recording.
+    #[arg(value_name = "EPISODE|FILE.cast")]
+    session: PathBuf,
+    /// Only this step (from 0); without it, the whole session, one step under another.
+    #[arg(long)]
+    step: Option<usize>,
+    /// The PNG to write.
+    #[arg(long, value_name = "FILE.png")]
+    out: PathBuf,
+}
+
+impl Render {
+    pub fn run(self, io: &mut Io) -> Result<u8, Failure> {
+        let path = io.path(&self.session);
+        let episode = if path.extension().is_some_and(|e| e == "cast") {
+            super::import_cast::episode(&path)?
+        } else {
+            Episode::read(&path).map_err(|e| e.to_string())?
+        };
+        let last = episode.steps.len();
+        if let Some(step) = self.step.filter(|s| *s >= last) {
+            return Err(Failure::from(format!(
+                "--step {step} is past the session's last step ({})",
+                last.saturating_sub(1)
+            )));
+        }
+        let (runtime, _, _) = self.model.load(io)?;
+        let until = self.step.map_or(last, |s| s + 1);
+        let mut state = runtime.start(1).map_err(|e| e.to_string())?;
+        let mut predicted: Vec<Frame> = Vec::new();
+        for t in 0..until {
+            let action = episode.steps[t].action.as_str();
+            let (frames, next) = runtime
+                .step(&[episode.before(t)], &[action], &state)
+                .map_err(|e| e.to_string())?;
+            predicted.extend(frames);
+            state = next;
+        }
+        let chosen: Vec<(&str, &Frame, &Frame)> = (self.step.unwrap_or(0)..until)
+            .map(|t| {
+                (
+                    episode.steps[t].action.as_str(),
+                    &episode.steps[t].frame,
+                    &predicted[t],
+                )
+            })
+            .collect();
+        let out = io.path(&self.out);
+        let file = std::fs::File::create(&out)
+            .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+        neural_rt::render::picture(&chosen)
+            .write_png(std::io::BufWriter::new(file))
+            .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+        writeln!(
+            io.out,
+            "{}: {} step(s): true | predicted | differing cells",
+            out.display(),
+            chosen.len()
+        )?;
+        Ok(0)
+    }
+}
