@@ -64,6 +64,16 @@ struct Cutter {
     submitted: Option<(Frame, f64, String)>,
     /// The last prompt seen (prompt cutting).
     prompt: Option<(Frame, f64)>,
+    /// Inside an escape sequence typed (an arrow key, say), which is no text of the line.
+    escape: Escape,
+}
+
+#[derive(Default, PartialEq)]
+enum Escape {
+    #[default]
+    None,
+    Started,
+    Csi,
 }
 
 impl Cutter {
@@ -79,7 +89,27 @@ impl Cutter {
         let Some((_, _, line)) = self.typing.as_mut() else {
             return;
         };
+        match self.escape {
+            Escape::Started => {
+                self.escape = if c == '[' || c == 'O' {
+                    Escape::Csi
+                } else {
+                    Escape::None
+                };
+                return;
+            }
+            Escape::Csi => {
+                if ('@'..='~').contains(&c) {
+                    self.escape = Escape::None;
+                }
+                return;
+            }
+            Escape::None => {}
+        }
         match c {
+            '\u{1b}' => self.escape = Escape::Started,
+            // Ctrl-C and Ctrl-U abandon what was typed.
+            '\u{3}' | '\u{15}' => line.clear(),
             '\r' | '\n' => {
                 if let Some(typed) = self.typing.take() {
                     self.submitted = Some((typed.0, at, typed.2));
@@ -159,7 +189,8 @@ mod tests {
     fn a_recording_with_input_is_cut_at_each_enter() {
         let bytes = cast(&[
             (0.0, "o", "$ "),
-            (0.1, "i", "ech"),
+            (0.05, "i", "oops\u{3}"),
+            (0.1, "i", "ech\u{1b}[D\u{1b}[C"),
             (0.2, "o", "ech"),
             (0.3, "i", "o hi\r"),
             (0.4, "o", "o hi\r\nhi\r\n$ "),

@@ -219,6 +219,10 @@ pub fn evaluate_episodes(
             .iter()
             .map(|p| Episode::read(p))
             .collect::<Result<_, _>>()?;
+        let answers: std::collections::HashMap<String, String> = crate::data::probe::sample()
+            .into_iter()
+            .map(|(problem, form)| (problem.line(form), problem.answer().to_string()))
+            .collect();
         let mut result = Probe::default();
         predict(
             runtime,
@@ -227,14 +231,14 @@ pub fn evaluate_episodes(
             usize::MAX,
             &mut |e, t, predicted| {
                 let truth = &probe[e].steps[t];
-                if truth.action == "exit" {
+                let Some(answer) = answers.get(&truth.action) else {
                     return;
-                }
+                };
+                // The answer's row is the one above the prompt that follows it.
                 let row = usize::from(truth.frame.cursor.0).saturating_sub(1);
-                let answer = truth.frame.lines.get(row).map_or("", |l| l.trim_end());
                 let shown = predicted.lines.get(row).map_or("", |l| l.trim_end());
                 result.asked += 1;
-                result.right += usize::from(!answer.is_empty() && shown == answer);
+                result.right += usize::from(shown == answer);
             },
         )?;
         result.accuracy = result.right as f64 / result.asked.max(1) as f64;

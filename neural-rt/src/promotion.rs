@@ -27,6 +27,14 @@ pub const TOLERANCE: f64 = 0.005;
 /// # Errors
 /// Why not, in a sentence for the audit log.
 pub fn gate(candidate: &Report, current: &Report, tolerance: f64) -> Result<(), String> {
+    if !tolerance.is_finite() || tolerance.abs() > 1.0 {
+        return Err(format!("a tolerance is between -1 and 1, not {tolerance}"));
+    }
+    if candidate.sessions == 0 {
+        return Err(
+            "nothing was measured (the test split is empty), so nothing can be judged".to_owned(),
+        );
+    }
     if candidate.sessions != current.sessions || candidate.overall.steps != current.overall.steps {
         return Err(format!(
             "the two models were measured on different sessions ({} and {}); measure both on the same test set",

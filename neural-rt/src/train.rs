@@ -1,7 +1,8 @@
 //! Training: the dataset's train split streamed a batch of sessions at a time in a seeded order, each
 //! batch run through its sessions' steps in lockstep with the state carried, back-propagated every
 //! few steps (truncated back-propagation through time), AdamW. Checkpoints (safetensors, with the
-//! config and where training stood) are written as it goes, and a run resumes from the last one.
+//! config and where training stood) are written as it goes, and a run resumes from the last one; the
+//! optimizer's moments are not kept, so a resumed run differs a little from one never stopped.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -35,7 +36,7 @@ pub struct Options {
     pub learning_rate: f64,
     /// The seed of the initial weights and of the order of sessions.
     pub seed: u64,
-    /// Updates between checkpoints.
+    /// Batches between checkpoints.
     pub checkpoint_every: usize,
 }
 
@@ -128,7 +129,29 @@ impl Checkpoint {
 
 fn write_json(path: &Path, value: &impl Serialize) -> Result<(), TrainError> {
     let bytes = serde_json::to_vec_pretty(value).unwrap_or_default();
-    std::fs::write(path, bytes).map_err(|e| TrainError::Io(path.to_owned(), e))
+    let partial = path.with_extension("partial");
+    std::fs::write(&partial, bytes).map_err(|e| TrainError::Io(partial.clone(), e))?;
+    std::fs::rename(&partial, path).map_err(|e| TrainError::Io(path.to_owned(), e))
+}
+
+impl Options {
+    /// Whether a checkpoint made with `other` can go on under these options: the same model, data
+    /// order and optimizer (more epochs, or checkpoints at other intervals, are fine).
+    fn same_model(&self, other: &Options) -> bool {
+        (
+            &self.config,
+            self.batch,
+            self.bptt,
+            self.learning_rate,
+            self.seed,
+        ) == (
+            &other.config,
+            other.batch,
+            other.bptt,
+            other.learning_rate,
+            other.seed,
+        )
+    }
 }
 
 /// Why training stopped.
@@ -190,7 +213,7 @@ pub fn train(
     let params = Arc::new(Params::new(options.seed));
     let model = Model::new(options.config.clone(), params.builder(device))?;
     let mut position = match checkpoint.read()? {
-        Some((saved, position)) if saved == *options => {
+        Some((saved, position)) if saved.same_model(options) => {
             params.load(&checkpoint.weights(), device)?;
             position
         }
@@ -256,7 +279,7 @@ pub fn train(
 /// steps over `bptt`.
 fn estimate_updates(files: &[PathBuf], options: &Options) -> Result<usize, TrainError> {
     // Reading every file to count would double the first epoch's reading; sessions run 8 to 24
-    // commands, so the mean is taken from the first few.
+    // commands, so the longest of the first few stands for a batch's.
     let sample: Vec<usize> = files
         .iter()
         .take(32)

@@ -53,7 +53,8 @@ pub fn key_rule_value(bytes: &[u8]) -> Result<String, BadKey> {
 /// What is wrong, and what would be right.
 pub fn check_rule(name: &str, value: Option<&str>) -> Result<(), String> {
     match (name, value) {
-        (_, None) if name == REQUIRE_SIGNATURES || name.starts_with(TRUSTED_KEY) => Ok(()),
+        // Clearing is always allowed, so that no rule, however it came to be, is stuck.
+        (_, None) => Ok(()),
         (REQUIRE_SIGNATURES, Some("yes" | "no")) => Ok(()),
         (REQUIRE_SIGNATURES, Some(other)) => Err(format!(
             "`{REQUIRE_SIGNATURES}` is `yes` or `no`, not `{other}`"

@@ -173,6 +173,18 @@ fn episode(plan: &Plan, task: &Task, steps: Vec<Step>) -> Episode {
 fn run_in_sandbox(seed: u64, lines: &[String], rows: u16, cols: u16) -> Result<Vec<Step>, String> {
     let top = Path::new("/tmp/nc");
     std::fs::create_dir_all(top).map_err(|e| format!("cannot make {}: {e}", top.display()))?;
+    // Sandboxes are cleared with remove_dir_all: the folder they are in must be this user's own
+    // directory, not another user's, nor a link someone planted.
+    let owner = std::fs::symlink_metadata(top)
+        .map_err(|e| format!("cannot read {}: {e}", top.display()))?;
+    if !owner.is_dir()
+        || std::os::unix::fs::MetadataExt::uid(&owner) != nix::unistd::getuid().as_raw()
+    {
+        return Err(format!(
+            "{} is not a directory of yours; sessions are recorded there, so remove it (or ask its owner to)",
+            top.display()
+        ));
+    }
     let name = format!("{:04x}", seed & 0xffff);
     let lock_path = top.join(format!(".{name}.lock"));
     let lock_file = std::fs::File::create(&lock_path)
@@ -188,7 +200,24 @@ fn run_in_sandbox(seed: u64, lines: &[String], rows: u16, cols: u16) -> Result<V
     };
     clear()?;
     std::fs::create_dir_all(&dir).map_err(|e| format!("cannot make {}: {e}", dir.display()))?;
-    let steps = super::session::run(&dir, &top.join(".ncsh-home"), lines, rows, cols);
+    let steps = super::session::run(&dir, &top.join(shared_home()), lines, rows, cols);
     clear()?;
     steps
+}
+
+/// The state directory the sessions share (and so one daemon), one per ncsh build: a daemon left by
+/// another build may speak another protocol, and its complaint would be recorded on the screen.
+fn shared_home() -> String {
+    let build = std::env::current_exe()
+        .and_then(std::fs::metadata)
+        .map(|m| {
+            let modified = m
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_secs());
+            format!("{modified:x}-{:x}", m.len())
+        })
+        .unwrap_or_default();
+    format!(".ncsh-home-{build}")
 }

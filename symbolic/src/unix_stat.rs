@@ -37,7 +37,11 @@ pub(crate) fn add_to_linker(linker: &mut Linker<ModuleHost>) -> wasmtime::Result
             let Some(Extern::Memory(memory)) = caller.get_export("memory") else {
                 return FAILED;
             };
-            let mut bytes = vec![0; path_len.max(0) as usize];
+            // A path is at most PATH_MAX bytes; a guest does not get to size the host's buffers.
+            if !(0..=4096).contains(&path_len) {
+                return FAILED;
+            }
+            let mut bytes = vec![0; path_len as usize];
             if memory
                 .read(&caller, path as u32 as usize, &mut bytes)
                 .is_err()
@@ -103,8 +107,9 @@ fn describe(granted: &[PathBuf], path: &Path) -> Result<String, i32> {
     ))
 }
 
-/// The granted directory `path` lies under, and the rest of it (where a `..` is resolved inside the
-/// grant, and refused where it would leave); `None` for a relative path or one under no grant.
+/// The granted directory `path` lies under, and the rest of it (a `..` in which cap-primitives then
+/// resolves inside the grant, refusing one that would leave); `None` for a relative path or one
+/// under no grant.
 fn within<'a>(granted: &'a [PathBuf], path: &'a Path) -> Option<(&'a Path, &'a Path)> {
     if !path.is_absolute() {
         return None;

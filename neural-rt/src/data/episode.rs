@@ -65,7 +65,7 @@ impl Split {
 pub struct Header {
     /// [`FORMAT`].
     pub format: String,
-    /// The seed its script was drawn from (for a cast, a hash of the file's name).
+    /// The seed its script was drawn from (for a cast, a hash of the file's bytes).
     pub seed: u64,
     /// Its split.
     pub split: Split,
@@ -217,6 +217,9 @@ impl Episode {
         let mut steps = Vec::new();
         while let Some((n, text)) = next("a step")? {
             steps.push(serde_json::from_str(&text).map_err(|e| bad(n, e.to_string()))?);
+        }
+        if steps.is_empty() {
+            return Err(bad(3, "it has no steps".into()));
         }
         Ok(Episode {
             header,

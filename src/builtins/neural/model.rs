@@ -31,17 +31,26 @@ impl ModelChoice {
                 Ok((runtime, device, format!("the model in {}", dir.display())))
             }
             None => {
-                let (runtime, name, _) = in_use(&device)?;
+                let (runtime, name, _) = in_use(&device, Of::ThisShell)?;
                 Ok((runtime, device, name))
             }
         }
     }
 }
 
-/// The model in use: this shell's generation's, promoted with `neural promote`, else the shipped
-/// one; with its name for reports and its weights' hash (`None` for the shipped model).
-pub fn in_use(device: &Chosen) -> Result<(Runtime, String, Option<BlobHash>), Failure> {
-    match promoted()? {
+/// Which generation's model.
+#[derive(Clone, Copy)]
+pub enum Of {
+    /// This shell's.
+    ThisShell,
+    /// The current one, which an update is made from.
+    Current,
+}
+
+/// The model of generation `of`: the one promoted with `neural promote`, else the shipped one; with
+/// its name for reports and its weights' hash (`None` for the shipped model).
+pub fn in_use(device: &Chosen, of: Of) -> Result<(Runtime, String, Option<BlobHash>), Failure> {
+    match promoted(of)? {
         Some(promoted) => {
             let runtime = Runtime::from_parts(
                 promoted.evaluation.options,
@@ -69,13 +78,16 @@ struct Promoted {
     hash: BlobHash,
 }
 
-/// The model this shell's generation holds, if a store exists and one was promoted.
-fn promoted() -> Result<Option<Promoted>, Failure> {
+/// The model generation `of` holds, if a store exists and one was promoted.
+fn promoted(of: Of) -> Result<Option<Promoted>, Failure> {
     // A user who never updated anything has no store, and needs no daemon for the shipped model.
     if !crate::daemon::store_dir().is_ok_and(|dir| dir.exists()) {
         return Ok(None);
     }
-    let generation = crate::builtins::pin::this_generation()?;
+    let generation = match of {
+        Of::ThisShell => crate::builtins::pin::this_generation()?,
+        Of::Current => client::generation(client::current()?)?,
+    };
     let Some(model) = generation.contents.model else {
         return Ok(None);
     };

@@ -10,6 +10,7 @@ use neural_rt::promotion::{Evaluation, TOLERANCE};
 use neural_rt::runtime::Runtime;
 use neural_rt::train::Checkpoint;
 
+use super::model::Of;
 use crate::builtins::{Failure, Io};
 use crate::daemon::client;
 
@@ -30,8 +31,30 @@ impl Promote {
     pub fn run(self, io: &mut Io) -> Result<u8, Failure> {
         let dir = io.path(&self.model);
         let device = neural_rt::device::choose();
-        let candidate = Runtime::load(&dir, &device.device).map_err(|e| e.to_string())?;
-        let (current, current_name, current_weights) = super::model::in_use(&device)?;
+        // The weights are read once: what is measured is what is sent, even if training goes on
+        // writing checkpoints there meanwhile.
+        let checkpoint = Checkpoint::new(&dir);
+        let (options, _) = checkpoint
+            .read()
+            .map_err(|e| e.to_string())?
+            .ok_or_else(|| {
+                format!(
+                    "no model in {} (no options.json); train one with `neural train --out {}`",
+                    dir.display(),
+                    dir.display()
+                )
+            })?;
+        let weights_path = checkpoint.weights();
+        let weights = std::fs::read(&weights_path)
+            .map_err(|e| format!("cannot read {}: {e}", weights_path.display()))?;
+        let candidate = Runtime::from_parts(options, &weights, &device.device).map_err(|e| {
+            format!(
+                "the weights in {} do not fit its options.json ({e})",
+                dir.display()
+            )
+        })?;
+        // Measured against the model of the generation an update is made from: current.
+        let (current, current_name, current_weights) = super::model::in_use(&device, Of::Current)?;
         let data = match &self.data {
             Some(data) => io.path(data),
             None => super::test_set::ensure()?,
@@ -59,9 +82,6 @@ impl Promote {
             options: candidate.options.clone(),
             report,
         };
-        let weights_path = Checkpoint::new(&dir).weights();
-        let weights = std::fs::read(&weights_path)
-            .map_err(|e| format!("cannot read {}: {e}", weights_path.display()))?;
         let evaluation = serde_json::to_vec(&evaluation).map_err(|e| e.to_string())?;
         let baseline = serde_json::to_vec(&baseline).map_err(|e| e.to_string())?;
         let generation = client::promote_model(

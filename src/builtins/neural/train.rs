@@ -38,7 +38,7 @@ pub struct Train {
     /// Transformer blocks.
     #[arg(long, default_value_t = Config::default().layers)]
     layers: usize,
-    /// Updates between checkpoints.
+    /// Batches between checkpoints.
     #[arg(long, default_value_t = 100)]
     checkpoint_every: usize,
 }
