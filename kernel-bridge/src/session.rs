@@ -21,13 +21,17 @@ pub fn job_groups_of_session(sid: Pid) -> BTreeSet<Pid> {
         .collect()
 }
 
-/// Parses the process group and session out of a `/proc/PID/stat` line. The command name may contain
-/// spaces and parentheses, so fields are counted from the last `)`.
+/// Parses the process group and session out of a `/proc/PID/stat` line; `None` for a zombie, which
+/// keeps its group and session until it is reaped but is no job any more. The command name may
+/// contain spaces and parentheses, so fields are counted from the last `)`.
 fn group_and_session(stat: &str) -> Option<(i32, i32)> {
     let rest = &stat[stat.rfind(')')? + 1..];
     let mut fields = rest.split_whitespace();
     // state, ppid, pgrp, session
-    let pgrp = fields.nth(2)?.parse().ok()?;
+    if fields.next()? == "Z" {
+        return None;
+    }
+    let pgrp = fields.nth(1)?.parse().ok()?;
     let session = fields.next()?.parse().ok()?;
     Some((pgrp, session))
 }
@@ -50,6 +54,8 @@ mod tests {
         let stat = "4242 (a) b (c) S 1 4240 4200 34816 4240 4194560 0 0";
         assert_eq!(group_and_session(stat), Some((4240, 4200)));
         assert_eq!(group_and_session("garbage"), None);
+        let zombie = "4243 (sleep) Z 1 4240 4200 34816 4240 4194560 0 0";
+        assert_eq!(group_and_session(zombie), None);
     }
 
     #[test]
