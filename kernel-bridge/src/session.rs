@@ -67,9 +67,12 @@ mod tests {
             "-e",
             "if (fork() == 0) { setpgrp(0, 0); sleep 30; exit } sleep 30",
         ]);
-        // SAFETY: setsid is async-signal-safe and touches no shared memory.
+        // SAFETY: sigaction and setsid are async-signal-safe and touch no shared memory.
         unsafe {
             leader.pre_exec(|| {
+                // A test run under nohup would pass its ignored SIGHUP on, and the job would live.
+                nix::sys::signal::signal(Signal::SIGHUP, nix::sys::signal::SigHandler::SigDfl)
+                    .map_err(std::io::Error::from)?;
                 nix::unistd::setsid()
                     .map(|_| ())
                     .map_err(std::io::Error::from)
