@@ -25,9 +25,6 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
     let argv: Vec<String> = std::env::args().collect();
     let cli = match cli::Cli::try_parse_from(&argv) {
