@@ -32,7 +32,8 @@ pub struct Encoded {
     pub steps: Vec<EncodedStep>,
 }
 
-fn small(cells: Vec<u32>) -> Vec<u8> {
+/// Symbols (all below 256) as bytes, as steps keep them.
+pub(crate) fn small(cells: Vec<u32>) -> Vec<u8> {
     cells.into_iter().map(|s| s as u8).collect()
 }
 

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use candle_core::{Device, Tensor};
 use kernel_bridge::Frame;
 
-use crate::batch::{EncodedStep, input};
+use crate::batch::{EncodedStep, input, small};
 use crate::encode::{self, COLS, ROWS, Window};
 use crate::model::Model;
 use crate::params::Params;
@@ -29,6 +29,20 @@ pub enum LoadError {
     Weights(PathBuf, candle_core::Error),
 }
 
+/// The options and the weights' bytes of the checkpoint in `dir`, read once.
+///
+/// # Errors
+/// See [`LoadError`].
+pub fn read_checkpoint(dir: &Path) -> Result<(Options, Vec<u8>), LoadError> {
+    let checkpoint = Checkpoint::new(dir);
+    let (options, _) = checkpoint
+        .read()?
+        .ok_or_else(|| LoadError::Missing(dir.to_owned()))?;
+    let path = checkpoint.weights();
+    let weights = std::fs::read(&path).map_err(|e| crate::train::TrainError::Io(path, e))?;
+    Ok((options, weights))
+}
+
 /// A trained model, ready to predict.
 pub struct Runtime {
     model: Model,
@@ -42,17 +56,9 @@ impl Runtime {
     /// # Errors
     /// See [`LoadError`].
     pub fn load(dir: &Path, device: &Device) -> Result<Self, LoadError> {
-        let checkpoint = Checkpoint::new(dir);
-        let (options, _) = checkpoint
-            .read()?
-            .ok_or_else(|| LoadError::Missing(dir.to_owned()))?;
-        let params = Arc::new(Params::new(options.seed));
-        let weights = |e| LoadError::Weights(checkpoint.weights(), e);
-        let model = Model::new(options.config.clone(), params.builder(device)).map_err(weights)?;
-        params
-            .load(&checkpoint.weights(), device)
-            .map_err(weights)?;
-        Ok(Self { model, options })
+        let (options, weights) = read_checkpoint(dir)?;
+        Self::from_parts(options, &weights, device)
+            .map_err(|e| LoadError::Weights(Checkpoint::new(dir).weights(), e))
     }
 
     /// A model from its options and the bytes of its weights (safetensors).
@@ -97,7 +103,7 @@ impl Runtime {
             .zip(&windows)
             .map(|((before, action), window)| {
                 let (symbols, len) = encode::action(action);
-                let cells: Vec<u8> = window.cells(before).into_iter().map(|s| s as u8).collect();
+                let cells = small(window.cells(before));
                 EncodedStep {
                     after: cells.clone(),
                     before: cells,

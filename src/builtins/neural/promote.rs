@@ -7,8 +7,7 @@ use std::path::PathBuf;
 use clap::Args;
 use neural_rt::eval::{Report, evaluate};
 use neural_rt::promotion::{Evaluation, TOLERANCE};
-use neural_rt::runtime::Runtime;
-use neural_rt::train::Checkpoint;
+use neural_rt::runtime::{Runtime, read_checkpoint};
 
 use super::model::Of;
 use crate::builtins::{Failure, Io};
@@ -33,20 +32,7 @@ impl Promote {
         let device = neural_rt::device::choose();
         // The weights are read once: what is measured is what is sent, even if training goes on
         // writing checkpoints there meanwhile.
-        let checkpoint = Checkpoint::new(&dir);
-        let (options, _) = checkpoint
-            .read()
-            .map_err(|e| e.to_string())?
-            .ok_or_else(|| {
-                format!(
-                    "no model in {} (no options.json); train one with `neural train --out {}`",
-                    dir.display(),
-                    dir.display()
-                )
-            })?;
-        let weights_path = checkpoint.weights();
-        let weights = std::fs::read(&weights_path)
-            .map_err(|e| format!("cannot read {}: {e}", weights_path.display()))?;
+        let (options, weights) = read_checkpoint(&dir).map_err(|e| e.to_string())?;
         let candidate = Runtime::from_parts(options, &weights, &device.device).map_err(|e| {
             format!(
                 "the weights in {} do not fit its options.json ({e})",
