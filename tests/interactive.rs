@@ -28,6 +28,24 @@ fn a_typed_command_runs_and_exit_status_and_terminal_are_restored() {
 }
 
 #[test]
+fn an_open_command_continues_and_a_stray_keyword_is_an_error_at_once() {
+    let home = Home::new();
+    let term = start(&home, &[]);
+    term.line("if true; then");
+    term.expect_last_line(">");
+    term.line("echo in-if; fi");
+    term.expect("\nin-if\n");
+    term.expect_prompt();
+    for (n, stray) in ["fi", "done", "echo >"].into_iter().enumerate() {
+        term.line(stray);
+        term.expect_count("syntax error", n + 1);
+    }
+    term.expect_prompt();
+    term.line("exit");
+    assert_eq!(term.wait_exit(), 2);
+}
+
+#[test]
 fn commands_inherit_no_stray_descriptor_of_the_terminal() {
     let home = Home::new();
     let term = start(&home, &[]);

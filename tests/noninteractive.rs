@@ -76,6 +76,25 @@ fn commands_on_stdin_with_here_docs_blocks_and_reads() {
 }
 
 #[test]
+fn a_syntax_error_that_no_more_input_mends_is_reported_near_its_token() {
+    let home = Home::new();
+    for (script, column) in [
+        ("fi", 1),
+        ("echo hi; done", 10),
+        ("if then", 4),
+        ("echo >", 6),
+    ] {
+        let out = run(&home, &["-c", script], b"");
+        assert!(
+            stderr(&out).contains(&format!("syntax error at line 1 col {column}")),
+            "{script:?}: {}",
+            stderr(&out)
+        );
+        assert_eq!(out.status.code(), Some(2), "{script:?}");
+    }
+}
+
+#[test]
 fn a_login_shell_by_argv0_sources_bash_profile_before_profile() {
     let home = Home::new();
     std::fs::write(

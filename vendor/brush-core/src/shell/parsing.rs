@@ -49,10 +49,74 @@ fn parse_string_impl(
     s: String,
     parser_options: brush_parser::ParserOptions,
 ) -> Result<brush_parser::ast::Program, brush_parser::ParseError> {
-    let mut parser = create_parser(s.as_bytes(), &parser_options);
-
     tracing::debug!(target: trace_categories::PARSE, "Parsing string as program...");
-    parser.parse_program()
+    match parse_str(&s, &parser_options) {
+        // ncsh patch: brush's parser reports most errors "at end of input", also those that no
+        // further input could mend (a stray `fi`, `echo >`). Readers take that error as "read
+        // another line", so the prompt waited for more and a script on stdin lost every line after
+        // the bad one. Such an error is now reported near the input's last token, as bash does.
+        Err(brush_parser::ParseError::ParsingAtEndOfInput)
+            if !could_be_completed(&s, &parser_options) =>
+        {
+            Err(last_token_position(&s).map_or(
+                brush_parser::ParseError::ParsingAtEndOfInput,
+                brush_parser::ParseError::ParsingNear,
+            ))
+        }
+        result => result,
+    }
+}
+
+fn parse_str(
+    s: &str,
+    parser_options: &brush_parser::ParserOptions,
+) -> Result<brush_parser::ast::Program, brush_parser::ParseError> {
+    create_parser(s.as_bytes(), parser_options).parse_program()
+}
+
+/// Lines that close or continue what an unfinished command may have open. Each is tried after a
+/// newline, where all of them are allowed.
+const COMPLETIONS: &[&str] = &[
+    ":", "then :", "do :", "fi", "done", "esac", "in *) ;;", "*) ;;", ";;", "}", ")", "))", "]]",
+    "{ :; }",
+];
+
+/// Whether some lines after `s` make it parse, as they do after `if x; then` and not after `fi`. A
+/// search over up to six `COMPLETIONS`; a suffix whose error is no longer at the end of input is
+/// a dead end. Past its budget it answers yes, which keeps the old behaviour (read more).
+fn could_be_completed(s: &str, parser_options: &brush_parser::ParserOptions) -> bool {
+    const MAX_LINES: usize = 6;
+    const MAX_PARSES: usize = 1000;
+    let mut parses = 0;
+    let mut open = vec![s.to_owned()];
+    for _ in 0..MAX_LINES {
+        let mut next = Vec::new();
+        for prefix in &open {
+            for completion in COMPLETIONS {
+                if parses == MAX_PARSES {
+                    return true;
+                }
+                parses += 1;
+                let candidate = format!("{prefix}\n{completion}");
+                match parse_str(&candidate, parser_options) {
+                    Ok(_) => return true,
+                    Err(brush_parser::ParseError::ParsingAtEndOfInput) => next.push(candidate),
+                    Err(_) => {}
+                }
+            }
+        }
+        if next.is_empty() {
+            return false;
+        }
+        open = next;
+    }
+    true
+}
+
+fn last_token_position(s: &str) -> Option<brush_parser::SourcePosition> {
+    let tokens = brush_parser::tokenize_str(s).ok()?;
+    let last = tokens.iter().rev().find(|token| token.to_str() != "\n")?;
+    Some((*last.location().start).clone())
 }
 
 pub(super) fn create_parser<R: Read>(
