@@ -13,6 +13,7 @@ mod layers;
 pub mod loss;
 pub mod metrics;
 pub mod model;
+pub mod optimizer;
 pub mod params;
 pub mod promotion;
 pub mod render;

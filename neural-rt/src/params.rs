@@ -34,12 +34,12 @@ impl Params {
         VarBuilder::from_backend(Box::new(Shared(self.clone())), DType::F32, device.clone())
     }
 
-    /// Every variable, sorted by name (the optimizer's order, so that training is repeatable).
-    pub fn vars(&self) -> Vec<Var> {
-        let data = self.map.data().lock().unwrap_or_else(|p| p.into_inner());
-        let mut named: Vec<(&String, &Var)> = data.iter().collect();
-        named.sort_by(|a, b| a.0.cmp(b.0));
-        named.into_iter().map(|(_, v)| v.clone()).collect()
+    /// Every variable with its name, sorted by name (the optimizer's order, so that training is
+    /// repeatable).
+    pub fn vars(&self) -> Vec<(String, Var)> {
+        let mut named: Vec<(String, Var)> = self.named().into_iter().collect();
+        named.sort_by(|a, b| a.0.cmp(&b.0));
+        named
     }
 
     /// Every variable by name.

@@ -1,15 +1,14 @@
 //! Training: the dataset's train split streamed a batch of sessions at a time in a seeded order, each
 //! batch run through its sessions' steps in lockstep with the state carried, back-propagated every
 //! few steps (truncated back-propagation through time), AdamW. Checkpoints (safetensors, with the
-//! config and where training stood) are written as it goes, and a run resumes from the last one; the
-//! optimizer's moments are not kept, so a resumed run differs a little from one never stopped.
+//! config, the optimizer's state and where training stood) are written as it goes, and a run resumes
+//! from the last one with the updates a run never stopped would have made.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
 use candle_core::{Device, Tensor};
-use candle_nn::optim::{AdamW, Optimizer, ParamsAdamW};
 use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
 use rand_chacha::rand_core::SeedableRng;
@@ -19,6 +18,7 @@ use crate::batch::{Encoded, EncodedStep, input, targets};
 use crate::data::{Episode, Split};
 use crate::loss::step_loss;
 use crate::model::{Config, Model};
+use crate::optimizer::AdamW;
 use crate::params::Params;
 
 /// How to train.
@@ -85,6 +85,10 @@ impl Checkpoint {
         self.dir.join("model.safetensors")
     }
 
+    fn optimizer(&self) -> PathBuf {
+        self.dir.join("optimizer.safetensors")
+    }
+
     fn options(&self) -> PathBuf {
         self.dir.join("options.json")
     }
@@ -114,24 +118,32 @@ impl Checkpoint {
     fn write(
         &self,
         params: &Params,
+        optimizer: &AdamW,
         options: &Options,
         position: &Position,
     ) -> Result<(), TrainError> {
         std::fs::create_dir_all(&self.dir).map_err(|e| TrainError::Io(self.dir.clone(), e))?;
-        let weights = self.weights();
-        let partial = weights.with_extension("partial");
-        params.save(&partial)?;
-        std::fs::rename(&partial, &weights).map_err(|e| TrainError::Io(weights.clone(), e))?;
+        write_atomically(&self.weights(), |partial| Ok(params.save(partial)?))?;
+        write_atomically(&self.optimizer(), |partial| Ok(optimizer.save(partial)?))?;
         write_json(&self.options(), options)?;
         write_json(&self.position(), position)
     }
 }
 
+fn write_atomically(
+    path: &Path,
+    write: impl FnOnce(&Path) -> Result<(), TrainError>,
+) -> Result<(), TrainError> {
+    let partial = path.with_extension("partial");
+    write(&partial)?;
+    std::fs::rename(&partial, path).map_err(|e| TrainError::Io(path.to_owned(), e))
+}
+
 fn write_json(path: &Path, value: &impl Serialize) -> Result<(), TrainError> {
     let bytes = serde_json::to_vec_pretty(value).unwrap_or_default();
-    let partial = path.with_extension("partial");
-    std::fs::write(&partial, bytes).map_err(|e| TrainError::Io(partial.clone(), e))?;
-    std::fs::rename(&partial, path).map_err(|e| TrainError::Io(path.to_owned(), e))
+    write_atomically(path, |partial| {
+        std::fs::write(partial, bytes).map_err(|e| TrainError::Io(partial.to_owned(), e))
+    })
 }
 
 impl Options {
@@ -212,22 +224,19 @@ pub fn train(
     let checkpoint = Checkpoint::new(out);
     let params = Arc::new(Params::new(options.seed));
     let model = Model::new(options.config.clone(), params.builder(device))?;
+    let mut optimizer = AdamW::new(params.vars(), options.learning_rate)?;
     let mut position = match checkpoint.read()? {
         Some((saved, position)) if saved.same_model(options) => {
             params.load(&checkpoint.weights(), device)?;
+            // Checkpoints from before the optimizer's state was kept go on with fresh moments.
+            if checkpoint.optimizer().exists() {
+                optimizer.load(&checkpoint.optimizer(), device)?;
+            }
             position
         }
         Some(_) => return Err(TrainError::OtherOptions(out.to_owned())),
         None => Position::default(),
     };
-    let mut optimizer = AdamW::new(
-        params.vars(),
-        ParamsAdamW {
-            lr: options.learning_rate,
-            weight_decay: 0.01,
-            ..ParamsAdamW::default()
-        },
-    )?;
     let batches = files.len().div_ceil(options.batch);
     let total_updates = estimate_updates(&files, options)?;
     let started = Instant::now();
@@ -265,13 +274,13 @@ pub fn train(
             )?;
             position.batch += 1;
             if position.batch % options.checkpoint_every.max(1) == 0 {
-                checkpoint.write(&params, options, &position)?;
+                checkpoint.write(&params, &optimizer, options, &position)?;
             }
         }
         position.epoch += 1;
         position.batch = 0;
     }
-    checkpoint.write(&params, options, &position)?;
+    checkpoint.write(&params, &optimizer, options, &position)?;
     Ok(position)
 }
 

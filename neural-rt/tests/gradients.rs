@@ -5,50 +5,13 @@
 use std::sync::Arc;
 
 use candle_core::Device;
-use kernel_bridge::Frame;
 use neural_rt::batch::{Encoded, input, targets};
-use neural_rt::data::episode::FORMAT;
-use neural_rt::data::{Episode, EpisodeStep, Family, Header, Split};
 use neural_rt::loss::step_loss;
 use neural_rt::model::{Config, Model};
 use neural_rt::params::Params;
 
-fn frame(lines: &[&str], cursor: (u16, u16)) -> Frame {
-    let mut frame = Frame::blank(24, 80);
-    for (i, line) in lines.iter().enumerate() {
-        frame.lines[i] = (*line).to_owned();
-    }
-    frame.cursor = cursor;
-    frame
-}
-
-pub fn episode() -> Episode {
-    Episode {
-        header: Header {
-            format: FORMAT.into(),
-            seed: 1,
-            split: Split::Train,
-            rows: 24,
-            cols: 80,
-            source: "test".into(),
-        },
-        first: frame(&["$"], (0, 2)),
-        steps: vec![
-            EpisodeStep {
-                action: "echo hi".into(),
-                family: Some(Family::Echo),
-                exit_status: Some(0),
-                frame: frame(&["$ echo hi", "hi", "$"], (2, 2)),
-            },
-            EpisodeStep {
-                action: "expr 2 + 3".into(),
-                family: Some(Family::Arithmetic),
-                exit_status: Some(0),
-                frame: frame(&["$ echo hi", "hi", "$ expr 2 + 3", "5", "$"], (4, 2)),
-            },
-        ],
-    }
-}
+mod common;
+use common::episode;
 
 #[test]
 fn every_trainable_variable_receives_a_gradient() {
@@ -64,7 +27,7 @@ fn every_trainable_variable_receives_a_gradient() {
         cell_layers: 1,
     };
     let model = Model::new(config, params.builder(&device)).unwrap();
-    let encoded = Encoded::of(&episode());
+    let encoded = Encoded::of(&episode(1));
     let mut state = model.start_state(1).unwrap();
     let mut total: Option<candle_core::Tensor> = None;
     for step in &encoded.steps {
@@ -106,9 +69,8 @@ fn the_same_seed_makes_the_same_model() {
     let values = |seed| {
         let params = Arc::new(Params::new(seed));
         Model::new(Config::default(), params.builder(&device)).unwrap();
-        let mut named: Vec<_> = params.named().into_iter().collect();
-        named.sort_by(|a, b| a.0.cmp(&b.0));
-        named
+        params
+            .vars()
             .iter()
             .map(|(_, v)| {
                 v.as_tensor()

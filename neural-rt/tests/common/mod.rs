@@ -1,0 +1,47 @@
+//! A short session to train on: two commands on a 24×80 screen.
+
+use kernel_bridge::Frame;
+use neural_rt::data::episode::FORMAT;
+use neural_rt::data::{Episode, EpisodeStep, Family, Header, Split};
+
+fn frame(lines: &[&str], cursor: (u16, u16)) -> Frame {
+    let mut frame = Frame::blank(24, 80);
+    for (i, line) in lines.iter().enumerate() {
+        frame.lines[i] = (*line).to_owned();
+    }
+    frame.cursor = cursor;
+    frame
+}
+
+/// The session numbered `seed`, in the train split; its words depend on the seed.
+pub fn episode(seed: u64) -> Episode {
+    let word = format!("w{seed}");
+    Episode {
+        header: Header {
+            format: FORMAT.into(),
+            seed,
+            split: Split::Train,
+            rows: 24,
+            cols: 80,
+            source: "test".into(),
+        },
+        first: frame(&["$"], (0, 2)),
+        steps: vec![
+            EpisodeStep {
+                action: format!("echo {word}"),
+                family: Some(Family::Echo),
+                exit_status: Some(0),
+                frame: frame(&[&format!("$ echo {word}"), &word, "$"], (2, 2)),
+            },
+            EpisodeStep {
+                action: "expr 2 + 3".into(),
+                family: Some(Family::Arithmetic),
+                exit_status: Some(0),
+                frame: frame(
+                    &[&format!("$ echo {word}"), &word, "$ expr 2 + 3", "5", "$"],
+                    (4, 2),
+                ),
+            },
+        ],
+    }
+}
