@@ -51,10 +51,10 @@ fn parse_string_impl(
 ) -> Result<brush_parser::ast::Program, brush_parser::ParseError> {
     tracing::debug!(target: trace_categories::PARSE, "Parsing string as program...");
     match parse_str(&s, &parser_options) {
-        // ncsh patch: brush's parser reports most errors "at end of input", also those that no
-        // further input could mend (a stray `fi`, `echo >`). Readers take that error as "read
-        // another line", so the prompt waited for more and a script on stdin lost every line after
-        // the bad one. Such an error is now reported near the input's last token, as bash does.
+        // ncsh patch: on a line without its newline, brush's parser reports most errors "at end
+        // of input", also those that no further input could mend (a stray `fi`, `echo >`). The
+        // line editor takes that error as "read another line", so the prompt waited for more.
+        // Such an error is now reported near the input's last token, as bash does.
         Err(brush_parser::ParseError::ParsingAtEndOfInput)
             if !could_be_completed(&s, &parser_options) =>
         {
@@ -83,21 +83,25 @@ const COMPLETIONS: &[&str] = &[
 
 /// Whether some lines after `s` make it parse, as they do after `if x; then` and not after `fi`. A
 /// search over up to six `COMPLETIONS`; a suffix whose error is no longer at the end of input is
-/// a dead end. Past its budget it answers yes, which keeps the old behaviour (read more).
+/// a dead end. Past its budget (parses, and bytes parsed, for long scripts) it answers yes, which
+/// keeps the old behaviour (read more).
 fn could_be_completed(s: &str, parser_options: &brush_parser::ParserOptions) -> bool {
     const MAX_LINES: usize = 6;
     const MAX_PARSES: usize = 1000;
+    const MAX_BYTES: usize = 1 << 20;
     let mut parses = 0;
+    let mut bytes = 0;
     let mut open = vec![s.to_owned()];
     for _ in 0..MAX_LINES {
         let mut next = Vec::new();
         for prefix in &open {
             for completion in COMPLETIONS {
-                if parses == MAX_PARSES {
+                let candidate = format!("{prefix}\n{completion}");
+                parses += 1;
+                bytes += candidate.len();
+                if parses > MAX_PARSES || bytes > MAX_BYTES {
                     return true;
                 }
-                parses += 1;
-                let candidate = format!("{prefix}\n{completion}");
                 match parse_str(&candidate, parser_options) {
                     Ok(_) => return true,
                     Err(brush_parser::ParseError::ParsingAtEndOfInput) => next.push(candidate),
