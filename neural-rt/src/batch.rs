@@ -3,13 +3,15 @@
 
 use candle_core::{DType, Device, Result, Tensor};
 
+use kernel_bridge::Frame;
+
 use crate::data::{Episode, Family};
 use crate::encode::{self, ACTION_LEN, COLS, ROWS, Window};
 use crate::model::Input;
 
-/// One step, encoded: the window before and after, and the action.
+/// What the model is given for one step: the window of the screen before, and the action.
 #[derive(Clone, Debug)]
-pub struct EncodedStep {
+pub struct Seen {
     /// `ROWS * COLS` symbols of the screen before.
     pub before: Vec<u8>,
     /// The cursor before, in the window.
@@ -18,6 +20,26 @@ pub struct EncodedStep {
     pub action: Vec<u32>,
     /// How many of them are real.
     pub action_len: usize,
+}
+
+impl Seen {
+    /// `action` typed at `before`, seen through `window`.
+    pub fn of(before: &Frame, window: &Window, action: &str) -> Seen {
+        let (action, action_len) = encode::action(action);
+        Seen {
+            before: small(window.cells(before)),
+            cursor_before: window.cursor(before),
+            action,
+            action_len,
+        }
+    }
+}
+
+/// One step, encoded: what the model is given, and the window of the screen after.
+#[derive(Clone, Debug)]
+pub struct EncodedStep {
+    /// The screen before and the action.
+    pub seen: Seen,
     /// `ROWS * COLS` symbols of the screen after.
     pub after: Vec<u8>,
     /// The cursor after, in the window.
@@ -33,7 +55,7 @@ pub struct Encoded {
 }
 
 /// Symbols (all below 256) as bytes, as steps keep them.
-pub(crate) fn small(cells: Vec<u32>) -> Vec<u8> {
+fn small(cells: Vec<u32>) -> Vec<u8> {
     cells.into_iter().map(|s| s as u8).collect()
 }
 
@@ -47,12 +69,8 @@ impl Encoded {
             .map(|(i, step)| {
                 let before = episode.before(i);
                 let window = Window::of(before);
-                let (action, action_len) = encode::action(&step.action);
                 EncodedStep {
-                    before: small(window.cells(before)),
-                    cursor_before: window.cursor(before),
-                    action,
-                    action_len,
+                    seen: Seen::of(before, &window, &step.action),
                     after: small(window.cells(&step.frame)),
                     cursor_after: window.cursor(&step.frame),
                     family: step.family,
@@ -64,7 +82,7 @@ impl Encoded {
 }
 
 /// The model's inputs for one step of `b` sessions.
-pub fn input(steps: &[&EncodedStep], device: &Device) -> Result<Input> {
+pub fn input(steps: &[&Seen], device: &Device) -> Result<Input> {
     let b = steps.len();
     let cells: Vec<u32> = steps
         .iter()
@@ -129,7 +147,7 @@ pub fn targets(steps: &[&EncodedStep], active: &[bool], device: &Device) -> Resu
     let mut pointer = vec![0f32; b * ROWS * (ROWS + 1)];
     let (mut sessions, mut new_rows, mut new_cells) = (Vec::new(), Vec::new(), Vec::new());
     for (i, step) in steps.iter().enumerate() {
-        let old: Vec<&[u8]> = rows(&step.before).collect();
+        let old: Vec<&[u8]> = rows(&step.seen.before).collect();
         for (r, row) in rows(&step.after).enumerate() {
             let base = (i * ROWS + r) * (ROWS + 1);
             let mut copied = false;

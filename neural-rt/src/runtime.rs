@@ -7,8 +7,8 @@ use std::sync::Arc;
 use candle_core::{Device, Tensor};
 use kernel_bridge::Frame;
 
-use crate::batch::{EncodedStep, input, small};
-use crate::encode::{self, COLS, ROWS, Window};
+use crate::batch::{Seen, input};
+use crate::encode::{COLS, ROWS, Window};
 use crate::model::Model;
 use crate::params::Params;
 use crate::train::{Checkpoint, Options};
@@ -97,25 +97,13 @@ impl Runtime {
     ) -> candle_core::Result<(Vec<Frame>, Tensor)> {
         let device = self.model.device();
         let windows: Vec<Window> = befores.iter().map(|f| Window::of(f)).collect();
-        let steps: Vec<EncodedStep> = befores
+        let steps: Vec<Seen> = befores
             .iter()
             .zip(actions)
             .zip(&windows)
-            .map(|((before, action), window)| {
-                let (symbols, len) = encode::action(action);
-                let cells = small(window.cells(before));
-                EncodedStep {
-                    after: cells.clone(),
-                    before: cells,
-                    cursor_before: window.cursor(before),
-                    action: symbols,
-                    action_len: len,
-                    cursor_after: (0, 0),
-                    family: None,
-                }
-            })
+            .map(|((before, action), window)| Seen::of(before, window, action))
             .collect();
-        let refs: Vec<&EncodedStep> = steps.iter().collect();
+        let refs: Vec<&Seen> = steps.iter().collect();
         let inputs = input(&refs, device)?;
         let trunk = self.model.trunk(&inputs, state)?;
         let choices = self.model.pointer(&trunk)?.argmax(2)?.to_vec2::<u32>()?;

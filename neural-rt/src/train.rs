@@ -14,7 +14,7 @@ use rand_chacha::ChaCha8Rng;
 use rand_chacha::rand_core::SeedableRng;
 use serde::{Deserialize, Serialize};
 
-use crate::batch::{Encoded, EncodedStep, input, targets};
+use crate::batch::{Encoded, EncodedStep, Seen, input, targets};
 use crate::data::{Episode, Split};
 use crate::loss::step_loss;
 use crate::model::{Config, Model};
@@ -321,7 +321,8 @@ fn run_batch(
                 .map(|s| &s.steps[time.min(s.steps.len() - 1)])
                 .collect();
             steps += active.iter().filter(|a| **a).count();
-            let inputs = input(&now, device)?;
+            let seen: Vec<&Seen> = now.iter().map(|s| &s.seen).collect();
+            let inputs = input(&seen, device)?;
             let wanted = targets(&now, &active, device)?;
             let trunk = model.trunk(&inputs, &state)?;
             let loss = step_loss(model, &trunk, &inputs, &wanted)?;

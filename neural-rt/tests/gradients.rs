@@ -31,7 +31,7 @@ fn every_trainable_variable_receives_a_gradient() {
     let mut state = model.start_state(1).unwrap();
     let mut total: Option<candle_core::Tensor> = None;
     for step in &encoded.steps {
-        let inputs = input(&[step], &device).unwrap();
+        let inputs = input(&[&step.seen], &device).unwrap();
         let wanted = targets(&[step], &[true], &device).unwrap();
         let trunk = model.trunk(&inputs, &state).unwrap();
         let loss = step_loss(&model, &trunk, &inputs, &wanted).unwrap();
