@@ -227,10 +227,17 @@ pub fn train(
     let mut optimizer = AdamW::new(params.vars(), options.learning_rate)?;
     let mut position = match checkpoint.read()? {
         Some((saved, position)) if saved.same_model(options) => {
-            params.load(&checkpoint.weights(), device)?;
+            let damaged = |path: PathBuf| {
+                move |e: candle_core::Error| TrainError::Damaged(path, e.to_string())
+            };
+            params
+                .load(&checkpoint.weights(), device)
+                .map_err(damaged(checkpoint.weights()))?;
             // Checkpoints from before the optimizer's state was kept go on with fresh moments.
             if checkpoint.optimizer().exists() {
-                optimizer.load(&checkpoint.optimizer(), device)?;
+                optimizer
+                    .load(&checkpoint.optimizer(), device)
+                    .map_err(damaged(checkpoint.optimizer()))?;
             }
             position
         }

@@ -64,3 +64,40 @@ fn a_resumed_run_makes_the_same_model_as_one_never_stopped() {
         "the resumed run's weights differ from the uninterrupted run's"
     );
 }
+
+#[test]
+fn a_damaged_optimizer_file_is_named_and_the_checkpoint_is_left_as_it_was() {
+    let data = tempfile::tempdir().unwrap();
+    for seed in 1..=2 {
+        episode(seed).write(data.path()).unwrap();
+    }
+    let out = tempfile::tempdir().unwrap();
+    let mut quiet = |_: &neural_rt::train::Report| {};
+    train(
+        data.path(),
+        out.path(),
+        &options(1),
+        &Device::Cpu,
+        &mut quiet,
+    )
+    .unwrap();
+    let weights = std::fs::read(out.path().join("model.safetensors")).unwrap();
+    std::fs::write(out.path().join("optimizer.safetensors"), b"not safetensors").unwrap();
+    let err = train(
+        data.path(),
+        out.path(),
+        &options(2),
+        &Device::Cpu,
+        &mut quiet,
+    )
+    .expect_err("a damaged optimizer file is refused")
+    .to_string();
+    assert!(
+        err.contains("optimizer.safetensors is damaged") && err.contains("remove"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read(out.path().join("model.safetensors")).unwrap(),
+        weights
+    );
+}
