@@ -36,6 +36,21 @@ fn an_open_command_continues_and_a_stray_keyword_is_an_error_at_once() {
     term.line("echo in-if; fi");
     term.expect("\nin-if\n");
     term.expect_prompt();
+    // Open here-documents, quotes, substitutions and pipes still take more lines.
+    for (lines, output) in [
+        (&["cat <<END", "in-heredoc", "END"][..], "\nin-heredoc\n$"),
+        (&["echo 'in", "quotes'"][..], "\nin\nquotes\n$"),
+        (
+            &["x=$(", "echo in-substitution)", "echo $x"][..],
+            "\nin-substitution\n$",
+        ),
+        (&["echo in-pipe |", "cat"][..], "\nin-pipe\n$"),
+    ] {
+        for line in lines {
+            term.line(line);
+        }
+        term.expect(output);
+    }
     for (n, stray) in ["fi", "done", "echo >"].into_iter().enumerate() {
         term.line(stray);
         term.expect_count("syntax error", n + 1);
