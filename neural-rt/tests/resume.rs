@@ -28,12 +28,18 @@ fn options(epochs: usize) -> Options {
     }
 }
 
-#[test]
-fn a_resumed_run_makes_the_same_model_as_one_never_stopped() {
+/// A dataset of `sessions` training sessions.
+fn dataset(sessions: u64) -> tempfile::TempDir {
     let data = tempfile::tempdir().unwrap();
-    for seed in 1..=4 {
+    for seed in 1..=sessions {
         episode(seed).write(data.path()).unwrap();
     }
+    data
+}
+
+#[test]
+fn a_resumed_run_makes_the_same_model_as_one_never_stopped() {
+    let data = dataset(4);
     let whole = tempfile::tempdir().unwrap();
     let stopped = tempfile::tempdir().unwrap();
     let device = Device::Cpu;
@@ -67,10 +73,7 @@ fn a_resumed_run_makes_the_same_model_as_one_never_stopped() {
 
 #[test]
 fn a_damaged_optimizer_file_is_named_and_the_checkpoint_is_left_as_it_was() {
-    let data = tempfile::tempdir().unwrap();
-    for seed in 1..=2 {
-        episode(seed).write(data.path()).unwrap();
-    }
+    let data = dataset(2);
     let out = tempfile::tempdir().unwrap();
     let mut quiet = |_: &neural_rt::train::Report| {};
     train(
