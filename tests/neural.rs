@@ -35,6 +35,17 @@ fn a_model_trains_resumes_and_is_evaluated_on_every_measure() {
     let (status, _, err) = home.run(&format!("{at}{train} --learning-rate 0.5"));
     assert_eq!(status, 1);
     assert!(err.contains("was made with other options"), "{err}");
+    // A second run goes on from the first's checkpoint with a falling learning rate.
+    let (status, _, err) = home.run(&format!(
+        "{at}neural train --data {} --out annealed --from ck --schedule cosine {TINY}",
+        data.display()
+    ));
+    assert_eq!(status, 0, "{err}");
+    let options = std::fs::read_to_string(home.path().join("annealed/options.json")).unwrap();
+    assert!(options.contains("\"schedule\": \"cosine\""), "{options}");
+    let (status, _, err) = home.run(&format!("{at}{train} --schedule linear"));
+    assert_eq!(status, 2);
+    assert!(err.contains("give constant or cosine"), "{err}");
 
     let (status, json, err) = home.run(&format!(
         "{at}neural eval --model ck --data {} --json",
@@ -55,6 +66,23 @@ fn a_model_trains_resumes_and_is_evaluated_on_every_measure() {
     assert_eq!(horizons, [1, 5, 10, 20]);
     assert!(report["latency"]["steps"].as_u64().unwrap() > 0);
     assert!(report["families"].as_object().unwrap().contains_key("exit"));
+
+    // Checkpoints are chosen on the valid split, so that no choice has seen the test split.
+    let valid = Episode::files(&data, Split::Valid).unwrap().len();
+    assert!(valid > 0, "seed 2 gives valid sessions");
+    let (status, json, err) = home.run(&format!(
+        "{at}neural eval --model ck --data {} --split valid --json",
+        data.display()
+    ));
+    assert_eq!(status, 0, "{err}");
+    let report: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(report["sessions"], valid);
+    std::fs::create_dir(home.path().join("empty")).unwrap();
+    let (status, _, err) = home.run(&format!(
+        "{at}neural eval --model ck --data empty --split valid"
+    ));
+    assert_eq!(status, 1);
+    assert!(err.contains("has no valid sessions"), "{err}");
 
     let (status, table, _) = home.run(&format!(
         "{at}neural eval --model ck --data {} --limit 1",

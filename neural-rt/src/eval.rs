@@ -136,18 +136,27 @@ fn predict(
     Ok(())
 }
 
-/// Evaluates `runtime` on the test split of `data` (at most `limit` sessions) and its probe.
+/// Evaluates `runtime` on a split of `data` (at most `limit` sessions) and its probe.
 ///
 /// # Errors
-/// When an episode cannot be read or the model fails.
+/// When the split has no sessions, an episode cannot be read or the model fails.
 pub fn evaluate(
     runtime: &Runtime,
     data: &Path,
+    split: Split,
     limit: Option<usize>,
     device: &str,
     progress: &mut dyn FnMut(&str),
 ) -> Result<Report, Box<dyn std::error::Error>> {
-    let mut files = Episode::files(data, Split::Test)?;
+    let mut files = Episode::files(data, split)?;
+    if files.is_empty() {
+        return Err(format!(
+            "{} has no {} sessions ({0}/{1}/*.episode.gz); make them with `neural gen-data --out {0}`",
+            data.display(),
+            split.dir()
+        )
+        .into());
+    }
     files.truncate(limit.unwrap_or(usize::MAX));
     let episodes: Vec<Episode> = files
         .iter()

@@ -54,6 +54,11 @@ impl AdamW {
         })
     }
 
+    /// Sets the rate of the updates to come.
+    pub fn set_learning_rate(&mut self, learning_rate: f64) {
+        self.learning_rate = learning_rate;
+    }
+
     /// Back-propagates `loss` and moves every variable that has a gradient.
     ///
     /// # Errors

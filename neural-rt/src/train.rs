@@ -32,8 +32,15 @@ pub struct Options {
     pub batch: usize,
     /// Steps between backward passes.
     pub bptt: usize,
-    /// AdamW's learning rate.
+    /// AdamW's learning rate, at the start of the run.
     pub learning_rate: f64,
+    /// How the learning rate changes over the run.
+    #[serde(default)]
+    pub schedule: Schedule,
+    /// A checkpoint whose weights and optimizer state a new run starts from, instead of weights
+    /// drawn from the seed.
+    #[serde(default)]
+    pub from: Option<PathBuf>,
     /// The seed of the initial weights and of the order of sessions.
     pub seed: u64,
     /// Batches between checkpoints.
@@ -48,8 +55,46 @@ impl Default for Options {
             batch: 16,
             bptt: 4,
             learning_rate: 1e-3,
+            schedule: Schedule::Constant,
+            from: None,
             seed: 1,
             checkpoint_every: 100,
+        }
+    }
+}
+
+/// How the learning rate changes over a run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Schedule {
+    /// The same rate throughout.
+    #[default]
+    Constant,
+    /// Half a cosine from the rate down to nothing at the run's end. A constant rate leaves the
+    /// measures jumping from checkpoint to checkpoint; letting it fall settles the weights.
+    Cosine,
+}
+
+impl std::str::FromStr for Schedule {
+    type Err = String;
+
+    fn from_str(name: &str) -> Result<Self, String> {
+        match name {
+            "constant" => Ok(Self::Constant),
+            "cosine" => Ok(Self::Cosine),
+            _ => Err(format!("no schedule `{name}`: give constant or cosine")),
+        }
+    }
+}
+
+impl Schedule {
+    /// The rate when `done` (0 to 1) of the run is behind.
+    pub fn rate(self, start: f64, done: f64) -> f64 {
+        match self {
+            Self::Constant => start,
+            Self::Cosine => {
+                start * 0.5 * (1.0 + (std::f64::consts::PI * done.clamp(0.0, 1.0)).cos())
+            }
         }
     }
 }
@@ -115,6 +160,27 @@ impl Checkpoint {
         Ok(Some((options, position)))
     }
 
+    /// Loads the weights, and the optimizer's state where it was kept (checkpoints from before it
+    /// was go on with fresh moments).
+    fn load_into(
+        &self,
+        params: &Params,
+        optimizer: &mut AdamW,
+        device: &Device,
+    ) -> Result<(), TrainError> {
+        let damaged =
+            |path: PathBuf| move |e: candle_core::Error| TrainError::Damaged(path, e.to_string());
+        params
+            .load(&self.weights(), device)
+            .map_err(damaged(self.weights()))?;
+        if self.optimizer().exists() {
+            optimizer
+                .load(&self.optimizer(), device)
+                .map_err(damaged(self.optimizer()))?;
+        }
+        Ok(())
+    }
+
     fn write(
         &self,
         params: &Params,
@@ -155,12 +221,14 @@ impl Options {
             self.batch,
             self.bptt,
             self.learning_rate,
+            self.schedule,
             self.seed,
         ) == (
             &other.config,
             other.batch,
             other.bptt,
             other.learning_rate,
+            other.schedule,
             other.seed,
         )
     }
@@ -180,6 +248,16 @@ pub enum TrainError {
     /// A checkpoint file is damaged.
     #[error("{0} is damaged ({1}); remove the checkpoint directory to train from the start")]
     Damaged(PathBuf, String),
+    /// The checkpoint to start from has other sizes than the model to train.
+    #[error(
+        "{0} holds a model of other sizes (--dim, --layers) than the one to train; give those of its options.json"
+    )]
+    OtherSizes(PathBuf),
+    /// `--from` names a directory without a checkpoint.
+    #[error(
+        "{0} holds no checkpoint (no position.json); give a directory that `neural train --out` wrote"
+    )]
+    NotACheckpoint(PathBuf),
     /// The checkpoint was made with other options.
     #[error(
         "the checkpoint in {0} was made with other options; train into another directory, or remove it"
@@ -203,6 +281,8 @@ pub struct Report {
     pub loss: f32,
     /// Steps trained on per second, over this run.
     pub steps_per_second: f64,
+    /// The learning rate of the last update.
+    pub learning_rate: f64,
 }
 
 /// Trains on `data`'s train split into the checkpoint `out`, resuming it if it is there; `report` is
@@ -227,22 +307,22 @@ pub fn train(
     let mut optimizer = AdamW::new(params.vars(), options.learning_rate)?;
     let mut position = match checkpoint.read()? {
         Some((saved, position)) if saved.same_model(options) => {
-            let damaged = |path: PathBuf| {
-                move |e: candle_core::Error| TrainError::Damaged(path, e.to_string())
-            };
-            params
-                .load(&checkpoint.weights(), device)
-                .map_err(damaged(checkpoint.weights()))?;
-            // Checkpoints from before the optimizer's state was kept go on with fresh moments.
-            if checkpoint.optimizer().exists() {
-                optimizer
-                    .load(&checkpoint.optimizer(), device)
-                    .map_err(damaged(checkpoint.optimizer()))?;
-            }
+            checkpoint.load_into(&params, &mut optimizer, device)?;
             position
         }
         Some(_) => return Err(TrainError::OtherOptions(out.to_owned())),
-        None => Position::default(),
+        None => {
+            if let Some(from) = &options.from {
+                let start = Checkpoint::new(from);
+                match start.read()? {
+                    Some((saved, _)) if saved.config == options.config => {}
+                    Some(_) => return Err(TrainError::OtherSizes(from.clone())),
+                    None => return Err(TrainError::NotACheckpoint(from.clone())),
+                }
+                start.load_into(&params, &mut optimizer, device)?;
+            }
+            Position::default()
+        }
     };
     let batches = files.len().div_ceil(options.batch);
     let total_updates = estimate_updates(&files, options)?;
@@ -261,6 +341,10 @@ pub fn train(
                 .iter()
                 .map(|path| Episode::read(path).map(|e| Encoded::of(&e)))
                 .collect::<Result<Vec<_>, _>>()?;
+            let done = (position.epoch * batches + position.batch) as f64
+                / (options.epochs * batches) as f64;
+            let learning_rate = options.schedule.rate(options.learning_rate, done);
+            optimizer.set_learning_rate(learning_rate);
             run_batch(
                 &model,
                 &mut optimizer,
@@ -276,6 +360,7 @@ pub fn train(
                         total_updates,
                         loss,
                         steps_per_second: (position.steps - steps_at_start) as f64 / seconds,
+                        learning_rate,
                     });
                 },
             )?;
@@ -348,4 +433,19 @@ fn run_batch(
         t = end;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Schedule;
+
+    #[test]
+    fn the_cosine_schedule_falls_from_the_rate_to_nothing() {
+        let rate = |done| Schedule::Cosine.rate(0.002, done);
+        assert!((rate(0.0) - 0.002).abs() < 1e-12);
+        assert!((rate(0.5) - 0.001).abs() < 1e-12);
+        assert!(rate(1.0).abs() < 1e-12);
+        assert!(rate(0.25) > rate(0.5) && rate(0.5) > rate(0.75));
+        assert!((Schedule::Constant.rate(0.002, 0.9) - 0.002).abs() < 1e-12);
+    }
 }

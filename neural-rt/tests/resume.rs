@@ -1,9 +1,12 @@
 //! A training run stopped at a checkpoint and started again makes the very model that a run never
-//! stopped makes: the checkpoint keeps the optimizer's moments and step count with the weights.
+//! stopped makes: the checkpoint keeps the optimizer's moments and step count with the weights, and
+//! the learning rate follows the run's schedule from where it stood.
+
+use std::path::Path;
 
 use candle_core::Device;
 use neural_rt::model::Config;
-use neural_rt::train::{Options, train};
+use neural_rt::train::{Options, Schedule, TrainError, train};
 
 mod common;
 use common::episode;
@@ -23,6 +26,8 @@ fn options(epochs: usize) -> Options {
         batch: 2,
         bptt: 1,
         learning_rate: 0.01,
+        schedule: Schedule::Cosine,
+        from: None,
         seed: 5,
         checkpoint_every: 1,
     }
@@ -37,37 +42,136 @@ fn dataset(sessions: u64) -> tempfile::TempDir {
     data
 }
 
+fn weights(dir: &Path) -> Vec<u8> {
+    std::fs::read(dir.join("model.safetensors")).unwrap()
+}
+
 #[test]
 fn a_resumed_run_makes_the_same_model_as_one_never_stopped() {
     let data = dataset(4);
     let whole = tempfile::tempdir().unwrap();
     let stopped = tempfile::tempdir().unwrap();
     let device = Device::Cpu;
-    let mut quiet = |_: &neural_rt::train::Report| {};
-    let end = train(data.path(), whole.path(), &options(3), &device, &mut quiet).unwrap();
-    // Stopped after the first epoch, then started again for all three.
-    train(
-        data.path(),
-        stopped.path(),
-        &options(1),
-        &device,
-        &mut quiet,
-    )
-    .unwrap();
+    let mut rates = Vec::new();
+    // What a run killed early in its second epoch leaves: the checkpoint of the end of the first.
+    let mut stop = |report: &neural_rt::train::Report| {
+        rates.push(report.learning_rate);
+        if report.position.epoch == 1 && std::fs::read_dir(stopped.path()).unwrap().count() == 0 {
+            for file in std::fs::read_dir(whole.path()).unwrap() {
+                let file = file.unwrap();
+                std::fs::copy(file.path(), stopped.path().join(file.file_name())).unwrap();
+            }
+        }
+    };
+    let end = train(data.path(), whole.path(), &options(3), &device, &mut stop).unwrap();
+    assert!(
+        rates.first() == Some(&0.01)
+            && rates.windows(2).all(|w| w[1] <= w[0])
+            && rates.last() < rates.first(),
+        "the cosine schedule starts at the rate and falls: {rates:?}"
+    );
     let resumed = train(
         data.path(),
         stopped.path(),
         &options(3),
         &device,
-        &mut quiet,
+        &mut |_| {},
     )
     .unwrap();
     assert_eq!(resumed, end);
-    let weights =
-        |dir: &tempfile::TempDir| std::fs::read(dir.path().join("model.safetensors")).unwrap();
     assert!(
-        weights(&whole) == weights(&stopped),
+        weights(whole.path()) == weights(stopped.path()),
         "the resumed run's weights differ from the uninterrupted run's"
+    );
+    let constant = tempfile::tempdir().unwrap();
+    let options = Options {
+        schedule: Schedule::Constant,
+        ..options(3)
+    };
+    train(data.path(), constant.path(), &options, &device, &mut |_| {}).unwrap();
+    assert!(
+        weights(whole.path()) != weights(constant.path()),
+        "the optimizer did not follow the schedule"
+    );
+}
+
+#[test]
+fn a_run_from_a_checkpoint_goes_on_with_its_weights_and_optimizer_state() {
+    let data = dataset(4);
+    let (first, longer, from) = (
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+    );
+    let constant = |epochs| Options {
+        schedule: Schedule::Constant,
+        ..options(epochs)
+    };
+    let mut quiet = |_: &neural_rt::train::Report| {};
+    train(
+        data.path(),
+        first.path(),
+        &constant(1),
+        &Device::Cpu,
+        &mut quiet,
+    )
+    .unwrap();
+    train(
+        data.path(),
+        longer.path(),
+        &constant(2),
+        &Device::Cpu,
+        &mut quiet,
+    )
+    .unwrap();
+    // A new run's first epoch takes its sessions in the order of `seed`'s first epoch; this seed
+    // gives the order of seed 5's second, so the new run repeats the longer run's second epoch.
+    let second_epochs_order = 5 ^ 0x9e37_79b9;
+    let going_on = Options {
+        from: Some(first.path().to_owned()),
+        seed: second_epochs_order,
+        ..constant(1)
+    };
+    train(
+        data.path(),
+        from.path(),
+        &going_on,
+        &Device::Cpu,
+        &mut quiet,
+    )
+    .unwrap();
+    assert!(
+        weights(from.path()) == weights(longer.path()),
+        "a run from the first epoch's checkpoint did not make the two-epoch run's weights"
+    );
+
+    let elsewhere = tempfile::tempdir().unwrap();
+    let not_a_checkpoint = Options {
+        from: Some(data.path().to_owned()),
+        ..going_on.clone()
+    };
+    let err = train(
+        data.path(),
+        elsewhere.path(),
+        &not_a_checkpoint,
+        &Device::Cpu,
+        &mut quiet,
+    )
+    .expect_err("a directory without a checkpoint is refused");
+    assert!(matches!(err, TrainError::NotACheckpoint(_)), "{err}");
+    let mut bigger = going_on.clone();
+    bigger.config.dim = 24;
+    let err = train(
+        data.path(),
+        elsewhere.path(),
+        &bigger,
+        &Device::Cpu,
+        &mut quiet,
+    )
+    .expect_err("a checkpoint of other sizes is refused");
+    assert!(
+        matches!(err, TrainError::OtherSizes(_)) && err.to_string().contains("options.json"),
+        "{err}"
     );
 }
 

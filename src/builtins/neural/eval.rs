@@ -4,6 +4,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Args;
+use neural_rt::data::Split;
 use neural_rt::eval::{Report, evaluate, evaluate_episodes};
 
 use super::model::ModelChoice;
@@ -18,6 +19,10 @@ pub struct Eval {
     /// reproduces the README's numbers is generated (once) and used.
     #[arg(long, value_name = "DIR")]
     data: Option<PathBuf>,
+    /// Which split of `--data`: `test` (reported), or `valid` (to choose among checkpoints with,
+    /// so that the test split stays unseen by every choice).
+    #[arg(long, default_value = "test", value_parser = parse_split, requires = "data")]
+    split: Split,
     /// Asciicast recordings to evaluate on instead (steps cut at prompts or Enter).
     #[arg(long, value_name = "FILE.cast", num_args = 1.., conflicts_with = "data")]
     casts: Vec<PathBuf>,
@@ -38,7 +43,14 @@ impl Eval {
                 Some(dir) => io.path(dir),
                 None => super::test_set::ensure()?,
             };
-            evaluate(&runtime, &data, self.limit, &device.name, &mut progress)
+            evaluate(
+                &runtime,
+                &data,
+                self.split,
+                self.limit,
+                &device.name,
+                &mut progress,
+            )
         } else {
             let mut episodes = Vec::new();
             for cast in &self.casts {
@@ -55,6 +67,14 @@ impl Eval {
             write_tables(io, &report, &model_name)?;
         }
         Ok(0)
+    }
+}
+
+fn parse_split(name: &str) -> Result<Split, String> {
+    match name {
+        "test" => Ok(Split::Test),
+        "valid" => Ok(Split::Valid),
+        _ => Err(format!("no split `{name}`: give test or valid")),
     }
 }
 

@@ -5,6 +5,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Args;
+use neural_rt::data::Split;
 use neural_rt::eval::{Report, evaluate};
 use neural_rt::promotion::{Evaluation, TOLERANCE};
 use neural_rt::runtime::{Runtime, read_checkpoint};
@@ -46,9 +47,16 @@ impl Promote {
             None => super::test_set::ensure()?,
         };
         let measure = |runtime: &Runtime| -> Result<Report, Failure> {
-            evaluate(runtime, &data, None, &device.name, &mut |what| {
-                tracing::info!("neural promote: {what}");
-            })
+            evaluate(
+                runtime,
+                &data,
+                Split::Test,
+                None,
+                &device.name,
+                &mut |what| {
+                    tracing::info!("neural promote: {what}");
+                },
+            )
             .map_err(|e| Failure::from(e.to_string()))
         };
         let (report, baseline) = (measure(&candidate)?, measure(&current)?);

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use neural_rt::model::Config;
-use neural_rt::train::{Options, train};
+use neural_rt::train::{Options, Schedule, train};
 
 use crate::builtins::{Failure, Io};
 
@@ -26,9 +26,17 @@ pub struct Train {
     /// Steps between backward passes.
     #[arg(long, default_value_t = 4)]
     bptt: usize,
-    /// AdamW's learning rate.
+    /// AdamW's learning rate at the start of the run.
     #[arg(long, default_value_t = 1e-3)]
     learning_rate: f64,
+    /// How the learning rate changes over the run: `constant`, or `cosine` (half a cosine down to
+    /// nothing at the last batch).
+    #[arg(long, default_value = "constant", value_name = "SCHEDULE")]
+    schedule: Schedule,
+    /// Start from this checkpoint's weights and optimizer state (a directory that `neural train
+    /// --out` wrote) instead of weights drawn from the seed; the run's own epochs count from 0.
+    #[arg(long, value_name = "DIR")]
+    from: Option<PathBuf>,
     /// The seed of the initial weights and of the order of sessions.
     #[arg(long, default_value_t = 1)]
     seed: u64,
@@ -66,6 +74,8 @@ impl Train {
             batch: self.batch,
             bptt: self.bptt,
             learning_rate: self.learning_rate,
+            schedule: self.schedule,
+            from: self.from.map(|from| io.path(&from)),
             seed: self.seed,
             checkpoint_every: self.checkpoint_every,
         };
@@ -76,8 +86,8 @@ impl Train {
             bar.set_length(report.total_updates as u64);
             bar.set_position(report.position.updates as u64);
             bar.set_message(format!(
-                "{:.4}  {:.1} steps/s",
-                report.loss, report.steps_per_second
+                "{:.4}  {:.1} steps/s  lr {:.1e}",
+                report.loss, report.steps_per_second, report.learning_rate
             ));
         })
         .map_err(|e| e.to_string())?;
