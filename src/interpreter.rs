@@ -114,12 +114,7 @@ async fn run_shell(
             .await?;
     } else if interactive && std::io::stdin().is_terminal() {
         crate::builtins::pin::at_session_start(&mut std::io::stderr());
-        // brush-interactive 0.4's syntax highlighter panics on a typed here-document (a span past
-        // the end of the line), which killed the shell; until that is fixed there, no colours.
-        let ui = brush_interactive::UIOptions {
-            disable_highlighting: true,
-            ..brush_interactive::UIOptions::default()
-        };
+        let ui = brush_interactive::UIOptions::default();
         let mut editor = brush_interactive::ReedlineInputBackend::new(&ui, &shell)?;
         crate::interactive::run(&shell, &mut editor).await?;
     } else {

@@ -51,6 +51,24 @@ fn an_open_command_continues_and_a_stray_keyword_is_an_error_at_once() {
         }
         term.expect(output);
     }
+    // The command being typed is coloured (here-documents once made the colouring panic): `echo`
+    // is shown as a builtin, in bold.
+    term.send("echo typed-in-colour");
+    term.expect("$ echo typed-in-colour");
+    let frame = term.frame();
+    let row = frame
+        .lines
+        .iter()
+        .rposition(|l| l.contains("$ echo typed-in-colour"))
+        .unwrap();
+    let col = frame.lines[row].find("echo").unwrap();
+    let style = frame.style_at(row as u16, col as u16);
+    assert!(
+        style.flags & kernel_bridge::Style::BOLD != 0,
+        "the builtin being typed is not coloured as one: {style:?}"
+    );
+    term.send("\r");
+    term.expect("\ntyped-in-colour\n");
     for (n, stray) in ["fi", "done", "echo >"].into_iter().enumerate() {
         term.line(stray);
         term.expect_count("syntax error", n + 1);

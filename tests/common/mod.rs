@@ -149,8 +149,12 @@ impl Terminal {
         self.send("\r");
     }
 
+    pub fn frame(&self) -> kernel_bridge::Frame {
+        self.screen.lock().unwrap().frame()
+    }
+
     pub fn screen_text(&self) -> String {
-        self.screen.lock().unwrap().frame().text()
+        self.frame().text()
     }
 
     /// Waits until the screen satisfies `check`, or fails the test with the screen in the message.

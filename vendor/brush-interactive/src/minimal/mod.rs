@@ -1,0 +1,3 @@
+mod input_backend;
+
+pub use input_backend::MinimalInputBackend;
