@@ -34,7 +34,13 @@ fn a_model_trains_resumes_and_is_evaluated_on_every_measure() {
     assert_eq!((status, &again), (0, &first));
     let (status, _, err) = home.run(&format!("{at}{train} --learning-rate 0.5"));
     assert_eq!(status, 1);
-    assert!(err.contains("was made with other options"), "{err}");
+    assert!(
+        err.contains("was made with another --learning-rate;"),
+        "{err}"
+    );
+    let (status, _, err) = home.run(&format!("{at}{train} --learning-rate nan"));
+    assert_eq!(status, 1);
+    assert!(err.contains("must be a number above 0"), "{err}");
     // A second run goes on from the first's checkpoint with a falling learning rate.
     let (status, _, err) = home.run(&format!(
         "{at}neural train --data {} --out annealed --from ck --schedule cosine {TINY}",
@@ -43,6 +49,13 @@ fn a_model_trains_resumes_and_is_evaluated_on_every_measure() {
     assert_eq!(status, 0, "{err}");
     let options = std::fs::read_to_string(home.path().join("annealed/options.json")).unwrap();
     assert!(options.contains("\"schedule\": \"cosine\""), "{options}");
+    // Under a falling rate, more epochs would be another run: the rate would jump.
+    let (status, _, err) = home.run(&format!(
+        "{at}neural train --data {} --out annealed --from ck --schedule cosine --epochs 2 {TINY}",
+        data.display()
+    ));
+    assert_eq!(status, 1);
+    assert!(err.contains("another --epochs"), "{err}");
     let (status, _, err) = home.run(&format!("{at}{train} --schedule linear"));
     assert_eq!(status, 2);
     assert!(err.contains("give constant or cosine"), "{err}");
@@ -178,6 +191,33 @@ fn recordings_from_elsewhere_become_episodes_and_bad_inputs_are_named() {
     ));
     assert_eq!(status, 1);
     assert!(err.contains("bad.cast"), "{err}");
+    let huge = home.path().join("huge.cast");
+    std::fs::write(&huge, "{\"version\":2,\"width\":65535,\"height\":65535}\n").unwrap();
+    let (status, _, err) = home.run(&format!("neural eval --casts {}", huge.display()));
+    assert_eq!(status, 1);
+    assert!(err.contains("each side must be 1 to 1000"), "{err}");
+    let (status, _, err) = home.run("neural eval --limit 0");
+    assert_eq!(status, 2);
+    assert!(err.contains("--limit"), "{err}");
+    // A damaged options.json is named, whatever it says.
+    let damaged = home.path().join("damaged");
+    std::fs::create_dir(&damaged).unwrap();
+    let shipped = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("neural-rt/model");
+    for file in ["model.safetensors", "options.json", "position.json"] {
+        std::fs::copy(shipped.join(file), damaged.join(file)).unwrap();
+    }
+    let options = std::fs::read_to_string(damaged.join("options.json")).unwrap();
+    std::fs::write(
+        damaged.join("options.json"),
+        options.replace("\"heads\": 4", "\"heads\": 0"),
+    )
+    .unwrap();
+    let (status, _, err) = home.run(&format!("neural eval --model {}", damaged.display()));
+    assert_eq!(status, 1);
+    assert!(
+        err.contains("options.json is damaged: heads is 0, not 1 to 64"),
+        "{err}"
+    );
     let (status, _, err) = home.run("neural eval --model /nonexistent");
     assert_eq!(status, 1);
     assert!(err.contains("no model in /nonexistent"), "{err}");

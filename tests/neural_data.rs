@@ -76,9 +76,20 @@ fn gen_data_refuses_bad_arguments_with_the_reason() {
         err.contains("--min-commands 9 is more than --max-commands 3"),
         "{err}"
     );
-    let (status, _, err) = home.run("neural gen-data --out x --rows 2");
-    assert_eq!(status, 2);
-    assert!(err.contains("--rows"), "{err}");
+    // Sizes that would exhaust memory or threads are refused before anything runs.
+    for flag in [
+        "--rows 2",
+        "--max-commands 18446744073709551615",
+        "--sessions 0",
+        "--sessions 1000000000",
+        "--jobs 10000000",
+    ] {
+        let (status, _, err) = home.run(&format!("neural gen-data --out x {flag}"));
+        assert_eq!(status, 2, "{flag}");
+        let name = flag.split(' ').next().unwrap();
+        assert!(err.contains(name), "{flag}: {err}");
+    }
+    assert!(!home.path().join("x").exists());
     let (status, out, _) = home.run("neural --help");
     assert_eq!(status, 0);
     assert!(out.contains("gen-data"), "{out}");

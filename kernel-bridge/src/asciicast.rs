@@ -168,6 +168,15 @@ fn incomplete_tail_start(bytes: &[u8]) -> usize {
         .unwrap_or(bytes.len())
 }
 
+/// The widest and tallest screen a recording may have: a screen model of it is held in memory, and
+/// a damaged size of 65535 × 65535 must not take the machine's.
+pub const MOST_CELLS_PER_SIDE: u16 = 1000;
+
+fn size_fits(cols: u16, rows: u16) -> bool {
+    let fits = |n| (1..=MOST_CELLS_PER_SIDE).contains(&n);
+    fits(cols) && fits(rows)
+}
+
 /// Reads a recording: the header, then each event with its time.
 pub fn read_cast(input: impl BufRead) -> Result<(CastHeader, Vec<(f64, CastEvent)>), CastError> {
     let mut lines = input.lines();
@@ -183,6 +192,14 @@ pub fn read_cast(input: impl BufRead) -> Result<(CastHeader, Vec<(f64, CastEvent
     if header.version != 2 {
         return Err(CastError::BadHeader {
             reason: format!("version {} (only 2 is read)", header.version),
+        });
+    }
+    if !size_fits(header.width, header.height) {
+        return Err(CastError::BadHeader {
+            reason: format!(
+                "a {}×{} screen (each side must be 1 to {MOST_CELLS_PER_SIDE})",
+                header.width, header.height
+            ),
         });
     }
     let mut events = Vec::new();
@@ -208,6 +225,11 @@ pub fn read_cast(input: impl BufRead) -> Result<(CastHeader, Vec<(f64, CastEvent
                     .and_then(|(c, r)| Some((c.parse().ok()?, r.parse().ok()?)));
                 let (cols, rows) =
                     size.ok_or_else(|| bad(format!("resize {data:?} is not COLSxROWS")))?;
+                if !size_fits(cols, rows) {
+                    return Err(bad(format!(
+                        "resize to {cols}x{rows} (each side must be 1 to {MOST_CELLS_PER_SIDE})"
+                    )));
+                }
                 CastEvent::Resize(cols, rows)
             }
             other => return Err(bad(format!("unknown event code {other:?}"))),
@@ -281,5 +303,14 @@ mod tests {
                 .to_string()
                 .contains("COLSxROWS")
         );
+        let cast = b"{\"version\":2,\"width\":65535,\"height\":65535}\n";
+        let err = read_cast(&cast[..]).unwrap_err();
+        assert!(
+            err.to_string().contains("each side must be 1 to 1000"),
+            "{err}"
+        );
+        let cast = b"{\"version\":2,\"width\":80,\"height\":24}\n[0.1,\"r\",\"80x0\"]\n";
+        let err = read_cast(&cast[..]).unwrap_err();
+        assert!(err.to_string().contains("resize to 80x0"), "{err}");
     }
 }

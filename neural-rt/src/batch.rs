@@ -1,11 +1,11 @@
 //! Steps as tensors: a session's steps encoded once ([`Encoded`]), and one time step of a batch of
 //! sessions ([`Batch`]) with what the model must predict for it.
 
-use candle_core::{DType, Device, Result, Tensor};
+use candle_core::{Device, Result, Tensor};
 
 use kernel_bridge::Frame;
 
-use crate::data::{Episode, Family};
+use crate::data::Episode;
 use crate::encode::{self, ACTION_LEN, COLS, ROWS, Window};
 use crate::model::Input;
 
@@ -44,8 +44,6 @@ pub struct EncodedStep {
     pub after: Vec<u8>,
     /// The cursor after, in the window.
     pub cursor_after: (usize, usize),
-    /// The step's family, where known.
-    pub family: Option<Family>,
 }
 
 /// A session's steps, encoded.
@@ -73,7 +71,6 @@ impl Encoded {
                     seen: Seen::of(before, &window, &step.action),
                     after: small(window.cells(&step.frame)),
                     cursor_after: window.cursor(&step.frame),
-                    family: step.family,
                 }
             })
             .collect();
@@ -196,7 +193,6 @@ pub fn targets(steps: &[&EncodedStep], active: &[bool], device: &Device) -> Resu
                 .collect::<Vec<_>>(),
             b,
             device,
-        )?
-        .to_dtype(DType::F32)?,
+        )?,
     })
 }

@@ -12,12 +12,8 @@ use crate::model::{Input, Model, Trunk};
 pub struct StepLoss {
     /// Their sum, to minimize.
     pub total: Tensor,
-    /// The pointer's part.
-    pub pointer: f32,
-    /// The cursor's part.
-    pub cursor: f32,
-    /// The written cells' part.
-    pub cells: f32,
+    /// The written cells' part (a scalar tensor: reading it would wait for a GPU).
+    pub cells: Tensor,
 }
 
 /// Negative log-likelihood of `targets` (`[m]`) under `logits` (`[m, k]`), per item.
@@ -70,10 +66,5 @@ pub fn step_loss(
     };
 
     let total = pointer.add(&cursor)?.add(&cells)?;
-    Ok(StepLoss {
-        pointer: pointer.to_scalar()?,
-        cursor: cursor.to_scalar()?,
-        cells: cells.to_scalar()?,
-        total,
-    })
+    Ok(StepLoss { total, cells })
 }

@@ -67,6 +67,8 @@ pub fn score(predicted: &Frame, truth: &Frame) -> Scores {
     let char_accuracy = if t.is_empty() {
         f64::from(u8::from(p.is_empty()))
     } else {
+        // Floored at 0: after `clear` the true text is a short prompt, and one wrong frame would
+        // otherwise score -50 and outweigh a hundred right ones in the mean.
         (1.0 - distance as f64 / t.len() as f64).max(0.0)
     };
     let row = |frame: &Frame, i: usize| frame.lines.get(i).map_or("", |l| l.trim_end()).to_owned();

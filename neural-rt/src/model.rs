@@ -38,6 +38,45 @@ pub struct Config {
     pub cell_layers: usize,
 }
 
+impl Config {
+    /// Why no model can have these sizes, if it cannot: each width splits into whole heads, the
+    /// cell decoder's heads into pairs for their rotary positions, and nothing is empty or
+    /// absurdly large (a hand-edited options.json must not make the shell panic or take the
+    /// machine's memory).
+    ///
+    /// # Errors
+    /// The first size that does not fit.
+    pub fn check(&self) -> std::result::Result<(), String> {
+        let sizes = [
+            ("dim", self.dim, 4096),
+            ("char_dim", self.char_dim, 256),
+            ("layers", self.layers, 64),
+            ("heads", self.heads, 64),
+            ("state", self.state, 256),
+            ("cell_dim", self.cell_dim, 4096),
+            ("cell_layers", self.cell_layers, 64),
+        ];
+        for (name, size, most) in sizes {
+            if !(1..=most).contains(&size) {
+                return Err(format!("{name} is {size}, not 1 to {most}"));
+            }
+        }
+        if !self.dim.is_multiple_of(self.heads) {
+            return Err(format!(
+                "dim {} does not split into {} heads",
+                self.dim, self.heads
+            ));
+        }
+        if !self.cell_dim.is_multiple_of(2 * self.heads) {
+            return Err(format!(
+                "cell_dim {} does not split into {} heads of an even width",
+                self.cell_dim, self.heads
+            ));
+        }
+        Ok(())
+    }
+}
+
 impl Default for Config {
     fn default() -> Self {
         Self {

@@ -37,8 +37,8 @@ pub fn gate(candidate: &Report, current: &Report, tolerance: f64) -> Result<(), 
     }
     if candidate.sessions != current.sessions || candidate.overall.steps != current.overall.steps {
         return Err(format!(
-            "the two models were measured on different sessions ({} and {}); measure both on the same test set",
-            candidate.sessions, current.sessions
+            "the two models were measured on different sessions ({} sessions of {} steps, and {} of {}); measure both on the same test set",
+            candidate.sessions, candidate.overall.steps, current.sessions, current.overall.steps
         ));
     }
     let (new, old) = (&candidate.overall, &current.overall);

@@ -18,12 +18,15 @@ use crate::train::{Checkpoint, Options};
 pub enum LoadError {
     /// No checkpoint there.
     #[error(
-        "no model in {0} (no options.json and model.safetensors); train one with `neural train --out {0}`"
+        "no model in {0} (no position.json, options.json and model.safetensors); train one with `neural train --out {0}`"
     )]
     Missing(PathBuf),
     /// Its files cannot be read.
     #[error(transparent)]
     Checkpoint(#[from] crate::train::TrainError),
+    /// Its options.json gives sizes no model can have.
+    #[error("{0}/options.json is damaged: {1}; train the model again, or use another")]
+    Sizes(PathBuf, String),
     /// Its weights do not fit its options.
     #[error("the weights in {0} do not fit its options.json ({1}); train it again")]
     Weights(PathBuf, candle_core::Error),
@@ -38,6 +41,10 @@ pub fn read_checkpoint(dir: &Path) -> Result<(Options, Vec<u8>), LoadError> {
     let (options, _) = checkpoint
         .read()?
         .ok_or_else(|| LoadError::Missing(dir.to_owned()))?;
+    options
+        .config
+        .check()
+        .map_err(|why| LoadError::Sizes(dir.to_owned(), why))?;
     let path = checkpoint.weights();
     let weights = std::fs::read(&path).map_err(|e| crate::train::TrainError::Io(path, e))?;
     Ok((options, weights))

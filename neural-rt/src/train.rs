@@ -213,24 +213,27 @@ fn write_json(path: &Path, value: &impl Serialize) -> Result<(), TrainError> {
 }
 
 impl Options {
-    /// Whether a checkpoint made with `other` can go on under these options: the same model, data
-    /// order and optimizer (more epochs, or checkpoints at other intervals, are fine).
-    fn same_model(&self, other: &Options) -> bool {
-        (
-            &self.config,
-            self.batch,
-            self.bptt,
-            self.learning_rate,
-            self.schedule,
-            self.seed,
-        ) == (
-            &other.config,
-            other.batch,
-            other.bptt,
-            other.learning_rate,
-            other.schedule,
-            other.seed,
-        )
+    /// The options by which a checkpoint made with `other` cannot go on under these: it can when
+    /// the model, the order of sessions and the optimizer's rates are the same. Checkpoints at
+    /// other intervals are fine, and so are more epochs, unless the rate falls over the run's
+    /// epochs.
+    fn differences(&self, other: &Options) -> Vec<&'static str> {
+        let cosine = self.schedule == Schedule::Cosine;
+        [
+            (self.config != other.config, "sizes (--dim, --layers)"),
+            (self.batch != other.batch, "--batch"),
+            (self.bptt != other.bptt, "--bptt"),
+            (
+                self.learning_rate.to_bits() != other.learning_rate.to_bits(),
+                "--learning-rate",
+            ),
+            (self.schedule != other.schedule, "--schedule"),
+            (self.seed != other.seed, "--seed"),
+            (cosine && self.epochs != other.epochs, "--epochs"),
+        ]
+        .into_iter()
+        .filter_map(|(differs, name)| differs.then_some(name))
+        .collect()
     }
 }
 
@@ -246,8 +249,13 @@ pub enum TrainError {
     #[error("{0}: {1}")]
     Io(PathBuf, std::io::Error),
     /// A checkpoint file is damaged.
-    #[error("{0} is damaged ({1}); remove the checkpoint directory to train from the start")]
+    #[error(
+        "{0} is damaged ({1}); that checkpoint cannot be used: use another, or remove it and train it again"
+    )]
     Damaged(PathBuf, String),
+    /// The model's sizes do not fit together.
+    #[error("the model's sizes do not fit: {0}")]
+    Sizes(String),
     /// The checkpoint to start from has other sizes than the model to train.
     #[error(
         "{0} holds a model of other sizes (--dim, --layers) than the one to train; give those of its options.json"
@@ -260,9 +268,9 @@ pub enum TrainError {
     NotACheckpoint(PathBuf),
     /// The checkpoint was made with other options.
     #[error(
-        "the checkpoint in {0} was made with other options; train into another directory, or remove it"
+        "the checkpoint in {0} was made with another {1}; give the same to resume it, or train into another directory (`--from {0}` starts there)"
     )]
-    OtherOptions(PathBuf),
+    OtherOptions(PathBuf, String),
     /// An episode could not be read.
     #[error(transparent)]
     Episode(#[from] crate::data::EpisodeError),
@@ -301,16 +309,23 @@ pub fn train(
     if files.is_empty() {
         return Err(TrainError::NoData(data.to_owned()));
     }
+    options.config.check().map_err(TrainError::Sizes)?;
     let checkpoint = Checkpoint::new(out);
     let params = Arc::new(Params::new(options.seed));
     let model = Model::new(options.config.clone(), params.builder(device))?;
     let mut optimizer = AdamW::new(params.vars(), options.learning_rate)?;
     let mut position = match checkpoint.read()? {
-        Some((saved, position)) if saved.same_model(options) => {
+        Some((saved, position)) => {
+            let differences = options.differences(&saved);
+            if !differences.is_empty() {
+                return Err(TrainError::OtherOptions(
+                    out.to_owned(),
+                    differences.join(", "),
+                ));
+            }
             checkpoint.load_into(&params, &mut optimizer, device)?;
             position
         }
-        Some(_) => return Err(TrainError::OtherOptions(out.to_owned())),
         None => {
             if let Some(from) = &options.from {
                 let start = Checkpoint::new(from);

@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use kernel_bridge::Step;
 use neural_rt::data::episode::FORMAT;
+use neural_rt::data::probe::Problem;
 use neural_rt::data::{Command, Episode, EpisodeStep, Header, Split, probe_scripts, session_seed};
 use serde::Serialize;
 
@@ -53,18 +54,27 @@ const PROBE_SEEDS: u64 = 0x7072_6f62_6500_0000;
 struct Task {
     seed: u64,
     split: Split,
-    script: Vec<Command>,
+    /// The probe's scripts are fixed; the others are drawn from the seed when the session is made,
+    /// so that a plan of many sessions does not hold every script at once.
+    probe_script: Option<Vec<Command>>,
+}
+
+impl Task {
+    fn script(&self, plan: &Plan, held_out: &[Problem]) -> Vec<Command> {
+        self.probe_script.clone().unwrap_or_else(|| {
+            neural_rt::data::script(self.seed, plan.min_commands, plan.max_commands, held_out)
+        })
+    }
 }
 
 fn tasks(plan: &Plan) -> Vec<Task> {
-    let held_out = neural_rt::data::probe::pool();
     let probe = probe_scripts()
         .into_iter()
         .enumerate()
         .map(|(k, script)| Task {
             seed: PROBE_SEEDS + k as u64,
             split: Split::Probe,
-            script,
+            probe_script: Some(script),
         });
     let generated = (0..plan.sessions)
         .map(|i| session_seed(plan.seed, i))
@@ -72,7 +82,7 @@ fn tasks(plan: &Plan) -> Vec<Task> {
         .map(|seed| Task {
             seed,
             split: Split::of_seed(seed),
-            script: neural_rt::data::script(seed, plan.min_commands, plan.max_commands, &held_out),
+            probe_script: None,
         });
     probe.chain(generated).collect()
 }
@@ -93,14 +103,15 @@ pub fn generate(
     std::fs::write(&recorded, record)
         .map_err(|e| format!("cannot write {}: {e}", recorded.display()))?;
     let tasks = tasks(plan);
+    let held_out = neural_rt::data::probe::pool();
     let next = AtomicUsize::new(0);
     let done = AtomicUsize::new(0);
     let report = Mutex::new(Report::default());
     std::thread::scope(|scope| {
-        for _ in 0..jobs.max(1) {
+        for _ in 0..jobs.clamp(1, tasks.len()) {
             scope.spawn(|| {
                 while let Some(task) = tasks.get(next.fetch_add(1, Ordering::Relaxed)) {
-                    let outcome = make(plan, task);
+                    let outcome = make(plan, task, &held_out);
                     let mut report = report.lock().unwrap_or_else(|p| p.into_inner());
                     match outcome {
                         Ok(None) => report.kept += 1,
@@ -120,7 +131,7 @@ pub fn generate(
 }
 
 /// Makes one session's episode unless it is there: the number of steps written, or `None`.
-fn make(plan: &Plan, task: &Task) -> Result<Option<usize>, String> {
+fn make(plan: &Plan, task: &Task, held_out: &[Problem]) -> Result<Option<usize>, String> {
     let path = plan
         .out
         .join(task.split.dir())
@@ -128,18 +139,19 @@ fn make(plan: &Plan, task: &Task) -> Result<Option<usize>, String> {
     if path.exists() {
         return Ok(None);
     }
-    let lines: Vec<String> = task.script.iter().map(|c| c.line.clone()).collect();
+    let script = task.script(plan, held_out);
+    let lines: Vec<String> = script.iter().map(|c| c.line.clone()).collect();
     // A session can be cut short by a machine under load; one more try tells that from a script
     // that cannot run.
     let steps = run_in_sandbox(task.seed, &lines, plan.rows, plan.cols)
         .or_else(|_| run_in_sandbox(task.seed, &lines, plan.rows, plan.cols))?;
-    let episode = episode(plan, task, steps);
+    let episode = episode(plan, task, &script, steps);
     let count = episode.steps.len();
     episode.write(&plan.out).map_err(|e| e.to_string())?;
     Ok(Some(count))
 }
 
-fn episode(plan: &Plan, task: &Task, steps: Vec<Step>) -> Episode {
+fn episode(plan: &Plan, task: &Task, script: &[Command], steps: Vec<Step>) -> Episode {
     let first = steps
         .first()
         .map(|s| s.frame_before.clone())
@@ -156,7 +168,7 @@ fn episode(plan: &Plan, task: &Task, steps: Vec<Step>) -> Episode {
         first,
         steps: steps
             .into_iter()
-            .zip(&task.script)
+            .zip(script)
             .map(|(step, command)| EpisodeStep {
                 action: step.action,
                 family: Some(command.family),

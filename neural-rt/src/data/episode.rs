@@ -60,6 +60,18 @@ impl Split {
     }
 }
 
+/// A split a user names: train, valid or test (the probe is asked only by `neural eval`).
+impl std::str::FromStr for Split {
+    type Err = String;
+
+    fn from_str(name: &str) -> Result<Self, String> {
+        [Split::Train, Split::Valid, Split::Test]
+            .into_iter()
+            .find(|split| split.dir() == name)
+            .ok_or_else(|| format!("no split `{name}`: give train, valid or test"))
+    }
+}
+
 /// What an episode file says about itself.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Header {

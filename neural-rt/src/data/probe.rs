@@ -1,6 +1,7 @@
 //! The arithmetic probe: a pool of 1,000 problems `a OP b` (a, b in 0..=99, OP in + − ×) drawn from
 //! a fixed seed and never used in training, of which a fixed 100 are asked. A problem is answered
-//! right when the frame after it shows the exact value on the row under the command.
+//! right when the frame after it shows the exact value on the row under the command (the row above
+//! the prompt that follows it in the true frame).
 
 use rand::Rng;
 use rand::seq::SliceRandom;

@@ -19,16 +19,16 @@ pub struct Eval {
     /// reproduces the README's numbers is generated (once) and used.
     #[arg(long, value_name = "DIR")]
     data: Option<PathBuf>,
-    /// Which split of `--data`: `test` (reported), or `valid` (to choose among checkpoints with,
-    /// so that the test split stays unseen by every choice).
-    #[arg(long, default_value = "test", value_parser = parse_split, requires = "data")]
+    /// Which split of `--data`: `test` (reported), `valid` (to choose among checkpoints with, so
+    /// that the test split stays unseen by every choice), or `train`.
+    #[arg(long, default_value = "test", requires = "data")]
     split: Split,
     /// Asciicast recordings to evaluate on instead (steps cut at prompts or Enter).
     #[arg(long, value_name = "FILE.cast", num_args = 1.., conflicts_with = "data")]
     casts: Vec<PathBuf>,
     /// Evaluate on at most this many sessions.
-    #[arg(long)]
-    limit: Option<usize>,
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    limit: Option<u64>,
     /// Print the report as JSON.
     #[arg(long)]
     json: bool,
@@ -47,7 +47,7 @@ impl Eval {
                 &runtime,
                 &data,
                 self.split,
-                self.limit,
+                self.limit(),
                 &device.name,
                 &mut progress,
             )
@@ -56,7 +56,7 @@ impl Eval {
             for cast in &self.casts {
                 episodes.push(super::import_cast::episode(&io.path(cast))?);
             }
-            episodes.truncate(self.limit.unwrap_or(usize::MAX));
+            episodes.truncate(self.limit().unwrap_or(usize::MAX));
             evaluate_episodes(&runtime, &episodes, &[], &device.name, &mut progress)
         }
         .map_err(|e| e.to_string())?;
@@ -70,11 +70,9 @@ impl Eval {
     }
 }
 
-fn parse_split(name: &str) -> Result<Split, String> {
-    match name {
-        "test" => Ok(Split::Test),
-        "valid" => Ok(Split::Valid),
-        _ => Err(format!("no split `{name}`: give test or valid")),
+impl Eval {
+    fn limit(&self) -> Option<usize> {
+        self.limit.map(|n| usize::try_from(n).unwrap_or(usize::MAX))
     }
 }
 
@@ -146,7 +144,13 @@ fn write_tables(io: &mut Io, report: &Report, model: &str) -> Result<(), Failure
         )
     )?;
     let closed = report.closed_loop.iter().map(|(h, accuracy, sessions)| {
-        vec![h.to_string(), percent(*accuracy), sessions.to_string()]
+        // No session that long: nothing measured, which is not 0%.
+        let accuracy = if *sessions == 0 {
+            "—".to_owned()
+        } else {
+            percent(*accuracy)
+        };
+        vec![h.to_string(), accuracy, sessions.to_string()]
     });
     write!(
         io.out,

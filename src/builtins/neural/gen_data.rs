@@ -11,7 +11,7 @@ use crate::neural::gen_data::{Plan, generate};
 #[derive(Args)]
 pub struct GenData {
     /// How many sessions (besides the probe's ten).
-    #[arg(long, default_value_t = 200)]
+    #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
     sessions: u64,
     /// The seed the sessions are drawn from.
     #[arg(long, default_value_t = 1)]
@@ -26,14 +26,14 @@ pub struct GenData {
     #[arg(long, default_value_t = 80, value_parser = clap::value_parser!(u16).range(20..=400))]
     cols: u16,
     /// Commands per session, at least.
-    #[arg(long, default_value_t = 8)]
-    min_commands: usize,
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=1000))]
+    min_commands: u16,
     /// Commands per session, at most.
-    #[arg(long, default_value_t = 24)]
-    max_commands: usize,
+    #[arg(long, default_value_t = 24, value_parser = clap::value_parser!(u16).range(1..=1000))]
+    max_commands: u16,
     /// Sessions run at once (default: one per core).
-    #[arg(long)]
-    jobs: Option<usize>,
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    jobs: Option<u16>,
 }
 
 impl GenData {
@@ -51,11 +51,11 @@ impl GenData {
             seed: args.seed,
             rows: args.rows,
             cols: args.cols,
-            min_commands: args.min_commands,
-            max_commands: args.max_commands,
+            min_commands: args.min_commands.into(),
+            max_commands: args.max_commands.into(),
             only: None,
         };
-        let jobs = super::jobs(args.jobs);
+        let jobs = super::jobs(args.jobs.map(usize::from));
         let bar = super::progress_bar("{bar:40} {pos}/{len} sessions  {per_sec}  eta {eta}");
         let report = generate(&plan, jobs, &|done, total| {
             bar.set_length(total as u64);

@@ -3,18 +3,11 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use clap::{Args, ValueEnum};
+use clap::Args;
 use neural_rt::data::episode::FORMAT;
 use neural_rt::data::{Episode, EpisodeStep, Header, Split};
 
 use crate::builtins::{Failure, Io};
-
-#[derive(Clone, Copy, ValueEnum)]
-enum SplitName {
-    Train,
-    Valid,
-    Test,
-}
 
 #[derive(Args)]
 pub struct ImportCast {
@@ -24,23 +17,18 @@ pub struct ImportCast {
     /// The dataset to add them to.
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
-    /// The split they join.
-    #[arg(long, value_enum, default_value = "train")]
-    split: SplitName,
+    /// The split they join: train, valid or test.
+    #[arg(long, default_value = "train")]
+    split: Split,
 }
 
 impl ImportCast {
     pub fn run(self, io: &mut Io) -> Result<u8, Failure> {
         let out = io.path(&self.out);
-        let split = match self.split {
-            SplitName::Train => Split::Train,
-            SplitName::Valid => Split::Valid,
-            SplitName::Test => Split::Test,
-        };
         let mut steps = 0;
         for cast in &self.casts {
             let mut episode = episode(&io.path(cast))?;
-            episode.header.split = split;
+            episode.header.split = self.split;
             steps += episode.steps.len();
             let path = episode.write(&out).map_err(|e| e.to_string())?;
             writeln!(

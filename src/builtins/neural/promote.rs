@@ -8,7 +8,7 @@ use clap::Args;
 use neural_rt::data::Split;
 use neural_rt::eval::{Report, evaluate};
 use neural_rt::promotion::{Evaluation, TOLERANCE};
-use neural_rt::runtime::{Runtime, read_checkpoint};
+use neural_rt::runtime::{LoadError, Runtime, read_checkpoint};
 
 use super::model::Of;
 use crate::builtins::{Failure, Io};
@@ -19,7 +19,8 @@ pub struct Promote {
     /// The checkpoint directory that `neural train --out` wrote.
     #[arg(value_name = "DIR")]
     model: PathBuf,
-    /// How much worse than the model in use (in accuracy, 0..1) it may measure.
+    /// How much worse than the model in use (in accuracy, -1 to 1) it may measure; below 0, it must
+    /// measure better by that much.
     #[arg(long, default_value_t = TOLERANCE)]
     tolerance: f64,
     /// A dataset whose test split both models are measured on (default: the fixed test set).
@@ -34,12 +35,8 @@ impl Promote {
         // The weights are read once: what is measured is what is sent, even if training goes on
         // writing checkpoints there meanwhile.
         let (options, weights) = read_checkpoint(&dir).map_err(|e| e.to_string())?;
-        let candidate = Runtime::from_parts(options, &weights, &device.device).map_err(|e| {
-            format!(
-                "the weights in {} do not fit its options.json ({e})",
-                dir.display()
-            )
-        })?;
+        let candidate = Runtime::from_parts(options, &weights, &device.device)
+            .map_err(|e| LoadError::Weights(dir.join("model.safetensors"), e).to_string())?;
         // Measured against the model of the generation an update is made from: current.
         let (current, current_name, current_weights) = super::model::in_use(&device, Of::Current)?;
         let data = match &self.data {

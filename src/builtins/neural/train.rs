@@ -58,6 +58,12 @@ impl Train {
                 "--batch, --bptt and --epochs must be at least 1",
             ));
         }
+        if !(self.learning_rate.is_finite() && self.learning_rate > 0.0) {
+            return Err(Failure::from(format!(
+                "--learning-rate {} must be a number above 0, such as 0.001",
+                self.learning_rate
+            )));
+        }
         if !self.dim.is_multiple_of(8) || self.dim == 0 {
             return Err(Failure::from(format!(
                 "--dim {} must be a positive multiple of 8 (the heads split it)",
