@@ -4,7 +4,10 @@
 //! [`Window`]: the rows that hold the cursor (the bottom rows when it is there, as at a prompt) and the
 //! first columns; a smaller frame is padded with blank cells. The model predicts the window, and
 //! [`Window::place`] puts the prediction back into a frame of the original size, keeping the cells
-//! outside the window as they were. So any size works, and never fails.
+//! outside the window as they were. So any size works, and never fails; but what lies outside the
+//! window is not predicted: on a screen wider than 80 columns, a scroll moves the window's columns
+//! and leaves the rest of each row in place. Predicted frames carry no styles (the model predicts
+//! characters and the cursor).
 //!
 //! Characters are printable ASCII (space is 0) and one "other" symbol; an action is its first
 //! [`ACTION_LEN`] characters, padded.
@@ -84,7 +87,7 @@ impl Window {
     }
 
     /// A frame shaped like `like` whose window holds `cells` and `cursor`, and whose other cells are
-    /// `like`'s.
+    /// `like`'s characters; it has no styles, since none are predicted.
     pub fn place(self, like: &Frame, cells: &[u32], cursor: (usize, usize)) -> Frame {
         let mut frame = like.clone();
         frame.styles.clear();
