@@ -20,6 +20,23 @@ fn gen_data_records_real_sessions_by_split_and_resumes() {
 
     let probe = Episode::files(&out, Split::Probe).unwrap();
     assert_eq!(probe.len(), 10);
+    // The probe is scored on the row above the prompt that follows each problem: there the true
+    // screen shows the exact answer.
+    let answers: std::collections::HashMap<String, String> = neural_rt::data::probe::sample()
+        .into_iter()
+        .map(|(problem, form)| (problem.line(form), problem.answer().to_string()))
+        .collect();
+    let mut asked = 0;
+    for path in &probe {
+        for step in Episode::read(path).unwrap().steps {
+            if let Some(answer) = answers.get(&step.action) {
+                let row = usize::from(step.frame.cursor.0) - 1;
+                assert_eq!(&step.frame.lines[row], answer, "`{}`", step.action);
+                asked += 1;
+            }
+        }
+    }
+    assert_eq!(asked, 100, "every problem of the probe is asked once");
     let mut generated = Vec::new();
     for split in [Split::Train, Split::Valid, Split::Test] {
         generated.extend(Episode::files(&out, split).unwrap());
