@@ -22,9 +22,45 @@ impl ErrorFormatter for BashWording {
             ErrorKind::CommandNotFound(command) => {
                 format!("{name}: {command}: command not found\n")
             }
+            ErrorKind::SyntaxError {
+                source_info,
+                line,
+                near,
+                text,
+            } => syntax_error(
+                &name,
+                &source_info.source,
+                *line,
+                near.is_some(),
+                error,
+                text,
+            ),
             _ => format!("{name}: {}\n", plain(&format!("{error:#}"))),
         }
     }
+}
+
+/// A syntax error as bash reports it: typed at the prompt, only what is wrong; in a script, the
+/// script's line (`NAME` is the script); in `-c` text, the source and its line. An error near a
+/// token quotes the line it is on.
+fn syntax_error(
+    name: &str,
+    source: &str,
+    line: usize,
+    near_a_token: bool,
+    error: &Error,
+    text: &str,
+) -> String {
+    let prefix = match source {
+        "main" => format!("{name}: "),
+        _ if source == name => format!("{name}: line {line}: "),
+        _ => format!("{name}: {source}: line {line}: "),
+    };
+    let mut message = format!("{prefix}{error}\n");
+    if near_a_token && source != "main" {
+        message.push_str(&format!("{prefix}`{text}'\n"));
+    }
+    message
 }
 
 /// The message without Rust's decorations: "No such file or directory", not "i/o error: No such

@@ -69,8 +69,16 @@ fn an_open_command_continues_and_a_stray_keyword_is_an_error_at_once() {
     );
     term.send("\r");
     term.expect("\ntyped-in-colour\n");
-    for (n, stray) in ["fi", "done", "echo >"].into_iter().enumerate() {
+    // As bash says at its prompt: the token, and no line number.
+    for (n, (stray, near)) in [("fi", "fi"), ("done", "done"), ("echo >", "newline")]
+        .into_iter()
+        .enumerate()
+    {
         term.line(stray);
+        term.expect_count(
+            &format!("ncsh: syntax error near unexpected token `{near}'"),
+            1,
+        );
         term.expect_count("syntax error", n + 1);
     }
     term.expect_prompt();

@@ -76,21 +76,38 @@ fn commands_on_stdin_with_here_docs_blocks_and_reads() {
 }
 
 #[test]
-fn a_syntax_error_that_no_more_input_mends_is_reported_near_its_token() {
+fn a_syntax_error_is_reported_in_bash_s_words() {
     let home = Home::new();
-    for (script, column) in [
-        ("fi", 1),
-        ("echo hi; done", 10),
-        ("if then", 4),
-        ("echo >", 6),
+    let bash = |args: &[&str]| {
+        std::process::Command::new("bash")
+            .args(args)
+            .current_dir(home.path())
+            .output()
+            .unwrap()
+    };
+    // Each is reported near its token with its line quoted, or at the end of the input, as bash
+    // reports it, for `-c` text and for a script.
+    for text in [
+        "fi",
+        "echo hi; done",
+        "if then",
+        "echo >",
+        "echo > ; x",
+        "echo ok\necho )",
+        "echo ok\n  fi\n",
+        "if true",
+        "echo a\nfor x in",
     ] {
-        let out = run(&home, &["-c", script], b"");
-        assert!(
-            stderr(&out).contains(&format!("syntax error at line 1 col {column}")),
-            "{script:?}: {}",
-            stderr(&out)
-        );
-        assert_eq!(out.status.code(), Some(2), "{script:?}");
+        let ours = run(&home, &["-c", text, "sh-name"], b"");
+        let theirs = bash(&["-c", text, "sh-name"]);
+        assert_eq!(stderr(&ours), stderr(&theirs), "-c {text:?}");
+        assert_eq!(ours.status.code(), Some(2), "-c {text:?}");
+        let script = home.path().join("script.sh");
+        std::fs::write(&script, text).unwrap();
+        let path = script.to_str().unwrap();
+        let (ours, theirs) = (run(&home, &[path], b""), bash(&[path]));
+        assert_eq!(stderr(&ours), stderr(&theirs), "script {text:?}");
+        assert_eq!(ours.status.code(), theirs.status.code(), "script {text:?}");
     }
 }
 

@@ -880,7 +880,7 @@ async fn run_substitution_command(
 
     // Handle the parse result using default shell behavior.
     shell
-        .run_parsed_result(parse_result, &source_info, &params)
+        .run_parsed_result(parse_result, &source_info, None, &params)
         .await
 }
 

@@ -192,6 +192,20 @@ pub enum ErrorKind {
     #[error("{1}: {0}")]
     ParseError(crate::parser::ParseError, crate::SourceInfo),
 
+    /// A syntax error in text that is at hand, so that it can be worded as bash words it (ncsh
+    /// patch): the token it is near, or the end of the input.
+    #[error("{}", .near.as_ref().map_or_else(|| "syntax error: unexpected end of file".to_owned(), |token| format!("syntax error near unexpected token `{token}'")))]
+    SyntaxError {
+        /// Where the text came from.
+        source_info: crate::SourceInfo,
+        /// The 1-based line of the error.
+        line: usize,
+        /// The token the error is near; `None` at the end of the input.
+        near: Option<String>,
+        /// The text of that line.
+        text: String,
+    },
+
     /// An error occurred while parsing a function body.
     #[error("{0}: {1}")]
     FunctionParseError(String, crate::parser::ParseError),
@@ -359,7 +373,7 @@ impl From<&ErrorKind> for results::ExecutionExitCode {
             ErrorKind::Unimplemented(..) | ErrorKind::UnimplementedAndTracked(..) => {
                 Self::Unimplemented
             }
-            ErrorKind::ParseError(..) => Self::InvalidUsage,
+            ErrorKind::ParseError(..) | ErrorKind::SyntaxError { .. } => Self::InvalidUsage,
             ErrorKind::FunctionParseError(..) => Self::InvalidUsage,
             ErrorKind::TestCommandParseError(..) => Self::InvalidUsage,
             ErrorKind::FailedToExecuteCommand(..) => Self::CannotExecute,

@@ -133,8 +133,12 @@ impl<SE: crate::extensions::ShellExtensions> crate::Shell<SE> {
         params: &ExecutionParameters,
         call_type: callstack::ScriptCallType,
     ) -> Result<ExecutionResult, error::Error> {
-        let mut reader = std::io::BufReader::new(file);
-        let mut parser = brush_parser::Parser::new(&mut reader, &self.parser_options());
+        // ncsh patch: the whole file is read first (the parser reads it all anyway), so that a
+        // syntax error can quote the line it is on.
+        let mut bytes = Vec::new();
+        std::io::BufReader::new(file).read_to_end(&mut bytes)?;
+        let text = String::from_utf8_lossy(&bytes);
+        let mut parser = brush_parser::Parser::new(&bytes[..], &self.parser_options());
 
         tracing::debug!(target: trace_categories::PARSE, "Parsing sourced file: {}", source_info.source);
         let parse_result = parser.parse_program();
@@ -145,7 +149,7 @@ impl<SE: crate::extensions::ShellExtensions> crate::Shell<SE> {
             .push_script(call_type, source_info, script_positional_args);
 
         let result = self
-            .run_parsed_result(parse_result, source_info, params)
+            .run_parsed_result(parse_result, source_info, Some(&text), params)
             .await;
 
         self.call_stack.pop();
@@ -166,8 +170,9 @@ impl<SE: crate::extensions::ShellExtensions> crate::Shell<SE> {
         source_info: &crate::SourceInfo,
         params: &ExecutionParameters,
     ) -> Result<ExecutionResult, error::Error> {
-        let parse_result = self.parse_string(command);
-        self.run_parsed_result(parse_result, source_info, params)
+        let command = command.into();
+        let parse_result = self.parse_string(command.as_str());
+        self.run_parsed_result(parse_result, source_info, Some(&command), params)
             .await
     }
 
@@ -235,14 +240,17 @@ impl<SE: crate::extensions::ShellExtensions> crate::Shell<SE> {
         &mut self,
         parse_result: Result<brush_parser::ast::Program, brush_parser::ParseError>,
         source_info: &crate::SourceInfo,
+        text: Option<&str>,
         params: &ExecutionParameters,
     ) -> Result<ExecutionResult, error::Error> {
         // If parsing succeeded, run the program. If there's a parse error, it's fatal (per spec).
         let result = match parse_result {
             Ok(prog) => self.run_program(prog, params).await,
-            Err(parse_err) => Err(error::Error::from(error::ErrorKind::ParseError(
+            Err(parse_err) => Err(error::Error::from(super::parsing::syntax_error(
                 parse_err,
-                source_info.clone(),
+                source_info,
+                text,
+                &self.parser_options(),
             ))
             .into_fatal()),
         };

@@ -50,20 +50,27 @@ fn parse_string_impl(
     parser_options: brush_parser::ParserOptions,
 ) -> Result<brush_parser::ast::Program, brush_parser::ParseError> {
     tracing::debug!(target: trace_categories::PARSE, "Parsing string as program...");
-    match parse_str(&s, &parser_options) {
-        // ncsh patch: on a line without its newline, brush's parser reports most errors "at end
-        // of input", also those that no further input could mend (a stray `fi`, `echo >`). The
-        // line editor takes that error as "read another line", so the prompt waited for more.
-        // Such an error is now reported near the input's last token, as bash does.
-        Err(brush_parser::ParseError::ParsingAtEndOfInput)
-            if !could_be_completed(&s, &parser_options) =>
-        {
-            Err(last_token_position(&s).map_or(
+    parse_str(&s, &parser_options)
+        .map_err(|error| unmendable_near_last_token(error, &s, &parser_options))
+}
+
+/// ncsh patch: on a line without its newline, brush's parser reports most errors "at end of
+/// input", also those that no further input could mend (a stray `fi`, `echo >`). The line editor
+/// takes that error as "read another line", so the prompt waited for more. Such an error is now
+/// reported near the input's last token, as bash does.
+fn unmendable_near_last_token(
+    error: brush_parser::ParseError,
+    s: &str,
+    parser_options: &brush_parser::ParserOptions,
+) -> brush_parser::ParseError {
+    match error {
+        brush_parser::ParseError::ParsingAtEndOfInput if !could_be_completed(s, parser_options) => {
+            last_token_position(s).map_or(
                 brush_parser::ParseError::ParsingAtEndOfInput,
                 brush_parser::ParseError::ParsingNear,
-            ))
+            )
         }
-        result => result,
+        error => error,
     }
 }
 
@@ -121,6 +128,69 @@ fn last_token_position(s: &str) -> Option<brush_parser::SourcePosition> {
     let tokens = brush_parser::tokenize_str(s).ok()?;
     let last = tokens.iter().rev().find(|token| token.to_str() != "\n")?;
     Some((*last.location().start).clone())
+}
+
+/// Reserved words that cannot start a command, which a syntax error is most often near.
+const STRAY_WORDS: &[&str] = &[
+    "then", "else", "elif", "fi", "do", "done", "esac", "}", "in",
+];
+
+/// The error to report for `error` in `text` (ncsh patch): bash names the token a syntax error is
+/// near and quotes its line, or says the input ended; brush named a line and column. Without the
+/// text, or where no token starts at the error, brush's error stays.
+pub(super) fn syntax_error(
+    error: brush_parser::ParseError,
+    source_info: &crate::SourceInfo,
+    text: Option<&str>,
+    parser_options: &brush_parser::ParserOptions,
+) -> crate::error::ErrorKind {
+    // A script read from a file went through the parser whole, not through `parse_string`.
+    let error = match text {
+        Some(text) => unmendable_near_last_token(error, text, parser_options),
+        None => error,
+    };
+    let found = text.and_then(|text| match &error {
+        brush_parser::ParseError::ParsingNear(at) => {
+            let tokens = brush_parser::tokenize_str(text).ok()?;
+            let mut at = tokens
+                .iter()
+                .position(|token| token.location().start.index >= at.index)?;
+            // brush's parser reports a stray `fi` on its own line at the newline after it, where
+            // it gave up; bash names the word.
+            if tokens[at].to_str() == "\n"
+                && at > 0
+                && STRAY_WORDS.contains(&tokens[at - 1].to_str())
+            {
+                at -= 1;
+            }
+            let near = &tokens[at];
+            let line = near.location().start.line;
+            let quoted = text.lines().nth(line.checked_sub(1)?)?.to_owned();
+            // A redirection that ends the text lacks its target: what is unexpected is the end
+            // of the line (`echo >`).
+            let last = tokens[at + 1..].iter().all(|token| token.to_str() == "\n");
+            let redirection = near.to_str().starts_with(['<', '>']);
+            let token = match near.to_str() {
+                "\n" => "newline",
+                _ if last && redirection => "newline",
+                token => token,
+            };
+            Some((line, Some(token.to_owned()), quoted))
+        }
+        brush_parser::ParseError::ParsingAtEndOfInput => {
+            Some((text.lines().count() + 1, None, String::new()))
+        }
+        brush_parser::ParseError::Tokenizing { .. } => None,
+    });
+    match found {
+        Some((line, near, text)) => crate::error::ErrorKind::SyntaxError {
+            source_info: source_info.clone(),
+            line,
+            near,
+            text,
+        },
+        None => crate::error::ErrorKind::ParseError(error, source_info.clone()),
+    }
 }
 
 pub(super) fn create_parser<R: Read>(
