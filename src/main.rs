@@ -26,7 +26,11 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
-    let argv: Vec<String> = std::env::args().collect();
+    // brush takes arguments as strings; bytes that are not UTF-8 become U+FFFD rather than a
+    // panic in `std::env::args`.
+    let argv: Vec<String> = std::env::args_os()
+        .map(|arg| arg.to_string_lossy().into_owned())
+        .collect();
     let cli = match cli::Cli::try_parse_from(&argv) {
         Ok(cli) => cli,
         Err(e) => {

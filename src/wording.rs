@@ -25,42 +25,43 @@ impl ErrorFormatter for BashWording {
             ErrorKind::SyntaxError {
                 source_info,
                 line,
-                near,
-                text,
-            } => syntax_error(
-                &name,
-                &source_info.source,
-                *line,
-                near.is_some(),
-                error,
-                text,
-            ),
+                message,
+                quoted_line,
+            } => {
+                let prefix = location(&name, &source_info.source, Some(*line));
+                let mut said = format!("{prefix}{message}\n");
+                if let Some(quoted) = quoted_line
+                    .as_ref()
+                    .filter(|_| source_info.source != "main")
+                {
+                    said.push_str(&format!("{prefix}`{quoted}'\n"));
+                }
+                said
+            }
+            // brush-core's own words for a syntax error it could not place, without its doubled
+            // source name.
+            ErrorKind::ParseError(error, source_info) => {
+                format!("{}{error}\n", location(&name, &source_info.source, None))
+            }
             _ => format!("{name}: {}\n", plain(&format!("{error:#}"))),
         }
     }
 }
 
-/// A syntax error as bash reports it: typed at the prompt, only what is wrong; in a script, the
-/// script's line (`NAME` is the script); in `-c` text, the source and its line. An error near a
-/// token quotes the line it is on.
-fn syntax_error(
-    name: &str,
-    source: &str,
-    line: usize,
-    near_a_token: bool,
-    error: &Error,
-    text: &str,
-) -> String {
-    let prefix = match source {
+/// Where an error in parsed text was, as bash says it: at the prompt nothing; in `-c` text and
+/// other text the shell runs, the shell's name, the source and the line; in a script or a sourced
+/// file, the file and the line.
+fn location(name: &str, source: &str, line: Option<usize>) -> String {
+    let line = line
+        .map(|line| format!("line {line}: "))
+        .unwrap_or_default();
+    match source {
         "main" => format!("{name}: "),
-        _ if source == name => format!("{name}: line {line}: "),
-        _ => format!("{name}: {source}: line {line}: "),
-    };
-    let mut message = format!("{prefix}{error}\n");
-    if near_a_token && source != "main" {
-        message.push_str(&format!("{prefix}`{text}'\n"));
+        "-c" | "eval" | "environment" | "PROMPT_COMMAND" | "(history)" => {
+            format!("{name}: {source}: {line}")
+        }
+        file => format!("{file}: {line}"),
     }
-    message
 }
 
 /// The message without Rust's decorations: "No such file or directory", not "i/o error: No such

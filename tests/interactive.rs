@@ -13,6 +13,22 @@ fn start(home: &Home, args: &[&str]) -> Terminal {
     term
 }
 
+/// Types `line` without Enter, and gives the style flags of each of its characters on the screen.
+fn styles_as_typed(term: &Terminal, line: &str) -> Vec<u8> {
+    term.send(line);
+    term.expect(&format!("$ {line}"));
+    let frame = term.frame();
+    let row = frame
+        .lines
+        .iter()
+        .rposition(|l| l.contains(&format!("$ {line}")))
+        .unwrap();
+    let start = frame.lines[row].chars().count() - line.chars().count();
+    (start..start + line.chars().count())
+        .map(|col| frame.style_at(row as u16, col as u16).flags)
+        .collect()
+}
+
 #[test]
 fn a_typed_command_runs_and_exit_status_and_terminal_are_restored() {
     let home = Home::new();
@@ -53,22 +69,23 @@ fn an_open_command_continues_and_a_stray_keyword_is_an_error_at_once() {
     }
     // The command being typed is coloured (here-documents once made the colouring panic): `echo`
     // is shown as a builtin, in bold.
-    term.send("echo typed-in-colour");
-    term.expect("$ echo typed-in-colour");
-    let frame = term.frame();
-    let row = frame
-        .lines
-        .iter()
-        .rposition(|l| l.contains("$ echo typed-in-colour"))
-        .unwrap();
-    let col = frame.lines[row].find("echo").unwrap();
-    let style = frame.style_at(row as u16, col as u16);
+    let flags = styles_as_typed(&term, "echo typed-in-colour");
     assert!(
-        style.flags & kernel_bridge::Style::BOLD != 0,
-        "the builtin being typed is not coloured as one: {style:?}"
+        flags[0] & kernel_bridge::Style::BOLD != 0,
+        "the builtin being typed is not coloured as one: {flags:?}"
     );
     term.send("\r");
     term.expect("\ntyped-in-colour\n");
+    // After a character of two bytes, the colours stay on their characters: the operator `&&` is
+    // in italics, and the space before it is not.
+    let flags = styles_as_typed(&term, "echo é && true");
+    let italic: Vec<bool> = flags
+        .iter()
+        .map(|f| f & kernel_bridge::Style::ITALIC != 0)
+        .collect();
+    assert_eq!(&italic[6..10], [false, true, true, false], "{flags:?}");
+    term.send("\r");
+    term.expect("\né\n");
     // As bash says at its prompt: the token, and no line number.
     for (n, (stray, near)) in [("fi", "fi"), ("done", "done"), ("echo >", "newline")]
         .into_iter()

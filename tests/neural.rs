@@ -178,11 +178,15 @@ fn recordings_from_elsewhere_become_episodes_and_bad_inputs_are_named() {
     assert_eq!(actions, ["echo hi", "ls"]);
     assert_eq!((episode.header.rows, episode.header.cols), (6, 40));
 
-    let (status, _, err) = home.run(&format!("neural eval --casts {} --json", cast.display()));
+    let (status, json, err) = home.run(&format!("neural eval --casts {} --json", cast.display()));
     assert_eq!(
         status, 0,
         "the shipped model runs on a 6 × 40 recording: {err}"
     );
+    // Two steps: horizon 1 is measured, and horizon 5 is not, which is not 0%.
+    let report: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert!(report["closed_loop"][0][1].is_number(), "{json}");
+    assert!(report["closed_loop"][1][1].is_null(), "{json}");
 
     std::fs::write(home.path().join("bad.cast"), "not a recording").unwrap();
     let (status, _, err) = home.run(&format!(

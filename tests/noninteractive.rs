@@ -10,6 +10,7 @@ use common::Home;
 fn run(home: &Home, args: &[&str], stdin: &[u8]) -> Output {
     let mut child = home
         .command(args)
+        .current_dir(home.path())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -97,6 +98,10 @@ fn a_syntax_error_is_reported_in_bash_s_words() {
         "echo ok\n  fi\n",
         "if true",
         "echo a\nfor x in",
+        "echo a; fi; echo b",
+        "echo a > >",
+        "echo \"abc",
+        "echo a\necho 'abc",
     ] {
         let ours = run(&home, &["-c", text, "sh-name"], b"");
         let theirs = bash(&["-c", text, "sh-name"]);
@@ -109,6 +114,26 @@ fn a_syntax_error_is_reported_in_bash_s_words() {
         assert_eq!(stderr(&ours), stderr(&theirs), "script {text:?}");
         assert_eq!(ours.status.code(), theirs.status.code(), "script {text:?}");
     }
+    // A sourced file's error names that file.
+    std::fs::write(home.path().join("lib.sh"), "echo in-lib\nfi\n").unwrap();
+    let main = home.path().join("main.sh");
+    std::fs::write(&main, ". ./lib.sh\n").unwrap();
+    let main = main.to_str().unwrap();
+    let (ours, theirs) = (run(&home, &[main], b""), bash(&[main]));
+    assert_eq!(stderr(&ours), stderr(&theirs));
+}
+
+#[test]
+fn an_argument_that_is_not_utf8_is_no_panic() {
+    use std::os::unix::ffi::OsStrExt;
+    let home = Home::new();
+    let out = home
+        .command(&["-c"])
+        .arg(std::ffi::OsStr::from_bytes(b"echo caf\xe9"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "caf\u{fffd}\n");
 }
 
 #[test]

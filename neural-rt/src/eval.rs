@@ -85,8 +85,9 @@ pub struct Report {
     pub families: BTreeMap<String, Summary>,
     /// The arithmetic probe, the model alone; `None` without probe sessions.
     pub probe: Option<Probe>,
-    /// Closed loop: (horizon, exact-line accuracy at that step, sessions that long).
-    pub closed_loop: Vec<(usize, f64, usize)>,
+    /// Closed loop: (horizon, exact-line accuracy at that step, sessions that long); the accuracy
+    /// is `None` where no session is that long, as nothing was measured.
+    pub closed_loop: Vec<(usize, Option<f64>, usize)>,
     /// Latency of one step of one session.
     pub latency: Latency,
     /// Where it ran.
@@ -218,7 +219,8 @@ pub fn evaluate_episodes(
         .iter()
         .map(|&h| {
             let (right, lines, sessions) = by_horizon[h - 1];
-            (h, right as f64 / lines.max(1) as f64, sessions)
+            let accuracy = (sessions > 0).then(|| right as f64 / lines.max(1) as f64);
+            (h, accuracy, sessions)
         })
         .collect();
 

@@ -145,11 +145,7 @@ fn write_tables(io: &mut Io, report: &Report, model: &str) -> Result<(), Failure
     )?;
     let closed = report.closed_loop.iter().map(|(h, accuracy, sessions)| {
         // No session that long: nothing measured, which is not 0%.
-        let accuracy = if *sessions == 0 {
-            "—".to_owned()
-        } else {
-            percent(*accuracy)
-        };
+        let accuracy = accuracy.map_or_else(|| "—".to_owned(), percent);
         vec![h.to_string(), accuracy, sessions.to_string()]
     });
     write!(

@@ -192,18 +192,17 @@ pub enum ErrorKind {
     #[error("{1}: {0}")]
     ParseError(crate::parser::ParseError, crate::SourceInfo),
 
-    /// A syntax error in text that is at hand, so that it can be worded as bash words it (ncsh
-    /// patch): the token it is near, or the end of the input.
-    #[error("{}", .near.as_ref().map_or_else(|| "syntax error: unexpected end of file".to_owned(), |token| format!("syntax error near unexpected token `{token}'")))]
+    /// A syntax error in text that is at hand, worded as bash words it (ncsh patch).
+    #[error("{message}")]
     SyntaxError {
         /// Where the text came from.
         source_info: crate::SourceInfo,
         /// The 1-based line of the error.
         line: usize,
-        /// The token the error is near; `None` at the end of the input.
-        near: Option<String>,
-        /// The text of that line.
-        text: String,
+        /// What is wrong, in bash's words.
+        message: String,
+        /// The line, where bash quotes it after the message.
+        quoted_line: Option<String>,
     },
 
     /// An error occurred while parsing a function body.

@@ -150,6 +150,7 @@ impl<'a, SE: brush_core::ShellExtensions> Highlighter<'a, SE> {
                                     word_piece,
                                     default_text_kind,
                                     global_offset + token_location.start.index,
+                                    w.as_str(),
                                 );
                             }
                         }
@@ -157,22 +158,29 @@ impl<'a, SE: brush_core::ShellExtensions> Highlighter<'a, SE> {
                 }
             }
 
-            self.skip_ahead(global_offset + line.len());
+            self.skip_ahead(global_offset + line.chars().count());
         } else {
             self.append_span(
                 HighlightKind::Default,
                 global_offset,
-                global_offset + line.len(),
+                global_offset + line.chars().count(),
             );
         }
     }
 
+    // ncsh patch: spans count characters, as token locations do; a word piece's indices are
+    // bytes into its word, so they are counted again in characters (`word`), else every span
+    // after a non-ASCII character was shifted.
     fn highlight_word_piece(
         &mut self,
-        word_piece: brush_parser::word::WordPieceWithSource,
+        mut word_piece: brush_parser::word::WordPieceWithSource,
         default_text_kind: HighlightKind,
         global_offset: usize,
+        word: &str,
     ) {
+        let chars = |byte: usize| word.get(..byte).map_or(byte, |s| s.chars().count());
+        word_piece.start_index = chars(word_piece.start_index);
+        word_piece.end_index = chars(word_piece.end_index);
         self.skip_ahead(global_offset + word_piece.start_index);
 
         match word_piece.piece {
@@ -189,7 +197,7 @@ impl<'a, SE: brush_core::ShellExtensions> Highlighter<'a, SE> {
             | brush_parser::word::WordPiece::GettextDoubleQuotedSequence(subpieces) => {
                 self.set_next_missing_kind(HighlightKind::Quoted);
                 for subpiece in subpieces {
-                    self.highlight_word_piece(subpiece, HighlightKind::Quoted, global_offset);
+                    self.highlight_word_piece(subpiece, HighlightKind::Quoted, global_offset, word);
                 }
                 self.set_next_missing_kind(HighlightKind::Quoted);
             }

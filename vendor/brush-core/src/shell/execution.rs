@@ -141,7 +141,11 @@ impl<SE: crate::extensions::ShellExtensions> crate::Shell<SE> {
         let mut parser = brush_parser::Parser::new(&bytes[..], &self.parser_options());
 
         tracing::debug!(target: trace_categories::PARSE, "Parsing sourced file: {}", source_info.source);
-        let parse_result = parser.parse_program();
+        // A whole file did not go through `parse_string`, which reports the errors that no
+        // further input mends near their token.
+        let parse_result = parser.parse_program().map_err(|error| {
+            super::parsing::unmendable_near_last_token(error, &text, &self.parser_options())
+        });
 
         let script_positional_args = args.map(Into::into);
 
@@ -246,13 +250,12 @@ impl<SE: crate::extensions::ShellExtensions> crate::Shell<SE> {
         // If parsing succeeded, run the program. If there's a parse error, it's fatal (per spec).
         let result = match parse_result {
             Ok(prog) => self.run_program(prog, params).await,
-            Err(parse_err) => Err(error::Error::from(super::parsing::syntax_error(
-                parse_err,
-                source_info,
-                text,
-                &self.parser_options(),
-            ))
-            .into_fatal()),
+            Err(parse_err) => {
+                Err(
+                    error::Error::from(super::parsing::syntax_error(parse_err, source_info, text))
+                        .into_fatal(),
+                )
+            }
         };
 
         // Report any errors.

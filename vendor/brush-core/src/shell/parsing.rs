@@ -58,7 +58,7 @@ fn parse_string_impl(
 /// input", also those that no further input could mend (a stray `fi`, `echo >`). The line editor
 /// takes that error as "read another line", so the prompt waited for more. Such an error is now
 /// reported near the input's last token, as bash does.
-fn unmendable_near_last_token(
+pub(super) fn unmendable_near_last_token(
     error: brush_parser::ParseError,
     s: &str,
     parser_options: &brush_parser::ParserOptions,
@@ -135,62 +135,89 @@ const STRAY_WORDS: &[&str] = &[
     "then", "else", "elif", "fi", "do", "done", "esac", "}", "in",
 ];
 
+/// Tokens after which a word is in command position.
+const COMMAND_STARTS: &[&str] = &["\n", ";", "&", "&&", "||", "|", "(", "!"];
+
 /// The error to report for `error` in `text` (ncsh patch): bash names the token a syntax error is
-/// near and quotes its line, or says the input ended; brush named a line and column. Without the
-/// text, or where no token starts at the error, brush's error stays.
+/// near and quotes its line, or says where the input ended early; brush named a line and column.
+/// Without the text, or where no token starts at the error, brush's error stays.
 pub(super) fn syntax_error(
     error: brush_parser::ParseError,
     source_info: &crate::SourceInfo,
     text: Option<&str>,
-    parser_options: &brush_parser::ParserOptions,
 ) -> crate::error::ErrorKind {
-    // A script read from a file went through the parser whole, not through `parse_string`.
-    let error = match text {
-        Some(text) => unmendable_near_last_token(error, text, parser_options),
-        None => error,
-    };
     let found = text.and_then(|text| match &error {
-        brush_parser::ParseError::ParsingNear(at) => {
-            let tokens = brush_parser::tokenize_str(text).ok()?;
-            let mut at = tokens
-                .iter()
-                .position(|token| token.location().start.index >= at.index)?;
-            // brush's parser reports a stray `fi` on its own line at the newline after it, where
-            // it gave up; bash names the word.
-            if tokens[at].to_str() == "\n"
-                && at > 0
-                && STRAY_WORDS.contains(&tokens[at - 1].to_str())
-            {
-                at -= 1;
-            }
-            let near = &tokens[at];
-            let line = near.location().start.line;
-            let quoted = text.lines().nth(line.checked_sub(1)?)?.to_owned();
-            // A redirection that ends the text lacks its target: what is unexpected is the end
-            // of the line (`echo >`).
-            let last = tokens[at + 1..].iter().all(|token| token.to_str() == "\n");
-            let redirection = near.to_str().starts_with(['<', '>']);
-            let token = match near.to_str() {
-                "\n" => "newline",
-                _ if last && redirection => "newline",
-                token => token,
-            };
-            Some((line, Some(token.to_owned()), quoted))
-        }
-        brush_parser::ParseError::ParsingAtEndOfInput => {
-            Some((text.lines().count() + 1, None, String::new()))
-        }
-        brush_parser::ParseError::Tokenizing { .. } => None,
+        brush_parser::ParseError::ParsingNear(at) => near_token(text, at.index),
+        brush_parser::ParseError::ParsingAtEndOfInput => Some((
+            text.lines().count() + 1,
+            "syntax error: unexpected end of file".to_owned(),
+            None,
+        )),
+        brush_parser::ParseError::Tokenizing { inner, .. } => unterminated(text, inner),
     });
     match found {
-        Some((line, near, text)) => crate::error::ErrorKind::SyntaxError {
+        Some((line, message, quoted_line)) => crate::error::ErrorKind::SyntaxError {
             source_info: source_info.clone(),
             line,
-            near,
-            text,
+            message,
+            quoted_line,
         },
         None => crate::error::ErrorKind::ParseError(error, source_info.clone()),
     }
+}
+
+/// The line, message and quoted line of an error the parser found at character `index`.
+fn near_token(text: &str, index: usize) -> Option<(usize, String, Option<String>)> {
+    let tokens = brush_parser::tokenize_str(text).ok()?;
+    let word = |i: usize| tokens[i].to_str();
+    let mut at = tokens
+        .iter()
+        .position(|token| token.location().start.index >= index)?;
+    // brush's parser gives up on a stray `fi` at the token after it; bash names the word.
+    if at > 0
+        && STRAY_WORDS.contains(&word(at - 1))
+        && (at == 1 || COMMAND_STARTS.contains(&word(at - 2)))
+    {
+        at -= 1;
+    }
+    let line = tokens[at].location().start.line;
+    let quoted = text.lines().nth(line.checked_sub(1)?)?.to_owned();
+    // A redirection that ends the text lacks its target: what is unexpected is the end of the
+    // line (`echo >`, where `echo > >` is near the second `>`).
+    let redirection = |i: usize| word(i).starts_with(['<', '>']);
+    let last = tokens[at + 1..].iter().all(|token| token.to_str() == "\n");
+    let after_redirection = at > 0 && redirection(at - 1);
+    let token = match word(at) {
+        "\n" => "newline",
+        _ if last && redirection(at) && !after_redirection => "newline",
+        token => token,
+    };
+    Some((
+        line,
+        format!("syntax error near unexpected token `{token}'"),
+        Some(quoted),
+    ))
+}
+
+/// bash's words for a quote or substitution left open: the line it opens on, or for a substitution
+/// the line after the last.
+fn unterminated(
+    text: &str,
+    error: &brush_parser::TokenizerError,
+) -> Option<(usize, String, Option<String>)> {
+    use brush_parser::TokenizerError as E;
+    let (line, closing) = match error {
+        E::UnterminatedDoubleQuote(at) => (at.line, "\""),
+        E::UnterminatedSingleQuote(at) | E::UnterminatedAnsiCQuote(at) => (at.line, "'"),
+        E::UnterminatedBackquote(at) => (at.line, "`"),
+        E::UnterminatedCommandSubstitution => (text.lines().count() + 1, ")"),
+        _ => return None,
+    };
+    Some((
+        line,
+        format!("unexpected EOF while looking for matching `{closing}'"),
+        None,
+    ))
 }
 
 pub(super) fn create_parser<R: Read>(

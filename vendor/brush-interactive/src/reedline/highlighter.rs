@@ -80,7 +80,16 @@ impl<SE: brush_core::ShellExtensions> reedline::Highlighter for ReedlineHighligh
             tokio::runtime::Handle::current().block_on(self.shell.lock())
         });
 
-        let spans = highlighting::highlight_command(shell.as_ref(), line, cursor);
+        // ncsh patch: the highlighter counts characters (the tokenizer's positions), and reedline
+        // counts bytes; they differ after any non-ASCII character.
+        let bytes: Vec<usize> = line
+            .char_indices()
+            .map(|(at, _)| at)
+            .chain([line.len()])
+            .collect();
+        let char_cursor = bytes.partition_point(|&at| at < cursor);
+        let spans = highlighting::highlight_command(shell.as_ref(), line, char_cursor);
+        let byte = |index: usize| bytes.get(index).copied();
 
         // ncsh patch: on a here-document typed over several lines, the highlighter made spans
         // that end past the line, and slicing the line with them panicked and killed the shell.
@@ -89,17 +98,17 @@ impl<SE: brush_core::ShellExtensions> reedline::Highlighter for ReedlineHighligh
         let mut styled = reedline::StyledText::new();
         let mut covered = 0;
         for span in spans {
-            let (Some(gap), Some(text)) = (
-                line.get(covered..span.start),
-                line.get(span.start..span.end),
-            ) else {
+            let (Some(start), Some(end)) = (byte(span.start), byte(span.end)) else {
+                return plain(line);
+            };
+            let (Some(gap), Some(text)) = (line.get(covered..start), line.get(start..end)) else {
                 return plain(line);
             };
             if !gap.is_empty() {
                 styled.push((styles::default(), gap.to_owned()));
             }
             styled.push((kind_to_style(span.kind), text.to_owned()));
-            covered = span.end;
+            covered = end;
         }
         if let Some(rest) = line.get(covered..).filter(|rest| !rest.is_empty()) {
             styled.push((styles::default(), rest.to_owned()));
