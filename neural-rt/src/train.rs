@@ -82,15 +82,22 @@ impl std::str::FromStr for Schedule {
     type Err = String;
 
     fn from_str(name: &str) -> Result<Self, String> {
-        match name {
-            "constant" => Ok(Self::Constant),
-            "cosine" => Ok(Self::Cosine),
-            _ => Err(format!("no schedule `{name}`: give constant or cosine")),
-        }
+        [Self::Constant, Self::Cosine]
+            .into_iter()
+            .find(|schedule| schedule.name() == name)
+            .ok_or_else(|| format!("no schedule `{name}`: give constant or cosine"))
     }
 }
 
 impl Schedule {
+    /// Its name on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Constant => "constant",
+            Self::Cosine => "cosine",
+        }
+    }
+
     /// The rate when `done` (0 to 1) of the run is behind.
     pub fn rate(self, start: f64, done: f64) -> f64 {
         match self {

@@ -26,13 +26,20 @@ impl Status {
                     c.layers, c.dim, c.state, c.cell_layers, c.cell_dim
                 ),
             ),
-            (
-                "trained with",
+            ("trained with", {
+                let options = &runtime.options;
+                let from = options.from.as_ref().map_or_else(String::new, |from| {
+                    format!(", going on from the checkpoint {}", from.display())
+                });
                 format!(
-                    "seed {}, {} epoch(s), batch {}",
-                    runtime.options.seed, runtime.options.epochs, runtime.options.batch
-                ),
-            ),
+                    "seed {}, {} epoch(s), batch {}, learning rate {} ({}){from}",
+                    options.seed,
+                    options.epochs,
+                    options.batch,
+                    options.learning_rate,
+                    options.schedule.name()
+                )
+            }),
             ("device", neural_rt::device::describe(&device)),
         ];
         for (key, value) in rows {
