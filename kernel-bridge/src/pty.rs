@@ -18,6 +18,17 @@ pub struct PtyChild {
     pub pid: Pid,
 }
 
+/// The signals a terminal's keys and its hang-up send, set to their default action for the program
+/// on the PTY.
+const TERMINAL_SIGNALS: [nix::sys::signal::Signal; 6] = [
+    nix::sys::signal::Signal::SIGINT,
+    nix::sys::signal::Signal::SIGQUIT,
+    nix::sys::signal::Signal::SIGTSTP,
+    nix::sys::signal::Signal::SIGTTIN,
+    nix::sys::signal::Signal::SIGTTOU,
+    nix::sys::signal::Signal::SIGHUP,
+];
+
 /// Starts `command` on a new PTY of `size` as the leader of a new session with the PTY as controlling
 /// terminal. Its stdin, stdout and stderr are the PTY, and it inherits no other descriptor of it; the
 /// master is returned close-on-exec, so no other child inherits it.
@@ -42,7 +53,8 @@ pub fn spawn_on_pty(mut command: Command, size: WindowSize) -> Result<PtyChild, 
         .stdout(Stdio::from(dup(&pty.slave)?))
         .stderr(Stdio::from(dup(&pty.slave)?));
     // SAFETY: the closure runs in the forked child before exec and calls only async-signal-safe
-    // functions (pthread_sigmask, setsid, ioctl), touching no memory shared with the parent.
+    // functions (pthread_sigmask, sigaction, setsid, ioctl), touching no memory shared with the
+    // parent.
     unsafe {
         command.pre_exec(|| {
             // The host blocks the signals it reads through a signalfd; a blocked mask survives exec,
@@ -50,6 +62,13 @@ pub fn spawn_on_pty(mut command: Command, size: WindowSize) -> Result<PtyChild, 
             nix::sys::signal::SigSet::empty()
                 .thread_set_mask()
                 .map_err(std::io::Error::from)?;
+            // An ignored signal stays ignored across exec, and a host started in the background
+            // of a script has SIGINT and SIGQUIT ignored; Ctrl-C would then reach no job. A
+            // terminal gives the program on it the default dispositions, as terminal emulators do.
+            for signal in TERMINAL_SIGNALS {
+                nix::sys::signal::signal(signal, nix::sys::signal::SigHandler::SigDfl)
+                    .map_err(std::io::Error::from)?;
+            }
             nix::unistd::setsid().map_err(std::io::Error::from)?;
             if nix::libc::ioctl(0, nix::libc::TIOCSCTTY, 0) != 0 {
                 return Err(std::io::Error::last_os_error());
