@@ -33,10 +33,7 @@ pub enum LoadError {
 }
 
 /// The options and the weights' bytes of the checkpoint in `dir`, read once.
-///
-/// # Errors
-/// See [`LoadError`].
-pub fn read_checkpoint(dir: &Path) -> Result<(Options, Vec<u8>), LoadError> {
+fn read_checkpoint(dir: &Path) -> Result<(Options, Vec<u8>), LoadError> {
     let checkpoint = Checkpoint::new(dir);
     let (options, _) = checkpoint
         .read()?
@@ -63,9 +60,19 @@ impl Runtime {
     /// # Errors
     /// See [`LoadError`].
     pub fn load(dir: &Path, device: &Device) -> Result<Self, LoadError> {
+        Self::load_with_weights(dir, device).map(|(runtime, _)| runtime)
+    }
+
+    /// Loads the checkpoint in `dir` onto `device`, and gives the bytes of the weights it was made
+    /// from, read once: what is measured is what is sent, even if training goes on writing there.
+    ///
+    /// # Errors
+    /// See [`LoadError`].
+    pub fn load_with_weights(dir: &Path, device: &Device) -> Result<(Self, Vec<u8>), LoadError> {
         let (options, weights) = read_checkpoint(dir)?;
-        Self::from_parts(options, &weights, device)
-            .map_err(|e| LoadError::Weights(Checkpoint::new(dir).weights(), e))
+        let runtime = Self::from_parts(options, &weights, device)
+            .map_err(|e| LoadError::Weights(Checkpoint::new(dir).weights(), e))?;
+        Ok((runtime, weights))
     }
 
     /// A model from its options and the bytes of its weights (safetensors).

@@ -68,9 +68,7 @@ impl Eval {
         }
         Ok(0)
     }
-}
 
-impl Eval {
     fn limit(&self) -> Option<usize> {
         self.limit.map(|n| usize::try_from(n).unwrap_or(usize::MAX))
     }

@@ -8,7 +8,7 @@ use clap::Args;
 use neural_rt::data::Split;
 use neural_rt::eval::{Report, evaluate};
 use neural_rt::promotion::{Evaluation, TOLERANCE};
-use neural_rt::runtime::{LoadError, Runtime, read_checkpoint};
+use neural_rt::runtime::Runtime;
 
 use super::model::Of;
 use crate::builtins::{Failure, Io};
@@ -32,11 +32,8 @@ impl Promote {
     pub fn run(self, io: &mut Io) -> Result<u8, Failure> {
         let dir = io.path(&self.model);
         let device = neural_rt::device::choose();
-        // The weights are read once: what is measured is what is sent, even if training goes on
-        // writing checkpoints there meanwhile.
-        let (options, weights) = read_checkpoint(&dir).map_err(|e| e.to_string())?;
-        let candidate = Runtime::from_parts(options, &weights, &device.device)
-            .map_err(|e| LoadError::Weights(dir.join("model.safetensors"), e).to_string())?;
+        let (candidate, weights) =
+            Runtime::load_with_weights(&dir, &device.device).map_err(|e| e.to_string())?;
         // Measured against the model of the generation an update is made from: current.
         let (current, current_name, current_weights) = super::model::in_use(&device, Of::Current)?;
         let data = match &self.data {
