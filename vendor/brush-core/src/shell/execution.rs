@@ -137,14 +137,21 @@ impl<SE: crate::extensions::ShellExtensions> crate::Shell<SE> {
         // syntax error can quote the line it is on.
         let mut bytes = Vec::new();
         std::io::BufReader::new(file).read_to_end(&mut bytes)?;
-        let text = String::from_utf8_lossy(&bytes);
         let mut parser = brush_parser::Parser::new(&bytes[..], &self.parser_options());
 
         tracing::debug!(target: trace_categories::PARSE, "Parsing sourced file: {}", source_info.source);
-        // A whole file did not go through `parse_string`, which reports the errors that no
-        // further input mends near their token.
-        let parse_result = parser.parse_program().map_err(|error| {
-            super::parsing::unmendable_near_last_token(error, &text, &self.parser_options())
+        let parse_result = parser.parse_program();
+        // The text is needed only to report an error. A whole file did not go through
+        // `parse_string`, which reports the errors that no further input mends near their token.
+        let text = parse_result
+            .is_err()
+            .then(|| String::from_utf8_lossy(&bytes).into_owned());
+        let parse_result = parse_result.map_err(|error| {
+            super::parsing::unmendable_near_last_token(
+                error,
+                text.as_deref().unwrap_or_default(),
+                &self.parser_options(),
+            )
         });
 
         let script_positional_args = args.map(Into::into);
@@ -153,7 +160,7 @@ impl<SE: crate::extensions::ShellExtensions> crate::Shell<SE> {
             .push_script(call_type, source_info, script_positional_args);
 
         let result = self
-            .run_parsed_result(parse_result, source_info, Some(&text), params)
+            .run_parsed_result(parse_result, source_info, text.as_deref(), params)
             .await;
 
         self.call_stack.pop();
