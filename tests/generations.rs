@@ -469,11 +469,10 @@ fn an_edited_audit_entry_is_named_by_audit_verify() {
             .unwrap();
         db.flush().unwrap();
     }
-    let (status, _, err) = home.run("audit verify");
-    assert_eq!(status, 1);
-    assert!(
-        err.contains("audit entry 2 does not match its hash: it was edited"),
-        "{err}"
+    home.refuses(
+        "audit verify",
+        1,
+        "audit entry 2 does not match its hash: it was edited",
     );
 }
 

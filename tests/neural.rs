@@ -32,15 +32,16 @@ fn a_model_trains_resumes_and_is_evaluated_on_every_measure() {
     // Done already: the same command resumes from the checkpoint and has nothing left to do.
     let (status, again, _) = home.run(&format!("{at}{train}"));
     assert_eq!((status, &again), (0, &first));
-    let (status, _, err) = home.run(&format!("{at}{train} --learning-rate 0.5"));
-    assert_eq!(status, 1);
-    assert!(
-        err.contains("was made with another --learning-rate;"),
-        "{err}"
+    home.refuses(
+        &format!("{at}{train} --learning-rate 0.5"),
+        1,
+        "was made with another --learning-rate;",
     );
-    let (status, _, err) = home.run(&format!("{at}{train} --learning-rate nan"));
-    assert_eq!(status, 1);
-    assert!(err.contains("must be a number above 0"), "{err}");
+    home.refuses(
+        &format!("{at}{train} --learning-rate nan"),
+        1,
+        "must be a number above 0",
+    );
     // A second run goes on from the first's checkpoint with a falling learning rate.
     let (status, _, err) = home.run(&format!(
         "{at}neural train --data {} --out annealed --from ck --schedule cosine {TINY}",
@@ -50,15 +51,15 @@ fn a_model_trains_resumes_and_is_evaluated_on_every_measure() {
     let options = std::fs::read_to_string(home.path().join("annealed/options.json")).unwrap();
     assert!(options.contains("\"schedule\": \"cosine\""), "{options}");
     // Under a falling rate, more epochs would be another run: the rate would jump.
-    let (status, _, err) = home.run(&format!(
+    home.refuses(&format!(
         "{at}neural train --data {} --out annealed --from ck --schedule cosine --epochs 2 {TINY}",
         data.display()
-    ));
-    assert_eq!(status, 1);
-    assert!(err.contains("another --epochs"), "{err}");
-    let (status, _, err) = home.run(&format!("{at}{train} --schedule linear"));
-    assert_eq!(status, 2);
-    assert!(err.contains("give constant or cosine"), "{err}");
+    ), 1, "another --epochs");
+    home.refuses(
+        &format!("{at}{train} --schedule linear"),
+        2,
+        "give constant or cosine",
+    );
 
     let (status, json, err) = home.run(&format!(
         "{at}neural eval --model ck --data {} --json",
@@ -91,11 +92,11 @@ fn a_model_trains_resumes_and_is_evaluated_on_every_measure() {
     let report: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(report["sessions"], valid);
     std::fs::create_dir(home.path().join("empty")).unwrap();
-    let (status, _, err) = home.run(&format!(
-        "{at}neural eval --model ck --data empty --split valid"
-    ));
-    assert_eq!(status, 1);
-    assert!(err.contains("has no valid sessions"), "{err}");
+    home.refuses(
+        &format!("{at}neural eval --model ck --data empty --split valid"),
+        1,
+        "has no valid sessions",
+    );
 
     let (status, table, _) = home.run(&format!(
         "{at}neural eval --model ck --data {} --limit 1",
@@ -121,12 +122,14 @@ fn a_model_trains_resumes_and_is_evaluated_on_every_measure() {
         let bytes = std::fs::read(home.path().join(png)).unwrap();
         assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "{png}");
     }
-    let (status, _, err) = home.run(&format!(
-        "{at}neural render --model ck {} --step 999 --out x.png",
-        episode.display()
-    ));
-    assert_eq!(status, 1);
-    assert!(err.contains("past the session's last step"), "{err}");
+    home.refuses(
+        &format!(
+            "{at}neural render --model ck {} --step 999 --out x.png",
+            episode.display()
+        ),
+        1,
+        "past the session's last step",
+    );
 
     let (status, said, _) = home.run(&format!("{at}neural status --model ck"));
     assert_eq!(status, 0);
@@ -135,9 +138,11 @@ fn a_model_trains_resumes_and_is_evaluated_on_every_measure() {
     // Promotion is an update: refused (and audited) when the model measures worse than the one in
     // use beyond the tolerance; made a generation when it does not.
     let promote = format!("{at}neural promote ck --data {}", data.display());
-    let (status, _, err) = home.run(&format!("{promote} --tolerance=-1"));
-    assert_eq!(status, 1);
-    assert!(err.contains("worse than the current model's"), "{err}");
+    home.refuses(
+        &format!("{promote} --tolerance=-1"),
+        1,
+        "worse than the current model's",
+    );
     let (status, said, err) = home.run(&format!("{promote} --tolerance 1"));
     assert_eq!(status, 0, "{err}");
     assert!(said.contains("promoted the model: generation 2"), "{said}");
@@ -189,20 +194,22 @@ fn recordings_from_elsewhere_become_episodes_and_bad_inputs_are_named() {
     assert!(report["closed_loop"][1][1].is_null(), "{json}");
 
     std::fs::write(home.path().join("bad.cast"), "not a recording").unwrap();
-    let (status, _, err) = home.run(&format!(
-        "neural import-cast {}/bad.cast --out x",
-        home.path().display()
-    ));
-    assert_eq!(status, 1);
-    assert!(err.contains("bad.cast"), "{err}");
+    home.refuses(
+        &format!(
+            "neural import-cast {}/bad.cast --out x",
+            home.path().display()
+        ),
+        1,
+        "bad.cast",
+    );
     let huge = home.path().join("huge.cast");
     std::fs::write(&huge, "{\"version\":2,\"width\":65535,\"height\":65535}\n").unwrap();
-    let (status, _, err) = home.run(&format!("neural eval --casts {}", huge.display()));
-    assert_eq!(status, 1);
-    assert!(err.contains("each side must be 1 to 1000"), "{err}");
-    let (status, _, err) = home.run("neural eval --limit 0");
-    assert_eq!(status, 2);
-    assert!(err.contains("--limit"), "{err}");
+    home.refuses(
+        &format!("neural eval --casts {}", huge.display()),
+        1,
+        "each side must be 1 to 1000",
+    );
+    home.refuses("neural eval --limit 0", 2, "--limit");
     // A damaged options.json is named, whatever it says.
     let damaged = home.path().join("damaged");
     std::fs::create_dir(&damaged).unwrap();
@@ -216,19 +223,22 @@ fn recordings_from_elsewhere_become_episodes_and_bad_inputs_are_named() {
         options.replace("\"heads\": 4", "\"heads\": 0"),
     )
     .unwrap();
-    let (status, _, err) = home.run(&format!("neural eval --model {}", damaged.display()));
-    assert_eq!(status, 1);
-    assert!(
-        err.contains("options.json is damaged: heads is 0, not 1 to 64"),
-        "{err}"
+    home.refuses(
+        &format!("neural eval --model {}", damaged.display()),
+        1,
+        "options.json is damaged: heads is 0, not 1 to 64",
     );
-    let (status, _, err) = home.run("neural eval --model /nonexistent");
-    assert_eq!(status, 1);
-    assert!(err.contains("no model in /nonexistent"), "{err}");
-    let (status, _, err) = home.run(&format!(
-        "neural train --data {}/empty --out y",
-        home.path().display()
-    ));
-    assert_eq!(status, 1);
-    assert!(err.contains("has no training sessions"), "{err}");
+    home.refuses(
+        "neural eval --model /nonexistent",
+        1,
+        "no model in /nonexistent",
+    );
+    home.refuses(
+        &format!(
+            "neural train --data {}/empty --out y",
+            home.path().display()
+        ),
+        1,
+        "has no training sessions",
+    );
 }

@@ -87,11 +87,10 @@ fn gen_data_records_real_sessions_by_split_and_resumes() {
 #[test]
 fn gen_data_refuses_bad_arguments_with_the_reason() {
     let home = Home::new();
-    let (status, _, err) = home.run("neural gen-data --out x --min-commands 9 --max-commands 3");
-    assert_eq!(status, 1);
-    assert!(
-        err.contains("--min-commands 9 is more than --max-commands 3"),
-        "{err}"
+    home.refuses(
+        "neural gen-data --out x --min-commands 9 --max-commands 3",
+        1,
+        "--min-commands 9 is more than --max-commands 3",
     );
     // Sizes that would exhaust memory or threads are refused before anything runs.
     for flag in [

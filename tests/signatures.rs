@@ -130,12 +130,16 @@ fn bad_trust_commands_are_named_and_change_nothing() {
     let home = Home::new();
     let dir = home.path();
     std::fs::write(dir.join("junk.pub"), "not a key").unwrap();
-    let (status, _, err) = home.run(&format!("cap trust add bob {}/junk.pub", dir.display()));
-    assert_eq!(status, 1);
-    assert!(err.contains("not an Ed25519 public key"), "{err}");
-    let (status, _, err) = home.run("cap trust remove nobody");
-    assert_eq!(status, 1);
-    assert!(err.contains("no trusted key is called `nobody`"), "{err}");
+    home.refuses(
+        &format!("cap trust add bob {}/junk.pub", dir.display()),
+        1,
+        "not an Ed25519 public key",
+    );
+    home.refuses(
+        "cap trust remove nobody",
+        1,
+        "no trusted key is called `nobody`",
+    );
     let (status, _, err) = home.run("cap trust require maybe");
     assert_eq!(status, 2, "{err}");
     let (_, out, _) = home.run("gen list");

@@ -67,6 +67,13 @@ impl Home {
         )
     }
 
+    /// Runs `script` and requires it to exit with `status` and say `reason` on standard error.
+    pub fn refuses(&self, script: &str, status: i32, reason: &str) {
+        let (got, _, err) = self.run(script);
+        assert_eq!(got, status, "{script}: {err}");
+        assert!(err.contains(reason), "{script}: {err}");
+    }
+
     /// The daemon's lock file, which holds its pid.
     pub fn daemon_lock(&self) -> std::path::PathBuf {
         self.path().join("runtime/daemon.lock")
