@@ -5,6 +5,10 @@
 //! - keystroke echo: time from a key written to the terminal until its echo comes back, through the
 //!   host (`ncsh`) and without it (`ncsh --interpreter`: the same line editor straight on the PTY).
 //!
+//! - command round trip: time from Enter on `true` to the next prompt, with the learned runtime
+//!   following the session (`--runtime hybrid`, the default) and with it off (`--runtime symbolic`):
+//!   the model predicts each step on a thread of its own, and on 2 cores it shares the CPU.
+//!
 //! Run with `cargo bench --bench terminal` (release build). The "terminal" here is a PTY that this
 //! program drains as fast as it can and that answers cursor-position queries as a terminal does.
 
@@ -190,6 +194,28 @@ fn echo_latency(label: &str, mut pty: Pty) -> (f64, f64) {
     (p50, p99)
 }
 
+const COMMANDS: usize = 200;
+
+/// The time from Enter on `true` to the next prompt's input mark, `COMMANDS` times in a row.
+fn round_trip(label: &str, runtime: &str) -> (f64, f64) {
+    let mut command = ncsh();
+    command.args(["--runtime", runtime]);
+    let mut pty = Pty::spawn(command);
+    let input_mark = b"\x1b]133;B\x07";
+    pty.read_until(input_mark, Duration::from_secs(20));
+    pty.drain(Duration::from_millis(300));
+    let mut samples = Vec::new();
+    for _ in 0..COMMANDS {
+        let t = Instant::now();
+        pty.send(b"true\r");
+        pty.read_until(input_mark, Duration::from_secs(5));
+        samples.push(t.elapsed().as_secs_f64() * 1e3);
+    }
+    let (p50, p99) = (percentile(samples.clone(), 0.5), percentile(samples, 0.99));
+    println!("round trip {label:<34} p50 {p50:6.3} ms  p99 {p99:6.3} ms ({COMMANDS} commands)");
+    (p50, p99)
+}
+
 fn main() {
     // `cargo bench` passes --bench; a filter, if any, is ignored: this file runs all of it.
     let file = big_file(THROUGHPUT_MB);
@@ -248,5 +274,12 @@ fn main() {
         "host adds: p50 {:.3} ms, p99 {:.3} ms",
         host_p50 - direct_p50,
         host_p99 - direct_p99
+    );
+
+    let (symbolic_p50, _) = round_trip("--runtime symbolic", "symbolic");
+    let (hybrid_p50, _) = round_trip("--runtime hybrid (the default)", "hybrid");
+    println!(
+        "round trip ratio: hybrid/symbolic {:.2} at p50",
+        hybrid_p50 / symbolic_p50
     );
 }

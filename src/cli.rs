@@ -78,6 +78,13 @@ pub struct Cli {
     #[arg(long = "record-steps", value_name = "FILE")]
     pub record_steps: Option<PathBuf>,
 
+    /// The learned runtime beside an interactive session. `hybrid`: commands run for real, and the
+    /// model predicts each screen from the one before and the command, on a thread of its own that
+    /// never delays the shell; `neural fidelity` says how close it came. `symbolic`: the model is
+    /// off. Runs without a terminal show no screens, so they run symbolic either way.
+    #[arg(long, value_enum, env = "NCSH_RUNTIME", default_value_t = RuntimeMode::Hybrid)]
+    pub runtime: RuntimeMode,
+
     /// Run this user's daemon, which owns the store of generations (shells start it when they need
     /// it; it exits by itself some minutes after the last shell).
     #[arg(long, conflicts_with_all = ["command", "interactive", "login", "record", "record_steps", "args"])]
@@ -90,6 +97,15 @@ pub struct Cli {
     /// The script to run and its arguments ($1, $2, …); with -c or -s, the positional arguments.
     #[arg(value_name = "FILE [ARGS]", trailing_var_arg = true)]
     pub args: Vec<String>,
+}
+
+/// Which runtime shows the screens (DESIGN.md, "Runtime modes").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum RuntimeMode {
+    /// A plain shell: the learned runtime is off.
+    Symbolic,
+    /// Commands run for real; the learned runtime follows and is scored.
+    Hybrid,
 }
 
 impl Cli {
@@ -147,6 +163,14 @@ mod tests {
         let cli = parse(&["ncsh", "-lc", "true"]);
         assert!(cli.login);
         assert_eq!(cli.command.as_deref(), Some("true"));
+    }
+
+    #[test]
+    fn the_runtime_is_hybrid_unless_told() {
+        assert_eq!(parse(&["ncsh"]).runtime, RuntimeMode::Hybrid);
+        let cli = parse(&["ncsh", "--runtime", "symbolic", "-c", "true"]);
+        assert_eq!(cli.runtime, RuntimeMode::Symbolic);
+        assert!(Cli::try_parse_from(["ncsh", "--runtime", "neural"]).is_err());
     }
 
     #[test]

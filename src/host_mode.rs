@@ -12,7 +12,7 @@ use kernel_bridge::host::{Recorders, run_host};
 use kernel_bridge::steps_file::StepWriter;
 use kernel_bridge::{WindowSize, terminal::window_size};
 
-use crate::cli::Cli;
+use crate::cli::{Cli, RuntimeMode};
 
 /// How a hosted session went.
 pub enum Hosted {
@@ -28,16 +28,33 @@ pub enum Hosted {
 /// Runs the interactive session behind the host.
 pub fn run(cli: &Cli, argv: &[String]) -> Hosted {
     crate::logging::to_state_file("host");
-    let recorders = match open_recorders(cli) {
+    let mut recorders = match open_recorders(cli) {
         Ok(recorders) => recorders,
         Err(message) => {
             eprintln!("ncsh: {message}");
             return Hosted::Refused(2);
         }
     };
+    let following = if cli.runtime == RuntimeMode::Hybrid {
+        match crate::neural::hybrid::start() {
+            Ok((listener, following)) => {
+                recorders.listener = Some(listener);
+                Some(following)
+            }
+            Err(e) => {
+                tracing::warn!("the learned runtime cannot follow this session: {e}");
+                None
+            }
+        }
+    } else {
+        None
+    };
     let outcome = interpreter_command(argv)
         .map_err(|e| format!("cannot find its own executable: {e}"))
         .and_then(|command| run_host(command, recorders).map_err(|e| e.to_string()));
+    if let Some(following) = following {
+        following.finish();
+    }
     match outcome {
         Ok(status) => Hosted::Ended(status),
         Err(reason) => {
@@ -106,7 +123,11 @@ fn open_recorders(cli: &Cli) -> Result<Recorders, String> {
         Some(path) => Some(StepWriter::new(create(path)?)),
         None => None,
     };
-    Ok(Recorders { cast, steps })
+    Ok(Recorders {
+        cast,
+        steps,
+        listener: None,
+    })
 }
 
 #[cfg(test)]

@@ -31,6 +31,9 @@ pub struct Recorders {
     pub cast: Option<CastWriter<std::io::BufWriter<std::fs::File>>>,
     /// Each step as it completes.
     pub steps: Option<StepWriter<std::io::BufWriter<std::fs::File>>>,
+    /// Each step as it completes, for another thread (the learned runtime following the session).
+    /// The channel has no bound, so a slow listener never holds up the screen model.
+    pub listener: Option<std::sync::mpsc::Sender<crate::Step>>,
 }
 
 /// Why the host loop ended.

@@ -157,5 +157,53 @@ fn record_steps(recorders: &mut Recorders, steps: Vec<crate::Step>) {
         {
             tracing::warn!("recording a step failed: {e}");
         }
+        if let Some(listener) = &recorders.listener
+            && listener.send(step).is_err()
+        {
+            tracing::warn!("the step listener stopped; it gets no more steps");
+            recorders.listener = None;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_listener_gets_each_step_and_a_gone_listener_stops_nothing() {
+        let (listener, steps) = std::sync::mpsc::channel();
+        let file = tempfile::NamedTempFile::new().unwrap();
+        let recorders = Recorders {
+            steps: Some(crate::steps_file::StepWriter::new(std::io::BufWriter::new(
+                file.reopen().unwrap(),
+            ))),
+            listener: Some(listener),
+            ..Recorders::default()
+        };
+        let mut watcher = Watcher::start(ScreenModel::new(4, 20), recorders).unwrap();
+        let command = |line: &str, out: &str| {
+            format!(
+                "\x1b]133;A\x07$ \x1b]133;B\x07\x1b]633;E;{line}\x07\x1b]133;C\x07{line}\r\n{out}\r\n\x1b]133;D;0\x07"
+            )
+        };
+        watcher.output(0.0, command("echo hi", "hi").as_bytes());
+        watcher.output(0.1, command("echo yo", "yo").as_bytes());
+        watcher.output(0.2, b"\x1b]133;A\x07$ \x1b]133;B\x07");
+        watcher.flush();
+        let first = steps.recv().unwrap();
+        assert_eq!(first.action, "echo hi");
+        assert_eq!(steps.recv().unwrap().action, "echo yo");
+        drop(steps);
+        watcher.output(0.3, command("echo ho", "ho").as_bytes());
+        watcher.output(0.4, b"\x1b]133;A\x07$ \x1b]133;B\x07");
+        watcher.finish();
+        let written =
+            crate::steps_file::read_steps(std::io::BufReader::new(file.reopen().unwrap())).unwrap();
+        assert_eq!(
+            written.len(),
+            3,
+            "the step file goes on without the listener"
+        );
     }
 }

@@ -37,7 +37,8 @@ pub struct Summary {
 }
 
 impl Summary {
-    fn add(&mut self, s: &Scores) {
+    /// Counts one more step.
+    pub fn add(&mut self, s: &Scores) {
         self.steps += 1;
         self.sums.0 += s.char_accuracy;
         self.sums.1 += s.lines_right;
@@ -72,6 +73,24 @@ pub struct Latency {
     pub p50_ms: f64,
     /// 99th percentile.
     pub p99_ms: f64,
+}
+
+impl Latency {
+    /// The percentiles of `times`, in milliseconds.
+    pub fn of(mut times: Vec<f64>) -> Self {
+        times.sort_by(f64::total_cmp);
+        let at = |q: f64| {
+            times
+                .get(((times.len() as f64 - 1.0) * q).round() as usize)
+                .copied()
+                .unwrap_or(0.0)
+        };
+        Self {
+            steps: times.len(),
+            p50_ms: at(0.5),
+            p99_ms: at(0.99),
+        }
+    }
 }
 
 /// Everything `neural eval` reports.
@@ -276,16 +295,5 @@ fn latency(runtime: &Runtime, episodes: &[Episode]) -> candle_core::Result<Laten
             }
         }
     }
-    times.sort_by(f64::total_cmp);
-    let at = |q: f64| {
-        times
-            .get(((times.len() as f64 - 1.0) * q).round() as usize)
-            .copied()
-            .unwrap_or(0.0)
-    };
-    Ok(Latency {
-        steps: times.len(),
-        p50_ms: at(0.5),
-        p99_ms: at(0.99),
-    })
+    Ok(Latency::of(times))
 }

@@ -1,7 +1,8 @@
 //! `neural-rt`: ncsh's learned runtime.
 //!
 //! It owns frame and action encoding, the model (candle), inference on CPU and (feature `cuda`) GPU,
-//! training, evaluation, and rendering frames to images. It never runs commands: the data it learns
+//! training, evaluation, fidelity (the model following a real session, scored step by step), and
+//! rendering frames to images. It never runs commands: the data it learns
 //! from is recorded by the binary (`neural gen-data`) from real sessions.
 
 pub mod batch;
@@ -9,6 +10,7 @@ pub mod data;
 pub mod device;
 pub mod encode;
 pub mod eval;
+pub mod fidelity;
 mod layers;
 pub mod loss;
 pub mod metrics;

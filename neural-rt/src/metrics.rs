@@ -46,7 +46,7 @@ pub fn levenshtein(a: &[char], b: &[char]) -> usize {
 }
 
 /// The measures of one prediction.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Scores {
     /// 1 − Levenshtein(predicted, true) / len(true), at least 0.
     pub char_accuracy: f64,

@@ -11,7 +11,7 @@ pub(crate) mod cap;
 mod daemon_cmd;
 mod r#gen;
 mod listing;
-mod neural;
+pub mod neural;
 pub mod pin;
 mod record;
 mod trust;

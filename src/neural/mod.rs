@@ -1,5 +1,8 @@
 //! The learned runtime's parts that run things: recording scripted sessions through the real shell
-//! for its dataset. The model, training and evaluation are `neural-rt`'s.
+//! for its dataset, and following an interactive session in the hybrid runtime. The model,
+//! training and evaluation are `neural-rt`'s.
 
+pub mod fidelity_log;
 pub mod gen_data;
+pub mod hybrid;
 mod session;

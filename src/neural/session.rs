@@ -48,6 +48,8 @@ pub fn run(
         .arg("--record-steps")
         .arg(&steps_file)
         .arg("-i")
+        // The data must not depend on a model, nor its recording wait for one.
+        .args(["--runtime", "symbolic"])
         .current_dir(dir)
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())

@@ -74,7 +74,8 @@ impl Eval {
     }
 }
 
-fn percent(x: f64) -> String {
+/// A share as a percentage with two decimals.
+pub(super) fn percent(x: f64) -> String {
     format!("{:.2}%", 100.0 * x)
 }
 

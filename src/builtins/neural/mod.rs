@@ -2,9 +2,10 @@
 //! netcat's.)
 
 mod eval;
+mod fidelity;
 mod gen_data;
 mod import_cast;
-mod model;
+pub mod model;
 mod promote;
 mod render;
 mod status;
@@ -53,6 +54,8 @@ enum Action {
     /// Make trained weights the model in use (a new generation), if they measure no worse than the
     /// current model on the fixed test set; a refusal is audited with its reason.
     Promote(promote::Promote),
+    /// How well the model predicted your own interactive sessions (the hybrid runtime), by model.
+    Fidelity(fidelity::Fidelity),
     /// Write PNG images of a session's true and predicted screens and the cells that differ.
     Render(render::Render),
     /// The model in use, the device, and whether a GPU is there.
@@ -67,6 +70,7 @@ impl Builtin for Neural {
             Action::Train(args) => args.run(io),
             Action::Eval(args) => args.run(io),
             Action::Promote(args) => args.run(io),
+            Action::Fidelity(args) => args.run(io),
             Action::Render(args) => args.run(io),
             Action::Status(args) => args.run(io),
         }
