@@ -78,12 +78,12 @@ pub struct Cli {
     #[arg(long = "record-steps", value_name = "FILE")]
     pub record_steps: Option<PathBuf>,
 
-    /// The learned runtime beside an interactive session. `hybrid`: commands run for real, and the
-    /// model predicts each screen from the one before and the command, on a thread of its own that
-    /// never delays the shell; `neural fidelity` says how close it came. `symbolic`: the model is
-    /// off. Runs without a terminal show no screens, so they run symbolic either way.
-    #[arg(long, value_enum, env = "NCSH_RUNTIME", default_value_t = RuntimeMode::Hybrid)]
-    pub runtime: RuntimeMode,
+    /// The learned runtime beside an interactive session (default: $NCSH_RUNTIME, else hybrid).
+    /// `hybrid`: commands run for real, and on a thread of its own the model predicts each screen
+    /// from the one before and the command; `neural fidelity` says how close it came. `symbolic`:
+    /// the model is off. Runs without a terminal show no screens, so they run symbolic either way.
+    #[arg(long, value_enum)]
+    pub runtime: Option<RuntimeMode>,
 
     /// Run this user's daemon, which owns the store of generations (shells start it when they need
     /// it; it exits by itself some minutes after the last shell).
@@ -99,7 +99,7 @@ pub struct Cli {
     pub args: Vec<String>,
 }
 
-/// Which runtime shows the screens (DESIGN.md, "Runtime modes").
+/// What runs beside the shell's own commands (DESIGN.md, "Runtime modes").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum RuntimeMode {
     /// A plain shell: the learned runtime is off.
@@ -109,6 +109,29 @@ pub enum RuntimeMode {
 }
 
 impl Cli {
+    /// The runtime asked for: `--runtime`, else `$NCSH_RUNTIME`, else hybrid; with a warning when
+    /// the variable names no runtime. A bad value set for every login must not keep the shell from
+    /// starting, so it is not refused.
+    pub fn runtime(&self) -> (RuntimeMode, Option<String>) {
+        use clap::ValueEnum;
+        if let Some(mode) = self.runtime {
+            return (mode, None);
+        }
+        match std::env::var("NCSH_RUNTIME") {
+            Err(_) => (RuntimeMode::Hybrid, None),
+            Ok(value) if value.is_empty() => (RuntimeMode::Hybrid, None),
+            Ok(value) => match RuntimeMode::from_str(&value, true) {
+                Ok(mode) => (mode, None),
+                Err(_) => (
+                    RuntimeMode::Hybrid,
+                    Some(format!(
+                        "NCSH_RUNTIME is {value:?}, which is not hybrid or symbolic; running hybrid"
+                    )),
+                ),
+            },
+        }
+    }
+
     /// Whether this run reads commands interactively rather than from -c or a script.
     pub fn reads_commands_from_stdin(&self) -> bool {
         self.command.is_none() && (self.read_stdin || self.args.is_empty())
@@ -166,10 +189,9 @@ mod tests {
     }
 
     #[test]
-    fn the_runtime_is_hybrid_unless_told() {
-        assert_eq!(parse(&["ncsh"]).runtime, RuntimeMode::Hybrid);
+    fn the_runtime_flag_names_hybrid_or_symbolic() {
         let cli = parse(&["ncsh", "--runtime", "symbolic", "-c", "true"]);
-        assert_eq!(cli.runtime, RuntimeMode::Symbolic);
+        assert_eq!(cli.runtime(), (RuntimeMode::Symbolic, None));
         assert!(Cli::try_parse_from(["ncsh", "--runtime", "neural"]).is_err());
     }
 

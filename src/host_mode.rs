@@ -35,7 +35,11 @@ pub fn run(cli: &Cli, argv: &[String]) -> Hosted {
             return Hosted::Refused(2);
         }
     };
-    let following = if cli.runtime == RuntimeMode::Hybrid {
+    let (runtime, warning) = cli.runtime();
+    if let Some(warning) = warning {
+        eprintln!("ncsh: {warning}");
+    }
+    let following = if runtime == RuntimeMode::Hybrid {
         match crate::neural::hybrid::start() {
             Ok((listener, following)) => {
                 recorders.listener = Some(listener);
@@ -52,7 +56,8 @@ pub fn run(cli: &Cli, argv: &[String]) -> Hosted {
     let outcome = interpreter_command(argv)
         .map_err(|e| format!("cannot find its own executable: {e}"))
         .and_then(|command| run_host(command, recorders).map_err(|e| e.to_string()));
-    if let Some(following) = following {
+    // A host that never ran leaves the thread behind: the shell that runs instead must not wait.
+    if let (Some(following), Ok(_)) = (following, &outcome) {
         following.finish();
     }
     match outcome {

@@ -70,9 +70,15 @@ fn main() -> ExitCode {
 }
 
 /// A panic must leave the user's terminal usable: put it back in the mode it was in, then report.
+/// A panic in the hybrid runtime's thread ends only that thread, and the session goes on in raw
+/// mode: it is logged, and neither the terminal's mode nor its screen is touched.
 fn install_panic_hook() {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
+        if std::thread::current().name() == Some(neural::hybrid::THREAD_NAME) {
+            tracing::error!("the learned runtime stopped following the session: {info}");
+            return;
+        }
         kernel_bridge::restore_terminal_after_panic();
         previous(info);
     }));

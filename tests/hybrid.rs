@@ -5,31 +5,12 @@
 mod common;
 
 use std::io::BufReader;
-use std::path::Path;
 
-use common::{Home, Terminal, eventually};
+use common::Home;
 use neural_rt::fidelity::{Follower, Measured};
 
-fn session(home: &Home, args: &[&str], commands: &[(&str, &str)]) {
-    let mut all = vec!["--norc"];
-    all.extend_from_slice(args);
-    let term = Terminal::spawn(home.command(&all), 24, 80);
-    term.expect_prompt();
-    for (line, shows) in commands {
-        term.line(line);
-        term.expect(shows);
-        term.expect_prompt();
-    }
-    term.line("exit");
-    assert_eq!(term.wait_exit(), 0);
-}
-
-fn log(home: &Home) -> std::path::PathBuf {
-    home.path().join("state/fidelity.jsonl")
-}
-
-fn measured(path: &Path) -> Vec<Measured> {
-    std::fs::read_to_string(path)
+fn measured(home: &Home) -> Vec<Measured> {
+    std::fs::read_to_string(home.fidelity_log())
         .unwrap_or_default()
         .lines()
         .map(|line| serde_json::from_str(line).unwrap())
@@ -40,21 +21,22 @@ fn measured(path: &Path) -> Vec<Measured> {
 fn each_step_is_predicted_and_scored_as_the_model_sees_it() {
     let home = Home::new();
     let steps = home.path().join("session.steps");
-    session(
-        &home,
+    home.session(
         &["--record-steps", steps.to_str().unwrap()],
+        &[],
         &[
             ("echo hello", "\nhello\n"),
             ("echo $((2+3))", "\n5\n"),
             ("clear", "$"),
         ],
+        true,
     );
-    eventually("four steps measured", || measured(&log(&home)).len() == 4);
-    let logged = measured(&log(&home));
+    let logged = measured(&home);
     let recorded =
         kernel_bridge::steps_file::read_steps(BufReader::new(std::fs::File::open(&steps).unwrap()))
             .unwrap();
     assert_eq!(recorded.len(), 4);
+    assert_eq!(logged.len(), 4, "the exit step too");
 
     // The same model, following the same steps here, scores each the same: the log holds the
     // predictions of a model that carried its state through the session, on the real screens.
@@ -82,30 +64,51 @@ fn each_step_is_predicted_and_scored_as_the_model_sees_it() {
 }
 
 #[test]
-fn the_symbolic_runtime_leaves_the_model_off() {
+fn the_symbolic_runtime_leaves_the_model_off_by_flag_or_variable() {
     let home = Home::new();
-    session(&home, &["--runtime", "symbolic"], &[("echo hi", "\nhi\n")]);
-    assert!(!log(&home).exists());
+    let hi = [("echo hi", "\nhi\n")];
+    home.session(&["--runtime", "symbolic"], &[], &hi, false);
+    home.session(&[], &[("NCSH_RUNTIME", "symbolic")], &hi, false);
+    assert!(!home.fidelity_log().exists());
     let (status, out, err) = home.run("neural fidelity");
     assert_eq!(status, 0, "{err}");
     assert!(out.starts_with("No steps measured yet."), "{out}");
 }
 
 #[test]
-fn sessions_add_up_and_a_damaged_line_is_skipped_with_a_word() {
+fn a_variable_that_names_no_runtime_is_said_and_the_shell_runs_hybrid() {
     let home = Home::new();
-    session(&home, &[], &[("echo one", "\none\n")]);
-    eventually("the first session measured", || {
-        measured(&log(&home)).len() == 2
-    });
-    // A host killed in the middle of a line leaves it cut short.
-    let mut text = std::fs::read_to_string(log(&home)).unwrap();
+    let shown = home.session(
+        &[],
+        &[("NCSH_RUNTIME", "neural")],
+        &[("echo hi", "\nhi\n")],
+        true,
+    );
+    assert!(
+        shown.contains("NCSH_RUNTIME is \"neural\", which is not hybrid or symbolic"),
+        "{shown}"
+    );
+    // Not interactive: no screens, so the variable is not read and nothing is said.
+    let output = home
+        .command(&["-c", "echo fine"])
+        .env("NCSH_RUNTIME", "neural")
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&output.stdout), "fine\n");
+    assert!(output.stderr.is_empty());
+}
+
+#[test]
+fn sessions_add_up_and_a_line_cut_short_is_skipped_with_a_word() {
+    let home = Home::new();
+    home.session(&[], &[], &[("echo one", "\none\n")], true);
+    assert_eq!(home.fidelity_lines(), 2);
+    // A host killed in the middle of a line leaves it cut short, with no line end.
+    let mut text = std::fs::read_to_string(home.fidelity_log()).unwrap();
     text.push_str("{\"at\": 17");
-    std::fs::write(log(&home), text + "\n").unwrap();
-    session(&home, &[], &[("echo two", "\ntwo\n")]);
-    eventually("the second session measured", || {
-        std::fs::read_to_string(log(&home)).unwrap().lines().count() == 5
-    });
+    std::fs::write(home.fidelity_log(), text).unwrap();
+    home.session(&[], &[], &[("echo two", "\ntwo\n")], false);
+    assert_eq!(home.fidelity_lines(), 5);
 
     let (status, out, err) = home.run("neural fidelity --json");
     assert_eq!(status, 0, "{err}");
@@ -116,4 +119,15 @@ fn sessions_add_up_and_a_damaged_line_is_skipped_with_a_word() {
     let json: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(json[0]["sessions"], 2);
     assert_eq!(json[0]["summary"]["steps"], 4);
+}
+
+#[test]
+fn an_unwritable_state_directory_leaves_the_session_as_it_was() {
+    let home = Home::new();
+    // A file where the state directory would be.
+    std::fs::write(home.path().join("state"), "").unwrap();
+    home.session(&[], &[], &[("echo still", "\nstill\n")], false);
+    let (status, _, err) = home.run("neural fidelity");
+    assert_ne!(status, 0);
+    assert!(err.contains("fidelity.jsonl"), "{err}");
 }

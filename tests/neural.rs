@@ -155,6 +155,17 @@ fn a_model_trains_resumes_and_is_evaluated_on_every_measure() {
     let (status, said, _) = home.run("neural status");
     assert_eq!(status, 0);
     assert!(said.contains("the model of generation 2"), "{said}");
+    // A new interactive session follows with the promoted model, named by its weights, since later
+    // generations carry the same model.
+    home.session(&[], &[], &[("echo hi", "\nhi\n")], true);
+    let weights = std::fs::read(home.path().join("ck/model.safetensors")).unwrap();
+    let (status, fidelity, err) = home.run("neural fidelity --json");
+    assert_eq!(status, 0, "{err}");
+    let fidelity: serde_json::Value = serde_json::from_str(&fidelity).unwrap();
+    assert_eq!(
+        fidelity[0]["model"],
+        format!("weights {}", store::BlobHash::of(&weights).short())
+    );
     let (status, _, err) = home.run("gen rollback && neural status");
     assert_eq!(status, 0, "{err}");
 }

@@ -44,7 +44,10 @@ enum Ending {
     HungUp(Signal),
 }
 
-const SIGNALS: [Signal; 6] = [
+/// The signals the host takes through its signalfd. A thread started before [`run_host`] must block
+/// them, or the kernel may deliver one to it instead: a SIGWINCH lost, or a SIGTERM that ends the
+/// host without restoring the terminal.
+pub const SIGNALS: [Signal; 6] = [
     Signal::SIGWINCH,
     Signal::SIGCHLD,
     Signal::SIGTERM,
@@ -60,7 +63,8 @@ const SIGNALS: [Signal; 6] = [
 /// SIGTERM, SIGHUP and a closed terminal (which send SIGHUP to the program, as a terminal hangup does),
 /// and, through [`crate::restore_terminal_after_panic`], a panic.
 ///
-/// Must be called before any other thread is started, because it blocks the signals it handles.
+/// Must be called before any other thread is started, because it blocks the signals it handles,
+/// unless that thread blocks [`SIGNALS`] itself.
 ///
 /// # Errors
 /// When the terminal cannot be put in raw mode or the PTY or program cannot be set up. Once the program

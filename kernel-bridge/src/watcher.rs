@@ -191,9 +191,13 @@ mod tests {
         watcher.output(0.1, command("echo yo", "yo").as_bytes());
         watcher.output(0.2, b"\x1b]133;A\x07$ \x1b]133;B\x07");
         watcher.flush();
-        let first = steps.recv().unwrap();
-        assert_eq!(first.action, "echo hi");
-        assert_eq!(steps.recv().unwrap().action, "echo yo");
+        let next = || {
+            steps
+                .recv_timeout(std::time::Duration::from_secs(5))
+                .unwrap()
+        };
+        assert_eq!(next().action, "echo hi");
+        assert_eq!(next().action, "echo yo");
         drop(steps);
         watcher.output(0.3, command("echo ho", "ho").as_bytes());
         watcher.output(0.4, b"\x1b]133;A\x07$ \x1b]133;B\x07");

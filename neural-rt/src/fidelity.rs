@@ -4,7 +4,7 @@
 //! is scored against the real screen with the paper's measures. What this measures is how well the
 //! model knows its user's own terminal, not the synthetic test set.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::time::Instant;
 
 use candle_core::Tensor;
@@ -22,7 +22,8 @@ pub struct Measured {
     pub at: f64,
     /// The session it was in (one per host).
     pub session: String,
-    /// The model that predicted it, by name.
+    /// The model that predicted it: `the shipped model`, or `weights` and the start of their
+    /// hash.
     pub model: String,
     /// How the prediction scored.
     pub scores: Scores,
@@ -83,7 +84,7 @@ pub struct ModelFidelity {
 /// Adds measured steps up by model, in the order the models were first seen.
 pub fn by_model(measured: &[Measured]) -> Vec<(String, ModelFidelity)> {
     let mut order: Vec<String> = Vec::new();
-    let mut groups: BTreeMap<&str, (Summary, Vec<f64>, Vec<&str>)> = BTreeMap::new();
+    let mut groups: BTreeMap<&str, (Summary, Vec<f64>, BTreeSet<&str>)> = BTreeMap::new();
     for m in measured {
         let group = groups.entry(&m.model).or_insert_with(|| {
             order.push(m.model.clone());
@@ -91,9 +92,7 @@ pub fn by_model(measured: &[Measured]) -> Vec<(String, ModelFidelity)> {
         });
         group.0.add(&m.scores);
         group.1.push(m.ms);
-        if !group.2.contains(&m.session.as_str()) {
-            group.2.push(&m.session);
-        }
+        group.2.insert(&m.session);
     }
     order
         .into_iter()

@@ -11,7 +11,7 @@ pub(crate) mod cap;
 mod daemon_cmd;
 mod r#gen;
 mod listing;
-pub mod neural;
+mod neural;
 pub mod pin;
 mod record;
 mod trust;

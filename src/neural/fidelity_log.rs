@@ -2,13 +2,14 @@
 //! ([`neural_rt::fidelity::Measured`]), in the state directory, appended by every host at once.
 
 use std::fs::{File, OpenOptions};
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::PathBuf;
 
 use neural_rt::fidelity::Measured;
+use nix::fcntl::{Flock, FlockArg};
 
 /// Past this size the log is moved to `fidelity.jsonl.old` (replacing the one before) when a session
-/// starts, so that a login shell used for years keeps at most twice this on disk.
+/// starts, so that a login shell used for years keeps about twice this on disk.
 const ROTATE_BYTES: u64 = 16 * 1024 * 1024;
 
 /// Where the log is.
@@ -21,36 +22,65 @@ pub fn path() -> Result<PathBuf, String> {
         .ok_or_else(|| "there is no state directory: set HOME or NCSH_HOME".to_owned())
 }
 
-/// Opens the log to append to, moving a full one aside first.
+/// At a session's start: makes sure the log can be written, and moves a full one aside. Hosts that
+/// start together take turns through a lock, so that none moves the log another has just begun.
 ///
 /// # Errors
 /// When the state directory or the log cannot be written.
-pub fn open_for_append() -> Result<File, String> {
+pub fn prepare() -> Result<(), String> {
     let path = path()?;
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    }
+    let log = open(&path)?;
+    let _turn = Flock::lock(log, FlockArg::LockExclusive)
+        .map_err(|(_, e)| format!("cannot lock {}: {e}", path.display()))?;
     if std::fs::metadata(&path).is_ok_and(|m| m.len() > ROTATE_BYTES) {
         let old = path.with_extension("jsonl.old");
         std::fs::rename(&path, &old).map_err(|e| format!("cannot move {}: {e}", path.display()))?;
     }
+    Ok(())
+}
+
+fn open(path: &std::path::Path) -> Result<File, String> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    }
     OpenOptions::new()
         .create(true)
+        .read(true)
         .append(true)
-        .open(&path)
+        .open(path)
         .map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
-/// Appends one step. The line goes out in one write, so that lines from hosts writing at the same
-/// time do not interleave.
+/// Appends one step. The log is opened for each step, so that a host that lives for days writes
+/// to the log, not to the one moved aside. The line goes out in one write, so that lines from hosts
+/// writing at the same time do not interleave; a line cut short (a host killed while writing) is
+/// ended first, so that it does not swallow this one.
 ///
 /// # Errors
 /// When the log cannot be written.
-pub fn append(log: &mut File, measured: &Measured) -> Result<(), String> {
-    let mut line = serde_json::to_vec(measured).map_err(|e| e.to_string())?;
+pub fn append(measured: &Measured) -> Result<(), String> {
+    let path = path()?;
+    let mut log = open(&path)?;
+    let mut line = Vec::new();
+    if !ends_a_line(&mut log).map_err(|e| format!("cannot read {}: {e}", path.display()))? {
+        line.push(b'\n');
+    }
+    serde_json::to_writer(&mut line, measured).map_err(|e| e.to_string())?;
     line.push(b'\n');
-    log.write_all(&line).map_err(|e| e.to_string())
+    log.write_all(&line)
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+/// Whether the file is empty or its last byte ends a line.
+fn ends_a_line(file: &mut File) -> std::io::Result<bool> {
+    if file.seek(SeekFrom::End(0))? == 0 {
+        return Ok(true);
+    }
+    file.seek(SeekFrom::End(-1))?;
+    let mut last = [0u8];
+    file.read_exact(&mut last)?;
+    Ok(last[0] == b'\n')
 }
 
 /// The steps in the log, and how many of its lines could not be read (a line cut short by a

@@ -1,39 +1,43 @@
 //! The hybrid runtime (DESIGN.md, "Runtime modes"): commands run for real, and the learned runtime
 //! follows the session on a thread of its own. For each step the host cut, it predicts the screen
 //! after from the real screen before and the command, and the fidelity log records how close it
-//! came (`neural fidelity`). It never runs a command and never delays the screen: the host hands it
-//! copies of the steps through a channel with no bound.
+//! came (`neural fidelity`). It never runs a command, and the screen never waits for it: the host
+//! hands it copies of the steps through a channel with no bound.
 
-use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
+use std::sync::mpsc::{Receiver, Sender, channel};
 use std::thread::JoinHandle;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use kernel_bridge::Step;
 use neural_rt::fidelity::{Follower, Measured};
 use nix::sys::signal::{SigSet, SigmaskHow};
 
 use super::fidelity_log;
-use crate::builtins::neural::model::{Of, in_use};
+use super::model::{Of, in_use};
 
-/// How long the host waits, when the session ends, for the last steps to be predicted.
+/// The thread's name, by which the panic hook knows that a panic there must leave the terminal
+/// alone: the session goes on without the model.
+pub const THREAD_NAME: &str = "ncsh-hybrid";
+
+/// How long the host waits, when the session ends, for the steps still queued to be predicted (and
+/// the model to load, in a session shorter than that). A daemon that does not answer or a GPU slow
+/// to start delays the end of a session by this much at most.
 const FINISH_WAIT: Duration = Duration::from_secs(3);
 
 /// The thread following the session.
 pub struct Following {
     thread: JoinHandle<()>,
-    done: Receiver<()>,
 }
 
 /// Starts following a session: gives the sender the host's recorders hand each step to.
 ///
-/// The thread takes no signals: the host's signals go to its signalfd, and a SIGTERM or SIGHUP
-/// delivered to this thread instead would end the host without restoring the terminal.
+/// The thread is started with the host's signals blocked ([`kernel_bridge::host::SIGNALS`]), as
+/// are the threads it starts, so that they reach the host's signalfd and not this thread.
 ///
 /// # Errors
 /// When the thread cannot be started.
 pub fn start() -> std::io::Result<(Sender<Step>, Following)> {
     let (steps, seen) = channel();
-    let (done_tx, done) = channel();
     let session = format!(
         "{}-{}",
         std::process::id(),
@@ -41,46 +45,50 @@ pub fn start() -> std::io::Result<(Sender<Step>, Following)> {
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_secs())
     );
-    let before = SigSet::all()
+    let mut host_signals = SigSet::empty();
+    for signal in kernel_bridge::host::SIGNALS {
+        host_signals.add(signal);
+    }
+    let before = host_signals
         .thread_swap_mask(SigmaskHow::SIG_BLOCK)
         .map_err(std::io::Error::from)?;
     let thread = std::thread::Builder::new()
-        .name("ncsh-hybrid".into())
-        .spawn(move || {
-            follow(&seen, session);
-            drop(done_tx);
-        });
+        .name(THREAD_NAME.into())
+        .spawn(move || follow(&seen, &session));
     let _ = before.thread_set_mask();
-    Ok((
-        steps,
-        Following {
-            thread: thread?,
-            done,
-        },
-    ))
+    Ok((steps, Following { thread: thread? }))
 }
 
 impl Following {
-    /// Once the host has stopped handing over steps: waits a little for the last ones to be
-    /// predicted. A thread still loading its model (a slow daemon) is left behind.
+    /// Once the host has stopped handing over steps (the sender is gone): waits a little for the
+    /// queued ones to be predicted, then leaves the thread behind.
     pub fn finish(self) {
-        match self.done.recv_timeout(FINISH_WAIT) {
-            Err(RecvTimeoutError::Disconnected) => {
-                if self.thread.join().is_err() {
-                    tracing::error!("the learned runtime failed while following the session");
-                }
+        let deadline = Instant::now() + FINISH_WAIT;
+        while !self.thread.is_finished() {
+            if Instant::now() >= deadline {
+                tracing::warn!("the learned runtime had steps left when the session ended");
+                return;
             }
-            Ok(()) | Err(RecvTimeoutError::Timeout) => {
-                tracing::warn!("the learned runtime had not finished when the session ended");
-            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        if self.thread.join().is_err() {
+            tracing::error!("the learned runtime failed while following the session");
         }
     }
 }
 
-fn follow(steps: &Receiver<Step>, session: String) {
+fn follow(steps: &Receiver<Step>, session: &str) {
+    // The log first: a model loaded for a log that cannot be written would be wasted.
+    if let Err(e) = fidelity_log::prepare() {
+        tracing::warn!("the fidelity log cannot be written: {e}");
+        return;
+    }
     let device = neural_rt::device::choose();
-    let (runtime, model, _) = match in_use(&device, Of::Current) {
-        Ok(found) => found,
+    let (runtime, model) = match in_use(&device, Of::Current) {
+        Ok((runtime, _, None)) => (runtime, "the shipped model".to_owned()),
+        // Named by its weights: generations made after a promotion carry the same model, and
+        // its fidelity is one.
+        Ok((runtime, _, Some(weights))) => (runtime, format!("weights {}", weights.short())),
         Err(e) => {
             tracing::warn!(
                 "the learned runtime cannot follow this session: {}",
@@ -93,13 +101,6 @@ fn follow(steps: &Receiver<Step>, session: String) {
         Ok(follower) => follower,
         Err(e) => {
             tracing::warn!("the learned runtime cannot start: {e}");
-            return;
-        }
-    };
-    let mut log = match fidelity_log::open_for_append() {
-        Ok(log) => log,
-        Err(e) => {
-            tracing::warn!("the fidelity log cannot be written: {e}");
             return;
         }
     };
@@ -116,12 +117,12 @@ fn follow(steps: &Receiver<Step>, session: String) {
             at: SystemTime::now()
                 .duration_since(UNIX_EPOCH)
                 .map_or(0.0, |d| d.as_secs_f64()),
-            session: session.clone(),
+            session: session.to_owned(),
             model: model.clone(),
             scores,
             ms,
         };
-        if let Err(e) = fidelity_log::append(&mut log, &measured) {
+        if let Err(e) = fidelity_log::append(&measured) {
             tracing::warn!("the fidelity log cannot be written: {e}");
             return;
         }

@@ -5,4 +5,5 @@
 pub mod fidelity_log;
 pub mod gen_data;
 pub mod hybrid;
+pub mod model;
 mod session;

@@ -93,6 +93,52 @@ impl Home {
     }
 }
 
+impl Home {
+    /// The hybrid runtime's fidelity log here.
+    pub fn fidelity_log(&self) -> std::path::PathBuf {
+        self.path().join("state/fidelity.jsonl")
+    }
+
+    /// Lines in the fidelity log (none without a log).
+    pub fn fidelity_lines(&self) -> usize {
+        std::fs::read_to_string(self.fidelity_log()).map_or(0, |text| text.lines().count())
+    }
+
+    /// An interactive session on a 24×80 PTY (`--norc` and `args`, with `env` added): types each
+    /// command and waits for what it shows and the next prompt, then `exit`. With `followed`, it
+    /// also waits for each step to reach the fidelity log before the next command, so that the host
+    /// has only the `exit` step left to predict when the session ends. Gives what the terminal
+    /// showed at the first prompt.
+    pub fn session(
+        &self,
+        args: &[&str],
+        env: &[(&str, &str)],
+        commands: &[(&str, &str)],
+        followed: bool,
+    ) -> String {
+        let mut all = vec!["--norc"];
+        all.extend_from_slice(args);
+        let mut command = self.command(&all);
+        command.envs(env.iter().copied());
+        let term = Terminal::spawn(command, 24, 80);
+        let first = term.expect_prompt();
+        let logged = self.fidelity_lines();
+        for (i, (line, shows)) in commands.iter().enumerate() {
+            term.line(line);
+            term.expect(shows);
+            term.expect_prompt();
+            if followed {
+                eventually(&format!("{line:?} in the fidelity log"), || {
+                    self.fidelity_lines() == logged + i + 1
+                });
+            }
+        }
+        term.line("exit");
+        assert_eq!(term.wait_exit(), 0);
+        first
+    }
+}
+
 /// A daemon that a test's shells started must not outlive the test's directory.
 impl Drop for Home {
     fn drop(&mut self) {

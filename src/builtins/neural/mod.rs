@@ -5,7 +5,7 @@ mod eval;
 mod fidelity;
 mod gen_data;
 mod import_cast;
-pub mod model;
+mod model;
 mod promote;
 mod render;
 mod status;

@@ -10,9 +10,9 @@ use neural_rt::eval::{Report, evaluate};
 use neural_rt::promotion::{Evaluation, TOLERANCE};
 use neural_rt::runtime::Runtime;
 
-use super::model::Of;
 use crate::builtins::{Failure, Io};
 use crate::daemon::client;
+use crate::neural::model::{Of, in_use};
 
 #[derive(Args)]
 pub struct Promote {
@@ -35,7 +35,7 @@ impl Promote {
         let (candidate, weights) =
             Runtime::load_with_weights(&dir, &device.device).map_err(|e| e.to_string())?;
         // Measured against the model of the generation an update is made from: current.
-        let (current, current_name, current_weights) = super::model::in_use(&device, Of::Current)?;
+        let (current, current_name, current_weights) = in_use(&device, Of::Current)?;
         let data = match &self.data {
             Some(data) => io.path(data),
             None => super::test_set::ensure()?,
