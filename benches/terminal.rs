@@ -3,14 +3,15 @@
 //! - throughput: `cat` of a large file shown through the ncsh host, through tmux, and by bash directly
 //!   on the terminal;
 //! - keystroke echo: time from a key written to the terminal until its echo comes back, through the
-//!   host (`ncsh`) and without it (`ncsh --interpreter`: the same line editor straight on the PTY).
+//!   host (`ncsh`) and without it (`ncsh --interpreter`: the same line editor straight on the PTY);
+//! - command round trip: time from Enter on `true` to the next prompt, commands 40 ms apart, with the
+//!   learned runtime following the session (`--runtime hybrid`, the default) and with it off
+//!   (`--runtime symbolic`): the model predicts each step on a thread of its own, and on 2 cores it
+//!   shares the CPU.
 //!
-//! - command round trip: time from Enter on `true` to the next prompt, with the learned runtime
-//!   following the session (`--runtime hybrid`, the default) and with it off (`--runtime symbolic`):
-//!   the model predicts each step on a thread of its own, and on 2 cores it shares the CPU.
-//!
-//! Run with `cargo bench --bench terminal` (release build). The "terminal" here is a PTY that this
-//! program drains as fast as it can and that answers cursor-position queries as a terminal does.
+//! Run with `cargo bench --bench terminal` (release build), or `cargo bench --bench terminal --
+//! round-trip` for one part. The "terminal" here is a PTY that this program drains as fast as it can
+//! and that answers cursor-position queries as a terminal does.
 
 use std::os::fd::OwnedFd;
 use std::process::Command;
@@ -134,7 +135,13 @@ fn percentile(mut samples: Vec<f64>, p: f64) -> f64 {
 
 fn ncsh() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_ncsh"));
-    command.env("PS1", "$ ").env("TERM", "xterm").arg("--norc");
+    // Its own state (the fidelity log, the history), not the user's.
+    let home = std::env::temp_dir().join("ncsh-bench-home");
+    command
+        .env("PS1", "$ ")
+        .env("TERM", "xterm")
+        .env("NCSH_HOME", home)
+        .arg("--norc");
     command
 }
 
@@ -195,8 +202,10 @@ fn echo_latency(label: &str, mut pty: Pty) -> (f64, f64) {
 }
 
 const COMMANDS: usize = 200;
+const PACE: Duration = Duration::from_millis(40);
 
-/// The time from Enter on `true` to the next prompt's input mark, `COMMANDS` times in a row.
+/// The time from typing `true` and Enter to the next prompt's input mark, `COMMANDS` times, `PACE`
+/// apart.
 fn round_trip(label: &str, runtime: &str) -> (f64, f64) {
     let mut command = ncsh();
     command.args(["--runtime", runtime]);
@@ -206,8 +215,14 @@ fn round_trip(label: &str, runtime: &str) -> (f64, f64) {
     pty.drain(Duration::from_millis(300));
     let mut samples = Vec::new();
     for _ in 0..COMMANDS {
+        // Paced as a quick typist (much quicker than a person): the model's step, about 12 ms,
+        // ends before the next command, as it does in use.
+        std::thread::sleep(PACE);
         let t = Instant::now();
         pty.send(b"true\r");
+        // The line editor repaints its prompt, input mark included, as keys arrive: the next
+        // prompt is the one after the command's finished mark.
+        pty.read_until(b"\x1b]133;D;0\x07", Duration::from_secs(5));
         pty.read_until(input_mark, Duration::from_secs(5));
         samples.push(t.elapsed().as_secs_f64() * 1e3);
     }
@@ -217,7 +232,22 @@ fn round_trip(label: &str, runtime: &str) -> (f64, f64) {
 }
 
 fn main() {
-    // `cargo bench` passes --bench; a filter, if any, is ignored: this file runs all of it.
+    // `cargo bench` passes --bench; a word after it picks the parts whose names contain it
+    // (`throughput`, `echo`, `round-trip`), and without one every part runs.
+    let filter: Option<String> = std::env::args().skip(1).find(|a| !a.starts_with("--"));
+    let runs = |part: &str| filter.as_deref().is_none_or(|f| part.contains(f));
+    if runs("throughput") {
+        throughput_part();
+    }
+    if runs("echo") {
+        echo_part();
+    }
+    if runs("round-trip") {
+        round_trip_part();
+    }
+}
+
+fn throughput_part() {
     let file = big_file(THROUGHPUT_MB);
     let path = file.path().to_str().unwrap().to_owned();
 
@@ -265,7 +295,9 @@ fn main() {
         through_ncsh / through_tmux,
         through_ncsh / through_bash
     );
+}
 
+fn echo_part() {
     let (host_p50, host_p99) = echo_latency("through the ncsh host", Pty::spawn(ncsh()));
     let mut direct = ncsh();
     direct.arg("--interpreter");
@@ -275,7 +307,9 @@ fn main() {
         host_p50 - direct_p50,
         host_p99 - direct_p99
     );
+}
 
+fn round_trip_part() {
     let (symbolic_p50, _) = round_trip("--runtime symbolic", "symbolic");
     let (hybrid_p50, _) = round_trip("--runtime hybrid (the default)", "hybrid");
     println!(
