@@ -86,6 +86,37 @@ impl Window {
         (row, usize::from(frame.cursor.1).min(COLS - 1))
     }
 
+    /// The part of `frame` in the window, as a frame of its own (at most 24×80); a cursor outside
+    /// the window is put where no cursor of the window can be, so that it matches none.
+    pub fn crop(self, frame: &Frame) -> Frame {
+        let rows = usize::from(frame.rows).saturating_sub(self.top).min(ROWS);
+        let cols = usize::from(frame.cols).min(COLS);
+        let lines = frame
+            .lines
+            .iter()
+            .skip(self.top)
+            .take(rows)
+            .map(|line| {
+                line.chars()
+                    .take(cols)
+                    .collect::<String>()
+                    .trim_end()
+                    .to_owned()
+            })
+            .collect();
+        let (row, col) = (usize::from(frame.cursor.0), usize::from(frame.cursor.1));
+        let inside = (self.top..self.top + rows).contains(&row) && col < cols;
+        let cursor = if inside {
+            ((row - self.top) as u16, col as u16)
+        } else {
+            (u16::MAX, u16::MAX)
+        };
+        let mut cropped = Frame::blank(rows as u16, cols as u16);
+        cropped.lines = lines;
+        cropped.cursor = cursor;
+        cropped
+    }
+
     /// A frame shaped like `like` whose window holds `cells` and `cursor`, and whose other cells are
     /// `like`'s characters; it has no styles, since none are predicted.
     pub fn place(self, like: &Frame, cells: &[u32], cursor: (usize, usize)) -> Frame {
@@ -142,6 +173,23 @@ mod tests {
         }
         assert_eq!(symbol('é'), OTHER);
         assert_eq!(symbol(' '), 0);
+    }
+
+    #[test]
+    fn a_crop_is_the_window_and_a_cursor_outside_it_matches_none() {
+        let mut f = frame(30, 100, (29, 2));
+        f.lines[29] = format!("{}|{}", "x".repeat(80), "beyond");
+        let w = Window::of(&f);
+        let cropped = w.crop(&f);
+        assert_eq!((cropped.rows, cropped.cols), (24, 80));
+        assert_eq!(cropped.lines[0], "row 6");
+        assert_eq!(cropped.lines[23], "x".repeat(80));
+        assert_eq!(cropped.cursor, (23, 2));
+        f.cursor = (29, 90);
+        assert_eq!(w.crop(&f).cursor, (u16::MAX, u16::MAX));
+        let small = frame(6, 40, (5, 3));
+        let cropped = Window::of(&small).crop(&small);
+        assert_eq!((cropped.lines, cropped.cursor), (small.lines, small.cursor));
     }
 
     #[test]

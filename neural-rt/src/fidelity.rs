@@ -11,6 +11,7 @@ use candle_core::Tensor;
 use kernel_bridge::Frame;
 use serde::{Deserialize, Serialize};
 
+use crate::encode::Window;
 use crate::eval::{Latency, Summary};
 use crate::metrics::{Scores, score};
 use crate::runtime::Runtime;
@@ -49,7 +50,9 @@ impl Follower {
     }
 
     /// Predicts the screen after `action` typed at `before`, scores it against `after`, and gives
-    /// the scores and the prediction's time in milliseconds.
+    /// the scores and the prediction's time in milliseconds. On a screen larger than 24×80 only the
+    /// model's window (that of `before`) is scored: the cells outside it are copied, not predicted,
+    /// and the edit distance of two whole large screens could take a core for seconds.
     ///
     /// # Errors
     /// When the tensor library fails.
@@ -63,9 +66,10 @@ impl Follower {
         let (predicted, state) = self.runtime.step(&[before], &[action], &self.state)?;
         let ms = start.elapsed().as_secs_f64() * 1000.0;
         self.state = state;
-        let scores = predicted
-            .first()
-            .map_or_else(Scores::default, |p| score(p, after));
+        let window = Window::of(before);
+        let scores = predicted.first().map_or_else(Scores::default, |p| {
+            score(&window.crop(p), &window.crop(after))
+        });
         Ok((scores, ms))
     }
 }
