@@ -44,10 +44,7 @@ enum Ending {
     HungUp(Signal),
 }
 
-/// The signals the host takes through its signalfd. A thread started before [`run_host`] must block
-/// them, or the kernel may deliver one to it instead: a SIGWINCH lost, or a SIGTERM that ends the
-/// host without restoring the terminal.
-pub const SIGNALS: [Signal; 6] = [
+const SIGNALS: [Signal; 6] = [
     Signal::SIGWINCH,
     Signal::SIGCHLD,
     Signal::SIGTERM,
@@ -55,6 +52,17 @@ pub const SIGNALS: [Signal; 6] = [
     Signal::SIGINT,
     Signal::SIGQUIT,
 ];
+
+/// The signals the host takes through its signalfd. A thread started before [`run_host`] must block
+/// them, or the kernel may deliver one to it instead: a SIGWINCH lost, or a SIGTERM that ends the
+/// host without restoring the terminal.
+pub fn host_signals() -> SigSet {
+    let mut set = SigSet::empty();
+    for signal in SIGNALS {
+        set.add(signal);
+    }
+    set
+}
 
 /// Runs `command` on a PTY behind the user's terminal (stdin/stdout) until it exits, and returns the
 /// exit status to report: the program's own, or 128 + the signal that ended it or the host.
@@ -64,7 +72,7 @@ pub const SIGNALS: [Signal; 6] = [
 /// and, through [`crate::restore_terminal_after_panic`], a panic.
 ///
 /// Must be called before any other thread is started, because it blocks the signals it handles,
-/// unless that thread blocks [`SIGNALS`] itself.
+/// unless that thread blocks [`host_signals`] itself.
 ///
 /// # Errors
 /// When the terminal cannot be put in raw mode or the PTY or program cannot be set up. Once the program
@@ -74,10 +82,7 @@ pub fn run_host(command: Command, recorders: Recorders) -> Result<i32, BridgeErr
     let stdout = std::io::stdout();
     let size = window_size(stdout.as_fd()).unwrap_or(WindowSize::DEFAULT);
 
-    let mut mask = SigSet::empty();
-    for signal in SIGNALS {
-        mask.add(signal);
-    }
+    let mask = host_signals();
     mask.thread_block()
         .map_err(|e| BridgeError::os("block the host's signals", e))?;
     let result = (|| {

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use kernel_bridge::Step;
 use neural_rt::fidelity::{Follower, Measured};
-use nix::sys::signal::{SigSet, SigmaskHow};
+use nix::sys::signal::SigmaskHow;
 
 use super::fidelity_log;
 use super::model::{Of, in_use};
@@ -31,8 +31,9 @@ pub struct Following {
 
 /// Starts following a session: gives the sender the host's recorders hand each step to.
 ///
-/// The thread is started with the host's signals blocked ([`kernel_bridge::host::SIGNALS`]), as
-/// are the threads it starts, so that they reach the host's signalfd and not this thread.
+/// The thread is started with the host's signals blocked
+/// ([`kernel_bridge::host::host_signals`]), as are the threads it starts, so that those signals reach
+/// the host's signalfd and not this thread.
 ///
 /// # Errors
 /// When the thread cannot be started.
@@ -45,11 +46,7 @@ pub fn start() -> std::io::Result<(Sender<Step>, Following)> {
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_secs())
     );
-    let mut host_signals = SigSet::empty();
-    for signal in kernel_bridge::host::SIGNALS {
-        host_signals.add(signal);
-    }
-    let before = host_signals
+    let before = kernel_bridge::host::host_signals()
         .thread_swap_mask(SigmaskHow::SIG_BLOCK)
         .map_err(std::io::Error::from)?;
     let thread = std::thread::Builder::new()
