@@ -103,12 +103,13 @@ fn sessions_add_up_and_a_line_cut_short_is_skipped_with_a_word() {
     let home = Home::new();
     home.session(&[], &[], &[("echo one", "\none\n")], true);
     assert_eq!(home.fidelity_lines(), 2);
-    // A host killed in the middle of a line leaves it cut short, with no line end.
+    // A host killed in the middle of a line leaves it cut short, with no line end; an empty line
+    // is no step and no damage.
     let mut text = std::fs::read_to_string(home.fidelity_log()).unwrap();
-    text.push_str("{\"at\": 17");
+    text.push_str("\n{\"at\": 17");
     std::fs::write(home.fidelity_log(), text).unwrap();
     home.session(&[], &[], &[("echo two", "\ntwo\n")], false);
-    assert_eq!(home.fidelity_lines(), 5);
+    assert_eq!(home.fidelity_lines(), 6);
 
     let (status, out, err) = home.run("neural fidelity --json");
     assert_eq!(status, 0, "{err}");

@@ -99,6 +99,10 @@ pub fn read() -> Result<(Vec<Measured>, usize), String> {
     let mut unreadable = 0;
     for line in BufReader::new(file).lines() {
         let line = line.map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        // Two hosts that both end the same cut-short line leave an empty one, which is no step.
+        if line.trim().is_empty() {
+            continue;
+        }
         match serde_json::from_str(&line) {
             Ok(m) => measured.push(m),
             Err(_) => unreadable += 1,
