@@ -140,19 +140,20 @@ impl<SE: crate::extensions::ShellExtensions> crate::Shell<SE> {
         let mut parser = brush_parser::Parser::new(&bytes[..], &self.parser_options());
 
         tracing::debug!(target: trace_categories::PARSE, "Parsing sourced file: {}", source_info.source);
-        let parse_result = parser.parse_program();
-        // The text is needed only to report an error. A whole file did not go through
+        // The text is made only to report an error. A whole file did not go through
         // `parse_string`, which reports the errors that no further input mends near their token.
-        let text = parse_result
-            .is_err()
-            .then(|| String::from_utf8_lossy(&bytes).into_owned());
-        let parse_result = parse_result.map_err(|error| {
-            super::parsing::unmendable_near_last_token(
-                error,
-                text.as_deref().unwrap_or_default(),
-                &self.parser_options(),
-            )
-        });
+        let (parse_result, text) = match parser.parse_program() {
+            Ok(program) => (Ok(program), None),
+            Err(error) => {
+                let text = String::from_utf8_lossy(&bytes).into_owned();
+                let error = super::parsing::unmendable_near_last_token(
+                    error,
+                    &text,
+                    &self.parser_options(),
+                );
+                (Err(error), Some(text))
+            }
+        };
 
         let script_positional_args = args.map(Into::into);
 
