@@ -91,9 +91,7 @@ impl Home {
                 .ok(),
         }
     }
-}
 
-impl Home {
     /// The hybrid runtime's fidelity log here.
     pub fn fidelity_log(&self) -> std::path::PathBuf {
         self.path().join("state/fidelity.jsonl")
