@@ -348,7 +348,9 @@ fn start_daemon(places: &Places) -> Result<UnixStream, String> {
 }
 
 /// `ncsh --daemon` in a session of its own, so that the terminal's signals and hang-up never reach
-/// it, in `/` so that it keeps no directory of the shell's busy.
+/// it, in `/` so that it keeps no directory of the shell's busy, and with no signal blocked: a
+/// thread that blocks them for a signalfd (the hybrid runtime's, the neural computer's) would
+/// otherwise pass on a daemon that no SIGTERM can stop.
 fn spawn_daemon() -> Result<Child, String> {
     let exe = std::env::current_exe().map_err(|e| format!("cannot find ncsh itself: {e}"))?;
     let mut command = Command::new(exe);
@@ -358,9 +360,12 @@ fn spawn_daemon() -> Result<Child, String> {
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::piped());
-    // SAFETY: setsid is async-signal-safe and touches no memory of the parent.
+    // SAFETY: setsid and sigprocmask are async-signal-safe and touch no memory of the parent.
     unsafe {
         command.pre_exec(|| {
+            nix::sys::signal::SigSet::empty()
+                .thread_set_mask()
+                .map_err(std::io::Error::from)?;
             nix::unistd::setsid()
                 .map(drop)
                 .map_err(std::io::Error::from)
