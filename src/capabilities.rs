@@ -98,7 +98,11 @@ fn execute<SE: ShellExtensions>(
                 return Ok(ExecutionResult::new(127));
             }
         };
-        let (grant, mut env) = match call_grant(&capability, context.shell.working_dir()) {
+        let (grant, mut env) = match call_grant(
+            &capability,
+            context.shell.working_dir(),
+            context.shell.working_dir(),
+        ) {
             Ok(granted) => granted,
             Err(e) => {
                 let _ = writeln!(stderr, "{name}: {e}");
@@ -158,9 +162,11 @@ fn execute<SE: ShellExtensions>(
 }
 
 /// The grant of one call of `capability` from `cwd`, and the environment it sets: for the built-in
-/// `fs`, its grant with the working directory added (read-write) and PWD naming it.
+/// `fs`, its grant with `granted` added (read-write: the working directory, for a shell's call) and
+/// PWD naming `cwd`.
 fn call_grant(
     capability: &Capability,
+    granted: &std::path::Path,
     cwd: &std::path::Path,
 ) -> Result<(Grant, Vec<(String, String)>), String> {
     if !capability.grants_cwd {
@@ -169,7 +175,7 @@ fn call_grant(
     let with_cwd = capability
         .grant
         .clone()
-        .with_extra_write(cwd)
+        .with_extra_write(granted)
         .map_err(|e| e.to_string())?;
     let grant = Grant::from(Permissions {
         env: vec!["PWD".to_owned()],
@@ -190,7 +196,7 @@ pub fn record(
     deterministic: symbolic::Deterministic,
 ) -> Result<RecordedCall, String> {
     let capability = find(name)?.ok_or_else(|| no_capability(name))?;
-    let (grant, env) = call_grant(&capability, cwd)?;
+    let (grant, env) = call_grant(&capability, cwd, cwd)?;
     let call = symbolic::InMemory {
         name,
         args,
@@ -218,7 +224,7 @@ pub fn record(
 /// The first difference from the record, or why it could not run.
 pub fn replay(call: &RecordedCall, cwd: &std::path::Path) -> Result<(), String> {
     let capability = find(&call.name)?.ok_or_else(|| no_capability(&call.name))?;
-    let (grant, env) = call_grant(&capability, cwd)?;
+    let (grant, env) = call_grant(&capability, cwd, cwd)?;
     let mut call = call.clone();
     // The working directory is this shell's, never one a record names.
     call.env.retain(|(var, _)| var != "PWD");
@@ -234,6 +240,30 @@ pub fn replay(call: &RecordedCall, cwd: &std::path::Path) -> Result<(), String> 
         )
         .map_err(|e| e.to_string())
     })
+}
+
+/// Runs ncsh's built-in `fs` with `args` from `cwd`, granted `disk` (read-write) and nothing else,
+/// and keeps what it writes: the neural computer's file commands, on its disk.
+///
+/// # Errors
+/// When its sandbox cannot be built (the disk is gone).
+pub fn fs_on(
+    disk: &std::path::Path,
+    cwd: &std::path::Path,
+    args: &[String],
+) -> Result<symbolic::Captured, String> {
+    let capability = built_in("fs").ok_or_else(|| no_capability("fs"))??;
+    let (grant, env) = call_grant(&capability, disk, cwd)?;
+    let call = symbolic::InMemory {
+        name: "fs",
+        args,
+        stdin: &[],
+        env: &env,
+    };
+    let executor = Executor::get().map_err(|e| e.to_string())?;
+    executor
+        .run_in_memory(&capability.program, call, None, &grant, &capability.limits)
+        .map_err(|e| e.to_string())
 }
 
 /// Runs `run` on a thread of its own: WASI's synchronous calls start a runtime of their own, which

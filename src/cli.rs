@@ -78,10 +78,13 @@ pub struct Cli {
     #[arg(long = "record-steps", value_name = "FILE")]
     pub record_steps: Option<PathBuf>,
 
-    /// The learned runtime beside an interactive session (default: $NCSH_RUNTIME, else hybrid).
+    /// The learned runtime of an interactive session (default: $NCSH_RUNTIME, else hybrid).
     /// `hybrid`: commands run for real, and on a thread of its own the model predicts each screen
     /// from the one before and the command; `neural fidelity` says how close it came. `symbolic`:
-    /// the model is off. Runs without a terminal show no screens, so they run symbolic either way.
+    /// the model is off. `neural`: a neural computer in place of the shell: the model draws every
+    /// screen and no command runs; arithmetic is checked by calc and file commands by fs on a
+    /// sandbox disk, whose exact screen replaces a wrong one. Runs without a terminal show no
+    /// screens, so they run symbolic either way.
     #[arg(long, value_enum)]
     pub runtime: Option<RuntimeMode>,
 
@@ -106,6 +109,8 @@ pub enum RuntimeMode {
     Symbolic,
     /// Commands run for real; the learned runtime follows and is scored.
     Hybrid,
+    /// A neural computer: the learned runtime draws every screen, checked where it can be.
+    Neural,
 }
 
 impl Cli {
@@ -125,7 +130,7 @@ impl Cli {
                 Err(_) => (
                     RuntimeMode::Hybrid,
                     Some(format!(
-                        "NCSH_RUNTIME is {value:?}, which is not hybrid or symbolic; running hybrid"
+                        "NCSH_RUNTIME is {value:?}, which is not hybrid, symbolic or neural; running hybrid"
                     )),
                 ),
             },
@@ -189,10 +194,14 @@ mod tests {
     }
 
     #[test]
-    fn the_runtime_flag_names_hybrid_or_symbolic() {
+    fn the_runtime_flag_names_hybrid_symbolic_or_neural() {
         let cli = parse(&["ncsh", "--runtime", "symbolic", "-c", "true"]);
         assert_eq!(cli.runtime(), (RuntimeMode::Symbolic, None));
-        assert!(Cli::try_parse_from(["ncsh", "--runtime", "neural"]).is_err());
+        assert_eq!(
+            parse(&["ncsh", "--runtime", "neural"]).runtime().0,
+            RuntimeMode::Neural
+        );
+        assert!(Cli::try_parse_from(["ncsh", "--runtime", "dream"]).is_err());
     }
 
     #[test]

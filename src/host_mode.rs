@@ -25,8 +25,18 @@ pub enum Hosted {
     Unavailable,
 }
 
-/// Runs the interactive session behind the host.
+/// Runs the interactive session behind the host, or the neural computer in its place.
 pub fn run(cli: &Cli, argv: &[String]) -> Hosted {
+    let (mut runtime, warning) = cli.runtime();
+    if let Some(warning) = warning {
+        eprintln!("ncsh: {warning}");
+    }
+    if runtime == RuntimeMode::Neural {
+        match neural_computer(cli) {
+            Some(hosted) => return hosted,
+            None => runtime = RuntimeMode::Hybrid,
+        }
+    }
     crate::logging::to_state_file("host");
     let mut recorders = match open_recorders(cli) {
         Ok(recorders) => recorders,
@@ -35,10 +45,6 @@ pub fn run(cli: &Cli, argv: &[String]) -> Hosted {
             return Hosted::Refused(2);
         }
     };
-    let (runtime, warning) = cli.runtime();
-    if let Some(warning) = warning {
-        eprintln!("ncsh: {warning}");
-    }
     let following = if runtime == RuntimeMode::Hybrid {
         match crate::neural::hybrid::start() {
             Ok((listener, following)) => {
@@ -68,6 +74,31 @@ pub fn run(cli: &Cli, argv: &[String]) -> Hosted {
             );
             tracing::error!("host failed: {reason}");
             Hosted::Unavailable
+        }
+    }
+}
+
+/// A neural computer session in place of the shell (`--runtime neural`). One that cannot start is
+/// refused when asked for with the flag; when `NCSH_RUNTIME` asked for it, perhaps for every login,
+/// the shell runs instead (`None`), so that nobody is locked out by a small window.
+fn neural_computer(cli: &Cli) -> Option<Hosted> {
+    let asked = cli.runtime.is_some();
+    if cli.record.is_some() || cli.record_steps.is_some() {
+        eprintln!(
+            "ncsh: --record and --record-steps record the shell's screens, and the neural computer              (--runtime neural) runs no shell; run it without them"
+        );
+        return asked.then_some(Hosted::Refused(2));
+    }
+    crate::logging::to_state_file("computer");
+    match crate::neural::computer::run() {
+        Ok(status) => Some(Hosted::Ended(status)),
+        Err(why) if asked => {
+            eprintln!("ncsh: the neural computer cannot start: {why}");
+            Some(Hosted::Refused(2))
+        }
+        Err(why) => {
+            eprintln!("ncsh: the neural computer cannot start: {why}; running the shell instead");
+            None
         }
     }
 }

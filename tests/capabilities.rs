@@ -226,7 +226,9 @@ fn the_exact_frame_of_each_arithmetic_form_matches_the_real_session() {
     for (line, step) in lines.iter().zip(&recorded) {
         assert_eq!(step.action, *line);
         let arithmetic = symbolic::arithmetic::parse(line).unwrap_or_else(|| panic!("{line}"));
-        let output = symbolic::arithmetic::exact_output(&arithmetic).unwrap();
+        let output = symbolic::arithmetic::exact_output(&arithmetic)
+            .unwrap()
+            .unwrap();
         let exact = symbolic::arithmetic::exact_frame(&step.frame_before, line, &output, "$ ");
         let (cells, cursor) = symbolic::arithmetic::differing_cells(&step.frame_after, &exact);
         assert!(

@@ -80,18 +80,18 @@ fn a_variable_that_names_no_runtime_is_said_and_the_shell_runs_hybrid() {
     let home = Home::new();
     let shown = home.session(
         &[],
-        &[("NCSH_RUNTIME", "neural")],
+        &[("NCSH_RUNTIME", "dream")],
         &[("echo hi", "\nhi\n")],
         true,
     );
     assert!(
-        shown.contains("NCSH_RUNTIME is \"neural\", which is not hybrid or symbolic"),
+        shown.contains("NCSH_RUNTIME is \"dream\", which is not hybrid, symbolic or neural"),
         "{shown}"
     );
     // Not interactive: no screens, so the variable is not read and nothing is said.
     let output = home
         .command(&["-c", "echo fine"])
-        .env("NCSH_RUNTIME", "neural")
+        .env("NCSH_RUNTIME", "dream")
         .output()
         .unwrap();
     assert_eq!(String::from_utf8_lossy(&output.stdout), "fine\n");

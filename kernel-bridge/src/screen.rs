@@ -87,6 +87,23 @@ impl ScreenModel {
         }
     }
 
+    /// A screen showing `frame`'s text with the cursor where it was (styles are not kept): for
+    /// drawing what comes next on a screen that was never a terminal's, such as a predicted one.
+    pub fn showing(frame: &Frame) -> Self {
+        let mut screen = Self::new(frame.rows, frame.cols);
+        let mut bytes = String::new();
+        for (row, text) in frame.lines.iter().enumerate() {
+            bytes.push_str(&format!("\x1b[{};1H{text}", row + 1));
+        }
+        bytes.push_str(&format!(
+            "\x1b[{};{}H",
+            frame.cursor.0 + 1,
+            frame.cursor.1 + 1
+        ));
+        screen.process(bytes.as_bytes(), 0.0);
+        screen
+    }
+
     /// Makes the model answer terminal queries (cursor position, device status and attributes), for
     /// when no real terminal is there to answer them; collect the answers with
     /// [`ScreenModel::take_replies`].

@@ -62,15 +62,25 @@ impl Follower {
         action: &str,
         after: &Frame,
     ) -> candle_core::Result<(Scores, f64)> {
+        let (predicted, ms) = self.predict(before, action)?;
+        let window = Window::of(before);
+        Ok((score(&window.crop(&predicted), &window.crop(after)), ms))
+    }
+
+    /// Predicts the screen after `action` typed at `before`, carrying the state on, and gives it
+    /// with the prediction's time in milliseconds.
+    ///
+    /// # Errors
+    /// When the tensor library fails.
+    pub fn predict(&mut self, before: &Frame, action: &str) -> candle_core::Result<(Frame, f64)> {
         let start = Instant::now();
-        let (predicted, state) = self.runtime.step(&[before], &[action], &self.state)?;
+        let (mut predicted, state) = self.runtime.step(&[before], &[action], &self.state)?;
         let ms = start.elapsed().as_secs_f64() * 1000.0;
         self.state = state;
-        let window = Window::of(before);
-        let scores = predicted.first().map_or_else(Scores::default, |p| {
-            score(&window.crop(p), &window.crop(after))
-        });
-        Ok((scores, ms))
+        let predicted = predicted
+            .pop()
+            .ok_or_else(|| candle_core::Error::Msg("the model predicted no screen".into()))?;
+        Ok((predicted, ms))
     }
 }
 

@@ -2,7 +2,7 @@
 //! interpreter in parallel, and written as episode files by split. Generation resumes: a session
 //! whose file is there is not run again, and each file is written whole or not at all.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -11,6 +11,8 @@ use neural_rt::data::episode::FORMAT;
 use neural_rt::data::probe::Problem;
 use neural_rt::data::{Command, Episode, EpisodeStep, Header, Split, probe_scripts, session_seed};
 use serde::Serialize;
+
+use super::sandbox_dir::SandboxDir;
 
 /// What to generate.
 #[derive(Clone, Debug, Serialize)]
@@ -183,37 +185,10 @@ fn episode(plan: &Plan, task: &Task, script: &[Command], steps: Vec<Step>) -> Ep
 /// and `pwd` are short and the same every time the session is made). Sessions that share the name
 /// take turns.
 fn run_in_sandbox(seed: u64, lines: &[String], rows: u16, cols: u16) -> Result<Vec<Step>, String> {
-    let top = Path::new("/tmp/nc");
-    std::fs::create_dir_all(top).map_err(|e| format!("cannot make {}: {e}", top.display()))?;
-    // Sandboxes are cleared with remove_dir_all: the folder they are in must be this user's own
-    // directory, not another user's, nor a link someone planted.
-    let owner = std::fs::symlink_metadata(top)
-        .map_err(|e| format!("cannot read {}: {e}", top.display()))?;
-    if !owner.is_dir()
-        || std::os::unix::fs::MetadataExt::uid(&owner) != nix::unistd::getuid().as_raw()
-    {
-        return Err(format!(
-            "{} is not a directory of yours; sessions are recorded there, so remove it (or ask its owner to)",
-            top.display()
-        ));
-    }
-    let name = format!("{:04x}", seed & 0xffff);
-    let lock_path = top.join(format!(".{name}.lock"));
-    let lock_file = std::fs::File::create(&lock_path)
-        .map_err(|e| format!("cannot make {}: {e}", lock_path.display()))?;
-    let _turn = nix::fcntl::Flock::lock(lock_file, nix::fcntl::FlockArg::LockExclusive)
-        .map_err(|(_, e)| format!("cannot lock {}: {e}", lock_path.display()))?;
-    let dir = top.join(name);
-    let clear = || match std::fs::remove_dir_all(&dir) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-            Err(format!("cannot clear {}: {e}", dir.display()))
-        }
-        _ => Ok(()),
-    };
-    clear()?;
-    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot make {}: {e}", dir.display()))?;
-    let steps = super::session::run(&dir, &top.join(shared_home()), lines, rows, cols);
-    clear()?;
+    let sandbox = SandboxDir::take(&format!("{:04x}", seed & 0xffff))?;
+    let shared = sandbox.path().with_file_name(shared_home());
+    let steps = super::session::run(sandbox.path(), &shared, lines, rows, cols);
+    sandbox.remove()?;
     steps
 }
 

@@ -12,8 +12,8 @@ use kernel_bridge::Step;
 use neural_rt::fidelity::{Follower, Measured};
 use nix::sys::signal::SigmaskHow;
 
-use super::fidelity_log;
-use super::model::{Of, in_use};
+use super::model::{Of, in_use, logged_name};
+use super::state_log::FIDELITY;
 
 /// The thread's name, by which the panic hook knows that a panic there must leave the terminal
 /// alone: the session goes on without the model.
@@ -76,16 +76,13 @@ impl Following {
 
 fn follow(steps: &Receiver<Step>, session: &str) {
     // The log first: a model loaded for a log that cannot be written would be wasted.
-    if let Err(e) = fidelity_log::prepare() {
+    if let Err(e) = FIDELITY.prepare() {
         tracing::warn!("the fidelity log cannot be written: {e}");
         return;
     }
     let device = neural_rt::device::choose();
     let (runtime, model) = match in_use(&device, Of::Current) {
-        Ok((runtime, _, None)) => (runtime, "the shipped model".to_owned()),
-        // Named by its weights: generations made after a promotion carry the same model, and
-        // its fidelity is one.
-        Ok((runtime, _, Some(weights))) => (runtime, format!("weights {}", weights.short())),
+        Ok((runtime, _, weights)) => (runtime, logged_name(weights.as_ref())),
         Err(e) => {
             tracing::warn!(
                 "the learned runtime cannot follow this session: {}",
@@ -119,7 +116,7 @@ fn follow(steps: &Receiver<Step>, session: &str) {
             scores,
             ms,
         };
-        if let Err(e) = fidelity_log::append(&measured) {
+        if let Err(e) = FIDELITY.append(&measured) {
             tracing::warn!("the fidelity log cannot be written: {e}");
             return;
         }

@@ -2,8 +2,10 @@
 //! for its dataset, and following an interactive session in the hybrid runtime. The model,
 //! training and evaluation are `neural-rt`'s.
 
-pub mod fidelity_log;
+pub mod computer;
 pub mod gen_data;
 pub mod hybrid;
 pub mod model;
+mod sandbox_dir;
 mod session;
+pub mod state_log;

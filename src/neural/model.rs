@@ -40,6 +40,16 @@ pub fn in_use(device: &Chosen, of: Of) -> Result<(Runtime, String, Option<BlobHa
     }
 }
 
+/// The model's name in the learned runtime's logs: `the shipped model`, or `weights` and the start
+/// of their hash. Generations made after a promotion carry the same model, so it is named by its
+/// weights, not its generation.
+pub fn logged_name(weights: Option<&BlobHash>) -> String {
+    weights.map_or_else(
+        || "the shipped model".to_owned(),
+        |weights| format!("weights {}", weights.short()),
+    )
+}
+
 /// A model promoted in this shell's generation: its evaluation (options included), its weights, the
 /// generation's number and the weights' hash.
 struct Promoted {

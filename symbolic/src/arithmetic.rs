@@ -3,11 +3,13 @@
 //! computes it with `calc` in the sandbox, renders the screen the command leaves through
 //! kernel-bridge's screen model, and lists the cells where a predicted screen differs.
 
+use std::sync::OnceLock;
+
 use kernel_bridge::{Frame, ScreenModel};
 use policy::Grant;
 use policy::manifest::{Kind, Limits, Permissions};
 
-use crate::{ExecError, Executor, InMemory};
+use crate::{ExecError, Executor, InMemory, Program};
 
 /// How the command line asks for the arithmetic, which decides its rules.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -97,13 +99,22 @@ pub fn parse(line: &str) -> Option<Arithmetic> {
     found(Form::Bare, line)
 }
 
-/// What the command prints: calc's answer, run in the sandbox, followed by a newline.
+/// What the command prints: calc's answer, run in the sandbox, followed by a newline; `None` when
+/// calc refuses the expression (a division by zero, say), whose message no shell words as calc does.
 ///
 /// # Errors
 /// When the sandbox cannot run calc.
-pub fn exact_output(arithmetic: &Arithmetic) -> Result<String, ExecError> {
+pub fn exact_output(arithmetic: &Arithmetic) -> Result<Option<String>, ExecError> {
+    // Compiled once per process: a neural computer asks for an answer at every arithmetic step.
+    static CALC: OnceLock<Program> = OnceLock::new();
     let executor = Executor::get()?;
-    let program = executor.compile(crate::guests::CALC, Kind::Module)?;
+    let program = match CALC.get() {
+        Some(program) => program,
+        None => {
+            let compiled = executor.compile(crate::guests::CALC, Kind::Module)?;
+            CALC.get_or_init(|| compiled)
+        }
+    };
     let mut args = Vec::new();
     if arithmetic.integer() {
         args.push("--int".to_owned());
@@ -116,27 +127,15 @@ pub fn exact_output(arithmetic: &Arithmetic) -> Result<String, ExecError> {
         env: &[],
     };
     let grant = Grant::from(Permissions::default());
-    let ran = executor.run_in_memory(&program, call, None, &grant, &Limits::default())?;
-    Ok(String::from_utf8_lossy(&ran.stdout).into_owned())
+    let ran = executor.run_in_memory(program, call, None, &grant, &Limits::default())?;
+    Ok((ran.outcome.status == 0).then(|| String::from_utf8_lossy(&ran.stdout).into_owned()))
 }
 
 /// The screen after `line` was typed at the prompt of `before` and printed `output`, with `prompt`
 /// shown again: rendered by the same screen model the host uses (text only: styles are not kept).
 pub fn exact_frame(before: &Frame, line: &str, output: &str, prompt: &str) -> Frame {
-    let mut screen = ScreenModel::new(before.rows, before.cols);
-    let mut bytes = String::new();
-    for (row, text) in before.lines.iter().enumerate() {
-        bytes.push_str(&format!("\x1b[{};1H{text}", row + 1));
-    }
-    bytes.push_str(&format!(
-        "\x1b[{};{}H",
-        before.cursor.0 + 1,
-        before.cursor.1 + 1
-    ));
-    bytes.push_str(line);
-    bytes.push_str("\r\n");
-    bytes.push_str(&output.replace('\n', "\r\n"));
-    bytes.push_str(prompt);
+    let mut screen = ScreenModel::showing(before);
+    let bytes = format!("{line}\r\n{}{prompt}", output.replace('\n', "\r\n"));
     screen.process(bytes.as_bytes(), 0.0);
     screen.frame()
 }

@@ -1,21 +1,58 @@
 //! `neural fidelity`: how well the learned runtime predicted the user's own sessions in the hybrid
-//! runtime, from the fidelity log, by model.
+//! runtime, from the fidelity log, by model; with `--computer`, how often it drew the exact screen
+//! in the neural computer's sessions, from their verdicts.
 
+use std::collections::BTreeSet;
 use std::io::Write;
 
 use clap::Args;
-use neural_rt::fidelity::{ModelFidelity, by_model};
+use neural_rt::fidelity::{Measured, ModelFidelity, by_model};
 
 use super::eval::percent;
 use crate::builtins::listing::table;
 use crate::builtins::{Failure, Io};
-use crate::neural::fidelity_log;
+use crate::neural::computer::{Judgement, Verdict};
+use crate::neural::state_log::{COMPUTER, FIDELITY, StateLog};
 
 #[derive(Args)]
 pub struct Fidelity {
     /// Print JSON instead of a table.
     #[arg(long)]
     json: bool,
+
+    /// The neural computer's sessions (`ncsh --runtime neural`) instead: by model and by what
+    /// checked each step, how often the model drew the exact screen.
+    #[arg(long)]
+    computer: bool,
+}
+
+/// One model's and checker's line of `--computer`.
+#[derive(serde::Serialize, Default)]
+struct Checked {
+    model: String,
+    /// `calc`, `fs`, `the shell`, or `nothing`.
+    checked_by: String,
+    sessions: usize,
+    steps: usize,
+    agreed: usize,
+    corrected: usize,
+    unchecked: usize,
+}
+
+/// Reads `log`, saying on standard error how many of its lines could not be read.
+fn read_log<T: serde::de::DeserializeOwned>(
+    log: &StateLog,
+    io: &mut Io,
+) -> Result<Vec<T>, Failure> {
+    let (entries, unreadable) = log.read()?;
+    if unreadable > 0 {
+        writeln!(
+            io.err,
+            "neural fidelity: {unreadable} line(s) of {} could not be read and were skipped",
+            log.path()?.display()
+        )?;
+    }
+    Ok(entries)
 }
 
 /// One model's line of `--json`.
@@ -28,14 +65,10 @@ struct Row<'a> {
 
 impl Fidelity {
     pub fn run(self, io: &mut Io) -> Result<u8, Failure> {
-        let (measured, unreadable) = fidelity_log::read()?;
-        if unreadable > 0 {
-            writeln!(
-                io.err,
-                "neural fidelity: {unreadable} line(s) of {} could not be read and were skipped",
-                fidelity_log::path()?.display()
-            )?;
+        if self.computer {
+            return self.computer(io);
         }
+        let measured: Vec<Measured> = read_log(&FIDELITY, io)?;
         let models = by_model(&measured);
         if self.json {
             let rows: Vec<Row> = models
@@ -82,6 +115,90 @@ impl Fidelity {
                     "p50 ms",
                 ],
                 rows,
+            )
+        )?;
+        Ok(0)
+    }
+    fn computer(self, io: &mut Io) -> Result<u8, Failure> {
+        let verdicts: Vec<Verdict> = read_log(&COMPUTER, io)?;
+        let mut groups: Vec<(Checked, BTreeSet<String>)> = Vec::new();
+        for v in verdicts {
+            let checked_by = v.checked_by.unwrap_or_else(|| "nothing".to_owned());
+            let at = match groups
+                .iter()
+                .position(|(g, _)| g.model == v.model && g.checked_by == checked_by)
+            {
+                Some(at) => at,
+                None => {
+                    let checked = Checked {
+                        model: v.model,
+                        checked_by,
+                        ..Checked::default()
+                    };
+                    groups.push((checked, BTreeSet::new()));
+                    groups.len() - 1
+                }
+            };
+            let (group, sessions) = &mut groups[at];
+            sessions.insert(v.session);
+            group.steps += 1;
+            match v.verdict {
+                Judgement::Agreed => group.agreed += 1,
+                Judgement::Corrected => group.corrected += 1,
+                Judgement::Unchecked => group.unchecked += 1,
+            }
+        }
+        let rows: Vec<Checked> = groups
+            .into_iter()
+            .map(|(group, sessions)| Checked {
+                sessions: sessions.len(),
+                ..group
+            })
+            .collect();
+        if self.json {
+            let json = serde_json::to_string_pretty(&rows).map_err(|e| e.to_string())?;
+            writeln!(io.out, "{json}")?;
+            return Ok(0);
+        }
+        if rows.is_empty() {
+            writeln!(
+                io.out,
+                "No neural computer sessions yet: `ncsh --runtime neural` starts one."
+            )?;
+            return Ok(0);
+        }
+        let lines = rows.iter().map(|r| {
+            let checked = r.agreed + r.corrected;
+            vec![
+                r.model.clone(),
+                r.checked_by.clone(),
+                r.sessions.to_string(),
+                r.steps.to_string(),
+                r.agreed.to_string(),
+                r.corrected.to_string(),
+                r.unchecked.to_string(),
+                if checked == 0 {
+                    "-".to_owned()
+                } else {
+                    percent(r.agreed as f64 / checked as f64)
+                },
+            ]
+        });
+        write!(
+            io.out,
+            "{}",
+            table(
+                &[
+                    "model",
+                    "checked by",
+                    "sessions",
+                    "steps",
+                    "agreed",
+                    "corrected",
+                    "unchecked",
+                    "exact",
+                ],
+                lines,
             )
         )?;
         Ok(0)

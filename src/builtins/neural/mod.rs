@@ -54,7 +54,8 @@ enum Action {
     /// Make trained weights the model in use (a new generation), if they measure no worse than the
     /// current model on the fixed test set; a refusal is audited with its reason.
     Promote(promote::Promote),
-    /// How well the model predicted your own interactive sessions (the hybrid runtime), by model.
+    /// How well the model predicted your own interactive sessions (the hybrid runtime), by model;
+    /// with --computer, how often it drew the exact screen in the neural computer's sessions.
     Fidelity(fidelity::Fidelity),
     /// Write PNG images of a session's true and predicted screens and the cells that differ.
     Render(render::Render),

@@ -1,0 +1,255 @@
+//! The neural runtime (DESIGN.md, "Runtime modes"): a neural computer. The learned runtime draws
+//! every screen from the screen before, the line typed and the state it carries; no command runs on
+//! the host. The exact operations are checked: arithmetic by `calc`, and file commands by `fs` on
+//! the computer's disk, a sandbox directory under `/tmp/nc` that it alone is granted and that is
+//! removed when the session ends. Where the model's screen differs from the exact one, the exact one
+//! is shown; a screen that nothing could check is shown as the model drew it, and the status line
+//! says so. Each step's verdict goes to `neural-computer.jsonl` in the state directory.
+
+mod check;
+mod display;
+mod line_editor;
+mod ls_columns;
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use kernel_bridge::{Frame, ScreenModel};
+use neural_rt::fidelity::Follower;
+use serde::{Deserialize, Serialize};
+
+use self::check::{Checked, Disk};
+use self::display::{COLS, Display, Event, ROWS};
+use self::line_editor::{Edit, LineEditor};
+use super::model::{Of, in_use, logged_name};
+use super::sandbox_dir::SandboxDir;
+use super::state_log::COMPUTER;
+
+/// One step's line in the log: no command text and no screen, as in the fidelity log.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Verdict {
+    /// When, in seconds since the Unix epoch.
+    pub at: f64,
+    /// The session it was in.
+    pub session: String,
+    /// The model that drew it, named as in the fidelity log.
+    pub model: String,
+    /// `calc`, `fs` or `the shell`; `None` when nothing could check the step.
+    pub checked_by: Option<String>,
+    /// How the model's screen compared with the exact one.
+    pub verdict: Judgement,
+    /// The cells where the model's screen differed from the exact one.
+    pub differing_cells: usize,
+    /// Whether the model put the cursor elsewhere.
+    pub cursor_differs: bool,
+    /// How long the model took, in milliseconds.
+    pub ms: f64,
+}
+
+/// How the model's screen compared with the exact one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Judgement {
+    /// It was the exact screen.
+    Agreed,
+    /// It differed, and the exact one was shown.
+    Corrected,
+    /// Nothing could check it, and it was shown.
+    Unchecked,
+}
+
+/// How the session's steps went, for the word at its end.
+#[derive(Default)]
+struct Tally {
+    agreed: usize,
+    corrected: usize,
+    unchecked: usize,
+}
+
+/// The computer: its model and the state it carries, its disk, and the screen it shows.
+struct Computer {
+    follower: Follower,
+    model: String,
+    disk: Disk,
+    screen: Frame,
+    session: String,
+    tally: Tally,
+    /// Whether verdicts are still written: a log that cannot be written is said once.
+    logging: bool,
+}
+
+/// Runs a neural computer session on this terminal, and gives its exit status.
+///
+/// # Errors
+/// Why it could not start: a terminal too small, a model that cannot load, no disk; nothing is
+/// left changed then.
+pub fn run() -> Result<i32, String> {
+    if let Some(why) = display::too_small() {
+        return Err(why);
+    }
+    let device = neural_rt::device::choose();
+    let (runtime, _, weights) = in_use(&device, Of::Current).map_err(|e| e.message)?;
+    let started = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let disk = SandboxDir::take_free((started ^ u64::from(std::process::id())) as u16)?;
+    let root = disk.path().to_owned();
+    let logging = match COMPUTER.prepare() {
+        Ok(()) => true,
+        Err(e) => {
+            eprintln!("ncsh: the neural computer's verdicts will not be kept: {e}");
+            false
+        }
+    };
+    let mut computer = Computer {
+        follower: Follower::new(runtime).map_err(|e| e.to_string())?,
+        model: logged_name(weights.as_ref()),
+        screen: Frame::blank(ROWS, COLS),
+        disk: Disk {
+            cwd: root.clone(),
+            root,
+        },
+        session: format!("{}-{started}", std::process::id()),
+        tally: Tally::default(),
+        logging,
+    };
+    computer.screen = computer.typed(&computer.disk.prompt());
+    let mut display = Display::open()?;
+    let status = computer.session(&mut display);
+    drop(display);
+    let Tally {
+        agreed,
+        corrected,
+        unchecked,
+    } = computer.tally;
+    println!(
+        "ncsh: the neural computer ran {} commands: {agreed} checked and drawn right, {corrected} \
+         corrected, {unchecked} not checked; its disk {} is removed",
+        agreed + corrected + unchecked,
+        disk.path().display()
+    );
+    disk.remove()?;
+    Ok(status)
+}
+
+impl Computer {
+    /// The screen with `text` typed at its cursor.
+    fn typed(&self, text: &str) -> Frame {
+        let mut screen = ScreenModel::showing(&self.screen);
+        screen.process(text.as_bytes(), 0.0);
+        screen.frame()
+    }
+
+    /// Reads and runs lines until `exit`, Ctrl-D, or the terminal goes away.
+    fn session(&mut self, display: &mut Display) -> i32 {
+        let mut editor = LineEditor::default();
+        let mut steps = 0;
+        let mut status = format!(
+            "neural computer: the model draws every screen; disk {}; exit ends",
+            self.disk.root.display()
+        );
+        display.show(&self.screen, &status);
+        loop {
+            let keys = match display.next() {
+                Event::Keys(keys) => keys,
+                Event::Resized => {
+                    display.show(&self.typed(editor.line()), &status);
+                    continue;
+                }
+                // As a shell killed by a signal ends: 128 plus its number.
+                Event::Ended(signal) => return signal.map_or(0, |s| 128 + s as i32),
+            };
+            for key in keys {
+                match editor.key(key) {
+                    Edit::Nothing => continue,
+                    Edit::Changed | Edit::Redraw => {}
+                    Edit::End => return 0,
+                    Edit::Submit(line) => {
+                        if let Some(code) = exit_status(&line) {
+                            return code;
+                        }
+                        steps += 1;
+                        status = format!("[{steps}] {}", self.step(&line));
+                    }
+                }
+                display.show(&self.typed(editor.line()), &status);
+            }
+        }
+    }
+
+    /// Runs one line: the model draws the screen after it, the check finds the exact one if it
+    /// can, and the one to believe is shown. Gives the status line.
+    fn step(&mut self, line: &str) -> String {
+        let before = self.screen.clone();
+        let drawn = self.follower.predict(&before, line);
+        let checked = self.disk.check(line, &before);
+        let ms = drawn.as_ref().map_or(0.0, |(_, ms)| *ms);
+        let (shown, by, cells, cursor, status) = match (checked, drawn) {
+            (Checked::Exact { by, frame }, Ok((drawn, _))) => {
+                let (cells, cursor) = symbolic::arithmetic::differing_cells(&drawn, &frame);
+                let status = if cells.is_empty() && !cursor {
+                    format!("checked by {by}: the model drew the exact screen ({ms:.0} ms)")
+                } else {
+                    format!(
+                        "corrected by {by}: the model's screen differed in {} cells{}",
+                        cells.len(),
+                        if cursor { " and the cursor" } else { "" }
+                    )
+                };
+                (frame, Some(by), cells.len(), cursor, status)
+            }
+            (Checked::Unchecked(why), Ok((drawn, _))) => {
+                (drawn, None, 0, false, format!("not checked: {why}"))
+            }
+            (Checked::Exact { by, frame }, Err(e)) => {
+                let status = format!("drawn by {by}: the model failed ({e})");
+                (frame, Some(by), 0, true, status)
+            }
+            (Checked::Unchecked(_), Err(e)) => {
+                return format!("the model failed ({e}) and nothing could check the line");
+            }
+        };
+        let verdict = match by {
+            None => Judgement::Unchecked,
+            Some(_) if cells == 0 && !cursor => Judgement::Agreed,
+            Some(_) => Judgement::Corrected,
+        };
+        match verdict {
+            Judgement::Agreed => self.tally.agreed += 1,
+            Judgement::Corrected => self.tally.corrected += 1,
+            Judgement::Unchecked => self.tally.unchecked += 1,
+        }
+        let logged = Verdict {
+            at: SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map_or(0.0, |d| d.as_secs_f64()),
+            session: self.session.clone(),
+            model: self.model.clone(),
+            checked_by: by.map(str::to_owned),
+            verdict,
+            differing_cells: cells,
+            cursor_differs: cursor,
+            ms,
+        };
+        if self.logging
+            && let Err(e) = COMPUTER.append(&logged)
+        {
+            tracing::warn!("the neural computer's verdicts cannot be kept: {e}");
+            self.logging = false;
+        }
+        self.screen = shown;
+        status
+    }
+}
+
+/// The status `line` exits with, if it is `exit` or `exit N`.
+fn exit_status(line: &str) -> Option<i32> {
+    let mut words = line.split_whitespace();
+    if words.next() != Some("exit") {
+        return None;
+    }
+    match (words.next(), words.next()) {
+        (None, _) => Some(0),
+        (Some(n), None) => n.parse::<i32>().ok().map(|n| n & 0xff),
+        _ => None,
+    }
+}

@@ -1,0 +1,98 @@
+//! Sandbox directories under `/tmp/nc`, each named by four hex digits so that a prompt showing it is
+//! short: where `neural gen-data` records a session, and the neural computer's disk. Whoever holds
+//! one holds its lock file, so that nothing else clears it meanwhile.
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+use nix::fcntl::{Flock, FlockArg};
+
+/// The folder the sandboxes are in.
+const TOP: &str = "/tmp/nc";
+
+/// A sandbox directory, empty when taken, held until it is removed.
+pub struct SandboxDir {
+    path: PathBuf,
+    _turn: Flock<File>,
+}
+
+impl SandboxDir {
+    /// Takes the sandbox named `name`, waiting while another holds it.
+    ///
+    /// # Errors
+    /// When `/tmp/nc` is not this user's, or the sandbox cannot be locked, cleared or made.
+    pub fn take(name: &str) -> Result<Self, String> {
+        Self::lock(name, FlockArg::LockExclusive)?
+            .ok_or_else(|| format!("cannot lock the sandbox {TOP}/{name}"))
+    }
+
+    /// Takes a sandbox that nobody holds, named from `seed` onwards.
+    ///
+    /// # Errors
+    /// As [`SandboxDir::take`], or when every name is held.
+    pub fn take_free(seed: u16) -> Result<Self, String> {
+        for offset in 0..=u16::MAX {
+            let name = format!("{:04x}", seed.wrapping_add(offset));
+            if let Some(taken) = Self::lock(&name, FlockArg::LockExclusiveNonblock)? {
+                return Ok(taken);
+            }
+        }
+        Err(format!(
+            "every sandbox name in {TOP} is in use; end some ncsh sessions"
+        ))
+    }
+
+    fn lock(name: &str, how: FlockArg) -> Result<Option<Self>, String> {
+        let top = Path::new(TOP);
+        std::fs::create_dir_all(top).map_err(|e| format!("cannot make {TOP}: {e}"))?;
+        // Sandboxes are cleared with remove_dir_all: the folder they are in must be this user's own
+        // directory, not another user's, nor a link someone planted.
+        let owner =
+            std::fs::symlink_metadata(top).map_err(|e| format!("cannot read {TOP}: {e}"))?;
+        if !owner.is_dir()
+            || std::os::unix::fs::MetadataExt::uid(&owner) != nix::unistd::getuid().as_raw()
+        {
+            return Err(format!(
+                "{TOP} is not a directory of yours; sandboxes are made there, so remove it (or ask its owner to)"
+            ));
+        }
+        let lock_path = top.join(format!(".{name}.lock"));
+        let lock_file = File::create(&lock_path)
+            .map_err(|e| format!("cannot make {}: {e}", lock_path.display()))?;
+        let turn = match Flock::lock(lock_file, how) {
+            Ok(turn) => turn,
+            Err((_, nix::errno::Errno::EWOULDBLOCK)) => return Ok(None),
+            Err((_, e)) => return Err(format!("cannot lock {}: {e}", lock_path.display())),
+        };
+        let taken = Self {
+            path: top.join(name),
+            _turn: turn,
+        };
+        taken.clear()?;
+        std::fs::create_dir_all(&taken.path)
+            .map_err(|e| format!("cannot make {}: {e}", taken.path.display()))?;
+        Ok(Some(taken))
+    }
+
+    /// Where it is.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Removes it and what is in it, and lets it go.
+    ///
+    /// # Errors
+    /// When it cannot be removed.
+    pub fn remove(self) -> Result<(), String> {
+        self.clear()
+    }
+
+    fn clear(&self) -> Result<(), String> {
+        match std::fs::remove_dir_all(&self.path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                Err(format!("cannot clear {}: {e}", self.path.display()))
+            }
+            _ => Ok(()),
+        }
+    }
+}
