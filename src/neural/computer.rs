@@ -11,6 +11,7 @@ mod display;
 mod line_editor;
 mod ls_columns;
 
+use std::io::Write;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use kernel_bridge::{Frame, ScreenModel};
@@ -121,13 +122,18 @@ pub fn run() -> Result<i32, String> {
         corrected,
         unchecked,
     } = computer.tally;
-    println!(
+    let place = disk.path().display().to_string();
+    let removed = match disk.remove() {
+        Ok(()) => format!("its disk {place} is removed"),
+        Err(e) => format!("its disk could not be removed ({e}); remove {place} by hand"),
+    };
+    // The terminal may be gone (a hang-up): what cannot be said is not an error.
+    let _ = writeln!(
+        std::io::stdout(),
         "ncsh: the neural computer ran {} commands: {agreed} checked and drawn right, {corrected} \
-         corrected, {unchecked} not checked; its disk {} is removed",
+         corrected, {unchecked} not checked; {removed}",
         agreed + corrected + unchecked,
-        disk.path().display()
     );
-    disk.remove()?;
     Ok(status)
 }
 

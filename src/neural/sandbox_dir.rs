@@ -10,7 +10,7 @@ use nix::fcntl::{Flock, FlockArg};
 /// The folder the sandboxes are in.
 const TOP: &str = "/tmp/nc";
 
-/// A sandbox directory, empty when taken, held until it is removed.
+/// A sandbox directory, empty when taken, held until it is removed (or dropped).
 pub struct SandboxDir {
     path: PathBuf,
     _turn: Flock<File>,
@@ -94,5 +94,13 @@ impl SandboxDir {
             }
             _ => Ok(()),
         }
+    }
+}
+
+/// One dropped without [`SandboxDir::remove`] (an error or a panic on the way) is removed too, as
+/// well as it can be.
+impl Drop for SandboxDir {
+    fn drop(&mut self) {
+        let _ = self.clear();
     }
 }
