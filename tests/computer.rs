@@ -103,7 +103,7 @@ fn the_model_draws_each_screen_and_calc_and_fs_check_what_they_can() {
 
     let (_, status) = step(&term, 7, "echo hello");
     assert!(
-        status.contains("not checked: nothing checks `echo`"),
+        status.contains("unverified: nothing checks `echo`"),
         "{status}"
     );
 
@@ -129,12 +129,12 @@ fn the_model_draws_each_screen_and_calc_and_fs_check_what_they_can() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    let checked_by: Vec<&str> = verdicts
+    let verified_by: Vec<&str> = verdicts
         .iter()
-        .map(|v| v["checked_by"].as_str().unwrap_or("-"))
+        .map(|v| v["verified_by"].as_str().unwrap_or("-"))
         .collect();
     assert_eq!(
-        checked_by,
+        verified_by,
         ["calc", "fs", "fs", "fs", "the shell", "fs", "-"]
     );
     for verdict in &verdicts[..6] {
@@ -143,7 +143,7 @@ fn the_model_draws_each_screen_and_calc_and_fs_check_what_they_can() {
         assert_eq!(verdict["verdict"], expected, "{verdict}");
         assert_eq!(verdict["model"], "the shipped model");
     }
-    assert_eq!(verdicts[6]["verdict"], "unchecked");
+    assert_eq!(verdicts[6]["verdict"], "unverified");
 
     // `neural fidelity --computer` adds them up by model and checker.
     let (status, out, err) = home.run("neural fidelity --computer --json");
@@ -155,7 +155,7 @@ fn the_model_draws_each_screen_and_calc_and_fs_check_what_they_can() {
         .iter()
         .map(|r| {
             (
-                r["checked_by"].as_str().unwrap(),
+                r["verified_by"].as_str().unwrap(),
                 r["steps"].as_u64().unwrap(),
             )
         })
@@ -169,10 +169,10 @@ fn the_model_draws_each_screen_and_calc_and_fs_check_what_they_can() {
         fs["agreed"].as_u64().unwrap() + fs["corrected"].as_u64().unwrap(),
         4
     );
-    assert_eq!(rows[3]["unchecked"], 1);
+    assert_eq!(rows[3]["unverified"], 1);
     let (_, table, _) = home.run("neural fidelity --computer");
     assert!(
-        table.contains("checked by") && table.contains("the shipped model"),
+        table.contains("verified by") && table.contains("the shipped model"),
         "{table}"
     );
 }

@@ -1,10 +1,10 @@
 //! The neural runtime (DESIGN.md, "Runtime modes"): a neural computer. The learned runtime draws
 //! every screen from the screen before, the line typed and the state it carries; no command runs on
-//! the host. The exact operations are checked: arithmetic by `calc`, and file commands by `fs` on
+//! the host. The exact operations are verified: arithmetic by `calc`, and file commands by `fs` on
 //! the computer's disk, a sandbox directory under `/tmp/nc` that it alone is granted and that is
 //! removed when the session ends. Where the model's screen differs from the exact one, the exact one
-//! is shown; a screen that nothing could check is shown as the model drew it, and the status line
-//! says so. Each step's verdict goes to `neural-computer.jsonl` in the state directory.
+//! is shown; a screen that nothing could verify is shown as the model drew it, and the status line
+//! marks it unverified. Each step's verdict goes to `neural-computer.jsonl` in the state directory.
 
 mod check;
 mod display;
@@ -35,7 +35,7 @@ pub struct Verdict {
     /// The model that drew it, named as in the fidelity log.
     pub model: String,
     /// `calc`, `fs` or `the shell`; `None` when nothing could check the step.
-    pub checked_by: Option<String>,
+    pub verified_by: Option<String>,
     /// How the model's screen compared with the exact one.
     pub verdict: Judgement,
     /// The cells where the model's screen differed from the exact one.
@@ -55,7 +55,7 @@ pub enum Judgement {
     /// It differed, and the exact one was shown.
     Corrected,
     /// Nothing could check it, and it was shown.
-    Unchecked,
+    Unverified,
 }
 
 /// How the session's steps went, for the word at its end.
@@ -63,7 +63,7 @@ pub enum Judgement {
 struct Tally {
     agreed: usize,
     corrected: usize,
-    unchecked: usize,
+    unverified: usize,
 }
 
 /// The computer: its model and the state it carries, its disk, and the screen it shows.
@@ -120,7 +120,7 @@ pub fn run() -> Result<i32, String> {
     let Tally {
         agreed,
         corrected,
-        unchecked,
+        unverified,
     } = computer.tally;
     let place = disk.path().display().to_string();
     let removed = match disk.remove() {
@@ -130,9 +130,9 @@ pub fn run() -> Result<i32, String> {
     // The terminal may be gone (a hang-up): what cannot be said is not an error.
     let _ = writeln!(
         std::io::stdout(),
-        "ncsh: the neural computer ran {} commands: {agreed} checked and drawn right, {corrected} \
-         corrected, {unchecked} not checked; {removed}",
-        agreed + corrected + unchecked,
+        "ncsh: the neural computer ran {} commands: {agreed} verified and drawn right, {corrected} \
+         corrected, {unverified} unverified; {removed}",
+        agreed + corrected + unverified,
     );
     Ok(status)
 }
@@ -193,7 +193,7 @@ impl Computer {
             (Checked::Exact { by, frame }, Ok((drawn, _))) => {
                 let (cells, cursor) = symbolic::arithmetic::differing_cells(&drawn, &frame);
                 let status = if cells.is_empty() && !cursor {
-                    format!("checked by {by}: the model drew the exact screen ({ms:.0} ms)")
+                    format!("verified by {by}: the model drew the exact screen ({ms:.0} ms)")
                 } else {
                     format!(
                         "corrected by {by}: the model's screen differed in {} cells{}",
@@ -203,26 +203,26 @@ impl Computer {
                 };
                 (frame, Some(by), cells.len(), cursor, status)
             }
-            (Checked::Unchecked(why), Ok((drawn, _))) => {
-                (drawn, None, 0, false, format!("not checked: {why}"))
+            (Checked::Unverified(why), Ok((drawn, _))) => {
+                (drawn, None, 0, false, format!("unverified: {why}"))
             }
             (Checked::Exact { by, frame }, Err(e)) => {
                 let status = format!("drawn by {by}: the model failed ({e})");
                 (frame, Some(by), 0, true, status)
             }
-            (Checked::Unchecked(_), Err(e)) => {
+            (Checked::Unverified(_), Err(e)) => {
                 return format!("the model failed ({e}) and nothing could check the line");
             }
         };
         let verdict = match by {
-            None => Judgement::Unchecked,
+            None => Judgement::Unverified,
             Some(_) if cells == 0 && !cursor => Judgement::Agreed,
             Some(_) => Judgement::Corrected,
         };
         match verdict {
             Judgement::Agreed => self.tally.agreed += 1,
             Judgement::Corrected => self.tally.corrected += 1,
-            Judgement::Unchecked => self.tally.unchecked += 1,
+            Judgement::Unverified => self.tally.unverified += 1,
         }
         let logged = Verdict {
             at: SystemTime::now()
@@ -230,7 +230,7 @@ impl Computer {
                 .map_or(0.0, |d| d.as_secs_f64()),
             session: self.session.clone(),
             model: self.model.clone(),
-            checked_by: by.map(str::to_owned),
+            verified_by: by.map(str::to_owned),
             verdict,
             differing_cells: cells,
             cursor_differs: cursor,

@@ -28,15 +28,15 @@ pub struct Fidelity {
 
 /// One model's and checker's line of `--computer`.
 #[derive(serde::Serialize, Default)]
-struct Checked {
+struct ByChecker {
     model: String,
     /// `calc`, `fs`, `the shell`, or `nothing`.
-    checked_by: String,
+    verified_by: String,
     sessions: usize,
     steps: usize,
     agreed: usize,
     corrected: usize,
-    unchecked: usize,
+    unverified: usize,
 }
 
 /// Reads `log`, saying on standard error how many of its lines could not be read.
@@ -121,21 +121,21 @@ impl Fidelity {
     }
     fn computer(self, io: &mut Io) -> Result<u8, Failure> {
         let verdicts: Vec<Verdict> = read_log(&COMPUTER, io)?;
-        let mut groups: Vec<(Checked, BTreeSet<String>)> = Vec::new();
+        let mut groups: Vec<(ByChecker, BTreeSet<String>)> = Vec::new();
         for v in verdicts {
-            let checked_by = v.checked_by.unwrap_or_else(|| "nothing".to_owned());
+            let verified_by = v.verified_by.unwrap_or_else(|| "nothing".to_owned());
             let at = match groups
                 .iter()
-                .position(|(g, _)| g.model == v.model && g.checked_by == checked_by)
+                .position(|(g, _)| g.model == v.model && g.verified_by == verified_by)
             {
                 Some(at) => at,
                 None => {
-                    let checked = Checked {
+                    let row = ByChecker {
                         model: v.model,
-                        checked_by,
-                        ..Checked::default()
+                        verified_by,
+                        ..ByChecker::default()
                     };
-                    groups.push((checked, BTreeSet::new()));
+                    groups.push((row, BTreeSet::new()));
                     groups.len() - 1
                 }
             };
@@ -145,12 +145,12 @@ impl Fidelity {
             match v.verdict {
                 Judgement::Agreed => group.agreed += 1,
                 Judgement::Corrected => group.corrected += 1,
-                Judgement::Unchecked => group.unchecked += 1,
+                Judgement::Unverified => group.unverified += 1,
             }
         }
-        let rows: Vec<Checked> = groups
+        let rows: Vec<ByChecker> = groups
             .into_iter()
-            .map(|(group, sessions)| Checked {
+            .map(|(group, sessions)| ByChecker {
                 sessions: sessions.len(),
                 ..group
             })
@@ -168,19 +168,19 @@ impl Fidelity {
             return Ok(0);
         }
         let lines = rows.iter().map(|r| {
-            let checked = r.agreed + r.corrected;
+            let verified = r.agreed + r.corrected;
             vec![
                 r.model.clone(),
-                r.checked_by.clone(),
+                r.verified_by.clone(),
                 r.sessions.to_string(),
                 r.steps.to_string(),
                 r.agreed.to_string(),
                 r.corrected.to_string(),
-                r.unchecked.to_string(),
-                if checked == 0 {
+                r.unverified.to_string(),
+                if verified == 0 {
                     "-".to_owned()
                 } else {
-                    percent(r.agreed as f64 / checked as f64)
+                    percent(r.agreed as f64 / verified as f64)
                 },
             ]
         });
@@ -190,12 +190,12 @@ impl Fidelity {
             table(
                 &[
                     "model",
-                    "checked by",
+                    "verified by",
                     "sessions",
                     "steps",
                     "agreed",
                     "corrected",
-                    "unchecked",
+                    "unverified",
                     "exact",
                 ],
                 lines,

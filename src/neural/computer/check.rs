@@ -19,7 +19,7 @@ pub enum Checked {
         frame: Frame,
     },
     /// Nothing could check the line, for this reason.
-    Unchecked(String),
+    Unverified(String),
 }
 
 /// Characters with a meaning to the shell: a line that has them is more than a file command, and
@@ -58,14 +58,14 @@ impl Disk {
         if let Some(sum) = arithmetic::parse(line) {
             return match arithmetic::exact_output(&sum) {
                 Ok(Some(answer)) => exact("calc", &answer, &self.prompt()),
-                Ok(None) => Checked::Unchecked(
+                Ok(None) => Checked::Unverified(
                     "calc refuses this expression, and words it otherwise than the shell".into(),
                 ),
-                Err(e) => Checked::Unchecked(format!("calc cannot run: {e}")),
+                Err(e) => Checked::Unverified(format!("calc cannot run: {e}")),
             };
         }
         if let Some(c) = line.chars().find(|c| SHELL_SYNTAX.contains(c)) {
-            return Checked::Unchecked(format!(
+            return Checked::Unverified(format!(
                 "`{c}` is shell syntax; only arithmetic and plain file commands are checked"
             ));
         }
@@ -79,14 +79,14 @@ impl Disk {
             "ls" => ("fs", self.ls(args, usize::from(before.cols))),
             name if FILE_COMMANDS.contains(&name) => ("fs", self.fs(&words)),
             name => {
-                return Checked::Unchecked(format!(
+                return Checked::Unverified(format!(
                     "nothing checks `{name}`; the model drew this screen"
                 ));
             }
         };
         match result {
             Ok(output) => exact(by, &output, &self.prompt()),
-            Err(why) => Checked::Unchecked(why),
+            Err(why) => Checked::Unverified(why),
         }
     }
 
@@ -204,7 +204,7 @@ mod tests {
         let before = Frame::blank(24, 80);
         for line in ["echo hi > f", "ls; rm x", "echo hello", "ls -l"] {
             assert!(
-                matches!(disk.check(line, &before), Checked::Unchecked(_)),
+                matches!(disk.check(line, &before), Checked::Unverified(_)),
                 "{line}"
             );
         }
