@@ -7,10 +7,13 @@
 //! - command round trip: time from Enter on `true` to the next prompt, commands 40 ms apart, with the
 //!   learned runtime following the session (`--runtime hybrid`, the default) and with it off
 //!   (`--runtime symbolic`): the model predicts each step on a thread of its own, and on 2 cores it
-//!   shares the CPU.
+//!   shares the CPU;
+//! - the neural computer: time from Enter on `echo $((6*7))` until the computer has drawn the screen
+//!   after it (the model's step and calc's verification, `--runtime neural`), against the same line
+//!   run by the shell (`--runtime symbolic`).
 //!
 //! Run with `cargo bench --bench terminal` (release build), or `cargo bench --bench terminal --
-//! round-trip` for one part. The "terminal" here is a PTY that this program drains as fast as it can
+//! round-trip` (or `computer`) for one part. The "terminal" here is a PTY that this program drains as fast as it can
 //! and that answers cursor-position queries as a terminal does.
 
 use std::os::fd::OwnedFd;
@@ -33,7 +36,11 @@ struct Pty {
 
 impl Pty {
     fn spawn(command: Command) -> Self {
-        let child = spawn_on_pty(command, WindowSize::DEFAULT).expect("spawn on a PTY");
+        Self::spawn_sized(command, WindowSize::DEFAULT)
+    }
+
+    fn spawn_sized(command: Command, size: WindowSize) -> Self {
+        let child = spawn_on_pty(command, size).expect("spawn on a PTY");
         Self {
             master: child.master,
             pid: child.pid,
@@ -204,9 +211,9 @@ fn echo_latency(label: &str, mut pty: Pty) -> (f64, f64) {
 const COMMANDS: usize = 200;
 const PACE: Duration = Duration::from_millis(40);
 
-/// The time from typing `true` and Enter to the next prompt's input mark, `COMMANDS` times, `PACE`
+/// The time from typing `line` and Enter to the next prompt's input mark, `COMMANDS` times, `PACE`
 /// apart.
-fn round_trip(label: &str, runtime: &str) -> (f64, f64) {
+fn round_trip(label: &str, runtime: &str, line: &str) -> (f64, f64) {
     let mut command = ncsh();
     command.args(["--runtime", runtime]);
     let mut pty = Pty::spawn(command);
@@ -219,16 +226,45 @@ fn round_trip(label: &str, runtime: &str) -> (f64, f64) {
         // ends before the next command, as it does in use.
         std::thread::sleep(PACE);
         let t = Instant::now();
-        pty.send(b"true\r");
+        pty.send(format!("{line}\r").as_bytes());
         // The line editor repaints its prompt, input mark included, as keys arrive: the next
         // prompt is the one after the command's finished mark.
         pty.read_until(b"\x1b]133;D;0\x07", Duration::from_secs(5));
         pty.read_until(input_mark, Duration::from_secs(5));
         samples.push(t.elapsed().as_secs_f64() * 1e3);
     }
+    report(&format!("round trip {label}"), samples)
+}
+
+/// Prints the p50 and p99 of `samples` (milliseconds) and gives them.
+fn report(label: &str, samples: Vec<f64>) -> (f64, f64) {
+    let count = samples.len();
     let (p50, p99) = (percentile(samples.clone(), 0.5), percentile(samples, 0.99));
-    println!("round trip {label:<34} p50 {p50:6.3} ms  p99 {p99:6.3} ms ({COMMANDS} commands)");
+    println!("{label:<45} p50 {p50:7.3} ms  p99 {p99:7.3} ms ({count} commands)");
     (p50, p99)
+}
+
+/// The time from typing `line` and Enter in the neural computer until it has drawn the screen after
+/// it, status line included, `COMMANDS` times, `PACE` apart.
+fn computer_trip(line: &str) -> (f64, f64) {
+    let mut command = ncsh();
+    command.args(["--runtime", "neural"]);
+    let mut pty = Pty::spawn_sized(command, WindowSize { rows: 25, cols: 80 });
+    pty.read_until(b"neural computer:", Duration::from_secs(60));
+    pty.drain(Duration::from_millis(300));
+    let mut samples = Vec::new();
+    for n in 1..=COMMANDS {
+        std::thread::sleep(PACE);
+        let t = Instant::now();
+        pty.send(format!("{line}\r").as_bytes());
+        // The screen and its status line go out in one write, the status line last.
+        pty.read_until(format!("[{n}] ").as_bytes(), Duration::from_secs(10));
+        samples.push(t.elapsed().as_secs_f64() * 1e3);
+    }
+    // `exit`, so that its disk is removed.
+    pty.send(b"exit\r");
+    pty.read_until(b"is removed", Duration::from_secs(10));
+    report(&format!("{line:?} in the neural computer"), samples)
 }
 
 fn main() {
@@ -244,6 +280,9 @@ fn main() {
     }
     if runs("round-trip") {
         round_trip_part();
+    }
+    if runs("computer") {
+        computer_part();
     }
 }
 
@@ -310,10 +349,20 @@ fn echo_part() {
 }
 
 fn round_trip_part() {
-    let (symbolic_p50, _) = round_trip("--runtime symbolic", "symbolic");
-    let (hybrid_p50, _) = round_trip("--runtime hybrid (the default)", "hybrid");
+    let (symbolic_p50, _) = round_trip("--runtime symbolic", "symbolic", "true");
+    let (hybrid_p50, _) = round_trip("--runtime hybrid (the default)", "hybrid", "true");
     println!(
         "round trip ratio: hybrid/symbolic {:.2} at p50",
         hybrid_p50 / symbolic_p50
+    );
+}
+
+fn computer_part() {
+    let line = "echo $((6*7))";
+    let (shell_p50, _) = round_trip(&format!("{line:?}, --runtime symbolic"), "symbolic", line);
+    let (computer_p50, _) = computer_trip(line);
+    println!(
+        "neural computer / shell: {:.1} at p50",
+        computer_p50 / shell_p50
     );
 }

@@ -85,7 +85,8 @@ fn neural_computer(cli: &Cli) -> Option<Hosted> {
     let asked = cli.runtime.is_some();
     if cli.record.is_some() || cli.record_steps.is_some() {
         eprintln!(
-            "ncsh: --record and --record-steps record the shell's screens, and the neural computer              (--runtime neural) runs no shell; run it without them"
+            "ncsh: --record and --record-steps record the shell's screens, and the neural computer \
+             (--runtime neural) runs no shell; run it without them"
         );
         return asked.then_some(Hosted::Refused(2));
     }

@@ -80,6 +80,7 @@ fn install_panic_hook() {
             return;
         }
         kernel_bridge::restore_terminal_after_panic();
+        neural::computer::leave_screen_after_panic();
         previous(info);
     }));
 }

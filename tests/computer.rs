@@ -3,8 +3,10 @@
 
 mod common;
 
-use common::{Home, Terminal, same_settings};
+use common::{Home, Terminal, eventually, same_settings};
 use kernel_bridge::Frame;
+use nix::sys::signal::{Signal, kill};
+use nix::sys::termios::LocalFlags;
 
 /// The status line's row, under the computer's 24 rows.
 const STATUS: usize = 24;
@@ -203,16 +205,30 @@ fn a_terminal_too_small_is_refused_when_asked_and_the_shell_runs_when_the_variab
 }
 
 #[test]
-fn a_signal_ends_the_session_gives_the_terminal_back_and_removes_the_disk() {
+fn signals_are_ignored_or_taken_as_a_shell_takes_them_and_the_last_one_removes_the_disk() {
     let home = Home::new();
     let term = start(&home);
     let disk = disk(&term);
+    // What keys cannot send in raw mode, `kill` can: it is ignored, as an interactive shell does.
+    for signal in [Signal::SIGINT, Signal::SIGQUIT, Signal::SIGTSTP] {
+        kill(term.pid, signal).unwrap();
+    }
+    step(&term, 1, "pwd");
+    // Stopped, and given back a terminal that another program left in its own mode, it takes
+    // raw mode again when continued.
+    let raw = term.termios();
+    assert!(!raw.local_flags.contains(LocalFlags::ICANON));
+    kill(term.pid, Signal::SIGSTOP).unwrap();
+    term.set_termios(&term.initial_termios);
+    kill(term.pid, Signal::SIGCONT).unwrap();
+    eventually("raw mode again", || same_settings(&term.termios(), &raw));
+    step(&term, 2, "pwd");
     term.send("echo typed but not entered");
     term.expect("typed but not entered");
-    nix::sys::signal::kill(term.pid, nix::sys::signal::Signal::SIGTERM).unwrap();
+    kill(term.pid, Signal::SIGTERM).unwrap();
     assert_eq!(term.wait_exit(), 128 + 15);
     assert!(same_settings(&term.initial_termios, &term.termios()));
-    shows(&term, "the neural computer ran 0 commands");
+    shows(&term, "the neural computer ran 2 commands");
     assert!(!std::path::Path::new(&disk).exists(), "the disk is removed");
 }
 

@@ -39,6 +39,16 @@ impl RawMode {
         })
     }
 
+    /// Switches to raw mode again, after something else changed the settings (a shell that had
+    /// the terminal while this process was stopped).
+    pub fn reapply(&self) {
+        let mut raw = self.saved.clone();
+        termios::cfmakeraw(&mut raw);
+        // SAFETY: as in `restore`.
+        let fd = unsafe { BorrowedFd::borrow_raw(self.fd) };
+        let _ = termios::tcsetattr(fd, SetArg::TCSADRAIN, &raw);
+    }
+
     /// Puts the saved settings back now (also done on drop).
     pub fn restore(&self) {
         // SAFETY: `fd` was a valid terminal descriptor when raw mode was entered, and the host keeps the

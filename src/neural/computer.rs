@@ -19,7 +19,8 @@ use neural_rt::fidelity::Follower;
 use serde::{Deserialize, Serialize};
 
 use self::check::{Checked, Disk};
-use self::display::{COLS, Display, Event, ROWS};
+pub use self::display::leave_screen_after_panic;
+use self::display::{COLS, Display, Event, ROWS, Signals};
 use self::line_editor::{Edit, LineEditor};
 use super::model::{Of, in_use, logged_name};
 use super::sandbox_dir::SandboxDir;
@@ -87,6 +88,8 @@ pub fn run() -> Result<i32, String> {
     if let Some(why) = display::too_small() {
         return Err(why);
     }
+    // First, before the model's threads start: they must block these too.
+    let signals = Signals::take()?;
     let device = neural_rt::device::choose();
     let (runtime, _, weights) = in_use(&device, Of::Current).map_err(|e| e.message)?;
     let started = SystemTime::now()
@@ -114,7 +117,7 @@ pub fn run() -> Result<i32, String> {
         logging,
     };
     computer.screen = computer.typed(&computer.disk.prompt());
-    let mut display = Display::open()?;
+    let mut display = Display::open(&signals)?;
     let status = computer.session(&mut display);
     drop(display);
     let Tally {
@@ -189,35 +192,49 @@ impl Computer {
         let drawn = self.follower.predict(&before, line);
         let checked = self.disk.check(line, &before);
         let ms = drawn.as_ref().map_or(0.0, |(_, ms)| *ms);
-        let (shown, by, cells, cursor, status) = match (checked, drawn) {
+        // What to show (the screen before, when there is nothing to show), what verified it, how
+        // the model's screen compared, and what the status line says.
+        let (shown, by, (cells, cursor), verdict, status) = match (checked, drawn) {
             (Checked::Exact { by, frame }, Ok((drawn, _))) => {
                 let (cells, cursor) = symbolic::arithmetic::differing_cells(&drawn, &frame);
-                let status = if cells.is_empty() && !cursor {
-                    format!("verified by {by}: the model drew the exact screen ({ms:.0} ms)")
+                let (verdict, status) = if cells.is_empty() && !cursor {
+                    (
+                        Judgement::Agreed,
+                        format!("verified by {by}: the model drew the exact screen ({ms:.0} ms)"),
+                    )
                 } else {
-                    format!(
-                        "corrected by {by}: the model's screen differed in {} cells{}",
-                        cells.len(),
-                        if cursor { " and the cursor" } else { "" }
+                    (
+                        Judgement::Corrected,
+                        format!(
+                            "corrected by {by}: the model's screen differed in {} cells{}",
+                            cells.len(),
+                            if cursor { " and the cursor" } else { "" }
+                        ),
                     )
                 };
-                (frame, Some(by), cells.len(), cursor, status)
+                (frame, Some(by), (cells.len(), cursor), verdict, status)
             }
-            (Checked::Unverified(why), Ok((drawn, _))) => {
-                (drawn, None, 0, false, format!("unverified: {why}"))
-            }
-            (Checked::Exact { by, frame }, Err(e)) => {
-                let status = format!("drawn by {by}: the model failed ({e})");
-                (frame, Some(by), 0, true, status)
-            }
-            (Checked::Unverified(_), Err(e)) => {
-                return format!("the model failed ({e}) and nothing could check the line");
-            }
-        };
-        let verdict = match by {
-            None => Judgement::Unverified,
-            Some(_) if cells == 0 && !cursor => Judgement::Agreed,
-            Some(_) => Judgement::Corrected,
+            (Checked::Unverified(why), Ok((drawn, _))) => (
+                drawn,
+                None,
+                (0, false),
+                Judgement::Unverified,
+                format!("unverified: {why}"),
+            ),
+            (Checked::Exact { by, frame }, Err(e)) => (
+                frame,
+                Some(by),
+                (0, false),
+                Judgement::Corrected,
+                format!("drawn by {by}: the model failed ({e})"),
+            ),
+            (Checked::Unverified(_), Err(e)) => (
+                before,
+                None,
+                (0, false),
+                Judgement::Unverified,
+                format!("the model failed ({e}), and nothing verifies the line"),
+            ),
         };
         match verdict {
             Judgement::Agreed => self.tally.agreed += 1,

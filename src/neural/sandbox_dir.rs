@@ -43,18 +43,27 @@ impl SandboxDir {
     }
 
     fn lock(name: &str, how: FlockArg) -> Result<Option<Self>, String> {
+        use std::os::unix::fs::{DirBuilderExt, MetadataExt, PermissionsExt};
         let top = Path::new(TOP);
-        std::fs::create_dir_all(top).map_err(|e| format!("cannot make {TOP}: {e}"))?;
+        match std::fs::DirBuilder::new().mode(0o700).create(top) {
+            Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => {
+                return Err(format!("cannot make {TOP}: {e}"));
+            }
+            _ => {}
+        }
         // Sandboxes are cleared with remove_dir_all: the folder they are in must be this user's own
-        // directory, not another user's, nor a link someone planted.
+        // directory, not another user's, nor a link someone planted; and nobody else may write
+        // there, to plant a link that a lock file would be created through.
         let owner =
             std::fs::symlink_metadata(top).map_err(|e| format!("cannot read {TOP}: {e}"))?;
-        if !owner.is_dir()
-            || std::os::unix::fs::MetadataExt::uid(&owner) != nix::unistd::getuid().as_raw()
-        {
+        if !owner.is_dir() || owner.uid() != nix::unistd::getuid().as_raw() {
             return Err(format!(
                 "{TOP} is not a directory of yours; sandboxes are made there, so remove it (or ask its owner to)"
             ));
+        }
+        if owner.mode() & 0o077 != 0 {
+            std::fs::set_permissions(top, std::fs::Permissions::from_mode(0o700))
+                .map_err(|e| format!("cannot make {TOP} yours alone: {e}"))?;
         }
         let lock_path = top.join(format!(".{name}.lock"));
         let lock_file = File::create(&lock_path)

@@ -258,6 +258,11 @@ impl Terminal {
         termios::tcgetattr(self.master.as_fd()).unwrap()
     }
 
+    /// Changes the terminal settings, as a shell that takes the terminal back does.
+    pub fn set_termios(&self, settings: &Termios) {
+        termios::tcsetattr(self.master.as_fd(), termios::SetArg::TCSANOW, settings).unwrap();
+    }
+
     /// Waits for the program to exit and returns its exit code (128 + signal when killed).
     pub fn wait_exit(&self) -> i32 {
         let deadline = Instant::now() + PATIENCE;

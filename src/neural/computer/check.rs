@@ -29,10 +29,51 @@ const SHELL_SYNTAX: &[char] = &[
     '~', '!', '#', '=',
 ];
 
-/// The file commands `fs` does as GNU coreutils does on a terminal, byte for byte.
-const FILE_COMMANDS: &[&str] = &[
-    "cat", "head", "tail", "wc", "mkdir", "touch", "rm", "cp", "mv",
+/// The file commands verified, each with the flags it may have (`n` takes a number): `fs` does
+/// these as GNU coreutils does on a terminal, byte for byte. Other flags it would read otherwise.
+const FILE_COMMANDS: &[(&str, &str)] = &[
+    ("cat", ""),
+    ("head", "n"),
+    ("tail", "n"),
+    ("wc", "lwc"),
+    ("mkdir", "p"),
+    ("touch", ""),
+    ("rm", "r"),
 ];
+
+/// Whether `c` can be in a name that GNU tools print as it is, unquoted.
+fn plain(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "._+,:@%/-".contains(c)
+}
+
+/// How many names `args` give, if they are flags made of `letters` (`-n` followed by a number),
+/// all before plain names; otherwise why they are not verified.
+fn names(args: &[String], letters: &str) -> Result<usize, String> {
+    let mut names = 0;
+    let mut words = args.iter();
+    while let Some(word) = words.next() {
+        let Some(flags) = word.strip_prefix('-') else {
+            if !word.chars().all(plain) {
+                return Err(format!("`{word}` is a name GNU tools would quote"));
+            }
+            names += 1;
+            continue;
+        };
+        let known = !flags.is_empty() && flags.chars().all(|c| letters.contains(c));
+        if !known || names > 0 {
+            return Err(format!("the flag `{word}` is not verified here"));
+        }
+        if flags.contains('n') {
+            let counted = words
+                .next()
+                .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
+            if flags != "n" || !counted {
+                return Err("`-n` is verified alone, with a number after it".into());
+            }
+        }
+    }
+    Ok(names)
+}
 
 /// The computer's disk and where in it the session is.
 pub struct Disk {
@@ -49,8 +90,13 @@ impl Disk {
     }
 
     /// Checks `line`, typed at `before`: the screen it leaves, and its effect on the disk and
-    /// the working directory, or why it cannot be checked.
+    /// the working directory, or why it cannot be verified.
     pub fn check(&mut self, line: &str, before: &Frame) -> Checked {
+        // A terminal whose cursor is in the last column may be about to wrap, which its screen
+        // does not show: the screen after cannot be worked out from the screen before.
+        if before.cursor.1.saturating_add(1) >= before.cols {
+            return Checked::Unverified("the cursor is in the last column".into());
+        }
         let exact = |by, output: &str, prompt: &str| Checked::Exact {
             by,
             frame: arithmetic::exact_frame(before, line, output, prompt),
@@ -58,16 +104,12 @@ impl Disk {
         if let Some(sum) = arithmetic::parse(line) {
             return match arithmetic::exact_output(&sum) {
                 Ok(Some(answer)) => exact("calc", &answer, &self.prompt()),
-                Ok(None) => Checked::Unverified(
-                    "calc refuses this expression, and words it otherwise than the shell".into(),
-                ),
+                Ok(None) => Checked::Unverified("calc refuses it, in its own words".into()),
                 Err(e) => Checked::Unverified(format!("calc cannot run: {e}")),
             };
         }
         if let Some(c) = line.chars().find(|c| SHELL_SYNTAX.contains(c)) {
-            return Checked::Unverified(format!(
-                "`{c}` is shell syntax; only arithmetic and plain file commands are checked"
-            ));
+            return Checked::Unverified(format!("`{c}` is shell syntax"));
         }
         let words: Vec<String> = line.split_whitespace().map(str::to_owned).collect();
         let Some((command, args)) = words.split_first() else {
@@ -77,12 +119,14 @@ impl Disk {
             "pwd" if args.is_empty() => ("the shell", Ok(format!("{}\n", self.cwd.display()))),
             "cd" => ("the shell", self.cd(args)),
             "ls" => ("fs", self.ls(args, usize::from(before.cols))),
-            name if FILE_COMMANDS.contains(&name) => ("fs", self.fs(&words)),
-            name => {
-                return Checked::Unverified(format!(
-                    "nothing checks `{name}`; the model drew this screen"
-                ));
-            }
+            name => match FILE_COMMANDS.iter().find(|(known, _)| *known == name) {
+                Some((_, letters)) => ("fs", self.file_command(&words, letters)),
+                None => {
+                    return Checked::Unverified(format!(
+                        "nothing checks `{name}`; the model drew this screen"
+                    ));
+                }
+            },
         };
         match result {
             Ok(output) => exact(by, &output, &self.prompt()),
@@ -90,21 +134,36 @@ impl Disk {
         }
     }
 
-    /// `cd`: into a directory of the disk (its top when none is named); it prints nothing.
+    /// `cd`: into a directory of the disk (its top when none is named); it prints nothing. As
+    /// the shell does by default, `..` takes away the name before it, which must be a directory.
     fn cd(&mut self, args: &[String]) -> Result<String, String> {
-        let target = match args {
-            [] => self.root.clone(),
-            [dir] => within(&self.cwd, dir),
-            _ => return Err("`cd` takes one directory".into()),
+        let dir = match args {
+            [] => {
+                self.cwd = self.root.clone();
+                return Ok(String::new());
+            }
+            [dir] if dir.chars().all(plain) => dir,
+            _ => return Err("only `cd` with one plain directory is verified".into()),
         };
-        if !target.starts_with(&self.root) {
-            return Err("`cd` would leave the computer's disk, where nothing is checked".into());
+        let mut target = self.cwd.clone();
+        for part in Path::new(dir).components() {
+            match part {
+                Component::RootDir => target = PathBuf::from("/"),
+                Component::ParentDir => {
+                    target.pop();
+                }
+                Component::Normal(name) => target.push(name),
+                Component::CurDir | Component::Prefix(_) => {}
+            }
+            if !target.is_dir() {
+                return Err(format!(
+                    "`cd` fails at {}, in words not verified",
+                    target.display()
+                ));
+            }
         }
-        if !target.is_dir() {
-            return Err(format!(
-                "the disk has no directory {}; the shell's error is not checked",
-                target.display()
-            ));
+        if !target.starts_with(&self.root) {
+            return Err("`cd` would leave the computer's disk".into());
         }
         self.cwd = target;
         Ok(String::new())
@@ -112,26 +171,35 @@ impl Disk {
 
     /// `ls`, `ls -1`, `ls -a` and one operand: names from `fs ls -1`, in columns unless `-1`.
     fn ls(&self, args: &[String], width: usize) -> Result<String, String> {
-        let (flags, operands): (Vec<&String>, Vec<&String>) =
-            args.iter().partition(|a| a.starts_with('-') && a.len() > 1);
-        let letters: String = flags.iter().flat_map(|f| f.chars().skip(1)).collect();
-        if letters.chars().any(|c| c != '1' && c != 'a') || operands.len() > 1 {
-            return Err("only `ls` with -1, -a and one operand at most is checked".into());
+        if names(args, "1a")? > 1 {
+            return Err("`ls` is verified with one operand at most".into());
         }
+        let letters: String = args.iter().filter_map(|a| a.strip_prefix('-')).collect();
         let mut call = vec!["ls".to_owned(), "-1".to_owned()];
         if letters.contains('a') {
             call.push("-a".to_owned());
         }
-        call.extend(operands.into_iter().cloned());
+        call.extend(args.iter().filter(|a| !a.starts_with('-')).cloned());
         let listed = self.fs(&call)?;
+        let names: Vec<&str> = listed.lines().collect();
+        if let Some(name) = names.iter().find(|n| !n.chars().all(plain)) {
+            return Err(format!("ls would quote `{name}`"));
+        }
         if letters.contains('1') {
             return Ok(listed);
         }
-        let names: Vec<&str> = listed.lines().collect();
         Ok(columns(&names, width)
             .into_iter()
             .map(|line| line + "\n")
             .collect())
+    }
+
+    /// A file command whose flags are from `letters`, done by `fs`.
+    fn file_command(&self, words: &[String], letters: &str) -> Result<String, String> {
+        if names(&words[1..], letters)? == 0 {
+            return Err("a file command with no file named is not verified".into());
+        }
+        self.fs(words)
     }
 
     /// `fs` with `words` from the working directory: what it printed, or why it failed.
@@ -141,7 +209,7 @@ impl Disk {
         if ran.outcome.status != 0 {
             let said = String::from_utf8_lossy(&ran.stderr);
             return Err(format!(
-                "{}; the shell's error is not checked",
+                "{} (its error is not verified)",
                 said.lines().next().unwrap_or("fs failed")
             ));
         }
@@ -149,65 +217,87 @@ impl Disk {
     }
 }
 
-/// `path` from `cwd`, with `.` and `..` taken away as `cd` does by default (logically).
-fn within(cwd: &Path, path: &str) -> PathBuf {
-    let mut resolved = cwd.to_path_buf();
-    for part in Path::new(path).components() {
-        match part {
-            Component::RootDir => resolved = PathBuf::from("/"),
-            Component::ParentDir => {
-                resolved.pop();
-            }
-            Component::Normal(name) => resolved.push(name),
-            Component::CurDir | Component::Prefix(_) => {}
-        }
-    }
-    resolved
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn disk(root: &Path) -> Disk {
+        Disk {
+            root: root.to_owned(),
+            cwd: root.to_owned(),
+        }
+    }
+
     #[test]
-    fn cd_resolves_dot_dot_as_the_shell_does_and_stays_on_the_disk() {
-        assert_eq!(
-            within(Path::new("/tmp/nc/ab12/x"), "../y/./z"),
-            PathBuf::from("/tmp/nc/ab12/y/z")
-        );
-        assert_eq!(
-            within(Path::new("/tmp/nc/ab12"), "/etc"),
-            PathBuf::from("/etc")
-        );
+    fn cd_goes_step_by_step_as_the_shell_does_and_stays_on_the_disk() {
         let root = tempfile::tempdir().unwrap();
-        std::fs::create_dir(root.path().join("d")).unwrap();
-        let mut disk = Disk {
-            root: root.path().to_owned(),
-            cwd: root.path().to_owned(),
-        };
-        assert!(disk.cd(&["..".into()]).is_err());
-        assert!(disk.cd(&["missing".into()]).is_err());
-        assert_eq!(disk.cwd, root.path());
-        assert_eq!(disk.cd(&["d".into()]), Ok(String::new()));
+        std::fs::create_dir_all(root.path().join("d/e")).unwrap();
+        std::fs::write(root.path().join("f"), "").unwrap();
+        let mut disk = disk(root.path());
+        for refused in ["..", "missing", "missing/..", "f/..", "/etc", "d e"] {
+            assert!(
+                disk.cd(&refused.split(' ').map(str::to_owned).collect::<Vec<_>>())
+                    .is_err(),
+                "{refused}"
+            );
+            assert_eq!(disk.cwd, root.path(), "{refused}");
+        }
+        assert_eq!(disk.cd(&["d/./e/..".into()]), Ok(String::new()));
         assert_eq!(disk.cwd, root.path().join("d"));
+        let absolute = root.path().join("d/e").display().to_string();
+        assert_eq!(disk.cd(&[absolute]), Ok(String::new()));
+        assert_eq!(disk.cwd, root.path().join("d/e"));
         assert_eq!(disk.cd(&[]), Ok(String::new()));
         assert_eq!(disk.cwd, root.path());
     }
 
     #[test]
-    fn a_line_with_shell_syntax_or_an_unknown_command_is_not_checked() {
+    fn only_the_flags_fs_reads_as_coreutils_does_are_verified() {
+        let words = |line: &str| line.split(' ').map(str::to_owned).collect::<Vec<_>>();
+        assert_eq!(names(&words("-n 3 a b"), "n"), Ok(2));
+        assert_eq!(names(&words("-lw a"), "lwc"), Ok(1));
+        assert_eq!(names(&words("-p a b"), "p"), Ok(2));
+        let refused = [
+            ("-c x", ""),
+            ("--", "n"),
+            ("-- -x", "r"),
+            ("f -r", "r"),
+            ("-n3 a", "n"),
+            ("-n x a", "n"),
+            ("a^b", ""),
+            ("-", ""),
+        ];
+        for (args, letters) in refused {
+            assert!(names(&words(args), letters).is_err(), "{args}");
+        }
+    }
+
+    #[test]
+    fn a_line_with_shell_syntax_or_an_unknown_command_is_not_verified() {
         let root = tempfile::tempdir().unwrap();
-        let mut disk = Disk {
-            root: root.path().to_owned(),
-            cwd: root.path().to_owned(),
-        };
+        let mut disk = disk(root.path());
         let before = Frame::blank(24, 80);
-        for line in ["echo hi > f", "ls; rm x", "echo hello", "ls -l"] {
+        for line in [
+            "echo hi > f",
+            "ls; rm x",
+            "echo hello",
+            "ls -l",
+            "touch -c f",
+            "mkdir -m 700 f",
+        ] {
             assert!(
                 matches!(disk.check(line, &before), Checked::Unverified(_)),
                 "{line}"
             );
         }
         assert!(!root.path().join("f").exists());
+        // At the last column the terminal may be about to wrap, which no screen shows.
+        let mut at_the_edge = before.clone();
+        at_the_edge.cursor = (0, 79);
+        assert!(matches!(
+            disk.check("pwd", &at_the_edge),
+            Checked::Unverified(_)
+        ));
+        assert!(matches!(disk.check("pwd", &before), Checked::Exact { .. }));
     }
 }

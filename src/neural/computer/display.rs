@@ -1,14 +1,15 @@
 //! The user's terminal during a neural computer session: raw mode and the alternate screen, both
-//! undone when it ends; the computer's 24×80 screen drawn at the top left with a status line under
-//! it; keys and the signals that end or resize the session.
+//! undone when it ends (a panic too); the computer's 24×80 screen drawn at the top left with a
+//! status line under it; keys, and the signals that end, resize or continue the session.
 
 use std::io::Write;
 use std::os::fd::AsFd;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use kernel_bridge::Frame;
 use kernel_bridge::terminal::{RawMode, window_size};
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
-use nix::sys::signal::{SigSet, Signal};
+use nix::sys::signal::{SigSet, SigmaskHow, Signal};
 use nix::sys::signalfd::{SfdFlags, SignalFd};
 
 /// The computer's screen: the size the model was trained on.
@@ -26,10 +27,69 @@ pub enum Event {
     Ended(Option<Signal>),
 }
 
+/// Whether the alternate screen is up, for a panic to take it down before it speaks.
+static ON_ALTERNATE_SCREEN: AtomicBool = AtomicBool::new(false);
+
+/// Leaves the alternate screen if a session put it up: for the panic hook, so that what the panic
+/// says stays on the screen the user goes back to.
+pub fn leave_screen_after_panic() {
+    if ON_ALTERNATE_SCREEN.swap(false, Ordering::SeqCst) {
+        let mut out = std::io::stdout();
+        let _ = out.write_all(b"\x1b[?1049l");
+        let _ = out.flush();
+    }
+}
+
+/// The signals that end the session (TERM, HUP), resize it (WINCH) or call for a redraw (CONT,
+/// after a stop), read from a signalfd; INT, QUIT and TSTP, which keys cannot send in raw mode, are
+/// ignored, as an interactive shell ignores them. They are blocked before any other thread starts,
+/// so that none of them is delivered elsewhere, and unblocked when this is dropped.
+pub struct Signals {
+    fd: SignalFd,
+    before: SigSet,
+}
+
+impl Signals {
+    /// Blocks the signals and opens the signalfd.
+    ///
+    /// # Errors
+    /// When either cannot be done; the mask is as it was then.
+    pub fn take() -> Result<Self, String> {
+        let mut mask = SigSet::empty();
+        for signal in [
+            Signal::SIGWINCH,
+            Signal::SIGTERM,
+            Signal::SIGHUP,
+            Signal::SIGINT,
+            Signal::SIGQUIT,
+            Signal::SIGTSTP,
+            Signal::SIGCONT,
+        ] {
+            mask.add(signal);
+        }
+        let before = mask
+            .thread_swap_mask(SigmaskHow::SIG_BLOCK)
+            .map_err(|e| format!("cannot take the terminal's signals: {e}"))?;
+        match SignalFd::with_flags(&mask, SfdFlags::SFD_NONBLOCK | SfdFlags::SFD_CLOEXEC) {
+            Ok(fd) => Ok(Self { fd, before }),
+            Err(e) => {
+                let _ = before.thread_set_mask();
+                Err(format!("cannot open a signalfd: {e}"))
+            }
+        }
+    }
+}
+
+impl Drop for Signals {
+    fn drop(&mut self) {
+        let _ = self.before.thread_set_mask();
+    }
+}
+
 /// The terminal, taken over for the session.
-pub struct Display {
+pub struct Display<'a> {
     raw: RawMode,
-    signals: SignalFd,
+    signals: &'a Signals,
     /// Whether the window is large enough for the screen and the status line.
     fits: bool,
 }
@@ -49,27 +109,19 @@ pub fn too_small() -> Option<String> {
     })
 }
 
-impl Display {
-    /// Takes the terminal over: raw mode, the alternate screen, and the signals that end or resize
-    /// the session read here instead of ending it.
+impl<'a> Display<'a> {
+    /// Takes the terminal over: raw mode and the alternate screen, with `signals` read here.
     ///
     /// # Errors
-    /// When the terminal or the signals cannot be set up; nothing is left changed then.
-    pub fn open() -> Result<Self, String> {
-        let mut mask = SigSet::empty();
-        for signal in [Signal::SIGWINCH, Signal::SIGTERM, Signal::SIGHUP] {
-            mask.add(signal);
-        }
-        mask.thread_block()
-            .map_err(|e| format!("cannot take the terminal's signals: {e}"))?;
-        let signals = SignalFd::with_flags(&mask, SfdFlags::SFD_NONBLOCK | SfdFlags::SFD_CLOEXEC)
-            .map_err(|e| format!("cannot open a signalfd: {e}"))?;
+    /// When the terminal cannot be put in raw mode; nothing is left changed then.
+    pub fn open(signals: &'a Signals) -> Result<Self, String> {
         let raw = RawMode::enter(std::io::stdin().as_fd()).map_err(|e| e.to_string())?;
         let mut display = Self {
             raw,
             signals,
             fits: true,
         };
+        ON_ALTERNATE_SCREEN.store(true, Ordering::SeqCst);
         display.write(b"\x1b[?1049h");
         Ok(display)
     }
@@ -109,7 +161,7 @@ impl Display {
             let stdin = std::io::stdin();
             let mut fds = [
                 PollFd::new(stdin.as_fd(), PollFlags::POLLIN),
-                PollFd::new(self.signals.as_fd(), PollFlags::POLLIN),
+                PollFd::new(self.signals.fd.as_fd(), PollFlags::POLLIN),
             ];
             match poll(&mut fds, PollTimeout::NONE) {
                 Ok(_) => {}
@@ -119,11 +171,20 @@ impl Display {
             let signalled = fds[1].any().unwrap_or(false);
             let typed = fds[0].any().unwrap_or(false);
             if signalled {
-                while let Ok(Some(info)) = self.signals.read_signal() {
+                while let Ok(Some(info)) = self.signals.fd.read_signal() {
                     match Signal::try_from(info.ssi_signo as i32) {
                         Ok(Signal::SIGWINCH) => return Event::Resized,
-                        Ok(signal) => return Event::Ended(Some(signal)),
-                        Err(_) => {}
+                        // Stopped and continued: whoever had the terminal meanwhile may have
+                        // changed its mode and its screen.
+                        Ok(Signal::SIGCONT) => {
+                            self.raw.reapply();
+                            self.write(b"\x1b[?1049h");
+                            return Event::Resized;
+                        }
+                        Ok(signal @ (Signal::SIGTERM | Signal::SIGHUP)) => {
+                            return Event::Ended(Some(signal));
+                        }
+                        _ => {}
                     }
                 }
             }
@@ -145,9 +206,10 @@ impl Display {
     }
 }
 
-impl Drop for Display {
+impl Drop for Display<'_> {
     fn drop(&mut self) {
         self.write(b"\x1b[?1049l");
+        ON_ALTERNATE_SCREEN.store(false, Ordering::SeqCst);
         self.raw.restore();
     }
 }
