@@ -68,42 +68,38 @@ fn the_model_draws_each_screen_and_calc_and_fs_check_what_they_can() {
     let disk = disk(&term);
     assert_eq!(rows(&term.frame()), [format!("{disk}$")]);
 
-    // Right or wrong, the model's screen gives way to the exact one.
-    let (frame, status) = step(&term, 1, "echo $((6*7))");
-    assert!(status.contains("by calc"), "{status}");
-    let prompt = format!("{disk}$");
-    assert_eq!(
-        rows(&frame),
-        [
-            format!("{prompt} echo $((6*7))"),
-            "42".into(),
-            prompt.clone()
-        ]
-    );
-
-    let (_, status) = step(&term, 2, "mkdir box");
-    assert!(status.contains("by fs"), "{status}");
-    assert!(std::path::Path::new(&disk).join("box").is_dir());
-    let (_, status) = step(&term, 3, "touch box/note");
-    assert!(status.contains("by fs"), "{status}");
-    assert!(std::path::Path::new(&disk).join("box/note").is_file());
-
-    let (frame, status) = step(&term, 4, "ls");
-    assert!(status.contains("by fs"), "{status}");
-    assert_eq!(
-        rows(&frame)[4..],
-        [format!("{prompt} ls"), "box".into(), prompt.clone()]
-    );
-
-    let (frame, status) = step(&term, 5, "cd box");
-    assert!(status.contains("by the shell"), "{status}");
+    // Right or wrong, the model's screen gives way to the exact one: the whole screen is the one
+    // bash and coreutils would leave, step after step.
+    let top = format!("{disk}$");
     let inner = format!("{disk}/box$");
-    assert_eq!(rows(&frame).last().copied(), Some(inner.as_str()));
+    let verified = [
+        ("echo $((6*7))", "calc", &["42"][..], &top),
+        ("mkdir box", "fs", &[], &top),
+        ("touch box/note", "fs", &[], &top),
+        ("ls", "fs", &["box"], &top),
+        ("cd box", "the shell", &[], &inner),
+        ("ls -1", "fs", &["note"], &inner),
+        ("head -n 1 note", "fs", &[], &inner),
+        ("cat note", "fs", &[], &inner),
+        ("rm note", "fs", &[], &inner),
+        ("ls -a", "fs", &[".  .."], &inner),
+        ("pwd", "the shell", &[&inner[..inner.len() - 1]], &inner),
+    ];
+    let mut expected = vec![top.clone()];
+    for (n, (line, by, output, prompt)) in verified.iter().enumerate() {
+        let (frame, status) = step(&term, n + 1, line);
+        assert!(status.contains(&format!("by {by}")), "{line}: {status}");
+        let typed_at = expected.pop().unwrap();
+        expected.push(format!("{typed_at} {line}"));
+        expected.extend(output.iter().map(|row| (*row).to_owned()));
+        expected.push((*prompt).clone());
+        assert_eq!(rows(&frame), expected, "after {line}");
+        assert!(frame.alternate_screen);
+    }
+    assert!(std::path::Path::new(&disk).join("box").is_dir());
+    assert!(!std::path::Path::new(&disk).join("box/note").exists());
 
-    let (frame, _) = step(&term, 6, "ls -1");
-    assert_eq!(rows(&frame).iter().rev().nth(1).copied(), Some("note"));
-
-    let (_, status) = step(&term, 7, "echo hello");
+    let (_, status) = step(&term, 12, "echo hello");
     assert!(
         status.contains("unverified: nothing checks `echo`"),
         "{status}"
@@ -115,7 +111,8 @@ fn the_model_draws_each_screen_and_calc_and_fs_check_what_they_can() {
         same_settings(&term.initial_termios, &term.termios()),
         "terminal settings differ after the session"
     );
-    shows(&term, "the neural computer ran 7 commands");
+    assert!(!term.frame().alternate_screen);
+    shows(&term, "the neural computer ran 12 commands");
     assert!(!std::path::Path::new(&disk).exists(), "the disk is removed");
     // The daemon that fs's code came from was started while the session blocked its signals for
     // a signalfd; it must not have kept them blocked, or no SIGTERM could stop it.
@@ -135,17 +132,16 @@ fn the_model_draws_each_screen_and_calc_and_fs_check_what_they_can() {
         .iter()
         .map(|v| v["verified_by"].as_str().unwrap_or("-"))
         .collect();
-    assert_eq!(
-        verified_by,
-        ["calc", "fs", "fs", "fs", "the shell", "fs", "-"]
-    );
-    for verdict in &verdicts[..6] {
+    let mut expected: Vec<&str> = verified.iter().map(|(_, by, _, _)| *by).collect();
+    expected.push("-");
+    assert_eq!(verified_by, expected);
+    for verdict in &verdicts[..11] {
         let agreed = verdict["differing_cells"] == 0 && verdict["cursor_differs"] == false;
         let expected = if agreed { "agreed" } else { "corrected" };
         assert_eq!(verdict["verdict"], expected, "{verdict}");
         assert_eq!(verdict["model"], "the shipped model");
     }
-    assert_eq!(verdicts[6]["verdict"], "unverified");
+    assert_eq!(verdicts[11]["verdict"], "unverified");
 
     // `neural fidelity --computer` adds them up by model and checker.
     let (status, out, err) = home.run("neural fidelity --computer --json");
@@ -164,12 +160,12 @@ fn the_model_draws_each_screen_and_calc_and_fs_check_what_they_can() {
         .collect();
     assert_eq!(
         by,
-        [("calc", 1), ("fs", 4), ("the shell", 1), ("nothing", 1)]
+        [("calc", 1), ("fs", 8), ("the shell", 2), ("nothing", 1)]
     );
     let fs = &rows[1];
     assert_eq!(
         fs["agreed"].as_u64().unwrap() + fs["corrected"].as_u64().unwrap(),
-        4
+        8
     );
     assert_eq!(rows[3]["unverified"], 1);
     let (_, table, _) = home.run("neural fidelity --computer");
@@ -227,6 +223,10 @@ fn signals_are_ignored_or_taken_as_a_shell_takes_them_and_the_last_one_removes_t
     term.expect("typed but not entered");
     kill(term.pid, Signal::SIGTERM).unwrap();
     assert_eq!(term.wait_exit(), 128 + 15);
+    assert!(
+        !term.frame().alternate_screen,
+        "the alternate screen is left"
+    );
     assert!(same_settings(&term.initial_termios, &term.termios()));
     shows(&term, "the neural computer ran 2 commands");
     assert!(!std::path::Path::new(&disk).exists(), "the disk is removed");

@@ -39,7 +39,7 @@ pub struct Verdict {
     pub verified_by: Option<String>,
     /// How the model's screen compared with the exact one.
     pub verdict: Judgement,
-    /// The cells where the model's screen differed from the exact one.
+    /// The cells where the model's screen differed from the exact one (none when the model failed).
     pub differing_cells: usize,
     /// Whether the model put the cursor elsewhere.
     pub cursor_differs: bool,
@@ -116,7 +116,7 @@ pub fn run() -> Result<i32, String> {
         tally: Tally::default(),
         logging,
     };
-    computer.screen = computer.typed(&computer.disk.prompt());
+    computer.screen = typed(&computer.screen, &computer.disk.prompt());
     let mut display = Display::open(&signals)?;
     let status = computer.session(&mut display);
     drop(display);
@@ -141,13 +141,6 @@ pub fn run() -> Result<i32, String> {
 }
 
 impl Computer {
-    /// The screen with `text` typed at its cursor.
-    fn typed(&self, text: &str) -> Frame {
-        let mut screen = ScreenModel::showing(&self.screen);
-        screen.process(text.as_bytes(), 0.0);
-        screen.frame()
-    }
-
     /// Reads and runs lines until `exit`, Ctrl-D, or the terminal goes away.
     fn session(&mut self, display: &mut Display) -> i32 {
         let mut editor = LineEditor::default();
@@ -161,7 +154,7 @@ impl Computer {
             let keys = match display.next() {
                 Event::Keys(keys) => keys,
                 Event::Resized => {
-                    display.show(&self.typed(editor.line()), &status);
+                    display.show(&typed(&self.screen, editor.line()), &status);
                     continue;
                 }
                 // As a shell killed by a signal ends: 128 plus its number.
@@ -170,7 +163,7 @@ impl Computer {
             for key in keys {
                 match editor.key(key) {
                     Edit::Nothing => continue,
-                    Edit::Changed | Edit::Redraw => {}
+                    Edit::Changed => {}
                     Edit::End => return 0,
                     Edit::Submit(line) => {
                         if let Some(code) = exit_status(&line) {
@@ -180,7 +173,7 @@ impl Computer {
                         status = format!("[{steps}] {}", self.step(&line));
                     }
                 }
-                display.show(&self.typed(editor.line()), &status);
+                display.show(&typed(&self.screen, editor.line()), &status);
             }
         }
     }
@@ -192,8 +185,8 @@ impl Computer {
         let drawn = self.follower.predict(&before, line);
         let checked = self.disk.check(line, &before);
         let ms = drawn.as_ref().map_or(0.0, |(_, ms)| *ms);
-        // What to show (the screen before, when there is nothing to show), what verified it, how
-        // the model's screen compared, and what the status line says.
+        // What to show, what verified it, how the model's screen compared (nothing to compare when
+        // the model failed), and what the status line says.
         let (shown, by, (cells, cursor), verdict, status) = match (checked, drawn) {
             (Checked::Exact { by, frame }, Ok((drawn, _))) => {
                 let (cells, cursor) = symbolic::arithmetic::differing_cells(&drawn, &frame);
@@ -228,8 +221,9 @@ impl Computer {
                 Judgement::Corrected,
                 format!("drawn by {by}: the model failed ({e})"),
             ),
+            // The line stays as it was typed: nothing came of it.
             (Checked::Unverified(_), Err(e)) => (
-                before,
+                typed(&before, line),
                 None,
                 (0, false),
                 Judgement::Unverified,
@@ -262,6 +256,13 @@ impl Computer {
         self.screen = shown;
         status
     }
+}
+
+/// `screen` with `text` typed at its cursor.
+fn typed(screen: &Frame, text: &str) -> Frame {
+    let mut model = ScreenModel::showing(screen);
+    model.process(text.as_bytes(), 0.0);
+    model.frame()
 }
 
 /// The status `line` exits with, if it is `exit` or `exit N`.

@@ -1,6 +1,7 @@
 //! Sandbox directories under `/tmp/nc`, each named by four hex digits so that a prompt showing it is
 //! short: where `neural gen-data` records a session, and the neural computer's disk. Whoever holds
-//! one holds its lock file, so that nothing else clears it meanwhile.
+//! one holds its lock file, so that nothing else clears it meanwhile, and removes the file when it
+//! lets the sandbox go.
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -13,6 +14,7 @@ const TOP: &str = "/tmp/nc";
 /// A sandbox directory, empty when taken, held until it is removed (or dropped).
 pub struct SandboxDir {
     path: PathBuf,
+    lock_path: PathBuf,
     _turn: Flock<File>,
 }
 
@@ -66,15 +68,27 @@ impl SandboxDir {
                 .map_err(|e| format!("cannot make {TOP} yours alone: {e}"))?;
         }
         let lock_path = top.join(format!(".{name}.lock"));
-        let lock_file = File::create(&lock_path)
-            .map_err(|e| format!("cannot make {}: {e}", lock_path.display()))?;
-        let turn = match Flock::lock(lock_file, how) {
-            Ok(turn) => turn,
-            Err((_, nix::errno::Errno::EWOULDBLOCK)) => return Ok(None),
-            Err((_, e)) => return Err(format!("cannot lock {}: {e}", lock_path.display())),
+        let turn = loop {
+            let lock_file = File::create(&lock_path)
+                .map_err(|e| format!("cannot make {}: {e}", lock_path.display()))?;
+            let turn = match Flock::lock(lock_file, how) {
+                Ok(turn) => turn,
+                Err((_, nix::errno::Errno::EWOULDBLOCK)) => return Ok(None),
+                Err((_, e)) => return Err(format!("cannot lock {}: {e}", lock_path.display())),
+            };
+            // The holder before may have removed the file between our opening and locking it: a
+            // lock on a removed file keeps nobody out, so the file there now is locked instead.
+            let same = match (std::fs::metadata(&lock_path), turn.metadata()) {
+                (Ok(there), Ok(ours)) => there.ino() == ours.ino() && there.dev() == ours.dev(),
+                _ => false,
+            };
+            if same {
+                break turn;
+            }
         };
         let taken = Self {
             path: top.join(name),
+            lock_path,
             _turn: turn,
         };
         taken.clear()?;
@@ -107,9 +121,29 @@ impl SandboxDir {
 }
 
 /// One dropped without [`SandboxDir::remove`] (an error or a panic on the way) is removed too, as
-/// well as it can be.
+/// well as it can be. The lock file goes before the lock is let go, so that whoever waits on it
+/// finds it gone and locks a new one.
 impl Drop for SandboxDir {
     fn drop(&mut self) {
         let _ = self.clear();
+        let _ = std::fs::remove_file(&self.lock_path);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_held_sandbox_is_passed_over_and_one_let_go_leaves_nothing_behind() {
+        let first = SandboxDir::take_free(0xfe00).unwrap();
+        let second = SandboxDir::take_free(0xfe00).unwrap();
+        assert_ne!(first.path(), second.path());
+        std::fs::write(first.path().join("file"), "").unwrap();
+        let (path, lock) = (first.path().to_owned(), first.lock_path.clone());
+        assert!(lock.exists());
+        first.remove().unwrap();
+        assert!(!path.exists() && !lock.exists());
+        drop(second);
     }
 }

@@ -54,9 +54,44 @@ fn is_expression(text: &str) -> bool {
             .all(|c| c.is_ascii_digit() || " \t+-*/%^().×−÷".contains(c))
 }
 
-/// The arithmetic in `line`, if it is one of the forms [`Form`] names.
+/// Whether `text` has a `*` outside quotes and not escaped, which the shell would expand to the
+/// names of files.
+fn unquoted_star(text: &str) -> bool {
+    let mut quote = None;
+    let mut escaped = false;
+    for c in text.chars() {
+        if std::mem::take(&mut escaped) {
+            continue;
+        }
+        match (quote, c) {
+            (None, '\\') => escaped = true,
+            (None, '\'' | '"') => quote = Some(c),
+            (Some(open), c) if c == open => quote = None,
+            (None, '*') => return true,
+            _ => {}
+        }
+    }
+    false
+}
+
+/// Whether the shell would read `expression` (bash's `$(( ))`) otherwise than calc: `^` is
+/// exclusive or there, `**` a power, and a number with a leading zero octal.
+fn bash_differs(expression: &str) -> bool {
+    let leading_zero = expression
+        .split(|c: char| !c.is_ascii_digit())
+        .any(|number| number.len() > 1 && number.starts_with('0'));
+    expression.contains('^') || expression.contains("**") || leading_zero
+}
+
+/// The arithmetic in `line`, if it is one of the forms [`Form`] names and calc computes it as the
+/// shell would. What the shell would read otherwise is not arithmetic here: an open quote, bash's
+/// own operators, expr's parentheses (the shell's syntax) and `^` (no operator of expr's), and a
+/// `*` that the shell would turn into file names.
 pub fn parse(line: &str) -> Option<Arithmetic> {
     let line = line.trim();
+    if line.matches('"').count() % 2 == 1 || line.matches('\'').count() % 2 == 1 {
+        return None;
+    }
     let found = |form, expression: &str| {
         let expression = expression.trim();
         is_expression(expression).then(|| Arithmetic {
@@ -67,9 +102,15 @@ pub fn parse(line: &str) -> Option<Arithmetic> {
     if let Some(rest) = line.strip_prefix("echo ") {
         let rest = rest.trim().trim_matches('"');
         let inner = rest.strip_prefix("$((")?.strip_suffix("))")?;
+        if bash_differs(inner) {
+            return None;
+        }
         return found(Form::Bash, inner);
     }
     if let Some(rest) = line.strip_prefix("expr ") {
+        if unquoted_star(rest) || rest.contains(['(', ')', '^']) {
+            return None;
+        }
         let words: Vec<String> = rest
             .split_whitespace()
             .map(|w| w.trim_matches('\'').trim_matches('"').replace("\\*", "*"))
@@ -84,6 +125,9 @@ pub fn parse(line: &str) -> Option<Arithmetic> {
         return found(Form::Expr, &words.join(" "));
     }
     if let Some(rest) = line.strip_prefix("calc ") {
+        if unquoted_star(rest) {
+            return None;
+        }
         let mut int = false;
         let words: Vec<&str> = rest
             .split_whitespace()
@@ -100,7 +144,8 @@ pub fn parse(line: &str) -> Option<Arithmetic> {
 }
 
 /// What the command prints: calc's answer, run in the sandbox, followed by a newline; `None` when
-/// calc refuses the expression (a division by zero, say), whose message no shell words as calc does.
+/// calc refuses the expression (a division by zero, say), whose message no shell words as calc does,
+/// or when an integer answer is past 64 bits, where the shell's would have wrapped.
 ///
 /// # Errors
 /// When the sandbox cannot run calc.
@@ -128,7 +173,10 @@ pub fn exact_output(arithmetic: &Arithmetic) -> Result<Option<String>, ExecError
     };
     let grant = Grant::from(Permissions::default());
     let ran = executor.run_in_memory(program, call, None, &grant, &Limits::default())?;
-    Ok((ran.outcome.status == 0).then(|| String::from_utf8_lossy(&ran.stdout).into_owned()))
+    let answer = String::from_utf8_lossy(&ran.stdout).into_owned();
+    // The shell's integers are 64 bits and wrap; calc's are as large as they need to be.
+    let fits = !arithmetic.integer() || answer.trim().parse::<i64>().is_ok();
+    Ok((ran.outcome.status == 0 && fits).then_some(answer))
 }
 
 /// The screen after `line` was typed at the prompt of `before` and printed `output`, with `prompt`
@@ -189,6 +237,40 @@ mod tests {
         for other in ["echo hi", "expr 1+2", "ls", "calc", "echo $((x+1))", ""] {
             assert_eq!(find(other), None, "{other:?}");
         }
+        // What the shell reads otherwise than calc is not taken for calc's.
+        for differs in [
+            "echo $((2^3))",
+            "echo $((2**3))",
+            "echo $((010))",
+            "echo $((08))",
+            "expr 2 ^ 3",
+            "expr ( 1 + 2 )",
+            "expr 7 * 6",
+            "calc 7 * 6",
+            "echo \"$((1+2))",
+        ] {
+            assert_eq!(find(differs), None, "{differs:?}");
+        }
+        assert_eq!(find("echo $((10+20))"), Some((Form::Bash, "10+20".into())));
+        assert_eq!(
+            find("calc '7 * 6'"),
+            Some((Form::Calc { int: false }, "7 * 6".into()))
+        );
+    }
+
+    #[test]
+    fn an_integer_past_64_bits_has_no_exact_answer() {
+        let sum = |line: &str| exact_output(&parse(line).unwrap()).unwrap();
+        assert_eq!(
+            sum("echo $((9223372036854775806+1))").as_deref(),
+            Some("9223372036854775807\n")
+        );
+        assert_eq!(sum("echo $((9223372036854775807+1))"), None);
+        assert_eq!(
+            sum("calc 9223372036854775807+1").as_deref(),
+            Some("9223372036854775808\n")
+        );
+        assert_eq!(sum("echo $((1/0))"), None);
     }
 
     #[test]

@@ -35,11 +35,14 @@ const FILE_COMMANDS: &[(&str, &str)] = &[
     ("cat", ""),
     ("head", "n"),
     ("tail", "n"),
-    ("wc", "lwc"),
     ("mkdir", "p"),
     ("touch", ""),
     ("rm", "r"),
 ];
+
+/// The commands that change the disk: GNU goes on to the next name after one fails, where `fs`
+/// stops, so they are given to `fs` one name at a time.
+const ONE_NAME_AT_A_TIME: &[&str] = &["mkdir", "touch", "rm"];
 
 /// Whether `c` can be in a name that GNU tools print as it is, unquoted.
 fn plain(c: char) -> bool {
@@ -138,22 +141,32 @@ impl Disk {
     /// the shell does by default, `..` takes away the name before it, which must be a directory.
     fn cd(&mut self, args: &[String]) -> Result<String, String> {
         let dir = match args {
-            [] => {
-                self.cwd = self.root.clone();
-                return Ok(String::new());
+            [] => return Err("`cd` alone goes to HOME, which is not on the disk".into()),
+            // bash keeps a leading `//` in the prompt.
+            [dir] if dir.starts_with("//") => {
+                return Err("`cd //…` is not verified".into());
             }
             [dir] if dir.chars().all(plain) => dir,
             _ => return Err("only `cd` with one plain directory is verified".into()),
         };
-        let mut target = self.cwd.clone();
-        for part in Path::new(dir).components() {
+        let (mut target, rest) = match Path::new(dir).strip_prefix(&self.root) {
+            Ok(rest) => (self.root.clone(), rest),
+            Err(_) if dir.starts_with('/') => {
+                return Err("`cd` would leave the computer's disk".into());
+            }
+            Err(_) => (self.cwd.clone(), Path::new(dir.as_str())),
+        };
+        for part in rest.components() {
             match part {
-                Component::RootDir => target = PathBuf::from("/"),
+                Component::RootDir | Component::CurDir | Component::Prefix(_) => {}
                 Component::ParentDir => {
                     target.pop();
                 }
                 Component::Normal(name) => target.push(name),
-                Component::CurDir | Component::Prefix(_) => {}
+            }
+            // Every step on the disk, so that nothing is said of the host's directories.
+            if !target.starts_with(&self.root) {
+                return Err("`cd` would leave the computer's disk".into());
             }
             if !target.is_dir() {
                 return Err(format!(
@@ -161,9 +174,6 @@ impl Disk {
                     target.display()
                 ));
             }
-        }
-        if !target.starts_with(&self.root) {
-            return Err("`cd` would leave the computer's disk".into());
         }
         self.cwd = target;
         Ok(String::new())
@@ -196,10 +206,37 @@ impl Disk {
 
     /// A file command whose flags are from `letters`, done by `fs`.
     fn file_command(&self, words: &[String], letters: &str) -> Result<String, String> {
-        if names(&words[1..], letters)? == 0 {
+        let (command, args) = words.split_first().ok_or("no command")?;
+        if names(args, letters)? == 0 {
             return Err("a file command with no file named is not verified".into());
         }
-        self.fs(words)
+        let (flags, operands): (Vec<&String>, Vec<&String>) =
+            args.iter().partition(|a| a.starts_with('-'));
+        // GNU rm refuses these, and fs would not.
+        let refused = |name: &&String| {
+            let name = name.trim_end_matches('/');
+            name.is_empty()
+                || name
+                    .rsplit('/')
+                    .next()
+                    .is_some_and(|last| last == "." || last == "..")
+        };
+        if command == "rm" && operands.iter().any(refused) {
+            return Err("`rm` of `.`, `..` or `/` is not verified".into());
+        }
+        if !ONE_NAME_AT_A_TIME.contains(&command.as_str()) {
+            return self.fs(words);
+        }
+        let mut failed = None;
+        for operand in operands {
+            let mut call = vec![command.clone()];
+            call.extend(flags.iter().map(|f| (*f).clone()));
+            call.push(operand.clone());
+            if let Err(why) = self.fs(&call) {
+                failed.get_or_insert(why);
+            }
+        }
+        failed.map_or(Ok(String::new()), Err)
     }
 
     /// `fs` with `words` from the working directory: what it printed, or why it failed.
@@ -247,8 +284,28 @@ mod tests {
         let absolute = root.path().join("d/e").display().to_string();
         assert_eq!(disk.cd(&[absolute]), Ok(String::new()));
         assert_eq!(disk.cwd, root.path().join("d/e"));
-        assert_eq!(disk.cd(&[]), Ok(String::new()));
+        assert!(disk.cd(&[]).is_err(), "HOME is not on the disk");
+        assert!(disk.cd(&["//tmp".into()]).is_err(), "bash keeps the //");
+        assert_eq!(disk.cd(&["../..".into()]), Ok(String::new()));
         assert_eq!(disk.cwd, root.path());
+    }
+
+    #[test]
+    fn a_file_command_goes_on_after_a_name_that_fails_and_rm_spares_dot_and_dot_dot() {
+        let root = tempfile::tempdir().unwrap();
+        std::fs::create_dir(root.path().join("a")).unwrap();
+        let disk = disk(root.path());
+        let words = |line: &str| line.split(' ').map(str::to_owned).collect::<Vec<_>>();
+        // As GNU mkdir does: `a` exists, and `x` and `y` are made all the same.
+        assert!(disk.file_command(&words("mkdir x a y"), "p").is_err());
+        assert!(root.path().join("x").is_dir() && root.path().join("y").is_dir());
+        for refused in ["rm -r .", "rm -r a/..", "rm -r a/.", "rm -r ./", "rm -r /"] {
+            assert!(
+                disk.file_command(&words(refused), "r").is_err(),
+                "{refused}"
+            );
+        }
+        assert!(root.path().join("a").is_dir() && root.path().join("x").is_dir());
     }
 
     #[test]

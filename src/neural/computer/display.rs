@@ -81,7 +81,10 @@ impl Signals {
 }
 
 impl Drop for Signals {
+    /// Passes over the signals that came while the session was ending, with the terminal already
+    /// restored: a SIGINT left pending would kill the process when they are unblocked.
     fn drop(&mut self) {
+        while let Ok(Some(_)) = self.fd.read_signal() {}
         let _ = self.before.thread_set_mask();
     }
 }
@@ -90,8 +93,6 @@ impl Drop for Signals {
 pub struct Display<'a> {
     raw: RawMode,
     signals: &'a Signals,
-    /// Whether the window is large enough for the screen and the status line.
-    fits: bool,
 }
 
 /// Why a terminal cannot show the computer, if it cannot.
@@ -116,11 +117,7 @@ impl<'a> Display<'a> {
     /// When the terminal cannot be put in raw mode; nothing is left changed then.
     pub fn open(signals: &'a Signals) -> Result<Self, String> {
         let raw = RawMode::enter(std::io::stdin().as_fd()).map_err(|e| e.to_string())?;
-        let mut display = Self {
-            raw,
-            signals,
-            fits: true,
-        };
+        let mut display = Self { raw, signals };
         ON_ALTERNATE_SCREEN.store(true, Ordering::SeqCst);
         display.write(b"\x1b[?1049h");
         Ok(display)
@@ -128,9 +125,8 @@ impl<'a> Display<'a> {
 
     /// Draws `frame` and `status` under it, with the cursor where the frame has it.
     pub fn show(&mut self, frame: &Frame, status: &str) {
-        self.fits = too_small().is_none();
         let mut out = String::from("\x1b[H\x1b[2J");
-        if !self.fits {
+        if too_small().is_some() {
             out.push_str(&format!(
                 "Enlarge the terminal to {} rows and {COLS} columns to see the neural computer.",
                 ROWS + 1

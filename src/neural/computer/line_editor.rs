@@ -9,12 +9,11 @@ const LONGEST: usize = 1000;
 pub enum Edit {
     /// Nothing to show.
     Nothing,
-    /// The line changed.
+    /// The line changed, or Ctrl-L asked for it to be drawn again (every change draws the whole
+    /// screen).
     Changed,
     /// Enter: this line is the command.
     Submit(String),
-    /// Ctrl-L: draw everything again.
-    Redraw,
     /// Ctrl-D on an empty line: the session ends.
     End,
 }
@@ -47,14 +46,12 @@ impl LineEditor {
     /// Takes one byte of keyboard input.
     pub fn key(&mut self, byte: u8) -> Edit {
         match self.escape {
-            Escape::Started => {
-                self.escape = if byte == b'[' || byte == b'O' {
-                    Escape::Body
-                } else {
-                    Escape::None
-                };
+            Escape::Started if byte == b'[' || byte == b'O' => {
+                self.escape = Escape::Body;
                 return Edit::Nothing;
             }
+            // A lone Esc (or Alt with a key) is passed over, and the key after it is a key.
+            Escape::Started => self.escape = Escape::None,
             Escape::Body => {
                 if (0x40..=0x7e).contains(&byte) {
                     self.escape = Escape::None;
@@ -77,7 +74,7 @@ impl LineEditor {
                 self.changed(had)
             }
             0x04 if self.line.is_empty() => Edit::End,
-            0x0c => Edit::Redraw,
+            0x0c => Edit::Changed,
             0x1b => {
                 self.escape = Escape::Started;
                 Edit::Nothing
@@ -112,6 +109,8 @@ mod tests {
         // An arrow key is passed over whole.
         typed(&mut editor, b"\x1b[A\x1bOB");
         assert_eq!(editor.line(), "ls -1");
+        typed(&mut editor, b"\x1b ");
+        assert_eq!(editor.line(), "ls -1 ");
         assert_eq!(editor.key(b'\r'), Edit::Submit("ls -1".into()));
         assert_eq!(editor.line(), "");
     }
@@ -124,7 +123,7 @@ mod tests {
         assert_eq!(editor.key(0x03), Edit::Changed);
         assert_eq!(editor.line(), "");
         assert_eq!(editor.key(0x04), Edit::End);
-        assert_eq!(editor.key(0x0c), Edit::Redraw);
+        assert_eq!(editor.key(0x0c), Edit::Changed);
         assert_eq!(editor.key(0xc3), Edit::Nothing);
     }
 }
