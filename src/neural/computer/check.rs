@@ -1,6 +1,6 @@
-//! Which exact operation a line is, and the screen it leaves: arithmetic by `calc`, and file
-//! commands by `fs` on the computer's disk, which they change. What none of them does is not
-//! checked.
+//! Which exact operation a line is, and the screen it leaves: arithmetic by `calc`, file commands
+//! by `fs` on the computer's disk, which they change, and `cd` and `pwd` by the shell's rules. What
+//! none of them does as bash and coreutils would is unverified.
 
 use std::path::{Component, Path, PathBuf};
 
@@ -107,7 +107,9 @@ impl Disk {
         if let Some(sum) = arithmetic::parse(line) {
             return match arithmetic::exact_output(&sum) {
                 Ok(Some(answer)) => exact("calc", &answer, &self.prompt()),
-                Ok(None) => Checked::Unverified("calc refuses it, in its own words".into()),
+                Ok(None) => Checked::Unverified(
+                    "calc has no answer the shell would print (an error, or past 64 bits)".into(),
+                ),
                 Err(e) => Checked::Unverified(format!("calc cannot run: {e}")),
             };
         }
@@ -137,14 +139,14 @@ impl Disk {
         }
     }
 
-    /// `cd`: into a directory of the disk (its top when none is named); it prints nothing. As
+    /// `cd`: into a directory of the disk; it prints nothing. As
     /// the shell does by default, `..` takes away the name before it, which must be a directory.
     fn cd(&mut self, args: &[String]) -> Result<String, String> {
         let dir = match args {
             [] => return Err("`cd` alone goes to HOME, which is not on the disk".into()),
             // bash keeps a leading `//` in the prompt.
             [dir] if dir.starts_with("//") => {
-                return Err("`cd //…` is not verified".into());
+                return Err("`cd //dir` is not verified".into());
             }
             [dir] if dir.chars().all(plain) => dir,
             _ => return Err("only `cd` with one plain directory is verified".into()),
