@@ -109,9 +109,10 @@ mod tests {
         // An arrow key is passed over whole.
         typed(&mut editor, b"\x1b[A\x1bOB");
         assert_eq!(editor.line(), "ls -1");
+        // A lone Esc is passed over, and the key after it is typed.
         typed(&mut editor, b"\x1b ");
         assert_eq!(editor.line(), "ls -1 ");
-        assert_eq!(editor.key(b'\r'), Edit::Submit("ls -1".into()));
+        assert_eq!(editor.key(b'\r'), Edit::Submit("ls -1 ".into()));
         assert_eq!(editor.line(), "");
     }
 
