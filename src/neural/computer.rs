@@ -12,7 +12,6 @@ mod line_editor;
 mod ls_columns;
 
 use std::io::Write;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use kernel_bridge::{Frame, ScreenModel};
 use neural_rt::fidelity::Follower;
@@ -24,7 +23,7 @@ use self::display::{COLS, Display, Event, ROWS, Signals};
 use self::line_editor::{Edit, LineEditor};
 use super::model::{Of, in_use, logged_name};
 use super::sandbox_dir::SandboxDir;
-use super::state_log::COMPUTER;
+use super::state_log::{COMPUTER, now, session_name};
 
 /// One step's line in the log: no command text and no screen, as in the fidelity log.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -92,10 +91,8 @@ pub fn run() -> Result<i32, String> {
     let signals = Signals::take()?;
     let device = neural_rt::device::choose();
     let (runtime, _, weights) = in_use(&device, Of::Current).map_err(|e| e.message)?;
-    let started = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let disk = SandboxDir::take_free((started ^ u64::from(std::process::id())) as u16)?;
+    let session = session_name();
+    let disk = SandboxDir::take_free((now() as u64 ^ u64::from(std::process::id())) as u16)?;
     let root = disk.path().to_owned();
     let logging = match COMPUTER.prepare() {
         Ok(()) => true,
@@ -112,7 +109,7 @@ pub fn run() -> Result<i32, String> {
             cwd: root.clone(),
             root,
         },
-        session: format!("{}-{started}", std::process::id()),
+        session,
         tally: Tally::default(),
         logging,
     };
@@ -236,9 +233,7 @@ impl Computer {
             Judgement::Unverified => self.tally.unverified += 1,
         }
         let logged = Verdict {
-            at: SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .map_or(0.0, |d| d.as_secs_f64()),
+            at: now(),
             session: self.session.clone(),
             model: self.model.clone(),
             verified_by: by.map(str::to_owned),

@@ -6,14 +6,14 @@
 
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::thread::JoinHandle;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use kernel_bridge::Step;
 use neural_rt::fidelity::{Follower, Measured};
 use nix::sys::signal::SigmaskHow;
 
 use super::model::{Of, in_use, logged_name};
-use super::state_log::FIDELITY;
+use super::state_log::{FIDELITY, now, session_name};
 
 /// The thread's name, by which the panic hook knows that a panic there must leave the terminal
 /// alone: the session goes on without the model.
@@ -39,13 +39,7 @@ pub struct Following {
 /// When the thread cannot be started.
 pub fn start() -> std::io::Result<(Sender<Step>, Following)> {
     let (steps, seen) = channel();
-    let session = format!(
-        "{}-{}",
-        std::process::id(),
-        SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs())
-    );
+    let session = session_name();
     let before = kernel_bridge::host::host_signals()
         .thread_swap_mask(SigmaskHow::SIG_BLOCK)
         .map_err(std::io::Error::from)?;
@@ -108,9 +102,7 @@ fn follow(steps: &Receiver<Step>, session: &str) {
                 }
             };
         let measured = Measured {
-            at: SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .map_or(0.0, |d| d.as_secs_f64()),
+            at: now(),
             session: session.to_owned(),
             model: model.clone(),
             scores,

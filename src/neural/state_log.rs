@@ -5,6 +5,7 @@
 use std::fs::{File, OpenOptions};
 use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::PathBuf;
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use nix::fcntl::{Flock, FlockArg};
 use serde::Serialize;
@@ -13,6 +14,18 @@ use serde::de::DeserializeOwned;
 /// Past this size a log is moved to `NAME.jsonl.old` (replacing the one before) when a session
 /// starts, so that a login shell used for years keeps about twice this on disk.
 const ROTATE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// A session's name in the logs: the process's id and the second it started.
+pub fn session_name() -> String {
+    format!("{}-{}", std::process::id(), now() as u64)
+}
+
+/// Now, in seconds since the Unix epoch, as the logs keep time.
+pub fn now() -> f64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64())
+}
 
 /// A log in the state directory.
 pub struct StateLog {
