@@ -49,33 +49,44 @@ fn plain(c: char) -> bool {
     c.is_ascii_alphanumeric() || "._+,:@%/-".contains(c)
 }
 
-/// How many names `args` give, if they are flags made of `letters` (`-n` followed by a number),
-/// all before plain names; otherwise why they are not verified.
-fn names(args: &[String], letters: &str) -> Result<usize, String> {
-    let mut names = 0;
+/// What a file command was given: its flags (with `-n`'s number), then its names.
+struct Given<'a> {
+    flags: Vec<&'a String>,
+    names: Vec<&'a String>,
+}
+
+/// `args`, if they are flags made of `letters` (`-n` followed by a number), all before plain
+/// names; otherwise why they are not verified.
+fn given<'a>(args: &'a [String], letters: &str) -> Result<Given<'a>, String> {
+    let mut given = Given {
+        flags: Vec::new(),
+        names: Vec::new(),
+    };
     let mut words = args.iter();
     while let Some(word) = words.next() {
         let Some(flags) = word.strip_prefix('-') else {
             if !word.chars().all(plain) {
                 return Err(format!("`{word}` is a name GNU tools would quote"));
             }
-            names += 1;
+            given.names.push(word);
             continue;
         };
         let known = !flags.is_empty() && flags.chars().all(|c| letters.contains(c));
-        if !known || names > 0 {
+        if !known || !given.names.is_empty() {
             return Err(format!("the flag `{word}` is not verified here"));
         }
+        given.flags.push(word);
         if flags.contains('n') {
-            let counted = words
+            let count = words
                 .next()
-                .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
-            if flags != "n" || !counted {
-                return Err("`-n` is verified alone, with a number after it".into());
+                .filter(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
+            match count {
+                Some(count) if flags == "n" => given.flags.push(count),
+                _ => return Err("`-n` is verified alone, with a number after it".into()),
             }
         }
     }
-    Ok(names)
+    Ok(given)
 }
 
 /// The computer's disk and where in it the session is.
@@ -183,15 +194,16 @@ impl Disk {
 
     /// `ls`, `ls -1`, `ls -a` and one operand: names from `fs ls -1`, in columns unless `-1`.
     fn ls(&self, args: &[String], width: usize) -> Result<String, String> {
-        if names(args, "1a")? > 1 {
+        let given = given(args, "1a")?;
+        if given.names.len() > 1 {
             return Err("`ls` is verified with one operand at most".into());
         }
-        let letters: String = args.iter().filter_map(|a| a.strip_prefix('-')).collect();
+        let letters: String = given.flags.iter().flat_map(|f| f.chars().skip(1)).collect();
         let mut call = vec!["ls".to_owned(), "-1".to_owned()];
         if letters.contains('a') {
             call.push("-a".to_owned());
         }
-        call.extend(args.iter().filter(|a| !a.starts_with('-')).cloned());
+        call.extend(given.names.into_iter().cloned());
         let listed = self.fs(&call)?;
         let names: Vec<&str> = listed.lines().collect();
         if let Some(name) = names.iter().find(|n| !n.chars().all(plain)) {
@@ -209,11 +221,10 @@ impl Disk {
     /// A file command whose flags are from `letters`, done by `fs`.
     fn file_command(&self, words: &[String], letters: &str) -> Result<String, String> {
         let (command, args) = words.split_first().ok_or("no command")?;
-        if names(args, letters)? == 0 {
+        let Given { flags, names } = given(args, letters)?;
+        if names.is_empty() {
             return Err("a file command with no file named is not verified".into());
         }
-        let (flags, operands): (Vec<&String>, Vec<&String>) =
-            args.iter().partition(|a| a.starts_with('-'));
         // GNU rm refuses these, and fs would not.
         let refused = |name: &&String| {
             let name = name.trim_end_matches('/');
@@ -223,17 +234,17 @@ impl Disk {
                     .next()
                     .is_some_and(|last| last == "." || last == "..")
         };
-        if command == "rm" && operands.iter().any(refused) {
+        if command == "rm" && names.iter().any(refused) {
             return Err("`rm` of `.`, `..` or `/` is not verified".into());
         }
         if !ONE_NAME_AT_A_TIME.contains(&command.as_str()) {
             return self.fs(words);
         }
         let mut failed = None;
-        for operand in operands {
+        for name in names {
             let mut call = vec![command.clone()];
             call.extend(flags.iter().map(|f| (*f).clone()));
-            call.push(operand.clone());
+            call.push(name.clone());
             if let Err(why) = self.fs(&call) {
                 failed.get_or_insert(why);
             }
@@ -313,9 +324,10 @@ mod tests {
     #[test]
     fn only_the_flags_fs_reads_as_coreutils_does_are_verified() {
         let words = |line: &str| line.split(' ').map(str::to_owned).collect::<Vec<_>>();
-        assert_eq!(names(&words("-n 3 a b"), "n"), Ok(2));
-        assert_eq!(names(&words("-lw a"), "lwc"), Ok(1));
-        assert_eq!(names(&words("-p a b"), "p"), Ok(2));
+        let names = |args: &str, letters| given(&words(args), letters).map(|g| g.names.len());
+        assert_eq!(names("-n 3 a b", "n"), Ok(2));
+        assert_eq!(names("-lw a", "lwc"), Ok(1));
+        assert_eq!(names("-p a b", "p"), Ok(2));
         let refused = [
             ("-c x", ""),
             ("--", "n"),
@@ -327,7 +339,7 @@ mod tests {
             ("-", ""),
         ];
         for (args, letters) in refused {
-            assert!(names(&words(args), letters).is_err(), "{args}");
+            assert!(names(args, letters).is_err(), "{args}");
         }
     }
 
