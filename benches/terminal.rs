@@ -13,8 +13,8 @@
 //!   run by the shell (`--runtime symbolic`).
 //!
 //! Run with `cargo bench --bench terminal` (release build), or `cargo bench --bench terminal --
-//! round-trip` (or `computer`) for one part. The "terminal" here is a PTY that this program drains as fast as it can
-//! and that answers cursor-position queries as a terminal does.
+//! round-trip` (or `computer`) for one part. The "terminal" here is a PTY that this program drains
+//! as fast as it can and that answers cursor-position queries as a terminal does.
 
 use std::os::fd::OwnedFd;
 use std::process::Command;
@@ -269,7 +269,7 @@ fn computer_trip(line: &str) -> (f64, f64) {
 
 fn main() {
     // `cargo bench` passes --bench; a word after it picks the parts whose names contain it
-    // (`throughput`, `echo`, `round-trip`), and without one every part runs.
+    // (`throughput`, `echo`, `round-trip`, `computer`), and without one every part runs.
     let filter: Option<String> = std::env::args().skip(1).find(|a| !a.starts_with("--"));
     let runs = |part: &str| filter.as_deref().is_none_or(|f| part.contains(f));
     if runs("throughput") {
