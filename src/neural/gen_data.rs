@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use indicatif::ProgressBar;
 use kernel_bridge::Step;
 use neural_rt::data::episode::FORMAT;
 use neural_rt::data::probe::Problem;
@@ -89,15 +90,12 @@ fn tasks(plan: &Plan) -> Vec<Task> {
     probe.chain(generated).collect()
 }
 
-/// Runs the plan with `jobs` sessions at a time; `progress` is told after each session.
+/// Runs the plan with `jobs` sessions at a time, counting sessions on `bar`, which also says when a
+/// session waits for its sandbox.
 ///
 /// # Errors
 /// When the dataset directory cannot be written.
-pub fn generate(
-    plan: &Plan,
-    jobs: usize,
-    progress: &(dyn Fn(usize, usize) + Sync),
-) -> Result<Report, String> {
+pub fn generate(plan: &Plan, jobs: usize, bar: &ProgressBar) -> Result<Report, String> {
     std::fs::create_dir_all(&plan.out)
         .map_err(|e| format!("cannot make {}: {e}", plan.out.display()))?;
     let record = serde_json::to_vec_pretty(plan).unwrap_or_default();
@@ -107,13 +105,13 @@ pub fn generate(
     let tasks = tasks(plan);
     let held_out = neural_rt::data::probe::pool();
     let next = AtomicUsize::new(0);
-    let done = AtomicUsize::new(0);
+    bar.set_length(tasks.len() as u64);
     let report = Mutex::new(Report::default());
     std::thread::scope(|scope| {
         for _ in 0..jobs.clamp(1, tasks.len()) {
             scope.spawn(|| {
                 while let Some(task) = tasks.get(next.fetch_add(1, Ordering::Relaxed)) {
-                    let outcome = make(plan, task, &held_out);
+                    let outcome = make(plan, task, &held_out, bar);
                     let mut report = report.lock().unwrap_or_else(|p| p.into_inner());
                     match outcome {
                         Ok(None) => report.kept += 1,
@@ -124,7 +122,7 @@ pub fn generate(
                         Err(why) => report.failed.push((task.seed, why)),
                     }
                     drop(report);
-                    progress(done.fetch_add(1, Ordering::Relaxed) + 1, tasks.len());
+                    bar.inc(1);
                 }
             });
         }
@@ -133,7 +131,12 @@ pub fn generate(
 }
 
 /// Makes one session's episode unless it is there: the number of steps written, or `None`.
-fn make(plan: &Plan, task: &Task, held_out: &[Problem]) -> Result<Option<usize>, String> {
+fn make(
+    plan: &Plan,
+    task: &Task,
+    held_out: &[Problem],
+    bar: &ProgressBar,
+) -> Result<Option<usize>, String> {
     let path = plan
         .out
         .join(task.split.dir())
@@ -145,8 +148,8 @@ fn make(plan: &Plan, task: &Task, held_out: &[Problem]) -> Result<Option<usize>,
     let lines: Vec<String> = script.iter().map(|c| c.line.clone()).collect();
     // A session can be cut short by a machine under load; one more try tells that from a script
     // that cannot run.
-    let steps = run_in_sandbox(task.seed, &lines, plan.rows, plan.cols)
-        .or_else(|_| run_in_sandbox(task.seed, &lines, plan.rows, plan.cols))?;
+    let run = || run_in_sandbox(task.seed, &lines, plan, bar);
+    let steps = run().or_else(|_| run())?;
     let episode = episode(plan, task, &script, steps);
     let count = episode.steps.len();
     episode.write(&plan.out).map_err(|e| e.to_string())?;
@@ -183,11 +186,22 @@ fn episode(plan: &Plan, task: &Task, script: &[Command], steps: Vec<Step>) -> Ep
 
 /// Runs a session in its sandbox, `/tmp/nc/XXXX` (four hex digits of its seed, so that the prompt
 /// and `pwd` are short and the same every time the session is made). Sessions that share the name
-/// take turns.
-fn run_in_sandbox(seed: u64, lines: &[String], rows: u16, cols: u16) -> Result<Vec<Step>, String> {
-    let sandbox = SandboxDir::take(&format!("{:04x}", seed & 0xffff))?;
+/// take turns, and a wait is said on `bar`.
+fn run_in_sandbox(
+    seed: u64,
+    lines: &[String],
+    plan: &Plan,
+    bar: &ProgressBar,
+) -> Result<Vec<Step>, String> {
+    let sandbox = SandboxDir::take(&format!("{:04x}", seed & 0xffff), &|path| {
+        bar.println(format!(
+            "neural gen-data: waiting for the sandbox {}, which another ncsh holds (a neural \
+             computer's disk, or another gen-data); end that one to go on",
+            path.display()
+        ));
+    })?;
     let shared = sandbox.path().with_file_name(shared_home());
-    let steps = super::session::run(sandbox.path(), &shared, lines, rows, cols);
+    let steps = super::session::run(sandbox.path(), &shared, lines, plan.rows, plan.cols);
     sandbox.remove()?;
     steps
 }

@@ -19,11 +19,16 @@ pub struct SandboxDir {
 }
 
 impl SandboxDir {
-    /// Takes the sandbox named `name`, waiting while another holds it.
+    /// Takes the sandbox named `name`, waiting while another holds it; `waiting` is told first,
+    /// since the holder may be a neural computer that keeps it for hours.
     ///
     /// # Errors
     /// When `/tmp/nc` is not this user's, or the sandbox cannot be locked, cleared or made.
-    pub fn take(name: &str) -> Result<Self, String> {
+    pub fn take(name: &str, waiting: &dyn Fn(&Path)) -> Result<Self, String> {
+        if let Some(taken) = Self::lock(name, FlockArg::LockExclusiveNonblock)? {
+            return Ok(taken);
+        }
+        waiting(&Path::new(TOP).join(name));
         Self::lock(name, FlockArg::LockExclusive)?
             .ok_or_else(|| format!("cannot lock the sandbox {TOP}/{name}"))
     }
@@ -145,5 +150,34 @@ mod tests {
         first.remove().unwrap();
         assert!(!path.exists() && !lock.exists());
         drop(second);
+    }
+
+    #[test]
+    fn taking_a_held_sandbox_says_so_and_waits_for_it() {
+        let held = SandboxDir::take_free(0xfd00).unwrap();
+        let name = held
+            .path()
+            .file_name()
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_owned();
+        let told = std::sync::Mutex::new(None);
+        std::thread::scope(|scope| {
+            let taker = scope.spawn(|| {
+                SandboxDir::take(&name, &|path| {
+                    *told.lock().unwrap() = Some(path.to_owned());
+                })
+            });
+            while told.lock().unwrap().is_none() {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            assert!(!taker.is_finished(), "it took a sandbox that was held");
+            let path = held.path().to_owned();
+            drop(held);
+            let taken = taker.join().unwrap().unwrap();
+            assert_eq!(taken.path(), path);
+            assert_eq!(told.lock().unwrap().as_deref(), Some(path.as_path()));
+        });
     }
 }

@@ -57,10 +57,7 @@ impl GenData {
         };
         let jobs = super::jobs(args.jobs.map(usize::from));
         let bar = super::progress_bar("{bar:40} {pos}/{len} sessions  {per_sec}  eta {eta}");
-        let report = generate(&plan, jobs, &|done, total| {
-            bar.set_length(total as u64);
-            bar.set_position(done as u64);
-        })?;
+        let report = generate(&plan, jobs, &bar)?;
         bar.finish_and_clear();
         writeln!(
             io.out,

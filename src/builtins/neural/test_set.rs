@@ -34,10 +34,7 @@ pub fn ensure() -> Result<PathBuf, Failure> {
         only: Some(Split::Test),
     };
     let bar = super::progress_bar("making the test set {bar:40} {pos}/{len} sessions  eta {eta}");
-    let report = generate(&plan, super::jobs(None), &|done, total| {
-        bar.set_length(total as u64);
-        bar.set_position(done as u64);
-    })?;
+    let report = generate(&plan, super::jobs(None), &bar)?;
     bar.finish_and_clear();
     if !report.failed.is_empty() {
         return Err(Failure::from(format!(
