@@ -110,3 +110,33 @@ fn gen_data_refuses_bad_arguments_with_the_reason() {
     assert_eq!(status, 0);
     assert!(out.contains("gen-data"), "{out}");
 }
+
+/// The shell does not die of Ctrl-C, so `neural gen-data`, which runs inside it, must stop on it
+/// itself: no new session starts, those written are kept, and the prompt comes back.
+#[test]
+fn ctrl_c_stops_gen_data_and_keeps_what_it_wrote() {
+    let home = Home::new();
+    let out = home.path().join("data");
+    let term = common::Terminal::spawn(home.command(&["--norc"]), 24, 80);
+    term.expect_prompt();
+    term.line(&format!(
+        "neural gen-data --sessions 3000 --seed 7 --jobs 1 --out {}",
+        out.display()
+    ));
+    // Its bar counts sessions as they are written.
+    term.expect("/3010 sessions");
+    term.send("\x03");
+    term.expect("stopped by Ctrl-C; the sessions written are kept");
+    term.line("echo status=$?");
+    term.expect("status=130");
+    let mut written = 0;
+    for split in [Split::Probe, Split::Train, Split::Valid, Split::Test] {
+        written += Episode::files(&out, split).unwrap().len();
+    }
+    assert!(
+        (1..3010).contains(&written),
+        "{written} sessions were written"
+    );
+    term.line("exit");
+    assert_eq!(term.wait_exit(), 0);
+}

@@ -315,6 +315,22 @@ pub fn train(
     device: &Device,
     report: &mut dyn FnMut(&Report),
 ) -> Result<Position, TrainError> {
+    train_until(data, out, options, device, report, &|| false)
+}
+
+/// [`train`], asking `stop` after each batch: when it says so, the checkpoint is written there and
+/// the position given is short of the run's end, so that the same run goes on from it.
+///
+/// # Errors
+/// See [`TrainError`].
+pub fn train_until(
+    data: &Path,
+    out: &Path,
+    options: &Options,
+    device: &Device,
+    report: &mut dyn FnMut(&Report),
+    stop: &dyn Fn() -> bool,
+) -> Result<Position, TrainError> {
     let files = Episode::files(data, Split::Train)?;
     if files.is_empty() {
         return Err(TrainError::NoData(data.to_owned()));
@@ -390,6 +406,10 @@ pub fn train(
                 },
             )?;
             position.batch += 1;
+            if stop() {
+                checkpoint.write(&params, &optimizer, options, &position)?;
+                return Ok(position);
+            }
             if position.batch % options.checkpoint_every.max(1) == 0 {
                 checkpoint.write(&params, &optimizer, options, &position)?;
             }

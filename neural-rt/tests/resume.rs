@@ -6,7 +6,7 @@ use std::path::Path;
 
 use candle_core::Device;
 use neural_rt::model::Config;
-use neural_rt::train::{Options, Schedule, TrainError, train};
+use neural_rt::train::{Options, Schedule, TrainError, train, train_until};
 
 mod common;
 use common::episode;
@@ -92,6 +92,53 @@ fn a_resumed_run_makes_the_same_model_as_one_never_stopped() {
     assert!(
         weights(whole.path()) != weights(constant.path()),
         "the optimizer did not follow the schedule"
+    );
+}
+
+/// Ctrl-C stops `neural train` between two checkpoints: what it keeps there must go on to the model
+/// of a run never stopped.
+#[test]
+fn a_run_stopped_between_checkpoints_keeps_its_place_and_goes_on_to_the_same_model() {
+    let data = dataset(6);
+    let (whole, stopped) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let options = Options {
+        checkpoint_every: 2,
+        ..options(2)
+    };
+    let end = train(
+        data.path(),
+        whole.path(),
+        &options,
+        &Device::Cpu,
+        &mut |_| {},
+    )
+    .unwrap();
+    let asked = std::cell::Cell::new(0);
+    let at_stop = train_until(
+        data.path(),
+        stopped.path(),
+        &options,
+        &Device::Cpu,
+        &mut |_| {},
+        &|| {
+            asked.set(asked.get() + 1);
+            true
+        },
+    )
+    .unwrap();
+    assert_eq!((asked.get(), at_stop.epoch, at_stop.batch), (1, 0, 1));
+    let resumed = train(
+        data.path(),
+        stopped.path(),
+        &options,
+        &Device::Cpu,
+        &mut |_| {},
+    )
+    .unwrap();
+    assert_eq!(resumed, end);
+    assert!(
+        weights(whole.path()) == weights(stopped.path()),
+        "the run stopped after its first batch did not go on to the same weights"
     );
 }
 

@@ -91,11 +91,17 @@ fn tasks(plan: &Plan) -> Vec<Task> {
 }
 
 /// Runs the plan with `jobs` sessions at a time, counting sessions on `bar`, which also says when a
-/// session waits for its sandbox.
+/// session waits for its sandbox. Once `stop` says so, no session is started; those written are
+/// kept, and the same plan makes the rest.
 ///
 /// # Errors
 /// When the dataset directory cannot be written.
-pub fn generate(plan: &Plan, jobs: usize, bar: &ProgressBar) -> Result<Report, String> {
+pub fn generate(
+    plan: &Plan,
+    jobs: usize,
+    bar: &ProgressBar,
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Result<Report, String> {
     std::fs::create_dir_all(&plan.out)
         .map_err(|e| format!("cannot make {}: {e}", plan.out.display()))?;
     let record = serde_json::to_vec_pretty(plan).unwrap_or_default();
@@ -110,7 +116,9 @@ pub fn generate(plan: &Plan, jobs: usize, bar: &ProgressBar) -> Result<Report, S
     std::thread::scope(|scope| {
         for _ in 0..jobs.clamp(1, tasks.len()) {
             scope.spawn(|| {
-                while let Some(task) = tasks.get(next.fetch_add(1, Ordering::Relaxed)) {
+                while !stop()
+                    && let Some(task) = tasks.get(next.fetch_add(1, Ordering::Relaxed))
+                {
                     let outcome = make(plan, task, &held_out, bar);
                     let mut report = report.lock().unwrap_or_else(|p| p.into_inner());
                     match outcome {
@@ -184,6 +192,10 @@ fn episode(plan: &Plan, task: &Task, script: &[Command], steps: Vec<Step>) -> Ep
     }
 }
 
+/// How long a session waits for its sandbox before saying so: another session of the same run lets
+/// it go within a second or two.
+const SANDBOX_PATIENCE: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// Runs a session in its sandbox, `/tmp/nc/XXXX` (four hex digits of its seed, so that the prompt
 /// and `pwd` are short and the same every time the session is made). Sessions that share the name
 /// take turns, and a wait is said on `bar`.
@@ -193,12 +205,16 @@ fn run_in_sandbox(
     plan: &Plan,
     bar: &ProgressBar,
 ) -> Result<Vec<Step>, String> {
-    let sandbox = SandboxDir::take(&format!("{:04x}", seed & 0xffff), &|path| {
-        bar.println(format!(
-            "neural gen-data: waiting for the sandbox {}, which another ncsh holds (a neural \
-             computer's disk, or another gen-data); end that one to go on",
-            path.display()
-        ));
+    let name = format!("{:04x}", seed & 0xffff);
+    let sandbox = SandboxDir::take(&name, SANDBOX_PATIENCE, &|path| {
+        // Above the bar, and on stderr even when the bar is hidden (a log, not a terminal).
+        bar.suspend(|| {
+            eprintln!(
+                "ncsh: a recorded session is waiting for the sandbox {}, which another ncsh holds \
+                 (a neural computer's disk, or another gen-data); it goes on when that one ends",
+                path.display()
+            );
+        });
     })?;
     let shared = sandbox.path().with_file_name(shared_home());
     let steps = super::session::run(sandbox.path(), &shared, lines, plan.rows, plan.cols);

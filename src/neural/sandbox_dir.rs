@@ -5,6 +5,7 @@
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use nix::fcntl::{Flock, FlockArg};
 
@@ -19,18 +20,25 @@ pub struct SandboxDir {
 }
 
 impl SandboxDir {
-    /// Takes the sandbox named `name`, waiting while another holds it; `waiting` is told first,
-    /// since the holder may be a neural computer that keeps it for hours.
+    /// Takes the sandbox named `name`, waiting while another holds it. A wait longer than
+    /// `patience` is told to `waiting`, once: the holder may be a neural computer that keeps it for
+    /// hours, where another session of the same `gen-data` lets it go within a second.
     ///
     /// # Errors
     /// When `/tmp/nc` is not this user's, or the sandbox cannot be locked, cleared or made.
-    pub fn take(name: &str, waiting: &dyn Fn(&Path)) -> Result<Self, String> {
-        if let Some(taken) = Self::lock(name, FlockArg::LockExclusiveNonblock)? {
-            return Ok(taken);
+    pub fn take(name: &str, patience: Duration, waiting: &dyn Fn(&Path)) -> Result<Self, String> {
+        let asked = Instant::now();
+        let mut told = false;
+        loop {
+            if let Some(taken) = Self::try_lock(name)? {
+                return Ok(taken);
+            }
+            if !told && asked.elapsed() >= patience {
+                waiting(&Path::new(TOP).join(name));
+                told = true;
+            }
+            std::thread::sleep(Duration::from_millis(50));
         }
-        waiting(&Path::new(TOP).join(name));
-        Self::lock(name, FlockArg::LockExclusive)?
-            .ok_or_else(|| format!("cannot lock the sandbox {TOP}/{name}"))
     }
 
     /// Takes a sandbox that nobody holds, named from `seed` onwards.
@@ -40,7 +48,7 @@ impl SandboxDir {
     pub fn take_free(seed: u16) -> Result<Self, String> {
         for offset in 0..=u16::MAX {
             let name = format!("{:04x}", seed.wrapping_add(offset));
-            if let Some(taken) = Self::lock(&name, FlockArg::LockExclusiveNonblock)? {
+            if let Some(taken) = Self::try_lock(&name)? {
                 return Ok(taken);
             }
         }
@@ -49,7 +57,8 @@ impl SandboxDir {
         ))
     }
 
-    fn lock(name: &str, how: FlockArg) -> Result<Option<Self>, String> {
+    /// Takes the sandbox `name` if nobody holds it.
+    fn try_lock(name: &str) -> Result<Option<Self>, String> {
         use std::os::unix::fs::{DirBuilderExt, MetadataExt, PermissionsExt};
         let top = Path::new(TOP);
         match std::fs::DirBuilder::new().mode(0o700).create(top) {
@@ -76,7 +85,7 @@ impl SandboxDir {
         let turn = loop {
             let lock_file = File::create(&lock_path)
                 .map_err(|e| format!("cannot make {}: {e}", lock_path.display()))?;
-            let turn = match Flock::lock(lock_file, how) {
+            let turn = match Flock::lock(lock_file, FlockArg::LockExclusiveNonblock) {
                 Ok(turn) => turn,
                 Err((_, nix::errno::Errno::EWOULDBLOCK)) => return Ok(None),
                 Err((_, e)) => return Err(format!("cannot lock {}: {e}", lock_path.display())),
@@ -155,25 +164,25 @@ mod tests {
     #[test]
     fn taking_a_held_sandbox_says_so_and_waits_for_it() {
         let held = SandboxDir::take_free(0xfd00).unwrap();
-        let name = held
-            .path()
-            .file_name()
-            .unwrap()
-            .to_str()
-            .unwrap()
-            .to_owned();
+        let path = held.path().to_owned();
+        let name = path.file_name().unwrap().to_str().unwrap().to_owned();
         let told = std::sync::Mutex::new(None);
         std::thread::scope(|scope| {
             let taker = scope.spawn(|| {
-                SandboxDir::take(&name, &|path| {
+                SandboxDir::take(&name, Duration::from_millis(100), &|path| {
                     *told.lock().unwrap() = Some(path.to_owned());
                 })
             });
-            while told.lock().unwrap().is_none() {
-                std::thread::sleep(std::time::Duration::from_millis(10));
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while told.lock().unwrap().is_none() && !taker.is_finished() {
+                if Instant::now() > deadline {
+                    // Let the taker go first, so that the scope can end.
+                    drop(held);
+                    panic!("a wait for a held sandbox was not told");
+                }
+                std::thread::sleep(Duration::from_millis(10));
             }
             assert!(!taker.is_finished(), "it took a sandbox that was held");
-            let path = held.path().to_owned();
             drop(held);
             let taken = taker.join().unwrap().unwrap();
             assert_eq!(taken.path(), path);

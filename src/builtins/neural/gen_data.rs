@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
+use super::ctrl_c::CtrlC;
 use crate::builtins::{Failure, Io};
 use crate::neural::gen_data::{Plan, generate};
 
@@ -57,7 +58,8 @@ impl GenData {
         };
         let jobs = super::jobs(args.jobs.map(usize::from));
         let bar = super::progress_bar("{bar:40} {pos}/{len} sessions  {per_sec}  eta {eta}");
-        let report = generate(&plan, jobs, &bar)?;
+        let ctrl_c = CtrlC::catch();
+        let report = generate(&plan, jobs, &bar, &|| ctrl_c.pressed())?;
         bar.finish_and_clear();
         writeln!(
             io.out,
@@ -70,6 +72,14 @@ impl GenData {
         )?;
         for (seed, why) in &report.failed {
             writeln!(io.err, "neural gen-data: session {seed:016x}: {why}")?;
+        }
+        if ctrl_c.pressed() {
+            writeln!(
+                io.err,
+                "neural gen-data: stopped by Ctrl-C; the sessions written are kept: run the same \
+                 command to make the rest"
+            )?;
+            return Ok(130);
         }
         Ok(u8::from(!report.failed.is_empty()))
     }

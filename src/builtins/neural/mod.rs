@@ -1,6 +1,7 @@
 //! `neural`: the learned runtime's data engine, training, evaluation and rendering. (`nc` stays
 //! netcat's.)
 
+mod ctrl_c;
 mod eval;
 mod fidelity;
 mod gen_data;

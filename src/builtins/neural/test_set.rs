@@ -34,7 +34,8 @@ pub fn ensure() -> Result<PathBuf, Failure> {
         only: Some(Split::Test),
     };
     let bar = super::progress_bar("making the test set {bar:40} {pos}/{len} sessions  eta {eta}");
-    let report = generate(&plan, super::jobs(None), &bar)?;
+    // Not stopped by Ctrl-C yet: what is made is kept, and the next `neural eval` makes the rest.
+    let report = generate(&plan, super::jobs(None), &bar, &|| false)?;
     bar.finish_and_clear();
     if !report.failed.is_empty() {
         return Err(Failure::from(format!(

@@ -5,7 +5,9 @@ use std::path::PathBuf;
 
 use clap::Args;
 use neural_rt::model::Config;
-use neural_rt::train::{Options, Schedule, train};
+use neural_rt::train::{Options, Schedule, train_until};
+
+use super::ctrl_c::CtrlC;
 
 use crate::builtins::{Failure, Io};
 
@@ -88,16 +90,41 @@ impl Train {
         let device = neural_rt::device::choose();
         let bar = super::progress_bar("{bar:40} {pos}/{len} updates  loss {msg}  eta {eta}");
         let (data, out) = (io.path(&self.data), io.path(&self.out));
-        let position = train(&data, &out, &options, &device.device, &mut |report| {
-            bar.set_length(report.total_updates as u64);
-            bar.set_position(report.position.updates as u64);
-            bar.set_message(format!(
-                "{:.4}  {:.1} steps/s  lr {:.1e}",
-                report.loss, report.steps_per_second, report.learning_rate
-            ));
-        })
+        let ctrl_c = CtrlC::catch();
+        let position = train_until(
+            &data,
+            &out,
+            &options,
+            &device.device,
+            &mut |report| {
+                bar.set_length(report.total_updates as u64);
+                bar.set_position(report.position.updates as u64);
+                let stopping = if ctrl_c.pressed() {
+                    "  stopping after this batch (Ctrl-C)"
+                } else {
+                    ""
+                };
+                bar.set_message(format!(
+                    "{:.4}  {:.1} steps/s  lr {:.1e}{stopping}",
+                    report.loss, report.steps_per_second, report.learning_rate
+                ));
+            },
+            &|| ctrl_c.pressed(),
+        )
         .map_err(|e| e.to_string())?;
         bar.finish_and_clear();
+        if position.epoch < options.epochs {
+            writeln!(
+                io.err,
+                "neural train: stopped by Ctrl-C after batch {} of epoch {} ({} updates); the \
+                 checkpoint in {} keeps its place: run the same command to go on",
+                position.batch,
+                position.epoch + 1,
+                position.updates,
+                out.display()
+            )?;
+            return Ok(130);
+        }
         writeln!(
             io.out,
             "trained on {} steps in {} updates ({} epochs) on {}; the model is in {}",
