@@ -19,6 +19,25 @@ pub const HORIZONS: [usize; 4] = [1, 5, 10, 20];
 /// Sessions predicted at once.
 const LOCKSTEP: usize = 32;
 
+/// How far an evaluation is: the part under way, and its sessions done and in all.
+pub struct Progress<'a> {
+    /// `open loop`, `closed loop`, `arithmetic probe` or `latency`.
+    pub part: &'a str,
+    /// Sessions of it done.
+    pub done: usize,
+    /// Sessions in it.
+    pub of: usize,
+}
+
+/// Told how an evaluation goes, after each group of sessions; the evaluation stops, with
+/// [`Stopped`], where it gives `false`.
+pub type Watch<'a> = dyn FnMut(&Progress) -> bool + 'a;
+
+/// An evaluation stopped by its [`Watch`] before its end.
+#[derive(Debug, thiserror::Error)]
+#[error("the evaluation was stopped before its end")]
+pub struct Stopped;
+
 /// Sums of [`Scores`] over steps.
 #[derive(Clone, Copy, Debug, Default, Serialize, Deserialize)]
 pub struct Summary {
@@ -113,17 +132,27 @@ pub struct Report {
     pub device: String,
 }
 
-/// Predicts `episodes` in lockstep; `closed` feeds each prediction back as the next screen before.
-/// Calls `seen(episode, step, predicted)` for each step.
+/// Predicts `episodes` in lockstep, as the `part` of an evaluation that `watch` is told of; `closed`
+/// feeds each prediction back as the next screen before. Calls `seen(episode, step, predicted)` for
+/// each step.
 fn predict(
     runtime: &Runtime,
     episodes: &[Episode],
     closed: bool,
     max_steps: usize,
     seen: &mut dyn FnMut(usize, usize, &Frame),
-) -> candle_core::Result<()> {
+    (part, watch): (&str, &mut Watch),
+) -> Result<(), Box<dyn std::error::Error>> {
     for (group_index, group) in episodes.chunks(LOCKSTEP).enumerate() {
         let base = group_index * LOCKSTEP;
+        let of = episodes.len();
+        if !watch(&Progress {
+            part,
+            done: base,
+            of,
+        }) {
+            return Err(Stopped.into());
+        }
         let longest = group
             .iter()
             .map(|e| e.steps.len())
@@ -166,7 +195,7 @@ pub fn evaluate(
     split: Split,
     limit: Option<usize>,
     device: &str,
-    progress: &mut dyn FnMut(&str),
+    watch: &mut Watch,
 ) -> Result<Report, Box<dyn std::error::Error>> {
     let mut files = Episode::files(data, split)?;
     if files.is_empty() {
@@ -187,7 +216,7 @@ pub fn evaluate(
         &episodes,
         &Episode::files(data, Split::Probe)?,
         device,
-        progress,
+        watch,
     )
 }
 
@@ -200,14 +229,13 @@ pub fn evaluate_episodes(
     episodes: &[Episode],
     probe_files: &[std::path::PathBuf],
     device: &str,
-    progress: &mut dyn FnMut(&str),
+    watch: &mut Watch,
 ) -> Result<Report, Box<dyn std::error::Error>> {
     let mut report = Report {
         sessions: episodes.len(),
         device: device.to_owned(),
         ..Report::default()
     };
-    progress("open loop");
     predict(
         runtime,
         episodes,
@@ -224,16 +252,23 @@ pub fn evaluate_episodes(
                 .or_default()
                 .add(&scores);
         },
+        ("open loop", watch),
     )?;
 
-    progress("closed loop");
     let mut by_horizon = [(0usize, 0usize, 0usize); 20];
-    predict(runtime, episodes, true, 20, &mut |e, t, predicted| {
-        let s = score(predicted, &episodes[e].steps[t].frame);
-        by_horizon[t].0 += s.lines_right;
-        by_horizon[t].1 += s.lines;
-        by_horizon[t].2 += 1;
-    })?;
+    predict(
+        runtime,
+        episodes,
+        true,
+        20,
+        &mut |e, t, predicted| {
+            let s = score(predicted, &episodes[e].steps[t].frame);
+            by_horizon[t].0 += s.lines_right;
+            by_horizon[t].1 += s.lines;
+            by_horizon[t].2 += 1;
+        },
+        ("closed loop", watch),
+    )?;
     report.closed_loop = HORIZONS
         .iter()
         .map(|&h| {
@@ -244,7 +279,6 @@ pub fn evaluate_episodes(
         .collect();
 
     if !probe_files.is_empty() {
-        progress("arithmetic probe");
         let probe: Vec<Episode> = probe_files
             .iter()
             .map(|p| Episode::read(p))
@@ -270,12 +304,20 @@ pub fn evaluate_episodes(
                 result.asked += 1;
                 result.right += usize::from(shown == answer);
             },
+            ("arithmetic probe", watch),
         )?;
         result.accuracy = result.right as f64 / result.asked.max(1) as f64;
         report.probe = Some(result);
     }
 
-    progress("latency");
+    let part = "latency";
+    if !watch(&Progress {
+        part,
+        done: 0,
+        of: 1,
+    }) {
+        return Err(Stopped.into());
+    }
     report.latency = latency(runtime, episodes)?;
     Ok(report)
 }

@@ -5,7 +5,11 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use indicatif::ProgressBar;
+use neural_rt::eval::{Progress, Stopped};
 use signal_hook_registry::SigId;
+
+use crate::builtins::Failure;
 
 /// SIGINT, caught while this lives. The registry adds its handler beside the ones already there
 /// (tokio's, which the interpreter waits on while a job runs), and takes it away again.
@@ -34,6 +38,33 @@ impl CtrlC {
     /// Whether Ctrl-C was pressed since [`CtrlC::catch`].
     pub fn pressed(&self) -> bool {
         self.pressed.load(Ordering::Relaxed)
+    }
+
+    /// The failure of a command stopped by it, `what` saying what came of it; the status is a
+    /// SIGINT's, as a job killed by one gives.
+    pub fn stopped(what: &str) -> Failure {
+        Failure {
+            message: format!("stopped by Ctrl-C; {what}"),
+            status: 130,
+        }
+    }
+}
+
+/// Why an evaluation failed: Ctrl-C stopped it (`what` says what came of that), or `error`.
+pub fn evaluation_failure(error: &(dyn std::error::Error + 'static), what: &str) -> Failure {
+    match error.downcast_ref::<Stopped>() {
+        Some(_) => CtrlC::stopped(what),
+        None => Failure::from(error.to_string()),
+    }
+}
+
+/// Shows how an evaluation goes on `bar`, and stops it when Ctrl-C is pressed.
+pub fn watch<'a>(bar: &'a ProgressBar, ctrl_c: &'a CtrlC) -> impl FnMut(&Progress) -> bool + 'a {
+    move |progress| {
+        bar.set_message(progress.part.to_owned());
+        bar.set_length(progress.of as u64);
+        bar.set_position(progress.done as u64);
+        !ctrl_c.pressed()
     }
 }
 

@@ -7,6 +7,7 @@ use clap::Args;
 use neural_rt::data::Split;
 use neural_rt::eval::{Report, evaluate, evaluate_episodes};
 
+use super::ctrl_c::{CtrlC, evaluation_failure, watch};
 use super::model::ModelChoice;
 use crate::builtins::listing::table;
 use crate::builtins::{Failure, Io};
@@ -37,11 +38,13 @@ pub struct Eval {
 impl Eval {
     pub fn run(self, io: &mut Io) -> Result<u8, Failure> {
         let (runtime, device, model_name) = self.model.load(io)?;
-        let mut progress = |what: &str| tracing::info!("neural eval: {what}");
+        let ctrl_c = CtrlC::catch();
+        let bar = super::progress_bar("{msg:16} {bar:40} {pos}/{len} sessions  eta {eta}");
+        let mut watching = watch(&bar, &ctrl_c);
         let report = if self.casts.is_empty() {
             let data = match &self.data {
                 Some(dir) => io.path(dir),
-                None => super::test_set::ensure()?,
+                None => super::test_set::ensure(&ctrl_c)?,
             };
             evaluate(
                 &runtime,
@@ -49,7 +52,7 @@ impl Eval {
                 self.split,
                 self.limit(),
                 &device.name,
-                &mut progress,
+                &mut watching,
             )
         } else {
             let mut episodes = Vec::new();
@@ -57,9 +60,11 @@ impl Eval {
                 episodes.push(super::import_cast::episode(&io.path(cast))?);
             }
             episodes.truncate(self.limit().unwrap_or(usize::MAX));
-            evaluate_episodes(&runtime, &episodes, &[], &device.name, &mut progress)
-        }
-        .map_err(|e| e.to_string())?;
+            evaluate_episodes(&runtime, &episodes, &[], &device.name, &mut watching)
+        };
+        bar.finish_and_clear();
+        let report =
+            report.map_err(|e| evaluation_failure(&*e, "nothing was measured to the end"))?;
         if self.json {
             let json = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
             writeln!(io.out, "{json}")?;

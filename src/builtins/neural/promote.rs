@@ -10,6 +10,7 @@ use neural_rt::eval::{Report, evaluate};
 use neural_rt::promotion::{Evaluation, TOLERANCE};
 use neural_rt::runtime::Runtime;
 
+use super::ctrl_c::{CtrlC, evaluation_failure, watch};
 use crate::builtins::{Failure, Io};
 use crate::daemon::client;
 use crate::neural::model::{Of, in_use};
@@ -36,22 +37,23 @@ impl Promote {
             Runtime::load_with_weights(&dir, &device.device).map_err(|e| e.to_string())?;
         // Measured against the model of the generation an update is made from: current.
         let (current, current_name, current_weights) = in_use(&device, Of::Current)?;
+        let ctrl_c = CtrlC::catch();
         let data = match &self.data {
             Some(data) => io.path(data),
-            None => super::test_set::ensure()?,
+            None => super::test_set::ensure(&ctrl_c)?,
         };
         let measure = |runtime: &Runtime| -> Result<Report, Failure> {
-            evaluate(
+            let bar = super::progress_bar("{msg:16} {bar:40} {pos}/{len} sessions  eta {eta}");
+            let measured = evaluate(
                 runtime,
                 &data,
                 Split::Test,
                 None,
                 &device.name,
-                &mut |what| {
-                    tracing::info!("neural promote: {what}");
-                },
-            )
-            .map_err(|e| Failure::from(e.to_string()))
+                &mut watch(&bar, &ctrl_c),
+            );
+            bar.finish_and_clear();
+            measured.map_err(|e| evaluation_failure(&*e, "nothing was promoted"))
         };
         let (report, baseline) = (measure(&candidate)?, measure(&current)?);
         for (name, r) in [

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use neural_rt::data::Split;
 
+use super::ctrl_c::CtrlC;
 use crate::builtins::Failure;
 use crate::neural::gen_data::{Plan, generate};
 
@@ -15,7 +16,7 @@ pub const SESSIONS: u64 = 6000;
 pub const SEED: u64 = 1;
 
 /// The test set's directory, made now if it is not there whole.
-pub fn ensure() -> Result<PathBuf, Failure> {
+pub fn ensure(ctrl_c: &CtrlC) -> Result<PathBuf, Failure> {
     let dir = crate::paths::data_dir()
         .ok_or("no data directory (set HOME or NCSH_HOME), so the test set has nowhere to go; pass --data DIR")?
         .join(format!("neural/test-seed-{SEED}"));
@@ -34,9 +35,13 @@ pub fn ensure() -> Result<PathBuf, Failure> {
         only: Some(Split::Test),
     };
     let bar = super::progress_bar("making the test set {bar:40} {pos}/{len} sessions  eta {eta}");
-    // Not stopped by Ctrl-C yet: what is made is kept, and the next `neural eval` makes the rest.
-    let report = generate(&plan, super::jobs(None), &bar, &|| false)?;
+    let report = generate(&plan, super::jobs(None), &bar, &|| ctrl_c.pressed())?;
     bar.finish_and_clear();
+    if ctrl_c.pressed() {
+        return Err(CtrlC::stopped(
+            "the test set's sessions made so far are kept, and the next run makes the rest",
+        ));
+    }
     if !report.failed.is_empty() {
         return Err(Failure::from(format!(
             "{} sessions of the test set could not be made (the first: {}); run `neural eval` again to retry them",
