@@ -253,3 +253,37 @@ fn recordings_from_elsewhere_become_episodes_and_bad_inputs_are_named() {
         "has no training sessions",
     );
 }
+
+/// The shell does not die of Ctrl-C, so `neural train`, which runs inside it, must stop on it itself:
+/// after the batch under way, with its checkpoint written there.
+#[test]
+fn ctrl_c_stops_training_with_its_place_kept() {
+    let home = Home::new();
+    let data = home.path().join("data");
+    let (status, _, err) = home.run(&format!(
+        "neural gen-data --sessions 30 --seed 2 --min-commands 4 --max-commands 6 --out {}",
+        data.display()
+    ));
+    assert_eq!(status, 0, "{err}");
+    let out = home.path().join("ck");
+    let term = common::Terminal::spawn(home.command(&["--norc"]), 24, 120);
+    term.expect_prompt();
+    // More epochs than any test could wait for: only Ctrl-C ends it.
+    term.line(&format!(
+        "neural train --data {} --out {} {TINY} --epochs 100000",
+        data.display(),
+        out.display()
+    ));
+    term.expect(" updates  loss ");
+    term.send("\x03");
+    term.expect("the same command to go on");
+    term.line("echo status=$?");
+    term.expect("status=130");
+    let position: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("position.json")).unwrap()).unwrap();
+    let updates = position["updates"].as_u64().unwrap();
+    assert!(updates > 0, "{position}");
+    assert!(position["epoch"].as_u64().unwrap() < 100_000, "{position}");
+    term.line("exit");
+    assert_eq!(term.wait_exit(), 0);
+}
