@@ -143,9 +143,9 @@ fn predict(
     seen: &mut dyn FnMut(usize, usize, &Frame),
     (part, watch): (&str, &mut Watch),
 ) -> Result<(), Box<dyn std::error::Error>> {
+    let of = episodes.len();
     for (group_index, group) in episodes.chunks(LOCKSTEP).enumerate() {
         let base = group_index * LOCKSTEP;
-        let of = episodes.len();
         if !watch(&Progress {
             part,
             done: base,

@@ -318,7 +318,7 @@ pub fn train(
     train_until(data, out, options, device, report, &|| false)
 }
 
-/// [`train`], asking `stop` after each batch: when it says so, the checkpoint is written there and
+/// [`train`], asking `stop` before each batch: when it says so, the checkpoint is written there and
 /// the position given is short of the run's end, so that the same run goes on from it.
 ///
 /// # Errors
@@ -375,6 +375,11 @@ pub fn train_until(
             options.seed ^ (position.epoch as u64).wrapping_mul(0x9e37_79b9),
         ));
         while position.batch < batches {
+            // Asked before a batch, not after one, so that a run stopped is never one at its end.
+            if stop() {
+                checkpoint.write(&params, &optimizer, options, &position)?;
+                return Ok(position);
+            }
             let chunk = &order[position.batch * options.batch..][..options
                 .batch
                 .min(order.len() - position.batch * options.batch)];
@@ -406,10 +411,6 @@ pub fn train_until(
                 },
             )?;
             position.batch += 1;
-            if stop() {
-                checkpoint.write(&params, &optimizer, options, &position)?;
-                return Ok(position);
-            }
             if position.batch % options.checkpoint_every.max(1) == 0 {
                 checkpoint.write(&params, &optimizer, options, &position)?;
             }

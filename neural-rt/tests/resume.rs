@@ -122,11 +122,11 @@ fn a_run_stopped_between_checkpoints_keeps_its_place_and_goes_on_to_the_same_mod
         &mut |_| {},
         &|| {
             asked.set(asked.get() + 1);
-            true
+            asked.get() == 2
         },
     )
     .unwrap();
-    assert_eq!((asked.get(), at_stop.epoch, at_stop.batch), (1, 0, 1));
+    assert_eq!((asked.get(), at_stop.epoch, at_stop.batch), (2, 0, 1));
     let resumed = train(
         data.path(),
         stopped.path(),
@@ -140,6 +140,23 @@ fn a_run_stopped_between_checkpoints_keeps_its_place_and_goes_on_to_the_same_mod
         weights(whole.path()) == weights(stopped.path()),
         "the run stopped after its first batch did not go on to the same weights"
     );
+    // Asked before each of the 2 × 3 batches and never after the last, so that a run is never
+    // stopped at its end.
+    let (unstopped, asked) = (tempfile::tempdir().unwrap(), std::cell::Cell::new(0));
+    let ask = || {
+        asked.set(asked.get() + 1);
+        false
+    };
+    let done = train_until(
+        data.path(),
+        unstopped.path(),
+        &options,
+        &Device::Cpu,
+        &mut |_| {},
+        &ask,
+    )
+    .unwrap();
+    assert_eq!((asked.get(), done), (6, end));
 }
 
 #[test]

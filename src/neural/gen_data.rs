@@ -2,7 +2,7 @@
 //! interpreter in parallel, and written as episode files by split. Generation resumes: a session
 //! whose file is there is not run again, and each file is written whole or not at all.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -48,6 +48,8 @@ pub struct Report {
     pub steps: usize,
     /// Sessions that failed twice: seed and why.
     pub failed: Vec<(u64, String)>,
+    /// Whether `stop` ended it with sessions left to make.
+    pub stopped: bool,
 }
 
 /// The seeds of the probe's sessions (split `probe`), apart from any `--seed`.
@@ -116,18 +118,22 @@ pub fn generate(
     std::thread::scope(|scope| {
         for _ in 0..jobs.clamp(1, tasks.len()) {
             scope.spawn(|| {
-                while !stop()
-                    && let Some(task) = tasks.get(next.fetch_add(1, Ordering::Relaxed))
-                {
-                    let outcome = make(plan, task, &held_out, bar);
+                while let Some(task) = tasks.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    let outcome = (!stop()).then(|| make(plan, task, &held_out, bar, stop));
                     let mut report = report.lock().unwrap_or_else(|p| p.into_inner());
                     match outcome {
-                        Ok(None) => report.kept += 1,
-                        Ok(Some(steps)) => {
+                        None => {
+                            report.stopped = true;
+                            break;
+                        }
+                        Some(Ok(None)) => report.kept += 1,
+                        Some(Ok(Some(steps))) => {
                             report.written += 1;
                             report.steps += steps;
                         }
-                        Err(why) => report.failed.push((task.seed, why)),
+                        // Its wait for a sandbox was cut short: the next run makes it.
+                        Some(Err(_)) if stop() => report.stopped = true,
+                        Some(Err(why)) => report.failed.push((task.seed, why)),
                     }
                     drop(report);
                     bar.inc(1);
@@ -144,6 +150,7 @@ fn make(
     task: &Task,
     held_out: &[Problem],
     bar: &ProgressBar,
+    stop: &dyn Fn() -> bool,
 ) -> Result<Option<usize>, String> {
     let path = plan
         .out
@@ -156,7 +163,7 @@ fn make(
     let lines: Vec<String> = script.iter().map(|c| c.line.clone()).collect();
     // A session can be cut short by a machine under load; one more try tells that from a script
     // that cannot run.
-    let run = || run_in_sandbox(task.seed, &lines, plan, bar);
+    let run = || run_in_sandbox(task.seed, &lines, plan, bar, stop);
     let steps = run().or_else(|_| run())?;
     let episode = episode(plan, task, &script, steps);
     let count = episode.steps.len();
@@ -204,18 +211,21 @@ fn run_in_sandbox(
     lines: &[String],
     plan: &Plan,
     bar: &ProgressBar,
+    stop: &dyn Fn() -> bool,
 ) -> Result<Vec<Step>, String> {
     let name = format!("{:04x}", seed & 0xffff);
-    let sandbox = SandboxDir::take(&name, SANDBOX_PATIENCE, &|path| {
+    let waiting = |path: &Path| {
         // Above the bar, and on stderr even when the bar is hidden (a log, not a terminal).
         bar.suspend(|| {
             eprintln!(
                 "ncsh: a recorded session is waiting for the sandbox {}, which another ncsh holds \
-                 (a neural computer's disk, or another gen-data); it goes on when that one ends",
+                 (a neural computer's disk, or another gen-data); it goes on when that one ends, \
+                 and Ctrl-C stops it",
                 path.display()
             );
         });
-    })?;
+    };
+    let sandbox = SandboxDir::take(&name, SANDBOX_PATIENCE, &waiting, stop)?;
     let shared = sandbox.path().with_file_name(shared_home());
     let steps = super::session::run(sandbox.path(), &shared, lines, plan.rows, plan.cols);
     sandbox.remove()?;

@@ -20,18 +20,28 @@ pub struct SandboxDir {
 }
 
 impl SandboxDir {
-    /// Takes the sandbox named `name`, waiting while another holds it. A wait longer than
-    /// `patience` is told to `waiting`, once: the holder may be a neural computer that keeps it for
-    /// hours, where another session of the same `gen-data` lets it go within a second.
+    /// Takes the sandbox named `name`, waiting while another holds it, until `stop` says otherwise.
+    /// A wait longer than `patience` is told to `waiting`, once: the holder may be a neural computer
+    /// that keeps it for hours, where another session of the same `gen-data` lets it go within a
+    /// second.
     ///
     /// # Errors
-    /// When `/tmp/nc` is not this user's, or the sandbox cannot be locked, cleared or made.
-    pub fn take(name: &str, patience: Duration, waiting: &dyn Fn(&Path)) -> Result<Self, String> {
+    /// When `/tmp/nc` is not this user's, the sandbox cannot be locked, cleared or made, or the wait
+    /// was stopped.
+    pub fn take(
+        name: &str,
+        patience: Duration,
+        waiting: &dyn Fn(&Path),
+        stop: &dyn Fn() -> bool,
+    ) -> Result<Self, String> {
         let asked = Instant::now();
         let mut told = false;
         loop {
             if let Some(taken) = Self::try_lock(name)? {
                 return Ok(taken);
+            }
+            if stop() {
+                return Err(format!("stopped waiting for the sandbox {TOP}/{name}"));
             }
             if !told && asked.elapsed() >= patience {
                 waiting(&Path::new(TOP).join(name));
@@ -169,9 +179,8 @@ mod tests {
         let told = std::sync::Mutex::new(None);
         std::thread::scope(|scope| {
             let taker = scope.spawn(|| {
-                SandboxDir::take(&name, Duration::from_millis(100), &|path| {
-                    *told.lock().unwrap() = Some(path.to_owned());
-                })
+                let waiting = |path: &Path| *told.lock().unwrap() = Some(path.to_owned());
+                SandboxDir::take(&name, Duration::from_millis(100), &waiting, &|| false)
             });
             let deadline = Instant::now() + Duration::from_secs(10);
             while told.lock().unwrap().is_none() && !taker.is_finished() {

@@ -19,9 +19,16 @@ pub struct CtrlC {
 }
 
 impl CtrlC {
-    /// Starts catching it. Where it cannot be caught, the command runs as before, to its end.
+    /// Starts catching it. Where it is ignored (a `ncsh -c` started in the background, say), it stays
+    /// so; where it cannot be caught, the command runs as before, to its end.
     pub fn catch() -> Self {
         let pressed = Arc::new(AtomicBool::new(false));
+        if ignored() {
+            return Self {
+                pressed,
+                handler: None,
+            };
+        }
         let flag = Arc::clone(&pressed);
         // SAFETY: the handler only stores to an atomic, which is async-signal-safe.
         let handler = unsafe {
@@ -58,6 +65,11 @@ pub fn evaluation_failure(error: &(dyn std::error::Error + 'static), what: &str)
     }
 }
 
+/// The bar an evaluation shows: the part under way and its sessions.
+pub fn evaluation_bar() -> ProgressBar {
+    super::progress_bar("{msg:16} {bar:40} {pos}/{len} sessions  eta {eta}")
+}
+
 /// Shows how an evaluation goes on `bar`, and stops it when Ctrl-C is pressed.
 pub fn watch<'a>(bar: &'a ProgressBar, ctrl_c: &'a CtrlC) -> impl FnMut(&Progress) -> bool + 'a {
     move |progress| {
@@ -65,6 +77,17 @@ pub fn watch<'a>(bar: &'a ProgressBar, ctrl_c: &'a CtrlC) -> impl FnMut(&Progres
         bar.set_length(progress.of as u64);
         bar.set_position(progress.done as u64);
         !ctrl_c.pressed()
+    }
+}
+
+/// Whether SIGINT is ignored in this process.
+fn ignored() -> bool {
+    use nix::libc;
+    // SAFETY: with no new action given, sigaction only reads the current one into `now`.
+    unsafe {
+        let mut now: libc::sigaction = std::mem::zeroed();
+        libc::sigaction(libc::SIGINT, std::ptr::null(), &mut now) == 0
+            && now.sa_sigaction == libc::SIG_IGN
     }
 }
 

@@ -7,7 +7,7 @@ use clap::Args;
 use neural_rt::data::Split;
 use neural_rt::eval::{Report, evaluate, evaluate_episodes};
 
-use super::ctrl_c::{CtrlC, evaluation_failure, watch};
+use super::ctrl_c::{CtrlC, evaluation_bar, evaluation_failure, watch};
 use super::model::ModelChoice;
 use crate::builtins::listing::table;
 use crate::builtins::{Failure, Io};
@@ -39,7 +39,7 @@ impl Eval {
     pub fn run(self, io: &mut Io) -> Result<u8, Failure> {
         let (runtime, device, model_name) = self.model.load(io)?;
         let ctrl_c = CtrlC::catch();
-        let bar = super::progress_bar("{msg:16} {bar:40} {pos}/{len} sessions  eta {eta}");
+        let bar = evaluation_bar();
         let mut watching = watch(&bar, &ctrl_c);
         let report = if self.casts.is_empty() {
             let data = match &self.data {

@@ -73,7 +73,7 @@ impl GenData {
         for (seed, why) in &report.failed {
             writeln!(io.err, "neural gen-data: session {seed:016x}: {why}")?;
         }
-        if ctrl_c.pressed() {
+        if report.stopped {
             writeln!(
                 io.err,
                 "neural gen-data: stopped by Ctrl-C; the sessions written are kept: run the same \

@@ -10,7 +10,7 @@ use neural_rt::eval::{Report, evaluate};
 use neural_rt::promotion::{Evaluation, TOLERANCE};
 use neural_rt::runtime::Runtime;
 
-use super::ctrl_c::{CtrlC, evaluation_failure, watch};
+use super::ctrl_c::{CtrlC, evaluation_bar, evaluation_failure, watch};
 use crate::builtins::{Failure, Io};
 use crate::daemon::client;
 use crate::neural::model::{Of, in_use};
@@ -43,7 +43,7 @@ impl Promote {
             None => super::test_set::ensure(&ctrl_c)?,
         };
         let measure = |runtime: &Runtime| -> Result<Report, Failure> {
-            let bar = super::progress_bar("{msg:16} {bar:40} {pos}/{len} sessions  eta {eta}");
+            let bar = evaluation_bar();
             let measured = evaluate(
                 runtime,
                 &data,
@@ -56,6 +56,11 @@ impl Promote {
             measured.map_err(|e| evaluation_failure(&*e, "nothing was promoted"))
         };
         let (report, baseline) = (measure(&candidate)?, measure(&current)?);
+        // Pressed during the last part of the measuring, which is not asked after: an update cannot
+        // be taken back once made, so Ctrl-C must still count.
+        if ctrl_c.pressed() {
+            return Err(CtrlC::stopped("nothing was promoted"));
+        }
         for (name, r) in [
             (dir.display().to_string(), &report),
             (current_name, &baseline),

@@ -37,7 +37,7 @@ pub fn ensure(ctrl_c: &CtrlC) -> Result<PathBuf, Failure> {
     let bar = super::progress_bar("making the test set {bar:40} {pos}/{len} sessions  eta {eta}");
     let report = generate(&plan, super::jobs(None), &bar, &|| ctrl_c.pressed())?;
     bar.finish_and_clear();
-    if ctrl_c.pressed() {
+    if report.stopped {
         return Err(CtrlC::stopped(
             "the test set's sessions made so far are kept, and the next run makes the rest",
         ));
