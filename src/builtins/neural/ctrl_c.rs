@@ -1,6 +1,6 @@
-//! Ctrl-C during a long `neural` command. The shell does not die of SIGINT (an interactive one ignores
-//! it, as bash does), and a builtin runs inside it, so a command that takes hours must watch for it
-//! itself: it stops where its work is kept, and says how to go on.
+//! Ctrl-C during a long `neural` command. The shell does not die of SIGINT (as bash does not, at a
+//! prompt or in a builtin), and a builtin runs inside it, so a command that takes hours must watch
+//! for it itself: it stops where its work is kept, and says how to go on.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -65,9 +65,10 @@ pub fn evaluation_failure(error: &(dyn std::error::Error + 'static), what: &str)
     }
 }
 
-/// The bar an evaluation shows: the part under way and its sessions.
+/// The bar an evaluation shows: the part under way and its sessions, after a prefix that may name
+/// the model measured.
 pub fn evaluation_bar() -> ProgressBar {
-    super::progress_bar("{msg:16} {bar:40} {pos}/{len} sessions  eta {eta}")
+    super::progress_bar("{prefix}{msg:16} {bar:40} {pos}/{len} sessions  eta {eta}")
 }
 
 /// Shows how an evaluation goes on `bar`, and stops it when Ctrl-C is pressed.

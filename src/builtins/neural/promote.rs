@@ -42,8 +42,10 @@ impl Promote {
             Some(data) => io.path(data),
             None => super::test_set::ensure(&ctrl_c)?,
         };
-        let measure = |runtime: &Runtime| -> Result<Report, Failure> {
+        let candidate_name = dir.display().to_string();
+        let measure = |runtime: &Runtime, name: &str| -> Result<Report, Failure> {
             let bar = evaluation_bar();
+            bar.set_prefix(format!("{name}: "));
             let measured = evaluate(
                 runtime,
                 &data,
@@ -55,16 +57,16 @@ impl Promote {
             bar.finish_and_clear();
             measured.map_err(|e| evaluation_failure(&*e, "nothing was promoted"))
         };
-        let (report, baseline) = (measure(&candidate)?, measure(&current)?);
+        let (report, baseline) = (
+            measure(&candidate, &candidate_name)?,
+            measure(&current, &current_name)?,
+        );
         // Pressed during the last part of the measuring, which is not asked after: an update cannot
         // be taken back once made, so Ctrl-C must still count.
         if ctrl_c.pressed() {
             return Err(CtrlC::stopped("nothing was promoted"));
         }
-        for (name, r) in [
-            (dir.display().to_string(), &report),
-            (current_name, &baseline),
-        ] {
+        for (name, r) in [(candidate_name, &report), (current_name, &baseline)] {
             writeln!(
                 io.out,
                 "{name}: char accuracy {:.2}%, exact-line {:.2}% on {} sessions",
