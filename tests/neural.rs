@@ -9,15 +9,21 @@ use neural_rt::data::{Episode, Split};
 
 const TINY: &str = "--dim 16 --layers 1 --batch 4 --checkpoint-every 1";
 
-#[test]
-fn a_model_trains_resumes_and_is_evaluated_on_every_measure() {
-    let home = Home::new();
+/// A small dataset that `neural gen-data` records in `home`, short sessions for quick training.
+fn small_dataset(home: &Home) -> std::path::PathBuf {
     let data = home.path().join("data");
     let (status, _, err) = home.run(&format!(
         "neural gen-data --sessions 30 --seed 2 --min-commands 4 --max-commands 6 --out {}",
         data.display()
     ));
     assert_eq!(status, 0, "{err}");
+    data
+}
+
+#[test]
+fn a_model_trains_resumes_and_is_evaluated_on_every_measure() {
+    let home = Home::new();
+    let data = small_dataset(&home);
     let tests = Episode::files(&data, Split::Test).unwrap().len();
     assert!(tests > 0, "seed 2 gives test sessions");
 
@@ -259,12 +265,7 @@ fn recordings_from_elsewhere_become_episodes_and_bad_inputs_are_named() {
 #[test]
 fn ctrl_c_stops_training_with_its_place_kept() {
     let home = Home::new();
-    let data = home.path().join("data");
-    let (status, _, err) = home.run(&format!(
-        "neural gen-data --sessions 30 --seed 2 --min-commands 4 --max-commands 6 --out {}",
-        data.display()
-    ));
-    assert_eq!(status, 0, "{err}");
+    let data = small_dataset(&home);
     let out = home.path().join("ck");
     let term = common::Terminal::spawn(home.command(&["--norc"]), 24, 120);
     term.expect_prompt();

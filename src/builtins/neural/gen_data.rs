@@ -74,12 +74,9 @@ impl GenData {
             writeln!(io.err, "neural gen-data: session {seed:016x}: {why}")?;
         }
         if report.stopped {
-            writeln!(
-                io.err,
-                "neural gen-data: stopped by Ctrl-C; the sessions written are kept: run the same \
-                 command to make the rest"
-            )?;
-            return Ok(130);
+            return Err(CtrlC::stopped(
+                "the sessions written are kept: run the same command to make the rest",
+            ));
         }
         Ok(u8::from(!report.failed.is_empty()))
     }

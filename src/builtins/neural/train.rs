@@ -114,16 +114,14 @@ impl Train {
         .map_err(|e| e.to_string())?;
         bar.finish_and_clear();
         if position.epoch < options.epochs {
-            writeln!(
-                io.err,
-                "neural train: stopped by Ctrl-C after batch {} of epoch {} ({} updates); the \
-                 checkpoint in {} keeps its place: run the same command to go on",
+            return Err(CtrlC::stopped(&format!(
+                "training stopped after batch {} of epoch {} ({} updates); the checkpoint in {} \
+                 keeps its place: run the same command to go on",
                 position.batch,
                 position.epoch + 1,
                 position.updates,
                 out.display()
-            )?;
-            return Ok(130);
+            )));
         }
         writeln!(
             io.out,
