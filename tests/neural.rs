@@ -66,6 +66,24 @@ fn a_model_trains_resumes_and_is_evaluated_on_every_measure() {
         2,
         "give constant or cosine",
     );
+    // A run from a checkpoint that saw shorter actions grows it, and says so; the checkpoint itself
+    // goes on only with its own sizes, which the refusal names.
+    let (status, _, err) = home.run(&format!(
+        "{at}neural train --data {} --out longer --from ck --action-len 256 {TINY}",
+        data.display()
+    ));
+    assert_eq!(status, 0, "{err}");
+    assert!(
+        err.contains("ck saw actions of up to 192 characters and this run's model sees 256"),
+        "{err}"
+    );
+    let options = std::fs::read_to_string(home.path().join("longer/options.json")).unwrap();
+    assert!(options.contains("\"action_len\": 256"), "{options}");
+    home.refuses(
+        &format!("{at}{train} --action-len 64"),
+        1,
+        "actions of up to 192 characters; --dim, --layers and --action-len set them",
+    );
 
     let (status, json, err) = home.run(&format!(
         "{at}neural eval --model ck --data {} --json",

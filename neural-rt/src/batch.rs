@@ -6,7 +6,7 @@ use candle_core::{Device, Result, Tensor};
 use kernel_bridge::Frame;
 
 use crate::data::Episode;
-use crate::encode::{self, ACTION_LEN, COLS, ROWS, Window};
+use crate::encode::{self, COLS, PAD, ROWS, Window};
 use crate::model::Input;
 
 /// What the model is given for one step: the window of the screen before, and the action.
@@ -16,21 +16,19 @@ pub struct Seen {
     pub before: Vec<u8>,
     /// The cursor before, in the window.
     pub cursor_before: (usize, usize),
-    /// The action's symbols, padded.
+    /// The action's symbols, all of them (the model sees the first [`Config::action_len`]).
+    ///
+    /// [`Config::action_len`]: crate::model::Config::action_len
     pub action: Vec<u32>,
-    /// How many of them are real.
-    pub action_len: usize,
 }
 
 impl Seen {
     /// `action` typed at `before`, seen through `window`.
     pub fn of(before: &Frame, window: &Window, action: &str) -> Seen {
-        let (action, action_len) = encode::action(action);
         Seen {
             before: small(window.cells(before)),
             cursor_before: window.cursor(before),
-            action,
-            action_len,
+            action: encode::action(action),
         }
     }
 }
@@ -78,9 +76,13 @@ impl Encoded {
     }
 }
 
-/// The model's inputs for one step of `b` sessions.
-pub fn input(steps: &[&Seen], device: &Device) -> Result<Input> {
+/// The model's inputs for one step of `b` sessions, each action cut to its first `action_len`
+/// characters. Actions are padded only to the longest of them: padding is masked, so it changes
+/// nothing but the time a step takes, and most actions are a few characters long.
+pub fn input(steps: &[&Seen], action_len: usize, device: &Device) -> Result<Input> {
     let b = steps.len();
+    let seen = |s: &Seen| s.action.len().min(action_len);
+    let width = steps.iter().map(|s| seen(s)).max().unwrap_or(0).max(1);
     let cells: Vec<u32> = steps
         .iter()
         .flat_map(|s| s.before.iter().map(|&c| u32::from(c)))
@@ -96,11 +98,11 @@ pub fn input(steps: &[&Seen], device: &Device) -> Result<Input> {
         .collect();
     let action: Vec<u32> = steps
         .iter()
-        .flat_map(|s| s.action.iter().copied())
+        .flat_map(|s| (0..width).map(move |i| if i < seen(s) { s.action[i] } else { PAD }))
         .collect();
     let real: Vec<f32> = steps
         .iter()
-        .flat_map(|s| (0..ACTION_LEN).map(move |i| if i < s.action_len { 1.0 } else { 0.0 }))
+        .flat_map(|s| (0..width).map(move |i| if i < seen(s) { 1.0 } else { 0.0 }))
         .collect();
     let rows: Vec<u32> = steps.iter().map(|s| s.cursor_before.0 as u32).collect();
     let cols: Vec<u32> = steps.iter().map(|s| s.cursor_before.1 as u32).collect();
@@ -108,8 +110,8 @@ pub fn input(steps: &[&Seen], device: &Device) -> Result<Input> {
         cells: Tensor::from_vec(cells, (b, ROWS * COLS), device)?,
         cursor_row: Tensor::from_vec(rows, b, device)?,
         cursor_col: Tensor::from_vec(cols, b, device)?,
-        action: Tensor::from_vec(action, (b, ACTION_LEN), device)?,
-        action_real: Tensor::from_vec(real, (b, ACTION_LEN), device)?,
+        action: Tensor::from_vec(action, (b, width), device)?,
+        action_real: Tensor::from_vec(real, (b, width), device)?,
         prompt: Tensor::from_vec(prompt, (b, COLS), device)?,
     })
 }

@@ -9,8 +9,8 @@
 //! and leaves the rest of each row in place. Predicted frames carry no styles (the model predicts
 //! characters and the cursor).
 //!
-//! Characters are printable ASCII (space is 0) and one "other" symbol; an action is its first
-//! [`ACTION_LEN`] characters, padded.
+//! Characters are printable ASCII (space is 0) and one "other" symbol. The model sees an action's
+//! first [`Config::action_len`](crate::model::Config::action_len) characters.
 
 use kernel_bridge::Frame;
 
@@ -18,13 +18,11 @@ use kernel_bridge::Frame;
 pub const ROWS: usize = 24;
 /// Columns the model sees.
 pub const COLS: usize = 80;
-/// Characters of an action the model sees.
-pub const ACTION_LEN: usize = 64;
 /// Symbols a cell can hold: printable ASCII, then "other".
 pub const CHARS: usize = 96;
 /// The symbol for a character that is not printable ASCII.
 pub const OTHER: u32 = 95;
-/// The padding after an action (input only; never predicted).
+/// The padding after an action, to the longest of a batch (input only; never predicted).
 pub const PAD: u32 = 96;
 /// Symbols an input can hold.
 pub const INPUT_SYMBOLS: usize = 97;
@@ -145,12 +143,9 @@ impl Window {
     }
 }
 
-/// An action's symbols, padded to [`ACTION_LEN`] with [`PAD`], and how many are real.
-pub fn action(text: &str) -> (Vec<u32>, usize) {
-    let mut symbols: Vec<u32> = text.chars().take(ACTION_LEN).map(symbol).collect();
-    let len = symbols.len();
-    symbols.resize(ACTION_LEN, PAD);
-    (symbols, len)
+/// An action's symbols, one per character.
+pub fn action(text: &str) -> Vec<u32> {
+    text.chars().map(symbol).collect()
 }
 
 #[cfg(test)]

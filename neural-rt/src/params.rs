@@ -59,20 +59,30 @@ impl Params {
     /// Replaces the variables' values with those of a safetensors file, which must hold every one
     /// of them with the same shape.
     pub fn load(&self, path: &Path, device: &Device) -> Result<()> {
-        self.set(candle_core::safetensors::load(path, device)?)
+        self.set(candle_core::safetensors::load(path, device)?, None)
     }
 
     /// As [`Params::load`], from the bytes of a safetensors file.
     pub fn load_bytes(&self, bytes: &[u8], device: &Device) -> Result<()> {
-        self.set(candle_core::safetensors::load_buffer(bytes, device)?)
+        self.set(candle_core::safetensors::load_buffer(bytes, device)?, None)
     }
 
-    fn set(&self, stored: HashMap<String, Tensor>) -> Result<()> {
+    /// As [`Params::load`], but the variable `grown` (a table of positions) may be longer in its
+    /// first dimension than the one stored: it keeps the stored rows, and the rest as drawn.
+    pub fn load_grown(&self, path: &Path, grown: &str, device: &Device) -> Result<()> {
+        self.set(candle_core::safetensors::load(path, device)?, Some(grown))
+    }
+
+    fn set(&self, stored: HashMap<String, Tensor>, growing: Option<&str>) -> Result<()> {
         for (name, var) in self.named() {
             let value = stored
                 .get(&name)
                 .ok_or_else(|| candle_core::Error::CannotFindTensor { path: name.clone() })?;
-            var.set(value)?;
+            if growing == Some(name.as_str()) {
+                var.set(&grown(value, var.as_tensor())?)?;
+            } else {
+                var.set(value)?;
+            }
         }
         Ok(())
     }
@@ -109,6 +119,19 @@ impl Params {
                 }
             }
         }
+    }
+}
+
+/// `stored` followed by the rows of `drawn` beyond it, where `drawn` is longer in its first
+/// dimension and alike in the others; otherwise `stored` as it is (and a shape that differs otherwise
+/// is refused when it is set).
+fn grown(stored: &Tensor, drawn: &Tensor) -> Result<Tensor> {
+    let (have, want) = (stored.dims(), drawn.dims());
+    match (have.first(), want.first()) {
+        (Some(&rows), Some(&wanted)) if rows < wanted && have[1..] == want[1..] => {
+            Tensor::cat(&[stored, &drawn.narrow(0, rows, wanted - rows)?], 0)
+        }
+        _ => Ok(stored.clone()),
     }
 }
 

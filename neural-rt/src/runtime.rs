@@ -118,7 +118,7 @@ impl Runtime {
             .map(|((before, action), window)| Seen::of(before, window, action))
             .collect();
         let refs: Vec<&Seen> = steps.iter().collect();
-        let inputs = input(&refs, device)?;
+        let inputs = input(&refs, self.model.config.action_len, device)?;
         let trunk = self.model.trunk(&inputs, state)?;
         let choices = self.model.pointer(&trunk)?.argmax(2)?.to_vec2::<u32>()?;
         let (row_logits, col_logits) = self.model.cursor(&trunk)?;

@@ -191,6 +191,14 @@ impl Checkpoint {
         Ok(())
     }
 
+    /// Loads the weights into a model that sees longer actions, which keeps the positions they
+    /// learned and draws the new ones; AdamW's moments start afresh, as they have no rows for them.
+    fn load_grown(&self, params: &Params, device: &Device) -> Result<(), TrainError> {
+        params
+            .load_grown(&self.weights(), Model::GROWN_WITH_ACTIONS, device)
+            .map_err(|e| TrainError::Damaged(self.weights(), e.to_string()))
+    }
+
     fn write(
         &self,
         params: &Params,
@@ -227,10 +235,14 @@ impl Options {
     /// the model, the order of sessions and the optimizer's rates are the same. Checkpoints at
     /// other intervals are fine, and so are more epochs, unless the rate falls over the run's
     /// epochs.
-    fn differences(&self, other: &Options) -> Vec<&'static str> {
+    fn differences(&self, other: &Options) -> Vec<String> {
         let cosine = self.schedule == Schedule::Cosine;
+        let sizes = format!(
+            "sizes (the checkpoint's: {}; --dim, --layers and --action-len set them)",
+            other.config
+        );
         [
-            (self.config != other.config, "sizes (--dim, --layers)"),
+            (self.config != other.config, sizes.as_str()),
             (self.batch != other.batch, "--batch"),
             (self.bptt != other.bptt, "--bptt"),
             (
@@ -242,7 +254,8 @@ impl Options {
             (cosine && self.epochs != other.epochs, "--epochs"),
         ]
         .into_iter()
-        .filter_map(|(differs, name)| differs.then_some(name))
+        .filter(|(differs, _)| *differs)
+        .map(|(_, name)| name.to_owned())
         .collect()
     }
 }
@@ -268,7 +281,7 @@ pub enum TrainError {
     Sizes(String),
     /// The checkpoint to start from has other sizes than the model to train.
     #[error(
-        "{0} holds a model of other sizes (--dim, --layers) than the one to train; give those of its options.json"
+        "{0} holds a model of other sizes (--dim, --layers) than the one to train; give those of its options.json (only --action-len may be larger)"
     )]
     OtherSizes(PathBuf),
     /// `--from` names a directory without a checkpoint.
@@ -356,11 +369,15 @@ pub fn train_until(
             if let Some(from) = &options.from {
                 let start = Checkpoint::new(from);
                 match start.read()? {
-                    Some((saved, _)) if saved.config == options.config => {}
+                    Some((saved, _)) if saved.config == options.config => {
+                        start.load_into(&params, &mut optimizer, device)?;
+                    }
+                    Some((saved, _)) if saved.config.grows_into(&options.config) => {
+                        start.load_grown(&params, device)?;
+                    }
                     Some(_) => return Err(TrainError::OtherSizes(from.clone())),
                     None => return Err(TrainError::NotACheckpoint(from.clone())),
                 }
-                start.load_into(&params, &mut optimizer, device)?;
             }
             Position::default()
         }
@@ -460,7 +477,7 @@ fn run_batch(
                 .collect();
             steps += active.iter().filter(|a| **a).count();
             let seen: Vec<&Seen> = now.iter().map(|s| &s.seen).collect();
-            let inputs = input(&seen, device)?;
+            let inputs = input(&seen, model.config.action_len, device)?;
             let wanted = targets(&now, &active, device)?;
             let trunk = model.trunk(&inputs, &state)?;
             let loss = step_loss(model, &trunk, &inputs, &wanted)?;

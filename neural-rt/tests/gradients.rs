@@ -11,27 +11,18 @@ use neural_rt::model::{Config, Model};
 use neural_rt::params::Params;
 
 mod common;
-use common::episode;
+use common::{episode, small_config};
 
 #[test]
 fn every_trainable_variable_receives_a_gradient() {
     let device = Device::Cpu;
     let params = Arc::new(Params::new(7));
-    let config = Config {
-        dim: 32,
-        char_dim: 4,
-        layers: 1,
-        heads: 2,
-        state: 2,
-        cell_dim: 16,
-        cell_layers: 1,
-    };
-    let model = Model::new(config, params.builder(&device)).unwrap();
+    let model = Model::new(small_config(24), params.builder(&device)).unwrap();
     let encoded = Encoded::of(&episode(1));
     let mut state = model.start_state(1).unwrap();
     let mut total: Option<candle_core::Tensor> = None;
     for step in &encoded.steps {
-        let inputs = input(&[&step.seen], &device).unwrap();
+        let inputs = input(&[&step.seen], model.config.action_len, &device).unwrap();
         let wanted = targets(&[step], &[true], &device).unwrap();
         let trunk = model.trunk(&inputs, &state).unwrap();
         let loss = step_loss(&model, &trunk, &inputs, &wanted).unwrap();

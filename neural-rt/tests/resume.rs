@@ -5,23 +5,15 @@
 use std::path::Path;
 
 use candle_core::Device;
-use neural_rt::model::Config;
+use neural_rt::model::Model;
 use neural_rt::train::{Options, Schedule, TrainError, train, train_until};
 
 mod common;
-use common::episode;
+use common::{episode, small_config};
 
 fn options(epochs: usize) -> Options {
     Options {
-        config: Config {
-            dim: 16,
-            char_dim: 4,
-            layers: 1,
-            heads: 2,
-            state: 2,
-            cell_dim: 8,
-            cell_layers: 1,
-        },
+        config: small_config(24),
         epochs,
         batch: 2,
         bptt: 1,
@@ -237,6 +229,54 @@ fn a_run_from_a_checkpoint_goes_on_with_its_weights_and_optimizer_state() {
         matches!(err, TrainError::OtherSizes(_)) && err.to_string().contains("options.json"),
         "{err}"
     );
+    // Only the actions seen may grow: a run that sees longer ones starts from the checkpoint's
+    // weights (stopped before its first batch, it keeps them as they were, the table of action
+    // positions longer), and one that sees shorter ones is refused.
+    let mut longer_actions = going_on.clone();
+    longer_actions.config.action_len = 48;
+    train_until(
+        data.path(),
+        elsewhere.path(),
+        &longer_actions,
+        &Device::Cpu,
+        &mut quiet,
+        &|| true,
+    )
+    .unwrap();
+    let tensors = |dir: &Path| {
+        candle_core::safetensors::load(dir.join("model.safetensors"), &Device::Cpu).unwrap()
+    };
+    let (started, grown) = (tensors(first.path()), tensors(elsewhere.path()));
+    assert_eq!(started.len(), grown.len());
+    for (name, was) in &started {
+        let now = &grown[name];
+        let kept = if name == Model::GROWN_WITH_ACTIONS {
+            assert_eq!(now.dims(), [48, 32]);
+            now.narrow(0, 0, 24).unwrap()
+        } else {
+            now.clone()
+        };
+        let difference = (was - &kept)
+            .unwrap()
+            .abs()
+            .unwrap()
+            .max_all()
+            .unwrap()
+            .to_scalar::<f32>()
+            .unwrap();
+        assert!(difference == 0.0, "{name} changed by {difference}");
+    }
+    let mut shorter_actions = going_on.clone();
+    shorter_actions.config.action_len = 12;
+    let err = train(
+        data.path(),
+        tempfile::tempdir().unwrap().path(),
+        &shorter_actions,
+        &Device::Cpu,
+        &mut quiet,
+    )
+    .expect_err("a checkpoint that saw longer actions is refused");
+    assert!(matches!(err, TrainError::OtherSizes(_)), "{err}");
 }
 
 #[test]

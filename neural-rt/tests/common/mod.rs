@@ -1,8 +1,23 @@
-//! A short session to train on: two commands on a 24×80 screen.
+//! A short session to train on, two commands on a 24×80 screen, and a small model to train.
 
 use kernel_bridge::Frame;
 use neural_rt::data::episode::FORMAT;
 use neural_rt::data::{Episode, EpisodeStep, Family, Header, Split};
+use neural_rt::model::Config;
+
+/// A model small enough to train in a test, seeing actions of up to `action_len` characters.
+pub fn small_config(action_len: usize) -> Config {
+    Config {
+        dim: 32,
+        char_dim: 4,
+        layers: 1,
+        heads: 2,
+        state: 2,
+        cell_dim: 16,
+        cell_layers: 1,
+        action_len,
+    }
+}
 
 fn frame(lines: &[&str], cursor: (u16, u16)) -> Frame {
     let mut frame = Frame::blank(24, 80);

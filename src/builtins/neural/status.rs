@@ -16,16 +16,9 @@ pub struct Status {
 impl Status {
     pub fn run(self, io: &mut Io) -> Result<u8, Failure> {
         let (runtime, device, name) = self.model.load(io)?;
-        let c = &runtime.options.config;
         let rows = [
             ("model", name),
-            (
-                "size",
-                format!(
-                    "{} layers of width {}, {} state tokens, cell decoder {} × {}",
-                    c.layers, c.dim, c.state, c.cell_layers, c.cell_dim
-                ),
-            ),
+            ("size", runtime.options.config.to_string()),
             ("trained with", {
                 let options = &runtime.options;
                 let from = options.from.as_ref().map_or_else(String::new, |from| {

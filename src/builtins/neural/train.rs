@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use neural_rt::model::Config;
-use neural_rt::train::{Options, Schedule, train_until};
+use neural_rt::train::{Checkpoint, Options, Schedule, train_until};
 
 use super::ctrl_c::CtrlC;
 
@@ -36,7 +36,8 @@ pub struct Train {
     #[arg(long, default_value = "constant", value_name = "SCHEDULE")]
     schedule: Schedule,
     /// Start from this checkpoint's weights and optimizer state (a directory that `neural train
-    /// --out` wrote) instead of weights drawn from the seed; the run's own epochs count from 0.
+    /// --out` wrote) instead of weights drawn from the seed; the run's own epochs count from 0. A
+    /// checkpoint that saw shorter actions than `--action-len` grows (see there).
     #[arg(long, value_name = "DIR")]
     from: Option<PathBuf>,
     /// The seed of the initial weights and of the order of sessions.
@@ -48,6 +49,12 @@ pub struct Train {
     /// Transformer blocks.
     #[arg(long, default_value_t = Config::default().layers)]
     layers: usize,
+    /// Characters of an action the model sees (the rest of a longer one is cut off). With `--from` a
+    /// checkpoint that saw fewer, the model keeps what it learned, its new positions are learned
+    /// from scratch, and AdamW's moments start afresh; give the checkpoint's own (64 for models
+    /// from before this option) to go on from it as it is.
+    #[arg(long, default_value_t = Config::default().action_len)]
+    action_len: usize,
     /// Batches between checkpoints.
     #[arg(long, default_value_t = 100)]
     checkpoint_every: usize,
@@ -76,6 +83,7 @@ impl Train {
             config: Config {
                 dim: self.dim,
                 layers: self.layers,
+                action_len: self.action_len,
                 ..Config::default()
             },
             epochs: self.epochs,
@@ -90,6 +98,9 @@ impl Train {
         let device = neural_rt::device::choose();
         let bar = super::progress_bar("{bar:40} {pos}/{len} updates  loss {msg}  eta {eta}");
         let (data, out) = (io.path(&self.data), io.path(&self.out));
+        if let Some(grows) = growth(&options, &out) {
+            writeln!(io.err, "{grows}")?;
+        }
         let ctrl_c = CtrlC::catch();
         let position = train_until(
             &data,
@@ -134,4 +145,23 @@ impl Train {
         )?;
         Ok(0)
     }
+}
+
+/// What to say when a new run starts from a checkpoint that saw shorter actions, as users of
+/// `--from` before `--action-len` existed get by default.
+fn growth(options: &Options, out: &std::path::Path) -> Option<String> {
+    let from = options.from.as_ref()?;
+    let starting = Checkpoint::new(out).read().ok()?.is_none();
+    let (saved, _) = Checkpoint::new(from).read().ok()??;
+    (starting && saved.config.grows_into(&options.config)).then(|| {
+        format!(
+            "neural train: {} saw actions of up to {} characters and this run's model sees {} \
+             (--action-len): it keeps what it learned, learns the new positions from scratch, and \
+             AdamW's moments start afresh; give --action-len {} to go on from it as it is",
+            from.display(),
+            saved.config.action_len,
+            options.config.action_len,
+            saved.config.action_len
+        )
+    })
 }
