@@ -316,6 +316,50 @@ pub struct Report {
     pub learning_rate: f64,
 }
 
+/// How a run into a checkpoint directory starts.
+#[derive(Debug, PartialEq)]
+pub enum Start {
+    /// The directory's checkpoint goes on from where it stopped.
+    Resumes(Position),
+    /// From weights drawn from the seed.
+    Fresh,
+    /// From the weights and optimizer state of this checkpoint (`--from`).
+    From(PathBuf),
+    /// From the weights of this checkpoint, which saw actions of up to `saw` characters: the run's
+    /// model sees more, so its table of action positions grows, and AdamW starts afresh.
+    Grows { from: PathBuf, saw: usize },
+}
+
+/// How a run with `options` into `out` starts.
+///
+/// # Errors
+/// When `out` holds a checkpoint of another run, or `--from` names no checkpoint or one of other
+/// sizes.
+pub fn start(out: &Path, options: &Options) -> Result<Start, TrainError> {
+    if let Some((saved, position)) = Checkpoint::new(out).read()? {
+        let differences = options.differences(&saved);
+        if !differences.is_empty() {
+            return Err(TrainError::OtherOptions(
+                out.to_owned(),
+                differences.join(", "),
+            ));
+        }
+        return Ok(Start::Resumes(position));
+    }
+    let Some(from) = &options.from else {
+        return Ok(Start::Fresh);
+    };
+    match Checkpoint::new(from).read()? {
+        Some((saved, _)) if saved.config == options.config => Ok(Start::From(from.clone())),
+        Some((saved, _)) if saved.config.grows_into(&options.config) => Ok(Start::Grows {
+            from: from.clone(),
+            saw: saved.config.action_len,
+        }),
+        Some(_) => Err(TrainError::OtherSizes(from.clone())),
+        None => Err(TrainError::NotACheckpoint(from.clone())),
+    }
+}
+
 /// Trains on `data`'s train split into the checkpoint `out`, resuming it if it is there; `report` is
 /// told after each update.
 ///
@@ -353,32 +397,18 @@ pub fn train_until(
     let params = Arc::new(Params::new(options.seed));
     let model = Model::new(options.config.clone(), params.builder(device))?;
     let mut optimizer = AdamW::new(params.vars(), options.learning_rate)?;
-    let mut position = match checkpoint.read()? {
-        Some((saved, position)) => {
-            let differences = options.differences(&saved);
-            if !differences.is_empty() {
-                return Err(TrainError::OtherOptions(
-                    out.to_owned(),
-                    differences.join(", "),
-                ));
-            }
+    let mut position = match start(out, options)? {
+        Start::Resumes(position) => {
             checkpoint.load_into(&params, &mut optimizer, device)?;
             position
         }
-        None => {
-            if let Some(from) = &options.from {
-                let start = Checkpoint::new(from);
-                match start.read()? {
-                    Some((saved, _)) if saved.config == options.config => {
-                        start.load_into(&params, &mut optimizer, device)?;
-                    }
-                    Some((saved, _)) if saved.config.grows_into(&options.config) => {
-                        start.load_grown(&params, device)?;
-                    }
-                    Some(_) => return Err(TrainError::OtherSizes(from.clone())),
-                    None => return Err(TrainError::NotACheckpoint(from.clone())),
-                }
-            }
+        Start::Fresh => Position::default(),
+        Start::From(from) => {
+            Checkpoint::new(&from).load_into(&params, &mut optimizer, device)?;
+            Position::default()
+        }
+        Start::Grows { from, .. } => {
+            Checkpoint::new(&from).load_grown(&params, device)?;
             Position::default()
         }
     };

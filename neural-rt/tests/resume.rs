@@ -6,7 +6,7 @@ use std::path::Path;
 
 use candle_core::Device;
 use neural_rt::model::Model;
-use neural_rt::train::{Options, Schedule, TrainError, train, train_until};
+use neural_rt::train::{Options, Schedule, Start, TrainError, start, train, train_until};
 
 mod common;
 use common::{episode, small_config};
@@ -234,6 +234,13 @@ fn a_run_from_a_checkpoint_goes_on_with_its_weights_and_optimizer_state() {
     // positions longer), and one that sees shorter ones is refused.
     let mut longer_actions = going_on.clone();
     longer_actions.config.action_len = 48;
+    assert_eq!(
+        start(elsewhere.path(), &longer_actions).unwrap(),
+        Start::Grows {
+            from: first.path().to_owned(),
+            saw: 24
+        }
+    );
     train_until(
         data.path(),
         elsewhere.path(),

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use neural_rt::model::Config;
-use neural_rt::train::{Checkpoint, Options, Schedule, train_until};
+use neural_rt::train::{Options, Schedule, Start, start, train_until};
 
 use super::ctrl_c::CtrlC;
 
@@ -98,8 +98,16 @@ impl Train {
         let device = neural_rt::device::choose();
         let bar = super::progress_bar("{bar:40} {pos}/{len} updates  loss {msg}  eta {eta}");
         let (data, out) = (io.path(&self.data), io.path(&self.out));
-        if let Some(grows) = growth(&options, &out) {
-            writeln!(io.err, "{grows}")?;
+        if let Start::Grows { from, saw } = start(&out, &options).map_err(|e| e.to_string())? {
+            writeln!(
+                io.err,
+                "neural train: {} saw actions of up to {saw} characters and this run's model sees \
+                 {} (--action-len): it keeps what it learned, learns the new positions from \
+                 scratch, and AdamW's moments start afresh; give --action-len {saw} to go on from \
+                 it as it is",
+                from.display(),
+                options.config.action_len,
+            )?;
         }
         let ctrl_c = CtrlC::catch();
         let position = train_until(
@@ -145,23 +153,4 @@ impl Train {
         )?;
         Ok(0)
     }
-}
-
-/// What to say when a new run starts from a checkpoint that saw shorter actions, as users of
-/// `--from` before `--action-len` existed get by default.
-fn growth(options: &Options, out: &std::path::Path) -> Option<String> {
-    let from = options.from.as_ref()?;
-    let starting = Checkpoint::new(out).read().ok()?.is_none();
-    let (saved, _) = Checkpoint::new(from).read().ok()??;
-    (starting && saved.config.grows_into(&options.config)).then(|| {
-        format!(
-            "neural train: {} saw actions of up to {} characters and this run's model sees {} \
-             (--action-len): it keeps what it learned, learns the new positions from scratch, and \
-             AdamW's moments start afresh; give --action-len {} to go on from it as it is",
-            from.display(),
-            saved.config.action_len,
-            options.config.action_len,
-            saved.config.action_len
-        )
-    })
 }
