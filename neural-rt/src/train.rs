@@ -325,38 +325,46 @@ pub enum Start {
     Fresh,
     /// From the weights and optimizer state of this checkpoint (`--from`).
     From(PathBuf),
-    /// From the weights of this checkpoint, which saw actions of up to `saw` characters: the run's
-    /// model sees more, so its table of action positions grows, and AdamW starts afresh.
-    Grows { from: PathBuf, saw: usize },
+    /// From the weights of this checkpoint, which saw actions of up to `saw_action_len`
+    /// characters: the run's model sees more, so its table of action positions grows, and AdamW
+    /// starts afresh.
+    Grows {
+        from: PathBuf,
+        saw_action_len: usize,
+    },
 }
 
-/// How a run with `options` into `out` starts.
-///
-/// # Errors
-/// When `out` holds a checkpoint of another run, or `--from` names no checkpoint or one of other
-/// sizes.
-pub fn start(out: &Path, options: &Options) -> Result<Start, TrainError> {
-    if let Some((saved, position)) = Checkpoint::new(out).read()? {
-        let differences = options.differences(&saved);
-        if !differences.is_empty() {
-            return Err(TrainError::OtherOptions(
-                out.to_owned(),
-                differences.join(", "),
-            ));
+impl Start {
+    /// How a run with `options` into `out` starts; it reads the checkpoints' options and changes
+    /// nothing.
+    ///
+    /// # Errors
+    /// When the run's sizes do not fit, `out` holds a checkpoint made with other options, `--from`
+    /// names no checkpoint or one of other sizes, or a checkpoint's options cannot be read.
+    pub fn of(out: &Path, options: &Options) -> Result<Start, TrainError> {
+        options.config.check().map_err(TrainError::Sizes)?;
+        if let Some((saved, position)) = Checkpoint::new(out).read()? {
+            let differences = options.differences(&saved);
+            if !differences.is_empty() {
+                return Err(TrainError::OtherOptions(
+                    out.to_owned(),
+                    differences.join(", "),
+                ));
+            }
+            return Ok(Start::Resumes(position));
         }
-        return Ok(Start::Resumes(position));
-    }
-    let Some(from) = &options.from else {
-        return Ok(Start::Fresh);
-    };
-    match Checkpoint::new(from).read()? {
-        Some((saved, _)) if saved.config == options.config => Ok(Start::From(from.clone())),
-        Some((saved, _)) if saved.config.grows_into(&options.config) => Ok(Start::Grows {
-            from: from.clone(),
-            saw: saved.config.action_len,
-        }),
-        Some(_) => Err(TrainError::OtherSizes(from.clone())),
-        None => Err(TrainError::NotACheckpoint(from.clone())),
+        let Some(from) = &options.from else {
+            return Ok(Start::Fresh);
+        };
+        match Checkpoint::new(from).read()? {
+            Some((saved, _)) if saved.config == options.config => Ok(Start::From(from.clone())),
+            Some((saved, _)) if saved.config.grows_into(&options.config) => Ok(Start::Grows {
+                from: from.clone(),
+                saw_action_len: saved.config.action_len,
+            }),
+            Some(_) => Err(TrainError::OtherSizes(from.clone())),
+            None => Err(TrainError::NotACheckpoint(from.clone())),
+        }
     }
 }
 
@@ -392,12 +400,12 @@ pub fn train_until(
     if files.is_empty() {
         return Err(TrainError::NoData(data.to_owned()));
     }
-    options.config.check().map_err(TrainError::Sizes)?;
+    let start = Start::of(out, options)?;
     let checkpoint = Checkpoint::new(out);
     let params = Arc::new(Params::new(options.seed));
     let model = Model::new(options.config.clone(), params.builder(device))?;
     let mut optimizer = AdamW::new(params.vars(), options.learning_rate)?;
-    let mut position = match start(out, options)? {
+    let mut position = match start {
         Start::Resumes(position) => {
             checkpoint.load_into(&params, &mut optimizer, device)?;
             position

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use candle_core::Device;
 use neural_rt::model::Model;
-use neural_rt::train::{Options, Schedule, Start, TrainError, start, train, train_until};
+use neural_rt::train::{Options, Schedule, Start, TrainError, train, train_until};
 
 mod common;
 use common::{episode, small_config};
@@ -235,10 +235,10 @@ fn a_run_from_a_checkpoint_goes_on_with_its_weights_and_optimizer_state() {
     let mut longer_actions = going_on.clone();
     longer_actions.config.action_len = 48;
     assert_eq!(
-        start(elsewhere.path(), &longer_actions).unwrap(),
+        Start::of(elsewhere.path(), &longer_actions).unwrap(),
         Start::Grows {
             from: first.path().to_owned(),
-            saw: 24
+            saw_action_len: 24
         }
     );
     train_until(
@@ -273,6 +273,14 @@ fn a_run_from_a_checkpoint_goes_on_with_its_weights_and_optimizer_state() {
             .unwrap();
         assert!(difference == 0.0, "{name} changed by {difference}");
     }
+    // A size out of range is named as such, before any checkpoint is compared with it.
+    let mut no_actions = going_on.clone();
+    no_actions.config.action_len = 0;
+    let err = Start::of(elsewhere.path(), &no_actions).expect_err("no action is refused");
+    assert!(
+        matches!(err, TrainError::Sizes(_)) && err.to_string().contains("action_len is 0"),
+        "{err}"
+    );
     let mut shorter_actions = going_on.clone();
     shorter_actions.config.action_len = 12;
     let err = train(

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use neural_rt::model::Config;
-use neural_rt::train::{Options, Schedule, Start, start, train_until};
+use neural_rt::train::{Options, Schedule, Start, train_until};
 
 use super::ctrl_c::CtrlC;
 
@@ -98,7 +98,12 @@ impl Train {
         let device = neural_rt::device::choose();
         let bar = super::progress_bar("{bar:40} {pos}/{len} updates  loss {msg}  eta {eta}");
         let (data, out) = (io.path(&self.data), io.path(&self.out));
-        if let Start::Grows { from, saw } = start(&out, &options).map_err(|e| e.to_string())? {
+        let how = Start::of(&out, &options).map_err(|e| e.to_string())?;
+        if let Start::Grows {
+            from,
+            saw_action_len: saw,
+        } = how
+        {
             writeln!(
                 io.err,
                 "neural train: {} saw actions of up to {saw} characters and this run's model sees \
