@@ -9,6 +9,7 @@ use std::time::Instant;
 use kernel_bridge::Frame;
 use serde::{Deserialize, Serialize};
 
+use crate::batch::still_running;
 use crate::data::{Episode, Split};
 use crate::metrics::{Scores, score};
 use crate::runtime::Runtime;
@@ -161,23 +162,23 @@ fn predict(
             .min(max_steps);
         let mut state = runtime.start(group.len())?;
         let mut befores: Vec<Frame> = group.iter().map(|e| e.first.clone()).collect();
+        // The group's sessions still running, in the order of the state's rows.
+        let mut running: Vec<usize> = (0..group.len()).collect();
         for t in 0..longest {
-            let actions: Vec<&str> = group
+            (running, state) = still_running(running, state, |&i| t < group[i].steps.len())?;
+            let actions: Vec<&str> = running
                 .iter()
-                .map(|e| e.steps.get(t).map_or("", |s| s.action.as_str()))
+                .map(|&i| group[i].steps[t].action.as_str())
                 .collect();
-            let refs: Vec<&Frame> = befores.iter().collect();
+            let refs: Vec<&Frame> = running.iter().map(|&i| &befores[i]).collect();
             let (predicted, next) = runtime.step(&refs, &actions, &state)?;
             state = next;
-            for (i, episode) in group.iter().enumerate() {
-                let Some(step) = episode.steps.get(t) else {
-                    continue;
-                };
-                seen(base + i, t, &predicted[i]);
+            for (&i, predicted) in running.iter().zip(predicted) {
+                seen(base + i, t, &predicted);
                 befores[i] = if closed {
-                    predicted[i].clone()
+                    predicted
                 } else {
-                    step.frame.clone()
+                    group[i].steps[t].frame.clone()
                 };
             }
         }

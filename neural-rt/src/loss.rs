@@ -31,22 +31,13 @@ pub fn step_loss(
     input: &Input,
     targets: &Targets,
 ) -> Result<StepLoss> {
-    let b = targets.active.dim(0)?;
-    let active = targets.active.sum_all()?.to_scalar::<f32>()?.max(1.0);
-    let weight = |per_session: Tensor| -> Result<Tensor> {
-        per_session
-            .mul(&targets.active)?
-            .sum_all()?
-            .affine(1.0 / f64::from(active), 0.0)
-    };
-
+    let b = targets.cursor_row.dim(0)?;
     let logits = model.pointer(trunk)?;
     let right = logits.add(&targets.pointer.affine(1e9, -1e9)?)?;
     let pointer = logits
         .log_sum_exp(D::Minus1)?
         .sub(&right.log_sum_exp(D::Minus1)?)?
-        .mean(1)?;
-    let pointer = weight(pointer)?;
+        .mean_all()?;
 
     let (row_logits, col_logits) = model.cursor(trunk)?;
     let row = nll(&row_logits, &targets.cursor_row)?;
@@ -55,7 +46,7 @@ pub fn step_loss(
         .add(&targets.cursor_row)?;
     let cols = col_logits.reshape((b * ROWS, COLS))?.index_select(&at, 0)?;
     let col = nll(&cols, &targets.cursor_col)?;
-    let cursor = weight(row.add(&col)?)?;
+    let cursor = row.add(&col)?.mean_all()?;
 
     let cells = if targets.new_sessions.dim(0)? == 0 {
         Tensor::zeros((), candle_core::DType::F32, model.device())?

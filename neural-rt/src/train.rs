@@ -1,5 +1,6 @@
 //! Training: the dataset's train split streamed a batch of sessions at a time in a seeded order, each
-//! batch run through its sessions' steps in lockstep with the state carried, back-propagated every
+//! batch run through its sessions' steps in lockstep with the state carried (a session that has ended
+//! leaves the batch), back-propagated every
 //! few steps (truncated back-propagation through time), AdamW. Checkpoints (safetensors, with the
 //! config, the optimizer's state and where training stood) are written as it goes, and a run resumes
 //! from the last one with the updates a run never stopped would have made, given the same dataset.
@@ -17,7 +18,7 @@ use rand_chacha::ChaCha8Rng;
 use rand_chacha::rand_core::SeedableRng;
 use serde::{Deserialize, Serialize};
 
-use crate::batch::{Encoded, EncodedStep, Seen, input, targets};
+use crate::batch::{Encoded, EncodedStep, Seen, input, still_running, targets};
 use crate::data::{Episode, Split};
 use crate::loss::step_loss;
 use crate::model::{Config, Model};
@@ -502,21 +503,20 @@ fn run_batch(
 ) -> Result<(), TrainError> {
     let longest = sessions.iter().map(|s| s.steps.len()).max().unwrap_or(0);
     let mut state = model.start_state(sessions.len())?;
+    // The sessions still running, in the order of the state's rows.
+    let mut running: Vec<&Encoded> = sessions.iter().collect();
     let mut t = 0;
     while t < longest {
         let end = (t + options.bptt).min(longest);
         let mut total: Option<Tensor> = None;
         let mut steps = 0;
         for time in t..end {
-            let active: Vec<bool> = sessions.iter().map(|s| time < s.steps.len()).collect();
-            let now: Vec<&EncodedStep> = sessions
-                .iter()
-                .map(|s| &s.steps[time.min(s.steps.len() - 1)])
-                .collect();
-            steps += active.iter().filter(|a| **a).count();
+            (running, state) = still_running(running, state, |s| time < s.steps.len())?;
+            let now: Vec<&EncodedStep> = running.iter().map(|s| &s.steps[time]).collect();
+            steps += now.len();
             let seen: Vec<&Seen> = now.iter().map(|s| &s.seen).collect();
             let inputs = input(&seen, model.config.action_len, device)?;
-            let wanted = targets(&now, &active, device)?;
+            let wanted = targets(&now, device)?;
             let trunk = model.trunk(&inputs, &state)?;
             let loss = step_loss(model, &trunk, &inputs, &wanted)?;
             total = Some(match total {

@@ -23,7 +23,7 @@ fn every_trainable_variable_receives_a_gradient() {
     let mut total: Option<candle_core::Tensor> = None;
     for step in &encoded.steps {
         let inputs = input(&[&step.seen], model.config.action_len, &device).unwrap();
-        let wanted = targets(&[step], &[true], &device).unwrap();
+        let wanted = targets(&[step], &device).unwrap();
         let trunk = model.trunk(&inputs, &state).unwrap();
         let loss = step_loss(&model, &trunk, &inputs, &wanted).unwrap();
         assert!(
