@@ -1,5 +1,5 @@
 //! Steps as tensors: a session's steps encoded once ([`Encoded`]), and one time step of a batch of
-//! sessions ([`Batch`]) with what the model must predict for it.
+//! sessions (its [`input`]) with what the model must predict for it (its [`targets`]).
 
 use candle_core::{Device, Result, Tensor};
 
@@ -138,9 +138,8 @@ pub fn rows(cells: &[u8]) -> impl Iterator<Item = &[u8]> {
     cells.chunks(COLS)
 }
 
-/// The items of `running` that `goes_on` keeps, and their rows of `state` (`[running.len(), ..]`).
-/// A batch's sessions that have ended leave it this way: carried along as padding, they were a
-/// third of the work on sessions of 9 to 25 steps.
+/// The items of `running` that `goes_on` keeps, and their rows of `state` (`[running.len(), ..]`):
+/// how a batch's sessions that have ended leave it.
 pub fn still_running<T>(
     running: Vec<T>,
     state: Tensor,

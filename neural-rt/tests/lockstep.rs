@@ -64,27 +64,34 @@ fn losses(sessions: &[Episode], seed: u64) -> Vec<(f32, usize)> {
 }
 
 #[test]
-fn in_training_a_session_whose_batch_mates_have_ended_has_its_own_losses() {
-    let long = session(1, 6);
-    let others = [session(2, 1), long.clone(), session(3, 2), session(4, 1)];
-    // Seeds that put the long session in different places of the batch (and the weights, the
-    // same for both runs of a seed).
+fn in_training_each_update_is_the_mean_of_its_running_sessions_losses() {
+    // At each of the first two steps every session writes two rows, so the cells' mean over the
+    // rows written is also their mean over sessions, as the pointer's and the cursor's are.
+    let sessions = [session(2, 1), session(1, 6), session(3, 2), session(4, 1)];
+    // Seeds that put the long session in different places of the batch (and draw the weights,
+    // the same for every run of a seed).
     for seed in 5..9 {
-        let alone = losses(std::slice::from_ref(&long), seed);
-        let with_others = losses(&others, seed);
+        let alone: Vec<Vec<(f32, usize)>> = sessions
+            .iter()
+            .map(|s| losses(std::slice::from_ref(s), seed))
+            .collect();
+        let together = losses(&sessions, seed);
         assert_eq!(
-            with_others.len(),
+            together.len(),
             6,
             "one update a step of the longest session"
         );
         // Steps trained on by each update: 4 sessions at the first step, 2 at the second, then 1.
-        let steps: Vec<usize> = with_others.iter().map(|(_, steps)| *steps).collect();
+        let steps: Vec<usize> = together.iter().map(|(_, steps)| *steps).collect();
         assert_eq!(steps, [4, 6, 7, 8, 9, 10]);
-        for t in 2..6 {
-            let (mine, theirs) = (alone[t].0, with_others[t].0);
+        for (t, (loss, _)) in together.iter().enumerate() {
+            let running: Vec<f32> = alone.iter().filter_map(|a| a.get(t)).map(|l| l.0).collect();
+            let mean = running.iter().sum::<f32>() / running.len() as f32;
             assert!(
-                (mine - theirs).abs() <= 1e-5 * mine.abs().max(1.0),
-                "seed {seed}, update {t}: {mine} alone, {theirs} in the batch"
+                (loss - mean).abs() <= 1e-5 * mean.abs().max(1.0),
+                "seed {seed}, update {t}: {loss} in the batch, {mean} the mean of its {} \
+                 sessions alone",
+                running.len()
             );
         }
     }
@@ -127,17 +134,25 @@ fn in_evaluation_a_session_whose_group_mates_have_ended_is_predicted_as_if_alone
         evaluate_episodes(&runtime, sessions, &[], "cpu", &mut |_| true).unwrap()
     };
 
-    let together = evaluate(&[short.clone(), long.clone()]);
-    let (short_alone, long_alone) = (evaluate(&[short]), evaluate(&[long]));
-    let (char_accuracy, cursor, frame_exact) = pooled(&[&short_alone, &long_alone]);
+    let middle = session(3, 4);
+    let alone = [&short, &long, &middle].map(|s| evaluate(std::slice::from_ref(s)));
+    let (char_accuracy, cursor, frame_exact) = pooled(&alone.each_ref());
     assert!(
         char_accuracy > 0.2,
         "the model learned too little to tell: {char_accuracy}"
     );
-    assert!((together.overall.char_accuracy - char_accuracy).abs() < 1e-9);
-    assert!((together.overall.cursor - cursor).abs() < 1e-9);
-    assert!((together.overall.frame_exact - frame_exact).abs() < 1e-9);
-    // At the fifth step only the long session runs, on its own predicted screens.
-    let fifth = |report: &Report| report.closed_loop.iter().find(|h| h.0 == 5).unwrap().1;
-    assert_eq!(fifth(&together), fifth(&long_alone));
+    // The long session first, in the middle and last of its group.
+    for order in [
+        [&long, &short, &middle],
+        [&short, &long, &middle],
+        [&short, &middle, &long],
+    ] {
+        let together = evaluate(&order.map(Episode::clone));
+        assert!((together.overall.char_accuracy - char_accuracy).abs() < 1e-9);
+        assert!((together.overall.cursor - cursor).abs() < 1e-9);
+        assert!((together.overall.frame_exact - frame_exact).abs() < 1e-9);
+        // At the fifth step only the long session runs, on its own predicted screens.
+        let fifth = |report: &Report| report.closed_loop.iter().find(|h| h.0 == 5).unwrap().1;
+        assert_eq!(fifth(&together), fifth(&alone[1]));
+    }
 }
