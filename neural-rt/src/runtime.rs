@@ -176,6 +176,10 @@ impl Runtime {
                 window.place(before, &cells[b], cursor)
             })
             .collect();
-        Ok((frames, trunk.state))
+        // Detached, or the state would hold the graph of every step before it (the weights are
+        // variables, so candle records each operation for a backward pass that never comes): the
+        // memory of a session followed for hours, and of an evaluation (10 GB for 64 sessions),
+        // grew with every step.
+        Ok((frames, trunk.state.detach()))
     }
 }
