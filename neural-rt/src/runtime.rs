@@ -178,7 +178,7 @@ impl Runtime {
             .collect();
         // Detached, or the state would hold the graph of every step before it (the weights are
         // variables, so candle records each operation for a backward pass that never comes): the
-        // memory of a session followed for hours, and of an evaluation (10 GB for 64 sessions),
+        // memory of a session followed for hours, and of an evaluation (9.6 GiB for 64 sessions),
         // grew with every step.
         Ok((frames, trunk.state.detach()))
     }
