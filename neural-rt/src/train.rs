@@ -1,12 +1,11 @@
 //! Training: the dataset's train split streamed a batch of sessions at a time in a seeded order, each
 //! batch run through its sessions' steps in lockstep with the state carried (a session that has
 //! ended leaves the batch), back-propagated every few steps (truncated back-propagation through
-//! time), AdamW. Checkpoints (safetensors, with the
-//! config, the optimizer's state and where training stood) are written as it goes, and a run resumes
-//! from the last one with the updates a run never stopped would have made, given the same dataset.
-//! Each file of a checkpoint is replaced whole, and `position.json` last; a stop between the files
-//! pairs new weights with the position before, and the run then repeats up to `checkpoint_every`
-//! batches, which is no longer exact.
+//! time), AdamW. Checkpoints (safetensors, with the config, the optimizer's state and where training
+//! stood) are written as it goes, and a run resumes from the last one with the updates a run never
+//! stopped would have made, given the same dataset. Each file of a checkpoint is replaced whole, and
+//! `position.json` last; a stop between the files pairs new weights with the position before, and
+//! the run then repeats up to `checkpoint_every` batches, which is no longer exact.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
