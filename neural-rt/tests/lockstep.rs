@@ -9,7 +9,7 @@ use neural_rt::runtime::Runtime;
 use neural_rt::train::{Options, Schedule, train};
 
 mod common;
-use common::{episode, small_config};
+use common::{dataset, episode, small_config};
 
 /// Session `seed` with `steps` steps: the common session's two, over and over. Its screens do not
 /// follow one another after the second step, which neither training nor scoring minds.
@@ -17,15 +17,6 @@ fn session(seed: u64, steps: usize) -> Episode {
     let mut session = episode(seed);
     session.steps = session.steps.iter().cycle().take(steps).cloned().collect();
     session
-}
-
-/// A dataset of these sessions.
-fn dataset(sessions: &[Episode]) -> tempfile::TempDir {
-    let data = tempfile::tempdir().unwrap();
-    for session in sessions {
-        session.write(data.path()).unwrap();
-    }
-    data
 }
 
 fn options(learning_rate: f64, epochs: usize) -> Options {

@@ -9,7 +9,7 @@ use neural_rt::model::Model;
 use neural_rt::train::{Options, Schedule, Start, TrainError, train, train_until};
 
 mod common;
-use common::{episode, small_config};
+use common::{dataset, episode, small_config};
 
 fn options(epochs: usize) -> Options {
     Options {
@@ -25,13 +25,9 @@ fn options(epochs: usize) -> Options {
     }
 }
 
-/// A dataset of `sessions` training sessions.
-fn dataset(sessions: u64) -> tempfile::TempDir {
-    let data = tempfile::tempdir().unwrap();
-    for seed in 1..=sessions {
-        episode(seed).write(data.path()).unwrap();
-    }
-    data
+/// A dataset of the training sessions numbered 1 to `count`.
+fn first_sessions(count: u64) -> tempfile::TempDir {
+    dataset(&(1..=count).map(episode).collect::<Vec<_>>())
 }
 
 fn weights(dir: &Path) -> Vec<u8> {
@@ -40,7 +36,7 @@ fn weights(dir: &Path) -> Vec<u8> {
 
 #[test]
 fn a_resumed_run_makes_the_same_model_as_one_never_stopped() {
-    let data = dataset(4);
+    let data = first_sessions(4);
     let whole = tempfile::tempdir().unwrap();
     let stopped = tempfile::tempdir().unwrap();
     let device = Device::Cpu;
@@ -91,7 +87,7 @@ fn a_resumed_run_makes_the_same_model_as_one_never_stopped() {
 /// of a run never stopped.
 #[test]
 fn a_run_stopped_between_checkpoints_keeps_its_place_and_goes_on_to_the_same_model() {
-    let data = dataset(6);
+    let data = first_sessions(6);
     let (whole, stopped) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let options = Options {
         checkpoint_every: 2,
@@ -153,7 +149,7 @@ fn a_run_stopped_between_checkpoints_keeps_its_place_and_goes_on_to_the_same_mod
 
 #[test]
 fn a_run_from_a_checkpoint_goes_on_with_its_weights_and_optimizer_state() {
-    let data = dataset(4);
+    let data = first_sessions(4);
     let (first, longer, from) = (
         tempfile::tempdir().unwrap(),
         tempfile::tempdir().unwrap(),
@@ -296,7 +292,7 @@ fn a_run_from_a_checkpoint_goes_on_with_its_weights_and_optimizer_state() {
 
 #[test]
 fn a_damaged_optimizer_file_is_named_and_the_checkpoint_is_left_as_it_was() {
-    let data = dataset(2);
+    let data = first_sessions(2);
     let out = tempfile::tempdir().unwrap();
     let mut quiet = |_: &neural_rt::train::Report| {};
     train(

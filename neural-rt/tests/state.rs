@@ -8,12 +8,11 @@ use neural_rt::runtime::Runtime;
 use neural_rt::train::{Options, Schedule, train};
 
 mod common;
-use common::{episode, small_config};
+use common::{dataset, episode, small_config};
 
 #[test]
 fn a_predicted_step_carries_on_a_state_without_its_history() {
-    let data = tempfile::tempdir().unwrap();
-    episode(1).write(data.path()).unwrap();
+    let data = dataset(&[episode(1)]);
     let model = tempfile::tempdir().unwrap();
     let options = Options {
         config: small_config(24),

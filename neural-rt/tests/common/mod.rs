@@ -1,4 +1,5 @@
-//! A short session to train on, two commands on a 24×80 screen, and a small model to train.
+//! A short session to train on, two commands on a 24×80 screen, a dataset of such sessions, and a
+//! small model to train.
 
 use kernel_bridge::Frame;
 use neural_rt::data::episode::FORMAT;
@@ -59,4 +60,15 @@ pub fn episode(seed: u64) -> Episode {
             },
         ],
     }
+}
+
+/// A dataset whose train split holds `sessions`.
+// Not every test binary that includes this module makes a dataset.
+#[allow(dead_code)]
+pub fn dataset(sessions: &[Episode]) -> tempfile::TempDir {
+    let data = tempfile::tempdir().unwrap();
+    for session in sessions {
+        session.write(data.path()).unwrap();
+    }
+    data
 }
