@@ -253,15 +253,45 @@ fn recordings_from_elsewhere_become_episodes_and_bad_inputs_are_named() {
         std::fs::copy(shipped.join(file), damaged.join(file)).unwrap();
     }
     let options = std::fs::read_to_string(damaged.join("options.json")).unwrap();
+    let eval_damaged = format!("neural eval --model {}", damaged.display());
+    // Each line: options.json's text changed from, to, and what the refusal says.
+    for (from, to, reason) in [
+        (
+            "\"heads\": 4",
+            "\"heads\": 0",
+            "options.json is damaged: heads is 0, not 1 to 64",
+        ),
+        // Weights that other options would need, or of other shapes, are named too.
+        (
+            "\"layers\": 3",
+            "\"layers\": 4",
+            "do not fit its options.json (tensor `block3.norm_q.alpha` not found)",
+        ),
+        (
+            "\"cell_dim\": 64",
+            "\"cell_dim\": 32",
+            "do not fit its options.json (shape mismatch for ",
+        ),
+    ] {
+        assert!(
+            options.contains(from),
+            "the shipped options.json has no {from}"
+        );
+        std::fs::write(damaged.join("options.json"), options.replace(from, to)).unwrap();
+        home.refuses(&eval_damaged, 1, reason);
+    }
+    // And weights cut short.
+    std::fs::write(damaged.join("options.json"), &options).unwrap();
+    let weights = std::fs::read(damaged.join("model.safetensors")).unwrap();
     std::fs::write(
-        damaged.join("options.json"),
-        options.replace("\"heads\": 4", "\"heads\": 0"),
+        damaged.join("model.safetensors"),
+        &weights[..weights.len() / 2],
     )
     .unwrap();
     home.refuses(
-        &format!("neural eval --model {}", damaged.display()),
+        &eval_damaged,
         1,
-        "options.json is damaged: heads is 0, not 1 to 64",
+        "model.safetensors are damaged or do not fit its options.json (incomplete metadata",
     );
     home.refuses(
         "neural eval --model /nonexistent",

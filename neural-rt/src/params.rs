@@ -62,11 +62,6 @@ impl Params {
         self.set(candle_core::safetensors::load(path, device)?, None)
     }
 
-    /// As [`Params::load`], from the bytes of a safetensors file.
-    pub fn load_bytes(&self, bytes: &[u8], device: &Device) -> Result<()> {
-        self.set(candle_core::safetensors::load_buffer(bytes, device)?, None)
-    }
-
     /// As [`Params::load`], but the variable `grown` (a table of positions) may be longer in its
     /// first dimension than the one stored: it keeps the stored rows, and the rest as drawn.
     pub fn load_grown(&self, path: &Path, grown: &str, device: &Device) -> Result<()> {

@@ -2,15 +2,14 @@
 //! for one session or many in lockstep, with the latent state carried by the caller.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
-use candle_core::{Device, Tensor};
+use candle_core::{DType, Device, Tensor};
+use candle_nn::VarBuilder;
 use kernel_bridge::Frame;
 
 use crate::batch::{Seen, input};
 use crate::encode::{COLS, ROWS, Window};
 use crate::model::Model;
-use crate::params::Params;
 use crate::train::{Checkpoint, Options};
 
 /// A model that cannot be loaded.
@@ -27,8 +26,10 @@ pub enum LoadError {
     /// Its options.json gives sizes no model can have.
     #[error("{0}/options.json is damaged: {1}; train the model again, or use another")]
     Sizes(PathBuf, String),
-    /// Its weights do not fit its options.
-    #[error("the weights in {0} do not fit its options.json ({1}); train it again")]
+    /// Its weights are damaged, or do not fit its options.
+    #[error(
+        "the weights in {0} are damaged or do not fit its options.json ({1}); train it again, or use another model"
+    )]
     Weights(PathBuf, candle_core::Error),
 }
 
@@ -77,16 +78,19 @@ impl Runtime {
 
     /// A model from its options and the bytes of its weights (safetensors).
     ///
+    /// The weights are plain tensors, not the trainable variables that training makes: candle
+    /// records every operation on a variable for a backward pass, so each step would build a graph
+    /// that is never used, and a state carried on would hold the graph of every step before it.
+    ///
     /// # Errors
-    /// When the weights do not fit the options.
+    /// When the weights do not fit the options: a weight missing, or of another shape.
     pub fn from_parts(
         options: Options,
         weights: &[u8],
         device: &Device,
     ) -> candle_core::Result<Self> {
-        let params = Arc::new(Params::new(options.seed));
-        let model = Model::new(options.config.clone(), params.builder(device))?;
-        params.load_bytes(weights, device)?;
+        let weights = VarBuilder::from_slice_safetensors(weights, DType::F32, device)?;
+        let model = Model::new(options.config.clone(), weights)?;
         Ok(Self { model, options })
     }
 
@@ -176,10 +180,6 @@ impl Runtime {
                 window.place(before, &cells[b], cursor)
             })
             .collect();
-        // Detached, or the state would hold the graph of every step before it (the weights are
-        // variables, so candle records each operation for a backward pass that never comes): the
-        // memory of a session followed for hours, and of an evaluation (9.6 GiB for 64 sessions),
-        // grew with every step.
-        Ok((frames, trunk.state.detach()))
+        Ok((frames, trunk.state))
     }
 }

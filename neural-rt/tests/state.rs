@@ -1,7 +1,7 @@
 //! The state a predicted step carries on holds that step's values, not the operations that made
-//! them. The weights are variables, so candle records every operation on them for a backward pass;
-//! a state that kept that record would hold every step before it, and the memory of a session that
-//! the hybrid runtime follows for hours would grow with each command.
+//! them. Were the weights trainable variables, candle would record every operation on them for a
+//! backward pass; a state that kept that record would hold every step before it, and the memory of
+//! a session that the hybrid runtime follows for hours would grow with each command.
 
 use candle_core::Device;
 use neural_rt::runtime::Runtime;
