@@ -104,6 +104,39 @@ fn a_model_trains_resumes_and_is_evaluated_on_every_measure() {
     assert_eq!(horizons, [1, 5, 10, 20]);
     assert!(report["latency"]["steps"].as_u64().unwrap() > 0);
     assert!(report["families"].as_object().unwrap().contains_key("exit"));
+    // Exact-line accuracy split by kind of line shares out the same lines, overall and in each
+    // family, and each family's lines add up to all.
+    let share = |kinds: &serde_json::Value| -> (u64, u64) {
+        ["kept", "command", "output"]
+            .iter()
+            .fold((0, 0), |(r, n), kind| {
+                (
+                    r + kinds[kind]["right"].as_u64().unwrap(),
+                    n + kinds[kind]["lines"].as_u64().unwrap(),
+                )
+            })
+    };
+    let (right, lines) = share(&report["lines"]);
+    assert!(lines > 0, "{json}");
+    let exact_line = report["overall"]["exact_line"].as_f64().unwrap();
+    assert!(
+        (right as f64 / lines as f64 - exact_line).abs() < 1e-12,
+        "{json}"
+    );
+    let family_lines = report["family_lines"].as_object().unwrap();
+    let summed = family_lines
+        .values()
+        .map(share)
+        .fold((0, 0), |(r, n), (fr, fn_)| (r + fr, n + fn_));
+    assert_eq!(summed, (right, lines));
+    for (family, kinds) in family_lines {
+        let (right, lines) = share(kinds);
+        let exact_line = report["families"][family]["exact_line"].as_f64().unwrap();
+        assert!(
+            (right as f64 / lines.max(1) as f64 - exact_line).abs() < 1e-12,
+            "{family}"
+        );
+    }
 
     // Checkpoints are chosen on the valid split, so that no choice has seen the test split.
     let valid = Episode::files(&data, Split::Valid).unwrap().len();
@@ -128,7 +161,9 @@ fn a_model_trains_resumes_and_is_evaluated_on_every_measure() {
     ));
     assert_eq!(status, 0);
     assert!(
-        table.contains("char accuracy") && table.contains("closed loop"),
+        table.contains("char accuracy")
+            && table.contains("exact-line by kind")
+            && table.contains("closed loop"),
         "{table}"
     );
     let episode = &Episode::files(&data, Split::Test).unwrap()[0];

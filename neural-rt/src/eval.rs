@@ -1,6 +1,6 @@
 //! `neural eval`: a model measured on held-out sessions with the paper's measures, overall and per
-//! command family; the arithmetic probe; the closed loop (its own predictions fed back) by horizon;
-//! and the latency of one step.
+//! command family, with exact-line accuracy also split by kind of line; the arithmetic probe; the
+//! closed loop (its own predictions fed back) by horizon; and the latency of one step.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::batch::still_running;
 use crate::data::{Episode, Split};
-use crate::metrics::{Scores, score};
+use crate::metrics::{LineKinds, Scores, score};
 use crate::runtime::Runtime;
 
 /// Horizons the closed loop is reported at.
@@ -122,6 +122,12 @@ pub struct Report {
     pub overall: Summary,
     /// The same, per command family.
     pub families: BTreeMap<String, Summary>,
+    /// Open loop, exact-line accuracy by kind of line (kept, command, output), overall.
+    #[serde(default)]
+    pub lines: LineKinds,
+    /// The same, per command family.
+    #[serde(default)]
+    pub family_lines: BTreeMap<String, LineKinds>,
     /// The arithmetic probe, the model alone; `None` without probe sessions.
     pub probe: Option<Probe>,
     /// Closed loop: (horizon, exact-line accuracy at that step, sessions that long); the accuracy
@@ -252,6 +258,13 @@ pub fn evaluate_episodes(
                 .entry(family.to_owned())
                 .or_default()
                 .add(&scores);
+            let kinds = LineKinds::of(episodes[e].before(t), &step.action, predicted, &step.frame);
+            report.lines.add(&kinds);
+            report
+                .family_lines
+                .entry(family.to_owned())
+                .or_default()
+                .add(&kinds);
         },
         ("open loop", watch),
     )?;

@@ -72,16 +72,10 @@ pub fn score(predicted: &Frame, truth: &Frame) -> Scores {
         (1.0 - distance as f64 / t.len() as f64).max(0.0)
     };
     let row = |frame: &Frame, i: usize| frame.lines.get(i).map_or("", |l| l.trim_end()).to_owned();
-    let mut lines = 0;
-    let mut lines_right = 0;
-    for (i, line) in truth.lines.iter().enumerate() {
-        if line.trim_end().is_empty() {
-            continue;
-        }
+    let (mut lines, mut lines_right) = (0, 0);
+    for (_, right) in true_lines(predicted, truth) {
         lines += 1;
-        if row(predicted, i) == line.trim_end() {
-            lines_right += 1;
-        }
+        lines_right += usize::from(right);
     }
     let rows_equal = (0..truth.lines.len().max(predicted.lines.len()))
         .all(|i| row(predicted, i) == row(truth, i));
@@ -92,6 +86,94 @@ pub fn score(predicted: &Frame, truth: &Frame) -> Scores {
         lines,
         cursor,
         exact: rows_equal && cursor,
+    }
+}
+
+/// The true screen's non-empty lines, trailing spaces stripped, each with whether the predicted
+/// screen has it at the same row: what exact-line accuracy counts.
+fn true_lines<'a>(predicted: &'a Frame, truth: &'a Frame) -> impl Iterator<Item = (&'a str, bool)> {
+    truth
+        .lines
+        .iter()
+        .enumerate()
+        .map(|(i, line)| (i, line.trim_end()))
+        .filter(|(_, line)| !line.is_empty())
+        .map(move |(i, line)| {
+            let at = predicted.lines.get(i).map_or("", |l| l.trim_end());
+            (line, at == line)
+        })
+}
+
+/// Right lines of a kind, out of all lines of that kind.
+#[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Rate {
+    /// Lines predicted exactly.
+    pub right: usize,
+    /// Lines.
+    pub lines: usize,
+}
+
+impl Rate {
+    /// right / lines; `None` where there was no such line, as nothing was measured.
+    pub fn accuracy(&self) -> Option<f64> {
+        (self.lines > 0).then(|| self.right as f64 / self.lines as f64)
+    }
+
+    fn add(&mut self, other: Rate) {
+        self.right += other.right;
+        self.lines += other.lines;
+    }
+}
+
+/// Exact-line accuracy split by where a true line comes from, which tells copying apart from
+/// writing: a model can score well on lines it only has to keep, and badly on what a command prints.
+#[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LineKinds {
+    /// Lines that were on the screen before, in place or moved (scrolled) up.
+    pub kept: Rate,
+    /// The command line: the prompt the cursor was at, followed by the action as typed. A command
+    /// line too long for one row is counted as output.
+    pub command: Rate,
+    /// Every other line: what the command printed, and a prompt that is not the one before.
+    pub output: Rate,
+}
+
+impl LineKinds {
+    /// The lines of `truth`, the screen after `action` typed at `before`, sorted by kind and
+    /// checked against `predicted`. A line that is both on the screen before and the command line
+    /// (the same command typed again) counts as kept.
+    pub fn of(before: &Frame, action: &str, predicted: &Frame, truth: &Frame) -> Self {
+        let (row, col) = (usize::from(before.cursor.0), usize::from(before.cursor.1));
+        let prompt = before.lines.get(row).map_or("", String::as_str);
+        let mut command: String = prompt
+            .chars()
+            .chain(std::iter::repeat(' '))
+            .take(col)
+            .collect();
+        command.push_str(action);
+        let command = command.trim_end();
+        let mut kinds = Self::default();
+        for (line, right) in true_lines(predicted, truth) {
+            let kind = if before.lines.iter().any(|b| b.trim_end() == line) {
+                &mut kinds.kept
+            } else if line == command {
+                &mut kinds.command
+            } else {
+                &mut kinds.output
+            };
+            kind.add(Rate {
+                right: usize::from(right),
+                lines: 1,
+            });
+        }
+        kinds
+    }
+
+    /// Adds `other`'s lines to these.
+    pub fn add(&mut self, other: &LineKinds) {
+        self.kept.add(other.kept);
+        self.command.add(other.command);
+        self.output.add(other.output);
     }
 }
 
@@ -137,5 +219,39 @@ mod tests {
         let blank = score(&Frame::blank(4, 20), &truth);
         assert!((blank.char_accuracy - 0.2).abs() < 1e-9);
         assert_eq!((blank.lines_right, blank.exact), (0, false));
+    }
+
+    #[test]
+    fn lines_are_kept_typed_or_written() {
+        let before = frame(&["a", "$"], (1, 2));
+        let truth = frame(&["a", "$ echo hi", "hi", "$"], (3, 2));
+        let kinds = |predicted: &Frame| LineKinds::of(&before, "echo hi", predicted, &truth);
+        let all_right = kinds(&truth);
+        // "a" and the prompt "$" were there before.
+        assert_eq!(all_right.kept, Rate { right: 2, lines: 2 });
+        assert_eq!(all_right.command, Rate { right: 1, lines: 1 });
+        assert_eq!(all_right.output, Rate { right: 1, lines: 1 });
+        let wrong = frame(&["b", "$ echo ho", "hi", "$"], (3, 2));
+        let off = kinds(&wrong);
+        assert_eq!(off.kept, Rate { right: 1, lines: 2 });
+        assert_eq!(off.command, Rate { right: 0, lines: 1 });
+        assert_eq!(off.output, Rate { right: 1, lines: 1 });
+        assert_eq!(off.kept.accuracy(), Some(0.5));
+        // The kinds share out exactly the lines that exact-line accuracy counts.
+        let scores = score(&wrong, &truth);
+        assert_eq!(
+            (
+                off.kept.right + off.command.right + off.output.right,
+                off.kept.lines + off.command.lines + off.output.lines
+            ),
+            (scores.lines_right, scores.lines)
+        );
+        assert_eq!(Rate::default().accuracy(), None);
+        // The cursor past the end of the stored prompt (trailing spaces are stripped) still
+        // places the action after it.
+        let spaced = frame(&["$"], (0, 2));
+        let typed = frame(&["$ ls"], (1, 0));
+        let k = LineKinds::of(&spaced, "ls", &typed, &typed);
+        assert_eq!(k.command, Rate { right: 1, lines: 1 });
     }
 }

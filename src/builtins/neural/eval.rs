@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::Args;
 use neural_rt::data::Split;
 use neural_rt::eval::{Report, evaluate, evaluate_episodes};
+use neural_rt::metrics::Rate;
 
 use super::ctrl_c::{CtrlC, evaluation_bar, evaluation_failure, watch};
 use super::model::ModelChoice;
@@ -146,6 +147,34 @@ fn write_tables(io: &mut Io, report: &Report, model: &str) -> Result<(), Failure
             ],
             families
         )
+    )?;
+    let rate = |r: &Rate| {
+        r.accuracy().map_or_else(
+            || "—".to_owned(),
+            |a| format!("{} of {}", percent(a), r.lines),
+        )
+    };
+    let kinds = std::iter::once(("all", &report.lines))
+        .chain(report.family_lines.iter().map(|(f, k)| (f.as_str(), k)))
+        .map(|(name, k)| {
+            vec![
+                name.to_owned(),
+                rate(&k.kept),
+                rate(&k.command),
+                rate(&k.output),
+            ]
+        });
+    write!(
+        io.out,
+        "{}",
+        table(
+            &["exact-line by kind", "kept", "command line", "output"],
+            kinds
+        )
+    )?;
+    writeln!(
+        io.out,
+        "kept: on the screen before; command line: the prompt and the action typed; output: the rest"
     )?;
     let closed = report.closed_loop.iter().map(|(h, accuracy, sessions)| {
         // No session that long: nothing measured, which is not 0%.
