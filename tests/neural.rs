@@ -116,14 +116,20 @@ fn a_model_trains_resumes_and_is_evaluated_on_every_measure() {
                 )
             })
     };
-    let (right, lines) = share(&report["lines"]);
+    for kind in ["kept", "command", "output"] {
+        assert!(
+            report["line_kinds"][kind]["lines"].as_u64().unwrap() > 0,
+            "{kind}: {json}"
+        );
+    }
+    let (right, lines) = share(&report["line_kinds"]);
     assert!(lines > 0, "{json}");
     let exact_line = report["overall"]["exact_line"].as_f64().unwrap();
     assert!(
         (right as f64 / lines as f64 - exact_line).abs() < 1e-12,
         "{json}"
     );
-    let family_lines = report["family_lines"].as_object().unwrap();
+    let family_lines = report["family_line_kinds"].as_object().unwrap();
     let summed = family_lines
         .values()
         .map(share)
@@ -262,6 +268,13 @@ fn recordings_from_elsewhere_become_episodes_and_bad_inputs_are_named() {
     let report: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert!(report["closed_loop"][0][1].is_number(), "{json}");
     assert!(report["closed_loop"][1][1].is_null(), "{json}");
+    // Its lines by kind: `$ echo hi` and `$ ls` typed; `hi` and `x` printed; the rest kept.
+    let lines = |kind: &str| report["line_kinds"][kind]["lines"].as_u64().unwrap();
+    assert_eq!(
+        (lines("kept"), lines("command"), lines("output")),
+        (4, 2, 2),
+        "{json}"
+    );
 
     std::fs::write(home.path().join("bad.cast"), "not a recording").unwrap();
     home.refuses(
@@ -306,6 +319,11 @@ fn recordings_from_elsewhere_become_episodes_and_bad_inputs_are_named() {
             "\"cell_dim\": 64",
             "\"cell_dim\": 32",
             "do not fit its options.json (shape mismatch for ",
+        ),
+        (
+            "\"layers\": 3",
+            "\"layers\": 2",
+            "weights the model has no use for, such as `block2.",
         ),
     ] {
         assert!(

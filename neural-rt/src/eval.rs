@@ -122,12 +122,13 @@ pub struct Report {
     pub overall: Summary,
     /// The same, per command family.
     pub families: BTreeMap<String, Summary>,
-    /// Open loop, exact-line accuracy by kind of line (kept, command, output), overall.
+    /// Open loop, exact-line accuracy by kind of line (kept, command, output), overall. Reports
+    /// from before it was measured (a promoted model's, kept in the store) read as none.
     #[serde(default)]
-    pub lines: LineKinds,
+    pub line_kinds: LineKinds,
     /// The same, per command family.
     #[serde(default)]
-    pub family_lines: BTreeMap<String, LineKinds>,
+    pub family_line_kinds: BTreeMap<String, LineKinds>,
     /// The arithmetic probe, the model alone; `None` without probe sessions.
     pub probe: Option<Probe>,
     /// Closed loop: (horizon, exact-line accuracy at that step, sessions that long); the accuracy
@@ -259,9 +260,9 @@ pub fn evaluate_episodes(
                 .or_default()
                 .add(&scores);
             let kinds = LineKinds::of(episodes[e].before(t), &step.action, predicted, &step.frame);
-            report.lines.add(&kinds);
+            report.line_kinds.add(&kinds);
             report
-                .family_lines
+                .family_line_kinds
                 .entry(family.to_owned())
                 .or_default()
                 .add(&kinds);
@@ -352,4 +353,21 @@ fn latency(runtime: &Runtime, episodes: &[Episode]) -> candle_core::Result<Laten
         }
     }
     Ok(Latency::of(times))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A promoted model's evaluation is kept in the store; one made before lines were split by
+    /// kind must still be read.
+    #[test]
+    fn a_report_from_before_line_kinds_still_reads() {
+        let mut json = serde_json::to_value(Report::default()).unwrap();
+        let fields = json.as_object_mut().unwrap();
+        assert!(fields.remove("line_kinds").is_some());
+        assert!(fields.remove("family_line_kinds").is_some());
+        let report: Report = serde_json::from_value(json).unwrap();
+        assert_eq!(report.line_kinds, LineKinds::default());
+    }
 }

@@ -107,9 +107,9 @@ fn true_lines<'a>(predicted: &'a Frame, truth: &'a Frame) -> impl Iterator<Item 
 /// Right lines of a kind, out of all lines of that kind.
 #[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Rate {
-    /// Lines predicted exactly.
+    /// Lines of this kind predicted exactly.
     pub right: usize,
-    /// Lines.
+    /// Lines of this kind.
     pub lines: usize,
 }
 
@@ -126,12 +126,14 @@ impl Rate {
 }
 
 /// Exact-line accuracy split by where a true line comes from, which tells copying apart from
-/// writing: a model can score well on lines it only has to keep, and badly on what a command prints.
+/// writing: a model can score well on lines it only has to keep, and badly on what a command
+/// prints.
 #[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LineKinds {
-    /// Lines that were on the screen before, in place or moved (scrolled) up.
+    /// Lines with the same text as some row of the screen before (in place, scrolled up, or
+    /// repeated, like the prompt): what the row pointer can copy.
     pub kept: Rate,
-    /// The command line: the prompt the cursor was at, followed by the action as typed. A command
+    /// The command line: the prompt row the cursor was at, then the action as typed. A command
     /// line too long for one row is counted as output.
     pub command: Rate,
     /// Every other line: what the command printed, and a prompt that is not the one before.
@@ -139,24 +141,24 @@ pub struct LineKinds {
 }
 
 impl LineKinds {
-    /// The lines of `truth`, the screen after `action` typed at `before`, sorted by kind and
+    /// The lines of `truth`, the screen after `action` typed at `before`, sorted into kinds and
     /// checked against `predicted`. A line that is both on the screen before and the command line
     /// (the same command typed again) counts as kept.
     pub fn of(before: &Frame, action: &str, predicted: &Frame, truth: &Frame) -> Self {
-        let (row, col) = (usize::from(before.cursor.0), usize::from(before.cursor.1));
-        let prompt = before.lines.get(row).map_or("", String::as_str);
-        let mut command: String = prompt
-            .chars()
-            .chain(std::iter::repeat(' '))
-            .take(col)
-            .collect();
-        command.push_str(action);
-        let command = command.trim_end();
+        // Matched as text, not by columns: a wide character takes two columns and one character.
+        let prompt = before
+            .lines
+            .get(usize::from(before.cursor.0))
+            .map_or("", |l| l.trim_end());
+        let typed = |line: &str| {
+            line.strip_prefix(prompt)
+                .is_some_and(|rest| rest.trim_start() == action.trim())
+        };
         let mut kinds = Self::default();
         for (line, right) in true_lines(predicted, truth) {
             let kind = if before.lines.iter().any(|b| b.trim_end() == line) {
                 &mut kinds.kept
-            } else if line == command {
+            } else if typed(line) {
                 &mut kinds.command
             } else {
                 &mut kinds.output
@@ -248,10 +250,33 @@ mod tests {
         );
         assert_eq!(Rate::default().accuracy(), None);
         // The cursor past the end of the stored prompt (trailing spaces are stripped) still
-        // places the action after it.
+        // places the action after it, and so does a prompt with a wide character.
+        let kinds_of = |before: &Frame, action: &str, after: &Frame| {
+            LineKinds::of(before, action, after, after)
+        };
+        let one = Rate { right: 1, lines: 1 };
         let spaced = frame(&["$"], (0, 2));
-        let typed = frame(&["$ ls"], (1, 0));
-        let k = LineKinds::of(&spaced, "ls", &typed, &typed);
-        assert_eq!(k.command, Rate { right: 1, lines: 1 });
+        assert_eq!(
+            kinds_of(&spaced, "ls", &frame(&["$ ls"], (1, 0))).command,
+            one
+        );
+        let wide = frame(&["文 $"], (0, 5));
+        assert_eq!(
+            kinds_of(&wide, "ls", &frame(&["文 $ ls"], (1, 0))).command,
+            one
+        );
+        // A command too long for its row wraps, and both its rows count as output.
+        let long = "echo ".to_owned() + &"x".repeat(20);
+        let wrapped = frame(&[&("$ ".to_owned() + &long[..18]), &long[18..]], (2, 0));
+        let k = kinds_of(&spaced, &long, &wrapped);
+        assert_eq!((k.command.lines, k.output.lines), (0, 2));
+        // The same command typed again, still on the screen, is kept.
+        let again = frame(&["$ ls", "a", "$"], (2, 2));
+        let k = kinds_of(&again, "ls", &frame(&["$ ls", "a", "$ ls", "a"], (3, 0)));
+        assert_eq!((k.kept.lines, k.command.lines, k.output.lines), (4, 0, 0));
+        // A prompt that changed (after `cd`) is output.
+        let moved = frame(&["$ cd d", "d$"], (1, 2));
+        let k = kinds_of(&spaced, "cd d", &moved);
+        assert_eq!((k.command.lines, k.output.lines), (1, 1));
     }
 }

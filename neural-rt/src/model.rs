@@ -187,7 +187,8 @@ impl Model {
     /// The variable that is longer in a model that sees longer actions: the table of positions.
     pub const GROWN_WITH_ACTIONS: &str = "action_position.weight";
 
-    /// A model with the variables of `vb` (new ones initialized at random).
+    /// A model with the weights `vb` gives: variables, drawn at random where new, from a `Params`
+    /// builder in training; plain tensors read from a checkpoint for prediction.
     pub fn new(config: Config, vb: VarBuilder) -> Result<Self> {
         let d = config.dim;
         let dd = config.cell_dim;

@@ -3,8 +3,13 @@
 
 use std::path::{Path, PathBuf};
 
-use candle_core::{DType, Device, Tensor};
-use candle_nn::VarBuilder;
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+
+use candle_core::safetensors::SliceSafetensors;
+use candle_core::{DType, Device, Shape, Tensor};
+use candle_nn::var_builder::SimpleBackend;
+use candle_nn::{Init, VarBuilder};
 use kernel_bridge::Frame;
 
 use crate::batch::{Seen, input};
@@ -24,7 +29,7 @@ pub enum LoadError {
     #[error(transparent)]
     Checkpoint(#[from] crate::train::TrainError),
     /// Its options.json gives sizes no model can have.
-    #[error("{0}/options.json is damaged: {1}; train the model again, or use another")]
+    #[error("{0}/options.json is damaged: {1}; train it again, or use another model")]
     Sizes(PathBuf, String),
     /// Its weights are damaged, or do not fit its options.
     #[error(
@@ -46,6 +51,63 @@ fn read_checkpoint(dir: &Path) -> Result<(Options, Vec<u8>), LoadError> {
     let path = checkpoint.weights();
     let weights = std::fs::read(&path).map_err(|e| crate::train::TrainError::Io(path, e))?;
     Ok((options, weights))
+}
+
+/// A checkpoint's weights as plain tensors, noting the names the model asks for.
+struct Stored<'a> {
+    file: SliceSafetensors<'a>,
+    asked: Arc<Mutex<HashSet<String>>>,
+}
+
+/// Whether the model asked for every weight in the file (`names`): one it did not is from a model
+/// of other sizes, and predicting without it would be nonsense.
+fn all_asked(mut names: Vec<String>, asked: &HashSet<String>) -> candle_core::Result<()> {
+    names.retain(|name| !asked.contains(name));
+    names.sort();
+    match names.first() {
+        None => Ok(()),
+        Some(first) => Err(candle_core::Error::Msg(format!(
+            "{} weights the model has no use for, such as `{first}`",
+            names.len()
+        ))),
+    }
+}
+
+impl Stored<'_> {
+    fn note(&self, name: &str) {
+        self.asked
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(name.to_owned());
+    }
+}
+
+impl SimpleBackend for Stored<'_> {
+    fn get(
+        &self,
+        shape: Shape,
+        name: &str,
+        init: Init,
+        dtype: DType,
+        device: &Device,
+    ) -> candle_core::Result<Tensor> {
+        self.note(name);
+        SimpleBackend::get(&self.file, shape, name, init, dtype, device)
+    }
+
+    fn get_unchecked(
+        &self,
+        name: &str,
+        dtype: DType,
+        device: &Device,
+    ) -> candle_core::Result<Tensor> {
+        self.note(name);
+        SimpleBackend::get_unchecked(&self.file, name, dtype, device)
+    }
+
+    fn contains_tensor(&self, name: &str) -> bool {
+        SimpleBackend::contains_tensor(&self.file, name)
+    }
 }
 
 /// A trained model, ready to predict.
@@ -83,14 +145,25 @@ impl Runtime {
     /// that is never used, and a state carried on would hold the graph of every step before it.
     ///
     /// # Errors
-    /// When the weights do not fit the options: a weight missing, or of another shape.
+    /// When the options give sizes no model can have, the bytes are not a whole safetensors file,
+    /// or the weights do not fit the options: one missing, one of another shape, or one the model
+    /// has no use for (a model of more layers).
     pub fn from_parts(
         options: Options,
         weights: &[u8],
         device: &Device,
     ) -> candle_core::Result<Self> {
-        let weights = VarBuilder::from_slice_safetensors(weights, DType::F32, device)?;
-        let model = Model::new(options.config.clone(), weights)?;
+        options.config.check().map_err(candle_core::Error::Msg)?;
+        let file = SliceSafetensors::new(weights)?;
+        let names: Vec<String> = file.tensors().into_iter().map(|(name, _)| name).collect();
+        let asked = Arc::new(Mutex::default());
+        let stored = Stored {
+            file,
+            asked: asked.clone(),
+        };
+        let builder = VarBuilder::from_backend(Box::new(stored), DType::F32, device.clone());
+        let model = Model::new(options.config.clone(), builder)?;
+        all_asked(names, &asked.lock().unwrap_or_else(|p| p.into_inner()))?;
         Ok(Self { model, options })
     }
 

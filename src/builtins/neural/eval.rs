@@ -154,8 +154,13 @@ fn write_tables(io: &mut Io, report: &Report, model: &str) -> Result<(), Failure
             |a| format!("{} of {}", percent(a), r.lines),
         )
     };
-    let kinds = std::iter::once(("all", &report.lines))
-        .chain(report.family_lines.iter().map(|(f, k)| (f.as_str(), k)))
+    let kinds = std::iter::once(("all", &report.line_kinds))
+        .chain(
+            report
+                .family_line_kinds
+                .iter()
+                .map(|(f, k)| (f.as_str(), k)),
+        )
         .map(|(name, k)| {
             vec![
                 name.to_owned(),
