@@ -328,8 +328,8 @@ impl Model {
         Ok((rows, cols))
     }
 
-    /// Writes new rows: for each `(session, row)` in `which` (`[n]` session indices and `[n]` row
-    /// indices), `[n, COLS, CHARS]` logits for the row's cells.
+    /// Writes new rows: for each pair of `sessions[i]` and `rows[i]` (`[n]` session indices and
+    /// `[n]` row indices), `[n, COLS, CHARS]` logits for the row's cells.
     pub fn write_rows(
         &self,
         trunk: &Trunk,

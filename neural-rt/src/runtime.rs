@@ -1,9 +1,8 @@
 //! The learned runtime at work: a trained model loaded from its checkpoint, predicting next screens
 //! for one session or many in lockstep, with the latent state carried by the caller.
 
-use std::path::{Path, PathBuf};
-
 use std::collections::HashSet;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use candle_core::safetensors::SliceSafetensors;
