@@ -82,7 +82,28 @@ fn a_model_trains_resumes_and_is_evaluated_on_every_measure() {
     home.refuses(
         &format!("{at}{train} --action-len 64"),
         1,
-        "actions of up to 192 characters; --dim, --layers and --action-len set them",
+        "actions of up to 192 characters; --dim, --layers, --action-len and --copy set them",
+    );
+    // So does one that adds a copy head; a checkpoint with one goes on only with --copy.
+    let (status, _, err) = home.run(&format!(
+        "{at}neural train --data {} --out copying --from ck --copy {TINY}",
+        data.display()
+    ));
+    assert_eq!(status, 0, "{err}");
+    assert!(
+        err.contains("ck has no copy head and this run's model has one (--copy)")
+            && err.contains("learns the copy head from scratch"),
+        "{err}"
+    );
+    let options = std::fs::read_to_string(home.path().join("copying/options.json")).unwrap();
+    assert!(options.contains("\"copy\": true"), "{options}");
+    home.refuses(
+        &format!(
+            "{at}neural train --data {} --out shed --from copying {TINY}",
+            data.display()
+        ),
+        1,
+        "(--dim, --layers, --copy) than the one to train",
     );
 
     let (status, json, err) = home.run(&format!(

@@ -6,6 +6,7 @@
 //! from is recorded by the binary (`neural gen-data`) from real sessions.
 
 pub mod batch;
+pub mod copy_head;
 pub mod data;
 pub mod device;
 pub mod encode;

@@ -9,14 +9,16 @@
 //!   model points at the row of the last screen it copies, or says it is new; new rows are written
 //!   by a cell decoder, whose 80 queries (one per column, each holding the prompt row's character in
 //!   that column) attend to the action's characters and the state, with rotary positions so that "the
-//!   character k places to the right" is easy to learn. Every cell of every row comes out of the
-//!   same pass.
+//!   character k places to the right" is easy to learn. With a copy head ([`Config::copy`]), a
+//!   cell's character may instead be copied from the action ([`CopyHead`]). Every cell of every
+//!   row comes out of the same pass.
 //! - **The cursor** is a row (over the row tokens) and a column (from that row's token).
 
 use candle_core::{DType, Device, Module, Result, Tensor};
 use candle_nn::{Embedding, Linear, VarBuilder, embedding, linear};
 use serde::{Deserialize, Serialize};
 
+use crate::copy_head::{Copied, CopyHead};
 use crate::encode::{CHARS, COLS, INPUT_SYMBOLS, ROWS};
 use crate::layers::{Block, Norm, Rotary, key_mask};
 
@@ -41,6 +43,10 @@ pub struct Config {
     /// before this was a size saw 64, as their options.json, without it, says.
     #[serde(default = "action_len_before_it_was_a_size")]
     pub action_len: usize,
+    /// Whether the cell decoder has a copy head ([`CopyHead`]). Models from before it was made
+    /// have none, as their options.json, without it, says.
+    #[serde(default)]
+    pub copy: bool,
 }
 
 fn action_len_before_it_was_a_size() -> usize {
@@ -87,12 +93,16 @@ impl Config {
     }
 
     /// Whether a model of these sizes can start a model of `other`'s: the same but for longer
-    /// actions (see [`Params::load_grown`](crate::params::Params::load_grown)).
+    /// actions, or a copy head added, or both (see
+    /// [`Params::load_grown`](crate::params::Params::load_grown)).
     pub fn grows_into(&self, other: &Config) -> bool {
-        other.action_len > self.action_len
+        other != self
+            && other.action_len >= self.action_len
+            && (other.copy || !self.copy)
             && *other
                 == Config {
                     action_len: other.action_len,
+                    copy: other.copy,
                     ..self.clone()
                 }
     }
@@ -102,8 +112,14 @@ impl std::fmt::Display for Config {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{} layers of width {}, {} state tokens, cell decoder {} × {}, actions of up to {} characters",
-            self.layers, self.dim, self.state, self.cell_layers, self.cell_dim, self.action_len
+            "{} layers of width {}, {} state tokens, cell decoder {} × {}{}, actions of up to {} characters",
+            self.layers,
+            self.dim,
+            self.state,
+            self.cell_layers,
+            self.cell_dim,
+            if self.copy { " with a copy head" } else { "" },
+            self.action_len
         )
     }
 }
@@ -121,6 +137,7 @@ impl Default for Config {
             // The data engine's `wrap` echoes run to 174 characters in a dataset of 6,000 sessions
             // (101,922 steps; the grammar allows 214, too rare to show).
             action_len: 192,
+            copy: false,
         }
     }
 }
@@ -151,6 +168,15 @@ pub struct Trunk {
     pub state: Tensor,
 }
 
+/// The rows a model wrote ([`Model::write_rows`]).
+pub struct Written {
+    /// `[n, COLS, CHARS]` scores of each cell's characters, whose log-softmax is their
+    /// log-probability (log-probabilities already, with a copy head).
+    pub cells: Tensor,
+    /// What the copy head's pointer copied, if the model has one.
+    pub copied: Option<Copied>,
+}
+
 /// The network.
 pub struct Model {
     pub config: Config,
@@ -179,6 +205,7 @@ pub struct Model {
     cell_blocks: Vec<Block>,
     cell_norm: Norm,
     cell_out: Linear,
+    copy: Option<CopyHead>,
     rotary: Rotary,
     device: Device,
 }
@@ -237,6 +264,11 @@ impl Model {
             cell_blocks,
             cell_norm: Norm::new(dd, vb.pp("cell_norm"))?,
             cell_out: linear(dd, CHARS, vb.pp("cell_out"))?,
+            copy: if config.copy {
+                Some(CopyHead::new(dd, dd / config.heads, vb.clone())?)
+            } else {
+                None
+            },
             rotary: Rotary::new(COLS.max(config.action_len), dd / config.heads, &device)?,
             device,
             config,
@@ -329,14 +361,14 @@ impl Model {
     }
 
     /// Writes new rows: for each pair of `sessions[i]` and `rows[i]` (`[n]` session indices and
-    /// `[n]` row indices), `[n, COLS, CHARS]` logits for the row's cells.
+    /// `[n]` row indices), the row's cells.
     pub fn write_rows(
         &self,
         trunk: &Trunk,
         input: &Input,
         sessions: &Tensor,
         rows: &Tensor,
-    ) -> Result<Tensor> {
+    ) -> Result<Written> {
         let b = input.cells.dim(0)?;
         // Keys for each session: the action's characters and the state.
         let keys = Tensor::cat(
@@ -383,7 +415,19 @@ impl Model {
         for block in &self.cell_blocks {
             x = block.forward_cross(&x, &keys, sessions, &mask, &rotate)?;
         }
-        self.cell_out.forward(&self.cell_norm.forward(&x)?)
+        let x = self.cell_norm.forward(&x)?;
+        let logits = self.cell_out.forward(&x)?;
+        let Some(copy) = &self.copy else {
+            return Ok(Written {
+                cells: logits,
+                copied: None,
+            });
+        };
+        let copied = copy.copied(&x, &keys, input, sessions, &mask, &rotate)?;
+        Ok(Written {
+            cells: copy.mix(&x, &logits, &copied)?,
+            copied: Some(copied),
+        })
     }
 
     /// The device the model is on.

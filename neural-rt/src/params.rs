@@ -62,18 +62,33 @@ impl Params {
         self.set(candle_core::safetensors::load(path, device)?, None)
     }
 
-    /// As [`Params::load`], but the variable `grown` (a table of positions) may be longer in its
-    /// first dimension than the one stored: it keeps the stored rows, and the rest as drawn.
-    pub fn load_grown(&self, path: &Path, grown: &str, device: &Device) -> Result<()> {
-        self.set(candle_core::safetensors::load(path, device)?, Some(grown))
+    /// As [`Params::load`] into a model that grew: the variable `grown` (a table of positions) may
+    /// be longer in its first dimension than the one stored, and keeps the stored rows and the
+    /// rest as drawn; the variables named in `new` (a part the stored model did not have) are not
+    /// in the file, and keep their values as drawn.
+    pub fn load_grown(
+        &self,
+        path: &Path,
+        grown: &str,
+        new: &[&str],
+        device: &Device,
+    ) -> Result<()> {
+        let stored = candle_core::safetensors::load(path, device)?;
+        self.set(stored, Some((grown, new)))
     }
 
-    fn set(&self, stored: HashMap<String, Tensor>, growing: Option<&str>) -> Result<()> {
+    /// `growing`: the variable that may be longer, and those that are new (see
+    /// [`Params::load_grown`]).
+    fn set(&self, stored: HashMap<String, Tensor>, growing: Option<(&str, &[&str])>) -> Result<()> {
+        let (growing, new) = growing.unwrap_or(("", &[]));
         for (name, var) in self.named() {
+            if new.contains(&name.as_str()) {
+                continue;
+            }
             let value = stored
                 .get(&name)
                 .ok_or_else(|| candle_core::Error::CannotFindTensor { path: name.clone() })?;
-            if growing == Some(name.as_str()) {
+            if name == growing {
                 var.set(&grown(value, var.as_tensor())?)?;
             } else {
                 var.set(value)?;

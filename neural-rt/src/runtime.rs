@@ -236,7 +236,7 @@ impl Runtime {
                 &Tensor::new(sessions.as_slice(), device)?,
                 &Tensor::new(rows.as_slice(), device)?,
             )?;
-            let symbols = written.argmax(2)?.to_vec2::<u32>()?;
+            let symbols = written.cells.argmax(2)?.to_vec2::<u32>()?;
             for ((b, r), row) in new.iter().zip(symbols) {
                 let at = *r as usize * COLS;
                 cells[*b as usize][at..at + COLS].copy_from_slice(&row);

@@ -18,6 +18,7 @@ use rand_chacha::rand_core::SeedableRng;
 use serde::{Deserialize, Serialize};
 
 use crate::batch::{Encoded, EncodedStep, Seen, input, still_running, targets};
+use crate::copy_head::CopyHead;
 use crate::data::{Episode, Split};
 use crate::loss::step_loss;
 use crate::model::{Config, Model};
@@ -191,11 +192,14 @@ impl Checkpoint {
         Ok(())
     }
 
-    /// Loads the weights into a model that sees longer actions, which keeps the positions they
-    /// learned and draws the new ones; AdamW's moments start afresh, as they have no rows for them.
-    fn load_grown(&self, params: &Params, device: &Device) -> Result<(), TrainError> {
+    /// Loads the weights, made by a model of sizes `saw`, into a model that grew from them (see
+    /// [`Config::grows_into`](crate::model::Config::grows_into)): one that sees longer actions
+    /// keeps the positions they learned and draws the new ones, and one that gained a copy head
+    /// draws it. AdamW's moments start afresh, as they have none for what was drawn.
+    fn load_grown(&self, params: &Params, saw: &Config, device: &Device) -> Result<(), TrainError> {
+        let new: &[&str] = if saw.copy { &[] } else { &CopyHead::VARIABLES };
         params
-            .load_grown(&self.weights(), Model::GROWN_WITH_ACTIONS, device)
+            .load_grown(&self.weights(), Model::GROWN_WITH_ACTIONS, new, device)
             .map_err(|e| TrainError::Damaged(self.weights(), e.to_string()))
     }
 
@@ -238,7 +242,7 @@ impl Options {
     fn differences(&self, other: &Options) -> Vec<String> {
         let cosine = self.schedule == Schedule::Cosine;
         let sizes = format!(
-            "sizes (the checkpoint's: {}; --dim, --layers and --action-len set them)",
+            "sizes (the checkpoint's: {}; --dim, --layers, --action-len and --copy set them)",
             other.config
         );
         [
@@ -281,7 +285,7 @@ pub enum TrainError {
     Sizes(String),
     /// The checkpoint to start from has other sizes than the model to train.
     #[error(
-        "{0} holds a model of other sizes (--dim, --layers) than the one to train; give those of its options.json (only --action-len may be larger)"
+        "{0} holds a model of other sizes (--dim, --layers, --copy) than the one to train; give those of its options.json (only --action-len may be larger, and a copy head may be added)"
     )]
     OtherSizes(PathBuf),
     /// `--from` names a directory without a checkpoint.
@@ -325,13 +329,10 @@ pub enum Start {
     Fresh,
     /// From the weights and optimizer state of this checkpoint (`--from`).
     From(PathBuf),
-    /// From the weights of this checkpoint, which saw actions of up to `saw_action_len`
-    /// characters: the run's model sees more, so its table of action positions grows, and AdamW
-    /// starts afresh.
-    Grows {
-        from: PathBuf,
-        saw_action_len: usize,
-    },
+    /// From the weights of this checkpoint, a model of sizes `saw` that the run's model grew from
+    /// ([`Config::grows_into`](crate::model::Config::grows_into)): it sees longer actions, so its
+    /// table of action positions grows, or it gained a copy head, or both; AdamW starts afresh.
+    Grows { from: PathBuf, saw: Config },
 }
 
 impl Start {
@@ -360,7 +361,7 @@ impl Start {
             Some((saved, _)) if saved.config == options.config => Ok(Start::From(from.clone())),
             Some((saved, _)) if saved.config.grows_into(&options.config) => Ok(Start::Grows {
                 from: from.clone(),
-                saw_action_len: saved.config.action_len,
+                saw: saved.config,
             }),
             Some(_) => Err(TrainError::OtherSizes(from.clone())),
             None => Err(TrainError::NotACheckpoint(from.clone())),
@@ -415,8 +416,8 @@ pub fn train_until(
             Checkpoint::new(&from).load_into(&params, &mut optimizer, device)?;
             Position::default()
         }
-        Start::Grows { from, .. } => {
-            Checkpoint::new(&from).load_grown(&params, device)?;
+        Start::Grows { from, saw } => {
+            Checkpoint::new(&from).load_grown(&params, &saw, device)?;
             Position::default()
         }
     };

@@ -40,7 +40,7 @@ fn predicted(model: &Model, steps: &[&Seen]) -> Vec<f32> {
     [
         trunk.rows.narrow(0, 0, 1).unwrap(),
         trunk.state.narrow(0, 0, 1).unwrap(),
-        written,
+        written.cells,
     ]
     .iter()
     .flat_map(|t| t.flatten_all().unwrap().to_vec1::<f32>().unwrap())
@@ -85,7 +85,7 @@ fn a_model_sees_its_action_len_characters_and_a_grown_one_keeps_what_it_had() {
     small_params.save(&weights).unwrap();
     let (big_params, big) = model(4, config(56));
     big_params
-        .load_grown(&weights, GROWN, &Device::Cpu)
+        .load_grown(&weights, GROWN, &[], &Device::Cpu)
         .unwrap();
 
     let short = seen("echo w1");
@@ -121,7 +121,9 @@ fn a_model_sees_its_action_len_characters_and_a_grown_one_keeps_what_it_had() {
     ] {
         let (params, _) = model(5, other.clone());
         assert!(
-            params.load_grown(&weights, GROWN, &Device::Cpu).is_err(),
+            params
+                .load_grown(&weights, GROWN, &[], &Device::Cpu)
+                .is_err(),
             "{other}"
         );
     }

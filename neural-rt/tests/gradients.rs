@@ -4,7 +4,8 @@
 
 use std::sync::Arc;
 
-use candle_core::Device;
+use candle_core::backprop::GradStore;
+use candle_core::{Device, Tensor, Var};
 use neural_rt::batch::{Encoded, input, targets};
 use neural_rt::loss::step_loss;
 use neural_rt::model::{Config, Model};
@@ -13,11 +14,9 @@ use neural_rt::params::Params;
 mod common;
 use common::{episode, small_config};
 
-#[test]
-fn every_trainable_variable_receives_a_gradient() {
+/// The gradients of a session's loss, through two steps.
+fn session_gradients(model: &Model) -> GradStore {
     let device = Device::Cpu;
-    let params = Arc::new(Params::new(7));
-    let model = Model::new(small_config(24), params.builder(&device)).unwrap();
     let encoded = Encoded::of(&episode(1));
     let mut state = model.start_state(1).unwrap();
     let mut total: Option<candle_core::Tensor> = None;
@@ -25,7 +24,7 @@ fn every_trainable_variable_receives_a_gradient() {
         let inputs = input(&[&step.seen], model.config.action_len, &device).unwrap();
         let wanted = targets(&[step], &device).unwrap();
         let trunk = model.trunk(&inputs, &state).unwrap();
-        let loss = step_loss(&model, &trunk, &inputs, &wanted).unwrap();
+        let loss = step_loss(model, &trunk, &inputs, &wanted).unwrap();
         assert!(
             loss.cells.to_scalar::<f32>().unwrap() > 0.0,
             "the step has rows to write"
@@ -36,25 +35,67 @@ fn every_trainable_variable_receives_a_gradient() {
         });
         state = trunk.state;
     }
-    let grads = total.unwrap().backward().unwrap();
-    let named = params.named();
-    assert!(named.len() > 40, "{} variables", named.len());
-    let mut missing = Vec::new();
-    for (name, var) in &named {
-        let norm = grads.get(var.as_tensor()).map(|g| {
-            g.sqr()
-                .unwrap()
-                .sum_all()
-                .unwrap()
-                .to_scalar::<f32>()
-                .unwrap()
-        });
-        if !norm.is_some_and(|n| n > 0.0) {
-            missing.push(name.clone());
+    total.unwrap().backward().unwrap()
+}
+
+/// The sum of the squares of `var`'s gradient, if it has one.
+fn gradient_norm(grads: &GradStore, var: &Var) -> Option<f32> {
+    grads.get(var.as_tensor()).map(|g| {
+        g.sqr()
+            .unwrap()
+            .sum_all()
+            .unwrap()
+            .to_scalar::<f32>()
+            .unwrap()
+    })
+}
+
+#[test]
+fn every_trainable_variable_receives_a_gradient() {
+    for copy in [false, true] {
+        let params = Arc::new(Params::new(7));
+        let config = Config {
+            copy,
+            ..small_config(24)
+        };
+        let model = Model::new(config, params.builder(&Device::Cpu)).unwrap();
+        let grads = session_gradients(&model);
+        let named = params.named();
+        assert!(named.len() > 40, "{} variables", named.len());
+        assert_eq!(named.contains_key("copy_gate.bias"), copy);
+        let mut missing = Vec::new();
+        for (name, var) in &named {
+            if !gradient_norm(&grads, var).is_some_and(|n| n > 0.0) {
+                missing.push(name.clone());
+            }
         }
+        missing.sort();
+        assert!(
+            missing.is_empty(),
+            "copy {copy}: no gradient reaches: {missing:?}"
+        );
     }
-    missing.sort();
-    assert!(missing.is_empty(), "no gradient reaches: {missing:?}");
+}
+
+/// Where the gate is shut, the pointer must learn to copy even so, or the gate never has a reason
+/// to open.
+#[test]
+fn the_copy_pointer_learns_with_its_gate_shut() {
+    let params = Arc::new(Params::new(7));
+    let config = Config {
+        copy: true,
+        ..small_config(24)
+    };
+    let model = Model::new(config, params.builder(&Device::Cpu)).unwrap();
+    let named = params.named();
+    let bias = &named["copy_gate.bias"];
+    bias.set(&Tensor::full(-1e4f32, 1, &Device::Cpu).unwrap())
+        .unwrap();
+    let grads = session_gradients(&model);
+    for pointer in ["copy_query.weight", "copy_key.weight"] {
+        let norm = gradient_norm(&grads, &named[pointer]);
+        assert!(norm.is_some_and(|n| n > 0.0), "{pointer}: {norm:?}");
+    }
 }
 
 #[test]

@@ -234,7 +234,7 @@ fn a_run_from_a_checkpoint_goes_on_with_its_weights_and_optimizer_state() {
         Start::of(elsewhere.path(), &longer_actions).unwrap(),
         Start::Grows {
             from: first.path().to_owned(),
-            saw_action_len: 24
+            saw: going_on.config.clone()
         }
     );
     train_until(

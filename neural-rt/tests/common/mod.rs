@@ -17,6 +17,7 @@ pub fn small_config(action_len: usize) -> Config {
         cell_dim: 16,
         cell_layers: 1,
         action_len,
+        copy: false,
     }
 }
 

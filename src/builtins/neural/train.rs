@@ -55,9 +55,45 @@ pub struct Train {
     /// from before this option) to go on from it as it is.
     #[arg(long, default_value_t = Config::default().action_len)]
     action_len: usize,
+    /// Give the cell decoder a copy head: a pointer over the action's characters that can copy
+    /// one into a cell, as a learned gate decides, so that typed and echoed words are copied
+    /// rather than spelled again. With `--from` a checkpoint without one, the model keeps what it
+    /// learned, the head is learned from scratch, and AdamW's moments start afresh.
+    #[arg(long)]
+    copy: bool,
     /// Batches between checkpoints.
     #[arg(long, default_value_t = 100)]
     checkpoint_every: usize,
+}
+
+/// What `neural train` says when the run's model grew from the checkpoint it starts from: how,
+/// what it learns from scratch, and how to go on from that checkpoint as it is.
+fn growth(from: &std::path::Path, saw: &Config, config: &Config) -> String {
+    let (mut how, mut new) = (Vec::new(), Vec::new());
+    if saw.action_len != config.action_len {
+        how.push(format!(
+            "{} saw actions of up to {} characters and this run's model sees {} (--action-len; give \
+             --action-len {} to go on from it as it is)",
+            from.display(),
+            saw.action_len,
+            config.action_len,
+            saw.action_len,
+        ));
+        new.push("the new positions");
+    }
+    if saw.copy != config.copy {
+        how.push(format!(
+            "{} has no copy head and this run's model has one (--copy)",
+            from.display()
+        ));
+        new.push("the copy head");
+    }
+    format!(
+        "neural train: {}: it keeps what it learned, learns {} from scratch, and AdamW's moments \
+         start afresh",
+        how.join("; "),
+        new.join(" and ")
+    )
 }
 
 impl Train {
@@ -84,6 +120,7 @@ impl Train {
                 dim: self.dim,
                 layers: self.layers,
                 action_len: self.action_len,
+                copy: self.copy,
                 ..Config::default()
             },
             epochs: self.epochs,
@@ -99,20 +136,8 @@ impl Train {
         let bar = super::progress_bar("{bar:40} {pos}/{len} updates  loss {msg}  eta {eta}");
         let (data, out) = (io.path(&self.data), io.path(&self.out));
         let how = Start::of(&out, &options).map_err(|e| e.to_string())?;
-        if let Start::Grows {
-            from,
-            saw_action_len: saw,
-        } = how
-        {
-            writeln!(
-                io.err,
-                "neural train: {} saw actions of up to {saw} characters and this run's model sees \
-                 {} (--action-len): it keeps what it learned, learns the new positions from \
-                 scratch, and AdamW's moments start afresh; give --action-len {saw} to go on from \
-                 it as it is",
-                from.display(),
-                options.config.action_len,
-            )?;
+        if let Start::Grows { from, saw } = how {
+            writeln!(io.err, "{}", growth(&from, &saw, &options.config))?;
         }
         let ctrl_c = CtrlC::catch();
         let position = train_until(
