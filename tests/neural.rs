@@ -103,7 +103,7 @@ fn a_model_trains_resumes_and_is_evaluated_on_every_measure() {
             data.display()
         ),
         1,
-        "(--dim, --layers, --copy) than the one to train",
+        "with a copy head, actions of up to 192 characters) than the one to train",
     );
 
     let (status, json, err) = home.run(&format!(

@@ -4,9 +4,10 @@
 //! then be copied exactly rather than spelled again; a decoder alone misspells them ("MUSDC" for
 //! "MUSIC").
 //!
-//! Everything is done with logarithms. Mixing probabilities and taking the logarithm after would
-//! need a floor under it, and a character whose probability fell below the floor would stop
-//! learning.
+//! The two distributions are mixed as logarithms. Mixing probabilities and taking the logarithm
+//! after would need a floor under the mixture, and a character the decoder had pushed below the
+//! floor would stop learning. Only the pointer's sum over the places that hold a character has a
+//! floor, 1e-30, which a place the pointer gives more than e⁻⁶⁹ is above.
 
 use candle_core::{D, DType, Module, Result, Tensor};
 use candle_nn::{Init, Linear, VarBuilder, linear_no_bias};
@@ -103,13 +104,12 @@ impl CopyHead {
             .to_dtype(DType::F32)?; // [n, a, CHARS]
         let held = holds.max(1)?; // [n, CHARS]
 
-        // A log-sum-exp over the places that hold each character, from the likeliest place.
-        let most = pointer.max_keepdim(D::Minus1)?; // [n, COLS, 1]
-        let summed = pointer.broadcast_sub(&most)?.exp()?.matmul(&holds)?; // [n, COLS, CHARS]
-        let log = summed
+        // A character's probability is the sum over the places that hold it.
+        let log = pointer
+            .exp()?
+            .matmul(&holds)? // [n, COLS, CHARS]
             .clamp(1e-30, f32::MAX)?
             .log()?
-            .broadcast_add(&most)?
             .broadcast_mul(&held.unsqueeze(1)?)?
             .broadcast_add(&held.affine(-NEVER, NEVER)?.unsqueeze(1)?)?;
         Ok(Copied { log, held })
@@ -126,15 +126,15 @@ impl CopyHead {
     }
 }
 
-/// log(1 + eˣ), which is −log(1 − sigmoid(x)), without overflow, and with the right gradient at
-/// 0, where a new gate starts (`relu(x) + log(1 + e^−|x|)` would have none there, and the gate
-/// would never move).
+/// log(1 + eˣ), which is −log(1 − sigmoid(x)), without overflow; its slope at 0, where a new gate
+/// starts, is ½ (a test holds it: with none there, the gate would never move).
 fn softplus(x: &Tensor) -> Result<Tensor> {
     log_add_exp(&x.zeros_like()?, x)
 }
 
-/// log(eᵃ + eᵇ), without overflow. The larger of the two is taken out as a constant: its gradient
-/// cancels, and a kink there (where `a` and `b` are equal) would make the gradient wrong.
+/// log(eᵃ + eᵇ), without overflow. The larger of the two is taken out as a constant, whose
+/// gradient would cancel: the form `max(a, b) + log(1 + e^−|a−b|)` had a slope of 1, not ½, where
+/// `a` and `b` were equal (a test holds it).
 fn log_add_exp(a: &Tensor, b: &Tensor) -> Result<Tensor> {
     let most = a.maximum(b)?.detach();
     a.sub(&most)?

@@ -4,15 +4,15 @@
 
 use candle_core::{D, DType, Result, Tensor};
 
-use crate::copy_head::Copied;
-
 use crate::batch::Targets;
+use crate::copy_head::Copied;
 use crate::encode::{CHARS, COLS, ROWS, symbol};
 use crate::model::{Input, Model, Trunk};
 
 /// The parts of a step's loss.
 pub struct StepLoss {
-    /// Their sum, to minimize.
+    /// Their sum, to minimize; with a copy head, the pointer's own loss too (so a run with one
+    /// shows a higher loss than a run without).
     pub total: Tensor,
     /// The written cells' part (a scalar tensor: reading it would wait for a GPU).
     pub cells: Tensor,
@@ -78,21 +78,73 @@ pub fn step_loss(
     let col = nll(&cols, &targets.cursor_col)?;
     let cursor = row.add(&col)?.mean_all()?;
 
-    let mut total = pointer.add(&cursor)?;
-    let cells = if targets.new_sessions.dim(0)? == 0 {
-        Tensor::zeros((), DType::F32, model.device())?
+    let zero = || Tensor::zeros((), DType::F32, model.device());
+    let (cells, copied) = if targets.new_sessions.dim(0)? == 0 {
+        (zero()?, zero()?)
     } else {
         let written = model.write_rows(trunk, input, &targets.new_sessions, &targets.new_rows)?;
         let n = targets.new_sessions.dim(0)?;
-        if let Some(copied) = &written.copied {
-            total = total.add(&copy_loss(copied, &targets.new_cells)?)?;
-        }
-        nll(
+        // With a copy head the cells are log-probabilities already, and the log-softmax leaves
+        // them as they are, but where the action holds no character they sum to less than 1, and
+        // it makes them whole.
+        let cells = nll(
             &written.cells.reshape((n * COLS, CHARS))?,
             &targets.new_cells,
         )?
-        .mean_all()?
+        .mean_all()?;
+        let copied = match &written.copied {
+            Some(copied) => copy_loss(copied, &targets.new_cells)?,
+            None => zero()?,
+        };
+        (cells, copied)
     };
-    let total = total.add(&cells)?;
+    let total = pointer.add(&cursor)?.add(&cells)?.add(&copied)?;
     Ok(StepLoss { total, cells })
+}
+
+#[cfg(test)]
+mod tests {
+    use candle_core::Device;
+
+    use super::*;
+
+    /// Two cells; the action holds `a` and a blank. Each cell's pointer gives `a` the probability
+    /// `p[i]`.
+    fn copied(p: [f32; 2]) -> Result<Copied> {
+        let device = Device::Cpu;
+        let (a, blank) = (symbol('a') as usize, symbol(' ') as usize);
+        let mut log = vec![-1e9f32; 2 * CHARS];
+        let mut held = vec![0f32; CHARS];
+        for (cell, p) in p.iter().enumerate() {
+            log[cell * CHARS + a] = p.ln();
+            log[cell * CHARS + blank] = (1.0 - p).ln();
+        }
+        held[a] = 1.0;
+        held[blank] = 1.0;
+        Ok(Copied {
+            log: Tensor::from_vec(log, (1, 2, CHARS), &device)?,
+            held: Tensor::from_vec(held, (1, CHARS), &device)?,
+        })
+    }
+
+    #[test]
+    fn the_copy_loss_counts_only_cells_whose_character_the_action_holds_but_blanks() -> Result<()> {
+        let loss = |targets: [char; 2]| -> Result<f32> {
+            let targets = Tensor::new(&targets.map(symbol), &Device::Cpu)?;
+            copy_loss(&copied([0.25, 0.5])?, &targets)?.to_scalar::<f32>()
+        };
+        let near = |got: f32, want: f32| (got - want).abs() < 1e-5;
+        let both = loss(['a', 'a'])?;
+        assert!(near(both, -(0.25f32.ln() + 0.5f32.ln()) / 2.0), "{both}");
+        let first = loss(['a', ' '])?;
+        assert!(near(first, -0.25f32.ln()), "a blank was counted: {first}");
+        let second = loss(['b', 'a'])?;
+        assert!(
+            near(second, -0.5f32.ln()),
+            "a character not held was counted: {second}"
+        );
+        let none = loss(['b', ' '])?;
+        assert!(near(none, 0.0), "{none}");
+        Ok(())
+    }
 }

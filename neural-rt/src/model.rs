@@ -171,7 +171,8 @@ pub struct Trunk {
 /// The rows a model wrote ([`Model::write_rows`]).
 pub struct Written {
     /// `[n, COLS, CHARS]` scores of each cell's characters, whose log-softmax is their
-    /// log-probability (log-probabilities already, with a copy head).
+    /// log-probability: logits, or with a copy head log-probabilities already (which sum to less
+    /// than 1 where the action holds no character to copy).
     pub cells: Tensor,
     /// What the copy head's pointer copied, if the model has one.
     pub copied: Option<Copied>,

@@ -285,9 +285,9 @@ pub enum TrainError {
     Sizes(String),
     /// The checkpoint to start from has other sizes than the model to train.
     #[error(
-        "{0} holds a model of other sizes (--dim, --layers, --copy) than the one to train; give those of its options.json (only --action-len may be larger, and a copy head may be added)"
+        "{0} holds a model of other sizes ({1}) than the one to train; give its sizes (--dim, --layers, --copy), as its options.json says (only --action-len may be larger, and a copy head may be added)"
     )]
-    OtherSizes(PathBuf),
+    OtherSizes(PathBuf, Config),
     /// `--from` names a directory without a checkpoint.
     #[error(
         "{0} holds no checkpoint (no position.json); give a directory that `neural train --out` wrote"
@@ -363,7 +363,7 @@ impl Start {
                 from: from.clone(),
                 saw: saved.config,
             }),
-            Some(_) => Err(TrainError::OtherSizes(from.clone())),
+            Some((saved, _)) => Err(TrainError::OtherSizes(from.clone(), saved.config)),
             None => Err(TrainError::NotACheckpoint(from.clone())),
         }
     }

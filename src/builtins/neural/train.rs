@@ -69,17 +69,16 @@ pub struct Train {
 /// What `neural train` says when the run's model grew from the checkpoint it starts from: how,
 /// what it learns from scratch, and how to go on from that checkpoint as it is.
 fn growth(from: &std::path::Path, saw: &Config, config: &Config) -> String {
-    let (mut how, mut new) = (Vec::new(), Vec::new());
+    let (mut how, mut new, mut as_it_is) = (Vec::new(), Vec::new(), Vec::new());
     if saw.action_len != config.action_len {
         how.push(format!(
-            "{} saw actions of up to {} characters and this run's model sees {} (--action-len; give \
-             --action-len {} to go on from it as it is)",
+            "{} saw actions of up to {} characters and this run's model sees {} (--action-len)",
             from.display(),
             saw.action_len,
             config.action_len,
-            saw.action_len,
         ));
         new.push("the new positions");
+        as_it_is.push(format!("give --action-len {}", saw.action_len));
     }
     if saw.copy != config.copy {
         how.push(format!(
@@ -87,12 +86,14 @@ fn growth(from: &std::path::Path, saw: &Config, config: &Config) -> String {
             from.display()
         ));
         new.push("the copy head");
+        as_it_is.push("leave out --copy".to_owned());
     }
     format!(
         "neural train: {}: it keeps what it learned, learns {} from scratch, and AdamW's moments \
-         start afresh",
+         start afresh; {} to go on from it as it is",
         how.join("; "),
-        new.join(" and ")
+        new.join(" and "),
+        as_it_is.join(" and ")
     )
 }
 
