@@ -37,7 +37,8 @@ pub struct Train {
     schedule: Schedule,
     /// Start from this checkpoint's weights and optimizer state (a directory that `neural train
     /// --out` wrote) instead of weights drawn from the seed; the run's own epochs count from 0. A
-    /// checkpoint that saw shorter actions than `--action-len` grows (see there).
+    /// checkpoint that saw shorter actions than `--action-len`, or one without a copy head given
+    /// `--copy`, grows (see there).
     #[arg(long, value_name = "DIR")]
     from: Option<PathBuf>,
     /// The seed of the initial weights and of the order of sessions.
