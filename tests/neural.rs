@@ -82,21 +82,39 @@ fn a_model_trains_resumes_and_is_evaluated_on_every_measure() {
     home.refuses(
         &format!("{at}{train} --action-len 64"),
         1,
-        "actions of up to 192 characters; --dim, --layers, --action-len and --copy set them",
+        "actions of up to 192 characters; --dim, --layers, --action-len, --copy and --pointer-only set them",
     );
-    // So does one that adds a copy head; a checkpoint with one goes on only with --copy.
+    // So does one that adds a copy head's pointer, and one that adds its gate after; a checkpoint
+    // with one goes on only with --copy.
+    home.refuses(&format!("{at}{train} --pointer-only"), 2, "--copy");
     let (status, _, err) = home.run(&format!(
-        "{at}neural train --data {} --out copying --from ck --copy {TINY}",
+        "{at}neural train --data {} --out pointing --from ck --copy --pointer-only {TINY}",
         data.display()
     ));
     assert_eq!(status, 0, "{err}");
     assert!(
-        err.contains("ck has no copy head and this run's model has one (--copy)")
-            && err.contains("learns the copy head from scratch"),
+        err.contains(
+            "ck has no copy head and this run's model has a copy head's pointer alone \
+             (--copy --pointer-only)"
+        ) && err.contains("learns the copy head from scratch"),
+        "{err}"
+    );
+    let (status, _, err) = home.run(&format!(
+        "{at}neural train --data {} --out copying --from pointing --copy {TINY}",
+        data.display()
+    ));
+    assert_eq!(status, 0, "{err}");
+    assert!(
+        err.contains(
+            "pointing has a copy head's pointer alone and this run's model has a copy head (--copy)"
+        ) && err.contains("learns the copy head's gate from scratch; give --pointer-only"),
         "{err}"
     );
     let options = std::fs::read_to_string(home.path().join("copying/options.json")).unwrap();
-    assert!(options.contains("\"copy\": true"), "{options}");
+    assert!(
+        options.contains("\"copy\": true") && options.contains("\"pointer_only\": false"),
+        "{options}"
+    );
     home.refuses(
         &format!(
             "{at}neural train --data {} --out shed --from copying {TINY}",

@@ -14,17 +14,22 @@ use candle_nn::{Init, Linear, VarBuilder, linear_no_bias};
 
 use crate::encode::CHARS;
 use crate::layers::Turn;
-use crate::model::Input;
+use crate::model::{Config, Input};
 
 /// Below any log-probability a character the action holds can have; what a character the action
 /// does not hold gets from the pointer. Finite, so that no gradient is infinite or NaN.
 const NEVER: f64 = -1e9;
 
+const QUERY: &str = "copy_query";
+const KEY: &str = "copy_key";
+const GATE: &str = "copy_gate";
+
 /// The pointer's and the gate's weights.
 pub struct CopyHead {
     query: Linear,
     key: Linear,
-    gate: Linear,
+    /// None while the pointer learns alone ([`Config::pointer_only`]).
+    gate: Option<Linear>,
 }
 
 /// What the pointer copies into the cells of the rows written.
@@ -37,29 +42,41 @@ pub struct Copied {
 }
 
 impl CopyHead {
-    /// Its variables: what a model that grows a copy head does not find in the checkpoint it
-    /// starts from.
-    pub const VARIABLES: [&str; 4] = [
-        "copy_query.weight",
-        "copy_key.weight",
-        "copy_gate.weight",
-        "copy_gate.bias",
-    ];
+    /// The head's variables that a model of sizes `now` has and one of sizes `saw` has not: what a
+    /// model that grew from `saw` does not find in the checkpoint it starts from.
+    pub fn grown(saw: &Config, now: &Config) -> Vec<String> {
+        let mut names = Vec::new();
+        if now.copy && !saw.copy {
+            names.extend([format!("{QUERY}.weight"), format!("{KEY}.weight")]);
+        }
+        if now.copy_gate() && !saw.copy_gate() {
+            names.extend([format!("{GATE}.weight"), format!("{GATE}.bias")]);
+        }
+        names
+    }
 
-    /// The head of a cell decoder `dim` wide with heads `head_dim` wide.
+    /// The head of a cell decoder `dim` wide with heads `head_dim` wide, with its `gate` or
+    /// without it.
     ///
     /// The gate starts half open. Added to a trained model and started nearly shut (a bias of −4),
     /// it stayed shut through an epoch of training: where the decoder is already right the pointer
     /// can only take probability away from it, and that outweighed the few cells it had wrong.
-    pub fn new(dim: usize, head_dim: usize, vb: VarBuilder) -> Result<Self> {
-        Ok(Self {
-            query: linear_no_bias(dim, head_dim, vb.pp("copy_query"))?,
-            key: linear_no_bias(dim, head_dim, vb.pp("copy_key"))?,
-            gate: Linear::new(
-                vb.get_with_hints((1, dim), "copy_gate.weight", Init::Const(0.0))?,
-                Some(vb.get_with_hints(1, "copy_gate.bias", Init::Const(0.0))?),
-            ),
-        })
+    /// Started half open over a pointer that pointed nowhere yet, it threw the trained model off,
+    /// and an epoch did not win that back; over a pointer that had learned an epoch alone, it
+    /// opened, and the model gained.
+    pub fn new(dim: usize, head_dim: usize, gate: bool, vb: VarBuilder) -> Result<Self> {
+        // Drawn in this order since the head was made: the seed gives the same head.
+        let query = linear_no_bias(dim, head_dim, vb.pp(QUERY))?;
+        let key = linear_no_bias(dim, head_dim, vb.pp(KEY))?;
+        let gate = if gate {
+            Some(Linear::new(
+                vb.get_with_hints((1, dim), &format!("{GATE}.weight"), Init::Const(0.0))?,
+                Some(vb.get_with_hints(1, &format!("{GATE}.bias"), Init::Const(0.0))?),
+            ))
+        } else {
+            None
+        };
+        Ok(Self { query, key, gate })
     }
 
     /// The pointer: for the cells `x` (`[n, COLS, dim]`) of the rows written, what it copies from
@@ -116,9 +133,13 @@ impl CopyHead {
     }
 
     /// `[n, COLS, CHARS]` the log-probability of each cell's characters: the decoder's own
-    /// (`logits`) and the pointer's (`copied`), shared out by the gate, which reads the cell `x`.
+    /// (`logits`) and the pointer's (`copied`), shared out by the gate, which reads the cell `x`;
+    /// without the gate, the decoder's logits as they are.
     pub fn mix(&self, x: &Tensor, logits: &Tensor, copied: &Copied) -> Result<Tensor> {
-        let gate = self.gate.forward(x)?; // [n, COLS, 1]
+        let Some(gate) = &self.gate else {
+            return Ok(logits.clone());
+        };
+        let gate = gate.forward(x)?; // [n, COLS, 1]
         let generated =
             candle_nn::ops::log_softmax(logits, D::Minus1)?.broadcast_sub(&softplus(&gate)?)?;
         let copied = copied.log.broadcast_sub(&softplus(&gate.neg()?)?)?;

@@ -47,6 +47,11 @@ pub struct Config {
     /// have none, as their options.json, without it, says.
     #[serde(default)]
     pub copy: bool,
+    /// Whether the copy head is its pointer alone, without the gate: the pointer learns where to
+    /// point by its own loss, and every cell stays the decoder's. A run with it is the first of
+    /// two; the second grows the gate over a pointer that has learned ([`CopyHead`] says why).
+    #[serde(default)]
+    pub pointer_only: bool,
 }
 
 fn action_len_before_it_was_a_size() -> usize {
@@ -77,6 +82,11 @@ impl Config {
                 return Err(format!("{name} is {size}, not 1 to {most}"));
             }
         }
+        if self.pointer_only && !self.copy {
+            return Err(
+                "pointer_only is set, but there is no copy head for it to be part of".into(),
+            );
+        }
         if !self.dim.is_multiple_of(self.heads) {
             return Err(format!(
                 "dim {} does not split into {} heads",
@@ -93,18 +103,25 @@ impl Config {
     }
 
     /// Whether a model of these sizes can start a model of `other`'s: the same but for longer
-    /// actions, or a copy head added, or both (see
+    /// actions, or a copy head or its gate added, or both (see
     /// [`Params::load_grown`](crate::params::Params::load_grown)).
     pub fn grows_into(&self, other: &Config) -> bool {
         other != self
             && other.action_len >= self.action_len
             && (other.copy || !self.copy)
+            && (other.copy_gate() || !self.copy_gate())
             && *other
                 == Config {
                     action_len: other.action_len,
                     copy: other.copy,
+                    pointer_only: other.pointer_only,
                     ..self.clone()
                 }
+    }
+
+    /// Whether the model has a copy head with its gate, which writes copied characters into cells.
+    pub fn copy_gate(&self) -> bool {
+        self.copy && !self.pointer_only
     }
 }
 
@@ -118,7 +135,11 @@ impl std::fmt::Display for Config {
             self.state,
             self.cell_layers,
             self.cell_dim,
-            if self.copy { " with a copy head" } else { "" },
+            match (self.copy, self.pointer_only) {
+                (false, _) => "",
+                (true, false) => " with a copy head",
+                (true, true) => " with a copy head's pointer alone",
+            },
             self.action_len
         )
     }
@@ -138,6 +159,7 @@ impl Default for Config {
             // (101,922 steps; the grammar allows 214, too rare to show).
             action_len: 192,
             copy: false,
+            pointer_only: false,
         }
     }
 }
@@ -266,7 +288,12 @@ impl Model {
             cell_norm: Norm::new(dd, vb.pp("cell_norm"))?,
             cell_out: linear(dd, CHARS, vb.pp("cell_out"))?,
             copy: if config.copy {
-                Some(CopyHead::new(dd, dd / config.heads, vb.clone())?)
+                Some(CopyHead::new(
+                    dd,
+                    dd / config.heads,
+                    config.copy_gate(),
+                    vb.clone(),
+                )?)
             } else {
                 None
             },

@@ -59,7 +59,7 @@ impl Params {
     /// Replaces the variables' values with those of a safetensors file, which must hold every one
     /// of them with the same shape.
     pub fn load(&self, path: &Path, device: &Device) -> Result<()> {
-        self.set(candle_core::safetensors::load(path, device)?, None)
+        self.set(candle_core::safetensors::load(path, device)?, "", &[])
     }
 
     /// As [`Params::load`] into a model that grew: the variable `grown` (a table of positions) may
@@ -70,26 +70,25 @@ impl Params {
         &self,
         path: &Path,
         grown: &str,
-        new: &[&str],
+        new: &[String],
         device: &Device,
     ) -> Result<()> {
         let stored = candle_core::safetensors::load(path, device)?;
-        self.set(stored, Some((grown, new)))
+        self.set(stored, grown, new)
     }
 
-    /// `growing`: the variable that may be longer, and those that are new (see
+    /// `grown`: the variable that may be longer, and `new` those that are not stored (see
     /// [`Params::load_grown`]).
-    fn set(&self, stored: HashMap<String, Tensor>, growing: Option<(&str, &[&str])>) -> Result<()> {
-        let (growing, new) = growing.unwrap_or(("", &[]));
+    fn set(&self, stored: HashMap<String, Tensor>, grown: &str, new: &[String]) -> Result<()> {
         for (name, var) in self.named() {
-            if new.contains(&name.as_str()) {
+            if new.contains(&name) {
                 continue;
             }
             let value = stored
                 .get(&name)
                 .ok_or_else(|| candle_core::Error::CannotFindTensor { path: name.clone() })?;
-            if name == growing {
-                var.set(&grown(value, var.as_tensor())?)?;
+            if name == grown {
+                var.set(&grown_rows(value, var.as_tensor())?)?;
             } else {
                 var.set(value)?;
             }
@@ -135,7 +134,7 @@ impl Params {
 /// `stored` followed by the rows of `drawn` beyond it, where `drawn` is longer in its first
 /// dimension and alike in the others; otherwise `stored` as it is (and a shape that differs otherwise
 /// is refused when it is set).
-fn grown(stored: &Tensor, drawn: &Tensor) -> Result<Tensor> {
+pub(crate) fn grown_rows(stored: &Tensor, drawn: &Tensor) -> Result<Tensor> {
     let (have, want) = (stored.dims(), drawn.dims());
     match (have.first(), want.first()) {
         (Some(&rows), Some(&wanted)) if rows < wanted && have[1..] == want[1..] => {

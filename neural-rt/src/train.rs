@@ -192,15 +192,29 @@ impl Checkpoint {
         Ok(())
     }
 
-    /// Loads the weights, made by a model of sizes `saw`, into a model that grew from them (see
+    /// Loads the weights into a model that grew from them (see
     /// [`Config::grows_into`](crate::model::Config::grows_into)): one that sees longer actions
-    /// keeps the positions they learned and draws the new ones, and one that gained a copy head
-    /// draws it. AdamW's moments start afresh, as they have none for what was drawn.
-    fn load_grown(&self, params: &Params, saw: &Config, device: &Device) -> Result<(), TrainError> {
-        let new: &[&str] = if saw.copy { &[] } else { &CopyHead::VARIABLES };
+    /// keeps the positions they learned and draws the new ones, and the variables `new`, which the
+    /// checkpoint lacks, are drawn. AdamW's moments go on where they were kept, and start afresh
+    /// for what was drawn.
+    fn load_grown(
+        &self,
+        params: &Params,
+        optimizer: &mut AdamW,
+        new: &[String],
+        device: &Device,
+    ) -> Result<(), TrainError> {
+        let damaged =
+            |path: PathBuf| move |e: candle_core::Error| TrainError::Damaged(path, e.to_string());
         params
             .load_grown(&self.weights(), Model::GROWN_WITH_ACTIONS, new, device)
-            .map_err(|e| TrainError::Damaged(self.weights(), e.to_string()))
+            .map_err(damaged(self.weights()))?;
+        if self.optimizer().exists() {
+            optimizer
+                .load_grown(&self.optimizer(), Model::GROWN_WITH_ACTIONS, new, device)
+                .map_err(damaged(self.optimizer()))?;
+        }
+        Ok(())
     }
 
     fn write(
@@ -242,7 +256,7 @@ impl Options {
     fn differences(&self, other: &Options) -> Vec<String> {
         let cosine = self.schedule == Schedule::Cosine;
         let sizes = format!(
-            "sizes (the checkpoint's: {}; --dim, --layers, --action-len and --copy set them)",
+            "sizes (the checkpoint's: {}; --dim, --layers, --action-len, --copy and --pointer-only set them)",
             other.config
         );
         [
@@ -331,7 +345,7 @@ pub enum Start {
     From(PathBuf),
     /// From the weights of this checkpoint, a model of sizes `saw` that the run's model grew from
     /// ([`Config::grows_into`](crate::model::Config::grows_into)): it sees longer actions, so its
-    /// table of action positions grows, or it gained a copy head, or both; AdamW starts afresh.
+    /// table of action positions grows, or it gained a copy head, or both.
     Grows { from: PathBuf, saw: Config },
 }
 
@@ -417,7 +431,8 @@ pub fn train_until(
             Position::default()
         }
         Start::Grows { from, saw } => {
-            Checkpoint::new(&from).load_grown(&params, &saw, device)?;
+            let new = CopyHead::grown(&saw, &options.config);
+            Checkpoint::new(&from).load_grown(&params, &mut optimizer, &new, device)?;
             Position::default()
         }
     };

@@ -145,7 +145,9 @@ fn a_model_grows_a_copy_head_and_cannot_shed_one() {
     )
     .unwrap();
     let (started, now) = (tensors(first.path()), tensors(grown.path()));
-    assert_eq!(now.len(), started.len() + CopyHead::VARIABLES.len());
+    let new = CopyHead::grown(&small_config(24), &copying());
+    assert_eq!(new.len(), 4);
+    assert_eq!(now.len(), started.len() + new.len());
     for (name, was) in &started {
         assert_eq!(values(was), values(&now[name]), "{name} changed");
     }
@@ -191,10 +193,130 @@ fn a_model_grows_a_copy_head_and_cannot_shed_one() {
     assert!(err.contains("copy_gate.bias"), "{err}");
 }
 
+fn pointer_only() -> Config {
+    Config {
+        pointer_only: true,
+        ..copying()
+    }
+}
+
+#[test]
+fn a_pointer_alone_leaves_the_cells_to_the_decoder() {
+    let device = Device::Cpu;
+    let plain = Model::new(small_config(24), Arc::new(Params::new(7)).builder(&device)).unwrap();
+    let params = Arc::new(Params::new(7));
+    let model = Model::new(pointer_only(), params.builder(&device)).unwrap();
+    assert!(
+        !params
+            .named()
+            .keys()
+            .any(|name| name.starts_with("copy_gate"))
+    );
+    let typed = "echo MUSIC CD";
+    let alone = written(&plain, typed).cells;
+    let pointing = written(&model, typed);
+    assert_eq!(values(&alone), values(&pointing.cells));
+    assert!(
+        pointing.copied.is_some(),
+        "the pointer copies, for its loss"
+    );
+
+    assert!(
+        Config {
+            copy: false,
+            ..pointer_only()
+        }
+        .check()
+        .is_err()
+    );
+}
+
+/// The moment `kind` (`first`, `second` or `step`) of `name` in the checkpoint in `dir`.
+fn moment(dir: &Path, kind: &str, name: &str) -> Vec<f32> {
+    let stored =
+        candle_core::safetensors::load(dir.join("optimizer.safetensors"), &Device::Cpu).unwrap();
+    let moment = &stored[&format!("{kind}.{name}")];
+    values(&moment.to_dtype(candle_core::DType::F32).unwrap())
+}
+
+#[test]
+fn a_pointer_trained_alone_grows_its_gate_and_keeps_its_moments() {
+    let data = dataset(&[episode(1), episode(2)]);
+    let first = tempfile::tempdir().unwrap();
+    let pointing = options(pointer_only(), None);
+    train(
+        data.path(),
+        first.path(),
+        &pointing,
+        &Device::Cpu,
+        &mut |_| {},
+    )
+    .unwrap();
+
+    let grown = tempfile::tempdir().unwrap();
+    let with_gate = options(copying(), Some(first.path()));
+    assert_eq!(
+        Start::of(grown.path(), &with_gate).unwrap(),
+        Start::Grows {
+            from: first.path().to_owned(),
+            saw: pointer_only()
+        }
+    );
+    let stop = || true;
+    train_until(
+        data.path(),
+        grown.path(),
+        &with_gate,
+        &Device::Cpu,
+        &mut |_| {},
+        &stop,
+    )
+    .unwrap();
+    let (started, now) = (tensors(first.path()), tensors(grown.path()));
+    assert_eq!(
+        CopyHead::grown(&pointer_only(), &copying()),
+        ["copy_gate.weight", "copy_gate.bias"]
+    );
+    assert_eq!(now.len(), started.len() + 2);
+    for (name, was) in &started {
+        assert_eq!(values(was), values(&now[name]), "{name} changed");
+    }
+    // AdamW goes on for what was there (the pointer's query too), and starts the gate afresh.
+    for name in ["copy_query.weight", "cell_out.weight"] {
+        for kind in ["first", "second", "step"] {
+            let (was, is) = (
+                moment(first.path(), kind, name),
+                moment(grown.path(), kind, name),
+            );
+            assert_eq!(was, is, "{kind} moment of {name}");
+            assert!(
+                was.iter().any(|v| *v != 0.0),
+                "{kind} moment of {name} is nothing"
+            );
+        }
+    }
+    for kind in ["first", "second", "step"] {
+        let gate = moment(grown.path(), kind, "copy_gate.weight");
+        assert!(
+            gate.iter().all(|v| *v == 0.0),
+            "{kind} moment of the new gate"
+        );
+    }
+
+    // The gate is not shed, nor the pointer's.
+    let elsewhere = tempfile::tempdir().unwrap();
+    for back in [pointer_only(), small_config(24)] {
+        assert!(matches!(
+            Start::of(elsewhere.path(), &options(back, Some(grown.path()))),
+            Err(TrainError::OtherSizes(..))
+        ));
+    }
+}
+
 #[test]
 fn options_from_before_the_copy_head_say_the_model_has_none() {
     let old = r#"{"dim":128,"char_dim":16,"layers":3,"heads":4,"state":8,"cell_dim":64,"cell_layers":2,"action_len":192}"#;
     let config: Config = serde_json::from_str(old).unwrap();
     assert_eq!(config, Config::default());
-    assert!(!config.copy);
+    assert!(!config.copy && !config.pointer_only);
 }

@@ -52,17 +52,19 @@ fn gradient_norm(grads: &GradStore, var: &Var) -> Option<f32> {
 
 #[test]
 fn every_trainable_variable_receives_a_gradient() {
-    for copy in [false, true] {
+    for (copy, pointer_only) in [(false, false), (true, false), (true, true)] {
         let params = Arc::new(Params::new(7));
         let config = Config {
             copy,
+            pointer_only,
             ..small_config(24)
         };
         let model = Model::new(config, params.builder(&Device::Cpu)).unwrap();
         let grads = session_gradients(&model);
         let named = params.named();
         assert!(named.len() > 40, "{} variables", named.len());
-        assert_eq!(named.contains_key("copy_gate.bias"), copy);
+        assert_eq!(named.contains_key("copy_gate.bias"), copy && !pointer_only);
+        assert_eq!(named.contains_key("copy_key.weight"), copy);
         let mut missing = Vec::new();
         for (name, var) in &named {
             if !gradient_norm(&grads, var).is_some_and(|n| n > 0.0) {
@@ -72,7 +74,7 @@ fn every_trainable_variable_receives_a_gradient() {
         missing.sort();
         assert!(
             missing.is_empty(),
-            "copy {copy}: no gradient reaches: {missing:?}"
+            "copy {copy}, pointer only {pointer_only}: no gradient reaches: {missing:?}"
         );
     }
 }

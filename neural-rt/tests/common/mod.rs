@@ -18,6 +18,7 @@ pub fn small_config(action_len: usize) -> Config {
         cell_layers: 1,
         action_len,
         copy: false,
+        pointer_only: false,
     }
 }
 

@@ -37,8 +37,8 @@ pub struct Train {
     schedule: Schedule,
     /// Start from this checkpoint's weights and optimizer state (a directory that `neural train
     /// --out` wrote) instead of weights drawn from the seed; the run's own epochs count from 0. A
-    /// checkpoint that saw shorter actions than `--action-len`, or one without a copy head given
-    /// `--copy`, grows (see there).
+    /// checkpoint that saw shorter actions than `--action-len`, or one without a copy head or its
+    /// gate given `--copy`, grows (see there).
     #[arg(long, value_name = "DIR")]
     from: Option<PathBuf>,
     /// The seed of the initial weights and of the order of sessions.
@@ -52,16 +52,22 @@ pub struct Train {
     layers: usize,
     /// Characters of an action the model sees (the rest of a longer one is cut off). With `--from` a
     /// checkpoint that saw fewer, the model keeps what it learned, its new positions are learned
-    /// from scratch, and AdamW's moments start afresh; give the checkpoint's own (64 for models
-    /// from before this option) to go on from it as it is.
+    /// from scratch; give the checkpoint's own (64 for models from before this option) to go on
+    /// from it as it is.
     #[arg(long, default_value_t = Config::default().action_len)]
     action_len: usize,
     /// Give the cell decoder a copy head: a pointer over the action's characters that can copy
     /// one into a cell, as a learned gate decides, so that typed and echoed words are copied
     /// rather than spelled again. With `--from` a checkpoint without one, the model keeps what it
-    /// learned, the head is learned from scratch, and AdamW's moments start afresh.
+    /// learned, and the head is learned from scratch.
     #[arg(long)]
     copy: bool,
+    /// With `--copy`: the head's pointer alone, without its gate. The pointer learns where to
+    /// point by its own loss, and every cell stays the decoder's. Add a head to a trained model in
+    /// two runs: one with this, then one with `--copy` alone from its checkpoint, which grows the
+    /// gate. A gate opened over a pointer that points nowhere yet throws a trained model off.
+    #[arg(long, requires = "copy")]
+    pointer_only: bool,
     /// Batches between checkpoints.
     #[arg(long, default_value_t = 100)]
     checkpoint_every: usize,
@@ -81,17 +87,40 @@ fn growth(from: &std::path::Path, saw: &Config, config: &Config) -> String {
         new.push("the new positions");
         as_it_is.push(format!("give --action-len {}", saw.action_len));
     }
-    if saw.copy != config.copy {
+    if saw.copy != config.copy || saw.pointer_only != config.pointer_only {
+        let has = |config: &Config| match (config.copy, config.pointer_only) {
+            (false, _) => "no copy head",
+            (true, false) => "a copy head",
+            (true, true) => "a copy head's pointer alone",
+        };
         how.push(format!(
-            "{} has no copy head and this run's model has one (--copy)",
-            from.display()
+            "{} has {} and this run's model has {} ({})",
+            from.display(),
+            has(saw),
+            has(config),
+            if config.pointer_only {
+                "--copy --pointer-only"
+            } else {
+                "--copy"
+            }
         ));
-        new.push("the copy head");
-        as_it_is.push("leave out --copy".to_owned());
+        new.push(if saw.copy {
+            "the copy head's gate"
+        } else {
+            "the copy head"
+        });
+        as_it_is.push(
+            if saw.copy {
+                "give --pointer-only"
+            } else {
+                "leave out --copy"
+            }
+            .to_owned(),
+        );
     }
     format!(
-        "neural train: {}: it keeps what it learned, learns {} from scratch, and AdamW's moments \
-         start afresh; {} to go on from it as it is",
+        "neural train: {}: it keeps what it learned and its AdamW moments, and learns {} from scratch; \
+         {} to go on from it as it is",
         how.join("; "),
         new.join(" and "),
         as_it_is.join(" and ")
@@ -123,6 +152,7 @@ impl Train {
                 layers: self.layers,
                 action_len: self.action_len,
                 copy: self.copy,
+                pointer_only: self.pointer_only,
                 ..Config::default()
             },
             epochs: self.epochs,
