@@ -132,9 +132,9 @@ impl CopyHead {
         Ok(Copied { log, held })
     }
 
-    /// `[n, COLS, CHARS]` the log-probability of each cell's characters: the decoder's own
-    /// (`logits`) and the pointer's (`copied`), shared out by the gate, which reads the cell `x`;
-    /// without the gate, the decoder's logits as they are.
+    /// `[n, COLS, CHARS]` the scores of each cell's characters. With the gate, their
+    /// log-probability: the decoder's own (`logits`) and the pointer's (`copied`), shared out by
+    /// the gate, which reads the cell `x`. Without it, the decoder's logits as they are.
     pub fn mix(&self, x: &Tensor, logits: &Tensor, copied: &Copied) -> Result<Tensor> {
         let Some(gate) = &self.gate else {
             return Ok(logits.clone());

@@ -49,7 +49,8 @@ pub struct Config {
     pub copy: bool,
     /// Whether the copy head is its pointer alone, without the gate: the pointer learns where to
     /// point by its own loss, and every cell stays the decoder's. A run with it is the first of
-    /// two; the second grows the gate over a pointer that has learned ([`CopyHead`] says why).
+    /// two; the second grows the gate over a pointer that has learned ([`CopyHead::new`] says
+    /// why).
     #[serde(default)]
     pub pointer_only: bool,
 }
@@ -60,8 +61,8 @@ fn action_len_before_it_was_a_size() -> usize {
 
 impl Config {
     /// Why no model can have these sizes, if it cannot: each width splits into whole heads, the
-    /// cell decoder's heads into pairs for their rotary positions, and nothing is empty or
-    /// absurdly large (a hand-edited options.json must not make the shell panic or take the
+    /// cell decoder's heads into pairs for their rotary positions, a copy head's pointer alone
+    /// has a copy head to be part of, and nothing is empty or absurdly large (a hand-edited options.json must not make the shell panic or take the
     /// machine's memory).
     ///
     /// # Errors
@@ -119,6 +120,15 @@ impl Config {
                 }
     }
 
+    /// What copy head the model has, in words.
+    pub fn copy_head(&self) -> &'static str {
+        match (self.copy, self.pointer_only) {
+            (false, _) => "no copy head",
+            (true, false) => "a copy head",
+            (true, true) => "a copy head's pointer alone",
+        }
+    }
+
     /// Whether the model has a copy head with its gate, which writes copied characters into cells.
     pub fn copy_gate(&self) -> bool {
         self.copy && !self.pointer_only
@@ -135,10 +145,10 @@ impl std::fmt::Display for Config {
             self.state,
             self.cell_layers,
             self.cell_dim,
-            match (self.copy, self.pointer_only) {
-                (false, _) => "",
-                (true, false) => " with a copy head",
-                (true, true) => " with a copy head's pointer alone",
+            if self.copy {
+                format!(" with {}", self.copy_head())
+            } else {
+                String::new()
             },
             self.action_len
         )
@@ -193,8 +203,8 @@ pub struct Trunk {
 /// The rows a model wrote ([`Model::write_rows`]).
 pub struct Written {
     /// `[n, COLS, CHARS]` scores of each cell's characters, whose log-softmax is their
-    /// log-probability: logits, or with a copy head log-probabilities already (which sum to less
-    /// than 1 where the action holds no character to copy).
+    /// log-probability: logits, or with a copy head's gate log-probabilities already (which sum to
+    /// less than 1 where the action holds no character to copy).
     pub cells: Tensor,
     /// What the copy head's pointer copied, if the model has one.
     pub copied: Option<Copied>,

@@ -91,7 +91,7 @@ impl AdamW {
         Ok(())
     }
 
-    /// Writes the moments and the step count as safetensors.
+    /// Writes the moments and each variable's count of updates as safetensors.
     ///
     /// # Errors
     /// When the file cannot be written.
@@ -110,24 +110,18 @@ impl AdamW {
     }
 
     /// Takes the moments and counts of updates from a file [`AdamW::save`] wrote for the same
-    /// variables.
+    /// variables, or for a model that grew, as
+    /// [`Params::load_grown`](crate::params::Params::load_grown) loads its weights. The variables
+    /// in `new` start as fresh AdamW starts them. The rest go on as if the model had not grown: a
+    /// trained model whose every variable started afresh was thrown far off by AdamW's first
+    /// updates, each about the learning rate in size. The moments of `grown` keep their stored
+    /// rows and start at nothing for the rest, under the table's count of updates: the new rows'
+    /// first updates are larger than fresh AdamW's (for a steady gradient, up to about 6 times the
+    /// learning rate, near 1 after a thousand updates), and the rows learned are not disturbed.
     ///
     /// # Errors
-    /// When the file cannot be read or lacks a moment of the right shape.
-    pub fn load(&mut self, path: &Path, device: &Device) -> Result<()> {
-        self.set(candle_core::safetensors::load(path, device)?, "", &[])
-    }
-
-    /// As [`AdamW::load`] for a model that grew, as [`Params::load_grown`](crate::params::Params::load_grown)
-    /// loads its weights: the moments of `grown` keep their stored rows and start at nothing for
-    /// the rest (with the table's count of updates, so that its new rows' first updates are
-    /// larger than fresh AdamW's), and the variables in `new` start as fresh AdamW starts them. The rest go on as if
-    /// the model had not grown: a trained model whose every variable started afresh was thrown far
-    /// off by AdamW's first updates, each about the learning rate in size.
-    ///
-    /// # Errors
-    /// As [`AdamW::load`].
-    pub fn load_grown(
+    /// When the file cannot be read, or lacks a moment of the right shape or a count of updates.
+    pub fn load(
         &mut self,
         path: &Path,
         grown: &str,
@@ -196,14 +190,18 @@ mod tests {
         }
         old.insert(STEP.to_owned(), Tensor::new(&[7u32], &device)?);
         candle_core::safetensors::save(&old, file.path())?;
-        adam.load(file.path(), &device)?;
+        adam.load(file.path(), "", &[], &device)?;
         assert!(adam.moments.iter().all(|m| m.step == 7));
         assert_eq!(adam.moments[1].first.to_vec1::<f32>()?, [0.5, 0.5]);
 
+        // An update whose loss only `a` is in counts for `a` alone, and each count is kept.
+        let a = adam.moments[0].var.as_tensor().clone();
+        adam.backward_step(&a.sum_all()?)?;
         adam.save(file.path())?;
         let mut again = AdamW::new(vec![("a".into(), var(1.0)?), ("b".into(), var(2.0)?)], 0.1)?;
-        again.load(file.path(), &device)?;
-        assert!(again.moments.iter().all(|m| m.step == 7));
+        again.load(file.path(), "", &[], &device)?;
+        let steps: Vec<u32> = again.moments.iter().map(|m| m.step).collect();
+        assert_eq!(steps, [8, 7]);
         Ok(())
     }
 }

@@ -171,33 +171,18 @@ impl Checkpoint {
         Ok(Some((options, position)))
     }
 
-    /// Loads the weights, and the optimizer's state where it was kept (checkpoints from before it
-    /// was go on with fresh moments).
-    fn load_into(
-        &self,
-        params: &Params,
-        optimizer: &mut AdamW,
-        device: &Device,
-    ) -> Result<(), TrainError> {
-        let damaged =
-            |path: PathBuf| move |e: candle_core::Error| TrainError::Damaged(path, e.to_string());
-        params
-            .load(&self.weights(), device)
-            .map_err(damaged(self.weights()))?;
-        if self.optimizer().exists() {
-            optimizer
-                .load(&self.optimizer(), device)
-                .map_err(damaged(self.optimizer()))?;
-        }
-        Ok(())
+    /// Whether the checkpoint kept AdamW's moments (checkpoints from before it did go on with
+    /// fresh ones).
+    pub fn keeps_moments(&self) -> bool {
+        self.optimizer().exists()
     }
 
-    /// Loads the weights into a model that grew from them (see
+    /// Loads the weights, and AdamW's moments where they were kept, into a model of the
+    /// checkpoint's sizes, or one that grew from them (see
     /// [`Config::grows_into`](crate::model::Config::grows_into)): one that sees longer actions
     /// keeps the positions they learned and draws the new ones, and the variables `new`, which the
-    /// checkpoint lacks, are drawn. AdamW's moments go on where they were kept, and start afresh
-    /// for what was drawn.
-    fn load_grown(
+    /// checkpoint lacks, are drawn and start with fresh moments.
+    fn load_into(
         &self,
         params: &Params,
         optimizer: &mut AdamW,
@@ -209,9 +194,9 @@ impl Checkpoint {
         params
             .load_grown(&self.weights(), Model::GROWN_WITH_ACTIONS, new, device)
             .map_err(damaged(self.weights()))?;
-        if self.optimizer().exists() {
+        if self.keeps_moments() {
             optimizer
-                .load_grown(&self.optimizer(), Model::GROWN_WITH_ACTIONS, new, device)
+                .load(&self.optimizer(), Model::GROWN_WITH_ACTIONS, new, device)
                 .map_err(damaged(self.optimizer()))?;
         }
         Ok(())
@@ -299,7 +284,7 @@ pub enum TrainError {
     Sizes(String),
     /// The checkpoint to start from has other sizes than the model to train.
     #[error(
-        "{0} holds a model of other sizes ({1}) than the one to train; give its sizes (--dim, --layers, --copy), as its options.json says (only --action-len may be larger, and a copy head may be added)"
+        "{0} holds a model of other sizes ({1}) than the one to train; give its sizes (--dim, --layers, --copy, --pointer-only), as its options.json says (only --action-len may be larger, and a copy head or its gate may be added)"
     )]
     OtherSizes(PathBuf, Config),
     /// `--from` names a directory without a checkpoint.
@@ -343,9 +328,10 @@ pub enum Start {
     Fresh,
     /// From the weights and optimizer state of this checkpoint (`--from`).
     From(PathBuf),
-    /// From the weights of this checkpoint, a model of sizes `saw` that the run's model grew from
-    /// ([`Config::grows_into`](crate::model::Config::grows_into)): it sees longer actions, so its
-    /// table of action positions grows, or it gained a copy head, or both.
+    /// From the weights and optimizer state of this checkpoint, a model of sizes `saw` that the
+    /// run's model grew from ([`Config::grows_into`](crate::model::Config::grows_into)): it sees
+    /// longer actions, so its table of action positions grows, or it gained a copy head or its
+    /// gate, or both.
     Grows { from: PathBuf, saw: Config },
 }
 
@@ -422,17 +408,17 @@ pub fn train_until(
     let mut optimizer = AdamW::new(params.vars(), options.learning_rate)?;
     let mut position = match start {
         Start::Resumes(position) => {
-            checkpoint.load_into(&params, &mut optimizer, device)?;
+            checkpoint.load_into(&params, &mut optimizer, &[], device)?;
             position
         }
         Start::Fresh => Position::default(),
         Start::From(from) => {
-            Checkpoint::new(&from).load_into(&params, &mut optimizer, device)?;
+            Checkpoint::new(&from).load_into(&params, &mut optimizer, &[], device)?;
             Position::default()
         }
         Start::Grows { from, saw } => {
             let new = CopyHead::grown(&saw, &options.config);
-            Checkpoint::new(&from).load_grown(&params, &mut optimizer, &new, device)?;
+            Checkpoint::new(&from).load_into(&params, &mut optimizer, &new, device)?;
             Position::default()
         }
     };

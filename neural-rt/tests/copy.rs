@@ -296,12 +296,22 @@ fn a_pointer_trained_alone_grows_its_gate_and_keeps_its_moments() {
         }
     }
     for kind in ["first", "second", "step"] {
-        let gate = moment(grown.path(), kind, "copy_gate.weight");
-        assert!(
-            gate.iter().all(|v| *v == 0.0),
-            "{kind} moment of the new gate"
-        );
+        for gate in ["copy_gate.weight", "copy_gate.bias"] {
+            let moment = moment(grown.path(), kind, gate);
+            assert!(moment.iter().all(|v| *v == 0.0), "{kind} moment of {gate}");
+        }
     }
+    // The pointer alone predicts as the decoder does.
+    let runtime = Runtime::load(first.path(), &Device::Cpu).unwrap();
+    let session = episode(9);
+    let (predicted, _) = runtime
+        .step(
+            &[session.before(0)],
+            &[session.steps[0].action.as_str()],
+            &runtime.start(1).unwrap(),
+        )
+        .unwrap();
+    assert_eq!(predicted[0].lines.len(), 24);
 
     // The gate is not shed, nor the pointer's.
     let elsewhere = tempfile::tempdir().unwrap();

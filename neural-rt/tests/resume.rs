@@ -1,10 +1,10 @@
 //! A training run stopped at a checkpoint and started again makes the very model that a run never
-//! stopped makes: the checkpoint keeps the optimizer's moments and step count with the weights, and
-//! the learning rate follows the run's schedule from where it stood.
+//! stopped makes: the checkpoint keeps the optimizer's moments and counts of updates with the
+//! weights, and the learning rate follows the run's schedule from where it stood.
 
 use std::path::Path;
 
-use candle_core::Device;
+use candle_core::{Device, Tensor};
 use neural_rt::model::Model;
 use neural_rt::train::{Options, Schedule, Start, TrainError, train, train_until};
 
@@ -269,6 +269,38 @@ fn a_run_from_a_checkpoint_goes_on_with_its_weights_and_optimizer_state() {
             .unwrap();
         assert!(difference == 0.0, "{name} changed by {difference}");
     }
+    // AdamW goes on for the rows learned, with the table's count of updates, and has nothing yet
+    // for the new rows.
+    let moments = |dir: &Path| {
+        candle_core::safetensors::load(dir.join("optimizer.safetensors"), &Device::Cpu).unwrap()
+    };
+    let (started, grown) = (moments(first.path()), moments(elsewhere.path()));
+    let table = Model::GROWN_WITH_ACTIONS;
+    for kind in ["first", "second"] {
+        let (was, now) = (
+            &started[&format!("{kind}.{table}")],
+            &grown[&format!("{kind}.{table}")],
+        );
+        let rows = |t: &Tensor, from, n| t.narrow(0, from, n).unwrap().flatten_all().unwrap();
+        let learned = rows(was, 0, 24).to_vec1::<f32>().unwrap();
+        assert!(
+            learned.iter().any(|v| *v != 0.0),
+            "no {kind} moment was kept"
+        );
+        assert_eq!(learned, rows(now, 0, 24).to_vec1::<f32>().unwrap());
+        assert!(
+            rows(now, 24, 24)
+                .to_vec1::<f32>()
+                .unwrap()
+                .iter()
+                .all(|v| *v == 0.0)
+        );
+    }
+    let step = format!("step.{table}");
+    assert_eq!(
+        started[&step].to_vec1::<u32>().unwrap(),
+        grown[&step].to_vec1::<u32>().unwrap()
+    );
     // A size out of range is named as such, before any checkpoint is compared with it.
     let mut no_actions = going_on.clone();
     no_actions.config.action_len = 0;

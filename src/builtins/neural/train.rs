@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use neural_rt::model::Config;
-use neural_rt::train::{Options, Schedule, Start, train_until};
+use neural_rt::train::{Checkpoint, Options, Schedule, Start, train_until};
 
 use super::ctrl_c::CtrlC;
 
@@ -51,9 +51,9 @@ pub struct Train {
     #[arg(long, default_value_t = Config::default().layers)]
     layers: usize,
     /// Characters of an action the model sees (the rest of a longer one is cut off). With `--from` a
-    /// checkpoint that saw fewer, the model keeps what it learned, its new positions are learned
-    /// from scratch; give the checkpoint's own (64 for models from before this option) to go on
-    /// from it as it is.
+    /// checkpoint that saw fewer, the model keeps what it learned and learns its new positions from
+    /// scratch; give the checkpoint's own (64 for models from before this option) to go on from it
+    /// as it is.
     #[arg(long, default_value_t = Config::default().action_len)]
     action_len: usize,
     /// Give the cell decoder a copy head: a pointer over the action's characters that can copy
@@ -74,8 +74,9 @@ pub struct Train {
 }
 
 /// What `neural train` says when the run's model grew from the checkpoint it starts from: how,
-/// what it learns from scratch, and how to go on from that checkpoint as it is.
-fn growth(from: &std::path::Path, saw: &Config, config: &Config) -> String {
+/// what it learns from scratch, whether AdamW goes on (`kept_moments`), and how to go on from that
+/// checkpoint as it is.
+fn growth(from: &std::path::Path, saw: &Config, config: &Config, kept_moments: bool) -> String {
     let (mut how, mut new, mut as_it_is) = (Vec::new(), Vec::new(), Vec::new());
     if saw.action_len != config.action_len {
         how.push(format!(
@@ -87,40 +88,37 @@ fn growth(from: &std::path::Path, saw: &Config, config: &Config) -> String {
         new.push("the new positions");
         as_it_is.push(format!("give --action-len {}", saw.action_len));
     }
-    if saw.copy != config.copy || saw.pointer_only != config.pointer_only {
-        let has = |config: &Config| match (config.copy, config.pointer_only) {
-            (false, _) => "no copy head",
-            (true, false) => "a copy head",
-            (true, true) => "a copy head's pointer alone",
-        };
+    if saw.copy_head() != config.copy_head() {
         how.push(format!(
             "{} has {} and this run's model has {} ({})",
             from.display(),
-            has(saw),
-            has(config),
+            saw.copy_head(),
+            config.copy_head(),
             if config.pointer_only {
                 "--copy --pointer-only"
             } else {
                 "--copy"
             }
         ));
-        new.push(if saw.copy {
-            "the copy head's gate"
-        } else {
-            "the copy head"
-        });
-        as_it_is.push(
-            if saw.copy {
-                "give --pointer-only"
-            } else {
-                "leave out --copy"
-            }
-            .to_owned(),
-        );
+        let (part, leave_out) = match (saw.copy, config.pointer_only) {
+            (true, _) => ("the copy head's gate", "give --pointer-only"),
+            (false, false) => ("the copy head", "leave out --copy"),
+            (false, true) => (
+                "the copy head's pointer",
+                "leave out --copy and --pointer-only",
+            ),
+        };
+        new.push(part);
+        as_it_is.push(leave_out.to_owned());
     }
+    let adam = if kept_moments {
+        " and its AdamW moments"
+    } else {
+        " (AdamW starts afresh: the checkpoint kept no moments)"
+    };
     format!(
-        "neural train: {}: it keeps what it learned and its AdamW moments, and learns {} from scratch; \
-         {} to go on from it as it is",
+        "neural train: {}: it keeps what it learned{adam}, and learns {} from scratch; {} to go on \
+         from it as it is",
         how.join("; "),
         new.join(" and "),
         as_it_is.join(" and ")
@@ -169,7 +167,12 @@ impl Train {
         let (data, out) = (io.path(&self.data), io.path(&self.out));
         let how = Start::of(&out, &options).map_err(|e| e.to_string())?;
         if let Start::Grows { from, saw } = how {
-            writeln!(io.err, "{}", growth(&from, &saw, &options.config))?;
+            let kept_moments = Checkpoint::new(&from).keeps_moments();
+            writeln!(
+                io.err,
+                "{}",
+                growth(&from, &saw, &options.config, kept_moments)
+            )?;
         }
         let ctrl_c = CtrlC::catch();
         let position = train_until(
