@@ -74,11 +74,26 @@ fn a_model_trains_resumes_and_is_evaluated_on_every_measure() {
     ));
     assert_eq!(status, 0, "{err}");
     assert!(
-        err.contains("ck saw actions of up to 192 characters and this run's model sees 256"),
+        err.contains("ck saw actions of up to 192 characters and this run's model sees 256")
+            && err.contains("it keeps what it learned and its AdamW moments"),
         "{err}"
     );
     let options = std::fs::read_to_string(home.path().join("longer/options.json")).unwrap();
     assert!(options.contains("\"action_len\": 256"), "{options}");
+    // A checkpoint without AdamW's moments (as the shipped model's directory is) grows with fresh
+    // ones, and says so.
+    std::fs::remove_file(home.path().join("longer/optimizer.safetensors")).unwrap();
+    let (status, _, err) = home.run(&format!(
+        "{at}neural train --data {} --out longest --from longer --action-len 300 {TINY}",
+        data.display()
+    ));
+    assert_eq!(status, 0, "{err}");
+    assert!(
+        err.contains(
+            "it keeps what it learned (AdamW starts afresh: the checkpoint kept no moments)"
+        ),
+        "{err}"
+    );
     home.refuses(
         &format!("{at}{train} --action-len 64"),
         1,
