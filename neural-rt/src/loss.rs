@@ -84,9 +84,9 @@ pub fn step_loss(
     } else {
         let written = model.write_rows(trunk, input, &targets.new_sessions, &targets.new_rows)?;
         let n = targets.new_sessions.dim(0)?;
-        // With a copy head's gate the cells are log-probabilities already, and the log-softmax leaves
-        // them as they are, but where the action holds no character they sum to less than 1, and
-        // it makes them whole.
+        // With a copy head's gate the cells are log-probabilities already, and the log-softmax
+        // leaves them as they are, but where the action holds no character they sum to less than
+        // 1, and it makes them whole.
         let cells = nll(
             &written.cells.reshape((n * COLS, CHARS))?,
             &targets.new_cells,

@@ -62,8 +62,8 @@ fn action_len_before_it_was_a_size() -> usize {
 impl Config {
     /// Why no model can have these sizes, if it cannot: each width splits into whole heads, the
     /// cell decoder's heads into pairs for their rotary positions, a copy head's pointer alone
-    /// has a copy head to be part of, and nothing is empty or absurdly large (a hand-edited options.json must not make the shell panic or take the
-    /// machine's memory).
+    /// has a copy head to be part of, and nothing is empty or absurdly large (a hand-edited
+    /// options.json must not make the shell panic or take the machine's memory).
     ///
     /// # Errors
     /// The first size that does not fit.

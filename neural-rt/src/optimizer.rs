@@ -9,7 +9,7 @@ use std::path::Path;
 
 use candle_core::{DType, Device, Result, Tensor, Var};
 
-use crate::params::grown_rows;
+use crate::params::stored_value;
 
 const BETA1: f64 = 0.9;
 const BETA2: f64 = 0.999;
@@ -132,28 +132,25 @@ impl AdamW {
     }
 
     fn set(&mut self, stored: HashMap<String, Tensor>, grown: &str, new: &[String]) -> Result<()> {
-        let get = |name: String| {
-            stored
-                .get(&name)
-                .ok_or(candle_core::Error::CannotFindTensor { path: name })
-        };
-        let shared_step = stored.get(STEP);
         for m in &mut self.moments {
             if new.contains(&m.name) {
                 continue;
             }
             for (moment, kind) in [(&m.first, "first"), (&m.second, "second")] {
-                let value = get(format!("{kind}.{}", m.name))?;
-                if m.name == grown {
-                    moment.set(&grown_rows(value, moment.as_tensor())?)?;
-                } else {
-                    moment.set(value)?;
-                }
+                let key = format!("{kind}.{}", m.name);
+                moment.set(&stored_value(
+                    &stored,
+                    &key,
+                    &m.name,
+                    grown,
+                    moment.as_tensor(),
+                )?)?;
             }
-            let step = match shared_step {
-                Some(step) => step,
-                None => get(format!("step.{}", m.name))?,
-            };
+            let own = format!("step.{}", m.name);
+            let step = stored
+                .get(STEP)
+                .or_else(|| stored.get(&own))
+                .ok_or(candle_core::Error::CannotFindTensor { path: own })?;
             m.step = step
                 .to_dtype(DType::U32)?
                 .to_vec1::<u32>()?

@@ -81,16 +81,14 @@ impl Params {
     /// [`Params::load_grown`]).
     fn set(&self, stored: HashMap<String, Tensor>, grown: &str, new: &[String]) -> Result<()> {
         for (name, var) in self.named() {
-            if new.contains(&name) {
-                continue;
-            }
-            let value = stored
-                .get(&name)
-                .ok_or_else(|| candle_core::Error::CannotFindTensor { path: name.clone() })?;
-            if name == grown {
-                var.set(&grown_rows(value, var.as_tensor())?)?;
-            } else {
-                var.set(value)?;
+            if !new.contains(&name) {
+                var.set(&stored_value(
+                    &stored,
+                    &name,
+                    &name,
+                    grown,
+                    var.as_tensor(),
+                )?)?;
             }
         }
         Ok(())
@@ -131,10 +129,32 @@ impl Params {
     }
 }
 
+/// What is stored as `key` for the variable `name`, whose value now is `current`; for the variable
+/// `grown` (see [`Params::load_grown`]), followed by the rows `current` has beyond it. The weights
+/// and AdamW's moments are loaded alike.
+pub(crate) fn stored_value(
+    stored: &HashMap<String, Tensor>,
+    key: &str,
+    name: &str,
+    grown: &str,
+    current: &Tensor,
+) -> Result<Tensor> {
+    let value = stored
+        .get(key)
+        .ok_or_else(|| candle_core::Error::CannotFindTensor {
+            path: key.to_owned(),
+        })?;
+    if name == grown {
+        grown_rows(value, current)
+    } else {
+        Ok(value.clone())
+    }
+}
+
 /// `stored` followed by the rows of `drawn` beyond it, where `drawn` is longer in its first
 /// dimension and alike in the others; otherwise `stored` as it is (and a shape that differs otherwise
 /// is refused when it is set).
-pub(crate) fn grown_rows(stored: &Tensor, drawn: &Tensor) -> Result<Tensor> {
+fn grown_rows(stored: &Tensor, drawn: &Tensor) -> Result<Tensor> {
     let (have, want) = (stored.dims(), drawn.dims());
     match (have.first(), want.first()) {
         (Some(&rows), Some(&wanted)) if rows < wanted && have[1..] == want[1..] => {
