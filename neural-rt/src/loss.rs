@@ -7,7 +7,7 @@ use candle_core::{D, DType, Result, Tensor};
 use crate::batch::Targets;
 use crate::copy_head::Copied;
 use crate::encode::{CHARS, COLS, ROWS, symbol};
-use crate::model::{Input, Model, Trunk};
+use crate::model::{Input, Model, Purpose, Trunk};
 
 /// The parts of a step's loss.
 pub struct StepLoss {
@@ -82,7 +82,13 @@ pub fn step_loss(
     let (cells, copied) = if targets.new_sessions.dim(0)? == 0 {
         (zero()?, zero()?)
     } else {
-        let written = model.write_rows(trunk, input, &targets.new_sessions, &targets.new_rows)?;
+        let written = model.write_rows(
+            trunk,
+            input,
+            &targets.new_sessions,
+            &targets.new_rows,
+            Purpose::Training,
+        )?;
         let n = targets.new_sessions.dim(0)?;
         // With a copy head's gate the cells are log-probabilities already, and the log-softmax
         // leaves them as they are, but where the action holds no character they sum to less than

@@ -200,13 +200,21 @@ pub struct Trunk {
     pub state: Tensor,
 }
 
+/// What [`Model::write_rows`] writes rows for. Training scores the copy head's pointer by its own
+/// loss; a prediction needs what the pointer copied only where a gate mixes it into the cells.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Purpose {
+    Training,
+    Prediction,
+}
+
 /// The rows a model wrote ([`Model::write_rows`]).
 pub struct Written {
     /// `[n, COLS, CHARS]` scores of each cell's characters, whose log-softmax is their
     /// log-probability: logits, or with a copy head's gate log-probabilities already (which sum to
     /// less than 1 where the action holds no character to copy).
     pub cells: Tensor,
-    /// What the copy head's pointer copied, if the model has one.
+    /// What the copy head's pointer copied, if the model has one and the [`Purpose`] needs it.
     pub copied: Option<Copied>,
 }
 
@@ -406,6 +414,7 @@ impl Model {
         input: &Input,
         sessions: &Tensor,
         rows: &Tensor,
+        purpose: Purpose,
     ) -> Result<Written> {
         let b = input.cells.dim(0)?;
         // Keys for each session: the action's characters and the state.
@@ -455,7 +464,11 @@ impl Model {
         }
         let x = self.cell_norm.forward(&x)?;
         let logits = self.cell_out.forward(&x)?;
-        let Some(copy) = &self.copy else {
+        let copy = self
+            .copy
+            .as_ref()
+            .filter(|_| purpose == Purpose::Training || self.config.copy_gate());
+        let Some(copy) = copy else {
             return Ok(Written {
                 cells: logits,
                 copied: None,

@@ -13,7 +13,7 @@ use kernel_bridge::Frame;
 
 use crate::batch::{Seen, input};
 use crate::encode::{COLS, ROWS, Window};
-use crate::model::Model;
+use crate::model::{Model, Purpose};
 use crate::train::{Checkpoint, Options};
 
 /// A model that cannot be loaded.
@@ -235,6 +235,7 @@ impl Runtime {
                 &inputs,
                 &Tensor::new(sessions.as_slice(), device)?,
                 &Tensor::new(rows.as_slice(), device)?,
+                Purpose::Prediction,
             )?;
             let symbols = written.cells.argmax(2)?.to_vec2::<u32>()?;
             for ((b, r), row) in new.iter().zip(symbols) {

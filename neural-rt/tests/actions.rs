@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use candle_core::{Device, Tensor};
 use neural_rt::batch::{Encoded, Seen, input};
-use neural_rt::model::{Config, Model};
+use neural_rt::model::{Config, Model, Purpose};
 
 const GROWN: &str = Model::GROWN_WITH_ACTIONS;
 use neural_rt::params::Params;
@@ -36,7 +36,9 @@ fn predicted(model: &Model, steps: &[&Seen]) -> Vec<f32> {
         .unwrap();
     let first = Tensor::new(&[0u32, 0], &device).unwrap();
     let rows = Tensor::new(&[1u32, 2], &device).unwrap();
-    let written = model.write_rows(&trunk, &inputs, &first, &rows).unwrap();
+    let written = model
+        .write_rows(&trunk, &inputs, &first, &rows, Purpose::Training)
+        .unwrap();
     [
         trunk.rows.narrow(0, 0, 1).unwrap(),
         trunk.state.narrow(0, 0, 1).unwrap(),

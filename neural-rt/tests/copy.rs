@@ -8,7 +8,7 @@ use candle_core::{Device, Tensor};
 use neural_rt::batch::{Encoded, input};
 use neural_rt::copy_head::CopyHead;
 use neural_rt::encode::{CHARS, action, character, symbol};
-use neural_rt::model::{Config, Model, Written};
+use neural_rt::model::{Config, Model, Purpose, Written};
 use neural_rt::params::Params;
 use neural_rt::runtime::Runtime;
 use neural_rt::train::{Options, Schedule, Start, TrainError, train, train_until};
@@ -23,8 +23,13 @@ fn copying() -> Config {
     }
 }
 
-/// What `model` writes into rows 1 and 2 of the first step of a session, the action being `typed`.
+/// What `model` writes into rows 1 and 2 of the first step of a session, the action being `typed`,
+/// for training.
 fn written(model: &Model, typed: &str) -> Written {
+    written_for(model, typed, Purpose::Training)
+}
+
+fn written_for(model: &Model, typed: &str, purpose: Purpose) -> Written {
     let device = Device::Cpu;
     let mut seen = Encoded::of(&episode(1)).steps[0].seen.clone();
     seen.action = action(typed);
@@ -34,7 +39,9 @@ fn written(model: &Model, typed: &str) -> Written {
         .unwrap();
     let sessions = Tensor::new(&[0u32, 0], &device).unwrap();
     let rows = Tensor::new(&[1u32, 2], &device).unwrap();
-    model.write_rows(&trunk, &inputs, &sessions, &rows).unwrap()
+    model
+        .write_rows(&trunk, &inputs, &sessions, &rows, purpose)
+        .unwrap()
 }
 
 fn values(t: &Tensor) -> Vec<f32> {
@@ -75,7 +82,8 @@ fn a_shut_gate_writes_what_the_decoder_alone_would_and_an_open_one_copies_the_ac
 
     gate.set(&Tensor::full(1e4f32, 1, &device).unwrap())
         .unwrap();
-    let open = written(&model, typed).cells;
+    // A prediction with a gate mixes in what the pointer copies.
+    let open = written_for(&model, typed, Purpose::Prediction).cells;
     for cell in values(
         &open
             .argmax(2)
@@ -219,6 +227,12 @@ fn a_pointer_alone_leaves_the_cells_to_the_decoder() {
     assert!(
         pointing.copied.is_some(),
         "the pointer copies, for its loss"
+    );
+    let predicted = written_for(&model, typed, Purpose::Prediction);
+    assert_eq!(values(&alone), values(&predicted.cells));
+    assert!(
+        predicted.copied.is_none(),
+        "with no gate to mix it in, a prediction has no use for what the pointer copies"
     );
 
     assert!(
