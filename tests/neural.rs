@@ -35,9 +35,14 @@ fn a_model_trains_resumes_and_is_evaluated_on_every_measure() {
     for file in ["model.safetensors", "options.json", "position.json"] {
         assert!(home.path().join("ck").join(file).exists(), "{file}");
     }
-    // Done already: the same command resumes from the checkpoint and has nothing left to do.
+    // Done already: the same command resumes from the checkpoint and has nothing left to do, and
+    // says so rather than report a run it did not make.
     let (status, again, _) = home.run(&format!("{at}{train}"));
-    assert_eq!((status, &again), (0, &first));
+    assert_eq!(status, 0);
+    assert!(
+        again.contains("has trained its 1 epoch(s) already") && again.contains("--from"),
+        "{again}"
+    );
     home.refuses(
         &format!("{at}{train} --learning-rate 0.5"),
         1,
@@ -255,6 +260,30 @@ fn a_model_trains_resumes_and_is_evaluated_on_every_measure() {
         1,
         "past the session's last step",
     );
+    let kept = std::fs::read(episode).unwrap();
+    home.refuses(
+        &format!(
+            "{at}neural render --model ck {} --out {}",
+            episode.display(),
+            episode.display()
+        ),
+        1,
+        "is the session it would draw",
+    );
+    assert_eq!(std::fs::read(episode).unwrap(), kept, "the session is kept");
+    // A recording's screen can be of any size: one too large to draw is refused, and no file made.
+    std::fs::write(
+        home.path().join("wide.cast"),
+        "{\"version\":2,\"width\":1000,\"height\":1000}\n[0.0,\"o\",\"$ \"]\n\
+         [0.1,\"i\",\"echo hi\\r\"]\n[0.2,\"o\",\"echo hi\\r\\nhi\\r\\n$ \"]\n",
+    )
+    .unwrap();
+    home.refuses(
+        &format!("{at}neural render --model ck wide.cast --out wide.png"),
+        1,
+        "screen is too large to draw",
+    );
+    assert!(!home.path().join("wide.png").exists());
 
     let (status, said, _) = home.run(&format!("{at}neural status --model ck"));
     assert_eq!(status, 0);
@@ -263,6 +292,14 @@ fn a_model_trains_resumes_and_is_evaluated_on_every_measure() {
     // Promotion is an update: refused (and audited) when the model measures worse than the one in
     // use beyond the tolerance; made a generation when it does not.
     let promote = format!("{at}neural promote ck --data {}", data.display());
+    // A tolerance out of range is refused before either model is measured.
+    for bad in ["5", "nan"] {
+        home.refuses(
+            &format!("{promote} --tolerance {bad}"),
+            2,
+            "a tolerance is between -1 and 1",
+        );
+    }
     home.refuses(
         &format!("{promote} --tolerance=-1"),
         1,
@@ -318,7 +355,23 @@ fn recordings_from_elsewhere_become_episodes_and_bad_inputs_are_named() {
     let actions: Vec<&str> = episode.steps.iter().map(|s| s.action.as_str()).collect();
     assert_eq!(actions, ["echo hi", "ls"]);
     assert_eq!((episode.header.rows, episode.header.cols), (6, 40));
+    // Imported again into another split, it would be tested on what was trained on.
+    home.refuses(
+        &format!(
+            "neural import-cast {} --out {} --split train",
+            cast.display(),
+            out.display()
+        ),
+        1,
+        "'s valid split already",
+    );
+    assert!(Episode::files(&out, Split::Train).unwrap().is_empty());
 
+    home.refuses(
+        &format!("neural eval --casts {} --split valid", cast.display()),
+        2,
+        "--split",
+    );
     let (status, json, err) = home.run(&format!("neural eval --casts {} --json", cast.display()));
     assert_eq!(
         status, 0,
@@ -406,6 +459,15 @@ fn recordings_from_elsewhere_become_episodes_and_bad_inputs_are_named() {
         1,
         "model.safetensors are damaged or do not fit its options.json (incomplete metadata",
     );
+    // And files gone.
+    for file in ["model.safetensors", "options.json"] {
+        std::fs::remove_file(damaged.join(file)).unwrap();
+        home.refuses(
+            &eval_damaged,
+            1,
+            &format!("has a position.json but no {file}, so its checkpoint is not whole"),
+        );
+    }
     home.refuses(
         "neural eval --model /nonexistent",
         1,

@@ -82,6 +82,21 @@ fn gen_data_records_real_sessions_by_split_and_resumes() {
     assert_eq!(status, 0);
     assert!(said.contains("1 sessions written"), "{said}");
     assert_eq!(std::fs::read(again).unwrap(), before);
+
+    // Sessions of another seed or screen would be mixed into these: refused, and nothing written.
+    home.refuses(
+        &format!(
+            "neural gen-data --sessions 12 --seed 6 --cols 100 --out {}",
+            out.display()
+        ),
+        1,
+        "holds sessions made with --seed 5, --cols 80; give the same to add to it",
+    );
+    let mut now = Vec::new();
+    for split in [Split::Train, Split::Valid, Split::Test] {
+        now.extend(Episode::files(&out, split).unwrap());
+    }
+    assert_eq!(now.len(), 12);
 }
 
 #[test]

@@ -179,21 +179,41 @@ fn size_fits(cols: u16, rows: u16) -> bool {
 
 /// Reads a recording: the header, then each event with its time.
 pub fn read_cast(input: impl BufRead) -> Result<(CastHeader, Vec<(f64, CastEvent)>), CastError> {
+    // A line that is not UTF-8 is named by its number, as a bad event is.
+    let not_text = |e: std::io::Error, number: usize| match e.kind() {
+        std::io::ErrorKind::InvalidData if number == 1 => CastError::BadHeader {
+            reason: "it is not UTF-8 text".to_owned(),
+        },
+        std::io::ErrorKind::InvalidData => CastError::BadEvent {
+            line: number,
+            reason: "it is not UTF-8 text".to_owned(),
+        },
+        _ => CastError::Io(e),
+    };
     let mut lines = input.lines();
     let first = lines
         .next()
-        .transpose()?
+        .transpose()
+        .map_err(|e| not_text(e, 1))?
         .ok_or_else(|| CastError::BadHeader {
             reason: "the file is empty".to_owned(),
         })?;
+    // The version is read first: asciinema 3 writes version 3 by default, whose header has other
+    // fields, and that is what the user needs to hear.
+    let version = serde_json::from_str::<serde_json::Value>(&first)
+        .ok()
+        .and_then(|header| header.get("version")?.as_u64());
+    if let Some(version) = version.filter(|v| *v != 2) {
+        return Err(CastError::BadHeader {
+            reason: format!(
+                "version {version}, and only 2 is read; asciinema 3 converts a recording with \
+                 `asciinema convert -f asciicast-v2 IN.cast OUT.cast`"
+            ),
+        });
+    }
     let header: CastHeader = serde_json::from_str(&first).map_err(|e| CastError::BadHeader {
         reason: e.to_string(),
     })?;
-    if header.version != 2 {
-        return Err(CastError::BadHeader {
-            reason: format!("version {} (only 2 is read)", header.version),
-        });
-    }
     if !size_fits(header.width, header.height) {
         return Err(CastError::BadHeader {
             reason: format!(
@@ -204,17 +224,22 @@ pub fn read_cast(input: impl BufRead) -> Result<(CastHeader, Vec<(f64, CastEvent
     }
     let mut events = Vec::new();
     for (index, line) in lines.enumerate() {
-        let line = line?;
+        let number = index + 2;
+        let line = line.map_err(|e| not_text(e, number))?;
         if line.trim().is_empty() {
             continue;
         }
-        let number = index + 2;
         let bad = |reason: String| CastError::BadEvent {
             line: number,
             reason,
         };
         let (at, code, data): (f64, String, String) =
             serde_json::from_str(&line).map_err(|e| bad(e.to_string()))?;
+        if at < 0.0 {
+            return Err(bad(format!(
+                "its time, {at} s, is before the recording began"
+            )));
+        }
         let event = match code.as_str() {
             "o" => CastEvent::Output(data),
             "i" => CastEvent::Input(data),
@@ -312,5 +337,20 @@ mod tests {
         let cast = b"{\"version\":2,\"width\":80,\"height\":24}\n[0.1,\"r\",\"80x0\"]\n";
         let err = read_cast(&cast[..]).unwrap_err();
         assert!(err.to_string().contains("resize to 80x0"), "{err}");
+        // asciinema 3's own format has no width: the version is what is named, and the way out.
+        let cast = b"{\"version\":3,\"term\":{\"cols\":80,\"rows\":24}}\n";
+        let err = read_cast(&cast[..]).unwrap_err().to_string();
+        assert!(
+            err.contains("version 3") && err.contains("asciinema convert"),
+            "{err}"
+        );
+        let cast = b"{\"version\":2,\"width\":80,\"height\":24}\n[0.1,\"o\",\"\xff\xfe\"]\n";
+        let err = read_cast(&cast[..]).unwrap_err().to_string();
+        assert!(err.starts_with("line 2 ") && err.contains("UTF-8"), "{err}");
+        let err = read_cast(&b"\xff\xfe\n"[..]).unwrap_err().to_string();
+        assert!(err.starts_with("line 1 ") && err.contains("UTF-8"), "{err}");
+        let cast = b"{\"version\":2,\"width\":80,\"height\":24}\n[-1,\"o\",\"a\"]\n";
+        let err = read_cast(&cast[..]).unwrap_err().to_string();
+        assert!(err.contains("before the recording began"), "{err}");
     }
 }

@@ -21,15 +21,27 @@ pub struct Evaluation {
 /// The tolerance when none is given: half a percentage point.
 pub const TOLERANCE: f64 = 0.005;
 
+/// `tolerance`, if it is one: a number from -1 to 1.
+///
+/// # Errors
+/// When it is not.
+pub fn check_tolerance(tolerance: f64) -> Result<f64, String> {
+    if tolerance.is_finite() && tolerance.abs() <= 1.0 {
+        Ok(tolerance)
+    } else {
+        Err(format!(
+            "a tolerance is between -1 and 1 (such as {TOLERANCE}), not {tolerance}"
+        ))
+    }
+}
+
 /// Whether a model that measured `candidate` may replace the one in use, which measured `current`
 /// on the same sessions.
 ///
 /// # Errors
 /// Why not, in a sentence for the audit log.
 pub fn gate(candidate: &Report, current: &Report, tolerance: f64) -> Result<(), String> {
-    if !tolerance.is_finite() || tolerance.abs() > 1.0 {
-        return Err(format!("a tolerance is between -1 and 1, not {tolerance}"));
-    }
+    check_tolerance(tolerance)?;
     if candidate.sessions == 0 {
         return Err(
             "nothing was measured (the test split is empty), so nothing can be judged".to_owned(),

@@ -90,25 +90,71 @@ fn cell(frame: &Frame, row: usize, col: usize) -> char {
         .unwrap_or(' ')
 }
 
+/// The largest picture drawn: 64 million pixels (192 MB in memory), none of whose sides is longer
+/// than image viewers commonly open. Past it a picture is refused before anything is allocated, as
+/// a recording's screen can be of any size, and a session of any length.
+const MOST_PIXELS: usize = 1 << 26;
+const LONGEST_SIDE: usize = 32_767;
+
+/// A picture larger than [`MOST_PIXELS`] or with a side longer than [`LONGEST_SIDE`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TooLarge {
+    pub width: usize,
+    pub height: usize,
+}
+
+impl std::fmt::Display for TooLarge {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the picture would be {}×{} pixels, more than ncsh draws (at most {LONGEST_SIDE} \
+             pixels a side, {MOST_PIXELS} in all)",
+            self.width, self.height
+        )
+    }
+}
+
+impl std::error::Error for TooLarge {}
+
+/// The rows and columns of the largest of `truths`, and the picture's width and height in pixels
+/// with one step under another.
+fn layout<'a>(
+    truths: impl ExactSizeIterator<Item = &'a Frame> + Clone,
+) -> Result<(usize, usize, usize, usize), TooLarge> {
+    let steps = truths.len().max(1);
+    let rows = truths
+        .clone()
+        .map(|t| usize::from(t.rows))
+        .max()
+        .unwrap_or(1);
+    let cols = truths.map(|t| usize::from(t.cols)).max().unwrap_or(1);
+    let width = PANELS * cols * CELL + (PANELS - 1) * GAP;
+    let height = (CELL + GAP / 2 + rows * CELL + GAP).saturating_mul(steps);
+    if width > LONGEST_SIDE || height > LONGEST_SIDE || width.saturating_mul(height) > MOST_PIXELS {
+        return Err(TooLarge { width, height });
+    }
+    Ok((rows, cols, width, height))
+}
+
+/// Checks, before any step is predicted, that the picture of the steps whose true frames are
+/// `truths` can be drawn.
+///
+/// # Errors
+/// When it is too large.
+pub fn fits<'a>(truths: impl ExactSizeIterator<Item = &'a Frame> + Clone) -> Result<(), TooLarge> {
+    layout(truths).map(|_| ())
+}
+
 /// One picture of `steps` (action, true frame, predicted frame) one under another: each a title line
 /// and three panels (true | predicted | differing cells, in red).
-pub fn picture(steps: &[(&str, &Frame, &Frame)]) -> Picture {
-    let rows = steps
-        .iter()
-        .map(|(_, t, _)| usize::from(t.rows))
-        .max()
-        .unwrap_or(1);
-    let cols = steps
-        .iter()
-        .map(|(_, t, _)| usize::from(t.cols))
-        .max()
-        .unwrap_or(1);
+///
+/// # Errors
+/// When the picture would be too large to draw.
+pub fn picture(steps: &[(&str, &Frame, &Frame)]) -> Result<Picture, TooLarge> {
+    let (rows, cols, width, height) = layout(steps.iter().map(|(_, t, _)| *t))?;
     let panel = cols * CELL;
     let block = CELL + GAP / 2 + rows * CELL + GAP;
-    let mut picture = Picture::new(
-        PANELS * panel + (PANELS - 1) * GAP,
-        block * steps.len().max(1),
-    );
+    let mut picture = Picture::new(width, height);
     for (k, (action, truth, predicted)) in steps.iter().enumerate() {
         let top = k * block;
         picture.text(0, top, &format!("$ {action}"), TITLE);
@@ -139,7 +185,7 @@ pub fn picture(steps: &[(&str, &Frame, &Frame)]) -> Picture {
             picture.fill(x0 + cc * CELL, y0 + cr * CELL, CELL, 2, WRONG);
         }
     }
-    picture
+    Ok(picture)
 }
 
 #[cfg(test)]
@@ -152,12 +198,25 @@ mod tests {
         truth.lines[0] = "ab".into();
         let mut predicted = truth.clone();
         predicted.lines[0] = "ax".into();
-        let picture = picture(&[("echo", &truth, &predicted)]);
+        let picture = picture(&[("echo", &truth, &predicted)]).unwrap();
         assert_eq!(picture.width, 3 * 4 * CELL + 2 * GAP);
         let red = picture.pixels.chunks(3).filter(|p| *p == WRONG).count();
         assert!(red > 0);
         let mut bytes = Vec::new();
         picture.write_png(&mut bytes).unwrap();
         assert_eq!(&bytes[1..4], b"PNG");
+    }
+
+    #[test]
+    fn a_picture_too_large_is_refused_before_it_is_drawn() {
+        let huge = Frame::blank(1000, 1000);
+        let refused = picture(&[("echo", &huge, &huge)]).err().unwrap();
+        assert_eq!(refused.width, 3 * 1000 * CELL + 2 * GAP);
+        assert!(refused.to_string().contains("pixels a side"), "{refused}");
+
+        let screen = Frame::blank(24, 80);
+        let steps = vec![&screen; 200];
+        assert!(fits(steps.iter().copied().take(150)).is_ok());
+        assert!(fits(steps.iter().copied()).is_err(), "200 steps of 24 rows");
     }
 }

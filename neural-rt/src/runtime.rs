@@ -48,7 +48,12 @@ fn read_checkpoint(dir: &Path) -> Result<(Options, Vec<u8>), LoadError> {
         .check()
         .map_err(|why| LoadError::Sizes(dir.to_owned(), why))?;
     let path = checkpoint.weights();
-    let weights = std::fs::read(&path).map_err(|e| crate::train::TrainError::Io(path, e))?;
+    let weights = std::fs::read(&path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => {
+            crate::train::TrainError::Incomplete(dir.to_owned(), "model.safetensors")
+        }
+        _ => crate::train::TrainError::Io(path, e),
+    })?;
     Ok((options, weights))
 }
 

@@ -162,7 +162,17 @@ impl Checkpoint {
             return Ok(None);
         }
         let read = |path: PathBuf| -> Result<Vec<u8>, TrainError> {
-            std::fs::read(&path).map_err(|e| TrainError::Io(path.clone(), e))
+            std::fs::read(&path).map_err(|e| match e.kind() {
+                std::io::ErrorKind::NotFound => TrainError::Incomplete(
+                    self.dir.clone(),
+                    if path == self.options() {
+                        "options.json"
+                    } else {
+                        "position.json"
+                    },
+                ),
+                _ => TrainError::Io(path.clone(), e),
+            })
         };
         let options = serde_json::from_slice(&read(self.options())?)
             .map_err(|e| TrainError::Damaged(self.options(), e.to_string()))?;
@@ -237,7 +247,8 @@ impl Options {
     /// The options by which a checkpoint made with `other` cannot go on under these: it can when
     /// the model, the order of sessions and the optimizer's rates are the same. Checkpoints at
     /// other intervals are fine, and so are more epochs, unless the rate falls over the run's
-    /// epochs.
+    /// epochs. `--from` matters only at a run's start, so a resumption may leave it out, but not
+    /// name another checkpoint.
     fn differences(&self, other: &Options) -> Vec<String> {
         let cosine = self.schedule == Schedule::Cosine;
         let sizes = format!(
@@ -255,11 +266,26 @@ impl Options {
             (self.schedule != other.schedule, "--schedule"),
             (self.seed != other.seed, "--seed"),
             (cosine && self.epochs != other.epochs, "--epochs"),
+            (
+                self.from.is_some() && !same_dir(self.from.as_deref(), other.from.as_deref()),
+                "--from",
+            ),
         ]
         .into_iter()
         .filter(|(differs, _)| *differs)
         .map(|(_, name)| name.to_owned())
         .collect()
+    }
+}
+
+/// Whether `a` and `b` name one directory, however spelled.
+fn same_dir(a: Option<&Path>, b: Option<&Path>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => match (a.canonicalize(), b.canonicalize()) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => a == b,
+        },
+        (a, b) => a == b,
     }
 }
 
@@ -279,6 +305,11 @@ pub enum TrainError {
         "{0} is damaged ({1}); that checkpoint cannot be used: use another, or remove it and train it again"
     )]
     Damaged(PathBuf, String),
+    /// A checkpoint has its position, but a file it needs is gone.
+    #[error(
+        "{0} has a position.json but no {1}, so its checkpoint is not whole; use another, or remove it and train it again"
+    )]
+    Incomplete(PathBuf, &'static str),
     /// The model's sizes do not fit together.
     #[error("the model's sizes do not fit: {0}")]
     Sizes(String),
@@ -292,6 +323,11 @@ pub enum TrainError {
         "{0} holds no checkpoint (no position.json); give a directory that `neural train --out` wrote"
     )]
     NotACheckpoint(PathBuf),
+    /// `--out` holds a model, but no position to resume it from.
+    #[error(
+        "{0} holds a model but no position.json, so a run there would overwrite it; give another --out, or move its files away to train there anew"
+    )]
+    HoldsAModel(PathBuf),
     /// The checkpoint was made with other options.
     #[error(
         "the checkpoint in {0} was made with another {1}; give the same to resume it, or train into another directory (`--from {0}` starts there)"
@@ -353,6 +389,10 @@ impl Start {
                 ));
             }
             return Ok(Start::Resumes(position));
+        }
+        let checkpoint = Checkpoint::new(out);
+        if checkpoint.weights().exists() || checkpoint.options().exists() {
+            return Err(TrainError::HoldsAModel(out.to_owned()));
         }
         let Some(from) = &options.from else {
             return Ok(Start::Fresh);

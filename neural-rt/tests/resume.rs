@@ -196,6 +196,37 @@ fn a_run_from_a_checkpoint_goes_on_with_its_weights_and_optimizer_state() {
         weights(from.path()) == weights(longer.path()),
         "a run from the first epoch's checkpoint did not make the two-epoch run's weights"
     );
+    // `--from` matters only at the start: a resumption may leave it out, but not name another.
+    let done = Start::of(from.path(), &going_on).unwrap();
+    assert!(matches!(done, Start::Resumes(_)), "{done:?}");
+    let without = Options {
+        from: None,
+        ..going_on.clone()
+    };
+    assert_eq!(Start::of(from.path(), &without).unwrap(), done);
+    let another = Options {
+        from: Some(longer.path().to_owned()),
+        ..going_on.clone()
+    };
+    let err = Start::of(from.path(), &another).expect_err("another --from is refused");
+    assert!(
+        matches!(&err, TrainError::OtherOptions(_, named) if named == "--from"),
+        "{err}"
+    );
+    // A directory with a model but no position cannot be resumed, and is not overwritten.
+    let lost = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        from.path().join("model.safetensors"),
+        lost.path().join("model.safetensors"),
+    )
+    .unwrap();
+    let err = train(data.path(), lost.path(), &without, &Device::Cpu, &mut quiet)
+        .expect_err("a model without a position is refused");
+    assert!(matches!(err, TrainError::HoldsAModel(_)), "{err}");
+    assert!(
+        weights(lost.path()) == weights(from.path()),
+        "the model is kept"
+    );
 
     let elsewhere = tempfile::tempdir().unwrap();
     let not_a_checkpoint = Options {

@@ -106,8 +106,9 @@ pub fn generate(
 ) -> Result<Report, String> {
     std::fs::create_dir_all(&plan.out)
         .map_err(|e| format!("cannot make {}: {e}", plan.out.display()))?;
-    let record = serde_json::to_vec_pretty(plan).unwrap_or_default();
     let recorded = plan.out.join("plan.json");
+    same_sessions(plan, &recorded)?;
+    let record = serde_json::to_vec_pretty(plan).unwrap_or_default();
     std::fs::write(&recorded, record)
         .map_err(|e| format!("cannot write {}: {e}", recorded.display()))?;
     let tasks = tasks(plan);
@@ -142,6 +143,47 @@ pub fn generate(
         }
     });
     Ok(report.into_inner().unwrap_or_else(|p| p.into_inner()))
+}
+
+/// Refuses a plan whose sessions would not be those its directory holds (its `plan.json`, when
+/// there is one): a dataset of two seeds or two screen sizes would be mixed without a word. More
+/// sessions, or fewer, are the same plan's.
+fn same_sessions(plan: &Plan, recorded: &Path) -> Result<(), String> {
+    let Ok(bytes) = std::fs::read(recorded) else {
+        return Ok(());
+    };
+    let before: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
+        format!(
+            "{} is damaged ({e}); if the dataset was made with today's options, remove it and run \
+             the command again",
+            recorded.display()
+        )
+    })?;
+    let now = serde_json::to_value(plan).map_err(|e| e.to_string())?;
+    let differ: Vec<String> = [
+        ("seed", "--seed"),
+        ("rows", "--rows"),
+        ("cols", "--cols"),
+        ("min_commands", "--min-commands"),
+        ("max_commands", "--max-commands"),
+    ]
+    .into_iter()
+    .filter(|(field, _)| before.get(field) != now.get(field))
+    .map(|(field, flag)| {
+        format!(
+            "{flag} {}",
+            before.get(field).unwrap_or(&serde_json::Value::Null)
+        )
+    })
+    .collect();
+    if differ.is_empty() {
+        return Ok(());
+    }
+    Err(format!(
+        "{} holds sessions made with {}; give the same to add to it, or another --out",
+        plan.out.display(),
+        differ.join(", ")
+    ))
 }
 
 /// Makes one session's episode unless it is there: the number of steps written, or `None`.

@@ -117,8 +117,16 @@ fn open_db(dir: &Path) -> Result<sled::Db, StoreError> {
                 }
                 std::thread::sleep(Duration::from_millis(10));
             }
-            Err(e) => return Err(StoreError::Open(dir.to_owned(), e)),
+            Err(e) => return Err(opening(dir, e)),
         }
+    }
+}
+
+/// Why `dir` could not be opened: its files damaged, or the directory itself.
+fn opening(dir: &Path, e: sled::Error) -> StoreError {
+    match e {
+        sled::Error::Corruption { .. } => StoreError::Damaged(dir.to_owned(), e),
+        e => StoreError::Open(dir.to_owned(), e),
     }
 }
 
@@ -169,10 +177,7 @@ impl Store {
     /// changed then), or when it cannot be read.
     pub fn open(dir: &Path) -> Result<Self, StoreError> {
         let db = open_db(dir)?;
-        let tree = |name: &str| {
-            db.open_tree(name)
-                .map_err(|e| StoreError::Open(dir.to_owned(), e))
-        };
+        let tree = |name: &str| db.open_tree(name).map_err(|e| opening(dir, e));
         let store = Self {
             path: dir.to_owned(),
             meta: tree("meta")?,

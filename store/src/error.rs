@@ -11,6 +11,11 @@ pub enum StoreError {
     /// sled could not open the directory.
     #[error("cannot open the store at {0}: {1}; check the directory's permissions and free space")]
     Open(PathBuf, #[source] sled::Error),
+    /// sled found the database's files damaged.
+    #[error(
+        "the store at {0} is damaged ({1}); nothing was changed. Move it away (`mv {0} {0}.damaged`), and ncsh starts an empty store there, into which `gen import` brings back a bundle you exported; or set NCSH_HOME to another directory"
+    )]
+    Damaged(PathBuf, #[source] sled::Error),
     /// Another live process holds the store.
     #[error(
         "the store at {0} is in use by another process; stop it (`daemon stop`) or set NCSH_HOME to another directory"

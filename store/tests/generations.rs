@@ -232,6 +232,23 @@ fn a_damaged_blob_is_refused_by_its_hash() {
 }
 
 #[test]
+fn a_store_whose_files_are_damaged_is_named_so_with_the_way_out() {
+    let dir = tempfile::tempdir().unwrap();
+    store_with_entries(dir.path(), 1);
+    // sled's configuration file ends with a checksum, which a cut or an edit breaks.
+    let conf = dir.path().join("conf");
+    let bytes = std::fs::read(&conf).unwrap();
+    std::fs::write(&conf, &bytes[..bytes.len() / 2]).unwrap();
+    let error = Store::open(dir.path())
+        .err()
+        .expect("a damaged store is refused");
+    assert!(matches!(error, StoreError::Damaged(..)), "{error}");
+    assert!(error.to_string().contains(".damaged"), "{error}");
+    std::fs::write(&conf, &bytes).unwrap();
+    assert_eq!(Store::open(dir.path()).unwrap().current().unwrap(), 2);
+}
+
+#[test]
 fn a_newer_schema_is_refused_without_damage() {
     let dir = tempfile::tempdir().unwrap();
     store_with_entries(dir.path(), 1);

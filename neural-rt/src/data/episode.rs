@@ -133,7 +133,7 @@ pub enum EpisodeError {
     },
     /// It is not an episode file of this version.
     #[error(
-        "{path}: line {line} is not what an episode file ({FORMAT}) holds there: {why}; make it again with `neural gen-data` or `neural import-cast`"
+        "{path}: line {line} is not what an episode file ({FORMAT}) holds there: {why}; remove it, then make it again with the command that made it (`neural gen-data` makes only the sessions that are missing; or `neural import-cast`)"
     )]
     Format {
         /// The file.

@@ -23,7 +23,12 @@ pub struct Eval {
     data: Option<PathBuf>,
     /// Which split of `--data`: `test` (reported), `valid` (to choose among checkpoints with, so
     /// that the test split stays unseen by every choice), or `train`.
-    #[arg(long, default_value = "test", requires = "data")]
+    #[arg(
+        long,
+        default_value = "test",
+        requires = "data",
+        conflicts_with = "casts"
+    )]
     split: Split,
     /// Asciicast recordings to evaluate on instead (steps cut at prompts or Enter).
     #[arg(long, value_name = "FILE.cast", num_args = 1.., conflicts_with = "data")]

@@ -29,6 +29,21 @@ impl ImportCast {
         for cast in &self.casts {
             let mut episode = episode(&io.path(cast))?;
             episode.header.split = self.split;
+            // One recording in two splits would be tested on what was trained on.
+            let name = Episode::file_name(episode.header.seed);
+            if let Some(other) = [Split::Train, Split::Valid, Split::Test]
+                .into_iter()
+                .find(|s| *s != self.split && out.join(s.dir()).join(&name).exists())
+            {
+                return Err(Failure::from(format!(
+                    "{} is in {}'s {} split already, as {name}; a recording in two splits would \
+                     be tested on what was trained on: remove it there first, or import it into \
+                     that split",
+                    cast.display(),
+                    out.display(),
+                    other.dir()
+                )));
+            }
             steps += episode.steps.len();
             let path = episode.write(&out).map_err(|e| e.to_string())?;
             writeln!(

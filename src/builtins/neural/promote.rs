@@ -22,11 +22,19 @@ pub struct Promote {
     model: PathBuf,
     /// How much worse than the model in use (in accuracy, -1 to 1) it may measure; below 0, it must
     /// measure better by that much.
-    #[arg(long, default_value_t = TOLERANCE)]
+    #[arg(long, default_value_t = TOLERANCE, value_parser = tolerance, allow_negative_numbers = true)]
     tolerance: f64,
     /// A dataset whose test split both models are measured on (default: the fixed test set).
     #[arg(long, value_name = "DIR")]
     data: Option<PathBuf>,
+}
+
+/// Checked before either model is measured, which takes minutes.
+fn tolerance(given: &str) -> Result<f64, String> {
+    let number = given
+        .parse::<f64>()
+        .map_err(|_| format!("{given:?} is not a number"))?;
+    neural_rt::promotion::check_tolerance(number)
 }
 
 impl Promote {

@@ -40,8 +40,25 @@ impl Render {
                 last.saturating_sub(1)
             )));
         }
-        let (runtime, _, _) = self.model.load(io)?;
+        let from = self.step.unwrap_or(0);
         let until = self.step.map_or(last, |s| s + 1);
+        neural_rt::render::fits(episode.steps[from..until].iter().map(|s| &s.frame)).map_err(
+            |e| match self.step {
+                None if last > 1 => format!(
+                    "{} cannot be drawn as one picture: {e}; give --step N to draw one step",
+                    path.display()
+                ),
+                _ => format!("{}'s screen is too large to draw: {e}", path.display()),
+            },
+        )?;
+        let out = io.path(&self.out);
+        if same_file(&out, &path) {
+            return Err(Failure::from(format!(
+                "--out {} is the session it would draw; give another file for the PNG",
+                out.display()
+            )));
+        }
+        let (runtime, _, _) = self.model.load(io)?;
         let mut state = runtime.start(1).map_err(|e| e.to_string())?;
         let mut predicted: Vec<Frame> = Vec::new();
         for t in 0..until {
@@ -52,7 +69,7 @@ impl Render {
             predicted.extend(frames);
             state = next;
         }
-        let chosen: Vec<(&str, &Frame, &Frame)> = (self.step.unwrap_or(0)..until)
+        let chosen: Vec<(&str, &Frame, &Frame)> = (from..until)
             .map(|t| {
                 (
                     episode.steps[t].action.as_str(),
@@ -61,10 +78,11 @@ impl Render {
                 )
             })
             .collect();
-        let out = io.path(&self.out);
+        // Drawn before the file is made, so that a failure leaves what was there.
+        let picture = neural_rt::render::picture(&chosen).map_err(|e| e.to_string())?;
         let file = std::fs::File::create(&out)
             .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
-        neural_rt::render::picture(&chosen)
+        picture
             .write_png(std::io::BufWriter::new(file))
             .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
         writeln!(
@@ -74,5 +92,13 @@ impl Render {
             chosen.len()
         )?;
         Ok(0)
+    }
+}
+
+/// Whether `a` and `b` name one file (both must exist for it to be so).
+fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
     }
 }

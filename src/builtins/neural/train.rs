@@ -166,6 +166,20 @@ impl Train {
         let bar = super::progress_bar("{bar:40} {pos}/{len} updates  loss {msg}  eta {eta}");
         let (data, out) = (io.path(&self.data), io.path(&self.out));
         let how = Start::of(&out, &options).map_err(|e| e.to_string())?;
+        if let Start::Resumes(done) = &how
+            && done.epoch >= options.epochs
+        {
+            writeln!(
+                io.out,
+                "{} has trained its {} epoch(s) already ({} updates): nothing to do; to train it \
+                 further, start a run from it (--from {} --out ANOTHER)",
+                out.display(),
+                done.epoch,
+                done.updates,
+                out.display()
+            )?;
+            return Ok(0);
+        }
         if let Start::Grows { from, saw } = how {
             let kept_moments = Checkpoint::new(&from).keeps_moments();
             writeln!(
