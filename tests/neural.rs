@@ -363,7 +363,7 @@ fn recordings_from_elsewhere_become_episodes_and_bad_inputs_are_named() {
             out.display()
         ),
         1,
-        "'s valid split already",
+        "is in another split of",
     );
     assert!(Episode::files(&out, Split::Train).unwrap().is_empty());
 

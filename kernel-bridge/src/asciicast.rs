@@ -21,6 +21,11 @@ pub enum CastError {
         /// What is wrong with it.
         reason: String,
     },
+    /// The header names another version of the format.
+    #[error(
+        "line 1 is an asciicast version {0} header, and only version 2 is read; convert the recording to version 2 first (asciinema 3, which writes version 3 by default, converts with `asciinema convert`: see its --help for the format's name)"
+    )]
+    OtherVersion(u64),
     /// A later line is not an event.
     #[error(
         "line {line} is not an asciicast event ({reason}); the recording may be truncated or edited"
@@ -204,12 +209,7 @@ pub fn read_cast(input: impl BufRead) -> Result<(CastHeader, Vec<(f64, CastEvent
         .ok()
         .and_then(|header| header.get("version")?.as_u64());
     if let Some(version) = version.filter(|v| *v != 2) {
-        return Err(CastError::BadHeader {
-            reason: format!(
-                "version {version}, and only 2 is read; asciinema 3 converts a recording with \
-                 `asciinema convert -f asciicast-v2 IN.cast OUT.cast`"
-            ),
-        });
+        return Err(CastError::OtherVersion(version));
     }
     let header: CastHeader = serde_json::from_str(&first).map_err(|e| CastError::BadHeader {
         reason: e.to_string(),

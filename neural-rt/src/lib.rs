@@ -23,3 +23,12 @@ pub mod render;
 pub mod runtime;
 pub mod shipped;
 pub mod train;
+
+/// Whether `a` and `b` name one file or directory, however spelled: compared as written where
+/// either is not there.
+pub fn same_path(a: &std::path::Path, b: &std::path::Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    }
+}

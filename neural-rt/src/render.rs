@@ -93,7 +93,7 @@ fn cell(frame: &Frame, row: usize, col: usize) -> char {
 /// The largest picture drawn: 64 million pixels (192 MB in memory), none of whose sides is longer
 /// than image viewers commonly open. Past it a picture is refused before anything is allocated, as
 /// a recording's screen can be of any size, and a session of any length.
-const MOST_PIXELS: usize = 1 << 26;
+const MOST_PIXELS: usize = 64_000_000;
 const LONGEST_SIDE: usize = 32_767;
 
 /// A picture larger than [`MOST_PIXELS`] or with a side longer than [`LONGEST_SIDE`].
@@ -108,8 +108,10 @@ impl std::fmt::Display for TooLarge {
         write!(
             f,
             "the picture would be {}×{} pixels, more than ncsh draws (at most {LONGEST_SIDE} \
-             pixels a side, {MOST_PIXELS} in all)",
-            self.width, self.height
+             pixels a side, {} million in all)",
+            self.width,
+            self.height,
+            MOST_PIXELS / 1_000_000
         )
     }
 }

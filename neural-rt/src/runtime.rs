@@ -47,13 +47,7 @@ fn read_checkpoint(dir: &Path) -> Result<(Options, Vec<u8>), LoadError> {
         .config
         .check()
         .map_err(|why| LoadError::Sizes(dir.to_owned(), why))?;
-    let path = checkpoint.weights();
-    let weights = std::fs::read(&path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => {
-            crate::train::TrainError::Incomplete(dir.to_owned(), "model.safetensors")
-        }
-        _ => crate::train::TrainError::Io(path, e),
-    })?;
+    let weights = checkpoint.read_weights()?;
     Ok((options, weights))
 }
 

@@ -129,6 +129,11 @@ pub struct Checkpoint {
 }
 
 impl Checkpoint {
+    const WEIGHTS: &str = "model.safetensors";
+    const OPTIMIZER: &str = "optimizer.safetensors";
+    const OPTIONS: &str = "options.json";
+    const POSITION: &str = "position.json";
+
     /// The checkpoint in `dir`.
     pub fn new(dir: &Path) -> Self {
         Self {
@@ -138,19 +143,27 @@ impl Checkpoint {
 
     /// The weights.
     pub fn weights(&self) -> PathBuf {
-        self.dir.join("model.safetensors")
+        self.dir.join(Self::WEIGHTS)
+    }
+
+    /// The weights' bytes.
+    ///
+    /// # Errors
+    /// When they cannot be read, or are gone.
+    pub fn read_weights(&self) -> Result<Vec<u8>, TrainError> {
+        self.read_file(Self::WEIGHTS)
     }
 
     fn optimizer(&self) -> PathBuf {
-        self.dir.join("optimizer.safetensors")
+        self.dir.join(Self::OPTIMIZER)
     }
 
     fn options(&self) -> PathBuf {
-        self.dir.join("options.json")
+        self.dir.join(Self::OPTIONS)
     }
 
     fn position(&self) -> PathBuf {
-        self.dir.join("position.json")
+        self.dir.join(Self::POSITION)
     }
 
     /// The options and position of the checkpoint there, if there is one.
@@ -161,24 +174,31 @@ impl Checkpoint {
         if !self.position().exists() {
             return Ok(None);
         }
-        let read = |path: PathBuf| -> Result<Vec<u8>, TrainError> {
-            std::fs::read(&path).map_err(|e| match e.kind() {
-                std::io::ErrorKind::NotFound => TrainError::Incomplete(
-                    self.dir.clone(),
-                    if path == self.options() {
-                        "options.json"
-                    } else {
-                        "position.json"
-                    },
-                ),
-                _ => TrainError::Io(path.clone(), e),
-            })
-        };
-        let options = serde_json::from_slice(&read(self.options())?)
+        let options = serde_json::from_slice(&self.read_file(Self::OPTIONS)?)
             .map_err(|e| TrainError::Damaged(self.options(), e.to_string()))?;
-        let position = serde_json::from_slice(&read(self.position())?)
+        let position = serde_json::from_slice(&self.read_file(Self::POSITION)?)
             .map_err(|e| TrainError::Damaged(self.position(), e.to_string()))?;
         Ok(Some((options, position)))
+    }
+
+    /// The bytes of the checkpoint's file `name`; one that is gone makes the checkpoint not whole.
+    fn read_file(&self, name: &'static str) -> Result<Vec<u8>, TrainError> {
+        let path = self.dir.join(name);
+        std::fs::read(&path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => TrainError::Incomplete(self.dir.clone(), name),
+            _ => TrainError::Io(path, e),
+        })
+    }
+
+    /// Whether the files there are the first checkpoint of a run with `options`, cut short before
+    /// its position was written: the same command may then start over them.
+    fn cut_short_by(&self, options: &Options) -> bool {
+        std::fs::read(self.options())
+            .ok()
+            .and_then(|bytes| serde_json::from_slice::<Options>(&bytes).ok())
+            .is_some_and(|saved| {
+                options.differences(&saved).is_empty() && same_start(options, &saved)
+            })
     }
 
     /// Whether the checkpoint kept AdamW's moments (checkpoints from before it did go on with
@@ -201,6 +221,9 @@ impl Checkpoint {
     ) -> Result<(), TrainError> {
         let damaged =
             |path: PathBuf| move |e: candle_core::Error| TrainError::Damaged(path, e.to_string());
+        if !self.weights().exists() {
+            return Err(TrainError::Incomplete(self.dir.clone(), Self::WEIGHTS));
+        }
         params
             .load_grown(&self.weights(), Model::GROWN_WITH_ACTIONS, new, device)
             .map_err(damaged(self.weights()))?;
@@ -220,9 +243,11 @@ impl Checkpoint {
         position: &Position,
     ) -> Result<(), TrainError> {
         std::fs::create_dir_all(&self.dir).map_err(|e| TrainError::Io(self.dir.clone(), e))?;
+        // The options first: a first checkpoint cut short before its position then holds this
+        // run's options, by which the same command knows the directory as its own.
+        write_json(&self.options(), options)?;
         write_atomically(&self.weights(), |partial| Ok(params.save(partial)?))?;
         write_atomically(&self.optimizer(), |partial| Ok(optimizer.save(partial)?))?;
-        write_json(&self.options(), options)?;
         write_json(&self.position(), position)
     }
 }
@@ -266,10 +291,7 @@ impl Options {
             (self.schedule != other.schedule, "--schedule"),
             (self.seed != other.seed, "--seed"),
             (cosine && self.epochs != other.epochs, "--epochs"),
-            (
-                self.from.is_some() && !same_dir(self.from.as_deref(), other.from.as_deref()),
-                "--from",
-            ),
+            (self.from.is_some() && !same_start(self, other), "--from"),
         ]
         .into_iter()
         .filter(|(differs, _)| *differs)
@@ -278,13 +300,10 @@ impl Options {
     }
 }
 
-/// Whether `a` and `b` name one directory, however spelled.
-fn same_dir(a: Option<&Path>, b: Option<&Path>) -> bool {
-    match (a, b) {
-        (Some(a), Some(b)) => match (a.canonicalize(), b.canonicalize()) {
-            (Ok(a), Ok(b)) => a == b,
-            _ => a == b,
-        },
+/// Whether two runs start from the same checkpoint (or both from drawn weights).
+fn same_start(a: &Options, b: &Options) -> bool {
+    match (&a.from, &b.from) {
+        (Some(a), Some(b)) => crate::same_path(a, b),
         (a, b) => a == b,
     }
 }
@@ -376,8 +395,9 @@ impl Start {
     /// nothing.
     ///
     /// # Errors
-    /// When the run's sizes do not fit, `out` holds a checkpoint made with other options, `--from`
-    /// names no checkpoint or one of other sizes, or a checkpoint's options cannot be read.
+    /// When the run's sizes do not fit, `out` holds a checkpoint made with other options or a
+    /// model of another run without its position, `--from` names no checkpoint or one of other
+    /// sizes, or a checkpoint's options cannot be read or it is not whole.
     pub fn of(out: &Path, options: &Options) -> Result<Start, TrainError> {
         options.config.check().map_err(TrainError::Sizes)?;
         if let Some((saved, position)) = Checkpoint::new(out).read()? {
@@ -391,7 +411,9 @@ impl Start {
             return Ok(Start::Resumes(position));
         }
         let checkpoint = Checkpoint::new(out);
-        if checkpoint.weights().exists() || checkpoint.options().exists() {
+        if (checkpoint.weights().exists() || checkpoint.options().exists())
+            && !checkpoint.cut_short_by(options)
+        {
             return Err(TrainError::HoldsAModel(out.to_owned()));
         }
         let Some(from) = &options.from else {
@@ -443,6 +465,18 @@ pub fn train_until(
     }
     let start = Start::of(out, options)?;
     let checkpoint = Checkpoint::new(out);
+    // A resumption may leave out --from; the checkpoint keeps the record of where it began.
+    let resumed;
+    let options = match (&start, checkpoint.read()?) {
+        (Start::Resumes(_), Some((saved, _))) => {
+            resumed = Options {
+                from: saved.from,
+                ..options.clone()
+            };
+            &resumed
+        }
+        _ => options,
+    };
     let params = Arc::new(Params::new(options.seed));
     let model = Model::new(options.config.clone(), params.builder(device))?;
     let mut optimizer = AdamW::new(params.vars(), options.learning_rate)?;

@@ -227,6 +227,22 @@ fn a_run_from_a_checkpoint_goes_on_with_its_weights_and_optimizer_state() {
         weights(lost.path()) == weights(from.path()),
         "the model is kept"
     );
+    // Nor one with another run's options alone.
+    let other = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        longer.path().join("options.json"),
+        other.path().join("options.json"),
+    )
+    .unwrap();
+    let err = Start::of(other.path(), &going_on).expect_err("another run's options");
+    assert!(matches!(err, TrainError::HoldsAModel(_)), "{err}");
+    // But a first checkpoint of this very run, cut short before its position, starts over.
+    let cut = tempfile::tempdir().unwrap();
+    for file in ["options.json", "model.safetensors"] {
+        std::fs::copy(from.path().join(file), cut.path().join(file)).unwrap();
+    }
+    train(data.path(), cut.path(), &going_on, &Device::Cpu, &mut quiet).unwrap();
+    assert!(weights(cut.path()) == weights(from.path()));
 
     let elsewhere = tempfile::tempdir().unwrap();
     let not_a_checkpoint = Options {

@@ -18,7 +18,8 @@ use super::sandbox_dir::SandboxDir;
 /// What to generate.
 #[derive(Clone, Debug, Serialize)]
 pub struct Plan {
-    /// The dataset's directory.
+    /// The dataset's directory (where plan.json is, so not written in it).
+    #[serde(skip)]
     pub out: PathBuf,
     /// How many sessions, besides the probe's.
     pub sessions: u64,
@@ -106,10 +107,17 @@ pub fn generate(
 ) -> Result<Report, String> {
     std::fs::create_dir_all(&plan.out)
         .map_err(|e| format!("cannot make {}: {e}", plan.out.display()))?;
+    // A file where a split's directory belongs would fail every session alike: said once, here.
+    for split in [Split::Train, Split::Valid, Split::Test, Split::Probe] {
+        Episode::files(&plan.out, split).map_err(|e| e.to_string())?;
+    }
     let recorded = plan.out.join("plan.json");
     same_sessions(plan, &recorded)?;
-    let record = serde_json::to_vec_pretty(plan).unwrap_or_default();
-    std::fs::write(&recorded, record)
+    // Written whole or not at all, as the next run reads it.
+    let record = serde_json::to_vec_pretty(plan).map_err(|e| e.to_string())?;
+    let partial = recorded.with_extension("partial");
+    std::fs::write(&partial, record)
+        .and_then(|()| std::fs::rename(&partial, &recorded))
         .map_err(|e| format!("cannot write {}: {e}", recorded.display()))?;
     let tasks = tasks(plan);
     let held_out = neural_rt::data::probe::pool();
@@ -194,10 +202,7 @@ fn make(
     bar: &ProgressBar,
     stop: &dyn Fn() -> bool,
 ) -> Result<Option<usize>, String> {
-    let path = plan
-        .out
-        .join(task.split.dir())
-        .join(Episode::file_name(task.seed));
+    let path = Episode::path(&plan.out, task.split, task.seed);
     if path.exists() {
         return Ok(None);
     }

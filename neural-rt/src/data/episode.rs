@@ -131,6 +131,11 @@ pub enum EpisodeError {
         /// Why.
         source: std::io::Error,
     },
+    /// A file is where a dataset's directory, or a split's, would be.
+    #[error(
+        "{0} is a file, where a dataset keeps a directory; give a dataset's directory (one that `neural gen-data --out` made), or move the file away"
+    )]
+    NotADataset(PathBuf),
     /// It is not an episode file of this version.
     #[error(
         "{path}: line {line} is not what an episode file ({FORMAT}) holds there: {why}; remove it, then make it again with the command that made it (`neural gen-data` makes only the sessions that are missing; or `neural import-cast`)"
@@ -155,9 +160,10 @@ impl Episode {
         }
     }
 
-    /// Its file name in a dataset.
-    pub fn file_name(seed: u64) -> String {
-        format!("{seed:016x}.episode.gz")
+    /// Where the episode of `seed` in `split` is in the dataset `dir`.
+    pub fn path(dir: &Path, split: Split, seed: u64) -> PathBuf {
+        dir.join(split.dir())
+            .join(format!("{seed:016x}.episode.gz"))
     }
 
     /// Writes it under `dir/<split>/`, atomically (a file that is there is whole).
@@ -165,12 +171,15 @@ impl Episode {
     /// # Errors
     /// When the file cannot be written.
     pub fn write(&self, dir: &Path) -> Result<PathBuf, EpisodeError> {
+        let path = Self::path(dir, self.header.split, self.header.seed);
         let folder = dir.join(self.header.split.dir());
-        let path = folder.join(Self::file_name(self.header.seed));
         let io = |source| EpisodeError::Io {
             path: path.clone(),
             source,
         };
+        if folder.is_file() || dir.is_file() {
+            return Err(file_in_the_way(dir, &folder));
+        }
         std::fs::create_dir_all(&folder).map_err(io)?;
         let partial = path.with_extension("partial");
         let file = std::fs::File::create(&partial).map_err(io)?;
@@ -249,6 +258,9 @@ impl Episode {
         let entries = match std::fs::read_dir(&folder) {
             Ok(entries) => entries,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotADirectory => {
+                return Err(file_in_the_way(dir, &folder));
+            }
             Err(source) => {
                 return Err(EpisodeError::Io {
                     path: folder,
@@ -263,6 +275,11 @@ impl Episode {
         files.sort();
         Ok(files)
     }
+}
+
+/// The error for a file where the dataset `dir`, or its split's `folder`, should be a directory.
+fn file_in_the_way(dir: &Path, folder: &Path) -> EpisodeError {
+    EpisodeError::NotADataset(if dir.is_file() { dir } else { folder }.to_owned())
 }
 
 fn write_line(out: &mut impl Write, value: &impl Serialize) -> std::io::Result<()> {
@@ -325,5 +342,29 @@ mod tests {
         std::fs::write(&path, b"not gzip").unwrap();
         let err = Episode::read(&path).unwrap_err().to_string();
         assert!(err.contains("line 1"), "{err}");
+    }
+
+    #[test]
+    fn a_file_where_a_dataset_would_be_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let plan = dir.path().join("plan.json");
+        std::fs::write(&plan, b"{}").unwrap();
+        let err = Episode::files(&plan, Split::Train).unwrap_err();
+        assert!(
+            matches!(&err, EpisodeError::NotADataset(p) if *p == plan),
+            "{err}"
+        );
+        std::fs::write(dir.path().join("train"), b"").unwrap();
+        let err = Episode::files(dir.path(), Split::Train).unwrap_err();
+        assert!(
+            matches!(&err, EpisodeError::NotADataset(p) if *p == dir.path().join("train")),
+            "{err}"
+        );
+        assert!(Episode::files(dir.path(), Split::Valid).unwrap().is_empty());
+        let err = episode().write(&plan).unwrap_err();
+        assert!(
+            matches!(&err, EpisodeError::NotADataset(p) if *p == plan),
+            "{err}"
+        );
     }
 }

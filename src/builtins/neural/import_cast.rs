@@ -30,18 +30,20 @@ impl ImportCast {
             let mut episode = episode(&io.path(cast))?;
             episode.header.split = self.split;
             // One recording in two splits would be tested on what was trained on.
-            let name = Episode::file_name(episode.header.seed);
-            if let Some(other) = [Split::Train, Split::Valid, Split::Test]
+            let seed = episode.header.seed;
+            if let Some(there) = [Split::Train, Split::Valid, Split::Test]
                 .into_iter()
-                .find(|s| *s != self.split && out.join(s.dir()).join(&name).exists())
+                .filter(|s| *s != self.split)
+                .map(|s| Episode::path(&out, s, seed))
+                .find(|p| p.exists())
             {
                 return Err(Failure::from(format!(
-                    "{} is in {}'s {} split already, as {name}; a recording in two splits would \
+                    "{} is in another split of {} already, as {}; a recording in two splits would \
                      be tested on what was trained on: remove it there first, or import it into \
                      that split",
                     cast.display(),
                     out.display(),
-                    other.dir()
+                    there.display()
                 )));
             }
             steps += episode.steps.len();

@@ -42,17 +42,20 @@ impl Render {
         }
         let from = self.step.unwrap_or(0);
         let until = self.step.map_or(last, |s| s + 1);
-        neural_rt::render::fits(episode.steps[from..until].iter().map(|s| &s.frame)).map_err(
-            |e| match self.step {
-                None if last > 1 => format!(
+        let frames = || episode.steps[from..until].iter().map(|s| &s.frame);
+        neural_rt::render::fits(frames()).map_err(|e| {
+            let each_fits = frames().all(|f| neural_rt::render::fits(std::iter::once(f)).is_ok());
+            if each_fits {
+                format!(
                     "{} cannot be drawn as one picture: {e}; give --step N to draw one step",
                     path.display()
-                ),
-                _ => format!("{}'s screen is too large to draw: {e}", path.display()),
-            },
-        )?;
+                )
+            } else {
+                format!("{}'s screen is too large to draw: {e}", path.display())
+            }
+        })?;
         let out = io.path(&self.out);
-        if same_file(&out, &path) {
+        if neural_rt::same_path(&out, &path) {
             return Err(Failure::from(format!(
                 "--out {} is the session it would draw; give another file for the PNG",
                 out.display()
@@ -92,13 +95,5 @@ impl Render {
             chosen.len()
         )?;
         Ok(0)
-    }
-}
-
-/// Whether `a` and `b` name one file (both must exist for it to be so).
-fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
-    match (a.canonicalize(), b.canonicalize()) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => false,
     }
 }

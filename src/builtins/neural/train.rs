@@ -172,7 +172,8 @@ impl Train {
             writeln!(
                 io.out,
                 "{} has trained its {} epoch(s) already ({} updates): nothing to do; to train it \
-                 further, start a run from it (--from {} --out ANOTHER)",
+                 further, start a run from it (--from {} --out ANOTHER), or, at a constant rate, \
+                 give more --epochs",
                 out.display(),
                 done.epoch,
                 done.updates,
