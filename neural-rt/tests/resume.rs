@@ -30,6 +30,15 @@ fn first_sessions(count: u64) -> tempfile::TempDir {
     dataset(&(1..=count).map(episode).collect::<Vec<_>>())
 }
 
+/// A new directory holding copies of the checkpoint files `names` from `dir`, and nothing else.
+fn holding(dir: &Path, names: &[&str]) -> tempfile::TempDir {
+    let copy = tempfile::tempdir().unwrap();
+    for name in names {
+        std::fs::copy(dir.join(name), copy.path().join(name)).unwrap();
+    }
+    copy
+}
+
 fn weights(dir: &Path) -> Vec<u8> {
     std::fs::read(dir.join("model.safetensors")).unwrap()
 }
@@ -214,12 +223,7 @@ fn a_run_from_a_checkpoint_goes_on_with_its_weights_and_optimizer_state() {
         "{err}"
     );
     // A directory with a model but no position cannot be resumed, and is not overwritten.
-    let lost = tempfile::tempdir().unwrap();
-    std::fs::copy(
-        from.path().join("model.safetensors"),
-        lost.path().join("model.safetensors"),
-    )
-    .unwrap();
+    let lost = holding(from.path(), &["model.safetensors"]);
     let err = train(data.path(), lost.path(), &without, &Device::Cpu, &mut quiet)
         .expect_err("a model without a position is refused");
     assert!(matches!(err, TrainError::HoldsAModel(_)), "{err}");
@@ -228,19 +232,11 @@ fn a_run_from_a_checkpoint_goes_on_with_its_weights_and_optimizer_state() {
         "the model is kept"
     );
     // Nor one with another run's options alone.
-    let other = tempfile::tempdir().unwrap();
-    std::fs::copy(
-        longer.path().join("options.json"),
-        other.path().join("options.json"),
-    )
-    .unwrap();
+    let other = holding(longer.path(), &["options.json"]);
     let err = Start::of(other.path(), &going_on).expect_err("another run's options");
     assert!(matches!(err, TrainError::HoldsAModel(_)), "{err}");
     // But a first checkpoint of this very run, cut short before its position, starts over.
-    let cut = tempfile::tempdir().unwrap();
-    for file in ["options.json", "model.safetensors"] {
-        std::fs::copy(from.path().join(file), cut.path().join(file)).unwrap();
-    }
+    let cut = holding(from.path(), &["options.json", "model.safetensors"]);
     train(data.path(), cut.path(), &going_on, &Device::Cpu, &mut quiet).unwrap();
     assert!(weights(cut.path()) == weights(from.path()));
 
