@@ -5,7 +5,8 @@
 //! stood) are written as it goes, and a run resumes from the last one with the updates a run never
 //! stopped would have made, given the same dataset. Each file of a checkpoint is replaced whole, and
 //! `position.json` last; a stop between the files pairs new weights with the position before, and
-//! the run then repeats up to `checkpoint_every` batches, which is no longer exact.
+//! the run then repeats up to `checkpoint_every` batches, which is no longer exact. A resumption on
+//! another train split is refused: the options record the one learned from.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -49,6 +50,40 @@ pub struct Options {
     pub seed: u64,
     /// Batches between checkpoints.
     pub checkpoint_every: usize,
+    /// The train split learned from. The run records it itself, so that a resumption on another
+    /// is refused; checkpoints from before it was recorded have none, and go on with any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<TrainSplit>,
+}
+
+/// What tells one train split from another: the order of sessions, and so every update, holds only
+/// for the same one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrainSplit {
+    /// Its sessions.
+    pub sessions: usize,
+    /// The bytes of their files, which tell apart two splits of as many sessions.
+    pub bytes: u64,
+}
+
+impl TrainSplit {
+    fn of(files: &[PathBuf]) -> Result<Self, TrainError> {
+        let mut bytes = 0;
+        for file in files {
+            let size = std::fs::metadata(file).map_err(|e| TrainError::Io(file.clone(), e))?;
+            bytes += size.len();
+        }
+        Ok(Self {
+            sessions: files.len(),
+            bytes,
+        })
+    }
+}
+
+impl std::fmt::Display for TrainSplit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} sessions in {} bytes", self.sessions, self.bytes)
+    }
 }
 
 impl Default for Options {
@@ -63,6 +98,7 @@ impl Default for Options {
             from: None,
             seed: 1,
             checkpoint_every: 100,
+            data: None,
         }
     }
 }
@@ -273,13 +309,20 @@ impl Options {
     /// the model, the order of sessions and the optimizer's rates are the same. Checkpoints at
     /// other intervals are fine, and so are more epochs, unless the rate falls over the run's
     /// epochs. `--from` matters only at a run's start, so a resumption may leave it out, but not
-    /// name another checkpoint.
+    /// name another checkpoint. The train split must be the same where both record it.
     fn differences(&self, other: &Options) -> Vec<String> {
         let cosine = self.schedule == Schedule::Cosine;
         let sizes = format!(
             "sizes (the checkpoint's: {}; --dim, --layers, --action-len, --copy and --pointer-only set them)",
             other.config
         );
+        let (data_differs, data) = match (&self.data, &other.data) {
+            (Some(this), Some(saved)) => (
+                this != saved,
+                format!("--data (the checkpoint's train split: {saved}; this one's: {this})"),
+            ),
+            _ => (false, String::new()),
+        };
         [
             (self.config != other.config, sizes.as_str()),
             (self.batch != other.batch, "--batch"),
@@ -292,6 +335,7 @@ impl Options {
             (self.seed != other.seed, "--seed"),
             (cosine && self.epochs != other.epochs, "--epochs"),
             (self.from.is_some() && !same_start(self, other), "--from"),
+            (data_differs, data.as_str()),
         ]
         .into_iter()
         .filter(|(differs, _)| *differs)
@@ -463,18 +507,18 @@ pub fn train_until(
     if files.is_empty() {
         return Err(TrainError::NoData(data.to_owned()));
     }
-    let start = Start::of(out, options)?;
+    let options = Options {
+        data: Some(TrainSplit::of(&files)?),
+        ..options.clone()
+    };
+    let start = Start::of(out, &options)?;
     let checkpoint = Checkpoint::new(out);
     // A resumption may leave out --from; the checkpoint keeps the record of where it began.
-    let resumed;
-    let options = match (&start, checkpoint.read()?) {
-        (Start::Resumes(_), Some((saved, _))) => {
-            resumed = Options {
-                from: saved.from,
-                ..options.clone()
-            };
-            &resumed
-        }
+    let options = &match (&start, checkpoint.read()?) {
+        (Start::Resumes(_), Some((saved, _))) => Options {
+            from: saved.from,
+            ..options
+        },
         _ => options,
     };
     let params = Arc::new(Params::new(options.seed));

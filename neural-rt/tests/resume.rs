@@ -22,6 +22,7 @@ fn options(epochs: usize) -> Options {
         from: None,
         seed: 5,
         checkpoint_every: 1,
+        data: None,
     }
 }
 
@@ -154,6 +155,70 @@ fn a_run_stopped_between_checkpoints_keeps_its_place_and_goes_on_to_the_same_mod
     )
     .unwrap();
     assert_eq!((asked.get(), done), (6, end));
+}
+
+#[test]
+fn a_run_resumed_on_another_train_split_is_refused_and_its_checkpoint_kept() {
+    let data = first_sessions(4);
+    let out = tempfile::tempdir().unwrap();
+    let options = options(2);
+    let stop_at_once = || true;
+    train_until(
+        data.path(),
+        out.path(),
+        &options,
+        &Device::Cpu,
+        &mut |_| {},
+        &stop_at_once,
+    )
+    .unwrap();
+    let kept = weights(out.path());
+    // As many sessions, with longer words: only the bytes tell the splits apart.
+    let longer_words = dataset(&(11..=14).map(episode).collect::<Vec<_>>());
+    for other in [first_sessions(6), longer_words] {
+        let err = train(
+            other.path(),
+            out.path(),
+            &options,
+            &Device::Cpu,
+            &mut |_| {},
+        )
+        .expect_err("another train split is refused");
+        let message = err.to_string();
+        assert!(
+            matches!(err, TrainError::OtherOptions(..))
+                && message.contains("--data")
+                && message.contains("4 sessions"),
+            "{message}"
+        );
+        assert!(weights(out.path()) == kept, "the checkpoint is kept");
+    }
+    // The same sessions in another directory are the same split.
+    let copy = first_sessions(4);
+    train(copy.path(), out.path(), &options, &Device::Cpu, &mut |_| {}).unwrap();
+    // A checkpoint from before the split was recorded goes on with any.
+    let old = tempfile::tempdir().unwrap();
+    train_until(
+        data.path(),
+        old.path(),
+        &options,
+        &Device::Cpu,
+        &mut |_| {},
+        &stop_at_once,
+    )
+    .unwrap();
+    let saved = std::fs::read_to_string(old.path().join("options.json")).unwrap();
+    let mut saved: serde_json::Value = serde_json::from_str(&saved).unwrap();
+    assert!(saved.as_object_mut().unwrap().remove("data").is_some());
+    std::fs::write(old.path().join("options.json"), saved.to_string()).unwrap();
+    train(
+        first_sessions(6).path(),
+        old.path(),
+        &options,
+        &Device::Cpu,
+        &mut |_| {},
+    )
+    .unwrap();
 }
 
 #[test]

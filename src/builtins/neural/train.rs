@@ -161,6 +161,8 @@ impl Train {
             from: self.from.map(|from| io.path(&from)),
             seed: self.seed,
             checkpoint_every: self.checkpoint_every,
+            // Recorded by the run, from the files it finds.
+            data: None,
         };
         let device = neural_rt::device::choose();
         let bar = super::progress_bar("{bar:40} {pos}/{len} updates  loss {msg}  eta {eta}");
