@@ -421,8 +421,12 @@ pub struct Report {
 /// How a run into a checkpoint directory starts.
 #[derive(Debug, PartialEq)]
 pub enum Start {
-    /// The directory's checkpoint goes on from where it stopped.
-    Resumes(Position),
+    /// The directory's checkpoint goes on from `position`; its run began `from` there (a
+    /// resumption may leave `--from` out).
+    Resumes {
+        position: Position,
+        from: Option<PathBuf>,
+    },
     /// From weights drawn from the seed.
     Fresh,
     /// From the weights and optimizer state of this checkpoint (`--from`).
@@ -452,7 +456,10 @@ impl Start {
                     differences.join(", "),
                 ));
             }
-            return Ok(Start::Resumes(position));
+            return Ok(Start::Resumes {
+                position,
+                from: saved.from,
+            });
         }
         let checkpoint = Checkpoint::new(out);
         if (checkpoint.weights().exists() || checkpoint.options().exists())
@@ -514,9 +521,9 @@ pub fn train_until(
     let start = Start::of(out, &options)?;
     let checkpoint = Checkpoint::new(out);
     // A resumption may leave out --from; the checkpoint keeps the record of where it began.
-    let options = &match (&start, checkpoint.read()?) {
-        (Start::Resumes(_), Some((saved, _))) => Options {
-            from: saved.from,
+    let options = &match &start {
+        Start::Resumes { from, .. } => Options {
+            from: from.clone(),
             ..options
         },
         _ => options,
@@ -525,7 +532,7 @@ pub fn train_until(
     let model = Model::new(options.config.clone(), params.builder(device))?;
     let mut optimizer = AdamW::new(params.vars(), options.learning_rate)?;
     let mut position = match start {
-        Start::Resumes(position) => {
+        Start::Resumes { position, .. } => {
             checkpoint.load_into(&params, &mut optimizer, &[], device)?;
             position
         }

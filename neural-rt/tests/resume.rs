@@ -272,7 +272,7 @@ fn a_run_from_a_checkpoint_goes_on_with_its_weights_and_optimizer_state() {
     );
     // `--from` matters only at the start: a resumption may leave it out, but not name another.
     let done = Start::of(from.path(), &going_on).unwrap();
-    assert!(matches!(done, Start::Resumes(_)), "{done:?}");
+    assert!(matches!(done, Start::Resumes { .. }), "{done:?}");
     let without = Options {
         from: None,
         ..going_on.clone()

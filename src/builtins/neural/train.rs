@@ -168,7 +168,7 @@ impl Train {
         let bar = super::progress_bar("{bar:40} {pos}/{len} updates  loss {msg}  eta {eta}");
         let (data, out) = (io.path(&self.data), io.path(&self.out));
         let how = Start::of(&out, &options).map_err(|e| e.to_string())?;
-        if let Start::Resumes(done) = &how
+        if let Start::Resumes { position: done, .. } = &how
             && done.epoch >= options.epochs
         {
             writeln!(
