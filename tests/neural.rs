@@ -43,6 +43,17 @@ fn a_model_trains_resumes_and_is_evaluated_on_every_measure() {
         again.contains("has trained its 1 epoch(s) already") && again.contains("--from"),
         "{again}"
     );
+    // On another train split, a finished run is refused, not told that it has nothing to do.
+    let fewer = home.path().join("fewer");
+    std::fs::create_dir_all(fewer.join("train")).unwrap();
+    for file in Episode::files(&data, Split::Train).unwrap().iter().skip(1) {
+        std::fs::copy(file, fewer.join("train").join(file.file_name().unwrap())).unwrap();
+    }
+    home.refuses(
+        &format!("{at}neural train --data fewer --out ck {TINY}"),
+        1,
+        "was made with another train split (it learned from ",
+    );
     home.refuses(
         &format!("{at}{train} --learning-rate 0.5"),
         1,

@@ -50,14 +50,16 @@ pub struct Options {
     pub seed: u64,
     /// Batches between checkpoints.
     pub checkpoint_every: usize,
-    /// The train split learned from. The run records it itself, so that a resumption on another
-    /// is refused; checkpoints from before it was recorded have none, and go on with any.
+    /// The train split learned from, so that a resumption on another is refused. The run records
+    /// it from the files it finds, in place of whatever is given; [`Start::of`] compares it only
+    /// when it is given ([`TrainSplit::of_dataset`]). Checkpoints from before it was recorded
+    /// have none, and go on with any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<TrainSplit>,
 }
 
 /// What tells one train split from another: the order of sessions, and so every update, holds only
-/// for the same one.
+/// for the same one. Two splits of as many sessions in as many bytes are taken for the same.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TrainSplit {
     /// Its sessions.
@@ -67,6 +69,14 @@ pub struct TrainSplit {
 }
 
 impl TrainSplit {
+    /// The train split of the dataset `data`.
+    ///
+    /// # Errors
+    /// When it has no train split, or its files cannot be listed.
+    pub fn of_dataset(data: &Path) -> Result<Self, TrainError> {
+        Self::of(&train_files(data)?)
+    }
+
     fn of(files: &[PathBuf]) -> Result<Self, TrainError> {
         let mut bytes = 0;
         for file in files {
@@ -82,8 +92,22 @@ impl TrainSplit {
 
 impl std::fmt::Display for TrainSplit {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} sessions in {} bytes", self.sessions, self.bytes)
+        let sessions = if self.sessions == 1 {
+            "session"
+        } else {
+            "sessions"
+        };
+        write!(f, "{} {sessions} in {} bytes", self.sessions, self.bytes)
     }
+}
+
+/// The dataset's train split's files, of which there must be some.
+fn train_files(data: &Path) -> Result<Vec<PathBuf>, TrainError> {
+    let files = Episode::files(data, Split::Train)?;
+    if files.is_empty() {
+        return Err(TrainError::NoData(data.to_owned()));
+    }
+    Ok(files)
 }
 
 impl Default for Options {
@@ -233,6 +257,11 @@ impl Checkpoint {
             .ok()
             .and_then(|bytes| serde_json::from_slice::<Options>(&bytes).ok())
             .is_some_and(|saved| {
+                // A run that starts over may start on another split.
+                let saved = Options {
+                    data: None,
+                    ..saved
+                };
                 options.differences(&saved).is_empty() && same_start(options, &saved)
             })
     }
@@ -319,7 +348,7 @@ impl Options {
         let (data_differs, data) = match (&self.data, &other.data) {
             (Some(this), Some(saved)) => (
                 this != saved,
-                format!("--data (the checkpoint's train split: {saved}; this one's: {this})"),
+                format!("train split (it learned from {saved}; --data now holds {this})"),
             ),
             _ => (false, String::new()),
         };
@@ -421,8 +450,8 @@ pub struct Report {
 /// How a run into a checkpoint directory starts.
 #[derive(Debug, PartialEq)]
 pub enum Start {
-    /// The directory's checkpoint goes on from `position`; its run began `from` there (a
-    /// resumption may leave `--from` out).
+    /// The directory's checkpoint goes on from `position`; its run began from `from` (which a
+    /// resumption may leave out).
     Resumes {
         position: Position,
         from: Option<PathBuf>,
@@ -510,10 +539,7 @@ pub fn train_until(
     report: &mut dyn FnMut(&Report),
     stop: &dyn Fn() -> bool,
 ) -> Result<Position, TrainError> {
-    let files = Episode::files(data, Split::Train)?;
-    if files.is_empty() {
-        return Err(TrainError::NoData(data.to_owned()));
-    }
+    let files = train_files(data)?;
     let options = Options {
         data: Some(TrainSplit::of(&files)?),
         ..options.clone()

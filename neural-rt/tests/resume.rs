@@ -159,66 +159,56 @@ fn a_run_stopped_between_checkpoints_keeps_its_place_and_goes_on_to_the_same_mod
 
 #[test]
 fn a_run_resumed_on_another_train_split_is_refused_and_its_checkpoint_kept() {
-    let data = first_sessions(4);
-    let out = tempfile::tempdir().unwrap();
     let options = options(2);
-    let stop_at_once = || true;
-    train_until(
-        data.path(),
-        out.path(),
-        &options,
-        &Device::Cpu,
-        &mut |_| {},
-        &stop_at_once,
-    )
-    .unwrap();
-    let kept = weights(out.path());
-    // As many sessions, with longer words: only the bytes tell the splits apart.
-    let longer_words = dataset(&(11..=14).map(episode).collect::<Vec<_>>());
-    for other in [first_sessions(6), longer_words] {
-        let err = train(
-            other.path(),
-            out.path(),
+    let run = |data: &Path, out: &Path| train(data, out, &options, &Device::Cpu, &mut |_| {});
+    // The first checkpoint of a run on the first four sessions, stopped before its first batch.
+    let stopped_at_once = |out: &Path| {
+        let data = first_sessions(4);
+        train_until(
+            data.path(),
+            out,
             &options,
             &Device::Cpu,
             &mut |_| {},
+            &|| true,
         )
-        .expect_err("another train split is refused");
+        .unwrap();
+    };
+    let out = tempfile::tempdir().unwrap();
+    stopped_at_once(out.path());
+    let kept = weights(out.path());
+    // As many sessions, with longer words: only the bytes tell the splits apart.
+    let longer_words = dataset(&(11..=14).map(episode).collect::<Vec<_>>());
+    for (other, now) in [(first_sessions(6), 6), (longer_words, 4)] {
+        let err = run(other.path(), out.path()).expect_err("another train split is refused");
         let message = err.to_string();
         assert!(
             matches!(err, TrainError::OtherOptions(..))
-                && message.contains("--data")
-                && message.contains("4 sessions"),
+                && message.contains("another train split (it learned from 4 sessions in ")
+                && message.contains(&format!("--data now holds {now} sessions in ")),
             "{message}"
         );
         assert!(weights(out.path()) == kept, "the checkpoint is kept");
     }
+    // A first checkpoint cut short before its position starts over, on any split.
+    let cut = holding(out.path(), &["options.json", "model.safetensors"]);
+    run(first_sessions(6).path(), cut.path()).unwrap();
     // The same sessions in another directory are the same split.
-    let copy = first_sessions(4);
-    train(copy.path(), out.path(), &options, &Device::Cpu, &mut |_| {}).unwrap();
-    // A checkpoint from before the split was recorded goes on with any.
+    run(first_sessions(4).path(), out.path()).unwrap();
+    // A checkpoint from before the split was recorded goes on with any, and records it then.
     let old = tempfile::tempdir().unwrap();
-    train_until(
-        data.path(),
-        old.path(),
-        &options,
-        &Device::Cpu,
-        &mut |_| {},
-        &stop_at_once,
-    )
-    .unwrap();
-    let saved = std::fs::read_to_string(old.path().join("options.json")).unwrap();
-    let mut saved: serde_json::Value = serde_json::from_str(&saved).unwrap();
+    stopped_at_once(old.path());
+    let options_file = old.path().join("options.json");
+    let mut saved: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&options_file).unwrap()).unwrap();
     assert!(saved.as_object_mut().unwrap().remove("data").is_some());
-    std::fs::write(old.path().join("options.json"), saved.to_string()).unwrap();
-    train(
-        first_sessions(6).path(),
-        old.path(),
-        &options,
-        &Device::Cpu,
-        &mut |_| {},
-    )
-    .unwrap();
+    std::fs::write(&options_file, saved.to_string()).unwrap();
+    run(first_sessions(6).path(), old.path()).unwrap();
+    let saved = std::fs::read_to_string(&options_file).unwrap();
+    assert!(
+        saved.contains("\"sessions\": 6"),
+        "the split it went on with: {saved}"
+    );
 }
 
 #[test]

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use neural_rt::model::Config;
-use neural_rt::train::{Checkpoint, Options, Schedule, Start, train_until};
+use neural_rt::train::{Checkpoint, Options, Schedule, Start, TrainSplit, train_until};
 
 use super::ctrl_c::CtrlC;
 
@@ -144,6 +144,7 @@ impl Train {
                 self.dim
             )));
         }
+        let (data, out) = (io.path(&self.data), io.path(&self.out));
         let options = Options {
             config: Config {
                 dim: self.dim,
@@ -161,12 +162,12 @@ impl Train {
             from: self.from.map(|from| io.path(&from)),
             seed: self.seed,
             checkpoint_every: self.checkpoint_every,
-            // Recorded by the run, from the files it finds.
-            data: None,
+            // Known before the start, so that a checkpoint of another split is refused before
+            // anything else is said of it.
+            data: Some(TrainSplit::of_dataset(&data).map_err(|e| e.to_string())?),
         };
         let device = neural_rt::device::choose();
         let bar = super::progress_bar("{bar:40} {pos}/{len} updates  loss {msg}  eta {eta}");
-        let (data, out) = (io.path(&self.data), io.path(&self.out));
         let how = Start::of(&out, &options).map_err(|e| e.to_string())?;
         if let Start::Resumes { position: done, .. } = &how
             && done.epoch >= options.epochs
