@@ -476,6 +476,43 @@ fn an_edited_audit_entry_is_named_by_audit_verify() {
     );
 }
 
+#[test]
+fn a_store_whose_database_file_was_lost_is_refused_not_started_again() {
+    let home = Home::new();
+    let hello = capability(home.path(), "hello", |t| t);
+    ok(&home, &format!("cap install {} --yes", hello.display()));
+    ok(&home, "daemon stop");
+    // The database file cut to nothing, as a bad copy leaves it, with sled's snapshot gone too:
+    // sled would open that as an empty store, and the daemon would make a new first generation.
+    let store = home.path().join("data/store");
+    let kept = home.path().join("kept");
+    std::fs::create_dir(&kept).unwrap();
+    for entry in std::fs::read_dir(&store).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_owned();
+        if name == "db" || name.to_string_lossy().starts_with("snap.") {
+            std::fs::rename(&path, kept.join(&name)).unwrap();
+        }
+    }
+    std::fs::write(store.join("db"), b"").unwrap();
+    let refusal = fails(&home, "gen list");
+    assert!(
+        refusal.contains("holds 0 audit entries, where ncsh had written 2"),
+        "{refusal}"
+    );
+    assert!(
+        refusal.contains("Put its files back from a backup"),
+        "{refusal}"
+    );
+
+    for entry in std::fs::read_dir(&kept).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::rename(&path, store.join(path.file_name().unwrap())).unwrap();
+    }
+    let list = ok(&home, "gen list");
+    assert!(list_row(&list, 2).contains("current"), "{list}");
+}
+
 /// Whether the daemon of `home` answers now.
 fn daemon_answers(home: &Home) -> bool {
     std::os::unix::net::UnixStream::connect(home.path().join("runtime/daemon.sock")).is_ok()

@@ -13,13 +13,14 @@
 //! not durable until then, so no update returns before it.
 
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use sled::Transactional;
 use sled::transaction::{ConflictableTransactionError, TransactionError, TransactionalTree};
 
 use crate::audit::{AuditEntry, AuditEvent, ChainReport, GENESIS, verify_chain};
-use crate::{BlobHash, Contents, Draft, Generation, GenerationId, StoreError};
+use crate::{BlobHash, Contents, Draft, Generation, GenerationId, StoreError, written};
 
 /// The layout this ncsh writes. A store with a higher number was written by a newer ncsh.
 pub const SCHEMA: u32 = 1;
@@ -39,6 +40,8 @@ pub struct Store {
     generations: sled::Tree,
     audit: sled::Tree,
     precompiled: sled::Tree,
+    /// Held while the audit count is recorded, so that a record never goes back to a smaller count.
+    recording: Mutex<()>,
 }
 
 fn now_ms() -> u64 {
@@ -185,8 +188,19 @@ impl Store {
             generations: tree("generations")?,
             audit: tree("audit")?,
             precompiled: tree("precompiled")?,
+            recording: Mutex::new(()),
             db,
         };
+        let (holds, _) = decode_head(store.meta.get(AUDIT_HEAD_KEY)?)?;
+        if let Some(written) = written::read(dir)
+            && holds < written
+        {
+            return Err(StoreError::CutShort {
+                path: dir.to_owned(),
+                written,
+                holds,
+            });
+        }
         match store.meta.get(SCHEMA_KEY)? {
             Some(bytes) => {
                 let found = bytes
@@ -204,6 +218,8 @@ impl Store {
             None if store.generations.is_empty() && store.audit.is_empty() => store.create()?,
             None => return Err(StoreError::corrupt("the schema version")),
         }
+        // A store from before the record was kept gets one now.
+        store.record_written();
         Ok(store)
     }
 
@@ -243,7 +259,26 @@ impl Store {
                 TransactionError::Storage(e) => StoreError::Sled(e),
             })?;
         self.db.flush()?;
+        self.record_written();
         Ok(result)
+    }
+
+    /// Records the audit count that is durable now. A record that fails to be written only lags,
+    /// which weakens the check at `open` but raises no false alarm; the update itself has landed,
+    /// so it is not reported as failed.
+    fn record_written(&self) {
+        let _recording = self
+            .recording
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Ok((count, _)) = self
+            .meta
+            .get(AUDIT_HEAD_KEY)
+            .map_err(StoreError::from)
+            .and_then(decode_head)
+        {
+            let _ = written::record(&self.path, count);
+        }
     }
 
     /// Where the store lives.

@@ -16,6 +16,18 @@ pub enum StoreError {
         "the store at {0} is damaged ({1}); nothing was changed. Move it away (`mv {0} {0}.damaged`), and ncsh starts an empty store there, into which `gen import` brings back a bundle you exported; or set NCSH_HOME to another directory"
     )]
     Damaged(PathBuf, #[source] sled::Error),
+    /// sled opened the files at fewer audit entries than ncsh had written: they were cut short.
+    #[error(
+        "the store at {path} holds {holds} audit entries, where ncsh had written {written}: its files were cut short or replaced by older ones, and the generations made since are not in them. ncsh does not go on with what is left. Put its files back from a backup; or move it away (`mv {path} {path}.damaged`), and ncsh starts an empty store there, into which `gen import` brings back a bundle you exported"
+    )]
+    CutShort {
+        /// The store.
+        path: PathBuf,
+        /// The audit entries ncsh recorded it had written.
+        written: u64,
+        /// The audit entries sled found.
+        holds: u64,
+    },
     /// Another live process holds the store.
     #[error(
         "the store at {0} is in use by another process; stop it (`daemon stop`) or set NCSH_HOME to another directory"

@@ -2,8 +2,9 @@
 //!
 //! It owns content-addressed blobs (sha256), generations with an explicit parent, the
 //! current-generation pointer, and a hash-chained audit log. Every update lands in one transaction
-//! and is flushed before it returns. It knows nothing about wasm, models or terminals: what the blobs
-//! mean is `policy`'s business.
+//! and is flushed before it returns, and then records its audit count beside sled's files, so that a
+//! database file cut short is refused rather than opened at an older generation. It knows nothing
+//! about wasm, models or terminals: what the blobs mean is `policy`'s business.
 //!
 //! ```
 //! # fn main() -> Result<(), store::StoreError> {
@@ -29,6 +30,7 @@ mod db;
 mod error;
 mod generation;
 mod hash;
+mod written;
 
 pub use audit::{AuditEntry, AuditEvent, ChainBreak, ChainReport};
 pub use db::{SCHEMA, Store};

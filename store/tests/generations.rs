@@ -334,3 +334,62 @@ fn precompiled_artifacts_are_cached_per_engine_and_checked_by_hash() {
         "a cache entry is no generation"
     );
 }
+
+#[test]
+fn a_store_cut_short_is_refused_not_opened_at_an_older_generation_or_started_again() {
+    let dir = tempfile::tempdir().unwrap();
+    store_with_entries(dir.path(), 3);
+    let db = dir.path().join("db");
+    let bytes = std::fs::read(&db).unwrap();
+    // sled replays what is left of a cut file without an error: the store would open at generation
+    // 1, 2 or 3 where it was at 4, or empty and be made again.
+    for keep in [0, bytes.len() / 4, bytes.len() / 2, bytes.len() - 1] {
+        std::fs::write(&db, &bytes[..keep]).unwrap();
+        let error = Store::open(dir.path())
+            .err()
+            .unwrap_or_else(|| panic!("a store cut to {keep} of {} bytes opened", bytes.len()));
+        assert!(
+            matches!(error, StoreError::CutShort { written: 4, .. }),
+            "{error}"
+        );
+        let message = error.to_string();
+        assert!(message.contains("where ncsh had written 4"), "{message}");
+        assert!(message.contains(".damaged"), "{message}");
+        std::fs::write(&db, &bytes).unwrap();
+    }
+    let store = Store::open(dir.path()).unwrap();
+    assert_eq!(
+        store.current().unwrap(),
+        4,
+        "the files put back are the whole store"
+    );
+    assert_eq!(store.verify().unwrap().entries, 4);
+}
+
+#[test]
+fn a_store_from_before_the_record_gets_one_when_opened() {
+    let dir = tempfile::tempdir().unwrap();
+    store_with_entries(dir.path(), 2);
+    std::fs::remove_file(dir.path().join("written.json")).unwrap();
+    drop(Store::open(dir.path()).unwrap());
+    // The database file lost, as if cut to nothing; sled's snapshot goes with it.
+    for entry in std::fs::read_dir(dir.path()).unwrap() {
+        let path = entry.unwrap().path();
+        if path
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("snap.")
+        {
+            std::fs::remove_file(path).unwrap();
+        }
+    }
+    std::fs::write(dir.path().join("db"), b"").unwrap();
+    let error = Store::open(dir.path())
+        .err()
+        .expect("the cut store is refused");
+    assert!(
+        matches!(error, StoreError::CutShort { written: 3, .. }),
+        "{error}"
+    );
+}
