@@ -457,6 +457,17 @@ fn recordings_from_elsewhere_become_episodes_and_bad_inputs_are_named() {
         std::fs::write(damaged.join("options.json"), options.replace(from, to)).unwrap();
         home.refuses(&eval_damaged, 1, reason);
     }
+    // RUST_BACKTRACE, which a Rust developer may keep set, adds no frames to the refusal.
+    let other_shapes = options.replace("\"cell_dim\": 64", "\"cell_dim\": 32");
+    std::fs::write(damaged.join("options.json"), other_shapes).unwrap();
+    let refused = home
+        .command(&["-c", &eval_damaged])
+        .env("RUST_BACKTRACE", "1")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert!(err.contains("shape mismatch for "), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
     // And weights cut short.
     std::fs::write(damaged.join("options.json"), &options).unwrap();
     let weights = std::fs::read(damaged.join("model.safetensors")).unwrap();

@@ -24,6 +24,27 @@ pub mod runtime;
 pub mod shipped;
 pub mod train;
 
+/// The text of a candle error, without the backtrace candle attaches to it when `RUST_BACKTRACE`
+/// is set: the error names a damaged or ill-fitting file to a user, and a hundred lines of frames
+/// would bury that.
+pub fn error_text(error: candle_core::Error) -> String {
+    fn plain(error: candle_core::Error) -> candle_core::Error {
+        match error {
+            candle_core::Error::WithBacktrace { inner, .. } => plain(*inner),
+            candle_core::Error::Context { inner, context } => candle_core::Error::Context {
+                inner: Box::new(plain(*inner)),
+                context,
+            },
+            candle_core::Error::WithPath { inner, path } => candle_core::Error::WithPath {
+                inner: Box::new(plain(*inner)),
+                path,
+            },
+            error => error,
+        }
+    }
+    plain(error).to_string()
+}
+
 /// Whether `a` and `b` name one file or directory, however spelled: compared as written where
 /// either is not there.
 pub fn same_path(a: &std::path::Path, b: &std::path::Path) -> bool {

@@ -34,7 +34,7 @@ pub enum LoadError {
     #[error(
         "the weights in {0} are damaged or do not fit its options.json ({1}); train it again, or use another model"
     )]
-    Weights(PathBuf, candle_core::Error),
+    Weights(PathBuf, String),
 }
 
 /// The options and the weights' bytes of the checkpoint in `dir`, read once.
@@ -131,8 +131,9 @@ impl Runtime {
     /// See [`LoadError`].
     pub fn load_with_weights(dir: &Path, device: &Device) -> Result<(Self, Vec<u8>), LoadError> {
         let (options, weights) = read_checkpoint(dir)?;
-        let runtime = Self::from_parts(options, &weights, device)
-            .map_err(|e| LoadError::Weights(Checkpoint::new(dir).weights(), e))?;
+        let runtime = Self::from_parts(options, &weights, device).map_err(|e| {
+            LoadError::Weights(Checkpoint::new(dir).weights(), crate::error_text(e))
+        })?;
         Ok((runtime, weights))
     }
 

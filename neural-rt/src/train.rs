@@ -284,8 +284,9 @@ impl Checkpoint {
         new: &[String],
         device: &Device,
     ) -> Result<(), TrainError> {
-        let damaged =
-            |path: PathBuf| move |e: candle_core::Error| TrainError::Damaged(path, e.to_string());
+        let damaged = |path: PathBuf| {
+            move |e: candle_core::Error| TrainError::Damaged(path, crate::error_text(e))
+        };
         if !self.weights().exists() {
             return Err(TrainError::Incomplete(self.dir.clone(), Self::WEIGHTS));
         }
@@ -430,7 +431,13 @@ pub enum TrainError {
     Episode(#[from] crate::data::EpisodeError),
     /// The tensor library failed.
     #[error("the model failed: {0}")]
-    Model(#[from] candle_core::Error),
+    Model(String),
+}
+
+impl From<candle_core::Error> for TrainError {
+    fn from(error: candle_core::Error) -> Self {
+        Self::Model(crate::error_text(error))
+    }
 }
 
 /// What a report during training says.
