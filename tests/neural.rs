@@ -295,6 +295,36 @@ fn a_model_trains_resumes_and_is_evaluated_on_every_measure() {
         "screen is too large to draw",
     );
     assert!(!home.path().join("wide.png").exists());
+    // A session too long for one picture is drawn in several, each as full as fits: on a screen of
+    // 200 rows, 20 steps.
+    let mut tall =
+        String::from("{\"version\":2,\"width\":10,\"height\":200}\n[0.0,\"o\",\"$ \"]\n");
+    for k in 0..25 {
+        let t = f64::from(k);
+        tall += &format!(
+            "[{},\"i\",\"echo {k}\\r\"]\n[{},\"o\",\"echo {k}\\r\\n{k}\\r\\n$ \"]\n",
+            t + 0.1,
+            t + 0.2
+        );
+    }
+    std::fs::write(home.path().join("tall.cast"), tall).unwrap();
+    let (status, said, err) = home.run(&format!(
+        "{at}neural render --model ck tall.cast --out tall.png"
+    ));
+    assert_eq!(status, 0, "{err}");
+    assert!(
+        said.contains("tall-1.png: steps 0 to 19 of the session's 25"),
+        "{said}"
+    );
+    assert!(
+        said.contains("tall-2.png: steps 20 to 24 of the session's 25"),
+        "{said}"
+    );
+    for png in ["tall-1.png", "tall-2.png"] {
+        let bytes = std::fs::read(home.path().join(png)).unwrap();
+        assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "{png}");
+    }
+    assert!(!home.path().join("tall.png").exists());
 
     let (status, said, _) = home.run(&format!("{at}neural status --model ck"));
     assert_eq!(status, 0);

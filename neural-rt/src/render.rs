@@ -2,6 +2,7 @@
 //! differ, side by side, drawn with an 8×8 monospace bitmap font (font8x8, public domain).
 
 use std::io::Write;
+use std::ops::Range;
 
 use kernel_bridge::Frame;
 
@@ -138,13 +139,25 @@ fn layout<'a>(
     Ok((rows, cols, width, height))
 }
 
-/// Checks, before any step is predicted, that the picture of the steps whose true frames are
-/// `truths` can be drawn.
+/// The steps whose true frames are `truths`, split in order into runs that can each be drawn as one
+/// picture, as many steps in each as fit. Known before any step is predicted.
 ///
 /// # Errors
-/// When it is too large.
-pub fn fits<'a>(truths: impl ExactSizeIterator<Item = &'a Frame> + Clone) -> Result<(), TooLarge> {
-    layout(truths).map(|_| ())
+/// When a step's screen alone is too large.
+pub fn pages(truths: &[&Frame]) -> Result<Vec<Range<usize>>, TooLarge> {
+    let fits = |run: &[&Frame]| layout(run.iter().copied()).is_ok();
+    let mut pages = Vec::new();
+    let mut start = 0;
+    while start < truths.len() {
+        layout(std::iter::once(truths[start]))?;
+        let mut end = start + 1;
+        while end < truths.len() && fits(&truths[start..=end]) {
+            end += 1;
+        }
+        pages.push(start..end);
+        start = end;
+    }
+    Ok(pages)
 }
 
 /// One picture of `steps` (action, true frame, predicted frame) one under another: each a title line
@@ -216,9 +229,32 @@ mod tests {
         assert_eq!(refused.width, 3 * 1000 * CELL + 2 * GAP);
         assert!(refused.to_string().contains("pixels a side"), "{refused}");
 
+        assert_eq!(pages(&[&huge]).err(), Some(refused));
+    }
+
+    #[test]
+    fn a_long_session_is_split_into_pictures_each_as_full_as_fits() {
         let screen = Frame::blank(24, 80);
-        let steps = vec![&screen; 200];
-        assert!(fits(steps.iter().copied().take(150)).is_ok());
-        assert!(fits(steps.iter().copied()).is_err(), "200 steps of 24 rows");
+        let tall = Frame::blank(200, 80);
+        let mut steps = vec![&screen; 200];
+        let runs = pages(&steps).unwrap();
+        assert_eq!(
+            runs,
+            [0..154, 154..200],
+            "154 steps of 24 rows fit in one picture"
+        );
+        assert!(layout(steps[..155].iter().copied()).is_err());
+        // A taller screen makes every step of its picture taller.
+        steps[10] = &tall;
+        let runs = pages(&steps).unwrap();
+        assert_eq!(runs[0].end, 20, "{runs:?}");
+        for run in &runs {
+            assert!(
+                layout(steps[run.clone()].iter().copied()).is_ok(),
+                "{run:?}"
+            );
+        }
+        assert_eq!(runs.last().unwrap().end, 200);
+        assert!(pages(&[]).unwrap().is_empty());
     }
 }

@@ -1,11 +1,12 @@
 //! `neural render`: PNG images of a session's true and predicted screens, and where they differ.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 use kernel_bridge::Frame;
 use neural_rt::data::Episode;
+use neural_rt::runtime::Runtime;
 
 use super::model::ModelChoice;
 use crate::builtins::{Failure, Io};
@@ -20,7 +21,8 @@ pub struct Render {
     /// Only this step (from 0); without it, the whole session, one step under another.
     #[arg(long)]
     step: Option<usize>,
-    /// The PNG to write.
+    /// The PNG to write. A session too long for one picture is drawn in several, named FILE-1.png,
+    /// FILE-2.png and so on.
     #[arg(long, value_name = "FILE.png")]
     out: PathBuf,
 }
@@ -42,58 +44,94 @@ impl Render {
         }
         let from = self.step.unwrap_or(0);
         let until = self.step.map_or(last, |s| s + 1);
-        let frames = || episode.steps[from..until].iter().map(|s| &s.frame);
-        neural_rt::render::fits(frames()).map_err(|e| {
-            let each_fits = frames().all(|f| neural_rt::render::fits(std::iter::once(f)).is_ok());
-            if each_fits {
-                format!(
-                    "{} cannot be drawn as one picture: {e}; give --step N to draw one step",
-                    path.display()
-                )
-            } else {
-                format!("{}'s screen is too large to draw: {e}", path.display())
-            }
-        })?;
+        let truths: Vec<&Frame> = episode.steps[from..until]
+            .iter()
+            .map(|s| &s.frame)
+            .collect();
+        let pages = neural_rt::render::pages(&truths)
+            .map_err(|e| format!("{}'s screen is too large to draw: {e}", path.display()))?;
         let out = io.path(&self.out);
-        if neural_rt::same_path(&out, &path) {
+        let outs: Vec<PathBuf> = match pages.len() {
+            1 => vec![out],
+            n => (1..=n).map(|k| numbered(&out, k)).collect(),
+        };
+        if let Some(out) = outs.iter().find(|out| neural_rt::same_path(out, &path)) {
             return Err(Failure::from(format!(
                 "--out {} is the session it would draw; give another file for the PNG",
                 out.display()
             )));
         }
         let (runtime, _, _) = self.model.load(io)?;
-        let mut state = runtime.start(1).map_err(|e| e.to_string())?;
-        let mut predicted: Vec<Frame> = Vec::new();
-        for t in 0..until {
-            let action = episode.steps[t].action.as_str();
-            let (frames, next) = runtime
-                .step(&[episode.before(t)], &[action], &state)
-                .map_err(|e| e.to_string())?;
-            predicted.extend(frames);
-            state = next;
+        let predicted = predict(&runtime, &episode, until)?;
+        for (page, out) in pages.iter().zip(&outs) {
+            let chosen: Vec<(&str, &Frame, &Frame)> = page
+                .clone()
+                .map(|k| {
+                    let t = from + k;
+                    (
+                        episode.steps[t].action.as_str(),
+                        &episode.steps[t].frame,
+                        &predicted[t],
+                    )
+                })
+                .collect();
+            draw(&chosen, out)?;
+            if outs.len() == 1 {
+                writeln!(
+                    io.out,
+                    "{}: {} step(s): true | predicted | differing cells",
+                    out.display(),
+                    chosen.len()
+                )?;
+            } else {
+                writeln!(
+                    io.out,
+                    "{}: steps {} to {} of the session's {}: true | predicted | differing cells",
+                    out.display(),
+                    from + page.start,
+                    from + page.end - 1,
+                    last
+                )?;
+            }
         }
-        let chosen: Vec<(&str, &Frame, &Frame)> = (from..until)
-            .map(|t| {
-                (
-                    episode.steps[t].action.as_str(),
-                    &episode.steps[t].frame,
-                    &predicted[t],
-                )
-            })
-            .collect();
-        // Drawn before the file is made, so that a failure leaves what was there.
-        let picture = neural_rt::render::picture(&chosen).map_err(|e| e.to_string())?;
-        let file = std::fs::File::create(&out)
-            .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
-        picture
-            .write_png(std::io::BufWriter::new(file))
-            .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
-        writeln!(
-            io.out,
-            "{}: {} step(s): true | predicted | differing cells",
-            out.display(),
-            chosen.len()
-        )?;
         Ok(0)
     }
+}
+
+/// The model's screens after each of the session's first `until` steps, from its true screen
+/// before each.
+fn predict(runtime: &Runtime, episode: &Episode, until: usize) -> Result<Vec<Frame>, Failure> {
+    let mut state = runtime.start(1).map_err(|e| e.to_string())?;
+    let mut predicted = Vec::with_capacity(until);
+    for t in 0..until {
+        let action = episode.steps[t].action.as_str();
+        let (frames, next) = runtime
+            .step(&[episode.before(t)], &[action], &state)
+            .map_err(|e| e.to_string())?;
+        predicted.extend(frames);
+        state = next;
+    }
+    Ok(predicted)
+}
+
+/// Writes the picture of `steps` (action, true screen, predicted screen) to `out`.
+fn draw(steps: &[(&str, &Frame, &Frame)], out: &Path) -> Result<(), Failure> {
+    // Drawn before the file is made, so that a failure leaves what was there.
+    let picture = neural_rt::render::picture(steps).map_err(|e| e.to_string())?;
+    let file =
+        std::fs::File::create(out).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+    picture
+        .write_png(std::io::BufWriter::new(file))
+        .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+    Ok(())
+}
+
+/// `out` with `-k` before its extension: the `k`th of several pictures.
+fn numbered(out: &Path, k: usize) -> PathBuf {
+    let stem = out.file_stem().unwrap_or_default().to_string_lossy();
+    let name = match out.extension() {
+        Some(extension) => format!("{stem}-{k}.{}", extension.to_string_lossy()),
+        None => format!("{stem}-{k}"),
+    };
+    out.with_file_name(name)
 }
