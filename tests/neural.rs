@@ -20,6 +20,14 @@ fn small_dataset(home: &Home) -> std::path::PathBuf {
     data
 }
 
+/// Asserts that each of `names` in `home` is a PNG file.
+fn assert_pngs(home: &Home, names: &[&str]) {
+    for png in names {
+        let bytes = std::fs::read(home.path().join(png)).unwrap();
+        assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "{png}");
+    }
+}
+
 #[test]
 fn a_model_trains_resumes_and_is_evaluated_on_every_measure() {
     let home = Home::new();
@@ -259,10 +267,7 @@ fn a_model_trains_resumes_and_is_evaluated_on_every_measure() {
         said.contains("1 step(s): true | predicted | differing cells"),
         "{said}"
     );
-    for png in ["whole.png", "one.png"] {
-        let bytes = std::fs::read(home.path().join(png)).unwrap();
-        assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "{png}");
-    }
+    assert_pngs(&home, &["whole.png", "one.png"]);
     home.refuses(
         &format!(
             "{at}neural render --model ck {} --step 999 --out x.png",
@@ -320,10 +325,7 @@ fn a_model_trains_resumes_and_is_evaluated_on_every_measure() {
         said.contains("tall-2.png: steps 20 to 24 of the session's 25"),
         "{said}"
     );
-    for png in ["tall-1.png", "tall-2.png"] {
-        let bytes = std::fs::read(home.path().join(png)).unwrap();
-        assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "{png}");
-    }
+    assert_pngs(&home, &["tall-1.png", "tall-2.png"]);
     assert!(!home.path().join("tall.png").exists());
 
     let (status, said, _) = home.run(&format!("{at}neural status --model ck"));
