@@ -501,7 +501,7 @@ fn a_store_whose_database_file_was_lost_is_refused_not_started_again() {
         "{refusal}"
     );
     assert!(
-        refusal.contains("Put its files back from a backup"),
+        refusal.contains("Put all its files back from a backup"),
         "{refusal}"
     );
 

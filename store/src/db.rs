@@ -40,8 +40,9 @@ pub struct Store {
     generations: sled::Tree,
     audit: sled::Tree,
     precompiled: sled::Tree,
-    /// Held while the audit count is recorded, so that a record never goes back to a smaller count.
-    recording: Mutex<()>,
+    /// The audit count last recorded in `written.json`, held while it is written, so that the record
+    /// never goes back to a smaller count.
+    recording: Mutex<u64>,
 }
 
 fn now_ms() -> u64 {
@@ -188,39 +189,53 @@ impl Store {
             generations: tree("generations")?,
             audit: tree("audit")?,
             precompiled: tree("precompiled")?,
-            recording: Mutex::new(()),
+            recording: Mutex::new(0),
             db,
         };
-        let (holds, _) = decode_head(store.meta.get(AUDIT_HEAD_KEY)?)?;
-        if let Some(written) = written::read(dir)
-            && holds < written
-        {
-            return Err(StoreError::CutShort {
-                path: dir.to_owned(),
-                written,
-                holds,
-            });
-        }
-        match store.meta.get(SCHEMA_KEY)? {
-            Some(bytes) => {
-                let found = bytes
-                    .get(..4)
-                    .and_then(|b| <[u8; 4]>::try_from(b).ok())
-                    .map(u32::from_be_bytes)
-                    .ok_or_else(|| StoreError::corrupt("the schema version"))?;
-                if found > SCHEMA {
-                    return Err(StoreError::NewerSchema {
-                        path: dir.to_owned(),
-                        found,
-                    });
-                }
+        let schema = store.meta.get(SCHEMA_KEY)?;
+        if let Some(bytes) = &schema {
+            let found = bytes
+                .get(..4)
+                .and_then(|b| <[u8; 4]>::try_from(b).ok())
+                .map(u32::from_be_bytes)
+                .ok_or_else(|| StoreError::corrupt("the schema version"))?;
+            if found > SCHEMA {
+                return Err(StoreError::NewerSchema {
+                    path: dir.to_owned(),
+                    found,
+                });
             }
+        }
+        store.refuse_if_cut_short()?;
+        match schema {
+            Some(_) => {}
             None if store.generations.is_empty() && store.audit.is_empty() => store.create()?,
             None => return Err(StoreError::corrupt("the schema version")),
         }
         // A store from before the record was kept gets one now.
-        store.record_written();
+        if let Some(count) = store.audit_count() {
+            store.record_written(count);
+        }
         Ok(store)
+    }
+
+    /// Refuses a store that holds fewer audit entries than it recorded having written. A head that
+    /// cannot be read is no evidence of that; `audit verify` names it.
+    fn refuse_if_cut_short(&self) -> Result<(), StoreError> {
+        match (self.audit_count(), written::read(&self.path)) {
+            (Some(holds), Some(written)) if holds < written => Err(StoreError::CutShort {
+                path: self.path.clone(),
+                written,
+                holds,
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    /// How many audit entries the store holds, by its head; `None` when the head cannot be read.
+    fn audit_count(&self) -> Option<u64> {
+        let head = self.meta.get(AUDIT_HEAD_KEY).map_err(StoreError::from);
+        head.and_then(decode_head).ok().map(|(count, _)| count)
     }
 
     /// Writes the first generation (nothing installed) and the first audit entry.
@@ -258,26 +273,28 @@ impl Store {
                 TransactionError::Abort(e) => e,
                 TransactionError::Storage(e) => StoreError::Sled(e),
             })?;
+        // Counted before the flush, which then makes every entry counted durable, those of other
+        // threads' updates that landed meanwhile included. Counted after it, an entry of another
+        // update could be counted before it was on disk, and a crash then would look like loss.
+        let count = self.audit_count();
         self.db.flush()?;
-        self.record_written();
+        if let Some(count) = count {
+            self.record_written(count);
+        }
         Ok(result)
     }
 
-    /// Records the audit count that is durable now. A record that fails to be written only lags,
+    /// Records that `count` audit entries are durable, unless a larger count was recorded already
+    /// (threads finish their updates in any order). A record that fails to be written only lags,
     /// which weakens the check at `open` but raises no false alarm; the update itself has landed,
     /// so it is not reported as failed.
-    fn record_written(&self) {
-        let _recording = self
+    fn record_written(&self, count: u64) {
+        let mut recorded = self
             .recording
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Ok((count, _)) = self
-            .meta
-            .get(AUDIT_HEAD_KEY)
-            .map_err(StoreError::from)
-            .and_then(decode_head)
-        {
-            let _ = written::record(&self.path, count);
+        if count > *recorded && written::record(&self.path, count).is_ok() {
+            *recorded = count;
         }
     }
 

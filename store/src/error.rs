@@ -18,7 +18,7 @@ pub enum StoreError {
     Damaged(PathBuf, #[source] sled::Error),
     /// sled opened the files at fewer audit entries than ncsh had written: they were cut short.
     #[error(
-        "the store at {path} holds {holds} audit entries, where ncsh had written {written}: its files were cut short or replaced by older ones, and the generations made since are not in them. ncsh does not go on with what is left. Put its files back from a backup; or move it away (`mv {path} {path}.damaged`), and ncsh starts an empty store there, into which `gen import` brings back a bundle you exported"
+        "the store at {path} holds {holds} audit entries, where ncsh had written {written}: its files were cut short or replaced by older ones, and the generations made since are not in them. ncsh does not go on with what is left. Put all its files back from a backup, written.json with them; or, to go on at the older generation, remove {path}/written.json; or move it away (`mv {path} {path}.damaged`), and ncsh starts an empty store there, into which `gen import` brings back a bundle you exported"
     )]
     CutShort {
         /// The store.

@@ -367,6 +367,27 @@ fn a_store_cut_short_is_refused_not_opened_at_an_older_generation_or_started_aga
 }
 
 #[test]
+fn a_store_cut_short_goes_on_at_the_older_generation_once_its_record_is_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    store_with_entries(dir.path(), 3);
+    let db = dir.path().join("db");
+    let bytes = std::fs::read(&db).unwrap();
+    std::fs::write(&db, &bytes[..bytes.len() / 2]).unwrap();
+    let error = Store::open(dir.path())
+        .err()
+        .expect("the cut store is refused");
+    assert!(error.to_string().contains("remove"), "{error}");
+    std::fs::remove_file(dir.path().join("written.json")).unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let older = store.current().unwrap();
+    assert!(older < 4, "generation {older}");
+    store.verify().unwrap();
+    let after = install(&store, "after");
+    drop(store);
+    assert_eq!(Store::open(dir.path()).unwrap().current().unwrap(), after);
+}
+
+#[test]
 fn a_store_from_before_the_record_gets_one_when_opened() {
     let dir = tempfile::tempdir().unwrap();
     store_with_entries(dir.path(), 2);
