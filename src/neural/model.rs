@@ -28,7 +28,10 @@ pub fn in_use(device: &Chosen, of: Of) -> Result<(Runtime, String, Option<BlobHa
                 &promoted.weights,
                 &device.device,
             )
-            .map_err(|e| format!("the promoted model cannot be loaded: {e}"))?;
+            .map_err(|e| {
+                let e = neural_rt::error_text(e);
+                format!("the promoted model cannot be loaded: {e}")
+            })?;
             let name = format!("the model of generation {}", promoted.generation);
             Ok((runtime, name, Some(promoted.hash)))
         }

@@ -126,12 +126,12 @@ fn draw(steps: &[(&str, &Frame, &Frame)], out: &Path) -> Result<(), Failure> {
     Ok(())
 }
 
-/// `out` with `-k` before its extension: the `k`th of several pictures.
+/// `out` with `-k` before its extension (`.png` where it has none): the `k`th of several pictures.
 fn numbered(out: &Path, k: usize) -> PathBuf {
     let stem = out.file_stem().unwrap_or_default().to_string_lossy();
     let name = match out.extension() {
         Some(extension) => format!("{stem}-{k}.{}", extension.to_string_lossy()),
-        None => format!("{stem}-{k}"),
+        None => format!("{stem}-{k}.png"),
     };
     out.with_file_name(name)
 }
