@@ -40,9 +40,9 @@ pub struct Store {
     generations: sled::Tree,
     audit: sled::Tree,
     precompiled: sled::Tree,
-    /// The audit count last recorded in `written.json`, held while it is written, so that the record
-    /// never goes back to a smaller count.
-    recording: Mutex<u64>,
+    /// `written.json`, the audit count durable so far; `None` until the store's checks have passed,
+    /// or when it cannot be opened.
+    recording: Mutex<Option<written::Record>>,
 }
 
 fn now_ms() -> u64 {
@@ -189,7 +189,7 @@ impl Store {
             generations: tree("generations")?,
             audit: tree("audit")?,
             precompiled: tree("precompiled")?,
-            recording: Mutex::new(0),
+            recording: Mutex::new(None),
             db,
         };
         let schema = store.meta.get(SCHEMA_KEY)?;
@@ -207,13 +207,16 @@ impl Store {
             }
         }
         store.refuse_if_cut_short()?;
-        match schema {
-            Some(_) => {}
-            None if store.generations.is_empty() && store.audit.is_empty() => store.create()?,
+        let fresh = match schema {
+            Some(_) => false,
+            None if store.generations.is_empty() && store.audit.is_empty() => true,
             None => return Err(StoreError::corrupt("the schema version")),
-        }
-        // A store from before the record was kept gets one now.
-        if let Some(count) = store.audit_count() {
+        };
+        *store.record() = written::Record::open(dir).ok();
+        if fresh {
+            store.create()?;
+        } else if let Some(count) = store.audit_count() {
+            // A store from before the record was kept gets one now.
             store.record_written(count);
         }
         Ok(store)
@@ -284,17 +287,19 @@ impl Store {
         Ok(result)
     }
 
-    /// Records that `count` audit entries are durable, unless a larger count was recorded already
-    /// (threads finish their updates in any order). A record that fails to be written only lags,
-    /// which weakens the check at `open` but raises no false alarm; the update itself has landed,
-    /// so it is not reported as failed.
-    fn record_written(&self, count: u64) {
-        let mut recorded = self
-            .recording
+    /// The record of the audit count, held while it is written.
+    fn record(&self) -> std::sync::MutexGuard<'_, Option<written::Record>> {
+        self.recording
             .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if count > *recorded && written::record(&self.path, count).is_ok() {
-            *recorded = count;
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Records that `count` audit entries are durable. A record that fails to be written (or could
+    /// not be opened) only lags, which weakens the check at `open` but raises no false alarm; the
+    /// update itself has landed, so it is not reported as failed.
+    fn record_written(&self, count: u64) {
+        if let Some(record) = self.record().as_mut() {
+            let _ = record.set(count);
         }
     }
 

@@ -6,26 +6,64 @@
 //! its audit count here, so that `open` can tell a store that lost entries from one that never had
 //! them.
 
+use std::fs::File;
+use std::io;
+use std::os::unix::fs::FileExt;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
 const FILE: &str = "written.json";
 
+/// Every record is written over the same bytes, padded with spaces (which JSON allows after a
+/// value), so that one `pwrite` replaces it: no new file and no rename per update.
+const WIDTH: usize = 48;
+
 #[derive(Serialize, Deserialize)]
 struct Written {
     audit_entries: u64,
 }
 
-/// Records that the store in `dir` has written `audit_entries` entries. The record is replaced by a
-/// rename, so a crash leaves the old one or the new one, never a part.
-///
-/// # Errors
-/// When the file cannot be written.
-pub(crate) fn record(dir: &Path, audit_entries: u64) -> std::io::Result<()> {
-    let partial = dir.join("written.json.partial");
-    std::fs::write(&partial, serde_json::to_vec(&Written { audit_entries })?)?;
-    std::fs::rename(partial, dir.join(FILE))
+/// The record of one open store.
+pub(crate) struct Record {
+    file: File,
+    /// The count written last, which the record never goes back from.
+    count: u64,
+}
+
+impl Record {
+    /// Opens the record of the store in `dir`, making it if there is none.
+    ///
+    /// # Errors
+    /// When the file cannot be opened for writing.
+    pub(crate) fn open(dir: &Path) -> io::Result<Self> {
+        let file = File::options()
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(dir.join(FILE))?;
+        Ok(Self { file, count: 0 })
+    }
+
+    /// Records that `count` audit entries are durable, unless a larger count was recorded already
+    /// (threads finish their updates in any order). A write of one page's bytes in place is whole
+    /// or not made at all when the process is killed.
+    ///
+    /// # Errors
+    /// When the file cannot be written.
+    pub(crate) fn set(&mut self, count: u64) -> io::Result<()> {
+        if count <= self.count {
+            return Ok(());
+        }
+        let mut bytes = serde_json::to_vec(&Written {
+            audit_entries: count,
+        })?;
+        bytes.resize(WIDTH - 1, b' ');
+        bytes.push(b'\n');
+        self.file.write_all_at(&bytes, 0)?;
+        self.count = count;
+        Ok(())
+    }
 }
 
 /// How many audit entries the store in `dir` had written, when it says. A record that is missing
