@@ -565,3 +565,41 @@ fn ctrl_c_stops_training_with_its_place_kept() {
     term.line("exit");
     assert_eq!(term.wait_exit(), 0);
 }
+
+/// `neural render` of a long recording predicts for a while, with a bar; Ctrl-C stops it before any
+/// picture is written.
+#[test]
+fn ctrl_c_stops_a_long_render_with_no_picture_written() {
+    let home = Home::new();
+    let mut cast = String::from("{\"version\":2,\"width\":80,\"height\":24}\n[0.0,\"o\",\"$ \"]\n");
+    for k in 0..20_000 {
+        let t = f64::from(k);
+        cast += &format!(
+            "[{},\"i\",\"echo {k}\\r\"]\n[{},\"o\",\"echo {k}\\r\\n{k}\\r\\n$ \"]\n",
+            t + 0.1,
+            t + 0.2
+        );
+    }
+    std::fs::write(home.path().join("long.cast"), cast).unwrap();
+    let term = common::Terminal::spawn(home.command(&["--norc"]), 24, 120);
+    term.expect_prompt();
+    term.line(&format!(
+        "cd {} && neural render long.cast --out long.png",
+        home.path().display()
+    ));
+    term.expect("/20000 steps");
+    term.send("\x03");
+    term.expect("stopped by Ctrl-C; no picture was written");
+    term.line("echo status=$?");
+    term.expect("status=130");
+    let pictures = std::fs::read_dir(home.path())
+        .unwrap()
+        .filter(|entry| {
+            let name = entry.as_ref().unwrap().file_name();
+            name.to_string_lossy().ends_with(".png")
+        })
+        .count();
+    assert_eq!(pictures, 0);
+    term.line("exit");
+    assert_eq!(term.wait_exit(), 0);
+}

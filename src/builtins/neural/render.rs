@@ -8,6 +8,7 @@ use kernel_bridge::Frame;
 use neural_rt::data::Episode;
 use neural_rt::runtime::Runtime;
 
+use super::ctrl_c::CtrlC;
 use super::model::ModelChoice;
 use crate::builtins::{Failure, Io};
 
@@ -99,11 +100,20 @@ impl Render {
 }
 
 /// The model's screens after each of the session's first `until` steps, from its true screen
-/// before each.
+/// before each, with a bar; a recording of thousands of steps takes a while, and Ctrl-C stops it
+/// before any picture is written.
 fn predict(runtime: &Runtime, episode: &Episode, until: usize) -> Result<Vec<Frame>, Failure> {
+    let ctrl_c = CtrlC::catch();
+    let bar = super::progress_bar("predicting {bar:40} {pos}/{len} steps  eta {eta}");
+    bar.set_length(until as u64);
     let mut state = runtime.start(1).map_err(|e| e.to_string())?;
     let mut predicted = Vec::with_capacity(until);
     for t in 0..until {
+        if ctrl_c.pressed() {
+            bar.finish_and_clear();
+            return Err(CtrlC::stopped("no picture was written"));
+        }
+        bar.inc(1);
         let action = episode.steps[t].action.as_str();
         let (frames, next) = runtime
             .step(&[episode.before(t)], &[action], &state)
@@ -111,6 +121,7 @@ fn predict(runtime: &Runtime, episode: &Episode, until: usize) -> Result<Vec<Fra
         predicted.extend(frames);
         state = next;
     }
+    bar.finish_and_clear();
     Ok(predicted)
 }
 
