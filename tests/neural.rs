@@ -20,6 +20,22 @@ fn small_dataset(home: &Home) -> std::path::PathBuf {
     data
 }
 
+/// An asciicast recording on a screen of `rows` × `cols`: `steps` commands `echo K`, each answered
+/// with K and a prompt `$ `.
+fn echo_cast(rows: u16, cols: u16, steps: u32) -> String {
+    let mut cast = format!("{{\"version\":2,\"width\":{cols},\"height\":{rows}}}\n");
+    cast += "[0.0,\"o\",\"$ \"]\n";
+    for k in 0..steps {
+        let t = f64::from(k);
+        cast += &format!(
+            "[{},\"i\",\"echo {k}\\r\"]\n[{},\"o\",\"echo {k}\\r\\n{k}\\r\\n$ \"]\n",
+            t + 0.1,
+            t + 0.2
+        );
+    }
+    cast
+}
+
 /// Asserts that each of `names` in `home` is a PNG file.
 fn assert_pngs(home: &Home, names: &[&str]) {
     for png in names {
@@ -302,17 +318,7 @@ fn a_model_trains_resumes_and_is_evaluated_on_every_measure() {
     assert!(!home.path().join("wide.png").exists());
     // A session too long for one picture is drawn in several, each as full as fits: on a screen of
     // 200 rows, 20 steps.
-    let mut tall =
-        String::from("{\"version\":2,\"width\":10,\"height\":200}\n[0.0,\"o\",\"$ \"]\n");
-    for k in 0..25 {
-        let t = f64::from(k);
-        tall += &format!(
-            "[{},\"i\",\"echo {k}\\r\"]\n[{},\"o\",\"echo {k}\\r\\n{k}\\r\\n$ \"]\n",
-            t + 0.1,
-            t + 0.2
-        );
-    }
-    std::fs::write(home.path().join("tall.cast"), tall).unwrap();
+    std::fs::write(home.path().join("tall.cast"), echo_cast(200, 10, 25)).unwrap();
     let (status, said, err) = home.run(&format!(
         "{at}neural render --model ck tall.cast --out tall.png"
     ));
@@ -571,16 +577,7 @@ fn ctrl_c_stops_training_with_its_place_kept() {
 #[test]
 fn ctrl_c_stops_a_long_render_with_no_picture_written() {
     let home = Home::new();
-    let mut cast = String::from("{\"version\":2,\"width\":80,\"height\":24}\n[0.0,\"o\",\"$ \"]\n");
-    for k in 0..20_000 {
-        let t = f64::from(k);
-        cast += &format!(
-            "[{},\"i\",\"echo {k}\\r\"]\n[{},\"o\",\"echo {k}\\r\\n{k}\\r\\n$ \"]\n",
-            t + 0.1,
-            t + 0.2
-        );
-    }
-    std::fs::write(home.path().join("long.cast"), cast).unwrap();
+    std::fs::write(home.path().join("long.cast"), echo_cast(24, 80, 20_000)).unwrap();
     let term = common::Terminal::spawn(home.command(&["--norc"]), 24, 120);
     term.expect_prompt();
     term.line(&format!(
