@@ -8,6 +8,7 @@ use kernel_bridge::Frame;
 use crate::data::Episode;
 use crate::encode::{self, COLS, PAD, ROWS, Window};
 use crate::model::Input;
+use crate::predict::Predicted;
 
 /// What the model is given for one step: the window of the screen before, and the action.
 #[derive(Clone, Debug)]
@@ -42,6 +43,22 @@ pub struct EncodedStep {
     pub after: Vec<u8>,
     /// The cursor after, in the window.
     pub cursor_after: (usize, usize),
+}
+
+impl EncodedStep {
+    /// This step given `screen`, the model's prediction of the screen before, in place of the true
+    /// one: the screen after to be predicted from it is the same.
+    pub fn after_predicted(&self, screen: &Predicted) -> EncodedStep {
+        EncodedStep {
+            seen: Seen {
+                before: small(screen.cells.clone()),
+                cursor_before: screen.cursor,
+                action: self.seen.action.clone(),
+            },
+            after: self.after.clone(),
+            cursor_after: self.cursor_after,
+        }
+    }
 }
 
 /// A session's steps, encoded.

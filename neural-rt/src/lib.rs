@@ -18,6 +18,7 @@ pub mod metrics;
 pub mod model;
 pub mod optimizer;
 pub mod params;
+pub mod predict;
 pub mod promotion;
 pub mod render;
 pub mod runtime;

@@ -12,8 +12,8 @@ use candle_nn::{Init, VarBuilder};
 use kernel_bridge::Frame;
 
 use crate::batch::{Seen, input};
-use crate::encode::{COLS, ROWS, Window};
-use crate::model::{Model, Purpose};
+use crate::encode::Window;
+use crate::model::Model;
 use crate::train::{Checkpoint, Options};
 
 /// A model that cannot be loaded.
@@ -196,62 +196,12 @@ impl Runtime {
         let refs: Vec<&Seen> = steps.iter().collect();
         let inputs = input(&refs, self.model.config.action_len, device)?;
         let trunk = self.model.trunk(&inputs, state)?;
-        let choices = self.model.pointer(&trunk)?.argmax(2)?.to_vec2::<u32>()?;
-        let (row_logits, col_logits) = self.model.cursor(&trunk)?;
-        let cursor_rows = row_logits.argmax(1)?.to_vec1::<u32>()?;
-        let cursor_cols = col_logits.argmax(2)?.to_vec2::<u32>()?;
-        let mut cells: Vec<Vec<u32>> = steps
-            .iter()
-            .zip(&choices)
-            .map(|(step, choice)| {
-                let mut out = vec![0u32; ROWS * COLS];
-                for (r, &j) in choice.iter().enumerate() {
-                    if (j as usize) < ROWS {
-                        let from = j as usize * COLS;
-                        for c in 0..COLS {
-                            out[r * COLS + c] = u32::from(step.before[from + c]);
-                        }
-                    }
-                }
-                out
-            })
-            .collect();
-        let new: Vec<(u32, u32)> = choices
-            .iter()
-            .enumerate()
-            .flat_map(|(b, choice)| {
-                choice
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, j)| **j as usize == ROWS)
-                    .map(move |(r, _)| (b as u32, r as u32))
-            })
-            .collect();
-        if !new.is_empty() {
-            let sessions: Vec<u32> = new.iter().map(|(b, _)| *b).collect();
-            let rows: Vec<u32> = new.iter().map(|(_, r)| *r).collect();
-            let written = self.model.write_rows(
-                &trunk,
-                &inputs,
-                &Tensor::new(sessions.as_slice(), device)?,
-                &Tensor::new(rows.as_slice(), device)?,
-                Purpose::Prediction,
-            )?;
-            let symbols = written.cells.argmax(2)?.to_vec2::<u32>()?;
-            for ((b, r), row) in new.iter().zip(symbols) {
-                let at = *r as usize * COLS;
-                cells[*b as usize][at..at + COLS].copy_from_slice(&row);
-            }
-        }
+        let predicted = crate::predict::screens(&self.model, &trunk, &inputs, &refs)?;
         let frames = befores
             .iter()
             .zip(&windows)
-            .enumerate()
-            .map(|(b, (before, window))| {
-                let row = cursor_rows[b] as usize;
-                let cursor = (row, cursor_cols[b][row] as usize);
-                window.place(before, &cells[b], cursor)
-            })
+            .zip(predicted)
+            .map(|((before, window), screen)| window.place(before, &screen.cells, screen.cursor))
             .collect();
         Ok((frames, trunk.state))
     }

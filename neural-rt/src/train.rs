@@ -6,13 +6,17 @@
 //! stopped would have made, given the same dataset. Each file of a checkpoint is replaced whole, and
 //! `position.json` last; a stop between the files pairs new weights with the position before, and
 //! the run then repeats up to `checkpoint_every` batches, which is no longer exact. A resumption on
-//! another train split is refused: the options record the one learned from.
+//! another train split is refused: the options record the one learned from. With
+//! [`Options::feed_predictions`], some steps are given the model's own prediction of the screen
+//! before in place of the true one (scheduled sampling), as the closed loop gives it.
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
 use candle_core::{Device, Tensor};
+use rand::Rng;
 use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
 use rand_chacha::rand_core::SeedableRng;
@@ -25,6 +29,7 @@ use crate::loss::step_loss;
 use crate::model::{Config, Model};
 use crate::optimizer::AdamW;
 use crate::params::Params;
+use crate::predict::{Predicted, screens};
 
 /// How to train.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -56,6 +61,17 @@ pub struct Options {
     /// have none, and go on with any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<TrainSplit>,
+    /// The share of steps (0 to 1) given the model's own prediction of the screen before, made at
+    /// the session's step before, in place of the true screen: the closed loop feeds the model its
+    /// own screens, and a model trained on true screens alone never learns to go on from its own
+    /// mistakes. A session's first step always has the true one. Which steps are drawn follows
+    /// from the seed, the epoch and the batch.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub feed_predictions: f64,
+}
+
+fn is_zero(share: &f64) -> bool {
+    *share == 0.0
 }
 
 /// What tells one train split from another: the order of sessions, and so every update, holds only
@@ -123,6 +139,7 @@ impl Default for Options {
             seed: 1,
             checkpoint_every: 100,
             data: None,
+            feed_predictions: 0.0,
         }
     }
 }
@@ -363,6 +380,10 @@ impl Options {
             ),
             (self.schedule != other.schedule, "--schedule"),
             (self.seed != other.seed, "--seed"),
+            (
+                self.feed_predictions.to_bits() != other.feed_predictions.to_bits(),
+                "--feed-predictions",
+            ),
             (cosine && self.epochs != other.epochs, "--epochs"),
             (self.from.is_some() && !same_start(self, other), "--from"),
             (data_differs, data.as_str()),
@@ -429,6 +450,11 @@ pub enum TrainError {
     /// An episode could not be read.
     #[error(transparent)]
     Episode(#[from] crate::data::EpisodeError),
+    /// The share of steps fed the model's own screens is not one.
+    #[error(
+        "--feed-predictions {0} is not a share of steps: give a number from 0 to 1, such as 0.25"
+    )]
+    NotAShare(f64),
     /// The tensor library failed.
     #[error("the model failed: {0}")]
     Model(String),
@@ -546,6 +572,9 @@ pub fn train_until(
     report: &mut dyn FnMut(&Report),
     stop: &dyn Fn() -> bool,
 ) -> Result<Position, TrainError> {
+    if !(0.0..=1.0).contains(&options.feed_predictions) {
+        return Err(TrainError::NotAShare(options.feed_predictions));
+    }
     let files = train_files(data)?;
     let options = Options {
         data: Some(TrainSplit::of(&files)?),
@@ -606,11 +635,17 @@ pub fn train_until(
                 / (options.epochs * batches) as f64;
             let learning_rate = options.schedule.rate(options.learning_rate, done);
             optimizer.set_learning_rate(learning_rate);
+            // Drawn again for each batch, so that a resumed run draws what it would have.
+            let batch_id = ((position.epoch as u64) << 32) | position.batch as u64;
+            let mut draws = ChaCha8Rng::seed_from_u64(
+                options.seed ^ batch_id.wrapping_mul(0x9e37_79b9_7f4a_7c15),
+            );
             run_batch(
                 &model,
                 &mut optimizer,
                 &sessions,
                 options,
+                &mut draws,
                 device,
                 &mut |loss, steps| {
                     position.updates += 1;
@@ -652,27 +687,43 @@ fn estimate_updates(files: &[PathBuf], options: &Options) -> Result<usize, Train
 }
 
 /// Runs one batch of sessions in lockstep; `updated` is told each update's loss and steps.
+/// `draws` decides which steps are fed the model's own screen ([`Options::feed_predictions`]).
 fn run_batch(
     model: &Model,
     optimizer: &mut AdamW,
     sessions: &[Encoded],
     options: &Options,
+    draws: &mut ChaCha8Rng,
     device: &Device,
     updated: &mut dyn FnMut(f32, usize),
 ) -> Result<(), TrainError> {
     let longest = sessions.iter().map(|s| s.steps.len()).max().unwrap_or(0);
     let mut state = model.start_state(sessions.len())?;
-    // The sessions still running, in the order of the state's rows.
-    let mut running: Vec<&Encoded> = sessions.iter().collect();
+    // The sessions still running, by their place in the batch, in the order of the state's rows.
+    let mut running: Vec<usize> = (0..sessions.len()).collect();
+    // What the model predicted of each session's screen after its last step.
+    let mut predicted: Vec<Option<Predicted>> = vec![None; sessions.len()];
     let mut t = 0;
     while t < longest {
         let end = (t + options.bptt).min(longest);
         let mut total: Option<Tensor> = None;
         let mut steps = 0;
         for time in t..end {
-            (running, state) = still_running(running, state, |s| time < s.steps.len())?;
-            let now: Vec<&EncodedStep> = running.iter().map(|s| &s.steps[time]).collect();
+            (running, state) = still_running(running, state, |&s| time < sessions[s].steps.len())?;
+            let now: Vec<Cow<EncodedStep>> = running
+                .iter()
+                .map(|&s| {
+                    let step = &sessions[s].steps[time];
+                    match predicted[s].take() {
+                        Some(screen) if draws.random_bool(options.feed_predictions) => {
+                            Cow::Owned(step.after_predicted(&screen))
+                        }
+                        _ => Cow::Borrowed(step),
+                    }
+                })
+                .collect();
             steps += now.len();
+            let now: Vec<&EncodedStep> = now.iter().map(AsRef::as_ref).collect();
             let seen: Vec<&Seen> = now.iter().map(|s| &s.seen).collect();
             let inputs = input(&seen, model.config.action_len, device)?;
             let wanted = targets(&now, device)?;
@@ -682,6 +733,12 @@ fn run_batch(
                 None => loss.total,
                 Some(sum) => sum.add(&loss.total)?,
             });
+            if options.feed_predictions > 0.0 {
+                let screens = screens(model, &trunk, &inputs, &seen)?;
+                for (&s, screen) in running.iter().zip(screens) {
+                    predicted[s] = Some(screen);
+                }
+            }
             state = trunk.state;
         }
         if let Some(total) = total {

@@ -117,7 +117,7 @@ fn options(config: Config, from: Option<&Path>) -> Options {
         from: from.map(Path::to_owned),
         seed: 5,
         checkpoint_every: 1,
-        data: None,
+        ..Options::default()
     }
 }
 

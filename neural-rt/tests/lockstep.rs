@@ -30,7 +30,7 @@ fn options(learning_rate: f64, epochs: usize) -> Options {
         from: None,
         seed: 5,
         checkpoint_every: 1,
-        data: None,
+        ..Options::default()
     }
 }
 

@@ -22,7 +22,7 @@ fn options(epochs: usize) -> Options {
         from: None,
         seed: 5,
         checkpoint_every: 1,
-        data: None,
+        ..Options::default()
     }
 }
 
@@ -453,4 +453,71 @@ fn a_damaged_optimizer_file_is_named_and_the_checkpoint_is_left_as_it_was() {
         std::fs::read(out.path().join("model.safetensors")).unwrap(),
         weights
     );
+}
+
+/// Scheduled sampling: a run fed its own screens makes another model than one fed the true screens
+/// alone, the same model again from the same seed, and the same when stopped and resumed; a
+/// resumption with another share is refused, and a share that is none is refused before anything.
+#[test]
+fn a_run_fed_its_own_screens_is_made_again_from_its_seed_and_its_checkpoint() {
+    let data = first_sessions(4);
+    let fed = |share| Options {
+        feed_predictions: share,
+        ..options(2)
+    };
+    let device = Device::Cpu;
+    let [plain, once, again, stopped] = [(); 4].map(|()| tempfile::tempdir().unwrap());
+    train(data.path(), plain.path(), &fed(0.0), &device, &mut |_| {}).unwrap();
+    let mut keep_first_epoch = |report: &neural_rt::train::Report| {
+        if report.position.epoch == 1 && std::fs::read_dir(stopped.path()).unwrap().count() == 0 {
+            for file in std::fs::read_dir(once.path()).unwrap() {
+                let file = file.unwrap();
+                std::fs::copy(file.path(), stopped.path().join(file.file_name())).unwrap();
+            }
+        }
+    };
+    train(
+        data.path(),
+        once.path(),
+        &fed(0.5),
+        &device,
+        &mut keep_first_epoch,
+    )
+    .unwrap();
+    train(data.path(), again.path(), &fed(0.5), &device, &mut |_| {}).unwrap();
+    assert!(weights(once.path()) == weights(again.path()));
+    assert!(
+        weights(plain.path()) != weights(once.path()),
+        "feeding the model its own screens changed nothing"
+    );
+
+    let refused = train(
+        data.path(),
+        stopped.path(),
+        &fed(0.25),
+        &device,
+        &mut |_| {},
+    );
+    match refused {
+        Err(e @ TrainError::OtherOptions(..)) => {
+            assert!(e.to_string().contains("--feed-predictions"), "{e}")
+        }
+        other => panic!("a resumption with another share went on: {other:?}"),
+    }
+    train(data.path(), stopped.path(), &fed(0.5), &device, &mut |_| {}).unwrap();
+    assert!(
+        weights(stopped.path()) == weights(once.path()),
+        "the resumed run fed its own screens made another model"
+    );
+
+    let fresh = tempfile::tempdir().unwrap();
+    for share in [1.5, -0.1, f64::NAN] {
+        match train(data.path(), fresh.path(), &fed(share), &device, &mut |_| {}) {
+            Err(e @ TrainError::NotAShare(_)) => {
+                assert!(e.to_string().contains("from 0 to 1"), "{e}")
+            }
+            other => panic!("--feed-predictions {share} was taken: {other:?}"),
+        }
+    }
+    assert_eq!(std::fs::read_dir(fresh.path()).unwrap().count(), 0);
 }

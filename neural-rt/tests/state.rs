@@ -24,7 +24,7 @@ fn a_predicted_step_carries_on_a_state_without_its_history() {
         from: None,
         seed: 5,
         checkpoint_every: 1,
-        data: None,
+        ..Options::default()
     };
     train(
         data.path(),

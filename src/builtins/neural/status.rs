@@ -24,8 +24,16 @@ impl Status {
                 let from = options.from.as_ref().map_or_else(String::new, |from| {
                     format!(", going on from the checkpoint {}", from.display())
                 });
+                let fed = if options.feed_predictions > 0.0 {
+                    format!(
+                        ", fed its own screens at {}% of steps",
+                        options.feed_predictions * 100.0
+                    )
+                } else {
+                    String::new()
+                };
                 format!(
-                    "seed {}, {} epoch(s), batch {}, learning rate {} ({}){from}",
+                    "seed {}, {} epoch(s), batch {}, learning rate {} ({}){fed}{from}",
                     options.seed,
                     options.epochs,
                     options.batch,

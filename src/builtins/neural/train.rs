@@ -71,6 +71,12 @@ pub struct Train {
     /// Batches between checkpoints.
     #[arg(long, default_value_t = 100)]
     checkpoint_every: usize,
+    /// The share of steps (0 to 1) given the model's own prediction of the screen before, made at
+    /// the step before, in place of the true one (scheduled sampling), so that it learns to go on
+    /// from its own mistakes, as the closed loop asks of it. A session's first step always has the
+    /// true screen.
+    #[arg(long, default_value_t = 0.0, value_name = "SHARE")]
+    feed_predictions: f64,
 }
 
 /// What `neural train` says when the run's model grew from the checkpoint it starts from: how,
@@ -138,6 +144,11 @@ impl Train {
                 self.learning_rate
             )));
         }
+        if !(0.0..=1.0).contains(&self.feed_predictions) {
+            return Err(Failure::from(
+                neural_rt::train::TrainError::NotAShare(self.feed_predictions).to_string(),
+            ));
+        }
         if !self.dim.is_multiple_of(8) || self.dim == 0 {
             return Err(Failure::from(format!(
                 "--dim {} must be a positive multiple of 8 (the heads split it)",
@@ -162,6 +173,7 @@ impl Train {
             from: self.from.map(|from| io.path(&from)),
             seed: self.seed,
             checkpoint_every: self.checkpoint_every,
+            feed_predictions: self.feed_predictions,
             // Known before the start, so that a checkpoint of another split is refused before
             // anything else is said of it.
             data: Some(TrainSplit::of_dataset(&data).map_err(|e| e.to_string())?),

@@ -1,0 +1,90 @@
+//! From the model's scores to screens: each row copied from the row of the screen before that the
+//! pointer chose, or written anew by the cell decoder, and the cursor where its scores are highest.
+//! Prediction ([`crate::runtime::Runtime::step`]) and training that feeds the model its own screens
+//! ([`crate::train::Options::feed_predictions`]) decode the same way.
+
+use candle_core::{Result, Tensor};
+
+use crate::batch::Seen;
+use crate::encode::{COLS, ROWS};
+use crate::model::{Input, Model, Purpose, Trunk};
+
+/// A screen the model predicted, in the window it was given.
+#[derive(Clone, Debug)]
+pub struct Predicted {
+    /// `ROWS * COLS` symbols.
+    pub cells: Vec<u32>,
+    /// The cursor.
+    pub cursor: (usize, usize),
+}
+
+/// The screens after `seen` (the batch `inputs` was made from), by the model's `trunk` of them.
+///
+/// # Errors
+/// When the tensor library fails.
+pub fn screens(
+    model: &Model,
+    trunk: &Trunk,
+    inputs: &Input,
+    seen: &[&Seen],
+) -> Result<Vec<Predicted>> {
+    let device = model.device();
+    let choices = model.pointer(trunk)?.argmax(2)?.to_vec2::<u32>()?;
+    let (row_logits, col_logits) = model.cursor(trunk)?;
+    let cursor_rows = row_logits.argmax(1)?.to_vec1::<u32>()?;
+    let cursor_cols = col_logits.argmax(2)?.to_vec2::<u32>()?;
+    let mut cells: Vec<Vec<u32>> = seen
+        .iter()
+        .zip(&choices)
+        .map(|(step, choice)| {
+            let mut out = vec![0u32; ROWS * COLS];
+            for (r, &j) in choice.iter().enumerate() {
+                if (j as usize) < ROWS {
+                    let from = j as usize * COLS;
+                    for c in 0..COLS {
+                        out[r * COLS + c] = u32::from(step.before[from + c]);
+                    }
+                }
+            }
+            out
+        })
+        .collect();
+    let new: Vec<(u32, u32)> = choices
+        .iter()
+        .enumerate()
+        .flat_map(|(b, choice)| {
+            choice
+                .iter()
+                .enumerate()
+                .filter(|(_, j)| **j as usize == ROWS)
+                .map(move |(r, _)| (b as u32, r as u32))
+        })
+        .collect();
+    if !new.is_empty() {
+        let sessions: Vec<u32> = new.iter().map(|(b, _)| *b).collect();
+        let rows: Vec<u32> = new.iter().map(|(_, r)| *r).collect();
+        let written = model.write_rows(
+            trunk,
+            inputs,
+            &Tensor::new(sessions.as_slice(), device)?,
+            &Tensor::new(rows.as_slice(), device)?,
+            Purpose::Prediction,
+        )?;
+        let symbols = written.cells.argmax(2)?.to_vec2::<u32>()?;
+        for ((b, r), row) in new.iter().zip(symbols) {
+            let at = *r as usize * COLS;
+            cells[*b as usize][at..at + COLS].copy_from_slice(&row);
+        }
+    }
+    Ok(cells
+        .into_iter()
+        .enumerate()
+        .map(|(b, cells)| {
+            let row = cursor_rows[b] as usize;
+            Predicted {
+                cells,
+                cursor: (row, cursor_cols[b][row] as usize),
+            }
+        })
+        .collect())
+}
