@@ -25,9 +25,11 @@ impl Status {
                     format!(", going on from the checkpoint {}", from.display())
                 });
                 let fed = if options.feed_predictions > 0.0 {
+                    // 0.1 × 100 is 10.000000000000002 in binary floating point.
+                    let percent = format!("{:.1}", options.feed_predictions * 100.0);
                     format!(
                         ", fed its own screens at {}% of steps",
-                        options.feed_predictions * 100.0
+                        percent.trim_end_matches(".0")
                     )
                 } else {
                     String::new()
