@@ -48,7 +48,7 @@ pub struct EncodedStep {
 impl EncodedStep {
     /// This step given `screen`, the model's prediction of the screen before, in place of the true
     /// one: the screen after to be predicted from it is the same.
-    pub fn after_predicted(&self, screen: &Predicted) -> EncodedStep {
+    pub fn with_predicted_before(&self, screen: &Predicted) -> EncodedStep {
         EncodedStep {
             seen: Seen {
                 before: small(screen.cells.clone()),

@@ -572,9 +572,7 @@ pub fn train_until(
     report: &mut dyn FnMut(&Report),
     stop: &dyn Fn() -> bool,
 ) -> Result<Position, TrainError> {
-    if !(0.0..=1.0).contains(&options.feed_predictions) {
-        return Err(TrainError::NotAShare(options.feed_predictions));
-    }
+    check_share(options.feed_predictions)?;
     let files = train_files(data)?;
     let options = Options {
         data: Some(TrainSplit::of(&files)?),
@@ -686,6 +684,19 @@ fn estimate_updates(files: &[PathBuf], options: &Options) -> Result<usize, Train
     Ok(options.epochs * files.len().div_ceil(options.batch) * longest.div_ceil(options.bptt))
 }
 
+/// Refuses a share of steps fed the model's own screens ([`Options::feed_predictions`]) that is not
+/// one: a number from 0 to 1.
+///
+/// # Errors
+/// [`TrainError::NotAShare`].
+pub fn check_share(share: f64) -> Result<(), TrainError> {
+    if (0.0..=1.0).contains(&share) {
+        Ok(())
+    } else {
+        Err(TrainError::NotAShare(share))
+    }
+}
+
 /// Runs one batch of sessions in lockstep; `updated` is told each update's loss and steps.
 /// `draws` decides which steps are fed the model's own screen ([`Options::feed_predictions`]).
 fn run_batch(
@@ -716,7 +727,7 @@ fn run_batch(
                     let step = &sessions[s].steps[time];
                     match predicted[s].take() {
                         Some(screen) if draws.random_bool(options.feed_predictions) => {
-                            Cow::Owned(step.after_predicted(&screen))
+                            Cow::Owned(step.with_predicted_before(&screen))
                         }
                         _ => Cow::Borrowed(step),
                     }

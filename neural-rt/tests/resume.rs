@@ -44,6 +44,18 @@ fn weights(dir: &Path) -> Vec<u8> {
     std::fs::read(dir.join("model.safetensors")).unwrap()
 }
 
+/// Told each `report` of a run in `run`, copies its checkpoint into the empty `kept` once the run is
+/// in its second epoch: what a run killed early in its second epoch leaves, the checkpoint of the
+/// end of the first.
+fn keep_first_epoch(report: &neural_rt::train::Report, run: &Path, kept: &Path) {
+    if report.position.epoch == 1 && std::fs::read_dir(kept).unwrap().count() == 0 {
+        for file in std::fs::read_dir(run).unwrap() {
+            let file = file.unwrap();
+            std::fs::copy(file.path(), kept.join(file.file_name())).unwrap();
+        }
+    }
+}
+
 #[test]
 fn a_resumed_run_makes_the_same_model_as_one_never_stopped() {
     let data = first_sessions(4);
@@ -51,15 +63,9 @@ fn a_resumed_run_makes_the_same_model_as_one_never_stopped() {
     let stopped = tempfile::tempdir().unwrap();
     let device = Device::Cpu;
     let mut rates = Vec::new();
-    // What a run killed early in its second epoch leaves: the checkpoint of the end of the first.
     let mut stop = |report: &neural_rt::train::Report| {
         rates.push(report.learning_rate);
-        if report.position.epoch == 1 && std::fs::read_dir(stopped.path()).unwrap().count() == 0 {
-            for file in std::fs::read_dir(whole.path()).unwrap() {
-                let file = file.unwrap();
-                std::fs::copy(file.path(), stopped.path().join(file.file_name())).unwrap();
-            }
-        }
+        keep_first_epoch(report, whole.path(), stopped.path());
     };
     let end = train(data.path(), whole.path(), &options(3), &device, &mut stop).unwrap();
     assert!(
@@ -468,14 +474,8 @@ fn a_run_fed_its_own_screens_is_made_again_from_its_seed_and_its_checkpoint() {
     let device = Device::Cpu;
     let [plain, once, again, stopped] = [(); 4].map(|()| tempfile::tempdir().unwrap());
     train(data.path(), plain.path(), &fed(0.0), &device, &mut |_| {}).unwrap();
-    let mut keep_first_epoch = |report: &neural_rt::train::Report| {
-        if report.position.epoch == 1 && std::fs::read_dir(stopped.path()).unwrap().count() == 0 {
-            for file in std::fs::read_dir(once.path()).unwrap() {
-                let file = file.unwrap();
-                std::fs::copy(file.path(), stopped.path().join(file.file_name())).unwrap();
-            }
-        }
-    };
+    let mut keep_first_epoch =
+        |report: &neural_rt::train::Report| keep_first_epoch(report, once.path(), stopped.path());
     train(
         data.path(),
         once.path(),

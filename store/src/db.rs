@@ -206,7 +206,8 @@ impl Store {
                 });
             }
         }
-        store.refuse_if_cut_short()?;
+        let holds = store.audit_count();
+        store.refuse_if_cut_short(holds)?;
         let fresh = match schema {
             Some(_) => false,
             None if store.generations.is_empty() && store.audit.is_empty() => true,
@@ -215,17 +216,17 @@ impl Store {
         *store.record() = written::Record::open(dir).ok();
         if fresh {
             store.create()?;
-        } else if let Some(count) = store.audit_count() {
+        } else if let Some(count) = holds {
             // A store from before the record was kept gets one now.
             store.record_written(count);
         }
         Ok(store)
     }
 
-    /// Refuses a store that holds fewer audit entries than it recorded having written. A head that
-    /// cannot be read is no evidence of that; `audit verify` names it.
-    fn refuse_if_cut_short(&self) -> Result<(), StoreError> {
-        match (self.audit_count(), written::read(&self.path)) {
+    /// Refuses a store that holds fewer audit entries (`holds`, by its head) than it recorded
+    /// having written. A head that cannot be read is no evidence of that; `audit verify` names it.
+    fn refuse_if_cut_short(&self, holds: Option<u64>) -> Result<(), StoreError> {
+        match (holds, written::read(&self.path)) {
             (Some(holds), Some(written)) if holds < written => Err(StoreError::CutShort {
                 path: self.path.clone(),
                 written,

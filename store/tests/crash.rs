@@ -90,6 +90,13 @@ fn start_writer(test: &str, env: &str, dir: &str) -> (Child, Lines<BufReader<Chi
     (child, lines)
 }
 
+/// The store in `dir` opened again after a kill, its audit chain verified; a failure names `when`.
+fn reopened(dir: &std::path::Path, when: &str) -> Store {
+    let store = Store::open(dir).unwrap_or_else(|e| panic!("{when}: {e}"));
+    store.verify().unwrap_or_else(|e| panic!("{when}: {e}"));
+    store
+}
+
 fn kill_9(child: &mut Child) {
     let pid = nix::unistd::Pid::from_raw(child.id() as i32);
     nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGKILL).unwrap();
@@ -121,11 +128,7 @@ fn kill_9_during_installs_leaves_the_old_or_the_new_generation() {
             }
         }
 
-        let store = Store::open(dir.path())
-            .unwrap_or_else(|e| panic!("iteration {iteration} (seed {seed}): {e}"));
-        store
-            .verify()
-            .unwrap_or_else(|e| panic!("iteration {iteration} (seed {seed}): {e}"));
+        let store = reopened(dir.path(), &format!("iteration {iteration} (seed {seed})"));
         let current = store.current().unwrap();
         assert!(
             current == last_acknowledged || current == last_acknowledged + 1,
@@ -160,11 +163,7 @@ fn kill_9_during_installs_from_several_threads_leaves_a_store_that_opens() {
         );
         std::thread::sleep(Duration::from_micros(random.below(20_000)));
         kill_9(&mut child);
-        let store = Store::open(dir.path())
-            .unwrap_or_else(|e| panic!("iteration {iteration} (seed {seed}): {e}"));
-        store
-            .verify()
-            .unwrap_or_else(|e| panic!("iteration {iteration} (seed {seed}): {e}"));
+        reopened(dir.path(), &format!("iteration {iteration} (seed {seed})"));
     }
     let current = Store::open(dir.path()).unwrap().current().unwrap();
     assert!(

@@ -5,7 +5,9 @@ use std::path::PathBuf;
 
 use clap::Args;
 use neural_rt::model::Config;
-use neural_rt::train::{Checkpoint, Options, Schedule, Start, TrainSplit, train_until};
+use neural_rt::train::{
+    Checkpoint, Options, Schedule, Start, TrainSplit, check_share, train_until,
+};
 
 use super::ctrl_c::CtrlC;
 
@@ -144,11 +146,8 @@ impl Train {
                 self.learning_rate
             )));
         }
-        if !(0.0..=1.0).contains(&self.feed_predictions) {
-            return Err(Failure::from(
-                neural_rt::train::TrainError::NotAShare(self.feed_predictions).to_string(),
-            ));
-        }
+        // Before a checkpoint is compared, which would name the share as another one.
+        check_share(self.feed_predictions).map_err(|e| e.to_string())?;
         if !self.dim.is_multiple_of(8) || self.dim == 0 {
             return Err(Failure::from(format!(
                 "--dim {} must be a positive multiple of 8 (the heads split it)",
