@@ -268,7 +268,7 @@ pub fn fs_on(
 
 /// Runs `run` on a thread of its own: WASI's synchronous calls start a runtime of their own, which
 /// they cannot do on the shell's.
-fn off_runtime<T: Send>(run: impl FnOnce() -> Result<T, String> + Send) -> Result<T, String> {
+pub fn off_runtime<T: Send>(run: impl FnOnce() -> Result<T, String> + Send) -> Result<T, String> {
     std::thread::scope(|scope| {
         scope
             .spawn(run)

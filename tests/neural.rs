@@ -202,6 +202,16 @@ fn a_model_trains_resumes_and_is_evaluated_on_every_measure() {
     let char_accuracy = report["overall"]["char_accuracy"].as_f64().unwrap();
     assert!((0.0..=1.0).contains(&char_accuracy), "{char_accuracy}");
     assert_eq!(report["probe"]["asked"], 100);
+    // A model trained for seconds answers none, but the neural computer shows calc's exact screen
+    // in place of the model's, with the answer where the true screen has it.
+    assert_eq!(
+        (
+            &report["probe"]["computer"]["verified"],
+            &report["probe"]["computer"]["right"]
+        ),
+        (&100.into(), &100.into()),
+        "{json}"
+    );
     let horizons: Vec<u64> = report["closed_loop"]
         .as_array()
         .unwrap()
@@ -276,7 +286,9 @@ fn a_model_trains_resumes_and_is_evaluated_on_every_measure() {
     assert!(
         table.contains("char accuracy")
             && table.contains("exact-line by kind")
-            && table.contains("closed loop"),
+            && table.contains("closed loop")
+            && table.contains("arithmetic probe, the neural computer")
+            && table.contains("100/100 = 100.00%, 100 of them checked by calc"),
         "{table}"
     );
     let episode = &Episode::files(&data, Split::Test).unwrap()[0];

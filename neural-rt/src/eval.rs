@@ -78,11 +78,32 @@ impl Summary {
 pub struct Probe {
     /// Problems asked.
     pub asked: usize,
-    /// Answered with the exact value.
+    /// Answered with the exact value by the model alone.
     pub right: usize,
     /// right / asked.
     pub accuracy: f64,
+    /// The same problems asked of the neural computer, where an exact operation checks the model
+    /// ([`Verify`]); `None` when nothing was given to check with (and in reports from before it
+    /// was measured).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub computer: Option<ComputerProbe>,
 }
+
+/// The probe asked of the neural computer (DESIGN.md, "Runtime modes"): the screen shown is the
+/// exact one where the line could be checked, and the model's where it could not.
+#[derive(Clone, Copy, Debug, Default, Serialize, Deserialize)]
+pub struct ComputerProbe {
+    /// Answered with the exact value on the screen shown.
+    pub right: usize,
+    /// Problems whose screen an exact operation gave.
+    pub verified: usize,
+    /// right / asked.
+    pub accuracy: f64,
+}
+
+/// The screen an exact operation leaves after the line `action` typed at the screen `before`, as
+/// the neural computer shows it in place of the model's; `None` when nothing can check the line.
+pub type Verify<'a> = dyn Fn(&Frame, &str) -> Option<Frame> + 'a;
 
 /// Step latency, in milliseconds, one session at a time.
 #[derive(Clone, Copy, Debug, Default, Serialize, Deserialize)]
@@ -129,7 +150,8 @@ pub struct Report {
     /// The same, per command family.
     #[serde(default)]
     pub family_line_kinds: BTreeMap<String, LineKinds>,
-    /// The arithmetic probe, the model alone; `None` without probe sessions.
+    /// The arithmetic probe, the model alone and, when there was a [`Verify`], the neural
+    /// computer; `None` without probe sessions.
     pub probe: Option<Probe>,
     /// Closed loop: (horizon, exact-line accuracy at that step, sessions that long); the accuracy
     /// is `None` where no session is that long, as nothing was measured.
@@ -193,7 +215,8 @@ fn predict(
     Ok(())
 }
 
-/// Evaluates `runtime` on a split of `data` (at most `limit` sessions) and its probe.
+/// Evaluates `runtime` on a split of `data` (at most `limit` sessions) and its probe, which
+/// `verify` also asks of the neural computer.
 ///
 /// # Errors
 /// When the split has no sessions, an episode cannot be read or the model fails.
@@ -203,6 +226,7 @@ pub fn evaluate(
     split: Split,
     limit: Option<usize>,
     device: &str,
+    verify: Option<&Verify>,
     watch: &mut Watch,
 ) -> Result<Report, Box<dyn std::error::Error>> {
     let mut files = Episode::files(data, split)?;
@@ -222,20 +246,21 @@ pub fn evaluate(
     evaluate_episodes(
         runtime,
         &episodes,
-        &Episode::files(data, Split::Probe)?,
+        (&Episode::files(data, Split::Probe)?, verify),
         device,
         watch,
     )
 }
 
-/// Evaluates `runtime` on `episodes` and the probe sessions in `probe_files`.
+/// Evaluates `runtime` on `episodes` and the probe sessions in `probe_files`, which `verify` also
+/// asks of the neural computer.
 ///
 /// # Errors
 /// When an episode cannot be read or the model fails.
 pub fn evaluate_episodes(
     runtime: &Runtime,
     episodes: &[Episode],
-    probe_files: &[std::path::PathBuf],
+    (probe_files, verify): (&[std::path::PathBuf], Option<&Verify>),
     device: &str,
     watch: &mut Watch,
 ) -> Result<Report, Box<dyn std::error::Error>> {
@@ -303,6 +328,7 @@ pub fn evaluate_episodes(
             .map(|(problem, form)| (problem.line(form), problem.answer().to_string()))
             .collect();
         let mut result = Probe::default();
+        let mut computer = ComputerProbe::default();
         predict(
             runtime,
             &probe,
@@ -315,13 +341,21 @@ pub fn evaluate_episodes(
                 };
                 // The answer's row is the one above the prompt that follows it.
                 let row = usize::from(truth.frame.cursor.0).saturating_sub(1);
-                let shown = predicted.lines.get(row).map_or("", |l| l.trim_end());
+                let answers = |screen: &Frame| {
+                    usize::from(screen.lines.get(row).map_or("", |l| l.trim_end()) == answer)
+                };
                 result.asked += 1;
-                result.right += usize::from(shown == answer);
+                result.right += answers(predicted);
+                let exact = verify.and_then(|verify| verify(probe[e].before(t), &truth.action));
+                computer.verified += usize::from(exact.is_some());
+                computer.right += answers(exact.as_ref().unwrap_or(predicted));
             },
             ("arithmetic probe", watch),
         )?;
-        result.accuracy = result.right as f64 / result.asked.max(1) as f64;
+        let asked = result.asked.max(1) as f64;
+        result.accuracy = result.right as f64 / asked;
+        computer.accuracy = computer.right as f64 / asked;
+        result.computer = verify.is_some().then_some(computer);
         report.probe = Some(result);
     }
 

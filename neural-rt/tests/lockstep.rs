@@ -123,7 +123,7 @@ fn in_evaluation_a_session_whose_group_mates_have_ended_is_predicted_as_if_alone
     .unwrap();
     let runtime = Runtime::load(model.path(), &Device::Cpu).unwrap();
     let evaluate = |sessions: &[Episode]| {
-        evaluate_episodes(&runtime, sessions, &[], "cpu", &mut |_| true).unwrap()
+        evaluate_episodes(&runtime, sessions, (&[], None), "cpu", &mut |_| true).unwrap()
     };
 
     let middle = session(3, 4);

@@ -17,6 +17,7 @@ use kernel_bridge::{Frame, ScreenModel};
 use neural_rt::fidelity::Follower;
 use serde::{Deserialize, Serialize};
 
+pub use self::check::calc_screen;
 use self::check::{Checked, Disk};
 pub use self::display::leave_screen_after_panic;
 use self::display::{COLS, Display, Event, ROWS, Signals};

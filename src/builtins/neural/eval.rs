@@ -4,6 +4,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Args;
+use kernel_bridge::Frame;
 use neural_rt::data::Split;
 use neural_rt::eval::{Report, evaluate, evaluate_episodes};
 use neural_rt::metrics::Rate;
@@ -12,6 +13,8 @@ use super::ctrl_c::{CtrlC, evaluation_bar, evaluation_failure, watch};
 use super::model::ModelChoice;
 use crate::builtins::listing::table;
 use crate::builtins::{Failure, Io};
+use crate::capabilities::off_runtime;
+use crate::neural::computer::calc_screen;
 
 #[derive(Args)]
 pub struct Eval {
@@ -58,6 +61,7 @@ impl Eval {
                 self.split,
                 self.limit(),
                 &device.name,
+                Some(&computer_screen),
                 &mut watching,
             )
         } else {
@@ -66,7 +70,13 @@ impl Eval {
                 episodes.push(super::import_cast::episode(&io.path(cast))?);
             }
             episodes.truncate(self.limit().unwrap_or(usize::MAX));
-            evaluate_episodes(&runtime, &episodes, &[], &device.name, &mut watching)
+            evaluate_episodes(
+                &runtime,
+                &episodes,
+                (&[], None),
+                &device.name,
+                &mut watching,
+            )
         };
         bar.finish_and_clear();
         let report =
@@ -83,6 +93,12 @@ impl Eval {
     fn limit(&self) -> Option<usize> {
         self.limit.map(|n| usize::try_from(n).unwrap_or(usize::MAX))
     }
+}
+
+/// The screen the neural computer would show after the arithmetic `line` typed at `before`
+/// ([`calc_screen`]), for the probe; calc runs on a thread of its own, off the shell's runtime.
+pub(super) fn computer_screen(before: &Frame, line: &str) -> Option<Frame> {
+    off_runtime(|| Ok(calc_screen(before, line))).ok().flatten()
 }
 
 /// A share as a percentage with two decimals.
@@ -207,6 +223,17 @@ fn write_tables(io: &mut Io, report: &Report, model: &str) -> Result<(), Failure
             probe.asked,
             percent(probe.accuracy)
         )?;
+        if let Some(computer) = &probe.computer {
+            writeln!(
+                io.out,
+                "arithmetic probe, the neural computer (`--runtime neural`: calc checks the model's screen): \
+                 {}/{} = {}, {} of them checked by calc",
+                computer.right,
+                probe.asked,
+                percent(computer.accuracy),
+                computer.verified
+            )?;
+        }
     }
     writeln!(
         io.out,

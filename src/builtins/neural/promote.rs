@@ -11,6 +11,7 @@ use neural_rt::promotion::{Evaluation, TOLERANCE};
 use neural_rt::runtime::Runtime;
 
 use super::ctrl_c::{CtrlC, evaluation_bar, evaluation_failure, watch};
+use super::eval::computer_screen;
 use crate::builtins::{Failure, Io};
 use crate::daemon::client;
 use crate::neural::model::{Of, in_use};
@@ -60,6 +61,7 @@ impl Promote {
                 Split::Test,
                 None,
                 &device.name,
+                Some(&computer_screen),
                 &mut watch(&bar, &ctrl_c),
             );
             bar.finish_and_clear();

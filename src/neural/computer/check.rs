@@ -89,6 +89,49 @@ fn given<'a>(args: &'a [String], letters: &str) -> Result<Given<'a>, String> {
     Ok(given)
 }
 
+/// Whether the cursor of `before` is in the last column: the terminal may be about to wrap, which
+/// its screen does not show, so the screen after cannot be worked out from the screen before.
+fn may_wrap(before: &Frame) -> bool {
+    before.cursor.1.saturating_add(1) >= before.cols
+}
+
+/// Checks `line`, typed at `before`, if it is arithmetic: the screen it leaves, with `prompt`
+/// shown again after calc's answer, or why it cannot be verified; `None` when it is not arithmetic
+/// (and so not yet checked at all).
+fn check_arithmetic(line: &str, before: &Frame, prompt: &str) -> Option<Checked> {
+    let sum = arithmetic::parse(line)?;
+    Some(match arithmetic::exact_output(&sum) {
+        Ok(Some(answer)) => Checked::Exact {
+            by: "calc",
+            frame: arithmetic::exact_frame(before, line, &answer, prompt),
+        },
+        Ok(None) => Checked::Unverified(
+            "calc has no answer the shell would print (an error, or past 64 bits)".into(),
+        ),
+        Err(e) => Checked::Unverified(format!("calc cannot run: {e}")),
+    })
+}
+
+/// The screen the neural computer shows after the arithmetic `line` typed at `before`, in place
+/// of the model's, with the same prompt again: calc's exact one; `None` when calc cannot check the
+/// line. `neural eval` asks the arithmetic probe of the computer with it.
+pub fn calc_screen(before: &Frame, line: &str) -> Option<Frame> {
+    let row = before.lines.get(usize::from(before.cursor.0))?;
+    // A frame's rows have their trailing spaces stripped: the prompt's last space among them.
+    let prompt: String = row
+        .chars()
+        .chain(std::iter::repeat(' '))
+        .take(usize::from(before.cursor.1))
+        .collect();
+    if may_wrap(before) {
+        return None;
+    }
+    match check_arithmetic(line, before, &prompt)? {
+        Checked::Exact { frame, .. } => Some(frame),
+        Checked::Unverified(_) => None,
+    }
+}
+
 /// The computer's disk and where in it the session is.
 pub struct Disk {
     /// The sandbox directory: `fs` is granted it and nothing else.
@@ -106,24 +149,16 @@ impl Disk {
     /// Checks `line`, typed at `before`: the screen it leaves, and its effect on the disk and
     /// the working directory, or why it cannot be verified.
     pub fn check(&mut self, line: &str, before: &Frame) -> Checked {
-        // A terminal whose cursor is in the last column may be about to wrap, which its screen
-        // does not show: the screen after cannot be worked out from the screen before.
-        if before.cursor.1.saturating_add(1) >= before.cols {
+        if may_wrap(before) {
             return Checked::Unverified("the cursor is in the last column".into());
+        }
+        if let Some(checked) = check_arithmetic(line, before, &self.prompt()) {
+            return checked;
         }
         let exact = |by, output: &str, prompt: &str| Checked::Exact {
             by,
             frame: arithmetic::exact_frame(before, line, output, prompt),
         };
-        if let Some(sum) = arithmetic::parse(line) {
-            return match arithmetic::exact_output(&sum) {
-                Ok(Some(answer)) => exact("calc", &answer, &self.prompt()),
-                Ok(None) => Checked::Unverified(
-                    "calc has no answer the shell would print (an error, or past 64 bits)".into(),
-                ),
-                Err(e) => Checked::Unverified(format!("calc cannot run: {e}")),
-            };
-        }
         if let Some(c) = line.chars().find(|c| SHELL_SYNTAX.contains(c)) {
             return Checked::Unverified(format!("`{c}` is shell syntax"));
         }
@@ -276,6 +311,23 @@ mod tests {
             root: root.to_owned(),
             cwd: root.to_owned(),
         }
+    }
+
+    #[test]
+    fn calc_screen_answers_under_the_line_and_shows_the_same_prompt_again() {
+        let mut before = Frame::blank(4, 40);
+        before.lines[1] = "/tmp/nc/ab$".into();
+        before.cursor = (1, 12);
+        let after = calc_screen(&before, "echo $((6*7))").unwrap();
+        assert_eq!(
+            after.lines,
+            ["", "/tmp/nc/ab$ echo $((6*7))", "42", "/tmp/nc/ab$"]
+        );
+        assert_eq!(after.cursor, (3, 12));
+        assert!(calc_screen(&before, "echo hi").is_none(), "not arithmetic");
+        assert!(calc_screen(&before, "1/0").is_none(), "calc has no answer");
+        before.cursor = (1, 39);
+        assert!(calc_screen(&before, "1+1").is_none(), "about to wrap");
     }
 
     #[test]
