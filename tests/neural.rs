@@ -93,19 +93,25 @@ fn a_model_trains_resumes_and_is_evaluated_on_every_measure() {
         1,
         "--feed-predictions 2 is not a share of steps: give a number from 0 to 1",
     );
+    home.refuses(
+        &format!("{at}{train} --true-targets"),
+        2,
+        "--feed-predictions <SHARE>",
+    );
     // A second run goes on from the first's checkpoint with a falling learning rate, fed its own
     // screens at a tenth of its steps (10%, which binary floating point makes 10.000000000000002).
     let (status, _, err) = home.run(&format!(
-        "{at}neural train --data {} --out annealed --from ck --schedule cosine --feed-predictions 0.1 {TINY}",
+        "{at}neural train --data {} --out annealed --from ck --schedule cosine --feed-predictions 0.1 --true-targets {TINY}",
         data.display()
     ));
     assert_eq!(status, 0, "{err}");
     let options = std::fs::read_to_string(home.path().join("annealed/options.json")).unwrap();
     assert!(options.contains("\"schedule\": \"cosine\""), "{options}");
     assert!(options.contains("\"feed_predictions\": 0.1"), "{options}");
+    assert!(options.contains("\"true_targets\": true"), "{options}");
     // Under a falling rate, more epochs would be another run: the rate would jump.
     home.refuses(&format!(
-        "{at}neural train --data {} --out annealed --from ck --schedule cosine --feed-predictions 0.1 --epochs 2 {TINY}",
+        "{at}neural train --data {} --out annealed --from ck --schedule cosine --feed-predictions 0.1 --true-targets --epochs 2 {TINY}",
         data.display()
     ), 1, "another --epochs");
     home.refuses(
@@ -359,7 +365,9 @@ fn a_model_trains_resumes_and_is_evaluated_on_every_measure() {
     let (status, said, _) = home.run(&format!("{at}neural status --model annealed"));
     assert_eq!(status, 0);
     assert!(
-        said.contains("(cosine), fed its own screens at 10% of steps, going on from"),
+        said.contains(
+            "(cosine), fed its own screens at 10% of steps (targets against the true screens), going on from"
+        ),
         "{said}"
     );
 

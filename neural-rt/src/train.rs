@@ -68,6 +68,12 @@ pub struct Options {
     /// from the seed, the epoch and the batch.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub feed_predictions: f64,
+    /// On a step fed the model's own screen, whether the targets are taken against the true screen
+    /// before rather than the one fed. Against the one fed, a row the model got wrong is to be
+    /// written anew where it moved on; against the true one, it is to be copied on, as at
+    /// prediction, and only what the true screen lacks is written.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub true_targets: bool,
 }
 
 fn is_zero(share: &f64) -> bool {
@@ -140,6 +146,7 @@ impl Default for Options {
             checkpoint_every: 100,
             data: None,
             feed_predictions: 0.0,
+            true_targets: false,
         }
     }
 }
@@ -384,6 +391,7 @@ impl Options {
                 self.feed_predictions.to_bits() != other.feed_predictions.to_bits(),
                 "--feed-predictions",
             ),
+            (self.true_targets != other.true_targets, "--true-targets"),
             (cosine && self.epochs != other.epochs, "--epochs"),
             (self.from.is_some() && !same_start(self, other), "--from"),
             (data_differs, data.as_str()),
@@ -737,7 +745,13 @@ fn run_batch(
             let now: Vec<&EncodedStep> = now.iter().map(AsRef::as_ref).collect();
             let seen: Vec<&Seen> = now.iter().map(|s| &s.seen).collect();
             let inputs = input(&seen, model.config.action_len, device)?;
-            let wanted = targets(&now, device)?;
+            let wanted = if options.true_targets {
+                let truth: Vec<&EncodedStep> =
+                    running.iter().map(|&s| &sessions[s].steps[time]).collect();
+                targets(&truth, device)?
+            } else {
+                targets(&now, device)?
+            };
             let trunk = model.trunk(&inputs, &state)?;
             let loss = step_loss(model, &trunk, &inputs, &wanted)?;
             total = Some(match total {

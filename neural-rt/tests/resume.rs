@@ -462,8 +462,9 @@ fn a_damaged_optimizer_file_is_named_and_the_checkpoint_is_left_as_it_was() {
 }
 
 /// Scheduled sampling: a run fed its own screens makes another model than one fed the true screens
-/// alone, the same model again from the same seed, and the same when stopped and resumed; a
-/// resumption with another share is refused, and a share that is none is refused before anything.
+/// alone, and another again with its targets taken against the true screens; the same model again
+/// from the same seed, and the same when stopped and resumed; a resumption with another share or
+/// other targets is refused, and a share that is none is refused before anything.
 #[test]
 fn a_run_fed_its_own_screens_is_made_again_from_its_seed_and_its_checkpoint() {
     let data = first_sessions(4);
@@ -490,6 +491,36 @@ fn a_run_fed_its_own_screens_is_made_again_from_its_seed_and_its_checkpoint() {
         weights(plain.path()) != weights(once.path()),
         "feeding the model its own screens changed nothing"
     );
+    let against_truth = Options {
+        true_targets: true,
+        ..fed(0.5)
+    };
+    let pointed = tempfile::tempdir().unwrap();
+    train(
+        data.path(),
+        pointed.path(),
+        &against_truth,
+        &device,
+        &mut |_| {},
+    )
+    .unwrap();
+    assert!(
+        weights(pointed.path()) != weights(once.path())
+            && weights(pointed.path()) != weights(plain.path()),
+        "taking the targets against the true screens changed nothing"
+    );
+    match train(
+        data.path(),
+        stopped.path(),
+        &against_truth,
+        &device,
+        &mut |_| {},
+    ) {
+        Err(e @ TrainError::OtherOptions(..)) => {
+            assert!(e.to_string().contains("--true-targets"), "{e}")
+        }
+        other => panic!("a resumption with other targets went on: {other:?}"),
+    }
 
     let refused = train(
         data.path(),

@@ -27,8 +27,13 @@ impl Status {
                 let fed = if options.feed_predictions > 0.0 {
                     // 0.1 × 100 is 10.000000000000002 in binary floating point.
                     let percent = format!("{:.1}", options.feed_predictions * 100.0);
+                    let against = if options.true_targets {
+                        " (targets against the true screens)"
+                    } else {
+                        ""
+                    };
                     format!(
-                        ", fed its own screens at {}% of steps",
+                        ", fed its own screens at {}% of steps{against}",
                         percent.trim_end_matches(".0")
                     )
                 } else {

@@ -79,6 +79,11 @@ pub struct Train {
     /// true screen.
     #[arg(long, default_value_t = 0.0, value_name = "SHARE")]
     feed_predictions: f64,
+    /// On the steps fed the model's own screen, take the targets against the true screen before:
+    /// a row the model got wrong is copied on, as at prediction, where without this flag it is to
+    /// be written anew.
+    #[arg(long, requires = "feed_predictions")]
+    true_targets: bool,
 }
 
 /// What `neural train` says when the run's model grew from the checkpoint it starts from: how,
@@ -173,6 +178,7 @@ impl Train {
             seed: self.seed,
             checkpoint_every: self.checkpoint_every,
             feed_predictions: self.feed_predictions,
+            true_targets: self.true_targets,
             // Known before the start, so that a checkpoint of another split is refused before
             // anything else is said of it.
             data: Some(TrainSplit::of_dataset(&data).map_err(|e| e.to_string())?),
