@@ -29,6 +29,7 @@ pub async fn run(
     };
     if interactive {
         hang_up_jobs_on_sighup();
+        stop_command_lines_on_sigint();
     }
     shell.lock().await.start_interactive_session()?;
 
@@ -70,6 +71,7 @@ pub async fn run(
                     .is_some()
         })
         .unwrap_or(line);
+        brush_core::interrupt::clear();
         let result = shell
             .run_string(line, &brush_core::SourceInfo::from("main"), &params)
             .await;
@@ -150,6 +152,23 @@ fn emit(mark: &Mark) {
     let mut stdout = std::io::stdout();
     let _ = stdout.write_all(mark.to_osc().as_bytes());
     let _ = stdout.flush();
+}
+
+/// As bash, an interactive shell does not die of SIGINT: Ctrl-C while the shell itself runs a
+/// command (a loop of builtins, a capability) stops the command line instead, through brush-core's
+/// interrupt flag. At the prompt the line editor reads Ctrl-C as a key, and a foreground job gets
+/// it in a process group of its own.
+fn stop_command_lines_on_sigint() {
+    let flag = brush_core::interrupt::flag();
+    // SAFETY: the handler only stores to an atomic, which is async-signal-safe.
+    let registered = unsafe {
+        signal_hook_registry::register(nix::libc::SIGINT, move || {
+            flag.store(true, std::sync::atomic::Ordering::SeqCst);
+        })
+    };
+    if let Err(e) = registered {
+        tracing::warn!("cannot catch SIGINT; Ctrl-C while a builtin runs ends the shell: {e}");
+    }
 }
 
 /// When the terminal hangs up, bash sends SIGHUP to every job before it exits; so does ncsh. The jobs

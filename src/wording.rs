@@ -43,6 +43,8 @@ impl ErrorFormatter for BashWording {
             ErrorKind::ParseError(error, source_info) => {
                 format!("{}{error}\n", location(&name, &source_info.source, None))
             }
+            // Ctrl-C stopped the command line: bash says nothing, the terminal showed `^C`.
+            ErrorKind::Interrupted => String::new(),
             _ => format!("{name}: {}\n", plain(&format!("{error:#}"))),
         }
     }

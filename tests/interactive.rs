@@ -129,6 +129,34 @@ fn ctrl_c_interrupts_only_the_foreground_job() {
     assert_eq!(term.wait_exit(), 0);
 }
 
+/// As in bash, Ctrl-C stops the whole command line, and the shell stays: a loop of builtins, where
+/// the shell itself gets the SIGINT, and a loop whose foreground command dies of it.
+#[test]
+fn ctrl_c_stops_a_loop_and_the_rest_of_the_line_and_the_shell_stays() {
+    let home = Home::new();
+    let term = start(&home, &[]);
+    let interrupt = |line: &str| {
+        term.line(line);
+        term.expect(&format!("$ {line}"));
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        term.send("\x03");
+        term.expect_prompt();
+    };
+    interrupt("while true; do :; done; echo after-$((1+1))");
+    term.line("echo status=$?");
+    term.expect("status=130");
+    interrupt("for i in 1 2; do sleep 5; echo round-$((i*10)); done");
+    term.line("echo status=$?");
+    term.expect_count("status=130", 2);
+    let screen = term.screen_text();
+    assert!(
+        !screen.contains("after-2") && !screen.contains("round-10"),
+        "{screen}"
+    );
+    term.line("exit");
+    assert_eq!(term.wait_exit(), 0);
+}
+
 #[test]
 fn ctrl_z_stops_a_job_that_jobs_lists_and_fg_resumes() {
     let home = Home::new();

@@ -379,6 +379,8 @@ impl From<&ErrorKind> for results::ExecutionExitCode {
             ErrorKind::FunctionNameShadowsSpecialBuiltin { .. } => Self::InvalidUsage,
             ErrorKind::IoError(io_err) => io_err.into(),
             ErrorKind::BuiltinError(inner, ..) => inner.as_exit_code(),
+            // ncsh patch: a command line stopped by Ctrl-C ends as a command killed by SIGINT.
+            ErrorKind::Interrupted => Self::Interrupted,
             _ => Self::GeneralError,
         }
     }

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use crate::arithmetic::{self, ExpandAndEvaluate};
 use crate::commands::{self, CommandArg};
+use crate::interrupt;
 use crate::env::{EnvironmentLookup, EnvironmentScope, valid_variable_name};
 use crate::openfiles::{OpenFile, OpenFiles};
 use crate::results::{
@@ -247,6 +248,8 @@ impl Execute for ast::CompoundList {
         let mut result = ExecutionResult::success();
 
         for ast::CompoundListItem(ao_list, sep) in &self.0 {
+            // ncsh patch: Ctrl-C stops the rest of the list.
+            interrupt::check(shell)?;
             let run_async = matches!(sep, ast::SeparatorOperator::Async);
 
             if run_async {
@@ -340,6 +343,9 @@ impl Execute for ast::AndOrList {
             if !result.is_normal_flow() {
                 break;
             }
+
+            // ncsh patch: Ctrl-C stops the rest of the list.
+            interrupt::check(shell)?;
 
             let (is_and, pipeline) = match next_ao {
                 ast::AndOr::And(p) => (true, p),
@@ -836,6 +842,8 @@ impl Execute for ast::ForClauseCommand {
         }
 
         for value in expanded_values {
+            // ncsh patch: Ctrl-C stops the loop.
+            interrupt::check(shell)?;
             if shell.options().print_commands_and_arguments {
                 if let Some(unexpanded_values) = &self.values {
                     shell
@@ -1024,6 +1032,8 @@ impl Execute for (WhileOrUntil, &ast::WhileOrUntilClauseCommand) {
         condition_params.suppress_errexit = true;
 
         loop {
+            // ncsh patch: Ctrl-C stops the loop.
+            interrupt::check(shell)?;
             let condition_result = test_condition.execute(shell, &condition_params).await?;
 
             // Update status for condition
@@ -1094,6 +1104,8 @@ impl Execute for ast::ArithmeticForClauseCommand {
         }
 
         loop {
+            // ncsh patch: Ctrl-C stops the loop.
+            interrupt::check(shell)?;
             if let Some(condition) = &self.condition {
                 // An empty condition (e.g., `for (( ; ; ))`) means "always true".
                 if !condition.value.is_empty() && condition.eval(shell, params, true).await? == 0 {

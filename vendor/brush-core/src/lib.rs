@@ -17,6 +17,7 @@ pub mod functions;
 pub mod history;
 pub mod int_utils;
 pub mod interfaces;
+pub mod interrupt;
 mod interp;
 mod ioutils;
 pub mod jobs;

@@ -66,7 +66,17 @@ impl ChildProcess {
         loop {
             tokio::select! {
                 output = &mut self.exec_future => {
-                    break Ok(ProcessWaitResult::Completed(output?))
+                    let output = output?;
+                    // ncsh patch: a foreground command that died of SIGINT was sent it by Ctrl-C,
+                    // which stops the whole command line (see `interrupt`).
+                    #[cfg(unix)]
+                    if self.background_group.is_none() {
+                        use std::os::unix::process::ExitStatusExt as _;
+                        if output.status.signal() == Some(nix::libc::SIGINT) {
+                            crate::interrupt::request();
+                        }
+                    }
+                    break Ok(ProcessWaitResult::Completed(output))
                 },
                 _ = sigtstp.recv() => {
                     // ncsh patch: the shell's own SIGTSTP does not stop a background job.

@@ -1,0 +1,39 @@
+//! ncsh patch: Ctrl-C stops the whole command line of an interactive shell, as in bash. brush had
+//! nothing of the kind: a loop of builtins went on (or, before the first external command installed
+//! tokio's handler, SIGINT killed the shell), and a loop whose command died of SIGINT went on to its
+//! next round.
+//!
+//! The flag is set by the SIGINT handler the interactive shell registers ([`flag`]), and when a
+//! foreground command dies of SIGINT (the terminal sent it to the command's process group, not the
+//! shell's). Loops and lists look at it before each command they run; an interactive shell's loop
+//! clears it before each command line.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
+
+use crate::{Shell, error, extensions};
+
+/// The flag, shared with the SIGINT handler.
+pub fn flag() -> Arc<AtomicBool> {
+    static FLAG: OnceLock<Arc<AtomicBool>> = OnceLock::new();
+    FLAG.get_or_init(Arc::default).clone()
+}
+
+/// Forgets a Ctrl-C pressed before now: the next command line runs.
+pub fn clear() {
+    flag().store(false, Ordering::SeqCst);
+}
+
+/// Stops the command line being run, as a Ctrl-C does.
+pub(crate) fn request() {
+    flag().store(true, Ordering::SeqCst);
+}
+
+/// Fails with [`error::ErrorKind::Interrupted`] when Ctrl-C was pressed during this command line
+/// of an interactive shell. Background jobs run in shells that are not interactive, and go on.
+pub(crate) fn check(shell: &Shell<impl extensions::ShellExtensions>) -> Result<(), error::Error> {
+    if shell.options().interactive && flag().load(Ordering::SeqCst) {
+        return Err(error::ErrorKind::Interrupted.into());
+    }
+    Ok(())
+}
