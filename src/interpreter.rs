@@ -9,6 +9,7 @@ use brush_core::{ProfileLoadBehavior, RcLoadBehavior};
 use brush_interactive::ShellRef;
 
 use crate::cli::Cli;
+use crate::stdin_input::{StdinInput, TerminalInput};
 
 type Shell = brush_core::Shell<crate::wording::Extensions>;
 
@@ -115,10 +116,11 @@ async fn run_shell(
     } else if interactive && std::io::stdin().is_terminal() {
         crate::builtins::pin::at_session_start(&mut std::io::stderr());
         let ui = brush_interactive::UIOptions::default();
-        let mut editor = brush_interactive::ReedlineInputBackend::new(&ui, &shell)?;
-        crate::interactive::run(&shell, &mut editor).await?;
+        let editor = brush_interactive::ReedlineInputBackend::new(&ui, &shell)?;
+        let mut input = TerminalInput::Editor(Box::new(editor));
+        crate::interactive::run(&shell, &mut input).await?;
     } else {
-        crate::interactive::run(&shell, &mut crate::stdin_input::StdinInput).await?;
+        crate::interactive::run(&shell, &mut StdinInput { prompts: false }).await?;
     }
     let status = shell.lock().await.last_exit_status();
     Ok(i32::from(status))

@@ -1,23 +1,42 @@
-//! Commands from a standard input that is not a terminal (`echo ls | ncsh`, `ncsh < script`).
+//! Commands from a standard input that is not a terminal (`echo ls | ncsh`, `ncsh < script`), or
+//! from a terminal that the line editor cannot work with ([`TerminalInput`]).
 //!
 //! As in bash, each complete command is run as soon as it has been read, and input is read one byte at
 //! a time, so that a command can read the lines after it from the same stdin (`read line`, `cat`).
 //! A command is complete when it parses; one still open at the end of a line (a here-doc, an `if`
 //! without `fi`, an open quote) takes more lines.
 
-use brush_interactive::{InputBackend, InteractivePrompt, ReadResult, ShellError, ShellRef};
+use std::io::Write;
 
-/// Reads whole commands from file descriptor 0.
-pub struct StdinInput;
+use brush_interactive::{
+    InputBackend, InteractivePrompt, ReadResult, ReedlineInputBackend, ShellError, ShellRef,
+};
+
+/// Reads whole commands from file descriptor 0; on a terminal, after the prompts.
+pub struct StdinInput {
+    /// Whether to show the prompt, and the continuation prompt before each line after the first.
+    pub prompts: bool,
+}
 
 impl InputBackend for StdinInput {
     fn read_line(
         &mut self,
         shell: &ShellRef<impl brush_core::ShellExtensions>,
-        _prompt: InteractivePrompt,
+        prompt: InteractivePrompt,
     ) -> Result<ReadResult, ShellError> {
         let mut command = String::new();
         loop {
+            if self.prompts {
+                // On stderr, as bash shows them.
+                let shown = if command.is_empty() {
+                    &prompt.prompt
+                } else {
+                    &prompt.continuation_prompt
+                };
+                let mut stderr = std::io::stderr();
+                let _ = stderr.write_all(shown.as_bytes());
+                let _ = stderr.flush();
+            }
             let Some(line) = read_line_unbuffered()? else {
                 // End of input: run what is there, even if it does not parse, so its error is shown.
                 return Ok(if command.is_empty() {
@@ -66,4 +85,43 @@ fn read_line_unbuffered() -> std::io::Result<Option<String>> {
         }
     }
     Ok((!bytes.is_empty()).then(|| String::from_utf8_lossy(&bytes).into_owned()))
+}
+
+/// The line editor, or plain lines with their prompts where the terminal does not answer the
+/// editor's query of where the cursor is (an Emacs buffer, an `expect` script): a shell that cannot
+/// edit lines is better than none.
+pub enum TerminalInput {
+    Editor(Box<ReedlineInputBackend>),
+    Plain(StdinInput),
+}
+
+impl InputBackend for TerminalInput {
+    fn read_line(
+        &mut self,
+        shell: &ShellRef<impl brush_core::ShellExtensions>,
+        prompt: InteractivePrompt,
+    ) -> Result<ReadResult, ShellError> {
+        let editor = match self {
+            Self::Plain(plain) => return plain.read_line(shell, prompt),
+            Self::Editor(editor) => editor,
+        };
+        let again = InteractivePrompt {
+            prompt: prompt.prompt.clone(),
+            alt_side_prompt: prompt.alt_side_prompt.clone(),
+            continuation_prompt: prompt.continuation_prompt.clone(),
+        };
+        match editor.read_line(shell, prompt) {
+            Err(ShellError::InputError(e)) if e.to_string().contains("cursor position") => {
+                eprintln!(
+                    "ncsh: the terminal did not say where its cursor is (it does not answer ESC[6n); \
+                     line editing is off for this session, and lines are read as typed"
+                );
+                let mut plain = StdinInput { prompts: true };
+                let read = plain.read_line(shell, again);
+                *self = Self::Plain(plain);
+                read
+            }
+            read => read,
+        }
+    }
 }

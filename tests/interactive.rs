@@ -157,6 +157,24 @@ fn ctrl_c_stops_a_loop_and_the_rest_of_the_line_and_the_shell_stays() {
     assert_eq!(term.wait_exit(), 0);
 }
 
+/// A terminal that does not say where its cursor is still gets a shell: the line editor cannot
+/// draw there, so lines are read as typed, after the prompt.
+#[test]
+fn a_terminal_that_does_not_answer_the_cursor_query_gets_plain_lines() {
+    let home = Home::new();
+    let term = Terminal::spawn_mute(home.command(&["--norc"]), 24, 80);
+    term.expect("line editing is off for this session");
+    term.expect_prompt();
+    term.line("echo three-$((1+2))");
+    term.expect("\nthree-3\n");
+    term.line("if true; then");
+    term.expect_last_line(">");
+    term.line("echo inside-$((2+2)); fi");
+    term.expect("\ninside-4\n");
+    term.line("exit 4");
+    assert_eq!(term.wait_exit(), 4);
+}
+
 #[test]
 fn ctrl_z_stops_a_job_that_jobs_lists_and_fg_resumes() {
     let home = Home::new();

@@ -156,6 +156,16 @@ pub struct Terminal {
 
 impl Terminal {
     pub fn spawn(command: Command, rows: u16, cols: u16) -> Self {
+        Self::spawn_answering(command, rows, cols, true)
+    }
+
+    /// A terminal that never answers a program's queries (where is the cursor, what are you), as
+    /// an Emacs buffer or an `expect` script.
+    pub fn spawn_mute(command: Command, rows: u16, cols: u16) -> Self {
+        Self::spawn_answering(command, rows, cols, false)
+    }
+
+    fn spawn_answering(command: Command, rows: u16, cols: u16, answers: bool) -> Self {
         let child = kernel_bridge::pty::spawn_on_pty(command, WindowSize { rows, cols }).unwrap();
         // Reading the child's PTY here would race with the program switching it to raw mode; every new
         // PTY starts with the same settings, so a second fresh one shows what this one started with.
@@ -172,7 +182,7 @@ impl Terminal {
                     screen.process(&buf[..n], 0.0);
                     screen.take_replies()
                 };
-                if !replies.is_empty() {
+                if answers && !replies.is_empty() {
                     let _ = nix::unistd::write(&reader, &replies);
                 }
             }
