@@ -792,3 +792,26 @@ fn a_runtime_directory_others_can_enter_is_refused() {
         "{err}"
     );
 }
+
+/// An empty `NCSH_HOME` is unset, as an empty XDG variable is: the store goes under HOME (the
+/// daemon, which works from `/`, made `/data`, `/runtime` and `/state`). A relative one is taken
+/// from where the shell started, for the daemon too.
+#[test]
+fn an_empty_or_relative_ncsh_home_still_gives_one_store_the_daemon_shares() {
+    let home = Home::new();
+    for (ncsh_home, store) in [("", ".local/share/ncsh"), ("relative", "relative/data")] {
+        let output = home
+            .command(&["--norc", "-c", "gen list && daemon stop"])
+            .env("NCSH_HOME", ncsh_home)
+            .current_dir(home.path())
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        let said = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success(), "NCSH_HOME={ncsh_home:?}: {said}");
+        assert!(
+            home.path().join(store).is_dir(),
+            "NCSH_HOME={ncsh_home:?}: no store at {store}"
+        );
+    }
+}

@@ -360,6 +360,10 @@ fn spawn_daemon() -> Result<Child, String> {
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::piped());
+    // A relative NCSH_HOME names the directory under where this shell is, not under `/`.
+    if let Some(home) = crate::paths::ncsh_home() {
+        command.env("NCSH_HOME", home);
+    }
     // SAFETY: setsid and sigprocmask are async-signal-safe and touch no memory of the parent.
     unsafe {
         command.pre_exec(|| {
