@@ -110,11 +110,17 @@ fn sessions_add_up_and_a_line_cut_short_is_skipped_with_a_word() {
     std::fs::write(home.fidelity_log(), text).unwrap();
     home.session(&[], &[], &[("echo two", "\ntwo\n")], false);
     assert_eq!(home.fidelity_lines(), 6);
+    // A line that is not UTF-8 (damaged, or written by hand) is one more line skipped.
+    let mut log = std::fs::OpenOptions::new()
+        .append(true)
+        .open(home.fidelity_log())
+        .unwrap();
+    std::io::Write::write_all(&mut log, b"\xff\xfe{}\n").unwrap();
 
     let (status, out, err) = home.run("neural fidelity --json");
     assert_eq!(status, 0, "{err}");
     assert!(
-        err.contains("1 line(s) of") && err.contains("were skipped"),
+        err.contains("2 line(s) of") && err.contains("were skipped"),
         "{err}"
     );
     let json: serde_json::Value = serde_json::from_str(&out).unwrap();

@@ -105,13 +105,15 @@ impl StateLog {
         };
         let mut entries = Vec::new();
         let mut unreadable = 0;
-        for line in BufReader::new(file).lines() {
+        // As bytes: a line that is not UTF-8 (written by hand, or damaged) is one unreadable entry,
+        // not a log that cannot be read.
+        for line in BufReader::new(file).split(b'\n') {
             let line = line.map_err(|e| format!("cannot read {}: {e}", path.display()))?;
             // Two hosts that both end the same cut-short line leave an empty one, which is no step.
-            if line.trim().is_empty() {
+            if line.trim_ascii().is_empty() {
                 continue;
             }
-            match serde_json::from_str(&line) {
+            match serde_json::from_slice(&line) {
                 Ok(entry) => entries.push(entry),
                 Err(_) => unreadable += 1,
             }
