@@ -281,7 +281,17 @@ fn a_model_trains_resumes_and_is_evaluated_on_every_measure() {
     home.refuses(
         &format!("{at}neural eval --model ck --data empty --split valid"),
         1,
-        "has no valid sessions",
+        "empty/valid/*.episode.gz); make a dataset there with `neural gen-data --out ",
+    );
+    // Made again as it was, a dataset gets no new sessions: only more sessions give it a split.
+    let only_train = home.path().join("only-train/train");
+    std::fs::create_dir_all(&only_train).unwrap();
+    let episode = &Episode::files(&data, Split::Train).unwrap()[0];
+    std::fs::copy(episode, only_train.join(episode.file_name().unwrap())).unwrap();
+    home.refuses(
+        &format!("{at}neural eval --model ck --data only-train"),
+        1,
+        "only-train --sessions N` with N above the 1 it holds, and the --seed it was made with",
     );
 
     let (status, table, _) = home.run(&format!(
@@ -572,7 +582,7 @@ fn recordings_from_elsewhere_become_episodes_and_bad_inputs_are_named() {
             home.path().display()
         ),
         1,
-        "has no training sessions",
+        "has no train sessions",
     );
 }
 

@@ -231,12 +231,7 @@ pub fn evaluate(
 ) -> Result<Report, Box<dyn std::error::Error>> {
     let mut files = Episode::files(data, split)?;
     if files.is_empty() {
-        return Err(format!(
-            "{} has no {} sessions ({0}/{1}/*.episode.gz); make them with `neural gen-data --out {0}`",
-            data.display(),
-            split.dir()
-        )
-        .into());
+        return Err(Episode::none_in(data, split).into());
     }
     files.truncate(limit.unwrap_or(usize::MAX));
     let episodes: Vec<Episode> = files

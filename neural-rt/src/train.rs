@@ -415,9 +415,7 @@ fn same_start(a: &Options, b: &Options) -> bool {
 #[derive(Debug, thiserror::Error)]
 pub enum TrainError {
     /// The dataset has no train split.
-    #[error(
-        "{0} has no training sessions (no train/*.episode.gz); make some with `neural gen-data --out {0}`"
-    )]
+    #[error("{}", Episode::none_in(.0, Split::Train))]
     NoData(PathBuf),
     /// A file could not be read or written.
     #[error("{0}: {1}")]

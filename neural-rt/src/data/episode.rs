@@ -249,6 +249,35 @@ impl Episode {
         })
     }
 
+    /// Why `dir` has no sessions of `split`, and how to make some. A session's seed puts it in its
+    /// split, so a small dataset may have none of one; running `neural gen-data` again as it was
+    /// run makes nothing new, and only more sessions do.
+    pub fn none_in(dir: &Path, split: Split) -> String {
+        let held: usize = [Split::Train, Split::Valid, Split::Test]
+            .into_iter()
+            .map(|split| Self::files(dir, split).map_or(0, |files| files.len()))
+            .sum();
+        let how = if held == 0 {
+            format!(
+                "make a dataset there with `neural gen-data --out {}`",
+                dir.display()
+            )
+        } else {
+            format!(
+                "a session's seed puts it in a split (one in ten test, one in ten valid, the rest \
+                 train), so make more: `neural gen-data --out {} --sessions N` with N above the \
+                 {held} it holds, and the --seed it was made with",
+                dir.display()
+            )
+        };
+        format!(
+            "{} has no {} sessions ({}/*.episode.gz); {how}",
+            dir.display(),
+            split.dir(),
+            dir.join(split.dir()).display()
+        )
+    }
+
     /// The episode files of `split` in `dir`, in name order.
     ///
     /// # Errors
