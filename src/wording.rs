@@ -14,10 +14,7 @@ pub struct BashWording;
 
 impl ErrorFormatter for BashWording {
     fn format_error(&self, error: &Error, shell: &Shell<impl ShellExtensions>) -> String {
-        let name = shell.current_shell_name().map_or_else(
-            || "ncsh".to_owned(),
-            |name| name.trim_start_matches('-').to_owned(),
-        );
+        let name = shell_name(shell);
         match error.kind() {
             ErrorKind::CommandNotFound(command) => {
                 format!("{name}: {command}: command not found\n")
@@ -48,6 +45,14 @@ impl ErrorFormatter for BashWording {
             _ => format!("{name}: {}\n", plain(&format!("{error:#}"))),
         }
     }
+}
+
+/// The name the shell's errors start with, as bash's do: `$0`, without a login shell's `-`.
+pub fn shell_name(shell: &Shell<impl ShellExtensions>) -> String {
+    shell.current_shell_name().map_or_else(
+        || "ncsh".to_owned(),
+        |name| name.trim_start_matches('-').to_owned(),
+    )
 }
 
 /// Where an error in parsed text was, as bash says it: at the prompt nothing; in `-c` text and

@@ -131,6 +131,11 @@ fn every_builtin_answers_help_on_standard_output() {
         let out = ok(&home, &format!("{command} --help"));
         assert!(out.contains("Usage:"), "{command} --help:\n{out}");
     }
+    // ncsh's `kill` and `wait`, which take brush's place, answer as bash's do.
+    for (command, usage) in [("kill", "kill [-s sigspec"), ("wait", "wait [-fn]")] {
+        let out = ok(&home, &format!("{command} --help"));
+        assert!(out.starts_with(&format!("{command}: {usage}")), "{out}");
+    }
     let usage = fails(&home, "gen frobnicate");
     assert!(
         usage.contains("unrecognized subcommand 'frobnicate'"),

@@ -482,3 +482,36 @@ fn recorded_steps_have_the_right_frames_and_the_cast_reads_back() {
         assert_eq!(replayed.frame_after, recorded.frame_after);
     }
 }
+
+#[test]
+fn wait_gets_the_status_of_a_job_the_prompt_already_reported_done() {
+    let home = Home::new();
+    let term = start(&home, &[]);
+    term.line("sh -c 'exit 3' & pid=$!");
+    term.expect("[1]");
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    // The prompt reports the ended job and takes it from the table, as bash's does.
+    term.line("");
+    term.expect("Done");
+    term.expect_prompt();
+    term.line("wait $pid; echo status=$?; [ $! = $pid ] && echo same-pid");
+    term.expect("\nstatus=3\nsame-pid\n");
+}
+
+#[test]
+fn ctrl_c_ends_wait_and_the_job_goes_on() {
+    let home = Home::new();
+    let term = start(&home, &[]);
+    term.line("sleep 100 & wait; echo not-after-ctrl-c");
+    term.expect("[1]");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    term.send("\x03");
+    term.expect_prompt();
+    term.line("echo status=$?; jobs");
+    term.expect("status=130");
+    term.expect("Running");
+    let screen = term.expect_prompt();
+    assert!(!screen.contains("\nnot-after-ctrl-c"), "{screen}");
+    term.line("kill %1; wait %1; echo status=$?");
+    term.expect("status=143");
+}

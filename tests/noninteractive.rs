@@ -249,3 +249,94 @@ fn help_and_version_succeed() {
         format!("ncsh {}\n", env!("CARGO_PKG_VERSION"))
     );
 }
+
+/// A pid that no process can have: above Linux's largest `pid_max`.
+const NO_SUCH_PID: &str = "99999999";
+
+#[test]
+fn kill_takes_every_form_of_signal_bash_takes_and_sends_sigterm_by_default() {
+    let home = Home::new();
+    let out = run(
+        &home,
+        &[
+            "-c",
+            r#"for sig in -9 -KILL -SIGKILL '-s 9' '-n 9' '-s KILL'; do
+                   sleep 5 & kill $sig $!; wait $!; echo "$sig: $?"
+               done
+               sleep 5 & kill $!; wait $!; echo "none: $?"
+               sleep 5 & kill -15 %%; wait %%; echo "-15 %%: $?""#,
+        ],
+        b"",
+    );
+    assert_eq!(
+        stdout(&out),
+        "-9: 137\n-KILL: 137\n-SIGKILL: 137\n-s 9: 137\n-n 9: 137\n-s KILL: 137\nnone: 143\n\
+         -15 %%: 143\n",
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(stderr(&out), "");
+}
+
+#[test]
+fn kill_0_asks_whether_a_process_exists_and_a_missing_one_is_worded_as_bash_words_it() {
+    let home = Home::new();
+    let script = format!(
+        "sleep 5 & kill -0 $! && echo alive; kill -0 %1 && echo job-alive; kill %1
+         kill -0 $$; echo \"self: $?\"
+         kill -0 {NO_SUCH_PID}; echo \"-0 missing: $?\"
+         kill {NO_SUCH_PID}; echo \"missing: $?\"
+         kill %7; echo \"no job: $?\""
+    );
+    let out = run(&home, &["-c", &script, "myshell"], b"");
+    assert_eq!(
+        stdout(&out),
+        "alive\njob-alive\nself: 0\n-0 missing: 1\nmissing: 1\nno job: 1\n"
+    );
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "myshell: kill: ({NO_SUCH_PID}) - No such process\n\
+             myshell: kill: ({NO_SUCH_PID}) - No such process\n\
+             myshell: kill: %7: no such job\n"
+        )
+    );
+}
+
+#[test]
+fn wait_returns_the_status_of_the_job_its_pid_or_job_spec_names() {
+    let home = Home::new();
+    let script = format!(
+        r#"/bin/false & wait %1; echo "job: $?"
+           sh -c 'exit 3' & pid=$!; sleep 0.3
+           wait $pid; echo "pid: $?"
+           wait $pid; echo "again: $?"
+           [ "$!" = "$pid" ] && echo "\$! stays"
+           sh -c 'exit 4' & sh -c 'exit 5' & wait %1 $!; echo "last: $?"
+           wait {NO_SUCH_PID}; echo "stranger: $?""#
+    );
+    let out = run(&home, &["-c", &script, "myshell"], b"");
+    assert_eq!(
+        stdout(&out),
+        "job: 1\npid: 3\nagain: 3\n$! stays\nlast: 5\nstranger: 127\n"
+    );
+    assert_eq!(
+        stderr(&out),
+        format!("myshell: wait: pid {NO_SUCH_PID} is not a child of this shell\n")
+    );
+}
+
+#[test]
+fn wait_n_returns_the_status_of_the_next_job_to_end() {
+    let home = Home::new();
+    let out = run(
+        &home,
+        &[
+            "-c",
+            "(sleep 0.6; exit 3) & (sleep 0.1; exit 4) &
+             wait -n; echo $?; wait -n; echo $?; wait -n; echo $?",
+        ],
+        b"",
+    );
+    assert_eq!(stdout(&out), "4\n3\n127\n", "{}", stderr(&out));
+}

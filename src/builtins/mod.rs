@@ -5,21 +5,28 @@
 //! Each is a clap command (so `--help` works on every one and its subcommands) that runs to an exit
 //! status. They reach the store only through the daemon ([`crate::daemon::client`]), and they act on
 //! this shell's generation ([`pin`]), which stays put while other shells update.
+//!
+//! `kill` and `wait` take the place of brush's, which do not parse `kill -9` or wait for a process
+//! id; they work on the shell's job table, so they take bash's arguments and words rather than clap's.
 
 mod audit;
 pub(crate) mod cap;
 mod daemon_cmd;
 mod r#gen;
+mod kill;
 mod listing;
 mod neural;
 pub mod pin;
 mod record;
 mod trust;
+mod wait;
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
-use brush_core::builtins::{ContentOptions, ContentType, Registration};
+use brush_core::builtins::{
+    CommandContentFunc, CommandExecuteFunc, ContentOptions, ContentType, Registration,
+};
 use brush_core::{CommandArg, ExecutionContext, ExecutionResult, ShellExtensions};
 
 /// What a builtin reads and writes, taken from the shell at the moment it runs (redirections
@@ -78,8 +85,69 @@ pub fn all<SE: ShellExtensions>() -> Vec<(String, Registration<SE>)> {
         ("audit".into(), registration::<audit::Audit, SE>()),
         ("daemon".into(), registration::<daemon_cmd::Daemon, SE>()),
         ("neural".into(), registration::<neural::Neural, SE>()),
+        (
+            "kill".into(),
+            shell_registration(kill::execute, kill::content),
+        ),
+        (
+            "wait".into(),
+            shell_registration(wait::execute, wait::content),
+        ),
         crate::capabilities::registration(),
     ]
+}
+
+/// A builtin that works on the shell itself (its jobs), with bash's arguments rather than clap's.
+fn shell_registration<SE: ShellExtensions>(
+    execute_func: CommandExecuteFunc<SE>,
+    content_func: CommandContentFunc,
+) -> Registration<SE> {
+    Registration {
+        execute_func,
+        content_func,
+        disabled: false,
+        special_builtin: false,
+        declaration_builtin: false,
+    }
+}
+
+/// The words of a builtin's command line after its name.
+fn words(args: Vec<CommandArg>) -> Vec<String> {
+    args.into_iter()
+        .skip(1)
+        .map(|arg| match arg {
+            CommandArg::String(s) => s,
+            CommandArg::Assignment(a) => a.to_string(),
+        })
+        .collect()
+}
+
+/// `help NAME` for a builtin described by bash's one-line usage and a sentence.
+fn described(name: &str, content_type: ContentType, usage: &str, about: &str) -> String {
+    match content_type {
+        ContentType::ShortUsage => format!("{name}: {usage}"),
+        ContentType::ShortDescription => format!("{name} - {about}\n"),
+        ContentType::DetailedHelp | ContentType::ManPage => {
+            format!("{name}: {usage}\n    {about}\n")
+        }
+    }
+}
+
+/// bash's `NAME --help`: the builtin's help on standard output, and nothing run.
+fn help_asked(
+    words: &[String],
+    out: &mut impl Write,
+    name: &str,
+    usage: &str,
+    about: &str,
+) -> bool {
+    if words.first().map(String::as_str) != Some("--help") {
+        return false;
+    }
+    let help = described(name, ContentType::DetailedHelp, usage, about);
+    let _ = out.write_all(help.as_bytes());
+    let _ = out.flush();
+    true
 }
 
 fn registration<B: Builtin + 'static, SE: ShellExtensions>() -> Registration<SE> {

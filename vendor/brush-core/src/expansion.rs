@@ -1825,9 +1825,9 @@ impl<'a, SE: extensions::ShellExtensions> WordExpander<'a, SE> {
                 Expansion::from(std::process::id().to_string())
             }
             brush_parser::word::SpecialParameter::LastBackgroundProcessId => {
-                if let Some(job) = self.shell.jobs().current_job()
-                    && let Some(pid) = job.representative_pid()
-                {
+                // ncsh patch: the last `&` job's, which may have left the table (bash's `$!`),
+                // rather than the current job's.
+                if let Some(pid) = self.shell.jobs().last_background_pid() {
                     return Expansion::from(pid.to_string());
                 }
                 Expansion::from(String::new())

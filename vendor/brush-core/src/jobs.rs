@@ -86,7 +86,18 @@ impl BackgroundGroup {
 pub struct JobManager {
     /// The jobs that are currently managed by the shell.
     pub jobs: Vec<Job>,
+
+    // ncsh patch: `$!` names the last `&` job's process even after the job has left the table, as
+    // in bash, where `wait` and the prompt remove ended jobs.
+    last_background: Option<Arc<BackgroundGroup>>,
+
+    // ncsh patch: the statuses of background processes whose jobs ended and left the table, oldest
+    // first, so that a later `wait PID` returns the status, as bash's list of such pids does.
+    ended: VecDeque<(sys::process::ProcessId, u8)>,
 }
+
+/// How many ended background processes the shell remembers for `wait PID` (ncsh patch).
+const ENDED_REMEMBERED: usize = 1024;
 
 /// Represents a task that is part of a job.
 pub enum JobTask {
@@ -172,6 +183,9 @@ impl JobManager {
         // table's length would reuse the number of a job still running when an earlier one ended.
         let id = self.jobs.iter().map(|j| j.id).max().unwrap_or(0) + 1;
         job.id = id;
+        if let Some(group) = &job.background_group {
+            self.last_background = Some(group.clone());
+        }
         job.annotation = JobAnnotation::Current;
         self.jobs.push(job);
 
@@ -229,6 +243,47 @@ impl JobManager {
         }
     }
 
+    /// The process id of the last background (`&`) job, which `$!` names (ncsh patch): the leader
+    /// of its process group, once its first process has started.
+    pub fn last_background_pid(&self) -> Option<sys::process::ProcessId> {
+        self.last_background
+            .as_ref()
+            .and_then(|group| group.pgid())
+    }
+
+    /// Removes job `id`, which `wait` saw end with `status`, and remembers the status of its
+    /// process for a later `wait PID` (ncsh patch).
+    pub fn remove_ended(&mut self, id: usize, status: u8) -> Option<Job> {
+        let index = self.jobs.iter().position(|j| j.id == id)?;
+        let job = self.jobs.remove(index);
+        self.remember_ended(&job, status);
+        self.keep_current_and_previous();
+        Some(job)
+    }
+
+    /// The status of background process `pid`, whose job ended and left the table (ncsh patch).
+    pub fn ended_status(&self, pid: sys::process::ProcessId) -> Option<u8> {
+        self.ended
+            .iter()
+            .rev()
+            .find(|(ended, _)| *ended == pid)
+            .map(|(_, status)| *status)
+    }
+
+    /// Forgets the statuses of ended processes, as `wait` with no ids does in bash (ncsh patch).
+    pub fn forget_ended(&mut self) {
+        self.ended.clear();
+    }
+
+    fn remember_ended(&mut self, job: &Job, status: u8) {
+        if let Some(pid) = job.representative_pid() {
+            if self.ended.len() == ENDED_REMEMBERED {
+                self.ended.pop_front();
+            }
+            self.ended.push_back((pid, status));
+        }
+    }
+
     /// Waits for all managed jobs to complete.
     pub async fn wait_all(&mut self) -> Result<Vec<Job>, error::Error> {
         for job in &mut self.jobs {
@@ -246,6 +301,10 @@ impl JobManager {
         while i != self.jobs.len() {
             if let Some(result) = self.jobs[i].poll_done()? {
                 let job = self.jobs.remove(i);
+                // ncsh patch: the prompt removes an ended job before `wait PID` can ask for it.
+                if let Ok(result) = &result {
+                    self.remember_ended(&job, u8::from(&result.exit_code));
+                }
                 results.push((job, result));
             } else if matches!(self.jobs[i].state, JobState::Done) {
                 // TODO(jobs): This is a workaround to remove jobs that are done but for which we

@@ -14,17 +14,17 @@ pub(crate) fn continue_process(pid: sys::process::ProcessId) -> Result<(), error
 ///
 /// # Arguments
 /// * `pid` - The process ID to send the signal to
-/// * `signal` - The signal to send (must be a real signal, not a trap signal)
+/// * `signal` - The signal to send (a real signal, or `EXIT` for signal 0; not another trap signal)
 pub fn kill_process(
     pid: sys::process::ProcessId,
     signal: traps::TrapSignal,
 ) -> Result<(), error::Error> {
     let translated_signal = match signal {
-        traps::TrapSignal::Signal(signal) => signal,
-        traps::TrapSignal::Debug
-        | traps::TrapSignal::Err
-        | traps::TrapSignal::Exit
-        | traps::TrapSignal::Return => {
+        traps::TrapSignal::Signal(signal) => Some(signal),
+        // ncsh patch: EXIT is what signal number 0 parses to; `kill -0` sends nothing and checks
+        // that the process exists, as kill(2) does with 0.
+        traps::TrapSignal::Exit => None,
+        traps::TrapSignal::Debug | traps::TrapSignal::Err | traps::TrapSignal::Return => {
             return Err(error::ErrorKind::InvalidSignal(signal.to_string()).into());
         }
     };

@@ -1,0 +1,206 @@
+//! `kill`, as bash's: the signal by number or name (`-9`, `-KILL`, `-SIGKILL`, `-s 9`, `-n KILL`),
+//! SIGTERM when none is named, signal 0 to ask whether a process exists, and bash's words when a
+//! process or job cannot be signalled.
+
+use std::io::Write;
+
+use brush_core::builtins::{BoxFuture, ContentOptions, ContentType};
+use brush_core::traps::TrapSignal;
+use brush_core::{CommandArg, ExecutionContext, ExecutionResult, Shell, ShellExtensions};
+use nix::sys::signal::Signal;
+
+const USAGE: &str =
+    "kill [-s sigspec | -n signum | -sigspec] pid | jobspec ... or kill -l [sigspec]";
+const ABOUT: &str =
+    "Send a signal to a job or process: SIGTERM unless SIGSPEC or SIGNUM names another.";
+
+/// What the command line asks for.
+enum Request {
+    /// `kill -l [SIGSPEC...]`: names for numbers, numbers for names, or every signal.
+    List(Vec<String>),
+    /// Send the signal to each pid or job spec.
+    Send(TrapSignal, Vec<String>),
+}
+
+/// Why the command line was refused: a message after `NAME: kill: `, or bash's usage line.
+enum Refusal {
+    Said(String),
+    Usage,
+}
+
+pub(super) fn execute<SE: ShellExtensions>(
+    context: ExecutionContext<'_, SE>,
+    args: Vec<CommandArg>,
+) -> BoxFuture<'_, Result<ExecutionResult, brush_core::Error>> {
+    Box::pin(async move {
+        let mut out = context.stdout();
+        let mut err = context.stderr();
+        let name = crate::wording::shell_name(context.shell);
+        let words = super::words(args);
+        if super::help_asked(&words, &mut out, "kill", USAGE, ABOUT) {
+            return Ok(ExecutionResult::success());
+        }
+        let status = match parse(words) {
+            Ok(Request::List(specs)) => list(&specs, &mut out, &mut err, &name),
+            Ok(Request::Send(signal, targets)) => {
+                send(context.shell, signal, &targets, &mut err, &name)
+            }
+            Err(Refusal::Said(message)) => {
+                let _ = writeln!(err, "{name}: kill: {message}");
+                1
+            }
+            Err(Refusal::Usage) => {
+                let _ = writeln!(err, "kill: usage: {USAGE}");
+                2
+            }
+        };
+        let _ = out.flush();
+        Ok(ExecutionResult::new(status))
+    })
+}
+
+pub(super) fn content(
+    name: &str,
+    content_type: ContentType,
+    _options: &ContentOptions,
+) -> Result<String, brush_core::Error> {
+    Ok(super::described(name, content_type, USAGE, ABOUT))
+}
+
+/// Reads options as bash does: `-l`, `-s SPEC`, `-n SPEC` and `--` anywhere before the first
+/// target, and one `-SPEC`; what follows are the targets (a negative pid among them).
+fn parse(words: Vec<String>) -> Result<Request, Refusal> {
+    let mut listing = false;
+    let mut signal = None;
+    let mut rest = words.into_iter().peekable();
+    while let Some(word) = rest.peek() {
+        match word.as_str() {
+            "-l" | "-L" => listing = true,
+            "-s" | "-n" => {
+                let option = rest.next().unwrap_or_default();
+                let Some(spec) = rest.next() else {
+                    return Err(Refusal::Said(format!(
+                        "{option}: option requires an argument"
+                    )));
+                };
+                signal = Some(sigspec(&spec)?);
+                continue;
+            }
+            "--" => {
+                rest.next();
+                break;
+            }
+            spec if spec.len() > 1 && spec.starts_with('-') && signal.is_none() => {
+                signal = Some(sigspec(&spec[1..])?);
+            }
+            _ => break,
+        }
+        rest.next();
+    }
+    let rest: Vec<String> = rest.collect();
+    if listing {
+        Ok(Request::List(rest))
+    } else if rest.is_empty() {
+        Err(Refusal::Usage)
+    } else {
+        Ok(Request::Send(
+            signal.unwrap_or(TrapSignal::Signal(Signal::SIGTERM)),
+            rest,
+        ))
+    }
+}
+
+/// A signal by number or name, with or without `SIG`, in any case; 0 (or `EXIT`) checks that the
+/// target exists.
+fn sigspec(spec: &str) -> Result<TrapSignal, Refusal> {
+    match spec.parse::<TrapSignal>() {
+        Ok(signal @ (TrapSignal::Signal(_) | TrapSignal::Exit)) => Ok(signal),
+        _ => Err(Refusal::Said(format!(
+            "{spec}: invalid signal specification"
+        ))),
+    }
+}
+
+/// Signals each target; succeeds if any was signalled, as bash's `kill` does.
+fn send(
+    shell: &mut Shell<impl ShellExtensions>,
+    signal: TrapSignal,
+    targets: &[String],
+    err: &mut impl Write,
+    name: &str,
+) -> u8 {
+    let mut any_sent = false;
+    for target in targets {
+        let sent = if target.starts_with('%') {
+            signal_job(shell, signal, target)
+        } else if let Ok(pid) = target.parse::<i32>() {
+            signal_process(pid, signal)
+        } else {
+            Err(format!("{target}: arguments must be process or job IDs"))
+        };
+        match sent {
+            Ok(()) => any_sent = true,
+            Err(message) => {
+                let _ = writeln!(err, "{name}: kill: {message}");
+            }
+        }
+    }
+    u8::from(!any_sent)
+}
+
+/// Signals every process of the job (its process group, for an `&` job).
+fn signal_job(
+    shell: &mut Shell<impl ShellExtensions>,
+    signal: TrapSignal,
+    spec: &str,
+) -> Result<(), String> {
+    let no_such_job = || format!("{spec}: no such job");
+    let job = shell
+        .jobs_mut()
+        .resolve_job_spec(spec)
+        .ok_or_else(no_such_job)?;
+    // A job whose processes have all ended is one bash has already reaped.
+    job.kill(signal).map_err(|_| no_such_job())
+}
+
+fn signal_process(pid: i32, signal: TrapSignal) -> Result<(), String> {
+    let signal = match signal {
+        TrapSignal::Signal(signal) => Some(signal),
+        _ => None,
+    };
+    nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), signal)
+        .map_err(|errno| format!("({pid}) - {}", errno.desc()))
+}
+
+/// `kill -l`: every signal, or for each SPEC its name (for a number, also an exit status above 128)
+/// or its number (for a name).
+fn list(specs: &[String], out: &mut impl Write, err: &mut impl Write, name: &str) -> u8 {
+    if specs.is_empty() {
+        let signals = TrapSignal::iterator().filter(|s| !matches!(s, TrapSignal::Exit));
+        let _ = brush_core::traps::format_signals(&mut *out, signals);
+        let _ = writeln!(out);
+        return 0;
+    }
+    let mut status = 0;
+    for spec in specs {
+        let said = match spec.parse::<i32>() {
+            Ok(number) => {
+                let number = if number > 128 { number - 128 } else { number };
+                TrapSignal::try_from(number)
+                    .ok()
+                    .map(|signal| signal.as_str().trim_start_matches("SIG").to_owned())
+            }
+            Err(_) => sigspec(spec)
+                .ok()
+                .and_then(|signal| i32::try_from(signal).ok())
+                .map(|number| number.to_string()),
+        };
+        if let Some(said) = said {
+            let _ = writeln!(out, "{said}");
+        } else {
+            let _ = writeln!(err, "{name}: kill: {spec}: invalid signal specification");
+            status = 1;
+        }
+    }
+    status
+}
