@@ -31,14 +31,11 @@ pub fn run(cli: Cli, argv: Vec<String>, login: bool) -> i32 {
     }
 
     // The line editor waits on the shell from inside blocking sections, which only a multi-threaded
-    // runtime allows; everything else runs on the cheaper single-threaded one.
-    let mut builder = if interactive {
-        let mut builder = tokio::runtime::Builder::new_multi_thread();
-        builder.worker_threads(2);
-        builder
-    } else {
-        tokio::runtime::Builder::new_current_thread()
-    };
+    // runtime allows. A script needs a worker of its own too: a builtin reading a process
+    // substitution (`read x < <(echo hi)`, `while read; do …; done < <(seq 3)`) blocks the thread
+    // it runs on, and on a single-threaded runtime the substitution, a task, never ran to write.
+    let mut builder = tokio::runtime::Builder::new_multi_thread();
+    builder.worker_threads(if interactive { 2 } else { 1 });
     let runtime = match builder.enable_all().build() {
         Ok(runtime) => runtime,
         Err(e) => {

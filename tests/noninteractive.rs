@@ -340,3 +340,30 @@ fn wait_n_returns_the_status_of_the_next_job_to_end() {
     );
     assert_eq!(stdout(&out), "4\n3\n127\n", "{}", stderr(&out));
 }
+
+/// A builtin reading a process substitution blocked the only thread of a script's runtime, which
+/// the substitution, a task, needed to write: each of these never returned.
+#[test]
+fn builtins_read_what_a_process_substitution_writes() {
+    let home = Home::new();
+    let script = r#"while read l; do echo "l=$l"; done < <(seq 2)
+read x < <(echo hi); echo "x=$x"
+mapfile -t a < <(printf 'a\nb\n'); echo "${#a[@]}"
+exec 3< <(echo fd); read y <&3; echo "y=$y""#;
+    let mut child = home
+        .command(&["-c", script])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("a builtin reading a process substitution never returned");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(stdout(&out), "l=1\nl=2\nx=hi\n2\ny=fd\n");
+}
