@@ -157,6 +157,25 @@ fn ctrl_c_stops_a_loop_and_the_rest_of_the_line_and_the_shell_stays() {
     assert_eq!(term.wait_exit(), 0);
 }
 
+/// Ctrl-Z on a loop stops the command under way and the loop goes on, as in bash; Ctrl-C then stops
+/// the loop. The shell looked hung for good: nothing stopped the loop.
+#[test]
+fn ctrl_c_stops_a_loop_whose_command_ctrl_z_stopped() {
+    let home = Home::new();
+    let term = start(&home, &[]);
+    term.line("while true; do sleep 0.2; done");
+    term.expect("$ while true");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    term.send("\x1a");
+    term.expect("Stopped");
+    term.send("\x03");
+    term.expect_prompt();
+    term.line("echo alive-$((2+3))");
+    term.expect("\nalive-5\n");
+    term.line("kill %1; exit");
+    assert_eq!(term.wait_exit(), 0);
+}
+
 /// A terminal that does not say where its cursor is still gets a shell: the line editor cannot
 /// draw there, so lines are read as typed, after the prompt.
 #[test]
