@@ -163,6 +163,24 @@ fn a_bare_wasm_installs_under_its_file_name_with_nothing_granted() {
     );
 }
 
+/// A .wasm that is no WebAssembly is not read as a manifest, and a module with nothing to run (no
+/// `_start`) is refused at install, as a component without a run export is, not at every call.
+#[test]
+fn a_wasm_that_cannot_run_is_refused_at_install_with_what_is_wrong() {
+    let home = Home::new();
+    std::fs::write(home.path().join("junk.wasm"), "junk = \n").unwrap();
+    std::fs::write(home.path().join("minimal.wasm"), b"\0asm\x01\0\0\0").unwrap();
+    let said = fails(&home, "cd \"$HOME\" && cap install junk.wasm --yes");
+    assert!(
+        said.contains("junk.wasm is not WebAssembly: it does not start with the bytes"),
+        "{said}"
+    );
+    let said = fails(&home, "cd \"$HOME\" && cap install minimal.wasm --yes");
+    assert!(said.contains("has no `_start` function to run"), "{said}");
+    let listed = ok(&home, "cap list");
+    assert!(!listed.contains("minimal"), "{listed}");
+}
+
 #[test]
 fn confirmation_on_a_terminal_grants_only_what_the_user_accepts() {
     let home = Home::new();

@@ -137,6 +137,15 @@ fn load(path: &Path) -> Result<(Manifest, ManifestText), Failure> {
     let dir = path.parent().unwrap_or(Path::new("/")).to_owned();
     let home = std::env::var_os("HOME").map(PathBuf::from);
     let Some(kind) = wasm_kind(&bytes) else {
+        if path.extension().is_some_and(|e| e == "wasm") {
+            return Err(format!(
+                "{} is not WebAssembly: it does not start with the bytes `\\0asm` and a version \
+                 (is it damaged, or another kind of file?); give a WebAssembly module or \
+                 component, or a manifest",
+                path.display()
+            )
+            .into());
+        }
         let manifest = Manifest::load(path)?;
         let text = String::from_utf8_lossy(&bytes).into_owned();
         return Ok((

@@ -144,6 +144,7 @@ impl Executor {
                 // SAFETY: the caller vouches that the bytes came from `precompile` (see above).
                 let module = unsafe { Module::deserialize(&self.engine, artifact) }
                     .map_err(|e| ExecError::Compile(format!("{e:#}")))?;
+                is_a_command(&module)?;
                 Ok(Program::Module(
                     self.modules.instantiate_pre(&module).map_err(link)?,
                 ))
@@ -361,5 +362,23 @@ fn classify(error: &wasmtime::Error, limits: &Limits, deterministic: bool) -> St
         }
         Some(trap) => Stop::Trap(trap.to_string()),
         None => Stop::Trap(cause),
+    }
+}
+
+/// Refuses a module that is no WASI command: a run calls its `_start`, so one without (a library,
+/// or an empty module) would install and then crash at every call, as a component without a run
+/// export is already refused by its linking.
+fn is_a_command(module: &Module) -> Result<(), ExecError> {
+    match module.get_export("_start") {
+        Some(wasmtime::ExternType::Func(func))
+            if func.params().len() == 0 && func.results().len() == 0 =>
+        {
+            Ok(())
+        }
+        _ => Err(ExecError::Link(
+            "the module has no `_start` function to run: build it as a WASI program with a \
+             `main` (a binary, not a library)"
+                .into(),
+        )),
     }
 }
