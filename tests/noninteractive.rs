@@ -367,3 +367,112 @@ exec 3< <(echo fd); read y <&3; echo "y=$y""#;
     let out = child.wait_with_output().unwrap();
     assert_eq!(stdout(&out), "l=1\nl=2\nx=hi\n2\ny=fd\n");
 }
+
+#[test]
+fn a_trapped_signal_runs_its_command_and_the_script_goes_on() {
+    let home = Home::new();
+    let script = r#"trap 'echo "got $1"' USR1 TERM HUP INT
+for sig in USR1 TERM HUP INT; do set -- $sig; kill -$sig $$; done
+echo after"#;
+    let out = run(&home, &["-c", script], b"");
+    assert_eq!(
+        stdout(&out),
+        "got USR1\ngot TERM\ngot HUP\ngot INT\nafter\n",
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn trap_with_an_empty_command_ignores_the_signal_and_the_commands_started_inherit_that() {
+    let home = Home::new();
+    let script = r#"trap '' USR2; kill -USR2 $$; echo "ignored: $?"
+sh -c 'kill -USR2 $$; echo "child ignored it too"'
+trap 'echo caught' USR1; sh -c 'kill -USR1 $$; echo never'; echo "child died: $?""#;
+    let out = run(&home, &["-c", script], b"");
+    assert_eq!(
+        stdout(&out),
+        "ignored: 0\nchild ignored it too\nchild died: 138\n",
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn trap_dash_restores_the_default_and_the_signal_kills_the_shell() {
+    use std::os::unix::process::ExitStatusExt;
+
+    let home = Home::new();
+    let script = r#"trap 'echo caught' USR1; trap '' USR2; trap -p USR1 USR2
+kill -USR1 $$
+trap - USR1; echo listed; trap
+kill -USR1 $$; echo never"#;
+    let out = run(&home, &["-c", script], b"");
+    assert_eq!(
+        stdout(&out),
+        "trap -- 'echo caught' SIGUSR1\ntrap -- '' SIGUSR2\ncaught\nlisted\ntrap -- '' SIGUSR2\n",
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(out.status.signal(), Some(nix::libc::SIGUSR1));
+}
+
+#[test]
+fn a_trap_on_term_runs_while_a_loop_of_builtins_runs() {
+    use std::io::{BufRead, BufReader};
+
+    let home = Home::new();
+    let mut child = home
+        .command(&[
+            "-c",
+            "trap 'echo \"got TERM\"; exit 3' TERM; echo ready; while :; do :; done",
+        ])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    assert_eq!(lines.next().unwrap().unwrap(), "ready");
+    let pid = nix::unistd::Pid::from_raw(i32::try_from(child.id()).unwrap());
+    nix::sys::signal::kill(pid, nix::sys::signal::SIGTERM).unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("the TERM trap never ran");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert_eq!(lines.next().unwrap().unwrap(), "got TERM");
+    assert_eq!(child.wait().unwrap().code(), Some(3));
+
+    // The same, with the signal from a background subshell of the script.
+    let out = run(
+        &home,
+        &[
+            "-c",
+            "trap 'echo \"got TERM\"; exit 3' TERM; (sleep 0.2; kill -TERM $$) & while :; do :; done",
+        ],
+        b"",
+    );
+    assert_eq!(stdout(&out), "got TERM\n", "{}", stderr(&out));
+    assert_eq!(out.status.code(), Some(3));
+}
+
+#[test]
+fn dollar_question_inside_a_trap_is_the_status_before_it_and_is_kept_after_it() {
+    let home = Home::new();
+    let script = r#"trap 'echo "in $?"; false' USR1
+sh -c 'kill -USR1 $PPID; exit 3'; echo "after $?"
+false; kill -USR1 $$; echo "after kill $?""#;
+    let out = run(&home, &["-c", script], b"");
+    assert_eq!(
+        stdout(&out),
+        "in 3\nafter 3\nin 0\nafter kill 0\n",
+        "{}",
+        stderr(&out)
+    );
+}

@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 use crate::arithmetic::{self, ExpandAndEvaluate};
 use crate::commands::{self, CommandArg};
 use crate::interrupt;
+// ncsh patch: signal traps run between commands.
+use crate::signal_traps;
 use crate::env::{EnvironmentLookup, EnvironmentScope, valid_variable_name};
 use crate::openfiles::{OpenFile, OpenFiles};
 use crate::results::{
@@ -248,8 +250,11 @@ impl Execute for ast::CompoundList {
         let mut result = ExecutionResult::success();
 
         for ast::CompoundListItem(ao_list, sep) in &self.0 {
-            // ncsh patch: Ctrl-C stops the rest of the list.
+            // ncsh patch: Ctrl-C stops the rest of the list; pending signal traps run.
             interrupt::check(shell)?;
+            if let Some(left) = signal_traps::run_pending(shell, params).await? {
+                return Ok(left);
+            }
             let run_async = matches!(sep, ast::SeparatorOperator::Async);
 
             if run_async {
@@ -344,8 +349,11 @@ impl Execute for ast::AndOrList {
                 break;
             }
 
-            // ncsh patch: Ctrl-C stops the rest of the list.
+            // ncsh patch: Ctrl-C stops the rest of the list; pending signal traps run.
             interrupt::check(shell)?;
+            if let Some(left) = signal_traps::run_pending(shell, params).await? {
+                return Ok(left);
+            }
 
             let (is_and, pipeline) = match next_ao {
                 ast::AndOr::And(p) => (true, p),
@@ -417,6 +425,12 @@ impl Execute for ast::Pipeline {
 
         // Update exit status.
         shell.set_last_exit_status(result.exit_code.into());
+
+        // ncsh patch: the traps of signals that came while the pipeline ran run now, with `$?`
+        // its status.
+        if let Some(left) = signal_traps::run_pending(shell, &params).await? {
+            return Ok(left);
+        }
 
         // Fire the ERR trap if the pipeline failed in a non-conditional context.
         // We reuse `suppress_errexit` here because bash suppresses the ERR trap in
@@ -842,8 +856,11 @@ impl Execute for ast::ForClauseCommand {
         }
 
         for value in expanded_values {
-            // ncsh patch: Ctrl-C stops the loop.
+            // ncsh patch: Ctrl-C stops the loop; pending signal traps run.
             interrupt::check(shell)?;
+            if let Some(left) = signal_traps::run_pending(shell, params).await? {
+                return Ok(left);
+            }
             if shell.options().print_commands_and_arguments {
                 if let Some(unexpanded_values) = &self.values {
                     shell
@@ -1032,8 +1049,11 @@ impl Execute for (WhileOrUntil, &ast::WhileOrUntilClauseCommand) {
         condition_params.suppress_errexit = true;
 
         loop {
-            // ncsh patch: Ctrl-C stops the loop.
+            // ncsh patch: Ctrl-C stops the loop; pending signal traps run.
             interrupt::check(shell)?;
+            if let Some(left) = signal_traps::run_pending(shell, params).await? {
+                return Ok(left);
+            }
             let condition_result = test_condition.execute(shell, &condition_params).await?;
 
             // Update status for condition
@@ -1104,8 +1124,11 @@ impl Execute for ast::ArithmeticForClauseCommand {
         }
 
         loop {
-            // ncsh patch: Ctrl-C stops the loop.
+            // ncsh patch: Ctrl-C stops the loop; pending signal traps run.
             interrupt::check(shell)?;
+            if let Some(left) = signal_traps::run_pending(shell, params).await? {
+                return Ok(left);
+            }
             if let Some(condition) = &self.condition {
                 // An empty condition (e.g., `for (( ; ; ))`) means "always true".
                 if !condition.value.is_empty() && condition.eval(shell, params, true).await? == 0 {

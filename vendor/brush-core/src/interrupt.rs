@@ -11,7 +11,10 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 
-use crate::{Shell, error, extensions};
+use crate::{Shell, error, extensions, signal_traps};
+
+/// SIGINT's number on every platform (on Windows too, where the C runtime emulates it).
+const SIGINT: i32 = 2;
 
 /// The flag, shared with the SIGINT handler.
 pub fn flag() -> Arc<AtomicBool> {
@@ -24,8 +27,13 @@ pub fn clear() {
     flag().store(false, Ordering::SeqCst);
 }
 
-/// Stops the command line being run, as a Ctrl-C does.
+/// Stops the command line being run, as a Ctrl-C does; with a trap on SIGINT, its command runs
+/// instead, as bash runs it when a foreground command dies of SIGINT.
 pub(crate) fn request() {
+    if signal_traps::catches(SIGINT) {
+        signal_traps::mark_pending(SIGINT);
+        return;
+    }
     flag().store(true, Ordering::SeqCst);
 }
 
@@ -33,6 +41,12 @@ pub(crate) fn request() {
 /// of an interactive shell. Background jobs run in shells that are not interactive, and go on.
 pub(crate) fn check(shell: &Shell<impl extensions::ShellExtensions>) -> Result<(), error::Error> {
     if shell.options().interactive && flag().load(Ordering::SeqCst) {
+        // A trap on SIGINT replaces the stop: its command runs at the checkpoint, and the command
+        // line goes on, as in bash.
+        if signal_traps::catches(SIGINT) {
+            clear();
+            return Ok(());
+        }
         return Err(error::ErrorKind::Interrupted.into());
     }
     Ok(())

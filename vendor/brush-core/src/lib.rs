@@ -33,6 +33,8 @@ mod prompt;
 mod regex;
 pub mod results;
 mod shell;
+// ncsh patch: traps on signals run their commands.
+mod signal_traps;
 pub mod sourceinfo;
 pub mod sys;
 pub mod terminal;

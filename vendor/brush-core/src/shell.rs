@@ -149,7 +149,8 @@ impl<SE: extensions::ShellExtensions> Clone for Shell<SE> {
     fn clone(&self) -> Self {
         Self {
             error_formatter: self.error_formatter.clone(),
-            traps: self.traps.clone(),
+            // ncsh patch: a subshell's traps leave the signal dispositions alone.
+            traps: self.traps.for_subshell(),
             open_files: self.open_files.clone(),
             working_dir: self.working_dir.clone(),
             env: self.env.clone(),

@@ -5,7 +5,7 @@ use std::{collections::HashMap, fmt::Display};
 
 use itertools::Itertools as _;
 
-use crate::{error, sys};
+use crate::{error, signal_traps, sys};
 
 /// Type of signal that can be trapped in the shell.
 #[derive(Clone, Copy, Debug, Eq, Hash, PartialEq)]
@@ -178,6 +178,10 @@ pub struct TrapHandler {
 pub struct TrapHandlerConfig {
     /// Registered handlers for traps; maps signal type to command.
     handlers: HashMap<TrapSignal, TrapHandler>,
+    /// ncsh patch: whether these are a subshell's traps. A subshell runs in the shell's process,
+    /// so its traps leave the process's signal dispositions alone (see `signal_traps`).
+    #[cfg_attr(feature = "serde", serde(skip))]
+    in_subshell: bool,
 }
 
 impl TrapHandlerConfig {
@@ -202,6 +206,14 @@ impl TrapHandlerConfig {
         self.handlers.contains_key(&signal_type)
     }
 
+    /// A copy for a subshell of the shell these belong to (ncsh patch).
+    pub(crate) fn for_subshell(&self) -> Self {
+        Self {
+            handlers: self.handlers.clone(),
+            in_subshell: true,
+        }
+    }
+
     /// Registers a handler for a trap signal.
     ///
     /// # Arguments
@@ -215,6 +227,16 @@ impl TrapHandlerConfig {
         command: String,
         source_info: crate::SourceInfo,
     ) {
+        // ncsh patch: the signal is caught, or ignored for `''`.
+        if let TrapSignal::Signal(signal) = signal_type
+            && !self.in_subshell
+        {
+            if command.is_empty() {
+                signal_traps::ignore(signal);
+            } else {
+                signal_traps::catch(signal);
+            }
+        }
         let _ = self.handlers.insert(
             signal_type,
             TrapHandler {
@@ -230,6 +252,12 @@ impl TrapHandlerConfig {
     ///
     /// * `signal_type` - The type of signal to remove handlers for.
     pub fn remove_handlers(&mut self, signal_type: TrapSignal) {
+        // ncsh patch: the signal gets back what it had before the first trap on it.
+        if let TrapSignal::Signal(signal) = signal_type
+            && !self.in_subshell
+        {
+            signal_traps::restore(signal);
+        }
         self.handlers.remove(&signal_type);
     }
 }

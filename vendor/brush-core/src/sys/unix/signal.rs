@@ -57,7 +57,15 @@ pub(crate) fn chld_signal_listener() -> Result<tokio::signal::unix::Signal, erro
     Ok(signal)
 }
 
-pub(crate) use tokio::signal::ctrl_c as await_ctrl_c;
+/// Resolves on SIGINT. ncsh patch: while SIGINT is ignored (`trap '' INT`, or ignored when the
+/// shell started), it waits for ever instead, since tokio's handler would replace `SIG_IGN` and
+/// the commands the shell starts after would no longer inherit it.
+pub(crate) async fn await_ctrl_c() -> std::io::Result<()> {
+    if crate::signal_traps::ignored(nix::libc::SIGINT) {
+        return std::future::pending().await;
+    }
+    tokio::signal::ctrl_c().await
+}
 
 pub(crate) fn mask_sigttou() -> Result<(), error::Error> {
     let ignore = nix::sys::signal::SigAction::new(

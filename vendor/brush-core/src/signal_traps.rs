@@ -1,0 +1,272 @@
+//! ncsh patch: a trap on a real signal runs its command, as in bash. brush recorded `trap CMD SIG`
+//! but installed nothing, so the signal did what it does by default (USR1, TERM, HUP and INT killed
+//! the shell), and `trap '' SIG` did not ignore it.
+//!
+//! Setting a trap sets the process's disposition of the signal (`TrapHandlerConfig` calls in
+//! here): a command catches it, and the handler only marks it pending; `''` ignores it, and the
+//! commands the shell starts inherit that, as in bash; `trap - SIG` puts back what the shell had
+//! before its first trap on the signal (the default, or the shell's own handler, as an interactive
+//! shell's SIGINT). `exec` resets a caught signal to its default, so no command the shell starts
+//! runs the handler.
+//!
+//! The shell runs pending traps between commands, as bash does: after each pipeline, and where the
+//! interpreter looks for Ctrl-C (before each command of a list, each round of a loop), with `$?`
+//! kept around them. Subshells run in the shell's process, as clones of the shell, so only the
+//! top-level shell sets dispositions and runs these traps.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use crate::{
+    ExecutionParameters, ExecutionResult, Shell, error, extensions, sys::signal::Signal,
+    traps::TrapSignal,
+};
+
+/// One past the highest signal number on the platforms ncsh runs on (Linux's real-time signals
+/// end at 64).
+const SIGNAL_SLOTS: usize = 65;
+
+/// The signals that arrived while a trap caught them, whose trap has yet to run.
+static PENDING: [AtomicBool; SIGNAL_SLOTS] = [const { AtomicBool::new(false) }; SIGNAL_SLOTS];
+
+/// Whether any of [`PENDING`] is set, so that a checkpoint with nothing to run costs one load.
+static ANY_PENDING: AtomicBool = AtomicBool::new(false);
+
+/// The signals a trap catches now. A handler cannot be taken out of the registry, so the trap's
+/// action stays registered and looks here.
+static CAUGHT: [AtomicBool; SIGNAL_SLOTS] = [const { AtomicBool::new(false) }; SIGNAL_SLOTS];
+
+fn slot(signal: i32) -> Option<usize> {
+    usize::try_from(signal).ok().filter(|n| *n < SIGNAL_SLOTS)
+}
+
+/// Whether a trap catches `signal` now.
+pub(crate) fn catches(signal: i32) -> bool {
+    slot(signal).is_some_and(|n| CAUGHT[n].load(Ordering::SeqCst))
+}
+
+/// Marks `signal`'s trap to run at the next checkpoint. Async-signal-safe: atomics only.
+pub(crate) fn mark_pending(signal: i32) {
+    if let Some(n) = slot(signal) {
+        PENDING[n].store(true, Ordering::SeqCst);
+        ANY_PENDING.store(true, Ordering::SeqCst);
+    }
+}
+
+/// Runs the traps of the signals that arrived since the last checkpoint, in the shell that set
+/// them. Returns the result of a trap that leaves (`exit`, `return`), which the caller returns.
+pub(crate) async fn run_pending(
+    shell: &mut Shell<impl extensions::ShellExtensions>,
+    params: &ExecutionParameters,
+) -> Result<Option<ExecutionResult>, error::Error> {
+    if shell.is_subshell() || !ANY_PENDING.swap(false, Ordering::SeqCst) {
+        return Ok(None);
+    }
+    for (number, pending) in (0_i32..).zip(PENDING.iter()) {
+        if !pending.swap(false, Ordering::SeqCst) {
+            continue;
+        }
+        let Ok(signal) = Signal::try_from(number) else {
+            continue;
+        };
+        let result = shell
+            .invoke_trap_handler(TrapSignal::Signal(signal), params)
+            .await?;
+        if !result.is_normal_flow() {
+            // Those not looked at yet wait for the next checkpoint.
+            ANY_PENDING.store(true, Ordering::SeqCst);
+            return Ok(Some(result));
+        }
+    }
+    Ok(None)
+}
+
+#[cfg(unix)]
+pub(crate) use disposition::{catch, ignore, ignored, restore};
+
+/// Without signals, a trap sets nothing.
+#[cfg(not(unix))]
+mod no_disposition {
+    use crate::sys::signal::Signal;
+
+    pub(crate) const fn catch(_signal: Signal) {}
+    pub(crate) const fn ignore(_signal: Signal) {}
+    pub(crate) const fn restore(_signal: Signal) {}
+}
+#[cfg(not(unix))]
+pub(crate) use no_disposition::{catch, ignore, restore};
+
+/// Every handler in the process is the one `signal-hook-registry` installs (tokio's are, and
+/// ncsh's): a trap adds its action to it. Where a trap ignores the signal or gives it back its
+/// default, the registry's handler is set aside, and put back when a trap catches it again.
+#[cfg(unix)]
+mod disposition {
+    use std::collections::BTreeMap;
+    use std::sync::Mutex;
+    use std::sync::atomic::Ordering;
+
+    use nix::libc;
+    use nix::sys::signal::{SaFlags, SigAction, SigHandler, SigSet, Signal};
+
+    use super::{CAUGHT, mark_pending, slot};
+
+    /// What the traps did to one signal's disposition.
+    struct Record {
+        /// The disposition before the first trap on the signal, which `trap -` puts back.
+        before_traps: libc::sigaction,
+        /// Whether the trap's action is in the registry.
+        registered: bool,
+        /// The registry's handler, while a trap has replaced it with `SIG_IGN` or `SIG_DFL`.
+        set_aside: Option<libc::sigaction>,
+    }
+
+    static RECORDS: Mutex<BTreeMap<i32, Record>> = Mutex::new(BTreeMap::new());
+
+    /// Makes a trap's command run when `signal` comes.
+    pub(crate) fn catch(signal: Signal) {
+        let number = signal as i32;
+        let Some(n) = slot(number) else { return };
+        if cannot_be_caught(number) {
+            return;
+        }
+        with_record(number, |record| {
+            CAUGHT[n].store(true, Ordering::SeqCst);
+            if !record.registered {
+                // SAFETY: the action only stores to atomics, which is async-signal-safe.
+                let registered = unsafe {
+                    signal_hook_registry::register(number, move || {
+                        if CAUGHT[n].load(Ordering::SeqCst) {
+                            mark_pending(number);
+                        }
+                    })
+                };
+                match registered {
+                    Ok(_) => record.registered = true,
+                    Err(e) => tracing::warn!("cannot catch {signal}; its trap will not run: {e}"),
+                }
+            }
+            // A registry that already had a slot for the signal does not install its handler again.
+            if let Some(handler) = record.set_aside.take() {
+                replace(number, &handler);
+            }
+        });
+    }
+
+    /// Makes the shell, and the commands it starts, ignore `signal`.
+    pub(crate) fn ignore(signal: Signal) {
+        set_plain(signal, SigHandler::SigIgn);
+    }
+
+    /// Gives `signal` back the disposition it had before the first trap on it.
+    pub(crate) fn restore(signal: Signal) {
+        let number = signal as i32;
+        let Some(before) = RECORDS
+            .lock()
+            .ok()
+            .and_then(|records| records.get(&number).map(|record| record.before_traps))
+        else {
+            // No trap ever touched it.
+            return;
+        };
+        if is_handler(&before) {
+            // The shell's own handler (an interactive shell's SIGINT, SIGHUP): the trap's action
+            // stops, and the handler is put back if a trap had set it aside.
+            if let Some(n) = slot(number) {
+                CAUGHT[n].store(false, Ordering::SeqCst);
+            }
+            with_record(number, |record| {
+                if let Some(handler) = record.set_aside.take() {
+                    replace(number, &handler);
+                }
+            });
+        } else if before.sa_sigaction == libc::SIG_IGN {
+            set_plain(signal, SigHandler::SigIgn);
+        } else {
+            set_plain(signal, SigHandler::SigDfl);
+        }
+    }
+
+    /// Whether `signal` is ignored now.
+    pub(crate) fn ignored(signal: i32) -> bool {
+        current(signal).is_some_and(|action| action.sa_sigaction == libc::SIG_IGN)
+    }
+
+    /// Sets `SIG_IGN` or `SIG_DFL`, keeping the registry's handler aside if it was there.
+    fn set_plain(signal: Signal, handler: SigHandler) {
+        let number = signal as i32;
+        let Some(n) = slot(number) else { return };
+        CAUGHT[n].store(false, Ordering::SeqCst);
+        if cannot_be_caught(number) || number == libc::SIGCHLD {
+            // tokio waits for commands through SIGCHLD; ignoring it would have the kernel reap
+            // them first.
+            return;
+        }
+        let plain = libc::sigaction::from(SigAction::new(handler, SaFlags::empty(), SigSet::empty()));
+        with_record(number, |record| {
+            if let Some(old) = replace(number, &plain)
+                && is_handler(&old)
+                && record.set_aside.is_none()
+            {
+                record.set_aside = Some(old);
+            }
+        });
+    }
+
+    /// Runs `change` on `signal`'s record, first noting the disposition it had before any trap.
+    fn with_record(signal: i32, change: impl FnOnce(&mut Record)) {
+        let Ok(mut records) = RECORDS.lock() else {
+            return;
+        };
+        if !records.contains_key(&signal) {
+            let Some(before_traps) = current(signal) else {
+                return;
+            };
+            records.insert(
+                signal,
+                Record {
+                    before_traps,
+                    registered: false,
+                    set_aside: None,
+                },
+            );
+        }
+        if let Some(record) = records.get_mut(&signal) {
+            change(record);
+        }
+    }
+
+    /// SIGKILL and SIGSTOP cannot be caught; the registry refuses SIGILL, SIGFPE and SIGSEGV,
+    /// whose handlers cannot return. Traps on them are recorded and leave the signal as it is.
+    fn cannot_be_caught(signal: i32) -> bool {
+        signal_hook_registry::FORBIDDEN.contains(&signal)
+    }
+
+    fn is_handler(action: &libc::sigaction) -> bool {
+        action.sa_sigaction != libc::SIG_DFL && action.sa_sigaction != libc::SIG_IGN
+    }
+
+    fn current(signal: i32) -> Option<libc::sigaction> {
+        let mut old = std::mem::MaybeUninit::<libc::sigaction>::zeroed();
+        // SAFETY: with no new action, sigaction only writes the current one into `old`, which is
+        // a `sigaction` struct.
+        let status = unsafe { libc::sigaction(signal, std::ptr::null(), old.as_mut_ptr()) };
+        // SAFETY: sigaction filled `old` in, and all-zero bytes are a valid `sigaction` anyway.
+        (status == 0).then(|| unsafe { old.assume_init() })
+    }
+
+    /// Installs `action`, returning the one it replaced.
+    fn replace(signal: i32, action: &libc::sigaction) -> Option<libc::sigaction> {
+        let mut old = std::mem::MaybeUninit::<libc::sigaction>::zeroed();
+        // SAFETY: `action` is `SIG_IGN`, `SIG_DFL` or the registry's handler, taken from
+        // sigaction itself; `old` is a `sigaction` struct for the one it replaces.
+        let status = unsafe { libc::sigaction(signal, action, old.as_mut_ptr()) };
+        if status != 0 {
+            tracing::warn!(
+                "cannot set the disposition of signal {signal}: {}",
+                std::io::Error::last_os_error()
+            );
+            return None;
+        }
+        // SAFETY: sigaction filled `old` in, and all-zero bytes are a valid `sigaction` anyway.
+        Some(unsafe { old.assume_init() })
+    }
+}
