@@ -30,6 +30,7 @@ pub async fn run(
     if interactive {
         hang_up_jobs_on_sighup();
         stop_command_lines_on_sigint();
+        ignore_sigterm();
     }
     shell.lock().await.start_interactive_session()?;
 
@@ -75,6 +76,9 @@ pub async fn run(
         let result = shell
             .run_string(line, &brush_core::SourceInfo::from("main"), &params)
             .await;
+        // A Ctrl-C that stopped the line must not stop what runs before the next one: the
+        // prompt's command and substitutions, completion functions, the EXIT trap.
+        brush_core::interrupt::clear();
         shell.increment_interactive_line_offset(lines);
         let exit_shell = match result {
             Ok(result) => matches!(result.next_control_flow, ExecutionControlFlow::ExitShell),
@@ -159,6 +163,7 @@ fn emit(mark: &Mark) {
 /// interrupt flag. At the prompt the line editor reads Ctrl-C as a key, and a foreground job gets
 /// it in a process group of its own.
 fn stop_command_lines_on_sigint() {
+    brush_core::interrupt::arm();
     let flag = brush_core::interrupt::flag();
     // SAFETY: the handler only stores to an atomic, which is async-signal-safe.
     let registered = unsafe {
@@ -168,6 +173,17 @@ fn stop_command_lines_on_sigint() {
     };
     if let Err(e) = registered {
         tracing::warn!("cannot catch SIGINT; Ctrl-C while a builtin runs ends the shell: {e}");
+    }
+}
+
+/// As bash, an interactive shell is not ended by SIGTERM (`kill $$`, `kill 0`, now that `kill`
+/// sends it by default). A handler that does nothing rather than `SIG_IGN`: a command the shell
+/// starts gets the default back when it execs, and `trap - TERM` puts this back.
+fn ignore_sigterm() {
+    // SAFETY: the handler does nothing, which is async-signal-safe.
+    let registered = unsafe { signal_hook_registry::register(nix::libc::SIGTERM, || {}) };
+    if let Err(e) = registered {
+        tracing::warn!("cannot catch SIGTERM; `kill $$` ends the shell: {e}");
     }
 }
 

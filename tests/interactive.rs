@@ -142,8 +142,12 @@ fn ctrl_c_stops_a_loop_and_the_rest_of_the_line_and_the_shell_stays() {
         term.send("\x03");
         term.expect_prompt();
     };
+    term.line("PROMPT_COMMAND='echo pc-$((40+2))'");
+    term.expect_count("pc-42", 1);
     interrupt("while true; do :; done; echo after-$((1+1))");
-    term.line("echo status=$?");
+    // The prompt's command runs after a stopped line: the stop was for that line alone.
+    term.expect_count("pc-42", 2);
+    term.line("echo status=$?; unset PROMPT_COMMAND");
     term.expect("status=130");
     interrupt("for i in 1 2; do sleep 5; echo round-$((i*10)); done");
     term.line("echo status=$?");
@@ -153,6 +157,9 @@ fn ctrl_c_stops_a_loop_and_the_rest_of_the_line_and_the_shell_stays() {
         !screen.contains("after-2") && !screen.contains("round-10"),
         "{screen}"
     );
+    // Nor does SIGTERM end an interactive shell, as in bash (`kill` sends it by default).
+    term.line("kill $$; echo alive-$((3+4))");
+    term.expect("\nalive-7\n");
     term.line("exit");
     assert_eq!(term.wait_exit(), 0);
 }

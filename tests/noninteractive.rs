@@ -476,3 +476,20 @@ false; kill -USR1 $$; echo "after kill $?""#;
         stderr(&out)
     );
 }
+
+/// A script's trap on INT runs when the script gets SIGINT, not when a command it runs dies of one
+/// sent to that command alone; the script goes on, as bash's does.
+#[test]
+fn a_command_dying_of_sigint_does_not_run_the_scripts_int_trap() {
+    let home = Home::new();
+    let out = run(
+        &home,
+        &[
+            "-c",
+            "trap 'echo trapped' INT; sh -c 'kill -INT $$'; echo after",
+        ],
+        b"",
+    );
+    assert_eq!(stdout(&out), "after\n");
+    assert_eq!(out.status.code(), Some(0));
+}

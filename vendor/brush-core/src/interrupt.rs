@@ -22,6 +22,17 @@ pub fn flag() -> Arc<AtomicBool> {
     FLAG.get_or_init(Arc::default).clone()
 }
 
+/// Whether an interactive shell stops its command lines on Ctrl-C ([`arm`]). A script does not
+/// act on a command that died of SIGINT: bash's dies with it when the terminal's SIGINT reaches
+/// the script too, and goes on (trap or none) when only the command got it.
+static ARMED: AtomicBool = AtomicBool::new(false);
+
+/// Makes a foreground command that dies of SIGINT stop the command line: called by the
+/// interactive shell that registers the handler setting [`flag`].
+pub fn arm() {
+    ARMED.store(true, Ordering::SeqCst);
+}
+
 /// Forgets a Ctrl-C pressed before now: the next command line runs.
 pub fn clear() {
     flag().store(false, Ordering::SeqCst);
@@ -30,6 +41,9 @@ pub fn clear() {
 /// Stops the command line being run, as a Ctrl-C does; with a trap on SIGINT, its command runs
 /// instead, as bash runs it when a foreground command dies of SIGINT.
 pub(crate) fn request() {
+    if !ARMED.load(Ordering::SeqCst) {
+        return;
+    }
     if signal_traps::catches(SIGINT) {
         signal_traps::mark_pending(SIGINT);
         return;
