@@ -4,15 +4,23 @@
 
 use std::io::Write;
 
-use brush_core::builtins::{BoxFuture, ContentOptions, ContentType};
+use brush_core::builtins::BoxFuture;
 use brush_core::traps::TrapSignal;
 use brush_core::{CommandArg, ExecutionContext, ExecutionResult, Shell, ShellExtensions};
 use nix::sys::signal::Signal;
 
-const USAGE: &str =
-    "kill [-s sigspec | -n signum | -sigspec] pid | jobspec ... or kill -l [sigspec]";
-const ABOUT: &str =
-    "Send a signal to a job or process: SIGTERM unless SIGSPEC or SIGNUM names another.";
+use super::BashHelp;
+
+/// `kill` and its help.
+pub(super) struct Kill;
+
+impl BashHelp for Kill {
+    const NAME: &'static str = "kill";
+    const USAGE: &'static str =
+        "kill [-s sigspec | -n signum | -sigspec] pid | jobspec ... or kill -l [sigspec]";
+    const ABOUT: &'static str =
+        "Send a signal to a job or process: SIGTERM unless SIGSPEC or SIGNUM names another.";
+}
 
 /// What the command line asks for.
 enum Request {
@@ -37,7 +45,7 @@ pub(super) fn execute<SE: ShellExtensions>(
         let mut err = context.stderr();
         let name = crate::wording::shell_name(context.shell);
         let words = super::words(args);
-        if super::help_asked(&words, &mut out, "kill", USAGE, ABOUT) {
+        if super::help_asked::<Kill>(&words, &mut out) {
             return Ok(ExecutionResult::success());
         }
         let status = match parse(words) {
@@ -50,21 +58,13 @@ pub(super) fn execute<SE: ShellExtensions>(
                 1
             }
             Err(Refusal::Usage) => {
-                let _ = writeln!(err, "kill: usage: {USAGE}");
+                let _ = writeln!(err, "kill: usage: {}", Kill::USAGE);
                 2
             }
         };
         let _ = out.flush();
         Ok(ExecutionResult::new(status))
     })
-}
-
-pub(super) fn content(
-    name: &str,
-    content_type: ContentType,
-    _options: &ContentOptions,
-) -> Result<String, brush_core::Error> {
-    Ok(super::described(name, content_type, USAGE, ABOUT))
 }
 
 /// Reads options as bash does: `-l`, `-s SPEC`, `-n SPEC` and `--` anywhere before the first

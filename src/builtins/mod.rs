@@ -24,9 +24,7 @@ mod wait;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
-use brush_core::builtins::{
-    CommandContentFunc, CommandExecuteFunc, ContentOptions, ContentType, Registration,
-};
+use brush_core::builtins::{CommandExecuteFunc, ContentOptions, ContentType, Registration};
 use brush_core::{CommandArg, ExecutionContext, ExecutionResult, ShellExtensions};
 
 /// What a builtin reads and writes, taken from the shell at the moment it runs (redirections
@@ -86,25 +84,32 @@ pub fn all<SE: ShellExtensions>() -> Vec<(String, Registration<SE>)> {
         ("daemon".into(), registration::<daemon_cmd::Daemon, SE>()),
         ("neural".into(), registration::<neural::Neural, SE>()),
         (
-            "kill".into(),
-            shell_registration(kill::execute, kill::content),
+            kill::Kill::NAME.into(),
+            shell_registration::<kill::Kill, SE>(kill::execute),
         ),
         (
-            "wait".into(),
-            shell_registration(wait::execute, wait::content),
+            wait::Wait::NAME.into(),
+            shell_registration::<wait::Wait, SE>(wait::execute),
         ),
         crate::capabilities::registration(),
     ]
 }
 
-/// A builtin that works on the shell itself (its jobs), with bash's arguments rather than clap's.
-fn shell_registration<SE: ShellExtensions>(
+/// A builtin that takes bash's arguments rather than clap's, described as bash describes its own:
+/// a one-line usage and a sentence.
+trait BashHelp {
+    const NAME: &'static str;
+    const USAGE: &'static str;
+    const ABOUT: &'static str;
+}
+
+/// A builtin that works on the shell itself (its jobs), with bash's arguments and help.
+fn shell_registration<H: BashHelp, SE: ShellExtensions>(
     execute_func: CommandExecuteFunc<SE>,
-    content_func: CommandContentFunc,
 ) -> Registration<SE> {
     Registration {
         execute_func,
-        content_func,
+        content_func: bash_help::<H>,
         disabled: false,
         special_builtin: false,
         declaration_builtin: false,
@@ -122,29 +127,31 @@ fn words(args: Vec<CommandArg>) -> Vec<String> {
         .collect()
 }
 
-/// `help NAME` for a builtin described by bash's one-line usage and a sentence.
-fn described(name: &str, content_type: ContentType, usage: &str, about: &str) -> String {
+/// `help NAME` for a builtin with [`BashHelp`].
+fn bash_help<H: BashHelp>(
+    name: &str,
+    content_type: ContentType,
+    _options: &ContentOptions,
+) -> Result<String, brush_core::Error> {
+    Ok(help_text::<H>(name, content_type))
+}
+
+fn help_text<H: BashHelp>(name: &str, content_type: ContentType) -> String {
     match content_type {
-        ContentType::ShortUsage => format!("{name}: {usage}"),
-        ContentType::ShortDescription => format!("{name} - {about}\n"),
+        ContentType::ShortUsage => format!("{name}: {}", H::USAGE),
+        ContentType::ShortDescription => format!("{name} - {}\n", H::ABOUT),
         ContentType::DetailedHelp | ContentType::ManPage => {
-            format!("{name}: {usage}\n    {about}\n")
+            format!("{name}: {}\n    {}\n", H::USAGE, H::ABOUT)
         }
     }
 }
 
 /// bash's `NAME --help`: the builtin's help on standard output, and nothing run.
-fn help_asked(
-    words: &[String],
-    out: &mut impl Write,
-    name: &str,
-    usage: &str,
-    about: &str,
-) -> bool {
+fn help_asked<H: BashHelp>(words: &[String], out: &mut impl Write) -> bool {
     if words.first().map(String::as_str) != Some("--help") {
         return false;
     }
-    let help = described(name, ContentType::DetailedHelp, usage, about);
+    let help = help_text::<H>(H::NAME, ContentType::DetailedHelp);
     let _ = out.write_all(help.as_bytes());
     let _ = out.flush();
     true

@@ -8,13 +8,21 @@ use std::io::Write;
 use std::pin::Pin;
 use std::task::Poll;
 
-use brush_core::builtins::{BoxFuture, ContentOptions, ContentType};
+use brush_core::builtins::BoxFuture;
 use brush_core::jobs::{JobManager, JobState};
 use brush_core::{CommandArg, ExecutionContext, ExecutionResult, Shell, ShellExtensions};
 
-const USAGE: &str = "wait [-fn] [-p var] [id ...]";
-const ABOUT: &str = "Wait for jobs or processes to end and return the status of the last one; with \
+use super::BashHelp;
+
+/// `wait` and its help.
+pub(super) struct Wait;
+
+impl BashHelp for Wait {
+    const NAME: &'static str = "wait";
+    const USAGE: &'static str = "wait [-fn] [-p var] [id ...]";
+    const ABOUT: &'static str = "Wait for jobs or processes to end and return the status of the last one; with \
                      -n, for the next to end.";
+}
 
 /// The status bash gives when there is nothing to wait for.
 const NOT_A_CHILD: u8 = 127;
@@ -35,14 +43,14 @@ pub(super) fn execute<SE: ShellExtensions>(
         let mut err = context.stderr();
         let name = crate::wording::shell_name(context.shell);
         let words = super::words(args);
-        if super::help_asked(&words, &mut context.stdout(), "wait", USAGE, ABOUT) {
+        if super::help_asked::<Wait>(&words, &mut context.stdout()) {
             return Ok(ExecutionResult::success());
         }
         let (next, ids) = match options(&words) {
             Ok(parsed) => parsed,
             Err(Unparsed::Invalid(option)) => {
                 let _ = writeln!(err, "{name}: wait: {option}: invalid option");
-                let _ = writeln!(err, "wait: usage: {USAGE}");
+                let _ = writeln!(err, "wait: usage: {}", Wait::USAGE);
                 return Ok(ExecutionResult::new(2));
             }
             Err(Unparsed::Unimplemented(what)) => return brush_core::error::unimp(what),
@@ -57,14 +65,6 @@ pub(super) fn execute<SE: ShellExtensions>(
         };
         Ok(ExecutionResult::new(status))
     })
-}
-
-pub(super) fn content(
-    name: &str,
-    content_type: ContentType,
-    _options: &ContentOptions,
-) -> Result<String, brush_core::Error> {
-    Ok(super::described(name, content_type, USAGE, ABOUT))
 }
 
 enum Unparsed {

@@ -116,6 +116,9 @@ fn check_arithmetic(line: &str, before: &Frame, prompt: &str) -> Option<Checked>
 /// of the model's, with the same prompt again: calc's exact one; `None` when calc cannot check the
 /// line. `neural eval` asks the arithmetic probe of the computer with it.
 pub fn calc_screen(before: &Frame, line: &str) -> Option<Frame> {
+    if may_wrap(before) {
+        return None;
+    }
     let row = before.lines.get(usize::from(before.cursor.0))?;
     // A frame's rows have their trailing spaces stripped: the prompt's last space among them.
     let prompt: String = row
@@ -123,9 +126,6 @@ pub fn calc_screen(before: &Frame, line: &str) -> Option<Frame> {
         .chain(std::iter::repeat(' '))
         .take(usize::from(before.cursor.1))
         .collect();
-    if may_wrap(before) {
-        return None;
-    }
     match check_arithmetic(line, before, &prompt)? {
         Checked::Exact { frame, .. } => Some(frame),
         Checked::Unverified(_) => None,
