@@ -23,6 +23,17 @@ fn run(home: &Home, args: &[&str], stdin: &[u8]) -> Output {
     child.wait_with_output().unwrap()
 }
 
+/// bash itself, run as `run` runs ncsh, for tests that hold ncsh to bash's behaviour.
+fn bash(home: &Home, args: &[&str]) -> Output {
+    std::process::Command::new("bash")
+        .args(args)
+        .current_dir(home.path())
+        .env("HOME", home.path())
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
 fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
@@ -79,13 +90,7 @@ fn commands_on_stdin_with_here_docs_blocks_and_reads() {
 #[test]
 fn a_syntax_error_is_reported_in_bash_s_words() {
     let home = Home::new();
-    let bash = |args: &[&str]| {
-        std::process::Command::new("bash")
-            .args(args)
-            .current_dir(home.path())
-            .output()
-            .unwrap()
-    };
+    let bash = |args: &[&str]| bash(&home, args);
     // Each is reported near its token with its line quoted, or at the end of the input, as bash
     // reports it, for `-c` text and for a script.
     for text in [
@@ -193,7 +198,7 @@ fn errors_are_worded_as_bash_words_them() {
     );
     assert_eq!(
         stderr(&out),
-        "myshell: nosuchcommand: command not found\nmyshell: cd: No such file or directory\n"
+        "myshell: nosuchcommand: command not found\nmyshell: cd: /no/such/dir: No such file or directory\n"
     );
     let script = home.path().join("script.sh");
     std::fs::write(&script, "nosuchcommand\n").unwrap();
@@ -492,4 +497,104 @@ fn a_command_dying_of_sigint_does_not_run_the_scripts_int_trap() {
     );
     assert_eq!(stdout(&out), "after\n");
     assert_eq!(out.status.code(), Some(0));
+}
+
+/// Builtins given a wrong word name it and what is wrong, in bash's words, with bash's status, and
+/// end the shell where bash's end it (`exit abc`, `exec` of nothing, a special builtin given too
+/// many arguments).
+#[test]
+fn builtins_given_a_wrong_word_say_what_bash_says_and_end_as_bash_ends() {
+    let home = Home::new();
+    for text in [
+        "cd /no/such/dir; echo $?",
+        "cd /etc/passwd; echo $?",
+        "exec /no/such/program; echo after",
+        "exec no-such-program; echo after",
+        "shopt -s execfail; exec no-such-program; echo after $?",
+        "export 1abc=5 ok=1; echo $? $ok",
+        "set -o badopt; echo after $?",
+        "exit abc; echo after",
+        "exit 1 2; echo after",
+        "shift abc; echo $?",
+        "shift -1; echo $?",
+        "shift 5; echo $?",
+        "shift 1 2; echo after",
+        "f() { return abc; }; f; echo $?",
+        "f() { return 1 2; }; f; echo after",
+        "return 3; echo $?",
+        "read -t abc x; echo $?",
+        "x=; echo ${x:?}; echo after",
+        "echo ${y?no y here}; echo after",
+        "echo ${1:?}",
+    ] {
+        let ours = run(&home, &["-c", text, "sh-name"], b"");
+        let theirs = bash(&home, &["-c", text, "sh-name"]);
+        assert_eq!(
+            stderr(&ours),
+            // bash adds the line in `-c` text, and names a function's error as from the
+            // "environment"; ncsh does neither (README, known limits).
+            stderr(&theirs)
+                .replace("sh-name: line 1: ", "sh-name: ")
+                .replace("environment: line 1: ", "sh-name: "),
+            "{text:?}"
+        );
+        assert_eq!(stdout(&ours), stdout(&theirs), "{text:?}");
+        assert_eq!(ours.status.code(), theirs.status.code(), "{text:?}");
+    }
+    // uucore's own words for printf's bad number go to the process's stderr, so only its output
+    // and status are bash's.
+    let text = "printf '%d|' abc 3x 4; echo $?";
+    let (ours, theirs) = (run(&home, &["-c", text], b""), bash(&home, &["-c", text]));
+    assert_eq!(stdout(&ours), "0|3|4|1\n");
+    assert_eq!(stdout(&ours), stdout(&theirs));
+}
+
+/// Field splitting keeps the empty fields that a delimiter other than whitespace makes, and drops
+/// whitespace at the ends, as POSIX and bash do.
+#[test]
+fn word_splitting_keeps_the_empty_fields_bash_keeps() {
+    let home = Home::new();
+    let script = r#"show() { printf '<%s>' "$@"; echo; }
+IFS=:; x=a::b; show $x
+x=:a; show $x
+x=a:; show $x
+x=a::; show $x
+x=:; show $x
+x=; show $x
+x=a:; show $x""
+IFS=' :'; x=' :a'; show $x
+x='a : b'; show $x
+x='  a  b  '; show $x
+x='a: :b'; show $x
+unset IFS; x=' a	b
+c '; show $x
+set -- "x y" "" z; show $@
+IFS=,; read -r a b c <<< "1,,3"; echo "[$a][$b][$c]"
+IFS=:; for f in $(echo "p::q"); do printf '<%s>' "$f"; done; echo"#;
+    let ours = run(&home, &["-c", script], b"");
+    assert_eq!(stderr(&ours), "");
+    assert!(stdout(&ours).starts_with("<a><><b>\n<><a>\n<a>\n<a><>\n<>\n"));
+    assert_eq!(stdout(&ours), stdout(&bash(&home, &["-c", script])));
+}
+
+/// A command of a pipeline runs in a copy of the shell, so `exit`, `return` or `break` there ends
+/// that copy only and sets `$?`, as in bash; with `lastpipe` the last command runs in the shell.
+#[test]
+fn exit_in_a_pipeline_does_not_end_the_shell() {
+    let home = Home::new();
+    let script = "echo x | exit 3; echo after $?
+for i in 1 2; do echo | break; echo round $i; done
+f() { echo | return 4; echo in f $?; }; f
+exit 5 | cat; echo still here
+shopt -s lastpipe; echo | exit 6; echo not here";
+    let ours = run(&home, &["-c", script], b"");
+    assert_eq!(
+        stdout(&ours),
+        "after 3\nround 1\nround 2\nin f 4\nstill here\n",
+        "{}",
+        stderr(&ours)
+    );
+    assert_eq!(ours.status.code(), Some(6));
+    let theirs = bash(&home, &["-c", script]);
+    assert_eq!(stdout(&ours), stdout(&theirs));
 }

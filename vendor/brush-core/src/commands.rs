@@ -58,6 +58,18 @@ impl<SE: ShellExtensions> ExecutionContext<'_, SE> {
         self.params.stderr(self.shell)
     }
 
+    /// Reports a failure of the running builtin as bash words it, after the shell's name and the
+    /// builtin's (`what` = `/x: No such file or directory` for `cd /x`), and gives `status` as the
+    /// builtin's status (ncsh patch).
+    pub fn failure(&self, what: impl std::fmt::Display, status: u8) -> ExecutionResult {
+        let error = error::Error::from(error::ErrorKind::Worded(std::format!(
+            "{}: {what}",
+            self.command_name
+        )));
+        let _ = self.shell.display_error(&mut self.stderr(), &error);
+        ExecutionResult::new(status)
+    }
+
     /// Returns the file descriptor with the given number. Returns `None`
     /// if the file descriptor is not open.
     ///
@@ -432,10 +444,13 @@ impl<'a, SE: extensions::ShellExtensions> SimpleCommand<'a, SE> {
                 // ncsh patch: bash's `command_not_found_handle`, called with the command and its
                 // arguments; a function of that name comes first, then a builtin (ncsh's own, which
                 // runs capabilities).
-                self.args.insert(0, CommandArg::String(NOT_FOUND_HANDLER.to_owned()));
+                self.args
+                    .insert(0, CommandArg::String(NOT_FOUND_HANDLER.to_owned()));
                 self.command_name = NOT_FOUND_HANDLER.to_owned();
                 match handler {
-                    NotFoundHandler::Function(function) => self.execute_via_function(function).await,
+                    NotFoundHandler::Function(function) => {
+                        self.execute_via_function(function).await
+                    }
                     NotFoundHandler::Builtin(builtin) => self.execute_via_builtin(builtin).await,
                 }
             } else {

@@ -49,8 +49,9 @@ pub enum ErrorKind {
     #[error("cannot assign in this way")]
     CannotAssignToSpecialParameter,
 
-    /// Checked expansion error.
-    #[error("expansion error: {0}")]
+    /// Checked expansion error: `${x:?WORD}` of an unset `x`, worded as bash words it (ncsh
+    /// patch).
+    #[error("{0}")]
     CheckedExpansionError(String),
 
     /// A reference was made to an unknown shell function.
@@ -277,6 +278,10 @@ pub enum ErrorKind {
     #[error("unhandled key code: {0:?}")]
     UnhandledKeyCode(Vec<u8>),
 
+    /// A failure worded whole by the builtin that met it, as bash words it after the shell's name
+    /// (`cd: /x: No such file or directory`) (ncsh patch).
+    #[error("{0}")]
+    Worded(String),
     /// An error occurred in a built-in command.
     #[error("{1}: {0}")]
     BuiltinError(Box<dyn BuiltinError>, String),
@@ -368,7 +373,8 @@ where
 impl From<&ErrorKind> for results::ExecutionExitCode {
     fn from(value: &ErrorKind) -> Self {
         match value {
-            ErrorKind::CommandNotFound(..) => Self::NotFound,
+            // ncsh patch: bash's status for `${x:?}`, which ends a shell that is not interactive.
+            ErrorKind::CommandNotFound(..) | ErrorKind::CheckedExpansionError(..) => Self::NotFound,
             ErrorKind::Unimplemented(..) | ErrorKind::UnimplementedAndTracked(..) => {
                 Self::Unimplemented
             }

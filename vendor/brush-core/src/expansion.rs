@@ -769,23 +769,53 @@ impl<'a, SE: extensions::ShellExtensions> WordExpander<'a, SE> {
         Ok(result)
     }
 
+    /// Splits fields as POSIX says: IFS whitespace at either end is dropped and a run of it
+    /// delimits one field, while each other IFS character, with the whitespace around it,
+    /// delimits one, so `a::b` with `IFS=:` is three fields, the middle one empty.
+    // ncsh patch: brush dropped the empty fields between two non-whitespace delimiters.
     fn split_fields(&self, expansion: Expansion) -> Vec<WordField> {
+        /// What the characters scanned since the last field ended were.
+        #[derive(PartialEq)]
+        enum Since {
+            /// Nothing yet, or IFS whitespace only: the start of the word.
+            Start,
+            /// Text of the field being built.
+            Text,
+            /// IFS whitespace that ended a field.
+            Whitespace,
+            /// A delimiter that is not whitespace (and any whitespace after it).
+            Delimiter,
+        }
+
         let ifs = self.shell.ifs();
+        let is_ifs_whitespace = |c: char| matches!(c, ' ' | '\t' | '\n') && ifs.contains(c);
 
         let mut fields: Vec<WordField> = vec![];
         let mut current_field = WordField::new();
 
         // Go through the fields we have so far.
         for existing_field in expansion.fields {
+            let mut since = Since::Start;
             for piece in existing_field.0 {
                 match piece {
-                    ExpansionPiece::Unsplittable(_) => current_field.0.push(piece),
+                    ExpansionPiece::Unsplittable(_) => {
+                        current_field.0.push(piece);
+                        since = Since::Text;
+                    }
                     ExpansionPiece::Splittable(s) => {
                         for c in s.chars() {
-                            if ifs.contains(c) {
-                                if !current_field.0.is_empty() {
+                            if is_ifs_whitespace(c) {
+                                if since == Since::Text {
                                     fields.push(std::mem::take(&mut current_field));
+                                    since = Since::Whitespace;
                                 }
+                            } else if ifs.contains(c) {
+                                if since == Since::Text {
+                                    fields.push(std::mem::take(&mut current_field));
+                                } else if matches!(since, Since::Start | Since::Delimiter) {
+                                    fields.push(WordField::new());
+                                }
+                                since = Since::Delimiter;
                             } else {
                                 match current_field.0.last_mut() {
                                     Some(ExpansionPiece::Splittable(last)) => last.push(c),
@@ -795,6 +825,7 @@ impl<'a, SE: extensions::ShellExtensions> WordExpander<'a, SE> {
                                             .push(ExpansionPiece::Splittable(c.to_string()));
                                     }
                                 }
+                                since = Since::Text;
                             }
                         }
                     }
@@ -1141,6 +1172,7 @@ impl<'a, SE: extensions::ShellExtensions> WordExpander<'a, SE> {
                     .expand_parameter_allowing_unset(&parameter, indirect)
                     .await?;
                 let error_message = error_message.as_ref().map_or_else(|| "", |v| v.as_str());
+                let only_unset = matches!(test_type, brush_parser::word::ParameterTestType::Unset);
 
                 match (test_type, expanded_parameter.classify()) {
                     (_, ParameterState::NonZeroLength)
@@ -1149,9 +1181,26 @@ impl<'a, SE: extensions::ShellExtensions> WordExpander<'a, SE> {
                         ParameterState::DefinedEmptyString,
                     ) => Ok(expanded_parameter),
                     _ => {
-                        let result = self.basic_expand_to_str(error_message).await?;
-                        let err: error::Error =
-                            error::ErrorKind::CheckedExpansionError(result).into();
+                        // ncsh patch: bash's words, `x: parameter null or not set` or `x: WORD`
+                        // (brush said `expansion error: WORD`, and nothing else when WORD was
+                        // empty).
+                        let mut result = self.basic_expand_to_str(error_message).await?;
+                        if result.is_empty() {
+                            result = if only_unset {
+                                "parameter not set".to_owned()
+                            } else {
+                                "parameter null or not set".to_owned()
+                            };
+                        }
+                        let shown = parameter.to_string();
+                        let name = shown
+                            .trim_start_matches('$')
+                            .trim_start_matches('{')
+                            .trim_end_matches('}');
+                        let err: error::Error = error::ErrorKind::CheckedExpansionError(
+                            std::format!("{name}: {result}"),
+                        )
+                        .into();
 
                         // Expansion errors are fatal per POSIX spec
                         Err(err.into_fatal())

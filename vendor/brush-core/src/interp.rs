@@ -7,14 +7,15 @@ use std::path::{Path, PathBuf};
 use crate::arithmetic::{self, ExpandAndEvaluate};
 use crate::commands::{self, CommandArg};
 use crate::interrupt;
-// ncsh patch: signal traps run between commands.
-use crate::signal_traps;
 use crate::env::{EnvironmentLookup, EnvironmentScope, valid_variable_name};
 use crate::openfiles::{OpenFile, OpenFiles};
 use crate::results::{
-    ExecutionExitCode, ExecutionResult, ExecutionSpawnResult, ExecutionWaitResult,
+    ExecutionControlFlow, ExecutionExitCode, ExecutionResult, ExecutionSpawnResult,
+    ExecutionWaitResult,
 };
 use crate::shell::Shell;
+// ncsh patch: signal traps run between commands.
+use crate::signal_traps;
 use crate::variables::{
     ArrayLiteral, ShellValue, ShellValueLiteral, ShellValueUnsetType, ShellVariable,
 };
@@ -418,6 +419,13 @@ impl Execute for ast::Pipeline {
             wait_for_pipeline_processes_and_update_status(self, spawn_results, shell, &params)
                 .await?;
 
+        // ncsh patch: a last command that ran in a copy of the shell, as in a subshell, cannot
+        // exit, return from or break out of this one (`echo x | exit 3` only sets `$?`).
+        let len = self.seq.len();
+        if !runs_in_current_shell(shell, len - 1, len) {
+            result.next_control_flow = ExecutionControlFlow::Normal;
+        }
+
         // Invert the exit code if requested.
         if self.bang {
             result.exit_code = ExecutionExitCode::from(if result.is_success() { 1 } else { 0 });
@@ -477,6 +485,20 @@ impl Execute for ast::Pipeline {
     }
 }
 
+/// Whether the command at `index` of a pipeline of `len` commands runs in the shell itself rather
+/// than in a copy of it: a lone command always does; the last one does with `lastpipe` and no job
+/// control.
+fn runs_in_current_shell(
+    shell: &Shell<impl extensions::ShellExtensions>,
+    index: usize,
+    len: usize,
+) -> bool {
+    len == 1
+        || (index == len - 1
+            && shell.options().run_last_pipeline_cmd_in_current_shell
+            && !shell.options().enable_job_control)
+}
+
 async fn spawn_pipeline_processes(
     pipeline: &ast::Pipeline,
     shell: &mut Shell<impl extensions::ShellExtensions>,
@@ -510,10 +532,8 @@ async fn spawn_pipeline_processes(
         // Otherwise, we spawn a separate subshell for each command in the pipeline.
         //
 
-        let run_in_current_shell = pipeline_len == 1
-            || (current_pipeline_index == pipeline_len - 1
-                && shell.options().run_last_pipeline_cmd_in_current_shell
-                && !shell.options().enable_job_control);
+        let run_in_current_shell =
+            runs_in_current_shell(shell, current_pipeline_index, pipeline_len);
 
         // Set up parameters appropriate for this command.
         let mut cmd_params = params.clone();
