@@ -207,12 +207,21 @@ impl Store {
             }
         }
         let holds = store.audit_count();
-        store.refuse_if_cut_short(holds)?;
+        let recorded = written::read(dir);
+        store.refuse_if_cut_short(holds, &recorded)?;
         let fresh = match schema {
             Some(_) => false,
             None if store.generations.is_empty() && store.audit.is_empty() => true,
             None => return Err(StoreError::corrupt("the schema version")),
         };
+        // A store that looks new beside a record it cannot read had been written: its files were
+        // lost or replaced, and making a new store would hide that.
+        if let (true, written::Recorded::Unreadable(why)) = (fresh, recorded) {
+            return Err(StoreError::EmptyBesideRecord {
+                path: dir.to_owned(),
+                why,
+            });
+        }
         *store.record() = written::Record::open(dir).ok();
         if fresh {
             store.create()?;
@@ -225,13 +234,19 @@ impl Store {
 
     /// Refuses a store that holds fewer audit entries (`holds`, by its head) than it recorded
     /// having written. A head that cannot be read is no evidence of that; `audit verify` names it.
-    fn refuse_if_cut_short(&self, holds: Option<u64>) -> Result<(), StoreError> {
-        match (holds, written::read(&self.path)) {
-            (Some(holds), Some(written)) if holds < written => Err(StoreError::CutShort {
-                path: self.path.clone(),
-                written,
-                holds,
-            }),
+    fn refuse_if_cut_short(
+        &self,
+        holds: Option<u64>,
+        recorded: &written::Recorded,
+    ) -> Result<(), StoreError> {
+        match (holds, recorded) {
+            (Some(holds), &written::Recorded::Entries(written)) if holds < written => {
+                Err(StoreError::CutShort {
+                    path: self.path.clone(),
+                    written,
+                    holds,
+                })
+            }
             _ => Ok(()),
         }
     }

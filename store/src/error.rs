@@ -28,6 +28,16 @@ pub enum StoreError {
         /// The audit entries sled found.
         holds: u64,
     },
+    /// The store's files look new, but the record of what it had written is there and unreadable.
+    #[error(
+        "the store at {path} looks empty, but {path}/written.json, the record of what ncsh had written to it, is there and cannot be read ({why}): its files were lost or replaced. ncsh does not start a new store over them. Put all its files back from a backup; or move it away (`mv {path} {path}.damaged`), and ncsh starts an empty store there, into which `gen import` brings back a bundle you exported; or, if it never held anything, remove {path}/written.json"
+    )]
+    EmptyBesideRecord {
+        /// The store.
+        path: PathBuf,
+        /// Why the record cannot be read.
+        why: String,
+    },
     /// Another live process holds the store.
     #[error(
         "the store at {0} is in use by another process; stop it (`daemon stop`) or set NCSH_HOME to another directory"

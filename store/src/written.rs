@@ -66,10 +66,30 @@ impl Record {
     }
 }
 
-/// How many audit entries the store in `dir` had written, when it says. A record that is missing
-/// (a store from before it was kept) or unreadable is no evidence of loss, so it is `None`.
-pub(crate) fn read(dir: &Path) -> Option<u64> {
-    let bytes = std::fs::read(dir.join(FILE)).ok()?;
-    let written: Written = serde_json::from_slice(&bytes).ok()?;
-    Some(written.audit_entries)
+/// What the record in a store's directory says.
+pub(crate) enum Recorded {
+    /// No record, or an empty one (a store from before the record was kept, or one whose first
+    /// update never finished): no evidence either way.
+    Nothing,
+    /// The store had written this many audit entries.
+    Entries(u64),
+    /// A record is there but cannot be read (its permissions, or bytes that are not a record): the
+    /// store had been written, but how far is not known.
+    Unreadable(String),
+}
+
+/// What the record of the store in `dir` says.
+pub(crate) fn read(dir: &Path) -> Recorded {
+    let bytes = match std::fs::read(dir.join(FILE)) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Recorded::Nothing,
+        Err(e) => return Recorded::Unreadable(e.to_string()),
+    };
+    if bytes.is_empty() {
+        return Recorded::Nothing;
+    }
+    match serde_json::from_slice::<Written>(&bytes) {
+        Ok(written) => Recorded::Entries(written.audit_entries),
+        Err(e) => Recorded::Unreadable(e.to_string()),
+    }
 }

@@ -394,7 +394,20 @@ fn a_store_from_before_the_record_gets_one_when_opened() {
     std::fs::remove_file(dir.path().join("written.json")).unwrap();
     drop(Store::open(dir.path()).unwrap());
     // The database file lost, as if cut to nothing; sled's snapshot goes with it.
-    for entry in std::fs::read_dir(dir.path()).unwrap() {
+    lose_the_database(dir.path());
+    let error = Store::open(dir.path())
+        .err()
+        .expect("the cut store is refused");
+    assert!(
+        matches!(error, StoreError::CutShort { written: 3, .. }),
+        "{error}"
+    );
+}
+
+/// Empties the database file and removes sled's snapshots, as a bad restore would, leaving
+/// `written.json`: sled then opens an empty store.
+fn lose_the_database(dir: &Path) {
+    for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
         if path
             .file_name()
@@ -405,12 +418,41 @@ fn a_store_from_before_the_record_gets_one_when_opened() {
             std::fs::remove_file(path).unwrap();
         }
     }
-    std::fs::write(dir.path().join("db"), b"").unwrap();
+    std::fs::write(dir.join("db"), b"").unwrap();
+}
+
+#[test]
+fn a_lost_store_beside_an_unreadable_record_is_refused_not_made_again_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    store_with_entries(dir.path(), 2);
+    lose_the_database(dir.path());
+    std::fs::write(dir.path().join("written.json"), b"\x00garbage").unwrap();
     let error = Store::open(dir.path())
         .err()
-        .expect("the cut store is refused");
+        .expect("an empty store beside an unreadable record is refused");
     assert!(
-        matches!(error, StoreError::CutShort { written: 3, .. }),
+        matches!(error, StoreError::EmptyBesideRecord { .. }),
         "{error}"
     );
+    let message = error.to_string();
+    assert!(message.contains("written.json"), "{message}");
+    assert!(message.contains(".damaged"), "{message}");
+    // Refusing changed nothing: the record is still there, so it is refused again.
+    assert_eq!(
+        std::fs::read(dir.path().join("written.json")).unwrap(),
+        b"\x00garbage"
+    );
+    assert!(Store::open(dir.path()).is_err());
+    // The way out the message gives for a store that never held anything.
+    std::fs::remove_file(dir.path().join("written.json")).unwrap();
+    assert_eq!(Store::open(dir.path()).unwrap().current().unwrap(), 1);
+}
+
+#[test]
+fn an_empty_record_beside_a_new_store_is_no_evidence_of_loss() {
+    // A first open killed after it made the record and before its first write leaves both empty.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("written.json"), b"").unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    assert_eq!(store.current().unwrap(), 1);
 }
