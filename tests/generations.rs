@@ -388,7 +388,7 @@ fn bad_input_gets_a_clear_error_and_leaves_the_store_unchanged() {
             "sha256",
         ),
         (
-            capability(&bad_dir, "w", |t| {
+            capability(&bad_dir, "gone", |t| {
                 t.replace("path = \"hello.wasm\"", "path = \"gone.wasm\"")
             }),
             "cannot read the wasm",
@@ -443,6 +443,19 @@ fn bad_input_gets_a_clear_error_and_leaves_the_store_unchanged() {
 
     // A bundle damaged in transit is refused whole.
     ok(&home, "cd \"$HOME\" && gen export 2 good.json");
+    // An existing file is kept unless --force is given.
+    let good = std::fs::read_to_string(home.path().join("good.json")).unwrap();
+    let err = fails(&home, "cd \"$HOME\" && gen export 1 good.json");
+    assert!(
+        err.contains("good.json exists") && err.contains("--force"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(home.path().join("good.json")).unwrap(),
+        good
+    );
+    ok(&home, "cd \"$HOME\" && gen export 1 good.json --force");
+    ok(&home, "cd \"$HOME\" && gen export 2 good.json --force");
     let good = std::fs::read_to_string(home.path().join("good.json")).unwrap();
     let damaged = good.replacen("\"actor\":\"ncsh\"", "\"actor\":\"mallory\"", 1);
     assert_ne!(good, damaged);

@@ -53,6 +53,9 @@ enum Action {
         id: GenerationId,
         /// The bundle to write.
         file: PathBuf,
+        /// Replace FILE if it exists.
+        #[arg(long)]
+        force: bool,
     },
     /// Check a bundle from `gen export` and add its generation here (not made current).
     Import {
@@ -98,8 +101,16 @@ impl Builtin for Gen {
                 )?;
                 Ok(0)
             }
-            Action::Export { id, file } => {
+            Action::Export { id, file, force } => {
                 let file = io.path(&file);
+                if !force && file.symlink_metadata().is_ok() {
+                    writeln!(
+                        io.err,
+                        "gen export: {} exists; name another file, or add --force to replace it",
+                        file.display()
+                    )?;
+                    return Ok(1);
+                }
                 let (capabilities, blobs, entries) = client::export(id, file.clone())?;
                 writeln!(
                     io.out,
