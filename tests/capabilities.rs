@@ -157,10 +157,18 @@ fn a_capability_stopped_at_its_limit_says_why_and_the_shell_goes_on() {
 #[test]
 fn a_capability_is_found_only_where_no_command_of_its_name_is() {
     let home = Home::new();
-    // Named like a program on PATH: the program runs, the capability does not shadow it.
+    // Named like a program on PATH, it is refused: it would never run.
     let hello = std::fs::read(example_dir().join("hello.wasm")).unwrap();
     let manifest = capability(home.path(), "seq", &hello, "");
-    let (status, _, err) = run(&home, &format!("cap install {} --yes", manifest.display()));
+    let install = format!("cap install {} --yes", manifest.display());
+    let (status, _, err) = run(&home, &install);
+    assert_eq!(status, 1, "{err}");
+    assert!(
+        err.contains("would never run") && err.contains("/seq") && err.contains("another name"),
+        "{err}"
+    );
+    // Installed by a shell whose PATH lacks the program, it still does not shadow the program.
+    let (status, _, err) = run(&home, &format!("PATH=/nowhere {install}"));
     assert_eq!(status, 0, "{err}");
     assert_eq!(run(&home, "seq 2").1, "1\n2\n");
     assert_eq!(

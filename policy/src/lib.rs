@@ -26,7 +26,7 @@
 //! use std::path::Path;
 //!
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! let manifest = Manifest::load(Path::new("examples/calc/calc.toml"))?;
+//! let manifest = Manifest::load(Path::new("examples/hello/hello.toml"))?;
 //! let grant = Grant::from_manifest(&manifest);
 //! let wasm = std::fs::read(&manifest.wasm.path)?;
 //! let facts = check_wasm(&manifest, &grant, &wasm)?;

@@ -12,8 +12,9 @@
 //!
 //! ```toml
 //! # The command name: a lowercase letter, then up to 31 of [a-z0-9_-]. It may not be a shell
-//! # builtin or keyword (cd, exit, cap, gen, audit, daemon, if, for, ...): see is_reserved_name.
-//! name = "calc"
+//! # builtin or keyword (cd, exit, cap, gen, audit, daemon, if, for, ...), nor calc or fs, which
+//! # ncsh ships: see is_reserved_name.
+//! name = "bigcalc"
 //! # A semantic version.
 //! version = "1.0.0"
 //! # One line, at most 200 characters.
@@ -24,8 +25,8 @@
 //! [wasm]
 //! # Relative to the manifest's directory, or absolute. The file need not exist when the manifest
 //! # is parsed; it is read and checked at install time.
-//! path = "calc.wasm"
-//! # The first column of `sha256sum calc.wasm`: 64 lowercase hex digits.
+//! path = "bigcalc.wasm"
+//! # The first column of `sha256sum bigcalc.wasm`: 64 lowercase hex digits.
 //! sha256 = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
 //!
 //! # Optional, and so is every field in it; what is left out is not granted.
@@ -63,19 +64,19 @@
 //! use std::path::Path;
 //!
 //! let text = r#"
-//!     name = "calc"
+//!     name = "bigcalc"
 //!     version = "1.0.0"
 //!     description = "Exact integer arithmetic"
 //!     kind = "component"
 //!     [wasm]
-//!     path = "calc.wasm"
+//!     path = "bigcalc.wasm"
 //!     sha256 = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
 //! "#;
 //! let manifest = Manifest::parse(text, Path::new("/opt/caps")).unwrap();
 //! assert_eq!(manifest.kind, Kind::Component);
-//! assert_eq!(manifest.wasm.path, Path::new("/opt/caps/calc.wasm"));
+//! assert_eq!(manifest.wasm.path, Path::new("/opt/caps/bigcalc.wasm"));
 //!
-//! let err = Manifest::parse(&text.replace("calc.wasm", ""), Path::new("/opt/caps")).unwrap_err();
+//! let err = Manifest::parse(&text.replace("bigcalc.wasm", ""), Path::new("/opt/caps")).unwrap_err();
 //! assert!(err.to_string().contains("manifest field `wasm.path`: it is empty"));
 //! ```
 

@@ -108,6 +108,17 @@ pub(super) fn say_updated(io: &mut Io, what: &str, generation: &Generation) -> R
 fn put(io: &mut Io, source: &Source, upgrade: bool) -> Result<u8, Failure> {
     let path = io.path(&source.path);
     let (manifest, text) = load(&path)?;
+    // Capabilities run for commands not found, so one named after a program never would.
+    if let Some(program) = io.program_on_path(&manifest.name) {
+        return Err(format!(
+            "the capability would never run: `{}` runs {}, which the shell finds on PATH before \
+             it looks for a capability; give it another name (`name = \"...\"` in its manifest, or \
+             rename the .wasm)",
+            manifest.name,
+            program.display()
+        )
+        .into());
+    }
     let mut grant = Grant::from_manifest(&manifest);
     for dir in &source.allow_read {
         grant = grant.with_extra_read(&io.path(dir))?;

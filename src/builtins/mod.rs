@@ -22,6 +22,7 @@ mod trust;
 mod wait;
 
 use std::io::{Read, Write};
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 use brush_core::builtins::{CommandExecuteFunc, ContentOptions, ContentType, Registration};
@@ -40,12 +41,25 @@ pub struct Io {
     pub input_is_terminal: bool,
     /// The shell's working directory, against which relative paths resolve.
     pub cwd: PathBuf,
+    /// The shell's `PATH`, where it looks for programs.
+    pub search_path: String,
 }
 
 impl Io {
     /// `path` made absolute against the shell's working directory.
     pub fn path(&self, path: &Path) -> PathBuf {
         self.cwd.join(path)
+    }
+
+    /// The program the shell runs for `name`, found on its `PATH`.
+    pub fn program_on_path(&self, name: &str) -> Option<PathBuf> {
+        std::env::split_paths(&self.search_path)
+            .map(|dir| self.path(&dir).join(name))
+            .find(|program| {
+                program
+                    .metadata()
+                    .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+            })
     }
 }
 
@@ -182,6 +196,11 @@ fn execute<B: Builtin + 'static, SE: ShellExtensions>(
             input: Box::new(context.stdin()),
             input_is_terminal: context.try_fd(0).is_some_and(|f| f.is_terminal()),
             cwd: context.shell.working_dir().to_owned(),
+            search_path: context
+                .shell
+                .env_str("PATH")
+                .map(|path| path.into_owned())
+                .unwrap_or_default(),
         };
         let status = match B::try_parse_from(args) {
             // --help and --version: asked for, so on standard output and a success.

@@ -24,8 +24,9 @@ impl Problem {
     }
 }
 
-/// ncsh's own builtins.
-const NCSH_BUILTINS: &str = "cap gen audit daemon neural ncsh";
+/// ncsh's own builtins, and the capabilities it ships (`calc` and `fs`, which the neural computer
+/// trusts to check its screens: one installed in their place would answer for them).
+const NCSH_BUILTINS: &str = "cap gen audit daemon neural ncsh calc fs";
 /// bash keywords.
 const SHELL_KEYWORDS: &str =
     "if then else elif fi case esac for select while until do done in function time coproc";
@@ -61,7 +62,7 @@ pub(crate) fn name(name: &str) -> Result<(), Problem> {
     if is_reserved_name(name) {
         return Err(Problem::new(
             format!(
-                "{name:?} is a shell builtin or keyword, so the shell would never run the capability"
+                "{name:?} is a shell builtin or keyword, or a capability ncsh ships, so the shell would never run the capability"
             ),
             "pick another name",
         ));

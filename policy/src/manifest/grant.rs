@@ -14,7 +14,7 @@ use super::{Manifest, ManifestError, Permissions, canonical_json};
 /// # use policy::manifest::{Grant, Manifest};
 /// # use std::path::Path;
 /// # fn main() -> Result<(), policy::manifest::ManifestError> {
-/// let manifest = Manifest::load(Path::new("calc.toml"))?;
+/// let manifest = Manifest::load(Path::new("bigcalc.toml"))?;
 /// let grant = Grant::from_manifest(&manifest).with_extra_read(Path::new("/srv/data"))?;
 /// # Ok(())
 /// # }

@@ -206,7 +206,7 @@ pub(super) fn parse(
         message: err.message().to_string(),
     })?;
 
-    let (name, span) = source.required_string(raw.name, "name", None, "name = \"calc\"")?;
+    let (name, span) = source.required_string(raw.name, "name", None, "name = \"bigcalc\"")?;
     check::name(&name).map_err(|p| source.error(Some(span), "name", p))?;
 
     let (version, span) =
@@ -259,7 +259,7 @@ fn wasm_ref(
     let table = Some(raw.span());
     let raw = raw.into_inner();
 
-    let example = "path = \"calc.wasm\"";
+    let example = "path = \"bigcalc.wasm\"";
     let (written, span) = source.required_string(raw.path, "wasm.path", table.clone(), example)?;
     if written.is_empty() {
         let problem = Problem::new(

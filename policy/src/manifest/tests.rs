@@ -9,13 +9,13 @@ const SHA: &str = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00
 /// A manifest with every required field; tests append tables or replace lines.
 fn base() -> String {
     format!(
-        "name = \"calc\"\n\
+        "name = \"bigcalc\"\n\
          version = \"1.0.0\"\n\
          description = \"Exact integer arithmetic\"\n\
          kind = \"component\"\n\
          \n\
          [wasm]\n\
-         path = \"calc.wasm\"\n\
+         path = \"bigcalc.wasm\"\n\
          sha256 = \"{SHA}\"\n"
     )
 }
@@ -102,11 +102,11 @@ fn a_complete_manifest_parses() {
     );
     let manifest = fixture.parse(&text).unwrap();
 
-    assert_eq!(manifest.name, "calc");
+    assert_eq!(manifest.name, "bigcalc");
     assert_eq!(manifest.version, semver::Version::new(1, 0, 0));
     assert_eq!(manifest.description, "Exact integer arithmetic");
     assert_eq!(manifest.kind, Kind::Component);
-    assert_eq!(manifest.wasm.path, fixture.path().join("calc.wasm"));
+    assert_eq!(manifest.wasm.path, fixture.path().join("bigcalc.wasm"));
     assert_eq!(manifest.wasm.sha256, SHA);
     assert_eq!(
         manifest.permissions,
@@ -172,26 +172,26 @@ fn load_resolves_the_wasm_path_against_the_manifest_directory() {
     let fixture = Fixture::new();
     let caps = fixture.path().join("caps");
     fs::create_dir(&caps).unwrap();
-    let path = caps.join("calc.toml");
-    fs::write(&path, base().replace("calc.wasm", "bin/calc.wasm")).unwrap();
+    let path = caps.join("bigcalc.toml");
+    fs::write(&path, base().replace("bigcalc.wasm", "bin/bigcalc.wasm")).unwrap();
 
     let manifest = Manifest::load_with_home(&path, None).unwrap();
-    assert_eq!(manifest.wasm.path, caps.join("bin/calc.wasm"));
+    assert_eq!(manifest.wasm.path, caps.join("bin/bigcalc.wasm"));
 }
 
 #[test]
 fn an_absolute_wasm_path_is_kept_and_a_missing_file_is_not_an_error() {
     let fixture = Fixture::new();
     let manifest = fixture
-        .parse(&base().replace("calc.wasm", "/nonexistent/calc.wasm"))
+        .parse(&base().replace("bigcalc.wasm", "/nonexistent/bigcalc.wasm"))
         .unwrap();
-    assert_eq!(manifest.wasm.path, Path::new("/nonexistent/calc.wasm"));
+    assert_eq!(manifest.wasm.path, Path::new("/nonexistent/bigcalc.wasm"));
 }
 
 #[test]
 fn load_errors_name_the_manifest_file_line_and_column() {
     let fixture = Fixture::new();
-    let path = fixture.path().join("calc.toml");
+    let path = fixture.path().join("bigcalc.toml");
     fs::write(&path, base().replace("\"1.0.0\"", "\"1.0\"")).unwrap();
 
     let err = Manifest::load_with_home(&path, None).unwrap_err();
@@ -233,13 +233,13 @@ fn name_must_be_a_lowercase_command_name() {
     let fixture = Fixture::new();
     for bad in [
         "Calc",
-        "1calc",
+        "1bigcalc",
         "ca lc",
         "",
         "a234567890123456789012345678901234",
     ] {
         let (field, message) =
-            fixture.field_error(&base().replace("\"calc\"", &format!("{bad:?}")));
+            fixture.field_error(&base().replace("\"bigcalc\"", &format!("{bad:?}")));
         assert_eq!(field, "name", "{bad}");
         assert!(message.contains("is not a command name"), "{message}");
     }
@@ -247,7 +247,7 @@ fn name_must_be_a_lowercase_command_name() {
     let longest = "a".repeat(32);
     assert_eq!(
         fixture
-            .parse(&base().replace("\"calc\"", &format!("{longest:?}")))
+            .parse(&base().replace("\"bigcalc\"", &format!("{longest:?}")))
             .unwrap()
             .name,
         longest
@@ -257,9 +257,11 @@ fn name_must_be_a_lowercase_command_name() {
 #[test]
 fn name_may_not_be_a_builtin_or_keyword() {
     let fixture = Fixture::new();
-    for reserved in ["cd", "exit", "cap", "gen", "audit", "daemon", "if", "for"] {
+    for reserved in [
+        "cd", "exit", "cap", "gen", "audit", "daemon", "if", "for", "calc", "fs",
+    ] {
         let (field, message) =
-            fixture.field_error(&base().replace("\"calc\"", &format!("{reserved:?}")));
+            fixture.field_error(&base().replace("\"bigcalc\"", &format!("{reserved:?}")));
         assert_eq!(field, "name");
         assert!(
             message.contains("builtin or keyword") && message.contains("pick another name"),
@@ -271,10 +273,10 @@ fn name_may_not_be_a_builtin_or_keyword() {
 #[test]
 fn a_missing_required_field_is_named() {
     let fixture = Fixture::new();
-    let (field, message) = fixture.field_error(&base().replace("name = \"calc\"\n", ""));
+    let (field, message) = fixture.field_error(&base().replace("name = \"bigcalc\"\n", ""));
     assert_eq!(field, "name");
     assert!(
-        message.contains("it is missing; add `name = \"calc\"`"),
+        message.contains("it is missing; add `name = \"bigcalc\"`"),
         "{message}"
     );
 
@@ -346,7 +348,7 @@ fn wasm_sha256_must_be_64_lowercase_hex_digits() {
     assert_eq!(field, "wasm.sha256");
     assert!(
         message.contains(
-            "\"abc\" is not 64 hex digits; run `sha256sum calc.wasm` and paste the first column"
+            "\"abc\" is not 64 hex digits; run `sha256sum bigcalc.wasm` and paste the first column"
         ),
         "{message}"
     );
@@ -363,7 +365,7 @@ fn wasm_sha256_must_be_64_lowercase_hex_digits() {
 #[test]
 fn wasm_path_may_not_be_empty() {
     let fixture = Fixture::new();
-    let (field, _) = fixture.field_error(&base().replace("\"calc.wasm\"", "\"\""));
+    let (field, _) = fixture.field_error(&base().replace("\"bigcalc.wasm\"", "\"\""));
     assert_eq!(field, "wasm.path");
 }
 
