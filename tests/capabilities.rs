@@ -249,6 +249,24 @@ fn the_exact_frame_of_each_arithmetic_form_matches_the_real_session() {
 }
 
 #[test]
+fn each_fs_tool_answers_help_and_a_file_named_help_is_still_read_after_dashes() {
+    let home = Home::new();
+    for tool in [
+        "ls", "cat", "head", "tail", "wc", "mkdir", "touch", "rm", "cp", "mv", "stat",
+    ] {
+        let (status, out, err) = run(&home, &format!("fs {tool} --help"));
+        assert_eq!(status, 0, "fs {tool} --help: {err}");
+        assert!(out.starts_with(&format!("Usage: fs {tool} ")), "{out}");
+        assert!(out.contains("`fs --help` lists every tool"), "{out}");
+    }
+    let (_, out, _) = run(&home, "fs --help");
+    assert!(out.contains("| stat PATH..."), "{out}");
+    std::fs::write(home.path().join("--help"), "inside\n").unwrap();
+    let (status, out, err) = run(&home, "cd \"$HOME\" && fs cat -- --help");
+    assert_eq!((status, out.as_str()), (0, "inside\n"), "{err}");
+}
+
+#[test]
 fn calc_works_without_a_daemon() {
     let home = Home::new();
     // A store exists (so installed capabilities are looked for) but no daemon may start.

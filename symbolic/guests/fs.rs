@@ -46,6 +46,15 @@ fn resolve(path: &str) -> PathBuf {
     Path::new(&cwd).join(path)
 }
 
+/// The operands of a tool that takes no options, after the `--` that may end options in GNU's
+/// tools.
+fn operands_only(args: &[String]) -> &[String] {
+    match args.first() {
+        Some(first) if first == "--" => &args[1..],
+        _ => args,
+    }
+}
+
 /// Splits `args` into flags (single letters from `-abc` words) and operands; `-n N` takes a value.
 fn parse(args: &[String], with_value: &str) -> Result<(Vec<char>, Option<String>, Vec<String>), Failure> {
     let mut flags = Vec::new();
@@ -54,7 +63,11 @@ fn parse(args: &[String], with_value: &str) -> Result<(Vec<char>, Option<String>
     let mut i = 0;
     while i < args.len() {
         let arg = &args[i];
-        if arg.len() > 1 && arg.starts_with('-') && operands.is_empty() {
+        if arg == "--" && operands.is_empty() {
+            // As in GNU's tools, `--` ends the options: what follows is operands, dashes and all.
+            operands.extend(args[i + 1..].iter().cloned());
+            break;
+        } else if arg.len() > 1 && arg.starts_with('-') && operands.is_empty() {
             let letters: Vec<char> = arg[1..].chars().collect();
             for (j, &c) in letters.iter().enumerate() {
                 if with_value.contains(c) {
@@ -342,15 +355,49 @@ fn stat(args: &[String], out: &mut dyn Write) -> Done {
     Ok(())
 }
 
-const HELP: &str = "fs: file tools inside the directories granted to it (ncsh grants the current one)
+/// Each tool and the arguments it takes, for `fs --help` and `fs TOOL --help`.
+const TOOLS: &[(&str, &str)] = &[
+    ("ls", "[-1] [-a] [-l] [PATH...]"),
+    ("cat", "FILE..."),
+    ("head", "[-n N] FILE..."),
+    ("tail", "[-n N] FILE..."),
+    ("wc", "[-l] [-w] [-c] [FILE...]"),
+    ("mkdir", "[-p] DIR..."),
+    ("touch", "FILE..."),
+    ("rm", "[-r] PATH..."),
+    ("cp", "SOURCE DEST"),
+    ("mv", "SOURCE DEST"),
+    ("stat", "PATH..."),
+];
 
-Usage: fs ls [-1] [-a] [-l] [PATH...] | cat FILE... | head [-n N] FILE... | tail [-n N] FILE...
-          | wc [-l] [-w] [-c] [FILE...] | mkdir [-p] DIR... | touch FILE... | rm [-r] PATH...
-          | cp SOURCE DEST | mv SOURCE DEST | stat PATH...
+const ABOUT: &str = "fs: file tools inside the directories granted to it (ncsh grants the current one)";
 
-Standard output matches GNU coreutils for these flags; `ls -l` matches
-`ls -l --time-style=long-iso`.
-";
+const MATCHES: &str = "Standard output matches GNU coreutils for these flags; `ls -l` matches
+`ls -l --time-style=long-iso`.";
+
+/// `fs --help`: every tool, as many to a line as fit in 100 columns.
+fn help() -> String {
+    let mut lines = vec![String::from("Usage: fs")];
+    for (index, (tool, arguments)) in TOOLS.iter().enumerate() {
+        let usage = format!("{}{} {}", if index == 0 { " " } else { " | " }, tool, arguments);
+        if lines.last().map_or(0, |line| line.len()) + usage.len() > 100 {
+            lines.push(String::from("         "));
+        }
+        if let Some(line) = lines.last_mut() {
+            line.push_str(&usage);
+        }
+    }
+    format!("{}\n\n{}\n\n{}\n", ABOUT, lines.join("\n"), MATCHES)
+}
+
+/// `fs TOOL --help`, as GNU's tools take it anywhere among their arguments.
+fn tool_help(command: &str, args: &[String]) -> Option<String> {
+    if !args.iter().take_while(|a| *a != "--").any(|a| a == "--help") {
+        return None;
+    }
+    let (tool, arguments) = TOOLS.iter().find(|(tool, _)| *tool == command)?;
+    Some(format!("Usage: fs {} {}\n\n{}\n\n`fs --help` lists every tool.\n", tool, arguments, MATCHES))
+}
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -358,20 +405,25 @@ fn main() {
     let rest = if args.is_empty() { &args[..] } else { &args[1..] };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
+    if let Some(help) = tool_help(&command, rest) {
+        out.write_all(help.as_bytes()).ok();
+        out.flush().ok();
+        return;
+    }
     let result = match command.as_str() {
         "ls" => ls(rest, &mut out),
-        "cat" => cat(rest, &mut out),
+        "cat" => cat(operands_only(rest), &mut out),
         "head" => head_or_tail(rest, &mut out, false),
         "tail" => head_or_tail(rest, &mut out, true),
         "wc" => wc(rest, &mut out),
         "mkdir" => mkdir(rest),
-        "touch" => touch(rest),
+        "touch" => touch(operands_only(rest)),
         "rm" => rm(rest),
-        "cp" => copy_or_move(rest, true),
-        "mv" => copy_or_move(rest, false),
-        "stat" => stat(rest, &mut out),
+        "cp" => copy_or_move(operands_only(rest), true),
+        "mv" => copy_or_move(operands_only(rest), false),
+        "stat" => stat(operands_only(rest), &mut out),
         "" | "-h" | "--help" | "help" => {
-            out.write_all(HELP.as_bytes()).ok();
+            out.write_all(help().as_bytes()).ok();
             Ok(())
         }
         other => Err(Failure(format!("no such tool '{}'; `fs --help` lists them", other), 2)),
