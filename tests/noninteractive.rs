@@ -598,3 +598,58 @@ shopt -s lastpipe; echo | exit 6; echo not here";
     let theirs = bash(&home, &["-c", script]);
     assert_eq!(stdout(&ours), stdout(&theirs));
 }
+
+/// Runs ncsh as `run` does, but fails the test where it has not ended within `limit` (the
+/// deadlocks these tests look for would otherwise hang the suite).
+fn run_within(home: &Home, args: &[&str], limit: std::time::Duration) -> Output {
+    let mut child = home
+        .command(args)
+        .current_dir(home.path())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + limit;
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("ncsh {args:?} had not ended after {limit:?}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+/// A loop or block of builtins feeding a pipeline streams into it, however much it writes; and
+/// when the reader leaves, the writer ends, silently and with SIGPIPE's status, as bash's does.
+#[test]
+fn a_loop_feeding_a_pipeline_streams_and_ends_when_its_reader_leaves() {
+    let home = Home::new();
+    let limit = std::time::Duration::from_secs(60);
+    let script = "for i in $(seq 20000); do echo $i; done | wc -l
+while :; do echo y; done | head -2; echo \"${PIPESTATUS[*]}\"
+{ sleep 0.3; neural --help; echo not-here >&2; } | true; echo \"${PIPESTATUS[*]}\"";
+    let out = run_within(&home, &["-c", script], limit);
+    assert_eq!(stdout(&out), "20000\ny\ny\n141 0\n141 0\n");
+    assert_eq!(stderr(&out), "");
+    // The shell itself, writing to a pipe whose reader left, ends as bash does.
+    let mut child = home
+        .command(&["-c", "while :; do echo y; done"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 2];
+    std::io::Read::read_exact(child.stdout.as_mut().unwrap(), &mut first).unwrap();
+    assert_eq!(&first, b"y\n");
+    drop(child.stdout.take());
+    let deadline = std::time::Instant::now() + limit;
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(std::time::Instant::now() < deadline, "ncsh went on writing");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    assert_eq!(status.code(), Some(141));
+}

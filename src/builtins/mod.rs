@@ -24,6 +24,8 @@ mod wait;
 use std::io::{Read, Write};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use brush_core::builtins::{CommandExecuteFunc, ContentOptions, ContentType, Registration};
 use brush_core::{CommandArg, ExecutionContext, ExecutionResult, ShellExtensions};
@@ -190,8 +192,12 @@ fn execute<B: Builtin + 'static, SE: ShellExtensions>(
             CommandArg::String(s) => s,
             CommandArg::Assignment(a) => a.to_string(),
         });
+        let reader_gone = Arc::new(AtomicBool::new(false));
         let mut io = Io {
-            out: Box::new(context.stdout()),
+            out: Box::new(WatchedOutput {
+                inner: context.stdout(),
+                reader_gone: reader_gone.clone(),
+            }),
             err: Box::new(context.stderr()),
             input: Box::new(context.stdin()),
             input_is_terminal: context.try_fd(0).is_some_and(|f| f.is_terminal()),
@@ -214,6 +220,7 @@ fn execute<B: Builtin + 'static, SE: ShellExtensions>(
             }
             Ok(builtin) => match builtin.run(&mut io) {
                 Ok(status) => status,
+                Err(_) if reader_gone.load(Ordering::Relaxed) => 0,
                 Err(failure) => {
                     let _ = writeln!(io.err, "{}: {}", context.command_name, failure.message);
                     failure.status
@@ -221,8 +228,42 @@ fn execute<B: Builtin + 'static, SE: ShellExtensions>(
             },
         };
         let _ = io.out.flush();
+        if reader_gone.load(Ordering::Relaxed) {
+            // brush-core ends this as it ends any builtin whose reader left: silently, with
+            // SIGPIPE's status (`neural eval | head -1`).
+            return Err(std::io::Error::from(std::io::ErrorKind::BrokenPipe).into());
+        }
         Ok(ExecutionResult::new(status))
     })
+}
+
+/// A builtin's standard output, which notes when the pipe it writes to has no reader left.
+struct WatchedOutput<W> {
+    inner: W,
+    reader_gone: Arc<AtomicBool>,
+}
+
+impl<W: Write> WatchedOutput<W> {
+    fn note(&self, result: std::io::Result<usize>) -> std::io::Result<usize> {
+        if let Err(e) = &result
+            && e.kind() == std::io::ErrorKind::BrokenPipe
+        {
+            self.reader_gone.store(true, Ordering::Relaxed);
+        }
+        result
+    }
+}
+
+impl<W: Write> Write for WatchedOutput<W> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        let written = self.inner.write(bytes);
+        self.note(written)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        let flushed = self.inner.flush().map(|()| 0);
+        self.note(flushed).map(|_| ())
+    }
 }
 
 fn content<B: Builtin>(

@@ -759,6 +759,11 @@ async fn execute_builtin_command<SE: extensions::ShellExtensions>(
 ) -> Result<ExecutionResult, error::Error> {
     // In POSIX mode, special builtins that return errors are to be treated as fatal.
     let mark_errors_fatal = builtin.special_builtin && context.shell.options().posix_mode;
+    // ncsh patch: bash's subshells (a pipeline's commands among them) and its shells that are not
+    // interactive die of SIGPIPE when a builtin writes to a pipe nobody reads; this process
+    // ignores SIGPIPE, so such a shell ends here instead, with the status SIGPIPE gives. Before,
+    // `while :; do echo y; done | head -1` never ended.
+    let ends_on_broken_pipe = context.shell.is_subshell() || !context.shell.options().interactive;
 
     match (builtin.execute_func)(context, args).await {
         Ok(result) => Ok(result),
@@ -766,7 +771,11 @@ async fn execute_builtin_command<SE: extensions::ShellExtensions>(
             // Broken pipe errors should silently return the appropriate exit code
             if let Some(io_err) = e.as_io_error() {
                 if io_err.kind() == std::io::ErrorKind::BrokenPipe {
-                    return Ok(ExecutionExitCode::from(io_err).into());
+                    let mut result = ExecutionResult::from(ExecutionExitCode::from(io_err));
+                    if ends_on_broken_pipe {
+                        result.next_control_flow = ExecutionControlFlow::ExitShell;
+                    }
+                    return Ok(result);
                 }
             }
 

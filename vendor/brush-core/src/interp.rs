@@ -673,19 +673,37 @@ impl<SE: extensions::ShellExtensions> ExecuteInPipeline<SE> for ast::Command {
 
         match self {
             Self::Simple(simple) => simple.execute_in_pipeline(pipeline_context, params).await,
-            Self::Compound(compound, redirects) => {
-                // Set up any additional redirects.
-                if let Some(redirects) = redirects {
-                    for redirect in &redirects.0 {
-                        setup_redirect(&mut pipeline_context.shell, &mut params, redirect).await?;
-                    }
+            Self::Compound(compound, redirects) => match pipeline_context.shell {
+                // ncsh patch: a compound command in a copy of the shell (any command of a pipeline
+                // but the last) runs as a task, as a builtin there does. Run in place, it had to
+                // end before the next command of the pipeline started, so one that wrote more than
+                // a pipe holds (`for …; do echo $i; done | wc -l`) waited for ever for a reader.
+                commands::ShellForCommand::OwnedShell { target, .. } => {
+                    let mut shell = *target;
+                    let (compound, redirects) = (compound.clone(), redirects.clone());
+                    let task = tokio::task::spawn_blocking(move || {
+                        tokio::runtime::Handle::current().block_on(async move {
+                            if let Some(redirects) = &redirects {
+                                for redirect in &redirects.0 {
+                                    setup_redirect(&mut shell, &mut params, redirect).await?;
+                                }
+                            }
+                            compound.execute(&mut shell, &params).await
+                        })
+                    });
+                    Ok(ExecutionSpawnResult::StartedTask(task))
                 }
+                commands::ShellForCommand::ParentShell(shell) => {
+                    // Set up any additional redirects.
+                    if let Some(redirects) = redirects {
+                        for redirect in &redirects.0 {
+                            setup_redirect(shell, &mut params, redirect).await?;
+                        }
+                    }
 
-                Ok(compound
-                    .execute(&mut pipeline_context.shell, &params)
-                    .await?
-                    .into())
-            }
+                    Ok(compound.execute(shell, &params).await?.into())
+                }
+            },
             Self::Function(func) => Ok(func
                 .execute(&mut pipeline_context.shell, &params)
                 .await?
