@@ -35,6 +35,9 @@ pub async fn run(
     shell.lock().await.start_interactive_session()?;
 
     let mut announce_exit = interactive;
+    // bash's warning: the first `exit` (or end of input) with stopped jobs only warns; a second one
+    // straight after it exits, and the kernel hangs up the jobs it leaves.
+    let mut warned_of_stopped_jobs = false;
     loop {
         let prompt = {
             let mut shell = shell.lock().await;
@@ -45,9 +48,17 @@ pub async fn run(
         if marks {
             emit(&Mark::PromptStart);
         }
+        let warned_just_before = std::mem::take(&mut warned_of_stopped_jobs);
         let line = match input.read_line(shell, prompt)? {
             ReadResult::Input(line) | ReadResult::BoundCommand(line) => line,
-            ReadResult::Eof => break,
+            ReadResult::Eof => {
+                let mut shell = shell.lock().await;
+                if interactive && !warned_just_before && warn_of_stopped_jobs(&mut shell)? {
+                    warned_of_stopped_jobs = true;
+                    continue;
+                }
+                break;
+            }
             ReadResult::Interrupted => {
                 shell.lock().await.set_last_exit_status(130);
                 continue;
@@ -80,13 +91,18 @@ pub async fn run(
         // prompt's command and substitutions, completion functions, the EXIT trap.
         brush_core::interrupt::clear();
         shell.increment_interactive_line_offset(lines);
-        let exit_shell = match result {
+        let mut exit_shell = match result {
             Ok(result) => matches!(result.next_control_flow, ExecutionControlFlow::ExitShell),
             Err(e) => {
                 let _ = shell.display_error(&mut shell.stderr(), &e);
                 false
             }
         };
+        if exit_shell && interactive && !warned_just_before && warn_of_stopped_jobs(&mut shell)? {
+            warned_of_stopped_jobs = true;
+            exit_shell = false;
+            shell.set_last_exit_status(1);
+        }
         if marks {
             emit(&Mark::Finished(Some(i32::from(shell.last_exit_status()))));
         }
@@ -109,6 +125,19 @@ pub async fn run(
     }
     shell.on_exit().await?;
     Ok(())
+}
+
+/// Says `There are stopped jobs.`, as bash does, when there are; whether it did.
+fn warn_of_stopped_jobs(shell: &mut brush_core::Shell<Extensions>) -> Result<bool, ShellError> {
+    let stopped = shell
+        .jobs()
+        .jobs
+        .iter()
+        .any(brush_core::jobs::Job::is_stopped);
+    if stopped {
+        writeln!(shell.stderr(), "There are stopped jobs.")?;
+    }
+    Ok(stopped)
 }
 
 async fn compose_prompt(

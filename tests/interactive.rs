@@ -179,7 +179,11 @@ fn ctrl_c_stops_a_loop_whose_command_ctrl_z_stopped() {
     term.expect_prompt();
     term.line("echo alive-$((2+3))");
     term.expect("\nalive-5\n");
-    term.line("kill %1; exit");
+    // The stopped job is continued to end, as bash's `kill` does, so the shell exits at once.
+    term.line("kill %1; sleep 0.5");
+    term.expect("Done");
+    term.expect_prompt();
+    term.line("exit");
     assert_eq!(term.wait_exit(), 0);
 }
 
@@ -205,12 +209,7 @@ fn a_terminal_that_does_not_answer_the_cursor_query_gets_plain_lines() {
 fn ctrl_z_stops_a_job_that_jobs_lists_and_fg_resumes() {
     let home = Home::new();
     let term = start(&home, &[]);
-    term.line("sleep 100");
-    term.expect("$ sleep 100");
-    std::thread::sleep(std::time::Duration::from_millis(300));
-    term.send("\x1a");
-    term.expect("Stopped");
-    term.expect_prompt();
+    stop_a_sleep(&term, 100);
     term.line("jobs");
     term.expect_count("Stopped", 2);
     term.expect_prompt();
@@ -224,15 +223,46 @@ fn ctrl_z_stops_a_job_that_jobs_lists_and_fg_resumes() {
     assert_eq!(screen.matches("Stopped").count(), 2, "{screen}");
 }
 
-/// Starts `sleep SECONDS` in the foreground, stops it with Ctrl-Z, resumes it with `bg`, and returns its
-/// pid.
-fn background_sleep(term: &Terminal, home: &Home, seconds: u32) -> i32 {
+/// With a job stopped, the first `exit` only warns, as bash's does; one straight after it exits, and
+/// the job, left stopped with no shell, is hung up by the kernel.
+#[test]
+fn exit_with_a_stopped_job_warns_first_and_exits_when_repeated() {
+    let home = Home::new();
+    let term = start(&home, &[]);
+    stop_a_sleep(&term, 100);
+    term.line("jobs -p > \"$HOME/job.pid\"; exit 3");
+    term.expect_count("There are stopped jobs.", 1);
+    term.expect_prompt();
+    // A command in between: the next `exit` warns again.
+    term.line("echo status=$?");
+    term.expect("status=1");
+    term.line("exit 3");
+    term.expect_count("There are stopped jobs.", 2);
+    term.expect_prompt();
+    term.line("exit 3");
+    assert_eq!(term.wait_exit(), 3);
+    let job: i32 = std::fs::read_to_string(home.path().join("job.pid"))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    eventually("the stopped job to be hung up", || !alive(job));
+}
+
+/// Starts `sleep SECONDS` in the foreground and stops it with Ctrl-Z.
+fn stop_a_sleep(term: &Terminal, seconds: u32) {
     term.line(&format!("sleep {seconds}"));
     term.expect(&format!("$ sleep {seconds}"));
     std::thread::sleep(std::time::Duration::from_millis(300));
     term.send("\x1a");
     term.expect("Stopped");
     term.expect_prompt();
+}
+
+/// Starts `sleep SECONDS` in the foreground, stops it with Ctrl-Z, resumes it with `bg`, and returns its
+/// pid.
+fn background_sleep(term: &Terminal, home: &Home, seconds: u32) -> i32 {
+    stop_a_sleep(term, seconds);
     term.line("bg; jobs -p > \"$HOME/job.pid\"; echo saved");
     term.expect("\nsaved");
     std::fs::read_to_string(home.path().join("job.pid"))

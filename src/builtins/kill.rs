@@ -160,7 +160,14 @@ fn signal_job(
         .resolve_job_spec(spec)
         .ok_or_else(no_such_job)?;
     // A job whose processes have all ended is one bash has already reaped.
-    job.kill(signal).map_err(|_| no_such_job())
+    job.kill(signal).map_err(|_| no_such_job())?;
+    // As bash's, a stopped job told to end is continued, so that it can.
+    let ends = [Signal::SIGTERM, Signal::SIGHUP].map(TrapSignal::Signal);
+    if job.is_stopped() && ends.contains(&signal) {
+        job.kill(TrapSignal::Signal(Signal::SIGCONT))
+            .map_err(|_| no_such_job())?;
+    }
+    Ok(())
 }
 
 fn signal_process(pid: i32, signal: TrapSignal) -> Result<(), String> {

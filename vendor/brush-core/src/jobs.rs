@@ -560,6 +560,12 @@ impl Job {
         Ok(result)
     }
 
+    /// Whether the job is stopped, as `jobs` shows it (ncsh patch: the interactive shell warns of
+    /// stopped jobs at `exit`, as bash does).
+    pub fn is_stopped(&self) -> bool {
+        matches!(self.effective_state(), JobState::Stopped)
+    }
+
     /// The job's state, where a background job's processes may since have been stopped or
     /// continued by a signal from elsewhere (`kill -STOP`, `kill -CONT`) (ncsh patch).
     fn effective_state(&self) -> JobState {
