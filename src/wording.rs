@@ -1,6 +1,7 @@
 //! Errors worded as bash words them (`ncsh: foo: command not found`), not as brush-core does
 //! (`error: command not found: foo`): people and scripts that read a shell's errors expect bash's form.
 
+use brush_core::arithmetic::EvalError;
 use brush_core::extensions::{ErrorFormatter, ShellExtensionsImpl};
 use brush_core::{Error, ErrorKind, Shell, ShellExtensions};
 
@@ -39,6 +40,10 @@ impl ErrorFormatter for BashWording {
             // source name.
             ErrorKind::ParseError(error, source_info) => {
                 format!("{}{error}\n", location(&name, &source_info.source, None))
+            }
+            // `set -u` in arithmetic: bash words it as anywhere else.
+            ErrorKind::EvalError(EvalError::ExpandingUnsetVariable(variable)) => {
+                format!("{name}: {variable}: unbound variable\n")
             }
             // Ctrl-C stopped the command line: bash says nothing, the terminal showed `^C`.
             ErrorKind::Interrupted => String::new(),

@@ -265,7 +265,7 @@ fn kill_takes_every_form_of_signal_bash_takes_and_sends_sigterm_by_default() {
         &home,
         &[
             "-c",
-            r#"for sig in -9 -KILL -SIGKILL '-s 9' '-n 9' '-s KILL'; do
+            r#"for sig in -9 -KILL -SIGKILL '-s 9' '-n 9' '-s KILL' -sKILL -n9; do
                    sleep 5 & kill $sig $!; wait $!; echo "$sig: $?"
                done
                sleep 5 & kill $!; wait $!; echo "none: $?"
@@ -275,7 +275,8 @@ fn kill_takes_every_form_of_signal_bash_takes_and_sends_sigterm_by_default() {
     );
     assert_eq!(
         stdout(&out),
-        "-9: 137\n-KILL: 137\n-SIGKILL: 137\n-s 9: 137\n-n 9: 137\n-s KILL: 137\nnone: 143\n\
+        "-9: 137\n-KILL: 137\n-SIGKILL: 137\n-s 9: 137\n-n 9: 137\n-s KILL: 137\n-sKILL: 137\n\
+         -n9: 137\nnone: 143\n\
          -15 %%: 143\n",
         "{}",
         stderr(&out)
@@ -547,6 +548,32 @@ fn builtins_given_a_wrong_word_say_what_bash_says_and_end_as_bash_ends() {
     let (ours, theirs) = (run(&home, &["-c", text], b""), bash(&home, &["-c", text]));
     assert_eq!(stdout(&ours), "0|3|4|1\n");
     assert_eq!(stdout(&ours), stdout(&theirs));
+}
+
+/// What a new user found brush doing otherwise than bash: the integer attribute, `/dev/stdin` and
+/// `/dev/stderr` as the shell's own streams, the ERR trap on `exit`, and `set -u`'s words.
+#[test]
+fn integer_variables_dev_stdin_err_traps_and_set_u_behave_as_in_bash() {
+    let home = Home::new();
+    for text in [
+        "declare -i x=2+3; echo $x; declare -i y; y=4*2; y+=1; echo $y; z=3; declare -i w=z+1; \
+         echo $w; f() { local -i q=7*6; echo $q; }; f; declare +i y; y=1+1; echo $y",
+        "echo 'echo from-stdin $#' | source /dev/stdin a b",
+        "{ echo to-err > /dev/stderr; } 2>/dev/null; echo x > /dev/stdout | cat",
+        "trap 'echo err' ERR; f() { return 2; }; f; false; exit 3",
+        "set -u; echo $nosuch; echo after",
+        "set -u; echo $((nosuch + 1)); echo after",
+    ] {
+        let ours = run(&home, &["-c", text, "sh-name"], b"");
+        let theirs = bash(&home, &["-c", text, "sh-name"]);
+        assert_eq!(stdout(&ours), stdout(&theirs), "{text:?}");
+        assert_eq!(
+            stderr(&ours),
+            stderr(&theirs).replace("sh-name: line 1: ", "sh-name: "),
+            "{text:?}"
+        );
+        assert_eq!(ours.status.code(), theirs.status.code(), "{text:?}");
+    }
 }
 
 /// Field splitting keeps the empty fields that a delimiter other than whitespace makes, and drops

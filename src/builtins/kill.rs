@@ -91,7 +91,17 @@ fn parse(words: Vec<String>) -> Result<Request, Refusal> {
                 break;
             }
             spec if spec.len() > 1 && spec.starts_with('-') && signal.is_none() => {
-                signal = Some(sigspec(&spec[1..])?);
+                // `-sTERM` and `-n15` are `-s TERM` and `-n 15`, as bash takes them, unless the
+                // whole word names a signal.
+                let attached = ["-s", "-n"]
+                    .iter()
+                    .find_map(|option| spec.strip_prefix(option))
+                    .filter(|rest| !rest.is_empty());
+                signal = Some(match (sigspec(&spec[1..]), attached) {
+                    (Ok(named), _) => named,
+                    (Err(_), Some(rest)) => sigspec(rest)?,
+                    (Err(refusal), None) => return Err(refusal),
+                });
             }
             _ => break,
         }

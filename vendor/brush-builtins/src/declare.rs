@@ -253,7 +253,7 @@ impl DeclareCommand {
         }
 
         // Extract the variable name and the initial value being assigned (if any).
-        let (name, assigned_index, initial_value, name_is_array) =
+        let (name, assigned_index, mut initial_value, name_is_array) =
             Self::declaration_to_name_and_value(declaration)?;
 
         // Special-case: `local -`
@@ -280,6 +280,21 @@ impl DeclareCommand {
         } else {
             EnvironmentLookup::Anywhere
         };
+
+        // ncsh patch: a variable with the integer attribute, given here or before, takes the
+        // value of the text evaluated as arithmetic (`declare -i x=2+3` is 5).
+        let integer = self.make_integer.to_bool().unwrap_or_else(|| {
+            context
+                .shell
+                .env()
+                .get_using_policy(name.as_str(), lookup)
+                .is_some_and(ShellVariable::is_treated_as_integer)
+        });
+        if let (true, Some(ShellValueLiteral::Scalar(text))) = (integer, &initial_value) {
+            let value = brush_core::arithmetic::integer_value(context.shell, text)
+                .map_err(ErrorKind::from)?;
+            initial_value = Some(ShellValueLiteral::Scalar(value));
+        }
 
         // Look up the variable.
         if let Some(var) = context

@@ -40,8 +40,8 @@ pub enum EvalError {
     #[error("failed to parse expression: {0}")]
     ParseError(String),
 
-    /// Error expanding an unset variable.
-    #[error("expanding unset variable: {0}")]
+    /// Error expanding an unset variable, worded as bash words it (ncsh patch).
+    #[error("{0}: unbound variable")]
     ExpandingUnsetVariable(String),
 
     /// Expression recursion level exceeded.
@@ -111,6 +111,24 @@ pub(crate) async fn expand_and_eval(
 
     // Now evaluate.
     expr.eval(shell)
+}
+
+/// The value a variable with the integer attribute (`declare -i`) takes when `text` is assigned to
+/// it: `text`, already expanded, evaluated as arithmetic, as bash evaluates it (ncsh patch; brush
+/// took only a plain number, and anything else as 0).
+///
+/// # Errors
+/// When `text` is not an arithmetic expression, or its evaluation fails.
+pub fn integer_value(
+    shell: &mut Shell<impl extensions::ShellExtensions>,
+    text: &str,
+) -> Result<String, EvalError> {
+    if text.trim().is_empty() {
+        return Ok("0".to_owned());
+    }
+    let expr = brush_parser::arithmetic::parse(text)
+        .map_err(|_e| EvalError::ParseError(text.to_owned()))?;
+    Ok(expr.eval(shell)?.to_string())
 }
 
 /// Trait implemented by evaluatable arithmetic expressions.

@@ -294,8 +294,8 @@ pub enum ErrorKind {
     #[error("command history is not enabled in this shell")]
     HistoryNotEnabled,
 
-    /// Expanding an unset variable.
-    #[error("expanding unset variable: {0}")]
+    /// Expanding an unset variable, worded as bash words it (ncsh patch).
+    #[error("{0}: unbound variable")]
     ExpandingUnsetVariable(String),
 
     /// An internal error occurred.
@@ -373,8 +373,14 @@ where
 impl From<&ErrorKind> for results::ExecutionExitCode {
     fn from(value: &ErrorKind) -> Self {
         match value {
-            // ncsh patch: bash's status for `${x:?}`, which ends a shell that is not interactive.
-            ErrorKind::CommandNotFound(..) | ErrorKind::CheckedExpansionError(..) => Self::NotFound,
+            // ncsh patch: bash's status for `${x:?}` and for an unset variable under `set -u`,
+            // which end a shell that is not interactive.
+            ErrorKind::CommandNotFound(..)
+            | ErrorKind::CheckedExpansionError(..)
+            | ErrorKind::ExpandingUnsetVariable(..)
+            | ErrorKind::EvalError(crate::arithmetic::EvalError::ExpandingUnsetVariable(..)) => {
+                Self::NotFound
+            }
             ErrorKind::Unimplemented(..) | ErrorKind::UnimplementedAndTracked(..) => {
                 Self::Unimplemented
             }

@@ -1192,11 +1192,7 @@ impl<'a, SE: extensions::ShellExtensions> WordExpander<'a, SE> {
                                 "parameter null or not set".to_owned()
                             };
                         }
-                        let shown = parameter.to_string();
-                        let name = shown
-                            .trim_start_matches('$')
-                            .trim_start_matches('{')
-                            .trim_end_matches('}');
+                        let name = parameter_name(&parameter);
                         let err: error::Error = error::ErrorKind::CheckedExpansionError(
                             std::format!("{name}: {result}"),
                         )
@@ -1695,7 +1691,7 @@ impl<'a, SE: extensions::ShellExtensions> WordExpander<'a, SE> {
             Ok(Expansion::undefined())
         } else {
             let err: error::Error =
-                error::ErrorKind::ExpandingUnsetVariable(parameter.to_string()).into();
+                error::ErrorKind::ExpandingUnsetVariable(parameter_name(parameter)).into();
             Err(err.into_fatal())
         }
     }
@@ -2116,6 +2112,16 @@ where
         from_array: expansion.from_array,
         undefined: expansion.undefined,
     })
+}
+
+/// A parameter named as bash names it in an error: `x`, `1`, `a[2]` (ncsh patch).
+fn parameter_name(parameter: &brush_parser::word::Parameter) -> String {
+    let shown = parameter.to_string();
+    shown
+        .trim_start_matches('$')
+        .trim_start_matches('{')
+        .trim_end_matches('}')
+        .to_owned()
 }
 
 fn may_contain_braces_to_expand(s: &str) -> bool {

@@ -444,7 +444,12 @@ impl Execute for ast::Pipeline {
         // We reuse `suppress_errexit` here because bash suppresses the ERR trap in
         // exactly the same contexts it suppresses errexit (conditionals, `!`-prefixed
         // pipelines, etc.).
-        if !result.is_success() && !params.suppress_errexit && !self.bang {
+        // ncsh patch: not for `exit` or `return`, which bash's ERR trap does not see.
+        if !result.is_success()
+            && result.is_normal_flow()
+            && !params.suppress_errexit
+            && !self.bang
+        {
             if shell.traps().handles(crate::traps::TrapSignal::Err) {
                 shell
                     .invoke_trap_handler(crate::traps::TrapSignal::Err, &params)
@@ -1585,8 +1590,17 @@ async fn apply_assignment(
     // Expand the values.
     let new_value = match &assignment.value {
         ast::AssignmentValue::Scalar(unexpanded_value) => {
-            let value =
+            let mut value =
                 expansion::basic_expand_assignment_word(shell, params, unexpanded_value).await?;
+            // ncsh patch: a variable with the integer attribute takes the value of the text
+            // evaluated as arithmetic (`declare -i x; x=2+3` is 5).
+            if shell
+                .env()
+                .get(variable_name)
+                .is_some_and(|(_, variable)| variable.is_treated_as_integer())
+            {
+                value = arithmetic::integer_value(shell, &value)?;
+            }
             ShellValueLiteral::Scalar(value)
         }
         ast::AssignmentValue::Array(unexpanded_values) => {

@@ -206,6 +206,16 @@ impl<SE: crate::extensions::ShellExtensions> crate::Shell<SE> {
         {
             return open_file.try_clone();
         }
+        // ncsh patch: so are /dev/stdin, /dev/stdout and /dev/stderr, as in bash (`… |
+        // source /dev/stdin` read the process's own input, not the pipe).
+        let standard = [("/dev/stdin", 0), ("/dev/stdout", 1), ("/dev/stderr", 2)];
+        if let Some((_, fd_num)) = standard
+            .iter()
+            .find(|(name, _)| path_to_open == Path::new(name))
+            && let Some(open_file) = params.try_fd(self, *fd_num)
+        {
+            return open_file.try_clone();
+        }
 
         Ok(options.open(path_to_open)?.into())
     }
