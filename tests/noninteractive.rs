@@ -576,6 +576,33 @@ fn integer_variables_dev_stdin_err_traps_and_set_u_behave_as_in_bash() {
     }
 }
 
+/// `**` with globstar matches any depth, as bash's does (hidden names with dotglob only, links to
+/// directories listed but not followed), and a literal after a pattern (`*/c`) matches only paths
+/// that are there.
+#[test]
+fn globstar_and_patterns_followed_by_names_match_what_bash_matches() {
+    let home = Home::new();
+    let tree = home.path().join("tree");
+    for dir in ["a/b/c", ".hid"] {
+        std::fs::create_dir_all(tree.join(dir)).unwrap();
+    }
+    for file in ["a/b/f.txt", "g.txt", "a/b/c/h.txt", ".hid/x.txt", "a/z.txt"] {
+        std::fs::write(tree.join(file), "").unwrap();
+    }
+    std::os::unix::fs::symlink(tree.join("a"), tree.join("link")).unwrap();
+    let script = "cd tree; shopt -s globstar; echo **/*.txt; echo **; echo a/**; echo **/
+echo a/**/c; echo */c; echo */nonexist; echo a/*/c; echo */; echo a/**/
+shopt -s dotglob; echo **/*.txt; echo **/; shopt -u globstar; echo **/*.txt";
+    let ours = run(&home, &["-c", script], b"");
+    assert_eq!(stderr(&ours), "");
+    assert!(
+        stdout(&ours).starts_with("a/b/c/h.txt a/b/f.txt a/z.txt g.txt\n"),
+        "{}",
+        stdout(&ours)
+    );
+    assert_eq!(stdout(&ours), stdout(&bash(&home, &["-c", script])));
+}
+
 /// Field splitting keeps the empty fields that a delimiter other than whitespace makes, and drops
 /// whitespace at the ends, as POSIX and bash do.
 #[test]

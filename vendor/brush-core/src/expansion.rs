@@ -847,6 +847,7 @@ impl<'a, SE: extensions::ShellExtensions> WordExpander<'a, SE> {
 
         let options = patterns::FilenameExpansionOptions {
             require_dot_in_pattern_to_match_dot_files: !self.shell.options().glob_matches_dotfiles,
+            star_star_matches_any_depth: self.shell.options().enable_star_star_glob,
         };
 
         // On error (e.g. malformed pattern), default to NoGlob so the field

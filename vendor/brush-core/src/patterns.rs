@@ -1,7 +1,10 @@
 //! Shell patterns
 
 use crate::{error, regex, sys, trace_categories};
-use std::{collections::VecDeque, path::Path};
+use std::{
+    collections::VecDeque,
+    path::{Path, PathBuf},
+};
 
 /// Represents a piece of a shell pattern.
 #[derive(Clone, Debug)]
@@ -27,6 +30,9 @@ type PatternWord = Vec<PatternPiece>;
 #[derive(Clone, Debug, Default)]
 pub(crate) struct FilenameExpansionOptions {
     pub require_dot_in_pattern_to_match_dot_files: bool,
+    /// `shopt -s globstar`: a component that is `**` alone matches any depth of directories
+    /// (ncsh patch).
+    pub star_star_matches_any_depth: bool,
 }
 
 /// Result of a pattern expansion, distinguishing "no glob metacharacters" from
@@ -52,6 +58,29 @@ impl PatternExpansionResult {
     /// Returns true if glob expansion was attempted but produced no results.
     pub const fn is_unmatched_glob(&self) -> bool {
         matches!(self, Self::Expanded(paths) if paths.is_empty())
+    }
+}
+
+/// Adds what is below `dir` to `found`, depth first: its directories only where `directories_only`,
+/// else its files too; symbolic links are listed but not followed, and names starting with `.` are
+/// left out unless `dot_files`, as bash's `**` does (ncsh patch).
+fn entries_below(dir: &Path, dot_files: bool, directories_only: bool, found: &mut Vec<PathBuf>) {
+    let Ok(entries) = dir.read_dir() else {
+        return;
+    };
+    let mut entries: Vec<_> = entries
+        .filter_map(Result::ok)
+        .filter(|entry| dot_files || !entry.file_name().to_string_lossy().starts_with('.'))
+        .collect();
+    entries.sort_by_key(std::fs::DirEntry::file_name);
+    for entry in entries {
+        let is_dir = entry.file_type().is_ok_and(|kind| kind.is_dir());
+        if is_dir || !directories_only {
+            found.push(entry.path());
+        }
+        if is_dir {
+            entries_below(&entry.path(), dot_files, directories_only, found);
+        }
     }
 }
 
@@ -256,11 +285,43 @@ impl Pattern {
             vec![working_dir.to_path_buf()]
         };
 
-        for component in components {
+        let last_component = components.len().saturating_sub(1);
+        // `**/` lists what `**` lists and keeps the directories, links to them included, as bash.
+        let ends_in_slash = components.len() > 1
+            && components
+                .last()
+                .is_some_and(|c| c.iter().all(|piece| piece.as_str().is_empty()));
+        let mut went_any_depth = false;
+        // Whether a pattern matched before some component, and whether a name was then added to
+        // the matches, which may not be there.
+        let (mut matched_before, mut named_after_matches) = (false, false);
+        for (index, component) in components.into_iter().enumerate() {
+            // ncsh patch: with globstar, `**` alone is every directory below, at any depth, and
+            // the directory itself; as the last component, every file and directory below.
+            if options.star_star_matches_any_depth
+                && matches!(component.as_slice(), [PatternPiece::Pattern(p)] if p == "**")
+            {
+                let dot_files = !options.require_dot_in_pattern_to_match_dot_files;
+                let last =
+                    index == last_component || (ends_in_slash && index + 1 == last_component);
+                for current_path in std::mem::take(&mut paths_so_far) {
+                    // Zero directories: the directory itself (`a/**` matches `a/`).
+                    paths_so_far.push(if last {
+                        current_path.join("")
+                    } else {
+                        current_path.clone()
+                    });
+                    entries_below(&current_path, dot_files, !last, &mut paths_so_far);
+                }
+                went_any_depth = true;
+                matched_before = true;
+                continue;
+            }
             if !component.iter().any(|piece| {
                 matches!(piece, PatternPiece::Pattern(_))
                     && requires_expansion(piece.as_str(), self.enable_extended_globbing)
             }) {
+                named_after_matches |= matched_before;
                 for p in &mut paths_so_far {
                     let flattened = component
                         .iter()
@@ -271,6 +332,7 @@ impl Pattern {
                 continue;
             }
 
+            matched_before = true;
             let current_paths = std::mem::take(&mut paths_so_far);
             for current_path in current_paths {
                 let subpattern = Self::from(&component)
@@ -314,6 +376,9 @@ impl Pattern {
 
         let results: Vec<_> = paths_so_far
             .into_iter()
+            // ncsh patch: a literal component after a pattern (`*/c`) names a path that may not
+            // be there; bash keeps only those that are, where brush kept them all.
+            .filter(|path| !named_after_matches || path.symlink_metadata().is_ok())
             .filter_map(|path| {
                 if let Some(filter) = path_filter
                     && !filter(path.as_path())
@@ -338,6 +403,14 @@ impl Pattern {
                 Some(path_ref.to_string())
             })
             .collect();
+
+        // Matches from several depths are sorted as one list, as bash sorts them; the working
+        // directory itself, which `**` matches as zero directories, is no word.
+        let mut results = results;
+        if went_any_depth {
+            results.retain(|path| !path.is_empty());
+            results.sort();
+        }
 
         tracing::debug!(target: trace_categories::PATTERN, "  => results: {results:?}");
 
