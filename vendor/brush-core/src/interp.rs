@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 
 use crate::arithmetic::{self, ExpandAndEvaluate};
 use crate::commands::{self, CommandArg};
-use crate::interrupt;
 use crate::env::{EnvironmentLookup, EnvironmentScope, valid_variable_name};
+use crate::interrupt;
 use crate::openfiles::{OpenFile, OpenFiles};
 use crate::results::{
     ExecutionControlFlow, ExecutionExitCode, ExecutionResult, ExecutionSpawnResult,
@@ -445,10 +445,7 @@ impl Execute for ast::Pipeline {
         // exactly the same contexts it suppresses errexit (conditionals, `!`-prefixed
         // pipelines, etc.).
         // ncsh patch: not for `exit` or `return`, which bash's ERR trap does not see.
-        if !result.is_success()
-            && result.is_normal_flow()
-            && !params.suppress_errexit
-            && !self.bang
+        if !result.is_success() && result.is_normal_flow() && !params.suppress_errexit && !self.bang
         {
             if shell.traps().handles(crate::traps::TrapSignal::Err) {
                 shell
@@ -1326,10 +1323,18 @@ impl<SE: extensions::ShellExtensions> ExecuteInPipeline<SE> for ast::SimpleComma
                         expansion::full_expand_and_split_word(&mut context.shell, &params, arg)
                             .await?;
 
+                    // ncsh patch: as in bash, only with `expand_aliases` (on in interactive
+                    // shells, off in scripts unless set), and only for a name written as is:
+                    // neither quoted (`\ll`, `'ll'`) nor the result of an expansion (`$x`).
+                    let may_be_alias = context.shell.options().expand_aliases
+                        && next_args.first() == Some(&arg.value);
                     if args.is_empty() {
                         if let Some(cmd_name) = next_args.first() {
-                            if let Some(alias_value) =
-                                context.shell.aliases().get(cmd_name.as_str())
+                            if let Some(alias_value) = context
+                                .shell
+                                .aliases()
+                                .get(cmd_name.as_str())
+                                .filter(|_| may_be_alias)
                             {
                                 //
                                 // TODO(#57): This is a total hack; aliases are supposed to be
