@@ -65,6 +65,10 @@ pub async fn run(
             }
         };
         let mut shell = shell.lock().await;
+        let line = match expand_history(&mut shell, line)? {
+            Some(line) => line,
+            None => continue,
+        };
         if interactive {
             shell.add_to_history(line.trim_end_matches('\n'))?;
         }
@@ -125,6 +129,46 @@ pub async fn run(
     }
     shell.on_exit().await?;
     Ok(())
+}
+
+/// The line with its history references (`!!`, `!$`, `^old^new`) expanded, as bash's interactive
+/// shell expands them, and shown when they were; `None` when it is not to run: a reference that
+/// names nothing (said, as bash says it), or `:p`, which only shows it and keeps it.
+fn expand_history(
+    shell: &mut brush_core::Shell<Extensions>,
+    line: String,
+) -> Result<Option<String>, ShellError> {
+    if !shell.options().interactive || !shell.options().enable_bang_style_history_substitution {
+        return Ok(Some(line));
+    }
+    let before: Vec<String> = shell
+        .history()
+        .map(|history| {
+            history
+                .iter()
+                .map(|item| item.command_line.clone())
+                .collect()
+        })
+        .unwrap_or_default();
+    match crate::history_expansion::expand(&line, &before) {
+        Ok(None) => Ok(Some(line)),
+        Ok(Some(expanded)) => {
+            writeln!(shell.stderr(), "{}", expanded.line.trim_end_matches('\n'))?;
+            if expanded.print_only {
+                shell.add_to_history(expanded.line.trim_end_matches('\n'))?;
+                return Ok(None);
+            }
+            Ok(Some(expanded.line))
+        }
+        Err(message) => {
+            writeln!(
+                shell.stderr(),
+                "{}: {message}",
+                crate::wording::shell_name(shell)
+            )?;
+            Ok(None)
+        }
+    }
 }
 
 /// Says `There are stopped jobs.`, as bash does, when there are; whether it did.

@@ -11,6 +11,7 @@ mod capabilities;
 mod capability_type;
 mod cli;
 mod daemon;
+mod history_expansion;
 mod host_mode;
 mod interactive;
 mod interpreter;

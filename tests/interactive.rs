@@ -249,6 +249,33 @@ fn exit_with_a_stopped_job_warns_first_and_exits_when_repeated() {
     eventually("the stopped job to be hung up", || !alive(job));
 }
 
+/// History references typed at the prompt are expanded as bash expands them, and the line run is
+/// shown first; a reference to nothing is named and the line is not run.
+#[test]
+fn history_references_run_the_lines_they_name() {
+    let home = Home::new();
+    let term = start(&home, &[]);
+    term.line("echo hi-$((40+2)) there");
+    term.expect("\nhi-42 there\n");
+    term.line("!!");
+    term.expect_count("\nhi-42 there\n", 2);
+    term.expect("\necho hi-$((40+2)) there\n");
+    term.line("echo !$ again");
+    term.expect("\nthere again\n");
+    term.line("^again^and again");
+    term.expect("\nthere and again\n");
+    term.line("!nosuch; echo ran");
+    term.expect("!nosuch: event not found");
+    term.expect_prompt();
+    term.line("echo '!!' done");
+    term.expect("\n!! done\n");
+    assert!(
+        !term.screen_text().contains("\nran"),
+        "{}",
+        term.screen_text()
+    );
+}
+
 /// Starts `sleep SECONDS` in the foreground and stops it with Ctrl-Z.
 fn stop_a_sleep(term: &Terminal, seconds: u32) {
     term.line(&format!("sleep {seconds}"));
