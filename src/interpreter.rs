@@ -198,6 +198,15 @@ async fn load_startup_files(
     cli: &Cli,
 ) -> Result<(), brush_interactive::ShellError> {
     let mut shell = shell.lock().await;
+    // A relative NCSH_HOME is this shell's, made absolute where it started; the commands it starts
+    // (another ncsh after a `cd`) get the same directory, not one below where they run.
+    if let Some(home) = crate::paths::ncsh_home()
+        && std::env::var_os("NCSH_HOME").is_some_and(|given| given != home.as_os_str())
+    {
+        let mut home = brush_core::ShellVariable::new(home.to_string_lossy().into_owned());
+        home.export();
+        shell.set_env_global("NCSH_HOME", home)?;
+    }
     if shell.options().interactive
         && shell.env_var("HISTFILE").is_none()
         && let Some(dir) = crate::paths::state_dir()

@@ -831,7 +831,7 @@ fn a_runtime_directory_others_can_enter_is_refused() {
 
 /// An empty `NCSH_HOME` is unset, as an empty XDG variable is: the store goes under HOME (the
 /// daemon, which works from `/`, made `/data`, `/runtime` and `/state`). A relative one is taken
-/// from where the shell started, for the daemon too.
+/// from where the shell started, for the daemon and the shells it starts too.
 #[test]
 fn an_empty_or_relative_ncsh_home_still_gives_one_store_the_daemon_shares() {
     let home = Home::new();
@@ -850,4 +850,22 @@ fn an_empty_or_relative_ncsh_home_still_gives_one_store_the_daemon_shares() {
             "NCSH_HOME={ncsh_home:?}: no store at {store}"
         );
     }
+    // A shell it starts elsewhere is given the same directory, made absolute.
+    let output = home
+        .command(&[
+            "--norc",
+            "-c",
+            &format!(
+                "cd / && {} --norc -c 'echo \"$NCSH_HOME\"'",
+                env!("CARGO_BIN_EXE_ncsh")
+            ),
+        ])
+        .env("NCSH_HOME", "relative")
+        .current_dir(home.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout).trim(),
+        home.path().join("relative").to_string_lossy()
+    );
 }
