@@ -45,8 +45,9 @@ impl ErrorFormatter for BashWording {
             ErrorKind::EvalError(EvalError::ExpandingUnsetVariable(variable)) => {
                 format!("{name}: {variable}: unbound variable\n")
             }
-            // Ctrl-C stopped the command line: bash says nothing, the terminal showed `^C`.
-            ErrorKind::Interrupted => String::new(),
+            // Ctrl-C stopped the command line: bash says nothing, the terminal showed `^C`. A job
+            // that `kill` ended is reported by `jobs` and `wait`, as bash reports it.
+            ErrorKind::Interrupted | ErrorKind::EndedBySignal(_) => String::new(),
             _ => format!("{name}: {}\n", plain(&format!("{error:#}"))),
         }
     }

@@ -693,6 +693,26 @@ fn run_within(home: &Home, args: &[&str], limit: std::time::Duration) -> Output 
     child.wait_with_output().unwrap()
 }
 
+/// `kill %N` and `kill $!` end an `&` job whose loop runs in the shell, as they end bash's
+/// subshell: a loop of builtins, which has no process, and a loop whose current command is the
+/// only process. The loop of builtins does not hold up the commands after it either.
+#[test]
+fn kill_ends_a_background_loop_with_or_without_processes() {
+    let home = Home::new();
+    let script = "while :; do :; done & sleep 0.3; kill %1; wait %1; echo \"builtins $?\"
+while :; do sleep 1; done & sleep 0.5; kill $!; wait $!; echo \"sleeps $?\"
+(while :; do :; done) & sleep 0.3; kill -9 %%; wait; echo \"subshell $?\"
+sleep 3 & kill -0 %1 && echo exists; kill %1; wait %1; echo \"sleep $?\"";
+    let out = run_within(&home, &["-c", script], std::time::Duration::from_secs(60));
+    assert_eq!(
+        stdout(&out),
+        "builtins 143\nsleeps 143\nsubshell 0\nexists\nsleep 143\n",
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(stderr(&out), "");
+}
+
 /// A loop or block of builtins feeding a pipeline streams into it, however much it writes; and
 /// when the reader leaves, the writer ends, silently and with SIGPIPE's status, as bash's does.
 #[test]

@@ -144,7 +144,7 @@ fn send(
         let sent = if target.starts_with('%') {
             signal_job(shell, signal, target)
         } else if let Ok(pid) = target.parse::<i32>() {
-            signal_process(pid, signal)
+            signal_job_or_process(shell, pid, signal)
         } else {
             Err(format!("{target}: arguments must be process or job IDs"))
         };
@@ -178,6 +178,26 @@ fn signal_job(
             .map_err(|_| no_such_job())?;
     }
     Ok(())
+}
+
+/// Signals process `pid`; where it is an `&` job's `$!`, the job, as bash's `kill $!` signals the
+/// subshell that runs the job: ncsh runs that in itself, so only the job can be told to end.
+fn signal_job_or_process(
+    shell: &mut Shell<impl ShellExtensions>,
+    pid: i32,
+    signal: TrapSignal,
+) -> Result<(), String> {
+    let job = shell
+        .jobs()
+        .jobs
+        .iter()
+        .find(|job| job.is_background() && job.representative_pid() == Some(pid));
+    match job {
+        Some(job) => job
+            .kill(signal)
+            .map_err(|_| format!("({pid}) - No such process")),
+        None => signal_process(pid, signal),
+    }
 }
 
 fn signal_process(pid: i32, signal: TrapSignal) -> Result<(), String> {

@@ -261,6 +261,10 @@ pub enum ErrorKind {
     /// Interrupted
     #[error("interrupted")]
     Interrupted,
+    /// A background job that `kill` sent this signal ended, as its process would have (ncsh
+    /// patch).
+    #[error("ended by signal {0}")]
+    EndedBySignal(i32),
 
     /// Maximum function call depth was exceeded.
     #[error("maximum function call depth exceeded")]
@@ -393,6 +397,9 @@ impl From<&ErrorKind> for results::ExecutionExitCode {
             ErrorKind::BuiltinError(inner, ..) => inner.as_exit_code(),
             // ncsh patch: a command line stopped by Ctrl-C ends as a command killed by SIGINT.
             ErrorKind::Interrupted => Self::Interrupted,
+            // ncsh patch: and a job ended by `kill` as a process killed by that signal.
+            #[expect(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            ErrorKind::EndedBySignal(signal) => Self::from(128u8.wrapping_add(*signal as u8)),
             _ => Self::GeneralError,
         }
     }

@@ -252,7 +252,7 @@ impl Execute for ast::CompoundList {
 
         for ast::CompoundListItem(ao_list, sep) in &self.0 {
             // ncsh patch: Ctrl-C stops the rest of the list; pending signal traps run.
-            interrupt::check(shell)?;
+            interrupt::check(shell, params)?;
             if let Some(left) = signal_traps::run_pending(shell, params).await? {
                 return Ok(left);
             }
@@ -308,12 +308,17 @@ async fn spawn_async_ao_list_in_task<'a, SE: extensions::ShellExtensions>(
     let group = std::sync::Arc::new(jobs::BackgroundGroup::default());
     cloned_params.background_group = Some(group.clone());
     let job_group = group.clone();
-    let join_handle = tokio::spawn(async move {
-        let result = cloned_ao_list
-            .execute(&mut cloned_shell, &cloned_params)
-            .await;
-        job_group.mark_started();
-        result
+    // ncsh patch: on a thread of its own, as a pipeline's builtins run: a job that never waits
+    // (`while :; do :; done &`) held one of the runtime's workers for good, and with it, in a
+    // script, whatever else waited for that worker (the next `sleep`).
+    let join_handle = tokio::task::spawn_blocking(move || {
+        tokio::runtime::Handle::current().block_on(async move {
+            let result = cloned_ao_list
+                .execute(&mut cloned_shell, &cloned_params)
+                .await;
+            job_group.mark_started();
+            result
+        })
     });
     let _ = tokio::time::timeout(FIRST_PROCESS_WAIT, group.started()).await;
 
@@ -351,7 +356,7 @@ impl Execute for ast::AndOrList {
             }
 
             // ncsh patch: Ctrl-C stops the rest of the list; pending signal traps run.
-            interrupt::check(shell)?;
+            interrupt::check(shell, params)?;
             if let Some(left) = signal_traps::run_pending(shell, params).await? {
                 return Ok(left);
             }
@@ -897,7 +902,7 @@ impl Execute for ast::ForClauseCommand {
 
         for value in expanded_values {
             // ncsh patch: Ctrl-C stops the loop; pending signal traps run.
-            interrupt::check(shell)?;
+            interrupt::check(shell, params)?;
             if let Some(left) = signal_traps::run_pending(shell, params).await? {
                 return Ok(left);
             }
@@ -1090,7 +1095,7 @@ impl Execute for (WhileOrUntil, &ast::WhileOrUntilClauseCommand) {
 
         loop {
             // ncsh patch: Ctrl-C stops the loop; pending signal traps run.
-            interrupt::check(shell)?;
+            interrupt::check(shell, params)?;
             if let Some(left) = signal_traps::run_pending(shell, params).await? {
                 return Ok(left);
             }
@@ -1165,7 +1170,7 @@ impl Execute for ast::ArithmeticForClauseCommand {
 
         loop {
             // ncsh patch: Ctrl-C stops the loop; pending signal traps run.
-            interrupt::check(shell)?;
+            interrupt::check(shell, params)?;
             if let Some(left) = signal_traps::run_pending(shell, params).await? {
                 return Ok(left);
             }

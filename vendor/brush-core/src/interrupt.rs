@@ -11,7 +11,7 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 
-use crate::{Shell, error, extensions, signal_traps};
+use crate::{ExecutionParameters, Shell, error, extensions, signal_traps};
 
 /// SIGINT's number on every platform (on Windows too, where the C runtime emulates it).
 const SIGINT: i32 = 2;
@@ -52,8 +52,19 @@ pub(crate) fn request() {
 }
 
 /// Fails with [`error::ErrorKind::Interrupted`] when Ctrl-C was pressed during this command line
-/// of an interactive shell. Background jobs run in shells that are not interactive, and go on.
-pub(crate) fn check(shell: &Shell<impl extensions::ShellExtensions>) -> Result<(), error::Error> {
+/// of an interactive shell. Background jobs run in shells that are not interactive, and go on;
+/// but one that `kill %N` ended fails with [`error::ErrorKind::EndedBySignal`].
+pub(crate) fn check(
+    shell: &Shell<impl extensions::ShellExtensions>,
+    params: &ExecutionParameters,
+) -> Result<(), error::Error> {
+    if let Some(signal) = params
+        .background_group
+        .as_ref()
+        .and_then(|group| group.ended_by())
+    {
+        return Err(error::ErrorKind::EndedBySignal(signal).into());
+    }
     if shell.options().interactive && flag().load(Ordering::SeqCst) {
         // A trap on SIGINT replaces the stop: its command runs at the checkpoint, and the command
         // line goes on, as in bash.

@@ -30,6 +30,27 @@ pub struct BackgroundGroup {
     // resume it; whoever waits on the job (`fg`, `wait`) learns of the stop through these instead.
     stopped: std::sync::atomic::AtomicBool,
     stop_changed: tokio::sync::Notify,
+    // ncsh patch: the signal `kill %N` ended the job with (0 for none). The job's shell runs in
+    // this process, outside the group, so the signal cannot reach it: its lists and loops look
+    // here before each command instead (`interrupt::check`), as bash's subshell would die.
+    ended_by: std::sync::atomic::AtomicI32,
+}
+
+/// Whether `signal`'s default action ends a process, rather than stopping or continuing it or
+/// doing nothing (ncsh patch).
+fn ends_a_process(signal: sys::signal::Signal) -> bool {
+    use sys::signal::Signal;
+    !matches!(
+        signal,
+        Signal::SIGCONT
+            | Signal::SIGCHLD
+            | Signal::SIGWINCH
+            | Signal::SIGURG
+            | Signal::SIGSTOP
+            | Signal::SIGTSTP
+            | Signal::SIGTTIN
+            | Signal::SIGTTOU
+    )
 }
 
 impl BackgroundGroup {
@@ -54,6 +75,18 @@ impl BackgroundGroup {
     /// Waits until the job's first process has started or the job has ended.
     pub(crate) async fn started(&self) {
         self.started.notified().await;
+    }
+
+    /// Records that `kill` sent the job a signal that ends a process (ncsh patch).
+    pub(crate) fn end_by(&self, signal: i32) {
+        self.ended_by
+            .store(signal, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// The signal that ended the job, if `kill` sent it one (ncsh patch).
+    pub(crate) fn ended_by(&self) -> Option<i32> {
+        let signal = self.ended_by.load(std::sync::atomic::Ordering::SeqCst);
+        (signal != 0).then_some(signal)
     }
 
     /// Whether the job's processes were last seen stopped (ncsh patch).
@@ -246,9 +279,7 @@ impl JobManager {
     /// The process id of the last background (`&`) job, which `$!` names (ncsh patch): the leader
     /// of its process group, once its first process has started.
     pub fn last_background_pid(&self) -> Option<sys::process::ProcessId> {
-        self.last_background
-            .as_ref()
-            .and_then(|group| group.pgid())
+        self.last_background.as_ref().and_then(|group| group.pgid())
     }
 
     /// Removes job `id`, which `wait` saw end with `status`, and remembers the status of its
@@ -465,6 +496,12 @@ impl Job {
         self
     }
 
+    /// Whether the job was started with `&`, in a shell of its own inside this process (ncsh
+    /// patch).
+    pub const fn is_background(&self) -> bool {
+        self.background_group.is_some()
+    }
+
     /// Returns a pid-style string for the job.
     pub fn to_pid_style_string(&self) -> String {
         let display_pid = self
@@ -640,12 +677,21 @@ impl Job {
     ///
     /// * `signal` - The signal to send to the job.
     pub fn kill(&self, signal: traps::TrapSignal) -> Result<(), error::Error> {
+        // ncsh patch: a background job's own shell, which is no process, ends as well.
+        if let (Some(group), traps::TrapSignal::Signal(number)) = (&self.background_group, signal)
+            && ends_a_process(number)
+        {
+            group.end_by(number as i32);
+        }
         // A background job's group holds only its own processes, so all of them get the signal,
         // as `kill %N` does in bash.
         if let Some(pgid) = self.background_pgid() {
             sys::signal::kill_process(-pgid, signal)
         } else if let Some(pid) = self.process_group_id() {
             sys::signal::kill_process(pid, signal)
+        } else if self.background_group.is_some() {
+            // A job of builtins only, with no process to send the signal to (ncsh patch).
+            Ok(())
         } else {
             Err(error::ErrorKind::FailedToSendSignal.into())
         }
