@@ -181,7 +181,7 @@ fn ctrl_c_stops_a_loop_whose_command_ctrl_z_stopped() {
     term.expect("\nalive-5\n");
     // The stopped job is continued to end, as bash's `kill` does, so the shell exits at once.
     term.line("kill %1; sleep 0.5");
-    term.expect("Done");
+    term.expect("Terminated");
     term.expect_prompt();
     term.line("exit");
     assert_eq!(term.wait_exit(), 0);
@@ -573,9 +573,10 @@ fn wait_gets_the_status_of_a_job_the_prompt_already_reported_done() {
     term.line("sh -c 'exit 3' & pid=$!");
     term.expect("[1]");
     std::thread::sleep(std::time::Duration::from_millis(500));
-    // The prompt reports the ended job and takes it from the table, as bash's does.
+    // The prompt reports the ended job, with its status, and takes it from the table, as bash's
+    // does.
     term.line("");
-    term.expect("Done");
+    term.expect("Exit 3");
     term.expect_prompt();
     term.line("wait $pid; echo status=$?; [ $! = $pid ] && echo same-pid");
     term.expect("\nstatus=3\nsame-pid\n");

@@ -317,7 +317,13 @@ async fn spawn_async_ao_list_in_task<'a, SE: extensions::ShellExtensions>(
                 .execute(&mut cloned_shell, &cloned_params)
                 .await;
             job_group.mark_started();
-            result
+            // Ended by `kill`: the job's status is the signal's, as a killed process's is.
+            match result {
+                Err(e) if matches!(e.kind(), error::ErrorKind::EndedBySignal(_)) => {
+                    Ok(e.into_result(&cloned_shell))
+                }
+                result => result,
+            }
         })
     });
     let _ = tokio::time::timeout(FIRST_PROCESS_WAIT, group.started()).await;

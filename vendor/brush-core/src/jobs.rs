@@ -452,19 +452,56 @@ pub struct Job {
 
     /// The current operational state of the job.
     pub state: JobState,
+
+    /// The job's status once it has ended (ncsh patch: `jobs` words how, as bash does).
+    ended_status: Option<u8>,
 }
 
 impl Display for Job {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // ncsh patch: a background job may have been stopped or continued since it was polled,
+        // and an ended one is said to be `Done`, `Exit N` or ended by its signal, as in bash.
+        let state = match (self.effective_state(), self.ended_status) {
+            (JobState::Done, Some(status)) => how_it_ended(status),
+            (state, _) => state.to_string(),
+        };
         write!(
             f,
             "[{}]{:3}{}\t{}",
             self.id,
             self.annotation.to_string(),
-            // ncsh patch: a background job may have been stopped or continued since it was polled.
-            self.effective_state(),
+            state,
             self.command_line
         )
+    }
+}
+
+/// How a job that ended with `status` is listed, in bash's words: `Done`, `Exit 3`, or the
+/// signal's description for a status above 128 (`Terminated`, `Killed`) (ncsh patch).
+fn how_it_ended(status: u8) -> String {
+    use sys::signal::Signal;
+    let described = status
+        .checked_sub(128)
+        .and_then(|number| Signal::try_from(i32::from(number)).ok())
+        .map(|signal| match signal {
+            Signal::SIGHUP => "Hangup",
+            Signal::SIGINT => "Interrupt",
+            Signal::SIGQUIT => "Quit",
+            Signal::SIGABRT => "Aborted",
+            Signal::SIGKILL => "Killed",
+            Signal::SIGSEGV => "Segmentation fault",
+            Signal::SIGPIPE => "Broken pipe",
+            Signal::SIGALRM => "Alarm clock",
+            Signal::SIGTERM => "Terminated",
+            Signal::SIGUSR1 => "User defined signal 1",
+            Signal::SIGUSR2 => "User defined signal 2",
+            _ => "",
+        })
+        .filter(|described| !described.is_empty());
+    match (status, described) {
+        (0, _) => "Done".to_owned(),
+        (_, Some(described)) => described.to_owned(),
+        _ => std::format!("Exit {status}"),
     }
 }
 
@@ -485,6 +522,7 @@ impl Job {
             tasks: tasks.into_iter().collect(),
             background_group: None,
             annotation: JobAnnotation::None,
+            ended_status: None,
             command_line,
             state,
         }
@@ -560,6 +598,9 @@ impl Job {
         tracing::debug!(target: trace_categories::JOBS, "Job {} has completed.", self.id);
 
         self.state = JobState::Done;
+        if let Some(Ok(ended)) = &result {
+            self.ended_status = Some(u8::from(&ended.exit_code));
+        }
 
         Ok(result)
     }
@@ -593,6 +634,7 @@ impl Job {
         }
 
         self.state = JobState::Done;
+        self.ended_status = Some(u8::from(&result.exit_code));
 
         Ok(result)
     }
