@@ -37,6 +37,14 @@ impl InputBackend for StdinInput {
                 let _ = stderr.write_all(shown.as_bytes());
                 let _ = stderr.flush();
             }
+            if self.prompts && !wait_for_a_line_or_ctrl_c()? {
+                // As at bash's prompt: what was typed is dropped (the terminal dropped the line
+                // being typed; the lines of an unfinished command go here), and a new prompt is
+                // shown on the next line.
+                brush_core::interrupt::clear();
+                eprintln!();
+                return Ok(ReadResult::Interrupted);
+            }
             let Some(line) = read_line_unbuffered()? else {
                 // End of input: run what is there, even if it does not parse, so its error is shown.
                 return Ok(if command.is_empty() {
@@ -62,6 +70,28 @@ fn is_incomplete(shell: &ShellRef<impl brush_core::ShellExtensions>, command: &s
         Err(brush_parser::ParseError::Tokenizing { inner, .. }) => inner.is_incomplete(),
         Err(brush_parser::ParseError::ParsingAtEndOfInput) => true,
         _ => false,
+    }
+}
+
+/// Waits until fd 0 has input; `false` when Ctrl-C was pressed first. The SIGINT handler of the
+/// interactive shell only sets [`brush_core::interrupt::flag`] and the read would go on after it,
+/// so the flag is looked at every tenth of a second.
+fn wait_for_a_line_or_ctrl_c() -> std::io::Result<bool> {
+    let stdin = std::io::stdin();
+    let ctrl_c = brush_core::interrupt::flag();
+    loop {
+        if ctrl_c.load(std::sync::atomic::Ordering::SeqCst) {
+            return Ok(false);
+        }
+        let mut polled = [nix::poll::PollFd::new(
+            std::os::fd::AsFd::as_fd(&stdin),
+            nix::poll::PollFlags::POLLIN,
+        )];
+        match nix::poll::poll(&mut polled, nix::poll::PollTimeout::from(100u8)) {
+            Ok(0) | Err(nix::errno::Errno::EINTR) => {}
+            Ok(_) => return Ok(true),
+            Err(e) => return Err(e.into()),
+        }
     }
 }
 

@@ -201,6 +201,15 @@ fn a_terminal_that_does_not_answer_the_cursor_query_gets_plain_lines() {
     term.expect_last_line(">");
     term.line("echo inside-$((2+2)); fi");
     term.expect("\ninside-4\n");
+    // Ctrl-C drops an unfinished command and gives a new prompt, as at bash's prompt.
+    term.line("if true; then");
+    term.expect_last_line(">");
+    term.line("echo dropped-$((3+3))");
+    term.send("\x03");
+    term.expect_last_line("$");
+    term.line("echo after-$((4+4))");
+    term.expect("\nafter-8\n");
+    assert!(!term.screen_text().contains("dropped-6\n"));
     term.line("exit 4");
     assert_eq!(term.wait_exit(), 4);
 }
