@@ -187,6 +187,20 @@ fn ctrl_c_stops_a_loop_whose_command_ctrl_z_stopped() {
     assert_eq!(term.wait_exit(), 0);
 }
 
+/// `read` stopped by Ctrl-C fails with SIGINT's status, 130, as bash's does.
+#[test]
+fn read_stopped_by_ctrl_c_has_sigints_status() {
+    let home = Home::new();
+    let term = start(&home, &[]);
+    term.line("read x");
+    term.expect("$ read x");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    term.send("\x03");
+    term.expect_prompt();
+    term.line("echo status=$?");
+    term.expect("\nstatus=130\n");
+}
+
 /// A terminal that does not say where its cursor is still gets a shell: the line editor cannot
 /// draw there, so lines are read as typed, after the prompt.
 #[test]

@@ -126,9 +126,11 @@ impl builtins::Command for ReadCommand {
                 Some(line.clone()),
                 brush_core::ExecutionResult::general_error(),
             ),
-            ReadResult::Eof(None) | ReadResult::Interrupted | ReadResult::InputNotReady => {
+            ReadResult::Eof(None) | ReadResult::InputNotReady => {
                 (None, brush_core::ExecutionResult::general_error())
             }
+            // ncsh patch: as in bash, the status of a command that SIGINT ended.
+            ReadResult::Interrupted => (None, brush_core::ExecutionResult::new(130)),
             ReadResult::TimedOut(partial) => (
                 partial.clone(),
                 brush_core::ExecutionResult::new(TIMEOUT_EXIT_CODE),
