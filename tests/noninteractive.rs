@@ -6,6 +6,7 @@ use std::io::Write;
 use std::process::{Output, Stdio};
 
 use common::Home;
+use common::against_bash::{LIMIT, bash, ncsh_within, same_as_bash, stderr, stdout};
 
 fn run(home: &Home, args: &[&str], stdin: &[u8]) -> Output {
     let mut child = home
@@ -21,25 +22,6 @@ fn run(home: &Home, args: &[&str], stdin: &[u8]) -> Output {
     let _ = input.write_all(stdin);
     drop(input);
     child.wait_with_output().unwrap()
-}
-
-/// bash itself, run as `run` runs ncsh, for tests that hold ncsh to bash's behaviour.
-fn bash(home: &Home, args: &[&str]) -> Output {
-    std::process::Command::new("bash")
-        .args(args)
-        .current_dir(home.path())
-        .env("HOME", home.path())
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
 #[test]
@@ -500,33 +482,13 @@ fn a_command_dying_of_sigint_does_not_run_the_scripts_int_trap() {
     assert_eq!(out.status.code(), Some(0));
 }
 
-/// bash's errors in `-c` text named `sh-name`, without the `line N: ` that ncsh does not add, and
-/// with a function's error named after the shell, not bash's "environment" (README, known limits).
-fn without_line_numbers(bash_said: &str) -> String {
-    bash_said
-        .lines()
-        .map(|line| {
-            let line = line.replace("environment: line ", "sh-name: line ");
-            match line
-                .strip_prefix("sh-name: line ")
-                .and_then(|rest| rest.split_once(": "))
-            {
-                Some((number, rest)) if number.parse::<u32>().is_ok() => {
-                    format!("sh-name: {rest}\n")
-                }
-                _ => format!("{line}\n"),
-            }
-        })
-        .collect()
-}
-
 /// Builtins given a wrong word name it and what is wrong, in bash's words, with bash's status, and
 /// end the shell where bash's end it (`exit abc`, `exec` of nothing, a special builtin given too
 /// many arguments).
 #[test]
 fn builtins_given_a_wrong_word_say_what_bash_says_and_end_as_bash_ends() {
     let home = Home::new();
-    for text in [
+    let scripts = [
         "cd /no/such/dir; echo $?",
         "cd /etc/passwd; echo $?",
         "exec /no/such/program; echo after",
@@ -547,17 +509,8 @@ fn builtins_given_a_wrong_word_say_what_bash_says_and_end_as_bash_ends() {
         "x=; echo ${x:?}; echo after",
         "echo ${y?no y here}; echo after",
         "echo ${1:?}",
-    ] {
-        let ours = run(&home, &["-c", text, "sh-name"], b"");
-        let theirs = bash(&home, &["-c", text, "sh-name"]);
-        assert_eq!(
-            stderr(&ours),
-            without_line_numbers(&stderr(&theirs)),
-            "{text:?}"
-        );
-        assert_eq!(stdout(&ours), stdout(&theirs), "{text:?}");
-        assert_eq!(ours.status.code(), theirs.status.code(), "{text:?}");
-    }
+    ];
+    same_as_bash(&home, &scripts);
     // uucore's own words for printf's bad number go to the process's stderr, so only its output
     // and status are bash's.
     let text = "printf '%d|' abc 3x 4; echo $?";
@@ -572,7 +525,7 @@ fn builtins_given_a_wrong_word_say_what_bash_says_and_end_as_bash_ends() {
 #[test]
 fn integer_variables_dev_stdin_err_traps_set_u_and_aliases_behave_as_in_bash() {
     let home = Home::new();
-    for text in [
+    let scripts = [
         "declare -i x=2+3; echo $x; declare -i y; y=4*2; y+=1; echo $y; z=3; declare -i w=z+1; \
          echo $w; f() { local -i q=7*6; echo $q; }; f; declare +i y; y=1+1; echo $y",
         "echo 'echo from-stdin $#' | source /dev/stdin a b",
@@ -581,17 +534,8 @@ fn integer_variables_dev_stdin_err_traps_set_u_and_aliases_behave_as_in_bash() {
         "set -u; echo $nosuch; echo after",
         "set -u; echo $((nosuch + 1)); echo after",
         "alias ll='echo aliased'\nll\nshopt -s expand_aliases\nalias mm='echo mm'\nmm; \\mm; x=mm; $x",
-    ] {
-        let ours = run(&home, &["-c", text, "sh-name"], b"");
-        let theirs = bash(&home, &["-c", text, "sh-name"]);
-        assert_eq!(stdout(&ours), stdout(&theirs), "{text:?}");
-        assert_eq!(
-            stderr(&ours),
-            without_line_numbers(&stderr(&theirs)),
-            "{text:?}"
-        );
-        assert_eq!(ours.status.code(), theirs.status.code(), "{text:?}");
-    }
+    ];
+    same_as_bash(&home, &scripts);
 }
 
 /// `**` with globstar matches any depth, as bash's does (hidden names with dotglob only, links to
@@ -671,28 +615,6 @@ shopt -s lastpipe; echo | exit 6; echo not here";
     assert_eq!(stdout(&ours), stdout(&theirs));
 }
 
-/// Runs ncsh as `run` does, but fails the test where it has not ended within `limit` (the
-/// deadlocks these tests look for would otherwise hang the suite).
-fn run_within(home: &Home, args: &[&str], limit: std::time::Duration) -> Output {
-    let mut child = home
-        .command(args)
-        .current_dir(home.path())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let deadline = std::time::Instant::now() + limit;
-    while child.try_wait().unwrap().is_none() {
-        if std::time::Instant::now() > deadline {
-            child.kill().unwrap();
-            panic!("ncsh {args:?} had not ended after {limit:?}");
-        }
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-    child.wait_with_output().unwrap()
-}
-
 /// `kill %N` and `kill $!` end an `&` job whose loop runs in the shell, as they end bash's
 /// subshell: a loop of builtins, which has no process, and a loop whose current command is the
 /// only process. The loop of builtins does not hold up the commands after it either.
@@ -703,7 +625,7 @@ fn kill_ends_a_background_loop_with_or_without_processes() {
 while :; do sleep 1; done & sleep 0.5; kill $!; wait $!; echo \"sleeps $?\"
 (while :; do :; done) & sleep 0.3; kill -9 %%; wait; echo \"subshell $?\"
 sleep 3 & kill -0 %1 && echo exists; kill %1; wait %1; echo \"sleep $?\"";
-    let out = run_within(&home, &["-c", script], std::time::Duration::from_secs(60));
+    let out = ncsh_within(&home, &["-c", script], LIMIT);
     assert_eq!(
         stdout(&out),
         "builtins 143\nsleeps 143\nsubshell 0\nexists\nsleep 143\n",
@@ -718,11 +640,10 @@ sleep 3 & kill -0 %1 && echo exists; kill %1; wait %1; echo \"sleep $?\"";
 #[test]
 fn a_loop_feeding_a_pipeline_streams_and_ends_when_its_reader_leaves() {
     let home = Home::new();
-    let limit = std::time::Duration::from_secs(60);
     let script = "for i in $(seq 20000); do echo $i; done | wc -l
 while :; do echo y; done | head -2; echo \"${PIPESTATUS[*]}\"
 { sleep 0.3; neural --help; echo not-here >&2; } | true; echo \"${PIPESTATUS[*]}\"";
-    let out = run_within(&home, &["-c", script], limit);
+    let out = ncsh_within(&home, &["-c", script], LIMIT);
     assert_eq!(stdout(&out), "20000\ny\ny\n141 0\n141 0\n");
     assert_eq!(stderr(&out), "");
     // The shell itself, writing to a pipe whose reader left, ends as bash does.
@@ -735,7 +656,7 @@ while :; do echo y; done | head -2; echo \"${PIPESTATUS[*]}\"
     std::io::Read::read_exact(child.stdout.as_mut().unwrap(), &mut first).unwrap();
     assert_eq!(&first, b"y\n");
     drop(child.stdout.take());
-    let deadline = std::time::Instant::now() + limit;
+    let deadline = std::time::Instant::now() + LIMIT;
     let status = loop {
         if let Some(status) = child.try_wait().unwrap() {
             break status;

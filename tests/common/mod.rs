@@ -3,6 +3,8 @@
 
 #![allow(dead_code)] // each test binary uses its own part of this harness
 
+pub mod against_bash;
+
 use std::os::fd::{AsFd, OwnedFd};
 use std::process::Command;
 use std::sync::{Arc, Mutex};

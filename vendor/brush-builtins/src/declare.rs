@@ -211,7 +211,8 @@ impl DeclareCommand {
                 // For some reason, bash does not print an error message in this case.
                 Ok(false)
             }
-        } else if let Some(variable) = context.shell.env().get_using_policy(name, lookup) {
+        // ncsh patch: `declare -p r` shows the name reference itself, not what it refers to.
+        } else if let Some(variable) = context.shell.env().get_noref_using_policy(name, lookup) {
             let mut cs = variable.attribute_flags(context.shell);
             if cs.is_empty() {
                 cs.push('-');
@@ -232,7 +233,9 @@ impl DeclareCommand {
 
             Ok(true)
         } else {
-            writeln!(context.stderr(), "declare: {name}: not found")?;
+            // ncsh patch: in bash's words, after the shell's name (`declare -p` of a reference
+            // that `unset -n` removed, among others).
+            context.failure(format!("{name}: not found"), 1);
             Ok(false)
         }
     }
@@ -253,7 +256,7 @@ impl DeclareCommand {
         }
 
         // Extract the variable name and the initial value being assigned (if any).
-        let (name, assigned_index, mut initial_value, name_is_array) =
+        let (mut name, mut assigned_index, mut initial_value, mut name_is_array) =
             Self::declaration_to_name_and_value(declaration)?;
 
         // Special-case: `local -`
@@ -275,11 +278,33 @@ impl DeclareCommand {
         }
 
         // Figure out where we should look.
-        let lookup = if create_var_local {
+        let mut lookup = if create_var_local {
             EnvironmentLookup::OnlyInCurrentLocal
         } else {
             EnvironmentLookup::Anywhere
         };
+
+        // ncsh patch: bash's name references. Without -n or +n, a declaration of a name reference
+        // declares the variable it refers to (`declare -n r=y; declare r=1` sets y), or the
+        // element it names (`declare -n r=a[1]`); where the references loop, bash warns and
+        // leaves them. With -n, the reference itself is declared, to a target bash allows.
+        if self.make_nameref.to_bool().is_none() {
+            if !Self::follow_nameref(
+                context,
+                &mut lookup,
+                &mut name,
+                &mut assigned_index,
+                &mut initial_value,
+                &mut name_is_array,
+            ) {
+                return Ok(true);
+            }
+        } else if let (Some(true), Some(ShellValueLiteral::Scalar(target))) =
+            (self.make_nameref.to_bool(), &initial_value)
+            && !Self::nameref_target_allowed(context, &name, target)
+        {
+            return Ok(false);
+        }
 
         // ncsh patch: a variable with the integer attribute, given here or before, takes the
         // value of the text evaluated as arithmetic (`declare -i x=2+3` is 5).
@@ -287,7 +312,7 @@ impl DeclareCommand {
             context
                 .shell
                 .env()
-                .get_using_policy(name.as_str(), lookup)
+                .get_noref_using_policy(name.as_str(), lookup)
                 .is_some_and(ShellVariable::is_treated_as_integer)
         });
         if let (true, Some(ShellValueLiteral::Scalar(text))) = (integer, &initial_value) {
@@ -296,11 +321,11 @@ impl DeclareCommand {
             initial_value = Some(ShellValueLiteral::Scalar(value));
         }
 
-        // Look up the variable.
+        // Look up the variable (ncsh patch: the name references are followed above).
         if let Some(var) = context
             .shell
             .env_mut()
-            .get_mut_using_policy(name.as_str(), lookup)
+            .get_mut_noref_using_policy(name.as_str(), lookup)
         {
             if self.make_associative_array.is_some() {
                 var.convert_to_associative_array()?;
@@ -352,6 +377,76 @@ impl DeclareCommand {
         }
 
         Ok(true)
+    }
+
+    /// Follows a name reference being declared without -n or +n to the variable it refers to
+    /// (ncsh patch): `name` and `lookup` become the target's, and a target that is an element
+    /// (`declare -n r=a[1]`) makes the value that element's. Returns false where the references
+    /// loop, after bash's warning; the declaration then does nothing, as in bash.
+    fn follow_nameref(
+        context: &brush_core::ExecutionContext<'_, impl brush_core::ShellExtensions>,
+        lookup: &mut EnvironmentLookup,
+        name: &mut String,
+        assigned_index: &mut Option<String>,
+        initial_value: &mut Option<ShellValueLiteral>,
+        name_is_array: &mut bool,
+    ) -> bool {
+        match context.shell.env().resolve_nameref(name, *lookup) {
+            Err(warning) => {
+                let _ = context.shell.display_error(&mut context.stderr(), &warning);
+                return false;
+            }
+            Ok(Some((target, target_lookup))) => {
+                *lookup = target_lookup;
+                if let Some((array, index)) = env::split_subscript(&target) {
+                    if let Some(ShellValueLiteral::Scalar(value)) = initial_value.take() {
+                        *initial_value = Some(ShellValueLiteral::Array(ArrayLiteral(vec![(
+                            Some(index.to_owned()),
+                            value,
+                        )])));
+                        *assigned_index = Some(index.to_owned());
+                    }
+                    *name_is_array = true;
+                    array.clone_into(name);
+                } else {
+                    *name = target;
+                }
+            }
+            Ok(None) => (),
+        }
+        true
+    }
+
+    /// Whether a name reference `name` may be given `target` (ncsh patch): a name (an element's
+    /// too) other than its own. bash refuses `declare -n a=a`, but only warns in a function,
+    /// where the reference leads to the global variable of that name.
+    fn nameref_target_allowed(
+        context: &brush_core::ExecutionContext<'_, impl brush_core::ShellExtensions>,
+        name: &str,
+        target: &str,
+    ) -> bool {
+        let target_name = env::split_subscript(target).map_or(target, |(array, _)| array);
+        if !target.is_empty() && !env::valid_variable_name(target_name) {
+            context.failure(
+                format!("`{target}': invalid variable name for name reference"),
+                1,
+            );
+            return false;
+        }
+        if target_name == name {
+            if !context.shell.in_function() {
+                context.failure(
+                    format!("{name}: nameref variable self references not allowed"),
+                    1,
+                );
+                return false;
+            }
+            let warning = format!("warning: {name}: circular name reference");
+            context.failure(&warning, 0);
+            let warning = brush_core::Error::from(ErrorKind::Worded(warning));
+            let _ = context.shell.display_error(&mut context.stderr(), &warning);
+        }
+        true
     }
 
     fn declaration_to_name_and_value(

@@ -2,7 +2,11 @@ use std::borrow::Cow;
 
 use clap::Parser;
 
-use brush_core::{ExecutionResult, Shell, ShellValue, builtins, variables::ShellValueUnsetType};
+use brush_core::{
+    ExecutionResult, Shell, ShellValue, builtins,
+    env::{self, EnvironmentLookup},
+    variables::ShellValueUnsetType,
+};
 
 /// Unset a variable.
 #[derive(Parser)]
@@ -43,11 +47,21 @@ impl builtins::Command for UnsetCommand {
         &self,
         context: brush_core::ExecutionContext<'_, SE>,
     ) -> Result<brush_core::ExecutionResult, Self::Error> {
-        //
-        // TODO(nameref): implement nameref
-        //
+        // ncsh patch: `unset -n r` unsets the name reference itself, where `unset r` unsets the
+        // variable it refers to (below, through the environment's `unset`); as in bash, it leaves
+        // a variable that is not a reference alone.
         if self.name_interpretation.name_references {
-            return brush_core::error::unimp("unset: name references are not yet implemented");
+            for name in &self.names {
+                if context
+                    .shell
+                    .env()
+                    .get_noref(name)
+                    .is_some_and(|(_, var)| var.is_treated_as_nameref())
+                {
+                    context.shell.env_mut().unset_noref(name)?;
+                }
+            }
+            return Ok(ExecutionResult::success());
         }
 
         let unspecified = self.name_interpretation.unspecified();
@@ -57,9 +71,34 @@ impl builtins::Command for UnsetCommand {
             if unspecified || self.name_interpretation.shell_variables {
                 // Try to parse the name as a parameter. If we can't, don't bail; it may not be a
                 // valid variable name/parameter but could still be a function name.
-                if let Ok(parameter) =
+                if let Ok(mut parameter) =
                     brush_parser::word::parse_parameter(name, &context.shell.parser_options())
                 {
+                    // ncsh patch: a name reference to an element (`declare -n r=a[1]`) unsets
+                    // the element; a loop of references is warned of, as in bash, and the
+                    // environment's `unset` then unsets the name itself.
+                    if let brush_parser::word::Parameter::Named(name) = &parameter {
+                        match context
+                            .shell
+                            .env()
+                            .resolve_nameref(name, EnvironmentLookup::Anywhere)
+                        {
+                            Err(warning) => {
+                                let _ =
+                                    context.shell.display_error(&mut context.stderr(), &warning);
+                            }
+                            Ok(Some((target, _))) if env::split_subscript(&target).is_some() => {
+                                if let Ok(element) = brush_parser::word::parse_parameter(
+                                    &target,
+                                    &context.shell.parser_options(),
+                                ) {
+                                    parameter = element;
+                                }
+                            }
+                            Ok(_) => (),
+                        }
+                    }
+
                     let result = match parameter {
                         brush_parser::word::Parameter::Positional(_) => continue,
                         brush_parser::word::Parameter::Special(_) => continue,

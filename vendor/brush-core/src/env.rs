@@ -233,6 +233,21 @@ impl ShellEnvironment {
     ///
     /// * `name` - The name of the variable to retrieve.
     pub fn get<S: AsRef<str>>(&self, name: S) -> Option<(EnvironmentScope, &ShellVariable)> {
+        // ncsh patch: a name reference stands for the variable it refers to (bash's `declare
+        // -n`); `get_noref` finds the reference itself.
+        let (name, lookup_policy) = self
+            .follow_nameref(name.as_ref(), EnvironmentLookup::Anywhere)
+            .ok()?;
+        self.find(&name, lookup_policy)
+    }
+
+    /// Tries to retrieve an immutable reference to the variable with the given name in the
+    /// environment, a name reference itself rather than the variable it refers to (ncsh patch).
+    ///
+    /// # Arguments
+    ///
+    /// * `name` - The name of the variable to retrieve.
+    pub fn get_noref<S: AsRef<str>>(&self, name: S) -> Option<(EnvironmentScope, &ShellVariable)> {
         // Look through scopes, from the top of the stack on down.
         for (scope_type, map) in self.scopes.iter().rev() {
             if let Some(var) = map.get(name.as_ref()) {
@@ -253,14 +268,11 @@ impl ShellEnvironment {
         &mut self,
         name: S,
     ) -> Option<(EnvironmentScope, &mut ShellVariable)> {
-        // Look through scopes, from the top of the stack on down.
-        for (scope_type, map) in self.scopes.iter_mut().rev() {
-            if let Some(var) = map.get_mut(name.as_ref()) {
-                return Some((*scope_type, var));
-            }
-        }
-
-        None
+        // ncsh patch: a name reference stands for the variable it refers to.
+        let (name, lookup_policy) = self
+            .follow_nameref(name.as_ref(), EnvironmentLookup::Anywhere)
+            .ok()?;
+        self.find_mut(&name, lookup_policy)
     }
 
     /// Tries to retrieve the string value of the variable with the given name in the
@@ -303,6 +315,23 @@ impl ShellEnvironment {
     ///
     /// * `name` - The name of the variable to unset.
     pub fn unset(&mut self, name: &str) -> Result<Option<ShellVariable>, error::Error> {
+        // ncsh patch: `unset REF` unsets the variable a name reference refers to (the unset
+        // builtin sees to a reference to an element); where the references loop, bash unsets the
+        // name itself.
+        match self.resolve_nameref(name, EnvironmentLookup::Anywhere) {
+            Ok(Some((target, EnvironmentLookup::Anywhere))) => self.unset_noref(&target),
+            Ok(_) | Err(_) => self.unset_noref(name),
+        }
+    }
+
+    /// Tries to unset the variable with the given name in the environment, a name reference
+    /// itself rather than the variable it refers to (`unset -n`), returning whether or not such a
+    /// variable existed (ncsh patch).
+    ///
+    /// # Arguments
+    ///
+    /// * `name` - The name of the variable to unset.
+    pub fn unset_noref(&mut self, name: &str) -> Result<Option<ShellVariable>, error::Error> {
         let mut local_count = 0;
         for (scope_type, map) in self.scopes.iter_mut().rev() {
             if matches!(scope_type, EnvironmentScope::Local) {
@@ -369,6 +398,24 @@ impl ShellEnvironment {
         name: N,
         lookup_policy: EnvironmentLookup,
     ) -> Option<&ShellVariable> {
+        // ncsh patch: a name reference stands for the variable it refers to.
+        let (name, lookup_policy) = self.follow_nameref(name.as_ref(), lookup_policy).ok()?;
+        self.find(&name, lookup_policy).map(|(_, var)| var)
+    }
+
+    /// Tries to retrieve an immutable reference to a variable from the environment, using the
+    /// given name and lookup policy; a name reference itself rather than the variable it refers
+    /// to (ncsh patch).
+    ///
+    /// # Arguments
+    ///
+    /// * `name` - The name of the variable to retrieve.
+    /// * `lookup_policy` - The policy to use when looking up the variable.
+    pub fn get_noref_using_policy<N: AsRef<str>>(
+        &self,
+        name: N,
+        lookup_policy: EnvironmentLookup,
+    ) -> Option<&ShellVariable> {
         let mut local_count = 0;
         for (scope_type, var_map) in self.scopes.iter().rev() {
             if matches!(scope_type, EnvironmentScope::Local) {
@@ -420,6 +467,24 @@ impl ShellEnvironment {
         name: N,
         lookup_policy: EnvironmentLookup,
     ) -> Option<&mut ShellVariable> {
+        // ncsh patch: a name reference stands for the variable it refers to.
+        let (name, lookup_policy) = self.follow_nameref(name.as_ref(), lookup_policy).ok()?;
+        self.find_mut(&name, lookup_policy).map(|(_, var)| var)
+    }
+
+    /// Tries to retrieve a mutable reference to a variable from the environment, using the given
+    /// name and lookup policy; a name reference itself rather than the variable it refers to
+    /// (ncsh patch).
+    ///
+    /// # Arguments
+    ///
+    /// * `name` - The name of the variable to retrieve.
+    /// * `lookup_policy` - The policy to use when looking up the variable.
+    pub fn get_mut_noref_using_policy<N: AsRef<str>>(
+        &mut self,
+        name: N,
+        lookup_policy: EnvironmentLookup,
+    ) -> Option<&mut ShellVariable> {
         let mut local_count = 0;
         for (scope_type, var_map) in self.scopes.iter_mut().rev() {
             if matches!(scope_type, EnvironmentScope::Local) {
@@ -459,6 +524,126 @@ impl ShellEnvironment {
         None
     }
 
+    // ncsh patch: bash's name references (`declare -n r=y`, `local -n ref=$1`). A variable with
+    // the nameref attribute holds the name of another; the lookups above (`get`, `get_mut`,
+    // `get_using_policy`, ...) and `update_or_add`, `update_or_add_array_element` and `unset`
+    // follow it to that variable, as bash's do, and the `_noref` ones find the reference itself
+    // (`declare -p r`, `declare -n r=z`, `unset -n r`).
+
+    /// Follows the name references that start at `name`, as bash's `find_variable_nameref`
+    /// does: the first variable is looked up with `lookup_policy`, each name it leads to
+    /// anywhere. Returns `None` when `name` is not a reference to a name (or is one with no value,
+    /// to which an assignment gives its name), or else the name to use in its place and the policy
+    /// to look it up with. The name may carry a subscript (`declare -n r=a[1]` gives `a[1]`),
+    /// which the lookups here do not take apart. A loop, or a chain longer than bash's 8, is an
+    /// error in bash's words (`warning: r: circular name reference`), except that inside a
+    /// function a loop through a local variable leads to the global variable of that name, as in
+    /// bash (`local -n v=$1` given `v`) (ncsh patch).
+    ///
+    /// # Arguments
+    ///
+    /// * `name` - The name to follow.
+    /// * `lookup_policy` - The policy to use when looking up `name` itself.
+    pub fn resolve_nameref(
+        &self,
+        name: &str,
+        lookup_policy: EnvironmentLookup,
+    ) -> Result<Option<(String, EnvironmentLookup)>, error::Error> {
+        const NAMEREF_MAX: usize = 8;
+
+        let Some(mut target) = self
+            .find(name, lookup_policy)
+            .and_then(|(_, var)| var.nameref_target())
+        else {
+            return Ok(None);
+        };
+        let mut seen = vec![name];
+        loop {
+            if seen.contains(&target) || seen.len() > NAMEREF_MAX {
+                let in_function = self
+                    .scopes
+                    .iter()
+                    .any(|(scope, _)| matches!(scope, EnvironmentScope::Local));
+                if seen.contains(&target)
+                    && in_function
+                    && matches!(self.get_noref(target), Some((EnvironmentScope::Local, _)))
+                {
+                    return Ok(Some((target.to_owned(), EnvironmentLookup::OnlyInGlobal)));
+                }
+                return Err(error::ErrorKind::Worded(format!(
+                    "warning: {name}: circular name reference"
+                ))
+                .into());
+            }
+            match self
+                .get_noref(target)
+                .and_then(|(_, var)| var.nameref_target())
+            {
+                Some(next) => {
+                    seen.push(target);
+                    target = next;
+                }
+                None => return Ok(Some((target.to_owned(), EnvironmentLookup::Anywhere))),
+            }
+        }
+    }
+
+    /// The name and lookup policy that a lookup of `name` with `lookup_policy` comes to, after
+    /// the name references it follows (ncsh patch).
+    fn follow_nameref<'a>(
+        &self,
+        name: &'a str,
+        lookup_policy: EnvironmentLookup,
+    ) -> Result<(Cow<'a, str>, EnvironmentLookup), error::Error> {
+        Ok(match self.resolve_nameref(name, lookup_policy)? {
+            Some((target, lookup_policy)) => (Cow::Owned(target), lookup_policy),
+            None => (Cow::Borrowed(name), lookup_policy),
+        })
+    }
+
+    /// Looks a variable up without following name references, with the scope it is in (ncsh
+    /// patch).
+    fn find(
+        &self,
+        name: &str,
+        lookup_policy: EnvironmentLookup,
+    ) -> Option<(EnvironmentScope, &ShellVariable)> {
+        match lookup_policy {
+            EnvironmentLookup::Anywhere => self.get_noref(name),
+            EnvironmentLookup::OnlyInGlobal => self
+                .get_noref_using_policy(name, lookup_policy)
+                .map(|var| (EnvironmentScope::Global, var)),
+            EnvironmentLookup::OnlyInCurrentLocal | EnvironmentLookup::OnlyInLocal => self
+                .get_noref_using_policy(name, lookup_policy)
+                .map(|var| (EnvironmentScope::Local, var)),
+        }
+    }
+
+    /// Looks a variable up without following name references, with the scope it is in (ncsh
+    /// patch).
+    fn find_mut(
+        &mut self,
+        name: &str,
+        lookup_policy: EnvironmentLookup,
+    ) -> Option<(EnvironmentScope, &mut ShellVariable)> {
+        let scope = match lookup_policy {
+            EnvironmentLookup::Anywhere => {
+                // Look through scopes, from the top of the stack on down.
+                return self
+                    .scopes
+                    .iter_mut()
+                    .rev()
+                    .find_map(|(scope, map)| map.get_mut(name).map(|var| (*scope, var)));
+            }
+            EnvironmentLookup::OnlyInGlobal => EnvironmentScope::Global,
+            EnvironmentLookup::OnlyInCurrentLocal | EnvironmentLookup::OnlyInLocal => {
+                EnvironmentScope::Local
+            }
+        };
+        self.get_mut_noref_using_policy(name, lookup_policy)
+            .map(|var| (scope, var))
+    }
+
     /// Update a variable in the environment, or add it if it doesn't already exist.
     ///
     /// # Arguments
@@ -476,10 +661,31 @@ impl ShellEnvironment {
         lookup_policy: EnvironmentLookup,
         scope_if_creating: EnvironmentScope,
     ) -> Result<(), error::Error> {
-        let name = name.into();
+        let mut name = name.into();
+
+        // ncsh patch: assigning to a name reference assigns to the variable it refers to (`read
+        // r`, `printf -v r`, `(( r = 1 ))`), or to the element (`declare -n r=a[1]`); where the
+        // references loop, it fails in bash's words.
+        let mut lookup_policy = lookup_policy;
+        if let Some((target, policy)) = self.resolve_nameref(&name, lookup_policy)? {
+            if let Some((array, index)) = split_subscript(&target) {
+                let variables::ShellValueLiteral::Scalar(value) = value else {
+                    return Err(error::ErrorKind::AssigningListToArrayMember.into());
+                };
+                return self.update_or_add_array_element(
+                    array,
+                    index.to_owned(),
+                    value,
+                    updater,
+                    EnvironmentLookup::Anywhere,
+                    scope_if_creating,
+                );
+            }
+            (name, lookup_policy) = (target, policy);
+        }
 
         let auto_export = self.export_variables_on_modification;
-        if let Some(var) = self.get_mut_using_policy(&name, lookup_policy) {
+        if let Some((_, var)) = self.find_mut(&name, lookup_policy) {
             var.assign(value, false)?;
             if auto_export {
                 var.export();
@@ -516,9 +722,23 @@ impl ShellEnvironment {
         lookup_policy: EnvironmentLookup,
         scope_if_creating: EnvironmentScope,
     ) -> Result<(), error::Error> {
-        let name = name.into();
+        let mut name = name.into();
 
-        if let Some(var) = self.get_mut_using_policy(&name, lookup_policy) {
+        // ncsh patch: an element of a name reference is an element of the variable it refers to
+        // (`r[1]=x`, `mapfile r`); where the references loop, or a reference to an element is
+        // given a subscript, it fails in bash's words.
+        let mut lookup_policy = lookup_policy;
+        if let Some((target, policy)) = self.resolve_nameref(&name, lookup_policy)? {
+            if split_subscript(&target).is_some() {
+                return Err(error::ErrorKind::Worded(format!(
+                    "`{target}': not a valid identifier"
+                ))
+                .into());
+            }
+            (name, lookup_policy) = (target, policy);
+        }
+
+        if let Some((_, var)) = self.find_mut(&name, lookup_policy) {
             var.assign_at_index(index, value, false)?;
             updater(var)
         } else {
@@ -640,6 +860,13 @@ impl ShellVariableMap {
     pub fn set<N: Into<String>>(&mut self, name: N, var: ShellVariable) -> Option<ShellVariable> {
         self.variables.insert(name.into(), var)
     }
+}
+
+/// Splits a name with a subscript, such as a name reference may hold (`a[1]`), into the array's
+/// name and the subscript (ncsh patch).
+pub fn split_subscript(name: &str) -> Option<(&str, &str)> {
+    let (array, rest) = name.split_once('[')?;
+    Some((array, rest.strip_suffix(']')?))
 }
 
 /// Checks if the given name is a valid variable name.

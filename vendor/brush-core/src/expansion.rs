@@ -1721,6 +1721,18 @@ impl<'a, SE: extensions::ShellExtensions> WordExpander<'a, SE> {
         indirect: bool,
         allow_unset_vars: bool,
     ) -> Result<Expansion, error::Error> {
+        // ncsh patch: `${!r}` of a name reference is the name it refers to, through a chain of
+        // them, as in bash.
+        if indirect
+            && let brush_parser::word::Parameter::Named(name) = parameter
+            && let Ok(Some((target, _))) = self
+                .shell
+                .env()
+                .resolve_nameref(name, env::EnvironmentLookup::Anywhere)
+        {
+            return Ok(Expansion::from(target));
+        }
+
         let expansion = self
             .expand_parameter_without_indirect(parameter, allow_unset_vars)
             .await?;
@@ -1756,6 +1768,30 @@ impl<'a, SE: extensions::ShellExtensions> WordExpander<'a, SE> {
             }
             brush_parser::word::Parameter::Special(s) => Ok(self.expand_special_parameter(s)),
             brush_parser::word::Parameter::Named(n) => {
+                // ncsh patch: a name reference reads the variable it refers to, which the
+                // environment's lookups find. Here a loop gives bash's warning and reads as
+                // unset, and a reference to an element (`declare -n r=a[1]`) reads the element.
+                match self
+                    .shell
+                    .env()
+                    .resolve_nameref(n, env::EnvironmentLookup::Anywhere)
+                {
+                    Err(warning) => {
+                        let _ = self
+                            .shell
+                            .display_error(&mut self.params.stderr(self.shell), &warning);
+                        return self.undefined_expansion(parameter, allow_unset_vars);
+                    }
+                    Ok(Some((target, _))) if env::split_subscript(&target).is_some() => {
+                        let element =
+                            brush_parser::word::parse_parameter(&target, &self.parser_options)?;
+                        return Box::pin(
+                            self.expand_parameter_without_indirect(&element, allow_unset_vars),
+                        )
+                        .await;
+                    }
+                    Ok(_) => (),
+                }
                 if !env::valid_variable_name(n.as_str()) {
                     Err(error::ErrorKind::BadSubstitution(n.clone()).into())
                 } else if let Some((_, var)) = self.shell.env().get(n) {

@@ -1603,6 +1603,36 @@ async fn apply_assignment(
         }
     };
 
+    // ncsh patch: an assignment to a name reference (`declare -n r=y; r=1`) assigns to the
+    // variable it refers to, or to the element it names (`declare -n r=a[1]`), as in bash; where
+    // the references loop, it fails with bash's warning.
+    let target;
+    let variable_name = match shell
+        .env()
+        .resolve_nameref(variable_name, EnvironmentLookup::Anywhere)?
+    {
+        Some((name, _)) => {
+            target = name;
+            match crate::env::split_subscript(&target) {
+                Some((array, index))
+                    if array_index.is_none()
+                        && matches!(assignment.value, ast::AssignmentValue::Scalar(_)) =>
+                {
+                    array_index = Some(index.to_owned());
+                    array
+                }
+                Some(_) => {
+                    return Err(error::ErrorKind::Worded(std::format!(
+                        "`{target}': not a valid identifier"
+                    ))
+                    .into());
+                }
+                None => &target,
+            }
+        }
+        None => variable_name.as_str(),
+    };
+
     // Expand the values.
     let new_value = match &assignment.value {
         ast::AssignmentValue::Scalar(unexpanded_value) => {
@@ -1682,9 +1712,7 @@ async fn apply_assignment(
     let export_variables_on_modification = shell.options().export_variables_on_modification;
 
     // See if we can find an existing value associated with the variable.
-    if let Some((existing_value_scope, existing_value)) =
-        shell.env_mut().get_mut(variable_name.as_str())
-    {
+    if let Some((existing_value_scope, existing_value)) = shell.env_mut().get_mut(variable_name) {
         if required_scope.is_none() || Some(existing_value_scope) == required_scope {
             if let Some(array_index) = array_index {
                 match new_value {

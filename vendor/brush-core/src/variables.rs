@@ -175,6 +175,17 @@ impl ShellVariable {
         self.treat_as_nameref
     }
 
+    /// The name this variable refers to, when it is a name reference that holds one (ncsh
+    /// patch: bash's `declare -n`, followed by the environment's lookups).
+    pub fn nameref_target(&self) -> Option<&str> {
+        match &self.value {
+            ShellValue::String(target) if self.treat_as_nameref && !target.is_empty() => {
+                Some(target)
+            }
+            _ => None,
+        }
+    }
+
     /// Marks the variable as being treated as a name reference.
     pub const fn treat_as_nameref(&mut self) -> &mut Self {
         self.treat_as_nameref = true;
