@@ -538,6 +538,21 @@ fn integer_variables_dev_stdin_err_traps_set_u_and_aliases_behave_as_in_bash() {
     same_as_bash(&home, &scripts);
 }
 
+/// An assignment to a readonly variable, or to an element of a readonly array, is refused with
+/// bash's words and ends the script, as bash's does.
+#[test]
+fn readonly_variables_and_their_elements_are_refused_in_bashs_words() {
+    let home = Home::new();
+    same_as_bash(
+        &home,
+        &[
+            "readonly r=1; r=2; echo after",
+            "readonly a=(1 2); a[1]=3; echo after",
+            "declare -r b=(1); b+=(2); echo after ${b[@]}",
+        ],
+    );
+}
+
 /// `**` with globstar matches any depth, as bash's does (hidden names with dotglob only, links to
 /// directories listed but not followed), and a literal after a pattern (`*/c`) matches only paths
 /// that are there.

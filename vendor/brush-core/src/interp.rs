@@ -1580,6 +1580,21 @@ async fn expand_assignment_value(
 }
 
 #[expect(clippy::too_many_lines)]
+/// A refused assignment to a readonly variable, named as bash names it (`r: readonly variable`)
+/// (ncsh patch: brush said `cannot mutate readonly variable`); any other error as it is.
+fn naming_readonly(error: error::Error, name: &str) -> error::Error {
+    if !matches!(error.kind(), error::ErrorKind::ReadonlyVariable) {
+        return error;
+    }
+    let named: error::Error =
+        error::ErrorKind::Worded(std::format!("{name}: readonly variable")).into();
+    if error.is_fatal() {
+        named.into_fatal()
+    } else {
+        named
+    }
+}
+
 async fn apply_assignment(
     assignment: &ast::Assignment,
     shell: &mut Shell<impl extensions::ShellExtensions>,
@@ -1717,7 +1732,9 @@ async fn apply_assignment(
             if let Some(array_index) = array_index {
                 match new_value {
                     ShellValueLiteral::Scalar(s) => {
-                        existing_value.assign_at_index(array_index, s, assignment.append)?;
+                        existing_value
+                            .assign_at_index(array_index, s, assignment.append)
+                            .map_err(|e| naming_readonly(e, variable_name))?;
                     }
                     ShellValueLiteral::Array(_) => {
                         return error::unimp("replacing an array item with an array");
@@ -1731,7 +1748,9 @@ async fn apply_assignment(
                     export = true;
                 }
 
-                existing_value.assign(new_value, assignment.append)?;
+                existing_value
+                    .assign(new_value, assignment.append)
+                    .map_err(|e| naming_readonly(e, variable_name))?;
             }
 
             if export {
