@@ -286,6 +286,9 @@ fn no_capability(name: &str) -> String {
 /// Where capability `name` comes from, for `type`: `generation N`, or `built into ncsh`; `None` when
 /// there is none (or no daemon to ask).
 pub fn locate(name: &str) -> Option<String> {
+    if matches!(name, "calc" | "fs") {
+        return Some("built into ncsh".to_owned());
+    }
     let installed = with_generation(|loaded| {
         let generation = &loaded.generation;
         Ok(generation
@@ -294,10 +297,7 @@ pub fn locate(name: &str) -> Option<String> {
             .contains_key(name)
             .then(|| format!("generation {}", generation.id)))
     });
-    match installed {
-        Ok(Some(Some(source))) => Some(source),
-        _ => matches!(name, "calc" | "fs").then(|| "built into ncsh".to_owned()),
-    }
+    installed.ok().flatten().flatten()
 }
 
 /// Runs `f` on this shell's generation, fetched from the daemon once per generation. `Ok(None)` where
@@ -322,15 +322,14 @@ fn with_generation<T>(
     f(loaded).map(Some)
 }
 
-/// The capability called `name` for this shell: one of its generation's, else a built-in one.
+/// The capability called `name` for this shell: a built-in one (`calc` and `fs`, which the neural
+/// computer trusts to check its screens, so that none installed under their names before `cap
+/// install` refused them answers for them), else one of its generation's.
 fn find(name: &str) -> Result<Option<Arc<Capability>>, String> {
-    match installed(name) {
-        Ok(Some(capability)) => Ok(Some(capability)),
-        other => match built_in(name) {
-            // Built-ins work without the daemon: they compile here when they must.
-            Some(built_in) => built_in.map(Some),
-            None => other,
-        },
+    match built_in(name) {
+        // Built-ins work without the daemon: they compile here when they must.
+        Some(built_in) => built_in.map(Some),
+        None => installed(name),
     }
 }
 

@@ -16,9 +16,29 @@ pub struct Expanded {
 /// first. `Ok(None)`: the line has none. `Err`: what bash says, such as `!nosuch: event not found`;
 /// the line is then not run.
 pub fn expand(line: &str, history: &[String]) -> Result<Option<Expanded>, String> {
-    if let Some(rest) = line.strip_prefix('^') {
-        return quick_substitution(rest, history).map(Some);
-    }
+    // A line read as typed ends with its newline, which is no part of a reference or a
+    // substitution: `^one^uno` must not put `uno` and a newline in the middle of the line.
+    let (line, newline) = match line.strip_suffix('\n') {
+        Some(line) => (line, "\n"),
+        None => (line, ""),
+    };
+    let expanded = if let Some(rest) = line.strip_prefix('^') {
+        quick_substitution(rest, history).map(Some)
+    } else if line.contains('!') {
+        references(line, history)
+    } else {
+        Ok(None)
+    };
+    expanded.map(|expanded| {
+        expanded.map(|mut expanded| {
+            expanded.line.push_str(newline);
+            expanded
+        })
+    })
+}
+
+/// Expands the `!` references in `line`, which has no newline at its end.
+fn references(line: &str, history: &[String]) -> Result<Option<Expanded>, String> {
     let chars: Vec<char> = line.chars().collect();
     let mut out = String::new();
     let (mut changed, mut print_only) = (false, false);
@@ -193,13 +213,17 @@ fn event(
         }
         _ => {
             let end = (start..chars.len())
-                .find(|i| chars[*i].is_whitespace() || matches!(chars[*i], ':' | ';' | '|' | '&'))
+                .find(|i| {
+                    chars[*i].is_whitespace()
+                        || matches!(chars[*i], ':' | ';' | '|' | '&' | '(' | ')' | '<' | '>')
+                })
                 .unwrap_or(chars.len());
             let prefix: String = chars[start..end].iter().collect();
+            // An empty name (`a!|b`) names nothing, as in bash, not the last line.
             history
                 .iter()
                 .rev()
-                .find(|line| line.starts_with(&prefix))
+                .find(|line| !prefix.is_empty() && line.starts_with(&prefix))
                 .map(|line| (line.clone(), end))
                 .ok_or_else(|| not_found(end))
         }
@@ -415,7 +439,18 @@ mod tests {
     }
 
     #[test]
+    fn a_line_read_with_its_newline_keeps_it_at_the_end() {
+        assert_eq!(expanded("^two^2\n"), "echo one 2 three\n");
+        assert_eq!(expanded("!?one\n"), "echo one two three\n");
+        assert_eq!(expand("echo plain\n", &history()), Ok(None));
+    }
+
+    #[test]
     fn what_cannot_be_found_is_named_as_bash_names_it() {
+        assert_eq!(
+            expand("echo a!|cat", &history()),
+            Err("!: event not found".to_owned())
+        );
         assert_eq!(
             expand("!nosuch", &history()),
             Err("!nosuch: event not found".to_owned())

@@ -138,7 +138,11 @@ fn expand_history(
     shell: &mut brush_core::Shell<Extensions>,
     line: String,
 ) -> Result<Option<String>, ShellError> {
-    if !shell.options().interactive || !shell.options().enable_bang_style_history_substitution {
+    let may_refer = line.contains('!') || line.starts_with('^');
+    if !may_refer
+        || !shell.options().interactive
+        || !shell.options().enable_bang_style_history_substitution
+    {
         return Ok(Some(line));
     }
     let before: Vec<String> = shell

@@ -34,8 +34,14 @@ pub fn run(cli: Cli, argv: Vec<String>, login: bool) -> i32 {
     // runtime allows. A script needs a worker of its own too: a builtin reading a process
     // substitution (`read x < <(echo hi)`, `while read; do …; done < <(seq 3)`) blocks the thread
     // it runs on, and on a single-threaded runtime the substitution, a task, never ran to write.
+    //
+    // Each `&` job's shell, and each builtin or compound command of a pipeline, runs on a blocking
+    // thread of its own (vendor/brush-core/NCSH-PATCH.md); tokio's default of 512 would make the
+    // 513th running job wait for a slot.
     let mut builder = tokio::runtime::Builder::new_multi_thread();
-    builder.worker_threads(if interactive { 2 } else { 1 });
+    builder
+        .worker_threads(if interactive { 2 } else { 1 })
+        .max_blocking_threads(BLOCKING_THREADS);
     let runtime = match builder.enable_all().build() {
         Ok(runtime) => runtime,
         Err(e) => {
@@ -43,7 +49,7 @@ pub fn run(cli: Cli, argv: Vec<String>, login: bool) -> i32 {
             return 1;
         }
     };
-    runtime.block_on(async move {
+    let status = runtime.block_on(async move {
         match run_shell(cli, argv, login, interactive).await {
             Ok(status) => status,
             Err(e) => {
@@ -51,8 +57,17 @@ pub fn run(cli: Cli, argv: Vec<String>, login: bool) -> i32 {
                 1
             }
         }
-    })
+    });
+    // Not a drop, which waits for every blocking thread: an `&` job whose loop never ends
+    // (`while :; do :; done &`) would keep the shell from exiting. bash leaves such a job behind
+    // as a process; this one's processes go on, and its shell ends with this process.
+    runtime.shutdown_background();
+    status
 }
+
+/// Blocking threads the runtime may run at once: as many `&` jobs and pipeline stages as a
+/// process table allows, more or less.
+const BLOCKING_THREADS: usize = 16_384;
 
 /// bash's answers for a script that cannot be run: 127 when it does not exist, 126 when it cannot be
 /// read.

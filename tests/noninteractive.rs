@@ -632,22 +632,29 @@ shopt -s lastpipe; echo | exit 6; echo not here";
 
 /// `kill %N` and `kill $!` end an `&` job whose loop runs in the shell, as they end bash's
 /// subshell: a loop of builtins, which has no process, and a loop whose current command is the
-/// only process. The loop of builtins does not hold up the commands after it either.
+/// only process; `kill` succeeds even where no process of the job was left. SIGINT does not end a
+/// job of a shell without job control, which ignores it, as bash's does. The loop of builtins does
+/// not hold up the commands after it, nor the shell's exit.
 #[test]
 fn kill_ends_a_background_loop_with_or_without_processes() {
     let home = Home::new();
-    let script = "while :; do :; done & sleep 0.3; kill %1; wait %1; echo \"builtins $?\"
+    let script = "{ sleep 0.1; while :; do :; done; } & sleep 0.5; kill %1; echo \"kill $?\"; wait
+while :; do sleep 0.1; done & sleep 0.3; kill -INT %1; sleep 0.3; jobs; kill %1; wait
+while :; do :; done & sleep 0.3; kill %1; wait %1; echo \"builtins $?\"
 while :; do sleep 1; done & sleep 0.5; kill $!; wait $!; echo \"sleeps $?\"
 (while :; do :; done) & sleep 0.3; kill -9 %%; wait; echo \"subshell $?\"
 sleep 3 & kill -0 %1 && echo exists; kill %1; wait %1; echo \"sleep $?\"";
     let out = ncsh_within(&home, &["-c", script], LIMIT);
     assert_eq!(
         stdout(&out),
-        "builtins 143\nsleeps 143\nsubshell 0\nexists\nsleep 143\n",
+        "kill 0\n[1]+  Running\twhile :; do\n    sleep 0.1\ndone\n\
+         builtins 143\nsleeps 143\nsubshell 0\nexists\nsleep 143\n",
         "{}",
         stderr(&out)
     );
     assert_eq!(stderr(&out), "");
+    let out = ncsh_within(&home, &["-c", "while :; do :; done & echo started"], LIMIT);
+    assert_eq!(stdout(&out), "started\n");
 }
 
 /// A loop or block of builtins feeding a pipeline streams into it, however much it writes; and
@@ -656,10 +663,15 @@ sleep 3 & kill -0 %1 && echo exists; kill %1; wait %1; echo \"sleep $?\"";
 fn a_loop_feeding_a_pipeline_streams_and_ends_when_its_reader_leaves() {
     let home = Home::new();
     let script = "for i in $(seq 20000); do echo $i; done | wc -l
+f() { for i in $(seq 20000); do echo $i; done; }; f | wc -l
 while :; do echo y; done | head -2; echo \"${PIPESTATUS[*]}\"
 { sleep 0.3; neural --help; echo not-here >&2; } | true; echo \"${PIPESTATUS[*]}\"";
     let out = ncsh_within(&home, &["-c", script], LIMIT);
-    assert_eq!(stdout(&out), "20000\ny\ny\n141 0\n141 0\n");
+    assert_eq!(stdout(&out), "20000\n20000\ny\ny\n141 0\n141 0\n");
+    // With a trap on SIGPIPE, the shell goes on, as bash's does.
+    let trapped = "trap '' PIPE; for i in 1 2 3; do echo y; sleep 0.1; done | head -1; echo after";
+    let out = ncsh_within(&home, &["-c", trapped], LIMIT);
+    assert_eq!(stdout(&out), "y\nafter\n");
     assert_eq!(stderr(&out), "");
     // The shell itself, writing to a pipe whose reader left, ends as bash does.
     let mut child = home

@@ -220,6 +220,8 @@ fn execute<B: Builtin + 'static, SE: ShellExtensions>(
             }
             Ok(builtin) => match builtin.run(&mut io) {
                 Ok(status) => status,
+                // The write its reader left failed: not said here, but ended below, as brush-core
+                // ends any builtin whose reader left.
                 Err(_) if reader_gone.load(Ordering::Relaxed) => 0,
                 Err(failure) => {
                     let _ = writeln!(io.err, "{}: {}", context.command_name, failure.message);

@@ -24,13 +24,27 @@ impl builtins::Command for PrintfCommand {
         &self,
         context: brush_core::ExecutionContext<'_, SE>,
     ) -> Result<ExecutionResult, Self::Error> {
-        if let Some(variable_name) = &self.output_variable {
-            // Format to a u8 vector.
-            let mut result: Vec<u8> = vec![];
-            format(self.format_and_args.as_slice(), &mut result)?;
+        // ncsh patch: formatted in memory, then written. An argument that is not a number is
+        // printed as 0, and uucore, which said so, sets its exit code to 1; bash's printf then
+        // fails with status 1. That exit code is the process's, and printf runs on several
+        // threads at once (in `&` jobs and pipelines), so formatting and reading it is one step
+        // that no other printf enters; no I/O happens inside it, so none can block another.
+        let (formatted, all_numbers_read) = {
+            static UUCORE_EXIT_CODE: std::sync::Mutex<()> = std::sync::Mutex::new(());
+            let _only_this_printf = UUCORE_EXIT_CODE
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let mut formatted: Vec<u8> = vec![];
+            let done = format(self.format_and_args.as_slice(), &mut formatted);
+            let all_numbers_read = uucore::error::get_exit_code() == 0;
+            uucore::error::set_exit_code(0);
+            done?;
+            (formatted, all_numbers_read)
+        };
 
+        if let Some(variable_name) = &self.output_variable {
             // Convert to a string.
-            let result_str = String::from_utf8(result).map_err(|_| {
+            let result_str = String::from_utf8(formatted).map_err(|_| {
                 brush_core::ErrorKind::PrintfInvalidUsage("invalid UTF-8 output".into())
             })?;
 
@@ -43,14 +57,12 @@ impl builtins::Command for PrintfCommand {
             )
             .await?;
         } else {
-            format(self.format_and_args.as_slice(), context.stdout())?;
-            context.stdout().flush()?;
+            let mut stdout = context.stdout();
+            stdout.write_all(&formatted)?;
+            stdout.flush()?;
         }
 
-        // ncsh patch: an argument that is not a number is printed as 0, and uucore, which said
-        // so, leaves its process-wide exit code at 1; bash's printf then fails with status 1.
-        if uucore::error::get_exit_code() != 0 {
-            uucore::error::set_exit_code(0);
+        if !all_numbers_read {
             return Ok(ExecutionResult::general_error());
         }
 

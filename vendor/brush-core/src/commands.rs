@@ -555,6 +555,39 @@ impl<'a, SE: extensions::ShellExtensions> SimpleCommand<'a, SE> {
         self,
         func_registration: functions::Registration,
     ) -> Result<ExecutionSpawnResult, error::Error> {
+        // ncsh patch: a function in a copy of the shell (any command of a pipeline but the last)
+        // runs as a task, as a builtin there does. Run in place, it had to end before the next
+        // command of the pipeline started: `f | wc -l` waited for ever once `f` wrote more than a
+        // pipe holds.
+        if let ShellForCommand::OwnedShell { target, .. } = self.shell {
+            let (mut shell, command_name, params, args) =
+                (*target, self.command_name, self.params, self.args);
+            let post_execute = self.post_execute;
+            let task = tokio::task::spawn_blocking(move || {
+                tokio::runtime::Handle::current().block_on(async move {
+                    let last_arg = Self::take_last_arg(&args);
+                    let cmd_context = ExecutionContext {
+                        shell: &mut shell,
+                        command_name,
+                        params,
+                    };
+                    let spawned =
+                        invoke_shell_function(func_registration, cmd_context, &args[1..]).await;
+                    shell.update_last_arg_variable(last_arg);
+                    if let Some(post_execute) = post_execute {
+                        let _ = post_execute(&mut shell);
+                    }
+                    Ok(match spawned?.wait().await? {
+                        crate::results::ExecutionWaitResult::Completed(result) => result,
+                        crate::results::ExecutionWaitResult::Stopped(..) => {
+                            ExecutionResult::stopped()
+                        }
+                    })
+                })
+            });
+            return Ok(ExecutionSpawnResult::StartedTask(task));
+        }
+
         let mut shell = self.shell;
         let last_arg = Self::take_last_arg(&self.args);
 
@@ -763,7 +796,12 @@ async fn execute_builtin_command<SE: extensions::ShellExtensions>(
     // interactive die of SIGPIPE when a builtin writes to a pipe nobody reads; this process
     // ignores SIGPIPE, so such a shell ends here instead, with the status SIGPIPE gives. Before,
     // `while :; do echo y; done | head -1` never ended.
-    let ends_on_broken_pipe = context.shell.is_subshell() || !context.shell.options().interactive;
+    // A trap on SIGPIPE (`trap '' PIPE` among them) keeps the shell going, as in bash.
+    let ends_on_broken_pipe = (context.shell.is_subshell() || !context.shell.options().interactive)
+        && !context
+            .shell
+            .traps()
+            .handles(traps::TrapSignal::Signal(sys::signal::Signal::SIGPIPE));
 
     match (builtin.execute_func)(context, args).await {
         Ok(result) => Ok(result),

@@ -487,7 +487,18 @@ impl Error {
         shell: &Shell<impl extensions::ShellExtensions>,
     ) -> results::ExecutionResult {
         let next_control_flow = self.to_control_flow(shell);
-        let exit_code = results::ExecutionExitCode::from(&self);
+        let mut exit_code = results::ExecutionExitCode::from(&self);
+        // ncsh patch: `${x:?}` and `set -u` end a shell that is not interactive with 127; in an
+        // interactive one the command fails with 1, as in bash.
+        let unset = matches!(
+            self.kind,
+            ErrorKind::CheckedExpansionError(..)
+                | ErrorKind::ExpandingUnsetVariable(..)
+                | ErrorKind::EvalError(crate::arithmetic::EvalError::ExpandingUnsetVariable(..))
+        );
+        if unset && shell.options().interactive {
+            exit_code = results::ExecutionExitCode::GeneralError;
+        }
 
         results::ExecutionResult {
             next_control_flow,

@@ -306,6 +306,9 @@ async fn spawn_async_ao_list_in_task<'a, SE: extensions::ShellExtensions>(
     }
 
     let group = std::sync::Arc::new(jobs::BackgroundGroup::default());
+    if !shell.options().enable_job_control {
+        group.ignore_keyboard_signals();
+    }
     cloned_params.background_group = Some(group.clone());
     let job_group = group.clone();
     // ncsh patch: on a thread of its own, as a pipeline's builtins run: a job that never waits
@@ -1579,7 +1582,6 @@ async fn expand_assignment_value(
     Ok(expanded)
 }
 
-#[expect(clippy::too_many_lines)]
 /// A refused assignment to a readonly variable, named as bash names it (`r: readonly variable`)
 /// (ncsh patch: brush said `cannot mutate readonly variable`); any other error as it is.
 fn naming_readonly(error: error::Error, name: &str) -> error::Error {
@@ -1595,6 +1597,7 @@ fn naming_readonly(error: error::Error, name: &str) -> error::Error {
     }
 }
 
+#[expect(clippy::too_many_lines)]
 async fn apply_assignment(
     assignment: &ast::Assignment,
     shell: &mut Shell<impl extensions::ShellExtensions>,

@@ -34,6 +34,7 @@ pub struct BackgroundGroup {
     // this process, outside the group, so the signal cannot reach it: its lists and loops look
     // here before each command instead (`interrupt::check`), as bash's subshell would die.
     ended_by: std::sync::atomic::AtomicI32,
+    ignores_keyboard_signals: std::sync::atomic::AtomicBool,
 }
 
 /// Whether `signal`'s default action ends a process, rather than stopping or continuing it or
@@ -75,6 +76,26 @@ impl BackgroundGroup {
     /// Waits until the job's first process has started or the job has ended.
     pub(crate) async fn started(&self) {
         self.started.notified().await;
+    }
+
+    /// Whether `signal` ends the job's shell: a signal whose default action ends a process, but
+    /// not SIGINT or SIGQUIT where the job was started without job control, which bash's
+    /// asynchronous commands then ignore (ncsh patch).
+    pub(crate) fn ends_by(&self, signal: sys::signal::Signal) -> bool {
+        use sys::signal::Signal;
+        let keyboard = matches!(signal, Signal::SIGINT | Signal::SIGQUIT);
+        ends_a_process(signal)
+            && !(keyboard
+                && self
+                    .ignores_keyboard_signals
+                    .load(std::sync::atomic::Ordering::SeqCst))
+    }
+
+    /// Makes the job's shell ignore SIGINT and SIGQUIT from `kill`, as bash's asynchronous
+    /// commands do when job control is off (ncsh patch).
+    pub(crate) fn ignore_keyboard_signals(&self) {
+        self.ignores_keyboard_signals
+            .store(true, std::sync::atomic::Ordering::SeqCst);
     }
 
     /// Records that `kill` sent the job a signal that ends a process (ncsh patch).
@@ -719,15 +740,18 @@ impl Job {
     ///
     /// * `signal` - The signal to send to the job.
     pub fn kill(&self, signal: traps::TrapSignal) -> Result<(), error::Error> {
-        // ncsh patch: a background job's own shell, which is no process, ends as well.
+        // ncsh patch: a background job's own shell, which is no process, ends as well; where it
+        // did, the job was signalled, whether or not any of its processes was left to be.
+        let mut ended = false;
         if let (Some(group), traps::TrapSignal::Signal(number)) = (&self.background_group, signal)
-            && ends_a_process(number)
+            && group.ends_by(number)
         {
             group.end_by(number as i32);
+            ended = true;
         }
         // A background job's group holds only its own processes, so all of them get the signal,
         // as `kill %N` does in bash.
-        if let Some(pgid) = self.background_pgid() {
+        let sent = if let Some(pgid) = self.background_pgid() {
             sys::signal::kill_process(-pgid, signal)
         } else if let Some(pid) = self.process_group_id() {
             sys::signal::kill_process(pid, signal)
@@ -736,7 +760,8 @@ impl Job {
             Ok(())
         } else {
             Err(error::ErrorKind::FailedToSendSignal.into())
-        }
+        };
+        if ended { Ok(()) } else { sent }
     }
 
     /// Tries to retrieve a "representative" pid for the job.
