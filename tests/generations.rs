@@ -675,6 +675,11 @@ fn the_daemon_refuses_a_peer_of_another_user() {
     );
 }
 
+/// The name of the `n`th capability the crash test installs.
+fn crash_capability(n: usize) -> String {
+    format!("crashcap{n}")
+}
+
 #[test]
 fn kill_9_of_the_daemon_during_installs_leaves_the_old_or_the_new_generation() {
     const ITERATIONS: usize = 200;
@@ -698,7 +703,8 @@ fn kill_9_of_the_daemon_during_installs_leaves_the_old_or_the_new_generation() {
     // Acknowledged, cut off during the request, killed before the installer connected.
     let mut outcomes = [0; 3];
     for i in 0..ITERATIONS {
-        let manifest = capability(&dir, &format!("c{installed}"), |t| t);
+        // Not `c{N}`: `c89` and `c99` are programs on PATH, which `cap install` refuses.
+        let manifest = capability(&dir, &crash_capability(installed), |t| t);
         let mut daemon = home
             .command(&["--daemon"])
             .stdout(Stdio::null())
@@ -743,7 +749,7 @@ fn kill_9_of_the_daemon_during_installs_leaves_the_old_or_the_new_generation() {
             .verify()
             .unwrap_or_else(|e| panic!("iteration {i} (seed {seed}): {e}"));
         let now = store.current().unwrap();
-        let name = format!("c{installed}");
+        let name = crash_capability(installed);
         if out.contains("installed") {
             assert_eq!(
                 now,
