@@ -89,10 +89,31 @@ fn wait_for_a_line_or_ctrl_c() -> std::io::Result<bool> {
         )];
         match nix::poll::poll(&mut polled, nix::poll::PollTimeout::from(100u8)) {
             Ok(0) | Err(nix::errno::Errno::EINTR) => {}
-            Ok(_) => return Ok(true),
+            // A Ctrl-C just after the poll has the terminal drop the line; the read would then
+            // wait for the next one, and the Ctrl-C would go unseen. So a line counts only once
+            // its bytes are there (or at the end of input, where there are none and never will
+            // be).
+            Ok(_) if end_of_input(&polled[0]) || bytes_waiting(&stdin) > 0 => return Ok(true),
+            Ok(_) => std::thread::sleep(std::time::Duration::from_millis(10)),
             Err(e) => return Err(e.into()),
         }
     }
+}
+
+/// Whether the poll found fd 0 closed or hung up.
+fn end_of_input(polled: &nix::poll::PollFd) -> bool {
+    polled.revents().is_some_and(|events| {
+        events.intersects(nix::poll::PollFlags::POLLHUP | nix::poll::PollFlags::POLLERR)
+    })
+}
+
+/// How many bytes fd 0 holds, ready to be read.
+fn bytes_waiting(stdin: &std::io::Stdin) -> i32 {
+    nix::ioctl_read_bad!(fionread, nix::libc::FIONREAD, nix::libc::c_int);
+    let mut waiting: nix::libc::c_int = 0;
+    // SAFETY: FIONREAD writes one int, to a local that outlives the call.
+    let asked = unsafe { fionread(std::os::fd::AsRawFd::as_raw_fd(stdin), &raw mut waiting) };
+    if asked.is_ok() { waiting } else { 1 }
 }
 
 /// One line from fd 0, newline included, without reading past it; `None` at end of input. Bytes that
