@@ -286,7 +286,7 @@ fn no_capability(name: &str) -> String {
 /// Where capability `name` comes from, for `type`: `generation N`, or `built into ncsh`; `None` when
 /// there is none (or no daemon to ask).
 pub fn locate(name: &str) -> Option<String> {
-    if matches!(name, "calc" | "fs") {
+    if built_in_code(name).is_some() {
         return Some("built into ncsh".to_owned());
     }
     let installed = with_generation(|loaded| {
@@ -363,14 +363,20 @@ fn installed(name: &str) -> Result<Option<Arc<Capability>>, String> {
     Ok(found.flatten())
 }
 
-/// ncsh's built-in capability `name`, if it is one: `calc` (reads standard input, nothing else) or
-/// `fs` (the shell's working directory, per call, and standard input).
+/// The name, wasm and working-directory grant of ncsh's built-in capability `name`, if it is one:
+/// `calc` (reads standard input, nothing else) or `fs` (the shell's working directory, per call,
+/// and standard input).
+fn built_in_code(name: &str) -> Option<(&'static str, &'static [u8], bool)> {
+    match name {
+        "calc" => Some(("calc", symbolic::guests::CALC, false)),
+        "fs" => Some(("fs", symbolic::guests::FS, true)),
+        _ => None,
+    }
+}
+
+/// ncsh's built-in capability `name`, if it is one, loaded once.
 fn built_in(name: &str) -> Option<Result<Arc<Capability>, String>> {
-    let (name, code, grants_cwd) = match name {
-        "calc" => ("calc", symbolic::guests::CALC, false),
-        "fs" => ("fs", symbolic::guests::FS, true),
-        _ => return None,
-    };
+    let (name, code, grants_cwd) = built_in_code(name)?;
     let mut loaded = BUILT_INS.lock().unwrap_or_else(|p| p.into_inner());
     if let Some((_, capability)) = loaded.iter().find(|(n, _)| *n == name) {
         return Some(Ok(capability.clone()));

@@ -22,7 +22,6 @@ mod trust;
 mod wait;
 
 use std::io::{Read, Write};
-use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -55,13 +54,8 @@ impl Io {
 
     /// The program the shell runs for `name`, found on its `PATH`.
     pub fn program_on_path(&self, name: &str) -> Option<PathBuf> {
-        std::env::split_paths(&self.search_path)
-            .map(|dir| self.path(&dir).join(name))
-            .find(|program| {
-                program
-                    .metadata()
-                    .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
-            })
+        let dirs = std::env::split_paths(&self.search_path).map(|dir| self.path(&dir));
+        brush_core::pathsearch::search_for_executable(dirs, name).next()
     }
 }
 

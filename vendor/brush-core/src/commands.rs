@@ -505,15 +505,14 @@ impl<'a, SE: extensions::ShellExtensions> SimpleCommand<'a, SE> {
         args: Vec<CommandArg>,
     ) -> ExecutionSpawnResult {
         let last_arg = Self::take_last_arg(&args);
-        let join_handle = tokio::task::spawn_blocking(move || {
+        let join_handle = run_on_own_thread(async move {
             let cmd_context = ExecutionContext {
                 shell: &mut shell,
                 command_name,
                 params,
             };
 
-            let rt = tokio::runtime::Handle::current();
-            let result = rt.block_on(execute_builtin_command(&builtin, cmd_context, args));
+            let result = execute_builtin_command(&builtin, cmd_context, args).await;
 
             // Update $_ after command execution.
             shell.update_last_arg_variable(last_arg);
@@ -563,26 +562,22 @@ impl<'a, SE: extensions::ShellExtensions> SimpleCommand<'a, SE> {
             let (mut shell, command_name, params, args) =
                 (*target, self.command_name, self.params, self.args);
             let post_execute = self.post_execute;
-            let task = tokio::task::spawn_blocking(move || {
-                tokio::runtime::Handle::current().block_on(async move {
-                    let last_arg = Self::take_last_arg(&args);
-                    let cmd_context = ExecutionContext {
-                        shell: &mut shell,
-                        command_name,
-                        params,
-                    };
-                    let spawned =
-                        invoke_shell_function(func_registration, cmd_context, &args[1..]).await;
-                    shell.update_last_arg_variable(last_arg);
-                    if let Some(post_execute) = post_execute {
-                        let _ = post_execute(&mut shell);
-                    }
-                    Ok(match spawned?.wait().await? {
-                        crate::results::ExecutionWaitResult::Completed(result) => result,
-                        crate::results::ExecutionWaitResult::Stopped(..) => {
-                            ExecutionResult::stopped()
-                        }
-                    })
+            let task = run_on_own_thread(async move {
+                let last_arg = Self::take_last_arg(&args);
+                let cmd_context = ExecutionContext {
+                    shell: &mut shell,
+                    command_name,
+                    params,
+                };
+                let spawned =
+                    invoke_shell_function(func_registration, cmd_context, &args[1..]).await;
+                shell.update_last_arg_variable(last_arg);
+                if let Some(post_execute) = post_execute {
+                    let _ = post_execute(&mut shell);
+                }
+                Ok(match spawned?.wait().await? {
+                    crate::results::ExecutionWaitResult::Completed(result) => result,
+                    crate::results::ExecutionWaitResult::Stopped(..) => ExecutionResult::stopped(),
                 })
             });
             return Ok(ExecutionSpawnResult::StartedTask(task));
@@ -641,6 +636,18 @@ impl<'a, SE: extensions::ShellExtensions> SimpleCommand<'a, SE> {
 
         result
     }
+}
+
+/// ncsh patch: runs `future` to its end on a blocking thread of its own, not on one of the
+/// runtime's workers. What runs there may never wait (`while :; do :; done`), or may wait on the
+/// command beside it in a pipeline; on a worker it would hold that worker, and with it whatever
+/// else was queued there.
+pub(crate) fn run_on_own_thread<F>(future: F) -> tokio::task::JoinHandle<F::Output>
+where
+    F: std::future::Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    tokio::task::spawn_blocking(move || tokio::runtime::Handle::current().block_on(future))
 }
 
 pub(crate) fn execute_external_command(

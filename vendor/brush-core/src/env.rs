@@ -601,9 +601,9 @@ impl ShellEnvironment {
         })
     }
 
-    /// Looks a variable up without following name references, with the scope it is in (ncsh
-    /// patch).
-    fn find(
+    /// Looks a variable up without following name references, with the scope it is in: the
+    /// lookup for a name that [`Self::resolve_nameref`] has already resolved (ncsh patch).
+    pub fn find(
         &self,
         name: &str,
         lookup_policy: EnvironmentLookup,

@@ -1768,10 +1768,11 @@ impl<'a, SE: extensions::ShellExtensions> WordExpander<'a, SE> {
             }
             brush_parser::word::Parameter::Special(s) => Ok(self.expand_special_parameter(s)),
             brush_parser::word::Parameter::Named(n) => {
-                // ncsh patch: a name reference reads the variable it refers to, which the
-                // environment's lookups find. Here a loop gives bash's warning and reads as
-                // unset, and a reference to an element (`declare -n r=a[1]`) reads the element.
-                match self
+                // ncsh patch: a name reference reads the variable it refers to. A loop gives
+                // bash's warning and reads as unset, and a reference to an element (`declare -n
+                // r=a[1]`) reads the element. The name is resolved once, here: a read of a plain
+                // variable is on every hot path.
+                let resolved = match self
                     .shell
                     .env()
                     .resolve_nameref(n, env::EnvironmentLookup::Anywhere)
@@ -1790,11 +1791,15 @@ impl<'a, SE: extensions::ShellExtensions> WordExpander<'a, SE> {
                         )
                         .await;
                     }
-                    Ok(_) => (),
-                }
+                    Ok(resolved) => resolved,
+                };
+                let found = match &resolved {
+                    Some((target, lookup_policy)) => self.shell.env().find(target, *lookup_policy),
+                    None => self.shell.env().get_noref(n),
+                };
                 if !env::valid_variable_name(n.as_str()) {
                     Err(error::ErrorKind::BadSubstitution(n.clone()).into())
-                } else if let Some((_, var)) = self.shell.env().get(n) {
+                } else if let Some((_, var)) = found {
                     if matches!(var.value(), ShellValue::Unset(_)) {
                         self.undefined_expansion(parameter, allow_unset_vars)
                     } else {

@@ -314,20 +314,18 @@ async fn spawn_async_ao_list_in_task<'a, SE: extensions::ShellExtensions>(
     // ncsh patch: on a thread of its own, as a pipeline's builtins run: a job that never waits
     // (`while :; do :; done &`) held one of the runtime's workers for good, and with it, in a
     // script, whatever else waited for that worker (the next `sleep`).
-    let join_handle = tokio::task::spawn_blocking(move || {
-        tokio::runtime::Handle::current().block_on(async move {
-            let result = cloned_ao_list
-                .execute(&mut cloned_shell, &cloned_params)
-                .await;
-            job_group.mark_started();
-            // Ended by `kill`: the job's status is the signal's, as a killed process's is.
-            match result {
-                Err(e) if matches!(e.kind(), error::ErrorKind::EndedBySignal(_)) => {
-                    Ok(e.into_result(&cloned_shell))
-                }
-                result => result,
+    let join_handle = commands::run_on_own_thread(async move {
+        let result = cloned_ao_list
+            .execute(&mut cloned_shell, &cloned_params)
+            .await;
+        job_group.mark_started();
+        // Ended by `kill`: the job's status is the signal's, as a killed process's is.
+        match result {
+            Err(e) if matches!(e.kind(), error::ErrorKind::EndedBySignal(_)) => {
+                Ok(e.into_result(&cloned_shell))
             }
-        })
+            result => result,
+        }
     });
     let _ = tokio::time::timeout(FIRST_PROCESS_WAIT, group.started()).await;
 
@@ -697,15 +695,13 @@ impl<SE: extensions::ShellExtensions> ExecuteInPipeline<SE> for ast::Command {
                 commands::ShellForCommand::OwnedShell { target, .. } => {
                     let mut shell = *target;
                     let (compound, redirects) = (compound.clone(), redirects.clone());
-                    let task = tokio::task::spawn_blocking(move || {
-                        tokio::runtime::Handle::current().block_on(async move {
-                            if let Some(redirects) = &redirects {
-                                for redirect in &redirects.0 {
-                                    setup_redirect(&mut shell, &mut params, redirect).await?;
-                                }
+                    let task = commands::run_on_own_thread(async move {
+                        if let Some(redirects) = &redirects {
+                            for redirect in &redirects.0 {
+                                setup_redirect(&mut shell, &mut params, redirect).await?;
                             }
-                            compound.execute(&mut shell, &params).await
-                        })
+                        }
+                        compound.execute(&mut shell, &params).await
                     });
                     Ok(ExecutionSpawnResult::StartedTask(task))
                 }
