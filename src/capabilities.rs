@@ -83,18 +83,15 @@ fn execute<SE: ShellExtensions>(
         let name = words.next().unwrap_or_default();
         let args: Vec<String> = words.collect();
         let mut stderr = context.stderr();
-        let shell_name = context.shell.current_shell_name().map_or_else(
-            || "ncsh".to_owned(),
-            |n| n.trim_start_matches('-').to_owned(),
-        );
+        let prefix = crate::wording::error_prefix(context.shell);
         let capability = match find(&name) {
             Ok(Some(capability)) => capability,
             Ok(None) => {
-                let _ = writeln!(stderr, "{shell_name}: {name}: command not found");
+                let _ = writeln!(stderr, "{prefix}{name}: command not found");
                 return Ok(ExecutionResult::new(127));
             }
             Err(why) => {
-                let _ = writeln!(stderr, "{shell_name}: {name}: command not found ({why})");
+                let _ = writeln!(stderr, "{prefix}{name}: command not found ({why})");
                 return Ok(ExecutionResult::new(127));
             }
         };

@@ -32,7 +32,12 @@ pub async fn run(
         stop_command_lines_on_sigint();
         ignore_sigterm();
     }
-    shell.lock().await.start_interactive_session()?;
+    // Commands piped in are a script read line by line: bash's errors there name the line.
+    if interactive {
+        shell.lock().await.start_interactive_session()?;
+    } else {
+        shell.lock().await.start_command_string_mode();
+    }
 
     let mut announce_exit = interactive;
     // bash's warning: the first `exit` (or end of input) with stopped jobs only warns; a second one
@@ -120,7 +125,11 @@ pub async fn run(
     }
 
     let mut shell = shell.lock().await;
-    shell.end_interactive_session()?;
+    if interactive {
+        shell.end_interactive_session()?;
+    } else {
+        shell.end_command_string_mode()?;
+    }
     if announce_exit {
         writeln!(shell.stderr(), "exit")?;
     }

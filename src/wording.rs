@@ -8,8 +8,8 @@ use brush_core::{Error, ErrorKind, Shell, ShellExtensions};
 /// The shell extensions ncsh runs brush-core with.
 pub type Extensions = ShellExtensionsImpl<BashWording>;
 
-/// Formats errors the way bash does: `NAME: what: why`, where NAME is `$0` (the script's name in a
-/// script, `ncsh` otherwise).
+/// Formats errors the way bash does: `NAME: what: why` at the prompt, `NAME: line N: what: why`
+/// elsewhere ([`error_prefix`]).
 #[derive(Clone, Default)]
 pub struct BashWording;
 
@@ -18,7 +18,7 @@ impl ErrorFormatter for BashWording {
         let name = shell_name(shell);
         match error.kind() {
             ErrorKind::CommandNotFound(command) => {
-                format!("{name}: {command}: command not found\n")
+                format!("{}{command}: command not found\n", error_prefix(shell))
             }
             ErrorKind::SyntaxError {
                 source_info,
@@ -43,12 +43,12 @@ impl ErrorFormatter for BashWording {
             }
             // `set -u` in arithmetic: bash words it as anywhere else.
             ErrorKind::EvalError(EvalError::ExpandingUnsetVariable(variable)) => {
-                format!("{name}: {variable}: unbound variable\n")
+                format!("{}{variable}: unbound variable\n", error_prefix(shell))
             }
             // Ctrl-C stopped the command line: bash says nothing, the terminal showed `^C`. A job
             // that `kill` ended is reported by `jobs` and `wait`, as bash reports it.
             ErrorKind::Interrupted | ErrorKind::EndedBySignal(_) => String::new(),
-            _ => format!("{name}: {}\n", plain(&format!("{error:#}"))),
+            _ => format!("{}{}\n", error_prefix(shell), plain(&format!("{error:#}"))),
         }
     }
 }
@@ -59,6 +59,27 @@ pub fn shell_name(shell: &Shell<impl ShellExtensions>) -> String {
         || "ncsh".to_owned(),
         |name| name.trim_start_matches('-').to_owned(),
     )
+}
+
+/// What a run-time error starts with, as bash's `error_prolog`: in an interactive shell (and the
+/// files it sources, and its subshells) the shell's name; otherwise the file running (a sourced
+/// file's own name, else `$0`) and the line (`script.sh: line 3: `).
+pub fn error_prefix(shell: &Shell<impl ShellExtensions>) -> String {
+    let interactive = shell
+        .call_stack()
+        .iter()
+        .any(|frame| frame.frame_type.is_interactive_session());
+    if interactive {
+        return format!("{}: ", shell_name(shell));
+    }
+    let name = shell
+        .env_str("BASH_SOURCE")
+        .filter(|source| !source.is_empty())
+        .map_or_else(|| shell_name(shell), |source| source.into_owned());
+    match shell.env_str("LINENO") {
+        Some(line) => format!("{name}: line {line}: "),
+        None => format!("{name}: "),
+    }
 }
 
 /// Where an error in parsed text was, as bash says it: at the prompt nothing; in `-c` text and

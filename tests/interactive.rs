@@ -43,6 +43,24 @@ fn a_typed_command_runs_and_exit_status_and_terminal_are_restored() {
     );
 }
 
+/// At the prompt an error names the shell, not a line, as bash's do; so do errors in a function,
+/// a command substitution and a background job started there.
+#[test]
+fn errors_at_the_prompt_name_no_line() {
+    let home = Home::new();
+    let term = start(&home, &[]);
+    term.line("nosuch1; f() { nosuch2; }; f; x=$(nosuch3); nosuch4 & wait; echo done");
+    term.expect("\ndone\n");
+    let screen = term.frame().lines.join("\n");
+    for n in 1..=4 {
+        assert!(
+            screen.contains(&format!("ncsh: nosuch{n}: command not found")),
+            "{screen}"
+        );
+    }
+    assert!(!screen.contains("line 1"), "{screen}");
+}
+
 #[test]
 fn an_open_command_continues_and_a_stray_keyword_is_an_error_at_once() {
     let home = Home::new();

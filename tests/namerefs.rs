@@ -211,8 +211,8 @@ fn a_local_reference_to_its_own_name_reaches_the_global_variable() {
         assert_eq!(ours.status.code(), theirs.status.code(), "{text:?}");
         assert!(
             stderr(&ours).starts_with(
-                "sh-name: local: warning: ref: circular name reference\n\
-                 sh-name: warning: ref: circular name reference\n"
+                "environment: line 1: local: warning: ref: circular name reference\n\
+                 environment: line 1: warning: ref: circular name reference\n"
             ),
             "{text:?}: {}",
             stderr(&ours)

@@ -180,16 +180,47 @@ fn errors_are_worded_as_bash_words_them() {
     );
     assert_eq!(
         stderr(&out),
-        "myshell: nosuchcommand: command not found\nmyshell: cd: /no/such/dir: No such file or directory\n"
+        "myshell: line 1: nosuchcommand: command not found\nmyshell: line 1: cd: /no/such/dir: No such file or directory\n"
     );
     let script = home.path().join("script.sh");
     std::fs::write(&script, "nosuchcommand\n").unwrap();
     let out = run(&home, &[script.to_str().unwrap()], b"");
     assert_eq!(
         stderr(&out),
-        format!("{}: nosuchcommand: command not found\n", script.display())
+        format!(
+            "{}: line 1: nosuchcommand: command not found\n",
+            script.display()
+        )
     );
     assert_eq!(out.status.code(), Some(127));
+}
+
+/// An error in a script, a file it sources, `-c` text or commands piped in names the line, as
+/// bash's do: in a function, a loop and a command substitution too.
+#[test]
+fn errors_name_their_line_as_bash_does() {
+    let home = Home::new();
+    std::fs::write(home.path().join("lib.sh"), "\nnosuch5\n").unwrap();
+    let text = "echo $LINENO\nnosuch1\nf() {\n  nosuch2\n}\nf\nfor i in 1 2; do\n  nosuch3$i\ndone\n\
+                cd /no/such\nx=$(nosuch4)\n. ./lib.sh\necho ${unset:?}\necho not reached\n";
+    let script = home.path().join("script.sh");
+    std::fs::write(&script, text).unwrap();
+    let path = script.to_str().unwrap();
+    for args in [&[path][..], &["-c", text, "sh-name"]] {
+        let (ours, theirs) = (run(&home, args, b""), bash(&home, args));
+        assert_eq!(stdout(&ours), stdout(&theirs), "{args:?}");
+        assert_eq!(stderr(&ours), stderr(&theirs), "{args:?}");
+        assert_eq!(ours.status.code(), theirs.status.code(), "{args:?}");
+    }
+    let piped = run(
+        &home,
+        &[],
+        b"echo a\nnosuch1\nfor i in 1; do\n  nosuch2\ndone\n",
+    );
+    let said = stderr(&piped);
+    for error in [": line 2: nosuch1: command", ": line 4: nosuch2: command"] {
+        assert!(said.contains(error), "{error:?} in {said:?}");
+    }
 }
 
 #[test]
@@ -284,9 +315,9 @@ fn kill_0_asks_whether_a_process_exists_and_a_missing_one_is_worded_as_bash_word
     assert_eq!(
         stderr(&out),
         format!(
-            "myshell: kill: ({NO_SUCH_PID}) - No such process\n\
-             myshell: kill: ({NO_SUCH_PID}) - No such process\n\
-             myshell: kill: %7: no such job\n"
+            "myshell: line 3: kill: ({NO_SUCH_PID}) - No such process\n\
+             myshell: line 4: kill: ({NO_SUCH_PID}) - No such process\n\
+             myshell: line 5: kill: %7: no such job\n"
         )
     );
 }
@@ -310,7 +341,7 @@ fn wait_returns_the_status_of_the_job_its_pid_or_job_spec_names() {
     );
     assert_eq!(
         stderr(&out),
-        format!("myshell: wait: pid {NO_SUCH_PID} is not a child of this shell\n")
+        format!("myshell: line 7: wait: pid {NO_SUCH_PID} is not a child of this shell\n")
     );
 }
 

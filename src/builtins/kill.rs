@@ -43,18 +43,18 @@ pub(super) fn execute<SE: ShellExtensions>(
     Box::pin(async move {
         let mut out = context.stdout();
         let mut err = context.stderr();
-        let name = crate::wording::shell_name(context.shell);
+        let prefix = crate::wording::error_prefix(context.shell);
         let words = super::words(args);
         if super::help_asked::<Kill>(&words, &mut out) {
             return Ok(ExecutionResult::success());
         }
         let status = match parse(words) {
-            Ok(Request::List(specs)) => list(&specs, &mut out, &mut err, &name),
+            Ok(Request::List(specs)) => list(&specs, &mut out, &mut err, &prefix),
             Ok(Request::Send(signal, targets)) => {
-                send(context.shell, signal, &targets, &mut err, &name)
+                send(context.shell, signal, &targets, &mut err, &prefix)
             }
             Err(Refusal::Said(message)) => {
-                let _ = writeln!(err, "{name}: kill: {message}");
+                let _ = writeln!(err, "{prefix}kill: {message}");
                 1
             }
             Err(Refusal::Usage) => {
@@ -137,7 +137,7 @@ fn send(
     signal: TrapSignal,
     targets: &[String],
     err: &mut impl Write,
-    name: &str,
+    prefix: &str,
 ) -> u8 {
     let mut any_sent = false;
     for target in targets {
@@ -151,7 +151,7 @@ fn send(
         match sent {
             Ok(()) => any_sent = true,
             Err(message) => {
-                let _ = writeln!(err, "{name}: kill: {message}");
+                let _ = writeln!(err, "{prefix}kill: {message}");
             }
         }
     }
@@ -211,7 +211,7 @@ fn signal_process(pid: i32, signal: TrapSignal) -> Result<(), String> {
 
 /// `kill -l`: every signal, or for each SPEC its name (for a number, also an exit status above 128)
 /// or its number (for a name).
-fn list(specs: &[String], out: &mut impl Write, err: &mut impl Write, name: &str) -> u8 {
+fn list(specs: &[String], out: &mut impl Write, err: &mut impl Write, prefix: &str) -> u8 {
     if specs.is_empty() {
         let signals = TrapSignal::iterator().filter(|s| !matches!(s, TrapSignal::Exit));
         let _ = brush_core::traps::format_signals(&mut *out, signals);
@@ -235,7 +235,7 @@ fn list(specs: &[String], out: &mut impl Write, err: &mut impl Write, name: &str
         if let Some(said) = said {
             let _ = writeln!(out, "{said}");
         } else {
-            let _ = writeln!(err, "{name}: kill: {spec}: invalid signal specification");
+            let _ = writeln!(err, "{prefix}kill: {spec}: invalid signal specification");
             status = 1;
         }
     }

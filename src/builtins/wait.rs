@@ -41,7 +41,7 @@ pub(super) fn execute<SE: ShellExtensions>(
 ) -> BoxFuture<'_, Result<ExecutionResult, brush_core::Error>> {
     Box::pin(async move {
         let mut err = context.stderr();
-        let name = crate::wording::shell_name(context.shell);
+        let prefix = crate::wording::error_prefix(context.shell);
         let words = super::words(args);
         if super::help_asked::<Wait>(&words, &mut context.stdout()) {
             return Ok(ExecutionResult::success());
@@ -49,7 +49,7 @@ pub(super) fn execute<SE: ShellExtensions>(
         let (next, ids) = match options(&words) {
             Ok(parsed) => parsed,
             Err(Unparsed::Invalid(option)) => {
-                let _ = writeln!(err, "{name}: wait: {option}: invalid option");
+                let _ = writeln!(err, "{prefix}wait: {option}: invalid option");
                 let _ = writeln!(err, "wait: usage: {}", Wait::USAGE);
                 return Ok(ExecutionResult::new(2));
             }
@@ -57,11 +57,11 @@ pub(super) fn execute<SE: ShellExtensions>(
         };
         let shell = context.shell;
         let status = if next {
-            wait_next(shell, ids, &mut err, &name).await?
+            wait_next(shell, ids, &mut err, &prefix).await?
         } else if ids.is_empty() {
             wait_all(shell, &mut err).await?
         } else {
-            wait_each(shell, ids, &mut err, &name).await?
+            wait_each(shell, ids, &mut err, &prefix).await?
         };
         Ok(ExecutionResult::new(status))
     })
@@ -116,7 +116,7 @@ async fn wait_each(
     shell: &mut Shell<impl ShellExtensions>,
     ids: &[String],
     err: &mut impl Write,
-    name: &str,
+    prefix: &str,
 ) -> Result<u8, brush_core::Error> {
     let mut status = 0;
     for id in ids {
@@ -126,7 +126,7 @@ async fn wait_each(
                 .unwrap_or(NOT_A_CHILD),
             Ok(Waitable::Ended(ended)) => ended,
             Err((message, refused)) => {
-                let _ = writeln!(err, "{name}: wait: {message}");
+                let _ = writeln!(err, "{prefix}wait: {message}");
                 refused
             }
         };
@@ -139,7 +139,7 @@ async fn wait_next(
     shell: &mut Shell<impl ShellExtensions>,
     ids: &[String],
     err: &mut impl Write,
-    name: &str,
+    prefix: &str,
 ) -> Result<u8, brush_core::Error> {
     let mut jobs = vec![];
     if ids.is_empty() {
@@ -157,7 +157,7 @@ async fn wait_next(
             Ok(Waitable::Job(job)) => jobs.push(job),
             Ok(Waitable::Ended(status)) => return Ok(status),
             Err(_) => {
-                let _ = writeln!(err, "{name}: wait: {id}: no such job");
+                let _ = writeln!(err, "{prefix}wait: {id}: no such job");
             }
         }
     }

@@ -50,38 +50,14 @@ pub fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
-/// bash's errors in `-c` text named `sh-name`, without the `line N: ` that ncsh does not add, and
-/// with a function's error named after the shell, not bash's "environment" (README, known limits).
-pub fn without_line_numbers(bash_said: &str) -> String {
-    bash_said
-        .lines()
-        .map(|line| {
-            let line = line.replace("environment: line ", "sh-name: line ");
-            match line
-                .strip_prefix("sh-name: line ")
-                .and_then(|rest| rest.split_once(": "))
-            {
-                Some((number, rest)) if number.parse::<u32>().is_ok() => {
-                    format!("sh-name: {rest}\n")
-                }
-                _ => format!("{line}\n"),
-            }
-        })
-        .collect()
-}
-
 /// Runs each script as `-c` text named `sh-name` in ncsh and in bash, and requires the same
-/// output, errors (less bash's line numbers) and status.
+/// output, errors and status.
 pub fn same_as_bash(home: &Home, scripts: &[&str]) {
     for text in scripts {
         let ours = ncsh_within(home, &["-c", text, "sh-name"], LIMIT);
         let theirs = bash(home, &["-c", text, "sh-name"]);
         assert_eq!(stdout(&ours), stdout(&theirs), "{text:?}");
-        assert_eq!(
-            stderr(&ours),
-            without_line_numbers(&stderr(&theirs)),
-            "{text:?}"
-        );
+        assert_eq!(stderr(&ours), stderr(&theirs), "{text:?}");
         assert_eq!(ours.status.code(), theirs.status.code(), "{text:?}");
     }
 }

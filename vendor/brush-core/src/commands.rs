@@ -944,6 +944,16 @@ async fn run_substitution_command(
         }
     }
 
+    // ncsh patch: the substitution's text is parsed on its own, from its line 1; its lines count
+    // on from the line of the command it is in, as bash's do (`x=$(nosuch)` on line 12 of a
+    // script fails on line 12, not line 1).
+    let command_line = shell
+        .call_stack()
+        .current_frame()
+        .and_then(|frame| frame.current.as_ref())
+        .map_or(1, |position| position.line);
+    shell.increment_interactive_line_offset(command_line.saturating_sub(1));
+
     // TODO(source-info): review this
     let source_info = crate::SourceInfo::from("main");
 

@@ -488,15 +488,20 @@ impl Error {
     ) -> results::ExecutionResult {
         let next_control_flow = self.to_control_flow(shell);
         let mut exit_code = results::ExecutionExitCode::from(&self);
-        // ncsh patch: `${x:?}` and `set -u` end a shell that is not interactive with 127; in an
-        // interactive one the command fails with 1, as in bash.
+        // ncsh patch: `${x:?}` and `set -u` end `-c` text with 127; in a script, commands
+        // piped in or at the prompt, the command fails with 1, as in bash.
         let unset = matches!(
             self.kind,
             ErrorKind::CheckedExpansionError(..)
                 | ErrorKind::ExpandingUnsetVariable(..)
                 | ErrorKind::EvalError(crate::arithmetic::EvalError::ExpandingUnsetVariable(..))
         );
-        if unset && shell.options().interactive {
+        let in_dash_c_text = !shell.options().read_commands_from_stdin
+            && shell
+                .call_stack()
+                .iter()
+                .any(|frame| frame.frame_type.is_command_string());
+        if unset && !in_dash_c_text {
             exit_code = results::ExecutionExitCode::GeneralError;
         }
 
