@@ -297,6 +297,31 @@ fn kill_takes_every_form_of_signal_bash_takes_and_sends_sigterm_by_default() {
     assert_eq!(stderr(&out), "");
 }
 
+/// `jobs` in bash's columns, with job specs, in a pipeline and a `$(…)` (which list the parent's
+/// jobs) but not in `( … )`; `$!` in all three; `fg` and `bg` without job control.
+#[test]
+fn jobs_lists_as_bash_does_in_copies_of_the_shell_too() {
+    let home = Home::new();
+    same_as_bash(
+        &home,
+        &["sleep 5 & sleep 4 | cat && true & jobs | cat; echo \"n=$(jobs -p | wc -l)\"
+           jobs %3; echo \"st=$?\"; jobs %?4 %1; (jobs; wait %1; echo \"wait=$?\")
+           p=$!; [ \"$(echo $!)\" = \"$p\" ] && echo same1
+           echo $! | { read q; [ \"$q\" = \"$p\" ] && echo same2; }; ( [ \"$!\" = \"$p\" ] && echo same3 )
+           kill %1 %2",
+          "fg; echo $?; bg %2; echo $?"],
+    );
+    let out = run(&home, &["-c", "sleep 5 & jobs -l; kill %1"], b"");
+    let listed = stdout(&out);
+    let pid = listed
+        .strip_prefix("[1]+ ")
+        .and_then(|rest| rest.strip_suffix(" Running                 sleep 5 &\n"));
+    assert!(
+        pid.is_some_and(|pid| pid.parse::<u32>().is_ok()),
+        "{listed:?}"
+    );
+}
+
 #[test]
 fn kill_0_asks_whether_a_process_exists_and_a_missing_one_is_worded_as_bash_words_it() {
     let home = Home::new();
@@ -678,7 +703,7 @@ sleep 3 & kill -0 %1 && echo exists; kill %1; wait %1; echo \"sleep $?\"";
     let out = ncsh_within(&home, &["-c", script], LIMIT);
     assert_eq!(
         stdout(&out),
-        "kill 0\n[1]+  Running\twhile :; do\n    sleep 0.1\ndone\n\
+        "kill 0\n[1]+  Running                 while :; do\n    sleep 0.1\ndone &\n\
          builtins 143\nsleeps 143\nsubshell 0\nexists\nsleep 143\n",
         "{}",
         stderr(&out)

@@ -17,28 +17,37 @@ impl builtins::Command for BgCommand {
         &self,
         context: brush_core::ExecutionContext<'_, SE>,
     ) -> Result<brush_core::ExecutionResult, Self::Error> {
-        let mut exit_code = ExecutionResult::success();
-
-        if !self.job_specs.is_empty() {
-            for job_spec in &self.job_specs {
-                if let Some(job) = context.shell.jobs_mut().resolve_job_spec(job_spec) {
-                    job.move_to_background()?;
-                } else {
-                    writeln!(
-                        context.stderr(),
-                        "{}: {}: no such job",
-                        context.command_name,
-                        job_spec
-                    )?;
-                    exit_code = ExecutionResult::general_error();
-                }
-            }
+        // ncsh patch: bash's words and status for a job that is not there, on standard error,
+        // and bash's `[1]+ sleep 9 &` for each job continued.
+        if !context.shell.options().enable_job_control {
+            return Ok(context.failure("no job control", 1));
+        }
+        let specs: Vec<Option<&str>> = if self.job_specs.is_empty() {
+            vec![None]
         } else {
-            if let Some(job) = context.shell.jobs_mut().current_job_mut() {
-                job.move_to_background()?;
-            } else {
-                writeln!(context.stderr(), "{}: no current job", context.command_name)?;
-                exit_code = ExecutionResult::general_error();
+            self.job_specs
+                .iter()
+                .map(|spec| Some(spec.as_str()))
+                .collect()
+        };
+        let mut exit_code = ExecutionResult::success();
+        let mut stdout = context.stdout();
+        for spec in specs {
+            let job = match spec {
+                Some(spec) => context.shell.jobs_mut().resolve_job_spec(spec),
+                None => context.shell.jobs_mut().current_job_mut(),
+            };
+            match job {
+                Some(job) => {
+                    job.move_to_background()?;
+                    let (id, annotation) = (job.id, job.annotation().to_string());
+                    let line = std::format!("[{id}]{annotation} {} &", job.command_line);
+                    writeln!(stdout, "{line}")?;
+                }
+                None => {
+                    let spec = spec.unwrap_or("current");
+                    exit_code = context.failure(std::format!("{spec}: no such job"), 1);
+                }
             }
         }
 

@@ -1,7 +1,7 @@
 use clap::Parser;
 use std::io::Write;
 
-use brush_core::{ExecutionResult, builtins, jobs, sys};
+use brush_core::{builtins, jobs, sys};
 
 /// Move a specified job to the foreground.
 #[derive(Parser)]
@@ -17,57 +17,36 @@ impl builtins::Command for FgCommand {
         &self,
         context: brush_core::ExecutionContext<'_, SE>,
     ) -> Result<brush_core::ExecutionResult, Self::Error> {
-        let mut stderr = context.stdout();
-
-        // Read interactive option before taking mutable borrow on jobs
-        let is_interactive = context.shell.options().interactive;
-
-        if let Some(job_spec) = &self.job_spec {
-            if let Some(job) = context.shell.jobs_mut().resolve_job_spec(job_spec) {
-                job.move_to_foreground()?;
-                writeln!(stderr, "{}", job.command_line)?;
-
-                let result = job.wait().await?;
-                if is_interactive {
-                    sys::terminal::move_self_to_foreground()?;
-                }
-
-                if matches!(job.state, jobs::JobState::Stopped) {
-                    // N.B. We use the '\r' to overwrite any ^Z output.
-                    let formatted = job.to_string();
-                    writeln!(context.stderr(), "\r{formatted}")?;
-                }
-
-                Ok(result)
-            } else {
-                writeln!(
-                    stderr,
-                    "{}: {}: no such job",
-                    job_spec, context.command_name
-                )?;
-                Ok(ExecutionResult::general_error())
-            }
-        } else {
-            if let Some(job) = context.shell.jobs_mut().current_job_mut() {
-                job.move_to_foreground()?;
-                writeln!(stderr, "{}", job.command_line)?;
-
-                let result = job.wait().await?;
-                if is_interactive {
-                    sys::terminal::move_self_to_foreground()?;
-                }
-
-                if matches!(job.state, jobs::JobState::Stopped) {
-                    // N.B. We use the '\r' to overwrite any ^Z output.
-                    let formatted = job.to_string();
-                    writeln!(context.stderr(), "\r{formatted}")?;
-                }
-
-                Ok(result)
-            } else {
-                writeln!(stderr, "{}: no current job", context.command_name)?;
-                Ok(ExecutionResult::general_error())
-            }
+        // ncsh patch: bash's words and status where there is no job to bring back, on standard
+        // error (`fg: %3: no such job`, `fg: current: no such job`, `fg: no job control`).
+        if !context.shell.options().enable_job_control {
+            return Ok(context.failure("no job control", 1));
         }
+        let is_interactive = context.shell.options().interactive;
+        let (mut stdout, mut stderr) = (context.stdout(), context.stderr());
+        let spec = self.job_spec.as_deref();
+        let Some(job) = (match spec {
+            Some(spec) => context.shell.jobs_mut().resolve_job_spec(spec),
+            None => context.shell.jobs_mut().current_job_mut(),
+        }) else {
+            let spec = spec.unwrap_or("current");
+            return Ok(context.failure(std::format!("{spec}: no such job"), 1));
+        };
+
+        job.move_to_foreground()?;
+        writeln!(stdout, "{}", job.command_line)?;
+
+        let result = job.wait().await?;
+        if is_interactive {
+            sys::terminal::move_self_to_foreground()?;
+        }
+
+        if matches!(job.state, jobs::JobState::Stopped) {
+            // N.B. We use the '\r' to overwrite any ^Z output.
+            let formatted = job.to_string();
+            writeln!(stderr, "\r{formatted}")?;
+        }
+
+        Ok(result)
     }
 }

@@ -38,22 +38,32 @@ impl builtins::Command for JobsCommand {
         &self,
         context: brush_core::ExecutionContext<'_, SE>,
     ) -> Result<brush_core::ExecutionResult, Self::Error> {
-        if self.also_show_pids {
-            return error::unimp("jobs -l");
-        }
         if self.list_changed_only {
             return error::unimp("jobs -n");
         }
 
+        // ncsh patch: `jobs -l` and job specs, as bash's; in a copy of the shell (a pipeline's
+        // command, a `$(…)`), the parent's jobs (`JobManager::listed`).
+        let jobs = context.shell.jobs();
         if self.job_specs.is_empty() {
-            for job in &context.shell.jobs().jobs {
+            for job in jobs.listed() {
                 self.display_job(&context, job)?;
             }
-        } else {
-            return error::unimp("jobs with job specs");
+            return Ok(ExecutionResult::success());
         }
-
-        Ok(ExecutionResult::success())
+        let mut status = ExecutionResult::success();
+        for spec in &self.job_specs {
+            match jobs.find_listed(spec) {
+                Ok(job) => self.display_job(&context, job)?,
+                // bash names an ambiguous spec without its `%`.
+                Err(why @ jobs::JobSpecError::Ambiguous) => {
+                    let name = spec.trim_start_matches('%');
+                    status = context.failure(std::format!("{name}: {why}"), 1);
+                }
+                Err(why) => status = context.failure(std::format!("{spec}: {why}"), 1),
+            }
+        }
+        Ok(status)
     }
 }
 
@@ -75,7 +85,7 @@ impl JobsCommand {
                 writeln!(context.stdout(), "{pid}")?;
             }
         } else {
-            writeln!(context.stdout(), "{job}")?;
+            writeln!(context.stdout(), "{}", job.listing(self.also_show_pids))?;
         }
 
         Ok(())

@@ -332,11 +332,38 @@ async fn spawn_async_ao_list_in_task<'a, SE: extensions::ShellExtensions>(
     shell.jobs_mut().add_as_current(
         jobs::Job::new(
             [jobs::JobTask::Internal(join_handle)],
-            ao_list.to_string(),
+            and_or_list_text(ao_list),
             jobs::JobState::Running,
         )
         .with_background_group(group),
     )
+}
+
+/// A job's command line as `jobs` shows it, as bash's: ` | ` between a pipeline's commands, where
+/// brush-parser writes ` |` (ncsh patch).
+fn pipeline_text(pipeline: &ast::Pipeline) -> String {
+    let mut text = String::new();
+    if let Some(timed) = &pipeline.timed {
+        text.push_str(&std::format!("{timed} "));
+    }
+    if pipeline.bang {
+        text.push_str("! ");
+    }
+    text.push_str(&pipeline.seq.iter().join(" | "));
+    text
+}
+
+/// [`pipeline_text`] for each pipeline of an and-or list (ncsh patch).
+fn and_or_list_text(list: &ast::AndOrList) -> String {
+    let mut text = pipeline_text(&list.first);
+    for item in &list.additional {
+        let (operator, pipeline) = match item {
+            ast::AndOr::And(pipeline) => ("&&", pipeline),
+            ast::AndOr::Or(pipeline) => ("||", pipeline),
+        };
+        text.push_str(&std::format!(" {operator} {}", pipeline_text(pipeline)));
+    }
+    text
 }
 
 #[async_trait::async_trait]
@@ -658,7 +685,7 @@ async fn wait_for_pipeline_processes_and_update_status(
     if !stopped_children.is_empty() {
         let job = shell.jobs_mut().add_as_current(jobs::Job::new(
             stopped_children,
-            pipeline.to_string(),
+            pipeline_text(pipeline),
             jobs::JobState::Stopped,
         ));
 
@@ -766,6 +793,8 @@ impl Execute for ast::CompoundCommand {
                 // Clone off a new subshell, and run the body of the subshell there.
                 // TODO(source-info): Do we need to reset the line number?
                 let mut subshell = shell.clone();
+                // ncsh patch: `(jobs)` lists nothing of the parent's, as in bash.
+                subshell.jobs_mut().forget_inherited();
 
                 // Handle errors within the subshell context to prevent fatal errors
                 // from propagating to the parent shell.

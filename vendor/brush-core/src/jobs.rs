@@ -5,6 +5,7 @@ use std::fmt::Display;
 use std::sync::{Arc, Mutex};
 
 use futures::FutureExt;
+use itertools::Itertools;
 
 use crate::ExecutionResult;
 use crate::error;
@@ -148,6 +149,11 @@ pub struct JobManager {
     // ncsh patch: the statuses of background processes whose jobs ended and left the table, oldest
     // first, so that a later `wait PID` returns the status, as bash's list of such pids does.
     ended: VecDeque<(sys::process::ProcessId, u8)>,
+
+    // ncsh patch: in a copy of the shell (a command of a pipeline, a `$(…)`), the parent's jobs
+    // as they were when it was copied, for `jobs` to list, as bash's does there (`jobs -p |
+    // xargs kill`, `$(jobs -p)`). Only listed: they are not this shell's to wait for or signal.
+    inherited: Vec<Job>,
 }
 
 /// How many ended background processes the shell remembers for `wait PID` (ncsh patch).
@@ -213,6 +219,43 @@ impl JobManager {
     /// Returns a new job manager.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// The job manager of a copy of the shell (ncsh patch): no jobs of its own, the parent's
+    /// listed by `jobs` ([`Self::listed`]), and the parent's `$!`.
+    pub fn for_subshell(&self) -> Self {
+        let inherited = if self.jobs.is_empty() {
+            self.inherited.iter().map(Job::snapshot).collect()
+        } else {
+            self.jobs.iter().map(Job::snapshot).collect()
+        };
+        Self {
+            last_background: self.last_background.clone(),
+            inherited,
+            ..Self::default()
+        }
+    }
+
+    /// Forgets the parent's jobs, which a `( … )` subshell does not list, as bash's does not
+    /// (ncsh patch).
+    pub fn forget_inherited(&mut self) {
+        self.inherited.clear();
+    }
+
+    /// The jobs `jobs` lists: this shell's, or in a copy of the shell that has started none of
+    /// its own, its parent's as they were when it was copied (ncsh patch).
+    pub fn listed(&self) -> &[Job] {
+        if self.jobs.is_empty() {
+            &self.inherited
+        } else {
+            &self.jobs
+        }
+    }
+
+    /// The job of [`Self::listed`] that `job_spec` names (ncsh patch).
+    pub fn find_listed(&self, job_spec: &str) -> Result<&Job, JobSpecError> {
+        let jobs = self.listed();
+        find_index(jobs, job_spec).map(|index| &jobs[index])
     }
 
     /// Adds a job to the job manager and marks it as the current job;
@@ -281,20 +324,8 @@ impl JobManager {
     ///
     /// * `job_spec` - The job specification to resolve.
     pub fn resolve_job_spec(&mut self, job_spec: &str) -> Option<&mut Job> {
-        let remainder = job_spec.strip_prefix('%')?;
-
-        match remainder {
-            "%" | "+" => self.current_job_mut(),
-            "-" => self.prev_job_mut(),
-            s if s.chars().all(char::is_numeric) => {
-                let id = s.parse::<usize>().ok()?;
-                self.jobs.iter_mut().find(|j| j.id == id)
-            }
-            _ => {
-                tracing::warn!(target: trace_categories::UNIMPLEMENTED, "unimplemented: job spec naming command: '{job_spec}'");
-                None
-            }
-        }
+        let index = find_index(&self.jobs, job_spec).ok()?;
+        self.jobs.get_mut(index)
     }
 
     /// The process id of the last background (`&`) job, which `$!` names (ncsh patch): the leader
@@ -476,24 +507,62 @@ pub struct Job {
 
     /// The job's status once it has ended (ncsh patch: `jobs` words how, as bash does).
     ended_status: Option<u8>,
+
+    /// For a copy of a job listed in a copy of the shell, which has none of its tasks, the
+    /// process id the job had (ncsh patch).
+    copied_pid: Option<sys::process::ProcessId>,
 }
 
 impl Display for Job {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        // ncsh patch: a background job may have been stopped or continued since it was polled,
-        // and an ended one is said to be `Done`, `Exit N` or ended by its signal, as in bash.
-        let state = match (self.effective_state(), self.ended_status) {
-            (JobState::Done, Some(status)) => how_it_ended(status),
-            (state, _) => state.to_string(),
-        };
-        write!(
-            f,
-            "[{}]{:3}{}\t{}",
-            self.id,
-            self.annotation.to_string(),
-            state,
-            self.command_line
-        )
+        f.write_str(&self.listing(false))
+    }
+}
+
+/// Why a job spec names no job (ncsh patch).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobSpecError {
+    /// No job matches it.
+    NoSuchJob,
+    /// `%name` or `%?text` matches more than one job.
+    Ambiguous,
+}
+
+impl Display for JobSpecError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::NoSuchJob => "no such job",
+            Self::Ambiguous => "ambiguous job spec",
+        })
+    }
+}
+
+/// Where in `jobs` the job that `job_spec` names is, as bash reads a job spec: `%%`, `%+` and `%`
+/// the current job, `%-` the previous, `%N` job N, `%name` the job whose command starts with
+/// name, `%?text` the job whose command holds text (ncsh patch: the last three).
+fn find_index(jobs: &[Job], job_spec: &str) -> Result<usize, JobSpecError> {
+    let spec = job_spec.strip_prefix('%').ok_or(JobSpecError::NoSuchJob)?;
+    let only = |matches: &dyn Fn(&Job) -> bool| {
+        let mut found = jobs.iter().positions(matches);
+        match (found.next(), found.next()) {
+            (Some(index), None) => Ok(index),
+            (Some(_), Some(_)) => Err(JobSpecError::Ambiguous),
+            (None, _) => Err(JobSpecError::NoSuchJob),
+        }
+    };
+    match spec {
+        "" | "%" | "+" => only(&Job::is_current),
+        "-" => only(&|job: &Job| matches!(job.annotation, JobAnnotation::Previous)),
+        number if number.chars().all(|c| c.is_ascii_digit()) => {
+            let id = number
+                .parse::<usize>()
+                .map_err(|_| JobSpecError::NoSuchJob)?;
+            only(&|job: &Job| job.id == id)
+        }
+        _ => match spec.strip_prefix('?') {
+            Some(text) => only(&|job: &Job| job.command_line.contains(text)),
+            None => only(&|job: &Job| job.command_line.starts_with(spec)),
+        },
     }
 }
 
@@ -544,8 +613,45 @@ impl Job {
             background_group: None,
             annotation: JobAnnotation::None,
             ended_status: None,
+            copied_pid: None,
             command_line,
             state,
+        }
+    }
+
+    /// The job's line in `jobs`, in bash's columns, with its process id for `jobs -l` (ncsh
+    /// patch).
+    pub fn listing(&self, with_pid: bool) -> String {
+        // A background job may have been stopped or continued since it was polled, and an ended
+        // one is said to be `Done`, `Exit N` or ended by its signal, as in bash. A running job is
+        // in the background, which bash marks with `&`.
+        let (state, command) = match (self.effective_state(), self.ended_status) {
+            (JobState::Done, Some(status)) => (how_it_ended(status), self.command_line.clone()),
+            (JobState::Running, _) => (
+                JobState::Running.to_string(),
+                std::format!("{} &", self.command_line),
+            ),
+            (state, _) => (state.to_string(), self.command_line.clone()),
+        };
+        let (id, annotation) = (self.id, self.annotation.to_string());
+        match self.representative_pid().filter(|_| with_pid) {
+            Some(pid) => std::format!("[{id}]{annotation:1} {pid} {state:<24}{command}"),
+            None => std::format!("[{id}]{annotation:3}{state:<24}{command}"),
+        }
+    }
+
+    /// A copy of the job for a copy of the shell to list, without its tasks, which stay with the
+    /// shell that waits for them (ncsh patch).
+    fn snapshot(&self) -> Self {
+        Self {
+            tasks: VecDeque::new(),
+            background_group: self.background_group.clone(),
+            annotation: self.annotation.clone(),
+            id: self.id,
+            command_line: self.command_line.clone(),
+            state: self.effective_state(),
+            ended_status: self.ended_status,
+            copied_pid: self.representative_pid(),
         }
     }
 
@@ -776,7 +882,7 @@ impl Job {
                 JobTask::Internal(_) => (),
             }
         }
-        self.background_pgid()
+        self.background_pgid().or(self.copied_pid)
     }
 
     /// For a background job whose first process has started, its process group.

@@ -156,7 +156,8 @@ impl<SE: extensions::ShellExtensions> Clone for Shell<SE> {
             env: self.env.clone(),
             funcs: self.funcs.clone(),
             options: self.options.clone(),
-            jobs: jobs::JobManager::new(),
+            // ncsh patch: the parent's jobs, for `jobs` to list, and its `$!`.
+            jobs: self.jobs.for_subshell(),
             aliases: self.aliases.clone(),
             last_exit_status: self.last_exit_status,
             last_exit_status_change_count: self.last_exit_status_change_count,
