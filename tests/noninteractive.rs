@@ -547,6 +547,7 @@ fn builtins_given_a_wrong_word_say_what_bash_says_and_end_as_bash_ends() {
     let scripts = [
         "cd /no/such/dir; echo $?",
         "cd /etc/passwd; echo $?",
+        "cd a b; echo $?; (unset HOME; cd; echo $?); (unset OLDPWD; cd -; echo $?)",
         "exec /no/such/program; echo after",
         "exec no-such-program; echo after",
         "shopt -s execfail; exec no-such-program; echo after $?",

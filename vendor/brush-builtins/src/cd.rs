@@ -28,6 +28,10 @@ pub(crate) struct CdCommand {
     /// By default it is the value of the HOME shell variable. If `TARGET_DIR` is "-", it is
     /// converted to $OLDPWD.
     target_dir: Option<PathBuf>,
+
+    /// ncsh patch: more directories than one, which bash refuses in its own words.
+    #[arg(hide = true)]
+    extra_dirs: Vec<PathBuf>,
 }
 
 impl builtins::Command for CdCommand {
@@ -42,6 +46,11 @@ impl builtins::Command for CdCommand {
             return error::unimp("cd -@");
         }
 
+        // ncsh patch: bash's words, after the shell's name, for these three failures.
+        if !self.extra_dirs.is_empty() {
+            return Ok(context.failure("too many arguments", 1));
+        }
+
         let mut should_print = false;
         let mut target_dir = if let Some(target_dir) = &self.target_dir {
             // `cd -', equivalent to `cd $OLDPWD'
@@ -50,8 +59,7 @@ impl builtins::Command for CdCommand {
                 if let Some(oldpwd) = context.shell.env_str("OLDPWD") {
                     PathBuf::from(oldpwd.to_string())
                 } else {
-                    writeln!(context.stderr(), "OLDPWD not set")?;
-                    return Ok(ExecutionResult::general_error());
+                    return Ok(context.failure("OLDPWD not set", 1));
                 }
             } else {
                 // TODO(cd): remove clone, and use temporary lifetime extension after rust 1.75
@@ -62,8 +70,7 @@ impl builtins::Command for CdCommand {
             if let Some(home_var) = context.shell.env_str("HOME") {
                 PathBuf::from(home_var.to_string())
             } else {
-                writeln!(context.stderr(), "HOME not set")?;
-                return Ok(ExecutionResult::general_error());
+                return Ok(context.failure("HOME not set", 1));
             }
         };
 
