@@ -576,6 +576,20 @@ fn builtins_given_a_wrong_word_say_what_bash_says_and_end_as_bash_ends() {
     assert_eq!(stdout(&ours), stdout(&theirs));
 }
 
+/// `printf %q` quotes as bash's does, with backslashes, in any format and every round of it.
+#[test]
+fn printf_q_quotes_as_bash_does() {
+    let home = Home::new();
+    same_as_bash(
+        &home,
+        &[
+            "printf '%q|' 'a b' '' $'a\\nb' '~x' 'a~' '#a' x=y '*' '{a,b}' a:b $'a\\tb'; echo",
+            "printf '[%5s:%q]\\n' a 'b c' d \"e'f\" g; printf '%q\\n'; printf '%*s%q %%q\\n' 3 x 'y z'",
+            "printf -v v '%q' 'a b'; echo \"$v\"",
+        ],
+    );
+}
+
 /// What a new user found brush doing otherwise than bash: the integer attribute, `/dev/stdin` and
 /// `/dev/stderr` as the shell's own streams, the ERR trap on `exit`, `set -u`'s words, and aliases
 /// in scripts (only with `expand_aliases`, and never for a quoted or expanded name).

@@ -72,32 +72,111 @@ impl builtins::Command for PrintfCommand {
 
 fn format(format_and_args: &[String], writer: impl Write) -> Result<(), brush_core::Error> {
     match format_and_args {
-        // Special-case invocation of printf with %q-based format string from bash-completion.
-        // It has hard-coded expectation of backslash-style escaping instead of quoting.
-        [fmt, arg] if fmt == "%q" => format_special_case_for_percent_q(None, arg, writer),
-        [fmt, arg] if fmt == "~%q" => format_special_case_for_percent_q(Some("~"), arg, writer),
-        // Handle format string with arguments using uucore
-        [fmt, args @ ..] => format_via_uucore(fmt, args.iter(), writer),
+        // ncsh patch: `%q` as bash's, backslashes rather than uucore's quotes, in any format
+        // (brush did so only for a format of `%q` alone, for bash-completion).
+        [fmt, args @ ..] => {
+            let (fmt, args) = with_percent_q_quoted(fmt, args);
+            format_via_uucore(&fmt, args.iter(), writer)
+        }
         // Handle case with no format string (we shouldn't be able to get here since clap will
         // fail parsing when the format string is missing)
         [] => Err(ErrorKind::PrintfInvalidUsage("missing operand".into()).into()),
     }
 }
 
-fn format_special_case_for_percent_q(
-    prefix: Option<&str>,
-    arg: &str,
-    mut writer: impl Write,
-) -> Result<(), brush_core::Error> {
-    let mut result = escape::quote_if_needed(arg, escape::QuoteMode::BackslashEscape).to_string();
-
-    if let Some(prefix) = prefix {
-        result.insert_str(0, prefix);
+/// The format with each `%q` made `%s`, and the arguments with each one that a `%q` takes quoted
+/// as bash quotes it (ncsh patch). The format is used again while arguments are left, so a `%q`
+/// takes the argument at its place in every round.
+fn with_percent_q_quoted(format: &str, args: &[String]) -> (String, Vec<String>) {
+    let (format, quoted_places, taken_per_round) = percent_q_places(format);
+    let mut args = args.to_vec();
+    // A `%q` of the last round left without its argument writes `''`, as bash's does. Only the
+    // `%q`s just after the last argument are given one: an empty argument is not a missing one
+    // to a numeric conversion.
+    let last_round = args.len().saturating_sub(1) / taken_per_round * taken_per_round;
+    for place in &quoted_places {
+        if last_round + place == args.len() {
+            args.push(String::new());
+        }
     }
+    if !quoted_places.is_empty() {
+        for (index, arg) in args.iter_mut().enumerate() {
+            if quoted_places.contains(&(index % taken_per_round)) {
+                *arg = bash_quoted(arg);
+            }
+        }
+    }
+    (format, args)
+}
 
-    write!(writer, "{result}")?;
+/// Reads a printf format: the format with `%q` made `%s`, where in a round of arguments each
+/// `%q` takes its argument, and how many arguments a round takes (`*` widths and precisions
+/// count).
+fn percent_q_places(format: &str) -> (String, Vec<usize>, usize) {
+    let mut rewritten = String::with_capacity(format.len());
+    let (mut places, mut taken) = (vec![], 0);
+    let mut chars = format.chars().peekable();
+    while let Some(c) = chars.next() {
+        rewritten.push(c);
+        if c == '\\' {
+            rewritten.extend(chars.next());
+            continue;
+        }
+        if c != '%' {
+            continue;
+        }
+        if chars.peek() == Some(&'%') {
+            rewritten.extend(chars.next());
+            continue;
+        }
+        // Flags, width, precision and length, then the conversion.
+        while let Some(&next) = chars.peek() {
+            if next == '*' {
+                taken += 1;
+            } else if !"-+ #0'.123456789hlLqjzt".contains(next) || next == 'q' {
+                break;
+            }
+            rewritten.push(next);
+            chars.next();
+        }
+        match chars.next() {
+            Some('q') => {
+                rewritten.push('s');
+                places.push(taken);
+                taken += 1;
+            }
+            Some('(') => {
+                // `%(FORMAT)T`: a time, whose format is not ours to read.
+                rewritten.push('(');
+                for inner in chars.by_ref() {
+                    rewritten.push(inner);
+                    if inner == ')' {
+                        break;
+                    }
+                }
+                rewritten.extend(chars.next());
+                taken += 1;
+            }
+            Some(conversion) => {
+                rewritten.push(conversion);
+                taken += 1;
+            }
+            None => (),
+        }
+    }
+    (rewritten, places, taken.max(1))
+}
 
-    Ok(())
+/// `arg` as bash's `%q` writes it: backslashes before the characters the shell reads specially
+/// (and before a leading `~` or `#`), `''` for nothing, `$'…'` for control characters.
+fn bash_quoted(arg: &str) -> String {
+    let quoted = escape::quote_if_needed(arg, escape::QuoteMode::BackslashEscape);
+    let read_specially_first = arg.starts_with('~') || arg.starts_with('#');
+    if read_specially_first && !quoted.starts_with("$'") {
+        std::format!("\\{quoted}")
+    } else {
+        quoted.into_owned()
+    }
 }
 
 fn format_via_uucore(
