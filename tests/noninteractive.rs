@@ -576,7 +576,8 @@ fn builtins_given_a_wrong_word_say_what_bash_says_and_end_as_bash_ends() {
     assert_eq!(stdout(&ours), stdout(&theirs));
 }
 
-/// `printf %q` quotes as bash's does, with backslashes, in any format and every round of it.
+/// `printf %q` quotes as bash's does, with backslashes, in any format and every round of it; an
+/// empty number is 0.
 #[test]
 fn printf_q_quotes_as_bash_does() {
     let home = Home::new();
@@ -586,6 +587,7 @@ fn printf_q_quotes_as_bash_does() {
             "printf '%q|' 'a b' '' $'a\\nb' '~x' 'a~' '#a' x=y '*' '{a,b}' a:b $'a\\tb'; echo",
             "printf '[%5s:%q]\\n' a 'b c' d \"e'f\" g; printf '%q\\n'; printf '%*s%q %%q\\n' 3 x 'y z'",
             "printf -v v '%q' 'a b'; echo \"$v\"",
+            "printf '%d|%s|%f|%*s|\\n' '' '' '' '' x; echo $?",
         ],
     );
 }

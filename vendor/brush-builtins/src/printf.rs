@@ -73,9 +73,10 @@ impl builtins::Command for PrintfCommand {
 fn format(format_and_args: &[String], writer: impl Write) -> Result<(), brush_core::Error> {
     match format_and_args {
         // ncsh patch: `%q` as bash's, backslashes rather than uucore's quotes, in any format
-        // (brush did so only for a format of `%q` alone, for bash-completion).
+        // (brush did so only for a format of `%q` alone, for bash-completion), and an empty
+        // number read as 0.
         [fmt, args @ ..] => {
-            let (fmt, args) = with_percent_q_quoted(fmt, args);
+            let (fmt, args) = with_bash_arguments(fmt, args);
             format_via_uucore(&fmt, args.iter(), writer)
         }
         // Handle case with no format string (we shouldn't be able to get here since clap will
@@ -84,37 +85,40 @@ fn format(format_and_args: &[String], writer: impl Write) -> Result<(), brush_co
     }
 }
 
-/// The format with each `%q` made `%s`, and the arguments with each one that a `%q` takes quoted
-/// as bash quotes it (ncsh patch). The format is used again while arguments are left, so a `%q`
-/// takes the argument at its place in every round.
-fn with_percent_q_quoted(format: &str, args: &[String]) -> (String, Vec<String>) {
-    let (format, quoted_places, taken_per_round) = percent_q_places(format);
+/// The format with each `%q` made `%s`, and the arguments as bash's printf takes them (ncsh
+/// patch): each one that a `%q` takes quoted as bash quotes it, and an empty one that a number
+/// takes made 0 (uucore refuses it, bash reads 0). The format is used again while arguments are
+/// left, so a conversion takes the argument at its place in every round.
+fn with_bash_arguments(format: &str, args: &[String]) -> (String, Vec<String>) {
+    let (format, round) = read_format(format);
     let mut args = args.to_vec();
     // A `%q` of the last round left without its argument writes `''`, as bash's does. Only the
     // `%q`s just after the last argument are given one: an empty argument is not a missing one
     // to a numeric conversion.
-    let last_round = args.len().saturating_sub(1) / taken_per_round * taken_per_round;
-    for place in &quoted_places {
-        if last_round + place == args.len() {
+    let last_round = args.len().saturating_sub(1) / round.len() * round.len();
+    for (place, conversion) in round.iter().enumerate() {
+        if *conversion == 'q' && last_round + place == args.len() {
             args.push(String::new());
         }
     }
-    if !quoted_places.is_empty() {
-        for (index, arg) in args.iter_mut().enumerate() {
-            if quoted_places.contains(&(index % taken_per_round)) {
-                *arg = bash_quoted(arg);
+    for (index, arg) in args.iter_mut().enumerate() {
+        match round[index % round.len()] {
+            'q' => *arg = bash_quoted(arg),
+            conversion if arg.is_empty() && "*diouxXeEfFgGaA".contains(conversion) => {
+                *arg = "0".to_owned();
             }
+            _ => (),
         }
     }
     (format, args)
 }
 
-/// Reads a printf format: the format with `%q` made `%s`, where in a round of arguments each
-/// `%q` takes its argument, and how many arguments a round takes (`*` widths and precisions
-/// count).
-fn percent_q_places(format: &str) -> (String, Vec<usize>, usize) {
+/// Reads a printf format: the format with `%q` made `%s`, and the conversion that takes each
+/// argument of a round (`*` for a width or precision given as an argument; at least one, so that
+/// a format that takes none still makes a round).
+fn read_format(format: &str) -> (String, Vec<char>) {
     let mut rewritten = String::with_capacity(format.len());
-    let (mut places, mut taken) = (vec![], 0);
+    let mut round = vec![];
     let mut chars = format.chars().peekable();
     while let Some(c) = chars.next() {
         rewritten.push(c);
@@ -132,7 +136,7 @@ fn percent_q_places(format: &str) -> (String, Vec<usize>, usize) {
         // Flags, width, precision and length, then the conversion.
         while let Some(&next) = chars.peek() {
             if next == '*' {
-                taken += 1;
+                round.push('*');
             } else if !"-+ #0'.123456789hlLqjzt".contains(next) || next == 'q' {
                 break;
             }
@@ -142,8 +146,7 @@ fn percent_q_places(format: &str) -> (String, Vec<usize>, usize) {
         match chars.next() {
             Some('q') => {
                 rewritten.push('s');
-                places.push(taken);
-                taken += 1;
+                round.push('q');
             }
             Some('(') => {
                 // `%(FORMAT)T`: a time, whose format is not ours to read.
@@ -155,16 +158,19 @@ fn percent_q_places(format: &str) -> (String, Vec<usize>, usize) {
                     }
                 }
                 rewritten.extend(chars.next());
-                taken += 1;
+                round.push('T');
             }
             Some(conversion) => {
                 rewritten.push(conversion);
-                taken += 1;
+                round.push(conversion);
             }
             None => (),
         }
     }
-    (rewritten, places, taken.max(1))
+    if round.is_empty() {
+        round.push('s');
+    }
+    (rewritten, round)
 }
 
 /// `arg` as bash's `%q` writes it: backslashes before the characters the shell reads specially
