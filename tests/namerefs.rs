@@ -28,6 +28,7 @@ fn reading_a_reference_reads_the_variable_it_names() {
             "declare -n r=y; y=5; (( r++ )); echo $y $((r + 1))",
             "arr=(1 2 3); declare -n r=arr; (( r[1] += 10 )); echo ${arr[@]} $(( r[2] * 2 ))",
             "declare -n r=y; [[ -v r ]]; echo $?; y=; [[ -v r ]]; echo $?; unset y; test -v r; echo $?",
+            "a=1 b=2; declare -n r; for r in a b; do echo \"$r\"; done; declare -p r; declare -n s=a; for s in b; do echo \"$s\"; done; echo $a",
             "set -u; declare -n r=y; y=1; echo $r; echo after",
         ],
     );

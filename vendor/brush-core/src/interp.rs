@@ -959,14 +959,23 @@ impl Execute for ast::ForClauseCommand {
                 }
             }
 
-            // Update the variable.
-            shell.env_mut().update_or_add(
-                &self.variable_name,
-                ShellValueLiteral::Scalar(value),
-                |_| Ok(()),
-                EnvironmentLookup::Anywhere,
-                EnvironmentScope::Global,
-            )?;
+            // Update the variable. ncsh patch: a name reference is aimed at each word in turn,
+            // as in bash, rather than assigning each word to the variable it refers to.
+            let reference = shell
+                .env_mut()
+                .get_mut_noref_using_policy(&self.variable_name, EnvironmentLookup::Anywhere)
+                .filter(|var| var.is_treated_as_nameref());
+            if let Some(reference) = reference {
+                reference.assign(ShellValueLiteral::Scalar(value), false)?;
+            } else {
+                shell.env_mut().update_or_add(
+                    &self.variable_name,
+                    ShellValueLiteral::Scalar(value),
+                    |_| Ok(()),
+                    EnvironmentLookup::Anywhere,
+                    EnvironmentScope::Global,
+                )?;
+            }
 
             result = self.body.list.execute(shell, params).await?;
             if result.is_return_or_exit() {
