@@ -708,6 +708,24 @@ shopt -s lastpipe; echo | exit 6; echo not here";
 /// only process; `kill` succeeds even where no process of the job was left. SIGINT does not end a
 /// job of a shell without job control, which ignores it, as bash's does. The loop of builtins does
 /// not hold up the commands after it, nor the shell's exit.
+/// `kill -STOP %N` stops a job of builtins only, which has no process to stop: its loop waits
+/// before its next command, `jobs` says Stopped, and `kill -CONT` (or a `kill` that ends it) lets
+/// it go on.
+#[test]
+fn kill_stop_holds_a_job_of_builtins_until_it_is_continued() {
+    let home = Home::new();
+    let script = "i=0; while :; do i=$((i+1)); echo $i > count; done & sleep 0.3
+kill -STOP %1; echo \"stop $?\"; sleep 0.1
+a=$(cat count); sleep 0.3; b=$(cat count); [ \"$a\" = \"$b\" ] && echo stopped; jobs | head -1 | cut -c1-13
+kill -CONT %1; sleep 0.3; c=$(cat count); [ \"$c\" != \"$b\" ] && echo continued
+kill -STOP %1; kill %1; wait %1; echo \"ended $?\"";
+    let out = ncsh_within(&home, &["-c", script], LIMIT);
+    assert_eq!(
+        stdout(&out),
+        "stop 0\nstopped\n[1]+  Stopped\ncontinued\nended 143\n"
+    );
+}
+
 #[test]
 fn kill_ends_a_background_loop_with_or_without_processes() {
     let home = Home::new();

@@ -58,12 +58,15 @@ pub(crate) fn check(
     shell: &Shell<impl extensions::ShellExtensions>,
     params: &ExecutionParameters,
 ) -> Result<(), error::Error> {
-    if let Some(signal) = params
-        .background_group
-        .as_ref()
-        .and_then(|group| group.ended_by())
-    {
-        return Err(error::ErrorKind::EndedBySignal(signal).into());
+    if let Some(group) = &params.background_group {
+        // A stopped job's shell waits here. It runs on a thread of its own
+        // (`commands::run_on_own_thread`), which this holds; a kill ends the wait.
+        while group.is_held() && group.ended_by().is_none() {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        if let Some(signal) = group.ended_by() {
+            return Err(error::ErrorKind::EndedBySignal(signal).into());
+        }
     }
     if shell.options().interactive && flag().load(Ordering::SeqCst) {
         // A trap on SIGINT replaces the stop: its command runs at the checkpoint, and the command

@@ -36,6 +36,9 @@ pub struct BackgroundGroup {
     // here before each command instead (`interrupt::check`), as bash's subshell would die.
     ended_by: std::sync::atomic::AtomicI32,
     ignores_keyboard_signals: std::sync::atomic::AtomicBool,
+    // ncsh patch: the job's own shell is stopped (`kill -STOP %N`), which, being no process, the
+    // signal cannot stop: its lists and loops wait before their next command until continued.
+    held: std::sync::atomic::AtomicBool,
 }
 
 /// Whether `signal`'s default action ends a process, rather than stopping or continuing it or
@@ -109,6 +112,18 @@ impl BackgroundGroup {
     pub(crate) fn ended_by(&self) -> Option<i32> {
         let signal = self.ended_by.load(std::sync::atomic::Ordering::SeqCst);
         (signal != 0).then_some(signal)
+    }
+
+    /// Whether the job's own shell is stopped, until SIGCONT, `bg` or `fg` (ncsh patch).
+    pub(crate) fn is_held(&self) -> bool {
+        self.held.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Stops or continues the job's own shell, and says so to whoever waits on the job, as the
+    /// processes' stop would (ncsh patch).
+    fn hold(&self, held: bool) {
+        self.held.store(held, std::sync::atomic::Ordering::SeqCst);
+        self.set_stopped(held);
     }
 
     /// Whether the job's processes were last seen stopped (ncsh patch).
@@ -832,6 +847,7 @@ impl Job {
         let Some(group) = &self.background_group else {
             return Ok(false);
         };
+        group.hold(false);
         let Some(pgid) = group.pgid() else {
             return Ok(false);
         };
@@ -846,14 +862,24 @@ impl Job {
     ///
     /// * `signal` - The signal to send to the job.
     pub fn kill(&self, signal: traps::TrapSignal) -> Result<(), error::Error> {
-        // ncsh patch: a background job's own shell, which is no process, ends as well; where it
-        // did, the job was signalled, whether or not any of its processes was left to be.
-        let mut ended = false;
-        if let (Some(group), traps::TrapSignal::Signal(number)) = (&self.background_group, signal)
-            && group.ends_by(number)
-        {
-            group.end_by(number as i32);
-            ended = true;
+        // ncsh patch: a background job's own shell, which is no process, ends, stops or goes on
+        // as well; where it did, the job was signalled, whether or not any of its processes was
+        // left to be.
+        let mut signalled = false;
+        if let (Some(group), traps::TrapSignal::Signal(number)) = (&self.background_group, signal) {
+            use sys::signal::Signal;
+            if group.ends_by(number) {
+                group.end_by(number as i32);
+                signalled = true;
+            } else if matches!(
+                number,
+                Signal::SIGSTOP | Signal::SIGTSTP | Signal::SIGTTIN | Signal::SIGTTOU
+            ) {
+                group.hold(true);
+                signalled = true;
+            } else if number == Signal::SIGCONT {
+                group.hold(false);
+            }
         }
         // A background job's group holds only its own processes, so all of them get the signal,
         // as `kill %N` does in bash.
@@ -867,7 +893,7 @@ impl Job {
         } else {
             Err(error::ErrorKind::FailedToSendSignal.into())
         };
-        if ended { Ok(()) } else { sent }
+        if signalled { Ok(()) } else { sent }
     }
 
     /// Tries to retrieve a "representative" pid for the job.
