@@ -83,6 +83,14 @@ pub enum BundleError {
     /// A stored record (a manifest or grant blob) is not what it should be.
     #[error("the bundle's {0} cannot be read; export it again")]
     BadRecord(String),
+    /// A capability has a name this ncsh reserves, which an older ncsh let it be installed under.
+    #[error(
+        "capability `{0}` in the bundle has a name this ncsh reserves (a shell builtin or keyword, \
+         or its built-in `calc` or `fs`), so the shell would never run it. In the shell that \
+         exported the bundle, `cap remove {0}`, install the capability under another name, and \
+         `gen export` again (`calc` and `fs` are built in and need no install)"
+    )]
+    ReservedName(String),
     /// The audit proof is broken.
     #[error("the bundle's audit proof is broken: {0}")]
     Audit(ChainBreak),
@@ -231,10 +239,10 @@ pub fn import(
     for (name, capability) in &generation.contents.capabilities {
         let manifest: Manifest = serde_json::from_slice(blob(&capability.manifest)?)
             .map_err(|_| BundleError::BadRecord(format!("manifest of `{name}`")))?;
-        if manifest.name != *name
-            || manifest.version.to_string() != capability.version
-            || crate::manifest::is_reserved_name(name)
-        {
+        if crate::manifest::is_reserved_name(name) {
+            return Err(BundleError::ReservedName(name.clone()));
+        }
+        if manifest.name != *name || manifest.version.to_string() != capability.version {
             return Err(BundleError::BadRecord(format!(
                 "capability `{name}` (its manifest says {} {})",
                 manifest.name, manifest.version

@@ -162,13 +162,14 @@ fn a_bundle_whose_wasm_fails_verification_here_is_refused_and_logged() {
     assert_eq!(store.generations().unwrap().len(), 1);
 }
 
-#[test]
-fn a_capability_whose_manifest_names_another_is_refused() {
-    let source = tempfile::tempdir().unwrap();
-    let store = Store::open(source.path()).unwrap();
-    let hello =
+/// A store whose generation 2 holds the example capability under `name`, with its manifest
+/// renamed `manifest_name`, committed past the checks of `cap install`.
+fn stored_as(dir: &Path, name: &str, manifest_name: &str) -> Store {
+    let store = Store::open(dir).unwrap();
+    let mut hello =
         Manifest::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/hello/hello.toml"))
             .unwrap();
+    hello.name = manifest_name.into();
     let capability = CapabilityRef {
         version: "1.0.0".into(),
         manifest: store.put_blob(&hello.canonical_bytes()).unwrap(),
@@ -180,14 +181,23 @@ fn a_capability_whose_manifest_names_another_is_refused() {
             .unwrap(),
     };
     let mut contents = store.generation(1).unwrap().contents;
-    contents.capabilities.insert("other".into(), capability);
+    contents.capabilities.insert(name.into(), capability);
     let draft = Draft {
         parent: 1,
         actor: "alice".into(),
-        reason: "a mislabelled install".into(),
+        reason: "an install no check saw".into(),
         contents,
     };
-    store.commit(&draft, "install", "other 1.0.0").unwrap();
+    store
+        .commit(&draft, "install", &format!("{name} 1.0.0"))
+        .unwrap();
+    store
+}
+
+#[test]
+fn a_capability_whose_manifest_names_another_is_refused() {
+    let source = tempfile::tempdir().unwrap();
+    let store = stored_as(source.path(), "other", "hello");
     let bundle = bundle::export(&store, 2).unwrap();
     let (_dir, to, result) = import(&bundle);
     let err = result.unwrap_err();
@@ -196,5 +206,19 @@ fn a_capability_whose_manifest_names_another_is_refused() {
             .contains("capability `other` (its manifest says hello 1.0.0)"),
         "{err}"
     );
+    assert_eq!(to.generations().unwrap().len(), 1);
+}
+
+/// An older ncsh let a capability be named `calc`; this one refuses to import it, and says how to
+/// export it under another name.
+#[test]
+fn a_capability_under_a_name_now_reserved_is_refused_with_the_way_out() {
+    let source = tempfile::tempdir().unwrap();
+    let store = stored_as(source.path(), "calc", "calc");
+    let bundle = bundle::export(&store, 2).unwrap();
+    let (_dir, to, result) = import(&bundle);
+    let err = result.unwrap_err();
+    assert!(matches!(err, BundleError::ReservedName(ref name) if name == "calc"));
+    assert!(err.to_string().contains("`cap remove calc`"), "{err}");
     assert_eq!(to.generations().unwrap().len(), 1);
 }
