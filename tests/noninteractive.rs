@@ -601,6 +601,9 @@ fn integer_variables_dev_stdin_err_traps_set_u_and_aliases_behave_as_in_bash() {
     let scripts = [
         "declare -i x=2+3; echo $x; declare -i y; y=4*2; y+=1; echo $y; z=3; declare -i w=z+1; \
          echo $w; f() { local -i q=7*6; echo $q; }; f; declare +i y; y=1+1; echo $y",
+        "declare -i n; read n <<< 2+3; echo $n; printf -v n %s '3*4'; echo $n; export n=1+1; \
+         echo $n; declare -ia a; a=(1+1 2*3); a[2]=4+4; a+=(5+5); echo ${a[@]}; read -a a <<< '1+2 3'; \
+         echo ${a[@]}; declare -i m; : ${m:=1+2}; echo $m; x=4; m=x*2; echo $m",
         "echo 'echo from-stdin $#' | source /dev/stdin a b",
         "{ echo to-err > /dev/stderr; } 2>/dev/null; echo x > /dev/stdout | cat",
         "trap 'echo err' ERR; f() { return 2; }; f; false; exit 3",

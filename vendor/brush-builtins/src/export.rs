@@ -123,6 +123,8 @@ impl ExportCommand {
                 };
 
                 // Update the variable with the provided value and then mark it exported.
+                // ncsh patch: a variable with the integer attribute evaluates the value.
+                let value = brush_core::arithmetic::as_declared(context.shell, name, value)?;
                 context.shell.env_mut().update_or_add(
                     name,
                     value,

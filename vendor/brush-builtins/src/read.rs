@@ -166,11 +166,15 @@ fn assign_input_to_variables(
     array_variable: Option<&str>,
     variable_names: &[String],
 ) -> Result<(), brush_core::Error> {
+    // ncsh patch: a variable with the integer attribute evaluates what is read
+    // (`brush_core::arithmetic::as_declared`), as bash's does.
     if let Some(array_variable) = array_variable {
         let literal_fields = build_array_fields(input_line, ifs, skip_ifs_splitting);
+        let fields = variables::ShellValueLiteral::Array(variables::ArrayLiteral(literal_fields));
+        let fields = brush_core::arithmetic::as_declared(shell, array_variable, fields)?;
         shell.env_mut().update_or_add(
             array_variable,
-            variables::ShellValueLiteral::Array(variables::ArrayLiteral(literal_fields)),
+            fields,
             |_| Ok(()),
             env::EnvironmentLookup::Anywhere,
             env::EnvironmentScope::Global,
@@ -178,9 +182,11 @@ fn assign_input_to_variables(
     } else if !variable_names.is_empty() {
         assign_to_named_variables(shell, input_line, ifs, skip_ifs_splitting, variable_names)?;
     } else {
+        let line = input_line.unwrap_or_default().to_owned();
+        let line = brush_core::arithmetic::scalar_as_declared(shell, "REPLY", line)?;
         shell.env_mut().update_or_add(
             "REPLY",
-            variables::ShellValueLiteral::Scalar(input_line.unwrap_or_default().to_owned()),
+            variables::ShellValueLiteral::Scalar(line),
             |_| Ok(()),
             env::EnvironmentLookup::Anywhere,
             env::EnvironmentScope::Global,
@@ -216,6 +222,7 @@ fn assign_to_named_variables(
             fields.pop_front().unwrap_or_default()
         };
 
+        let value = brush_core::arithmetic::scalar_as_declared(shell, name, value)?;
         shell.env_mut().update_or_add(
             name,
             variables::ShellValueLiteral::Scalar(value),

@@ -131,6 +131,59 @@ pub fn integer_value(
     Ok(expr.eval(shell)?.to_string())
 }
 
+/// The value an assignment gives variable `name`: `value` as it is, or, where the variable has the
+/// integer attribute, each scalar or element evaluated as arithmetic ([`integer_value`]). Every
+/// way of assigning goes through it: `x=`, `x=( … )`, `read`, `printf -v`, `export`, `${x:=…}`
+/// (ncsh patch).
+///
+/// # Errors
+/// When a value is not an arithmetic expression, or its evaluation fails.
+pub fn as_declared(
+    shell: &mut Shell<impl extensions::ShellExtensions>,
+    name: &str,
+    value: variables::ShellValueLiteral,
+) -> Result<variables::ShellValueLiteral, EvalError> {
+    if !declared_integer(shell, name) {
+        return Ok(value);
+    }
+    Ok(match value {
+        variables::ShellValueLiteral::Scalar(text) => {
+            variables::ShellValueLiteral::Scalar(integer_value(shell, &text)?)
+        }
+        variables::ShellValueLiteral::Array(variables::ArrayLiteral(elements)) => {
+            let evaluated = elements
+                .into_iter()
+                .map(|(key, text)| Ok((key, integer_value(shell, &text)?)))
+                .collect::<Result<_, EvalError>>()?;
+            variables::ShellValueLiteral::Array(variables::ArrayLiteral(evaluated))
+        }
+    })
+}
+
+/// [`as_declared`] for a scalar value (ncsh patch).
+///
+/// # Errors
+/// When the value is not an arithmetic expression, or its evaluation fails.
+pub fn scalar_as_declared(
+    shell: &mut Shell<impl extensions::ShellExtensions>,
+    name: &str,
+    text: String,
+) -> Result<String, EvalError> {
+    if declared_integer(shell, name) {
+        integer_value(shell, &text)
+    } else {
+        Ok(text)
+    }
+}
+
+/// Whether variable `name` (or the one it refers to) has the integer attribute (ncsh patch).
+fn declared_integer(shell: &Shell<impl extensions::ShellExtensions>, name: &str) -> bool {
+    shell
+        .env()
+        .get(name)
+        .is_some_and(|(_, variable)| variable.is_treated_as_integer())
+}
+
 /// Trait implemented by evaluatable arithmetic expressions.
 pub trait Evaluatable {
     /// Evaluate the given arithmetic expression, returning the resulting numeric value.

@@ -1623,6 +1623,8 @@ impl<'a, SE: extensions::ShellExtensions> WordExpander<'a, SE> {
             }
         };
 
+        // ncsh patch: a variable with the integer attribute evaluates the value.
+        let value = arithmetic::scalar_as_declared(self.shell, variable_name, value)?;
         if let Some(index) = index {
             self.shell.env_mut().update_or_add_array_element(
                 variable_name,

@@ -1688,18 +1688,11 @@ async fn apply_assignment(
     // Expand the values.
     let new_value = match &assignment.value {
         ast::AssignmentValue::Scalar(unexpanded_value) => {
-            let mut value =
+            let value =
                 expansion::basic_expand_assignment_word(shell, params, unexpanded_value).await?;
             // ncsh patch: a variable with the integer attribute takes the value of the text
             // evaluated as arithmetic (`declare -i x; x=2+3` is 5).
-            if shell
-                .env()
-                .get(variable_name)
-                .is_some_and(|(_, variable)| variable.is_treated_as_integer())
-            {
-                value = arithmetic::integer_value(shell, &value)?;
-            }
-            ShellValueLiteral::Scalar(value)
+            ShellValueLiteral::Scalar(arithmetic::scalar_as_declared(shell, variable_name, value)?)
         }
         ast::AssignmentValue::Array(unexpanded_values) => {
             let mut elements = vec![];
@@ -1727,7 +1720,8 @@ async fn apply_assignment(
                     }
                 }
             }
-            ShellValueLiteral::Array(ArrayLiteral(elements))
+            let elements = ShellValueLiteral::Array(ArrayLiteral(elements));
+            arithmetic::as_declared(shell, variable_name, elements)?
         }
     };
 
