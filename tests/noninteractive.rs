@@ -576,6 +576,20 @@ fn builtins_given_a_wrong_word_say_what_bash_says_and_end_as_bash_ends() {
     assert_eq!(stdout(&ours), stdout(&theirs));
 }
 
+/// A brace range with an end led by a zero pads every term to the wider end, as bash's does
+/// (`{01..10}`), quoted or escaped braces stay as they are.
+#[test]
+fn zero_padded_brace_ranges_expand_as_in_bash() {
+    let home = Home::new();
+    same_as_bash(
+        &home,
+        &[
+            "echo {-01..02} {001..3} {08..10..2} {3..01} x{01..02}y \"{01..02}\" \\{01..02} \
+           {01..2}{a,b} {01..01} {1..3} {00..-2}; for f in {01..3}; do echo $f; done",
+        ],
+    );
+}
+
 /// `printf %q` quotes as bash's does, with backslashes, in any format and every round of it; an
 /// empty number is 0.
 #[test]

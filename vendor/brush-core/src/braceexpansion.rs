@@ -1,3 +1,5 @@
+use std::borrow::Cow;
+
 use brush_parser::word;
 use itertools::Itertools;
 
@@ -86,4 +88,102 @@ fn expand_brace_expr_member(bem: word::BraceExpressionMember) -> Box<dyn Iterato
             Box::new(generate_and_combine_brace_expansions(elements).into_iter())
         }
     }
+}
+
+/// ncsh patch: `{01..10}` as bash's, each term zero-padded to the width of the wider end.
+/// brush-parser reads a range's ends as numbers and loses their zeros, so a range with an end that
+/// begins with a zero is written out here as a list (`{01,02,…}`) before the word is parsed.
+/// Quoted and escaped text is left alone, as the brace parser leaves it.
+pub(crate) fn with_padded_ranges_listed(word: &str) -> Cow<'_, str> {
+    let mut listed = String::with_capacity(word.len());
+    let mut changed = false;
+    let mut rest = word;
+    while let Some(c) = rest.chars().next() {
+        let skip = match c {
+            '\\' => c.len_utf8() + rest[1..].chars().next().map_or(0, char::len_utf8),
+            '\'' => rest[1..].find('\'').map_or(rest.len(), |end| end + 2),
+            '"' => closing_double_quote(rest),
+            '{' => match padded_range(&rest[1..]) {
+                Some((terms, length)) => {
+                    listed.push_str(&terms);
+                    rest = &rest[1 + length..];
+                    changed = true;
+                    continue;
+                }
+                None => 1,
+            },
+            _ => c.len_utf8(),
+        };
+        listed.push_str(&rest[..skip]);
+        rest = &rest[skip..];
+    }
+    if changed {
+        Cow::Owned(listed)
+    } else {
+        Cow::Borrowed(word)
+    }
+}
+
+/// How far `text`, which starts with `"`, runs to its closing quote (all of it when unclosed).
+fn closing_double_quote(text: &str) -> usize {
+    let mut escaped = false;
+    for (at, c) in text.char_indices().skip(1) {
+        match c {
+            '\\' if !escaped => escaped = true,
+            '"' if !escaped => return at + 1,
+            _ => escaped = false,
+        }
+    }
+    text.len()
+}
+
+/// For `text` just after a `{` that opens a zero-padded range (`01..10}`, `1..010..3}`), its terms
+/// as a brace list (or the one term) and the length of the range with its `}`.
+fn padded_range(text: &str) -> Option<(String, usize)> {
+    /// More terms than this are left to brush, unpadded, rather than written out.
+    const MOST_TERMS: i64 = 100_000;
+    let end = text.find('}')?;
+    let ends: Vec<&str> = text[..end].split("..").collect();
+    let number = |s: &str| -> Option<i64> {
+        let digits = s.strip_prefix('-').unwrap_or(s);
+        (!digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()))
+            .then(|| s.parse().ok())
+            .flatten()
+    };
+    let (first, last, step) = match ends.as_slice() {
+        [first, last] => (*first, *last, "1"),
+        [first, last, step] => (*first, *last, *step),
+        _ => return None,
+    };
+    let (start, stop, step) = (
+        number(first)?,
+        number(last)?,
+        number(step)?.checked_abs()?.max(1),
+    );
+    let zero_led = |s: &str| {
+        let digits = s.strip_prefix('-').unwrap_or(s);
+        digits.len() > 1 && digits.starts_with('0')
+    };
+    if !zero_led(first) && !zero_led(last) {
+        return None;
+    }
+    if start.abs_diff(stop) / step.unsigned_abs() > MOST_TERMS.unsigned_abs() {
+        return None;
+    }
+    let width = first.len().max(last.len());
+    let terms: Vec<String> = if start <= stop {
+        (start..=stop)
+            .step_by(usize::try_from(step).ok()?)
+            .map(|n| std::format!("{n:0width$}"))
+            .collect()
+    } else {
+        std::iter::successors(Some(start), |n| Some(n - step).filter(|next| *next >= stop))
+            .map(|n| std::format!("{n:0width$}"))
+            .collect()
+    };
+    let listed = match terms.as_slice() {
+        [only] => only.clone(),
+        _ => std::format!("{{{}}}", terms.join(",")),
+    };
+    Some((listed, end + 1))
 }

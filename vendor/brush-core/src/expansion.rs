@@ -723,15 +723,17 @@ impl<'a, SE: extensions::ShellExtensions> WordExpander<'a, SE> {
             return Ok(word.into());
         }
 
-        let parse_result = brush_parser::word::parse_brace_expansions(word, &self.parser_options);
+        // ncsh patch: zero-padded ranges, which brush-parser cannot keep.
+        let word = braceexpansion::with_padded_ranges_listed(word);
+        let parse_result = brush_parser::word::parse_brace_expansions(&word, &self.parser_options);
         if parse_result.is_err() {
             tracing::error!("failed to parse for brace expansion: {parse_result:?}");
-            return Ok(word.into());
+            return Ok(word);
         }
 
         let brace_expansion_pieces = parse_result?;
         let Some(brace_expansion_pieces) = brace_expansion_pieces else {
-            return Ok(word.into());
+            return Ok(word);
         };
 
         tracing::debug!(target: trace_categories::EXPANSION, "Brace expansion pieces: {brace_expansion_pieces:?}");
