@@ -76,7 +76,12 @@ pub fn error_prefix(shell: &Shell<impl ShellExtensions>) -> String {
         .env_str("BASH_SOURCE")
         .filter(|source| !source.is_empty())
         .map_or_else(|| shell_name(shell), |source| source.into_owned());
-    match shell.env_str("LINENO") {
+    // The frame's line, not `$LINENO`, which a script may unset.
+    let line = shell
+        .call_stack()
+        .current_frame()
+        .and_then(|frame| frame.current_line());
+    match line {
         Some(line) => format!("{name}: line {line}: "),
         None => format!("{name}: "),
     }

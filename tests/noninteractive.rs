@@ -309,7 +309,9 @@ fn jobs_lists_as_bash_does_in_copies_of_the_shell_too() {
            p=$!; [ \"$(echo $!)\" = \"$p\" ] && echo same1
            echo $! | { read q; [ \"$q\" = \"$p\" ] && echo same2; }; ( [ \"$!\" = \"$p\" ] && echo same3 )
            kill %1 %2",
-          "fg; echo $?; bg %2; echo $?"],
+          "fg; echo $?; bg %2; echo $?",
+          "sleep 3 & sleep 3 & sleep 3 & jobs %1 %- %+; kill %sleep; wait %sleep; jobs & wait; kill %1 %2 %3",
+          "sleep 1 & jobs %-; kill %-"],
     );
     let out = run(&home, &["-c", "sleep 5 & jobs -l; kill %1"], b"");
     let listed = stdout(&out);
@@ -548,6 +550,9 @@ fn builtins_given_a_wrong_word_say_what_bash_says_and_end_as_bash_ends() {
         "cd /no/such/dir; echo $?",
         "cd /etc/passwd; echo $?",
         "cd a b; echo $?; (unset HOME; cd; echo $?); (unset OLDPWD; cd -; echo $?)",
+        "cd ''; echo $?; cd /tmp a ''; echo $?",
+        "( : ${u:?} ); echo $?; x=$(: ${u:?}); echo $?; : ${u:?} | cat; echo $? ${PIPESTATUS[@]}",
+        "unset LINENO\nnosuch",
         "exec /no/such/program; echo after",
         "exec no-such-program; echo after",
         "shopt -s execfail; exec no-such-program; echo after $?",
@@ -586,6 +591,8 @@ fn zero_padded_brace_ranges_expand_as_in_bash() {
         &[
             "echo {-01..02} {001..3} {08..10..2} {3..01} x{01..02}y \"{01..02}\" \\{01..02} \
            {01..2}{a,b} {01..01} {1..3} {00..-2}; for f in {01..3}; do echo $f; done",
+            "echo $'it\\'s {01..03}'; x=1; echo ${x:+{01..03}} \"$(echo 'a\"b')\"{01..02} `echo {01..02}`",
+            "echo {-09223372036854775800..-09223372036854775807..5} | wc -w",
         ],
     );
 }
@@ -602,6 +609,7 @@ fn printf_q_quotes_as_bash_does() {
             "printf '[%5s:%q]\\n' a 'b c' d \"e'f\" g; printf '%q\\n'; printf '%*s%q %%q\\n' 3 x 'y z'",
             "printf -v v '%q' 'a b'; echo \"$v\"",
             "printf '%d|%s|%f|%*s|\\n' '' '' '' '' x; echo $?",
+            "printf '%q %d %q|\\n' a; printf '%s %q|\\n'; printf '%s%s%q|\\n' a b c d",
         ],
     );
 }
@@ -618,6 +626,8 @@ fn integer_variables_dev_stdin_err_traps_set_u_and_aliases_behave_as_in_bash() {
         "declare -i n; read n <<< 2+3; echo $n; printf -v n %s '3*4'; echo $n; export n=1+1; \
          echo $n; declare -ia a; a=(1+1 2*3); a[2]=4+4; a+=(5+5); echo ${a[@]}; read -a a <<< '1+2 3'; \
          echo ${a[@]}; declare -i m; : ${m:=1+2}; echo $m; x=4; m=x*2; echo $m",
+        "declare -i x; echo ${x:=5+5} $x; for x in 1+1 3*3; do echo $x; done; declare -ia m; \
+         mapfile -t m <<< 1+1; mapfile -t -O 1 m <<< 2*2; echo ${m[@]}",
         "echo 'echo from-stdin $#' | source /dev/stdin a b",
         "{ echo to-err > /dev/stderr; } 2>/dev/null; echo x > /dev/stdout | cat",
         "trap 'echo err' ERR; f() { return 2; }; f; false; exit 3",
@@ -720,14 +730,9 @@ shopt -s lastpipe; echo | exit 6; echo not here";
     assert_eq!(stdout(&ours), stdout(&theirs));
 }
 
-/// `kill %N` and `kill $!` end an `&` job whose loop runs in the shell, as they end bash's
-/// subshell: a loop of builtins, which has no process, and a loop whose current command is the
-/// only process; `kill` succeeds even where no process of the job was left. SIGINT does not end a
-/// job of a shell without job control, which ignores it, as bash's does. The loop of builtins does
-/// not hold up the commands after it, nor the shell's exit.
 /// `kill -STOP %N` stops a job of builtins only, which has no process to stop: its loop waits
-/// before its next command, `jobs` says Stopped, and `kill -CONT` (or a `kill` that ends it) lets
-/// it go on.
+/// before its next command, `jobs` says Stopped, and `kill -CONT`, `bg` (or a `kill` that ends it)
+/// lets it go on; killed while stopped, it ends with the signal's status and leaves the table.
 #[test]
 fn kill_stop_holds_a_job_of_builtins_until_it_is_continued() {
     let home = Home::new();
@@ -735,14 +740,30 @@ fn kill_stop_holds_a_job_of_builtins_until_it_is_continued() {
 kill -STOP %1; echo \"stop $?\"; sleep 0.1
 a=$(cat count); sleep 0.3; b=$(cat count); [ \"$a\" = \"$b\" ] && echo stopped; jobs | head -1 | cut -c1-13
 kill -CONT %1; sleep 0.3; c=$(cat count); [ \"$c\" != \"$b\" ] && echo continued
-kill -STOP %1; kill %1; wait %1; echo \"ended $?\"";
+kill -STOP %1; kill %1; wait %1; echo \"ended $?\"
+while :; do :; done & sleep 0.2; kill -STOP %1; sleep 0.1; kill -9 %1; wait %1; echo \"killed $?\"; jobs";
     let out = ncsh_within(&home, &["-c", script], LIMIT);
     assert_eq!(
         stdout(&out),
-        "stop 0\nstopped\n[1]+  Stopped\ncontinued\nended 143\n"
+        "stop 0\nstopped\n[1]+  Stopped\ncontinued\nended 143\nkilled 137\n"
+    );
+    // `bg` continues it where there is job control.
+    let script = "set -m; i=0; while :; do i=$((i+1)); echo $i > count; done & sleep 0.2
+kill -STOP %1; sleep 0.1; a=$(cat count); bg %1; echo \"bg $?\"; sleep 0.3
+[ \"$(cat count)\" != \"$a\" ] && echo continued; kill %1";
+    let out = ncsh_within(&home, &["-c", script], LIMIT);
+    assert!(
+        stdout(&out).ends_with("bg 0\ncontinued\n"),
+        "{}",
+        stdout(&out)
     );
 }
 
+/// `kill %N` and `kill $!` end an `&` job whose loop runs in the shell, as they end bash's
+/// subshell: a loop of builtins, which has no process, and a loop whose current command is the
+/// only process; `kill` succeeds even where no process of the job was left. SIGINT does not end a
+/// job of a shell without job control, which ignores it, as bash's does. The loop of builtins does
+/// not hold up the commands after it, nor the shell's exit.
 #[test]
 fn kill_ends_a_background_loop_with_or_without_processes() {
     let home = Home::new();

@@ -168,7 +168,7 @@ fn signal_job(
     let job = shell
         .jobs_mut()
         .resolve_job_spec(spec)
-        .ok_or_else(no_such_job)?;
+        .map_err(|why| why.about(Some(spec)))?;
     // A job whose processes have all ended is one bash has already reaped.
     job.kill(signal).map_err(|_| no_such_job())?;
     // As bash's, a stopped job told to end is continued, so that it can.

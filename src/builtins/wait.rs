@@ -173,7 +173,7 @@ fn waitable(jobs: &mut JobManager, id: &str) -> Result<Waitable, (String, u8)> {
         return jobs
             .resolve_job_spec(id)
             .map(|job| Waitable::Job(job.id))
-            .ok_or_else(|| (format!("{id}: no such job"), NOT_A_CHILD));
+            .map_err(|why| (why.about(Some(id)), NOT_A_CHILD));
     }
     let Ok(pid) = id.parse() else {
         return Err((format!("`{id}': not a pid or valid job spec"), 1));

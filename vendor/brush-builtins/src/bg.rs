@@ -33,21 +33,14 @@ impl builtins::Command for BgCommand {
         let mut exit_code = ExecutionResult::success();
         let mut stdout = context.stdout();
         for spec in specs {
-            let job = match spec {
-                Some(spec) => context.shell.jobs_mut().resolve_job_spec(spec),
-                None => context.shell.jobs_mut().current_job_mut(),
-            };
-            match job {
-                Some(job) => {
+            match context.shell.jobs_mut().resolve_job_spec_or_current(spec) {
+                Ok(job) => {
                     job.move_to_background()?;
                     let (id, annotation) = (job.id, job.annotation().to_string());
-                    let line = std::format!("[{id}]{annotation} {} &", job.command_line);
+                    let line = std::format!("[{id}]{annotation:1} {} &", job.command_line);
                     writeln!(stdout, "{line}")?;
                 }
-                None => {
-                    let spec = spec.unwrap_or("current");
-                    exit_code = context.failure(std::format!("{spec}: no such job"), 1);
-                }
+                Err(why) => exit_code = context.failure(why.about(spec), 1),
             }
         }
 

@@ -27,11 +27,18 @@ pub(crate) struct CdCommand {
 
     /// By default it is the value of the HOME shell variable. If `TARGET_DIR` is "-", it is
     /// converted to $OLDPWD.
-    target_dir: Option<PathBuf>,
+    #[arg(value_parser = clap::builder::OsStringValueParser::new())]
+    target_dir: Option<std::ffi::OsString>,
 
-    /// ncsh patch: more directories than one, which bash refuses in its own words.
-    #[arg(hide = true)]
-    extra_dirs: Vec<PathBuf>,
+    /// ncsh patch: more directories than one (empty ones and options after the first
+    /// included), which bash refuses in its own words.
+    #[arg(
+        hide = true,
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        value_parser = clap::builder::OsStringValueParser::new()
+    )]
+    extra_dirs: Vec<std::ffi::OsString>,
 }
 
 impl builtins::Command for CdCommand {
@@ -52,7 +59,11 @@ impl builtins::Command for CdCommand {
         }
 
         let mut should_print = false;
-        let mut target_dir = if let Some(target_dir) = &self.target_dir {
+        // ncsh patch: `cd ""` does nothing, as in bash.
+        if self.target_dir.as_ref().is_some_and(|dir| dir.is_empty()) {
+            return Ok(ExecutionResult::success());
+        }
+        let mut target_dir = if let Some(target_dir) = self.target_dir.as_ref().map(PathBuf::from) {
             // `cd -', equivalent to `cd $OLDPWD'
             if target_dir.as_os_str() == "-" {
                 should_print = true;
@@ -62,8 +73,7 @@ impl builtins::Command for CdCommand {
                     return Ok(context.failure("OLDPWD not set", 1));
                 }
             } else {
-                // TODO(cd): remove clone, and use temporary lifetime extension after rust 1.75
-                target_dir.clone()
+                target_dir
             }
         // `cd' without arguments is equivalent to `cd $HOME'
         } else {

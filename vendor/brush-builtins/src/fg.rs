@@ -25,12 +25,9 @@ impl builtins::Command for FgCommand {
         let is_interactive = context.shell.options().interactive;
         let (mut stdout, mut stderr) = (context.stdout(), context.stderr());
         let spec = self.job_spec.as_deref();
-        let Some(job) = (match spec {
-            Some(spec) => context.shell.jobs_mut().resolve_job_spec(spec),
-            None => context.shell.jobs_mut().current_job_mut(),
-        }) else {
-            let spec = spec.unwrap_or("current");
-            return Ok(context.failure(std::format!("{spec}: no such job"), 1));
+        let job = match context.shell.jobs_mut().resolve_job_spec_or_current(spec) {
+            Ok(job) => job,
+            Err(why) => return Ok(context.failure(why.about(spec), 1)),
         };
 
         job.move_to_foreground()?;

@@ -55,12 +55,7 @@ impl builtins::Command for JobsCommand {
         for spec in &self.job_specs {
             match jobs.find_listed(spec) {
                 Ok(job) => self.display_job(&context, job)?,
-                // bash names an ambiguous spec without its `%`.
-                Err(why @ jobs::JobSpecError::Ambiguous) => {
-                    let name = spec.trim_start_matches('%');
-                    status = context.failure(std::format!("{name}: {why}"), 1);
-                }
-                Err(why) => status = context.failure(std::format!("{spec}: {why}"), 1),
+                Err(why) => status = context.failure(why.about(Some(spec)), 1),
             }
         }
         Ok(status)

@@ -106,7 +106,7 @@ impl builtins::Command for KillCommand {
 
             if pid_or_job_spec.starts_with('%') {
                 // It's a job spec.
-                if let Some(job) = context.shell.jobs_mut().resolve_job_spec(pid_or_job_spec) {
+                if let Ok(job) = context.shell.jobs_mut().resolve_job_spec(pid_or_job_spec) {
                     job.kill(trap_signal)?;
                 } else {
                     writeln!(

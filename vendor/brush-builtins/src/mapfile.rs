@@ -88,8 +88,13 @@ impl builtins::Command for MapFileCommand {
             .try_fd(self.fd)
             .ok_or_else(|| ErrorKind::BadFileDescriptor(self.fd))?;
 
-        // Read!
+        // Read! ncsh patch: an array with the integer attribute evaluates what is read.
         let results = self.read_entries(input_file)?;
+        let results = brush_core::arithmetic::array_as_declared(
+            context.shell,
+            &self.array_var_name,
+            results,
+        )?;
 
         if let Some(origin) = self.origin {
             // -O: preserve existing array, assign at offset.

@@ -92,14 +92,12 @@ fn format(format_and_args: &[String], writer: impl Write) -> Result<(), brush_co
 fn with_bash_arguments(format: &str, args: &[String]) -> (String, Vec<String>) {
     let (format, round) = read_format(format);
     let mut args = args.to_vec();
-    // A `%q` of the last round left without its argument writes `''`, as bash's does. Only the
-    // `%q`s just after the last argument are given one: an empty argument is not a missing one
-    // to a numeric conversion.
-    let last_round = args.len().saturating_sub(1) / round.len() * round.len();
-    for (place, conversion) in round.iter().enumerate() {
-        if *conversion == 'q' && last_round + place == args.len() {
-            args.push(String::new());
-        }
+    // A `%q` of the last round left without its argument writes `''`, as bash's does; so that
+    // it gets one, that round is filled out with empty arguments, which the other conversions
+    // take as missing ones (a number's as 0, below).
+    if round.contains(&'q') {
+        let rounds = args.len().div_ceil(round.len()).max(1);
+        args.resize(rounds * round.len(), String::new());
     }
     for (index, arg) in args.iter_mut().enumerate() {
         match round[index % round.len()] {
@@ -137,7 +135,7 @@ fn read_format(format: &str) -> (String, Vec<char>) {
         while let Some(&next) = chars.peek() {
             if next == '*' {
                 round.push('*');
-            } else if !"-+ #0'.123456789hlLqjzt".contains(next) || next == 'q' {
+            } else if !"-+ #0'.123456789hlLjzt".contains(next) {
                 break;
             }
             rewritten.push(next);

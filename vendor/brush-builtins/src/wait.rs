@@ -46,7 +46,7 @@ impl builtins::Command for WaitCommand {
             for id in &self.ids {
                 if id.starts_with('%') {
                     // It's a job spec.
-                    if let Some(job) = context.shell.jobs_mut().resolve_job_spec(id) {
+                    if let Ok(job) = context.shell.jobs_mut().resolve_job_spec(id) {
                         job.wait().await?;
                     } else {
                         writeln!(

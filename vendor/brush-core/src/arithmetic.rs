@@ -132,9 +132,9 @@ pub fn integer_value(
 }
 
 /// The value an assignment gives variable `name`: `value` as it is, or, where the variable has the
-/// integer attribute, each scalar or element evaluated as arithmetic ([`integer_value`]). Every
-/// way of assigning goes through it: `x=`, `x=( … )`, `read`, `printf -v`, `export`, `${x:=…}`
-/// (ncsh patch).
+/// integer attribute, each scalar or element evaluated as arithmetic ([`integer_value`]). The
+/// ways of assigning go through it: `x=`, `x=( … )`, `for x in`, `read`, `mapfile`, `printf -v`,
+/// `export`, `${x:=…}` (ncsh patch).
 ///
 /// # Errors
 /// When a value is not an arithmetic expression, or its evaluation fails.
@@ -143,21 +143,34 @@ pub fn as_declared(
     name: &str,
     value: variables::ShellValueLiteral,
 ) -> Result<variables::ShellValueLiteral, EvalError> {
-    if !declared_integer(shell, name) {
-        return Ok(value);
-    }
     Ok(match value {
         variables::ShellValueLiteral::Scalar(text) => {
-            variables::ShellValueLiteral::Scalar(integer_value(shell, &text)?)
+            variables::ShellValueLiteral::Scalar(scalar_as_declared(shell, name, text)?)
         }
-        variables::ShellValueLiteral::Array(variables::ArrayLiteral(elements)) => {
-            let evaluated = elements
-                .into_iter()
-                .map(|(key, text)| Ok((key, integer_value(shell, &text)?)))
-                .collect::<Result<_, EvalError>>()?;
-            variables::ShellValueLiteral::Array(variables::ArrayLiteral(evaluated))
+        variables::ShellValueLiteral::Array(elements) => {
+            variables::ShellValueLiteral::Array(array_as_declared(shell, name, elements)?)
         }
     })
+}
+
+/// [`as_declared`] for the elements of an array (ncsh patch).
+///
+/// # Errors
+/// When a value is not an arithmetic expression, or its evaluation fails.
+pub fn array_as_declared(
+    shell: &mut Shell<impl extensions::ShellExtensions>,
+    name: &str,
+    elements: variables::ArrayLiteral,
+) -> Result<variables::ArrayLiteral, EvalError> {
+    if !declared_integer(shell, name) {
+        return Ok(elements);
+    }
+    let evaluated = elements
+        .0
+        .into_iter()
+        .map(|(key, text)| Ok((key, integer_value(shell, &text)?)))
+        .collect::<Result<_, EvalError>>()?;
+    Ok(variables::ArrayLiteral(evaluated))
 }
 
 /// [`as_declared`] for a scalar value (ncsh patch).

@@ -93,27 +93,22 @@ fn expand_brace_expr_member(bem: word::BraceExpressionMember) -> Box<dyn Iterato
 /// ncsh patch: `{01..10}` as bash's, each term zero-padded to the width of the wider end.
 /// brush-parser reads a range's ends as numbers and loses their zeros, so a range with an end that
 /// begins with a zero is written out here as a list (`{01,02,…}`) before the word is parsed.
-/// Quoted and escaped text is left alone, as the brace parser leaves it.
+/// Quoted, escaped and substituted text (`'…'`, `$'…'`, `"…"`, `$(…)`, `${…}`, `` `…` ``) is left
+/// alone, as the brace parser leaves it.
 pub(crate) fn with_padded_ranges_listed(word: &str) -> Cow<'_, str> {
     let mut listed = String::with_capacity(word.len());
     let mut changed = false;
     let mut rest = word;
     while let Some(c) = rest.chars().next() {
-        let skip = match c {
-            '\\' => c.len_utf8() + rest[1..].chars().next().map_or(0, char::len_utf8),
-            '\'' => rest[1..].find('\'').map_or(rest.len(), |end| end + 2),
-            '"' => closing_double_quote(rest),
-            '{' => match padded_range(&rest[1..]) {
-                Some((terms, length)) => {
-                    listed.push_str(&terms);
-                    rest = &rest[1 + length..];
-                    changed = true;
-                    continue;
-                }
-                None => 1,
-            },
-            _ => c.len_utf8(),
-        };
+        if c == '{'
+            && let Some((terms, length)) = padded_range(&rest[1..])
+        {
+            listed.push_str(&terms);
+            rest = &rest[1 + length..];
+            changed = true;
+            continue;
+        }
+        let skip = quoted_length(rest).unwrap_or(c.len_utf8());
         listed.push_str(&rest[..skip]);
         rest = &rest[skip..];
     }
@@ -124,15 +119,49 @@ pub(crate) fn with_padded_ranges_listed(word: &str) -> Cow<'_, str> {
     }
 }
 
-/// How far `text`, which starts with `"`, runs to its closing quote (all of it when unclosed).
-fn closing_double_quote(text: &str) -> usize {
-    let mut escaped = false;
-    for (at, c) in text.char_indices().skip(1) {
-        match c {
-            '\\' if !escaped => escaped = true,
-            '"' if !escaped => return at + 1,
-            _ => escaped = false,
+/// Where `text` starts with quoted, escaped or substituted text, its length through its close
+/// (all of `text` when unclosed).
+fn quoted_length(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let after = |n: usize| text.get(n..).unwrap_or_default();
+    Some(match (bytes.first()?, bytes.get(1)) {
+        (b'\\', _) => 1 + after(1).chars().next().map_or(0, char::len_utf8),
+        (b'\'', _) => after(1).find('\'').map_or(text.len(), |end| end + 2),
+        (b'$', Some(b'\'')) => 2 + closing(after(2), b'\'', None),
+        (b'$', Some(b'(')) => 2 + closing(after(2), b')', Some(b'(')),
+        (b'$', Some(b'{')) => 2 + closing(after(2), b'}', Some(b'{')),
+        (b'"', _) => 1 + closing(after(1), b'"', None),
+        (b'`', _) => 1 + closing(after(1), b'`', None),
+        _ => return None,
+    })
+}
+
+/// The length of `text` through the `close` that ends it, past escapes and, except where the
+/// close is a quote that nothing nests in (`$'…'`, `` `…` ``), past quoted and substituted text
+/// inside; with `open`, nested pairs count.
+fn closing(text: &str, close: u8, open: Option<u8>) -> usize {
+    let nests = close != b'\'' && close != b'`';
+    let mut depth = 0;
+    let mut at = 0;
+    while let Some(&b) = text.as_bytes().get(at) {
+        if b == close && depth == 0 {
+            return at + 1;
         }
+        if b == b'\\' {
+            at += 1 + text[at + 1..].chars().next().map_or(0, char::len_utf8);
+            continue;
+        }
+        if nests {
+            if Some(b) == open {
+                depth += 1;
+            } else if b == close {
+                depth -= 1;
+            } else if let Some(length) = quoted_length(&text[at..]) {
+                at += length;
+                continue;
+            }
+        }
+        at += text[at..].chars().next().map_or(1, char::len_utf8);
     }
     text.len()
 }
@@ -177,9 +206,11 @@ fn padded_range(text: &str) -> Option<(String, usize)> {
             .map(|n| std::format!("{n:0width$}"))
             .collect()
     } else {
-        std::iter::successors(Some(start), |n| Some(n - step).filter(|next| *next >= stop))
-            .map(|n| std::format!("{n:0width$}"))
-            .collect()
+        std::iter::successors(Some(start), |n| {
+            n.checked_sub(step).filter(|next| *next >= stop)
+        })
+        .map(|n| std::format!("{n:0width$}"))
+        .collect()
     };
     let listed = match terms.as_slice() {
         [only] => only.clone(),

@@ -489,7 +489,7 @@ impl Error {
         let next_control_flow = self.to_control_flow(shell);
         let mut exit_code = results::ExecutionExitCode::from(&self);
         // ncsh patch: `${x:?}` and `set -u` end `-c` text with 127; in a script, commands
-        // piped in or at the prompt, the command fails with 1, as in bash.
+        // piped in, a subshell or at the prompt, the command fails with 1, as in bash.
         let unset = matches!(
             self.kind,
             ErrorKind::CheckedExpansionError(..)
@@ -497,6 +497,7 @@ impl Error {
                 | ErrorKind::EvalError(crate::arithmetic::EvalError::ExpandingUnsetVariable(..))
         );
         let in_dash_c_text = !shell.options().read_commands_from_stdin
+            && shell.depth() == 0
             && shell
                 .call_stack()
                 .iter()

@@ -490,7 +490,8 @@ pub async fn assign_to_named_parameter(
     let parser_options = shell.parser_options();
     let mut expander = WordExpander::new(shell, params);
     let parameter = brush_parser::word::parse_parameter(name, &parser_options)?;
-    expander.assign_to_parameter(&parameter, value).await
+    expander.assign_to_parameter(&parameter, value).await?;
+    Ok(())
 }
 
 struct WordExpander<'a, SE: extensions::ShellExtensions> {
@@ -724,16 +725,18 @@ impl<'a, SE: extensions::ShellExtensions> WordExpander<'a, SE> {
         }
 
         // ncsh patch: zero-padded ranges, which brush-parser cannot keep.
-        let word = braceexpansion::with_padded_ranges_listed(word);
-        let parse_result = brush_parser::word::parse_brace_expansions(&word, &self.parser_options);
+        let listed = braceexpansion::with_padded_ranges_listed(word);
+        let parse_result =
+            brush_parser::word::parse_brace_expansions(&listed, &self.parser_options);
         if parse_result.is_err() {
             tracing::error!("failed to parse for brace expansion: {parse_result:?}");
-            return Ok(word);
+            return Ok(word.into());
         }
 
         let brace_expansion_pieces = parse_result?;
         let Some(brace_expansion_pieces) = brace_expansion_pieces else {
-            return Ok(word);
+            // A range of one term is written out without its braces.
+            return Ok(listed);
         };
 
         tracing::debug!(target: trace_categories::EXPANSION, "Brace expansion pieces: {brace_expansion_pieces:?}");
@@ -1159,9 +1162,10 @@ impl<'a, SE: extensions::ShellExtensions> WordExpander<'a, SE> {
                     _ => {
                         let expanded_default_value =
                             String::from(self.expand_parameter_word(default_value).await?);
-                        self.assign_to_parameter(&parameter, expanded_default_value.clone())
+                        let stored = self
+                            .assign_to_parameter(&parameter, expanded_default_value)
                             .await?;
-                        Ok(Expansion::from(expanded_default_value))
+                        Ok(Expansion::from(stored))
                     }
                 }
             }
@@ -1592,11 +1596,13 @@ impl<'a, SE: extensions::ShellExtensions> WordExpander<'a, SE> {
         }
     }
 
+    /// Assigns `value` to `parameter`, and gives the value stored (ncsh patch: which a variable
+    /// with the integer attribute evaluates, and which `${x:=…}` expands to).
     async fn assign_to_parameter(
         &mut self,
         parameter: &brush_parser::word::Parameter,
         value: String,
-    ) -> Result<(), error::Error> {
+    ) -> Result<String, error::Error> {
         let (variable_name, index) = match parameter {
             brush_parser::word::Parameter::Named(name) => (name, None),
             brush_parser::word::Parameter::NamedWithIndex { name, index } => {
@@ -1631,20 +1637,21 @@ impl<'a, SE: extensions::ShellExtensions> WordExpander<'a, SE> {
             self.shell.env_mut().update_or_add_array_element(
                 variable_name,
                 index,
-                value,
+                value.clone(),
                 |_| Ok(()),
                 env::EnvironmentLookup::Anywhere,
                 env::EnvironmentScope::Global,
-            )
+            )?;
         } else {
             self.shell.env_mut().update_or_add(
                 variable_name,
-                variables::ShellValueLiteral::Scalar(value),
+                variables::ShellValueLiteral::Scalar(value.clone()),
                 |_| Ok(()),
                 env::EnvironmentLookup::Anywhere,
                 env::EnvironmentScope::Global,
-            )
+            )?;
         }
+        Ok(value)
     }
 
     async fn try_resolve_parameter_to_variable(

@@ -294,6 +294,8 @@ async fn spawn_async_ao_list_in_task<'a, SE: extensions::ShellExtensions>(
 ) -> &'a jobs::Job {
     // Clone the inputs.
     let mut cloned_shell = shell.clone();
+    // ncsh patch: an `&` job's `jobs` lists nothing of the parent's, as in bash.
+    cloned_shell.jobs_mut().forget_inherited();
     let mut cloned_params = params.clone();
     let cloned_ao_list = ao_list.clone();
 
@@ -607,9 +609,20 @@ async fn spawn_pipeline_processes(
             }
         };
 
-        let spawn_result = command
+        let spawn_result = match command
             .execute_in_pipeline(pipeline_context, cmd_params)
-            .await?;
+            .await
+        {
+            Ok(spawned) => spawned,
+            // ncsh patch: an error in a copy of the shell (`${u:?}` in a command of the pipeline
+            // but the last) ends that command with its status, as it ends bash's subshell; the
+            // pipeline and the shell go on. It ended the whole shell.
+            Err(error) if !run_in_current_shell => {
+                let _ = shell.display_error(&mut params.stderr(shell), &error);
+                ExecutionResult::new(error.into_result(shell).exit_code.into()).into()
+            }
+            Err(error) => return Err(error),
+        };
 
         // Update the process group ID if something was spawned.
         if let ExecutionSpawnResult::StartedProcess(child) = &spawn_result {
@@ -968,6 +981,8 @@ impl Execute for ast::ForClauseCommand {
             if let Some(reference) = reference {
                 reference.assign(ShellValueLiteral::Scalar(value), false)?;
             } else {
+                // ncsh patch: a variable with the integer attribute evaluates each word.
+                let value = arithmetic::scalar_as_declared(shell, &self.variable_name, value)?;
                 shell.env_mut().update_or_add(
                     &self.variable_name,
                     ShellValueLiteral::Scalar(value),

@@ -106,6 +106,10 @@ impl BackgroundGroup {
     pub(crate) fn end_by(&self, signal: i32) {
         self.ended_by
             .store(signal, std::sync::atomic::Ordering::SeqCst);
+        // Ended, it is no longer stopped, as a stopped process that SIGKILL ends is not.
+        if self.is_held() {
+            self.hold(false);
+        }
     }
 
     /// The signal that ended the job, if `kill` sent it one (ncsh patch).
@@ -284,6 +288,12 @@ impl JobManager {
         reason = "push() guarantees the vector length is >= 1"
     )]
     pub fn add_as_current(&mut self, mut job: Job) -> &Job {
+        // ncsh patch: the previous job loses its mark, so that only one job is `%-`.
+        for j in &mut self.jobs {
+            if matches!(j.annotation, JobAnnotation::Previous) {
+                j.annotation = JobAnnotation::None;
+            }
+        }
         for j in &mut self.jobs {
             if matches!(j.annotation, JobAnnotation::Current) {
                 j.annotation = JobAnnotation::Previous;
@@ -338,9 +348,26 @@ impl JobManager {
     /// # Arguments
     ///
     /// * `job_spec` - The job specification to resolve.
-    pub fn resolve_job_spec(&mut self, job_spec: &str) -> Option<&mut Job> {
-        let index = find_index(&self.jobs, job_spec).ok()?;
-        self.jobs.get_mut(index)
+    ///
+    /// # Errors
+    /// When no job, or more than one, matches (ncsh patch: the caller words which).
+    pub fn resolve_job_spec(&mut self, job_spec: &str) -> Result<&mut Job, JobSpecError> {
+        let index = find_index(&self.jobs, job_spec)?;
+        Ok(&mut self.jobs[index])
+    }
+
+    /// The job `job_spec` names, or without one the current job, for `fg` and `bg` (ncsh patch).
+    ///
+    /// # Errors
+    /// When no job, or more than one, matches.
+    pub fn resolve_job_spec_or_current(
+        &mut self,
+        job_spec: Option<&str>,
+    ) -> Result<&mut Job, JobSpecError> {
+        match job_spec {
+            Some(job_spec) => self.resolve_job_spec(job_spec),
+            None => self.current_job_mut().ok_or(JobSpecError::NoSuchJob),
+        }
     }
 
     /// The process id of the last background (`&`) job, which `$!` names (ncsh patch): the leader
@@ -552,6 +579,18 @@ impl Display for JobSpecError {
     }
 }
 
+impl JobSpecError {
+    /// What is wrong with `job_spec`, in bash's words: `%3: no such job`, `current: no such job`
+    /// where none was given, or `sle: ambiguous job spec` (bash leaves out the `%` there).
+    pub fn about(self, job_spec: Option<&str>) -> String {
+        let job_spec = job_spec.unwrap_or("current");
+        match self {
+            Self::NoSuchJob => std::format!("{job_spec}: {self}"),
+            Self::Ambiguous => std::format!("{}: {self}", job_spec.trim_start_matches('%')),
+        }
+    }
+}
+
 /// Where in `jobs` the job that `job_spec` names is, as bash reads a job spec: `%%`, `%+` and `%`
 /// the current job, `%-` the previous, `%N` job N, `%name` the job whose command starts with
 /// name, `%?text` the job whose command holds text (ncsh patch: the last three).
@@ -567,7 +606,8 @@ fn find_index(jobs: &[Job], job_spec: &str) -> Result<usize, JobSpecError> {
     };
     match spec {
         "" | "%" | "+" => only(&Job::is_current),
-        "-" => only(&|job: &Job| matches!(job.annotation, JobAnnotation::Previous)),
+        // With no previous job, bash's `%-` is the current one.
+        "-" => only(&Job::is_prev).or_else(|_| only(&Job::is_current)),
         number if number.chars().all(|c| c.is_ascii_digit()) => {
             let id = number
                 .parse::<usize>()
@@ -841,15 +881,16 @@ impl Job {
         Ok(())
     }
 
-    /// For a background job, continues every process in its group, as bash does for `bg` and
-    /// `fg` (ncsh patch). Returns false if this is not a background job with a group.
+    /// For a background job, continues its own shell and every process in its group, as bash
+    /// does for `bg` and `fg` (ncsh patch). Returns whether there was anything to continue.
     fn continue_background_group(&self) -> Result<bool, error::Error> {
         let Some(group) = &self.background_group else {
             return Ok(false);
         };
+        let was_held = group.is_held();
         group.hold(false);
         let Some(pgid) = group.pgid() else {
-            return Ok(false);
+            return Ok(was_held);
         };
         sys::signal::continue_process(-pgid)?;
         group.set_stopped(false);
