@@ -553,6 +553,8 @@ fn builtins_given_a_wrong_word_say_what_bash_says_and_end_as_bash_ends() {
         "cd ''; echo $?; cd /tmp a ''; echo $?",
         "( : ${u:?} ); echo $?; x=$(: ${u:?}); echo $?; : ${u:?} | cat; echo $? ${PIPESTATUS[@]}",
         "unset LINENO\nnosuch",
+        "f() {\n  : ${u:?x}\n}\n\nf\necho not reached",
+        "g() { (set -u; echo $nope); echo $?; }; g; (g); echo $?",
         "exec /no/such/program; echo after",
         "exec no-such-program; echo after",
         "shopt -s execfail; exec no-such-program; echo after $?",

@@ -860,6 +860,16 @@ pub(crate) async fn invoke_shell_function(
     // Invoke the function.
     let result = body.execute(context.shell, &params).await;
 
+    // ncsh patch: an error that ends the function is shown here, while the shell still knows the
+    // line in the function it came from, as bash shows it; the callers it passes through only act
+    // on it. Shown above, it named the line of the call.
+    let result = result.map_err(|error| {
+        let _ = context
+            .shell
+            .display_error(&mut params.stderr(context.shell), &error);
+        error.into_said()
+    });
+
     // Clean up parameters so any owned files are closed.
     drop(params);
 

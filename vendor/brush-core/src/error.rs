@@ -16,6 +16,9 @@ pub struct Error {
     /// Whether or not the error should be considered a "fatal" error that would
     /// result in abnormal exit of a non-interactive shell.
     fatal: bool,
+
+    /// ncsh patch: whether the error was already shown to the user, where it happened.
+    said: bool,
 }
 
 /// Monolithic error type for the shell
@@ -429,6 +432,7 @@ where
         Self {
             kind: convertible_to_kind.into(),
             fatal: false,
+            said: false,
         }
     }
 }
@@ -444,6 +448,19 @@ impl Error {
     /// Returns whether or not this error is fatal.
     pub const fn is_fatal(&self) -> bool {
         self.fatal
+    }
+
+    /// Marks this error as shown to the user already, so that the shells it passes through on
+    /// its way up act on it without showing it again (ncsh patch).
+    #[must_use]
+    pub(crate) const fn into_said(mut self) -> Self {
+        self.said = true;
+        self
+    }
+
+    /// Whether this error was shown to the user already (ncsh patch).
+    pub const fn is_said(&self) -> bool {
+        self.said
     }
 
     /// Returns a reference to the error kind.

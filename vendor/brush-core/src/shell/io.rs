@@ -83,6 +83,10 @@ impl<SE: extensions::ShellExtensions> crate::Shell<SE> {
         err: &error::Error,
     ) -> Result<(), error::Error> {
         use crate::extensions::ErrorFormatter as _;
+        // ncsh patch: an error is shown once, where it happened.
+        if err.is_said() {
+            return Ok(());
+        }
         let str = self.error_formatter.format_error(err, self);
         write!(file, "{str}")?;
 
