@@ -298,7 +298,8 @@ fn kill_takes_every_form_of_signal_bash_takes_and_sends_sigterm_by_default() {
 }
 
 /// `jobs` in bash's columns, with job specs, in a pipeline and a `$(…)` (which list the parent's
-/// jobs) but not in `( … )`; `$!` in all three; `fg` and `bg` without job control.
+/// jobs, and `kill` there reaches them) but not in `( … )`; `$!` in all three; `fg` and `bg`
+/// without job control.
 #[test]
 fn jobs_lists_as_bash_does_in_copies_of_the_shell_too() {
     let home = Home::new();
@@ -310,8 +311,9 @@ fn jobs_lists_as_bash_does_in_copies_of_the_shell_too() {
            echo $! | { read q; [ \"$q\" = \"$p\" ] && echo same2; }; ( [ \"$!\" = \"$p\" ] && echo same3 )
            kill %1 %2",
           "fg; echo $?; bg %2; echo $?",
-          "sleep 3 & sleep 3 & sleep 3 & jobs %1 %- %+; kill %sleep; wait %sleep; jobs & wait; kill %1 %2 %3",
-          "sleep 1 & jobs %-; kill %-"],
+          "sleep 1 & sleep 1 & sleep 1 & jobs %1 %- %+; kill %sleep; wait %sleep; jobs & wait; kill %1 %2 %3",
+          "sleep 1 & jobs %-; kill %-",
+          "sleep 5 & x=$(kill %1); wait %1; echo $?; sleep 1 & (kill %1); wait"],
     );
     let out = run(&home, &["-c", "sleep 5 & jobs -l; kill %1"], b"");
     let listed = stdout(&out);

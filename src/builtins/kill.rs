@@ -160,14 +160,15 @@ fn send(
 
 /// Signals every process of the job (its process group, for an `&` job).
 fn signal_job(
-    shell: &mut Shell<impl ShellExtensions>,
+    shell: &Shell<impl ShellExtensions>,
     signal: TrapSignal,
     spec: &str,
 ) -> Result<(), String> {
     let no_such_job = || format!("{spec}: no such job");
+    // In a pipeline or `$(…)`, the parent's jobs, as bash's `$(kill %1)` reaches them.
     let job = shell
-        .jobs_mut()
-        .resolve_job_spec(spec)
+        .jobs()
+        .find_listed(spec)
         .map_err(|why| why.about(Some(spec)))?;
     // A job whose processes have all ended is one bash has already reaped.
     job.kill(signal).map_err(|_| no_such_job())?;
