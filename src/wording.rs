@@ -41,6 +41,10 @@ impl ErrorFormatter for BashWording {
             ErrorKind::ParseError(error, source_info) => {
                 format!("{}{error}\n", location(&name, &source_info.source, None))
             }
+            // A redirection that could not open its file names only the file.
+            ErrorKind::RedirectionFailure(file, why) => {
+                format!("{}{file}: {}\n", error_prefix(shell), plain(why))
+            }
             // `set -u` in arithmetic: bash words it as anywhere else.
             ErrorKind::EvalError(EvalError::ExpandingUnsetVariable(variable)) => {
                 format!("{}{variable}: unbound variable\n", error_prefix(shell))

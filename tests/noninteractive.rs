@@ -553,6 +553,12 @@ fn builtins_given_a_wrong_word_say_what_bash_says_and_end_as_bash_ends() {
         "cd /etc/passwd; echo $?",
         "cd a b; echo $?; (unset HOME; cd; echo $?); (unset OLDPWD; cd -; echo $?)",
         "cd ''; echo $?; cd /tmp a ''; echo $?",
+        "break; echo $?; continue 2; echo $?; for i in 1; do break 0; echo $?; done; \
+         for i in 1 2; do for j in 1 2; do break 5; done; echo in; done; f() { break; }; \
+         for i in 1 2; do f; echo $i; done; for i in 1 2 3; do continue 9; echo no; done; echo end",
+        "echo > /nonexist/file; echo $?; cat < /nonexist; echo $?; { echo x; } > /nonexist/f; echo $?; \
+         for i in 1; do echo; done > /nonexist/g; echo $?; (echo) > /nonexist/i; echo $?; \
+         [[ 1 ]] > /nonexist/j; echo $?",
         "( : ${u:?} ); echo $?; x=$(: ${u:?}); echo $?; : ${u:?} | cat; echo $? ${PIPESTATUS[@]}",
         "unset LINENO\nnosuch",
         "f() {\n  : ${u:?x}\n}\n\nf\necho not reached",
@@ -583,6 +589,17 @@ fn builtins_given_a_wrong_word_say_what_bash_says_and_end_as_bash_ends() {
     let (ours, theirs) = (run(&home, &["-c", text], b""), bash(&home, &["-c", text]));
     assert_eq!(stdout(&ours), "0|3|4|1\n");
     assert_eq!(stdout(&ours), stdout(&theirs));
+    // Options clap refuses: bash's words and status, then the usage (in clap's notation, where
+    // bash's differs).
+    let args = ["-c", "read -z; echo $?; printf; echo $?", "sh-name"];
+    let (ours, theirs) = (run(&home, &args, b""), bash(&home, &args));
+    assert_eq!(stdout(&ours), stdout(&theirs));
+    let ours = stderr(&ours);
+    let lines: Vec<&str> = ours.lines().collect();
+    assert_eq!(lines.len(), 3, "{ours}");
+    assert_eq!(lines[0], stderr(&theirs).lines().next().unwrap());
+    assert!(lines[1].starts_with("read: usage: read "), "{ours}");
+    assert!(lines[2].starts_with("printf: usage: printf "), "{ours}");
 }
 
 /// A brace range with an end led by a zero pads every term to the wider end, as bash's does

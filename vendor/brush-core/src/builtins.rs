@@ -479,13 +479,53 @@ async fn exec_builtin_impl<T: Command + Send + Sync, SE: extensions::ShellExtens
     let result = T::new(plain_args);
     let command = match result {
         Ok(command) => command,
-        Err(e) => {
-            let _ = writeln!(context.stderr(), "{e}");
-            return Ok(results::ExecutionExitCode::InvalidUsage.into());
-        }
+        Err(e) => return Ok(refused_arguments(&context, &e)),
     };
 
     call_builtin(command, context).await
+}
+
+/// A builtin's arguments that clap refused, said as bash says them (ncsh patch): the problem
+/// after the shell's name and the builtin's (`read: -z: invalid option`), then the builtin's
+/// usage (`read: usage: read [OPTIONS] …`), status 2; `--help` on standard output, status 0.
+/// brush printed clap's whole message, without the builtin's name.
+fn refused_arguments<SE: extensions::ShellExtensions>(
+    context: &commands::ExecutionContext<'_, SE>,
+    error: &clap::Error,
+) -> results::ExecutionResult {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let rendered = error.render().to_string();
+    if matches!(
+        error.kind(),
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
+    ) {
+        let _ = write!(context.stdout(), "{rendered}");
+        return results::ExecutionResult::success();
+    }
+    let what = match (error.kind(), error.get(ContextKind::InvalidArg)) {
+        (ErrorKind::UnknownArgument, Some(ContextValue::String(argument))) => {
+            Some(std::format!("{argument}: invalid option"))
+        }
+        // bash gives only the usage for a missing argument.
+        (ErrorKind::MissingRequiredArgument, _) => None,
+        _ => rendered
+            .lines()
+            .next()
+            .map(|line| line.trim_start_matches("error: ").to_owned()),
+    };
+    if let Some(what) = what {
+        context.failure(what, 2);
+    }
+    // The usage is of the builtin's name, whatever clap calls it (`brush-builtins` for `.`).
+    let name = &context.command_name;
+    let usage = rendered
+        .lines()
+        .find_map(|line| line.trim().strip_prefix("Usage: "))
+        .map(|usage| usage.split_once(' ').map_or("", |(_, rest)| rest));
+    if let Some(usage) = usage {
+        let _ = writeln!(context.stderr(), "{name}: usage: {name} {usage}");
+    }
+    results::ExecutionExitCode::InvalidUsage.into()
 }
 
 fn exec_declaration_builtin<
@@ -522,10 +562,7 @@ async fn exec_declaration_builtin_impl<
     let result = T::new(options);
     let mut command = match result {
         Ok(command) => command,
-        Err(e) => {
-            let _ = writeln!(context.stderr(), "{e}");
-            return Ok(results::ExecutionExitCode::InvalidUsage.into());
-        }
+        Err(e) => return Ok(refused_arguments(&context, &e)),
     };
 
     command.set_declarations(declarations);

@@ -846,7 +846,7 @@ pub(crate) async fn invoke_shell_function(
     let positional_args = args.iter().map(|a| a.to_string());
 
     // Pass through open files.
-    let params = context.params.clone();
+    let params = context.params.in_function();
 
     // Note that we're going deeper. Once we do this, we need to make sure we don't bail early
     // before "exiting" the function.

@@ -43,9 +43,35 @@ pub struct ExecutionParameters {
     pub suppress_errexit: bool,
     /// Within a background job, the process group its processes share (ncsh patch).
     pub(crate) background_group: Option<std::sync::Arc<jobs::BackgroundGroup>>,
+    /// How many loops the command runs in, within its function (ncsh patch: for `break` and
+    /// `continue`, which bash refuses outside a loop, and which leave no more loops than
+    /// there are).
+    loop_depth: usize,
 }
 
 impl ExecutionParameters {
+    /// How many loops the command runs in, within its function (ncsh patch).
+    pub const fn loop_depth(&self) -> usize {
+        self.loop_depth
+    }
+
+    /// These parameters for the body of a loop (ncsh patch).
+    fn in_loop(&self) -> Self {
+        Self {
+            loop_depth: self.loop_depth + 1,
+            ..self.clone()
+        }
+    }
+
+    /// These parameters for the body of a function, where no loop of the caller's is one that
+    /// `break` can leave, as in bash (ncsh patch).
+    pub(crate) fn in_function(&self) -> Self {
+        Self {
+            loop_depth: 0,
+            ..self.clone()
+        }
+    }
+
     /// Returns the standard input file; usable with `write!` et al.
     ///
     /// # Arguments
@@ -736,10 +762,10 @@ impl<SE: extensions::ShellExtensions> ExecuteInPipeline<SE> for ast::Command {
                     let mut shell = *target;
                     let (compound, redirects) = (compound.clone(), redirects.clone());
                     let task = commands::run_on_own_thread(async move {
-                        if let Some(redirects) = &redirects {
-                            for redirect in &redirects.0 {
-                                setup_redirect(&mut shell, &mut params, redirect).await?;
-                            }
+                        if let Some(failed) =
+                            set_up_redirects(&mut shell, &mut params, redirects.as_ref()).await
+                        {
+                            return Ok(failed);
                         }
                         compound.execute(&mut shell, &params).await
                     });
@@ -747,10 +773,10 @@ impl<SE: extensions::ShellExtensions> ExecuteInPipeline<SE> for ast::Command {
                 }
                 commands::ShellForCommand::ParentShell(shell) => {
                     // Set up any additional redirects.
-                    if let Some(redirects) = redirects {
-                        for redirect in &redirects.0 {
-                            setup_redirect(shell, &mut params, redirect).await?;
-                        }
+                    if let Some(failed) =
+                        set_up_redirects(shell, &mut params, redirects.as_ref()).await
+                    {
+                        return Ok(failed.into());
                     }
 
                     Ok(compound.execute(shell, &params).await?.into())
@@ -762,10 +788,11 @@ impl<SE: extensions::ShellExtensions> ExecuteInPipeline<SE> for ast::Command {
                 .into()),
             Self::ExtendedTest(e, redirects) => {
                 // Set up any additional redirects.
-                if let Some(redirects) = redirects {
-                    for redirect in &redirects.0 {
-                        setup_redirect(&mut pipeline_context.shell, &mut params, redirect).await?;
-                    }
+                if let Some(failed) =
+                    set_up_redirects(&mut pipeline_context.shell, &mut params, redirects.as_ref())
+                        .await
+                {
+                    return Ok(failed.into());
                 }
 
                 // Evaluate the extended test expression.
@@ -931,6 +958,7 @@ impl Execute for ast::ForClauseCommand {
         shell: &mut Shell<impl extensions::ShellExtensions>,
         params: &ExecutionParameters,
     ) -> Result<ExecutionResult, error::Error> {
+        let params = &params.in_loop();
         let mut result = ExecutionResult::success();
 
         // If we were given explicit words to iterate over, then expand them all, with splitting
@@ -1138,6 +1166,7 @@ impl Execute for (WhileOrUntil, &ast::WhileOrUntilClauseCommand) {
         shell: &mut Shell<impl extensions::ShellExtensions>,
         params: &ExecutionParameters,
     ) -> Result<ExecutionResult, error::Error> {
+        let params = &params.in_loop();
         let is_while = match self.0 {
             WhileOrUntil::While => true,
             WhileOrUntil::Until => false,
@@ -1221,6 +1250,7 @@ impl Execute for ast::ArithmeticForClauseCommand {
         shell: &mut Shell<impl extensions::ShellExtensions>,
         params: &ExecutionParameters,
     ) -> Result<ExecutionResult, error::Error> {
+        let params = &params.in_loop();
         let mut result = ExecutionResult::success();
         if let Some(initializer) = &self.initializer {
             initializer.eval(shell, params, true).await?;
@@ -1331,7 +1361,11 @@ impl<SE: extensions::ShellExtensions> ExecuteInPipeline<SE> for ast::SimpleComma
                 CommandPrefixOrSuffixItem::IoRedirect(redirect) => {
                     if let Err(e) = setup_redirect(&mut context.shell, &mut params, redirect).await
                     {
-                        writeln!(params.stderr(&context.shell), "error: {e}")?;
+                        // ncsh patch: through the shell's error formatter, as every other error
+                        // (`bash: line 1: /x/y: No such file or directory`).
+                        let _ = context
+                            .shell
+                            .display_error(&mut params.stderr(&context.shell), &e);
                         return Ok(ExecutionResult::general_error().into());
                     }
                 }
@@ -1835,6 +1869,22 @@ async fn apply_assignment(
     }
 
     shell.env_mut().add(variable_name, new_var, creation_scope)
+}
+
+/// Sets up a compound command's redirections (ncsh patch). One that fails is shown, and fails
+/// the command with status 1, as a simple command's does; it ended the script.
+async fn set_up_redirects(
+    shell: &mut Shell<impl extensions::ShellExtensions>,
+    params: &mut ExecutionParameters,
+    redirects: Option<&ast::RedirectList>,
+) -> Option<ExecutionResult> {
+    for redirect in redirects.iter().flat_map(|list| list.0.iter()) {
+        if let Err(error) = setup_redirect(shell, params, redirect).await {
+            let _ = shell.display_error(&mut params.stderr(shell), &error);
+            return Some(ExecutionResult::general_error());
+        }
+    }
+    None
 }
 
 #[expect(clippy::too_many_lines)]
