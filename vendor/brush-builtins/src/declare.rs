@@ -135,8 +135,8 @@ impl builtins::Command for DeclareCommand {
         };
 
         if matches!(verb, DeclareVerb::Local) && !context.shell.in_function() {
-            writeln!(context.stderr(), "can only be used in a function")?;
-            return Ok(ExecutionResult::general_error());
+            // ncsh patch: after the shell's name and `local:`, as bash's.
+            return Ok(context.failure("can only be used in a function", 1));
         }
 
         if self.locals_inherit_from_prev_scope {

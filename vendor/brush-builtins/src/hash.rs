@@ -43,7 +43,8 @@ impl builtins::Command for HashCommand {
         } else if self.remove {
             for name in &self.names {
                 if !context.shell.program_location_cache_mut().unset(name) {
-                    writeln!(context.stderr(), "{name}: not found")?;
+                    // ncsh patch: after the shell's name and `hash:`, as bash's.
+                    context.failure(std::format!("{name}: not found"), 1);
                     result = ExecutionResult::general_error();
                 }
             }
@@ -71,7 +72,8 @@ impl builtins::Command for HashCommand {
                         )?;
                     }
                 } else {
-                    writeln!(context.stderr(), "{name}: not found")?;
+                    // ncsh patch: after the shell's name and `hash:`, as bash's.
+                    context.failure(std::format!("{name}: not found"), 1);
                     result = ExecutionResult::general_error();
                 }
             }
@@ -98,7 +100,8 @@ impl builtins::Command for HashCommand {
                     .find_first_executable_in_path_using_cache(name)
                     .is_none()
                 {
-                    writeln!(context.stderr(), "{name}: not found")?;
+                    // ncsh patch: after the shell's name and `hash:`, as bash's.
+                    context.failure(std::format!("{name}: not found"), 1);
                     result = ExecutionResult::general_error();
                 }
             }

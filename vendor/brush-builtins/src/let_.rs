@@ -1,5 +1,4 @@
 use clap::Parser;
-use std::io::Write;
 
 use brush_core::{ExecutionExitCode, ExecutionResult, arithmetic::Evaluatable, builtins};
 
@@ -20,9 +19,9 @@ impl builtins::Command for LetCommand {
     ) -> Result<brush_core::ExecutionResult, Self::Error> {
         let mut result = ExecutionExitCode::InvalidUsage.into();
 
+        // ncsh patch: bash's words and status.
         if self.exprs.is_empty() {
-            writeln!(context.stderr(), "missing expression")?;
-            return Ok(result);
+            return Ok(context.failure("expression expected", 1));
         }
 
         for expr in &self.exprs {

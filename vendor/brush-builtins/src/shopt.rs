@@ -137,13 +137,9 @@ impl builtins::Command for ShoptCommand {
                         }
                     }
                 } else {
-                    writeln!(
-                        context.stderr(),
-                        "{}: {}: invalid shell option name",
-                        context.command_name,
-                        option_name
-                    )?;
-                    return_value = ExecutionResult::general_error();
+                    // ncsh patch: after the shell's name, as bash's.
+                    return_value = context
+                        .failure(std::format!("{option_name}: invalid shell option name"), 1);
                 }
             }
 

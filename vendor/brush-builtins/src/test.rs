@@ -1,9 +1,6 @@
 use clap::Parser;
-use std::io::Write;
 
-use brush_core::{
-    ErrorKind, ExecutionExitCode, ExecutionParameters, ExecutionResult, Shell, builtins, tests,
-};
+use brush_core::{ErrorKind, ExecutionParameters, ExecutionResult, Shell, builtins, tests};
 
 /// Evaluate test expression.
 #[derive(Parser)]
@@ -39,19 +36,21 @@ impl builtins::Command for TestCommand {
         if context.command_name == "[" {
             match args.last() {
                 Some(s) if s == "]" => (),
-                None | Some(_) => {
-                    writeln!(context.stderr(), "[: missing ']'")?;
-                    return Ok(ExecutionExitCode::InvalidUsage.into());
-                }
+                // ncsh patch: bash's words, after the shell's name.
+                None | Some(_) => return Ok(context.failure("missing `]'", 2)),
             }
 
             args = &args[0..args.len() - 1];
         }
 
-        if execute_test(context.shell, &context.params, args)? {
-            Ok(ExecutionResult::success())
-        } else {
-            Ok(ExecutionResult::general_error())
+        match execute_test(context.shell, &context.params, args) {
+            Ok(true) => Ok(ExecutionResult::success()),
+            Ok(false) => Ok(ExecutionResult::general_error()),
+            // ncsh patch: bash's words and status for a comparison of what is not an integer.
+            Err(error) if matches!(error.kind(), ErrorKind::IntegerExpected(_)) => {
+                Ok(context.failure(error, 2))
+            }
+            Err(error) => Err(error),
         }
     }
 }

@@ -56,7 +56,8 @@ impl builtins::Command for TypeCommand {
 
             if resolved_types.is_empty() {
                 if !self.type_only && !self.force_path_search && !self.show_path_only {
-                    writeln!(context.stderr(), "type: {name} not found")?;
+                    // ncsh patch: bash's words, after the shell's name.
+                    context.failure(std::format!("{name}: not found"), 1);
                 }
 
                 result = ExecutionResult::general_error();

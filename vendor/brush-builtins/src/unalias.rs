@@ -1,5 +1,4 @@
 use clap::Parser;
-use std::io::Write;
 
 use brush_core::{ExecutionResult, builtins};
 
@@ -28,13 +27,8 @@ impl builtins::Command for UnaliasCommand {
         } else {
             for alias in &self.aliases {
                 if context.shell.aliases_mut().remove(alias).is_none() {
-                    writeln!(
-                        context.stderr(),
-                        "{}: {}: not found",
-                        context.command_name,
-                        alias
-                    )?;
-                    exit_code = ExecutionResult::general_error();
+                    // ncsh patch: after the shell's name, as bash's.
+                    exit_code = context.failure(std::format!("{alias}: not found"), 1);
                 }
             }
         }

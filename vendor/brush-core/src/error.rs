@@ -289,6 +289,10 @@ pub enum ErrorKind {
     /// (`cd: /x: No such file or directory`) (ncsh patch).
     #[error("{0}")]
     Worded(String),
+
+    /// `test`'s arithmetic comparison of an operand that is not an integer (ncsh patch).
+    #[error("{0}: integer expression expected")]
+    IntegerExpected(String),
     /// An error occurred in a built-in command.
     #[error("{1}: {0}")]
     BuiltinError(Box<dyn BuiltinError>, String),

@@ -498,32 +498,24 @@ pub(crate) fn apply_binary_predicate_to_strs(
             // TODO(test): According to docs, should be lexicographical order of the current locale.
             Ok(left > right)
         }
-        ast::BinaryPredicate::ArithmeticEqualTo => Ok(apply_test_binary_arithmetic_predicate(
-            left,
-            right,
-            |left, right| left == right,
-        )),
-        ast::BinaryPredicate::ArithmeticNotEqualTo => Ok(apply_test_binary_arithmetic_predicate(
-            left,
-            right,
-            |left, right| left != right,
-        )),
-        ast::BinaryPredicate::ArithmeticLessThan => Ok(apply_test_binary_arithmetic_predicate(
-            left,
-            right,
-            |left, right| left < right,
-        )),
-        ast::BinaryPredicate::ArithmeticLessThanOrEqualTo => Ok(
-            apply_test_binary_arithmetic_predicate(left, right, |left, right| left <= right),
-        ),
-        ast::BinaryPredicate::ArithmeticGreaterThan => Ok(apply_test_binary_arithmetic_predicate(
-            left,
-            right,
-            |left, right| left > right,
-        )),
-        ast::BinaryPredicate::ArithmeticGreaterThanOrEqualTo => Ok(
-            apply_test_binary_arithmetic_predicate(left, right, |left, right| left >= right),
-        ),
+        ast::BinaryPredicate::ArithmeticEqualTo => {
+            apply_test_binary_arithmetic_predicate(left, right, |left, right| left == right)
+        }
+        ast::BinaryPredicate::ArithmeticNotEqualTo => {
+            apply_test_binary_arithmetic_predicate(left, right, |left, right| left != right)
+        }
+        ast::BinaryPredicate::ArithmeticLessThan => {
+            apply_test_binary_arithmetic_predicate(left, right, |left, right| left < right)
+        }
+        ast::BinaryPredicate::ArithmeticLessThanOrEqualTo => {
+            apply_test_binary_arithmetic_predicate(left, right, |left, right| left <= right)
+        }
+        ast::BinaryPredicate::ArithmeticGreaterThan => {
+            apply_test_binary_arithmetic_predicate(left, right, |left, right| left > right)
+        }
+        ast::BinaryPredicate::ArithmeticGreaterThanOrEqualTo => {
+            apply_test_binary_arithmetic_predicate(left, right, |left, right| left >= right)
+        }
         ast::BinaryPredicate::StringExactlyMatchesPattern => {
             let pattern = patterns::Pattern::from(right)
                 .set_extended_globbing(shell.options().extended_globbing)
@@ -549,16 +541,17 @@ fn apply_test_binary_arithmetic_predicate(
     left: &str,
     right: &str,
     op: fn(i64, i64) -> bool,
-) -> bool {
-    // We trim leading/trailing whitespace (including newlines) before parsing integers.
-    let left: Result<i64, _> = left.trim().parse();
-    let right: Result<i64, _> = right.trim().parse();
-
-    if let (Ok(left), Ok(right)) = (left, right) {
-        op(left, right)
-    } else {
-        false
-    }
+) -> Result<bool, error::Error> {
+    // We trim leading/trailing whitespace (including newlines) before parsing integers. ncsh
+    // patch: an operand that is not one is an error, as in bash (`test: a: integer expression
+    // expected`, status 2), not a false comparison.
+    let integer = |operand: &str| {
+        operand
+            .trim()
+            .parse::<i64>()
+            .map_err(|_| error::ErrorKind::IntegerExpected(operand.to_owned()))
+    };
+    Ok(op(integer(left)?, integer(right)?))
 }
 
 fn left_file_is_older_or_does_not_exist_when_right_does(
