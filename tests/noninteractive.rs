@@ -554,7 +554,8 @@ fn builtins_given_a_wrong_word_say_what_bash_says_and_end_as_bash_ends() {
         "cd a b; echo $?; (unset HOME; cd; echo $?); (unset OLDPWD; cd -; echo $?)",
         "cd ''; echo $?; cd /tmp a ''; echo $?",
         "local x=1; echo $?; type nosuch; echo $?; hash nosuch; echo $?; unalias nosuch; echo $?; \
-         shopt -s nosuch; echo $?; let; echo $?; source /nonexist; echo $?; . /tmp; echo $?",
+         shopt -s nosuch; echo $?; let; echo $?; source /nonexist; echo $?; . /tmp; echo $?; \
+         pushd /nonexist; echo $?; popd; echo $?",
         "test 1 -eq a; echo $?; [ x -lt 2 ]; echo $?; test '' -eq 0; echo $?; [ 1 = 1; echo $?; \
          [[ 1 -eq 1+0 ]]; echo $?; test ' 3 ' -eq 3; echo $?",
         "break; echo $?; continue 2; echo $?; for i in 1; do break 0; echo $?; done; \

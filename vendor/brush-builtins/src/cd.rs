@@ -103,13 +103,7 @@ impl builtins::Command for CdCommand {
 
         // ncsh patch: bash names the directory it could not enter.
         if let Err(e) = context.shell.set_working_dir(&target_dir) {
-            let why = match e.kind() {
-                brush_core::ErrorKind::NotADirectory(_) => "Not a directory".to_owned(),
-                _ => e
-                    .as_io_error()
-                    .map_or_else(|| e.to_string(), ToString::to_string),
-            };
-            return Ok(context.failure(format!("{}: {why}", target_dir.display()), 1));
+            return Ok(context.failure(not_entered(&target_dir, &e), 1));
         }
 
         // Bash compatibility
@@ -123,4 +117,16 @@ impl builtins::Command for CdCommand {
 
         Ok(ExecutionResult::success())
     }
+}
+
+/// Why the shell could not enter `dir`, as bash's `cd` and `pushd` say it: `/x: No such file or
+/// directory`, `/etc/passwd: Not a directory` (ncsh patch).
+pub(crate) fn not_entered(dir: &std::path::Path, error: &brush_core::Error) -> String {
+    let why = match error.kind() {
+        brush_core::ErrorKind::NotADirectory(_) => "Not a directory".to_owned(),
+        _ => error
+            .as_io_error()
+            .map_or_else(|| error.to_string(), ToString::to_string),
+    };
+    format!("{}: {why}", dir.display())
 }

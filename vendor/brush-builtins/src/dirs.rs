@@ -6,7 +6,8 @@ use brush_core::{ExecutionResult, builtins};
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum DirError {
     /// Directory stack is empty.
-    #[error("directory stack is empty")]
+    // ncsh patch: bash's words.
+    #[error("directory stack empty")]
     DirStackEmpty,
 
     /// A shell error occurred.

@@ -31,7 +31,10 @@ impl builtins::Command for PushdCommand {
             let prev_working_dir = context.shell.working_dir().to_path_buf();
 
             let dir = std::path::Path::new(&self.dir);
-            context.shell.set_working_dir(dir)?;
+            // ncsh patch: bash names the directory it could not enter.
+            if let Err(error) = context.shell.set_working_dir(dir) {
+                return Ok(context.failure(crate::cd::not_entered(dir, &error), 1));
+            }
 
             context.shell.directory_stack_mut().push(prev_working_dir);
         }
