@@ -544,7 +544,8 @@ fn a_command_dying_of_sigint_does_not_run_the_scripts_int_trap() {
 
 /// Builtins given a wrong word name it and what is wrong, in bash's words, with bash's status, and
 /// end the shell where bash's end it (`exit abc`, `exec` of nothing, a special builtin given too
-/// many arguments).
+/// many arguments) and only there: not for `break` outside a loop, a redirection that fails, or an
+/// error in a subshell or a pipeline's command. Errors carry bash's `line N:`.
 #[test]
 fn builtins_given_a_wrong_word_say_what_bash_says_and_end_as_bash_ends() {
     let home = Home::new();
