@@ -562,6 +562,11 @@ fn builtins_given_a_wrong_word_say_what_bash_says_and_end_as_bash_ends() {
         "break; echo $?; continue 2; echo $?; for i in 1; do break 0; echo $?; done; \
          for i in 1 2; do for j in 1 2; do break 5; done; echo in; done; f() { break; }; \
          for i in 1 2; do f; echo $i; done; for i in 1 2 3; do continue 9; echo no; done; echo end",
+        "for i in 1 2; do for j in 1 2; do continue 0; echo in; done; echo out$i; done; echo end $?; \
+         while :; do break 200; done; for i in 1 2; do (for j in 1 2; do break 2; done; echo sub$i); \
+         (break); { break; } | cat; echo $i; done; for i in 1 2; do break abc; echo no; done; echo no",
+        "echo > nodir/f; : > existing; set -C; echo > existing; echo $?; f(){ echo; } > /nonexist/f; f | cat; \
+         echo ${PIPESTATUS[@]}; x=$(< /nonexist); echo $? \"[$x]\"; g(){ : ${u:?}; }; g | cat; echo after",
         "echo > /nonexist/file; echo $?; cat < /nonexist; echo $?; { echo x; } > /nonexist/f; echo $?; \
          for i in 1; do echo; done > /nonexist/g; echo $?; (echo) > /nonexist/i; echo $?; \
          [[ 1 ]] > /nonexist/j; echo $?",

@@ -6,8 +6,8 @@ use brush_core::{ExecutionControlFlow, builtins};
 #[derive(Parser)]
 pub(crate) struct ContinueCommand {
     /// If specified, indicates which nested loop to continue to the next iteration of.
-    #[clap(default_value_t = 1, allow_hyphen_values = true)]
-    which_loop: i8,
+    #[clap(default_value = "1", allow_hyphen_values = true)]
+    which_loop: String,
 }
 
 impl builtins::Command for ContinueCommand {
@@ -20,7 +20,7 @@ impl builtins::Command for ContinueCommand {
         // ncsh patch: as `break`.
         Ok(crate::break_::leave_loops(
             &context,
-            self.which_loop,
+            &self.which_loop,
             |levels| ExecutionControlFlow::ContinueLoop { levels },
         ))
     }

@@ -479,36 +479,47 @@ async fn exec_builtin_impl<T: Command + Send + Sync, SE: extensions::ShellExtens
     let result = T::new(plain_args);
     let command = match result {
         Ok(command) => command,
-        Err(e) => return Ok(refused_arguments(&context, &e)),
+        Err(e) => return Ok(refused_arguments::<T, SE>(&context, &e)),
     };
 
     call_builtin(command, context).await
 }
 
 /// A builtin's arguments that clap refused, said as bash says them (ncsh patch): the problem
-/// after the shell's name and the builtin's (`read: -z: invalid option`), then the builtin's
-/// usage (`read: usage: read [OPTIONS] …`), status 2; `--help` on standard output, status 0.
-/// brush printed clap's whole message, without the builtin's name.
-fn refused_arguments<SE: extensions::ShellExtensions>(
+/// after the shell's name and the builtin's (`read: -z: invalid option`, `read: -t: option
+/// requires an argument`, `break: too many arguments`), then the builtin's usage (`read: usage:
+/// read [OPTIONS] …`), status 2. `--help` goes to standard output, with bash's status 2. brush
+/// printed clap's whole message, without the builtin's name.
+fn refused_arguments<T: clap::CommandFactory, SE: extensions::ShellExtensions>(
     context: &commands::ExecutionContext<'_, SE>,
     error: &clap::Error,
 ) -> results::ExecutionResult {
     use clap::error::{ContextKind, ContextValue, ErrorKind};
-    let rendered = error.render().to_string();
     if matches!(
         error.kind(),
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
     ) {
-        let _ = write!(context.stdout(), "{rendered}");
-        return results::ExecutionResult::success();
+        let _ = write!(context.stdout(), "{}", error.render());
+        return results::ExecutionExitCode::InvalidUsage.into();
     }
-    let what = match (error.kind(), error.get(ContextKind::InvalidArg)) {
-        (ErrorKind::UnknownArgument, Some(ContextValue::String(argument))) => {
-            Some(std::format!("{argument}: invalid option"))
+    let argument = match error.get(ContextKind::InvalidArg) {
+        Some(ContextValue::String(argument)) => Some(argument.as_str()),
+        _ => None,
+    };
+    let what = match (error.kind(), argument) {
+        (ErrorKind::UnknownArgument, Some(option)) if option.starts_with('-') => {
+            Some(std::format!("{option}: invalid option"))
+        }
+        (ErrorKind::UnknownArgument, _) => Some("too many arguments".to_owned()),
+        (ErrorKind::InvalidValue, Some(option)) if option.starts_with('-') => {
+            let option = option.split_whitespace().next().unwrap_or(option);
+            Some(std::format!("{option}: option requires an argument"))
         }
         // bash gives only the usage for a missing argument.
         (ErrorKind::MissingRequiredArgument, _) => None,
-        _ => rendered
+        _ => error
+            .render()
+            .to_string()
             .lines()
             .next()
             .map(|line| line.trim_start_matches("error: ").to_owned()),
@@ -518,13 +529,10 @@ fn refused_arguments<SE: extensions::ShellExtensions>(
     }
     // The usage is of the builtin's name, whatever clap calls it (`brush-builtins` for `.`).
     let name = &context.command_name;
-    let usage = rendered
-        .lines()
-        .find_map(|line| line.trim().strip_prefix("Usage: "))
-        .map(|usage| usage.split_once(' ').map_or("", |(_, rest)| rest));
-    if let Some(usage) = usage {
-        let _ = writeln!(context.stderr(), "{name}: usage: {name} {usage}");
-    }
+    let usage = T::command().render_usage().to_string();
+    let usage = usage.trim().strip_prefix("Usage: ").unwrap_or(&usage);
+    let usage = usage.split_once(' ').map_or("", |(_, rest)| rest);
+    let _ = writeln!(context.stderr(), "{name}: usage: {name} {usage}");
     results::ExecutionExitCode::InvalidUsage.into()
 }
 
@@ -562,7 +570,7 @@ async fn exec_declaration_builtin_impl<
     let result = T::new(options);
     let mut command = match result {
         Ok(command) => command,
-        Err(e) => return Ok(refused_arguments(&context, &e)),
+        Err(e) => return Ok(refused_arguments::<T, SE>(&context, &e)),
     };
 
     command.set_declarations(declarations);

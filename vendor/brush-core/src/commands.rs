@@ -575,7 +575,17 @@ impl<'a, SE: extensions::ShellExtensions> SimpleCommand<'a, SE> {
                 if let Some(post_execute) = post_execute {
                     let _ = post_execute(&mut shell);
                 }
-                Ok(match spawned?.wait().await? {
+                // An error in the function ends this copy of the shell with its status, as it
+                // ends bash's subshell, not the shell whose pipeline it is.
+                let spawned = match spawned {
+                    Ok(spawned) => spawned,
+                    Err(error) => {
+                        let _ = shell.display_error(&mut shell.stderr(), &error);
+                        let status = error.into_result(&shell).exit_code;
+                        return Ok(ExecutionResult::new(status.into()));
+                    }
+                };
+                Ok(match spawned.wait().await? {
                     crate::results::ExecutionWaitResult::Completed(result) => result,
                     crate::results::ExecutionWaitResult::Stopped(..) => ExecutionResult::stopped(),
                 })
@@ -831,22 +841,12 @@ async fn execute_builtin_command<SE: extensions::ShellExtensions>(
 
 pub(crate) async fn invoke_shell_function(
     function: functions::Registration,
-    mut context: ExecutionContext<'_, impl extensions::ShellExtensions>,
+    context: ExecutionContext<'_, impl extensions::ShellExtensions>,
     args: &[CommandArg],
 ) -> Result<ExecutionSpawnResult, error::Error> {
     let ast::FunctionBody(body, redirects) = &function.definition().body;
 
-    // Apply any redirects specified at function definition-time.
-    if let Some(redirects) = redirects {
-        for redirect in &redirects.0 {
-            interp::setup_redirect(context.shell, &mut context.params, redirect).await?;
-        }
-    }
-
     let positional_args = args.iter().map(|a| a.to_string());
-
-    // Pass through open files.
-    let params = context.params.in_function();
 
     // Note that we're going deeper. Once we do this, we need to make sure we don't bail early
     // before "exiting" the function.
@@ -856,6 +856,21 @@ pub(crate) async fn invoke_shell_function(
         positional_args,
         &context.params,
     )?;
+
+    // Pass through open files.
+    let mut params = context.params.outside_loops();
+    // Until its first command runs, the function is at its definition, where an error in its
+    // redirections is said to be.
+    context.shell.set_current_cmd(function.definition());
+
+    // Apply any redirects specified at function definition-time. ncsh patch: in the function's
+    // frame, with its arguments, as bash applies them; one that fails fails the call.
+    if let Some(failed) =
+        interp::set_up_redirects(context.shell, &mut params, redirects.as_ref()).await
+    {
+        context.shell.leave_function()?;
+        return Ok(failed.into());
+    }
 
     // Invoke the function.
     let result = body.execute(context.shell, &params).await;
@@ -948,7 +963,12 @@ async fn run_substitution_command(
     // If we failed to parse, then we'll fall below and handle it there.
     if let Ok(program) = &parse_result {
         if let Some(redir) = try_unwrap_bare_input_redir_program(program) {
-            interp::setup_redirect(&mut shell, &mut params, redir).await?;
+            // ncsh patch: a file that cannot be read fails the substitution, as bash's does,
+            // rather than the script.
+            if let Err(error) = interp::setup_redirect(&mut shell, &mut params, redir).await {
+                let _ = shell.display_error(&mut params.stderr(&shell), &error);
+                return Ok(ExecutionResult::general_error());
+            }
             std::io::copy(&mut params.stdin(&shell), &mut params.stdout(&shell))?;
             return Ok(ExecutionResult::new(0));
         }

@@ -63,9 +63,9 @@ impl ExecutionParameters {
         }
     }
 
-    /// These parameters for the body of a function, where no loop of the caller's is one that
+    /// These parameters for a function's body or a subshell, where no loop around it is one that
     /// `break` can leave, as in bash (ncsh patch).
-    pub(crate) fn in_function(&self) -> Self {
+    pub(crate) fn outside_loops(&self) -> Self {
         Self {
             loop_depth: 0,
             ..self.clone()
@@ -322,7 +322,7 @@ async fn spawn_async_ao_list_in_task<'a, SE: extensions::ShellExtensions>(
     let mut cloned_shell = shell.clone();
     // ncsh patch: an `&` job's `jobs` lists nothing of the parent's, as in bash.
     cloned_shell.jobs_mut().forget_inherited();
-    let mut cloned_params = params.clone();
+    let mut cloned_params = params.outside_loops();
     let cloned_ao_list = ao_list.clone();
 
     // Mark the child shell as not interactive; we don't want it messing with the terminal too much.
@@ -760,6 +760,8 @@ impl<SE: extensions::ShellExtensions> ExecuteInPipeline<SE> for ast::Command {
                 // a pipe holds (`for …; do echo $i; done | wc -l`) waited for ever for a reader.
                 commands::ShellForCommand::OwnedShell { target, .. } => {
                     let mut shell = *target;
+                    // A copy of the shell: `{ break; } | cat` leaves no loop around it.
+                    let mut params = params.outside_loops();
                     let (compound, redirects) = (compound.clone(), redirects.clone());
                     let task = commands::run_on_own_thread(async move {
                         if let Some(failed) =
@@ -833,8 +835,10 @@ impl Execute for ast::CompoundCommand {
                 // Clone off a new subshell, and run the body of the subshell there.
                 // TODO(source-info): Do we need to reset the line number?
                 let mut subshell = shell.clone();
-                // ncsh patch: `(jobs)` lists nothing of the parent's, as in bash.
+                // ncsh patch: `(jobs)` lists nothing of the parent's, as in bash, and `(break)`
+                // leaves no loop around it.
                 subshell.jobs_mut().forget_inherited();
+                let params = &params.outside_loops();
 
                 // Handle errors within the subshell context to prevent fatal errors
                 // from propagating to the parent shell.
@@ -1871,9 +1875,9 @@ async fn apply_assignment(
     shell.env_mut().add(variable_name, new_var, creation_scope)
 }
 
-/// Sets up a compound command's redirections (ncsh patch). One that fails is shown, and fails
-/// the command with status 1, as a simple command's does; it ended the script.
-async fn set_up_redirects(
+/// Sets up a compound command's or a function's redirections (ncsh patch). One that fails is
+/// shown, and fails the command with status 1, as a simple command's does; it ended the script.
+pub(crate) async fn set_up_redirects(
     shell: &mut Shell<impl extensions::ShellExtensions>,
     params: &mut ExecutionParameters,
     redirects: Option<&ast::RedirectList>,
@@ -1917,8 +1921,10 @@ pub(crate) async fn setup_redirect(
                         return Err(error::ErrorKind::InvalidRedirection.into());
                     }
 
+                    // ncsh patch: an error names the file as it was written, as bash's does.
+                    let file_as_written = expanded_fields.remove(0);
                     let expanded_file_path: PathBuf =
-                        shell.absolute_path(Path::new(expanded_fields.remove(0).as_str()));
+                        shell.absolute_path(Path::new(file_as_written.as_str()));
 
                     let default_fd_if_unspecified = get_default_fd_for_redirect_kind(kind);
                     match kind {
@@ -1972,10 +1978,13 @@ pub(crate) async fn setup_redirect(
                     let opened_file = shell
                         .open_file(&options, &expanded_file_path, params)
                         .map_err(|err| {
-                            error::ErrorKind::RedirectionFailure(
-                                expanded_file_path.to_string_lossy().to_string(),
-                                err.to_string(),
-                            )
+                            // `set -C` refusing an existing file, in bash's words.
+                            let why = if err.kind() == std::io::ErrorKind::AlreadyExists {
+                                "cannot overwrite existing file".to_owned()
+                            } else {
+                                err.to_string()
+                            };
+                            error::ErrorKind::RedirectionFailure(file_as_written.clone(), why)
                         })?;
 
                     params.open_files.set_fd(fd_num, opened_file);
@@ -2145,10 +2154,8 @@ fn setup_redirect_output_and_error_to(
     let stdout_file = shell
         .open_file(&file_options, &abs_file_path, params)
         .map_err(|err| {
-            error::ErrorKind::RedirectionFailure(
-                abs_file_path.to_string_lossy().to_string(),
-                err.to_string(),
-            )
+            // ncsh patch: the file as it was written, as bash names it.
+            error::ErrorKind::RedirectionFailure(file_path.to_owned(), err.to_string())
         })?;
 
     let stderr_file = stdout_file.try_clone()?;
