@@ -558,7 +558,8 @@ fn builtins_given_a_wrong_word_say_what_bash_says_and_end_as_bash_ends() {
          shopt -s nosuch; echo $?; let; echo $?; source /nonexist; echo $?; . /tmp; echo $?; \
          pushd /nonexist; echo $?; popd; echo $?",
         "test 1 -eq a; echo $?; [ x -lt 2 ]; echo $?; test '' -eq 0; echo $?; [ 1 = 1; echo $?; \
-         [[ 1 -eq 1+0 ]]; echo $?; test ' 3 ' -eq 3; echo $?",
+         [[ 1 -eq 1+0 ]]; echo $?; test ' 3 ' -eq 3; echo $?; [ 1 = 1 -o 1 -eq a ]; echo $?; \
+         [ 1 = 2 -a 1 -eq a ]; echo $?; test \"$(printf '1\\n ')\" -eq 1; echo $?",
         "break; echo $?; continue 2; echo $?; for i in 1; do break 0; echo $?; done; \
          for i in 1 2; do for j in 1 2; do break 5; done; echo in; done; f() { break; }; \
          for i in 1 2; do f; echo $i; done; for i in 1 2 3; do continue 9; echo no; done; echo end",

@@ -542,12 +542,12 @@ fn apply_test_binary_arithmetic_predicate(
     right: &str,
     op: fn(i64, i64) -> bool,
 ) -> Result<bool, error::Error> {
-    // We trim leading/trailing whitespace (including newlines) before parsing integers. ncsh
-    // patch: an operand that is not one is an error, as in bash (`test: a: integer expression
-    // expected`, status 2), not a false comparison.
+    // ncsh patch: an operand that is not an integer, leading and trailing blanks aside (not
+    // newlines), is an error, as in bash (`test: a: integer expression expected`, status 2), not a
+    // false comparison.
     let integer = |operand: &str| {
         operand
-            .trim()
+            .trim_matches([' ', '\t'])
             .parse::<i64>()
             .map_err(|_| error::ErrorKind::IntegerExpected(operand.to_owned()))
     };

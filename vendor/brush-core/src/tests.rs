@@ -19,11 +19,15 @@ pub fn eval_expr(
     match expr {
         brush_parser::ast::TestExpr::False => Ok(false),
         brush_parser::ast::TestExpr::Literal(s) => Ok(!s.is_empty()),
+        // ncsh patch: both sides are read, as bash's `test` reads them, so that an operand that
+        // is not an integer is an error even where the other side decides (`[ 1 = 1 -o 1 -eq a ]`).
         brush_parser::ast::TestExpr::And(left, right) => {
-            Ok(eval_expr(left, shell, params)? && eval_expr(right, shell, params)?)
+            let left = eval_expr(left, shell, params)?;
+            Ok(eval_expr(right, shell, params)? && left)
         }
         brush_parser::ast::TestExpr::Or(left, right) => {
-            Ok(eval_expr(left, shell, params)? || eval_expr(right, shell, params)?)
+            let left = eval_expr(left, shell, params)?;
+            Ok(eval_expr(right, shell, params)? || left)
         }
         brush_parser::ast::TestExpr::Not(expr) => Ok(!eval_expr(expr, shell, params)?),
         brush_parser::ast::TestExpr::Parenthesized(expr) => eval_expr(expr, shell, params),
