@@ -553,7 +553,7 @@ fn builtins_given_a_wrong_word_say_what_bash_says_and_end_as_bash_ends() {
         "cd /no/such/dir; echo $?",
         "cd /etc/passwd; echo $?",
         "cd a b; echo $?; (unset HOME; cd; echo $?); (unset OLDPWD; cd -; echo $?)",
-        "cd ''; echo $?; cd /tmp a ''; echo $?",
+        "cd ''; echo $?; cd /tmp a ''; echo $?; cd -h 2>/dev/null; echo $?; read -h 2>/dev/null; echo $?",
         "local x=1; echo $?; type nosuch; echo $?; hash nosuch; echo $?; unalias nosuch; echo $?; \
          shopt -s nosuch; echo $?; let; echo $?; source /nonexist; echo $?; . /tmp; echo $?; \
          pushd /nonexist; echo $?; popd; echo $?",

@@ -44,7 +44,7 @@ pub trait Command: clap::Parser {
         I: IntoIterator<Item = String>,
     {
         if !Self::takes_plus_options() {
-            Self::try_parse_from(args)
+            parse_with_long_help_only(args)
         } else {
             // N.B. clap doesn't support named options like '+x'. To work around this, we
             // establish a pattern of renaming them.
@@ -59,7 +59,7 @@ pub trait Command: clap::Parser {
                 }
             }
 
-            Self::try_parse_from(updated_args)
+            parse_with_long_help_only(updated_args)
         }
     }
 
@@ -331,6 +331,25 @@ where
     let parsed_args = T::parse_from(args_before_hyphen);
     let raw_args = hyphen.map(|hyphen| std::iter::once(hyphen).chain(args));
     (parsed_args, raw_args)
+}
+
+/// Parses a builtin's arguments as clap does, but with `--help` alone for help (ncsh patch): bash's
+/// builtins take `-h` as one of their options (`disown -h`) or refuse it (`cd: -h: invalid
+/// option`), where clap took it for help.
+fn parse_with_long_help_only<T: clap::Parser>(
+    args: impl IntoIterator<Item = String>,
+) -> Result<T, clap::Error> {
+    let mut command = T::command();
+    if !command.is_disable_help_flag_set() {
+        command = command.disable_help_flag(true).arg(
+            clap::Arg::new("ncsh-long-help")
+                .long("help")
+                .action(clap::ArgAction::Help)
+                .help("Print help"),
+        );
+    }
+    let mut matches = command.try_get_matches_from(args)?;
+    T::from_arg_matches_mut(&mut matches)
 }
 
 /// Similar to [`parse_known`] but with [`clap::Parser::try_parse_from`]
