@@ -15,10 +15,31 @@ pub struct BashWording;
 
 impl ErrorFormatter for BashWording {
     fn format_error(&self, error: &Error, shell: &Shell<impl ShellExtensions>) -> String {
+        if let Some(launch_error) = launch_error_of_builtin(error) {
+            return self.format_error(launch_error, shell);
+        }
         let name = shell_name(shell);
         match error.kind() {
+            // A name with a slash is not looked for in PATH: it is a file that is not there, or
+            // one whose interpreter is not.
+            ErrorKind::CommandNotFound(command) if command.contains('/') => {
+                let why = if shell.absolute_path(command).exists() {
+                    "cannot execute: required file not found"
+                } else {
+                    "No such file or directory"
+                };
+                format!("{}{command}: {why}\n", error_prefix(shell))
+            }
             ErrorKind::CommandNotFound(command) => {
                 format!("{}{command}: command not found\n", error_prefix(shell))
+            }
+            ErrorKind::FailedToExecuteCommand(command, why) => {
+                let why = if shell.absolute_path(command).is_dir() {
+                    "Is a directory".to_owned()
+                } else {
+                    plain(&why.to_string())
+                };
+                format!("{}{command}: {why}\n", error_prefix(shell))
             }
             ErrorKind::SyntaxError {
                 source_info,
@@ -35,6 +56,17 @@ impl ErrorFormatter for BashWording {
                     said.push_str(&format!("{prefix}`{quoted}'\n"));
                 }
                 said
+            }
+            // Run-time words, with the line the text ends on; at the prompt, none.
+            ErrorKind::HereDocumentAtEndOfInput {
+                source_info, line, ..
+            } => {
+                let prefix = match source_info.source.as_str() {
+                    "main" => format!("{name}: "),
+                    text if is_shell_text(text) => format!("{name}: line {line}: "),
+                    file => format!("{file}: line {line}: "),
+                };
+                format!("{prefix}{error}\n")
             }
             // brush-core's own words for a syntax error it could not place, without its doubled
             // source name.
@@ -55,6 +87,21 @@ impl ErrorFormatter for BashWording {
             _ => format!("{}{}\n", error_prefix(shell), plain(&format!("{error:#}"))),
         }
     }
+}
+
+/// The error of a command that `command` (or another builtin) could not start: bash words it as
+/// if it had been run without the builtin (`./x: Permission denied`, not `command: …`).
+fn launch_error_of_builtin(error: &Error) -> Option<&Error> {
+    let ErrorKind::BuiltinError(inner, _) = error.kind() else {
+        return None;
+    };
+    let inner: &dyn std::error::Error = inner.as_ref();
+    inner.downcast_ref::<Error>().filter(|inner| {
+        matches!(
+            inner.kind(),
+            ErrorKind::CommandNotFound(_) | ErrorKind::FailedToExecuteCommand(..)
+        )
+    })
 }
 
 /// The name the shell's errors start with, as bash's do: `$0`, without a login shell's `-`.
@@ -100,11 +147,17 @@ fn location(name: &str, source: &str, line: Option<usize>) -> String {
         .unwrap_or_default();
     match source {
         "main" => format!("{name}: "),
-        "-c" | "eval" | "environment" | "PROMPT_COMMAND" | "(history)" => {
-            format!("{name}: {source}: {line}")
-        }
+        text if is_shell_text(text) => format!("{name}: {source}: {line}"),
         file => format!("{file}: {line}"),
     }
+}
+
+/// Whether `source` names text the shell was given to run, not a file.
+fn is_shell_text(source: &str) -> bool {
+    matches!(
+        source,
+        "-c" | "eval" | "environment" | "PROMPT_COMMAND" | "(history)"
+    )
 }
 
 /// The message without Rust's decorations: "No such file or directory", not "i/o error: No such

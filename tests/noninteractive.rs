@@ -545,7 +545,8 @@ fn a_command_dying_of_sigint_does_not_run_the_scripts_int_trap() {
 /// Builtins given a wrong word name it and what is wrong, in bash's words, with bash's status, and
 /// end the shell where bash's end it (`exit abc`, `exec` of nothing, a special builtin given too
 /// many arguments) and only there: not for `break` outside a loop, a redirection that fails, or an
-/// error in a subshell or a pipeline's command. Errors carry bash's `line N:`.
+/// error in a subshell or a pipeline's command. Errors carry bash's `line N:`, and a refused
+/// option is followed by bash's usage.
 #[test]
 fn builtins_given_a_wrong_word_say_what_bash_says_and_end_as_bash_ends() {
     let home = Home::new();
@@ -586,6 +587,12 @@ fn builtins_given_a_wrong_word_say_what_bash_says_and_end_as_bash_ends() {
         "shift -1; echo $?",
         "shift 5; echo $?",
         "shift 1 2; echo after",
+        "cd /tmp -P; echo $?; pwd x; echo $?",
+        "read -z; echo $?; printf; echo $?; cd -x; echo $?; help -s cd pwd",
+        "for i in 1 2; do continue 1 2; done; echo after",
+        "for i in 1 2; do break 1 2; done; echo after",
+        "readonly q=1; r=2; unset q r; echo $? ${r-gone}; a=(1 2); readonly a; unset 'a[0]'; echo $? ${a[@]}",
+        "shopt nullglob globstar; shopt -o errexit",
         "f() { return abc; }; f; echo $?",
         "f() { return 1 2; }; f; echo after",
         "return 3; echo $?",
@@ -601,17 +608,70 @@ fn builtins_given_a_wrong_word_say_what_bash_says_and_end_as_bash_ends() {
     let (ours, theirs) = (run(&home, &["-c", text], b""), bash(&home, &["-c", text]));
     assert_eq!(stdout(&ours), "0|3|4|1\n");
     assert_eq!(stdout(&ours), stdout(&theirs));
-    // Options clap refuses: bash's words and status, then the usage (in clap's notation, where
-    // bash's differs).
-    let args = ["-c", "read -z; echo $?; printf; echo $?", "sh-name"];
-    let (ours, theirs) = (run(&home, &args, b""), bash(&home, &args));
-    assert_eq!(stdout(&ours), stdout(&theirs));
-    let ours = stderr(&ours);
-    let lines: Vec<&str> = ours.lines().collect();
-    assert_eq!(lines.len(), 3, "{ours}");
-    assert_eq!(lines[0], stderr(&theirs).lines().next().unwrap());
-    assert!(lines[1].starts_with("read: usage: read "), "{ours}");
-    assert!(lines[2].starts_with("printf: usage: printf "), "{ours}");
+}
+
+/// A command that cannot be run is worded as bash words it: a path that is not there, a
+/// directory, a file without the right to run it, a missing interpreter, an empty name, a
+/// directory in PATH named as the command, each also through `command`. An executable text file
+/// without `#!` runs in a new ncsh, as bash runs it in a new bash, with bash's syntax (it ran in
+/// /bin/sh).
+#[test]
+fn commands_that_cannot_run_and_scripts_without_an_interpreter_line_behave_as_in_bash() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let home = Home::new();
+    let make = |name: &str, text: &str, mode: u32| {
+        let path = home.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
+    };
+    make("noexec.sh", "echo hi\n", 0o644);
+    make("badint.sh", "#!/nonexistent/interp\necho hi\n", 0o755);
+    make(
+        "plain",
+        "[[ $1 == x ]] && echo \"$0 ran with $1\"\nf() { local v=(\"$@\"); echo ${#v[@]}; }\nf a b\n",
+        0o755,
+    );
+    std::fs::create_dir_all(home.path().join("adir")).unwrap();
+    std::fs::create_dir_all(home.path().join("bin/sub")).unwrap();
+    same_as_bash(
+        &home,
+        &[
+            "./noexec.sh; echo $?; ./badint.sh; echo $?; ./adir; echo $?; ./nosuch; echo $?",
+            "/nonexistent/x; echo $?; ''; echo $?; PATH=$PWD/bin:$PATH; sub; echo $?",
+            "command ./nosuch; echo $?; command ./noexec.sh; echo $?",
+            "./plain x; echo $?; cd adir && ../plain x",
+        ],
+    );
+}
+
+/// A here-document that the end of the text leaves open is run as if its delimiter followed,
+/// after bash's warning, in `-c` text and in a sourced file (it was a syntax error, and nothing
+/// ran).
+#[test]
+fn a_here_document_left_open_at_the_end_runs_after_bashs_warning() {
+    let home = Home::new();
+    std::fs::write(home.path().join("open.sh"), "echo a\ncat <<EOF\nhi\n").unwrap();
+    same_as_bash(
+        &home,
+        &[
+            "cat <<EOF\nhi",
+            "cat <<'EOF'\n$x\n",
+            "cat <<-EOF\n\tx",
+            "source ./open.sh; echo after $?",
+        ],
+    );
+}
+
+/// `jobs -n` lists the jobs whose state changed since `jobs` last showed them, as bash's.
+#[test]
+fn jobs_n_lists_only_the_jobs_not_shown_since_they_changed() {
+    let home = Home::new();
+    same_as_bash(
+        &home,
+        &[
+            "sleep 30 & jobs -n; echo -; jobs -n; echo -; jobs; sleep 31 & jobs -n; jobs -n; kill %1 %2",
+        ],
+    );
 }
 
 /// A brace range with an end led by a zero pads every term to the wider end, as bash's does

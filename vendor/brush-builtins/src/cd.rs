@@ -25,20 +25,16 @@ pub(crate) struct CdCommand {
     #[arg(short = '@')]
     file_with_xattr_as_dir: bool,
 
-    /// By default it is the value of the HOME shell variable. If `TARGET_DIR` is "-", it is
-    /// converted to $OLDPWD.
-    #[arg(value_parser = clap::builder::OsStringValueParser::new())]
-    target_dir: Option<std::ffi::OsString>,
-
-    /// ncsh patch: more directories than one (empty ones and options after the first
-    /// included), which bash refuses in its own words.
+    /// The directory; by default the value of the HOME shell variable. "-" is $OLDPWD.
+    ///
+    /// ncsh patch: every word from the first that is not an option, so that options after it are
+    /// words too (`cd /tmp -P`), and more than one is refused in bash's words.
     #[arg(
-        hide = true,
         trailing_var_arg = true,
-        allow_hyphen_values = true,
+        value_name = "DIR",
         value_parser = clap::builder::OsStringValueParser::new()
     )]
-    extra_dirs: Vec<std::ffi::OsString>,
+    dirs: Vec<std::ffi::OsString>,
 }
 
 impl builtins::Command for CdCommand {
@@ -54,16 +50,17 @@ impl builtins::Command for CdCommand {
         }
 
         // ncsh patch: bash's words, after the shell's name, for these three failures.
-        if !self.extra_dirs.is_empty() {
+        if self.dirs.len() > 1 {
             return Ok(context.failure("too many arguments", 1));
         }
 
         let mut should_print = false;
         // ncsh patch: `cd ""` does nothing, as in bash.
-        if self.target_dir.as_ref().is_some_and(|dir| dir.is_empty()) {
+        let target_dir = self.dirs.first();
+        if target_dir.is_some_and(|dir| dir.is_empty()) {
             return Ok(ExecutionResult::success());
         }
-        let mut target_dir = if let Some(target_dir) = self.target_dir.as_ref().map(PathBuf::from) {
+        let mut target_dir = if let Some(target_dir) = target_dir.map(PathBuf::from) {
             // `cd -', equivalent to `cd $OLDPWD'
             if target_dir.as_os_str() == "-" {
                 should_print = true;

@@ -6,8 +6,14 @@ use brush_core::{ExecutionControlFlow, builtins};
 #[derive(Parser)]
 pub(crate) struct ContinueCommand {
     /// If specified, indicates which nested loop to continue to the next iteration of.
-    #[clap(default_value = "1", allow_hyphen_values = true)]
-    which_loop: String,
+    /// ncsh patch: every word, so that more than one is refused in bash's words.
+    #[clap(
+        default_value = "1",
+        value_name = "N",
+        allow_hyphen_values = true,
+        trailing_var_arg = true
+    )]
+    which_loop: Vec<String>,
 }
 
 impl builtins::Command for ContinueCommand {

@@ -1,7 +1,7 @@
 use clap::Parser;
 use std::io::Write;
 
-use brush_core::{ExecutionResult, builtins, error, jobs};
+use brush_core::{ExecutionResult, builtins, jobs};
 
 /// Manage jobs.
 #[derive(Parser)]
@@ -38,26 +38,23 @@ impl builtins::Command for JobsCommand {
         &self,
         context: brush_core::ExecutionContext<'_, SE>,
     ) -> Result<brush_core::ExecutionResult, Self::Error> {
-        if self.list_changed_only {
-            return error::unimp("jobs -n");
-        }
-
-        // ncsh patch: `jobs -l` and job specs, as bash's; in a copy of the shell (a pipeline's
-        // command, a `$(…)`), the parent's jobs (`JobManager::listed`).
+        // ncsh patch: `jobs -l`, `jobs -n` and job specs, as bash's; in a copy of the shell (a
+        // pipeline's command, a `$(…)`), the parent's jobs (`JobManager::listed`).
         let jobs = context.shell.jobs();
+        let mut shown = vec![];
+        let mut status = ExecutionResult::success();
         if self.job_specs.is_empty() {
             for job in jobs.listed() {
-                self.display_job(&context, job)?;
+                self.display_job(&context, job, &mut shown)?;
             }
-            return Ok(ExecutionResult::success());
         }
-        let mut status = ExecutionResult::success();
         for spec in &self.job_specs {
             match jobs.find_listed(spec) {
-                Ok(job) => self.display_job(&context, job)?,
+                Ok(job) => self.display_job(&context, job, &mut shown)?,
                 Err(why) => status = context.failure(why.about(Some(spec)), 1),
             }
         }
+        context.shell.jobs_mut().mark_reported(&shown);
         Ok(status)
     }
 }
@@ -67,7 +64,11 @@ impl JobsCommand {
         &self,
         context: &brush_core::ExecutionContext<'_, impl brush_core::ShellExtensions>,
         job: &jobs::Job,
+        shown: &mut Vec<usize>,
     ) -> Result<(), brush_core::Error> {
+        if self.list_changed_only && !job.has_news() {
+            return Ok(());
+        }
         if self.running_jobs_only && !matches!(job.state, jobs::JobState::Running) {
             return Ok(());
         }
@@ -82,6 +83,7 @@ impl JobsCommand {
         } else {
             writeln!(context.stdout(), "{}", job.listing(self.also_show_pids))?;
         }
+        shown.push(job.id);
 
         Ok(())
     }

@@ -12,6 +12,10 @@ pub(crate) struct PwdCommand {
     /// Print $PWD if it names the current working directory.
     #[arg(short = 'L', overrides_with = "physical")]
     allow_symlinks: bool,
+
+    /// ncsh patch: words after the options, which bash's `pwd` ignores (it did not take them).
+    #[arg(hide = true, trailing_var_arg = true)]
+    _ignored: Vec<String>,
 }
 
 impl builtins::Command for PwdCommand {

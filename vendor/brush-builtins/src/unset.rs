@@ -3,7 +3,7 @@ use std::borrow::Cow;
 use clap::Parser;
 
 use brush_core::{
-    ExecutionResult, Shell, ShellValue, builtins,
+    ErrorKind, ExecutionResult, Shell, ShellValue, builtins,
     env::{self, EnvironmentLookup},
     variables::ShellValueUnsetType,
 };
@@ -65,6 +65,7 @@ impl builtins::Command for UnsetCommand {
         }
 
         let unspecified = self.name_interpretation.unspecified();
+        let mut refused = ExecutionResult::success();
 
         #[expect(clippy::needless_continue)]
         for name in &self.names {
@@ -99,19 +100,35 @@ impl builtins::Command for UnsetCommand {
                         }
                     }
 
-                    let result = match parameter {
+                    let (variable, result) = match parameter {
                         brush_parser::word::Parameter::Positional(_) => continue,
                         brush_parser::word::Parameter::Special(_) => continue,
                         brush_parser::word::Parameter::Named(name) => {
-                            context.shell.env_mut().unset(name.as_str())?.is_some()
+                            let unset = context.shell.env_mut().unset(name.as_str());
+                            (name, unset.map(|variable| variable.is_some()))
                         }
                         brush_parser::word::Parameter::NamedWithIndex { name, index } => {
-                            unset_array_index(context.shell, name.as_str(), index.as_str())?
+                            let unset =
+                                unset_array_index(context.shell, name.as_str(), index.as_str());
+                            (name, unset)
                         }
                         brush_parser::word::Parameter::NamedWithAllIndices {
                             name: _,
                             concatenate: _,
                         } => continue,
+                    };
+                    // ncsh patch: a readonly variable is refused in bash's words, and the other
+                    // names are still unset (brush stopped at it, saying `cannot mutate readonly
+                    // variable`).
+                    let result = match result {
+                        Err(error) if matches!(error.kind(), ErrorKind::ReadonlyVariable) => {
+                            refused = context.failure(
+                                format_args!("{variable}: cannot unset: readonly variable"),
+                                1,
+                            );
+                            continue;
+                        }
+                        other => other?,
                     };
 
                     if result {
@@ -128,7 +145,7 @@ impl builtins::Command for UnsetCommand {
             }
         }
 
-        Ok(ExecutionResult::success())
+        Ok(refused)
     }
 }
 

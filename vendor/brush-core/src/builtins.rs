@@ -4,7 +4,7 @@ use clap::builder::styling;
 pub use futures::future::BoxFuture;
 use std::io::Write;
 
-use crate::{BuiltinError, CommandArg, commands, error, extensions, results};
+use crate::{BuiltinError, CommandArg, commands, error, extensions, results, synopses};
 
 /// Type of a function implementing a built-in command.
 ///
@@ -188,6 +188,10 @@ fn get_builtin_short_description(name: &str, command: &clap::Command) -> String 
 }
 
 fn get_builtin_short_usage(name: &str, command: &clap::Command) -> String {
+    // ncsh patch: bash's synopsis where bash has the builtin.
+    if let Some(synopsis) = synopses::bash_synopsis(name) {
+        return std::format!("{name}: {synopsis}\n");
+    }
     let mut usage = String::new();
 
     let mut needs_space = false;
@@ -546,12 +550,19 @@ fn refused_arguments<T: clap::CommandFactory, SE: extensions::ShellExtensions>(
     if let Some(what) = what {
         context.failure(what, 2);
     }
-    // The usage is of the builtin's name, whatever clap calls it (`brush-builtins` for `.`).
+    // bash's synopsis; where bash has no such builtin, clap's usage, of the builtin's name,
+    // whatever clap calls it.
     let name = &context.command_name;
-    let usage = T::command().render_usage().to_string();
-    let usage = usage.trim().strip_prefix("Usage: ").unwrap_or(&usage);
-    let usage = usage.split_once(' ').map_or("", |(_, rest)| rest);
-    let _ = writeln!(context.stderr(), "{name}: usage: {name} {usage}");
+    let usage = synopses::bash_synopsis(name).map_or_else(
+        || {
+            let usage = T::command().render_usage().to_string();
+            let usage = usage.trim().strip_prefix("Usage: ").unwrap_or(&usage);
+            let usage = usage.split_once(' ').map_or("", |(_, rest)| rest);
+            std::format!("{name} {usage}")
+        },
+        str::to_owned,
+    );
+    let _ = writeln!(context.stderr(), "{name}: usage: {usage}");
     results::ExecutionExitCode::InvalidUsage.into()
 }
 

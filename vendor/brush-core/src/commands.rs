@@ -189,11 +189,23 @@ pub fn compose_std_command<S: AsRef<OsStr>, SE: extensions::ShellExtensions>(
     args: &[S],
     empty_env: bool,
 ) -> Result<std::process::Command, error::Error> {
-    let mut cmd = std::process::Command::new(command_name);
-
-    // Override argv[0].
-    // NOTE: Not supported on all platforms.
-    cmd.arg0(argv0);
+    // ncsh patch: an executable text file without `#!` is run by a new copy of this shell, as
+    // bash runs it. The kernel refuses such a file, and the C library's fallback ran it with
+    // /bin/sh, which failed on bash's syntax.
+    let mut cmd = match own_script_runner(context, command_name) {
+        Some(shell) => {
+            let mut cmd = std::process::Command::new(shell);
+            cmd.arg(command_name);
+            cmd
+        }
+        None => {
+            let mut cmd = std::process::Command::new(command_name);
+            // Override argv[0].
+            // NOTE: Not supported on all platforms.
+            cmd.arg0(argv0);
+            cmd
+        }
+    };
 
     // Pass through args.
     cmd.args(args);
@@ -646,6 +658,36 @@ impl<'a, SE: extensions::ShellExtensions> SimpleCommand<'a, SE> {
 
         result
     }
+}
+
+/// The program that runs `command` when it is a script with no interpreter named (see
+/// `compose_std_command`): this shell's own executable. `None` when the kernel is to run it: it
+/// names its interpreter (`#!`), is an ELF binary, or looks binary (a NUL in its first line, as
+/// bash's `check_binary_file` decides); or when it cannot be read or run.
+fn own_script_runner<SE: extensions::ShellExtensions>(
+    context: &ExecutionContext<'_, SE>,
+    command: &str,
+) -> Option<PathBuf> {
+    use std::io::Read as _;
+    use sys::fs::PathExt as _;
+
+    let path = context.shell.absolute_path(command);
+    if !path.is_file() || !path.executable() {
+        return None;
+    }
+    let mut sample = [0_u8; 80];
+    let read = std::fs::File::open(&path)
+        .and_then(|mut file| file.read(&mut sample))
+        .ok()?;
+    let sample = &sample[..read];
+    let first_line = sample.split(|byte| *byte == b'\n').next().unwrap_or(sample);
+    let kernel_runs_it = sample.starts_with(b"#!")
+        || sample.starts_with(b"\x7fELF")
+        || first_line.contains(&0);
+    if kernel_runs_it {
+        return None;
+    }
+    std::env::current_exe().ok()
 }
 
 /// ncsh patch: runs `future` to its end on a blocking thread of its own, not on one of the

@@ -209,6 +209,20 @@ pub enum ErrorKind {
         quoted_line: Option<String>,
     },
 
+    /// bash's warning for a here-document that the end of the text ended: the text runs as if
+    /// its delimiter followed (ncsh patch).
+    #[error("warning: here-document at line {started} delimited by end-of-file (wanted `{delimiter}')")]
+    HereDocumentAtEndOfInput {
+        /// Where the text came from.
+        source_info: crate::SourceInfo,
+        /// The 1-based line the text ends on.
+        line: usize,
+        /// The 1-based line of the here-document's `<<`.
+        started: usize,
+        /// The delimiter, without its quotes.
+        delimiter: String,
+    },
+
     /// An error occurred while parsing a function body.
     #[error("{0}: {1}")]
     FunctionParseError(String, crate::parser::ParseError),

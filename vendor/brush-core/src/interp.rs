@@ -728,7 +728,8 @@ async fn wait_for_pipeline_processes_and_update_status(
             jobs::JobState::Stopped,
         ));
 
-        let formatted = job.to_string();
+        let (formatted, id) = (job.to_string(), job.id);
+        shell.jobs_mut().mark_reported(&[id]);
 
         // N.B. We use the '\r' to overwrite any ^Z output.
         writeln!(params.stderr(shell), "\r{formatted}")?;

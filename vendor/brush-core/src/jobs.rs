@@ -271,6 +271,15 @@ impl JobManager {
         }
     }
 
+    /// Records that the user was shown the states of the jobs numbered `ids` (ncsh patch).
+    pub fn mark_reported(&mut self, ids: &[usize]) {
+        for job in self.jobs.iter_mut().chain(&mut self.inherited) {
+            if ids.contains(&job.id) {
+                job.reported_state = Some(job.effective_state());
+            }
+        }
+    }
+
     /// The job of [`Self::listed`] that `job_spec` names (ncsh patch).
     pub fn find_listed(&self, job_spec: &str) -> Result<&Job, JobSpecError> {
         let jobs = self.listed();
@@ -483,7 +492,7 @@ impl JobManager {
 }
 
 /// Represents the current execution state of a job.
-#[derive(Clone)]
+#[derive(Clone, PartialEq, Eq)]
 pub enum JobState {
     /// Unknown state.
     Unknown,
@@ -553,6 +562,10 @@ pub struct Job {
     /// For a copy of a job listed in a copy of the shell, which has none of its tasks, the
     /// process id the job had (ncsh patch).
     copied_pid: Option<sys::process::ProcessId>,
+
+    /// The state the user was last shown (by `jobs`, or the notice of a stop), so that `jobs -n`
+    /// lists only the jobs whose state changed since, as bash's (ncsh patch).
+    reported_state: Option<JobState>,
 }
 
 impl Display for Job {
@@ -669,9 +682,15 @@ impl Job {
             annotation: JobAnnotation::None,
             ended_status: None,
             copied_pid: None,
+            reported_state: None,
             command_line,
             state,
         }
+    }
+
+    /// Whether the job's state changed since the user was last shown it (ncsh patch).
+    pub fn has_news(&self) -> bool {
+        self.reported_state.as_ref() != Some(&self.effective_state())
     }
 
     /// The job's line in `jobs`, in bash's columns, with its process id for `jobs -l` (ncsh
@@ -707,6 +726,7 @@ impl Job {
             state: self.effective_state(),
             ended_status: self.ended_status,
             copied_pid: self.representative_pid(),
+            reported_state: self.reported_state.clone(),
         }
     }
 

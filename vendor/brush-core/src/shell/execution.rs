@@ -250,11 +250,21 @@ impl<SE: crate::extensions::ShellExtensions> crate::Shell<SE> {
 
     pub(crate) async fn run_parsed_result(
         &mut self,
-        parse_result: Result<brush_parser::ast::Program, brush_parser::ParseError>,
+        mut parse_result: Result<brush_parser::ast::Program, brush_parser::ParseError>,
         source_info: &crate::SourceInfo,
         text: Option<&str>,
         params: &ExecutionParameters,
     ) -> Result<ExecutionResult, error::Error> {
+        if let (Err(error), Some(text)) = (&parse_result, text)
+            && let Some((closed, warnings)) =
+                super::parsing::with_open_here_documents_closed(error, text, source_info)
+        {
+            for warning in &warnings {
+                let _ = self.display_error(&mut params.stderr(self), warning);
+            }
+            parse_result = self.parse_string(closed);
+        }
+
         // If parsing succeeded, run the program. If there's a parse error, it's fatal (per spec).
         let result = match parse_result {
             Ok(prog) => self.run_program(prog, params).await,

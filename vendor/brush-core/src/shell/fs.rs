@@ -8,7 +8,7 @@ use crate::{
     ExecutionParameters, ShellFd,
     env::{EnvironmentLookup, EnvironmentScope},
     error, openfiles, pathsearch,
-    sys::{fs::PathExt as _, users},
+    sys::users,
     variables,
 };
 
@@ -123,14 +123,10 @@ impl<SE: crate::extensions::ShellExtensions> crate::Shell<SE> {
         &self,
         candidate_name: S,
     ) -> Option<PathBuf> {
-        let path = self.env_str("PATH").unwrap_or_default();
-        for one_dir in crate::sys::fs::split_paths(path.as_ref()) {
-            let candidate_path = one_dir.join(candidate_name.as_ref());
-            if candidate_path.executable() {
-                return Some(candidate_path);
-            }
-        }
-        None
+        // ncsh patch: the one search, which skips directories; this one ran a directory in PATH
+        // named as the command (and, for `""`, PATH's first directory), failing with "Permission
+        // denied" where bash says "command not found".
+        self.find_executables_in_path(candidate_name.as_ref()).next()
     }
 
     /// Uses the shell's hash-based path cache to check whether the given filename is the name

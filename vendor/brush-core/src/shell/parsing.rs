@@ -2,7 +2,7 @@
 
 use std::io::Read;
 
-use crate::{Shell, extensions, trace_categories};
+use crate::{Shell, error, extensions, trace_categories};
 
 impl<SE: extensions::ShellExtensions> Shell<SE> {
     /// Parses the given reader as a shell program, returning the resulting Abstract Syntax Tree
@@ -226,4 +226,44 @@ pub(super) fn create_parser<R: Read>(
 ) -> brush_parser::Parser<std::io::BufReader<R>> {
     let reader = std::io::BufReader::new(r);
     brush_parser::Parser::new(reader, parser_options)
+}
+
+/// ncsh patch: text whose here-documents the end of input left open, with their delimiters added,
+/// and bash's warning for each, so that the text runs as bash runs it (brush refused it as a syntax
+/// error, and none of it ran). `None` for any other error.
+pub(super) fn with_open_here_documents_closed(
+    error: &brush_parser::ParseError,
+    text: &str,
+    source_info: &crate::SourceInfo,
+) -> Option<(String, Vec<error::Error>)> {
+    let brush_parser::ParseError::Tokenizing {
+        inner: brush_parser::TokenizerError::UnterminatedHereDocuments(tags, positions),
+        ..
+    } = error
+    else {
+        return None;
+    };
+    let mut closed = text.to_owned();
+    if !closed.ends_with('\n') {
+        closed.push('\n');
+    }
+    let line = text.lines().count();
+    let mut warnings = vec![];
+    // The tokenizer joins the delimiters, and their `LINE,COLUMN` positions, with ", ".
+    for (tag, position) in tags.split(", ").zip(positions.split(", ")) {
+        let delimiter: String = tag.chars().filter(|c| !matches!(c, '\'' | '"' | '\\')).collect();
+        closed.push_str(&delimiter);
+        closed.push('\n');
+        let started = position.split(',').next()?.parse().ok()?;
+        warnings.push(
+            error::ErrorKind::HereDocumentAtEndOfInput {
+                source_info: source_info.clone(),
+                line,
+                started,
+                delimiter,
+            }
+            .into(),
+        );
+    }
+    Some((closed, warnings))
 }
