@@ -644,6 +644,21 @@ fn commands_that_cannot_run_and_scripts_without_an_interpreter_line_behave_as_in
     );
 }
 
+/// A failed `exec` leaves the shell as it was: with `execfail` the script goes on with the
+/// descriptors and directory it had. The exec replaced them in the shell's own process, the async
+/// runtime's among them, and every later command failed or hung.
+#[test]
+fn a_failed_exec_leaves_the_shell_as_it_was() {
+    let home = Home::new();
+    same_as_bash(
+        &home,
+        &[
+            "shopt -s execfail; exec 3>f3 4>f4 5>&1; exec nosuch; echo after $?; sleep 0.1; \
+           echo x | cat; echo to5 >&5; echo to3 >&3; cat f3; cd /; exec nosuch; pwd; echo y | cat",
+        ],
+    );
+}
+
 /// A here-document that the end of the text leaves open is run as if its delimiter followed,
 /// after bash's warning, in `-c` text and in a sourced file (it was a syntax error, and nothing
 /// ran).

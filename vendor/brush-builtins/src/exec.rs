@@ -74,7 +74,15 @@ impl builtins::Command for ExecCommand {
             self.empty_environment,
         )?;
 
+        // ncsh patch: where the exec fails, the shell goes on with its own descriptors,
+        // directory and SIGPIPE disposition (`exec_state`).
+        let targets = [0, 1, 2]
+            .into_iter()
+            .chain(context.iter_fds().map(|(fd, _)| fd))
+            .collect::<std::collections::BTreeSet<_>>();
+        let state = crate::exec_state::ProcessState::save(targets);
         let exec_error = cmd.exec();
+        state.restore();
 
         // ncsh patch: bash names the command it could not run, and a shell that is not
         // interactive ends there unless `shopt -s execfail` (brush said nothing and went on).

@@ -40,6 +40,8 @@ mod enable;
 mod eval;
 #[cfg(all(feature = "builtin.exec", unix))]
 mod exec;
+#[cfg(all(feature = "builtin.exec", unix))]
+mod exec_state;
 #[cfg(feature = "builtin.exit")]
 mod exit;
 #[cfg(feature = "builtin.export")]

@@ -1,0 +1,76 @@
+//! What `exec` changes in the shell's own process before the program it runs replaces it (ncsh
+//! patch).
+//!
+//! `std::process::Command::exec` sets up the new program in this process and then calls
+//! `execvp`: it puts the program's descriptors in place (over the shell's own, the async
+//! runtime's among them), changes directory and resets SIGPIPE. Where `execvp` fails, the shell
+//! goes on (at the prompt, or with `shopt -s execfail`), and before this it went on with those
+//! changes: `exec 3>f; exec nosuch` at the prompt replaced the runtime's descriptor, and ncsh
+//! ended with a panic. [`ProcessState::restore`] puts them back.
+
+use std::os::fd::RawFd;
+use std::path::PathBuf;
+
+use nix::libc;
+
+/// The descriptors, directory and SIGPIPE disposition of the process, saved.
+pub(crate) struct ProcessState {
+    /// Each descriptor the new program is given, with a copy of what it was (`None` where it was
+    /// not open).
+    descriptors: Vec<(RawFd, Option<RawFd>)>,
+    directory: Option<PathBuf>,
+    sigpipe: Option<libc::sigaction>,
+}
+
+impl ProcessState {
+    /// Saves the descriptors numbered `targets`, the working directory and SIGPIPE's disposition.
+    pub(crate) fn save(targets: impl IntoIterator<Item = RawFd>) -> Self {
+        let targets: Vec<RawFd> = targets.into_iter().collect();
+        // The copies are numbered above every target, so that putting the program's descriptors
+        // in place replaces none of them.
+        let above = targets.iter().max().map_or(3, |highest| highest + 1);
+        let descriptors = targets
+            .into_iter()
+            .map(|target| {
+                // SAFETY: F_DUPFD_CLOEXEC only reads `target`; one that is not open gives EBADF.
+                let copy = unsafe { libc::fcntl(target, libc::F_DUPFD_CLOEXEC, above) };
+                (target, (copy >= 0).then_some(copy))
+            })
+            .collect();
+        let mut sigpipe = std::mem::MaybeUninit::<libc::sigaction>::uninit();
+        // SAFETY: with no new action, sigaction only writes the current one into `sigpipe`.
+        let got = unsafe { libc::sigaction(libc::SIGPIPE, std::ptr::null(), sigpipe.as_mut_ptr()) };
+        Self {
+            descriptors,
+            directory: std::env::current_dir().ok(),
+            // SAFETY: sigaction succeeded, so it wrote the whole struct.
+            sigpipe: (got == 0).then(|| unsafe { sigpipe.assume_init() }),
+        }
+    }
+
+    /// Puts back what was saved, after a failed exec.
+    pub(crate) fn restore(self) {
+        for (target, copy) in self.descriptors {
+            match copy {
+                Some(copy) => {
+                    // SAFETY: `copy` is this struct's own descriptor, closed once it is back.
+                    unsafe { libc::dup2(copy, target) };
+                    // SAFETY: as above; nothing else holds `copy`.
+                    unsafe { libc::close(copy) };
+                }
+                // SAFETY: the descriptor was not open before the exec set it up; closing it
+                // closes only what the exec opened there.
+                None => unsafe {
+                    libc::close(target);
+                },
+            }
+        }
+        if let Some(directory) = self.directory {
+            let _ = std::env::set_current_dir(directory);
+        }
+        if let Some(sigpipe) = self.sigpipe {
+            // SAFETY: the action is the one sigaction gave for SIGPIPE in `save`.
+            unsafe { libc::sigaction(libc::SIGPIPE, &sigpipe, std::ptr::null_mut()) };
+        }
+    }
+}
