@@ -659,6 +659,36 @@ fn a_failed_exec_leaves_the_shell_as_it_was() {
     );
 }
 
+/// `caller`, `FUNCNAME`, `BASH_SOURCE` and `BASH_LINENO` in a script run, a file sourced and
+/// `-c` text, inside functions and outside them, as bash's: a script's bottom entry is `main` at
+/// line 0 (ncsh named it `source`, and left it out of the arrays).
+#[test]
+fn caller_and_the_call_stack_arrays_read_as_in_bash() {
+    let home = Home::new();
+    let script = "declare -p FUNCNAME BASH_SOURCE BASH_LINENO; caller; echo $?; caller 0; echo $?\n\
+                  f() {\n  declare -p FUNCNAME BASH_SOURCE BASH_LINENO\n  caller; caller 0; g\n}\n\
+                  g() { caller 0; caller 1; caller 2; echo $?; }\nf\n";
+    std::fs::write(home.path().join("stack.sh"), script).unwrap();
+    let (ours, theirs) = (
+        ncsh_within(&home, &["stack.sh"], LIMIT),
+        bash(&home, &["stack.sh"]),
+    );
+    assert!(
+        stdout(&ours).contains("7 main stack.sh\n"),
+        "{}",
+        stdout(&ours)
+    );
+    assert_eq!(stdout(&ours), stdout(&theirs));
+    assert_eq!(stderr(&ours), stderr(&theirs));
+    same_as_bash(
+        &home,
+        &[
+            "source ./stack.sh",
+            "caller; echo $?; f() { caller; echo $?; caller 0; echo $?; echo ${FUNCNAME[@]}; }; f",
+        ],
+    );
+}
+
 /// A here-document that the end of the text leaves open is run as if its delimiter followed,
 /// after bash's warning, in `-c` text and in a sourced file (it was a syntax error, and nothing
 /// ran).
@@ -723,8 +753,9 @@ fn printf_q_quotes_as_bash_does() {
 }
 
 /// What a new user found brush doing otherwise than bash: the integer attribute, `/dev/stdin` and
-/// `/dev/stderr` as the shell's own streams, the ERR trap on `exit`, `set -u`'s words, and aliases
-/// in scripts (only with `expand_aliases`, and never for a quoted or expanded name).
+/// `/dev/stderr` as the shell's own streams, the ERR trap on `exit`, `trap -p`'s order and quotes,
+/// `set -u`'s words, and aliases in scripts (only with `expand_aliases`, and never for a quoted or
+/// expanded name).
 #[test]
 fn integer_variables_dev_stdin_err_traps_set_u_and_aliases_behave_as_in_bash() {
     let home = Home::new();
@@ -739,6 +770,7 @@ fn integer_variables_dev_stdin_err_traps_set_u_and_aliases_behave_as_in_bash() {
         "echo 'echo from-stdin $#' | source /dev/stdin a b",
         "{ echo to-err > /dev/stderr; } 2>/dev/null; echo x > /dev/stdout | cat",
         "trap 'echo err' ERR; f() { return 2; }; f; false; exit 3",
+        "trap 'echo e' EXIT ERR DEBUG RETURN USR1 HUP; trap \"echo 'q'\" INT; trap -p; trap - EXIT",
         "set -u; echo $nosuch; echo after",
         "set -u; echo $((nosuch + 1)); echo after",
         "alias ll='echo aliased'\nll\nshopt -s expand_aliases\nalias mm='echo mm'\nmm; \\mm; x=mm; $x",

@@ -1,4 +1,4 @@
-use brush_core::{ExecutionResult, builtins, callstack};
+use brush_core::{ExecutionResult, builtins};
 use clap::Parser;
 use std::io::Write;
 
@@ -16,38 +16,35 @@ impl builtins::Command for CallerCommand {
         &self,
         context: brush_core::ExecutionContext<'_, SE>,
     ) -> Result<ExecutionResult, Self::Error> {
+        // ncsh patch: read as bash's `caller` reads its arrays (`CallStack::bash_frames`), so
+        // that a script's bottom entry is `main` and a missing file is `NULL`, as in bash.
         let stack = context.shell.call_stack();
-
-        // See how far back we need to look. Frame N represents the Nth caller
-        // (e.g., 0 = immediate caller, 1 = caller's caller, etc.).
-        let expr = self.expr.unwrap_or(0);
-
-        // Get all frames into a vector we can easily index into.
-        let frames: Vec<_> = stack
-            .iter()
-            .filter(|frame| frame.frame_type.is_function() || frame.frame_type.is_script())
-            .collect();
-
-        // Look for the last-known location in the parent of frame N.
-        let Some(calling_frame) = frames.get(expr + 1) else {
+        let frames = stack.bash_frames();
+        let Some(current) = frames.first() else {
             return Ok(ExecutionResult::general_error());
         };
-
-        let line = calling_frame.current_line().unwrap_or(1);
-        let filename = &calling_frame.source_info.source;
-
-        // When the expr is provided, we display "LINE FUNCTION_NAME FILENAME"
-        // When the expr is omitted, we only display "LINE FILENAME"
-        if self.expr.is_some() {
-            let function_name = match &calling_frame.frame_type {
-                callstack::FrameType::Function(func_call) => func_call.name(),
-                callstack::FrameType::Script(..) => "source".into(),
-                _ => "".into(),
-            };
-
-            writeln!(context.stdout(), "{line} {function_name} {filename}")?;
-        } else {
-            writeln!(context.stdout(), "{line} {filename}")?;
+        match self.expr {
+            None => {
+                let file = frames
+                    .get(1)
+                    .map_or("NULL", |caller| caller.source.as_str());
+                writeln!(context.stdout(), "{} {file}", current.line)?;
+            }
+            Some(back) => {
+                // `FUNCNAME` has entries only while a function runs.
+                let (Some(frame), Some(caller), true) =
+                    (frames.get(back), frames.get(back + 1), stack.in_function())
+                else {
+                    return Ok(ExecutionResult::general_error());
+                };
+                writeln!(
+                    context.stdout(),
+                    "{} {} {}",
+                    frame.line,
+                    caller.name,
+                    caller.source
+                )?;
+            }
         }
 
         Ok(ExecutionResult::success())

@@ -68,7 +68,22 @@ impl TrapCommand {
     fn display_all_handlers(
         context: &brush_core::ExecutionContext<'_, impl brush_core::ShellExtensions>,
     ) -> Result<(), brush_core::Error> {
-        for (signal, _) in context.shell.traps().iter_handlers() {
+        // ncsh patch: in bash's order, EXIT, the signals by number, then DEBUG, ERR and RETURN
+        // (brush listed them in its map's order).
+        let mut signals: Vec<TrapSignal> = context
+            .shell
+            .traps()
+            .iter_handlers()
+            .map(|(signal, _)| signal)
+            .collect();
+        signals.sort_by_key(|signal| match signal {
+            TrapSignal::Exit => (0, 0),
+            TrapSignal::Signal(signal) => (1, *signal as i32),
+            TrapSignal::Debug => (2, 0),
+            TrapSignal::Err => (3, 0),
+            TrapSignal::Return => (4, 0),
+        });
+        for signal in signals {
             Self::display_handlers_for(context, signal)?;
         }
         Ok(())
@@ -79,10 +94,11 @@ impl TrapCommand {
         signal_type: TrapSignal,
     ) -> Result<(), brush_core::Error> {
         if let Some(handler) = context.shell.traps().get_handler(signal_type) {
+            // ncsh patch: quoted as bash quotes it, so that the line can be run again.
             writeln!(
                 context.stdout(),
                 "trap -- '{}' {signal_type}",
-                &handler.command
+                handler.command.replace('\'', "'\\''")
             )?;
         }
         Ok(())

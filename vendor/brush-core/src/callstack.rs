@@ -659,6 +659,56 @@ impl CallStack {
     pub fn iter_mut(&mut self) -> impl Iterator<Item = &mut Frame> {
         self.frames.iter_mut()
     }
+
+    /// The entries of bash's `FUNCNAME`, `BASH_SOURCE` and `BASH_LINENO`, most recent first
+    /// (ncsh patch): one for each function called and each file sourced, and one at the bottom
+    /// for a script run, `main` with line 0, as bash's. brush left out the script's entry, so that
+    /// `caller` named `source` where bash names `main`.
+    pub fn bash_frames(&self) -> Vec<BashFrame> {
+        let caller_line = |index: usize| {
+            self.frames
+                .get(index + 1)
+                .map_or(1, |caller| caller.current_line().unwrap_or(1))
+        };
+        self.frames
+            .iter()
+            .enumerate()
+            .filter_map(|(index, frame)| match &frame.frame_type {
+                FrameType::Function(call) => Some(BashFrame {
+                    name: call.function_name.clone(),
+                    source: call.function.source().source.clone(),
+                    line: caller_line(index),
+                }),
+                FrameType::Script(script) => Some(match script.call_type {
+                    ScriptCallType::Source => BashFrame {
+                        name: "source".to_owned(),
+                        source: script.source_info.source.clone(),
+                        line: caller_line(index),
+                    },
+                    ScriptCallType::Run => BashFrame {
+                        name: "main".to_owned(),
+                        source: script.source_info.source.clone(),
+                        line: 0,
+                    },
+                }),
+                FrameType::TrapHandler(_)
+                | FrameType::Eval
+                | FrameType::CommandString
+                | FrameType::InteractiveSession => None,
+            })
+            .collect()
+    }
+}
+
+/// A function called, a file sourced or a script run, as bash's `FUNCNAME`, `BASH_SOURCE` and
+/// `BASH_LINENO` list it (ncsh patch).
+pub struct BashFrame {
+    /// Its entry in `FUNCNAME`: the function, `source` or `main`.
+    pub name: String,
+    /// Its entry in `BASH_SOURCE`: the file the function was defined in, or the file.
+    pub source: String,
+    /// Its entry in `BASH_LINENO`: the line it was called from (0 for a script run).
+    pub line: usize,
 }
 
 #[cfg(test)]

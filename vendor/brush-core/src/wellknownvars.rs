@@ -564,106 +564,32 @@ fn get_srandom_value(_shell: &dyn ShellState) -> ShellValue {
     str.into()
 }
 
+// ncsh patch: the three arrays from `CallStack::bash_frames`, as bash keeps them; `FUNCNAME` only
+// while a function runs.
 fn get_funcname_value(shell: &dyn ShellState) -> variables::ShellValue {
     let stack = shell.call_stack();
-
-    if stack.iter_function_calls().next().is_none() {
-        ShellValue::Unset(variables::ShellValueUnsetType::IndexedArray)
+    if stack.in_function() {
+        let names: Vec<String> = stack.bash_frames().into_iter().map(|f| f.name).collect();
+        names.into()
     } else {
-        // When in a function, include both functions and sourced scripts in the stack
-        stack
-            .iter()
-            .filter_map(|frame| match &frame.frame_type {
-                crate::callstack::FrameType::Function(func) => Some(func.function_name.as_str()),
-                crate::callstack::FrameType::Script(script) => {
-                    // Only include sourced scripts, not run scripts
-                    if matches!(script.call_type, crate::callstack::ScriptCallType::Source) {
-                        Some("source")
-                    } else {
-                        None
-                    }
-                }
-                crate::callstack::FrameType::TrapHandler(_)
-                | crate::callstack::FrameType::Eval
-                | crate::callstack::FrameType::CommandString
-                | crate::callstack::FrameType::InteractiveSession => None,
-            })
-            .collect::<Vec<_>>()
-            .into()
+        ShellValue::Unset(variables::ShellValueUnsetType::IndexedArray)
     }
 }
 
 fn get_bash_lineno_value(shell: &dyn ShellState) -> variables::ShellValue {
-    let stack = shell.call_stack();
-
-    // BASH_LINENO[$i] contains the line number where FUNCNAME[$i] was called
-    // This is extracted from the call_site of each frame
-    if stack.iter_function_calls().next().is_none() {
-        ShellValue::Unset(variables::ShellValueUnsetType::IndexedArray)
-    } else {
-        stack
-            .iter()
-            .enumerate()
-            .filter_map(|(frame_idx, frame)| match &frame.frame_type {
-                crate::callstack::FrameType::Function(..)
-                | crate::callstack::FrameType::Script(..) => {
-                    let caller_idx = frame_idx + 1;
-                    if caller_idx < stack.depth() {
-                        let caller_frame = &stack[caller_idx];
-                        Some(
-                            caller_frame
-                                .current_line()
-                                .unwrap_or(DEFAULT_LINENO)
-                                .to_string(),
-                        )
-                    } else {
-                        None
-                    }
-                }
-                crate::callstack::FrameType::TrapHandler(_)
-                | crate::callstack::FrameType::Eval
-                | crate::callstack::FrameType::CommandString
-                | crate::callstack::FrameType::InteractiveSession => None,
-            })
-            .collect::<Vec<_>>()
-            .into()
-    }
+    let frames = shell.call_stack().bash_frames();
+    let lines: Vec<String> = frames.iter().map(|f| f.line.to_string()).collect();
+    lines.into()
 }
 
 fn get_bash_source_value(shell: &dyn ShellState) -> variables::ShellValue {
-    let stack = shell.call_stack();
-
-    if stack.iter_function_calls().next().is_none() {
-        let top_frame = stack.iter_script_calls().next();
-        top_frame
-            .map_or_else(Vec::new, |frame| vec![frame.source_info.source.clone()])
-            .into()
-    } else {
-        // When in a function, include both functions and sourced scripts in the stack
-        // This mirrors the FUNCNAME array structure
-        stack
-            .iter()
-            .filter_map(|frame| match &frame.frame_type {
-                crate::callstack::FrameType::Function(func) => {
-                    Some(func.function.source().source.clone())
-                }
-                crate::callstack::FrameType::Script(script) => {
-                    // Only include sourced scripts (matching the "source" in FUNCNAME)
-                    if matches!(script.call_type, crate::callstack::ScriptCallType::Source) {
-                        Some(script.source_info.source.clone())
-                    } else {
-                        None
-                    }
-                }
-                crate::callstack::FrameType::TrapHandler(_) | crate::callstack::FrameType::Eval => {
-                    None
-                }
-                crate::callstack::FrameType::CommandString
-                | crate::callstack::FrameType::InteractiveSession => None,
-            })
-            .collect::<Vec<_>>()
-            .into()
-    }
+    let sources: Vec<String> = shell
+        .call_stack()
+        .bash_frames()
+        .into_iter()
+        .map(|f| f.source)
+        .collect();
+    sources.into()
 }
 
 fn get_bash_argc_value(shell: &dyn ShellState) -> variables::ShellValue {
