@@ -372,6 +372,16 @@ fn wait_returns_the_status_of_the_job_its_pid_or_job_spec_names() {
         stderr(&out),
         format!("myshell: line 7: wait: pid {NO_SUCH_PID} is not a child of this shell\n")
     );
+    // A job of builtins only has a `$!` too, which `wait` and `kill` know, before and after the
+    // job ends; so has a job that starts its first process after `&` has returned.
+    same_as_bash(
+        &home,
+        &[
+            "false & wait $!; echo $?; (exit 3) & p=$!; sleep 0.2; wait $p; echo $?; wait $p; echo $?",
+            "f() { return 4; }; f & wait $!; echo $?; while :; do :; done & kill $!; wait $!; echo $?",
+            "f() { for ((i = 0; i < 30000; i++)); do :; done; sleep 0.1; return 5; }; f & p=$!; wait $p; echo $?",
+        ],
+    );
 }
 
 #[test]

@@ -192,7 +192,7 @@ fn signal_job_or_process(
         .jobs()
         .jobs
         .iter()
-        .find(|job| job.is_background() && job.representative_pid() == Some(pid));
+        .find(|job| job.is_background() && job.is_named_by(pid));
     match job {
         Some(job) => job
             .kill(signal)

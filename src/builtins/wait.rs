@@ -178,10 +178,7 @@ fn waitable(jobs: &mut JobManager, id: &str) -> Result<Waitable, (String, u8)> {
     let Ok(pid) = id.parse() else {
         return Err((format!("`{id}': not a pid or valid job spec"), 1));
     };
-    let job = jobs
-        .jobs
-        .iter()
-        .find(|job| job.representative_pid() == Some(pid) || job.process_group_id() == Some(pid));
+    let job = jobs.jobs.iter().find(|job| job.is_named_by(pid));
     match (job, jobs.ended_status(pid)) {
         (Some(job), _) => Ok(Waitable::Job(job.id)),
         (None, Some(status)) => Ok(Waitable::Ended(status)),

@@ -77,7 +77,7 @@ impl JobsCommand {
         }
 
         if self.show_pids_only {
-            if let Some(pid) = job.representative_pid() {
+            if let Some(pid) = job.listed_pid() {
                 writeln!(context.stdout(), "{pid}")?;
             }
         } else {

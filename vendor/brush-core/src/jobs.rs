@@ -39,7 +39,13 @@ pub struct BackgroundGroup {
     // ncsh patch: the job's own shell is stopped (`kill -STOP %N`), which, being no process, the
     // signal cannot stop: its lists and loops wait before their next command until continued.
     held: std::sync::atomic::AtomicBool,
+    // ncsh patch: the number `$!` gives while the job has no process (`stand_in_pid`).
+    stand_in: std::sync::OnceLock<sys::process::ProcessId>,
 }
+
+/// The first number given to a job that has no process: Linux's largest possible pid limit
+/// (`PID_MAX_LIMIT`, 2^22), above every pid the kernel can give (ncsh patch).
+const FIRST_STAND_IN_PID: sys::process::ProcessId = 1 << 22;
 
 /// Whether `signal`'s default action ends a process, rather than stopping or continuing it or
 /// doing nothing (ncsh patch).
@@ -62,6 +68,28 @@ impl BackgroundGroup {
     /// The group's id, once the job's first process has started.
     pub fn pgid(&self) -> Option<sys::process::ProcessId> {
         self.pgid.lock().ok().and_then(|pgid| *pgid)
+    }
+
+    /// The pid `$!` and `jobs -p` give for the job (ncsh patch): its group's, once its first
+    /// process has started; before that, and for a job of builtins only, which never starts one, a
+    /// number of its own that no process can have (bash forks a subshell, whose pid it gives; ncsh
+    /// runs the job inside itself, and gave nothing, so `false & wait $!` returned 0). The
+    /// shell's `wait` and `kill` know it (`Job::is_named_by`); to any other program it names no
+    /// process.
+    pub fn pid(&self) -> sys::process::ProcessId {
+        self.pgid().unwrap_or_else(|| self.stand_in_pid())
+    }
+
+    fn stand_in_pid(&self) -> sys::process::ProcessId {
+        static GIVEN: std::sync::atomic::AtomicI32 = std::sync::atomic::AtomicI32::new(0);
+        *self.stand_in.get_or_init(|| {
+            FIRST_STAND_IN_PID + GIVEN.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        })
+    }
+
+    /// Whether `pid` is the job's: its group's, or the number given before it had one.
+    fn is_named_by(&self, pid: sys::process::ProcessId) -> bool {
+        self.pgid() == Some(pid) || self.stand_in.get() == Some(&pid)
     }
 
     /// Holds the group while a process is spawned into it, so that two processes of the job
@@ -379,10 +407,10 @@ impl JobManager {
         }
     }
 
-    /// The process id of the last background (`&`) job, which `$!` names (ncsh patch): the leader
-    /// of its process group, once its first process has started.
+    /// The process id of the last background (`&`) job, which `$!` names (ncsh patch): see
+    /// [`BackgroundGroup::pid`].
     pub fn last_background_pid(&self) -> Option<sys::process::ProcessId> {
-        self.last_background.as_ref().and_then(|group| group.pgid())
+        self.last_background.as_ref().map(|group| group.pid())
     }
 
     /// Removes job `id`, which `wait` saw end with `status`, and remembers the status of its
@@ -410,7 +438,15 @@ impl JobManager {
     }
 
     fn remember_ended(&mut self, job: &Job, status: u8) {
-        if let Some(pid) = job.representative_pid() {
+        // A job that started a process after `$!` gave its stand-in number is known by both.
+        let stand_in = job
+            .background_group
+            .as_ref()
+            .and_then(|group| group.stand_in.get().copied());
+        for pid in job.listed_pid().into_iter().chain(stand_in) {
+            if self.ended.iter().any(|(ended, _)| *ended == pid) {
+                continue;
+            }
             if self.ended.len() == ENDED_REMEMBERED {
                 self.ended.pop_front();
             }
@@ -708,7 +744,7 @@ impl Job {
             (state, _) => (state.to_string(), self.command_line.clone()),
         };
         let (id, annotation) = (self.id, self.annotation.to_string());
-        match self.representative_pid().filter(|_| with_pid) {
+        match self.listed_pid().filter(|_| with_pid) {
             Some(pid) => std::format!("[{id}]{annotation:1} {pid} {state:<24}{command}"),
             None => std::format!("[{id}]{annotation:3}{state:<24}{command}"),
         }
@@ -970,6 +1006,24 @@ impl Job {
             }
         }
         self.background_pgid().or(self.copied_pid)
+    }
+
+    /// The pid `jobs -p` lists for the job: its process's, or for a background job, as `$!`
+    /// gives it ([`BackgroundGroup::pid`]) (ncsh patch).
+    pub fn listed_pid(&self) -> Option<sys::process::ProcessId> {
+        self.representative_pid()
+            .or_else(|| self.background_group.as_ref().map(|group| group.pid()))
+    }
+
+    /// Whether `pid` names the job, for `wait PID` and `kill PID` (ncsh patch): one of its
+    /// processes, its group, or the number `$!` gave it before it had one.
+    pub fn is_named_by(&self, pid: sys::process::ProcessId) -> bool {
+        self.representative_pid() == Some(pid)
+            || self.process_group_id() == Some(pid)
+            || self
+                .background_group
+                .as_ref()
+                .is_some_and(|group| group.is_named_by(pid))
     }
 
     /// For a background job whose first process has started, its process group.
