@@ -12,11 +12,11 @@ pub(crate) struct EchoCommand {
     no_trailing_newline: bool,
 
     /// Interpret backslash escapes in the provided text.
-    #[arg(short = 'e')]
+    #[arg(short = 'e', overrides_with = "no_interpret_backslash_escapes")]
     interpret_backslash_escapes: bool,
 
     /// Do not interpret backslash escapes in the provided text.
-    #[arg(short = 'E')]
+    #[arg(short = 'E', overrides_with = "interpret_backslash_escapes")]
     no_interpret_backslash_escapes: bool,
 
     /// Tokens to echo to standard output.
@@ -47,7 +47,11 @@ impl builtins::Command for EchoCommand {
     ) -> Result<brush_core::ExecutionResult, Self::Error> {
         let mut trailing_newline = !self.no_trailing_newline;
         let mut s;
-        if self.interpret_backslash_escapes {
+        // ncsh patch: `shopt -s xpg_echo` interprets them unless `-E` came last, as in bash.
+        let interpret = self.interpret_backslash_escapes
+            || (context.shell.options().echo_builtin_expands_escape_sequences
+                && !self.no_interpret_backslash_escapes);
+        if interpret {
             s = String::new();
             for (i, arg) in self.args.iter().enumerate() {
                 if i > 0 {
