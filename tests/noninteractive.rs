@@ -831,8 +831,8 @@ shopt -s dotglob; echo **/*.txt; echo **/; shopt -u globstar; echo **/*.txt";
     assert_eq!(stdout(&ours), stdout(&bash(&home, &["-c", script])));
 }
 
-/// Field splitting keeps the empty fields that a delimiter other than whitespace makes, and drops
-/// whitespace at the ends, as POSIX and bash do.
+/// Field splitting keeps the empty fields that a delimiter other than whitespace makes, drops
+/// whitespace at the ends, and splits only what expansions give, as POSIX and bash do.
 #[test]
 fn word_splitting_keeps_the_empty_fields_bash_keeps() {
     let home = Home::new();
@@ -857,6 +857,19 @@ IFS=:; for f in $(echo "p::q"); do printf '<%s>' "$f"; done; echo"#;
     assert_eq!(stderr(&ours), "");
     assert!(stdout(&ours).starts_with("<a><><b>\n<><a>\n<a>\n<a><>\n<>\n"));
     assert_eq!(stdout(&ours), stdout(&bash(&home, &["-c", script])));
+    // Only what expansions give is split: text written in the word is not, whatever IFS is, and
+    // the words brace expansion gives are words of their own under any IFS (both were split as
+    // one text, on IFS). Empty words from braces are dropped, and an assignment is not
+    // brace-expanded.
+    same_as_bash(
+        &home,
+        &[
+            "show() { printf '<%s>' \"$@\"; echo; }; IFS=,; show a,b {c,d}e; x=1,2; show a,$x,b; \
+             IFS=:; show ${u:-a:b} $(echo a:b)x:y; IFS=/; echo /usr/bin; for f in {01..3}; do echo $f; done",
+            "show() { printf '<%s>' \"$@\"; echo; }; show {,} x{,} \"\"{,}; x={a,b}; echo $x; \
+             echo > {a,b}; y='p q'; echo > $y; set -- 1 2; show {a,b}\"$@\"",
+        ],
+    );
 }
 
 /// A command of a pipeline runs in a copy of the shell, so `exit`, `return` or `break` there ends

@@ -193,6 +193,12 @@ impl Expansion {
                                 .take(len_from_this_piece)
                                 .collect(),
                         ),
+                        ExpansionPiece::UnquotedText(s) => ExpansionPiece::UnquotedText(
+                            s.chars()
+                                .skip(desired_offset_into_this_piece)
+                                .take(len_from_this_piece)
+                                .collect(),
+                        ),
                     };
 
                     pieces.push(new_piece);
@@ -263,13 +269,19 @@ impl From<String> for WordField {
 enum ExpansionPiece {
     Unsplittable(String),
     Splittable(String),
+    /// ncsh patch: unquoted text written in the word itself, not produced by an expansion: a
+    /// pattern, but not split into fields, which POSIX applies to the results of expansions only
+    /// (brush split it: `IFS=,; printf '<%s>' a,b` gave two words). Within a parameter
+    /// expansion's word (`${x:-a,b}`) it is part of the expansion's result, and is split there.
+    UnquotedText(String),
 }
 
 impl From<ExpansionPiece> for String {
     fn from(piece: ExpansionPiece) -> Self {
         match piece {
-            ExpansionPiece::Unsplittable(s) => s,
-            ExpansionPiece::Splittable(s) => s,
+            ExpansionPiece::Unsplittable(s)
+            | ExpansionPiece::Splittable(s)
+            | ExpansionPiece::UnquotedText(s) => s,
         }
     }
 }
@@ -278,7 +290,7 @@ impl From<ExpansionPiece> for patterns::PatternPiece {
     fn from(piece: ExpansionPiece) -> Self {
         match piece {
             ExpansionPiece::Unsplittable(s) => Self::Literal(s),
-            ExpansionPiece::Splittable(s) => Self::Pattern(s),
+            ExpansionPiece::Splittable(s) | ExpansionPiece::UnquotedText(s) => Self::Pattern(s),
         }
     }
 }
@@ -287,7 +299,7 @@ impl From<ExpansionPiece> for crate::regex::RegexPiece {
     fn from(piece: ExpansionPiece) -> Self {
         match piece {
             ExpansionPiece::Unsplittable(s) => Self::Literal(s),
-            ExpansionPiece::Splittable(s) => Self::Pattern(s),
+            ExpansionPiece::Splittable(s) | ExpansionPiece::UnquotedText(s) => Self::Pattern(s),
         }
     }
 }
@@ -295,22 +307,28 @@ impl From<ExpansionPiece> for crate::regex::RegexPiece {
 impl ExpansionPiece {
     const fn as_str(&self) -> &str {
         match self {
-            Self::Unsplittable(s) => s.as_str(),
-            Self::Splittable(s) => s.as_str(),
+            Self::Unsplittable(s) | Self::Splittable(s) | Self::UnquotedText(s) => s.as_str(),
         }
     }
 
     const fn len(&self) -> usize {
         match self {
-            Self::Unsplittable(s) => s.len(),
-            Self::Splittable(s) => s.len(),
+            Self::Unsplittable(s) | Self::Splittable(s) | Self::UnquotedText(s) => s.len(),
         }
     }
 
     fn make_unsplittable(self) -> Self {
         match self {
             Self::Unsplittable(_) => self,
-            Self::Splittable(s) => Self::Unsplittable(s),
+            Self::Splittable(s) | Self::UnquotedText(s) => Self::Unsplittable(s),
+        }
+    }
+
+    /// The piece as part of an expansion's result, which is split into fields.
+    fn as_expanded(self) -> Self {
+        match self {
+            Self::UnquotedText(s) => Self::Splittable(s),
+            piece => piece,
         }
     }
 }
@@ -469,6 +487,8 @@ pub(crate) async fn basic_expand_assignment_word(
 ) -> Result<String, error::Error> {
     let mut expander = WordExpander::new(shell, params);
     expander.parser_options.tilde_expansion_after_colon = true;
+    // ncsh patch: bash does not brace-expand an assignment's value (`x={a,b}` is `{a,b}`).
+    expander.disable_brace_expansion = true;
     expander.basic_expand_to_str(word_str.as_ref()).await
 }
 
@@ -646,26 +666,48 @@ impl<'a, SE: extensions::ShellExtensions> WordExpander<'a, SE> {
             &['$', '`', '\\', '\'', '\"', '~', '{']
         };
         if !word.contains(expansion_chars) {
-            return Ok(Expansion::from(ExpansionPiece::Splittable(word.to_owned())));
+            return Ok(Expansion::from(ExpansionPiece::UnquotedText(
+                word.to_owned(),
+            )));
         }
 
         // Apply brace expansion first, before anything else (not applicable to heredoc bodies).
-        let brace_expanded = self.brace_expand_if_needed(word)?;
-        if tracing::enabled!(target: trace_categories::EXPANSION, tracing::Level::DEBUG)
-            && brace_expanded != word
-        {
-            tracing::debug!(target: trace_categories::EXPANSION, "  => brace expanded to '{brace_expanded}'");
+        // ncsh patch: each word it gives is expanded on its own, into fields of its own. brush
+        // joined them with spaces and left them to field splitting, which split written text with
+        // them, and did not split them at all under an IFS without a space.
+        let mut words = self.brace_expand_if_needed(word)?;
+        tracing::debug!(target: trace_categories::EXPANSION, "  => brace expanded to {words:?}");
+        if words.len() == 1 {
+            let word = words.remove(0);
+            return self.expand_brace_expanded(&word).await;
         }
+        let mut fields = vec![];
+        // An empty word is dropped, as bash drops it (`x{,}` is `x x`, `{,}` nothing).
+        for word in words.iter().filter(|word| !word.is_empty()) {
+            fields.extend(self.expand_brace_expanded(word).await?.fields);
+        }
+        Ok(Expansion {
+            fields,
+            concatenate: false,
+            undefined: false,
+            from_array: false,
+        })
+    }
 
+    /// `basic_expand` of one word brace expansion gave.
+    async fn expand_brace_expanded(
+        &mut self,
+        brace_expanded: &str,
+    ) -> Result<Expansion, error::Error> {
         // Expand: tildes, parameters, command substitutions, arithmetic.
         let pieces = if self.heredoc_mode {
             // Heredoc mode only affects top-level parsing (literal quotes); recursive
             // expansion of parameter words (e.g., ${var:-"default"}) uses normal semantics.
             self.heredoc_mode = false;
 
-            brush_parser::word::parse_heredoc(brace_expanded.as_ref(), &self.parser_options)?
+            brush_parser::word::parse_heredoc(brace_expanded, &self.parser_options)?
         } else {
-            brush_parser::word::parse(brace_expanded.as_ref(), &self.parser_options)?
+            brush_parser::word::parse(brace_expanded, &self.parser_options)?
         };
 
         let mut expansions = vec![];
@@ -714,14 +756,14 @@ impl<'a, SE: extensions::ShellExtensions> WordExpander<'a, SE> {
         }
     }
 
-    fn brace_expand_if_needed(&self, word: &'a str) -> Result<Cow<'a, str>, error::Error> {
+    fn brace_expand_if_needed(&self, word: &'a str) -> Result<Vec<Cow<'a, str>>, error::Error> {
         // We perform a non-authoritative check to see if the string *may* contain braces
         // to expand. There may be false positives, but must be no false negatives.
         if self.disable_brace_expansion
             || !self.shell.options().perform_brace_expansion
             || !may_contain_braces_to_expand(word)
         {
-            return Ok(word.into());
+            return Ok(vec![word.into()]);
         }
 
         // ncsh patch: zero-padded ranges, which brush-parser cannot keep.
@@ -730,23 +772,23 @@ impl<'a, SE: extensions::ShellExtensions> WordExpander<'a, SE> {
             brush_parser::word::parse_brace_expansions(&listed, &self.parser_options);
         if parse_result.is_err() {
             tracing::error!("failed to parse for brace expansion: {parse_result:?}");
-            return Ok(word.into());
+            return Ok(vec![word.into()]);
         }
 
         let brace_expansion_pieces = parse_result?;
         let Some(brace_expansion_pieces) = brace_expansion_pieces else {
             // A range of one term is written out without its braces.
-            return Ok(listed);
+            return Ok(vec![listed]);
         };
 
         tracing::debug!(target: trace_categories::EXPANSION, "Brace expansion pieces: {brace_expansion_pieces:?}");
 
         let result = braceexpansion::generate_and_combine_brace_expansions(brace_expansion_pieces)
             .into_iter()
-            .map(|s| if s.is_empty() { "\"\"".into() } else { s })
-            .join(" ");
+            .map(Cow::Owned)
+            .collect();
 
-        Ok(result.into())
+        Ok(result)
     }
 
     /// Apply tilde-expansion, parameter expansion, command substitution, and arithmetic expansion;
@@ -803,7 +845,7 @@ impl<'a, SE: extensions::ShellExtensions> WordExpander<'a, SE> {
             let mut since = Since::Start;
             for piece in existing_field.0 {
                 match piece {
-                    ExpansionPiece::Unsplittable(_) => {
+                    ExpansionPiece::Unsplittable(_) | ExpansionPiece::UnquotedText(_) => {
                         current_field.0.push(piece);
                         since = Since::Text;
                     }
@@ -824,7 +866,11 @@ impl<'a, SE: extensions::ShellExtensions> WordExpander<'a, SE> {
                             } else {
                                 match current_field.0.last_mut() {
                                     Some(ExpansionPiece::Splittable(last)) => last.push(c),
-                                    Some(ExpansionPiece::Unsplittable(_)) | None => {
+                                    Some(
+                                        ExpansionPiece::Unsplittable(_)
+                                        | ExpansionPiece::UnquotedText(_),
+                                    )
+                                    | None => {
                                         current_field
                                             .0
                                             .push(ExpansionPiece::Splittable(c.to_string()));
@@ -891,7 +937,7 @@ impl<'a, SE: extensions::ShellExtensions> WordExpander<'a, SE> {
     ) -> Result<Expansion, error::Error> {
         let expansion: Expansion = match word_piece {
             brush_parser::word::WordPiece::Text(s) => {
-                Expansion::from(ExpansionPiece::Splittable(s))
+                Expansion::from(ExpansionPiece::UnquotedText(s))
             }
             brush_parser::word::WordPiece::SingleQuotedText(s) => {
                 Expansion::from(ExpansionPiece::Unsplittable(s))
@@ -940,7 +986,15 @@ impl<'a, SE: extensions::ShellExtensions> WordExpander<'a, SE> {
                 ExpansionPiece::Unsplittable(self.expand_tilde_expression(&tilde_expr)?),
             ),
             brush_parser::word::WordPiece::ParameterExpansion(p) => {
-                self.expand_parameter_expr(p).await?
+                let mut expansion = self.expand_parameter_expr(p).await?;
+                for field in &mut expansion.fields {
+                    for piece in &mut field.0 {
+                        *piece =
+                            std::mem::replace(piece, ExpansionPiece::Splittable(String::new()))
+                                .as_expanded();
+                    }
+                }
+                expansion
             }
             brush_parser::word::WordPiece::BackquotedCommandSubstitution(s)
             | brush_parser::word::WordPiece::CommandSubstitution(s) => {
@@ -971,7 +1025,7 @@ impl<'a, SE: extensions::ShellExtensions> WordExpander<'a, SE> {
                     // If we are *not* in a double-quoted context and we were requested to skip
                     // unquoted backslash removal, then we need to skip removing backslashes here.
                     if !self.in_double_quotes && self.disable_unquoted_backslash_removal {
-                        return Ok(Expansion::from(ExpansionPiece::Splittable(s)));
+                        return Ok(Expansion::from(ExpansionPiece::UnquotedText(s)));
                     }
 
                     // Otherwise, we expect a backslash here; remove it.
@@ -2278,14 +2332,23 @@ mod tests {
         let params = shell.default_exec_params();
         let expander = WordExpander::new(&mut shell, &params);
 
-        assert_eq!(expander.brace_expand_if_needed("abc")?, "abc");
-        assert_eq!(expander.brace_expand_if_needed("a{,b}d")?, "ad abd");
-        assert_eq!(expander.brace_expand_if_needed("a{b,c}d")?, "abd acd");
-        assert_eq!(expander.brace_expand_if_needed("a{1..3}d")?, "a1d a2d a3d");
-        assert_eq!(expander.brace_expand_if_needed(r#""{a,b}""#)?, r#""{a,b}""#);
-        assert_eq!(expander.brace_expand_if_needed("a{}b")?, "a{}b");
-        assert_eq!(expander.brace_expand_if_needed("a{ }b")?, "a{ }b");
-        assert_eq!(expander.brace_expand_if_needed("{a,b{1,2}}")?, "a b1 b2");
+        assert_eq!(expander.brace_expand_if_needed("abc")?, ["abc"]);
+        assert_eq!(expander.brace_expand_if_needed("a{,b}d")?, ["ad", "abd"]);
+        assert_eq!(expander.brace_expand_if_needed("a{b,c}d")?, ["abd", "acd"]);
+        assert_eq!(
+            expander.brace_expand_if_needed("a{1..3}d")?,
+            ["a1d", "a2d", "a3d"]
+        );
+        assert_eq!(
+            expander.brace_expand_if_needed(r#""{a,b}""#)?,
+            [r#""{a,b}""#]
+        );
+        assert_eq!(expander.brace_expand_if_needed("a{}b")?, ["a{}b"]);
+        assert_eq!(expander.brace_expand_if_needed("a{ }b")?, ["a{ }b"]);
+        assert_eq!(
+            expander.brace_expand_if_needed("{a,b{1,2}}")?,
+            ["a", "b1", "b2"]
+        );
 
         Ok(())
     }

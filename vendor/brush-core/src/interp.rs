@@ -1892,6 +1892,12 @@ pub(crate) async fn set_up_redirects(
     None
 }
 
+/// A file name that expands to more or fewer words than one, in bash's words (ncsh patch: brush
+/// said `invalid redirection target`).
+fn ambiguous_redirect(word: &ast::Word) -> error::Error {
+    error::ErrorKind::Worded(std::format!("{word}: ambiguous redirect")).into()
+}
+
 #[expect(clippy::too_many_lines)]
 pub(crate) async fn setup_redirect(
     shell: &mut Shell<impl extensions::ShellExtensions>,
@@ -1903,7 +1909,7 @@ pub(crate) async fn setup_redirect(
             let mut expanded_fields =
                 expansion::full_expand_and_split_word(shell, params, f).await?;
             if expanded_fields.len() != 1 {
-                return Err(error::ErrorKind::InvalidRedirection.into());
+                return Err(ambiguous_redirect(f));
             }
 
             let expanded_file_path = expanded_fields.remove(0);
@@ -1919,7 +1925,7 @@ pub(crate) async fn setup_redirect(
                         expansion::full_expand_and_split_word(shell, params, f).await?;
 
                     if expanded_fields.len() != 1 {
-                        return Err(error::ErrorKind::InvalidRedirection.into());
+                        return Err(ambiguous_redirect(f));
                     }
 
                     // ncsh patch: an error names the file as it was written, as bash's does.
@@ -2026,7 +2032,7 @@ pub(crate) async fn setup_redirect(
                         expansion::full_expand_and_split_word(shell, params, word).await?;
 
                     if expanded_fields.len() != 1 {
-                        return Err(error::ErrorKind::InvalidRedirection.into());
+                        return Err(ambiguous_redirect(word));
                     }
 
                     let mut expanded = expanded_fields.remove(0);
