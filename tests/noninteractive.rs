@@ -599,6 +599,7 @@ fn builtins_given_a_wrong_word_say_what_bash_says_and_end_as_bash_ends() {
         "shift 1 2; echo after",
         "cd /tmp -P; echo $?; pwd x; echo $?",
         "read -z; echo $?; printf; echo $?; cd -x; echo $?; help -s cd pwd",
+        "while getopts ab: o -a -x -b; do echo \"$o\"; done; f() { getopts q o -z; }; f",
         "for i in 1 2; do continue 1 2; done; echo after",
         "for i in 1 2; do break 1 2; done; echo after",
         "readonly q=1; r=2; unset q r; echo $? ${r-gone}; a=(1 2); readonly a; unset 'a[0]'; echo $? ${a[@]}",

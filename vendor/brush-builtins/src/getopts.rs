@@ -298,7 +298,8 @@ fn resolve_option_argument<SE: brush_core::ShellExtensions>(
                 if is_opterr_enabled(context) {
                     writeln!(
                         context.stderr(),
-                        "getopts: option requires an argument -- {c}"
+                        "{}: option requires an argument -- {c}",
+                        reporter(context)
                     )?;
                 }
                 (String::from("?"), None)
@@ -319,6 +320,17 @@ fn resolve_option_argument<SE: brush_core::ShellExtensions>(
     }
 }
 
+/// The name getopts' errors start with: `$0`, the script's or the shell's, as in bash (ncsh patch:
+/// brush said `getopts`).
+fn reporter<SE: brush_core::ShellExtensions>(
+    context: &brush_core::ExecutionContext<'_, SE>,
+) -> String {
+    context
+        .shell
+        .current_shell_name()
+        .map_or_else(|| "getopts".to_owned(), |name| name.into_owned())
+}
+
 /// Handles an unknown option character, reporting an error if appropriate.
 fn report_unknown_option<SE: brush_core::ShellExtensions>(
     context: &brush_core::ExecutionContext<'_, SE>,
@@ -326,7 +338,11 @@ fn report_unknown_option<SE: brush_core::ShellExtensions>(
     c: char,
 ) -> Result<(String, Option<String>), brush_core::Error> {
     if !spec.silent_errors && is_opterr_enabled(context) {
-        writeln!(context.stderr(), "getopts: illegal option -- {c}")?;
+        writeln!(
+            context.stderr(),
+            "{}: illegal option -- {c}",
+            reporter(context)
+        )?;
     }
 
     let optarg = if spec.silent_errors {
