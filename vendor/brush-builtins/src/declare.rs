@@ -260,10 +260,10 @@ impl DeclareCommand {
             Self::declaration_to_name_and_value(declaration)?;
 
         // Special-case: `local -`
+        // ncsh patch: the `set` options are put back when the function returns, as in bash
+        // (brush did nothing).
         if name == "-" && matches!(verb, DeclareVerb::Local) {
-            // TODO(local): `local -` allows shadowing the current `set` options (i.e., $-), with
-            // subsequent updates getting discarded when the current local scope is popped.
-            tracing::warn!("not yet implemented: local -");
+            context.shell.keep_set_options_until_return();
             return Ok(true);
         }
 

@@ -172,6 +172,9 @@ pub struct Frame {
     pub args: Vec<String>,
     /// Optionally, indicates an additional line offset within the current source context.
     pub current_line_offset: usize,
+    /// For a function that ran `local -`, the shell's options when it did, whose `set` options
+    /// are put back when the function returns (ncsh patch).
+    pub saved_set_options: Option<Box<crate::options::RuntimeOptions>>,
 }
 
 impl Frame {
@@ -464,6 +467,7 @@ impl CallStack {
             args: args.into_iter().collect(),
             source_info: source_info.to_owned(),
             current_line_offset: 0,
+            saved_set_options: None,
             current: None, // TODO(source-info): fill this out
             entry: None,   // TODO(source-info): fill this out
         });
@@ -492,6 +496,7 @@ impl CallStack {
             args: vec![],
             source_info,
             current_line_offset: 0,
+            saved_set_options: None,
             current: None, // TODO(source-info): fill this out
             entry: None,   // TODO(source-info): fill this out
         });
@@ -506,6 +511,7 @@ impl CallStack {
             args: vec![],
             source_info: crate::SourceInfo::from("eval"), // TODO(source-info): fill this out
             current_line_offset: 0,
+            saved_set_options: None,
             current: None, // TODO(source-info): fill this out
             entry: None,   // TODO(source-info): fill this out
         });
@@ -518,6 +524,7 @@ impl CallStack {
             args: vec![],
             source_info: crate::SourceInfo::from("environment"),
             current_line_offset: 0,
+            saved_set_options: None,
             current: None, // TODO(source-info): fill this out
             entry: None,   // TODO(source-info): fill this out
         });
@@ -529,6 +536,7 @@ impl CallStack {
             frame_type: FrameType::InteractiveSession,
             args: vec![],
             current_line_offset: 0,
+            saved_set_options: None,
             source_info: crate::SourceInfo::from("main"),
             current: None, // TODO(source-info): fill this out
             entry: None,   // TODO(source-info): fill this out
@@ -558,6 +566,7 @@ impl CallStack {
             entry: function.definition().location().map(|span| span.start),
             current: None, // TODO(source-info): fill this out
             current_line_offset: 0,
+            saved_set_options: None,
         });
 
         self.func_call_depth += 1;

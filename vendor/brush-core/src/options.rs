@@ -5,7 +5,7 @@ use itertools::Itertools;
 use crate::{CreateOptions, extensions, namedoptions};
 
 /// Runtime changeable options for a shell instance.
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[expect(clippy::module_name_repetitions)]
 pub struct RuntimeOptions {

@@ -123,6 +123,9 @@ impl<SE: crate::extensions::ShellExtensions> crate::Shell<SE> {
         self.env.pop_scope(env::EnvironmentScope::Local)?;
 
         if let Some(exited_call) = self.call_stack.pop() {
+            if let Some(saved) = exited_call.saved_set_options {
+                self.restore_set_options(&saved);
+            }
             if let callstack::FrameType::Function(func_call) = exited_call.frame_type {
                 if tracing::enabled!(target: trace_categories::FUNCTIONS, tracing::Level::DEBUG) {
                     let depth = self.call_stack.function_call_depth();
@@ -138,6 +141,31 @@ impl<SE: crate::extensions::ShellExtensions> crate::Shell<SE> {
         }
 
         Ok(())
+    }
+
+    /// `local -` (ncsh patch): the `set` options are put back as they are now when the running
+    /// function returns, as bash's `local -` does. Outside a function it does nothing.
+    pub fn keep_set_options_until_return(&mut self) {
+        let options = self.options.clone();
+        if let Some(frame) = self
+            .call_stack
+            .iter_mut()
+            .find(|frame| frame.frame_type.is_function())
+            && frame.saved_set_options.is_none()
+        {
+            frame.saved_set_options = Some(Box::new(options));
+        }
+    }
+
+    fn restore_set_options(&mut self, saved: &crate::options::RuntimeOptions) {
+        use crate::namedoptions::{ShellOptionKind, options};
+        for kind in [ShellOptionKind::Set, ShellOptionKind::SetO] {
+            for option in options(kind).iter() {
+                option
+                    .definition
+                    .set(&mut self.options, option.definition.get(saved));
+            }
+        }
     }
 
     /// Returns the *current* positional arguments for the shell ($1 and beyond).
