@@ -27,14 +27,28 @@ impl builtins::Command for UmaskCommand {
         &self,
         context: brush_core::ExecutionContext<'_, SE>,
     ) -> Result<brush_core::ExecutionResult, Self::Error> {
+        // ncsh patch: a symbolic mode (`u=rwx,g=rx,o=`, `g+w`), and bash's words for a bad one
+        // (brush: "not yet implemented"); `-S` with a mode prints the new mask, as bash's does.
         if let Some(mode) = &self.mode {
-            if mode.starts_with(|c: char| c.is_digit(8)) {
-                let parsed = brush_core::int_utils::parse(mode.as_str(), 8)?;
-                set_umask(parsed)?;
+            let umask = if mode.starts_with(|c: char| c.is_ascii_digit()) {
+                match u32::from_str_radix(mode, 8) {
+                    Ok(umask) if umask <= 0o7777 => umask,
+                    _ => {
+                        return Ok(context.failure(format!("{mode}: octal number out of range"), 1));
+                    }
+                }
             } else {
-                return brush_core::error::unimp("umask setting mode from symbolic value");
+                match apply_symbolic_mode(get_umask()?, mode) {
+                    Ok(umask) => umask,
+                    Err(why) => return Ok(context.failure(why, 1)),
+                }
+            };
+            set_umask(umask)?;
+            if !self.symbolic_output {
+                return Ok(ExecutionResult::success());
             }
-        } else {
+        }
+        {
             let umask = get_umask()?;
 
             let formatted = if self.symbolic_output {
@@ -94,4 +108,50 @@ fn symbolic_mask_from_bits(bits: u32) -> String {
     }
 
     result
+}
+
+/// The umask that symbolic `mode` makes of `umask`, as bash reads it: clauses separated by commas,
+/// each `[ugoa]*` then one of `+-=` then `[rwx]*`, acting on the permissions the mask allows; or
+/// bash's words for what is wrong.
+fn apply_symbolic_mode(umask: u32, mode: &str) -> Result<u32, String> {
+    let mut allowed = !umask & 0o777;
+    let mut chars = mode.chars().peekable();
+    loop {
+        let mut who = 0;
+        while let Some(class) = chars.next_if(|c| "agou".contains(*c)) {
+            who |= match class {
+                'u' => 0o700,
+                'g' => 0o070,
+                'o' => 0o007,
+                _ => 0o777,
+            };
+        }
+        if who == 0 {
+            who = 0o777;
+        }
+        let op = chars.next().unwrap_or('\0');
+        if !matches!(op, '+' | '-' | '=') {
+            return Err(format!("`{op}': invalid symbolic mode operator"));
+        }
+        let mut bits = 0;
+        while let Some(permission) = chars.next_if(|c| "rwx".contains(*c)) {
+            bits |= match permission {
+                'r' => 0o444,
+                'w' => 0o222,
+                _ => 0o111,
+            };
+        }
+        match chars.peek() {
+            None | Some(',') => (),
+            Some(other) => return Err(format!("`{other}': invalid symbolic mode character")),
+        }
+        match op {
+            '+' => allowed |= bits & who,
+            '-' => allowed &= !(bits & who),
+            _ => allowed = (allowed & !who) | (bits & who),
+        }
+        if chars.next().is_none() {
+            return Ok(!allowed & 0o777);
+        }
+    }
 }
