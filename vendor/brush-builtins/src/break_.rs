@@ -5,8 +5,8 @@ use brush_core::{ExecutionControlFlow, ExecutionResult, builtins};
 /// Breaks out of a control-flow loop.
 #[derive(Parser)]
 pub(crate) struct BreakCommand {
+    // ncsh patch: every word, so that more than one is refused in bash's words.
     /// If specified, indicates which nested loop to break out of.
-    /// ncsh patch: every word, so that more than one is refused in bash's words.
     #[clap(
         default_value = "1",
         value_name = "N",

@@ -25,10 +25,9 @@ pub(crate) struct CdCommand {
     #[arg(short = '@')]
     file_with_xattr_as_dir: bool,
 
+    // ncsh patch: every word from the first that is not an option, so that options after it are
+    // words too (`cd /tmp -P`), and more than one is refused in bash's words.
     /// The directory; by default the value of the HOME shell variable. "-" is $OLDPWD.
-    ///
-    /// ncsh patch: every word from the first that is not an option, so that options after it are
-    /// words too (`cd /tmp -P`), and more than one is refused in bash's words.
     #[arg(
         trailing_var_arg = true,
         value_name = "DIR",

@@ -5,8 +5,8 @@ use brush_core::{ExecutionControlFlow, builtins};
 /// Continue to the next iteration of a control-flow loop.
 #[derive(Parser)]
 pub(crate) struct ContinueCommand {
+    // ncsh patch: every word, so that more than one is refused in bash's words.
     /// If specified, indicates which nested loop to continue to the next iteration of.
-    /// ncsh patch: every word, so that more than one is refused in bash's words.
     #[clap(
         default_value = "1",
         value_name = "N",

@@ -13,7 +13,7 @@ pub(crate) struct PwdCommand {
     #[arg(short = 'L', overrides_with = "physical")]
     allow_symlinks: bool,
 
-    /// ncsh patch: words after the options, which bash's `pwd` ignores (it did not take them).
+    // ncsh patch: words after the options, which bash's `pwd` ignores (it did not take them).
     #[arg(hide = true, trailing_var_arg = true)]
     _ignored: Vec<String>,
 }

@@ -3,7 +3,7 @@ use itertools::Itertools;
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
-use brush_core::{ErrorKind, builtins, env, error, variables};
+use brush_core::{ErrorKind, builtins, env, variables};
 
 use std::io::Read;
 
@@ -34,13 +34,16 @@ pub(crate) struct ReadCommand {
     #[clap(short = 'd')]
     delimiter: Option<String>,
 
+    // ncsh patch: `-e` and `-i` are taken, and the line read as bash reads it without a terminal:
+    // plainly, without line editing or the initial text (brush said "not yet implemented", and
+    // the script failed).
     /// Use readline-like input.
     #[clap(short = 'e')]
-    use_readline: bool,
+    _use_readline: bool,
 
     /// Provide text to use as initial input for readline.
     #[clap(short = 'i', value_name = "STR")]
-    initial_text: Option<String>,
+    _initial_text: Option<String>,
 
     /// Read only the first N characters or until a specified
     /// delimiter is reached, whichever happens first.
@@ -85,13 +88,6 @@ impl builtins::Command for ReadCommand {
         &self,
         context: brush_core::ExecutionContext<'_, SE>,
     ) -> Result<brush_core::ExecutionResult, Self::Error> {
-        if self.use_readline {
-            return error::unimp("read -e");
-        }
-        if self.initial_text.is_some() {
-            return error::unimp("read -i");
-        }
-
         let timeout = match self.timeout(&context) {
             Ok(timeout) => timeout,
             Err(refused) => return Ok(refused),

@@ -343,7 +343,13 @@ where
 fn parse_with_long_help_only<T: clap::Parser>(
     args: impl IntoIterator<Item = String>,
 ) -> Result<T, clap::Error> {
+    let args: Vec<String> = args.into_iter().collect();
     let mut command = T::command();
+    // The help is of the builtin's name: clap takes it from the first argument, but not `.`,
+    // which it would call by the crate's name.
+    if let Some(name) = args.first() {
+        command = command.bin_name(name);
+    }
     if !command.is_disable_help_flag_set() {
         command = command.disable_help_flag(true).arg(
             clap::Arg::new("ncsh-long-help")
@@ -550,8 +556,7 @@ fn refused_arguments<T: clap::CommandFactory, SE: extensions::ShellExtensions>(
     if let Some(what) = what {
         context.failure(what, 2);
     }
-    // bash's synopsis; where bash has no such builtin, clap's usage, of the builtin's name,
-    // whatever clap calls it.
+    // bash's synopsis; where bash has no such builtin, clap's usage, of the builtin's name.
     let name = &context.command_name;
     let usage = synopses::bash_synopsis(name).map_or_else(
         || {
