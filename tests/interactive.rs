@@ -317,6 +317,22 @@ fn history_references_run_the_lines_they_name() {
         "{}",
         term.screen_text()
     );
+    // `\!` in the prompt is the number the next line will have in the history.
+    term.line("PS1='[\\!]$ '");
+    term.expect("]$ ");
+    term.line("history | tail -1");
+    term.expect("  history | tail -1\n");
+    term.line("true");
+    term.expect_count("]$ ", 3);
+    let screen = term.screen_text();
+    let numbers: Vec<usize> = screen
+        .split('[')
+        .filter_map(|part| part.split_once("]$ ")?.0.parse().ok())
+        .collect();
+    assert!(numbers.len() >= 2, "{screen}");
+    assert_eq!(numbers[0] + 1, numbers[1], "{screen}");
+    let listed = format!("\n{:>5}  history | tail -1\n", numbers[0]);
+    assert!(screen.contains(&listed), "{screen}");
 }
 
 /// Starts `sleep SECONDS` in the foreground and stops it with Ctrl-Z.

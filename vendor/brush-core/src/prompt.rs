@@ -72,9 +72,12 @@ fn format_prompt_piece(
         brush_parser::prompt::PromptPiece::CurrentCommandNumber => {
             return error::unimp("prompt: current command number");
         }
-        brush_parser::prompt::PromptPiece::CurrentHistoryNumber => {
-            return error::unimp("prompt: current history number");
-        }
+        // ncsh patch: the number the command about to be read will have in the history, as
+        // bash's `\!` (brush said "not yet implemented").
+        brush_parser::prompt::PromptPiece::CurrentHistoryNumber => shell
+            .history()
+            .map_or(1, |history| history.count() + 1)
+            .to_string(),
         brush_parser::prompt::PromptPiece::CurrentUser => users::get_current_username()?,
         brush_parser::prompt::PromptPiece::CurrentWorkingDirectory {
             tilde_replaced,
