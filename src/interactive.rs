@@ -77,6 +77,7 @@ pub async fn run(
         if interactive {
             shell.add_to_history(line.trim_end_matches('\n'))?;
         }
+        shell.count_command_line_read();
         if marks {
             emit(&Mark::CommandLine(line.trim_end_matches('\n').to_owned()));
             emit(&Mark::OutputStart);
@@ -201,16 +202,32 @@ async fn compose_prompt(
     shell: &mut brush_core::Shell<Extensions>,
     marks: bool,
 ) -> Result<InteractivePrompt, ShellError> {
-    let mut prompt = shell.compose_prompt().await?;
+    let prompt = shell.compose_prompt().await;
+    let mut prompt = or_reported(shell, prompt, "$ ");
     if marks {
         // Inside the prompt string, so that the line editor draws it at the exact end of the prompt
         // every time it repaints.
         prompt.push_str(&Mark::InputStart.to_osc());
     }
+    let alt_side_prompt = shell.compose_alt_side_prompt().await;
+    let continuation_prompt = shell.compose_continuation_prompt().await;
     Ok(InteractivePrompt {
         prompt,
-        alt_side_prompt: shell.compose_alt_side_prompt().await?,
-        continuation_prompt: shell.compose_continuation_prompt().await?,
+        alt_side_prompt: or_reported(shell, alt_side_prompt, ""),
+        continuation_prompt: or_reported(shell, continuation_prompt, "> "),
+    })
+}
+
+/// A prompt that could not be expanded (`PS1='${u:?}'`) is reported, and `plain` shown in its
+/// place: the shell goes on, as bash's does. It ended the session.
+fn or_reported(
+    shell: &mut brush_core::Shell<Extensions>,
+    prompt: Result<String, brush_core::Error>,
+    plain: &str,
+) -> String {
+    prompt.unwrap_or_else(|error| {
+        let _ = shell.display_error(&mut shell.stderr(), &error);
+        plain.to_owned()
     })
 }
 

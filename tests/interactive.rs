@@ -317,8 +317,9 @@ fn history_references_run_the_lines_they_name() {
         "{}",
         term.screen_text()
     );
-    // `\!` in the prompt is the number the next line will have in the history.
-    term.line("PS1='[\\!]$ '");
+    // `\!` in the prompt is the number the next line will have in the history, `\#` that of the
+    // command lines this shell has read.
+    term.line("PS1='{\\#}[\\!]$ '");
     term.expect("]$ ");
     term.line("history | tail -1");
     term.expect("  history | tail -1\n");
@@ -333,6 +334,23 @@ fn history_references_run_the_lines_they_name() {
     assert_eq!(numbers[0] + 1, numbers[1], "{screen}");
     let listed = format!("\n{:>5}  history | tail -1\n", numbers[0]);
     assert!(screen.contains(&listed), "{screen}");
+    assert!(screen.contains("{8}[") && screen.contains("{9}["), "{screen}");
+}
+
+/// A prompt that cannot be expanded is reported and a plain one shown; the session goes on (it
+/// ended).
+#[test]
+fn a_prompt_that_cannot_be_expanded_is_reported_and_the_shell_goes_on() {
+    let home = Home::new();
+    let term = start(&home, &[]);
+    term.line("PS1='${nosuch:?no prompt here} $ '");
+    term.expect("nosuch: no prompt here");
+    term.line("echo still-$((20+1))");
+    term.expect("\nstill-21\n");
+    term.line("PS1='ok> '");
+    term.expect("ok> ");
+    term.line("exit 4");
+    assert_eq!(term.wait_exit(), 4);
 }
 
 /// Starts `sleep SECONDS` in the foreground and stops it with Ctrl-Z.

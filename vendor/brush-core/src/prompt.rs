@@ -69,8 +69,9 @@ fn format_prompt_piece(
         brush_parser::prompt::PromptPiece::Backslash => "\\".to_owned(),
         brush_parser::prompt::PromptPiece::BellCharacter => "\x07".to_owned(),
         brush_parser::prompt::PromptPiece::CarriageReturn => "\r".to_owned(),
+        // ncsh patch: bash's `\#` (brush said "not yet implemented").
         brush_parser::prompt::PromptPiece::CurrentCommandNumber => {
-            return error::unimp("prompt: current command number");
+            shell.next_command_number().to_string()
         }
         // ncsh patch: the number the command about to be read will have in the history, as
         // bash's `\!` (brush said "not yet implemented").

@@ -99,6 +99,10 @@ pub struct Shell<SE: extensions::ShellExtensions = extensions::DefaultShellExten
     /// Clone depth from the original ancestor shell.
     depth: usize,
 
+    /// How many command lines the shell has read at its prompt, for `\#` in a prompt (ncsh
+    /// patch).
+    command_lines_read: usize,
+
     /// Shell name
     name: Option<String>,
 
@@ -184,6 +188,7 @@ impl<SE: extensions::ShellExtensions> Clone for Shell<SE> {
             key_bindings: self.key_bindings.clone(),
             history: self.history.clone(),
             depth: self.depth + 1,
+            command_lines_read: self.command_lines_read,
         }
     }
 }

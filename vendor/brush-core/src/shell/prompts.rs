@@ -6,6 +6,16 @@ use crate::{Shell, error, extensions, prompt};
 
 impl<SE: extensions::ShellExtensions> Shell<SE> {
     /// Returns the default prompt string for the shell.
+    /// Counts a command line read at the prompt, for `\#` in a prompt (ncsh patch).
+    pub const fn count_command_line_read(&mut self) {
+        self.command_lines_read += 1;
+    }
+
+    /// The number `\#` in a prompt gives: that of the command line about to be read (ncsh patch).
+    pub(crate) const fn next_command_number(&self) -> usize {
+        self.command_lines_read + 1
+    }
+
     const fn default_prompt(&self) -> &'static str {
         if self.options.sh_mode {
             "$ "
