@@ -1804,9 +1804,28 @@ impl<'a, SE: extensions::ShellExtensions> WordExpander<'a, SE> {
         if !indirect {
             Ok(expansion)
         } else {
+            // ncsh patch: bash's words where the name is unset or its value is no name (brush:
+            // "failed to parse parameter").
+            // An unset variable is an error; an unset positional parameter or element gives
+            // nothing, as in bash.
+            if expansion.undefined {
+                return match parameter {
+                    brush_parser::word::Parameter::Named(name) => Err(error::ErrorKind::Worded(
+                        std::format!("{name}: invalid indirect expansion"),
+                    )
+                    .into()),
+                    _ => Ok(expansion),
+                };
+            }
             let parameter_str: String = expansion.into();
-            let inner_parameter =
-                brush_parser::word::parse_parameter(parameter_str.as_str(), &self.parser_options)?;
+            let Ok(inner_parameter) =
+                brush_parser::word::parse_parameter(parameter_str.as_str(), &self.parser_options)
+            else {
+                return Err(error::ErrorKind::Worded(std::format!(
+                    "{parameter_str}: invalid variable name"
+                ))
+                .into());
+            };
 
             self.expand_parameter_without_indirect(&inner_parameter, allow_unset_vars)
                 .await
