@@ -334,7 +334,51 @@ fn history_references_run_the_lines_they_name() {
     assert_eq!(numbers[0] + 1, numbers[1], "{screen}");
     let listed = format!("\n{:>5}  history | tail -1\n", numbers[0]);
     assert!(screen.contains(&listed), "{screen}");
-    assert!(screen.contains("{8}[") && screen.contains("{9}["), "{screen}");
+    assert!(
+        screen.contains("{8}[") && screen.contains("{9}["),
+        "{screen}"
+    );
+}
+
+/// `HISTCONTROL`, `HISTIGNORE` and `HISTSIZE` decide what the history keeps, as in bash: a line
+/// led by a space, a repeat of the line before, a line a pattern matches; at most `HISTSIZE`
+/// lines.
+#[test]
+fn the_history_keeps_what_histcontrol_histignore_and_histsize_let_it() {
+    let home = Home::new();
+    let term = start(&home, &[]);
+    term.line("HISTCONTROL=ignoreboth:erasedups HISTIGNORE='echo skip*' HISTSIZE=4");
+    term.expect_prompt();
+    for line in [
+        "echo one",
+        " echo hidden",
+        "echo two",
+        "echo two",
+        "echo skip me",
+        "echo one",
+        "echo three",
+    ] {
+        term.line(line);
+        term.expect_prompt();
+    }
+    term.line("history");
+    term.expect("  history\n");
+    let screen = term.screen_text();
+    let listed: Vec<&str> = screen
+        .lines()
+        .skip_while(|line| !line.ends_with("$ history"))
+        .skip(1)
+        .filter_map(|line| {
+            line.trim_start()
+                .split_once("  ")
+                .map(|(_, command)| command)
+        })
+        .collect();
+    assert_eq!(
+        listed,
+        ["echo two", "echo one", "echo three", "history"],
+        "{screen}"
+    );
 }
 
 /// A prompt that cannot be expanded is reported and a plain one shown; the session goes on (it

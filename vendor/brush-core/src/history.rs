@@ -123,6 +123,41 @@ impl History {
         }
     }
 
+    /// Removes every item whose command line is `command` (ncsh patch: `HISTCONTROL=erasedups`).
+    pub fn remove_all(&mut self, command: &str) {
+        let erased: Vec<ItemId> = self
+            .items
+            .iter()
+            .copied()
+            .filter(|id| {
+                self.id_map
+                    .get(id)
+                    .is_some_and(|item| item.command_line == command)
+            })
+            .collect();
+        for id in erased {
+            self.id_map.remove_mut(&id);
+        }
+        self.items = self
+            .items
+            .iter()
+            .copied()
+            .filter(|id| self.id_map.contains_key(id))
+            .collect();
+    }
+
+    /// Keeps the last `count` items and forgets the others (ncsh patch: `HISTSIZE`).
+    pub fn keep_last(&mut self, count: usize) {
+        let forgotten = self.items.len().saturating_sub(count);
+        if forgotten == 0 {
+            return;
+        }
+        for id in self.items.iter().take(forgotten) {
+            self.id_map.remove_mut(id);
+        }
+        self.items = self.items.iter().skip(forgotten).copied().collect();
+    }
+
     /// Adds a new history item. Returns the unique identifier of the newly added item.
     ///
     /// # Arguments

@@ -72,23 +72,56 @@ impl<SE: crate::extensions::ShellExtensions> crate::Shell<SE> {
     }
 
     /// Adds a command to history.
+    ///
+    /// ncsh patch: as bash, not a line `HISTCONTROL` or `HISTIGNORE` leaves out, and no more than
+    /// `HISTSIZE` lines are kept (brush kept every line, and all of them).
     pub fn add_to_history(&mut self, command: &str) -> Result<(), error::Error> {
-        if let Some(history) = &mut self.history {
-            // Trim.
-            let command = command.trim();
+        let control = self.env_str("HISTCONTROL").unwrap_or_default().into_owned();
+        let ignored = self.env_str("HISTIGNORE").unwrap_or_default().into_owned();
+        let size = self
+            .env_str("HISTSIZE")
+            .and_then(|size| size.trim().parse::<i64>().ok())
+            .and_then(|size| usize::try_from(size).ok());
+        let Some(history) = &mut self.history else {
+            return Ok(());
+        };
+        let controls: Vec<&str> = control.split(':').collect();
+        let controlled = |name: &str| {
+            controls
+                .iter()
+                .any(|control| *control == name || *control == "ignoreboth" && name != "erasedups")
+        };
+        if controlled("ignorespace") && command.starts_with(' ') {
+            return Ok(());
+        }
 
-            // For now, discard empty commands.
-            if command.is_empty() {
+        let command = command.trim();
+        if command.is_empty() {
+            return Ok(());
+        }
+        let previous = history.iter().last().map(|item| item.command_line.clone());
+        if controlled("ignoredups") && previous.as_deref() == Some(command) {
+            return Ok(());
+        }
+        // Each pattern must match the whole line; `&` is the line before.
+        for pattern in ignored.split(':').filter(|pattern| !pattern.is_empty()) {
+            let pattern = pattern.replace('&', previous.as_deref().unwrap_or_default());
+            if crate::patterns::Pattern::from(pattern).exactly_matches(command)? {
                 return Ok(());
             }
+        }
+        if controlled("erasedups") {
+            history.remove_all(command);
+        }
 
-            // Add it to history.
-            history.add(crate::history::Item {
-                id: 0,
-                command_line: command.to_owned(),
-                timestamp: Some(chrono::Utc::now()),
-                dirty: true,
-            })?;
+        history.add(crate::history::Item {
+            id: 0,
+            command_line: command.to_owned(),
+            timestamp: Some(chrono::Utc::now()),
+            dirty: true,
+        })?;
+        if let Some(size) = size {
+            history.keep_last(size);
         }
 
         Ok(())
