@@ -342,12 +342,15 @@ fn history_references_run_the_lines_they_name() {
 
 /// `HISTCONTROL`, `HISTIGNORE` and `HISTSIZE` decide what the history keeps, as in bash: a line
 /// led by a space, a repeat of the line before, a line a pattern matches; at most `HISTSIZE`
-/// lines.
+/// lines, and `HISTFILESIZE` in the file.
 #[test]
 fn the_history_keeps_what_histcontrol_histignore_and_histsize_let_it() {
     let home = Home::new();
     let term = start(&home, &[]);
-    term.line("HISTCONTROL=ignoreboth:erasedups HISTIGNORE='echo skip*' HISTSIZE=4");
+    term.line(
+        "HISTCONTROL=ignoreboth:erasedups HISTIGNORE='echo skip*' HISTSIZE=4 \
+         HISTFILE=$HOME/kept HISTFILESIZE=2",
+    );
     term.expect_prompt();
     for line in [
         "echo one",
@@ -379,6 +382,11 @@ fn the_history_keeps_what_histcontrol_histignore_and_histsize_let_it() {
         ["echo two", "echo one", "echo three", "history"],
         "{screen}"
     );
+    // The file keeps its last `HISTFILESIZE` lines.
+    term.line("exit");
+    assert_eq!(term.wait_exit(), 0);
+    let kept = std::fs::read_to_string(home.path().join("kept")).unwrap();
+    assert_eq!(kept, "history\nexit\n");
 }
 
 /// A prompt that cannot be expanded is reported and a plain one shown; the session goes on (it

@@ -61,11 +61,19 @@ impl<SE: crate::extensions::ShellExtensions> crate::Shell<SE> {
 
             // TODO(history): Observe options.append_to_history_file
             history.flush(
-                history_file_path,
+                &history_file_path,
                 true, /* append? */
                 true, /* unsaved items only? */
                 write_timestamps,
             )?;
+            // ncsh patch: `HISTFILESIZE`, as bash: the file keeps its last lines only.
+            if let Some(size) = self
+                .env_str("HISTFILESIZE")
+                .and_then(|size| size.trim().parse::<i64>().ok())
+                .and_then(|size| usize::try_from(size).ok())
+            {
+                keep_last_entries(&history_file_path, size)?;
+            }
         }
 
         Ok(())
@@ -126,4 +134,32 @@ impl<SE: crate::extensions::ShellExtensions> crate::Shell<SE> {
 
         Ok(())
     }
+}
+
+/// Cuts the history file at `path` to its last `count` entries, each a line with the `#SECONDS`
+/// line before it where there is one (ncsh patch).
+fn keep_last_entries(path: &std::path::Path, count: usize) -> Result<(), error::Error> {
+    let text = std::fs::read_to_string(path)?;
+    let lines: Vec<&str> = text.lines().collect();
+    let is_timestamp = |line: &str| {
+        line.strip_prefix('#')
+            .is_some_and(|rest| !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit()))
+    };
+    let entries = lines.iter().filter(|line| !is_timestamp(line)).count();
+    let Some(mut dropped) = entries.checked_sub(count).filter(|dropped| *dropped > 0) else {
+        return Ok(());
+    };
+    let mut start = 0;
+    while dropped > 0 && start < lines.len() {
+        if !is_timestamp(lines[start]) {
+            dropped -= 1;
+        }
+        start += 1;
+    }
+    let mut kept = lines[start..].join("\n");
+    if !kept.is_empty() {
+        kept.push('\n');
+    }
+    std::fs::write(path, kept)?;
+    Ok(())
 }
