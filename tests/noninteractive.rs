@@ -768,7 +768,8 @@ fn printf_q_quotes_as_bash_does() {
 }
 
 /// What a new user found brush doing otherwise than bash: the integer attribute, `/dev/stdin` and
-/// `/dev/stderr` as the shell's own streams, the ERR trap on `exit`, `trap -p`'s order and quotes,
+/// `/dev/stderr` as the shell's own streams, the ERR trap on `exit`, `trap -p` and `alias -p`'s
+/// order and quotes,
 /// `set -u`'s words, `echo` under `xpg_echo`, `local -`, and aliases in scripts (only with
 /// `expand_aliases`, and never for a quoted or expanded name).
 #[test]
@@ -786,6 +787,7 @@ fn integer_variables_dev_stdin_err_traps_set_u_and_aliases_behave_as_in_bash() {
         "{ echo to-err > /dev/stderr; } 2>/dev/null; echo x > /dev/stdout | cat",
         "trap 'echo err' ERR; f() { return 2; }; f; false; exit 3",
         "trap 'echo e' EXIT ERR DEBUG RETURN USR1 HUP; trap \"echo 'q'\" INT; trap -p; trap - EXIT",
+        "alias q=\"it's\" b=x a='y z'; alias -p; alias q",
         "set -u; echo $nosuch; echo after",
         "f() { local -; set -e -f; echo in $-; }; f; echo $-; g() { set -u; }; g; echo $-; set +u; \
          h() { local -; shopt -s nullglob; }; h; shopt nullglob",

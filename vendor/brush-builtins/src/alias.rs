@@ -24,9 +24,17 @@ impl builtins::Command for AliasCommand {
     ) -> Result<brush_core::ExecutionResult, Self::Error> {
         let mut exit_code = ExecutionResult::success();
 
+        // ncsh patch: listed by name and quoted so that each line can be run again, as bash
+        // lists them (brush: in its map's order, a `'` unquoted).
         if self.print || self.aliases.is_empty() {
-            for (name, value) in context.shell.aliases() {
-                writeln!(context.stdout(), "alias {name}='{value}'")?;
+            let mut aliases: Vec<_> = context.shell.aliases().iter().collect();
+            aliases.sort();
+            for (name, value) in aliases {
+                writeln!(
+                    context.stdout(),
+                    "alias {name}={}",
+                    brush_core::escape::sh_single_quote(value)
+                )?;
             }
         } else {
             for alias in &self.aliases {
@@ -38,7 +46,11 @@ impl builtins::Command for AliasCommand {
                         .aliases_mut()
                         .insert(name.to_owned(), unexpanded_value.to_owned());
                 } else if let Some(value) = context.shell.aliases().get(alias) {
-                    writeln!(context.stdout(), "alias {alias}='{value}'")?;
+                    writeln!(
+                        context.stdout(),
+                        "alias {alias}={}",
+                        brush_core::escape::sh_single_quote(value)
+                    )?;
                 } else {
                     writeln!(
                         context.stderr(),

@@ -97,8 +97,8 @@ impl TrapCommand {
             // ncsh patch: quoted as bash quotes it, so that the line can be run again.
             writeln!(
                 context.stdout(),
-                "trap -- '{}' {signal_type}",
-                handler.command.replace('\'', "'\\''")
+                "trap -- {} {signal_type}",
+                brush_core::escape::sh_single_quote(&handler.command)
             )?;
         }
         Ok(())

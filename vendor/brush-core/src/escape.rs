@@ -331,6 +331,12 @@ pub fn force_quote(s: &str, mode: QuoteMode) -> String {
     quote(s, &options).to_string()
 }
 
+/// `s` in single quotes, each `'` in it written `'\''`, as bash's `sh_single_quote` writes it for
+/// `alias` and `trap -p` (ncsh patch).
+pub fn sh_single_quote(s: &str) -> String {
+    std::format!("'{}'", s.replace('\'', "'\\''"))
+}
+
 /// Applies the given quoting mode to the provided string, only changing it if required.
 ///
 /// # Arguments
