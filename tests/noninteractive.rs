@@ -704,6 +704,36 @@ fn caller_and_the_call_stack_arrays_read_as_in_bash() {
     );
 }
 
+/// An arithmetic command that cannot be evaluated fails with status 1 and the script goes on, as
+/// bash's (it ended the script); an arithmetic expansion's error still ends it, as in bash. `for
+/// ((;;))`, with no space between the semicolons, is a loop, as in bash (it was a syntax error).
+/// The errors' words are not bash's (no `(error token is …)`), so only output and status are
+/// compared.
+#[test]
+fn arithmetic_commands_that_fail_do_not_end_the_script_and_for_headers_may_be_empty() {
+    let home = Home::new();
+    std::fs::write(
+        home.path().join("loops.sh"),
+        "# don't\nfor ((;;)); do break; done; echo \"for ((;;))\"\nfor ((i=0;;i++)); do ((i > 2)) && break; done; echo $i\n",
+    )
+    .unwrap();
+    for script in [
+        "((1/0)); echo next $?; [[ 1/0 -eq 1 ]]; echo next $?; ((1+)); echo next $?",
+        "for ((i=1/0;;)); do :; done; echo next $?; ((2/0)) || echo handled",
+        "x=$((1/0)); echo not reached",
+        "set -u; ((nope + 1)); echo not reached",
+        "set -e; ((1/0)); echo not reached",
+        "source ./loops.sh; for ((;;)); do echo once; break; done",
+    ] {
+        let (ours, theirs) = (
+            run(&home, &["-c", script], b""),
+            bash(&home, &["-c", script]),
+        );
+        assert_eq!(stdout(&ours), stdout(&theirs), "{script}");
+        assert_eq!(ours.status.code(), theirs.status.code(), "{script}");
+    }
+}
+
 /// A here-document that the end of the text leaves open is run as if its delimiter followed,
 /// after bash's warning, in `-c` text and in a sourced file (it was a syntax error, and nothing
 /// ran).

@@ -2,7 +2,9 @@
 
 use std::borrow::Cow;
 
-use crate::{ExecutionParameters, Shell, env, expansion, extensions, variables};
+use crate::{
+    ExecutionParameters, ExecutionResult, Shell, env, error, expansion, extensions, variables,
+};
 use brush_parser::ast;
 
 /// Maximum recursion depth for arithmetic variable dereference chains
@@ -47,6 +49,26 @@ pub enum EvalError {
     /// Expression recursion level exceeded.
     #[error("expression recursion level exceeded")]
     RecursionLimitExceeded,
+}
+
+/// ncsh patch: a command whose arithmetic could not be evaluated (`((1/0))`, `[[ 1/0 -eq 1 ]]`, a
+/// `for ((…))` header) shows the error and fails with status 1, as bash's does, and the shell goes
+/// on; it ended a script. An unset variable under `set -u` still ends it, as in bash.
+pub(crate) fn failed_command(
+    shell: &mut Shell<impl extensions::ShellExtensions>,
+    params: &ExecutionParameters,
+    error: error::Error,
+) -> Result<ExecutionResult, error::Error> {
+    match error.kind() {
+        error::ErrorKind::EvalError(eval)
+            if !matches!(eval, EvalError::ExpandingUnsetVariable(_)) =>
+        {
+            let _ = shell.display_error(&mut params.stderr(shell), &error);
+            shell.set_last_exit_status(1);
+            Ok(ExecutionResult::general_error())
+        }
+        _ => Err(error),
+    }
 }
 
 /// Trait implemented by arithmetic expressions that can be evaluated.
@@ -98,16 +120,17 @@ pub(crate) async fn expand_and_eval(
         .await
         .map_err(|_e| EvalError::FailedToExpandExpression(expr.to_owned()))?;
 
+    // Trace if applicable: the text as expanded, as bash traces it (ncsh patch: brush wrote the
+    // parsed expression back out, `a+1` as `a + 1`).
+    if trace_if_needed && shell.options().print_commands_and_arguments {
+        shell
+            .trace_command(params, std::format!("(( {expanded_self} ))"))
+            .await;
+    }
+
     // Now parse.
     let expr = brush_parser::arithmetic::parse(&expanded_self)
         .map_err(|_e| EvalError::ParseError(expanded_self))?;
-
-    // Trace if applicable.
-    if trace_if_needed && shell.options().print_commands_and_arguments {
-        shell
-            .trace_command(params, std::format!("(( {expr} ))"))
-            .await;
-    }
 
     // Now evaluate.
     expr.eval(shell)

@@ -799,18 +799,12 @@ impl<SE: extensions::ShellExtensions> ExecuteInPipeline<SE> for ast::Command {
                 }
 
                 // Evaluate the extended test expression.
-                let result = if extendedtests::eval_extended_test_expr(
-                    &e.expr,
-                    &mut pipeline_context.shell,
-                    &params,
-                )
-                .await?
-                {
-                    0
-                } else {
-                    1
-                };
-                Ok(ExecutionResult::new(result).into())
+                let shell = &mut pipeline_context.shell;
+                match extendedtests::eval_extended_test_expr(&e.expr, shell, &params).await {
+                    Ok(true) => Ok(ExecutionResult::new(0).into()),
+                    Ok(false) => Ok(ExecutionResult::new(1).into()),
+                    Err(error) => Ok(arithmetic::failed_command(shell, &params, error)?.into()),
+                }
             }
         }
     }
@@ -1235,7 +1229,10 @@ impl Execute for ast::ArithmeticCommand {
         shell: &mut Shell<impl extensions::ShellExtensions>,
         params: &ExecutionParameters,
     ) -> Result<ExecutionResult, error::Error> {
-        let value = self.expr.eval(shell, params, true).await?;
+        let value = match self.expr.eval(shell, params, true).await {
+            Ok(value) => value,
+            Err(error) => return arithmetic::failed_command(shell, params, error.into()),
+        };
         let result = if value != 0 {
             ExecutionResult::success()
         } else {
@@ -1257,8 +1254,10 @@ impl Execute for ast::ArithmeticForClauseCommand {
     ) -> Result<ExecutionResult, error::Error> {
         let params = &params.in_loop();
         let mut result = ExecutionResult::success();
-        if let Some(initializer) = &self.initializer {
-            initializer.eval(shell, params, true).await?;
+        if let Some(initializer) = &self.initializer
+            && let Err(error) = initializer.eval(shell, params, true).await
+        {
+            return arithmetic::failed_command(shell, params, error.into());
         }
 
         loop {
@@ -1269,8 +1268,12 @@ impl Execute for ast::ArithmeticForClauseCommand {
             }
             if let Some(condition) = &self.condition {
                 // An empty condition (e.g., `for (( ; ; ))`) means "always true".
-                if !condition.value.is_empty() && condition.eval(shell, params, true).await? == 0 {
-                    break;
+                if !condition.value.is_empty() {
+                    match condition.eval(shell, params, true).await {
+                        Ok(0) => break,
+                        Ok(_) => {}
+                        Err(error) => return arithmetic::failed_command(shell, params, error.into()),
+                    }
                 }
             }
 
@@ -1287,8 +1290,10 @@ impl Execute for ast::ArithmeticForClauseCommand {
                 break;
             }
 
-            if let Some(updater) = &self.updater {
-                updater.eval(shell, params, true).await?;
+            if let Some(updater) = &self.updater
+                && let Err(error) = updater.eval(shell, params, true).await
+            {
+                return arithmetic::failed_command(shell, params, error.into());
             }
         }
 

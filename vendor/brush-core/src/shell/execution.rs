@@ -142,7 +142,11 @@ impl<SE: crate::extensions::ShellExtensions> crate::Shell<SE> {
         tracing::debug!(target: trace_categories::PARSE, "Parsing sourced file: {}", source_info.source);
         // The text is made only to report an error. A whole file did not go through
         // `parse_string`, which reports the errors that no further input mends near their token.
-        let (parse_result, text) = match parser.parse_program() {
+        let parsed = parser.parse_program().or_else(|error| {
+            let text = String::from_utf8_lossy(&bytes);
+            super::parsing::with_for_arithmetic_mended(&text, &self.parser_options(), error)
+        });
+        let (parse_result, text) = match parsed {
             Ok(program) => (Ok(program), None),
             Err(error) => {
                 let text = String::from_utf8_lossy(&bytes).into_owned();

@@ -78,7 +78,88 @@ fn parse_str(
     s: &str,
     parser_options: &brush_parser::ParserOptions,
 ) -> Result<brush_parser::ast::Program, brush_parser::ParseError> {
-    create_parser(s.as_bytes(), parser_options).parse_program()
+    create_parser(s.as_bytes(), parser_options)
+        .parse_program()
+        .or_else(|error| with_for_arithmetic_mended(s, parser_options, error))
+}
+
+/// ncsh patch: text that failed to parse, parsed again with each `;;` in a `for ((…))` header
+/// written `; ;`. brush-parser's tokenizer takes `;;` there for the end of a `case` item, so
+/// `for ((;;))` and `for ((i=0;;i++))`, which bash runs, were syntax errors. Only text that
+/// failed is changed; where the change does not help, the first error stands.
+pub(super) fn with_for_arithmetic_mended(
+    s: &str,
+    parser_options: &brush_parser::ParserOptions,
+    error: brush_parser::ParseError,
+) -> Result<brush_parser::ast::Program, brush_parser::ParseError> {
+    let mended = for_arithmetic_spaced(s);
+    if mended == s {
+        return Err(error);
+    }
+    create_parser(mended.as_bytes(), parser_options)
+        .parse_program()
+        .map_err(|_| error)
+}
+
+/// `s` with `;;` written `; ;` inside each `for ((…))` header outside quotes.
+fn for_arithmetic_spaced(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = String::with_capacity(s.len() + 8);
+    let (mut copied, mut at) = (0, 0);
+    let (mut single, mut double, mut escaped) = (false, false, false);
+    while at < bytes.len() {
+        let byte = bytes[at];
+        let quoted = single || double || escaped;
+        // A comment's quotes are not quotes.
+        if byte == b'#' && !quoted && (at == 0 || bytes[at - 1].is_ascii_whitespace()) {
+            at = s[at..]
+                .find('\n')
+                .map_or(bytes.len(), |newline| at + newline);
+            continue;
+        }
+        match byte {
+            _ if escaped => escaped = false,
+            b'\\' if !single => escaped = true,
+            b'\'' if !double => single = !single,
+            b'"' if !single => double = !double,
+            _ => {}
+        }
+        let word_before =
+            at > 0 && (bytes[at - 1].is_ascii_alphanumeric() || bytes[at - 1] == b'_');
+        if quoted || word_before || !s[at..].starts_with("for") {
+            at += 1;
+            continue;
+        }
+        let rest = s[at + 3..].trim_start_matches([' ', '\t']);
+        let Some(end) = rest
+            .strip_prefix("((")
+            .and_then(|_| header_end(s, s.len() - rest.len() + 2))
+        else {
+            at += 3;
+            continue;
+        };
+        let open = s.len() - rest.len() + 2;
+        out.push_str(&s[copied..open]);
+        out.push_str(&s[open..end].replace(";;", "; ;"));
+        (copied, at) = (end, end);
+    }
+    out.push_str(&s[copied..]);
+    out
+}
+
+/// Where the `))` that closes an arithmetic `for` header opened before `open` is, on its line.
+fn header_end(s: &str, open: usize) -> Option<usize> {
+    let mut depth = 0_usize;
+    for (offset, byte) in s[open..].bytes().enumerate() {
+        match byte {
+            b'(' => depth += 1,
+            b')' if depth > 0 => depth -= 1,
+            b')' if s[open + offset..].starts_with("))") => return Some(open + offset),
+            b'\n' => return None,
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Lines that close or continue what an unfinished command may have open. Each is tried after a
@@ -251,7 +332,10 @@ pub(super) fn with_open_here_documents_closed(
     let mut warnings = vec![];
     // The tokenizer joins the delimiters, and their `LINE,COLUMN` positions, with ", ".
     for (tag, position) in tags.split(", ").zip(positions.split(", ")) {
-        let delimiter: String = tag.chars().filter(|c| !matches!(c, '\'' | '"' | '\\')).collect();
+        let delimiter: String = tag
+            .chars()
+            .filter(|c| !matches!(c, '\'' | '"' | '\\'))
+            .collect();
         closed.push_str(&delimiter);
         closed.push('\n');
         let started = position.split(',').next()?.parse().ok()?;
