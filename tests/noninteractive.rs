@@ -601,6 +601,9 @@ fn builtins_given_a_wrong_word_say_what_bash_says_and_end_as_bash_ends() {
         "read -z; echo $?; printf; echo $?; cd -x; echo $?; help -s cd pwd; . -x",
         "read -e -i def x y <<< 'a b'; echo \"[$x][$y] $?\"",
         "x=; echo ${!x}; echo $?; y='a b'; echo ${!y}; echo ${!3} ${!3-def}; unset q; echo ${!q-d}; echo no",
+        "x=abcdef; echo ${x:1:-2} ${x:2:-4} ${x: -3:-1} ${x:0:-1}; y=${x:2:-5}; echo not reached",
+        "a=(1 2 3 4); echo ${a[@]:1:-1}; echo not reached",
+        "source; echo $?; .; echo $?; OLDPWD=; cd -; echo $?; unset OLDPWD; cd -; echo $?",
         "while getopts ab: o -a -x -b; do echo \"$o\"; done; f() { getopts q o -z; }; f",
         "for m in u=rwx,g=rx,o= g+w o-rwx a=r +x u=rw,go= ug+x,o= q u+q u=rwx, 9 0778 u=r=w '' 077; \
          do umask 022; umask \"$m\"; echo \"$m -> $? $(umask)\"; done; umask -S u=rwx,g=rx; umask -p",

@@ -63,7 +63,17 @@ impl builtins::Command for CdCommand {
             // `cd -', equivalent to `cd $OLDPWD'
             if target_dir.as_os_str() == "-" {
                 should_print = true;
-                if let Some(oldpwd) = context.shell.env_str("OLDPWD") {
+                // ncsh patch: a declared OLDPWD without a value is not set, as in bash.
+                if let Some(oldpwd) = context
+                    .shell
+                    .env_str("OLDPWD")
+                    .filter(|_| context.shell.env().is_set("OLDPWD"))
+                {
+                    // An empty one is `cd ''`, which stays, printing the empty name.
+                    if oldpwd.is_empty() {
+                        writeln!(context.stdout())?;
+                        return Ok(ExecutionResult::success());
+                    }
                     PathBuf::from(oldpwd.to_string())
                 } else {
                     return Ok(context.failure("OLDPWD not set", 1));

@@ -544,7 +544,12 @@ fn refused_arguments<T: clap::CommandFactory, SE: extensions::ShellExtensions>(
             let option = option.split_whitespace().next().unwrap_or(option);
             Some(std::format!("{option}: option requires an argument"))
         }
-        // bash gives only the usage for a missing argument.
+        // bash gives only the usage for a missing argument, but for the file `.` reads.
+        (ErrorKind::MissingRequiredArgument, _)
+            if matches!(context.command_name.as_str(), "." | "source") =>
+        {
+            Some("filename argument required".to_owned())
+        }
         (ErrorKind::MissingRequiredArgument, _) => None,
         _ => error
             .render()

@@ -1408,15 +1408,34 @@ impl<'a, SE: extensions::ShellExtensions> WordExpander<'a, SE> {
                 let expanded_offset = min(expanded_offset, expanded_parameter_len);
 
                 let end_offset = if let Some(length) = length {
-                    let mut expanded_length = length.eval(self.shell, self.params, false).await?;
+                    let expanded_length = length.eval(self.shell, self.params, false).await?;
                     if expanded_length < 0 {
-                        expanded_length += expanded_parameter_len;
+                        // ncsh patch: a negative length counts back from the end of the value,
+                        // not of the slice (`${x:1:-2}` of `abcdef` is `bcd`; brush gave `bcde`),
+                        // and is an error where that end is before the start, or for a list
+                        // (`$@`, `${a[@]}`), as in bash.
+                        let end = expanded_parameter_len + expanded_length;
+                        let list = matches!(
+                            parameter,
+                            brush_parser::word::Parameter::NamedWithAllIndices { .. }
+                                | brush_parser::word::Parameter::Special(
+                                    brush_parser::word::SpecialParameter::AllPositionalParameters {
+                                        ..
+                                    }
+                                )
+                        );
+                        if list || end < expanded_offset {
+                            return Err(error::ErrorKind::Worded(std::format!(
+                                "{}: substring expression < 0",
+                                length.value.trim()
+                            ))
+                            .into());
+                        }
+                        end
+                    } else {
+                        expanded_offset
+                            + min(expanded_length, expanded_parameter_len - expanded_offset)
                     }
-
-                    let expanded_length =
-                        min(expanded_length, expanded_parameter_len - expanded_offset);
-
-                    expanded_offset + expanded_length
                 } else {
                     expanded_parameter_len
                 };

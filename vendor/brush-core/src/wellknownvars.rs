@@ -39,8 +39,9 @@ pub(crate) fn inherit_env_vars(
             continue;
         }
 
-        // Special case OLDPWD for bash compatibility.
-        if k == "OLDPWD" {
+        // Special case OLDPWD for bash compatibility: ncsh patch: kept where it names a
+        // directory, as bash keeps it (brush dropped it, so `cd -` in a new shell failed).
+        if k == "OLDPWD" && !std::path::Path::new(&v).is_dir() {
             continue;
         }
 
