@@ -604,6 +604,8 @@ fn builtins_given_a_wrong_word_say_what_bash_says_and_end_as_bash_ends() {
         "x=abcdef; echo ${x:1:-2} ${x:2:-4} ${x: -3:-1} ${x:0:-1}; y=${x:2:-5}; echo not reached",
         "a=(1 2 3 4); echo ${a[@]:1:-1}; echo not reached",
         "source; echo $?; .; echo $?; OLDPWD=; cd -; echo $?; unset OLDPWD; cd -; echo $?",
+        "set -Q; echo $?; set +Q; echo $?; set -eQ; echo $? $-; set -- -Q; echo $1",
+        "pushd; echo $?; cd /; pushd /tmp >/dev/null; pushd; echo $?; dirs; pushd; dirs",
         "while getopts ab: o -a -x -b; do echo \"$o\"; done; f() { getopts q o -z; }; f",
         "for m in u=rwx,g=rx,o= g+w o-rwx a=r +x u=rw,go= ug+x,o= q u+q u=rwx, 9 0778 u=r=w '' 077; \
          do umask 022; umask \"$m\"; echo \"$m -> $? $(umask)\"; done; umask -S u=rwx,g=rx; umask -p",

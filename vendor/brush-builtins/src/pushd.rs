@@ -9,8 +9,9 @@ pub(crate) struct PushdCommand {
     #[clap(short = 'n')]
     no_directory_change: bool,
 
-    /// Directory to push on the directory stack.
-    dir: String,
+    /// Directory to push on the directory stack; without one, the top two directories are
+    /// exchanged.
+    dir: Option<String>,
     //
     // TODO(pushd): implement +N and -N
 }
@@ -22,15 +23,21 @@ impl builtins::Command for PushdCommand {
         &self,
         context: brush_core::ExecutionContext<'_, SE>,
     ) -> Result<brush_core::ExecutionResult, Self::Error> {
+        // ncsh patch: without a directory, the current one and the top of the stack change
+        // places, as in bash (clap refused it).
+        let dir = match &self.dir {
+            Some(dir) => std::path::PathBuf::from(dir),
+            None => match context.shell.directory_stack_mut().pop() {
+                Some(top) => top,
+                None => return Ok(context.failure("no other directory", 1)),
+            },
+        };
         if self.no_directory_change {
-            context
-                .shell
-                .directory_stack_mut()
-                .push(std::path::PathBuf::from(&self.dir));
+            context.shell.directory_stack_mut().push(dir);
         } else {
             let prev_working_dir = context.shell.working_dir().to_path_buf();
 
-            let dir = std::path::Path::new(&self.dir);
+            let dir = dir.as_path();
             // ncsh patch: bash names the directory it could not enter.
             if let Err(error) = context.shell.set_working_dir(dir) {
                 return Ok(context.failure(crate::cd::not_entered(dir, &error), 1));

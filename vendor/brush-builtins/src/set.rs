@@ -167,6 +167,19 @@ impl builtins::Command for SetCommand {
                 now_parsing_positional_args = true;
             }
 
+            // ncsh patch: a letter `set` does not know is refused as bash refuses it (`set -Q`
+            // made `-Q` the first positional parameter).
+            if i > 0 && !now_parsing_positional_args {
+                if let Some(unknown) = unknown_flag(&arg) {
+                    let mut error = clap::Error::new(clap::error::ErrorKind::UnknownArgument);
+                    error.insert(
+                        clap::error::ContextKind::InvalidArg,
+                        clap::error::ContextValue::String(unknown),
+                    );
+                    return Err(error);
+                }
+            }
+
             if let Some(plus_options) = arg.strip_prefix("+") {
                 next_arg_is_option_value = plus_options.ends_with('o');
                 for c in plus_options.chars() {
@@ -447,4 +460,13 @@ fn display_all(
     }
 
     Ok(())
+}
+
+/// The first flag of `arg` (`-eQ`, `+Q`) that is not one of `set`'s letters, with its sign.
+fn unknown_flag(arg: &str) -> Option<String> {
+    let sign = arg.chars().next().filter(|c| matches!(c, '-' | '+'))?;
+    arg[1..]
+        .chars()
+        .find(|c| !"abefhkmnptuvxBCEHPTo".contains(*c))
+        .map(|c| std::format!("{sign}{c}"))
 }

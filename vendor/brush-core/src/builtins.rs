@@ -536,7 +536,7 @@ fn refused_arguments<T: clap::CommandFactory, SE: extensions::ShellExtensions>(
         _ => None,
     };
     let what = match (error.kind(), argument) {
-        (ErrorKind::UnknownArgument, Some(option)) if option.starts_with('-') => {
+        (ErrorKind::UnknownArgument, Some(option)) if option.starts_with(['-', '+']) => {
             Some(std::format!("{option}: invalid option"))
         }
         (ErrorKind::UnknownArgument, _) => Some("too many arguments".to_owned()),
