@@ -203,7 +203,7 @@ async fn compose_prompt(
     marks: bool,
 ) -> Result<InteractivePrompt, ShellError> {
     let prompt = shell.compose_prompt().await;
-    let mut prompt = or_reported(shell, prompt, "$ ");
+    let mut prompt = or_reported(shell, prompt, "PS1");
     if marks {
         // Inside the prompt string, so that the line editor draws it at the exact end of the prompt
         // every time it repaints.
@@ -213,21 +213,24 @@ async fn compose_prompt(
     let continuation_prompt = shell.compose_continuation_prompt().await;
     Ok(InteractivePrompt {
         prompt,
-        alt_side_prompt: or_reported(shell, alt_side_prompt, ""),
-        continuation_prompt: or_reported(shell, continuation_prompt, "> "),
+        alt_side_prompt: or_reported(shell, alt_side_prompt, "BRUSH_PS_ALT"),
+        continuation_prompt: or_reported(shell, continuation_prompt, "PS2"),
     })
 }
 
-/// A prompt that could not be expanded (`PS1='${u:?}'`) is reported, and `plain` shown in its
-/// place: the shell goes on, as bash's does. It ended the session.
+/// A prompt that could not be expanded (`PS1='${u:?}'`) is reported, and the variable's text
+/// shown as it is, as bash shows it: the shell goes on. It ended the session.
 fn or_reported(
     shell: &mut brush_core::Shell<Extensions>,
     prompt: Result<String, brush_core::Error>,
-    plain: &str,
+    variable: &str,
 ) -> String {
     prompt.unwrap_or_else(|error| {
         let _ = shell.display_error(&mut shell.stderr(), &error);
-        plain.to_owned()
+        shell
+            .env_str(variable)
+            .map(std::borrow::Cow::into_owned)
+            .unwrap_or_default()
     })
 }
 

@@ -380,6 +380,11 @@ fn wait_returns_the_status_of_the_job_its_pid_or_job_spec_names() {
             "false & wait $!; echo $?; (exit 3) & p=$!; sleep 0.2; wait $p; echo $?; wait $p; echo $?",
             "f() { return 4; }; f & wait $!; echo $?; while :; do :; done & kill $!; wait $!; echo $?",
             "f() { for ((i = 0; i < 30000; i++)); do :; done; sleep 0.1; return 5; }; f & p=$!; wait $p; echo $?",
+            // `$!` is the same number each time it is read, and names the job after its first
+            // process has ended and a second has started.
+            "f() { for ((i = 0; i < 30000; i++)); do :; done; sleep 0.5; }; f & a=$!; sleep 0.3; \
+             [ $a = $! ] && echo same; g() { sleep 0.2; sleep 5; }; g & b=$!; sleep 0.5; kill $b; \
+             wait $b; echo $?; wait $a",
         ],
     );
 }
@@ -611,6 +616,7 @@ fn builtins_given_a_wrong_word_say_what_bash_says_and_end_as_bash_ends() {
          do umask 022; umask \"$m\"; echo \"$m -> $? $(umask)\"; done; umask -S u=rwx,g=rx; umask -p",
         "for i in 1 2; do continue 1 2; done; echo after",
         "for i in 1 2; do break 1 2; done; echo after",
+        "for i in 1 2; do echo $i; break ' 1'; done; for i in 1 2; do continue '1 '; done; echo after",
         "readonly q=1; r=2; unset q r; echo $? ${r-gone}; a=(1 2); readonly a; unset 'a[0]'; echo $? ${a[@]}",
         "shopt nullglob globstar; shopt -o errexit",
         "f() { return abc; }; f; echo $?",
@@ -645,6 +651,8 @@ fn commands_that_cannot_run_and_scripts_without_an_interpreter_line_behave_as_in
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
     };
     make("noexec.sh", "echo hi\n", 0o644);
+    std::fs::create_dir_all(home.path().join("bin/sub")).unwrap();
+    make("bin/badint2", "#!/nonexistent/interp\necho hi\n", 0o755);
     make("badint.sh", "#!/nonexistent/interp\necho hi\n", 0o755);
     make(
         "plain",
@@ -652,12 +660,11 @@ fn commands_that_cannot_run_and_scripts_without_an_interpreter_line_behave_as_in
         0o755,
     );
     std::fs::create_dir_all(home.path().join("adir")).unwrap();
-    std::fs::create_dir_all(home.path().join("bin/sub")).unwrap();
     same_as_bash(
         &home,
         &[
             "./noexec.sh; echo $?; ./badint.sh; echo $?; ./adir; echo $?; ./nosuch; echo $?",
-            "/nonexistent/x; echo $?; ''; echo $?; PATH=$PWD/bin:$PATH; sub; echo $?",
+            "/nonexistent/x; echo $?; ''; echo $?; PATH=$PWD/bin:$PATH; sub; echo $?; badint2; echo $?",
             "command ./nosuch; echo $?; command ./noexec.sh; echo $?",
             "./plain x; echo $?; cd adir && ../plain x",
         ],
@@ -665,7 +672,7 @@ fn commands_that_cannot_run_and_scripts_without_an_interpreter_line_behave_as_in
 }
 
 /// A failed `exec` leaves the shell as it was: with `execfail` the script goes on with the
-/// descriptors and directory it had. The exec replaced them in the shell's own process, the async
+/// descriptors and directory it had, and the exec's redirections, as bash's. The exec replaced them in the shell's own process, the async
 /// runtime's among them, and every later command failed or hung.
 #[test]
 fn a_failed_exec_leaves_the_shell_as_it_was() {
@@ -675,6 +682,10 @@ fn a_failed_exec_leaves_the_shell_as_it_was() {
         &[
             "shopt -s execfail; exec 3>f3 4>f4 5>&1; exec nosuch; echo after $?; sleep 0.1; \
            echo x | cat; echo to5 >&5; echo to3 >&3; cat f3; cd /; exec nosuch; pwd; echo y | cat",
+            // The shell keeps the redirections of the failed exec, as bash's does, and passes
+            // none of its own descriptors to the programs it starts after.
+            "shopt -s execfail; echo line > f6; exec nosuch 6<f6 7>/dev/null; read -u 6 l; echo $l; \
+             exec 6<&- 7>&-; ls /proc/self/fd | wc -l",
         ],
     );
 }
@@ -700,6 +711,23 @@ fn caller_and_the_call_stack_arrays_read_as_in_bash() {
     );
     assert_eq!(stdout(&ours), stdout(&theirs));
     assert_eq!(stderr(&ours), stderr(&theirs));
+    // A file a script sources: its caller is the script's `main`.
+    std::fs::write(home.path().join("inner.sh"), "caller 0; echo $?; caller\n").unwrap();
+    std::fs::write(
+        home.path().join("outer.sh"),
+        "echo outer\nsource ./inner.sh\n",
+    )
+    .unwrap();
+    let (ours, theirs) = (
+        ncsh_within(&home, &["outer.sh"], LIMIT),
+        bash(&home, &["outer.sh"]),
+    );
+    assert!(
+        stdout(&ours).contains("2 main outer.sh\n"),
+        "{}",
+        stdout(&ours)
+    );
+    assert_eq!(stdout(&ours), stdout(&theirs));
     same_as_bash(
         &home,
         &[

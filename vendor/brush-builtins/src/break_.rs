@@ -56,7 +56,8 @@ pub(crate) fn leave_loops<SE: brush_core::ShellExtensions>(
     let [which_loop] = words else {
         return abandon(context.failure("too many arguments", 1));
     };
-    let mut result = match which_loop.parse::<i64>() {
+    // Blanks around the number are allowed, as bash allows them.
+    let mut result = match which_loop.trim().parse::<i64>() {
         Ok(count) if count > 0 => {
             let mut result = ExecutionResult::success();
             let count = usize::try_from(count).unwrap_or(usize::MAX);

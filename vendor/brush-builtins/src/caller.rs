@@ -31,10 +31,7 @@ impl builtins::Command for CallerCommand {
                 writeln!(context.stdout(), "{} {file}", current.line)?;
             }
             Some(back) => {
-                // `FUNCNAME` has entries only while a function runs.
-                let (Some(frame), Some(caller), true) =
-                    (frames.get(back), frames.get(back + 1), stack.in_function())
-                else {
+                let (Some(frame), Some(caller)) = (frames.get(back), frames.get(back + 1)) else {
                     return Ok(ExecutionResult::general_error());
                 };
                 writeln!(

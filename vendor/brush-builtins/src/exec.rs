@@ -75,7 +75,7 @@ impl builtins::Command for ExecCommand {
         )?;
 
         // ncsh patch: where the exec fails, the shell goes on with its own descriptors,
-        // directory and SIGPIPE disposition (`exec_state`).
+        // directory, SIGPIPE disposition and signal mask (`exec_state`).
         let targets = [0, 1, 2]
             .into_iter()
             .chain(context.iter_fds().map(|(fd, _)| fd))
@@ -83,6 +83,9 @@ impl builtins::Command for ExecCommand {
         let state = crate::exec_state::ProcessState::save(targets);
         let exec_error = cmd.exec();
         state.restore();
+        // The shell keeps the command's redirections, as bash's does after a failed exec.
+        let fds: Vec<_> = context.iter_fds().collect();
+        context.shell.replace_open_files(fds.into_iter());
 
         // ncsh patch: bash names the command it could not run, and a shell that is not
         // interactive ends there unless `shopt -s execfail` (brush said nothing and went on).

@@ -3,23 +3,26 @@
 //!
 //! `std::process::Command::exec` sets up the new program in this process and then calls
 //! `execvp`: it puts the program's descriptors in place (over the shell's own, the async
-//! runtime's among them), changes directory and resets SIGPIPE. Where `execvp` fails, the shell
-//! goes on (at the prompt, or with `shopt -s execfail`), and before this it went on with those
-//! changes: `exec 3>f; exec nosuch` at the prompt replaced the runtime's descriptor, and ncsh
-//! ended with a panic. [`ProcessState::restore`] puts them back.
+//! runtime's among them), changes directory, resets SIGPIPE and empties the signal mask. Where
+//! `execvp` fails, the shell goes on (at the prompt, or with `shopt -s execfail`), and before this
+//! it went on with those changes: `exec 3>f; exec nosuch` at the prompt replaced the runtime's
+//! descriptor, and ncsh ended with a panic. [`ProcessState::restore`] puts them back. Until it
+//! does, the runtime's threads may see the replaced descriptors: a short window, where it was for
+//! ever.
 
 use std::os::fd::RawFd;
 use std::path::PathBuf;
 
 use nix::libc;
 
-/// The descriptors, directory and SIGPIPE disposition of the process, saved.
+/// The descriptors, directory, SIGPIPE disposition and signal mask of the process, saved.
 pub(crate) struct ProcessState {
-    /// Each descriptor the new program is given, with a copy of what it was (`None` where it was
-    /// not open).
-    descriptors: Vec<(RawFd, Option<RawFd>)>,
+    /// Each descriptor the new program is given, with a copy of what it was and whether it was
+    /// closed on exec (`None` where it was not open).
+    descriptors: Vec<(RawFd, Option<(RawFd, bool)>)>,
     directory: Option<PathBuf>,
     sigpipe: Option<libc::sigaction>,
+    signal_mask: Option<libc::sigset_t>,
 }
 
 impl ProcessState {
@@ -32,19 +35,34 @@ impl ProcessState {
         let descriptors = targets
             .into_iter()
             .map(|target| {
-                // SAFETY: F_DUPFD_CLOEXEC only reads `target`; one that is not open gives EBADF.
+                // SAFETY: F_GETFD and F_DUPFD_CLOEXEC only read `target`; one that is not open
+                // gives EBADF.
+                let flags = unsafe { libc::fcntl(target, libc::F_GETFD) };
+                // SAFETY: as above.
                 let copy = unsafe { libc::fcntl(target, libc::F_DUPFD_CLOEXEC, above) };
-                (target, (copy >= 0).then_some(copy))
+                let closed_on_exec = flags >= 0 && flags & libc::FD_CLOEXEC != 0;
+                (target, (copy >= 0).then_some((copy, closed_on_exec)))
             })
             .collect();
         let mut sigpipe = std::mem::MaybeUninit::<libc::sigaction>::uninit();
         // SAFETY: with no new action, sigaction only writes the current one into `sigpipe`.
         let got = unsafe { libc::sigaction(libc::SIGPIPE, std::ptr::null(), sigpipe.as_mut_ptr()) };
+        let mut signal_mask = std::mem::MaybeUninit::<libc::sigset_t>::uninit();
+        // SAFETY: with no new mask, pthread_sigmask only writes the current one.
+        let masked = unsafe {
+            libc::pthread_sigmask(
+                libc::SIG_SETMASK,
+                std::ptr::null(),
+                signal_mask.as_mut_ptr(),
+            )
+        };
         Self {
             descriptors,
             directory: std::env::current_dir().ok(),
             // SAFETY: sigaction succeeded, so it wrote the whole struct.
             sigpipe: (got == 0).then(|| unsafe { sigpipe.assume_init() }),
+            // SAFETY: pthread_sigmask succeeded, so it wrote the whole set.
+            signal_mask: (masked == 0).then(|| unsafe { signal_mask.assume_init() }),
         }
     }
 
@@ -52,9 +70,12 @@ impl ProcessState {
     pub(crate) fn restore(self) {
         for (target, copy) in self.descriptors {
             match copy {
-                Some(copy) => {
+                Some((copy, closed_on_exec)) => {
+                    // dup3, not dup2, which would leave the runtime's own descriptors open in
+                    // every program started after.
+                    let flags = if closed_on_exec { libc::O_CLOEXEC } else { 0 };
                     // SAFETY: `copy` is this struct's own descriptor, closed once it is back.
-                    unsafe { libc::dup2(copy, target) };
+                    unsafe { libc::dup3(copy, target, flags) };
                     // SAFETY: as above; nothing else holds `copy`.
                     unsafe { libc::close(copy) };
                 }
@@ -71,6 +92,10 @@ impl ProcessState {
         if let Some(sigpipe) = self.sigpipe {
             // SAFETY: the action is the one sigaction gave for SIGPIPE in `save`.
             unsafe { libc::sigaction(libc::SIGPIPE, &sigpipe, std::ptr::null_mut()) };
+        }
+        if let Some(signal_mask) = self.signal_mask {
+            // SAFETY: the set is the one pthread_sigmask gave in `save`.
+            unsafe { libc::pthread_sigmask(libc::SIG_SETMASK, &signal_mask, std::ptr::null_mut()) };
         }
     }
 }

@@ -661,9 +661,11 @@ impl<'a, SE: extensions::ShellExtensions> SimpleCommand<'a, SE> {
 }
 
 /// The program that runs `command` when it is a script with no interpreter named (see
-/// `compose_std_command`): this shell's own executable. `None` when the kernel is to run it: it
-/// names its interpreter (`#!`), is an ELF binary, or looks binary (a NUL in its first line, as
-/// bash's `check_binary_file` decides); or when it cannot be read or run.
+/// `compose_std_command`): this shell's own executable. `None` where it names its interpreter
+/// (`#!`), is an ELF binary, or looks binary (a NUL in its first line, as bash's
+/// `check_binary_file` decides), or cannot be read or run: `execvp` runs it, or, where the kernel
+/// refuses it, runs it with `/bin/sh` (bash says "cannot execute binary file" there). `exec -a
+/// NAME` of such a script does not make NAME its `$0`.
 fn own_script_runner<SE: extensions::ShellExtensions>(
     context: &ExecutionContext<'_, SE>,
     command: &str,
@@ -681,9 +683,8 @@ fn own_script_runner<SE: extensions::ShellExtensions>(
         .ok()?;
     let sample = &sample[..read];
     let first_line = sample.split(|byte| *byte == b'\n').next().unwrap_or(sample);
-    let kernel_runs_it = sample.starts_with(b"#!")
-        || sample.starts_with(b"\x7fELF")
-        || first_line.contains(&0);
+    let kernel_runs_it =
+        sample.starts_with(b"#!") || sample.starts_with(b"\x7fELF") || first_line.contains(&0);
     if kernel_runs_it {
         return None;
     }
@@ -831,6 +832,10 @@ pub(crate) fn execute_external_command(
                         error::ErrorKind::WorkingDirMissing(context.shell.working_dir().to_owned())
                             .into(),
                     )
+                } else if context.shell.absolute_path(executable_path).is_file() {
+                    // ncsh patch: the file is there and its interpreter is not; bash names the
+                    // file by the path it ran, also where PATH found it.
+                    Err(error::ErrorKind::CommandNotFound(executable_path.to_owned()).into())
                 } else {
                     Err(error::ErrorKind::CommandNotFound(context.command_name).into())
                 }

@@ -39,8 +39,8 @@ pub struct BackgroundGroup {
     // ncsh patch: the job's own shell is stopped (`kill -STOP %N`), which, being no process, the
     // signal cannot stop: its lists and loops wait before their next command until continued.
     held: std::sync::atomic::AtomicBool,
-    // ncsh patch: the number `$!` gives while the job has no process (`stand_in_pid`).
-    stand_in: std::sync::OnceLock<sys::process::ProcessId>,
+    // ncsh patch: the number `$!` gave for the job, which it gives from then on (`pid`).
+    given: std::sync::OnceLock<sys::process::ProcessId>,
 }
 
 /// The first number given to a job that has no process: Linux's largest possible pid limit
@@ -70,26 +70,24 @@ impl BackgroundGroup {
         self.pgid.lock().ok().and_then(|pgid| *pgid)
     }
 
-    /// The pid `$!` and `jobs -p` give for the job (ncsh patch): its group's, once its first
-    /// process has started; before that, and for a job of builtins only, which never starts one, a
-    /// number of its own that no process can have (bash forks a subshell, whose pid it gives; ncsh
-    /// runs the job inside itself, and gave nothing, so `false & wait $!` returned 0). The
-    /// shell's `wait` and `kill` know it (`Job::is_named_by`); to any other program it names no
-    /// process.
+    /// The pid `$!` gives for the job (ncsh patch), the same each time, as bash's: its group's,
+    /// if its first process had started when `$!` was first read; else, and for a job of builtins
+    /// only, which never starts one, a number of its own that no process can have (bash forks a
+    /// subshell, whose pid it gives; ncsh runs the job inside itself, and gave nothing, so `false
+    /// & wait $!` returned 0). The shell's `wait` and `kill` know it (`Job::is_named_by`); to any
+    /// other program a stand-in names no process.
     pub fn pid(&self) -> sys::process::ProcessId {
-        self.pgid().unwrap_or_else(|| self.stand_in_pid())
-    }
-
-    fn stand_in_pid(&self) -> sys::process::ProcessId {
-        static GIVEN: std::sync::atomic::AtomicI32 = std::sync::atomic::AtomicI32::new(0);
-        *self.stand_in.get_or_init(|| {
-            FIRST_STAND_IN_PID + GIVEN.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        static STAND_INS: std::sync::atomic::AtomicI32 = std::sync::atomic::AtomicI32::new(0);
+        *self.given.get_or_init(|| {
+            self.pgid().unwrap_or_else(|| {
+                FIRST_STAND_IN_PID + STAND_INS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            })
         })
     }
 
-    /// Whether `pid` is the job's: its group's, or the number given before it had one.
+    /// Whether `pid` is the job's: its group's now, or the one `$!` gave.
     fn is_named_by(&self, pid: sys::process::ProcessId) -> bool {
-        self.pgid() == Some(pid) || self.stand_in.get() == Some(&pid)
+        self.pgid() == Some(pid) || self.given.get() == Some(&pid)
     }
 
     /// Holds the group while a process is spawned into it, so that two processes of the job
@@ -438,12 +436,12 @@ impl JobManager {
     }
 
     fn remember_ended(&mut self, job: &Job, status: u8) {
-        // A job that started a process after `$!` gave its stand-in number is known by both.
-        let stand_in = job
+        // A job whose group changed after `$!` named it is known by both.
+        let given = job
             .background_group
             .as_ref()
-            .and_then(|group| group.stand_in.get().copied());
-        for pid in job.listed_pid().into_iter().chain(stand_in) {
+            .and_then(|group| group.given.get().copied());
+        for pid in job.listed_pid().into_iter().chain(given) {
             if self.ended.iter().any(|(ended, _)| *ended == pid) {
                 continue;
             }

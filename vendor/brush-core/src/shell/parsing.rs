@@ -112,8 +112,9 @@ fn for_arithmetic_spaced(s: &str) -> String {
         let quoted = single || double || escaped;
         // A comment's quotes are not quotes.
         if byte == b'#' && !quoted && (at == 0 || bytes[at - 1].is_ascii_whitespace()) {
-            at = s[at..]
-                .find('\n')
+            at = bytes[at..]
+                .iter()
+                .position(|byte| *byte == b'\n')
                 .map_or(bytes.len(), |newline| at + newline);
             continue;
         }
@@ -126,7 +127,7 @@ fn for_arithmetic_spaced(s: &str) -> String {
         }
         let word_before =
             at > 0 && (bytes[at - 1].is_ascii_alphanumeric() || bytes[at - 1] == b'_');
-        if quoted || word_before || !s[at..].starts_with("for") {
+        if quoted || word_before || !bytes[at..].starts_with(b"for") {
             at += 1;
             continue;
         }
@@ -154,7 +155,7 @@ fn header_end(s: &str, open: usize) -> Option<usize> {
         match byte {
             b'(' => depth += 1,
             b')' if depth > 0 => depth -= 1,
-            b')' if s[open + offset..].starts_with("))") => return Some(open + offset),
+            b')' if s.as_bytes()[open + offset..].starts_with(b"))") => return Some(open + offset),
             b'\n' => return None,
             _ => {}
         }

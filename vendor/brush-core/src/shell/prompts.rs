@@ -5,7 +5,6 @@ use std::borrow::Cow;
 use crate::{Shell, error, extensions, prompt};
 
 impl<SE: extensions::ShellExtensions> Shell<SE> {
-    /// Returns the default prompt string for the shell.
     /// Counts a command line read at the prompt, for `\#` in a prompt (ncsh patch).
     pub const fn count_command_line_read(&mut self) {
         self.command_lines_read += 1;
@@ -16,6 +15,7 @@ impl<SE: extensions::ShellExtensions> Shell<SE> {
         self.command_lines_read + 1
     }
 
+    /// Returns the default prompt string for the shell.
     const fn default_prompt(&self) -> &'static str {
         if self.options.sh_mode {
             "$ "
