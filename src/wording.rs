@@ -77,6 +77,10 @@ impl ErrorFormatter for BashWording {
             ErrorKind::RedirectionFailure(file, why) => {
                 format!("{}{file}: {}\n", error_prefix(shell), plain(why))
             }
+            // A redirection to a descriptor that is not open (`echo >&4`).
+            ErrorKind::BadFileDescriptor(fd) => {
+                format!("{}{fd}: Bad file descriptor\n", error_prefix(shell))
+            }
             // `set -u` in arithmetic: bash words it as anywhere else.
             ErrorKind::EvalError(EvalError::ExpandingUnsetVariable(variable)) => {
                 format!("{}{variable}: unbound variable\n", error_prefix(shell))

@@ -308,6 +308,7 @@ impl Spec {
             // and field splitting but NOT pathname expansion (globbing).
             let options = crate::expansion::ExpanderOptions {
                 pathname_expand: false,
+                split_written_text: true,
                 ..Default::default()
             };
             let words = crate::expansion::full_expand_and_split_word_with_options(

@@ -37,6 +37,9 @@ pub(crate) struct ExpanderOptions {
     /// Whether to perform pathname expansion (globbing). If disabled, glob patterns
     /// are returned as literal strings.
     pub pathname_expand: bool,
+    /// Whether text written in the word is split into fields too, as a completion's `-W` word
+    /// list is split (ncsh patch; elsewhere only what expansions give is split).
+    pub split_written_text: bool,
 }
 
 impl Default for ExpanderOptions {
@@ -46,6 +49,7 @@ impl Default for ExpanderOptions {
             brace_expand: true,
             execute_command_substitutions: true,
             pathname_expand: true,
+            split_written_text: false,
         }
     }
 }
@@ -533,6 +537,9 @@ struct WordExpander<'a, SE: extensions::ShellExtensions> {
     in_double_quotes: bool,
     /// Whether to use heredoc expansion semantics (literal quotes, no brace expansion).
     heredoc_mode: bool,
+    /// Whether text written in the word is split into fields (ncsh patch; see
+    /// `ExpanderOptions::split_written_text`).
+    split_written_text: bool,
 }
 
 impl<'a, SE: extensions::ShellExtensions> WordExpander<'a, SE> {
@@ -548,6 +555,7 @@ impl<'a, SE: extensions::ShellExtensions> WordExpander<'a, SE> {
             disable_pathname_expansion: false,
             in_double_quotes: false,
             heredoc_mode: false,
+            split_written_text: false,
         }
     }
 
@@ -573,6 +581,7 @@ impl<'a, SE: extensions::ShellExtensions> WordExpander<'a, SE> {
             disable_pathname_expansion: !options.pathname_expand,
             in_double_quotes: false,
             heredoc_mode: false,
+            split_written_text: options.split_written_text,
         }
     }
 
@@ -666,9 +675,7 @@ impl<'a, SE: extensions::ShellExtensions> WordExpander<'a, SE> {
             &['$', '`', '\\', '\'', '\"', '~', '{']
         };
         if !word.contains(expansion_chars) {
-            return Ok(Expansion::from(ExpansionPiece::UnquotedText(
-                word.to_owned(),
-            )));
+            return Ok(Expansion::from(self.written_text(word.to_owned())));
         }
 
         // Apply brace expansion first, before anything else (not applicable to heredoc bodies).
@@ -692,6 +699,16 @@ impl<'a, SE: extensions::ShellExtensions> WordExpander<'a, SE> {
             undefined: false,
             from_array: false,
         })
+    }
+
+    /// Unquoted text written in the word, split into fields only where
+    /// `split_written_text` asks for it.
+    const fn written_text(&self, text: String) -> ExpansionPiece {
+        if self.split_written_text {
+            ExpansionPiece::Splittable(text)
+        } else {
+            ExpansionPiece::UnquotedText(text)
+        }
     }
 
     /// `basic_expand` of one word brace expansion gave.
@@ -937,7 +954,7 @@ impl<'a, SE: extensions::ShellExtensions> WordExpander<'a, SE> {
     ) -> Result<Expansion, error::Error> {
         let expansion: Expansion = match word_piece {
             brush_parser::word::WordPiece::Text(s) => {
-                Expansion::from(ExpansionPiece::UnquotedText(s))
+                Expansion::from(self.written_text(s))
             }
             brush_parser::word::WordPiece::SingleQuotedText(s) => {
                 Expansion::from(ExpansionPiece::Unsplittable(s))
