@@ -26,7 +26,8 @@ pub(crate) struct ProcessState {
 }
 
 impl ProcessState {
-    /// Saves the descriptors numbered `targets`, the working directory and SIGPIPE's disposition.
+    /// Saves the descriptors numbered `targets`, the working directory, SIGPIPE's disposition and
+    /// the signal mask.
     pub(crate) fn save(targets: impl IntoIterator<Item = RawFd>) -> Self {
         let targets: Vec<RawFd> = targets.into_iter().collect();
         // The copies are numbered above every target, so that putting the program's descriptors
