@@ -81,7 +81,9 @@ async fn describe(
         command_name,
         params,
     } = context;
-    let mut status = 0;
+    // `type` fails where any name is unknown; `command -v`/`-V` succeeds where any is known, as
+    // bash's do.
+    let (mut any_known, mut any_unknown) = (false, false);
     for name in names {
         let word = text(&name);
         let known = shell.aliases().contains_key(&word)
@@ -96,6 +98,7 @@ async fn describe(
                 _ => format!("{word} is a capability ({source})"),
             };
             let _ = writeln!(params.stdout(shell), "{line}");
+            any_known = true;
             continue;
         }
         let mut one = vec![args[0].clone()];
@@ -106,9 +109,15 @@ async fn describe(
             command_name: command_name.clone(),
             params: params.clone(),
         };
-        if !original(context, one).await?.is_success() {
-            status = 1;
+        if original(context, one).await?.is_success() {
+            any_known = true;
+        } else {
+            any_unknown = true;
         }
     }
-    Ok(ExecutionResult::new(status))
+    let failed = match describer {
+        Describer::Type => any_unknown,
+        Describer::Command => !any_known,
+    };
+    Ok(ExecutionResult::new(u8::from(failed)))
 }

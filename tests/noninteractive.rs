@@ -612,6 +612,9 @@ fn builtins_given_a_wrong_word_say_what_bash_says_and_end_as_bash_ends() {
         "set -Q; echo $?; set +Q; echo $?; set -eQ; echo $? $-; set -- -Q; echo $1",
         "pushd; echo $?; cd /; pushd /tmp >/dev/null; pushd; echo $?; dirs; pushd; dirs",
         "compgen -W 'alpha beta gamma' -- b; x='q r'; compgen -W \"$x s\" -- ''; echo hi >&4; echo $?",
+        "f() { :; }; command -v f if cd; echo $?; command -V f if; command -v ls nosuch; echo $?; \
+         command -v nosuch; echo $?; command -V nosuch ls; echo $?; type ls nosuch; echo $?",
+        "shopt -s expand_aliases; alias ll='ls -l'; command -v ll; command -V ll",
         "while getopts ab: o -a -x -b; do echo \"$o\"; done; f() { getopts q o -z; }; f",
         "for m in u=rwx,g=rx,o= g+w o-rwx a=r +x u=rw,go= ug+x,o= q u+q u=rwx, 9 0778 u=r=w '' 077; \
          do umask 022; umask \"$m\"; echo \"$m -> $? $(umask)\"; done; umask -S u=rwx,g=rx; umask -p",

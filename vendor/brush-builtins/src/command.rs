@@ -41,6 +41,45 @@ impl builtins::Command for CommandCommand {
     ) -> Result<ExecutionResult, Self::Error> {
         // Silently exit if no command was provided.
         if let Some(command_name) = self.command() {
+            // ncsh patch: `-v` and `-V` know aliases, keywords and functions, as bash's do (they
+            // said "not found" of a function, so `command -v f` as a test of a function failed);
+            // `-V` is `type`'s description.
+            if (self.print_description || self.print_verbose_description) && !self.use_default_path
+            {
+                // Each name is looked up; the status is 0 where any was found, as in bash.
+                let names = &self.command_and_args;
+                let type_command = crate::type_::TypeCommand::of(names);
+                let found: Vec<_> = names
+                    .iter()
+                    .filter_map(|name| {
+                        let found = type_command.resolve_types(context.shell, name).into_iter();
+                        let said = match found.into_iter().next()? {
+                            crate::type_::ResolvedType::Alias(value) => std::format!(
+                                "alias {name}={}",
+                                brush_core::escape::sh_single_quote(&value)
+                            ),
+                            crate::type_::ResolvedType::File { path, .. } => {
+                                path.to_string_lossy().into_owned()
+                            }
+                            _ => name.clone(),
+                        };
+                        Some(said)
+                    })
+                    .collect();
+                let status = if found.is_empty() {
+                    ExecutionResult::general_error()
+                } else {
+                    ExecutionResult::success()
+                };
+                if self.print_verbose_description {
+                    type_command.execute(context).await?;
+                } else {
+                    for said in found {
+                        writeln!(context.stdout(), "{said}")?;
+                    }
+                }
+                return Ok(status);
+            }
             if self.print_description || self.print_verbose_description {
                 if let Some(found_cmd) = Self::try_find_command(
                     context.shell,

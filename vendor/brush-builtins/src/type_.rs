@@ -7,7 +7,7 @@ use brush_core::sys::{self, fs::PathExt};
 use brush_core::{ExecutionResult, Shell, builtins, parser::ast};
 
 /// Inspect the type of a named shell item.
-#[derive(Parser)]
+#[derive(Default, Parser)]
 pub(crate) struct TypeCommand {
     /// Display all locations of the specified name, not just the first.
     #[arg(short = 'a')]
@@ -34,7 +34,7 @@ pub(crate) struct TypeCommand {
     names: Vec<String>,
 }
 
-enum ResolvedType<'a> {
+pub(crate) enum ResolvedType<'a> {
     Alias(String),
     Keyword,
     Function(&'a ast::FunctionDefinition),
@@ -141,7 +141,15 @@ impl builtins::Command for TypeCommand {
 }
 
 impl TypeCommand {
-    fn resolve_types<'a, SE: brush_core::ShellExtensions>(
+    /// `type NAME…`, for `command -v` and `-V` (ncsh patch).
+    pub(crate) fn of(names: &[String]) -> Self {
+        Self {
+            names: names.to_vec(),
+            ..Self::default()
+        }
+    }
+
+    pub(crate) fn resolve_types<'a, SE: brush_core::ShellExtensions>(
         &self,
         shell: &'a Shell<SE>,
         name: &str,
