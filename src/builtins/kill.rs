@@ -16,8 +16,6 @@ pub(super) struct Kill;
 
 impl BashHelp for Kill {
     const NAME: &'static str = "kill";
-    const USAGE: &'static str =
-        "kill [-s sigspec | -n signum | -sigspec] pid | jobspec ... or kill -l [sigspec]";
     const ABOUT: &'static str =
         "Send a signal to a job or process: SIGTERM unless SIGSPEC or SIGNUM names another.";
 }
@@ -58,7 +56,7 @@ pub(super) fn execute<SE: ShellExtensions>(
                 1
             }
             Err(Refusal::Usage) => {
-                let _ = writeln!(err, "kill: usage: {}", Kill::USAGE);
+                let _ = writeln!(err, "kill: usage: {}", super::usage::<Kill>());
                 2
             }
         };

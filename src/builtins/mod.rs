@@ -109,8 +109,12 @@ pub fn all<SE: ShellExtensions>() -> Vec<(String, Registration<SE>)> {
 /// a one-line usage and a sentence.
 trait BashHelp {
     const NAME: &'static str;
-    const USAGE: &'static str;
     const ABOUT: &'static str;
+}
+
+/// The builtin's usage: bash's synopsis of it, which brush-core holds for every bash builtin.
+fn usage<H: BashHelp>() -> &'static str {
+    brush_core::synopses::bash_synopsis(H::NAME).unwrap_or(H::NAME)
 }
 
 /// A builtin that works on the shell itself (its jobs), with bash's arguments and help.
@@ -148,10 +152,10 @@ fn bash_help<H: BashHelp>(
 
 fn help_text<H: BashHelp>(name: &str, content_type: ContentType) -> String {
     match content_type {
-        ContentType::ShortUsage => format!("{name}: {}", H::USAGE),
+        ContentType::ShortUsage => format!("{name}: {}", usage::<H>()),
         ContentType::ShortDescription => format!("{name} - {}\n", H::ABOUT),
         ContentType::DetailedHelp | ContentType::ManPage => {
-            format!("{name}: {}\n    {}\n", H::USAGE, H::ABOUT)
+            format!("{name}: {}\n    {}\n", usage::<H>(), H::ABOUT)
         }
     }
 }

@@ -19,7 +19,6 @@ pub(super) struct Wait;
 
 impl BashHelp for Wait {
     const NAME: &'static str = "wait";
-    const USAGE: &'static str = "wait [-fn] [-p var] [id ...]";
     const ABOUT: &'static str = "Wait for jobs or processes to end and return the status of the last one; with \
                      -n, for the next to end.";
 }
@@ -50,7 +49,7 @@ pub(super) fn execute<SE: ShellExtensions>(
             Ok(parsed) => parsed,
             Err(Unparsed::Invalid(option)) => {
                 let _ = writeln!(err, "{prefix}wait: {option}: invalid option");
-                let _ = writeln!(err, "wait: usage: {}", Wait::USAGE);
+                let _ = writeln!(err, "wait: usage: {}", super::usage::<Wait>());
                 return Ok(ExecutionResult::new(2));
             }
             Err(Unparsed::Unimplemented(what)) => return brush_core::error::unimp(what),

@@ -30,16 +30,13 @@ impl builtins::Command for ExecCommand {
 
     async fn execute<SE: brush_core::ShellExtensions>(
         &self,
-        context: brush_core::ExecutionContext<'_, SE>,
+        mut context: brush_core::ExecutionContext<'_, SE>,
     ) -> Result<ExecutionResult, Self::Error> {
         if self.args.is_empty() {
             // When no arguments are present, then there's nothing for us to execute -- but we need
             // to ensure that any redirections setup for this builtin get applied to the calling
             // shell instance.
-            #[allow(clippy::needless_collect)]
-            let fds: Vec<_> = context.iter_fds().collect();
-
-            context.shell.replace_open_files(fds.into_iter());
+            keep_redirections(&mut context);
             return Ok(ExecutionResult::success());
         }
 
@@ -84,8 +81,7 @@ impl builtins::Command for ExecCommand {
         let exec_error = cmd.exec();
         state.restore();
         // The shell keeps the command's redirections, as bash's does after a failed exec.
-        let fds: Vec<_> = context.iter_fds().collect();
-        context.shell.replace_open_files(fds.into_iter());
+        keep_redirections(&mut context);
 
         // ncsh patch: bash names the command it could not run, and a shell that is not
         // interactive ends there unless `shopt -s execfail` (brush said nothing and went on).
@@ -113,4 +109,13 @@ impl builtins::Command for ExecCommand {
         }
         Ok(result)
     }
+}
+
+/// Makes the redirections given to `exec` the shell's own.
+fn keep_redirections<SE: brush_core::ShellExtensions>(
+    context: &mut brush_core::ExecutionContext<'_, SE>,
+) {
+    #[allow(clippy::needless_collect)]
+    let fds: Vec<_> = context.iter_fds().collect();
+    context.shell.replace_open_files(fds.into_iter());
 }

@@ -36,7 +36,7 @@ mod shell;
 // ncsh patch: traps on signals run their commands.
 mod signal_traps;
 pub mod sourceinfo;
-mod synopses;
+pub mod synopses;
 pub mod sys;
 pub mod terminal;
 pub mod tests;

@@ -67,16 +67,20 @@ impl<SE: crate::extensions::ShellExtensions> crate::Shell<SE> {
                 write_timestamps,
             )?;
             // ncsh patch: `HISTFILESIZE`, as bash: the file keeps its last lines only.
-            if let Some(size) = self
-                .env_str("HISTFILESIZE")
-                .and_then(|size| size.trim().parse::<i64>().ok())
-                .and_then(|size| usize::try_from(size).ok())
-            {
+            if let Some(size) = self.history_limit("HISTFILESIZE") {
                 keep_last_entries(&history_file_path, size)?;
             }
         }
 
         Ok(())
+    }
+
+    /// The limit `HISTSIZE` or `HISTFILESIZE` sets (ncsh patch): none where it is unset, negative
+    /// or not a number, as in bash.
+    fn history_limit(&self, variable: &str) -> Option<usize> {
+        self.env_str(variable)
+            .and_then(|size| size.trim().parse::<i64>().ok())
+            .and_then(|size| usize::try_from(size).ok())
     }
 
     /// Adds a command to history.
@@ -86,10 +90,7 @@ impl<SE: crate::extensions::ShellExtensions> crate::Shell<SE> {
     pub fn add_to_history(&mut self, command: &str) -> Result<(), error::Error> {
         let control = self.env_str("HISTCONTROL").unwrap_or_default().into_owned();
         let ignored = self.env_str("HISTIGNORE").unwrap_or_default().into_owned();
-        let size = self
-            .env_str("HISTSIZE")
-            .and_then(|size| size.trim().parse::<i64>().ok())
-            .and_then(|size| usize::try_from(size).ok());
+        let size = self.history_limit("HISTSIZE");
         let Some(history) = &mut self.history else {
             return Ok(());
         };
