@@ -52,7 +52,7 @@ impl builtins::Command for CommandCommand {
                 let found: Vec<_> = names
                     .iter()
                     .filter_map(|name| {
-                        let found = type_command.resolve_types(context.shell, name).into_iter();
+                        let found = type_command.resolve_types(context.shell, name);
                         let said = match found.into_iter().next()? {
                             crate::type_::ResolvedType::Alias(value) => std::format!(
                                 "alias {name}={}",
