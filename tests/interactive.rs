@@ -390,7 +390,7 @@ fn the_history_keeps_what_histcontrol_histignore_and_histsize_let_it() {
 }
 
 /// A prompt that cannot be expanded is reported and a plain one shown; the session goes on (it
-/// ended).
+/// ended). A date in it is written with any format.
 #[test]
 fn a_prompt_that_cannot_be_expanded_is_reported_and_the_shell_goes_on() {
     let home = Home::new();
@@ -401,6 +401,10 @@ fn a_prompt_that_cannot_be_expanded_is_reported_and_the_shell_goes_on() {
     term.expect("\nstill-21\n");
     term.line("PS1='ok> '");
     term.expect("ok> ");
+    // A date format chrono does not know is written as it stands, as glibc's strftime writes
+    // it (chrono panicked).
+    term.line("PS1='\\D{%Q}|\\D{%%}> '");
+    term.expect("%Q|%>");
     term.line("exit 4");
     assert_eq!(term.wait_exit(), 4);
 }

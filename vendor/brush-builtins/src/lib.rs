@@ -72,6 +72,7 @@ mod mapfile;
 mod popd;
 #[cfg(all(feature = "builtin.printf", any(unix, windows)))]
 mod printf;
+mod printf_argument;
 #[cfg(feature = "builtin.pushd")]
 mod pushd;
 #[cfg(feature = "builtin.pwd")]

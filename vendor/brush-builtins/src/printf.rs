@@ -1,8 +1,10 @@
 use clap::Parser;
-use std::{ffi::OsString, io::Write, ops::ControlFlow};
+use std::{io::Write, ops::ControlFlow};
 use uucore::format;
 
 use brush_core::{Error, ErrorKind, ExecutionResult, builtins, escape, expansion};
+
+use crate::printf_argument::{Complaint, read_argument, time_argument};
 
 /// Format a string.
 #[derive(Parser)]
@@ -24,27 +26,34 @@ impl builtins::Command for PrintfCommand {
         &self,
         context: brush_core::ExecutionContext<'_, SE>,
     ) -> Result<ExecutionResult, Self::Error> {
-        // ncsh patch: formatted in memory, then written. An argument that is not a number is
-        // printed as 0, and uucore, which said so, sets its exit code to 1; bash's printf then
-        // fails with status 1. That exit code is the process's, and printf runs on several
-        // threads at once (in `&` jobs and pipelines), so formatting and reading it is one step
-        // that no other printf enters; no I/O happens inside it, so none can block another.
-        let (formatted, all_numbers_read) = {
-            static UUCORE_EXIT_CODE: std::sync::Mutex<()> = std::sync::Mutex::new(());
-            let _only_this_printf = UUCORE_EXIT_CODE
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            let mut formatted: Vec<u8> = vec![];
-            let done = format(self.format_and_args.as_slice(), &mut formatted);
-            let all_numbers_read = uucore::error::get_exit_code() == 0;
-            uucore::error::set_exit_code(0);
-            done?;
-            (formatted, all_numbers_read)
+        // ncsh patch: the format is used round by round, as bash's printf uses it. Each number
+        // is read here (`printf_argument`), so that what cannot be read is said in bash's words
+        // on the command's stderr, in its place among the rounds' output, and makes printf
+        // fail; uucore said it on the process's own stderr. A `\c` in a `%b` argument ends all
+        // output, as bash's does (uucore ended only that argument).
+        let Some((format, args)) = self.format_and_args.split_first() else {
+            return Err(ErrorKind::PrintfInvalidUsage("missing operand".into()).into());
         };
+        let mut status = ExecutionResult::success();
+        let mut text: Vec<u8> = vec![];
+        for piece in printf(format, args)? {
+            match piece {
+                Written::Text(formatted) => text.extend(formatted),
+                Written::Complaint { words, fails } => {
+                    if self.output_variable.is_none() {
+                        write_out(&context, &mut text)?;
+                    }
+                    let said = context.failure(words, 1);
+                    if fails {
+                        status = said;
+                    }
+                }
+            }
+        }
 
         if let Some(variable_name) = &self.output_variable {
             // Convert to a string.
-            let result_str = String::from_utf8(formatted).map_err(|_| {
+            let result_str = String::from_utf8(text).map_err(|_| {
                 brush_core::ErrorKind::PrintfInvalidUsage("invalid UTF-8 output".into())
             })?;
 
@@ -57,118 +66,222 @@ impl builtins::Command for PrintfCommand {
             )
             .await?;
         } else {
-            let mut stdout = context.stdout();
-            stdout.write_all(&formatted)?;
-            stdout.flush()?;
+            write_out(&context, &mut text)?;
         }
 
-        if !all_numbers_read {
-            return Ok(ExecutionResult::general_error());
-        }
-
-        Ok(ExecutionResult::success())
+        Ok(status)
     }
 }
 
-fn format(format_and_args: &[String], writer: impl Write) -> Result<(), brush_core::Error> {
-    match format_and_args {
-        // ncsh patch: `%q` as bash's, backslashes rather than uucore's quotes, in any format
-        // (brush did so only for a format of `%q` alone, for bash-completion), and an empty
-        // number read as 0.
-        [fmt, args @ ..] => {
-            let (fmt, args) = with_bash_arguments(fmt, args);
-            format_via_uucore(&fmt, args.iter(), writer)
-        }
-        // Handle case with no format string (we shouldn't be able to get here since clap will
-        // fail parsing when the format string is missing)
-        [] => Err(ErrorKind::PrintfInvalidUsage("missing operand".into()).into()),
-    }
+/// Writes what has been formatted so far to stdout, and forgets it.
+fn write_out<SE: brush_core::ShellExtensions>(
+    context: &brush_core::ExecutionContext<'_, SE>,
+    text: &mut Vec<u8>,
+) -> Result<(), brush_core::Error> {
+    let mut stdout = context.stdout();
+    stdout.write_all(text)?;
+    stdout.flush()?;
+    text.clear();
+    Ok(())
 }
 
-/// The format with each `%q` made `%s`, and the arguments as bash's printf takes them (ncsh
-/// patch): each one that a `%q` takes quoted as bash quotes it, and an empty one that a number
-/// takes made 0 (uucore refuses it, bash reads 0). The format is used again while arguments are
-/// left, so a conversion takes the argument at its place in every round.
-fn with_bash_arguments(format: &str, args: &[String]) -> (String, Vec<String>) {
-    let (format, round) = read_format(format);
-    let mut args = args.to_vec();
-    // A `%q` of the last round left without its argument writes `''`, as bash's does; so that
-    // it gets one, that round is filled out with empty arguments, which the other conversions
-    // take as missing ones (a number's as 0, below).
-    if round.contains(&'q') {
-        let rounds = args.len().div_ceil(round.len()).max(1);
-        args.resize(rounds * round.len(), String::new());
-    }
-    for (index, arg) in args.iter_mut().enumerate() {
-        match round[index % round.len()] {
-            'q' => *arg = bash_quoted(arg),
-            conversion if arg.is_empty() && "*diouxXeEfFgGaA".contains(conversion) => {
-                *arg = "0".to_owned();
+/// What printf writes, in order.
+#[derive(Debug, PartialEq)]
+enum Written {
+    /// Formatted text, for stdout or the `-v` variable.
+    Text(Vec<u8>),
+    /// What bash says of an argument or the format, for stderr, and whether printf fails for it.
+    Complaint { words: String, fails: bool },
+}
+
+/// Formats `args` with `format` as bash's printf does: the format is used again while arguments
+/// are left, each round taking the arguments at its places.
+fn printf(format: &str, args: &[String]) -> Result<Vec<Written>, brush_core::Error> {
+    let format = read_format(format);
+    let items = parse_format_string(&format.text)?;
+    let rounds: Vec<&[String]> = if format.round.is_empty() || args.is_empty() {
+        vec![&[]]
+    } else if format.unknown.is_some() {
+        args.chunks(format.round.len()).take(1).collect()
+    } else {
+        args.chunks(format.round.len()).collect()
+    };
+    let mut times = format.times.iter();
+    let time_formats: Vec<Option<&String>> = (format.round.iter())
+        .map(|&conversion| (conversion == 'T').then(|| times.next()).flatten())
+        .collect();
+    let mut written = vec![];
+    for round_args in rounds {
+        let mut arguments = Vec::with_capacity(format.round.len());
+        for (index, &conversion) in format.round.iter().enumerate() {
+            // A missing argument is an empty one, but for a time, which is then now.
+            let arg = round_args.get(index).map(String::as_str);
+            let (argument, complaint) = match (conversion, time_formats[index]) {
+                (_, Some(time_format)) => time_argument(arg.unwrap_or("-1"), time_format),
+                ('q', None) => {
+                    let quoted = bash_quoted(arg.unwrap_or_default());
+                    (format::FormatArgument::Unparsed(quoted.into()), None)
+                }
+                (_, None) => read_argument(arg.unwrap_or_default(), conversion),
+            };
+            if let Some(complaint) = complaint {
+                written.push(Written::Complaint {
+                    words: complaint.words(arg.unwrap_or_default()),
+                    fails: complaint == Complaint::NotNumber,
+                });
             }
-            _ => (),
+            arguments.push(argument);
+        }
+        if let Some(words) = &format.unknown {
+            written.push(Written::Complaint {
+                words: words.clone(),
+                fails: true,
+            });
+        }
+        let mut text = vec![];
+        let go_on = write_round(&items, &arguments, &mut text)?;
+        written.push(Written::Text(text));
+        if !go_on {
+            break;
         }
     }
-    (format, args)
+    Ok(written)
 }
 
-/// Reads a printf format: the format with `%q` made `%s`, and the conversion that takes each
-/// argument of a round (`*` for a width or precision given as an argument; at least one, so that
-/// a format that takes none still makes a round).
-fn read_format(format: &str) -> (String, Vec<char>) {
-    let mut rewritten = String::with_capacity(format.len());
+/// Formats one round of the format into `writer`: false where a `%b` argument's `\c` ends all
+/// output.
+fn write_round(
+    items: &[format::FormatItem<format::EscapedChar>],
+    arguments: &[format::FormatArgument],
+    mut writer: impl Write,
+) -> Result<bool, brush_core::Error> {
+    let mut arguments = format::FormatArguments::new(arguments);
+    for item in items {
+        // `read_argument` gives a `%b` argument that holds a `\c` as a `String`, and no other.
+        let ends_output = matches!(item, format::FormatItem::Spec(_))
+            && matches!(
+                arguments.peek_arg(),
+                Some(format::FormatArgument::String(_))
+            );
+        let control_flow = item
+            .write(&mut writer, &mut arguments)
+            .map_err(|e| match e {
+                // Propagate I/O errors directly so they can be handled appropriately
+                format::FormatError::IoError(io_err) => Error::from(io_err),
+                // Wrap other format errors
+                other => Error::from(ErrorKind::PrintfInvalidUsage(std::format!(
+                    "printf formatting error: {other}"
+                ))),
+            })?;
+        if ends_output || control_flow == ControlFlow::Break(()) {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+/// A printf format, read for uucore.
+struct Format {
+    /// The format with `%q` made `%s` and `\c` made text (bash's printf ends output at a `\c` in
+    /// a `%b` argument only), cut before the first conversion bash does not know.
+    text: String,
+    /// The conversion that takes each argument of a round (`*` for a width or precision given
+    /// as an argument; none where the format takes no arguments, and is used once).
+    round: Vec<char>,
+    /// The format of each `%(FORMAT)T` in the format, in order.
+    times: Vec<String>,
+    /// bash's words for the conversion where the format was cut: printf writes what is before
+    /// it, once, then fails.
+    unknown: Option<String>,
+}
+
+/// The conversions bash's printf knows (and `(`, which starts `%(FORMAT)T`).
+const CONVERSIONS: &str = "diouxXeEfFgGaAcsbq(";
+
+fn read_format(format: &str) -> Format {
+    let mut text = String::with_capacity(format.len());
     let mut round = vec![];
-    let mut chars = format.chars().peekable();
-    while let Some(c) = chars.next() {
-        rewritten.push(c);
+    let mut times = vec![];
+    let mut chars = format.char_indices().peekable();
+    while let Some((start, c)) = chars.next() {
         if c == '\\' {
-            rewritten.extend(chars.next());
+            text.push(c);
+            if chars.peek().is_some_and(|&(_, next)| next == 'c') {
+                text.push('\\');
+            }
+            text.extend(chars.next().map(|(_, next)| next));
             continue;
         }
         if c != '%' {
+            text.push(c);
             continue;
         }
-        if chars.peek() == Some(&'%') {
-            rewritten.extend(chars.next());
+        if chars.peek().is_some_and(|&(_, next)| next == '%') {
+            text.push_str("%%");
+            chars.next();
             continue;
         }
+        let (spec_start, conversions_before) = (text.len(), round.len());
+        text.push(c);
         // Flags, width, precision and length, then the conversion.
-        while let Some(&next) = chars.peek() {
+        while let Some(&(_, next)) = chars.peek() {
             if next == '*' {
                 round.push('*');
             } else if !"-+ #0'.123456789hlLjzt".contains(next) {
                 break;
             }
-            rewritten.push(next);
+            text.push(next);
             chars.next();
         }
-        match chars.next() {
-            Some('q') => {
-                rewritten.push('s');
+        let unknown = match chars.next() {
+            None => format!("`{}': missing format character", &format[start..]),
+            Some((_, conversion)) if !CONVERSIONS.contains(conversion) => {
+                format!("`{conversion}': invalid format character")
+            }
+            Some((_, 'q')) => {
+                text.push('s');
                 round.push('q');
+                continue;
             }
-            Some('(') => {
-                // `%(FORMAT)T`: a time, whose format is not ours to read.
-                rewritten.push('(');
-                for inner in chars.by_ref() {
-                    rewritten.push(inner);
-                    if inner == ')' {
-                        break;
+            Some((_, '(')) => {
+                // `%(FORMAT)T`: a time, written by `time_argument` for a `%s`.
+                let time: String = chars
+                    .by_ref()
+                    .map(|(_, inner)| inner)
+                    .take_while(|&inner| inner != ')')
+                    .collect();
+                match chars.next() {
+                    Some((_, 'T')) => {
+                        text.push('s');
+                        round.push('T');
+                        times.push(time);
+                        continue;
                     }
+                    Some((_, other)) => format!("`{other}': invalid format character"),
+                    None => format!("`{}': missing format character", &format[start..]),
                 }
-                rewritten.extend(chars.next());
-                round.push('T');
             }
-            Some(conversion) => {
-                rewritten.push(conversion);
+            Some((_, conversion)) => {
+                text.push(conversion);
                 round.push(conversion);
+                continue;
             }
-            None => (),
-        }
+        };
+        text.truncate(spec_start);
+        round.truncate(conversions_before);
+        return Format {
+            text,
+            round,
+            times,
+            unknown: Some(unknown),
+        };
     }
-    if round.is_empty() {
-        round.push('s');
+    Format {
+        text,
+        round,
+        times,
+        unknown: None,
     }
-    (rewritten, round)
 }
 
 /// `arg` as bash's `%q` writes it: backslashes before the characters the shell reads specially
@@ -183,56 +296,6 @@ fn bash_quoted(arg: &str) -> String {
     }
 }
 
-fn format_via_uucore(
-    format_string: &str,
-    args: impl Iterator<Item = impl Into<OsString>>,
-    mut writer: impl Write,
-) -> Result<(), brush_core::Error> {
-    // Convert string arguments to FormatArgument::Unparsed
-    let format_args: Vec<_> = args
-        .map(|s| format::FormatArgument::Unparsed(s.into()))
-        .collect();
-
-    // Parse format string once.
-    let format_items = parse_format_string(format_string)?;
-
-    // Wrap the format arguments.
-    let mut format_args_wrapper = format::FormatArguments::new(&format_args);
-
-    // Keep going until we've exhausted all format arguments. Also make sure to run at least once
-    // even if there's no format arguments.
-    while format_args.is_empty() || !format_args_wrapper.is_exhausted() {
-        // Process all format items, in order. We'll bail when we're told to stop.
-        for item in &format_items {
-            let control_flow = item
-                .write(&mut writer, &mut format_args_wrapper)
-                .map_err(|e| match e {
-                    // Propagate I/O errors directly so they can be handled appropriately
-                    format::FormatError::IoError(io_err) => Error::from(io_err),
-                    // Wrap other format errors
-                    other => Error::from(ErrorKind::PrintfInvalidUsage(std::format!(
-                        "printf formatting error: {other}"
-                    ))),
-                })?;
-
-            if control_flow == ControlFlow::Break(()) {
-                break;
-            }
-        }
-
-        // Start next batch if not exhausted
-        if !format_args_wrapper.is_exhausted() {
-            format_args_wrapper.start_next_batch();
-        }
-
-        if format_args.is_empty() {
-            break;
-        }
-    }
-
-    Ok(())
-}
-
 fn parse_format_string(
     format_string: &str,
 ) -> Result<Vec<format::FormatItem<format::EscapedChar>>, brush_core::Error> {
@@ -244,46 +307,4 @@ fn parse_format_string(
         .map_err(|e| ErrorKind::PrintfInvalidUsage(format!("printf parsing error: {e}")))?;
 
     Ok(format_items)
-}
-
-#[cfg(test)]
-#[expect(clippy::panic_in_result_fn)]
-mod tests {
-    use super::*;
-    use anyhow::Result;
-
-    fn sprintf_via_uucore(
-        format_string: &str,
-        args: impl Iterator<Item = impl Into<OsString>>,
-    ) -> Result<String> {
-        let mut result = vec![];
-        format_via_uucore(format_string, args, &mut result)?;
-
-        Ok(String::from_utf8(result)?)
-    }
-
-    #[test]
-    fn test_basic_sprintf() -> Result<()> {
-        assert_eq!(sprintf_via_uucore("%s", std::iter::once(&"xyz"))?, "xyz");
-        assert_eq!(sprintf_via_uucore(r"%d\n", std::iter::once(&"1"))?, "1\n");
-
-        Ok(())
-    }
-
-    #[test]
-    fn test_sprintf_without_args() -> Result<()> {
-        let empty: [&str; 0] = [];
-
-        assert_eq!(sprintf_via_uucore("xyz", empty.iter())?, "xyz");
-        assert_eq!(sprintf_via_uucore("%s|", empty.iter())?, "|");
-
-        Ok(())
-    }
-
-    #[test]
-    fn test_sprintf_with_cycles() -> Result<()> {
-        assert_eq!(sprintf_via_uucore("%s|", ["x", "y"].iter())?, "x|y|");
-
-        Ok(())
-    }
 }

@@ -36,6 +36,7 @@ mod shell;
 // ncsh patch: traps on signals run their commands.
 mod signal_traps;
 pub mod sourceinfo;
+pub mod strftime;
 pub mod synopses;
 pub mod sys;
 pub mod terminal;

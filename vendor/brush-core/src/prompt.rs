@@ -210,9 +210,9 @@ where
         brush_parser::prompt::PromptDateFormat::WeekdayMonthDate => {
             datetime.format("%a %b %d").to_string()
         }
+        // ncsh patch: written by `strftime`, which does not panic on a format chrono does not know.
         brush_parser::prompt::PromptDateFormat::Custom(fmt) => {
-            let fmt_items = chrono::format::StrftimeItems::new(fmt);
-            datetime.format_with_items(fmt_items).to_string()
+            crate::strftime::strftime(datetime, fmt)
         }
     }
 }
