@@ -351,7 +351,10 @@ fn the_history_keeps_what_histcontrol_histignore_and_histsize_let_it() {
         "HISTCONTROL=ignoreboth:erasedups HISTIGNORE='echo skip*' HISTSIZE=4 \
          HISTFILE=$HOME/kept HISTFILESIZE=2",
     );
-    term.expect_prompt();
+    term.expect("HISTFILESIZE=2\n$");
+    // Each line's output is waited for before the next is typed: the prompt alone may be the
+    // one before it.
+    let mut shown: Vec<&str> = vec![];
     for line in [
         "echo one",
         " echo hidden",
@@ -362,6 +365,10 @@ fn the_history_keeps_what_histcontrol_histignore_and_histsize_let_it() {
         "echo three",
     ] {
         term.line(line);
+        let output = line.trim_start().trim_start_matches("echo ");
+        shown.push(output);
+        let times = shown.iter().filter(|&&earlier| earlier == output).count();
+        term.expect_count(&format!("\n{output}\n"), times);
         term.expect_prompt();
     }
     term.line("history");

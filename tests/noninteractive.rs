@@ -69,6 +69,9 @@ fn commands_on_stdin_with_here_docs_blocks_and_reads() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 }
 
+/// A syntax error is reported as bash reports it, after the commands of the lines before it have
+/// run (they did not), and ends the script; in a sourced file it fails the `source`, and the
+/// script goes on (it ended).
 #[test]
 fn a_syntax_error_is_reported_in_bash_s_words() {
     let home = Home::new();
@@ -92,22 +95,55 @@ fn a_syntax_error_is_reported_in_bash_s_words() {
     ] {
         let ours = run(&home, &["-c", text, "sh-name"], b"");
         let theirs = bash(&["-c", text, "sh-name"]);
+        assert_eq!(stdout(&ours), stdout(&theirs), "-c {text:?}");
         assert_eq!(stderr(&ours), stderr(&theirs), "-c {text:?}");
         assert_eq!(ours.status.code(), Some(2), "-c {text:?}");
         let script = home.path().join("script.sh");
         std::fs::write(&script, text).unwrap();
         let path = script.to_str().unwrap();
         let (ours, theirs) = (run(&home, &[path], b""), bash(&[path]));
+        assert_eq!(stdout(&ours), stdout(&theirs), "script {text:?}");
         assert_eq!(stderr(&ours), stderr(&theirs), "script {text:?}");
         assert_eq!(ours.status.code(), theirs.status.code(), "script {text:?}");
     }
-    // A sourced file's error names that file.
+    // A sourced file's error names that file, and the script goes on.
     std::fs::write(home.path().join("lib.sh"), "echo in-lib\nfi\n").unwrap();
     let main = home.path().join("main.sh");
-    std::fs::write(&main, ". ./lib.sh\n").unwrap();
+    std::fs::write(&main, ". ./lib.sh\necho \"after $?\"\n").unwrap();
     let main = main.to_str().unwrap();
     let (ours, theirs) = (run(&home, &[main], b""), bash(&[main]));
+    assert_eq!(stdout(&ours), "in-lib\nafter 2\n");
+    assert_eq!(stdout(&ours), stdout(&theirs));
     assert_eq!(stderr(&ours), stderr(&theirs));
+    assert_eq!(ours.status.code(), theirs.status.code());
+}
+
+/// The lines before a syntax error run one complete command after another, as bash reads them:
+/// past a function of many lines, up to a quote left open, and up to an `exit` that ends the
+/// script before data that is no shell text (a self-extracting archive). An `eval` whose text
+/// has a syntax error fails, and the script goes on.
+#[test]
+fn the_lines_before_a_syntax_error_run_and_an_exit_before_it_ends_the_script() {
+    let home = Home::new();
+    let long_function: String = (0..300)
+        .map(|line| format!("  echo {line} >/dev/null\n"))
+        .collect();
+    let scripts: [(&str, Vec<u8>); 5] = [
+        ("long.sh", format!("echo a\nf() {{\n{long_function}}}\nf; echo b\nfor ((i=0;;i++)); do break; done\ndone\necho c\n").into_bytes()),
+        ("open.sh", b"echo a\nif true; then\n  echo b\n".to_vec()),
+        ("quote.sh", b"echo a\ng() {\n  echo b\n}\ng; echo 'x\ny' \"z\n".to_vec()),
+        ("archive.sh", [&b"echo unpacking\nexit 0\n"[..], b"\x00\xff( fi ) \"' `\n\x7fELF\x02)\n"].concat()),
+        ("eval.sh", b"eval 'echo a\nfi'; echo \"after $?\"\neval 'echo x; fi' 2>/dev/null; echo \"after $?\"\n".to_vec()),
+    ];
+    for (name, text) in scripts {
+        std::fs::write(home.path().join(name), text).unwrap();
+        let (ours, theirs) = (ncsh_within(&home, &[name], LIMIT), bash(&home, &[name]));
+        assert_eq!(stdout(&ours), stdout(&theirs), "{name}");
+        assert_eq!(ours.status.code(), theirs.status.code(), "{name}");
+        if name != "eval.sh" {
+            assert_eq!(stderr(&ours), stderr(&theirs), "{name}");
+        }
+    }
 }
 
 #[test]

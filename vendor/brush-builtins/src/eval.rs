@@ -31,9 +31,10 @@ impl builtins::Command for EvalCommand {
             // pass through the result and honor its requested control flow. eval
             // executes in the current environment, so all control flow (return,
             // exit, break, continue) should propagate.
+            // ncsh patch: a syntax error fails the eval with status 2; it ended the shell.
             context
                 .shell
-                .run_string(args_concatenated, &source_info, &context.params)
+                .eval_string(args_concatenated, &source_info, &context.params)
                 .await
         } else {
             Ok(ExecutionResult::success())

@@ -1036,7 +1036,13 @@ async fn run_substitution_command(
 
     // Handle the parse result using default shell behavior.
     shell
-        .run_parsed_result(parse_result, &source_info, None, &params)
+        .run_parsed_result(
+            parse_result,
+            &source_info,
+            None,
+            &params,
+            crate::shell::SyntaxErrors::EndTheShell,
+        )
         .await
 }
 

@@ -25,6 +25,7 @@ pub type ShellFd = i32;
 // layered architecture: top-level modules define domain types and data structures, while
 // shell/ submodules implement Shell methods that operate on those types.
 
+mod before_syntax_error;
 mod builder;
 mod builtin_registry;
 mod callstack;
@@ -47,6 +48,7 @@ mod traps;
 pub use builder::{CreateOptions, ShellBuilder, ShellBuilderState};
 pub use initscripts::{ProfileLoadBehavior, RcLoadBehavior};
 pub use state::ShellState;
+pub(crate) use before_syntax_error::SyntaxErrors;
 
 /// Represents an instance of a shell.
 ///

@@ -8,6 +8,8 @@ use crate::{
     trace_categories,
 };
 
+use super::SyntaxErrors;
+
 impl<SE: crate::extensions::ShellExtensions> crate::Shell<SE> {
     /// Returns the default execution parameters for this shell.
     pub fn default_exec_params(&self) -> ExecutionParameters {
@@ -164,8 +166,18 @@ impl<SE: crate::extensions::ShellExtensions> crate::Shell<SE> {
         self.call_stack
             .push_script(call_type, source_info, script_positional_args);
 
+        let syntax_errors = match call_type {
+            callstack::ScriptCallType::Run => SyntaxErrors::EndTheShell,
+            callstack::ScriptCallType::Source => SyntaxErrors::FailTheCommand,
+        };
         let result = self
-            .run_parsed_result(parse_result, source_info, text.as_deref(), params)
+            .run_parsed_result(
+                parse_result,
+                source_info,
+                text.as_deref(),
+                params,
+                syntax_errors,
+            )
             .await;
 
         self.call_stack.pop();
@@ -186,10 +198,39 @@ impl<SE: crate::extensions::ShellExtensions> crate::Shell<SE> {
         source_info: &crate::SourceInfo,
         params: &ExecutionParameters,
     ) -> Result<ExecutionResult, error::Error> {
+        self.run_string_with(command, source_info, params, SyntaxErrors::EndTheShell)
+            .await
+    }
+
+    /// Executes the words of an `eval` as a shell program (ncsh patch): as `run_string`, but a
+    /// syntax error fails the `eval` with status 2 and does not end the shell, as in bash.
+    pub async fn eval_string<S: Into<String>>(
+        &mut self,
+        command: S,
+        source_info: &crate::SourceInfo,
+        params: &ExecutionParameters,
+    ) -> Result<ExecutionResult, error::Error> {
+        self.run_string_with(command, source_info, params, SyntaxErrors::FailTheCommand)
+            .await
+    }
+
+    async fn run_string_with<S: Into<String>>(
+        &mut self,
+        command: S,
+        source_info: &crate::SourceInfo,
+        params: &ExecutionParameters,
+        syntax_errors: SyntaxErrors,
+    ) -> Result<ExecutionResult, error::Error> {
         let command = command.into();
         let parse_result = self.parse_string(command.as_str());
-        self.run_parsed_result(parse_result, source_info, Some(&command), params)
-            .await
+        self.run_parsed_result(
+            parse_result,
+            source_info,
+            Some(&command),
+            params,
+            syntax_errors,
+        )
+        .await
     }
 
     /// Executes the given command, provided to a shell executable on the command
@@ -258,6 +299,7 @@ impl<SE: crate::extensions::ShellExtensions> crate::Shell<SE> {
         source_info: &crate::SourceInfo,
         text: Option<&str>,
         params: &ExecutionParameters,
+        syntax_errors: SyntaxErrors,
     ) -> Result<ExecutionResult, error::Error> {
         if let (Err(error), Some(text)) = (&parse_result, text)
             && let Some((closed, warnings)) =
@@ -269,14 +311,19 @@ impl<SE: crate::extensions::ShellExtensions> crate::Shell<SE> {
             parse_result = self.parse_string(closed);
         }
 
-        // If parsing succeeded, run the program. If there's a parse error, it's fatal (per spec).
+        // If parsing succeeded, run the program. If there's a parse error, the commands before it
+        // run first (ncsh patch).
         let result = match parse_result {
             Ok(prog) => self.run_program(prog, params).await,
             Err(parse_err) => {
-                Err(
-                    error::Error::from(super::parsing::syntax_error(parse_err, source_info, text))
-                        .into_fatal(),
-                )
+                if let Some(text) = text
+                    && let Some(ended) = self.run_commands_before_syntax_error(text, params).await
+                {
+                    return Ok(ended);
+                }
+                let error =
+                    error::Error::from(super::parsing::syntax_error(parse_err, source_info, text));
+                Err(syntax_errors.applied_to(error))
             }
         };
 

@@ -86,7 +86,8 @@ fn parse_str(
 /// ncsh patch: text that failed to parse, parsed again with each `;;` in a `for ((…))` header
 /// written `; ;`. brush-parser's tokenizer takes `;;` there for the end of a `case` item, so
 /// `for ((;;))` and `for ((i=0;;i++))`, which bash runs, were syntax errors. Only text that
-/// failed is changed; where the change does not help, the first error stands.
+/// failed is changed; where the change does not help, the error is the changed text's (the
+/// first may be only a `;;`), placed in the text as written.
 pub(super) fn with_for_arithmetic_mended(
     s: &str,
     parser_options: &brush_parser::ParserOptions,
@@ -98,11 +99,33 @@ pub(super) fn with_for_arithmetic_mended(
     }
     create_parser(mended.as_bytes(), parser_options)
         .parse_program()
-        .map_err(|_| error)
+        .map_err(|error| match error {
+            brush_parser::ParseError::ParsingNear(at) => {
+                brush_parser::ParseError::ParsingNear(brush_parser::SourcePosition {
+                    index: index_as_written(s, &mended, at.index),
+                    ..at
+                })
+            }
+            error => error,
+        })
+}
+
+/// The character index in `written` of the character at `index` in `spaced`, which is `written`
+/// with spaces put in.
+fn index_as_written(written: &str, spaced: &str, index: usize) -> usize {
+    let mut written = written.chars().peekable();
+    let mut written_index = 0;
+    for c in spaced.chars().take(index) {
+        if written.peek() == Some(&c) {
+            written.next();
+            written_index += 1;
+        }
+    }
+    written_index
 }
 
 /// `s` with `;;` written `; ;` inside each `for ((…))` header outside quotes.
-fn for_arithmetic_spaced(s: &str) -> String {
+pub(super) fn for_arithmetic_spaced(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut out = String::with_capacity(s.len() + 8);
     let (mut copied, mut at) = (0, 0);
