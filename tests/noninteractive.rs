@@ -864,6 +864,26 @@ fn printf_q_quotes_as_bash_does() {
     );
 }
 
+/// The DEBUG trap runs before each simple command, `[[`, `((`, `for` round and `case`, with
+/// `BASH_COMMAND` the command's text as written (it ran only before simple commands with a name,
+/// and `BASH_COMMAND` held the words they expanded to); in a trap's handler `BASH_COMMAND` stays
+/// the command the trap interrupted.
+#[test]
+fn the_debug_trap_and_bash_command_name_each_command_as_written() {
+    let home = Home::new();
+    same_as_bash(
+        &home,
+        &[
+            "trap 'echo \"dbg: $BASH_COMMAND\"' DEBUG; ((x++)); [[ -n  \"a\" && 1 -eq 1 ]]; \
+             for i in a b; do :; done; case $i in b) :;; esac; a=(1 2) b=3; \
+             x=1 echo hi >/dev/null; f() { echo in; }; f; while false; do :; done; { :; }; \
+             echo $(echo sub)",
+            "trap 'echo \"failed: $BASH_COMMAND\"' ERR; x=1; false; ls /nonexist 2>/dev/null; \
+             trap 'echo \"exit: $BASH_COMMAND\"' EXIT; false",
+        ],
+    );
+}
+
 /// printf reads numbers as bash's does, and says what it cannot read in bash's words, on the
 /// command's own stderr (uucore's words went to the shell's, past `2>`), before the round they
 /// spoil; a number out of range is a warning. A conversion bash does not know ends printf after

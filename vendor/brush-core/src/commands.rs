@@ -14,7 +14,7 @@ use sys::commands::{CommandExt, CommandFdInjectionExt, CommandFgControlExt};
 
 use crate::{
     ErrorKind, ExecutionControlFlow, ExecutionExitCode, ExecutionParameters, ExecutionResult,
-    Shell, ShellFd, builtins, commands, env, error, escape,
+    Shell, ShellFd, builtins, env, error, escape,
     extensions::{self, ShellExtensions},
     functions,
     interp::{self, Execute, ProcessGroupPolicy},
@@ -277,28 +277,34 @@ pub fn compose_std_command<S: AsRef<OsStr>, SE: extensions::ShellExtensions>(
     Ok(cmd)
 }
 
-pub(crate) async fn on_preexecute(
-    cmd: &mut commands::SimpleCommand<'_, impl extensions::ShellExtensions>,
+/// ncsh patch: names the command about to run, as bash does before each simple command, `[[`,
+/// `((`, `for` round and `case`: `BASH_COMMAND` is its text as written (`echo $x >
+/// /dev/null`, not the words it expands to), and the DEBUG trap runs, before anything of it is
+/// expanded. brush did so only for a simple command with a command name, after its expansion,
+/// with the words it expanded to. In a trap's handler, `BASH_COMMAND` stays the command the trap
+/// interrupted, as in bash.
+pub(crate) async fn announce_command(
+    shell: &mut Shell<impl extensions::ShellExtensions>,
+    params: &ExecutionParameters,
+    text: String,
 ) -> Result<(), error::Error> {
-    // Set BASH_COMMAND before invoking the DEBUG trap (and generally before
-    // executing commands).
-    let full_cmd = cmd.args.iter().map(|arg| arg.to_string()).join(" ");
-    cmd.shell.env_mut().update_or_add(
+    let in_trap_handler =
+        (shell.call_stack().iter()).any(|frame| frame.frame_type.is_trap_handler());
+    if in_trap_handler {
+        return Ok(());
+    }
+    shell.env_mut().update_or_add(
         "BASH_COMMAND",
-        variables::ShellValueLiteral::Scalar(full_cmd),
+        variables::ShellValueLiteral::Scalar(text),
         |_| Ok(()),
         env::EnvironmentLookup::Anywhere,
         env::EnvironmentScope::Global,
     )?;
-
-    // Fire the DEBUG trap if one is registered.
-    if cmd.shell.traps().handles(traps::TrapSignal::Debug) {
-        let _ = cmd
-            .shell
-            .invoke_trap_handler(traps::TrapSignal::Debug, &cmd.params)
+    if shell.traps().handles(traps::TrapSignal::Debug) {
+        let _ = shell
+            .invoke_trap_handler(traps::TrapSignal::Debug, params)
             .await?;
     }
-
     Ok(())
 }
 

@@ -800,6 +800,8 @@ impl<SE: extensions::ShellExtensions> ExecuteInPipeline<SE> for ast::Command {
 
                 // Evaluate the extended test expression.
                 let shell = &mut pipeline_context.shell;
+                commands::announce_command(shell, &params, std::format!("[[ {} ]]", e.expr))
+                    .await?;
                 match extendedtests::eval_extended_test_expr(&e.expr, shell, &params).await {
                     Ok(true) => Ok(ExecutionResult::new(0).into()),
                     Ok(false) => Ok(ExecutionResult::new(1).into()),
@@ -974,29 +976,23 @@ impl Execute for ast::ForClauseCommand {
             expanded_values.extend_from_slice(shell.current_shell_args());
         }
 
+        let header = match &self.values {
+            Some(unexpanded_values) => std::format!(
+                "for {} in {}",
+                self.variable_name,
+                unexpanded_values.iter().join(" ")
+            ),
+            None => std::format!("for {}", self.variable_name),
+        };
         for value in expanded_values {
             // ncsh patch: Ctrl-C stops the loop; pending signal traps run.
             interrupt::check(shell, params)?;
             if let Some(left) = signal_traps::run_pending(shell, params).await? {
                 return Ok(left);
             }
+            commands::announce_command(shell, params, header.clone()).await?;
             if shell.options().print_commands_and_arguments {
-                if let Some(unexpanded_values) = &self.values {
-                    shell
-                        .trace_command(
-                            params,
-                            std::format!(
-                                "for {} in {}",
-                                self.variable_name,
-                                unexpanded_values.iter().join(" ")
-                            ),
-                        )
-                        .await;
-                } else {
-                    shell
-                        .trace_command(params, std::format!("for {}", self.variable_name))
-                        .await;
-                }
+                shell.trace_command(params, header.clone()).await;
             }
 
             // Update the variable. ncsh patch: a name reference is aimed at each word in turn,
@@ -1053,6 +1049,7 @@ impl Execute for ast::CaseClauseCommand {
                 .await;
         }
 
+        commands::announce_command(shell, params, std::format!("case {} in ", self.value)).await?;
         let expanded_value = expansion::basic_expand_word(shell, params, &self.value).await?;
         let mut result: ExecutionResult = ExecutionResult::success();
         let mut force_execute_next_case = false;
@@ -1229,6 +1226,7 @@ impl Execute for ast::ArithmeticCommand {
         shell: &mut Shell<impl extensions::ShellExtensions>,
         params: &ExecutionParameters,
     ) -> Result<ExecutionResult, error::Error> {
+        commands::announce_command(shell, params, std::format!("(({}))", self.expr.value)).await?;
         let value = match self.expr.eval(shell, params, true).await {
             Ok(value) => value,
             Err(error) => return arithmetic::failed_command(shell, params, error.into()),
@@ -1272,7 +1270,9 @@ impl Execute for ast::ArithmeticForClauseCommand {
                     match condition.eval(shell, params, true).await {
                         Ok(0) => break,
                         Ok(_) => {}
-                        Err(error) => return arithmetic::failed_command(shell, params, error.into()),
+                        Err(error) => {
+                            return arithmetic::failed_command(shell, params, error.into());
+                        }
                     }
                 }
             }
@@ -1357,6 +1357,8 @@ impl<SE: extensions::ShellExtensions> ExecuteInPipeline<SE> for ast::SimpleComma
             .word_or_name
             .as_ref()
             .map(|won| CommandPrefixOrSuffixItem::Word(won.clone()));
+
+        commands::announce_command(&mut context.shell, &params, self.to_string()).await?;
 
         let mut assignments = vec![];
         let mut args: Vec<CommandArg> = vec![];
@@ -1592,9 +1594,6 @@ async fn execute_command(
 
     // Arrange to pop off that ephemeral environment scope.
     cmd.post_execute = Some(|shell| shell.env_mut().pop_scope(EnvironmentScope::Command));
-
-    // Run through any pre-execution hooks as best effort.
-    let _ = commands::on_preexecute(&mut cmd).await;
 
     // Execute
     // TODO(jobs): do we need to move self back to foreground on error here?
