@@ -819,6 +819,18 @@ fn a_here_document_left_open_at_the_end_runs_after_bashs_warning() {
     );
 }
 
+/// `hash` with no names lists the commands it has cached with their hits, or says the table is
+/// empty, and `hash -l` lists them as commands, as bash's does (brush listed nothing).
+#[test]
+fn hash_lists_the_commands_it_has_cached() {
+    let home = Home::new();
+    same_as_bash(
+        &home,
+        &["hash; hash -l; ls >/dev/null; hash; ls >/dev/null; cat </dev/null; hash; hash -l; \
+           hash -r; hash; hash ls; hash"],
+    );
+}
+
 /// `jobs -n` lists the jobs whose state changed since `jobs` last showed them, as bash's.
 #[test]
 fn jobs_n_lists_only_the_jobs_not_shown_since_they_changed() {

@@ -38,7 +38,24 @@ impl builtins::Command for HashCommand {
     ) -> Result<brush_core::ExecutionResult, Self::Error> {
         let mut result = ExecutionResult::success();
 
-        if self.remove_all {
+        if self.names.is_empty() && !self.remove_all && self.path_to_use.is_none() {
+            // ncsh patch: with no names, the cache is listed, as bash lists it (brush listed
+            // nothing): its hits and paths, or with `-l` as commands that make it again.
+            let listed = context.shell.program_location_cache().listed();
+            let mut stdout = context.stdout();
+            if self.display_as_usable_input {
+                for (name, path, _) in listed {
+                    writeln!(stdout, "builtin hash -p {} {name}", path.display())?;
+                }
+            } else if listed.is_empty() {
+                writeln!(stdout, "hash: hash table empty")?;
+            } else {
+                writeln!(stdout, "hits\tcommand")?;
+                for (_, path, hits) in listed {
+                    writeln!(stdout, "{hits:>4}\t{}", path.display())?;
+                }
+            }
+        } else if self.remove_all {
             context.shell.program_location_cache_mut().reset();
         } else if self.remove {
             for name in &self.names {

@@ -452,8 +452,14 @@ impl<'a, SE: extensions::ShellExtensions> SimpleCommand<'a, SE> {
                 pathsearch::search_for_executable(path_dirs.iter(), self.command_name.as_str())
                     .next()
             } else {
+                let found = self
+                    .shell
+                    .find_first_executable_in_path_using_cache(&self.command_name);
+                // ncsh patch: counted for `hash`'s list, as bash counts it.
                 self.shell
-                    .find_first_executable_in_path_using_cache(&self.command_name)
+                    .program_location_cache_mut()
+                    .count_hit(&self.command_name);
+                found
             };
 
             if let Some(path) = path {

@@ -8,7 +8,20 @@ use std::path::PathBuf;
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PathCache {
     /// The cache itself.
-    cache: std::collections::HashMap<String, PathBuf>,
+    cache: std::collections::HashMap<String, CachedPath>,
+    /// How many paths have been added, to list them in the order they came (ncsh patch).
+    added: u64,
+}
+
+/// A path in the cache, with what `hash` lists of it (ncsh patch).
+#[derive(Clone)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+struct CachedPath {
+    path: PathBuf,
+    /// How many commands it has run.
+    hits: u32,
+    /// Its place among the paths added.
+    order: u64,
 }
 
 impl PathCache {
@@ -23,7 +36,9 @@ impl PathCache {
     ///
     /// * `name` - The name to lookup.
     pub fn get<S: AsRef<str>>(&self, name: S) -> Option<PathBuf> {
-        self.cache.get(name.as_ref()).cloned()
+        self.cache
+            .get(name.as_ref())
+            .map(|cached| cached.path.clone())
     }
 
     /// Sets the path associated with the given name.
@@ -33,7 +48,31 @@ impl PathCache {
     /// * `name` - The name to set.
     /// * `path` - The path to associate with the name.
     pub fn set<T: Into<String>>(&mut self, name: T, path: PathBuf) {
-        self.cache.insert(name.into(), path);
+        self.added += 1;
+        let cached = CachedPath {
+            path,
+            hits: 0,
+            order: self.added,
+        };
+        self.cache.insert(name.into(), cached);
+    }
+
+    /// Counts one more command run through the path cached for `name` (ncsh patch), as `hash`
+    /// lists it.
+    pub fn count_hit(&mut self, name: &str) {
+        if let Some(cached) = self.cache.get_mut(name) {
+            cached.hits = cached.hits.saturating_add(1);
+        }
+    }
+
+    /// Each name cached, its path and how many commands it has run, in the order they were
+    /// added (ncsh patch).
+    pub fn listed(&self) -> Vec<(&str, &std::path::Path, u32)> {
+        let mut listed: Vec<_> = self.cache.iter().collect();
+        listed.sort_by_key(|(_, cached)| cached.order);
+        (listed.into_iter())
+            .map(|(name, cached)| (name.as_str(), cached.path.as_path(), cached.hits))
+            .collect()
     }
 
     /// Projects the cache into a shell value.
@@ -41,7 +80,7 @@ impl PathCache {
         let pairs = self
             .cache
             .iter()
-            .map(|(k, v)| (Some(k.to_owned()), v.to_string_lossy().to_string()))
+            .map(|(k, v)| (Some(k.to_owned()), v.path.to_string_lossy().to_string()))
             .collect::<Vec<_>>();
 
         variables::ShellValue::associative_array_from_literals(variables::ArrayLiteral(pairs))
