@@ -819,6 +819,20 @@ fn a_here_document_left_open_at_the_end_runs_after_bashs_warning() {
     );
 }
 
+/// A coprocess's `NAME_PID` is its pid, which `$!` also gives and `kill` and `wait` take, as in
+/// bash; it was the job's number, so `kill $COPROC_PID` signalled pid 1.
+#[test]
+fn a_coprocess_pid_names_its_process() {
+    let home = Home::new();
+    same_as_bash(
+        &home,
+        &["coproc CAT { cat; }; echo \"pid: $((CAT_PID > 1 && CAT_PID == $!))\"; \
+           echo hi >&\"${CAT[1]}\"; read -r line <&\"${CAT[0]}\"; echo \"got $line\"; \
+           kill $CAT_PID; echo \"kill $?\"; wait; coproc { echo anon; }; \
+           read -r l <&\"${COPROC[0]}\"; echo $l; wait $COPROC_PID; echo $?"],
+    );
+}
+
 /// `hash` with no names lists the commands it has cached with their hits, or says the table is
 /// empty, and `hash -l` lists them as commands, as bash's does (brush listed nothing).
 #[test]

@@ -333,24 +333,51 @@ async fn spawn_async_ao_list_in_task<'a, SE: extensions::ShellExtensions>(
         cloned_params.set_fd(openfiles::OpenFiles::STDIN_FD, null);
     }
 
+    let text = and_or_list_text(ao_list);
+    spawn_background_job(
+        shell,
+        cloned_shell,
+        cloned_params,
+        text,
+        |mut shell, params| async move {
+            let result = cloned_ao_list.execute(&mut shell, &params).await;
+            (shell, result)
+        },
+    )
+    .await
+}
+
+/// Starts `work` as a background job of `shell`, in `job_shell`, a copy of it (ncsh patch): on a
+/// thread of its own, as a pipeline's builtins run (a job that never waits, `while :; do :;
+/// done &`, held one of the runtime's workers for good, and with it, in a script, whatever else
+/// waited for that worker), with a process group that its processes share, which `$!` names.
+async fn spawn_background_job<'a, SE, Work, Done>(
+    shell: &'a mut Shell<SE>,
+    job_shell: Shell<SE>,
+    mut job_params: ExecutionParameters,
+    text: String,
+    work: Work,
+) -> &'a jobs::Job
+where
+    SE: extensions::ShellExtensions,
+    Work: FnOnce(Shell<SE>, ExecutionParameters) -> Done + Send + 'static,
+    Done: std::future::Future<Output = (Shell<SE>, Result<ExecutionResult, error::Error>)>
+        + Send
+        + 'static,
+{
     let group = std::sync::Arc::new(jobs::BackgroundGroup::default());
     if !shell.options().enable_job_control {
         group.ignore_keyboard_signals();
     }
-    cloned_params.background_group = Some(group.clone());
+    job_params.background_group = Some(group.clone());
     let job_group = group.clone();
-    // ncsh patch: on a thread of its own, as a pipeline's builtins run: a job that never waits
-    // (`while :; do :; done &`) held one of the runtime's workers for good, and with it, in a
-    // script, whatever else waited for that worker (the next `sleep`).
     let join_handle = commands::run_on_own_thread(async move {
-        let result = cloned_ao_list
-            .execute(&mut cloned_shell, &cloned_params)
-            .await;
+        let (job_shell, result) = work(job_shell, job_params).await;
         job_group.mark_started();
         // Ended by `kill`: the job's status is the signal's, as a killed process's is.
         match result {
             Err(e) if matches!(e.kind(), error::ErrorKind::EndedBySignal(_)) => {
-                Ok(e.into_result(&cloned_shell))
+                Ok(e.into_result(&job_shell))
             }
             result => result,
         }
@@ -360,7 +387,7 @@ async fn spawn_async_ao_list_in_task<'a, SE: extensions::ShellExtensions>(
     shell.jobs_mut().add_as_current(
         jobs::Job::new(
             [jobs::JobTask::Internal(join_handle)],
-            and_or_list_text(ao_list),
+            text,
             jobs::JobState::Running,
         )
         .with_background_group(group),
@@ -914,27 +941,32 @@ impl Execute for ast::CoprocessCommand {
             .open_files
             .set_fd(OpenFiles::STDOUT_FD, stdout_writer.into());
 
+        // ncsh patch: a background job as `&` starts one, with a process group; `NAME_PID` and
+        // `$!` name it. `NAME_PID` was the job's number, so `kill $COPROC_PID` signalled pid 1.
         let body = self.body.clone();
-        let join_handle = tokio::spawn(async move {
-            let pipeline_context = PipelineExecutionContext {
-                shell: commands::ShellForCommand::ParentShell(&mut child_shell),
-                process_group_id: None,
-            };
-            let spawn_result = body
-                .execute_in_pipeline(pipeline_context, child_params)
-                .await?;
-            match spawn_result.wait().await? {
-                ExecutionWaitResult::Completed(result) => Ok(result),
-                ExecutionWaitResult::Stopped(_) => Ok(ExecutionResult::stopped()),
-            }
-        });
-
-        let job = shell.jobs_mut().add_as_current(jobs::Job::new(
-            [jobs::JobTask::Internal(join_handle)],
-            format!("coproc {name}"),
-            jobs::JobState::Running,
-        ));
-        let job_id = job.id;
+        spawn_background_job(
+            shell,
+            child_shell,
+            child_params,
+            std::format!("coproc {name}"),
+            |mut shell, params| async move {
+                let pipeline_context = PipelineExecutionContext {
+                    shell: commands::ShellForCommand::ParentShell(&mut shell),
+                    process_group_id: None,
+                };
+                let result = match body.execute_in_pipeline(pipeline_context, params).await {
+                    Ok(spawned) => match spawned.wait().await {
+                        Ok(ExecutionWaitResult::Completed(result)) => Ok(result),
+                        Ok(ExecutionWaitResult::Stopped(_)) => Ok(ExecutionResult::stopped()),
+                        Err(error) => Err(error),
+                    },
+                    Err(error) => Err(error),
+                };
+                (shell, result)
+            },
+        )
+        .await;
+        let pid = shell.jobs().last_background_pid().unwrap_or_default();
 
         // Fill out the fd variable.
         let arr_value = ShellValue::from(vec![stdout_fd.to_string(), stdin_fd.to_string()]);
@@ -942,11 +974,10 @@ impl Execute for ast::CoprocessCommand {
             .env_mut()
             .set_global(name.clone(), ShellVariable::new(arr_value))?;
 
-        // Set the job ID for the coprocess in a separate variable with the _PID suffix.
         let pid_name = format!("{name}_PID");
         shell
             .env_mut()
-            .set_global(pid_name, ShellVariable::new(job_id.to_string()))?;
+            .set_global(pid_name, ShellVariable::new(pid.to_string()))?;
 
         Ok(ExecutionResult::success())
     }
