@@ -25,7 +25,9 @@ impl builtins::Command for EvalCommand {
             // providing the raw string being eval'd.
             // TODO(source-info): Provide the location of the specific tokens that make up
             // `self.args`.
-            let source_info = context.shell.call_stack().current_pos_as_source_info();
+            let mut source_info = context.shell.call_stack().current_pos_as_source_info();
+            // ncsh patch: its errors are named `eval: line N:`, as bash's.
+            source_info.source = "eval".to_owned();
 
             // Return the direct result of running the string; we intentionally
             // pass through the result and honor its requested control flow. eval

@@ -260,10 +260,18 @@ pub(super) fn syntax_error(
         )),
         brush_parser::ParseError::Tokenizing { inner, .. } => unterminated(text, inner),
     });
+    // ncsh patch: bash counts an `eval`'s lines on from the line its command ends on, the line
+    // it starts on and the lines of the text it runs, less one.
+    let lines_before = match (&source_info.start, text) {
+        (Some(start), Some(text)) if source_info.source == "eval" => {
+            (start.line + text.matches('\n').count()).saturating_sub(1)
+        }
+        _ => 0,
+    };
     match found {
         Some((line, message, quoted_line)) => crate::error::ErrorKind::SyntaxError {
             source_info: source_info.clone(),
-            line,
+            line: lines_before + line,
             message,
             quoted_line,
         },
