@@ -824,10 +824,12 @@ fn a_coprocess_pid_names_its_process() {
     let home = Home::new();
     same_as_bash(
         &home,
-        &["coproc CAT { cat; }; echo \"pid: $((CAT_PID > 1 && CAT_PID == $!))\"; \
+        &[
+            "coproc CAT { cat; }; echo \"pid: $((CAT_PID > 1 && CAT_PID == $!))\"; \
            echo hi >&\"${CAT[1]}\"; read -r line <&\"${CAT[0]}\"; echo \"got $line\"; \
            kill $CAT_PID; echo \"kill $?\"; wait; coproc { echo anon; }; \
-           read -r l <&\"${COPROC[0]}\"; echo $l; wait $COPROC_PID; echo $?"],
+           read -r l <&\"${COPROC[0]}\"; echo $l; wait $COPROC_PID; echo $?",
+        ],
     );
 }
 
@@ -838,8 +840,10 @@ fn hash_lists_the_commands_it_has_cached() {
     let home = Home::new();
     same_as_bash(
         &home,
-        &["hash; hash -l; ls >/dev/null; hash; ls >/dev/null; cat </dev/null; hash; hash -l; \
-           hash -r; hash; hash ls; hash"],
+        &[
+            "hash; hash -l; ls >/dev/null; hash; ls >/dev/null; cat </dev/null; hash; hash -l; \
+           hash -r; hash; hash ls; hash",
+        ],
     );
 }
 
@@ -888,7 +892,8 @@ fn printf_q_quotes_as_bash_does() {
     );
 }
 
-/// The DEBUG trap runs before each simple command, `[[`, `((`, `for` round and `case`, with
+/// The DEBUG trap runs before each simple command (a pipeline's too), `[[`, `((`, `for` round and
+/// `case`, with
 /// `BASH_COMMAND` the command's text as written (it ran only before simple commands with a name,
 /// and `BASH_COMMAND` held the words they expanded to); in a trap's handler `BASH_COMMAND` stays
 /// the command the trap interrupted.
@@ -901,7 +906,7 @@ fn the_debug_trap_and_bash_command_name_each_command_as_written() {
             "trap 'echo \"dbg: $BASH_COMMAND\"' DEBUG; ((x++)); [[ -n  \"a\" && 1 -eq 1 ]]; \
              for i in a b; do :; done; case $i in b) :;; esac; a=(1 2) b=3; \
              x=1 echo hi >/dev/null; f() { echo in; }; f; while false; do :; done; { :; }; \
-             echo $(echo sub)",
+             echo $(echo sub); echo $x | tr 1 2 | cat; { echo in; } | cat",
             "trap 'echo \"failed: $BASH_COMMAND\"' ERR; x=1; false; ls /nonexist 2>/dev/null; \
              trap 'echo \"exit: $BASH_COMMAND\"' EXIT; false",
         ],

@@ -643,6 +643,13 @@ async fn spawn_pipeline_processes(
         }
 
         let pipeline_context = if !run_in_current_shell {
+            // ncsh patch: a simple command that runs in a copy of the shell is announced by the
+            // shell itself, whose DEBUG trap the copy does not inherit, as bash announces it
+            // before it forks.
+            if let ast::Command::Simple(simple) = command {
+                commands::announce_command(shell, params, simple.to_string()).await?;
+            }
+
             // Make sure that all commands in the pipeline are in the same process group.
             if current_pipeline_index > 0 {
                 cmd_params.process_group_policy = ProcessGroupPolicy::SameProcessGroup;
@@ -1389,7 +1396,10 @@ impl<SE: extensions::ShellExtensions> ExecuteInPipeline<SE> for ast::SimpleComma
             .as_ref()
             .map(|won| CommandPrefixOrSuffixItem::Word(won.clone()));
 
-        commands::announce_command(&mut context.shell, &params, self.to_string()).await?;
+        // In a copy of the shell (a pipeline's), the shell announced it (`spawn_pipeline_processes`).
+        if let commands::ShellForCommand::ParentShell(shell) = &mut context.shell {
+            commands::announce_command(shell, &params, self.to_string()).await?;
+        }
 
         let mut assignments = vec![];
         let mut args: Vec<CommandArg> = vec![];
