@@ -817,6 +817,22 @@ fn a_here_document_left_open_at_the_end_runs_after_bashs_warning() {
     );
 }
 
+/// `{NAME}>file` opens the file on a descriptor from 10 up and puts its number in NAME, and
+/// `{NAME}>&-` closes it, as in bash (`{fd}` was a command word: `exec: {fd}: not found`).
+#[test]
+fn a_redirection_onto_a_named_descriptor_opens_and_closes_it() {
+    let home = Home::new();
+    same_as_bash(
+        &home,
+        &[
+            "exec {fd}>f1; echo \"fd ok: $((fd >= 10))\"; echo hi >&$fd; exec {fd}>&-; cat f1; \
+           exec {a}<f1 {b}>>f1; echo \"differ: $((a != b))\"; read -r l <&$a; echo \"$l\"; \
+           exec {c}>&1; echo via-c >&$c; exec {c}>&-; x=notnum; exec {x}>&-; echo \"st=$?\"; \
+           exec {fd}> f4; echo spaced >&$fd; cat f4; echo {x} > f5; cat f5",
+        ],
+    );
+}
+
 /// A coprocess's `NAME_PID` is its pid, which `$!` also gives and `kill` and `wait` take, as in
 /// bash; it was the job's number, so `kill $COPROC_PID` signalled pid 1.
 #[test]

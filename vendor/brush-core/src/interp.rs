@@ -1409,7 +1409,18 @@ impl<SE: extensions::ShellExtensions> ExecuteInPipeline<SE> for ast::SimpleComma
         // if expansion (e.g., command substitution) set an exit status.
         let status_change_count_before_expansion = context.shell.last_exit_status_change_count();
 
-        for item in prefix_iter.chain(cmd_name_items.iter()).chain(suffix_iter) {
+        let items: Vec<&CommandPrefixOrSuffixItem> = prefix_iter
+            .chain(cmd_name_items.iter())
+            .chain(suffix_iter)
+            .collect();
+        // ncsh patch: `{NAME}>file` and `{NAME}>&-`.
+        let named = crate::named_descriptors::resolved(&items, &mut context.shell, &params)?;
+        let items = match &named {
+            Some(resolved) => resolved.iter().collect(),
+            None => items,
+        };
+
+        for item in items {
             match item {
                 CommandPrefixOrSuffixItem::IoRedirect(redirect) => {
                     if let Err(e) = setup_redirect(&mut context.shell, &mut params, redirect).await

@@ -21,6 +21,7 @@ pub mod interrupt;
 mod interp;
 mod ioutils;
 pub mod jobs;
+mod named_descriptors;
 mod keywords;
 pub mod namedoptions;
 pub mod openfiles;

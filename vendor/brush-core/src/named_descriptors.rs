@@ -1,0 +1,126 @@
+//! bash's redirections onto a descriptor the shell chooses (ncsh patch): `{NAME}>file` opens
+//! the file on the lowest free descriptor from 10 up and puts its number in `NAME`, and
+//! `{NAME}>&-` closes the descriptor `NAME` holds (`exec {lock}>file; flock "$lock"`).
+//! brush-parser reads `{NAME}` as a word before the redirection; such a word is taken for the
+//! redirection's name where it touches the operator, as far as the words' places tell: the
+//! target starts at most one space after the operator, and no space comes before it.
+
+use brush_parser::ast::{
+    CommandPrefixOrSuffixItem, IoFileRedirectKind, IoFileRedirectTarget, IoRedirect, Word,
+};
+
+use crate::{ExecutionParameters, Shell, ShellFd, env, error, extensions, variables};
+
+/// The first descriptor a named redirection takes, as in bash.
+const FIRST_NAMED: ShellFd = 10;
+
+/// `items` with each `{NAME}` word that names the redirection after it removed, and the
+/// redirection made onto a descriptor: a free one, whose number is put in `NAME`, or, to close,
+/// the one `NAME` holds. `None` where no word names a redirection (the usual case).
+pub(crate) fn resolved(
+    items: &[&CommandPrefixOrSuffixItem],
+    shell: &mut Shell<impl extensions::ShellExtensions>,
+    params: &ExecutionParameters,
+) -> Result<Option<Vec<CommandPrefixOrSuffixItem>>, error::Error> {
+    let names_one = |index: usize| match (items[index], items.get(index + 1)) {
+        (
+            CommandPrefixOrSuffixItem::Word(word),
+            Some(CommandPrefixOrSuffixItem::IoRedirect(IoRedirect::File(None, kind, target))),
+        ) => descriptor_name(word).is_some() && touches(word, kind, target),
+        _ => false,
+    };
+    if !(0..items.len()).any(names_one) {
+        return Ok(None);
+    }
+    let mut taken: Vec<ShellFd> = vec![];
+    let mut resolved = Vec::with_capacity(items.len());
+    let mut index = 0;
+    while index < items.len() {
+        if names_one(index)
+            && let (
+                CommandPrefixOrSuffixItem::Word(word),
+                CommandPrefixOrSuffixItem::IoRedirect(IoRedirect::File(None, kind, target)),
+            ) = (items[index], items[index + 1])
+            && let Some(name) = descriptor_name(word)
+        {
+            let fd = if closes(kind, target) {
+                shell
+                    .env_str(name)
+                    .and_then(|value| value.trim().parse::<ShellFd>().ok())
+            } else {
+                let free = (FIRST_NAMED..)
+                    .find(|fd| !taken.contains(fd) && params.try_fd(shell, *fd).is_none())
+                    .unwrap_or(FIRST_NAMED);
+                taken.push(free);
+                assign(shell, name, free)?;
+                Some(free)
+            };
+            // A name that holds no number closes nothing, as in bash.
+            if let Some(fd) = fd {
+                resolved.push(CommandPrefixOrSuffixItem::IoRedirect(IoRedirect::File(
+                    Some(fd),
+                    kind.clone(),
+                    target.clone(),
+                )));
+            }
+            index += 2;
+        } else {
+            resolved.push(items[index].clone());
+            index += 1;
+        }
+    }
+    Ok(Some(resolved))
+}
+
+/// `NAME` of a word `{NAME}`.
+fn descriptor_name(word: &Word) -> Option<&str> {
+    let name = word.value.strip_prefix('{')?.strip_suffix('}')?;
+    let mut chars = name.chars();
+    let first = chars.next()?;
+    let valid = (first.is_ascii_alphabetic() || first == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
+    valid.then_some(name)
+}
+
+/// Whether `word` ends where the redirection's operator starts: its target starts the operator's
+/// length, or one more, after the word's end. A target without a place (a descriptor number)
+/// is taken to touch.
+fn touches(word: &Word, kind: &IoFileRedirectKind, target: &IoFileRedirectTarget) -> bool {
+    let target_start = match target {
+        IoFileRedirectTarget::Filename(target) | IoFileRedirectTarget::Duplicate(target) => {
+            target.loc.as_ref().map(|loc| loc.start.index)
+        }
+        IoFileRedirectTarget::Fd(_) | IoFileRedirectTarget::ProcessSubstitution(..) => None,
+    };
+    let (Some(word_end), Some(target_start)) =
+        (word.loc.as_ref().map(|loc| loc.end.index), target_start)
+    else {
+        return true;
+    };
+    let operator = kind.to_string().len();
+    let gap = target_start.saturating_sub(word_end);
+    gap == operator || gap == operator + 1
+}
+
+/// Whether the redirection closes its descriptor (`>&-`, `<&-`).
+fn closes(kind: &IoFileRedirectKind, target: &IoFileRedirectTarget) -> bool {
+    matches!(
+        kind,
+        IoFileRedirectKind::DuplicateOutput | IoFileRedirectKind::DuplicateInput
+    ) && matches!(target, IoFileRedirectTarget::Duplicate(word) if word.value == "-")
+}
+
+fn assign(
+    shell: &mut Shell<impl extensions::ShellExtensions>,
+    name: &str,
+    fd: ShellFd,
+) -> Result<(), error::Error> {
+    shell.env_mut().update_or_add(
+        name,
+        variables::ShellValueLiteral::Scalar(fd.to_string()),
+        |_| Ok(()),
+        env::EnvironmentLookup::Anywhere,
+        env::EnvironmentScope::Global,
+    )?;
+    Ok(())
+}
