@@ -119,21 +119,28 @@ fn a_syntax_error_is_reported_in_bash_s_words() {
 }
 
 /// The lines before a syntax error run one complete command after another, as bash reads them:
-/// past a function of many lines, up to a quote left open, and up to an `exit` that ends the
-/// script before data that is no shell text (a self-extracting archive). An `eval` whose text
+/// past a function of many lines, up to a quote left open, up to an `exit` that ends the script
+/// before data that is no shell text (a self-extracting archive), and before a here-document
+/// left open, of which bash then does not warn. An `eval` whose text
 /// has a syntax error fails, and the script goes on; the error is named `eval: line N`.
 #[test]
 fn the_lines_before_a_syntax_error_run_and_an_exit_before_it_ends_the_script() {
     let home = Home::new();
-    let long_function: String = (0..300)
+    let long_function: String = (0..1500)
         .map(|line| format!("  echo {line} >/dev/null\n"))
         .collect();
-    let scripts: [(&str, Vec<u8>); 5] = [
+    // Data after the `exit` that is no text: bytes that are not UTF-8, quotes, expansions and
+    // a here-document left open.
+    let data: Vec<u8> = (0..=255_u8)
+        .chain(*b"\n( fi ) \"' ` $( ${ $(( <<\n\x7fELF\x02)\n")
+        .collect();
+    let scripts: [(&str, Vec<u8>); 6] = [
         ("long.sh", format!("echo a\nf() {{\n{long_function}}}\nf; echo b\nfor ((i=0;;i++)); do break; done\ndone\necho c\n").into_bytes()),
         ("open.sh", b"echo a\nif true; then\n  echo b\n".to_vec()),
         ("quote.sh", b"echo a\ng() {\n  echo b\n}\ng; echo 'x\ny' \"z\n".to_vec()),
-        ("archive.sh", [&b"echo unpacking\nexit 0\n"[..], b"\x00\xff( fi ) \"' `\n\x7fELF\x02)\n"].concat()),
+        ("archive.sh", [&b"echo unpacking\nexit 0\n"[..], &data].concat()),
         ("eval.sh", b"eval 'echo a\nfi'; echo \"after $?\"\neval 'echo x; fi'; echo \"after $?\"\n".to_vec()),
+        ("heredoc.sh", b"echo a\necho b )\ncat <<E\nx\n".to_vec()),
     ];
     for (name, text) in scripts {
         std::fs::write(home.path().join(name), text).unwrap();

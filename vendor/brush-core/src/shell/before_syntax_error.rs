@@ -4,14 +4,16 @@
 //! (as in a self-extracting archive, whose data follows the `exit`). brush parses the text whole,
 //! and ran nothing. Text that parses whole still runs whole; only text that does not comes here.
 
-use brush_parser::{ParseError, Token};
+use std::sync::Arc;
+
+use brush_parser::{ParseError, SourcePosition, SourceSpan, Token};
 
 use crate::{ExecutionParameters, Shell, error, extensions, results::ExecutionResult};
 
-/// Most tokens the search for complete commands parses in all, past which it stops: the search
-/// can parse the same tokens many times where a command never ends (an unclosed `{` early in a
-/// long file), and what it has not run by then, bash would mostly not run either.
-const MOST_TOKENS_PARSED: usize = 1 << 21;
+/// Most bytes the search for complete commands tokenizes and parses in all, past which it stops:
+/// where a command never ends (an unclosed `{` early in a long file) the search reads the rest
+/// many times, and finds nothing to run there.
+const MOST_BYTES_PARSED: usize = 1 << 24;
 
 impl<SE: extensions::ShellExtensions> Shell<SE> {
     /// Runs the complete commands of `text` that come before its syntax error, a line's commands
@@ -23,8 +25,10 @@ impl<SE: extensions::ShellExtensions> Shell<SE> {
         params: &ExecutionParameters,
     ) -> Option<ExecutionResult> {
         let parser_options = self.parser_options();
-        let tokens = tokens_before(text, &parser_options)?;
-        let mut commands = CompleteCommands::new(&tokens, &parser_options);
+        // Spaced as `parse_string` spaces it, so that `for ((;;))` parses; lines stay where they
+        // are.
+        let text = super::parsing::for_arithmetic_spaced(text);
+        let mut commands = CompleteCommands::new(&text, &parser_options);
         while let Some(program) = commands.next_program() {
             let result = match self.run_program(program, params).await {
                 Ok(result) => result,
@@ -46,125 +50,98 @@ impl<SE: extensions::ShellExtensions> Shell<SE> {
     }
 }
 
-/// The tokens of `text`, or of its lines before the one where tokenizing failed (an unclosed
-/// quote: bash reads on to the end of input for it, and runs nothing of its line), and so on
-/// while the lines left fail too.
-fn tokens_before(text: &str, parser_options: &brush_parser::ParserOptions) -> Option<Vec<Token>> {
-    // Spaced as `parse_string` spaces it, so that `for ((;;))` parses; lines stay where they are.
-    let mut text = super::parsing::for_arithmetic_spaced(text);
-    let options = parser_options.tokenizer_options();
-    loop {
-        match brush_parser::tokenize_str_with_options(&text, &options) {
-            Ok(tokens) => return Some(tokens),
-            Err(error) => {
-                let failed_at = tokenizer_error_start(&error)?.index;
-                let line_start = (text.char_indices())
-                    .take(failed_at)
-                    .filter(|&(_, c)| c == '\n')
-                    .last()
-                    .map_or(0, |(newline, _)| newline + 1);
-                if line_start >= text.len() {
-                    return None;
-                }
-                text.truncate(line_start);
-            }
-        }
-    }
-}
-
-/// Where the text that the tokenizer could not close starts, where it says.
-const fn tokenizer_error_start(
-    error: &brush_parser::TokenizerError,
-) -> Option<&brush_parser::SourcePosition> {
-    use brush_parser::TokenizerError;
-    match error {
-        TokenizerError::UnterminatedSingleQuote(start)
-        | TokenizerError::UnterminatedAnsiCQuote(start)
-        | TokenizerError::UnterminatedDoubleQuote(start)
-        | TokenizerError::UnterminatedBackquote(start)
-        | TokenizerError::UnterminatedExtendedGlob(start) => Some(start),
-        _ => None,
-    }
-}
-
-/// Splits tokens into programs of complete commands, each ending at the end of a line.
+/// Splits text into programs of complete commands, each ending at the end of a line. Each try
+/// tokenizes and parses only the lines it tries, so that what comes after them (data after an
+/// `exit`, a quote left open) does not matter, and places their tokens where they are in the text.
 struct CompleteCommands<'a> {
-    tokens: &'a [Token],
+    text: &'a str,
     parser_options: &'a brush_parser::ParserOptions,
-    /// The index of the token after each newline token, and the end.
-    line_ends: Vec<usize>,
-    /// How many of `line_ends` have been run.
+    /// Where each line starts, in bytes and in characters, and the end.
+    line_starts: Vec<(usize, usize)>,
+    /// How many lines have been run.
     lines_run: usize,
-    tokens_parsed: usize,
+    bytes_parsed: usize,
 }
 
 impl<'a> CompleteCommands<'a> {
-    fn new(tokens: &'a [Token], parser_options: &'a brush_parser::ParserOptions) -> Self {
-        let mut line_ends: Vec<usize> = (tokens.iter().enumerate())
-            .filter(|(_, token)| matches!(token, Token::Operator(op, _) if op == "\n"))
-            .map(|(index, _)| index + 1)
-            .collect();
-        if line_ends.last() != Some(&tokens.len()) {
-            line_ends.push(tokens.len());
+    fn new(text: &'a str, parser_options: &'a brush_parser::ParserOptions) -> Self {
+        let mut line_starts = vec![(0, 0)];
+        for (chars, (byte, c)) in text.char_indices().enumerate() {
+            if c == '\n' && byte + 1 < text.len() {
+                line_starts.push((byte + 1, chars + 1));
+            }
         }
+        line_starts.push((text.len(), text.chars().count()));
         Self {
-            tokens,
+            text,
             parser_options,
-            line_ends,
+            line_starts,
             lines_run: 0,
-            tokens_parsed: 0,
+            bytes_parsed: 0,
         }
     }
 
     /// The next lines that parse as complete commands, or `None` where the next command does
-    /// not end before the error. Tries 1, 2, 4… lines while they read as unfinished, then each
-    /// number of lines between the last two tried, fewest first.
+    /// not end before the error. Tries 1, 2, 4… lines while they read as unfinished; past them,
+    /// halves the lines between the last unfinished and the first that failed, then tries each
+    /// of them, fewest first.
     fn next_program(&mut self) -> Option<brush_parser::ast::Program> {
-        let lines_left = self.line_ends.len() - self.lines_run;
+        let lines_left = self.line_starts.len() - 1 - self.lines_run;
         let mut unfinished = 0;
         let mut lines = 1;
-        loop {
-            let lines_tried = lines.min(lines_left);
-            if lines_tried == 0 {
+        let failed = loop {
+            let tried = lines.min(lines_left);
+            if tried == 0 {
                 return None;
             }
-            match self.parse(lines_tried)? {
-                Ok(program) => return self.taken(program, lines_tried),
-                Err(ParseError::ParsingAtEndOfInput) if lines_tried < lines_left => {
-                    unfinished = lines_tried;
+            match self.parse(tried)? {
+                Ok(program) => return self.taken(program, tried),
+                Err(ParseError::ParsingAtEndOfInput) if tried < lines_left => {
+                    unfinished = tried;
                     lines *= 2;
                 }
-                // An error no further line mends, or the end of input: the command ends, if
-                // anywhere, between the last lines that read as unfinished and these.
-                Err(_) => {
-                    for fewer in unfinished + 1..lines_tried {
-                        match self.parse(fewer)? {
-                            Ok(program) => return self.taken(program, fewer),
-                            Err(ParseError::ParsingAtEndOfInput) => {}
-                            Err(_) => return None,
-                        }
-                    }
-                    return None;
-                }
+                Err(_) => break tried,
+            }
+        };
+        // The first command ends, if anywhere, between the last lines that read as unfinished
+        // and the first that failed; most often just before the error.
+        let (mut low, mut high) = (unfinished, failed);
+        while high - low > 1 {
+            let middle = low + (high - low) / 2;
+            match self.parse(middle)? {
+                Ok(program) => return self.taken(program, middle),
+                Err(ParseError::ParsingAtEndOfInput) => low = middle,
+                Err(_) => high = middle,
             }
         }
+        for fewer in unfinished + 1..failed {
+            match self.parse(fewer)? {
+                Ok(program) => return self.taken(program, fewer),
+                Err(ParseError::ParsingAtEndOfInput) => {}
+                Err(_) => return None,
+            }
+        }
+        None
     }
 
-    /// Parses the next `lines` lines; `None` past the budget.
+    /// Parses the next `lines` lines; `None` past the budget. Lines that do not tokenize (a
+    /// quote or an expansion left open) read as unfinished.
     fn parse(&mut self, lines: usize) -> Option<Result<brush_parser::ast::Program, ParseError>> {
-        let start = self
-            .lines_run
-            .checked_sub(1)
-            .map_or(0, |before| self.line_ends[before]);
-        let end = self.line_ends[self.lines_run + lines - 1];
-        self.tokens_parsed += end - start;
-        if self.tokens_parsed > MOST_TOKENS_PARSED {
+        let (start, chars_before) = self.line_starts[self.lines_run];
+        let (end, _) = self.line_starts[self.lines_run + lines];
+        self.bytes_parsed += end - start;
+        if self.bytes_parsed > MOST_BYTES_PARSED {
             return None;
         }
-        Some(brush_parser::parse_tokens(
-            &self.tokens[start..end],
-            self.parser_options,
-        ))
+        let options = self.parser_options.tokenizer_options();
+        let Ok(tokens) = brush_parser::tokenize_str_with_options(&self.text[start..end], &options)
+        else {
+            return Some(Err(ParseError::ParsingAtEndOfInput));
+        };
+        let tokens: Vec<Token> = (tokens.into_iter())
+            .map(|token| placed(token, self.lines_run, chars_before))
+            .collect();
+        Some(brush_parser::parse_tokens(&tokens, self.parser_options))
     }
 
     fn taken(
@@ -174,6 +151,26 @@ impl<'a> CompleteCommands<'a> {
     ) -> Option<brush_parser::ast::Program> {
         self.lines_run += lines;
         Some(program)
+    }
+}
+
+/// `token` of text that starts after `lines` lines and `chars` characters, placed where it is in
+/// the whole text, so that `$LINENO` and errors name the script's lines.
+fn placed(token: Token, lines: usize, chars: usize) -> Token {
+    let moved = |position: &SourcePosition| {
+        Arc::new(SourcePosition {
+            index: position.index + chars,
+            line: position.line + lines,
+            column: position.column,
+        })
+    };
+    let span = |span: &SourceSpan| SourceSpan {
+        start: moved(&span.start),
+        end: moved(&span.end),
+    };
+    match token {
+        Token::Operator(text, at) => Token::Operator(text, span(&at)),
+        Token::Word(text, at) => Token::Word(text, span(&at)),
     }
 }
 

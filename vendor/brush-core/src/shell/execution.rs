@@ -301,15 +301,23 @@ impl<SE: crate::extensions::ShellExtensions> crate::Shell<SE> {
         params: &ExecutionParameters,
         syntax_errors: SyntaxErrors,
     ) -> Result<ExecutionResult, error::Error> {
+        let mut closed_text = None;
         if let (Err(error), Some(text)) = (&parse_result, text)
             && let Some((closed, warnings)) =
                 super::parsing::with_open_here_documents_closed(error, text, source_info)
         {
-            for warning in &warnings {
-                let _ = self.display_error(&mut params.stderr(self), warning);
+            parse_result = self.parse_string(closed.as_str());
+            // ncsh patch: where the text still fails, its error comes before the here-document,
+            // and bash never reaches the here-document to warn of it; the closed text is the one
+            // to run the commands of and to quote.
+            if parse_result.is_ok() {
+                for warning in &warnings {
+                    let _ = self.display_error(&mut params.stderr(self), warning);
+                }
             }
-            parse_result = self.parse_string(closed);
+            closed_text = Some(closed);
         }
+        let text = closed_text.as_deref().or(text);
 
         // If parsing succeeded, run the program. If there's a parse error, the commands before it
         // run first (ncsh patch).
