@@ -939,7 +939,8 @@ fn the_debug_trap_and_bash_command_name_each_command_as_written() {
 /// printf reads numbers as bash's does, and says what it cannot read in bash's words, on the
 /// command's own stderr (uucore's words went to the shell's, past `2>`), before the round they
 /// spoil; a number out of range is a warning. A conversion bash does not know ends printf after
-/// the text before it. `\\c` ends all output only in a `%b` argument; `%(FORMAT)T` writes a time.
+/// the text before it. `\c` ends all output only in a `%b` argument, and printf then succeeds;
+/// `%b` takes a width; `%(FORMAT)T` writes a time.
 #[test]
 fn printf_reads_numbers_times_and_formats_as_bash_does() {
     let home = Home::new();
@@ -955,6 +956,8 @@ fn printf_reads_numbers_times_and_formats_as_bash_does() {
             "printf 'ab%y\\n' 1 2; echo $?; printf '%s %k\\n' 1 2; echo $?; printf 'ab%5'; echo $?",
             "printf '%s\\c|' a b; echo; printf 'x%bY\\n' 'a\\cb' c; echo; printf '%b|\\n' 'a\\\\cb'",
             "printf '%(%Y-%m-%d %H)T|%10(%Y)T|%-6(%Y)T|%(%%)T|%(%s)T\\n' 86400 0 0 0 abc; echo $?",
+            "printf '%b%d\\n' 'a\\c' x; echo \" $?\"; printf '%d|%b' x '' y 'a\\cb'; echo \" $?\"",
+            "printf '\\%s|' x y; echo; printf '[%5b][%-5b][%.2b]\\n' 'a\\tb' xy abc; printf '%Q|\\n' 'a b'",
         ],
     );
 }

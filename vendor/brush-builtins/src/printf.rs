@@ -40,14 +40,21 @@ impl builtins::Command for PrintfCommand {
             match piece {
                 Written::Text(formatted) => text.extend(formatted),
                 Written::Complaint { words, fails } => {
-                    if self.output_variable.is_none() {
-                        write_out(&context, &mut text)?;
-                    }
+                    // Its whole lines go first, as bash's line-buffered output does; the
+                    // complaint is said even where they could not be written.
+                    let lines_written = if self.output_variable.is_none() {
+                        write_lines(&context, &mut text)
+                    } else {
+                        Ok(())
+                    };
                     let said = context.failure(words, 1);
                     if fails {
                         status = said;
                     }
+                    lines_written?;
                 }
+                // bash's printf succeeds where a `\c` ended its output, whatever it said before.
+                Written::Ended => status = ExecutionResult::success(),
             }
         }
 
@@ -85,6 +92,20 @@ fn write_out<SE: brush_core::ShellExtensions>(
     Ok(())
 }
 
+/// Writes the whole lines formatted so far to stdout, and forgets them.
+fn write_lines<SE: brush_core::ShellExtensions>(
+    context: &brush_core::ExecutionContext<'_, SE>,
+    text: &mut Vec<u8>,
+) -> Result<(), brush_core::Error> {
+    let Some(last_newline) = text.iter().rposition(|&byte| byte == b'\n') else {
+        return Ok(());
+    };
+    let mut rest = text.split_off(last_newline + 1);
+    let written = write_out(context, text);
+    text.append(&mut rest);
+    written
+}
+
 /// What printf writes, in order.
 #[derive(Debug, PartialEq)]
 enum Written {
@@ -92,6 +113,8 @@ enum Written {
     Text(Vec<u8>),
     /// What bash says of an argument or the format, for stderr, and whether printf fails for it.
     Complaint { words: String, fails: bool },
+    /// A `%b` argument's `\c` ended the output.
+    Ended,
 }
 
 /// Formats `args` with `format` as bash's printf does: the format is used again while arguments
@@ -113,26 +136,37 @@ fn printf(format: &str, args: &[String]) -> Result<Vec<Written>, brush_core::Err
     let mut written = vec![];
     for round_args in rounds {
         let mut arguments = Vec::with_capacity(format.round.len());
+        let mut complaints = vec![];
         for (index, &conversion) in format.round.iter().enumerate() {
             // A missing argument is an empty one, but for a time, which is then now.
             let arg = round_args.get(index).map(String::as_str);
             let (argument, complaint) = match (conversion, time_formats[index]) {
                 (_, Some(time_format)) => time_argument(arg.unwrap_or("-1"), time_format),
-                ('q', None) => {
+                ('q' | 'Q', None) => {
                     let quoted = bash_quoted(arg.unwrap_or_default());
                     (format::FormatArgument::Unparsed(quoted.into()), None)
                 }
                 (_, None) => read_argument(arg.unwrap_or_default(), conversion),
             };
             if let Some(complaint) = complaint {
-                written.push(Written::Complaint {
-                    words: complaint.words(arg.unwrap_or_default()),
-                    fails: complaint == Complaint::NotNumber,
-                });
+                complaints.push((index, complaint, arg.unwrap_or_default()));
             }
             arguments.push(argument);
         }
-        if let Some(words) = &format.unknown {
+        // Nothing after a `%b` argument's `\c` is read, nor said.
+        let ends_at = (arguments.iter())
+            .position(|argument| matches!(argument, format::FormatArgument::String(_)));
+        for (index, complaint, arg) in complaints {
+            if ends_at.is_none_or(|end| index <= end) {
+                written.push(Written::Complaint {
+                    words: complaint.words(arg),
+                    fails: complaint == Complaint::NotNumber,
+                });
+            }
+        }
+        if let Some(words) = &format.unknown
+            && ends_at.is_none()
+        {
             written.push(Written::Complaint {
                 words: words.clone(),
                 fails: true,
@@ -142,6 +176,7 @@ fn printf(format: &str, args: &[String]) -> Result<Vec<Written>, brush_core::Err
         let go_on = write_round(&items, &arguments, &mut text)?;
         written.push(Written::Text(text));
         if !go_on {
+            written.push(Written::Ended);
             break;
         }
     }
@@ -196,7 +231,7 @@ struct Format {
 }
 
 /// The conversions bash's printf knows (and `(`, which starts `%(FORMAT)T`).
-const CONVERSIONS: &str = "diouxXeEfFgGaAcsbq(";
+const CONVERSIONS: &str = "diouxXeEfFgGaAcsbqQ(";
 
 fn read_format(format: &str) -> Format {
     let mut text = String::with_capacity(format.len());
@@ -206,8 +241,14 @@ fn read_format(format: &str) -> Format {
     while let Some((start, c)) = chars.next() {
         if c == '\\' {
             text.push(c);
-            if chars.peek().is_some_and(|&(_, next)| next == 'c') {
-                text.push('\\');
+            match chars.peek() {
+                // `\c` is text, not the end of output; `\%` is a backslash, then a conversion.
+                Some(&(_, 'c')) => text.push('\\'),
+                Some(&(_, '%')) => {
+                    text.push('\\');
+                    continue;
+                }
+                _ => (),
             }
             text.extend(chars.next().map(|(_, next)| next));
             continue;
@@ -238,9 +279,11 @@ fn read_format(format: &str) -> Format {
             Some((_, conversion)) if !CONVERSIONS.contains(conversion) => {
                 format!("`{conversion}': invalid format character")
             }
-            Some((_, 'q')) => {
+            // `%q` and `%Q` are quoted here, and `%b`'s escapes read here (`read_argument`), for
+            // a `%s`, which takes a width and precision where uucore's `%b` took none.
+            Some((_, conversion @ ('q' | 'Q' | 'b'))) => {
                 text.push('s');
-                round.push('q');
+                round.push(conversion);
                 continue;
             }
             Some((_, '(')) => {

@@ -52,10 +52,25 @@ pub(crate) fn read_argument(arg: &str, conversion: char) -> (FormatArgument, Opt
             let (value, range) = within_long_double(value);
             (FormatArgument::Float(value), complaint.or(range))
         }
-        // bash's printf ends all output at an escaped `c`; uucore only that argument's.
-        'b' if ends_output(arg) => (FormatArgument::String(arg.into()), None),
+        'b' => (with_escapes_read(arg), None),
         _ => (FormatArgument::Unparsed(arg.into()), None),
     }
+}
+
+/// A `%b` argument with its escapes read, for a `%s`: a `String` where a `\c` in it ends all
+/// output (bash's printf stops there; uucore ended only the argument), else `Unparsed`.
+fn with_escapes_read(arg: &str) -> FormatArgument {
+    use std::os::unix::ffi::OsStringExt as _;
+    use uucore::format::FormatChar as _;
+    let mut text = vec![];
+    for escaped in
+        uucore::format::parse_escape_only(arg.as_bytes(), uucore::format::OctalParsing::ThreeDigits)
+    {
+        if let Ok(std::ops::ControlFlow::Break(())) = escaped.write(&mut text) {
+            return FormatArgument::String(std::ffi::OsString::from_vec(text));
+        }
+    }
+    FormatArgument::Unparsed(std::ffi::OsString::from_vec(text))
 }
 
 /// `arg` as `%(format)T` takes it: seconds since 1970 (−1 is now, and so is −2, which is the
@@ -71,17 +86,6 @@ pub(crate) fn time_argument(arg: &str, format: &str) -> (FormatArgument, Option<
         FormatArgument::Unparsed(text.unwrap_or_default().into()),
         complaint,
     )
-}
-
-/// Whether a `%b` argument holds a `\c`.
-fn ends_output(arg: &str) -> bool {
-    let mut chars = arg.chars();
-    while let Some(c) = chars.next() {
-        if c == '\\' && chars.next() == Some('c') {
-            return true;
-        }
-    }
-    false
 }
 
 /// Reads `arg` as C's `strto*` functions do for bash: nothing is 0, and a quote and a character
