@@ -230,7 +230,7 @@ struct Format {
     unknown: Option<String>,
 }
 
-/// The conversions bash's printf knows (and `(`, which starts `%(FORMAT)T`).
+/// The conversions bash's printf knows but `%n` (and `(`, which starts `%(FORMAT)T`).
 const CONVERSIONS: &str = "diouxXeEfFgGaAcsbqQ(";
 
 fn read_format(format: &str) -> Format {
