@@ -647,7 +647,7 @@ async fn spawn_pipeline_processes(
             // shell itself, whose DEBUG trap the copy does not inherit, as bash announces it
             // before it forks.
             if let ast::Command::Simple(simple) = command {
-                commands::announce_command(shell, params, simple.to_string()).await?;
+                commands::announce_command(shell, params, || simple.to_string()).await?;
             }
 
             // Make sure that all commands in the pipeline are in the same process group.
@@ -834,7 +834,7 @@ impl<SE: extensions::ShellExtensions> ExecuteInPipeline<SE> for ast::Command {
 
                 // Evaluate the extended test expression.
                 let shell = &mut pipeline_context.shell;
-                commands::announce_command(shell, &params, std::format!("[[ {} ]]", e.expr))
+                commands::announce_command(shell, &params, || std::format!("[[ {} ]]", e.expr))
                     .await?;
                 match extendedtests::eval_extended_test_expr(&e.expr, shell, &params).await {
                     Ok(true) => Ok(ExecutionResult::new(0).into()),
@@ -1028,7 +1028,7 @@ impl Execute for ast::ForClauseCommand {
             if let Some(left) = signal_traps::run_pending(shell, params).await? {
                 return Ok(left);
             }
-            commands::announce_command(shell, params, header.clone()).await?;
+            commands::announce_command(shell, params, || header.clone()).await?;
             if shell.options().print_commands_and_arguments {
                 shell.trace_command(params, header.clone()).await;
             }
@@ -1087,7 +1087,8 @@ impl Execute for ast::CaseClauseCommand {
                 .await;
         }
 
-        commands::announce_command(shell, params, std::format!("case {} in ", self.value)).await?;
+        commands::announce_command(shell, params, || std::format!("case {} in ", self.value))
+            .await?;
         let expanded_value = expansion::basic_expand_word(shell, params, &self.value).await?;
         let mut result: ExecutionResult = ExecutionResult::success();
         let mut force_execute_next_case = false;
@@ -1264,7 +1265,8 @@ impl Execute for ast::ArithmeticCommand {
         shell: &mut Shell<impl extensions::ShellExtensions>,
         params: &ExecutionParameters,
     ) -> Result<ExecutionResult, error::Error> {
-        commands::announce_command(shell, params, std::format!("(({}))", self.expr.value)).await?;
+        commands::announce_command(shell, params, || std::format!("(({}))", self.expr.value))
+            .await?;
         let value = match self.expr.eval(shell, params, true).await {
             Ok(value) => value,
             Err(error) => return arithmetic::failed_command(shell, params, error.into()),
@@ -1398,7 +1400,7 @@ impl<SE: extensions::ShellExtensions> ExecuteInPipeline<SE> for ast::SimpleComma
 
         // In a copy of the shell (a pipeline's), the shell announced it (`spawn_pipeline_processes`).
         if let commands::ShellForCommand::ParentShell(shell) = &mut context.shell {
-            commands::announce_command(shell, &params, self.to_string()).await?;
+            commands::announce_command(shell, &params, || self.to_string()).await?;
         }
 
         let mut assignments = vec![];
