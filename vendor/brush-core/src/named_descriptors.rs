@@ -22,27 +22,15 @@ pub(crate) fn resolved(
     shell: &mut Shell<impl extensions::ShellExtensions>,
     params: &ExecutionParameters,
 ) -> Result<Option<Vec<CommandPrefixOrSuffixItem>>, error::Error> {
-    let names_one = |index: usize| match (items[index], items.get(index + 1)) {
-        (
-            CommandPrefixOrSuffixItem::Word(word),
-            Some(CommandPrefixOrSuffixItem::IoRedirect(IoRedirect::File(None, kind, target))),
-        ) => descriptor_name(word).is_some() && touches(word, kind, target),
-        _ => false,
-    };
-    if !(0..items.len()).any(names_one) {
+    let named_at = |index: usize| named_redirection(items[index], items.get(index + 1).copied());
+    if !(0..items.len()).any(|index| named_at(index).is_some()) {
         return Ok(None);
     }
     let mut taken: Vec<ShellFd> = vec![];
     let mut resolved = Vec::with_capacity(items.len());
     let mut index = 0;
     while index < items.len() {
-        if names_one(index)
-            && let (
-                CommandPrefixOrSuffixItem::Word(word),
-                CommandPrefixOrSuffixItem::IoRedirect(IoRedirect::File(None, kind, target)),
-            ) = (items[index], items[index + 1])
-            && let Some(name) = descriptor_name(word)
-        {
+        if let Some((name, kind, target)) = named_at(index) {
             let fd = if closes(kind, target) {
                 shell
                     .env_str(name)
@@ -70,6 +58,20 @@ pub(crate) fn resolved(
         }
     }
     Ok(Some(resolved))
+}
+
+/// The name, kind and target of a redirection that `item`, a word `{NAME}`, names for `next`.
+fn named_redirection<'a>(
+    item: &'a CommandPrefixOrSuffixItem,
+    next: Option<&'a CommandPrefixOrSuffixItem>,
+) -> Option<(&'a str, &'a IoFileRedirectKind, &'a IoFileRedirectTarget)> {
+    match (item, next) {
+        (
+            CommandPrefixOrSuffixItem::Word(word),
+            Some(CommandPrefixOrSuffixItem::IoRedirect(IoRedirect::File(None, kind, target))),
+        ) if touches(word, kind, target) => descriptor_name(word).map(|name| (name, kind, target)),
+        _ => None,
+    }
 }
 
 /// `NAME` of a word `{NAME}`.

@@ -134,7 +134,8 @@ impl<'a> CompleteCommands<'a> {
             return None;
         }
         let options = self.parser_options.tokenizer_options();
-        let Ok(tokens) = brush_parser::tokenize_str_with_options(&self.text[start..end], &options)
+        // Uncached: the tokenizer's cache would keep a copy of each try's text.
+        let Ok(tokens) = brush_parser::uncached_tokenize_str(&self.text[start..end], &options)
         else {
             return Some(Err(ParseError::ParsingAtEndOfInput));
         };
