@@ -107,7 +107,6 @@ fn write_lines<SE: brush_core::ShellExtensions>(
 }
 
 /// What printf writes, in order.
-#[derive(Debug, PartialEq)]
 enum Written {
     /// Formatted text, for stdout or the `-v` variable.
     Text(Vec<u8>),

@@ -9,7 +9,7 @@ use uucore::format::FormatArgument;
 use uucore::parser::num_parser::{ExtendedParser, ExtendedParserError};
 
 /// What bash's printf says of an argument that a number conversion could not read whole.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(PartialEq, Eq)]
 pub(crate) enum Complaint {
     /// Not a number, or not only one: bash says so, uses the number it read from the start
     /// (0 if none), and fails at the end.
