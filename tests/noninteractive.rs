@@ -856,6 +856,20 @@ fn a_coprocess_pid_names_its_process() {
     );
 }
 
+/// `-v NAME[INDEX]` asks whether an element is set, in `[[`, `test` and `[`, as in bash (brush
+/// took `a[2]` for a name, which is never set).
+#[test]
+fn v_asks_whether_an_array_element_is_set() {
+    let home = Home::new();
+    same_as_bash(
+        &home,
+        &["arr=(a b c); i=1; declare -A m=([k]=v); \
+           for t in 'arr[2]' 'arr[3]' 'arr[i]' 'arr[-1]' 'arr[@]' 'm[k]' 'm[z]' 'm[@]' arr 'no[0]'; \
+           do [[ -v $t ]] && echo \"$t set\" || echo \"$t unset\"; done; \
+           test -v 'arr[0]' && echo test-ok; e=(); [ -v 'e[@]' ] || echo empty-unset"],
+    );
+}
+
 /// `hash` with no names lists the commands it has cached with their hits, or says the table is
 /// empty, and `hash -l` lists them as commands, as bash's does (brush listed nothing).
 #[test]

@@ -184,13 +184,43 @@ pub(crate) fn apply_unary_predicate_to_str(
                 Ok(false)
             }
         }
-        ast::UnaryPredicate::ShellVariableIsSetAndAssigned => Ok(shell.env().is_set(operand)),
+        ast::UnaryPredicate::ShellVariableIsSetAndAssigned => Ok(is_set(shell, operand)),
         // ncsh patch: the reference itself, not the variable it refers to.
         ast::UnaryPredicate::ShellVariableIsSetAndNameRef => match shell.env().get_noref(operand) {
             Some((_, reffed)) => Ok(reffed.value().is_set() && reffed.is_treated_as_nameref()),
             None => Ok(false),
         },
     }
+}
+
+/// Whether `operand`, a name or `NAME[INDEX]`, names a variable, or an element of one, that is set,
+/// as bash's `-v` reads it (ncsh patch: brush took `a[2]` for a name, which is never set). `@`
+/// or `*` asks for any element of an indexed array; its index is a number or a variable holding
+/// one.
+fn is_set(shell: &Shell<impl extensions::ShellExtensions>, operand: &str) -> bool {
+    let Some((name, index)) = (operand.strip_suffix(']')).and_then(|rest| rest.split_once('['))
+    else {
+        return shell.env().is_set(operand);
+    };
+    let Some((_, variable)) = shell.env().get(name) else {
+        return false;
+    };
+    let value = variable.value();
+    let key = match (index, value) {
+        // An associative array's `@` is a key, as in bash.
+        (key, crate::variables::ShellValue::AssociativeArray(_)) => key.to_owned(),
+        ("@" | "*", _) => return !value.element_keys(shell).is_empty(),
+        (index, _) => {
+            let number = index.trim().parse::<i64>().ok().or_else(|| {
+                (shell.env_str(index.trim())).and_then(|value| value.trim().parse().ok())
+            });
+            match number {
+                Some(number) => number.to_string(),
+                None => return false,
+            }
+        }
+    };
+    value.get_at(&key, shell).ok().flatten().is_some()
 }
 
 #[expect(clippy::too_many_lines)]
