@@ -321,6 +321,11 @@ fn deref_lvalue(
         }
     };
 
+    // ncsh patch: a value that is a plain decimal number is that number, without the parser;
+    // its cache misses on every new value, and a loop's counter is a new value each round.
+    if let Some(number) = plain_decimal(value_str.as_ref()) {
+        return Ok(number);
+    }
     let parsed_value = brush_parser::arithmetic::parse(value_str.as_ref())
         .map_err(|_err| EvalError::ParseError(value_str.to_string()))?;
 
@@ -337,6 +342,16 @@ fn deref_lvalue(
     }
 
     eval_expr_impl(&parsed_value, shell, new_depth)
+}
+
+/// `text` as a number where it is one written in decimal, with an optional `-`: no leading zero
+/// (which would make it octal), no spaces, nothing too large for the parser to read otherwise.
+fn plain_decimal(text: &str) -> Option<i64> {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    let plain = !digits.is_empty()
+        && digits.bytes().all(|byte| byte.is_ascii_digit())
+        && (digits == "0" || !digits.starts_with('0'));
+    plain.then(|| text.parse().ok()).flatten()
 }
 
 fn apply_unary_op(
