@@ -870,6 +870,20 @@ fn v_asks_whether_an_array_element_is_set() {
     );
 }
 
+/// A readonly global variable cannot be made local, as in bash (brush made the local); a calling
+/// function's readonly local can.
+#[test]
+fn a_readonly_global_cannot_be_shadowed_by_a_local() {
+    let home = Home::new();
+    same_as_bash(
+        &home,
+        &[
+            "readonly r=1; f() { local r=2; echo \"in f $r $?\"; declare r=3; echo \"$r $?\"; }; f; \
+           g() { local -r lr=1; h; }; h() { local lr=2; echo \"h $lr\"; }; g; echo $?",
+        ],
+    );
+}
+
 /// `hash` with no names lists the commands it has cached with their hits, or says the table is
 /// empty, and `hash -l` lists them as commands, as bash's does (brush listed nothing).
 #[test]

@@ -353,6 +353,15 @@ impl DeclareCommand {
                 ShellValueUnsetType::Untyped
             };
 
+            // ncsh patch: a readonly global variable cannot be shadowed by a local one, as in bash
+            // (brush made the local); a calling function's readonly local can.
+            let global =
+                (context.shell.env()).get_using_policy(&name, EnvironmentLookup::OnlyInGlobal);
+            if create_var_local && global.is_some_and(ShellVariable::is_readonly) {
+                context.failure(format!("{name}: readonly variable"), 1);
+                return Ok(false);
+            }
+
             let mut var = ShellVariable::new(ShellValue::Unset(unset_type));
 
             self.apply_attributes_before_update(&mut var)?;
