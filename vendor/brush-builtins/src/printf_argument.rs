@@ -1,7 +1,7 @@
-//! How bash's printf reads a number for a conversion (ncsh patch). uucore reads them too, but
-//! it says what it could not read on the process's own stderr, past the command's redirections,
-//! in its own words; so each argument a number conversion takes is read here, with uucore's
-//! parser, and given to uucore already read.
+//! How bash's printf reads each argument for its conversion (ncsh patch): numbers, `%b`'s
+//! escapes and `%(…)T`'s times. uucore reads numbers too, but it says what it could not read on
+//! the process's own stderr, past the command's redirections, in its own words; so each argument
+//! a number conversion takes is read here, with uucore's parser, and given to uucore already read.
 
 use chrono::TimeZone;
 use uucore::extendedbigdecimal::ExtendedBigDecimal;
