@@ -6,7 +6,9 @@ use std::io::Write;
 use std::process::{Output, Stdio};
 
 use common::Home;
-use common::against_bash::{LIMIT, bash, ncsh_within, same_as_bash, stderr, stdout};
+use common::against_bash::{
+    LIMIT, bash, ncsh_within, same_as_bash, script_same_as_bash, stderr, stdout,
+};
 
 fn run(home: &Home, args: &[&str], stdin: &[u8]) -> Output {
     let mut child = home
@@ -144,10 +146,7 @@ fn the_lines_before_a_syntax_error_run_and_an_exit_before_it_ends_the_script() {
     ];
     for (name, text) in scripts {
         std::fs::write(home.path().join(name), text).unwrap();
-        let (ours, theirs) = (ncsh_within(&home, &[name], LIMIT), bash(&home, &[name]));
-        assert_eq!(stdout(&ours), stdout(&theirs), "{name}");
-        assert_eq!(stderr(&ours), stderr(&theirs), "{name}");
-        assert_eq!(ours.status.code(), theirs.status.code(), "{name}");
+        script_same_as_bash(&home, name);
     }
 }
 
@@ -739,17 +738,12 @@ fn caller_and_the_call_stack_arrays_read_as_in_bash() {
                   f() {\n  declare -p FUNCNAME BASH_SOURCE BASH_LINENO\n  caller; caller 0; g\n}\n\
                   g() { caller 0; caller 1; caller 2; echo $?; }\nf\n";
     std::fs::write(home.path().join("stack.sh"), script).unwrap();
-    let (ours, theirs) = (
-        ncsh_within(&home, &["stack.sh"], LIMIT),
-        bash(&home, &["stack.sh"]),
-    );
+    let ours = script_same_as_bash(&home, "stack.sh");
     assert!(
         stdout(&ours).contains("7 main stack.sh\n"),
         "{}",
         stdout(&ours)
     );
-    assert_eq!(stdout(&ours), stdout(&theirs));
-    assert_eq!(stderr(&ours), stderr(&theirs));
     // A file a script sources: its caller is the script's `main`.
     std::fs::write(home.path().join("inner.sh"), "caller 0; echo $?; caller\n").unwrap();
     std::fs::write(
@@ -757,16 +751,12 @@ fn caller_and_the_call_stack_arrays_read_as_in_bash() {
         "echo outer\nsource ./inner.sh\n",
     )
     .unwrap();
-    let (ours, theirs) = (
-        ncsh_within(&home, &["outer.sh"], LIMIT),
-        bash(&home, &["outer.sh"]),
-    );
+    let ours = script_same_as_bash(&home, "outer.sh");
     assert!(
         stdout(&ours).contains("2 main outer.sh\n"),
         "{}",
         stdout(&ours)
     );
-    assert_eq!(stdout(&ours), stdout(&theirs));
     same_as_bash(
         &home,
         &[

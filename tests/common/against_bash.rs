@@ -54,10 +54,21 @@ pub fn stderr(output: &Output) -> String {
 /// output, errors and status.
 pub fn same_as_bash(home: &Home, scripts: &[&str]) {
     for text in scripts {
-        let ours = ncsh_within(home, &["-c", text, "sh-name"], LIMIT);
-        let theirs = bash(home, &["-c", text, "sh-name"]);
-        assert_eq!(stdout(&ours), stdout(&theirs), "{text:?}");
-        assert_eq!(stderr(&ours), stderr(&theirs), "{text:?}");
-        assert_eq!(ours.status.code(), theirs.status.code(), "{text:?}");
+        same_run_as_bash(home, &["-c", text, "sh-name"]);
     }
+}
+
+/// Runs the script file `name`, in the home directory, in ncsh and in bash, requires the same
+/// output, errors and status, and gives ncsh's run.
+pub fn script_same_as_bash(home: &Home, name: &str) -> Output {
+    same_run_as_bash(home, &[name])
+}
+
+fn same_run_as_bash(home: &Home, args: &[&str]) -> Output {
+    let ours = ncsh_within(home, args, LIMIT);
+    let theirs = bash(home, args);
+    assert_eq!(stdout(&ours), stdout(&theirs), "{args:?}");
+    assert_eq!(stderr(&ours), stderr(&theirs), "{args:?}");
+    assert_eq!(ours.status.code(), theirs.status.code(), "{args:?}");
+    ours
 }
