@@ -236,13 +236,14 @@ fn errors_are_worded_as_bash_words_them() {
 }
 
 /// An error in a script, a file it sources, `-c` text or commands piped in names the line, as
-/// bash's do: in a function, a loop and a command substitution too.
+/// bash's do: in a function, a loop, a command substitution and a subshell too.
 #[test]
 fn errors_name_their_line_as_bash_does() {
     let home = Home::new();
     std::fs::write(home.path().join("lib.sh"), "\nnosuch5\n").unwrap();
     let text = "echo $LINENO\nnosuch1\nf() {\n  nosuch2\n}\nf\nfor i in 1 2; do\n  nosuch3$i\ndone\n\
-                cd /no/such\nx=$(nosuch4)\n. ./lib.sh\necho ${unset:?}\necho not reached\n";
+                cd /no/such\nx=$(nosuch4)\n. ./lib.sh\n(\n  echo ${unset:?in subshell}\n)\n\
+                echo ${unset:?}\necho not reached\n";
     let script = home.path().join("script.sh");
     std::fs::write(&script, text).unwrap();
     let path = script.to_str().unwrap();

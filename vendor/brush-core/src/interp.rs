@@ -876,9 +876,11 @@ impl Execute for ast::CompoundCommand {
                 let subshell_result = match list.execute(&mut subshell, params).await {
                     Ok(result) => result,
                     Err(error) => {
-                        // Display the error to stderr, but prevent fatal error propagation
-                        let mut stderr = params.stderr(shell);
-                        let _ = shell.display_error(&mut stderr, &error);
+                        // Display the error to stderr, but prevent fatal error propagation;
+                        // the subshell names the line it stopped on (ncsh patch: the parent
+                        // named the line the subshell starts on).
+                        let mut stderr = params.stderr(&subshell);
+                        let _ = subshell.display_error(&mut stderr, &error);
 
                         // Convert error to result in subshell context
                         error.into_result(&subshell)
