@@ -1,7 +1,6 @@
 //! Errors worded as bash words them (`ncsh: foo: command not found`), not as brush-core does
 //! (`error: command not found: foo`): people and scripts that read a shell's errors expect bash's form.
 
-use brush_core::arithmetic::EvalError;
 use brush_core::extensions::{ErrorFormatter, ShellExtensionsImpl};
 use brush_core::{Error, ErrorKind, Shell, ShellExtensions};
 
@@ -80,10 +79,6 @@ impl ErrorFormatter for BashWording {
             // A redirection to a descriptor that is not open (`echo >&4`).
             ErrorKind::BadFileDescriptor(fd) => {
                 format!("{}{fd}: Bad file descriptor\n", error_prefix(shell))
-            }
-            // `set -u` in arithmetic: bash words it as anywhere else.
-            ErrorKind::EvalError(EvalError::ExpandingUnsetVariable(variable)) => {
-                format!("{}{variable}: unbound variable\n", error_prefix(shell))
             }
             // Ctrl-C stopped the command line: bash says nothing, the terminal showed `^C`. A job
             // that `kill` ended is reported by `jobs` and `wait`, as bash reports it.

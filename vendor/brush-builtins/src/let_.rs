@@ -1,6 +1,6 @@
 use clap::Parser;
 
-use brush_core::{ExecutionExitCode, ExecutionResult, arithmetic::Evaluatable, builtins};
+use brush_core::{ExecutionExitCode, ExecutionResult, arithmetic, builtins};
 
 /// Evaluate arithmetic expressions.
 #[derive(Parser)]
@@ -25,8 +25,19 @@ impl builtins::Command for LetCommand {
         }
 
         for expr in &self.exprs {
-            let parsed = brush_parser::arithmetic::parse(expr.as_str())?;
-            let evaluated = parsed.eval(context.shell)?;
+            // ncsh patch: an expression that fails is reported and ends `let` with status 1, as
+            // in bash; the shell goes on.
+            // An unset variable under `set -u` ends a shell that is not interactive, and is not
+            // said as `let`'s.
+            let evaluated = match arithmetic::evaluate(context.shell, expr) {
+                Ok(value) => value,
+                Err(error @ arithmetic::EvalError::ExpandingUnsetVariable(_)) => {
+                    let error = brush_core::Error::from(error).into_fatal();
+                    let _ = context.shell.display_error(&mut context.stderr(), &error);
+                    return Ok(error.into_result(context.shell));
+                }
+                Err(error) => return Ok(context.failure(error, 1)),
+            };
 
             if evaluated == 0 {
                 result = ExecutionResult::general_error();

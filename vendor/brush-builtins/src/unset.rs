@@ -171,9 +171,9 @@ fn unset_array_index(
         index.into()
     } else {
         // First evaluate the index expression.
-        let index_as_expr = brush_parser::arithmetic::parse(index)?;
-        let evaluated_index = shell.eval_arithmetic(&index_as_expr)?;
-        evaluated_index.to_string().into()
+        brush_core::arithmetic::evaluate(shell, index)?
+            .to_string()
+            .into()
     };
 
     // Now we can try to unset, and return the result.

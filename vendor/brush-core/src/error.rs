@@ -19,6 +19,11 @@ pub struct Error {
 
     /// ncsh patch: whether the error was already shown to the user, where it happened.
     said: bool,
+
+    /// ncsh patch: whether the error abandons the whole command the shell was reading, as bash's
+    /// errors in `$((…))` and subscripts do: it passes out of the functions it is in to the
+    /// script, sourced file, `eval` or prompt that read the command, which goes on with the next.
+    abandons_command: bool,
 }
 
 /// Monolithic error type for the shell
@@ -132,7 +137,7 @@ pub enum ErrorKind {
     RedirectionFailure(String, String),
 
     /// An error occurred evaluating an arithmetic expression.
-    #[error("arithmetic evaluation error: {0}")]
+    #[error("{0}")]
     EvalError(#[from] crate::arithmetic::EvalError),
 
     /// The given string could not be parsed as an integer.
@@ -211,7 +216,9 @@ pub enum ErrorKind {
 
     /// bash's warning for a here-document that the end of the text ended: the text runs as if
     /// its delimiter followed (ncsh patch).
-    #[error("warning: here-document at line {started} delimited by end-of-file (wanted `{delimiter}')")]
+    #[error(
+        "warning: here-document at line {started} delimited by end-of-file (wanted `{delimiter}')"
+    )]
     HereDocumentAtEndOfInput {
         /// Where the text came from.
         source_info: crate::SourceInfo,
@@ -451,6 +458,7 @@ where
             kind: convertible_to_kind.into(),
             fatal: false,
             said: false,
+            abandons_command: false,
         }
     }
 }
@@ -466,6 +474,19 @@ impl Error {
     /// Returns whether or not this error is fatal.
     pub const fn is_fatal(&self) -> bool {
         self.fatal
+    }
+
+    /// Marks this error as one that abandons the whole command the shell was reading (ncsh
+    /// patch).
+    #[must_use]
+    pub(crate) const fn into_abandoning_command(mut self) -> Self {
+        self.abandons_command = true;
+        self
+    }
+
+    /// Whether this error abandons the whole command the shell was reading (ncsh patch).
+    pub const fn abandons_command(&self) -> bool {
+        self.abandons_command
     }
 
     /// Marks this error as shown to the user already, so that the shells it passes through on

@@ -953,9 +953,7 @@ impl<'a, SE: extensions::ShellExtensions> WordExpander<'a, SE> {
         word_piece: brush_parser::word::WordPiece,
     ) -> Result<Expansion, error::Error> {
         let expansion: Expansion = match word_piece {
-            brush_parser::word::WordPiece::Text(s) => {
-                Expansion::from(self.written_text(s))
-            }
+            brush_parser::word::WordPiece::Text(s) => Expansion::from(self.written_text(s)),
             brush_parser::word::WordPiece::SingleQuotedText(s) => {
                 Expansion::from(ExpansionPiece::Unsplittable(s))
             }
@@ -1436,9 +1434,7 @@ impl<'a, SE: extensions::ShellExtensions> WordExpander<'a, SE> {
                             parameter,
                             brush_parser::word::Parameter::NamedWithAllIndices { .. }
                                 | brush_parser::word::Parameter::Special(
-                                    brush_parser::word::SpecialParameter::AllPositionalParameters {
-                                        ..
-                                    }
+                                    brush_parser::word::SpecialParameter::AllPositionalParameters { .. }
                                 )
                         );
                         if list || end < expanded_offset {
@@ -1993,8 +1989,10 @@ impl<'a, SE: extensions::ShellExtensions> WordExpander<'a, SE> {
         let index_to_use = if for_set_associative_array {
             self.basic_expand_to_str(index).await?
         } else {
+            // An error in a subscript abandons the command, as in bash.
             arithmetic::expand_and_eval(self.shell, self.params, index, false)
-                .await?
+                .await
+                .map_err(error::Error::into_abandoning_command)?
                 .to_string()
         };
 
@@ -2051,7 +2049,12 @@ impl<'a, SE: extensions::ShellExtensions> WordExpander<'a, SE> {
         &mut self,
         expr: brush_parser::ast::UnexpandedArithmeticExpr,
     ) -> Result<String, error::Error> {
-        let value = expr.eval(self.shell, self.params, false).await?;
+        // An error in `$((…))` abandons the command, as in bash (ncsh patch: where the command
+        // was in a function, brush went on with the function's caller).
+        let value = expr
+            .eval(self.shell, self.params, false)
+            .await
+            .map_err(error::Error::into_abandoning_command)?;
         Ok(value.to_string())
     }
 

@@ -839,7 +839,9 @@ impl<SE: extensions::ShellExtensions> ExecuteInPipeline<SE> for ast::Command {
                 match extendedtests::eval_extended_test_expr(&e.expr, shell, &params).await {
                     Ok(true) => Ok(ExecutionResult::new(0).into()),
                     Ok(false) => Ok(ExecutionResult::new(1).into()),
-                    Err(error) => Ok(arithmetic::failed_command(shell, &params, error)?.into()),
+                    Err(error) => {
+                        Ok(arithmetic::failed_command(shell, &params, error, "[[: ")?.into())
+                    }
                 }
             }
         }
@@ -1271,7 +1273,7 @@ impl Execute for ast::ArithmeticCommand {
             .await?;
         let value = match self.expr.eval(shell, params, true).await {
             Ok(value) => value,
-            Err(error) => return arithmetic::failed_command(shell, params, error.into()),
+            Err(error) => return arithmetic::failed_command(shell, params, error, "((: "),
         };
         let result = if value != 0 {
             ExecutionResult::success()
@@ -1297,7 +1299,7 @@ impl Execute for ast::ArithmeticForClauseCommand {
         if let Some(initializer) = &self.initializer
             && let Err(error) = initializer.eval(shell, params, true).await
         {
-            return arithmetic::failed_command(shell, params, error.into());
+            return arithmetic::failed_command(shell, params, error, "((: ");
         }
 
         loop {
@@ -1313,7 +1315,7 @@ impl Execute for ast::ArithmeticForClauseCommand {
                         Ok(0) => break,
                         Ok(_) => {}
                         Err(error) => {
-                            return arithmetic::failed_command(shell, params, error.into());
+                            return arithmetic::failed_command(shell, params, error, "((: ");
                         }
                     }
                 }
@@ -1335,7 +1337,7 @@ impl Execute for ast::ArithmeticForClauseCommand {
             if let Some(updater) = &self.updater
                 && let Err(error) = updater.eval(shell, params, true).await
             {
-                return arithmetic::failed_command(shell, params, error.into());
+                return arithmetic::failed_command(shell, params, error, "((: ");
             }
         }
 
@@ -1562,6 +1564,8 @@ impl<SE: extensions::ShellExtensions> ExecuteInPipeline<SE> for ast::SimpleComma
 
             match execute_command(context, params, cmd_name, assignments, args).await {
                 Ok(result) => Ok(result),
+                // ncsh patch: out of a function, to the command the shell was reading.
+                Err(err) if err.abandons_command() => Err(err),
                 Err(err) => {
                     let _ = parent_shell.display_error(&mut stderr, &err);
 
@@ -1860,9 +1864,11 @@ async fn apply_assignment(
         };
 
         if will_be_indexed_array {
+            // An error in a subscript abandons the command, as in bash.
             array_index = Some(
                 arithmetic::expand_and_eval(shell, params, idx.as_str(), false)
-                    .await?
+                    .await
+                    .map_err(error::Error::into_abandoning_command)?
                     .to_string(),
             );
         }

@@ -4,8 +4,7 @@ use std::{io::Read, path::Path};
 
 use crate::{
     ExecutionControlFlow, ExecutionParameters, ExecutionResult, ProcessGroupPolicy, SourceInfo,
-    arithmetic::Evaluatable as _, callstack, error, interp::Execute as _, openfiles,
-    trace_categories,
+    callstack, error, interp::Execute as _, openfiles, trace_categories,
 };
 
 use super::SyntaxErrors;
@@ -361,13 +360,5 @@ impl<SE: crate::extensions::ShellExtensions> crate::Shell<SE> {
         params: &ExecutionParameters,
     ) -> Result<ExecutionResult, error::Error> {
         program.execute(self, params).await
-    }
-
-    /// Evaluate the given arithmetic expression, returning the result.
-    pub fn eval_arithmetic(
-        &mut self,
-        expr: &brush_parser::ast::ArithmeticExpr,
-    ) -> Result<i64, error::Error> {
-        Ok(expr.eval(self)?)
     }
 }
