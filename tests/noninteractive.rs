@@ -1027,6 +1027,29 @@ fn integer_variables_dev_stdin_err_traps_set_u_and_aliases_behave_as_in_bash() {
     assert_eq!(stdout(&ours), theirs);
 }
 
+/// A subshell, a command substitution and a background job run the EXIT trap they set
+/// themselves as they end, with their own output, and not the one they inherited; an `exit` in
+/// an EXIT trap sets the status, of a subshell or of the shell.
+#[test]
+fn subshells_run_their_own_exit_trap() {
+    let home = Home::new();
+    same_as_bash(
+        &home,
+        &[
+            "( tmp=./scratch; trap 'rm -f \"$tmp\"; echo removed $?' EXIT; echo data > \"$tmp\"; \
+             false ); echo \"st=$? $(ls)\"",
+            "t=$(trap 'echo bye' EXIT; echo in); echo \"[$t]\"; x=$(trap 'exit 9' EXIT; echo in); \
+             echo \"st=$? $x\"",
+            "trap 'echo outer' EXIT; ( trap; echo sub ); ( trap 'echo inner' EXIT; trap - EXIT ); \
+             echo main",
+            "( trap 'echo bye' EXIT; exit 3 ); echo st=$?; ( trap 'exit 7' EXIT; echo in ); echo st=$?",
+            "( trap 'echo bye' EXIT; echo ${u:?unset} ); echo st=$?",
+            "{ trap 'echo job done' EXIT; echo job; } & wait $!; echo st=$?",
+            "trap 'exit 7' EXIT; true",
+        ],
+    );
+}
+
 /// An assignment to a readonly variable, or to an element of a readonly array, is refused with
 /// bash's words and ends the script, as bash's does.
 #[test]

@@ -1049,7 +1049,7 @@ async fn run_substitution_command(
     let source_info = crate::SourceInfo::from("main");
 
     // Handle the parse result using default shell behavior.
-    shell
+    let result = shell
         .run_parsed_result(
             parse_result,
             &source_info,
@@ -1057,7 +1057,11 @@ async fn run_substitution_command(
             &params,
             crate::shell::SyntaxErrors::EndTheShell,
         )
-        .await
+        .await;
+    match shell.on_subshell_exit(&params).await {
+        Some(exited) => Ok(exited),
+        None => result,
+    }
 }
 
 // Detects a subshell command that consists solely of a single input redirection

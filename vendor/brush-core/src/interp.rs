@@ -371,8 +371,13 @@ where
     }
     job_params.background_group = Some(group.clone());
     let job_group = group.clone();
+    let exit_params = job_params.clone();
     let join_handle = commands::run_on_own_thread(async move {
-        let (job_shell, result) = work(job_shell, job_params).await;
+        let (mut job_shell, result) = work(job_shell, job_params).await;
+        let result = match job_shell.on_subshell_exit(&exit_params).await {
+            Some(exited) => Ok(exited),
+            None => result,
+        };
         job_group.mark_started();
         // Ended by `kill`: the job's status is the signal's, as a killed process's is.
         match result {
@@ -888,6 +893,10 @@ impl Execute for ast::CompoundCommand {
                         error.into_result(&subshell)
                     }
                 };
+                let subshell_result = subshell
+                    .on_subshell_exit(params)
+                    .await
+                    .unwrap_or(subshell_result);
 
                 // Preserve the subshell's exit code, but don't honor any of its requests to exit
                 // the shell, break out of loops, etc.

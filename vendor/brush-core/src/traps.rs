@@ -182,6 +182,10 @@ pub struct TrapHandlerConfig {
     /// so its traps leave the process's signal dispositions alone (see `signal_traps`).
     #[cfg_attr(feature = "serde", serde(skip))]
     in_subshell: bool,
+    /// ncsh patch: whether a subshell set its EXIT trap itself. A subshell runs its own EXIT trap
+    /// as it ends, as bash's does, but not the one it inherited, which `trap` still lists.
+    #[cfg_attr(feature = "serde", serde(skip))]
+    exit_trap_set_here: bool,
 }
 
 impl TrapHandlerConfig {
@@ -211,7 +215,13 @@ impl TrapHandlerConfig {
         Self {
             handlers: self.handlers.clone(),
             in_subshell: true,
+            exit_trap_set_here: false,
         }
+    }
+
+    /// Whether these are a subshell's traps and it set its EXIT trap itself (ncsh patch).
+    pub(crate) const fn has_subshell_exit_trap(&self) -> bool {
+        self.in_subshell && self.exit_trap_set_here
     }
 
     /// Registers a handler for a trap signal.
@@ -237,6 +247,9 @@ impl TrapHandlerConfig {
                 signal_traps::catch(signal);
             }
         }
+        if signal_type == TrapSignal::Exit {
+            self.exit_trap_set_here = true;
+        }
         let _ = self.handlers.insert(
             signal_type,
             TrapHandler {
@@ -257,6 +270,9 @@ impl TrapHandlerConfig {
             && !self.in_subshell
         {
             signal_traps::restore(signal);
+        }
+        if signal_type == TrapSignal::Exit {
+            self.exit_trap_set_here = false;
         }
         self.handlers.remove(&signal_type);
     }

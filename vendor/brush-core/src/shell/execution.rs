@@ -255,10 +255,9 @@ impl<SE: crate::extensions::ShellExtensions> crate::Shell<SE> {
 
         self.end_command_string_mode()?;
 
-        // Give the shell a chance to run on-exit tasks, but ignore the result.
-        let _ = self.on_exit().await;
-
-        Ok(result)
+        // Give the shell a chance to run on-exit tasks; an `exit` there sets the shell's status
+        // (ncsh patch).
+        Ok(self.on_exit().await.ok().flatten().unwrap_or(result))
     }
 
     /// Executes the given script file, returning the resulting exit status.
@@ -286,10 +285,9 @@ impl<SE: crate::extensions::ShellExtensions> crate::Shell<SE> {
             )
             .await?;
 
-        // Give the shell a chance to run on-exit tasks, but ignore the result.
-        let _ = self.on_exit().await;
-
-        Ok(result)
+        // Give the shell a chance to run on-exit tasks; an `exit` there sets the shell's status
+        // (ncsh patch).
+        Ok(self.on_exit().await.ok().flatten().unwrap_or(result))
     }
 
     pub(crate) async fn run_parsed_result(

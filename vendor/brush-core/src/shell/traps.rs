@@ -1,18 +1,41 @@
 //! Trap handling for the shell.
 
-use crate::{ExecutionParameters, ExecutionResult, ProcessGroupPolicy, error, traps::TrapSignal};
+use crate::{
+    ExecutionControlFlow, ExecutionParameters, ExecutionResult, ProcessGroupPolicy, error,
+    traps::TrapSignal,
+};
 
 impl<SE: crate::extensions::ShellExtensions> crate::Shell<SE> {
     /// Runs any exit steps for the shell.
     ///
-    /// This currently includes invoking the `EXIT` trap handler, if any.
-    pub async fn on_exit(&mut self) -> Result<(), error::Error> {
-        if self.traps.handles(TrapSignal::Exit) {
-            self.invoke_trap_handler(TrapSignal::Exit, &self.default_exec_params())
-                .await?;
+    /// This currently includes invoking the `EXIT` trap handler, if any. ncsh patch: gives the
+    /// trap's result where it calls `exit`, which is then the shell's, as in bash.
+    pub async fn on_exit(&mut self) -> Result<Option<ExecutionResult>, error::Error> {
+        if !self.traps.handles(TrapSignal::Exit) {
+            return Ok(None);
         }
+        let params = self.default_exec_params();
+        let trap = self.invoke_trap_handler(TrapSignal::Exit, &params).await?;
+        let exited = exited(trap);
+        if let Some(exited) = &exited {
+            self.set_last_exit_status(exited.exit_code.into());
+        }
+        Ok(exited)
+    }
 
-        Ok(())
+    /// Runs a subshell's EXIT trap as the subshell ends, with the subshell's descriptors, where
+    /// the subshell set it itself (ncsh patch: subshells never ran one, so `( trap 'rm -f $tmp'
+    /// EXIT; … )` left its file, and `$(trap 'echo done' EXIT; …)` lost the output). Gives the
+    /// trap's result where it calls `exit`, which is then the subshell's.
+    pub(crate) async fn on_subshell_exit(
+        &mut self,
+        params: &ExecutionParameters,
+    ) -> Option<ExecutionResult> {
+        if !self.traps.has_subshell_exit_trap() {
+            return None;
+        }
+        let trap = self.invoke_trap_handler(TrapSignal::Exit, params).await;
+        trap.ok().and_then(exited)
     }
 
     /// Invokes the handler registered for `signal`, if any.
@@ -102,4 +125,9 @@ impl<SE: crate::extensions::ShellExtensions> crate::Shell<SE> {
             TrapSignal::Exit | TrapSignal::Signal(_) => true,
         }
     }
+}
+
+/// An EXIT trap's result, where it ended with `exit`.
+fn exited(trap: ExecutionResult) -> Option<ExecutionResult> {
+    matches!(trap.next_control_flow, ExecutionControlFlow::ExitShell).then_some(trap)
 }
