@@ -1051,7 +1051,8 @@ fn subshells_run_their_own_exit_trap() {
 }
 
 /// An assignment to a readonly variable, or to an element of a readonly array, is refused with
-/// bash's words and ends the script, as bash's does.
+/// bash's words and ends the script, as bash's does; before a command, it is refused, with its
+/// line, and the command runs with the variable as it was.
 #[test]
 fn readonly_variables_and_their_elements_are_refused_in_bashs_words() {
     let home = Home::new();
@@ -1063,6 +1064,13 @@ fn readonly_variables_and_their_elements_are_refused_in_bashs_words() {
             "declare -r b=(1); b+=(2); echo after ${b[@]}",
         ],
     );
+    std::fs::write(
+        home.path().join("before-command.sh"),
+        "readonly RO=1; export RO\nRO=2 printenv RO; echo st=$?\nf() { echo \"f: $RO\"; }\n\
+         RO=3 f\nRO=4 2>/dev/null\necho not reached\n",
+    )
+    .unwrap();
+    script_same_as_bash(&home, "before-command.sh");
 }
 
 /// `**` with globstar matches any depth, as bash's does (hidden names with dotglob only, links to

@@ -789,7 +789,10 @@ impl<SE: extensions::ShellExtensions> ExecuteInPipeline<SE> for ast::Command {
         }
 
         // Updates the shell with information about the currently executing command.
-        pipeline_context.shell.set_current_cmd(self);
+        match self {
+            Self::Simple(simple) => pipeline_context.shell.set_current_simple_cmd(simple),
+            _ => pipeline_context.shell.set_current_cmd(self),
+        }
 
         match self {
             Self::Simple(simple) => simple.execute_in_pipeline(pipeline_context, params).await,
@@ -1632,6 +1635,21 @@ async fn execute_command(
     let mut guard = crate::env::ScopeGuard::new(&mut context.shell, EnvironmentScope::Command);
 
     for assignment in &assignments {
+        // ncsh patch: an assignment to a readonly variable is refused and said, and the command
+        // runs with the variable as it was, as in bash; brush made a copy for the command that
+        // hid the readonly value, and said nothing.
+        if let ast::AssignmentName::VariableName(name) = &assignment.name
+            && guard
+                .shell()
+                .env()
+                .get(name)
+                .is_some_and(|(_, variable)| variable.is_readonly())
+        {
+            let refused = naming_readonly(error::ErrorKind::ReadonlyVariable.into(), name);
+            let shell = guard.shell();
+            let _ = shell.display_error(&mut params.stderr(shell), &refused);
+            continue;
+        }
         // Ensure it's tagged as exported and created in the command scope.
         apply_assignment(
             assignment,

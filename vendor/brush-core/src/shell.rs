@@ -45,10 +45,10 @@ mod readline;
 mod state;
 mod traps;
 
+pub(crate) use before_syntax_error::SyntaxErrors;
 pub use builder::{CreateOptions, ShellBuilder, ShellBuilderState};
 pub use initscripts::{ProfileLoadBehavior, RcLoadBehavior};
 pub use state::ShellState;
-pub(crate) use before_syntax_error::SyntaxErrors;
 
 /// Represents an instance of a shell.
 ///
@@ -283,6 +283,22 @@ impl<SE: extensions::ShellExtensions> Shell<SE> {
     pub fn set_current_cmd(&mut self, cmd: &impl brush_parser::ast::Node) {
         self.call_stack
             .set_current_pos(cmd.location().map(|span| span.start));
+    }
+
+    /// Updates the currently executing simple command in the shell (ncsh patch): from the first
+    /// of its parts that has a place. brush-parser gives a redirection none, so a command whose
+    /// assignments end with one (`x=1 2>/dev/null`) had none, and its errors named no line.
+    pub(crate) fn set_current_simple_cmd(&mut self, cmd: &brush_parser::ast::SimpleCommand) {
+        use brush_parser::ast::SourceLocation as _;
+        let prefix = cmd.prefix.iter().flat_map(|prefix| &prefix.0);
+        let suffix = cmd.suffix.iter().flat_map(|suffix| &suffix.0);
+        let start = prefix
+            .filter_map(|item| item.location())
+            .chain(cmd.word_or_name.as_ref().and_then(|word| word.location()))
+            .chain(suffix.filter_map(|item| item.location()))
+            .next();
+        self.call_stack
+            .set_current_pos(start.map(|span| span.start));
     }
 
     /// Updates the `$_` shell variable (last-argument of the previous simple
