@@ -10,6 +10,8 @@ use std::{
 
 use brush_parser::ast;
 use itertools::Itertools;
+#[cfg(unix)]
+use sys::commands::CommandExecWithoutFallbackExt as _;
 use sys::commands::{CommandExt, CommandFdInjectionExt, CommandFgControlExt};
 
 use crate::{
@@ -189,16 +191,29 @@ pub fn compose_std_command<S: AsRef<OsStr>, SE: extensions::ShellExtensions>(
     args: &[S],
     empty_env: bool,
 ) -> Result<std::process::Command, error::Error> {
+    let runner = file_runner(context, command_name);
+    compose_command(context, command_name, argv0, args, empty_env, runner)
+}
+
+/// [`compose_std_command`], with the way the command's file is to be run already read from it.
+fn compose_command<S: AsRef<OsStr>, SE: extensions::ShellExtensions>(
+    context: &ExecutionContext<'_, SE>,
+    command_name: &str,
+    argv0: &str,
+    args: &[S],
+    empty_env: bool,
+    runner: FileRunner,
+) -> Result<std::process::Command, error::Error> {
     // ncsh patch: an executable text file without `#!` is run by a new copy of this shell, as
     // bash runs it. The kernel refuses such a file, and the C library's fallback ran it with
     // /bin/sh, which failed on bash's syntax.
-    let mut cmd = match own_script_runner(context, command_name) {
-        Some(shell) => {
+    let mut cmd = match runner {
+        FileRunner::ThisShell(shell) => {
             let mut cmd = std::process::Command::new(shell);
             cmd.arg(command_name);
             cmd
         }
-        None => {
+        FileRunner::Kernel | FileRunner::AsItSays => {
             let mut cmd = std::process::Command::new(command_name);
             // Override argv[0].
             // NOTE: Not supported on all platforms.
@@ -674,35 +689,45 @@ impl<'a, SE: extensions::ShellExtensions> SimpleCommand<'a, SE> {
     }
 }
 
-/// The program that runs `command` when it is a script with no interpreter named (see
-/// `compose_std_command`): this shell's own executable. `None` where it names its interpreter
-/// (`#!`), is an ELF binary, or looks binary (a NUL in its first line, as bash's
-/// `check_binary_file` decides), or cannot be read or run: `execvp` runs it, or, where the kernel
-/// refuses it, runs it with `/bin/sh` (bash says "cannot execute binary file" there). `exec -a
-/// NAME` of such a script does not make NAME its `$0`.
-fn own_script_runner<SE: extensions::ShellExtensions>(
+/// How a command's file is to be run, as its first 80 bytes tell (ncsh patch).
+enum FileRunner {
+    /// A script with no interpreter named: this shell's own executable runs it (see
+    /// `compose_std_command`).
+    ThisShell(PathBuf),
+    /// An ELF binary, or a file that looks binary (a NUL in its first line, as bash's
+    /// `check_binary_file` decides): the kernel runs it or refuses it, and a file it refuses is
+    /// said to be one that cannot be executed, as bash says it (see
+    /// `exec_without_shell_fallback`).
+    Kernel,
+    /// A file that names its interpreter (`#!`), or that cannot be read or run: `execvp` runs
+    /// it. `exec -a NAME` of a script run by this shell does not make NAME its `$0`.
+    AsItSays,
+}
+
+fn file_runner<SE: extensions::ShellExtensions>(
     context: &ExecutionContext<'_, SE>,
     command: &str,
-) -> Option<PathBuf> {
+) -> FileRunner {
     use std::io::Read as _;
     use sys::fs::PathExt as _;
 
     let path = context.shell.absolute_path(command);
     if !path.is_file() || !path.executable() {
-        return None;
+        return FileRunner::AsItSays;
     }
     let mut sample = [0_u8; 80];
-    let read = std::fs::File::open(&path)
-        .and_then(|mut file| file.read(&mut sample))
-        .ok()?;
+    let Ok(read) = std::fs::File::open(&path).and_then(|mut file| file.read(&mut sample)) else {
+        return FileRunner::AsItSays;
+    };
     let sample = &sample[..read];
     let first_line = sample.split(|byte| *byte == b'\n').next().unwrap_or(sample);
-    let kernel_runs_it =
-        sample.starts_with(b"#!") || sample.starts_with(b"\x7fELF") || first_line.contains(&0);
-    if kernel_runs_it {
-        return None;
+    if sample.starts_with(b"#!") {
+        FileRunner::AsItSays
+    } else if sample.starts_with(b"\x7fELF") || first_line.contains(&0) {
+        FileRunner::Kernel
+    } else {
+        std::env::current_exe().map_or(FileRunner::AsItSays, FileRunner::ThisShell)
     }
-    std::env::current_exe().ok()
 }
 
 /// ncsh patch: runs `future` to its end on a blocking thread of its own, not on one of the
@@ -751,13 +776,16 @@ pub(crate) fn execute_external_command(
     // argv[0] defaults to context.command_name (the user-facing name of the
     // command) unless the caller specified an explicit override.
     let argv0 = argv0_override.unwrap_or(context.command_name.as_str());
+    let runner = file_runner(&context, executable_path);
+    let runs_in_kernel = matches!(runner, FileRunner::Kernel);
     #[allow(unused_mut, reason = "only mutated on unix platforms")]
-    let mut cmd = compose_std_command(
+    let mut cmd = compose_command(
         &context,
         executable_path,
         argv0,
         cmd_args.as_slice(),
         false, /* empty environment? */
+        runner,
     )?;
 
     // Set up process group state. A background job's processes share the job's group, which its
@@ -803,6 +831,18 @@ pub(crate) fn execute_external_command(
             .map(|a| a.to_string_lossy().to_string())
             .join(" ")
     );
+
+    // ncsh patch: a file the kernel refuses is said to be one, with status 126, as bash says it;
+    // it ran with /bin/sh. The last step before the command runs.
+    #[cfg(unix)]
+    if runs_in_kernel {
+        let refusal = error::ErrorKind::Worded(std::format!(
+            "{executable_path}: cannot execute binary file: Exec format error"
+        ));
+        let mut said = Vec::new();
+        let _ = context.shell.display_error(&mut said, &refusal.into());
+        cmd.exec_without_shell_fallback(argv0, said)?;
+    }
 
     match sys::process::spawn(cmd) {
         Ok(child) => {

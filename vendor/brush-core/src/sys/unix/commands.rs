@@ -102,3 +102,98 @@ fn pre_exec_lead_session() -> Result<(), std::io::Error> {
 
     Ok(())
 }
+
+/// Extension trait for running a command without the C library's fallback to `/bin/sh` (ncsh
+/// patch).
+pub trait CommandExecWithoutFallbackExt {
+    /// Arranges for the command to be run by `execve` itself, as the last step before it runs,
+    /// with the environment set on it (which must start from `env_clear`):
+    /// where the kernel refuses the file as not executable (`ENOEXEC`), `refusal` is written to
+    /// the command's stderr and it exits with 126, as bash's does. `execvp`, which the standard
+    /// library uses, runs such a file with `/bin/sh` instead, so a binary for another machine, or
+    /// a broken one, ran as a shell script (`./x: 1: ELF…: not found`). Register it after any
+    /// other step to run before the command.
+    ///
+    /// # Errors
+    /// When the program or an argument holds a NUL byte.
+    fn exec_without_shell_fallback(
+        &mut self,
+        argv0: &str,
+        refusal: Vec<u8>,
+    ) -> Result<(), std::io::Error>;
+}
+
+/// The program, argument vector and environment `execve` takes, built before the fork: after it,
+/// in the child of a process with threads, nothing may allocate.
+struct ExecArguments {
+    program: std::ffi::CString,
+    _strings: Vec<std::ffi::CString>,
+    argv: Vec<*const libc::c_char>,
+    envp: Vec<*const libc::c_char>,
+    refusal: Vec<u8>,
+}
+
+// SAFETY: the pointers in `argv` and `envp` point into `_strings`, which the value owns and
+// never changes; the child reads them only.
+unsafe impl Send for ExecArguments {}
+// SAFETY: as for `Send`.
+unsafe impl Sync for ExecArguments {}
+
+impl CommandExecWithoutFallbackExt for std::process::Command {
+    fn exec_without_shell_fallback(
+        &mut self,
+        argv0: &str,
+        refusal: Vec<u8>,
+    ) -> Result<(), std::io::Error> {
+        use std::os::unix::ffi::OsStrExt as _;
+        let c_string = |bytes: &[u8]| {
+            std::ffi::CString::new(bytes).map_err(|error| std::io::Error::other(error.to_string()))
+        };
+        let program = c_string(self.get_program().as_bytes())?;
+        let arguments = std::iter::once(argv0.as_bytes())
+            .chain(self.get_args().map(std::ffi::OsStr::as_bytes))
+            .map(c_string)
+            .collect::<Result<Vec<_>, _>>()?;
+        let variables = self
+            .get_envs()
+            .filter_map(|(name, value)| Some([name.as_bytes(), b"=", value?.as_bytes()].concat()))
+            .map(|variable| c_string(&variable))
+            .collect::<Result<Vec<_>, _>>()?;
+        let null_ended = |strings: &[std::ffi::CString]| {
+            strings
+                .iter()
+                .map(|string| string.as_ptr())
+                .chain(std::iter::once(std::ptr::null()))
+                .collect()
+        };
+        let argv = null_ended(&arguments);
+        let envp = null_ended(&variables);
+        let exec = ExecArguments {
+            program,
+            _strings: arguments.into_iter().chain(variables).collect(),
+            argv,
+            envp,
+            refusal,
+        };
+        // SAFETY: the closure runs in the child between fork and exec, and calls only `execve`,
+        // `write` and `_exit`, which are async-signal-safe, on memory built before the fork.
+        unsafe {
+            self.pre_exec(move || {
+                // The whole value, which is `Send`, not its fields, which are not.
+                let exec = &exec;
+                libc::execve(
+                    exec.program.as_ptr(),
+                    exec.argv.as_ptr(),
+                    exec.envp.as_ptr(),
+                );
+                let error = std::io::Error::last_os_error();
+                if error.raw_os_error() == Some(libc::ENOEXEC) {
+                    libc::write(2, exec.refusal.as_ptr().cast(), exec.refusal.len());
+                    libc::_exit(126);
+                }
+                Err(error)
+            });
+        }
+        Ok(())
+    }
+}
