@@ -84,7 +84,8 @@ fn values_are_bash_values() {
 }
 
 /// Variables whose values are expressions, associative arrays, subscripts worked out once, `set
-/// -u` in a branch not taken, readonly variables, and the recursion limit.
+/// -u` in a branch not taken and for elements, readonly variables, `unset` of elements, the
+/// recursion limit, and nesting ten thousand deep in each way an expression nests.
 #[test]
 fn variables_and_elements_are_read_and_assigned_as_in_bash() {
     let home = Home::new();
@@ -101,6 +102,15 @@ fn variables_and_elements_are_read_and_assigned_as_in_bash() {
             "for ((i = 0; i < 1100; i++)); do eval \"v$i=v$((i + 1))\"; done; v1100=7; \
              echo $((v0)); for ((i = 1100; i > 1030; i--)); do unset v$i; done; v1030=7; echo $((v0))",
             "x=\"$(printf '(%.0s' {1..10000})1$(printf ')%.0s' {1..10000})\"; echo $((x))",
+            "e=$(printf 'x=%.0s' {1..10000})1; echo $((e)); e=$(printf '1**%.0s' {1..10000})1; \
+             echo $((e)); e=$(printf '0?0:%.0s' {1..10000})7; echo $((e)); \
+             e=$(printf '1?%.0s' {1..5000})7$(printf ':0%.0s' {1..5000}); echo $((e)); \
+             e=$(printf -- '- %.0s' {1..10000})1; echo $((e))",
+            "set -u; declare -A c=([a]=1); ((c[b]++)); echo ${c[b]}; a=(1); echo $((a[3] + 1)); \
+             echo $((nosuch[1])); echo not reached",
+            "a='a+1'; echo $((a)); echo not reached",
+            "readonly r=1; let r+=1 x=5; echo \"st=$? x=$x\"; ((r = 2)); echo st=$?",
+            "a=(1 2 3); unset 'a[]'; echo ${a[*]}; unset 'a[ ]'; echo ${a[*]}; unset 'nope[1/0]'; echo $?",
             "eval 'echo $((6/0)); echo in eval'; echo after eval $?",
             "b=(); b[1+1]=x; unset 'b[4-2]'; echo ${#b[*]}; s=hello; echo ${s:1+1:4-2} $[2*3]",
         ],
@@ -108,8 +118,9 @@ fn variables_and_elements_are_read_and_assigned_as_in_bash() {
 }
 
 /// An error in `$((…))` abandons the command the shell was reading, out of functions, and the
-/// script, sourced file or `eval` goes on with the next; a subshell ends. `((…))` and `let` fail
-/// with status 1.
+/// script, sourced file or `eval` goes on with the next; a subshell, a background job and a
+/// command of a pipeline end. It is said where the command's redirections are in place. `((…))`
+/// and `let` fail with status 1.
 #[test]
 fn an_expansion_error_abandons_the_command_being_read() {
     let home = Home::new();
@@ -129,6 +140,9 @@ fn an_expansion_error_abandons_the_command_being_read() {
          . ./sourced.sh; echo after source\n\
          g() { ((1/0)); echo \"in g $?\"; let 2/0 3; echo \"let $?\"; }; g\n\
          (\n  echo $((8/0))\n)\n\
+         echo $((9/0)) & wait; echo after job $?\n\
+         true | { echo $((10/0)); echo in pipeline; }; echo after pipeline $?\n\
+         { echo $((11/0)); } 2>/dev/null; echo same line\n\
          echo end\n",
     )
     .unwrap();

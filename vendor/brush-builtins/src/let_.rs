@@ -36,7 +36,15 @@ impl builtins::Command for LetCommand {
                     let _ = context.shell.display_error(&mut context.stderr(), &error);
                     return Ok(error.into_result(context.shell));
                 }
-                Err(error) => return Ok(context.failure(error, 1)),
+                Err(error @ arithmetic::EvalError::InExpression { .. }) => {
+                    return Ok(context.failure(error, 1));
+                }
+                // bash names a variable it could not assign without `let: `.
+                Err(error) => {
+                    let error = brush_core::Error::from(error);
+                    let _ = context.shell.display_error(&mut context.stderr(), &error);
+                    return Ok(ExecutionResult::general_error());
+                }
             };
 
             if evaluated == 0 {

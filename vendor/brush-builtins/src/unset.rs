@@ -154,16 +154,20 @@ fn unset_array_index(
     name: &str,
     index: &str,
 ) -> Result<bool, brush_core::Error> {
-    // First check to see if it's an associative array.
-    let is_assoc_array = if let Some((_, var)) = shell.env().get(name) {
-        matches!(
-            var.value(),
-            ShellValue::AssociativeArray(_)
-                | ShellValue::Unset(ShellValueUnsetType::AssociativeArray)
-        )
-    } else {
-        false
+    // ncsh patch: as in bash, an empty subscript unsets nothing, nor does any subscript of a
+    // variable that is not there, which is not evaluated; an empty one was element 0.
+    let Some((_, var)) = shell.env().get(name) else {
+        return Ok(false);
     };
+    if index.is_empty() {
+        return Ok(false);
+    }
+
+    // First check to see if it's an associative array.
+    let is_assoc_array = matches!(
+        var.value(),
+        ShellValue::AssociativeArray(_) | ShellValue::Unset(ShellValueUnsetType::AssociativeArray)
+    );
 
     // Compute which index we should actually use. For indexed arrays, we need to evaluate
     // the index string as an arithmetic expression first.

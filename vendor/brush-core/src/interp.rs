@@ -374,6 +374,15 @@ where
     let exit_params = job_params.clone();
     let join_handle = commands::run_on_own_thread(async move {
         let (mut job_shell, result) = work(job_shell, job_params).await;
+        // An error that abandons a command (`$((1/0))`) ends the job, as it ends a subshell, and
+        // is said here; it reached the parent's `wait`, which abandoned the parent's command.
+        let result = match result {
+            Err(error) if error.abandons_command() => {
+                let _ = job_shell.display_error(&mut exit_params.stderr(&job_shell), &error);
+                Ok(error.into_result(&job_shell))
+            }
+            result => result,
+        };
         let result = match job_shell.on_subshell_exit(&exit_params).await {
             Some(exited) => Ok(exited),
             None => result,
@@ -812,7 +821,16 @@ impl<SE: extensions::ShellExtensions> ExecuteInPipeline<SE> for ast::Command {
                         {
                             return Ok(failed);
                         }
-                        compound.execute(&mut shell, &params).await
+                        // An error ends this copy of the shell only, as it ends bash's subshell,
+                        // and is said here, with the command's redirections in place; it reached
+                        // the parent, which abandoned its command (or ended).
+                        match compound.execute(&mut shell, &params).await {
+                            Err(error) => {
+                                let _ = shell.display_error(&mut params.stderr(&shell), &error);
+                                Ok(error.into_result(&shell))
+                            }
+                            result => result,
+                        }
                     });
                     Ok(ExecutionSpawnResult::StartedTask(task))
                 }
@@ -824,7 +842,18 @@ impl<SE: extensions::ShellExtensions> ExecuteInPipeline<SE> for ast::Command {
                         return Ok(failed.into());
                     }
 
-                    Ok(compound.execute(shell, &params).await?.into())
+                    // ncsh patch: an error that leaves the command is said here, where its
+                    // redirections are in place (`{ …; } 2>/dev/null`), as bash says it; it was
+                    // said by the shell above, on the shell's own stderr.
+                    let result = compound.execute(shell, &params).await;
+                    let result = result.map_err(|error| {
+                        if redirects.is_none() {
+                            return error;
+                        }
+                        let _ = shell.display_error(&mut params.stderr(shell), &error);
+                        error.into_said()
+                    });
+                    Ok(result?.into())
                 }
             },
             Self::Function(func) => Ok(func

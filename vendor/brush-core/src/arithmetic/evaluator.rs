@@ -4,7 +4,7 @@
 //! taken), the order of side effects, and each error and the token it names are bash's.
 
 use super::EvalError;
-use super::reader::{Operator, Reader, Span, Token};
+use super::reader::{Operator, Reader, Span, Token, is_blank};
 use crate::{Shell, env, extensions, variables};
 
 /// How deep variables may refer to variables whose values are expressions (`a=b`, `b=a`).
@@ -50,10 +50,7 @@ fn evaluate_at_depth(
     text: &str,
     depth: u32,
 ) -> Result<i64, EvalError> {
-    if text
-        .bytes()
-        .all(|byte| matches!(byte, b' ' | b'\t' | b'\n'))
-    {
+    if text.bytes().all(is_blank) {
         return Ok(0);
     }
     let mut evaluation = Evaluation {
@@ -113,7 +110,7 @@ impl<SE: extensions::ShellExtensions> Evaluation<'_, '_, SE> {
             return Err(self.reader.failure("attempted assignment to non-variable"));
         };
         self.reader.advance()?;
-        let right = self.assignment()?;
+        let right = self.nested(Self::assignment)?;
         let value = match with {
             None => right,
             Some(operator) => self.apply(operator, value, right, self.reader.token_start)?,
@@ -134,7 +131,8 @@ impl<SE: extensions::ShellExtensions> Evaluation<'_, '_, SE> {
         if matches!(self.reader.current, Token::End | Token::Colon) {
             return Err(self.reader.failure("expression expected"));
         }
-        let then_value = self.skipping_if(condition == 0, Self::comma)?;
+        let then_value =
+            self.skipping_if(condition == 0, |evaluation| evaluation.nested(Self::comma))?;
         if self.reader.current != Token::Colon {
             return Err(self
                 .reader
@@ -145,7 +143,7 @@ impl<SE: extensions::ShellExtensions> Evaluation<'_, '_, SE> {
             if evaluation.reader.current == Token::End {
                 return Err(evaluation.reader.failure("expression expected"));
             }
-            evaluation.conditional()
+            evaluation.nested(Self::conditional)
         })?;
         self.reader.last = Token::Question;
         Ok(if condition == 0 {
@@ -191,9 +189,9 @@ impl<SE: extensions::ShellExtensions> Evaluation<'_, '_, SE> {
         while let Token::Operator(operator) = self.reader.current
             && operators.contains(&operator)
         {
-            self.reader.advance()?;
             // A division by 0 names the text from the divisor on, as bash's does.
-            let operand_start = self.reader.token_start;
+            let operand_start = Some(self.reader.after_current());
+            self.reader.advance()?;
             let right = self.binary(level + 1)?;
             value = self.apply(operator, value, right, operand_start)?;
             // So that `x + y = 1` is not an assignment to `y`.
@@ -209,7 +207,7 @@ impl<SE: extensions::ShellExtensions> Evaluation<'_, '_, SE> {
             return Ok(base);
         }
         self.reader.advance()?;
-        let exponent = self.power()?;
+        let exponent = self.nested(Self::power)?;
         self.reader.last = Token::Number(0);
         // bash refuses a negative exponent even where it evaluates nothing (`0 && 2**-1`).
         match u64::try_from(exponent) {
@@ -220,29 +218,22 @@ impl<SE: extensions::ShellExtensions> Evaluation<'_, '_, SE> {
 
     /// `!a`, `~a`, `-a` and `+a`.
     fn unary(&mut self) -> Result<i64, EvalError> {
-        // Each way an expression nests (parentheses, `- - 1`, `a = b = 1`, `2 ** 2 ** 2`, a
-        // variable whose value names another) comes back here, so the stack grows here: bash
-        // takes ten thousand parentheses, and a Rust stack overflow ends the process.
-        stacker::maybe_grow(STACK_RED_ZONE, STACK_GROWTH, || self.unary_on_this_stack())
-    }
-
-    fn unary_on_this_stack(&mut self) -> Result<i64, EvalError> {
         let value = match self.reader.current {
             Token::Not => {
                 self.reader.advance()?;
-                i64::from(self.unary()? == 0)
+                i64::from(self.nested(Self::unary)? == 0)
             }
             Token::BitNot => {
                 self.reader.advance()?;
-                !self.unary()?
+                !self.nested(Self::unary)?
             }
             Token::Operator(Operator::Minus) => {
                 self.reader.advance()?;
-                self.unary()?.wrapping_neg()
+                self.nested(Self::unary)?.wrapping_neg()
             }
             Token::Operator(Operator::Plus) => {
                 self.reader.advance()?;
-                self.unary()?
+                self.nested(Self::unary)?
             }
             _ => return self.operand(),
         };
@@ -261,7 +252,7 @@ impl<SE: extensions::ShellExtensions> Evaluation<'_, '_, SE> {
             }
             Token::OpenParen => {
                 self.reader.advance()?;
-                let value = self.comma()?;
+                let value = self.nested(Self::comma)?;
                 if self.reader.current != Token::CloseParen {
                     return Err(self.reader.failure("missing `)'"));
                 }
@@ -322,6 +313,18 @@ impl<SE: extensions::ShellExtensions> Evaluation<'_, '_, SE> {
         }
     }
 
+    /// `operation`, one level of nesting deeper, on a stack grown where little of it is left.
+    /// Every call by which an expression can nest without bound goes through here
+    /// (parentheses, `a = b = 1`, `2 ** 2 ** 2`, `a ? b : c ? d : e`, `- - 1`, a variable whose
+    /// value names another): bash takes ten thousand levels, and a Rust stack overflow ends the
+    /// process.
+    fn nested(
+        &mut self,
+        operation: impl FnOnce(&mut Self) -> Result<i64, EvalError>,
+    ) -> Result<i64, EvalError> {
+        stacker::maybe_grow(STACK_RED_ZONE, STACK_GROWTH, || operation(self))
+    }
+
     /// `operation` with evaluation skipped where `skip` says so.
     fn skipping_if(
         &mut self,
@@ -347,6 +350,7 @@ impl<SE: extensions::ShellExtensions> Evaluation<'_, '_, SE> {
         let shift = right as u32;
         Ok(match operator {
             Operator::Divide | Operator::Modulo if right == 0 => {
+                // Skipped, the value is not used.
                 if self.skipping > 0 {
                     left
                 } else {
@@ -402,7 +406,10 @@ impl<SE: extensions::ShellExtensions> Evaluation<'_, '_, SE> {
         if associative {
             Ok(text.to_owned())
         } else {
-            Ok(evaluate_at_depth(self.shell, text, self.depth)?.to_string())
+            let depth = self.depth;
+            Ok(self
+                .nested(|evaluation| evaluate_at_depth(evaluation.shell, text, depth))?
+                .to_string())
         }
     }
 
@@ -416,25 +423,24 @@ impl<SE: extensions::ShellExtensions> Evaluation<'_, '_, SE> {
         let text = self.shell.env_var(name).and_then(|variable| {
             let value = variable.resolve_value(self.shell);
             match &target.subscript {
-                Some((_, Some(key))) => value
-                    .get_at(key, self.shell)
-                    .ok()
-                    .flatten()
-                    .map(|text| text.into_owned()),
-                _ => value
+                None => value
                     .is_set()
                     .then(|| value.to_cow_str(self.shell).into_owned()),
+                // An element whose key was not worked out (only where evaluation is skipped)
+                // reads as unset.
+                Some((_, key)) => key
+                    .as_ref()
+                    .and_then(|key| value.get_at(key, self.shell).ok().flatten())
+                    .map(|text| text.into_owned()),
             }
         });
+        // Under `set -u`, bash refuses a variable that is unset, but not an unset element of an
+        // array that is set (`(( count[$word]++ ))`).
         let Some(text) = text else {
-            if self.shell.options().treat_unset_variables_as_error {
-                let whole = match &target.subscript {
-                    Some((subscript, _)) => (target.name.0, subscript.1 + 1),
-                    None => target.name,
-                };
-                return Err(EvalError::ExpandingUnsetVariable(
-                    self.reader.slice(whole).to_owned(),
-                ));
+            let unbound = self.shell.options().treat_unset_variables_as_error
+                && (target.subscript.is_none() || self.shell.env_var(name).is_none());
+            if unbound {
+                return Err(EvalError::ExpandingUnsetVariable(name.to_owned()));
             }
             return Ok(0);
         };
@@ -443,9 +449,11 @@ impl<SE: extensions::ShellExtensions> Evaluation<'_, '_, SE> {
         }
         // bash counts the expression it was given as the first level.
         if self.depth + 1 >= MAX_DEPTH {
-            return Err(self.reader.failure("expression recursion level exceeded"));
+            return Err(self
+                .reader
+                .failure_at("expression recursion level exceeded", Some(target.name.0)));
         }
-        evaluate_at_depth(self.shell, &text, self.depth + 1)
+        self.nested(|evaluation| evaluate_at_depth(evaluation.shell, &text, evaluation.depth + 1))
     }
 
     /// Sets a variable or element to `value`, working out the element's key first where it was

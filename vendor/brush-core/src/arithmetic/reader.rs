@@ -99,6 +99,13 @@ impl<'t> Reader<'t> {
         }
     }
 
+    /// Where the text after the current token starts, past spaces and tabs but not newlines:
+    /// where bash's division error names the divisor from.
+    pub fn after_current(&self) -> usize {
+        let rest = &self.text[self.position..];
+        self.position + rest.len() - rest.trim_start_matches([' ', '\t']).len()
+    }
+
     /// The text of a span.
     pub fn slice(&self, (start, end): Span) -> &'t str {
         &self.text[start..end]
@@ -280,7 +287,7 @@ const fn single_operator(character: u8) -> Option<Operator> {
 }
 
 /// The blanks bash skips between tokens: a `$((…))` may span lines.
-const fn is_blank(byte: u8) -> bool {
+pub(super) const fn is_blank(byte: u8) -> bool {
     matches!(byte, b' ' | b'\t' | b'\n')
 }
 
