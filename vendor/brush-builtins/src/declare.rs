@@ -321,6 +321,25 @@ impl DeclareCommand {
             initial_value = Some(ShellValueLiteral::Scalar(value));
         }
 
+        // ncsh patch: an indexed array's subscripts are arithmetic (`declare a[1+2]=7`, `local -a
+        // z=([i]=q)`), as in bash; brush took them as numbers, and anything else as 0.
+        let associative = self.make_associative_array.to_bool().unwrap_or_else(|| {
+            context
+                .shell
+                .env()
+                .get_noref_using_policy(name.as_str(), lookup)
+                .is_some_and(|var| var.value().is_associative_array())
+        });
+        if let (false, Some(ShellValueLiteral::Array(ArrayLiteral(elements)))) =
+            (associative, &mut initial_value)
+        {
+            for key in elements.iter_mut().filter_map(|(key, _)| key.as_mut()) {
+                *key = brush_core::arithmetic::evaluate(context.shell, key)
+                    .map_err(ErrorKind::from)?
+                    .to_string();
+            }
+        }
+
         // Look up the variable (ncsh patch: the name references are followed above).
         if let Some(var) = context
             .shell

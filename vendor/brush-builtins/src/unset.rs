@@ -3,9 +3,8 @@ use std::borrow::Cow;
 use clap::Parser;
 
 use brush_core::{
-    ErrorKind, ExecutionResult, Shell, ShellValue, builtins,
+    ErrorKind, ExecutionResult, Shell, builtins,
     env::{self, EnvironmentLookup},
-    variables::ShellValueUnsetType,
 };
 
 /// Unset a variable.
@@ -164,10 +163,7 @@ fn unset_array_index(
     }
 
     // First check to see if it's an associative array.
-    let is_assoc_array = matches!(
-        var.value(),
-        ShellValue::AssociativeArray(_) | ShellValue::Unset(ShellValueUnsetType::AssociativeArray)
-    );
+    let is_assoc_array = var.value().is_associative_array();
 
     // Compute which index we should actually use. For indexed arrays, we need to evaluate
     // the index string as an arithmetic expression first.

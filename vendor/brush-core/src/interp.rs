@@ -1869,13 +1869,28 @@ async fn apply_assignment(
             ShellValueLiteral::Scalar(arithmetic::scalar_as_declared(shell, variable_name, value)?)
         }
         ast::AssignmentValue::Array(unexpanded_values) => {
+            let associative = (shell.env().get(variable_name))
+                .is_some_and(|(_, variable)| variable.value().is_associative_array());
             let mut elements = vec![];
             for (unexpanded_key, unexpanded_value) in unexpanded_values {
                 let key = match unexpanded_key {
-                    Some(unexpanded_key) => Some(
-                        expansion::basic_expand_assignment_word(shell, params, unexpanded_key)
-                            .await?,
-                    ),
+                    Some(unexpanded_key) => {
+                        let key =
+                            expansion::basic_expand_assignment_word(shell, params, unexpanded_key)
+                                .await?;
+                        // ncsh patch: an indexed array's subscript is arithmetic (`([i+1]=x)`),
+                        // as in bash, and an error in it abandons the command; brush took it as
+                        // a number, and anything else as 0.
+                        Some(if associative {
+                            key
+                        } else {
+                            arithmetic::evaluate(shell, &key)
+                                .map_err(|error| {
+                                    error::Error::from(error).into_abandoning_command()
+                                })?
+                                .to_string()
+                        })
+                    }
                     None => None,
                 };
 

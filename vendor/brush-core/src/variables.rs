@@ -740,6 +740,14 @@ pub enum FormatStyle {
 }
 
 impl ShellValue {
+    /// Whether this is an associative array, with elements or only declared (ncsh patch).
+    pub const fn is_associative_array(&self) -> bool {
+        matches!(
+            self,
+            Self::AssociativeArray(_) | Self::Unset(ShellValueUnsetType::AssociativeArray)
+        )
+    }
+
     /// Returns whether or not the value is an array.
     pub const fn is_array(&self) -> bool {
         matches!(

@@ -390,19 +390,8 @@ impl<SE: extensions::ShellExtensions> Evaluation<'_, '_, SE> {
     /// an indexed array's the subscript evaluated.
     fn element_key(&mut self, name: Span, subscript: Span) -> Result<String, EvalError> {
         let text = self.reader.slice(subscript);
-        let associative =
-            self.shell
-                .env()
-                .get(self.reader.slice(name))
-                .is_some_and(|(_, variable)| {
-                    matches!(
-                        variable.value(),
-                        variables::ShellValue::AssociativeArray(_)
-                            | variables::ShellValue::Unset(
-                                variables::ShellValueUnsetType::AssociativeArray
-                            )
-                    )
-                });
+        let associative = (self.shell.env().get(self.reader.slice(name)))
+            .is_some_and(|(_, variable)| variable.value().is_associative_array());
         if associative {
             Ok(text.to_owned())
         } else {
