@@ -84,7 +84,8 @@ fn values_are_bash_values() {
 }
 
 /// Variables whose values are expressions, associative arrays, subscripts worked out once, `set
-/// -u` in a branch not taken and for elements, readonly variables, array literals' and
+/// -u` in a branch not taken and for elements, name references to elements, readonly variables,
+/// array literals' and
 /// `declare`'s subscripts, `unset` of elements, the
 /// recursion limit, and nesting ten thousand deep in each way an expression nests.
 #[test]
@@ -113,6 +114,8 @@ fn variables_and_elements_are_read_and_assigned_as_in_bash() {
             "readonly r=1; let r+=1 x=5; echo \"st=$? x=$x\"; ((r = 2)); echo st=$?",
             "i=2; x=([1+1]=3 [0]=a [i*2]=4); declare -p x; declare y[1+2]=7; declare -p y; \
              f() { local -a z=([3-1]=q); declare -p z; }; f; declare -A m=([1+1]=k); declare -p m",
+            "arr=(5 6); declare -n ref=arr[1]; echo $((ref)); ((ref++)); echo ${arr[*]}; \
+             declare -A m=([k]=4); declare -n q=m[k]; echo $((q * 2))",
             "a=(1 2 3); unset 'a[]'; echo ${a[*]}; unset 'a[ ]'; echo ${a[*]}; unset 'nope[1/0]'; echo $?",
             "eval 'echo $((6/0)); echo in eval'; echo after eval $?",
             "b=(); b[1+1]=x; unset 'b[4-2]'; echo ${#b[*]}; s=hello; echo ${s:1+1:4-2} $[2*3]",

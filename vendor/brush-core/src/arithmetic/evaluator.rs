@@ -379,7 +379,10 @@ impl<SE: extensions::ShellExtensions> Evaluation<'_, '_, SE> {
     /// The variable an operand names, with its element's key worked out where it is read.
     fn read_target(&mut self, name: Span, subscript: Option<Span>) -> Result<Target, EvalError> {
         let subscript = match subscript {
-            Some(span) if self.skipping == 0 => Some((span, Some(self.element_key(name, span)?))),
+            Some(span) if self.skipping == 0 => {
+                let key = self.element_key(self.reader.slice(name), self.reader.slice(span))?;
+                Some((span, Some(key)))
+            }
             Some(span) => Some((span, None)),
             None => None,
         };
@@ -388,9 +391,8 @@ impl<SE: extensions::ShellExtensions> Evaluation<'_, '_, SE> {
 
     /// The key of element `subscript` of the array `name`: an associative array's is the text,
     /// an indexed array's the subscript evaluated.
-    fn element_key(&mut self, name: Span, subscript: Span) -> Result<String, EvalError> {
-        let text = self.reader.slice(subscript);
-        let associative = (self.shell.env().get(self.reader.slice(name)))
+    fn element_key(&mut self, name: &str, text: &str) -> Result<String, EvalError> {
+        let associative = (self.shell.env().get(name))
             .is_some_and(|(_, variable)| variable.value().is_associative_array());
         if associative {
             Ok(text.to_owned())
@@ -408,16 +410,22 @@ impl<SE: extensions::ShellExtensions> Evaluation<'_, '_, SE> {
         if self.skipping > 0 {
             return Ok(0);
         }
-        let name = self.reader.slice(target.name);
-        let text = self.shell.env_var(name).and_then(|variable| {
+        let (name, element) = match &target.subscript {
+            // An element whose key was not worked out (only where evaluation is skipped) reads
+            // as unset.
+            Some((_, key)) => (self.reader.slice(target.name).to_owned(), Some(key.clone())),
+            None => match self.referred_element(self.reader.slice(target.name))? {
+                Some((array, key)) => (array, Some(Some(key))),
+                None => (self.reader.slice(target.name).to_owned(), None),
+            },
+        };
+        let text = self.shell.env_var(&name).and_then(|variable| {
             let value = variable.resolve_value(self.shell);
-            match &target.subscript {
+            match &element {
                 None => value
                     .is_set()
                     .then(|| value.to_cow_str(self.shell).into_owned()),
-                // An element whose key was not worked out (only where evaluation is skipped)
-                // reads as unset.
-                Some((_, key)) => key
+                Some(key) => key
                     .as_ref()
                     .and_then(|key| value.get_at(key, self.shell).ok().flatten())
                     .map(|text| text.into_owned()),
@@ -427,7 +435,7 @@ impl<SE: extensions::ShellExtensions> Evaluation<'_, '_, SE> {
         // array that is set (`(( count[$word]++ ))`).
         let Some(text) = text else {
             let unbound = self.shell.options().treat_unset_variables_as_error
-                && (target.subscript.is_none() || self.shell.env_var(name).is_none());
+                && (element.is_none() || self.shell.env_var(&name).is_none());
             if unbound {
                 return Err(EvalError::ExpandingUnsetVariable(name.to_owned()));
             }
@@ -443,6 +451,23 @@ impl<SE: extensions::ShellExtensions> Evaluation<'_, '_, SE> {
                 .failure_at("expression recursion level exceeded", Some(target.name.0)));
         }
         self.nested(|evaluation| evaluate_at_depth(evaluation.shell, &text, evaluation.depth + 1))
+    }
+
+    /// The array and key of the element a name reference names (`declare -n r=a[1]`), which
+    /// bash reads in its place.
+    fn referred_element(&mut self, name: &str) -> Result<Option<(String, String)>, EvalError> {
+        let referred = self
+            .shell
+            .env()
+            .resolve_nameref(name, env::EnvironmentLookup::Anywhere);
+        let Ok(Some((referred, _))) = referred else {
+            return Ok(None);
+        };
+        let Some((array, subscript)) = env::split_subscript(&referred) else {
+            return Ok(None);
+        };
+        let key = self.element_key(array, subscript)?;
+        Ok(Some((array.to_owned(), key)))
     }
 
     /// Sets a variable or element to `value`, working out the element's key first where it was
@@ -469,7 +494,10 @@ impl<SE: extensions::ShellExtensions> Evaluation<'_, '_, SE> {
             Some((subscript, key)) => {
                 let key = match key.take() {
                     Some(key) => key,
-                    None => self.element_key(target.name, *subscript)?,
+                    None => {
+                        let name = self.reader.slice(target.name);
+                        self.element_key(name, self.reader.slice(*subscript))?
+                    }
                 };
                 self.shell.env_mut().update_or_add_array_element(
                     name,
