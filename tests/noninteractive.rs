@@ -1054,6 +1054,21 @@ fn subshells_run_their_own_exit_trap() {
     );
 }
 
+/// `RANDOM=N` seeds bash's own generator, so a seeded script gives bash's numbers; a subshell's
+/// are seeded afresh. `SECONDS=N` counts on from N.
+#[test]
+fn random_and_seconds_take_assignments_as_in_bash() {
+    let home = Home::new();
+    same_as_bash(
+        &home,
+        &[
+            "RANDOM=42; echo $RANDOM $RANDOM $RANDOM; RANDOM=0; echo $RANDOM; ((RANDOM = 7)); \
+             echo $RANDOM; RANDOM=42; x=$(echo $RANDOM); echo $RANDOM",
+            "SECONDS=100; echo $SECONDS; ((SECONDS = 5)); echo $SECONDS",
+        ],
+    );
+}
+
 /// An assignment to a readonly variable, or to an element of a readonly array, is refused with
 /// bash's words and ends the script, as bash's does; before a command, it is refused, with its
 /// line, and the command runs with the variable as it was.

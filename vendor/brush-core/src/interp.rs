@@ -1921,6 +1921,14 @@ async fn apply_assignment(
             .await;
     }
 
+    // ncsh patch: `SECONDS=N` and `RANDOM=N` set the shell's count and seed.
+    if let (None, ShellValueLiteral::Scalar(text)) = (&array_index, &new_value)
+        && !assignment.append
+        && shell.assign_special_variable(variable_name, text)
+    {
+        return Ok(());
+    }
+
     // See if we need to eval an array index.
     if let Some(idx) = &array_index {
         let will_be_indexed_array = if let Some((_, existing_value)) =

@@ -2,6 +2,7 @@
 //! various facilities used internally by the shell.
 
 pub mod arithmetic;
+pub mod bash_random;
 mod braceexpansion;
 pub mod builtins;
 pub mod callstack;

@@ -139,6 +139,10 @@ pub struct Shell<SE: extensions::ShellExtensions = extensions::DefaultShellExten
     /// Last "SECONDS" offset requested.
     last_stopwatch_offset: u32,
 
+    /// `$RANDOM`'s generator, once seeded (ncsh patch).
+    #[cfg_attr(feature = "serde", serde(skip))]
+    random_numbers: crate::bash_random::BashRandom,
+
     /// Parser implementation to use.
     #[cfg_attr(feature = "serde", serde(skip))]
     parser_impl: crate::parser::ParserImpl,
@@ -186,6 +190,7 @@ impl<SE: extensions::ShellExtensions> Clone for Shell<SE> {
             program_location_cache: self.program_location_cache.clone(),
             last_stopwatch_time: self.last_stopwatch_time,
             last_stopwatch_offset: self.last_stopwatch_offset,
+            random_numbers: self.random_numbers.clone(),
             parser_impl: self.parser_impl,
             key_bindings: self.key_bindings.clone(),
             history: self.history.clone(),
@@ -374,6 +379,30 @@ impl<SE: extensions::ShellExtensions> Shell<SE> {
     pub(crate) const fn last_exit_status_change_count(&self) -> usize {
         self.last_exit_status_change_count
     }
+
+    /// Gives `SECONDS` or `RANDOM`, while they are the shell's own, the value `text` as bash
+    /// does: `SECONDS=N` counts on from N, and `RANDOM=N` seeds the numbers that follow (ncsh
+    /// patch: brush ignored both). Returns whether `name` was one of them.
+    pub(crate) fn assign_special_variable(&mut self, name: &str, text: &str) -> bool {
+        let dynamic = (self.env.get(name)).is_some_and(|(_, variable)| {
+            matches!(
+                variable.value(),
+                crate::variables::ShellValue::Dynamic { .. }
+            )
+        });
+        match name {
+            "SECONDS" if dynamic => {
+                self.last_stopwatch_time = std::time::SystemTime::now();
+                self.last_stopwatch_offset = text.trim().parse().unwrap_or(0);
+                true
+            }
+            "RANDOM" if dynamic => {
+                self.random_numbers.seed(text);
+                true
+            }
+            _ => false,
+        }
+    }
 }
 
 #[inherent::inherent]
@@ -391,6 +420,11 @@ impl<SE: extensions::ShellExtensions> ShellState for Shell<SE> {
     /// Returns the last "SECONDS" offset requested.
     pub fn last_stopwatch_offset(&self) -> u32 {
         self.last_stopwatch_offset
+    }
+
+    /// Returns `$RANDOM`'s generator (ncsh patch).
+    pub fn random_numbers(&self) -> &crate::bash_random::BashRandom {
+        &self.random_numbers
     }
 
     /// Returns the shell environment containing variables.

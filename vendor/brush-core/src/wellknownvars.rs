@@ -449,7 +449,7 @@ pub(crate) fn init_well_known_vars(
                 let total_seconds = since_last.as_secs() + u64::from(shell.last_stopwatch_offset());
                 total_seconds.to_string().into()
             },
-            // TODO(vars): implement updating SECONDS
+            // ncsh patch: an assignment goes to `Shell::assign_special_variable`.
             setter: |_| (),
         }),
     )?;
@@ -551,9 +551,12 @@ fn get_current_user_gids() -> Vec<u32> {
     groups
 }
 
-fn get_random_value(_shell: &dyn ShellState) -> ShellValue {
-    let mut rng = rand::rng();
-    let num = rng.random_range(0..32768);
+fn get_random_value(shell: &dyn ShellState) -> ShellValue {
+    // ncsh patch: bash's numbers once a script seeds them (`RANDOM=42`).
+    let num = shell
+        .random_numbers()
+        .next()
+        .unwrap_or_else(|| rand::rng().random_range(0..32768));
     let str = num.to_string();
     str.into()
 }

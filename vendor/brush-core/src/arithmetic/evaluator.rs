@@ -484,6 +484,8 @@ impl<SE: extensions::ShellExtensions> Evaluation<'_, '_, SE> {
         }
         let value = value.to_string();
         let assigned = match &mut target.subscript {
+            // `((SECONDS = 0))` and `((RANDOM = 42))` set the shell's count and seed.
+            None if self.shell.assign_special_variable(name, &value) => Ok(()),
             None => self.shell.env_mut().update_or_add(
                 name,
                 variables::ShellValueLiteral::Scalar(value),

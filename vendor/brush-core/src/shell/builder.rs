@@ -257,6 +257,7 @@ impl<SE: extensions::ShellExtensions> Default for Shell<SE> {
             program_location_cache: pathcache::PathCache::default(),
             last_stopwatch_time: std::time::SystemTime::now(),
             last_stopwatch_offset: 0,
+            random_numbers: crate::bash_random::BashRandom::default(),
             parser_impl: crate::parser::ParserImpl::default(),
             key_bindings: None,
             history: None,

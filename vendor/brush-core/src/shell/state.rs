@@ -22,6 +22,9 @@ pub trait ShellState {
     /// Returns the last "SECONDS" offset requested.
     fn last_stopwatch_offset(&self) -> u32;
 
+    /// Returns `$RANDOM`'s generator (ncsh patch).
+    fn random_numbers(&self) -> &crate::bash_random::BashRandom;
+
     /// Returns the shell environment containing variables.
     fn env(&self) -> &ShellEnvironment;
 
