@@ -118,6 +118,8 @@ fn variables_and_elements_are_read_and_assigned_as_in_bash() {
              declare -A m=([k]=4); declare -n q=m[k]; echo $((q * 2))",
             "a=(1 2 3); unset 'a[]'; echo ${a[*]}; unset 'a[ ]'; echo ${a[*]}; unset 'nope[1/0]'; echo $?",
             "eval 'echo $((6/0)); echo in eval'; echo after eval $?",
+            "[[ ! 2/0 -eq 1 ]]; echo $?; [[ 2/0 -eq 1 || -n x ]]; echo $?; x=5; set -x; \
+             [[ 1+1 -eq 2 && $x -gt 3 ]]; set +x; [[ $((1/0)) -eq 1 ]]; echo not reached",
             "b=(); b[1+1]=x; unset 'b[4-2]'; echo ${#b[*]}; s=hello; echo ${s:1+1:4-2} $[2*3]",
         ],
     );

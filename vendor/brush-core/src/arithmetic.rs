@@ -114,14 +114,7 @@ pub(crate) async fn expand_and_eval(
     expr: &str,
     trace_if_needed: bool,
 ) -> Result<i64, error::Error> {
-    // Per documentation, first shell-expand it; an error expanding it is that error (ncsh patch:
-    // brush called it a failure to expand the expression).
-    let options = expansion::ExpanderOptions {
-        tilde_expand: false,
-        ..Default::default()
-    };
-    let expanded_self =
-        expansion::basic_expand_word_with_options(shell, params, expr, &options).await?;
+    let expanded_self = expand(shell, params, expr).await?;
 
     // Trace if applicable: the text as expanded, as bash traces it (ncsh patch: brush wrote the
     // parsed expression back out, `a+1` as `a + 1`).
@@ -132,6 +125,21 @@ pub(crate) async fn expand_and_eval(
     }
 
     Ok(evaluate(shell, &expanded_self)?)
+}
+
+/// The text of an expression expanded, as an arithmetic expression's is before it is evaluated:
+/// parameters, substitutions and quotes, without tildes. An error expanding it is that error
+/// (ncsh patch: brush called it a failure to expand the expression).
+pub(crate) async fn expand(
+    shell: &mut Shell<impl extensions::ShellExtensions>,
+    params: &ExecutionParameters,
+    expr: &str,
+) -> Result<String, error::Error> {
+    let options = expansion::ExpanderOptions {
+        tilde_expand: false,
+        ..Default::default()
+    };
+    expansion::basic_expand_word_with_options(shell, params, expr, &options).await
 }
 
 /// Evaluates `text`, already expanded, as bash evaluates arithmetic (ncsh patch: brush parsed it

@@ -372,88 +372,22 @@ async fn apply_binary_predicate(
             Ok(left > right)
         }
         ast::BinaryPredicate::ArithmeticEqualTo => {
-            let left =
-                arithmetic::expand_and_eval(shell, params, left.value.as_str(), false).await?;
-            let right =
-                arithmetic::expand_and_eval(shell, params, right.value.as_str(), false).await?;
-
-            if shell.options().print_commands_and_arguments {
-                shell
-                    .trace_command(params, std::format!("[[ {left} {op} {right} ]]"))
-                    .await;
-            }
-
-            Ok(left == right)
+            compare_arithmetic(shell, params, (left, op, right), i64::eq).await
         }
         ast::BinaryPredicate::ArithmeticNotEqualTo => {
-            let left =
-                arithmetic::expand_and_eval(shell, params, left.value.as_str(), false).await?;
-            let right =
-                arithmetic::expand_and_eval(shell, params, right.value.as_str(), false).await?;
-
-            if shell.options().print_commands_and_arguments {
-                shell
-                    .trace_command(params, std::format!("[[ {left} {op} {right} ]]"))
-                    .await;
-            }
-
-            Ok(left != right)
+            compare_arithmetic(shell, params, (left, op, right), i64::ne).await
         }
         ast::BinaryPredicate::ArithmeticLessThan => {
-            let left =
-                arithmetic::expand_and_eval(shell, params, left.value.as_str(), false).await?;
-            let right =
-                arithmetic::expand_and_eval(shell, params, right.value.as_str(), false).await?;
-
-            if shell.options().print_commands_and_arguments {
-                shell
-                    .trace_command(params, std::format!("[[ {left} {op} {right} ]]"))
-                    .await;
-            }
-
-            Ok(left < right)
+            compare_arithmetic(shell, params, (left, op, right), i64::lt).await
         }
         ast::BinaryPredicate::ArithmeticLessThanOrEqualTo => {
-            let left =
-                arithmetic::expand_and_eval(shell, params, left.value.as_str(), false).await?;
-            let right =
-                arithmetic::expand_and_eval(shell, params, right.value.as_str(), false).await?;
-
-            if shell.options().print_commands_and_arguments {
-                shell
-                    .trace_command(params, std::format!("[[ {left} {op} {right} ]]"))
-                    .await;
-            }
-
-            Ok(left <= right)
+            compare_arithmetic(shell, params, (left, op, right), i64::le).await
         }
         ast::BinaryPredicate::ArithmeticGreaterThan => {
-            let left =
-                arithmetic::expand_and_eval(shell, params, left.value.as_str(), false).await?;
-            let right =
-                arithmetic::expand_and_eval(shell, params, right.value.as_str(), false).await?;
-
-            if shell.options().print_commands_and_arguments {
-                shell
-                    .trace_command(params, std::format!("[[ {left} {op} {right} ]]"))
-                    .await;
-            }
-
-            Ok(left > right)
+            compare_arithmetic(shell, params, (left, op, right), i64::gt).await
         }
         ast::BinaryPredicate::ArithmeticGreaterThanOrEqualTo => {
-            let left =
-                arithmetic::expand_and_eval(shell, params, left.value.as_str(), false).await?;
-            let right =
-                arithmetic::expand_and_eval(shell, params, right.value.as_str(), false).await?;
-
-            if shell.options().print_commands_and_arguments {
-                shell
-                    .trace_command(params, std::format!("[[ {left} {op} {right} ]]"))
-                    .await;
-            }
-
-            Ok(left >= right)
+            compare_arithmetic(shell, params, (left, op, right), i64::ge).await
         }
         // N.B. The "=", "==", and "!=" operators don't compare 2 strings; they check
         // for whether the lefthand operand (a string) is matched by the righthand
@@ -565,6 +499,35 @@ pub(crate) fn apply_binary_predicate_to_strs(
         ast::BinaryPredicate::StringDoesNotExactlyMatchString => Ok(left != right),
         _ => error::unimp("unsupported test binary predicate"),
     }
+}
+
+/// An arithmetic comparison of `[[` (`-eq` and the others): both sides expanded (and traced, as
+/// bash traces them, not yet evaluated), then evaluated as arithmetic. Where one cannot be, its
+/// error is said as `[[`'s, and the comparison is false, as in bash (ncsh patch: the whole `[[`
+/// failed, so `[[ ! 1/0 -eq 1 ]]` was false and `[[ 1/0 -eq 1 || -n x ]]` failed).
+async fn compare_arithmetic(
+    shell: &mut Shell<impl extensions::ShellExtensions>,
+    params: &ExecutionParameters,
+    (left, op, right): (&ast::Word, &ast::BinaryPredicate, &ast::Word),
+    compare: fn(&i64, &i64) -> bool,
+) -> Result<bool, error::Error> {
+    let left = arithmetic::expand(shell, params, left.value.as_str()).await?;
+    let right = arithmetic::expand(shell, params, right.value.as_str()).await?;
+    if shell.options().print_commands_and_arguments {
+        shell
+            .trace_command(params, std::format!("[[ {left} {op} {right} ]]"))
+            .await;
+    }
+    let values = arithmetic::evaluate(shell, &left)
+        .and_then(|left| Ok((left, arithmetic::evaluate(shell, &right)?)));
+    let (left, right) = match values {
+        Ok(values) => values,
+        Err(error) => {
+            arithmetic::failed_command(shell, params, error.into(), "[[: ")?;
+            return Ok(false);
+        }
+    };
+    Ok(compare(&left, &right))
 }
 
 fn apply_test_binary_arithmetic_predicate(
