@@ -127,8 +127,9 @@ fn variables_and_elements_are_read_and_assigned_as_in_bash() {
 
 /// An error in `$((…))` abandons the command the shell was reading, out of functions, and the
 /// script, sourced file or `eval` goes on with the next; a subshell, a background job and a
-/// command of a pipeline end. It is said where the command's redirections are in place. `((…))`
-/// and `let` fail with status 1.
+/// command of a pipeline end. It is said where the command's redirections are in place. So does
+/// one in a value given to a variable with the integer attribute, by `=`, `declare` or `read`.
+/// `((…))` and `let` fail with status 1.
 #[test]
 fn an_expansion_error_abandons_the_command_being_read() {
     let home = Home::new();
@@ -151,6 +152,9 @@ fn an_expansion_error_abandons_the_command_being_read() {
          echo $((9/0)) & wait; echo after job $?\n\
          true | { echo $((10/0)); echo in pipeline; }; echo after pipeline $?\n\
          { echo $((11/0)); } 2>/dev/null; echo same line\n\
+         declare -i n; n=12/0; echo same line\n\
+         declare -i m=13/0; echo same line\n\
+         read n <<< 14/0; echo same line\n\
          echo end\n",
     )
     .unwrap();

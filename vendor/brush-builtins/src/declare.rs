@@ -316,8 +316,7 @@ impl DeclareCommand {
                 .is_some_and(ShellVariable::is_treated_as_integer)
         });
         if let (true, Some(ShellValueLiteral::Scalar(text))) = (integer, &initial_value) {
-            let value = brush_core::arithmetic::integer_value(context.shell, text)
-                .map_err(ErrorKind::from)?;
+            let value = brush_core::arithmetic::integer_value(context.shell, text)?;
             initial_value = Some(ShellValueLiteral::Scalar(value));
         }
 

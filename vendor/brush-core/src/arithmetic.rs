@@ -159,12 +159,17 @@ pub fn evaluate(
 /// took only a plain number, and anything else as 0).
 ///
 /// # Errors
-/// When `text` is not an arithmetic expression, or its evaluation fails.
+/// When `text` is not an arithmetic expression, or its evaluation fails: an error that abandons
+/// the command, as bash's does, but for an unset variable under `set -u`.
 pub fn integer_value(
     shell: &mut Shell<impl extensions::ShellExtensions>,
     text: &str,
-) -> Result<String, EvalError> {
-    Ok(evaluate(shell, text)?.to_string())
+) -> Result<String, error::Error> {
+    match evaluate(shell, text) {
+        Ok(value) => Ok(value.to_string()),
+        Err(error @ EvalError::ExpandingUnsetVariable(_)) => Err(error.into()),
+        Err(error) => Err(error::Error::from(error).into_abandoning_command()),
+    }
 }
 
 /// The value an assignment gives variable `name`: `value` as it is, or, where the variable has the
@@ -178,7 +183,7 @@ pub fn as_declared(
     shell: &mut Shell<impl extensions::ShellExtensions>,
     name: &str,
     value: variables::ShellValueLiteral,
-) -> Result<variables::ShellValueLiteral, EvalError> {
+) -> Result<variables::ShellValueLiteral, error::Error> {
     Ok(match value {
         variables::ShellValueLiteral::Scalar(text) => {
             variables::ShellValueLiteral::Scalar(scalar_as_declared(shell, name, text)?)
@@ -197,7 +202,7 @@ pub fn array_as_declared(
     shell: &mut Shell<impl extensions::ShellExtensions>,
     name: &str,
     elements: variables::ArrayLiteral,
-) -> Result<variables::ArrayLiteral, EvalError> {
+) -> Result<variables::ArrayLiteral, error::Error> {
     if !declared_integer(shell, name) {
         return Ok(elements);
     }
@@ -205,7 +210,7 @@ pub fn array_as_declared(
         .0
         .into_iter()
         .map(|(key, text)| Ok((key, integer_value(shell, &text)?)))
-        .collect::<Result<_, EvalError>>()?;
+        .collect::<Result<_, error::Error>>()?;
     Ok(variables::ArrayLiteral(evaluated))
 }
 
@@ -217,7 +222,7 @@ pub fn scalar_as_declared(
     shell: &mut Shell<impl extensions::ShellExtensions>,
     name: &str,
     text: String,
-) -> Result<String, EvalError> {
+) -> Result<String, error::Error> {
     if declared_integer(shell, name) {
         integer_value(shell, &text)
     } else {

@@ -646,10 +646,16 @@ async fn call_builtin(
     context: commands::ExecutionContext<'_, impl extensions::ShellExtensions>,
 ) -> Result<results::ExecutionResult, error::Error> {
     let builtin_name = context.command_name.clone();
-    let result = command
-        .execute(context)
-        .await
-        .map_err(|e| error::ErrorKind::BuiltinError(Box::new(e), builtin_name))?;
+    let result = command.execute(context).await.map_err(|e| {
+        // ncsh patch: an error that abandons the command (`declare -i x=1/0`) still does.
+        let abandons = e.abandons_command();
+        let error = error::Error::from(error::ErrorKind::BuiltinError(Box::new(e), builtin_name));
+        if abandons {
+            error.into_abandoning_command()
+        } else {
+            error
+        }
+    })?;
 
     Ok(result)
 }

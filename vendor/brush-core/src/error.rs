@@ -379,11 +379,20 @@ pub trait BuiltinError: std::error::Error + ConvertibleToExitCode + Send + Sync 
     fn as_io_error(&self) -> Option<&std::io::Error> {
         None
     }
+
+    /// Whether the error abandons the whole command the shell was reading (ncsh patch).
+    fn abandons_command(&self) -> bool {
+        false
+    }
 }
 
 impl BuiltinError for Error {
     fn as_io_error(&self) -> Option<&std::io::Error> {
         self.as_io_error()
+    }
+
+    fn abandons_command(&self) -> bool {
+        self.abandons_command()
     }
 }
 
