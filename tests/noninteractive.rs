@@ -1033,8 +1033,8 @@ fn integer_variables_dev_stdin_err_traps_set_u_and_aliases_behave_as_in_bash() {
     assert_eq!(stdout(&ours), theirs);
 }
 
-/// A subshell, a command substitution and a background job run the EXIT trap they set
-/// themselves as they end, with their own output, and not the one they inherited; an `exit` in
+/// A subshell, a command substitution, a background job and a compound command of a pipeline run
+/// the EXIT trap they set themselves as they end, with their own output, and not the one they inherited; an `exit` in
 /// an EXIT trap sets the status, of a subshell or of the shell.
 #[test]
 fn subshells_run_their_own_exit_trap() {
@@ -1051,6 +1051,7 @@ fn subshells_run_their_own_exit_trap() {
             "( trap 'echo bye' EXIT; exit 3 ); echo st=$?; ( trap 'exit 7' EXIT; echo in ); echo st=$?",
             "( trap 'echo bye' EXIT; echo ${u:?unset} ); echo st=$?",
             "{ trap 'echo job done' EXIT; echo job; } & wait $!; echo st=$?",
+            "echo a | { trap 'echo piped done' EXIT; cat; }; true | { trap 'exit 4' EXIT; }; echo $?",
             "trap 'exit 7' EXIT; true",
         ],
     );

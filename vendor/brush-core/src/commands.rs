@@ -1098,10 +1098,7 @@ async fn run_substitution_command(
             crate::shell::SyntaxErrors::EndTheShell,
         )
         .await;
-    match shell.on_subshell_exit(&params).await {
-        Some(exited) => Ok(exited),
-        None => result,
-    }
+    shell.on_subshell_exit(&params, result).await
 }
 
 // Detects a subshell command that consists solely of a single input redirection

@@ -383,10 +383,7 @@ where
             }
             result => result,
         };
-        let result = match job_shell.on_subshell_exit(&exit_params).await {
-            Some(exited) => Ok(exited),
-            None => result,
-        };
+        let result = job_shell.on_subshell_exit(&exit_params, result).await;
         job_group.mark_started();
         // Ended by `kill`: the job's status is the signal's, as a killed process's is.
         match result {
@@ -824,13 +821,14 @@ impl<SE: extensions::ShellExtensions> ExecuteInPipeline<SE> for ast::Command {
                         // An error ends this copy of the shell only, as it ends bash's subshell,
                         // and is said here, with the command's redirections in place; it reached
                         // the parent, which abandoned its command (or ended).
-                        match compound.execute(&mut shell, &params).await {
+                        let result = match compound.execute(&mut shell, &params).await {
                             Err(error) => {
                                 let _ = shell.display_error(&mut params.stderr(&shell), &error);
                                 Ok(error.into_result(&shell))
                             }
                             result => result,
-                        }
+                        };
+                        shell.on_subshell_exit(&params, result).await
                     });
                     Ok(ExecutionSpawnResult::StartedTask(task))
                 }
@@ -926,9 +924,8 @@ impl Execute for ast::CompoundCommand {
                     }
                 };
                 let subshell_result = subshell
-                    .on_subshell_exit(params)
-                    .await
-                    .unwrap_or(subshell_result);
+                    .on_subshell_exit(params, Ok(subshell_result))
+                    .await?;
 
                 // Preserve the subshell's exit code, but don't honor any of its requests to exit
                 // the shell, break out of loops, etc.

@@ -25,17 +25,21 @@ impl<SE: crate::extensions::ShellExtensions> crate::Shell<SE> {
 
     /// Runs a subshell's EXIT trap as the subshell ends, with the subshell's descriptors, where
     /// the subshell set it itself (ncsh patch: subshells never ran one, so `( trap 'rm -f $tmp'
-    /// EXIT; … )` left its file, and `$(trap 'echo done' EXIT; …)` lost the output). Gives the
-    /// trap's result where it calls `exit`, which is then the subshell's.
+    /// EXIT; … )` left its file, and `$(trap 'echo done' EXIT; …)` lost the output). Gives how
+    /// the subshell `ended`, or the trap's result where it calls `exit`.
     pub(crate) async fn on_subshell_exit(
         &mut self,
         params: &ExecutionParameters,
-    ) -> Option<ExecutionResult> {
+        ended: Result<ExecutionResult, error::Error>,
+    ) -> Result<ExecutionResult, error::Error> {
         if !self.traps.has_subshell_exit_trap() {
-            return None;
+            return ended;
         }
         let trap = self.invoke_trap_handler(TrapSignal::Exit, params).await;
-        trap.ok().and_then(exited)
+        match trap.ok().and_then(exited) {
+            Some(exited) => Ok(exited),
+            None => ended,
+        }
     }
 
     /// Invokes the handler registered for `signal`, if any.
