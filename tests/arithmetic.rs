@@ -110,6 +110,7 @@ fn variables_and_elements_are_read_and_assigned_as_in_bash() {
              e=$(printf -- '- %.0s' {1..10000})1; echo $((e))",
             "set -u; declare -A c=([a]=1); ((c[b]++)); echo ${c[b]}; a=(1); echo $((a[3] + 1)); \
              echo $((nosuch[1])); echo not reached",
+            "set -u; declare -a d; ((d[3]++)); echo not reached",
             "a='a+1'; echo $((a)); echo not reached",
             "readonly r=1; let r+=1 x=5; echo \"st=$? x=$x\"; ((r = 2)); echo st=$?",
             "i=2; x=([1+1]=3 [0]=a [i*2]=4); declare -p x; declare y[1+2]=7; declare -p y; \

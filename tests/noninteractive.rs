@@ -1034,8 +1034,10 @@ fn integer_variables_dev_stdin_err_traps_set_u_and_aliases_behave_as_in_bash() {
 }
 
 /// A subshell, a command substitution, a background job and a compound command of a pipeline run
-/// the EXIT trap they set themselves as they end, with their own output, and not the one they inherited; an `exit` in
-/// an EXIT trap sets the status, of a subshell or of the shell.
+/// the EXIT trap they set themselves as they end, with their own output, and not the one they
+/// inherited; an `exit` in an EXIT trap sets the status, of a subshell or of the shell, and
+/// without a number it is the status before the trap. `exec` in a subshell ends it, without its
+/// EXIT trap.
 #[test]
 fn subshells_run_their_own_exit_trap() {
     let home = Home::new();
@@ -1053,12 +1055,32 @@ fn subshells_run_their_own_exit_trap() {
             "{ trap 'echo job done' EXIT; echo job; } & wait $!; echo st=$?",
             "echo a | { trap 'echo piped done' EXIT; cat; }; true | { trap 'exit 4' EXIT; }; echo $?",
             "trap 'exit 7' EXIT; true",
+            "cleanup() { rm -f ./nosuch; exit; }; trap cleanup EXIT; false",
+            "(trap 'echo T; exit' EXIT; false); echo $?; (trap 'echo T' EXIT; exec true); \
+             x=$(trap 'echo T' EXIT; exec echo hi); echo \"[$x]\"; (exec false; echo no); echo $?",
+        ],
+    );
+}
+
+/// A command substitution whose builtins write more than a pipe holds (64 KiB) ends (it waited
+/// for ever for its reader), and a here-string or here-document larger than the kernel lets a
+/// pipe be (1 MiB) reaches its command (it failed with EPERM).
+#[test]
+fn large_substitutions_and_here_strings_reach_their_readers() {
+    let home = Home::new();
+    same_as_bash(
+        &home,
+        &[
+            "x=$(echo {1..15000}); echo ${#x}; y=$(for i in $(seq 20000); do echo $i; done); \
+             echo ${#y}; f() { printf '%s\\n' {1..30000}; }; z=$(f); echo ${#z}",
+            "z=$(seq 200000); wc -l <<< \"$z\"; cat <<< \"$z\" | tail -1; wc -l <<EOF\n$z\nEOF",
         ],
     );
 }
 
 /// `RANDOM=N` seeds bash's own generator, so a seeded script gives bash's numbers; a subshell's
-/// are seeded afresh. `SECONDS=N` counts on from N.
+/// are seeded afresh; before a command it is the command's variable; readonly, it is refused.
+/// `SECONDS=N` counts on from N.
 #[test]
 fn random_and_seconds_take_assignments_as_in_bash() {
     let home = Home::new();
@@ -1068,6 +1090,7 @@ fn random_and_seconds_take_assignments_as_in_bash() {
             "RANDOM=42; echo $RANDOM $RANDOM $RANDOM; RANDOM=0; echo $RANDOM; ((RANDOM = 7)); \
              echo $RANDOM; RANDOM=42; x=$(echo $RANDOM); echo $RANDOM",
             "SECONDS=100; echo $SECONDS; ((SECONDS = 5)); echo $SECONDS",
+            "RANDOM=42 printenv RANDOM; RANDOM=-5; echo $RANDOM; readonly RANDOM; RANDOM=1; echo no",
         ],
     );
 }

@@ -54,7 +54,16 @@ impl builtins::Command for ExecCommand {
                 ..Default::default()
             };
 
-            return cmd_cmd.execute(context).await;
+            // ncsh patch: the command takes the subshell's place, as bash's exec does: the
+            // subshell ends with its status, and without its EXIT trap, which a process replaced
+            // never runs (the subshell went on after it, and then ran the trap).
+            context
+                .shell
+                .traps_mut()
+                .remove_handlers(brush_core::traps::TrapSignal::Exit);
+            let mut result = cmd_cmd.execute(context).await?;
+            result.next_control_flow = ExecutionControlFlow::ExitShell;
+            return Ok(result);
         }
 
         let mut argv0 = Cow::Borrowed(self.name_for_argv0.as_ref().unwrap_or(&self.args[0]));

@@ -22,7 +22,8 @@ impl builtins::Command for ExitCommand {
         context: brush_core::ExecutionContext<'_, SE>,
     ) -> Result<brush_core::ExecutionResult, Self::Error> {
         let mut result = match self.code.as_slice() {
-            [] => ExecutionResult::new(context.shell.last_exit_status()),
+            // ncsh patch: in a trap handler, the status before the trap ran.
+            [] => ExecutionResult::new(context.shell.status_for_exit()),
             // As bash, a word that is not a number still ends the shell, with status 2.
             [word] => {
                 status_of(word).map_or_else(|| not_numeric(&context, word), ExecutionResult::new)

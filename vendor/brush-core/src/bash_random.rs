@@ -25,23 +25,27 @@ impl Default for BashRandom {
     }
 }
 
-/// A copy, for a subshell, is unseeded: bash seeds a subshell's numbers afresh, so that `$(echo
-/// $RANDOM)` does not repeat its parent's next number.
-impl Clone for BashRandom {
-    fn clone(&self) -> Self {
+impl BashRandom {
+    /// The state for a subshell: unseeded, as bash seeds a subshell's numbers afresh, so that
+    /// `$(echo $RANDOM)` does not repeat its parent's next number.
+    pub fn for_subshell(&self) -> Self {
         Self::default()
     }
-}
 
-impl BashRandom {
     /// Seeds the numbers that follow, as `RANDOM=TEXT` does: with the number `TEXT` starts with
-    /// (0 where it starts with none), cut to 32 bits, as bash's `strtoul` and its 32-bit seed.
+    /// (0 where it starts with none; a `-` wraps it), cut to 32 bits, as bash's `strtoul` and its
+    /// 32-bit seed.
     pub fn seed(&self, text: &str) {
-        let digits = text.trim_start();
-        let digits = &digits[..digits.bytes().take_while(u8::is_ascii_digit).count()];
+        let text = text.trim_start();
+        let (negative, text) = match text.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, text.strip_prefix('+').unwrap_or(text)),
+        };
+        let digits = &text[..text.bytes().take_while(u8::is_ascii_digit).count()];
         let seed = digits.bytes().fold(0_u32, |seed, digit| {
             seed.wrapping_mul(10).wrapping_add(u32::from(digit - b'0'))
         });
+        let seed = if negative { seed.wrapping_neg() } else { seed };
         self.state.store(u64::from(seed), Ordering::Relaxed);
         self.last.store(0, Ordering::Relaxed);
     }

@@ -213,7 +213,7 @@ fn compose_command<S: AsRef<OsStr>, SE: extensions::ShellExtensions>(
             cmd.arg(command_name);
             cmd
         }
-        FileRunner::Kernel | FileRunner::AsItSays => {
+        FileRunner::Program | FileRunner::LeftToExecvp => {
             let mut cmd = std::process::Command::new(command_name);
             // Override argv[0].
             // NOTE: Not supported on all platforms.
@@ -695,13 +695,12 @@ enum FileRunner {
     /// `compose_std_command`).
     ThisShell(PathBuf),
     /// An ELF binary, or a file that looks binary (a NUL in its first line, as bash's
-    /// `check_binary_file` decides): the kernel runs it or refuses it, and a file it refuses is
-    /// said to be one that cannot be executed, as bash says it (see
-    /// `exec_without_shell_fallback`).
-    Kernel,
-    /// A file that names its interpreter (`#!`), or that cannot be read or run: `execvp` runs
-    /// it. `exec -a NAME` of a script run by this shell does not make NAME its `$0`.
-    AsItSays,
+    /// `check_binary_file` decides): `execve` runs it, and a file the kernel refuses is said to be
+    /// one that cannot be executed, as bash says it (see `exec_without_shell_fallback`).
+    Program,
+    /// A file that names its interpreter (`#!`), or that cannot be read or run: left to `execvp`.
+    /// `exec -a NAME` of a script run by this shell does not make NAME its `$0`.
+    LeftToExecvp,
 }
 
 fn file_runner<SE: extensions::ShellExtensions>(
@@ -713,20 +712,20 @@ fn file_runner<SE: extensions::ShellExtensions>(
 
     let path = context.shell.absolute_path(command);
     if !path.is_file() || !path.executable() {
-        return FileRunner::AsItSays;
+        return FileRunner::LeftToExecvp;
     }
     let mut sample = [0_u8; 80];
     let Ok(read) = std::fs::File::open(&path).and_then(|mut file| file.read(&mut sample)) else {
-        return FileRunner::AsItSays;
+        return FileRunner::LeftToExecvp;
     };
     let sample = &sample[..read];
     let first_line = sample.split(|byte| *byte == b'\n').next().unwrap_or(sample);
     if sample.starts_with(b"#!") {
-        FileRunner::AsItSays
+        FileRunner::LeftToExecvp
     } else if sample.starts_with(b"\x7fELF") || first_line.contains(&0) {
-        FileRunner::Kernel
+        FileRunner::Program
     } else {
-        std::env::current_exe().map_or(FileRunner::AsItSays, FileRunner::ThisShell)
+        std::env::current_exe().map_or(FileRunner::LeftToExecvp, FileRunner::ThisShell)
     }
 }
 
@@ -777,7 +776,7 @@ pub(crate) fn execute_external_command(
     // command) unless the caller specified an explicit override.
     let argv0 = argv0_override.unwrap_or(context.command_name.as_str());
     let runner = file_runner(&context, executable_path);
-    let runs_in_kernel = matches!(runner, FileRunner::Kernel);
+    let runs_as_program = matches!(runner, FileRunner::Program);
     #[allow(unused_mut, reason = "only mutated on unix platforms")]
     let mut cmd = compose_command(
         &context,
@@ -835,7 +834,7 @@ pub(crate) fn execute_external_command(
     // ncsh patch: a file the kernel refuses is said to be one, with status 126, as bash says it;
     // it ran with /bin/sh. The last step before the command runs.
     #[cfg(unix)]
-    if runs_in_kernel {
+    if runs_as_program {
         let refusal = error::ErrorKind::Worded(std::format!(
             "{executable_path}: cannot execute binary file: Exec format error"
         ));
@@ -1034,7 +1033,10 @@ pub(crate) async fn invoke_command_in_subshell_and_get_output(
 
     let mut async_reader = sys::async_pipe::AsyncPipeReader::new(reader)?;
 
-    let cmd_join_handle = tokio::spawn(run_substitution_command(subshell, params, s));
+    // ncsh patch: on a thread of its own. A builtin writes to the pipe as it goes, and a pipe
+    // holds 64 KiB: on the runtime's worker, whose task reads the pipe below, a substitution that
+    // wrote more (`$(echo {1..15000})`, a loop of `echo`) waited for ever for that reader.
+    let cmd_join_handle = run_on_own_thread(run_substitution_command(subshell, params, s));
 
     let output_str = async_reader.read_to_string().await?;
 

@@ -1918,9 +1918,11 @@ async fn apply_assignment(
             .await;
     }
 
-    // ncsh patch: `SECONDS=N` and `RANDOM=N` set the shell's count and seed.
+    // ncsh patch: `SECONDS=N` and `RANDOM=N` set the shell's count and seed; before a command
+    // (`RANDOM=42 cmd`), they are the command's variables, as in bash.
     if let (None, ShellValueLiteral::Scalar(text)) = (&array_index, &new_value)
         && !assignment.append
+        && creation_scope != EnvironmentScope::Command
         && shell.assign_special_variable(variable_name, text)
     {
         return Ok(());
@@ -2381,21 +2383,44 @@ fn setup_process_substitution(
 }
 
 fn setup_open_file_with_contents(contents: &str) -> Result<OpenFile, error::Error> {
+    let bytes = contents.as_bytes();
     let (reader, mut writer) = std::io::pipe()?;
 
-    let bytes = contents.as_bytes();
-
+    // The whole text is written before the command that reads it starts, so the pipe must hold
+    // it all. ncsh patch: where the kernel will not make a pipe that large (beyond
+    // /proc/sys/fs/pipe-max-size, 1 MiB, without CAP_SYS_RESOURCE), the text goes to an unlinked
+    // temporary file, as bash's here-documents do; the here-string failed with EPERM.
     #[cfg(any(target_os = "linux", target_os = "android"))]
     {
         use std::os::fd::AsFd as _;
 
         let len = i32::try_from(bytes.len())
             .map_err(|_err| error::Error::from(error::ErrorKind::TooMuchData))?;
-        nix::fcntl::fcntl(reader.as_fd(), nix::fcntl::FcntlArg::F_SETPIPE_SZ(len))?;
+        if nix::fcntl::fcntl(reader.as_fd(), nix::fcntl::FcntlArg::F_SETPIPE_SZ(len)).is_err() {
+            return Ok(unlinked_file_with_contents(bytes)?.into());
+        }
     }
 
     writer.write_all(bytes)?;
     drop(writer);
 
     Ok(reader.into())
+}
+
+/// A temporary file holding `bytes`, open for reading from its start, and already removed from
+/// its directory, so that nothing is left behind (ncsh patch).
+fn unlinked_file_with_contents(bytes: &[u8]) -> std::io::Result<std::fs::File> {
+    use std::io::Seek as _;
+    static COUNT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let count = COUNT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let path = std::env::temp_dir().join(std::format!("ncsh-here-{}-{count}", std::process::id()));
+    let mut file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create_new(true)
+        .open(&path)?;
+    std::fs::remove_file(&path)?;
+    file.write_all(bytes)?;
+    file.rewind()?;
+    Ok(file)
 }

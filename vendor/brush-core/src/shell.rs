@@ -143,6 +143,11 @@ pub struct Shell<SE: extensions::ShellExtensions = extensions::DefaultShellExten
     #[cfg_attr(feature = "serde", serde(skip))]
     random_numbers: crate::bash_random::BashRandom,
 
+    /// The trap handlers running, innermost last, each with the status before it ran (ncsh
+    /// patch).
+    #[cfg_attr(feature = "serde", serde(skip))]
+    statuses_before_traps: Vec<(crate::traps::TrapSignal, u8)>,
+
     /// Parser implementation to use.
     #[cfg_attr(feature = "serde", serde(skip))]
     parser_impl: crate::parser::ParserImpl,
@@ -190,7 +195,8 @@ impl<SE: extensions::ShellExtensions> Clone for Shell<SE> {
             program_location_cache: self.program_location_cache.clone(),
             last_stopwatch_time: self.last_stopwatch_time,
             last_stopwatch_offset: self.last_stopwatch_offset,
-            random_numbers: self.random_numbers.clone(),
+            random_numbers: self.random_numbers.for_subshell(),
+            statuses_before_traps: self.statuses_before_traps.clone(),
             parser_impl: self.parser_impl,
             key_bindings: self.key_bindings.clone(),
             history: self.history.clone(),
@@ -380,15 +386,26 @@ impl<SE: extensions::ShellExtensions> Shell<SE> {
         self.last_exit_status_change_count
     }
 
+    /// The status `exit` with no number ends the shell with: the last command's, or, in the EXIT
+    /// trap, the status before the trap ran, as bash's (ncsh patch: a cleanup trap that ended with
+    /// `exit` made a failed script succeed).
+    pub fn status_for_exit(&self) -> u8 {
+        match self.statuses_before_traps.last() {
+            Some((crate::traps::TrapSignal::Exit, status)) => *status,
+            _ => self.last_exit_status,
+        }
+    }
+
     /// Gives `SECONDS` or `RANDOM`, while they are the shell's own, the value `text` as bash
     /// does: `SECONDS=N` counts on from N, and `RANDOM=N` seeds the numbers that follow (ncsh
-    /// patch: brush ignored both). Returns whether `name` was one of them.
+    /// patch: brush ignored both). Returns whether `name` was one of them; a readonly one is left
+    /// to be refused as any other.
     pub(crate) fn assign_special_variable(&mut self, name: &str, text: &str) -> bool {
         let dynamic = (self.env.get(name)).is_some_and(|(_, variable)| {
             matches!(
                 variable.value(),
                 crate::variables::ShellValue::Dynamic { .. }
-            )
+            ) && !variable.is_readonly()
         });
         match name {
             "SECONDS" if dynamic => {

@@ -435,7 +435,8 @@ impl<SE: extensions::ShellExtensions> Evaluation<'_, '_, SE> {
         // array that is set (`(( count[$word]++ ))`).
         let Some(text) = text else {
             let unbound = self.shell.options().treat_unset_variables_as_error
-                && (element.is_none() || self.shell.env_var(&name).is_none());
+                && (element.is_none()
+                    || (self.shell.env_var(&name)).is_none_or(|array| !array.value().is_set()));
             if unbound {
                 return Err(EvalError::ExpandingUnsetVariable(name.to_owned()));
             }

@@ -258,6 +258,7 @@ impl<SE: extensions::ShellExtensions> Default for Shell<SE> {
             last_stopwatch_time: std::time::SystemTime::now(),
             last_stopwatch_offset: 0,
             random_numbers: crate::bash_random::BashRandom::default(),
+            statuses_before_traps: Vec::new(),
             parser_impl: crate::parser::ParserImpl::default(),
             key_bindings: None,
             history: None,

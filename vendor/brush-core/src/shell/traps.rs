@@ -35,6 +35,7 @@ impl<SE: crate::extensions::ShellExtensions> crate::Shell<SE> {
         if !self.traps.has_subshell_exit_trap() {
             return ended;
         }
+        // An error in the trap was said where it happened; the subshell ends as it was ending.
         let trap = self.invoke_trap_handler(TrapSignal::Exit, params).await;
         match trap.ok().and_then(exited) {
             Some(exited) => Ok(exited),
@@ -103,11 +104,14 @@ impl<SE: crate::extensions::ShellExtensions> crate::Shell<SE> {
         // `run_string()`. This is safe because `result` is captured into a variable
         // (never early-returned with `?`), so `leave_trap_handler()` always runs.
         self.enter_trap_handler(signal, Some(&handler));
+        self.statuses_before_traps
+            .push((signal, orig_last_exit_status));
 
         let result = self
             .run_string(&handler.command, &handler.source_info, &params)
             .await;
 
+        self.statuses_before_traps.pop();
         self.leave_trap_handler();
         self.last_exit_status = orig_last_exit_status;
 
