@@ -1062,6 +1062,27 @@ fn subshells_run_their_own_exit_trap() {
     );
 }
 
+/// A subshell's `$BASHPID` differs from the shell's, as in bash; it was the shell's own pid, so
+/// `(kill $BASHPID)` ended the shell (bash kills the subshell; ncsh's names no process).
+#[test]
+fn a_subshell_has_a_bashpid_of_its_own() {
+    let home = Home::new();
+    same_as_bash(
+        &home,
+        &["a=$BASHPID; b=$(echo $BASHPID); c=$( (echo $BASHPID) ); \
+           [[ $a == $$ && $b != $a && $c != $b ]] && echo distinct"],
+    );
+    let out = run(
+        &home,
+        &["-c", "(kill $BASHPID 2>/dev/null); echo alive"],
+        b"",
+    );
+    assert_eq!(
+        (stdout(&out).as_str(), out.status.code()),
+        ("alive\n", Some(0))
+    );
+}
+
 /// A command substitution whose builtins write more than a pipe holds (64 KiB) ends (it waited
 /// for ever for its reader), and a here-string or here-document larger than the kernel lets a
 /// pipe be (1 MiB) reaches its command (it failed with EPERM).

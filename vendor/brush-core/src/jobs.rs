@@ -47,6 +47,12 @@ pub struct BackgroundGroup {
 /// (`PID_MAX_LIMIT`, 2^22), above every pid the kernel can give (ncsh patch).
 const FIRST_STAND_IN_PID: sys::process::ProcessId = 1 << 22;
 
+/// A new number that no process can have, for what bash would give a process's pid (ncsh patch).
+pub(crate) fn stand_in_pid() -> sys::process::ProcessId {
+    static STAND_INS: std::sync::atomic::AtomicI32 = std::sync::atomic::AtomicI32::new(0);
+    FIRST_STAND_IN_PID + STAND_INS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
 /// Whether `signal`'s default action ends a process, rather than stopping or continuing it or
 /// doing nothing (ncsh patch).
 fn ends_a_process(signal: sys::signal::Signal) -> bool {
@@ -77,12 +83,9 @@ impl BackgroundGroup {
     /// & wait $!` returned 0). The shell's `wait` and `kill` know it (`Job::is_named_by`); to any
     /// other program a stand-in names no process.
     pub fn pid(&self) -> sys::process::ProcessId {
-        static STAND_INS: std::sync::atomic::AtomicI32 = std::sync::atomic::AtomicI32::new(0);
-        *self.given.get_or_init(|| {
-            self.pgid().unwrap_or_else(|| {
-                FIRST_STAND_IN_PID + STAND_INS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
-            })
-        })
+        *self
+            .given
+            .get_or_init(|| self.pgid().unwrap_or_else(stand_in_pid))
     }
 
     /// Whether `pid` is the job's: its group's now, or the one `$!` gave.

@@ -162,7 +162,7 @@ pub struct Shell<SE: extensions::ShellExtensions = extensions::DefaultShellExten
 
 impl<SE: extensions::ShellExtensions> Clone for Shell<SE> {
     fn clone(&self) -> Self {
-        Self {
+        let mut copy = Self {
             error_formatter: self.error_formatter.clone(),
             // ncsh patch: a subshell's traps leave the signal dispositions alone.
             traps: self.traps.for_subshell(),
@@ -202,7 +202,15 @@ impl<SE: extensions::ShellExtensions> Clone for Shell<SE> {
             history: self.history.clone(),
             depth: self.depth + 1,
             command_lines_read: self.command_lines_read,
+        };
+        // ncsh patch: a subshell's `$BASHPID` is a number of its own that no process has; bash
+        // gives the subshell's pid. It was the shell's own pid, so `(kill $BASHPID)` ended the
+        // shell. (A subshell of ncsh is not a process.)
+        if let Some((_, bashpid)) = copy.env.get_mut("BASHPID") {
+            let stand_in = crate::jobs::stand_in_pid().to_string();
+            let _ = bashpid.assign(crate::variables::ShellValueLiteral::Scalar(stand_in), false);
         }
+        copy
     }
 }
 
