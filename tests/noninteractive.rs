@@ -1062,6 +1062,27 @@ fn subshells_run_their_own_exit_trap() {
     );
 }
 
+/// A width or precision past 65535 is refused with words that name it, and the shell goes on;
+/// uucore panicked on it, and the panic ended the shell. (bash writes them; not yet here.)
+#[test]
+fn printf_refuses_a_width_it_cannot_write() {
+    let home = Home::new();
+    let out = run(
+        &home,
+        &[
+            "-c",
+            "printf '%070000d|' 0; echo \"st=$?\"; printf '%70000s' x | cat; echo end",
+        ],
+        b"",
+    );
+    assert_eq!(stdout(&out), "st=1\nend\n");
+    assert!(
+        stderr(&out).contains("printf: `%070000d': a width or precision past 65535"),
+        "{}",
+        stderr(&out)
+    );
+}
+
 /// A subshell's `$BASHPID` differs from the shell's, as in bash; it was the shell's own pid, so
 /// `(kill $BASHPID)` ended the shell (bash kills the subshell; ncsh's names no process).
 #[test]

@@ -197,16 +197,25 @@ fn write_round(
                 arguments.peek_arg(),
                 Some(format::FormatArgument::String(_))
             );
-        let control_flow = item
-            .write(&mut writer, &mut arguments)
-            .map_err(|e| match e {
-                // Propagate I/O errors directly so they can be handled appropriately
-                format::FormatError::IoError(io_err) => Error::from(io_err),
-                // Wrap other format errors
-                other => Error::from(ErrorKind::PrintfInvalidUsage(std::format!(
-                    "printf formatting error: {other}"
-                ))),
-            })?;
+        // uucore panics on a numeric width or precision past 65535 (the standard library's
+        // limit), which ended the shell; one given by `*` is refused here, after the panic's own
+        // message (a written one is refused as the format is read).
+        let written = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            item.write(&mut writer, &mut arguments)
+        }));
+        let Ok(written) = written else {
+            return Err(Error::from(ErrorKind::PrintfInvalidUsage(
+                "a width or precision past 65535 is not supported".to_owned(),
+            )));
+        };
+        let control_flow = written.map_err(|e| match e {
+            // Propagate I/O errors directly so they can be handled appropriately
+            format::FormatError::IoError(io_err) => Error::from(io_err),
+            // Wrap other format errors
+            other => Error::from(ErrorKind::PrintfInvalidUsage(std::format!(
+                "printf formatting error: {other}"
+            ))),
+        })?;
         if ends_output || control_flow == ControlFlow::Break(()) {
             return Ok(false);
         }
@@ -273,7 +282,21 @@ fn read_format(format: &str) -> Format {
             text.push(next);
             chars.next();
         }
+        // uucore panics on a width or precision past 65535 (the standard library's limit).
+        let too_wide = text[spec_start..]
+            .split(|c: char| !c.is_ascii_digit())
+            .any(|digits| {
+                digits
+                    .parse::<u32>()
+                    .map_or(!digits.is_empty(), |n| n > 65535)
+            });
         let unknown = match chars.next() {
+            Some((_, conversion)) if too_wide => {
+                format!(
+                    "`{}{conversion}': a width or precision past 65535 is not supported",
+                    &text[spec_start..]
+                )
+            }
             None => format!("`{}': missing format character", &format[start..]),
             Some((_, conversion)) if !CONVERSIONS.contains(conversion) => {
                 format!("`{conversion}': invalid format character")
