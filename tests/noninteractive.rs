@@ -680,7 +680,8 @@ fn builtins_given_a_wrong_word_say_what_bash_says_and_end_as_bash_ends() {
 /// directory in PATH named as the command, each also through `command`. An executable text file
 /// without `#!` runs in a new ncsh, as bash runs it in a new bash, with bash's syntax (it ran in
 /// /bin/sh). A binary the kernel refuses (a broken ELF file, or a NUL in the first line) cannot be
-/// executed, with status 126 (it ran in /bin/sh too).
+/// executed, with status 126 (it ran in /bin/sh too). `exec NAME` looks NAME up in PATH, not in
+/// the current directory.
 #[test]
 fn commands_that_cannot_run_and_scripts_without_an_interpreter_line_behave_as_in_bash() {
     use std::os::unix::fs::PermissionsExt as _;
@@ -700,12 +701,14 @@ fn commands_that_cannot_run_and_scripts_without_an_interpreter_line_behave_as_in
         0o755,
     );
     make("broken-elf", "\x7fELF\x02\x01\x01\0echo from sh\n", 0o755);
+    make("ls", "echo the file named ls ran\n", 0o755);
     make("bin/nul-line", "\0\x01echo from sh\n", 0o755);
     std::fs::create_dir_all(home.path().join("adir")).unwrap();
     same_as_bash(
         &home,
         &[
             "./broken-elf; echo $?; PATH=$PWD/bin:$PATH; nul-line 2>/dev/null; echo $?; nul-line",
+            "exec ls ls",
             "./noexec.sh; echo $?; ./badint.sh; echo $?; ./adir; echo $?; ./nosuch; echo $?",
             "/nonexistent/x; echo $?; ''; echo $?; PATH=$PWD/bin:$PATH; sub; echo $?; badint2; echo $?",
             "command ./nosuch; echo $?; command ./noexec.sh; echo $?",

@@ -710,6 +710,11 @@ fn file_runner<SE: extensions::ShellExtensions>(
     use std::io::Read as _;
     use sys::fs::PathExt as _;
 
+    // A name without a `/` is looked up in PATH by `execvp` (`exec ls`), not taken from the
+    // current directory, where a file of that name ran in its place.
+    if !command.contains('/') {
+        return FileRunner::LeftToExecvp;
+    }
     let path = context.shell.absolute_path(command);
     if !path.is_file() || !path.executable() {
         return FileRunner::LeftToExecvp;
