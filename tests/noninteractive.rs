@@ -1051,7 +1051,7 @@ fn subshells_run_their_own_exit_trap() {
              false ); echo \"st=$? $(ls)\"",
             "t=$(trap 'echo bye' EXIT; echo in); echo \"[$t]\"; x=$(trap 'exit 9' EXIT; echo in); \
              echo \"st=$? $x\"",
-            "trap 'echo outer' EXIT; ( trap; echo sub ); ( trap 'echo inner' EXIT; trap - EXIT ); \
+            "trap 'echo outer' EXIT; ( trap -p EXIT; echo sub ); ( trap 'echo inner' EXIT; trap - EXIT ); \
              echo main",
             "( trap 'echo bye' EXIT; exit 3 ); echo st=$?; ( trap 'exit 7' EXIT; echo in ); echo st=$?",
             "( trap 'echo bye' EXIT; echo ${u:?unset} ); echo st=$?",
