@@ -377,10 +377,7 @@ where
         // An error that abandons a command (`$((1/0))`) ends the job, as it ends a subshell, and
         // is said here; it reached the parent's `wait`, which abandoned the parent's command.
         let result = match result {
-            Err(error) if error.abandons_command() => {
-                let _ = job_shell.display_error(&mut exit_params.stderr(&job_shell), &error);
-                Ok(error.into_result(&job_shell))
-            }
+            Err(error) if error.abandons_command() => Ok(job_shell.ended_by(&exit_params, error)),
             result => result,
         };
         let result = job_shell.on_subshell_exit(&exit_params, result).await;
@@ -689,8 +686,7 @@ async fn spawn_pipeline_processes(
             // but the last) ends that command with its status, as it ends bash's subshell; the
             // pipeline and the shell go on. It ended the whole shell.
             Err(error) if !run_in_current_shell => {
-                let _ = shell.display_error(&mut params.stderr(shell), &error);
-                ExecutionResult::new(error.into_result(shell).exit_code.into()).into()
+                ExecutionResult::new(shell.ended_by(params, error).exit_code.into()).into()
             }
             Err(error) => return Err(error),
         };
@@ -822,10 +818,7 @@ impl<SE: extensions::ShellExtensions> ExecuteInPipeline<SE> for ast::Command {
                         // and is said here, with the command's redirections in place; it reached
                         // the parent, which abandoned its command (or ended).
                         let result = match compound.execute(&mut shell, &params).await {
-                            Err(error) => {
-                                let _ = shell.display_error(&mut params.stderr(&shell), &error);
-                                Ok(error.into_result(&shell))
-                            }
+                            Err(error) => Ok(shell.ended_by(&params, error)),
                             result => result,
                         };
                         shell.on_subshell_exit(&params, result).await
@@ -871,13 +864,10 @@ impl<SE: extensions::ShellExtensions> ExecuteInPipeline<SE> for ast::Command {
                 let shell = &mut pipeline_context.shell;
                 commands::announce_command(shell, &params, || std::format!("[[ {} ]]", e.expr))
                     .await?;
-                match extendedtests::eval_extended_test_expr(&e.expr, shell, &params).await {
-                    Ok(true) => Ok(ExecutionResult::new(0).into()),
-                    Ok(false) => Ok(ExecutionResult::new(1).into()),
-                    Err(error) => {
-                        Ok(arithmetic::failed_command(shell, &params, error, "[[: ")?.into())
-                    }
-                }
+                // An arithmetic comparison says its own error (`compare_arithmetic`).
+                let passed =
+                    extendedtests::eval_extended_test_expr(&e.expr, shell, &params).await?;
+                Ok(ExecutionResult::new(if passed { 0 } else { 1 }).into())
             }
         }
     }
@@ -912,16 +902,10 @@ impl Execute for ast::CompoundCommand {
                 // from propagating to the parent shell.
                 let subshell_result = match list.execute(&mut subshell, params).await {
                     Ok(result) => result,
-                    Err(error) => {
-                        // Display the error to stderr, but prevent fatal error propagation;
-                        // the subshell names the line it stopped on (ncsh patch: the parent
-                        // named the line the subshell starts on).
-                        let mut stderr = params.stderr(&subshell);
-                        let _ = subshell.display_error(&mut stderr, &error);
-
-                        // Convert error to result in subshell context
-                        error.into_result(&subshell)
-                    }
+                    // Said by the subshell, to prevent fatal error propagation, with the line
+                    // it stopped on (ncsh patch: the parent named the line the subshell starts
+                    // on).
+                    Err(error) => subshell.ended_by(params, error),
                 };
                 let subshell_result = subshell
                     .on_subshell_exit(params, Ok(subshell_result))

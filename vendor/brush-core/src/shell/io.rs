@@ -71,6 +71,18 @@ impl<SE: extensions::ShellExtensions> crate::Shell<SE> {
         }
     }
 
+    /// Says `error` on the stderr of `params` and gives the result it ends a copy of the shell
+    /// with (a subshell, a background job, a command of a pipeline), as bash's subshell ends
+    /// (ncsh patch).
+    pub(crate) fn ended_by(
+        &self,
+        params: &crate::ExecutionParameters,
+        error: error::Error,
+    ) -> crate::ExecutionResult {
+        let _ = self.display_error(&mut params.stderr(self), &error);
+        error.into_result(self)
+    }
+
     /// Displays the given error to the user, using the shell's error display mechanisms.
     ///
     /// # Arguments
