@@ -43,10 +43,14 @@ pub async fn run(
     // bash's warning: the first `exit` (or end of input) with stopped jobs only warns; a second one
     // straight after it exits, and the kernel hangs up the jobs it leaves.
     let mut warned_of_stopped_jobs = false;
+    let mut window = None;
     loop {
         let prompt = {
             let mut shell = shell.lock().await;
             shell.check_for_completed_jobs()?;
+            if interactive && on_terminal {
+                note_window_size(&mut shell, &mut window)?;
+            }
             run_prompt_command(&mut shell).await?;
             compose_prompt(&mut shell, marks).await?
         };
@@ -232,6 +236,26 @@ fn or_reported(
             .map(std::borrow::Cow::into_owned)
             .unwrap_or_default()
     })
+}
+
+/// Sets `LINES` and `COLUMNS` to the terminal's size when it is not `last` (at the first prompt, and
+/// after the window changed), as bash's interactive shell does; between changes, a value the user
+/// gave them stays. They are not exported, as in bash.
+fn note_window_size(
+    shell: &mut brush_core::Shell<Extensions>,
+    last: &mut Option<kernel_bridge::WindowSize>,
+) -> Result<(), ShellError> {
+    let Some(size) = kernel_bridge::terminal::window_size(std::io::stdin()) else {
+        return Ok(());
+    };
+    if *last == Some(size) {
+        return Ok(());
+    }
+    *last = Some(size);
+    for (name, value) in [("LINES", size.rows), ("COLUMNS", size.cols)] {
+        shell.set_env_global(name, brush_core::ShellVariable::new(value.to_string()))?;
+    }
+    Ok(())
 }
 
 /// Runs `PROMPT_COMMAND` (a string or an array of them) before the prompt, keeping `$?`.

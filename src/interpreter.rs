@@ -241,5 +241,6 @@ async fn load_startup_files(
         (None, false) => RcLoadBehavior::LoadDefault,
     };
     shell.load_config(&profile, &rc).await?;
+    shell.reload_history();
     Ok(())
 }

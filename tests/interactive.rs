@@ -394,6 +394,13 @@ fn the_history_keeps_what_histcontrol_histignore_and_histsize_let_it() {
     assert_eq!(term.wait_exit(), 0);
     let kept = std::fs::read_to_string(home.path().join("kept")).unwrap();
     assert_eq!(kept, "history\nexit\n");
+    // As bash makes it, the file is its owner's alone: a command line can hold a secret.
+    let mode = std::os::unix::fs::PermissionsExt::mode(
+        &std::fs::metadata(home.path().join("kept"))
+            .unwrap()
+            .permissions(),
+    );
+    assert_eq!(mode & 0o777, 0o600, "{mode:o}");
 }
 
 /// A prompt that cannot be expanded is reported and a plain one shown; the session goes on (it
@@ -737,4 +744,49 @@ fn ctrl_c_ends_wait_and_the_job_goes_on() {
     assert!(!screen.contains("\nnot-after-ctrl-c"), "{screen}");
     term.line("kill %1; wait %1; echo status=$?");
     term.expect("status=143");
+}
+
+/// As bash's interactive shell, ncsh keeps `COLUMNS` and `LINES` at the terminal's size, not
+/// exported; a value given between resizes stays.
+#[test]
+fn columns_and_lines_hold_the_terminal_size() {
+    let home = Home::new();
+    let term = start(&home, &[]);
+    term.line("echo \"size ${COLUMNS}x$LINES\"; env | grep -c '^COLUMNS='");
+    term.expect("size 80x24\n0\n");
+    term.expect_prompt();
+    term.line("COLUMNS=40");
+    term.expect_prompt();
+    term.line("echo \"now $COLUMNS\"");
+    term.expect("now 40\n");
+}
+
+/// `select` at the prompt shows its menu and `PS3` on the terminal and reads the answer from it.
+#[test]
+fn select_asks_on_the_terminal() {
+    let home = Home::new();
+    let term = start(&home, &[]);
+    term.line("PS3='pick: '; select x in red green; do echo \"got $x\"; break; done");
+    term.expect("1) red\n2) green\npick:");
+    term.line("2");
+    term.expect("got green\n");
+    term.expect_prompt();
+}
+
+/// Without a `HISTFILE` of the user's, history is kept in ncsh's state directory (not brush's
+/// `~/.brush_history`) and read back by the next session.
+#[test]
+fn history_is_kept_in_the_state_directory_across_sessions() {
+    let home = Home::new();
+    let term = start(&home, &[]);
+    term.line("echo first-session");
+    term.expect("first-session\n");
+    term.expect_prompt();
+    term.line("exit");
+    assert_eq!(term.wait_exit(), 0);
+    assert!(!home.path().join(".brush_history").exists());
+
+    let term = start(&home, &[]);
+    term.line("history | grep -c 'echo first-session$'; echo \"file ${HISTFILE##*/}\"");
+    term.expect("1\nfile history\n");
 }

@@ -1299,7 +1299,7 @@ sleep 3 & kill -0 %1 && echo exists; kill %1; wait %1; echo \"sleep $?\"";
     let out = ncsh_within(&home, &["-c", script], LIMIT);
     assert_eq!(
         stdout(&out),
-        "kill 0\n[1]+  Running                 while :; do\n    sleep 0.1\ndone &\n\
+        "kill 0\n[1]+  Running                 while :; do\n    sleep 0.1;\ndone &\n\
          builtins 143\nsleeps 143\nsubshell 0\nexists\nsleep 143\n",
         "{}",
         stderr(&out)
@@ -1344,4 +1344,198 @@ while :; do echo y; done | head -2; echo \"${PIPESTATUS[*]}\"
         std::thread::sleep(std::time::Duration::from_millis(20));
     };
     assert_eq!(status.code(), Some(141));
+}
+
+#[test]
+fn select_shows_bashs_menu_and_takes_answers_as_bash_does() {
+    let home = Home::new();
+    same_as_bash(
+        &home,
+        &[
+            // A number on the menu, an empty line (the menu again), a number past it, text, then
+            // end of input: the loop's status is 1 and a newline ends stdout's last line.
+            r#"printf '2\n\n9\nzz\n 1 \n' | { select x in alpha 'b c' gamma; do echo "[$x] [$REPLY]"; done; echo "status $?"; }"#,
+            r#"printf '3\n1\n' | { PS3='pick> '; select x in a b c; do echo "$x"; [ "$x" = a ] && break; done; echo "after $? $x"; }"#,
+            // Columns: laid out down then across, padded with tabs; one word a line where one row
+            // would do.
+            r#"echo 1 | { select x in {1..40}; do break; done; }"#,
+            r#"echo 1 | { COLUMNS=40; select x in apple banana cherry date elderberry fig grape; do break; done; }"#,
+            r#"echo 12 | { select x in $(seq -f 'item%g' 1 25); do echo "$x"; break; done; }"#,
+            // The positional parameters, break and continue out of loops around it, return.
+            r#"set -- one two; printf '2\n1\n' | { select x; do echo "$x"; break; done; }"#,
+            r#"printf '2\n1\n' | for round in r1 r2; do select x in a b; do echo "$round $x"; [ "$x" = b ] && continue 2; break 2; done; done"#,
+            r#"f() { select x in a b; do return 3; done; }; echo 1 | f; echo "f $?""#,
+            // No words: nothing is asked.
+            r#"select x in; do echo never; done; echo "empty $?""#,
+            // A backslash in the answer is taken as read takes it.
+            r#"printf '\\1\n' | { select x in a; do echo "[$x] [$REPLY]"; break; done; }"#,
+            // Written back by declare -f as bash writes it, as are loops over "$@".
+            r#"f() { select x in a "b c"; do echo $x; done; for y; do echo $y; done; }; declare -f f"#,
+        ],
+    );
+}
+
+#[test]
+fn relative_path_entries_are_looked_in_from_the_working_directory() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let home = Home::new();
+    let tools = home.path().join("tools/sub");
+    std::fs::create_dir_all(&tools).unwrap();
+    let program = tools.join("foo");
+    std::fs::write(&program, "#!/bin/sh\necho \"ran $0\"\n").unwrap();
+    std::fs::set_permissions(&program, std::fs::Permissions::from_mode(0o755)).unwrap();
+    same_as_bash(
+        &home,
+        &[
+            r#"cd tools; PATH=sub:$PATH; command -v foo; type foo; foo; cd sub; PATH=.:$PATH; command -v foo; foo; PATH=:/usr/bin:/bin; foo"#,
+            "(exec nosuch); echo \"status $?\"; (exec nosuch; echo not reached); shopt -s execfail; (exec nosuch; echo goes on)",
+        ],
+    );
+}
+
+#[test]
+fn declaration_builtins_take_assignments_made_by_expansion() {
+    let home = Home::new();
+    same_as_bash(
+        &home,
+        &[
+            r#"n=foo; declare "$n=1"; echo "foo=$foo"; declare "a=(1 2)"; declare -p a; v="b=1 c=2"; declare $v; echo $b $c"#,
+            r#"declare "d[2]=x"; declare -p d; declare "e+=y"; declare "e+=z"; declare -p e; declare "1x=3"; echo $?; declare "=3"; echo $?"#,
+            r#"n=foo; f(){ local "x=2 3"; echo "x=$x"; }; f; readonly "r$n=5"; echo $rfoo; export "E_$n=3"; env | grep '^E_foo'"#,
+        ],
+    );
+}
+
+#[test]
+fn lengths_and_offsets_count_characters_in_a_utf8_locale() {
+    let home = Home::new();
+    same_as_bash(
+        &home,
+        &[
+            r#"export LC_ALL=C.UTF-8; u="héllo wörld"; echo "${#u} [${u: -3}] [${u:1:3}]"; a=(é ab); echo "${#a[0]} ${#a[@]}""#,
+        ],
+    );
+}
+
+#[test]
+fn bash_env_names_a_file_sourced_before_the_command() {
+    let home = Home::new();
+    std::fs::write(
+        home.path().join("envrc"),
+        "echo \"sourced $0 $#\"\ngreet() { echo \"hello $1\"; }\n",
+    )
+    .unwrap();
+    for (value, script) in [
+        ("$HOME/envrc", "greet world"),
+        ("", "echo empty"),
+        ("/no/such/file", "echo missing"),
+    ] {
+        let args = ["-c", script, "name", "arg"];
+        let ours = home.command(&args).env("BASH_ENV", value).output().unwrap();
+        let theirs = std::process::Command::new("bash")
+            .args(args)
+            .env("HOME", home.path())
+            .env("BASH_ENV", value)
+            .output()
+            .unwrap();
+        assert_eq!(stdout(&ours), stdout(&theirs), "{value}");
+        assert_eq!(stderr(&ours), stderr(&theirs), "{value}");
+        assert_eq!(ours.status.code(), theirs.status.code(), "{value}");
+    }
+}
+
+#[test]
+fn aliases_stand_for_their_text_as_in_bash() {
+    let home = Home::new();
+    std::fs::write(
+        home.path().join("aliases.sh"),
+        r#"shopt -s expand_aliases
+alias ls='echo LS --color=auto'; alias ll='ls -alF'
+alias ports='echo p | tr p P'; alias s='echo S '; alias w=WORD; alias both='w w'
+alias self='self_fn -x'; self_fn() { echo "fn $*"; }
+alias showfoo='printenv FOO'; alias count='wc -l'
+alias first='echo one; echo two'
+ll; ll /tmp
+ports; ports > out; cat out
+s w; s both; s s w
+self a
+FOO=bar showfoo
+ll | tr a-z A-Z
+first; first > out; count < out
+f() { ll inside; }; f
+\ll 2>/dev/null || echo "quoted: $?"
+'ll' 2>/dev/null || echo "quoted: $?"
+"#,
+    )
+    .unwrap();
+    script_same_as_bash(&home, "aliases.sh");
+}
+
+#[test]
+fn a_backslash_newline_joins_the_lines_of_an_unquoted_here_document() {
+    let home = Home::new();
+    std::fs::write(
+        home.path().join("heredoc.sh"),
+        "x=img\ncat <<E\ndocker run \\\n  --rm $x \\\\\nend \\$x\nE\ncat <<'Q'\nkept \\\nas is\nQ\n",
+    )
+    .unwrap();
+    script_same_as_bash(&home, "heredoc.sh");
+}
+
+#[test]
+fn cd_looks_in_cdpath_and_says_where_it_went() {
+    let home = Home::new();
+    for dir in ["cdp/a/sub", "cdp/b/sub2", "cdp/here/sub"] {
+        std::fs::create_dir_all(home.path().join(dir)).unwrap();
+    }
+    same_as_bash(
+        &home,
+        &[
+            r#"top=$PWD/cdp; cd cdp/here; CDPATH=$top/a:$top/b; cd sub; echo "rc=$? $PWD"; cd $top/here; cd sub2; echo "$PWD""#,
+            r#"top=$PWD/cdp; cd cdp/here; CDPATH=.:$top/a; cd sub; echo "$PWD"; cd $top/here; CDPATH=:$top/a; cd sub; echo "$PWD""#,
+            r#"top=$PWD/cdp; cd cdp/here; CDPATH=$top/a; cd ./sub2; echo "rc=$?"; cd nosuch; echo "rc=$?"; cd ../here/sub; echo "$PWD"; CDPATH=$top; cd a/sub; echo "$PWD""#,
+        ],
+    );
+}
+
+#[test]
+fn lineno_in_a_trap_counts_as_bash_counts_it() {
+    let home = Home::new();
+    std::fs::write(
+        home.path().join("traps.sh"),
+        r#"trap 'echo "exit at $LINENO"' EXIT
+trap 'echo "err at $LINENO $BASH_LINENO"' ERR
+echo start
+false
+f() {
+  false
+}
+f
+trap 'echo "dbg $LINENO"' DEBUG
+:
+trap - DEBUG
+trap 'echo one
+nosuch' USR1
+kill -USR1 $$
+true
+"#,
+    )
+    .unwrap();
+    script_same_as_bash(&home, "traps.sh");
+}
+
+#[test]
+fn array_subscripts_and_empty_arrays_behave_as_in_bash() {
+    let home = Home::new();
+    same_as_bash(
+        &home,
+        &[
+            // Negative subscripts count back from past the greatest index of a sparse array.
+            r#"s=(x y z w); unset "s[1]"; echo "${s[-1]}"; s[-1]=W; declare -p s; unset "s[-1]"; declare -p s"#,
+            // An array or $@ without elements is unset to + and -.
+            r#"a=(); echo "[${a[@]+set}][${a[@]-dflt}][${a[*]:-none}]"; set --; echo "[${@+set}][${*-dflt}]"; set -- x; echo "[${@+set}]""#,
+            // A subscript of a variable that is not yet an array is arithmetic, side effects and all.
+            r#"f(){ local a n=0; a[n++]=-C; a[n++]=repo; declare -p a n; }; f; s=str; s[2]=two; declare -p s"#,
+        ],
+    );
 }

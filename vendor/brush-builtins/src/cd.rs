@@ -79,7 +79,10 @@ impl builtins::Command for CdCommand {
                     return Ok(context.failure("OLDPWD not set", 1));
                 }
             } else {
-                target_dir
+                let found = in_cdpath(&context, &target_dir);
+                // Named from a non-empty entry, the new directory is said.
+                should_print = found.as_ref().is_some_and(|(_, said)| *said);
+                found.map_or(target_dir, |(dir, _)| dir)
             }
         // `cd' without arguments is equivalent to `cd $HOME'
         } else {
@@ -118,11 +121,40 @@ impl builtins::Command for CdCommand {
         // the directory change is successful, the absolute pathname of the new working
         // directory is written to the standard output.
         if should_print {
-            writeln!(context.stdout(), "{}", target_dir.display())?;
+            writeln!(
+                context.stdout(),
+                "{}",
+                context.shell.working_dir().display()
+            )?;
         }
 
         Ok(ExecutionResult::success())
     }
+}
+
+/// Where `dir` is found in a directory `CDPATH` names (ncsh patch: brush ignored it), as bash looks:
+/// not for a name that starts with `/`, `.` or `..`; an empty entry is the current directory. With
+/// it, whether the entry was not empty, so that the directory is said.
+fn in_cdpath<SE: brush_core::ShellExtensions>(
+    context: &brush_core::ExecutionContext<'_, SE>,
+    dir: &std::path::Path,
+) -> Option<(PathBuf, bool)> {
+    use std::path::Component;
+    if matches!(
+        dir.components().next(),
+        None | Some(Component::RootDir | Component::CurDir | Component::ParentDir)
+    ) {
+        return None;
+    }
+    let cdpath = context.shell.env_str("CDPATH")?.into_owned();
+    cdpath.split(':').find_map(|entry| {
+        let candidate = PathBuf::from(if entry.is_empty() { "." } else { entry }).join(dir);
+        context
+            .shell
+            .absolute_path(&candidate)
+            .is_dir()
+            .then_some((candidate, !entry.is_empty()))
+    })
 }
 
 /// Why the shell could not enter `dir`, as bash's `cd` and `pushd` say it: `/x: No such file or

@@ -268,12 +268,9 @@ impl DeclareCommand {
         }
 
         // Make sure it's a valid name.
+        // ncsh patch: in bash's words, after the shell's name and line, the whole argument quoted.
         if !env::valid_variable_name(name.as_str()) {
-            writeln!(
-                context.stderr(),
-                "{}: {name}: not a valid variable name",
-                context.command_name
-            )?;
+            context.failure(format!("`{declaration}': not a valid identifier"), 1);
             return Ok(false);
         }
 
@@ -355,8 +352,10 @@ impl DeclareCommand {
             self.apply_attributes_before_update(var)?;
 
             if let Some(initial_value) = initial_value {
-                // We append if the declaration included an explicit index.
-                var.assign(initial_value, assigned_index.is_some())?;
+                // We append if the declaration included an explicit index, or `+=` (ncsh patch:
+                // `declare x+=y` replaced the value).
+                let appends = matches!(declaration, brush_core::CommandArg::Assignment(assignment) if assignment.append);
+                var.assign(initial_value, appends || assigned_index.is_some())?;
             }
 
             self.apply_attributes_after_update(var, verb)?;

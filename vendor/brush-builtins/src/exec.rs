@@ -49,6 +49,23 @@ impl builtins::Command for ExecCommand {
                 return brush_core::error::unimp("exec with options in subshell not yet supported");
             }
 
+            // ncsh patch: a program that is not there is said as `exec` says it (`command` said
+            // `command not found`), and the subshell ends, `execfail` or not, as in bash.
+            let name = &self.args[0];
+            if !name.contains('/')
+                && context
+                    .shell
+                    .find_first_executable_in_path_using_cache(name)
+                    .is_none()
+            {
+                let mut result = context.failure(
+                    format!("{name}: not found"),
+                    ExecutionExitCode::NotFound.into(),
+                );
+                result.next_control_flow = ExecutionControlFlow::ExitShell;
+                return Ok(result);
+            }
+
             let cmd_cmd = crate::command::CommandCommand {
                 command_and_args: self.args.clone(),
                 ..Default::default()

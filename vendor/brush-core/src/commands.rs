@@ -907,6 +907,24 @@ pub(crate) fn execute_external_command(
     }
 }
 
+/// ncsh patch: runs the builtin `name` without arguments, whatever function shadows it, as bash's
+/// `select` calls its `read`.
+pub(crate) async fn run_builtin_by_name<SE: extensions::ShellExtensions>(
+    shell: &mut Shell<SE>,
+    params: &ExecutionParameters,
+    name: &str,
+) -> Result<ExecutionResult, error::Error> {
+    let Some(builtin) = shell.builtins().get(name).cloned() else {
+        return Err(error::ErrorKind::CommandNotFound(name.to_owned()).into());
+    };
+    let context = ExecutionContext {
+        shell,
+        command_name: name.to_owned(),
+        params: params.clone(),
+    };
+    execute_builtin_command(&builtin, context, vec![CommandArg::String(name.to_owned())]).await
+}
+
 async fn execute_builtin_command<SE: extensions::ShellExtensions>(
     builtin: &builtins::Registration<SE>,
     context: ExecutionContext<'_, SE>,

@@ -105,7 +105,10 @@ impl Expansion {
             .iter()
             .any(|field| field.0.iter().any(|piece| !piece.as_str().is_empty()));
 
-        if self.undefined {
+        // ncsh patch: an array or `$@` without elements is unset to `+`, `-`, `=` and `?`, as in
+        // bash (`"${a[@]+"${a[@]}"}"`, `${@+set}` with no arguments).
+        let no_elements = self.from_array && self.fields.is_empty();
+        if self.undefined || no_elements {
             ParameterState::Undefined
         } else if non_empty {
             ParameterState::NonZeroLength
@@ -127,7 +130,7 @@ impl Expansion {
         if self.from_array {
             self.fields.len()
         } else {
-            self.fields.iter().fold(0, |acc, field| acc + field.len())
+            self.fields.iter().map(WordField::char_count).sum()
         }
     }
 
@@ -234,8 +237,13 @@ impl WordField {
         Self(vec![])
     }
 
-    pub fn len(&self) -> usize {
-        self.0.iter().fold(0, |acc, piece| acc + piece.len())
+    /// Its length in characters, as bash counts `${#x}` and offsets in a UTF-8 locale (ncsh
+    /// patch: brush counted bytes, so `${#x}` of `héllo` was 6).
+    pub fn char_count(&self) -> usize {
+        self.0
+            .iter()
+            .map(|piece| piece.as_str().chars().count())
+            .sum()
     }
 }
 
@@ -312,12 +320,6 @@ impl ExpansionPiece {
     const fn as_str(&self) -> &str {
         match self {
             Self::Unsplittable(s) | Self::Splittable(s) | Self::UnquotedText(s) => s.as_str(),
-        }
-    }
-
-    const fn len(&self) -> usize {
-        match self {
-            Self::Unsplittable(s) | Self::Splittable(s) | Self::UnquotedText(s) => s.len(),
         }
     }
 

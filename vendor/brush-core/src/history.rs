@@ -225,6 +225,10 @@ impl History {
             file_options.write(true).truncate(true);
         }
 
+        // ncsh patch: a new history file is its owner's alone, as bash makes it (brush's was
+        // readable by everyone, and a command line can hold a secret).
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut file_options, 0o600);
         let mut file = file_options.create(true).open(history_file_path.as_ref())?;
 
         for item_id in &self.items {

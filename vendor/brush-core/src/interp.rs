@@ -1,3 +1,6 @@
+mod alias;
+mod select;
+
 use brush_parser::ast::{self, CommandPrefixOrSuffixItem};
 use itertools::Itertools;
 use std::collections::VecDeque;
@@ -16,9 +19,7 @@ use crate::results::{
 use crate::shell::Shell;
 // ncsh patch: signal traps run between commands.
 use crate::signal_traps;
-use crate::variables::{
-    ArrayLiteral, ShellValue, ShellValueLiteral, ShellValueUnsetType, ShellVariable,
-};
+use crate::variables::{ArrayLiteral, ShellValue, ShellValueLiteral, ShellVariable};
 use crate::{
     ShellFd, error, expansion, extendedtests, extensions, ioutils, jobs, openfiles, sys, timing,
 };
@@ -47,6 +48,9 @@ pub struct ExecutionParameters {
     /// `continue`, which bash refuses outside a loop, and which leave no more loops than
     /// there are).
     loop_depth: usize,
+    /// The aliases whose expansion the command is part of, which are not expanded again there
+    /// (ncsh patch).
+    expanding_aliases: Vec<String>,
 }
 
 impl ExecutionParameters {
@@ -916,6 +920,7 @@ impl Execute for ast::CompoundCommand {
                 Ok(ExecutionResult::from(subshell_result.exit_code))
             }
             Self::ForClause(f) => f.execute(shell, params).await,
+            Self::SelectClause(s) => select::execute(s, shell, params).await,
             Self::CaseClause(c) => c.execute(shell, params).await,
             Self::IfClause(i) => i.execute(shell, params).await,
             Self::WhileClause(w) => (WhileOrUntil::While, w).execute(shell, params).await,
@@ -1025,30 +1030,9 @@ impl Execute for ast::ForClauseCommand {
     ) -> Result<ExecutionResult, error::Error> {
         let params = &params.in_loop();
         let mut result = ExecutionResult::success();
-
-        // If we were given explicit words to iterate over, then expand them all, with splitting
-        // enabled.
-        let mut expanded_values = vec![];
-        if let Some(unexpanded_values) = &self.values {
-            for value in unexpanded_values {
-                let mut expanded =
-                    expansion::full_expand_and_split_word(shell, params, value).await?;
-                expanded_values.append(&mut expanded);
-            }
-        } else {
-            // Otherwise, we use the current positional parameters.
-            expanded_values.extend_from_slice(shell.current_shell_args());
-        }
-
-        let header = match &self.values {
-            Some(unexpanded_values) => std::format!(
-                "for {} in {}",
-                self.variable_name,
-                unexpanded_values.iter().join(" ")
-            ),
-            None => std::format!("for {}", self.variable_name),
-        };
-        for value in expanded_values {
+        let words = loop_words(shell, params, self).await?;
+        let header = loop_header("for", self);
+        for value in words {
             // ncsh patch: Ctrl-C stops the loop; pending signal traps run.
             interrupt::check(shell, params)?;
             if let Some(left) = signal_traps::run_pending(shell, params).await? {
@@ -1059,36 +1043,9 @@ impl Execute for ast::ForClauseCommand {
                 shell.trace_command(params, header.clone()).await;
             }
 
-            // Update the variable. ncsh patch: a name reference is aimed at each word in turn,
-            // as in bash, rather than assigning each word to the variable it refers to.
-            let reference = shell
-                .env_mut()
-                .get_mut_noref_using_policy(&self.variable_name, EnvironmentLookup::Anywhere)
-                .filter(|var| var.is_treated_as_nameref());
-            if let Some(reference) = reference {
-                reference.assign(ShellValueLiteral::Scalar(value), false)?;
-            } else {
-                // ncsh patch: a variable with the integer attribute evaluates each word.
-                let value = arithmetic::scalar_as_declared(shell, &self.variable_name, value)?;
-                shell.env_mut().update_or_add(
-                    &self.variable_name,
-                    ShellValueLiteral::Scalar(value),
-                    |_| Ok(()),
-                    EnvironmentLookup::Anywhere,
-                    EnvironmentScope::Global,
-                )?;
-            }
-
+            assign_loop_variable(shell, &self.variable_name, value)?;
             result = self.body.list.execute(shell, params).await?;
-            if result.is_return_or_exit() {
-                break;
-            }
-
-            let is_break = result.is_break();
-
-            result.next_control_flow = result.next_control_flow.try_decrement_loop_levels();
-
-            if is_break || result.is_continue() {
+            if !loop_goes_on(&mut result) {
                 break;
             }
         }
@@ -1096,6 +1053,105 @@ impl Execute for ast::ForClauseCommand {
         shell.set_last_exit_status(result.exit_code.into());
         Ok(result)
     }
+}
+
+/// `text`, an expanded argument of a declaration builtin, as the assignment it is (`NAME=VALUE`,
+/// `NAME+=VALUE`, `NAME[SUBSCRIPT]=VALUE`), its value taken as it stands: a scalar, as bash takes
+/// a quoted `a=(1 2)`. `None` where it is no assignment, for the builtin to say so.
+fn declaration(text: &str) -> Option<ast::Assignment> {
+    let (target, value) = text.split_once('=')?;
+    let (target, append) = match target.strip_suffix('+') {
+        Some(target) => (target, true),
+        None => (target, false),
+    };
+    let name = match target.split_once('[') {
+        Some((name, subscript)) => ast::AssignmentName::ArrayElementName(
+            name.to_owned(),
+            subscript.strip_suffix(']')?.to_owned(),
+        ),
+        None => ast::AssignmentName::VariableName(target.to_owned()),
+    };
+    let (ast::AssignmentName::VariableName(variable)
+    | ast::AssignmentName::ArrayElementName(variable, _)) = &name;
+    if !valid_variable_name(variable) {
+        return None;
+    }
+    Some(ast::Assignment {
+        name,
+        value: ast::AssignmentValue::Scalar(ast::Word::from(value.to_owned())),
+        append,
+        loc: brush_parser::SourceSpan::default(),
+    })
+}
+
+/// The words a `for` or `select` goes over: its own, expanded and split, or else the positional
+/// parameters.
+async fn loop_words(
+    shell: &mut Shell<impl extensions::ShellExtensions>,
+    params: &ExecutionParameters,
+    command: &ast::ForClauseCommand,
+) -> Result<Vec<String>, error::Error> {
+    let Some(unexpanded_values) = &command.values else {
+        return Ok(shell.current_shell_args().to_vec());
+    };
+    let mut expanded_values = vec![];
+    for value in unexpanded_values {
+        let mut expanded = expansion::full_expand_and_split_word(shell, params, value).await?;
+        expanded_values.append(&mut expanded);
+    }
+    Ok(expanded_values)
+}
+
+/// A `for` or `select` loop's first line as `set -x` and `BASH_COMMAND` show it, its words
+/// unexpanded.
+fn loop_header(keyword: &str, command: &ast::ForClauseCommand) -> String {
+    match &command.values {
+        Some(unexpanded_values) => std::format!(
+            "{keyword} {} in {}",
+            command.variable_name,
+            unexpanded_values.iter().join(" ")
+        ),
+        None => std::format!("{keyword} {}", command.variable_name),
+    }
+}
+
+/// Sets a `for` or `select` loop's variable to the next word.
+fn assign_loop_variable(
+    shell: &mut Shell<impl extensions::ShellExtensions>,
+    name: &str,
+    value: String,
+) -> Result<(), error::Error> {
+    // ncsh patch: a name reference is aimed at each word in turn, as in bash, rather than
+    // assigning each word to the variable it refers to.
+    let reference = shell
+        .env_mut()
+        .get_mut_noref_using_policy(name, EnvironmentLookup::Anywhere)
+        .filter(|var| var.is_treated_as_nameref());
+    if let Some(reference) = reference {
+        reference.assign(ShellValueLiteral::Scalar(value), false)?;
+    } else {
+        // ncsh patch: a variable with the integer attribute evaluates each word.
+        let value = arithmetic::scalar_as_declared(shell, name, value)?;
+        shell.env_mut().update_or_add(
+            name,
+            ShellValueLiteral::Scalar(value),
+            |_| Ok(()),
+            EnvironmentLookup::Anywhere,
+            EnvironmentScope::Global,
+        )?;
+    }
+    Ok(())
+}
+
+/// Whether a `for` or `select` loop goes on after its body gave `result`, of which a `break N` or
+/// `continue N` that leaves this loop goes on to leave the `N - 1` loops around it.
+fn loop_goes_on(result: &mut ExecutionResult) -> bool {
+    if result.is_return_or_exit() {
+        return false;
+    }
+    let is_break = result.is_break();
+    result.next_control_flow = result.next_control_flow.try_decrement_loop_levels();
+    !(is_break || result.is_continue())
 }
 
 #[async_trait::async_trait]
@@ -1429,6 +1485,20 @@ impl<SE: extensions::ShellExtensions> ExecuteInPipeline<SE> for ast::SimpleComma
             commands::announce_command(shell, &params, || self.to_string()).await?;
         }
 
+        // ncsh patch: an alias is replaced by what it stands for (`interp/alias.rs`).
+        if let Some((alias, expansion)) = alias::expand(&*context.shell, &params, self) {
+            params.expanding_aliases.push(alias);
+            return match expansion {
+                alias::Expansion::Simple(command) => {
+                    command.execute_in_pipeline(context, params).await
+                }
+                alias::Expansion::Program(program) => {
+                    let result = program.execute(&mut *context.shell, &params).await?;
+                    Ok(ExecutionSpawnResult::Completed(result))
+                }
+            };
+        }
+
         let mut assignments = vec![];
         let mut args: Vec<CommandArg> = vec![];
         let mut command_takes_assignments = false;
@@ -1508,40 +1578,12 @@ impl<SE: extensions::ShellExtensions> ExecuteInPipeline<SE> for ast::SimpleComma
                     }
                 }
                 CommandPrefixOrSuffixItem::Word(arg) => {
-                    let mut next_args =
+                    let next_args =
                         expansion::full_expand_and_split_word(&mut context.shell, &params, arg)
                             .await?;
 
-                    // ncsh patch: as in bash, only with `expand_aliases` (on in interactive
-                    // shells, off in scripts unless set), and only for a name written as is:
-                    // neither quoted (`\ll`, `'ll'`) nor the result of an expansion (`$x`).
-                    let may_be_alias = context.shell.options().expand_aliases
-                        && next_args.first() == Some(&arg.value);
                     if args.is_empty() {
-                        if let Some(cmd_name) = next_args.first() {
-                            if let Some(alias_value) = context
-                                .shell
-                                .aliases()
-                                .get(cmd_name.as_str())
-                                .filter(|_| may_be_alias)
-                            {
-                                //
-                                // TODO(#57): This is a total hack; aliases are supposed to be
-                                // handled much earlier in the process.
-                                //
-                                let mut alias_pieces: Vec<_> = alias_value
-                                    .split_ascii_whitespace()
-                                    .map(|i| i.to_owned())
-                                    .collect();
-
-                                next_args.remove(0);
-                                alias_pieces.append(&mut next_args);
-
-                                next_args = alias_pieces;
-                            }
-
-                            let first_arg = next_args[0].as_str();
-
+                        if let Some(first_arg) = next_args.first() {
                             // Check if we're going to be invoking a special declaration builtin.
                             // That will change how we parse and process args.
                             if context
@@ -1555,7 +1597,17 @@ impl<SE: extensions::ShellExtensions> ExecuteInPipeline<SE> for ast::SimpleComma
                         }
                     }
 
-                    let mut next_args = next_args.into_iter().map(CommandArg::String).collect();
+                    // ncsh patch: a declaration builtin's argument that was not written as an
+                    // assignment (`declare "$n=1"`, `local "x"=2`) is one once expanded, as in
+                    // bash; the builtin refused it as a name.
+                    let takes_declarations = command_takes_assignments && !args.is_empty();
+                    let mut next_args = next_args
+                        .into_iter()
+                        .map(|arg| match takes_declarations.then(|| declaration(&arg)) {
+                            Some(Some(assignment)) => CommandArg::Assignment(assignment),
+                            _ => CommandArg::String(arg),
+                        })
+                        .collect();
                     args.append(&mut next_args);
                 }
             }
@@ -1914,16 +1966,13 @@ async fn apply_assignment(
 
     // See if we need to eval an array index.
     if let Some(idx) = &array_index {
-        let will_be_indexed_array = if let Some((_, existing_value)) =
-            shell.env().get(variable_name)
-        {
-            matches!(
-                existing_value.value(),
-                ShellValue::IndexedArray(_) | ShellValue::Unset(ShellValueUnsetType::IndexedArray)
-            )
-        } else {
-            true
-        };
+        // ncsh patch: anything but an associative array is indexed, a declared variable without
+        // a value and a string among them (`local a; a[n++]=x`), whose subscript was taken as a
+        // number, and anything else as 0, without evaluating it.
+        let will_be_indexed_array = shell
+            .env()
+            .get(variable_name)
+            .is_none_or(|(_, existing)| !existing.value().is_associative_array());
 
         if will_be_indexed_array {
             // An error in a subscript abandons the command, as in bash.

@@ -12,6 +12,20 @@ use crate::sys::fs::PathExt;
 pub struct ExecutablePathSearch<PI, N> {
     paths: VecDeque<PI>,
     filename: N,
+    working_dir: Option<PathBuf>,
+}
+
+impl<PI, N> ExecutablePathSearch<PI, N> {
+    /// ncsh patch: looks in relative entries (`.`, `bin`, and an empty one, which is the current
+    /// directory) from `dir`, the shell's working directory; the process's is where ncsh started,
+    /// so after a `cd`, `PATH=.:$PATH` found nothing, or another directory's program. What is
+    /// found there is given relative, as bash gives it (`./name`, `bin/name`), for a child that
+    /// starts in `dir` to run.
+    #[must_use]
+    pub fn from_working_dir(mut self, dir: &Path) -> Self {
+        self.working_dir = Some(dir.to_owned());
+        self
+    }
 }
 
 impl<PI, N> Iterator for ExecutablePathSearch<PI, N>
@@ -22,18 +36,33 @@ where
     type Item = PathBuf;
 
     fn next(&mut self) -> Option<Self::Item> {
-        while let Some(path) = self.paths.pop_front() {
-            let path = PathBuf::from(path.as_ref()).join(self.filename.as_ref());
+        while let Some(dir) = self.paths.pop_front() {
+            let dir = dir.as_ref();
+            let dir = if dir.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                dir
+            };
+            let path = dir.join(self.filename.as_ref());
+            let from_working_dir = match &self.working_dir {
+                Some(working_dir) if path.is_relative() => Some(working_dir.join(&path)),
+                _ => None,
+            };
+            let on_disk = from_working_dir.clone().unwrap_or_else(|| path.clone());
             // Skip directories outright, then ask the platform to resolve
             // the path to an actual executable file (which, on Windows, may
             // involve appending a PATHEXT extension). The helper takes
             // ownership so Unix — where no resolution is needed — can return
             // the path unchanged without allocating.
-            if path.is_dir() {
+            if on_disk.is_dir() {
                 continue;
             }
-            if let Some(resolved) = sys::fs::resolve_executable(path) {
-                return Some(resolved);
+            if let Some(resolved) = sys::fs::resolve_executable(on_disk) {
+                return Some(if from_working_dir.is_some() {
+                    path
+                } else {
+                    resolved
+                });
             }
         }
         None
@@ -110,6 +139,7 @@ where
     ExecutablePathSearch {
         paths: paths.collect(),
         filename,
+        working_dir: None,
     }
 }
 

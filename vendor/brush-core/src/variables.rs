@@ -1065,10 +1065,12 @@ fn get_key_for_indexed_array(
 ) -> Result<u64, error::Error> {
     let mut index_value = index_str.parse::<i64>().unwrap_or(0);
 
-    // Handle negative indices, but check for out-of-range values.
+    // Handle negative indices, but check for out-of-range values. ncsh patch: counted back from
+    // one past the greatest index, as in bash; brush counted from the number of elements, which
+    // in a sparse array named another element.
     #[expect(clippy::cast_possible_wrap)]
     if index_value < 0 {
-        index_value += values.len() as i64;
+        index_value += values.last_key_value().map_or(0, |(last, _)| *last as i64 + 1);
         if index_value < 0 {
             return Err(error::ErrorKind::ArrayIndexOutOfRange(index_str.to_owned()).into());
         }

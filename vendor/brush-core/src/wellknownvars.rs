@@ -311,16 +311,8 @@ pub(crate) fn init_well_known_vars(
     histcmd_var.treat_as_integer();
     shell.env_mut().set_global("HISTCMD", histcmd_var)?;
 
-    // HISTFILE (if not already set)
-    if !shell.env().is_set("HISTFILE")
-        && let Some(home_dir) = shell.home_dir()
-    {
-        let histfile = home_dir.join(".brush_history");
-        shell.env_mut().set_global(
-            "HISTFILE",
-            ShellVariable::new(ShellValue::String(histfile.to_string_lossy().to_string())),
-        )?;
-    }
+    // ncsh patch: no HISTFILE is made up here (brush's was `~/.brush_history`); ncsh points it at
+    // its state directory before the startup files, which may set another.
 
     // HOSTNAME
     shell.env_mut().set_global(

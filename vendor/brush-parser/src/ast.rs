@@ -437,6 +437,9 @@ pub enum CompoundCommand {
     Subshell(SubshellCommand),
     /// A for clause, which loops over a set of values.
     ForClause(ForClauseCommand),
+    /// A select clause, which asks the user to choose among a set of values, in a loop (ncsh
+    /// patch).
+    SelectClause(ForClauseCommand),
     /// A case clause, which selects a command based on a value and a set of
     /// pattern-based filters.
     CaseClause(CaseClauseCommand),
@@ -459,7 +462,7 @@ impl SourceLocation for CompoundCommand {
             Self::ArithmeticForClause(a) => a.location(),
             Self::BraceGroup(b) => b.location(),
             Self::Subshell(s) => s.location(),
-            Self::ForClause(f) => f.location(),
+            Self::ForClause(f) | Self::SelectClause(f) => f.location(),
             Self::CaseClause(c) => c.location(),
             Self::IfClause(i) => i.location(),
             Self::WhileClause(w) => w.location(),
@@ -480,7 +483,10 @@ impl Display for CompoundCommand {
                 write!(f, "{brace_group_command}")
             }
             Self::Subshell(subshell_command) => write!(f, "{subshell_command}"),
-            Self::ForClause(for_clause_command) => write!(f, "{for_clause_command}"),
+            Self::ForClause(for_clause_command) => for_clause_command.write_as("for", f),
+            Self::SelectClause(select_clause_command) => {
+                select_clause_command.write_as("select", f)
+            }
             Self::CaseClause(case_clause_command) => {
                 write!(f, "{case_clause_command}")
             }
@@ -584,7 +590,15 @@ impl SourceLocation for ForClauseCommand {
 
 impl Display for ForClauseCommand {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "for {} in ", self.variable_name)?;
+        self.write_as("for", f)
+    }
+}
+
+impl ForClauseCommand {
+    /// Writes the loop as `keyword` (`for` or `select`) begins it. ncsh patch: a loop over the
+    /// positional parameters is written `in "$@"`, as bash writes it (brush wrote `in ;`).
+    fn write_as(&self, keyword: &str, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{keyword} {} in ", self.variable_name)?;
 
         if let Some(values) = &self.values {
             for (i, value) in values.iter().enumerate() {
@@ -594,6 +608,8 @@ impl Display for ForClauseCommand {
 
                 write!(f, "{value}")?;
             }
+        } else {
+            write!(f, "\"$@\"")?;
         }
 
         writeln!(f, ";")?;
@@ -719,6 +735,14 @@ impl SourceLocation for CompoundList {
 
 impl Display for CompoundList {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.write_items(f, false)
+    }
+}
+
+impl CompoundList {
+    /// Writes the list's commands a line each, each followed by its separator, but for a `;`
+    /// after the last unless `terminated`.
+    fn write_items(&self, f: &mut std::fmt::Formatter<'_>, terminated: bool) -> std::fmt::Result {
         for (i, item) in self.0.iter().enumerate() {
             if i > 0 {
                 writeln!(f)?;
@@ -728,7 +752,8 @@ impl Display for CompoundList {
             write!(f, "{}", item.0)?;
 
             // Write the separator... unless we're on the list item and it's a ';'.
-            if i == self.0.len() - 1 && matches!(item.1, SeparatorOperator::Sequence) {
+            if !terminated && i == self.0.len() - 1 && matches!(item.1, SeparatorOperator::Sequence)
+            {
                 // Skip
             } else {
                 write!(f, "{}", item.1)?;
@@ -736,6 +761,16 @@ impl Display for CompoundList {
         }
 
         Ok(())
+    }
+}
+
+/// A list written with a `;` after its last command too, as bash writes the bodies of loops and
+/// of `if` (ncsh patch: `declare -f` wrote them without).
+struct Terminated<'a>(&'a CompoundList);
+
+impl Display for Terminated<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.write_items(f, true)
     }
 }
 
@@ -801,7 +836,7 @@ impl Display for IfClauseCommand {
         write!(
             indenter::indented(f).with_str(DISPLAY_INDENT),
             "{}",
-            self.then
+            Terminated(&self.then)
         )?;
         if let Some(elses) = &self.elses {
             for else_clause in elses {
@@ -846,7 +881,7 @@ impl Display for ElseClause {
         write!(
             indenter::indented(f).with_str(DISPLAY_INDENT),
             "{}",
-            self.body
+            Terminated(&self.body)
         )
     }
 }
@@ -1122,7 +1157,7 @@ impl Display for DoGroupCommand {
         write!(
             indenter::indented(f).with_str(DISPLAY_INDENT),
             "{}",
-            self.list
+            Terminated(&self.list)
         )?;
         writeln!(f)?;
         write!(f, "done")

@@ -219,6 +219,56 @@ struct CrossTokenParseState {
     queued_tokens: Vec<TokenizeResult>,
     /// Are we in an arithmetic expansion?
     arithmetic_expansion: bool,
+    /// The blank that ended the last token ended by one (ncsh patch: kept in the text of a
+    /// `$(…)` or `${…}`, where brush wrote a space, so `${x:-a\tb}` lost its tab).
+    last_blank: char,
+}
+
+/// Where a `case` command inside a command substitution expects a pattern, whose `)` is not the
+/// substitution's (ncsh patch).
+#[derive(Default)]
+struct CasePatterns {
+    /// `case` commands begun and not yet ended by `esac`.
+    open: usize,
+    /// After `case WORD`, before its `in`.
+    before_in: bool,
+    /// After `in` or a `;;`, `;&` or `;;&`: a pattern comes next.
+    expects_pattern: bool,
+}
+
+impl CasePatterns {
+    /// Follows the substitution's tokens.
+    fn read(&mut self, token: &Token) {
+        // A word here keeps the blanks before it.
+        let (is_word, text) = match token {
+            Token::Word(word, _) => (true, word.trim_start_matches([' ', '\t'])),
+            Token::Operator(op, _) => (false, op.as_str()),
+        };
+        match (is_word, text) {
+            (true, "case") => {
+                self.open += 1;
+                self.before_in = true;
+                self.expects_pattern = false;
+            }
+            (true, "in") if self.before_in => {
+                self.before_in = false;
+                self.expects_pattern = true;
+            }
+            (true, "esac") if self.open > 0 => {
+                self.open -= 1;
+                self.expects_pattern = false;
+            }
+            (false, ";;" | ";&" | ";;&") if self.open > 0 => self.expects_pattern = true,
+            // A pattern written `(a)`: its parentheses are counted as any others.
+            (false, "(") => self.expects_pattern = false,
+            _ => (),
+        }
+    }
+
+    /// Whether a `)` read now ends a pattern (and so begins its commands).
+    fn pattern_ends(&mut self) -> bool {
+        std::mem::take(&mut self.expects_pattern)
+    }
 }
 
 /// Options controlling how the tokenizer operates.
@@ -547,6 +597,7 @@ impl<'a, R: ?Sized + std::io::BufRead> Tokenizer<'a, R> {
                 current_here_tags: vec![],
                 queued_tokens: vec![],
                 arithmetic_expansion: false,
+                last_blank: ' ',
             },
         }
     }
@@ -614,6 +665,7 @@ impl<'a, R: ?Sized + std::io::BufRead> Tokenizer<'a, R> {
     ) -> Result<(), TokenizerError> {
         let mut pending_here_doc_tokens = vec![];
         let mut drain_here_doc_tokens = false;
+        let mut cases = CasePatterns::default();
 
         loop {
             let cur_token = if drain_here_doc_tokens && !pending_here_doc_tokens.is_empty() {
@@ -646,6 +698,7 @@ impl<'a, R: ?Sized + std::io::BufRead> Tokenizer<'a, R> {
 
             if let Some(cur_token_value) = cur_token.token {
                 state.append_str(cur_token_value.to_str());
+                cases.read(&cur_token_value);
 
                 if matches!(cur_token_value, Token::Operator(o, _) if o == nesting_open) {
                     nesting_count += 1;
@@ -656,7 +709,14 @@ impl<'a, R: ?Sized + std::io::BufRead> Tokenizer<'a, R> {
                 TokenEndReason::HereDocumentBodyStart => {
                     state.append_char('\n');
                 }
-                TokenEndReason::NonNewLineBlank => state.append_char(' '),
+                TokenEndReason::NonNewLineBlank => {
+                    state.append_char(self.cross_state.last_blank);
+                }
+                // ncsh patch: the `)` that ends a `case` pattern (`$(case $x in a) …;; esac)`)
+                // does not end the substitution, as in bash.
+                TokenEndReason::SpecifiedTerminatingChar if cases.pattern_ends() => {
+                    state.append_char(self.next_char()?.unwrap());
+                }
                 TokenEndReason::SpecifiedTerminatingChar => {
                     nesting_count -= 1;
                     if nesting_count == 0 {
@@ -974,9 +1034,11 @@ impl<'a, R: ?Sized + std::io::BufRead> Tokenizer<'a, R> {
 
                                     pending_here_doc_tokens.remove(0)
                                 } else {
+                                    // ncsh patch: blanks are kept as written, as in bash
+                                    // (`${x:-a  b}` was `a b`).
                                     let cur_token = self.next_token_until(
                                         Some('}'),
-                                        false, /* include space? */
+                                        true, /* include space? */
                                     )?;
 
                                     // See if this is a here-document-related token we need to hold
@@ -1011,7 +1073,9 @@ impl<'a, R: ?Sized + std::io::BufRead> Tokenizer<'a, R> {
                                     TokenEndReason::HereDocumentBodyStart => {
                                         state.append_char('\n');
                                     }
-                                    TokenEndReason::NonNewLineBlank => state.append_char(' '),
+                                    TokenEndReason::NonNewLineBlank => {
+                                        state.append_char(self.cross_state.last_blank);
+                                    }
                                     TokenEndReason::SpecifiedTerminatingChar => {
                                         // We hit the end brace we were looking for but did not
                                         // yet consume it. Do so now.
@@ -1123,6 +1187,7 @@ impl<'a, R: ?Sized + std::io::BufRead> Tokenizer<'a, R> {
             // Whitespace gets discarded (and delimits tokens).
             //
             } else if state.unquoted() && is_blank(c) {
+                self.cross_state.last_blank = c;
                 if state.started_token() {
                     result = state.delimit_current_token(
                         TokenEndReason::NonNewLineBlank,

@@ -815,6 +815,7 @@ peg::parser! {
         rule unquoted_literal_text_piece<T>(stop_condition: rule<T>, in_command: bool) =
             is_true(in_command) extglob_pattern() /
             is_true(in_command) subshell_command() /
+            is_true(in_command) case_command() /
             !stop_condition() !normal_escape_sequence() !enabled_tilde_expr_after_colon() [^'\'' | '\"' | '$' | '`'] {}
 
         rule enabled_tilde_expr_after_colon() -> WordPiece =
@@ -845,6 +846,26 @@ peg::parser! {
         rule subshell_command() =
             "(" command() ")" {}
 
+        // ncsh patch: a `case` command inside `$(…)` is read to its `esac`, so that the `)` of
+        // its patterns does not end the substitution (`$(case $x in a) echo A;; esac)`).
+        rule case_command() =
+            at_word_start() "case" [' ' | '\t' | '\n'] (!esac_keyword() case_command_piece())* esac_keyword() {}
+
+        rule case_command_piece() =
+            word_piece(<esac_keyword()>, true /*in_command*/) {}
+
+        rule esac_keyword() -> () =
+            at_word_start() "esac" &([' ' | '\t' | '\n' | ';' | '&' | '|' | ')'] / ![_]) {}
+
+        rule at_word_start() = #{|input, pos| {
+            let before = input.as_bytes().get(pos.wrapping_sub(1));
+            if pos == 0 || before.is_some_and(|b| b" \t\n;&|(".contains(b)) {
+                peg::RuleResult::Matched(pos, ())
+            } else {
+                peg::RuleResult::Failed
+            }
+        }}
+
         rule double_quoted_text() -> WordPiece =
             s:double_quote_body_text() { WordPiece::Text(s.to_owned()) }
 
@@ -871,7 +892,9 @@ peg::parser! {
             heredoc_escape_sequence() /
             heredoc_literal_text()
 
+        // ncsh patch: a backslash before a newline joins the lines, as in bash (brush kept both).
         rule heredoc_escape_sequence() -> WordPiece =
+            "\\\n" { WordPiece::Text(String::new()) } /
             s:$("\\" ['$' | '`' | '\\']) { WordPiece::EscapeSequence(s.to_owned()) }
 
         rule heredoc_literal_text() -> WordPiece =

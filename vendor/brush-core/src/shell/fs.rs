@@ -93,7 +93,7 @@ impl<SE: crate::extensions::ShellExtensions> crate::Shell<SE> {
         let path_var = self.env.get_str("PATH", self).unwrap_or_default();
         let paths = crate::sys::fs::split_paths(path_var.as_ref());
 
-        pathsearch::search_for_executable(paths, filename)
+        pathsearch::search_for_executable(paths, filename).from_working_dir(self.working_dir())
     }
 
     /// Finds executables in the shell's current default PATH, with filenames matching the
@@ -146,8 +146,11 @@ impl<SE: crate::extensions::ShellExtensions> crate::Shell<SE> {
         if let Some(cached_path) = self.program_location_cache.get(&candidate_name) {
             Some(cached_path)
         } else if let Some(found_path) = self.find_first_executable_in_path(&candidate_name) {
-            self.program_location_cache
-                .set(candidate_name, found_path.clone());
+            // ncsh patch: what a relative PATH entry found is looked for again after a `cd`.
+            if found_path.is_absolute() {
+                self.program_location_cache
+                    .set(candidate_name, found_path.clone());
+            }
             Some(found_path)
         } else {
             None

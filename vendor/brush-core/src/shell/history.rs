@@ -39,6 +39,14 @@ impl<SE: crate::extensions::ShellExtensions> crate::Shell<SE> {
         Ok(Some(crate::history::History::import(history_file)?))
     }
 
+    /// Reads the history again from the file `HISTFILE` names now (ncsh patch): as bash does after
+    /// its startup files, which may name another file than the one read when the shell was made.
+    pub fn reload_history(&mut self) {
+        if self.options.enable_command_history {
+            self.history = Some(self.load_history().ok().flatten().unwrap_or_default());
+        }
+    }
+
     /// Returns the path to the history file used by the shell, if one is set.
     pub fn history_file_path(&self) -> Option<PathBuf> {
         self.env_str("HISTFILE")

@@ -1,6 +1,6 @@
 //! Init script support for shells.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::{Shell, error, extensions, interp};
 
@@ -125,14 +125,14 @@ impl<SE: extensions::ShellExtensions> Shell<SE> {
                     "BASH_ENV"
                 };
 
-                if self.env.is_set(env_var_name) {
-                    //
-                    // TODO(well-known-vars): look at $ENV/BASH_ENV; source its expansion if that
-                    // file exists
-                    //
-                    return error::unimp(
-                        "load config from $ENV/BASH_ENV for non-interactive, non-login shell",
-                    );
+                // ncsh patch: the file `BASH_ENV` names, expanded, is sourced where it is there,
+                // as in bash (brush failed every command of a shell started with it set).
+                let named = self.env_str(env_var_name).map(|name| name.into_owned());
+                if let Some(named) = named.filter(|named| !named.is_empty()) {
+                    let path = self.basic_expand_string(&params, named).await?;
+                    if !path.is_empty() {
+                        self.source_if_exists(Path::new(&path), &params).await?;
+                    }
                 }
             }
         }

@@ -88,12 +88,32 @@ impl<SE: crate::extensions::ShellExtensions> crate::Shell<SE> {
             return Ok(ExecutionResult::success());
         }
 
-        let Some(handler) = self.traps.get_handler(signal).cloned() else {
+        let Some(mut handler) = self.traps.get_handler(signal).cloned() else {
             return Ok(ExecutionResult::success());
         };
 
         let mut params = params.clone();
         params.process_group_policy = ProcessGroupPolicy::SameProcessGroup;
+
+        // ncsh patch: as in bash, the lines of an ERR, DEBUG or RETURN trap are counted from the
+        // command it runs for (`trap 'echo "failed on line $LINENO"' ERR`), and those of any
+        // other trap from 1; brush counted them from the line the trap was set on.
+        let first_line = match signal {
+            TrapSignal::Err | TrapSignal::Debug | TrapSignal::Return => self
+                .call_stack()
+                .current_frame()
+                .and_then(|frame| frame.current_line())
+                .unwrap_or(1),
+            TrapSignal::Exit | TrapSignal::Signal(_) => 1,
+        };
+        handler.source_info = crate::SourceInfo {
+            source: handler.source_info.source.clone(),
+            start: Some(std::sync::Arc::new(crate::SourcePosition {
+                index: 0,
+                line: first_line,
+                column: 1,
+            })),
+        };
 
         // Preserve $? across trap handler execution so the handler doesn't
         // clobber the status that triggered it.

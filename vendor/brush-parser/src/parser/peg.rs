@@ -104,6 +104,8 @@ peg::parser! {
             b:brace_group() { ast::CompoundCommand::BraceGroup(b) } /
             s:subshell() { ast::CompoundCommand::Subshell(s) } /
             f:for_clause() { ast::CompoundCommand::ForClause(f) } /
+            // ncsh patch: `select`, which brush did not parse.
+            non_posix_extensions_enabled() s:select_clause() { ast::CompoundCommand::SelectClause(s) } /
             c:case_clause() { ast::CompoundCommand::CaseClause(c) } /
             i:if_clause() { ast::CompoundCommand::IfClause(i) } /
             w:while_clause() { ast::CompoundCommand::WhileClause(w) } /
@@ -165,14 +167,19 @@ peg::parser! {
                 ast::CompoundList(items)
             }
 
-        rule for_clause() -> ast::ForClauseCommand =
-            s:specific_word("for") n:name() linebreak() _in() w:wordlist()? sequential_sep() d:do_group() {
+        rule for_clause() -> ast::ForClauseCommand = loop_over_words("for")
+
+        // ncsh patch: `select NAME [in WORDS]; do LIST; done` is written as a `for` is.
+        rule select_clause() -> ast::ForClauseCommand = loop_over_words("select")
+
+        rule loop_over_words(keyword: &'static str) -> ast::ForClauseCommand =
+            s:specific_word(keyword) n:name() linebreak() _in() w:wordlist()? sequential_sep() d:do_group() {
                 let start = s.location();
                 let end = &d.loc;
                 let loc = SourceSpan::within(start, end);
                 ast::ForClauseCommand { variable_name: n.to_owned(), values: w, body: d, loc }
             } /
-            s:specific_word("for") n:name() sequential_sep()? d:do_group() {
+            s:specific_word(keyword) n:name() sequential_sep()? d:do_group() {
                 let start = s.location();
                 let end = &d.loc;
                 let loc = SourceSpan::within(start, end);

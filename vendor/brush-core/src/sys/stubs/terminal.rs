@@ -77,3 +77,10 @@ pub fn move_self_to_foreground() -> Result<(), std::io::Error> {
 pub fn try_get_terminal_device_path() -> Option<std::path::PathBuf> {
     None
 }
+
+/// The width in columns of the terminal `file` is open on.
+///
+/// This is a stub implementation that always returns `None`.
+pub fn columns(_file: &openfiles::OpenFile) -> Option<usize> {
+    None
+}

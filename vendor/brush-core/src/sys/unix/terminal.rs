@@ -117,3 +117,16 @@ pub fn move_self_to_foreground() -> Result<(), std::io::Error> {
 pub fn try_get_terminal_device_path() -> Option<PathBuf> {
     nix::unistd::ttyname(std::io::stdin()).ok()
 }
+
+/// The width in columns of the terminal `file` is open on, if it is one (ncsh patch: for `select`'s
+/// menu, as bash's `default_columns` asks the terminal where `COLUMNS` is not set).
+pub fn columns(file: &openfiles::OpenFile) -> Option<usize> {
+    use std::os::fd::AsRawFd;
+    let fd = file.try_borrow_as_fd().ok()?;
+    // SAFETY: all zeros is a valid `winsize`, a plain C struct of integers.
+    let mut size: libc::winsize = unsafe { std::mem::zeroed() };
+    // SAFETY: TIOCGWINSZ writes one `winsize` to the pointer given, which lives for the call; `fd`
+    // is borrowed, so it stays open.
+    let asked = unsafe { libc::ioctl(fd.as_raw_fd(), libc::TIOCGWINSZ, &raw mut size) };
+    (asked == 0 && size.ws_col > 0).then_some(usize::from(size.ws_col))
+}
