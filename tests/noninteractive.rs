@@ -1539,3 +1539,35 @@ fn array_subscripts_and_empty_arrays_behave_as_in_bash() {
         ],
     );
 }
+
+#[test]
+fn compgen_lists_what_begins_with_the_word() {
+    let home = Home::new();
+    same_as_bash(
+        &home,
+        &[
+            r#"_helper(){ :; }; gitx(){ :; }; alias gital=x; compgen -A function gi; compgen -c zzzq; compgen -c gitx; compgen -c gita"#,
+            "compgen -u; compgen -g; compgen -u ro",
+        ],
+    );
+}
+
+#[test]
+fn return_and_err_traps_a_function_sets_run_there() {
+    let home = Home::new();
+    std::fs::write(
+        home.path().join("traps.sh"),
+        r#"f(){ trap 'echo "cleanup $FUNCNAME $?"' RETURN; echo body; false; }; f; echo "after f $?"
+g(){ trap 'echo "g ERR $LINENO"' ERR; false; echo done; }; g
+h(){ echo in-h; false; }; h; echo "h $?"
+trap 'echo "top ERR"' ERR
+k(){ false; echo k-continues; }; k
+set -E; k; set +E
+trap - ERR RETURN
+set -T; trap 'echo "ret $FUNCNAME"' RETURN; m(){ :; }; m; set +T; m
+trap -p
+"#,
+    )
+    .unwrap();
+    script_same_as_bash(&home, "traps.sh");
+}

@@ -995,8 +995,20 @@ pub(crate) async fn invoke_shell_function(
         return Ok(failed.into());
     }
 
-    // Invoke the function.
-    let result = body.execute(context.shell, &params).await;
+    // Invoke the function. ncsh patch: with the caller's traps it does not inherit put aside,
+    // and its RETURN trap run as it returns, as in bash (brush never ran a RETURN trap).
+    let put_aside = context.shell.put_aside_uninherited_traps();
+    let mut result = body.execute(context.shell, &params).await;
+    if result.is_ok() && context.shell.traps().handles(traps::TrapSignal::Return) {
+        if let Err(error) = context
+            .shell
+            .invoke_trap_handler(traps::TrapSignal::Return, &params)
+            .await
+        {
+            result = Err(error);
+        }
+    }
+    context.shell.traps_mut().restore_put_aside(put_aside);
 
     // ncsh patch: an error that ends the function is shown here, while the shell still knows the
     // line in the function it came from, as bash shows it; the callers it passes through only act

@@ -509,8 +509,17 @@ impl Spec {
                             candidates.push(keyword.to_string());
                         }
                     }
+                    // ncsh patch: the functions and aliases that begin with the word, as bash
+                    // lists them (brush listed every function, and no alias).
                     for (name, _) in shell.funcs().iter() {
-                        candidates.push(name.to_owned());
+                        if name.starts_with(token) {
+                            candidates.push(name.to_owned());
+                        }
+                    }
+                    for name in shell.aliases().keys() {
+                        if name.starts_with(token) {
+                            candidates.push(name.clone());
+                        }
                     }
                 }
                 CompleteAction::Directory => {
@@ -545,8 +554,11 @@ impl Spec {
                     candidates.append(&mut file_completions);
                 }
                 CompleteAction::Function => {
+                    // ncsh patch: those that begin with the word (brush listed every one).
                     for (name, _) in shell.funcs().iter() {
-                        candidates.push(name.to_owned());
+                        if name.starts_with(token) {
+                            candidates.push(name.to_owned());
+                        }
                     }
                 }
                 CompleteAction::Group => {

@@ -224,6 +224,26 @@ impl TrapHandlerConfig {
         self.in_subshell && self.exit_trap_set_here
     }
 
+    /// Takes out the handlers of the ERR, DEBUG and RETURN traps that a function called now does
+    /// not inherit (`inherited` says which it does), for `restore_put_aside` when it returns
+    /// (ncsh patch): bash puts them aside as it calls the function, so that one the function sets
+    /// is its own, runs there, and stays after it where the caller had none.
+    pub(crate) fn put_aside(
+        &mut self,
+        inherited: impl Fn(TrapSignal) -> bool,
+    ) -> Vec<(TrapSignal, TrapHandler)> {
+        [TrapSignal::Err, TrapSignal::Debug, TrapSignal::Return]
+            .into_iter()
+            .filter(|signal| !inherited(*signal))
+            .filter_map(|signal| Some((signal, self.handlers.remove(&signal)?)))
+            .collect()
+    }
+
+    /// Puts back the handlers `put_aside` took out, over any the function set (ncsh patch).
+    pub(crate) fn restore_put_aside(&mut self, aside: Vec<(TrapSignal, TrapHandler)>) {
+        self.handlers.extend(aside);
+    }
+
     /// Registers a handler for a trap signal.
     ///
     /// # Arguments

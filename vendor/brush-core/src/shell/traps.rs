@@ -80,11 +80,10 @@ impl<SE: crate::extensions::ShellExtensions> crate::Shell<SE> {
             return Ok(ExecutionResult::success());
         }
 
-        // In functions and subshells, some traps are only inherited when the
-        // corresponding option is enabled.
-        if (self.in_function() || self.is_subshell())
-            && !self.is_trap_inherited_in_current_scope(signal)
-        {
+        // In subshells, some traps are only inherited when the corresponding option is enabled.
+        // ncsh patch: a function's are put aside as it is called (`put_aside_uninherited_traps`),
+        // so that one it sets itself runs, as in bash.
+        if self.is_subshell() && !self.is_trap_inherited_in_current_scope(signal) {
             return Ok(ExecutionResult::success());
         }
 
@@ -136,6 +135,19 @@ impl<SE: crate::extensions::ShellExtensions> crate::Shell<SE> {
         self.last_exit_status = orig_last_exit_status;
 
         result
+    }
+
+    /// Takes out the ERR, DEBUG and RETURN traps a function called now does not inherit, to be
+    /// given back to `traps_mut().restore_put_aside` when it returns (ncsh patch).
+    pub(crate) fn put_aside_uninherited_traps(
+        &mut self,
+    ) -> Vec<(TrapSignal, crate::traps::TrapHandler)> {
+        let err = self.options().shell_functions_inherit_err_trap;
+        let debug_and_return = self.options().shell_functions_inherit_debug_and_return_traps;
+        self.traps.put_aside(|signal| match signal {
+            TrapSignal::Err => err,
+            _ => debug_and_return,
+        })
     }
 
     /// Returns whether the given trap signal is inherited in the current

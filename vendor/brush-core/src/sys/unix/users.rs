@@ -65,21 +65,40 @@ pub(crate) fn get_user_group_ids() -> Result<Vec<u32>, error::Error> {
     Ok(groups.into_iter().map(|g| g.gid()).collect())
 }
 
+/// ncsh patch: every user `/etc/passwd` names, as bash's `compgen -u` lists them (brush gave the
+/// current user alone; uzers' `all_users` is not safe to call from threads). Where the file cannot
+/// be read, the current user.
 pub(crate) fn get_all_users() -> Result<Vec<String>, error::Error> {
-    // TODO(#475): uzers::all_users() is available but unsafe; for now we just return the current
-    // user. That's better than nothing.
-    let user = get_current_username()?;
-    Ok(vec![user])
+    match names_in("/etc/passwd") {
+        Some(users) => Ok(users),
+        None => Ok(vec![get_current_username()?]),
+    }
 }
 
+/// ncsh patch: every group `/etc/group` names, as bash's `compgen -g` lists them; where the file
+/// cannot be read, the current user's groups.
 pub(crate) fn get_all_groups() -> Result<Vec<String>, error::Error> {
-    // TODO(#475): uzers::all_groups() is available but unsafe; for now we just return the current
-    // user's groups. That's better than nothing.
+    if let Some(groups) = names_in("/etc/group") {
+        return Ok(groups);
+    }
     let groups = get_current_user_groups()?;
     let group_names = groups
         .into_iter()
         .map(|g| g.name().to_string_lossy().to_string());
     Ok(group_names.collect())
+}
+
+/// The names in the first field of a database file of the `/etc/passwd` form, in its order.
+fn names_in(path: &str) -> Option<Vec<String>> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let names = text
+        .lines()
+        .filter(|line| !line.starts_with('#'))
+        .filter_map(|line| line.split(':').next())
+        .filter(|name| !name.is_empty())
+        .map(str::to_owned)
+        .collect();
+    Some(names)
 }
 
 fn get_current_user_groups() -> Result<Vec<uzers::Group>, error::Error> {
