@@ -6,6 +6,7 @@
 //! for them, so ncsh keeps this short one; it follows brush's loop in everything else.
 
 use std::io::{IsTerminal, Write};
+use std::path::Path;
 
 use brush_core::ExecutionControlFlow;
 use brush_interactive::{InputBackend, InteractivePrompt, ReadResult, ShellError, ShellRef};
@@ -86,6 +87,9 @@ pub async fn run(
             emit(&Mark::CommandLine(line.trim_end_matches('\n').to_owned()));
             emit(&Mark::OutputStart);
         }
+        if interactive {
+            show_ps0(&mut shell).await;
+        }
         let params = shell.default_exec_params();
         let lines = line.lines().count().max(1);
         // A line that is only arithmetic is calculated (the history and the marks keep it as typed).
@@ -135,8 +139,12 @@ pub async fn run(
     } else {
         shell.end_command_string_mode()?;
     }
+    let login = shell.options().login_shell;
     if announce_exit {
-        writeln!(shell.stderr(), "exit")?;
+        writeln!(shell.stderr(), "{}", if login { "logout" } else { "exit" })?;
+    }
+    if interactive && login {
+        run_logout_file(&mut shell).await;
     }
     if let Err(e) = shell.save_history() {
         tracing::debug!("could not save history: {e}");
@@ -236,6 +244,37 @@ fn or_reported(
             .map(std::borrow::Cow::into_owned)
             .unwrap_or_default()
     })
+}
+
+/// Writes `PS0`, expanded, after a command line is read and before it runs, as bash does.
+async fn show_ps0(shell: &mut brush_core::Shell<Extensions>) {
+    let ps0 = shell.compose_precmd_prompt().await;
+    let ps0 = or_reported(shell, ps0, "PS0");
+    if !ps0.is_empty() {
+        let mut stderr = shell.stderr();
+        let _ = write!(stderr, "{ps0}");
+        let _ = stderr.flush();
+    }
+}
+
+/// Sources `~/.bash_logout` as a login shell ends, as bash does; its errors are shown, and the
+/// shell ends all the same.
+async fn run_logout_file(shell: &mut brush_core::Shell<Extensions>) {
+    let Some(file) =
+        (shell.env_str("HOME")).map(|home| Path::new(home.as_ref()).join(".bash_logout"))
+    else {
+        return;
+    };
+    if !file.is_file() {
+        return;
+    }
+    let params = shell.default_exec_params();
+    if let Err(error) = shell
+        .source_script(&file, std::iter::empty::<String>(), &params)
+        .await
+    {
+        let _ = shell.display_error(&mut shell.stderr(), &error);
+    }
 }
 
 /// Sets `LINES` and `COLUMNS` to the terminal's size when it is not `last` (at the first prompt, and

@@ -790,3 +790,26 @@ fn history_is_kept_in_the_state_directory_across_sessions() {
     term.line("history | grep -c 'echo first-session$'; echo \"file ${HISTFILE##*/}\"");
     term.expect("1\nfile history\n");
 }
+
+/// `PS0` is written after a line is read and before it runs; a login shell says `logout` as it
+/// ends and runs `~/.bash_logout`, as bash does.
+#[test]
+fn ps0_is_shown_and_a_login_shell_runs_its_logout_file() {
+    let home = Home::new();
+    std::fs::write(
+        home.path().join(".bash_logout"),
+        "echo bye > \"$HOME/left\"\n",
+    )
+    .unwrap();
+    let term = start(&home, &["--login", "--noprofile"]);
+    term.line("PS0='<ps0>'");
+    term.expect_prompt();
+    term.line("echo ran");
+    term.expect("<ps0>ran\n");
+    term.expect_prompt();
+    term.line("exit");
+    term.expect("logout");
+    assert_eq!(term.wait_exit(), 0);
+    let left = std::fs::read_to_string(home.path().join("left")).unwrap();
+    assert_eq!(left, "bye\n");
+}

@@ -1571,3 +1571,26 @@ trap -p
     .unwrap();
     script_same_as_bash(&home, "traps.sh");
 }
+
+#[test]
+fn time_reports_as_timeformat_words_it_and_the_prompt_trims_as_prompt_dirtrim_says() {
+    let home = Home::new();
+    same_as_bash(
+        &home,
+        &[
+            r#"TIMEFORMAT='<%0lR> <%0R> [%%]'; time true; TIMEFORMAT=; time true; unset TIMEFORMAT; { time true; } 2>&1 | tr 0-9 N"#,
+            r#"cd /proc/self/fd; PS1='\w'; for n in 0 1 2 3 9; do PROMPT_DIRTRIM=$n; echo "${PS1@P}"; done"#,
+        ],
+    );
+}
+
+#[test]
+fn test_n_says_whether_a_file_was_written_since_it_was_read() {
+    let home = Home::new();
+    same_as_bash(
+        &home,
+        &[
+            "printf x > f; touch -a -d 2000-01-01 f; test -N f && echo written; touch -m -d 1999-01-01 f; [[ -N f ]] || echo read; test -N nosuch; echo $?",
+        ],
+    );
+}

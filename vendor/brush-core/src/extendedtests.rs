@@ -158,8 +158,12 @@ pub(crate) fn apply_unary_predicate_to_str(
             let md = path.metadata()?;
             Ok(md.gid() == users::get_effective_gid()?)
         }
+        // ncsh patch: written since it was last read, as bash's `-N` (brush: not implemented).
         ast::UnaryPredicate::FileExistsAndModifiedSinceLastRead => {
-            error::unimp("unary extended test predicate: FileExistsAndModifiedSinceLastRead")
+            let path = shell.absolute_path(Path::new(operand));
+            Ok(path
+                .metadata()
+                .is_ok_and(|md| (md.mtime(), md.mtime_nsec()) > (md.atime(), md.atime_nsec())))
         }
         ast::UnaryPredicate::FileExistsAndOwnedByEffectiveUserId => {
             let path = shell.absolute_path(Path::new(operand));

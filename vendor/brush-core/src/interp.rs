@@ -579,13 +579,12 @@ impl Execute for ast::Pipeline {
                     timing::format_duration_posixly(&timing.system),
                 )?;
             } else {
-                std::write!(
-                    stderr,
-                    "\nreal\t{}\nuser\t{}\nsys\t{}\n",
-                    timing::format_duration_non_posixly(&timing.wall),
-                    timing::format_duration_non_posixly(&timing.user),
-                    timing::format_duration_non_posixly(&timing.system),
-                )?;
+                // ncsh patch: as `TIMEFORMAT` words it; set and empty, nothing is written.
+                let format = shell.env_str("TIMEFORMAT");
+                let format = format.as_deref().unwrap_or(timing::DEFAULT_TIME_FORMAT);
+                if !format.is_empty() {
+                    std::writeln!(stderr, "{}", timing::format_time_report(format, &timing))?;
+                }
             }
         }
 

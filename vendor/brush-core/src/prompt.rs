@@ -173,6 +173,12 @@ fn format_current_working_directory(
 
     if basename && let Some(filename) = Path::new(&working_dir_str).file_name() {
         working_dir_str = filename.to_string_lossy().to_string();
+    } else if let Some(kept) = shell
+        .env_str("PROMPT_DIRTRIM")
+        .and_then(|kept| kept.trim().parse::<usize>().ok())
+        .filter(|kept| *kept > 0)
+    {
+        working_dir_str = trimmed_to_last_dirs(&working_dir_str, kept);
     }
 
     if cfg!(windows) {
@@ -180,6 +186,20 @@ fn format_current_working_directory(
     }
 
     working_dir_str
+}
+
+/// `dir` with all but its last `kept` components written `...`, as bash's `\w` writes it under
+/// `PROMPT_DIRTRIM` (ncsh patch: brush ignored it): `/a/b/c/d` kept to 2 is `.../c/d`. bash 5.2
+/// leaves a directory under the home directory (`~/x/y/z`) as it is, and so does ncsh.
+fn trimmed_to_last_dirs(dir: &str, kept: usize) -> String {
+    if dir.starts_with('~') {
+        return dir.to_owned();
+    }
+    // The slash before the last `kept` components; none, or the first, leaves nothing to trim.
+    match dir.match_indices('/').rev().nth(kept - 1) {
+        Some((tail_start, _)) if tail_start > 0 => format!("...{}", &dir[tail_start..]),
+        _ => dir.to_owned(),
+    }
 }
 
 fn format_time<Tz: chrono::TimeZone>(

@@ -68,10 +68,74 @@ fn get_current_stopwatch_time() -> Result<StopwatchTime, error::Error> {
 ///
 /// * `duration` - The duration to format.
 pub fn format_duration_non_posixly(duration: &std::time::Duration) -> String {
-    let minutes = duration.as_secs() / 60;
-    let seconds = duration.as_secs() % 60;
-    let millis = duration.subsec_millis();
-    format!("{minutes}m{seconds}.{millis:03}s")
+    seconds_with_precision(duration, 3, true)
+}
+
+/// bash's report where `TIMEFORMAT` is not set.
+pub(crate) const DEFAULT_TIME_FORMAT: &str = "\nreal\t%3lR\nuser\t%3lU\nsys\t%3lS";
+
+/// The report of `time` as `TIMEFORMAT` words it (ncsh patch: brush ignored it): `%R`, `%U` and
+/// `%S` are the real, user and system seconds, `%P` the share of the CPU, each with an optional
+/// precision of up to three decimals (`%2R`, 3 where none is given) and `l` for minutes and
+/// seconds (`%lR`, `0m1.500s`); `%%` is `%`. Anything else is written as it stands.
+pub(crate) fn format_time_report(format: &str, timing: &StopwatchTiming) -> String {
+    let mut out = String::new();
+    let mut chars = format.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '%' {
+            out.push(c);
+            continue;
+        }
+        if chars.next_if_eq(&'%').is_some() {
+            out.push('%');
+            continue;
+        }
+        let precision = chars
+            .next_if(char::is_ascii_digit)
+            .and_then(|digit| digit.to_digit(10))
+            .map_or(3, |digit| digit.min(3));
+        let long = chars.next_if_eq(&'l').is_some();
+        let seconds = match chars.peek() {
+            Some('R') => timing.wall,
+            Some('U') => timing.user,
+            Some('S') => timing.system,
+            Some('P') => {
+                chars.next();
+                let cpu = (timing.user + timing.system).as_secs_f64();
+                let real = timing.wall.as_secs_f64();
+                let share = if real > 0.0 { cpu * 100.0 / real } else { 0.0 };
+                out.push_str(&format!("{share:.*}", precision as usize));
+                continue;
+            }
+            _ => {
+                out.push('%');
+                continue;
+            }
+        };
+        chars.next();
+        out.push_str(&seconds_with_precision(&seconds, precision, long));
+    }
+    out
+}
+
+/// `duration` in seconds with `precision` decimals, cut (not rounded) as bash cuts them; with
+/// `long`, as minutes and seconds (`1m2.500s`).
+fn seconds_with_precision(duration: &std::time::Duration, precision: u32, long: bool) -> String {
+    let fraction = duration.subsec_nanos() / 10u32.pow(9 - precision);
+    let (minutes, seconds) = if long {
+        (Some(duration.as_secs() / 60), duration.as_secs() % 60)
+    } else {
+        (None, duration.as_secs())
+    };
+    let mut out = minutes.map_or_else(String::new, |minutes| format!("{minutes}m"));
+    out.push_str(&seconds.to_string());
+    if precision > 0 {
+        out.push_str(&format!(".{fraction:0width$}", width = precision as usize));
+    }
+    if long {
+        out.push('s');
+    }
+    out
 }
 
 /// Format the given duration in a POSIX-y way.
