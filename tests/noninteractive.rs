@@ -1548,6 +1548,10 @@ fn compgen_lists_what_begins_with_the_word() {
         &[
             r#"_helper(){ :; }; gitx(){ :; }; alias gital=x; compgen -A function gi; compgen -c zzzq; compgen -c gitx; compgen -c gita"#,
             "compgen -u; compgen -g; compgen -u ro",
+            // A tilde prefix is kept.
+            r#"touch ~/.profile_x; mkdir -p ~/dir_x; compgen -f -- "~/.profile_"; compgen -d -- "~/dir"; compgen -f -- '~/nothing'"#,
+            // -G globs as the shell does.
+            r#"mkdir -p g; cd g; touch .hid vis a.txt; compgen -G "*"; compgen -G ".h*"; shopt -s dotglob; compgen -G "*""#,
         ],
     );
 }

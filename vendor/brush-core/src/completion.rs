@@ -327,11 +327,17 @@ impl Spec {
                 .set_extended_globbing(shell.options().extended_globbing)
                 .set_case_insensitive(shell.options().case_insensitive_pathname_expansion);
 
+            // ncsh patch: as bash's `-G`, a dot file is matched only by a pattern that begins
+            // with a dot (`dotglob` or not, as bash 5.2 does).
+            let options = patterns::FilenameExpansionOptions {
+                require_dot_in_pattern_to_match_dot_files: true,
+                star_star_matches_any_depth: shell.options().enable_star_star_glob,
+            };
             let expansions = pattern
                 .expand(
                     shell.working_dir(),
                     Some(&patterns::Pattern::accept_all_expand_filter),
-                    &patterns::FilenameExpansionOptions::default(),
+                    &options,
                 )?
                 .into_paths();
 
@@ -1250,6 +1256,28 @@ async fn get_file_completions(
             std::borrow::Cow::Owned(normalized) => normalized,
         })
         .collect();
+
+    // ncsh patch: a word that began with a tilde prefix (`~/.bashr`, `~user/`) keeps it, as in
+    // bash; brush gave the expanded path, which replaced the word on the command line.
+    let unquoted = unquote_str(token_to_complete);
+    if unquoted.starts_with('~') {
+        let prefix = unquoted.split('/').next().unwrap_or_default();
+        let expanded_prefix = expansion::basic_expand_word_with_options(
+            &mut throwaway_shell,
+            &params,
+            prefix,
+            &options,
+        )
+        .await
+        .unwrap_or_else(|_err| prefix.to_owned());
+        if expanded_prefix != prefix {
+            for completion in &mut completions {
+                if let Some(rest) = completion.strip_prefix(expanded_prefix.as_str()) {
+                    *completion = std::format!("{prefix}{rest}");
+                }
+            }
+        }
+    }
 
     match expanded_token.as_str() {
         "." => {
