@@ -1598,3 +1598,14 @@ fn test_n_says_whether_a_file_was_written_since_it_was_read() {
         ],
     );
 }
+
+#[test]
+fn closing_a_coprocess_input_ends_its_input() {
+    let home = Home::new();
+    same_as_bash(
+        &home,
+        &[
+            r#"coproc sort; echo b >&${COPROC[1]}; echo a >&${COPROC[1]}; exec {COPROC[1]}>&-; cat <&${COPROC[0]}; wait; coproc UP { tr a-z A-Z; }; echo hi >&${UP[1]}; exec {UP[1]}>&-; read -r line <&${UP[0]}; echo "$line"; wait $UP_PID; echo "status $?""#,
+        ],
+    );
+}

@@ -960,14 +960,16 @@ impl Execute for ast::CoprocessCommand {
         let (stdin_reader, stdin_writer) = std::io::pipe()?;
         let (stdout_reader, stdout_writer) = std::io::pipe()?;
 
+        // Crete a subshell that the coprocess will own and run in. ncsh patch: before the
+        // parent's ends of the pipes are its own, so that the coprocess does not hold them: it
+        // held the end that writes to its own input, and never saw its input end.
+        let mut child_shell = shell.clone();
+        child_shell.options_mut().interactive = false;
+
         // Allocate new fds in the (parent) shell for the read end of the coprocess's stdout
         // and the write end of the coprocess's stdin.
         let stdout_fd = shell.open_files_mut().add(stdout_reader.into())?;
         let stdin_fd = shell.open_files_mut().add(stdin_writer.into())?;
-
-        // Crete a subshell that the coprocess will own and run in.
-        let mut child_shell = shell.clone();
-        child_shell.options_mut().interactive = false;
 
         // Setup redirection for the coprocess's shell's stdin/stdout.
         let mut child_params = params.clone();

@@ -32,9 +32,14 @@ pub(crate) fn resolved(
     while index < items.len() {
         if let Some((name, kind, target)) = named_at(index) {
             let fd = if closes(kind, target) {
-                shell
-                    .env_str(name)
-                    .and_then(|value| value.trim().parse::<ShellFd>().ok())
+                held_descriptor(shell, name)
+            } else if name.contains('[') {
+                // An element is only closed through (`{COPROC[1]}>&-`); opening onto one is
+                // not yet done.
+                return Err(error::ErrorKind::Worded(std::format!(
+                    "{{{name}}}: opening a descriptor named by an array element is not supported yet; name a variable"
+                ))
+                .into());
             } else {
                 let free = (FIRST_NAMED..)
                     .find(|fd| !taken.contains(fd) && params.try_fd(shell, *fd).is_none())
@@ -74,14 +79,28 @@ fn named_redirection<'a>(
     }
 }
 
-/// `NAME` of a word `{NAME}`.
+/// `NAME` of a word `{NAME}` or `{NAME[SUBSCRIPT]}`.
 fn descriptor_name(word: &Word) -> Option<&str> {
     let name = word.value.strip_prefix('{')?.strip_suffix('}')?;
-    let mut chars = name.chars();
-    let first = chars.next()?;
-    let valid = (first.is_ascii_alphabetic() || first == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
-    valid.then_some(name)
+    let variable = match name.split_once('[') {
+        Some((variable, subscript)) => subscript.ends_with(']').then_some(variable)?,
+        None => name,
+    };
+    env::valid_variable_name(variable).then_some(name)
+}
+
+/// The descriptor the variable or element `name` holds (ncsh patch: an element too, so that
+/// `exec {COPROC[1]}>&-` closes a coprocess's input, as in bash).
+fn held_descriptor(shell: &Shell<impl extensions::ShellExtensions>, name: &str) -> Option<ShellFd> {
+    let value = match name.split_once('[') {
+        Some((variable, subscript)) => {
+            let subscript = subscript.strip_suffix(']')?;
+            let (_, array) = shell.env().get(variable)?;
+            array.value().get_at(subscript, shell).ok()??.into_owned()
+        }
+        None => shell.env_str(name)?.into_owned(),
+    };
+    value.trim().parse::<ShellFd>().ok()
 }
 
 /// Whether `word` ends where the redirection's operator starts: its target starts the operator's
