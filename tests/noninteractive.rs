@@ -1609,3 +1609,14 @@ fn closing_a_coprocess_input_ends_its_input() {
         ],
     );
 }
+
+#[test]
+fn xtrace_marks_command_substitutions_and_sourced_files_but_not_subshells() {
+    let home = Home::new();
+    same_as_bash(
+        &home,
+        &[
+            r#"set -x; (echo a); true | true; f(){ true | true; (echo d); }; f; x=$(echo e); echo $(echo $(echo x)); source /dev/stdin <<< "echo src""#,
+        ],
+    );
+}

@@ -101,6 +101,11 @@ pub struct Shell<SE: extensions::ShellExtensions = extensions::DefaultShellExten
     /// Clone depth from the original ancestor shell.
     depth: usize,
 
+    /// How many command substitutions the shell runs within, which `set -x` shows as bash does,
+    /// with the first character of `PS4` once more for each (ncsh patch: it counted subshells
+    /// and pipeline commands too, which bash does not).
+    pub(crate) substitution_depth: usize,
+
     /// How many command lines the shell has read at its prompt, for `\#` in a prompt (ncsh
     /// patch).
     command_lines_read: usize,
@@ -201,6 +206,7 @@ impl<SE: extensions::ShellExtensions> Clone for Shell<SE> {
             key_bindings: self.key_bindings.clone(),
             history: self.history.clone(),
             depth: self.depth + 1,
+            substitution_depth: self.substitution_depth,
             command_lines_read: self.command_lines_read,
         };
         // ncsh patch: a subshell's `$BASHPID` is a number of its own that no process has; bash

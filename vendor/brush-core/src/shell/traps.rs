@@ -143,7 +143,9 @@ impl<SE: crate::extensions::ShellExtensions> crate::Shell<SE> {
         &mut self,
     ) -> Vec<(TrapSignal, crate::traps::TrapHandler)> {
         let err = self.options().shell_functions_inherit_err_trap;
-        let debug_and_return = self.options().shell_functions_inherit_debug_and_return_traps;
+        let debug_and_return = self
+            .options()
+            .shell_functions_inherit_debug_and_return_traps;
         self.traps.put_aside(|signal| match signal {
             TrapSignal::Err => err,
             _ => debug_and_return,
