@@ -813,3 +813,28 @@ fn ps0_is_shown_and_a_login_shell_runs_its_logout_file() {
     let left = std::fs::read_to_string(home.path().join("left")).unwrap();
     assert_eq!(left, "bye\n");
 }
+
+/// The readline lines of many a .bashrc are taken without an error: a variable (`set …`), which
+/// ncsh's line editor does not act on yet, and bash's history functions, which search the
+/// history for lines that begin with what is typed.
+#[test]
+fn bashrc_bind_lines_are_taken_and_history_search_finds_by_prefix() {
+    let home = Home::new();
+    let term = start(&home, &[]);
+    for line in [
+        "bind 'set completion-ignore-case on'; echo \"rc $?\"",
+        "bind '\"\\e[B\": history-search-forward'; echo \"rc $?\"",
+        "bind '\"\\C-n\": menu-complete'; echo \"rc $?\"",
+        "bind '\"\\C-t\": history-search-backward'; echo \"rc $?\"",
+    ] {
+        term.line(line);
+        term.expect_prompt();
+    }
+    term.expect_count("rc 0\n", 4);
+    term.line("echo first-match");
+    term.expect_prompt();
+    term.line("true");
+    term.expect_prompt();
+    term.send("echo fi\x14");
+    term.expect("$ echo first-match");
+}

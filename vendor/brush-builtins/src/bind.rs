@@ -263,6 +263,13 @@ impl BindCommand {
                 return Ok(ExecutionResult::success());
             }
 
+            // ncsh patch: a readline variable (`set completion-ignore-case on`, a line of many a
+            // .bashrc) is accepted, as readline accepts one it does not know; brush failed it, an
+            // error at every start. ncsh's line editor does not act on them yet.
+            if key_sequence.trim_start().starts_with("set ") {
+                return Ok(ExecutionResult::success());
+            }
+
             let (key_seq, target) = parse_key_sequence_and_readline_target(key_sequence.as_str())?;
             bind_key_sequence_to_readline_target(&mut *bindings, key_seq, target)?;
         }

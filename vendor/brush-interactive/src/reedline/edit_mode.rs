@@ -465,7 +465,18 @@ fn translate_input_function_to_reedline_event(
         InputFunction::Undo => Some(ReedlineEvent::Edit(vec![EditCommand::Undo])),
         InputFunction::ClearScreen => Some(ReedlineEvent::ClearScreen),
         InputFunction::AcceptLine => Some(ReedlineEvent::Enter),
-        InputFunction::HistorySearchBackward => Some(ReedlineEvent::SearchHistory),
+        // ncsh patch: bash's history functions. history-search-backward and -forward look for
+        // lines that begin with what is typed, as reedline's history steps do where a line has
+        // been typed; the backward one was reverse-search-history's prompt, and the forward one,
+        // menu-complete and the plain steps could not be bound.
+        InputFunction::ReverseSearchHistory => Some(ReedlineEvent::SearchHistory),
+        InputFunction::HistorySearchBackward | InputFunction::PreviousHistory => {
+            Some(ReedlineEvent::PreviousHistory)
+        }
+        InputFunction::HistorySearchForward | InputFunction::NextHistory => {
+            Some(ReedlineEvent::NextHistory)
+        }
+        InputFunction::MenuComplete => Some(ReedlineEvent::Edit(vec![EditCommand::Complete])),
         InputFunction::RedrawCurrentLine => Some(ReedlineEvent::Repaint),
         InputFunction::Complete => Some(ReedlineEvent::Edit(vec![EditCommand::Complete])),
         InputFunction::BrushAcceptHint => Some(ReedlineEvent::HistoryHintComplete),
@@ -636,8 +647,14 @@ fn translate_reedline_event_to_action(event: &reedline::ReedlineEvent) -> Option
             Some(KeyAction::DoInputFunction(InputFunction::NextScreenLine))
         }
         reedline::ReedlineEvent::SearchHistory => Some(KeyAction::DoInputFunction(
-            InputFunction::HistorySearchBackward,
+            InputFunction::ReverseSearchHistory,
         )),
+        reedline::ReedlineEvent::PreviousHistory => {
+            Some(KeyAction::DoInputFunction(InputFunction::PreviousHistory))
+        }
+        reedline::ReedlineEvent::NextHistory => {
+            Some(KeyAction::DoInputFunction(InputFunction::NextHistory))
+        }
         reedline::ReedlineEvent::Repaint => {
             Some(KeyAction::DoInputFunction(InputFunction::RedrawCurrentLine))
         }
