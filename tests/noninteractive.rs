@@ -1620,3 +1620,14 @@ fn xtrace_marks_command_substitutions_and_sourced_files_but_not_subshells() {
         ],
     );
 }
+
+#[test]
+fn a_function_with_here_documents_is_written_out_so_that_it_reads_back() {
+    let home = Home::new();
+    std::fs::write(
+        home.path().join("export.sh"),
+        "f(){\n  cat <<EOT\nhello $1\nEOT\n  echo after\n  cat <<-'Q' | tr a-z A-Z\n\ttabbed\n\tQ\n}\nexport -f f; bash -c 'f world'\neval \"$(declare -f f)\" && f again\ng(){ h(){ cat <<E\nnested $1\nE\n}; h x; }; eval \"$(declare -f g)\"; g\n",
+    )
+    .unwrap();
+    script_same_as_bash(&home, "export.sh");
+}

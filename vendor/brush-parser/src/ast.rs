@@ -758,6 +758,7 @@ impl CompoundList {
             } else {
                 write!(f, "{}", item.1)?;
             }
+            crate::here_documents::write_waiting(f)?;
         }
 
         Ok(())
@@ -1091,12 +1092,16 @@ impl SourceLocation for FunctionBody {
 
 impl Display for FunctionBody {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.0)?;
-        if let Some(redirect_list) = &self.1 {
-            write!(f, "{redirect_list}")?;
-        }
-
-        Ok(())
+        // ncsh patch: with its here-documents after their lines (`here_documents`), for
+        // `declare -f` and `export -f` alike.
+        let text = crate::here_documents::after_their_lines(|text| {
+            write!(text, "{}", self.0)?;
+            if let Some(redirect_list) = &self.1 {
+                write!(text, "{redirect_list}")?;
+            }
+            Ok(())
+        })?;
+        f.write_str(&text)
     }
 }
 
@@ -1704,6 +1709,17 @@ impl Display for IoHereDocument {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         if self.remove_tabs {
             write!(f, "-")?;
+        }
+
+        // ncsh patch: in a function written out, the body goes after the line
+        // (`here_documents`).
+        let body = std::format!(
+            "{}{}",
+            self.doc,
+            crate::here_documents::delimiter_line(&self.here_end.value)
+        );
+        if crate::here_documents::wait_for_end_of_line(body).is_none() {
+            return write!(f, "{}", self.here_end);
         }
 
         writeln!(f, "{}", self.here_end)?;

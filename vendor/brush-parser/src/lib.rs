@@ -12,6 +12,7 @@ pub mod test_command;
 pub mod word;
 
 mod error;
+mod here_documents;
 mod parser;
 mod source;
 mod tokenizer;
