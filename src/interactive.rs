@@ -291,8 +291,15 @@ fn note_window_size(
         return Ok(());
     }
     *last = Some(size);
+    // The value changes; an export or other attribute the variable has stays.
     for (name, value) in [("LINES", size.rows), ("COLUMNS", size.cols)] {
-        shell.set_env_global(name, brush_core::ShellVariable::new(value.to_string()))?;
+        shell.env_mut().update_or_add(
+            name,
+            brush_core::variables::ShellValueLiteral::Scalar(value.to_string()),
+            |_| Ok(()),
+            brush_core::env::EnvironmentLookup::Anywhere,
+            brush_core::env::EnvironmentScope::Global,
+        )?;
     }
     Ok(())
 }

@@ -1631,3 +1631,40 @@ fn a_function_with_here_documents_is_written_out_so_that_it_reads_back() {
     .unwrap();
     script_same_as_bash(&home, "export.sh");
 }
+
+#[test]
+fn review_of_aliases_select_and_traps_holds() {
+    let home = Home::new();
+    std::fs::write(
+        home.path().join("review.sh"),
+        r##"shopt -s expand_aliases
+alias k="printf [%s]"
+alias run=countdown
+alias semi="echo 1;" andl="true &&" pipe="echo abc |"
+alias n="" c="# x" lp="for i in 1 2; do echo \$i; done"
+alias ll="echo LL" load=source
+k logs $(k pod-name); echo
+countdown(){ echo "n=$1"; [ "$1" -gt 0 ] && run $(( $1 - 1 )); }
+run 2
+echo 'load ./inner.sh' > outer.sh; echo 'echo inner' > inner.sh; load ./outer.sh
+semi echo 2; andl echo x; pipe tr a z
+n echo nothing; lp > /dev/null; echo "lp $?"
+c echo hidden
+trap 'echo "DBG: $BASH_COMMAND"' DEBUG
+ll x
+trap - DEBUG
+x=$(echo case; for i in 1 2; do echo $i; done); echo "[$x]"
+echo "1 $(echo case in x)" "$(if true; then case a in a) echo A;; esac; fi)"
+set -e; select x in a; do :; done </dev/null; echo after-rc=$?; set +e
+trap "echo main-err" ERR
+sub() { trap "echo sub-err" ERR; }
+sub
+false
+trap - ERR
+f() { trap "echo RET" RETURN; exit 3; }; (f); echo "sub $?"
+! ; echo "bang $?"
+"##,
+    )
+    .unwrap();
+    script_same_as_bash(&home, "review.sh");
+}

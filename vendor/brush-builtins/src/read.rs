@@ -3,7 +3,7 @@ use itertools::Itertools;
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
-use brush_core::{ErrorKind, builtins, env, variables};
+use brush_core::{builtins, env, variables};
 
 use std::io::Read;
 
@@ -99,10 +99,10 @@ impl builtins::Command for ReadCommand {
             brush_core::ShellFd::from,
         );
 
-        // Retrieve the file.
-        let input_stream = context
-            .try_fd(fd_num)
-            .ok_or_else(|| ErrorKind::BadFileDescriptor(fd_num))?;
+        // Retrieve the file. ncsh patch: a closed one is said in bash's words, and fails the read.
+        let Some(input_stream) = context.try_fd(fd_num) else {
+            return Ok(context.failure(format!("read error: {fd_num}: Bad file descriptor"), 1));
+        };
 
         // Retrieve effective value of IFS for splitting.
         // We convert to owned String to release the borrow before the mutable borrow

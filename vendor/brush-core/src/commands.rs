@@ -999,7 +999,10 @@ pub(crate) async fn invoke_shell_function(
     // and its RETURN trap run as it returns, as in bash (brush never ran a RETURN trap).
     let put_aside = context.shell.put_aside_uninherited_traps();
     let mut result = body.execute(context.shell, &params).await;
-    if result.is_ok() && context.shell.traps().handles(traps::TrapSignal::Return) {
+    let returns = result
+        .as_ref()
+        .is_ok_and(|result| !matches!(result.next_control_flow, ExecutionControlFlow::ExitShell));
+    if returns && context.shell.traps().handles(traps::TrapSignal::Return) {
         if let Err(error) = context
             .shell
             .invoke_trap_handler(traps::TrapSignal::Return, &params)

@@ -527,8 +527,9 @@ impl Execute for ast::Pipeline {
 
         // ncsh patch: a last command that ran in a copy of the shell, as in a subshell, cannot
         // exit, return from or break out of this one (`echo x | exit 3` only sets `$?`).
+        // (ncsh patch: an empty pipeline, `!` or `time` alone, has no last command; it panicked.)
         let len = self.seq.len();
-        if !runs_in_current_shell(shell, len - 1, len) {
+        if len > 0 && !runs_in_current_shell(shell, len - 1, len) {
             result.next_control_flow = ExecutionControlFlow::Normal;
         }
 
@@ -546,12 +547,26 @@ impl Execute for ast::Pipeline {
             return Ok(left);
         }
 
+        // ncsh patch: a `select` that ends at end of input fails (status 1) unseen by `set -e` and
+        // the ERR trap, as in bash.
+        let unseen_failure = matches!(
+            self.seq.as_slice(),
+            [ast::Command::Compound(
+                ast::CompoundCommand::SelectClause(_),
+                _
+            )]
+        );
+
         // Fire the ERR trap if the pipeline failed in a non-conditional context.
         // We reuse `suppress_errexit` here because bash suppresses the ERR trap in
         // exactly the same contexts it suppresses errexit (conditionals, `!`-prefixed
         // pipelines, etc.).
         // ncsh patch: not for `exit` or `return`, which bash's ERR trap does not see.
-        if !result.is_success() && result.is_normal_flow() && !params.suppress_errexit && !self.bang
+        if !result.is_success()
+            && result.is_normal_flow()
+            && !params.suppress_errexit
+            && !self.bang
+            && !unseen_failure
         {
             if shell.traps().handles(crate::traps::TrapSignal::Err) {
                 shell
@@ -561,7 +576,7 @@ impl Execute for ast::Pipeline {
         }
 
         // Apply errexit if not suppressed (and not negated)
-        if !params.suppress_errexit && !self.bang {
+        if !params.suppress_errexit && !self.bang && !unseen_failure {
             shell.apply_errexit_if_enabled(&mut result);
         }
 
@@ -1481,12 +1496,8 @@ impl<SE: extensions::ShellExtensions> ExecuteInPipeline<SE> for ast::SimpleComma
             .as_ref()
             .map(|won| CommandPrefixOrSuffixItem::Word(won.clone()));
 
-        // In a copy of the shell (a pipeline's), the shell announced it (`spawn_pipeline_processes`).
-        if let commands::ShellForCommand::ParentShell(shell) = &mut context.shell {
-            commands::announce_command(shell, &params, || self.to_string()).await?;
-        }
-
-        // ncsh patch: an alias is replaced by what it stands for (`interp/alias.rs`).
+        // ncsh patch: an alias is replaced by what it stands for (`interp/alias.rs`), which is
+        // announced (DEBUG trap, BASH_COMMAND) in its place.
         if let Some((alias, expansion)) = alias::expand(&*context.shell, &params, self) {
             params.expanding_aliases.push(alias);
             return match expansion {
@@ -1498,6 +1509,14 @@ impl<SE: extensions::ShellExtensions> ExecuteInPipeline<SE> for ast::SimpleComma
                     Ok(ExecutionSpawnResult::Completed(result))
                 }
             };
+        }
+        // The aliases being expanded were this command's name's to skip, not those of what it
+        // runs (its substitutions, a function it calls, a file it sources).
+        params.expanding_aliases.clear();
+
+        // In a copy of the shell (a pipeline's), the shell announced it (`spawn_pipeline_processes`).
+        if let commands::ShellForCommand::ParentShell(shell) = &mut context.shell {
+            commands::announce_command(shell, &params, || self.to_string()).await?;
         }
 
         let mut assignments = vec![];

@@ -227,7 +227,7 @@ impl TrapHandlerConfig {
     /// Takes out the handlers of the ERR, DEBUG and RETURN traps that a function called now does
     /// not inherit (`inherited` says which it does), for `restore_put_aside` when it returns
     /// (ncsh patch): bash puts them aside as it calls the function, so that one the function sets
-    /// is its own, runs there, and stays after it where the caller had none.
+    /// runs there, and stays after it.
     pub(crate) fn put_aside(
         &mut self,
         inherited: impl Fn(TrapSignal) -> bool,
@@ -239,9 +239,12 @@ impl TrapHandlerConfig {
             .collect()
     }
 
-    /// Puts back the handlers `put_aside` took out, over any the function set (ncsh patch).
+    /// Puts back the handlers `put_aside` took out where the function left the signal untrapped
+    /// (ncsh patch): one the function set stays, as in bash.
     pub(crate) fn restore_put_aside(&mut self, aside: Vec<(TrapSignal, TrapHandler)>) {
-        self.handlers.extend(aside);
+        for (signal, handler) in aside {
+            self.handlers.entry(signal).or_insert(handler);
+        }
     }
 
     /// Registers a handler for a trap signal.

@@ -226,14 +226,26 @@ struct CrossTokenParseState {
 
 /// Where a `case` command inside a command substitution expects a pattern, whose `)` is not the
 /// substitution's (ncsh patch).
-#[derive(Default)]
 struct CasePatterns {
+    /// Where a command may begin, the only place `case` begins one (`echo case` is a word).
+    command_start: bool,
     /// `case` commands begun and not yet ended by `esac`.
     open: usize,
     /// After `case WORD`, before its `in`.
     before_in: bool,
     /// After `in` or a `;;`, `;&` or `;;&`: a pattern comes next.
     expects_pattern: bool,
+}
+
+impl Default for CasePatterns {
+    fn default() -> Self {
+        Self {
+            command_start: true,
+            open: 0,
+            before_in: false,
+            expects_pattern: false,
+        }
+    }
 }
 
 impl CasePatterns {
@@ -244,8 +256,18 @@ impl CasePatterns {
             Token::Word(word, _) => (true, word.trim_start_matches([' ', '\t'])),
             Token::Operator(op, _) => (false, op.as_str()),
         };
+        let command_start = std::mem::take(&mut self.command_start);
+        // After these, a command may begin again.
+        self.command_start = if is_word {
+            matches!(
+                text,
+                "do" | "then" | "else" | "elif" | "if" | "while" | "until" | "{" | "!" | "time"
+            ) && command_start
+        } else {
+            !text.starts_with(['<', '>']) && !text.ends_with(['<', '>'])
+        };
         match (is_word, text) {
-            (true, "case") => {
+            (true, "case") if command_start => {
                 self.open += 1;
                 self.before_in = true;
                 self.expects_pattern = false;
@@ -267,7 +289,9 @@ impl CasePatterns {
 
     /// Whether a `)` read now ends a pattern (and so begins its commands).
     fn pattern_ends(&mut self) -> bool {
-        std::mem::take(&mut self.expects_pattern)
+        let ends = std::mem::take(&mut self.expects_pattern);
+        self.command_start |= ends;
+        ends
     }
 }
 

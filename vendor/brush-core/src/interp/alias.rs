@@ -2,9 +2,9 @@
 //! while it reads the command, so an alias can hold operators (`alias ports='ss -tln | grep LISTEN'`),
 //! can name another alias (`alias ll='ls -l'` over `alias ls='ls --color=auto'`), and one whose text
 //! ends with a blank lets the next word be an alias too (`alias sudo='sudo '`). brush split the text
-//! on blanks into words for the command. Here the alias's text is parsed and the command's own
-//! words and redirections join its last command, and its assignments its first; an alias is not
-//! expanded again inside its own expansion.
+//! on blanks into words for the command. Here the alias's text, with the command's own words,
+//! assignments and redirections written around it, is read again and runs in the command's place;
+//! an alias is not expanded again inside its own expansion.
 
 use brush_parser::ast;
 
@@ -21,7 +21,8 @@ pub(super) enum Expansion {
 }
 
 /// What `command` stands for, where its name is an alias written as is (neither quoted nor
-/// expanded) that `params` is not already expanding, and aliases are expanded.
+/// expanded) that `params` is not already expanding, and aliases are expanded: the alias's text
+/// with the command's own words around it, read again, as bash reads it.
 pub(super) fn expand(
     shell: &Shell<impl extensions::ShellExtensions>,
     params: &ExecutionParameters,
@@ -37,27 +38,16 @@ pub(super) fn expand(
     if text.ends_with([' ', '\t']) {
         expand_following_words(shell, params, &mut suffix);
     }
-    let prefix = command
-        .prefix
-        .clone()
-        .map(|prefix| prefix.0)
-        .unwrap_or_default();
 
-    let mut program = shell.parse_string(text).ok()?;
-    if !prefix.is_empty() {
-        first_simple_command(&mut program)?
-            .prefix
-            .get_or_insert_with(|| ast::CommandPrefix(vec![]))
-            .0
-            .splice(0..0, prefix);
+    let mut whole = String::new();
+    for item in command.prefix.iter().flat_map(|prefix| &prefix.0) {
+        whole.push_str(&std::format!("{item} "));
     }
-    if !suffix.is_empty() {
-        last_simple_command(&mut program)?
-            .suffix
-            .get_or_insert_with(|| ast::CommandSuffix(vec![]))
-            .0
-            .extend(suffix);
+    whole.push_str(&text);
+    for item in &suffix {
+        whole.push_str(&std::format!(" {item}"));
     }
+    let program = shell.parse_string(whole).ok()?;
     let expansion = match only_simple_command(&program) {
         Some(simple) => {
             let mut simple = simple.clone();
@@ -156,29 +146,6 @@ fn only_simple_command(program: &ast::Program) -> Option<&ast::SimpleCommand> {
     }
     match pipeline.seq.as_slice() {
         [ast::Command::Simple(simple)] => Some(simple),
-        _ => None,
-    }
-}
-
-/// The program's first command, where it is a simple one.
-fn first_simple_command(program: &mut ast::Program) -> Option<&mut ast::SimpleCommand> {
-    let ast::CompoundListItem(and_or, _) = program.complete_commands.first_mut()?.0.first_mut()?;
-    match and_or.first.seq.first_mut()? {
-        ast::Command::Simple(simple) => Some(simple),
-        _ => None,
-    }
-}
-
-/// The program's last command, where it is a simple one.
-fn last_simple_command(program: &mut ast::Program) -> Option<&mut ast::SimpleCommand> {
-    // Its separator stays: `alias bg='cmd &'` runs `cmd ARGS &`, as in bash.
-    let ast::CompoundListItem(and_or, _) = program.complete_commands.last_mut()?.0.last_mut()?;
-    let pipeline = match and_or.additional.last_mut() {
-        Some(ast::AndOr::And(pipeline) | ast::AndOr::Or(pipeline)) => pipeline,
-        None => &mut and_or.first,
-    };
-    match pipeline.seq.last_mut()? {
-        ast::Command::Simple(simple) => Some(simple),
         _ => None,
     }
 }

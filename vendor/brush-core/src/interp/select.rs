@@ -78,7 +78,15 @@ async fn ask(
         write!(stderr, "{prompt}")?;
         stderr.flush()?;
 
-        let read = commands::run_builtin_by_name(shell, params, "read").await?;
+        // A `read` that fails (stdin closed, `REPLY` readonly) ends the loop, as in bash, after
+        // its error.
+        let read = match commands::run_builtin_by_name(shell, params, "read").await {
+            Ok(read) => read,
+            Err(error) => {
+                let _ = shell.display_error(&mut params.stderr(shell), &error);
+                ExecutionResult::general_error()
+            }
+        };
         if !read.is_success() {
             writeln!(params.stdout(shell))?;
             return Ok(None);

@@ -130,8 +130,11 @@ impl<SE: extensions::ShellExtensions> Shell<SE> {
                 let named = self.env_str(env_var_name).map(|name| name.into_owned());
                 if let Some(named) = named.filter(|named| !named.is_empty()) {
                     let path = self.basic_expand_string(&params, named).await?;
-                    if !path.is_empty() {
-                        self.source_if_exists(Path::new(&path), &params).await?;
+                    // One that cannot be read (a directory) is said, and the command runs.
+                    if !path.is_empty()
+                        && let Err(error) = self.source_if_exists(Path::new(&path), &params).await
+                    {
+                        let _ = self.display_error(&mut params.stderr(self), &error);
                     }
                 }
             }
