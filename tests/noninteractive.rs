@@ -1668,3 +1668,14 @@ f() { trap "echo RET" RETURN; exit 3; }; (f); echo "sub $?"
     .unwrap();
     script_same_as_bash(&home, "review.sh");
 }
+
+#[test]
+fn globignore_leaves_out_the_names_it_matches() {
+    let home = Home::new();
+    same_as_bash(
+        &home,
+        &[
+            r#"mkdir -p gi; cd gi; touch a.txt b.log .hidden c.txt; echo *; GLOBIGNORE="*.log"; echo *; GLOBIGNORE="*.txt:.hidden"; echo *; echo .*; GLOBIGNORE="*"; echo *; unset GLOBIGNORE; echo *"#,
+        ],
+    );
+}

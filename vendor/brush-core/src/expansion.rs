@@ -915,8 +915,20 @@ impl<'a, SE: extensions::ShellExtensions> WordExpander<'a, SE> {
             .set_extended_globbing(self.parser_options.enable_extended_globbing)
             .set_case_insensitive(self.shell.options().case_insensitive_pathname_expansion);
 
+        // ncsh patch: `GLOBIGNORE`, as in bash: names it matches are left out, and while it is
+        // set, dot files match as with `dotglob` (`.` and `..` never do).
+        let ignored: Vec<patterns::Pattern> = self
+            .shell
+            .env_str("GLOBIGNORE")
+            .map(|ignored| {
+                (ignored.split(':').filter(|pattern| !pattern.is_empty()))
+                    .map(|pattern| patterns::Pattern::from(pattern.to_owned()))
+                    .collect()
+            })
+            .unwrap_or_default();
         let options = patterns::FilenameExpansionOptions {
-            require_dot_in_pattern_to_match_dot_files: !self.shell.options().glob_matches_dotfiles,
+            require_dot_in_pattern_to_match_dot_files: !self.shell.options().glob_matches_dotfiles
+                && ignored.is_empty(),
             star_star_matches_any_depth: self.shell.options().enable_star_star_glob,
         };
 
@@ -937,7 +949,17 @@ impl<'a, SE: extensions::ShellExtensions> WordExpander<'a, SE> {
             return Err(error::ErrorKind::NoMatch(field_str).into());
         }
 
-        let paths = expansion.into_paths();
+        let mut paths = expansion.into_paths();
+        if !ignored.is_empty() {
+            paths.retain(|path| {
+                let name = path.rsplit('/').next().unwrap_or(path);
+                name != "."
+                    && name != ".."
+                    && !ignored
+                        .iter()
+                        .any(|pattern| pattern.exactly_matches(path).unwrap_or(false))
+            });
+        }
         if paths.is_empty() {
             if self.shell.options().expand_non_matching_patterns_to_null {
                 Ok(vec![])
