@@ -49,8 +49,12 @@ pub async fn run(
         let prompt = {
             let mut shell = shell.lock().await;
             shell.check_for_completed_jobs()?;
-            if interactive && on_terminal {
-                note_window_size(&mut shell, &mut window)?;
+            // A readonly COLUMNS is said, as bash says it, and the session goes on.
+            if interactive
+                && on_terminal
+                && let Err(error) = note_window_size(&mut shell, &mut window)
+            {
+                let _ = shell.display_error(&mut shell.stderr(), &error);
             }
             run_prompt_command(&mut shell).await?;
             compose_prompt(&mut shell, marks).await?
@@ -87,7 +91,7 @@ pub async fn run(
             emit(&Mark::CommandLine(line.trim_end_matches('\n').to_owned()));
             emit(&Mark::OutputStart);
         }
-        if interactive {
+        if interactive && !line.trim().is_empty() {
             show_ps0(&mut shell).await;
         }
         let params = shell.default_exec_params();
@@ -144,7 +148,10 @@ pub async fn run(
         writeln!(shell.stderr(), "{}", if login { "logout" } else { "exit" })?;
     }
     if interactive && login {
+        // The shell ends with its own status, not the logout file's.
+        let status = shell.last_exit_status();
         run_logout_file(&mut shell).await;
+        shell.set_last_exit_status(status);
     }
     if let Err(e) = shell.save_history() {
         tracing::debug!("could not save history: {e}");
@@ -283,7 +290,7 @@ async fn run_logout_file(shell: &mut brush_core::Shell<Extensions>) {
 fn note_window_size(
     shell: &mut brush_core::Shell<Extensions>,
     last: &mut Option<kernel_bridge::WindowSize>,
-) -> Result<(), ShellError> {
+) -> Result<(), brush_core::Error> {
     let Some(size) = kernel_bridge::terminal::window_size(std::io::stdin()) else {
         return Ok(());
     };

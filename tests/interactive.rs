@@ -807,9 +807,10 @@ fn ps0_is_shown_and_a_login_shell_runs_its_logout_file() {
     term.line("echo ran");
     term.expect("<ps0>ran\n");
     term.expect_prompt();
-    term.line("exit");
+    term.line("exit 4");
     term.expect("logout");
-    assert_eq!(term.wait_exit(), 0);
+    // The shell's own status, not the logout file's.
+    assert_eq!(term.wait_exit(), 4);
     let left = std::fs::read_to_string(home.path().join("left")).unwrap();
     assert_eq!(left, "bye\n");
 }
@@ -837,4 +838,14 @@ fn bashrc_bind_lines_are_taken_and_history_search_finds_by_prefix() {
     term.expect_prompt();
     term.send("echo fi\x14");
     term.expect("$ echo first-match");
+}
+
+/// A directory completed under `~` keeps its `~/` and gets its `/`, as in bash.
+#[test]
+fn a_directory_under_home_completes_with_its_tilde_and_slash() {
+    let home = Home::new();
+    std::fs::create_dir_all(home.path().join("dir1/sub")).unwrap();
+    let term = start(&home, &[]);
+    term.send("cd ~/dir1/s\t");
+    term.expect("$ cd ~/dir1/sub/");
 }

@@ -1679,3 +1679,47 @@ fn globignore_leaves_out_the_names_it_matches() {
         ],
     );
 }
+
+#[test]
+fn second_review_of_aliases_here_documents_traps_and_descriptors_holds() {
+    let home = Home::new();
+    std::fs::write(
+        home.path().join("review2.sh"),
+        r##"shopt -s expand_aliases
+alias e=cat ee=echo
+e <<'EOT'
+q $HOME
+EOT
+printf "f1 content\n" > f1
+e <<A f1
+body A
+A
+ee {fd2}>xfd hi; echo "fd2 ${fd2:+set}"; cat xfd
+echo {b[1]}>/dev/null; echo next
+read -u 9 x; echo "read $?"
+cat <(set -x; echo ps) >/dev/null
+cd ~; mkdir -p a/b/c/d/e; cd a/b/c/d/e; PS1='\w'; for n in 1 2 4 5; do PROMPT_DIRTRIM=$n; echo "${PS1@P}"; done; cd ~
+f() (
+  cat <<EOF
+sub body
+EOF
+)
+eval "$(declare -f f)"; f
+g(){
+  cat <<EOT
+hello $1
+EOT
+  echo after
+}
+eval "$(declare -f g)"; g x
+export -f g; bash -c 'g y'
+h() { cat; } <<EOF
+redir body
+EOF
+export -f h; bash -c h; eval "$(declare -f h)"; h
+r(){ trap 'echo R; exit 7' RETURN; echo in; }; r; echo "not reached $?"
+"##,
+    )
+    .unwrap();
+    script_same_as_bash(&home, "review2.sh");
+}

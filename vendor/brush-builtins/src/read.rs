@@ -101,7 +101,12 @@ impl builtins::Command for ReadCommand {
 
         // Retrieve the file. ncsh patch: a closed one is said in bash's words, and fails the read.
         let Some(input_stream) = context.try_fd(fd_num) else {
-            return Ok(context.failure(format!("read error: {fd_num}: Bad file descriptor"), 1));
+            let why = if self.fd_num_to_read.is_some() {
+                format!("{fd_num}: invalid file descriptor: Bad file descriptor")
+            } else {
+                format!("read error: {fd_num}: Bad file descriptor")
+            };
+            return Ok(context.failure(why, 1));
         };
 
         // Retrieve effective value of IFS for splitting.

@@ -1003,12 +1003,17 @@ pub(crate) async fn invoke_shell_function(
         .as_ref()
         .is_ok_and(|result| !matches!(result.next_control_flow, ExecutionControlFlow::ExitShell));
     if returns && context.shell.traps().handles(traps::TrapSignal::Return) {
-        if let Err(error) = context
+        match context
             .shell
             .invoke_trap_handler(traps::TrapSignal::Return, &params)
             .await
         {
-            result = Err(error);
+            // An `exit` in the trap ends the shell, as in bash.
+            Ok(trap) if matches!(trap.next_control_flow, ExecutionControlFlow::ExitShell) => {
+                result = Ok(trap);
+            }
+            Ok(_) => (),
+            Err(error) => result = Err(error),
         }
     }
     context.shell.traps_mut().restore_put_aside(put_aside);

@@ -1270,9 +1270,13 @@ async fn get_file_completions(
         )
         .await
         .unwrap_or_else(|_err| prefix.to_owned());
+        // The home directory's path ends where a `/` follows it (`/` itself ends at once).
+        let home = expanded_prefix.trim_end_matches('/');
         if expanded_prefix != prefix {
             for completion in &mut completions {
-                if let Some(rest) = completion.strip_prefix(expanded_prefix.as_str()) {
+                if let Some(rest) = completion.strip_prefix(home)
+                    && (rest.is_empty() || rest.starts_with('/'))
+                {
                     *completion = std::format!("{prefix}{rest}");
                 }
             }

@@ -2389,8 +2389,9 @@ fn setup_process_substitution(
     subshell_cmd: &ast::SubshellCommand,
 ) -> Result<(ShellFd, OpenFile), error::Error> {
     // TODO(execute): Don't execute synchronously!
-    // Execute in a subshell.
+    // Execute in a subshell. ncsh patch: `set -x` marks it as a command substitution.
     let mut subshell = shell.clone();
+    subshell.substitution_depth += 1;
 
     // Set up execution parameters for the child execution.
     let mut child_params = params.clone();

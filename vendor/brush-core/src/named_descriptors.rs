@@ -33,13 +33,6 @@ pub(crate) fn resolved(
         if let Some((name, kind, target)) = named_at(index) {
             let fd = if closes(kind, target) {
                 held_descriptor(shell, name)
-            } else if name.contains('[') {
-                // An element is only closed through (`{COPROC[1]}>&-`); opening onto one is
-                // not yet done.
-                return Err(error::ErrorKind::Worded(std::format!(
-                    "{{{name}}}: opening a descriptor named by an array element is not supported yet; name a variable"
-                ))
-                .into());
             } else {
                 let free = (FIRST_NAMED..)
                     .find(|fd| !taken.contains(fd) && params.try_fd(shell, *fd).is_none())
@@ -136,6 +129,22 @@ fn assign(
     name: &str,
     fd: ShellFd,
 ) -> Result<(), error::Error> {
+    // ncsh patch: an element (`{a[1]}>file`) is set as bash sets it.
+    if let Some((array, subscript)) = name.split_once('[') {
+        let subscript = subscript.trim_end_matches(']').to_owned();
+        if let Some((_, variable)) = shell.env_mut().get_mut(array) {
+            variable.assign_at_index(subscript, fd.to_string(), false)?;
+            return Ok(());
+        }
+        let value = variables::ShellValue::indexed_array_from_literals(variables::ArrayLiteral(
+            vec![(Some(subscript), fd.to_string())],
+        ));
+        return shell.env_mut().add(
+            array,
+            variables::ShellVariable::new(value),
+            env::EnvironmentScope::Global,
+        );
+    }
     shell.env_mut().update_or_add(
         name,
         variables::ShellValueLiteral::Scalar(fd.to_string()),

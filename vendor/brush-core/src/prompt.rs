@@ -189,15 +189,21 @@ fn format_current_working_directory(
 }
 
 /// `dir` with all but its last `kept` components written `...`, as bash's `\w` writes it under
-/// `PROMPT_DIRTRIM` (ncsh patch: brush ignored it): `/a/b/c/d` kept to 2 is `.../c/d`. bash 5.2
-/// leaves a directory under the home directory (`~/x/y/z`) as it is, and so does ncsh.
+/// `PROMPT_DIRTRIM` (ncsh patch: brush ignored it): `/a/b/c/d` kept to 2 is `.../c/d`, and
+/// `~/x/y/z/w` kept to 1 is `~/.../w`. As bash, it leaves a path whose cut would be 3 characters
+/// or fewer as it is.
 fn trimmed_to_last_dirs(dir: &str, kept: usize) -> String {
-    if dir.starts_with('~') {
-        return dir.to_owned();
-    }
+    let start = if dir.starts_with('~') {
+        dir.find('/').map_or(dir.len(), |slash| slash + 1)
+    } else {
+        0
+    };
+    let (prefix, rest) = dir.split_at(start);
     // The slash before the last `kept` components; none, or the first, leaves nothing to trim.
-    match dir.match_indices('/').rev().nth(kept - 1) {
-        Some((tail_start, _)) if tail_start > 0 => format!("...{}", &dir[tail_start..]),
+    match rest.match_indices('/').rev().nth(kept - 1) {
+        Some((tail_start, _)) if tail_start > 3 => {
+            format!("{prefix}...{}", &rest[tail_start..])
+        }
         _ => dir.to_owned(),
     }
 }

@@ -75,9 +75,10 @@ pub fn format_duration_non_posixly(duration: &std::time::Duration) -> String {
 pub(crate) const DEFAULT_TIME_FORMAT: &str = "\nreal\t%3lR\nuser\t%3lU\nsys\t%3lS";
 
 /// The report of `time` as `TIMEFORMAT` words it (ncsh patch: brush ignored it): `%R`, `%U` and
-/// `%S` are the real, user and system seconds, `%P` the share of the CPU, each with an optional
-/// precision of up to three decimals (`%2R`, 3 where none is given) and `l` for minutes and
-/// seconds (`%lR`, `0m1.500s`); `%%` is `%`. Anything else is written as it stands.
+/// `%S` are the real, user and system seconds, with an optional precision of up to three decimals
+/// (`%2R`, 3 where none is given) and `l` for minutes and seconds (`%lR`, `0m1.500s`); `%P` is the
+/// share of the CPU, with two decimals; `%%` is `%`. Anything else is written as it stands (bash
+/// refuses it).
 pub(crate) fn format_time_report(format: &str, timing: &StopwatchTiming) -> String {
     let mut out = String::new();
     let mut chars = format.chars().peekable();
@@ -104,7 +105,8 @@ pub(crate) fn format_time_report(format: &str, timing: &StopwatchTiming) -> Stri
                 let cpu = (timing.user + timing.system).as_secs_f64();
                 let real = timing.wall.as_secs_f64();
                 let share = if real > 0.0 { cpu * 100.0 / real } else { 0.0 };
-                out.push_str(&format!("{share:.*}", precision as usize));
+                // bash writes the share with two decimals, whatever precision is given.
+                out.push_str(&format!("{share:.2}"));
                 continue;
             }
             _ => {

@@ -90,7 +90,17 @@ fn postprocess_completion_candidate(
         // Check if it's a directory.
         if !brush_core::sys::fs::ends_with_path_separator(&candidate) {
             let candidate_path = Path::new(&candidate);
-            let abs_candidate_path = if candidate_path.is_absolute() {
+            // ncsh patch: a candidate under the home directory keeps its `~/` (brush-core's
+            // completion), and is a directory where the home's path is.
+            let home = std::env::var_os("HOME").map(PathBuf::from);
+            let abs_candidate_path = if let (Some(rest), Some(home)) = (
+                candidate
+                    .strip_prefix("~/")
+                    .or((candidate == "~").then_some("")),
+                home,
+            ) {
+                home.join(rest)
+            } else if candidate_path.is_absolute() {
                 PathBuf::from(candidate_path)
             } else {
                 working_dir.join(candidate_path)

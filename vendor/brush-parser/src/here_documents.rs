@@ -27,11 +27,20 @@ pub(crate) fn after_their_lines(
     });
     let mut text = String::new();
     let written = write(&mut text);
-    if outermost {
-        WAITING.with(|waiting| *waiting.borrow_mut() = None);
+    if !outermost {
+        written?;
+        return Ok(text);
     }
+    // Those of the last line (a redirection of the function itself, `f() { …; } <<EOF`).
+    let left = WAITING.with(|waiting| waiting.borrow_mut().take().unwrap_or_default());
     written?;
-    Ok(if outermost { unindented(&text) } else { text })
+    for body in left {
+        for line in body.split('\n') {
+            text.push('\n');
+            text.push_str(line);
+        }
+    }
+    Ok(unindented(&text))
 }
 
 /// Keeps `body` (lines and the delimiter) for the end of its line where a function is being
@@ -46,13 +55,18 @@ pub(crate) fn wait_for_end_of_line(body: String) -> Option<String> {
     })
 }
 
-/// Writes the here-documents waiting for the end of the line just written, each line marked.
+/// Writes the here-documents waiting for the end of the line just written, each line marked, and
+/// a line break after them, so that what follows (`)` of a subshell) starts a line of its own.
 pub(crate) fn write_waiting(f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
     let bodies = WAITING.with(|waiting| waiting.borrow_mut().as_mut().map(std::mem::take));
-    for body in bodies.unwrap_or_default() {
+    let bodies = bodies.unwrap_or_default();
+    for body in &bodies {
         for line in body.split('\n') {
             write!(f, "\n{MARK}{line}")?;
         }
+    }
+    if !bodies.is_empty() {
+        writeln!(f)?;
     }
     Ok(())
 }

@@ -2,9 +2,10 @@
 //! while it reads the command, so an alias can hold operators (`alias ports='ss -tln | grep LISTEN'`),
 //! can name another alias (`alias ll='ls -l'` over `alias ls='ls --color=auto'`), and one whose text
 //! ends with a blank lets the next word be an alias too (`alias sudo='sudo '`). brush split the text
-//! on blanks into words for the command. Here the alias's text, with the command's own words,
-//! assignments and redirections written around it, is read again and runs in the command's place;
-//! an alias is not expanded again inside its own expansion.
+//! on blanks into words for the command. Here an alias of one simple command takes the command's
+//! own assignments, words and redirections as they were read; any other alias's text, with them
+//! written around it, is read again; either runs in the command's place. An alias is not expanded
+//! again inside its own expansion.
 
 use brush_parser::ast;
 
@@ -39,8 +40,41 @@ pub(super) fn expand(
         expand_following_words(shell, params, &mut suffix);
     }
 
+    let prefix = command
+        .prefix
+        .clone()
+        .map(|prefix| prefix.0)
+        .unwrap_or_default();
+
+    // An alias of one simple command takes the command's items as they were read (here-documents
+    // and `{fd}>` words do not survive being written out and read again).
+    let alone = shell.parse_string(text.as_str()).ok();
+    let simple_alone = alone.as_ref().and_then(only_simple_command);
+    if let Some(simple) = simple_alone.filter(|_| !text.trim_end().ends_with([';', '&'])) {
+        let mut simple = simple.clone();
+        if !prefix.is_empty() {
+            (simple
+                .prefix
+                .get_or_insert_with(|| ast::CommandPrefix(vec![]))
+                .0)
+                .splice(0..0, prefix);
+        }
+        if !suffix.is_empty() {
+            (simple
+                .suffix
+                .get_or_insert_with(|| ast::CommandSuffix(vec![]))
+                .0)
+                .extend(suffix);
+        }
+        // Errors and LINENO name the line the alias was used on.
+        if let (Some(word), Some(used)) = (&mut simple.word_or_name, &command.word_or_name) {
+            word.loc.clone_from(&used.loc);
+        }
+        return Some((name.clone(), Expansion::Simple(simple)));
+    }
+
     let mut whole = String::new();
-    for item in command.prefix.iter().flat_map(|prefix| &prefix.0) {
+    for item in &prefix {
         whole.push_str(&std::format!("{item} "));
     }
     whole.push_str(&text);
@@ -49,14 +83,7 @@ pub(super) fn expand(
     }
     let program = shell.parse_string(whole).ok()?;
     let expansion = match only_simple_command(&program) {
-        Some(simple) => {
-            let mut simple = simple.clone();
-            // Errors and LINENO name the line the alias was used on.
-            if let (Some(word), Some(used)) = (&mut simple.word_or_name, &command.word_or_name) {
-                word.loc.clone_from(&used.loc);
-            }
-            Expansion::Simple(simple)
-        }
+        Some(simple) => Expansion::Simple(simple.clone()),
         None => Expansion::Program(program),
     };
     Some((name.clone(), expansion))
