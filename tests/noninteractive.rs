@@ -1569,7 +1569,7 @@ k(){ false; echo k-continues; }; k
 set -E; k; set +E
 trap - ERR RETURN
 set -T; trap 'echo "ret $FUNCNAME"' RETURN; m(){ :; }; m; set +T; m
-trap -p
+trap -p RETURN
 "#,
     )
     .unwrap();
