@@ -1723,3 +1723,17 @@ r(){ trap 'echo R; exit 7' RETURN; echo in; }; r; echo "not reached $?"
     .unwrap();
     script_same_as_bash(&home, "review2.sh");
 }
+
+#[test]
+fn exit_in_an_err_trap_ends_the_shell() {
+    let home = Home::new();
+    same_as_bash(
+        &home,
+        &[
+            r#"trap "echo E; exit 5" ERR; false; echo no"#,
+            r#"trap "exit" ERR; f(){ false; echo in-f; }; f; echo no2"#,
+            r#"set -E; trap "echo X; exit 4" ERR; f(){ false; echo in-f; }; f; echo no3"#,
+            r#"trap "echo E; exit 6" ERR; x=$(false); echo "x $?""#,
+        ],
+    );
+}

@@ -569,9 +569,14 @@ impl Execute for ast::Pipeline {
             && !unseen_failure
         {
             if shell.traps().handles(crate::traps::TrapSignal::Err) {
-                shell
+                let trap = shell
                     .invoke_trap_handler(crate::traps::TrapSignal::Err, &params)
                     .await?;
+                // ncsh patch: an `exit` in the trap ends the shell, as in bash (`trap 'exit 1'
+                // ERR`); it was ignored. (A `return` in it is still ignored.)
+                if matches!(trap.next_control_flow, ExecutionControlFlow::ExitShell) {
+                    return Ok(trap);
+                }
             }
         }
 
