@@ -822,22 +822,32 @@ fn ps0_is_shown_and_a_login_shell_runs_its_logout_file() {
 fn bashrc_bind_lines_are_taken_and_history_search_finds_by_prefix() {
     let home = Home::new();
     let term = start(&home, &[]);
-    for line in [
+    // Each line's output is waited for before the next is typed: the prompt alone may be the one
+    // before it.
+    for (done, line) in [
         "bind 'set completion-ignore-case on'; echo \"rc $?\"",
         "bind '\"\\e[B\": history-search-forward'; echo \"rc $?\"",
         "bind '\"\\C-n\": menu-complete'; echo \"rc $?\"",
         "bind '\"\\C-t\": history-search-backward'; echo \"rc $?\"",
-    ] {
+    ]
+    .into_iter()
+    .enumerate()
+    {
         term.line(line);
+        term.expect_count("rc 0\n", done + 1);
         term.expect_prompt();
     }
-    term.expect_count("rc 0\n", 4);
     term.line("echo first-match");
+    term.expect("\nfirst-match\n");
     term.expect_prompt();
-    term.line("true");
+    term.line("true; echo second-done");
+    term.expect("\nsecond-done\n");
     term.expect_prompt();
     term.send("echo fi\x14");
-    term.expect("$ echo first-match");
+    // The line being edited, the last on the screen, is the one found.
+    term.wait_for("the line found by its prefix", |screen| {
+        screen.lines().rev().find(|line| !line.trim().is_empty()) == Some("$ echo first-match")
+    });
 }
 
 /// A directory completed under `~` keeps its `~/` and gets its `/`, as in bash.
