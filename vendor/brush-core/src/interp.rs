@@ -1085,11 +1085,11 @@ fn declaration(text: &str) -> Option<ast::Assignment> {
         Some(target) => (target, true),
         None => (target, false),
     };
-    let name = match target.split_once('[') {
-        Some((name, subscript)) => ast::AssignmentName::ArrayElementName(
-            name.to_owned(),
-            subscript.strip_suffix(']')?.to_owned(),
-        ),
+    // A `[` without its `]` makes no valid name, and is refused below.
+    let name = match crate::env::split_subscript(target) {
+        Some((name, subscript)) => {
+            ast::AssignmentName::ArrayElementName(name.to_owned(), subscript.to_owned())
+        }
         None => ast::AssignmentName::VariableName(target.to_owned()),
     };
     let (ast::AssignmentName::VariableName(variable)

@@ -75,19 +75,15 @@ fn named_redirection<'a>(
 /// `NAME` of a word `{NAME}` or `{NAME[SUBSCRIPT]}`.
 fn descriptor_name(word: &Word) -> Option<&str> {
     let name = word.value.strip_prefix('{')?.strip_suffix('}')?;
-    let variable = match name.split_once('[') {
-        Some((variable, subscript)) => subscript.ends_with(']').then_some(variable)?,
-        None => name,
-    };
+    let variable = env::split_subscript(name).map_or(name, |(variable, _)| variable);
     env::valid_variable_name(variable).then_some(name)
 }
 
 /// The descriptor the variable or element `name` holds (ncsh patch: an element too, so that
 /// `exec {COPROC[1]}>&-` closes a coprocess's input, as in bash).
 fn held_descriptor(shell: &Shell<impl extensions::ShellExtensions>, name: &str) -> Option<ShellFd> {
-    let value = match name.split_once('[') {
+    let value = match env::split_subscript(name) {
         Some((variable, subscript)) => {
-            let subscript = subscript.strip_suffix(']')?;
             let (_, array) = shell.env().get(variable)?;
             array.value().get_at(subscript, shell).ok()??.into_owned()
         }
@@ -130,8 +126,8 @@ fn assign(
     fd: ShellFd,
 ) -> Result<(), error::Error> {
     // ncsh patch: an element (`{a[1]}>file`) is set as bash sets it.
-    if let Some((array, subscript)) = name.split_once('[') {
-        let subscript = subscript.trim_end_matches(']').to_owned();
+    if let Some((array, subscript)) = env::split_subscript(name) {
+        let subscript = subscript.to_owned();
         if let Some((_, variable)) = shell.env_mut().get_mut(array) {
             variable.assign_at_index(subscript, fd.to_string(), false)?;
             return Ok(());

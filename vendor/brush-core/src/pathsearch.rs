@@ -44,11 +44,8 @@ where
                 dir
             };
             let path = dir.join(self.filename.as_ref());
-            let from_working_dir = match &self.working_dir {
-                Some(working_dir) if path.is_relative() => Some(working_dir.join(&path)),
-                _ => None,
-            };
-            let on_disk = from_working_dir.clone().unwrap_or_else(|| path.clone());
+            let from_working_dir = self.working_dir.as_ref().filter(|_| path.is_relative());
+            let on_disk = from_working_dir.map_or_else(|| path.clone(), |dir| dir.join(&path));
             // Skip directories outright, then ask the platform to resolve
             // the path to an actual executable file (which, on Windows, may
             // involve appending a PATHEXT extension). The helper takes

@@ -34,12 +34,7 @@ pub(crate) fn after_their_lines(
     // Those of the last line (a redirection of the function itself, `f() { …; } <<EOF`).
     let left = WAITING.with(|waiting| waiting.borrow_mut().take().unwrap_or_default());
     written?;
-    for body in left {
-        for line in body.split('\n') {
-            text.push('\n');
-            text.push_str(line);
-        }
-    }
+    text.push_str(&marked_lines(&left));
     Ok(unindented(&text))
 }
 
@@ -60,15 +55,19 @@ pub(crate) fn wait_for_end_of_line(body: String) -> Option<String> {
 pub(crate) fn write_waiting(f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
     let bodies = WAITING.with(|waiting| waiting.borrow_mut().as_mut().map(std::mem::take));
     let bodies = bodies.unwrap_or_default();
-    for body in &bodies {
-        for line in body.split('\n') {
-            write!(f, "\n{MARK}{line}")?;
-        }
-    }
     if !bodies.is_empty() {
-        writeln!(f)?;
+        writeln!(f, "{}", marked_lines(&bodies))?;
     }
     Ok(())
+}
+
+/// The lines of `bodies`, each begun on a line of its own and marked.
+fn marked_lines(bodies: &[String]) -> String {
+    bodies
+        .iter()
+        .flat_map(|body| body.split('\n'))
+        .map(|line| std::format!("\n{MARK}{line}"))
+        .collect()
 }
 
 /// `text` with each marked line's indentation and mark taken away.

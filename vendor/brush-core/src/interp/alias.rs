@@ -22,8 +22,8 @@ pub(super) enum Expansion {
 }
 
 /// What `command` stands for, where its name is an alias written as is (neither quoted nor
-/// expanded) that `params` is not already expanding, and aliases are expanded: the alias's text
-/// with the command's own words around it, read again, as bash reads it.
+/// expanded) that `params` is not already expanding, and aliases are expanded (see the module's
+/// comment for how the command's own items join the alias's text).
 pub(super) fn expand(
     shell: &Shell<impl extensions::ShellExtensions>,
     params: &ExecutionParameters,

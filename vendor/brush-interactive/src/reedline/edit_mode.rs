@@ -468,7 +468,8 @@ fn translate_input_function_to_reedline_event(
         // ncsh patch: bash's history functions. history-search-backward and -forward look for
         // lines that begin with what is typed, as reedline's history steps do where a line has
         // been typed; the backward one was reverse-search-history's prompt, and the forward one,
-        // menu-complete and the plain steps could not be bound.
+        // menu-complete (completed as `complete` is, below) and the plain steps could not be
+        // bound.
         InputFunction::ReverseSearchHistory => Some(ReedlineEvent::SearchHistory),
         InputFunction::HistorySearchBackward | InputFunction::PreviousHistory => {
             Some(ReedlineEvent::PreviousHistory)
@@ -476,9 +477,10 @@ fn translate_input_function_to_reedline_event(
         InputFunction::HistorySearchForward | InputFunction::NextHistory => {
             Some(ReedlineEvent::NextHistory)
         }
-        InputFunction::MenuComplete => Some(ReedlineEvent::Edit(vec![EditCommand::Complete])),
         InputFunction::RedrawCurrentLine => Some(ReedlineEvent::Repaint),
-        InputFunction::Complete => Some(ReedlineEvent::Edit(vec![EditCommand::Complete])),
+        InputFunction::Complete | InputFunction::MenuComplete => {
+            Some(ReedlineEvent::Edit(vec![EditCommand::Complete]))
+        }
         InputFunction::BrushAcceptHint => Some(ReedlineEvent::HistoryHintComplete),
         InputFunction::BrushAcceptHintWord => Some(ReedlineEvent::HistoryHintWordComplete),
         _ => None,
