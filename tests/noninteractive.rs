@@ -445,6 +445,41 @@ fn wait_n_returns_the_status_of_the_next_job_to_end() {
     assert_eq!(stdout(&out), "4\n3\n127\n", "{}", stderr(&out));
 }
 
+/// `wait -p` was "not yet implemented" (status 99); scripts that run jobs in parallel use it with
+/// `-n` to learn which job ended.
+#[test]
+fn wait_p_names_the_job_that_answered() {
+    let home = Home::new();
+    same_as_bash(
+        &home,
+        &[
+            r#"sleep 0.4 & a=$!; sleep 0.1 & b=$!; wait -n -p v; [ "$v" = "$b" ] && echo b first
+               wait -p w %1; [ "$w" = "$a" ] && echo w is a
+               v=x; wait -p v; echo "$? ${v-unset}"
+               false & f=$!; sleep 0.1; wait -pg $f; echo "$? $([ "$g" = "$f" ] && echo g is f)"
+               wait -p q 12345; echo "$? ${q-unset}""#,
+            "wait -p; echo $?; wait -p 1x; echo $?; readonly r; wait -p r; echo $?; wait -x",
+        ],
+    );
+}
+
+/// `${x/pattern/replacement}` as bash 5.2's: with `patsub_replacement` (on by default) an unquoted
+/// `&` is the text matched, which `"${x//</&lt;}"` meets; and a `$` in the replacement is itself
+/// (it named a capture group: `"${x/cost/\$10}"` gave nothing).
+#[test]
+fn a_replacement_puts_the_match_for_an_unquoted_ampersand_and_keeps_dollars() {
+    let home = Home::new();
+    let script = r#"x=cost; echo "${x/cost/\$10}"; y='$1'; echo ${x/o/$y}
+x='a<b&c'; echo "${x//</&lt;}" ${x//</\&lt;} "${x//</\&lt;}" "${x//&/&amp;}" ${x/a/"&"} ${x/a/'&'}
+r='[&]'; echo ${x/a/$r} "${x/a/$r}"; r='\&'; echo ${x/a/$r}; r='\\&'; echo ${x/a/$r} ${x/a/"$r&"}
+x=abc; echo ${x/b/'\'&} ${x/b/\\\\&} ${x/b/\$&} "${x//?/&&}" ${x/z/&} ${x/a/$'&'} "${x/b/\\}"
+a=(ab cb); echo "${a[@]/b/<&>}"; set -- ab cb; echo "${@/#/-&-}" "${*/%/&!}"
+shopt -u patsub_replacement; echo "${x//b/&}" ${x/a/$r}
+"#;
+    std::fs::write(home.path().join("patsub.sh"), script).unwrap();
+    script_same_as_bash(&home, "patsub.sh");
+}
+
 /// A builtin reading a process substitution blocked the only thread of a script's runtime, which
 /// the substitution, a task, needed to write: each of these never returned.
 #[test]

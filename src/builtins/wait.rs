@@ -1,7 +1,8 @@
 //! `wait`, as bash's: for jobs by job spec or process id, returning the status of the last one
 //! waited for; `wait -n` for whichever job ends first. A job that ended leaves the table, and the
 //! status of its process is remembered for a later `wait PID`
-//! ([`brush_core::jobs::JobManager::ended_status`]).
+//! ([`brush_core::jobs::JobManager::ended_status`]). `wait -p VAR` assigns the pid of the job whose
+//! status it returns.
 
 use std::future::Future;
 use std::io::Write;
@@ -30,9 +31,12 @@ const NOT_A_CHILD: u8 = 127;
 enum Waitable {
     /// A job still in the table, by its number.
     Job(usize),
-    /// A background process whose job ended and left the table, with its status.
-    Ended(u8),
+    /// A background process whose job ended and left the table: its status and pid.
+    Ended(u8, i32),
 }
+
+/// A status and the pid of the job it is of, for `-p`; no pid where nothing answered.
+type Answer = (u8, Option<i32>);
 
 pub(super) fn execute<SE: ShellExtensions>(
     context: ExecutionContext<'_, SE>,
@@ -45,55 +49,102 @@ pub(super) fn execute<SE: ShellExtensions>(
         if super::help_asked::<Wait>(&words, &mut context.stdout()) {
             return Ok(ExecutionResult::success());
         }
-        let (next, ids) = match options(&words) {
+        let Options { next, assign, ids } = match options(&words) {
             Ok(parsed) => parsed,
-            Err(Unparsed::Invalid(option)) => {
-                let _ = writeln!(err, "{prefix}wait: {option}: invalid option");
+            Err(Unparsed::Unimplemented(what)) => return brush_core::error::unimp(what),
+            Err(Unparsed::Invalid(why)) => {
+                let _ = writeln!(err, "{prefix}wait: {why}");
                 let _ = writeln!(err, "wait: usage: {}", super::usage::<Wait>());
                 return Ok(ExecutionResult::new(2));
             }
-            Err(Unparsed::Unimplemented(what)) => return brush_core::error::unimp(what),
         };
         let shell = context.shell;
-        let status = if next {
+        // As bash: the variable is unset before the wait, and stays so if nothing answers.
+        if let Some(name) = assign {
+            if !brush_core::env::valid_variable_name(name) {
+                let _ = writeln!(err, "{prefix}wait: `{name}': not a valid identifier");
+                return Ok(ExecutionResult::new(1));
+            }
+            if shell.env_mut().unset(name).is_err() {
+                let _ = writeln!(err, "{prefix}wait: {name}: cannot unset: readonly variable");
+                return Ok(ExecutionResult::new(1));
+            }
+        }
+        let (status, answered) = if next {
             wait_next(shell, ids, &mut err, &prefix).await?
         } else if ids.is_empty() {
-            wait_all(shell, &mut err).await?
+            (wait_all(shell, &mut err).await?, None)
         } else {
             wait_each(shell, ids, &mut err, &prefix).await?
         };
+        if let (Some(name), Some(pid)) = (assign, answered) {
+            shell.env_mut().update_or_add(
+                name,
+                brush_core::variables::ShellValueLiteral::Scalar(pid.to_string()),
+                |_| Ok(()),
+                brush_core::env::EnvironmentLookup::Anywhere,
+                brush_core::env::EnvironmentScope::Global,
+            )?;
+        }
         Ok(ExecutionResult::new(status))
     })
 }
 
+/// What the options asked.
+struct Options<'a> {
+    /// `-n`: the next job to end.
+    next: bool,
+    /// `-p VAR`: the variable to assign the answering job's pid.
+    assign: Option<&'a str>,
+    /// The ids after the options.
+    ids: &'a [String],
+}
+
 enum Unparsed {
+    /// Bash's words for the option refused.
     Invalid(String),
     Unimplemented(&'static str),
 }
 
-/// Whether `-n` was given, and the ids after the options.
-fn options(words: &[String]) -> Result<(bool, &[String]), Unparsed> {
-    let mut next = false;
+fn options(words: &[String]) -> Result<Options<'_>, Unparsed> {
+    let mut options = Options {
+        next: false,
+        assign: None,
+        ids: &[],
+    };
     let mut at = 0;
     while let Some(word) = words.get(at) {
+        at += 1;
         if word == "--" {
-            at += 1;
             break;
         }
         let Some(letters) = word.strip_prefix('-').filter(|l| !l.is_empty()) else {
+            at -= 1;
             break;
         };
-        for letter in letters.chars() {
+        for (i, letter) in letters.char_indices() {
             match letter {
-                'n' => next = true,
+                'n' => options.next = true,
                 'f' => return Err(Unparsed::Unimplemented("wait -f")),
-                'p' => return Err(Unparsed::Unimplemented("wait -p")),
-                _ => return Err(Unparsed::Invalid(word.clone())),
+                'p' => {
+                    // The name is the rest of the word (`-pVAR`), else the next word.
+                    let rest = &letters[i + 1..];
+                    options.assign = Some(if rest.is_empty() {
+                        at += 1;
+                        words.get(at - 1).ok_or_else(|| {
+                            Unparsed::Invalid("-p: option requires an argument".into())
+                        })?
+                    } else {
+                        rest
+                    });
+                    break;
+                }
+                _ => return Err(Unparsed::Invalid(format!("-{letter}: invalid option"))),
             }
         }
-        at += 1;
     }
-    Ok((next, &words[at..]))
+    options.ids = &words[at..];
+    Ok(options)
 }
 
 /// `wait` with no ids: every job; always 0, as in bash. Afterwards no status is left to ask for,
@@ -110,27 +161,27 @@ async fn wait_all(
     Ok(0)
 }
 
-/// `wait ID...`: each in turn; the status is the last one's.
+/// `wait ID...`: each in turn; the answer is the last one's.
 async fn wait_each(
     shell: &mut Shell<impl ShellExtensions>,
     ids: &[String],
     err: &mut impl Write,
     prefix: &str,
-) -> Result<u8, brush_core::Error> {
-    let mut status = 0;
+) -> Result<Answer, brush_core::Error> {
+    let mut answer = (0, None);
     for id in ids {
-        status = match waitable(shell.jobs_mut(), id) {
+        answer = match waitable(shell.jobs_mut(), id) {
             Ok(Waitable::Job(job)) => wait_for_first(shell, &[job], err)
                 .await?
-                .unwrap_or(NOT_A_CHILD),
-            Ok(Waitable::Ended(ended)) => ended,
+                .unwrap_or((NOT_A_CHILD, None)),
+            Ok(Waitable::Ended(status, pid)) => (status, Some(pid)),
             Err((message, refused)) => {
                 let _ = writeln!(err, "{prefix}wait: {message}");
-                refused
+                (refused, None)
             }
         };
     }
-    Ok(status)
+    Ok(answer)
 }
 
 /// `wait -n [ID...]`: whichever of those jobs (or of all jobs) ends first; 127 if there is none.
@@ -139,7 +190,7 @@ async fn wait_next(
     ids: &[String],
     err: &mut impl Write,
     prefix: &str,
-) -> Result<u8, brush_core::Error> {
+) -> Result<Answer, brush_core::Error> {
     let mut jobs = vec![];
     if ids.is_empty() {
         jobs.extend(
@@ -154,7 +205,7 @@ async fn wait_next(
     for id in ids {
         match waitable(shell.jobs_mut(), id) {
             Ok(Waitable::Job(job)) => jobs.push(job),
-            Ok(Waitable::Ended(status)) => return Ok(status),
+            Ok(Waitable::Ended(status, pid)) => return Ok((status, Some(pid))),
             Err(_) => {
                 let _ = writeln!(err, "{prefix}wait: {id}: no such job");
             }
@@ -162,7 +213,7 @@ async fn wait_next(
     }
     Ok(wait_for_first(shell, &jobs, err)
         .await?
-        .unwrap_or(NOT_A_CHILD))
+        .unwrap_or((NOT_A_CHILD, None)))
 }
 
 /// The job a job spec or process id names, or the remembered status of a process whose job has
@@ -180,7 +231,7 @@ fn waitable(jobs: &mut JobManager, id: &str) -> Result<Waitable, (String, u8)> {
     let job = jobs.jobs.iter().find(|job| job.is_named_by(pid));
     match (job, jobs.ended_status(pid)) {
         (Some(job), _) => Ok(Waitable::Job(job.id)),
-        (None, Some(status)) => Ok(Waitable::Ended(status)),
+        (None, Some(status)) => Ok(Waitable::Ended(status, pid)),
         (None, None) => Err((
             format!("pid {pid} is not a child of this shell"),
             NOT_A_CHILD,
@@ -192,14 +243,14 @@ fn waitable(jobs: &mut JobManager, id: &str) -> Result<Waitable, (String, u8)> {
 type JobWait<'a> =
     Pin<Box<dyn Future<Output = (usize, Result<ExecutionResult, brush_core::Error>)> + Send + 'a>>;
 
-/// Waits until the first of jobs `ids` ends (or stops) and returns its status; `None` if none of
-/// them is in the table. An ended job leaves the table, its status remembered, and is reported as
+/// Waits until the first of jobs `ids` ends (or stops) and returns its status and pid; `None` if
+/// none of them is in the table. An ended job leaves the table, its status remembered, and is reported as
 /// bash reports it where job control is on.
 async fn wait_for_first(
     shell: &mut Shell<impl ShellExtensions>,
     ids: &[usize],
     err: &mut impl Write,
-) -> Result<Option<u8>, brush_core::Error> {
+) -> Result<Option<Answer>, brush_core::Error> {
     let reports = shell.options().enable_job_control;
     let interactive = shell.options().interactive;
     let jobs = shell.jobs_mut();
@@ -250,17 +301,16 @@ async fn wait_for_first(
     };
     // The exit status only: an `exit` in the job ends the job, not this shell.
     let status = u8::from(&result.exit_code);
-    let stopped = jobs
-        .jobs
-        .iter()
-        .any(|job| job.id == id && matches!(job.state, JobState::Stopped));
+    let waited = jobs.jobs.iter().find(|job| job.id == id);
+    let pid = waited.and_then(brush_core::jobs::Job::named_pid);
+    let stopped = waited.is_some_and(|job| matches!(job.state, JobState::Stopped));
     if !stopped
         && let Some(job) = jobs.remove_ended(id, status)
         && reports
     {
         let _ = writeln!(err, "{job}");
     }
-    Ok(Some(status))
+    Ok(Some((status, pid)))
 }
 
 /// Resolves once Ctrl-C is pressed: the flag that the interactive shell's SIGINT handler sets, which

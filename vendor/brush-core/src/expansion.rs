@@ -25,6 +25,10 @@ use crate::variables::ShellValueUnsetType;
 use crate::variables::ShellVariable;
 use crate::variables::{self, ShellValue};
 
+// ncsh patch: `${x/pattern/replacement}`'s replacement, `&` and all.
+mod replacement;
+use replacement::Replacement;
+
 /// Options to customize the behavior of the word expander.
 pub(crate) struct ExpanderOptions {
     /// Whether to perform tilde-expansion.
@@ -1635,7 +1639,11 @@ impl<'a, SE: extensions::ShellExtensions> WordExpander<'a, SE> {
 
                 // If no replacement was provided, then we replace with an empty string.
                 let replacement = replacement.unwrap_or(String::new());
-                let expanded_replacement = self.basic_expand_to_str(&replacement).await?;
+                let replacement = if self.shell.options().patsub_replacement {
+                    Replacement::with_matched_text(self.basic_expand(&replacement).await?)
+                } else {
+                    Replacement::literal(self.basic_expand_to_str(&replacement).await?)
+                };
 
                 let regex = expanded_pattern.to_regex(
                     matches!(match_kind, brush_parser::word::SubstringMatchKind::Prefix),
@@ -1646,7 +1654,7 @@ impl<'a, SE: extensions::ShellExtensions> WordExpander<'a, SE> {
                     Ok(Self::replace_substring(
                         s.as_str(),
                         &regex,
-                        expanded_replacement.as_str(),
+                        &replacement,
                         &match_kind,
                     ))
                 })
@@ -2171,18 +2179,19 @@ impl<'a, SE: extensions::ShellExtensions> WordExpander<'a, SE> {
     fn replace_substring(
         s: &str,
         regex: &fancy_regex::Regex,
-        replacement: &str,
+        replacement: &Replacement,
         match_kind: &SubstringMatchKind,
     ) -> String {
+        let replacer = |captures: &fancy_regex::Captures<'_>| replacement.for_match(captures);
         match match_kind {
             brush_parser::word::SubstringMatchKind::Prefix
             | brush_parser::word::SubstringMatchKind::Suffix
             | brush_parser::word::SubstringMatchKind::FirstOccurrence => {
-                regex.replace(s, replacement).into_owned()
+                regex.replace(s, replacer).into_owned()
             }
 
             brush_parser::word::SubstringMatchKind::Anywhere => {
-                regex.replace_all(s, replacement).into_owned()
+                regex.replace_all(s, replacer).into_owned()
             }
         }
     }

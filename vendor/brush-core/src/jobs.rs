@@ -1016,6 +1016,15 @@ impl Job {
             .or_else(|| self.background_group.as_ref().map(|group| group.pid()))
     }
 
+    /// The pid that names the job to the user, as `wait -p` assigns it (ncsh patch): the one `$!`
+    /// gave, if it was read, else the one `jobs -p` lists.
+    pub fn named_pid(&self) -> Option<sys::process::ProcessId> {
+        self.background_group
+            .as_ref()
+            .and_then(|group| group.given.get().copied())
+            .or_else(|| self.listed_pid())
+    }
+
     /// Whether `pid` names the job, for `wait PID` and `kill PID` (ncsh patch): one of its
     /// processes, its group, or the number `$!` gave it before it had one.
     pub fn is_named_by(&self, pid: sys::process::ProcessId) -> bool {
