@@ -480,6 +480,55 @@ shopt -u patsub_replacement; echo "${x//b/&}" ${x/a/$r}
     script_same_as_bash(&home, "patsub.sh");
 }
 
+/// Under `set -e` a compound command (a group, `if`, `case`, a loop) that fails does not end the
+/// script, and the ERR trap does not run for it: both see the commands inside. `if c; then [ -f x ]
+/// && rm x; fi` ended ncsh's script where the test failed, and `{ false; }` ran the trap twice.
+#[test]
+fn set_e_and_the_err_trap_see_the_commands_inside_a_compound_not_the_compound() {
+    let home = Home::new();
+    same_as_bash(
+        &home,
+        &[
+            "set -e; { false && true; }; echo \"on $?\"; if true; then false && true; fi
+             for i in 1; do false && true; done; for ((i=0;i<1;i++)); do false && :; done
+             case x in x) false && true;; esac; until true; do :; done; echo on
+             { false && true; } > /dev/null; { (exit 3) || (exit 4) && :; }; echo \"on $?\"
+             if true; then false; echo no; fi",
+            "set -e; f() { false && true; }; f; echo no",
+            "set -e; true | { false && true; }; echo no",
+        ],
+    );
+    let script = "trap 'echo \"E$LINENO\"' ERR\n{ false && true; }\n{ false; }\n\
+                  if false; then :; fi\nif true; then false; fi\nfor i in 1; do false; done\n\
+                  for i in 1; do false && :; done\ncase x in x) false;; esac\n\
+                  case x in x) false && :;; esac\nwhile false; do :; done\n(false)\n(false && :)\n\
+                  { false; } | cat\ncat /dev/null | { false; }\n[[ -z x ]]\n(( 0 ))\n\
+                  f(){ false && :; }; f\ng(){ false; }; g\n{ false; } || :\nx=$(false)\n\
+                  true |\n  false\n";
+    std::fs::write(home.path().join("err.sh"), script).unwrap();
+    script_same_as_bash(&home, "err.sh");
+}
+
+/// An ERR, DEBUG or RETURN trap that a subshell sets (itself, or in a function it runs) fires
+/// there, as in bash; the ones it inherited still do not, without `set -E`/`-T`. Those it set
+/// never fired: `x=$(f)` where `f` sets an ERR trap. And as in bash, the trap runs for a command
+/// only if it was set when the command began (a function that sets it and fails ran it twice).
+#[test]
+fn traps_a_subshell_sets_fire_there() {
+    let home = Home::new();
+    same_as_bash(
+        &home,
+        &[
+            r#"f(){ trap "echo err" ERR; false; }; x=$(f); echo "[$x]"; f | cat; (f)
+               ( trap "echo e2" ERR; false; ); y=$(trap "echo e3" DEBUG; echo hi); echo "[$y]"
+               trap "echo top" ERR; (false); (trap - ERR; false); echo end"#,
+            r#"f(){ trap "echo err" ERR; return 1; }; f; echo ---; f; eval 'trap "echo e" ERR; false'
+               trap - ERR; eval 'trap "echo e" ERR; false'; echo ---
+               trap "echo old" ERR; f(){ trap "echo err" ERR; return 1; }; f"#,
+        ],
+    );
+}
+
 /// A builtin reading a process substitution blocked the only thread of a script's runtime, which
 /// the substitution, a task, needed to write: each of these never returned.
 #[test]
@@ -693,7 +742,8 @@ fn builtins_given_a_wrong_word_say_what_bash_says_and_end_as_bash_ends() {
         "shopt -s expand_aliases; alias ll='ls -l'; command -v ll; command -V ll",
         "while getopts ab: o -a -x -b; do echo \"$o\"; done; f() { getopts q o -z; }; f",
         "for m in u=rwx,g=rx,o= g+w o-rwx a=r +x u=rw,go= ug+x,o= q u+q u=rwx, 9 0778 u=r=w '' 077; \
-         do umask 022; umask \"$m\"; echo \"$m -> $? $(umask)\"; done; umask -S u=rwx,g=rx; umask -p",
+         do umask 022; umask \"$m\"; echo \"$m -> $? $(umask)\"; done; umask -S u=rwx,g=rx; \
+         umask -p; umask -p -S; umask -pS 027",
         "for i in 1 2; do continue 1 2; done; echo after",
         "for i in 1 2; do break 1 2; done; echo after",
         "for i in 1 2; do echo $i; break ' 1'; done; for i in 1 2; do continue '1 '; done; echo after",

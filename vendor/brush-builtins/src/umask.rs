@@ -60,8 +60,15 @@ impl builtins::Command for UmaskCommand {
                 std::format!("{umask:04o}")
             };
 
-            if self.print_roundtrippable {
-                writeln!(context.stdout(), "umask {formatted}")?;
+            // ncsh patch: `-p` gives a command that sets the mask again (`umask -S …` where the
+            // mask is symbolic), and only where no mode was given, as bash's.
+            let set_again = if self.symbolic_output {
+                "umask -S "
+            } else {
+                "umask "
+            };
+            if self.print_roundtrippable && self.mode.is_none() {
+                writeln!(context.stdout(), "{set_again}{formatted}")?;
             } else {
                 writeln!(context.stdout(), "{formatted}")?;
             }

@@ -516,6 +516,11 @@ impl Execute for ast::Pipeline {
             params.suppress_errexit = true;
         }
 
+        // ncsh patch: as in bash, the ERR trap runs for a pipeline only if it was set when the
+        // pipeline began: a function, `eval` or sourced file that sets it and fails ran it a
+        // second time for its own status.
+        let err_trapped_before = shell.traps().handles(crate::traps::TrapSignal::Err);
+
         // Spawn all the processes required for the pipeline, connecting outputs/inputs with pipes
         // as needed.
         let spawn_results = spawn_pipeline_processes(self, shell, &params).await?;
@@ -547,12 +552,22 @@ impl Execute for ast::Pipeline {
             return Ok(left);
         }
 
-        // ncsh patch: a `select` that ends at end of input fails (status 1) unseen by `set -e` and
-        // the ERR trap, as in bash.
+        // ncsh patch: the failure of a compound command alone (a group, `if`, `case`, a loop,
+        // `select`) is unseen by `set -e` and the ERR trap, as in bash, which see the commands
+        // inside it: under `set -e`, `if c; then [ -f x ] && rm x; fi` goes on where the test
+        // fails, and a `select` that ends at end of input (status 1) goes on. brush ended the
+        // script, and ran the ERR trap twice for `{ false; }`.
         let unseen_failure = matches!(
             self.seq.as_slice(),
             [ast::Command::Compound(
-                ast::CompoundCommand::SelectClause(_),
+                ast::CompoundCommand::BraceGroup(_)
+                    | ast::CompoundCommand::IfClause(_)
+                    | ast::CompoundCommand::CaseClause(_)
+                    | ast::CompoundCommand::ForClause(_)
+                    | ast::CompoundCommand::ArithmeticForClause(_)
+                    | ast::CompoundCommand::WhileClause(_)
+                    | ast::CompoundCommand::UntilClause(_)
+                    | ast::CompoundCommand::SelectClause(_),
                 _
             )]
         );
@@ -568,7 +583,14 @@ impl Execute for ast::Pipeline {
             && !self.bang
             && !unseen_failure
         {
-            if shell.traps().handles(crate::traps::TrapSignal::Err) {
+            if err_trapped_before && shell.traps().handles(crate::traps::TrapSignal::Err) {
+                // ncsh patch: the commands of a pipeline ran in copies of the shell, which kept
+                // their lines; the trap's `$LINENO` is the pipeline's, as in bash.
+                if let [_, .., last] = self.seq.as_slice()
+                    && brush_parser::ast::SourceLocation::location(last).is_some()
+                {
+                    shell.set_current_cmd(last);
+                }
                 let trap = shell
                     .invoke_trap_handler(crate::traps::TrapSignal::Err, &params)
                     .await?;

@@ -182,10 +182,11 @@ pub struct TrapHandlerConfig {
     /// so its traps leave the process's signal dispositions alone (see `signal_traps`).
     #[cfg_attr(feature = "serde", serde(skip))]
     in_subshell: bool,
-    /// ncsh patch: whether a subshell set its EXIT trap itself. A subshell runs its own EXIT trap
-    /// as it ends, as bash's does, but not the one it inherited, which `trap` still lists.
+    /// ncsh patch: the traps a subshell set itself. A subshell runs its own EXIT trap as it ends,
+    /// as bash's does, but not the one it inherited, which `trap` still lists; and its own ERR,
+    /// DEBUG and RETURN traps fire, where the ones it inherited do only as `set -E`/`-T` say.
     #[cfg_attr(feature = "serde", serde(skip))]
-    exit_trap_set_here: bool,
+    set_here: std::collections::HashSet<TrapSignal>,
 }
 
 impl TrapHandlerConfig {
@@ -215,13 +216,13 @@ impl TrapHandlerConfig {
         Self {
             handlers: self.handlers.clone(),
             in_subshell: true,
-            exit_trap_set_here: false,
+            set_here: std::collections::HashSet::new(),
         }
     }
 
-    /// Whether these are a subshell's traps and it set its EXIT trap itself (ncsh patch).
-    pub(crate) const fn has_subshell_exit_trap(&self) -> bool {
-        self.in_subshell && self.exit_trap_set_here
+    /// Whether these are a subshell's traps and it set the trap on `signal` itself (ncsh patch).
+    pub(crate) fn set_by_subshell(&self, signal: TrapSignal) -> bool {
+        self.in_subshell && self.set_here.contains(&signal)
     }
 
     /// Takes out the handlers of the ERR, DEBUG and RETURN traps that a function called now does
@@ -270,9 +271,7 @@ impl TrapHandlerConfig {
                 signal_traps::catch(signal);
             }
         }
-        if signal_type == TrapSignal::Exit {
-            self.exit_trap_set_here = true;
-        }
+        self.set_here.insert(signal_type);
         let _ = self.handlers.insert(
             signal_type,
             TrapHandler {
@@ -294,9 +293,7 @@ impl TrapHandlerConfig {
         {
             signal_traps::restore(signal);
         }
-        if signal_type == TrapSignal::Exit {
-            self.exit_trap_set_here = false;
-        }
+        self.set_here.remove(&signal_type);
         self.handlers.remove(&signal_type);
     }
 }

@@ -32,7 +32,7 @@ impl<SE: crate::extensions::ShellExtensions> crate::Shell<SE> {
         params: &ExecutionParameters,
         ended: Result<ExecutionResult, error::Error>,
     ) -> Result<ExecutionResult, error::Error> {
-        if !self.traps.has_subshell_exit_trap() {
+        if !self.traps.set_by_subshell(TrapSignal::Exit) {
             return ended;
         }
         // An error in the trap was said where it happened; the subshell ends as it was ending.
@@ -82,8 +82,11 @@ impl<SE: crate::extensions::ShellExtensions> crate::Shell<SE> {
 
         // In subshells, some traps are only inherited when the corresponding option is enabled.
         // ncsh patch: a function's are put aside as it is called (`put_aside_uninherited_traps`),
-        // so that one it sets itself runs, as in bash.
-        if self.is_subshell() && !self.is_trap_inherited_in_current_scope(signal) {
+        // so that one it sets itself runs, as in bash; and so does one the subshell set itself.
+        if self.is_subshell()
+            && !self.traps.set_by_subshell(signal)
+            && !self.is_trap_inherited_in_current_scope(signal)
+        {
             return Ok(ExecutionResult::success());
         }
 
