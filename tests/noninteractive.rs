@@ -529,6 +529,23 @@ fn traps_a_subshell_sets_fire_there() {
     );
 }
 
+/// A program given the shell's own stdout or stderr under another number (`ls >&2`, `ls 2>&1`,
+/// `>&3` after `exec 3>&2`) writes where the shell's descriptor goes: it wrote to its own, so a
+/// script's `cat >&2 <<EOF` usage text went to stdout wherever the two differ (captured, piped).
+#[test]
+fn a_program_redirected_to_the_shells_stdout_or_stderr_writes_there() {
+    let home = Home::new();
+    same_as_bash(
+        &home,
+        &[
+            "ls -d / >&2; ls /nonexistent 2>&1; exec 3>&2; ls -d /etc >&3; cat >&2 <<EOF
+usage: x
+EOF
+             { ls -d /; ls /nonexistent; } 2>&1 >&2; ls -d /usr 2>&1 >/dev/null; cat <&0 <<< in",
+        ],
+    );
+}
+
 /// A builtin reading a process substitution blocked the only thread of a script's runtime, which
 /// the substitution, a task, needed to write: each of these never returned.
 #[test]

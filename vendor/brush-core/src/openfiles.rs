@@ -230,10 +230,18 @@ impl From<std::io::PipeWriter> for OpenFile {
 
 impl From<OpenFile> for Stdio {
     fn from(open_file: OpenFile) -> Self {
+        // ncsh patch: the shell's own stdin, stdout or stderr is given as a copy of its
+        // descriptor. `inherit` gives the child its own descriptor of that number, so `ls >&2`
+        // wrote to stdout, and `ls 2>&1` to stderr, wherever the shell's two differ.
+        fn shells(fd: &impl std::os::fd::AsFd) -> Stdio {
+            fd.as_fd()
+                .try_clone_to_owned()
+                .map_or_else(|_| Stdio::null(), Stdio::from)
+        }
         match open_file {
-            OpenFile::Stdin(_) => Self::inherit(),
-            OpenFile::Stdout(_) => Self::inherit(),
-            OpenFile::Stderr(_) => Self::inherit(),
+            OpenFile::Stdin(f) => shells(&f),
+            OpenFile::Stdout(f) => shells(&f),
+            OpenFile::Stderr(f) => shells(&f),
             OpenFile::File(f) => f.into(),
             OpenFile::PipeReader(f) => f.into(),
             OpenFile::PipeWriter(f) => f.into(),
