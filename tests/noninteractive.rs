@@ -546,6 +546,23 @@ EOF
     );
 }
 
+/// `. NAME` and `source NAME` look for NAME in `PATH` (it need not be executable) where it has no
+/// slash, then in the working directory, as bash's; brush never searched `PATH`, so `.
+/// git-sh-setup` failed in every git command written in shell (`git submodule`).
+#[test]
+fn dot_looks_for_a_name_without_a_slash_in_path() {
+    let home = Home::new();
+    std::fs::create_dir(home.path().join("pbin")).unwrap();
+    std::fs::write(home.path().join("pbin/lib.sh"), "echo \"lib $1\"\n").unwrap();
+    std::fs::write(home.path().join("here.sh"), "echo here\n").unwrap();
+    let script = "PATH=$PWD/pbin:$PATH; . lib.sh a1; source lib.sh; . here.sh; . ./here.sh\n\
+                  shopt -u sourcepath; . lib.sh; echo $?; shopt -s sourcepath\n\
+                  PATH=/nonexistent; . nothere.sh; echo $?; PATH=:/usr/bin; cd /; cd - >/dev/null\n\
+                  . here.sh\n";
+    std::fs::write(home.path().join("dot.sh"), script).unwrap();
+    script_same_as_bash(&home, "dot.sh");
+}
+
 /// A builtin reading a process substitution blocked the only thread of a script's runtime, which
 /// the substitution, a task, needed to write: each of these never returned.
 #[test]

@@ -1,4 +1,4 @@
-use std::path::Path;
+use std::path::PathBuf;
 
 use brush_core::{ErrorKind, ExecutionResult, builtins};
 use clap::Parser;
@@ -22,13 +22,10 @@ impl builtins::Command for DotCommand {
         context: brush_core::ExecutionContext<'_, SE>,
     ) -> Result<brush_core::ExecutionResult, Self::Error> {
         // TODO(dot): Handle trap inheritance.
+        let script = sourced_file(context.shell, &self.script_path);
         let sourced = context
             .shell
-            .source_script(
-                Path::new(&self.script_path),
-                self.script_args.iter(),
-                &context.params,
-            )
+            .source_script(&script, self.script_args.iter(), &context.params)
             .await;
         // ncsh patch: a file that cannot be read is named as bash names it, without the
         // builtin's name (`/x: No such file or directory`, but `.: /tmp: is a directory`), with
@@ -53,4 +50,28 @@ impl builtins::Command for DotCommand {
             sourced => sourced,
         }
     }
+}
+
+/// The file `. NAME` reads (ncsh patch): where NAME has no slash and `sourcepath` is on, as it is
+/// by default, the first regular file of that name in `PATH`, which need not be executable, as in
+/// bash; else NAME itself. brush never searched `PATH`, so `. git-sh-setup` failed in every git
+/// command written in shell.
+fn sourced_file(
+    shell: &brush_core::Shell<impl brush_core::ShellExtensions>,
+    name: &str,
+) -> PathBuf {
+    let searched = shell.options().source_builtin_searches_path && !name.contains('/');
+    let path = shell.env_str("PATH").unwrap_or_default();
+    searched
+        .then(|| {
+            std::env::split_paths(path.as_ref())
+                // An empty entry is the working directory, as for commands.
+                .map(|dir| match dir.as_os_str().is_empty() {
+                    true => shell.working_dir().join(name),
+                    false => shell.absolute_path(dir).join(name),
+                })
+                .find(|candidate| candidate.is_file())
+        })
+        .flatten()
+        .unwrap_or_else(|| PathBuf::from(name))
 }
