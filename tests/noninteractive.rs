@@ -563,6 +563,19 @@ fn dot_looks_for_a_name_without_a_slash_in_path() {
     script_same_as_bash(&home, "dot.sh");
 }
 
+/// An argument that looks like an assignment has the tildes after its first `=` and its colons
+/// expanded, as in bash: `make install PREFIX=~/.local` and `env VAR=~/x cmd` got a literal `~`.
+#[test]
+fn an_argument_that_looks_like_an_assignment_has_its_tildes_expanded() {
+    let home = Home::new();
+    same_as_bash(
+        &home,
+        &["HOME=/h; x=a=~/b; echo $x; y=~/c:a=~/d; echo $y
+             echo a=~/b b:~/c =~/d a+=~/e a[1]=~/f \"a\"=~/g a=x=~/h a=~/i:~/j --o=~/k 1a=~/x
+             echo a=\\~/x a=~ a=~root; env F=~/f printenv F"],
+    );
+}
+
 /// A builtin reading a process substitution blocked the only thread of a script's runtime, which
 /// the substitution, a task, needed to write: each of these never returned.
 #[test]

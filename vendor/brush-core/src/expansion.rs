@@ -483,6 +483,23 @@ pub(crate) async fn full_expand_and_split_word_with_options(
     expander.full_expand_with_splitting(word_str.as_ref()).await
 }
 
+/// Fully expands an argument that looks like an assignment (`PREFIX=~/.local`), whose tilde after
+/// the first `=` or a `:` is expanded, as bash does outside POSIX mode (ncsh patch).
+pub(crate) async fn full_expand_and_split_assignment_like_word(
+    shell: &mut Shell<impl extensions::ShellExtensions>,
+    params: &ExecutionParameters,
+    word_str: impl AsRef<str>,
+) -> Result<Vec<String>, error::Error> {
+    let mut expander = WordExpander::new(shell, params);
+    if !expander.parser_options.posix_mode {
+        expander.parser_options.tilde_expansion_after_colon = true;
+        expander
+            .parser_options
+            .tilde_expansion_after_assignment_equals = true;
+    }
+    expander.full_expand_with_splitting(word_str.as_ref()).await
+}
+
 /// Expands a word in assignment context (enables tilde-after-colon expansion).
 ///
 /// # Arguments

@@ -1611,15 +1611,16 @@ impl<SE: extensions::ShellExtensions> ExecuteInPipeline<SE> for ast::SimpleComma
                             // This *looks* like an assignment, but it's really a string we should
                             // fully treat as a regular looking
                             // argument.
-                            let mut next_args = expansion::full_expand_and_split_word(
-                                &mut context.shell,
-                                &params,
-                                word,
-                            )
-                            .await?
-                            .into_iter()
-                            .map(CommandArg::String)
-                            .collect();
+                            let mut next_args =
+                                expansion::full_expand_and_split_assignment_like_word(
+                                    &mut context.shell,
+                                    &params,
+                                    word,
+                                )
+                                .await?
+                                .into_iter()
+                                .map(CommandArg::String)
+                                .collect();
                             args.append(&mut next_args);
                         }
                     }

@@ -819,7 +819,16 @@ peg::parser! {
             !stop_condition() !normal_escape_sequence() !enabled_tilde_expr_after_colon() [^'\'' | '\"' | '$' | '`'] {}
 
         rule enabled_tilde_expr_after_colon() -> WordPiece =
-            tilde_exprs_after_colon_enabled() last_char_is_colon() piece:tilde_expression_piece() { piece }
+            tilde_exprs_after_colon_enabled() last_char_is_colon() piece:tilde_expression_piece() { piece } /
+            tilde_exprs_after_assignment_equals_enabled() last_char_is_first_equals() piece:tilde_expression_piece() { piece }
+
+        // ncsh patch: the `=` of an argument that looks like an assignment is its first.
+        rule last_char_is_first_equals() = #{|input, pos| {
+            match input.get(..pos).and_then(|before| before.strip_suffix('=')) {
+                Some(name) if !name.contains('=') => peg::RuleResult::Matched(pos, ()),
+                _ => peg::RuleResult::Failed,
+            }
+        }}
 
         rule last_char_is_colon() = #{|input, pos| {
             if pos == 0 {
@@ -1141,6 +1150,9 @@ peg::parser! {
 
         rule tilde_exprs_after_colon_enabled() -> () =
             &[_] {? if parser_options.tilde_expansion_after_colon { Ok(()) } else { Err("no tilde expansion after colon") } }
+
+        rule tilde_exprs_after_assignment_equals_enabled() -> () =
+            &[_] {? if parser_options.tilde_expansion_after_assignment_equals { Ok(()) } else { Err("no tilde expansion after an assignment's =") } }
 
         // Assignment rules.
 

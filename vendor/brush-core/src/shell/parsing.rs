@@ -39,6 +39,7 @@ impl<SE: extensions::ShellExtensions> Shell<SE> {
             sh_mode: self.options.sh_mode,
             tilde_expansion_at_word_start: true,
             tilde_expansion_after_colon: false,
+            tilde_expansion_after_assignment_equals: false,
             parser_impl: self.parser_impl,
         }
     }
