@@ -1138,6 +1138,8 @@ fn integer_variables_dev_stdin_err_traps_set_u_and_aliases_behave_as_in_bash() {
          echo ${a[@]}; declare -i m; : ${m:=1+2}; echo $m; x=4; m=x*2; echo $m",
         "declare -i x; echo ${x:=5+5} $x; for x in 1+1 3*3; do echo $x; done; declare -ia m; \
          mapfile -t m <<< 1+1; mapfile -t -O 1 m <<< 2*2; echo ${m[@]}",
+        "mapfile -d '' z < <(printf 'x\\0y\\0'); declare -p z; mapfile -d '' -t w < <(printf 'p\\0q')
+         declare -p w",
         "echo 'echo from-stdin $#' | source /dev/stdin a b",
         "{ echo to-err > /dev/stderr; } 2>/dev/null; echo x > /dev/stdout | cat",
         "trap 'echo err' ERR; f() { return 2; }; f; false; exit 3",

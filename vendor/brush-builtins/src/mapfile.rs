@@ -175,7 +175,9 @@ impl MapFileCommand {
                 continue;
             }
 
-            if self.remove_delimiter && line.ends_with(&[delimiter]) {
+            // ncsh patch: a NUL delimiter goes with or without `-t`, as in bash, whose strings
+            // cannot hold one (`mapfile -d '' a < <(find -print0)` kept it in each element).
+            if (self.remove_delimiter || delimiter == 0) && line.ends_with(&[delimiter]) {
                 line.pop();
             }
 
