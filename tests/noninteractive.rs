@@ -576,6 +576,23 @@ fn an_argument_that_looks_like_an_assignment_has_its_tildes_expanded() {
     );
 }
 
+/// `declare -f` writes redirections as bash does (`} 2>&1`, `1>&2`, `<(cmd)`), so that what it
+/// writes reads back: `}2>& 1` and `<(( cmd ))` did not (`eval "$(declare -f f)"`, `sudo bash -c
+/// "$(declare -f f); f"`).
+#[test]
+fn declare_f_writes_redirections_that_read_back() {
+    let home = Home::new();
+    same_as_bash(
+        &home,
+        &[
+            r#"f() { echo x 2>&1 >/dev/null 3<&0 4>&- <<< hi; cat <(echo a) >&2; cat < <(echo b)
+               [[ -n x ]] 2>/dev/null; echo >& /dev/null; cat <&3; echo >&$x; echo 2>&$z
+               { echo grp; } 2>&1; ( echo sub ) > /dev/null 2>&1; while false; do :; done < /dev/null
+               }; declare -f f; eval "$(declare -f f)" && echo read back"#,
+        ],
+    );
+}
+
 /// A builtin reading a process substitution blocked the only thread of a script's runtime, which
 /// the substitution, a task, needed to write: each of these never returned.
 #[test]

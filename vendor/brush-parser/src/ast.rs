@@ -1380,8 +1380,9 @@ impl Display for CommandPrefixOrSuffixItem {
             Self::IoRedirect(io_redirect) => write!(f, "{io_redirect}"),
             Self::Word(word) => write!(f, "{word}"),
             Self::AssignmentWord(_assignment, word) => write!(f, "{word}"),
+            // ncsh patch: `<(cmd)`, as bash writes it; `<(( cmd ))` read back as arithmetic.
             Self::ProcessSubstitution(kind, subshell_command) => {
-                write!(f, "{kind}({subshell_command})")
+                write!(f, "{kind}({})", subshell_command.list)
             }
         }
     }
@@ -1524,8 +1525,11 @@ impl SourceLocation for RedirectList {
 
 impl Display for RedirectList {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // ncsh patch: each after a blank, as bash writes them (`} 2>&1 > /dev/null`); they were
+        // run together with what they follow and each other (`}> /dev/null2>& 1`), which did not
+        // read back.
         for item in &self.0 {
-            write!(f, "{item}")?;
+            write!(f, " {item}")?;
         }
         Ok(())
     }
@@ -1565,11 +1569,29 @@ impl Display for IoRedirect {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::File(fd_num, kind, target) => {
-                if let Some(fd_num) = fd_num {
+                // ncsh patch: a duplication as bash writes it, with its descriptor and without a
+                // blank (`1>&2`, `0<&3`, `4>&-`).
+                // The descriptor is written where the target is one, or `-`.
+                let implicit = match kind {
+                    IoFileRedirectKind::DuplicateOutput => Some(1),
+                    IoFileRedirectKind::DuplicateInput => Some(0),
+                    _ => None,
+                };
+                let names_descriptor = match target {
+                    IoFileRedirectTarget::Fd(_) => true,
+                    IoFileRedirectTarget::Duplicate(word) => {
+                        word.value == "-" || word.value.bytes().all(|b| b.is_ascii_digit())
+                    }
+                    _ => false,
+                };
+                if let Some(fd_num) = fd_num.or(implicit.filter(|_| names_descriptor)) {
                     write!(f, "{fd_num}")?;
                 }
-
-                write!(f, "{kind} {target}")?;
+                if implicit.is_some() {
+                    write!(f, "{kind}{target}")?;
+                } else {
+                    write!(f, "{kind} {target}")?;
+                }
             }
             Self::OutputAndError(target, append) => {
                 write!(f, "&>")?;
@@ -1663,7 +1685,7 @@ impl Display for IoFileRedirectTarget {
             Self::Filename(word) => write!(f, "{word}"),
             Self::Fd(fd) => write!(f, "{fd}"),
             Self::ProcessSubstitution(kind, subshell_command) => {
-                write!(f, "{kind}{subshell_command}")
+                write!(f, "{kind}({})", subshell_command.list)
             }
             Self::Duplicate(word) => write!(f, "{word}"),
         }
