@@ -593,6 +593,20 @@ fn declare_f_writes_redirections_that_read_back() {
     );
 }
 
+/// Inside backquotes a backslash before `$`, a backquote or a backslash (and `"` within double
+/// quotes) is taken away before the command is read, as in bash: `` g=`echo \$HOME` `` gave
+/// `$HOME`, and Maven's launcher failed on `` `\\unset …` ``.
+#[test]
+fn backslashes_in_backquotes_are_taken_away_as_bash_takes_them() {
+    let home = Home::new();
+    let script = r#"HOME=/h; g=`echo \$HOME`; echo "$g"; echo `echo \\\\`; a="`\\echo one`"; echo "$a"
+j="`printf %s \"$HOME\"`"; echo "$j"; k=`echo "\$HOME"`; echo "$k"; echo `echo \`echo nested\``
+echo "`echo '\$x'`"; echo `echo 'a\b'` `echo a\\b`; x=5; echo `expr $x \* 2`; echo "`echo \\\"q\\\"`"
+"#;
+    std::fs::write(home.path().join("bq.sh"), script).unwrap();
+    script_same_as_bash(&home, "bq.sh");
+}
+
 /// A builtin reading a process substitution blocked the only thread of a script's runtime, which
 /// the substitution, a task, needed to write: each of these never returned.
 #[test]

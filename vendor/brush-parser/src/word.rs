@@ -782,7 +782,7 @@ peg::parser! {
         rule double_quoted_word_piece() -> WordPiece =
             arithmetic_expansion() /
             legacy_arithmetic_expansion() /
-            command_substitution() /
+            command_substitution_in_double_quotes() /
             parameter_expansion() /
             double_quoted_escape_sequence() /
             double_quoted_text()
@@ -1100,7 +1100,11 @@ peg::parser! {
 
         pub(crate) rule command_substitution() -> WordPiece =
             "$(" c:command() ")" { WordPiece::CommandSubstitution(c.to_owned()) } /
-            "`" c:backquoted_command() "`" { WordPiece::BackquotedCommandSubstitution(c) }
+            "`" c:backquoted_command(false) "`" { WordPiece::BackquotedCommandSubstitution(c) }
+
+        rule command_substitution_in_double_quotes() -> WordPiece =
+            "$(" c:command() ")" { WordPiece::CommandSubstitution(c.to_owned()) } /
+            "`" c:backquoted_command(true) "`" { WordPiece::BackquotedCommandSubstitution(c) }
 
         pub(crate) rule command() -> &'input str =
             $(command_piece()*)
@@ -1110,12 +1114,17 @@ peg::parser! {
             ([' ' | '\t'])+ {} /
             ['\'' | '`'] {}
 
-        rule backquoted_command() -> String =
-            chars:(backquoted_char()*) { chars.into_iter().collect() }
+        rule backquoted_command(in_double_quotes: bool) -> String =
+            chars:(backquoted_char(in_double_quotes)*) { chars.into_iter().collect() }
 
-        rule backquoted_char() -> &'input str =
+        // ncsh patch: as in bash, a backslash before `$`, a backquote or a backslash (and before
+        // `"` within double quotes) is taken away before the command is read; brush kept it
+        // before `$` and a backslash, so that g=`echo \$HOME` gave $HOME.
+        rule backquoted_char(in_double_quotes: bool) -> &'input str =
             "\\`" { "`" } /
-            "\\\\" { "\\\\" } /
+            "\\\\" { "\\" } /
+            "\\$" { "$" } /
+            is_true(in_double_quotes) "\\\"" { "\"" } /
             s:$([^'`']) { s }
 
         rule arithmetic_expansion() -> WordPiece =
