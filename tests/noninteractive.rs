@@ -607,6 +607,27 @@ echo "`echo '\$x'`"; echo `echo 'a\b'` `echo a\\b`; x=5; echo `expr $x \* 2`; ec
     script_same_as_bash(&home, "bq.sh");
 }
 
+/// A declaration asked for an array whose value reads `(…)` once expanded is a compound
+/// assignment, as in bash (`declare -a "$name=(x 'y z')"`, `local -a "l=(a b)"`, `declare -a
+/// c=$v`): it was one string. And `declare -ai a=(1+1 2*3)` evaluates each element (each was 0).
+#[test]
+fn a_declared_array_whose_value_reads_as_a_compound_assignment_is_one() {
+    let home = Home::new();
+    std::fs::write(home.path().join("f1"), "").unwrap();
+    same_as_bash(
+        &home,
+        &[
+            r#"HOME=/h; n=arr; declare -a "$n=(x 'y z')"; declare -p arr; declare "b=(1 2)"; declare -p b
+               f(){ local -a "l=(a b)"; declare -p l; }; f; typeset -a t="(1 2)"; declare -p t
+               v="(p q)"; declare -a c=$v; declare -p c; declare -a "d=(\$HOME f*)"; declare -p d
+               export "ex=(1 2)"; declare -p ex; declare -a y="(a"; declare -p y; declare -A "m=([k]=v)"
+               declare -p m; declare -a w='([3]=a b)'; declare -p w; readonly -a r="(1 2)"; declare -p r
+               declare -ai z='(1+1 2)'; declare -p z; x=3; declare -ai q=([2]=x*2 x); declare -p q
+               declare -i ia=(1+1 2*3); declare -p ia"#,
+        ],
+    );
+}
+
 /// A builtin reading a process substitution blocked the only thread of a script's runtime, which
 /// the substitution, a task, needed to write: each of these never returned.
 #[test]

@@ -312,9 +312,17 @@ impl DeclareCommand {
                 .get_noref_using_policy(name.as_str(), lookup)
                 .is_some_and(ShellVariable::is_treated_as_integer)
         });
-        if let (true, Some(ShellValueLiteral::Scalar(text))) = (integer, &initial_value) {
-            let value = brush_core::arithmetic::integer_value(context.shell, text)?;
-            initial_value = Some(ShellValueLiteral::Scalar(value));
+        // So do an array's elements (`declare -ai a=(1+1 2*3)`; each was 0).
+        match (integer, &mut initial_value) {
+            (true, Some(ShellValueLiteral::Scalar(text))) => {
+                *text = brush_core::arithmetic::integer_value(context.shell, text)?;
+            }
+            (true, Some(ShellValueLiteral::Array(ArrayLiteral(elements)))) => {
+                for (_, value) in elements {
+                    *value = brush_core::arithmetic::integer_value(context.shell, value)?;
+                }
+            }
+            _ => {}
         }
 
         // ncsh patch: an indexed array's subscripts are arithmetic (`declare a[1+2]=7`, `local -a

@@ -1127,6 +1127,59 @@ fn declaration(text: &str) -> Option<ast::Assignment> {
     })
 }
 
+/// A declaration's value that reads `(…)` once expanded, where the builtin was asked for an array
+/// (`-a`, `-A`), read as a compound assignment and its words expanded (ncsh patch), as bash does
+/// (`declare -a "$name=(x 'y z')"`, `declare -a c=$v`); it was one string. `args` are the
+/// builtin's arguments before it.
+async fn compound_in_text(
+    shell: &mut Shell<impl extensions::ShellExtensions>,
+    params: &ExecutionParameters,
+    args: &[CommandArg],
+    assignment: ast::Assignment,
+) -> Result<ast::Assignment, error::Error> {
+    let asks_array = args.iter().any(|arg| {
+        matches!(arg, CommandArg::String(option) if option.starts_with('-') && option.contains(['a', 'A']))
+    });
+    let ast::AssignmentValue::Scalar(value) = &assignment.value else {
+        return Ok(assignment);
+    };
+    if !asks_array || !(value.value.starts_with('(') && value.value.ends_with(')')) {
+        return Ok(assignment);
+    }
+    let Ok(program) = shell.parse_string(std::format!("x={}", value.value)) else {
+        return Ok(assignment);
+    };
+    let Some(compound) = compound_assignment_value(&program) else {
+        return Ok(assignment);
+    };
+    Ok(ast::Assignment {
+        value: expand_assignment_value(shell, params, compound).await?,
+        ..assignment
+    })
+}
+
+/// The array value of `program` where it is one assignment of an array and nothing else.
+fn compound_assignment_value(program: &ast::Program) -> Option<&ast::AssignmentValue> {
+    let [list] = program.complete_commands.as_slice() else {
+        return None;
+    };
+    let [ast::CompoundListItem(and_or, _)] = list.0.as_slice() else {
+        return None;
+    };
+    let [ast::Command::Simple(simple)] = and_or.first.seq.as_slice() else {
+        return None;
+    };
+    if !and_or.additional.is_empty() || simple.word_or_name.is_some() || simple.suffix.is_some() {
+        return None;
+    }
+    match simple.prefix.as_ref()?.0.as_slice() {
+        [ast::CommandPrefixOrSuffixItem::AssignmentWord(assignment, _)] => {
+            matches!(assignment.value, ast::AssignmentValue::Array(_)).then_some(&assignment.value)
+        }
+        _ => None,
+    }
+}
+
 /// The words a `for` or `select` goes over: its own, expanded and split, or else the positional
 /// parameters.
 async fn loop_words(
@@ -1606,6 +1659,9 @@ impl<SE: extensions::ShellExtensions> ExecuteInPipeline<SE> for ast::SimpleComma
                             // assignments (but which are processed by the builtin).
                             let expanded =
                                 expand_assignment(&mut context.shell, &params, assignment).await?;
+                            let expanded =
+                                compound_in_text(&mut context.shell, &params, &args, expanded)
+                                    .await?;
                             args.push(CommandArg::Assignment(expanded));
                         } else {
                             // This *looks* like an assignment, but it's really a string we should
@@ -1649,14 +1705,16 @@ impl<SE: extensions::ShellExtensions> ExecuteInPipeline<SE> for ast::SimpleComma
                     // assignment (`declare "$n=1"`, `local "x"=2`) is one once expanded, as in
                     // bash; the builtin refused it as a name.
                     let takes_declarations = command_takes_assignments && !args.is_empty();
-                    let mut next_args = next_args
-                        .into_iter()
-                        .map(|arg| match takes_declarations.then(|| declaration(&arg)) {
-                            Some(Some(assignment)) => CommandArg::Assignment(assignment),
+                    for arg in next_args {
+                        let arg = match takes_declarations.then(|| declaration(&arg)) {
+                            Some(Some(assignment)) => CommandArg::Assignment(
+                                compound_in_text(&mut context.shell, &params, &args, assignment)
+                                    .await?,
+                            ),
                             _ => CommandArg::String(arg),
-                        })
-                        .collect();
-                    args.append(&mut next_args);
+                        };
+                        args.push(arg);
+                    }
                 }
             }
         }
