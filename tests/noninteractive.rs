@@ -628,6 +628,17 @@ fn a_declared_array_whose_value_reads_as_a_compound_assignment_is_one() {
     );
 }
 
+/// A `#` after a blank in `$(…)` begins a comment, even where the comment holds the `)`:
+/// `y=$( # note )` on a line of its own was a syntax error where the substitution ended.
+#[test]
+fn a_comment_right_after_a_command_substitution_opens_is_one() {
+    let home = Home::new();
+    let script = "y=$( # note )\necho hi ); echo \"[$y]\"\nz=$( :; # note )\necho z ); echo \"[$z]\"\n\
+                  x=1; echo \"${x:- #y}\" $(echo \" #q\") $( echo a#b; echo  #c\n)\n";
+    std::fs::write(home.path().join("comment.sh"), script).unwrap();
+    script_same_as_bash(&home, "comment.sh");
+}
+
 /// A builtin reading a process substitution blocked the only thread of a script's runtime, which
 /// the substitution, a task, needed to write: each of these never returned.
 #[test]

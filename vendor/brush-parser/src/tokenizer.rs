@@ -1231,8 +1231,13 @@ impl<'a, R: ?Sized + std::io::BufRead> Tokenizer<'a, R> {
             // N.B. We need to remember if we were recursively called in a variable
             // expansion expression; in that case we won't think a token was started but...
             // we'd be wrong.
+            // ncsh patch: blanks kept before a `#` (in `$( # note )`) do not make it part of a
+            // word; it begins a comment, as in bash.
             else if !state.token_is_operator
                 && (state.started_token() || matches!(terminating_char, Some('}')))
+                && !(c == '#'
+                    && !matches!(terminating_char, Some('}'))
+                    && state.token_so_far.chars().all(is_blank))
             {
                 self.consume_char()?;
                 state.append_char(c);
