@@ -639,6 +639,19 @@ fn a_comment_right_after_a_command_substitution_opens_is_one() {
     script_same_as_bash(&home, "comment.sh");
 }
 
+/// Bytes that are not UTF-8 (Latin-1 text) in a script or a command substitution's output no
+/// longer fail the command: `x=$(printf 'caf\351')` abandoned its line with "incomplete utf-8
+/// byte sequence", and a script with such a byte in a comment failed with status 2. They become
+/// U+FFFD where bash keeps them, so nothing here prints one.
+#[test]
+fn bytes_that_are_not_utf8_do_not_fail_a_script() {
+    let home = Home::new();
+    let script = b"# caf\xe9, in Latin-1\nx=$(printf 'caf\\351'); echo \"$? ${#x}\"\n\
+                   case $x in caf*) echo matched;; esac\necho done\n";
+    std::fs::write(home.path().join("latin1.sh"), script).unwrap();
+    script_same_as_bash(&home, "latin1.sh");
+}
+
 /// A builtin reading a process substitution blocked the only thread of a script's runtime, which
 /// the substitution, a task, needed to write: each of these never returned.
 #[test]

@@ -318,7 +318,7 @@ impl Default for TokenizerOptions {
 
 /// A tokenizer for shell scripts.
 pub(crate) struct Tokenizer<'a, R: ?Sized + std::io::BufRead> {
-    char_reader: std::iter::Peekable<utf8_chars::Chars<'a, R>>,
+    char_reader: std::iter::Peekable<std::iter::Map<utf8_chars::Chars<'a, R>, ReadChar>>,
     cross_state: CrossTokenParseState,
     options: TokenizerOptions,
 }
@@ -606,11 +606,34 @@ pub fn uncached_tokenize_str(
     Ok(tokens)
 }
 
+/// What reading a character gives.
+type ReadChar = fn(std::io::Result<char>) -> std::io::Result<char>;
+
+/// A character read, or U+FFFD for bytes that are not UTF-8 (ncsh patch): a script with a Latin-1
+/// byte (in a comment, a string) ran up to it and failed with "failed to decode UTF-8
+/// characters", where bash runs it. The bytes are not kept, as bash keeps them.
+fn undecodable_as_replacement(read: std::io::Result<char>) -> std::io::Result<char> {
+    match read {
+        Err(error)
+            if matches!(
+                error.kind(),
+                std::io::ErrorKind::InvalidData | std::io::ErrorKind::UnexpectedEof
+            ) =>
+        {
+            Ok(char::REPLACEMENT_CHARACTER)
+        }
+        read => read,
+    }
+}
+
 impl<'a, R: ?Sized + std::io::BufRead> Tokenizer<'a, R> {
     pub fn new(reader: &'a mut R, options: &TokenizerOptions) -> Self {
         Tokenizer {
             options: options.clone(),
-            char_reader: reader.chars().peekable(),
+            char_reader: reader
+                .chars()
+                .map(undecodable_as_replacement as ReadChar)
+                .peekable(),
             cross_state: CrossTokenParseState {
                 cursor: SourcePosition {
                     index: 0,
