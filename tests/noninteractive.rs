@@ -652,6 +652,22 @@ fn bytes_that_are_not_utf8_do_not_fail_a_script() {
     script_same_as_bash(&home, "latin1.sh");
 }
 
+/// A slice of an indexed array starts at its first element whose subscript is the offset or more,
+/// a negative offset counting back from one past its largest subscript, as in bash: brush
+/// counted elements, so `${a[@]: -2}` of a sparse array gave two elements where bash gives one.
+#[test]
+fn a_slice_of_a_sparse_array_counts_its_offset_in_subscripts() {
+    let home = Home::new();
+    same_as_bash(
+        &home,
+        &[
+            r#"a=(x y z w); a[10]=t; echo "${a[@]: -2}|${a[@]:5}|${a[@]:1:2}|${a[@]: -8:2}|${a[@]:3:2}"
+             echo "${a[@]: -20}|${a[*]:11}|${a[@]:0}"; unset "a[1]"; echo "${a[@]:1:2}|${a[@]:0:2}"
+             b=(1 2 3); echo "${b[@]: -1}" "${b[@]:1}"; e=(); echo "[${e[@]: -1}]""#,
+        ],
+    );
+}
+
 /// A builtin reading a process substitution blocked the only thread of a script's runtime, which
 /// the substitution, a task, needed to write: each of these never returned.
 #[test]

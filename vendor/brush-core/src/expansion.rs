@@ -1452,6 +1452,17 @@ impl<'a, SE: extensions::ShellExtensions> WordExpander<'a, SE> {
                 let expanded_parameter_len = expanded_parameter.polymorphic_len() as i64;
                 let mut expanded_offset = offset.eval(self.shell, self.params, false).await?;
 
+                // ncsh patch: an indexed array's slice starts at its first element whose
+                // subscript is the offset or more, a negative offset counting back from one past
+                // its largest subscript, as in bash; brush counted elements, which differ where
+                // the array is sparse (`a=(x y); a[10]=t; ${a[@]: -2}` is `t`).
+                if let brush_parser::word::Parameter::NamedWithAllIndices { name, .. } = &parameter
+                    && let Some((_, variable)) = self.shell.env().get(name)
+                    && let ShellValue::IndexedArray(elements) = variable.value()
+                {
+                    expanded_offset = position_of_subscript(elements, expanded_offset);
+                }
+
                 // We handle negative indexes as offsets from the end of the element, with -1
                 // referencing the last element.
                 if expanded_offset < 0 {
@@ -2286,6 +2297,28 @@ fn coalesce_expansions(expansions: Vec<Expansion>) -> Expansion {
 
             acc
         })
+}
+
+/// Where in `elements` a slice from subscript `offset` starts (ncsh patch): the number of elements
+/// before it, a negative offset counting back from one past the largest subscript; past the end
+/// where that is before the first.
+fn position_of_subscript(elements: &std::collections::BTreeMap<u64, String>, offset: i64) -> i64 {
+    let count = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
+    let start = if offset < 0 {
+        let past_last = elements
+            .keys()
+            .next_back()
+            .map_or(0, |last| last.saturating_add(1));
+        i64::try_from(past_last)
+            .unwrap_or(i64::MAX)
+            .saturating_add(offset)
+    } else {
+        offset
+    };
+    match u64::try_from(start) {
+        Ok(start) => count(elements.range(..start).count()),
+        Err(_) => count(elements.len()),
+    }
 }
 
 fn to_initial_capitals(s: &str) -> String {
