@@ -668,6 +668,22 @@ fn a_slice_of_a_sparse_array_counts_its_offset_in_subscripts() {
     );
 }
 
+/// `test` and `[` say what bash says of arguments that make no expression: `[ $x -eq 1 ]` with
+/// `x` empty is `[: -eq: unary operator expected`, which everyone debugging a script meets;
+/// ncsh said "invalid test command".
+#[test]
+fn test_says_what_bash_says_of_arguments_that_make_no_expression() {
+    let home = Home::new();
+    same_as_bash(
+        &home,
+        &[
+            "x=; [ $x -eq 1 ]; echo $?; [ 1 -eq ]; [ a b c ]; echo $?; test 1 -eq; [ a = ]
+             [ 1 -lt 2 -a ]; [ a b c d e ]; [ a -o b c ]; [ ! a b ]; [ -z a b c ]; test ! a b c
+             test '(' a b ')'; test '(' a; test a ')'; [ ! ! a b ]; test a -a b -o; echo $?",
+        ],
+    );
+}
+
 /// A builtin reading a process substitution blocked the only thread of a script's runtime, which
 /// the substitution, a task, needed to write: each of these never returned.
 #[test]

@@ -46,12 +46,38 @@ impl builtins::Command for TestCommand {
         match execute_test(context.shell, &context.params, args) {
             Ok(true) => Ok(ExecutionResult::success()),
             Ok(false) => Ok(ExecutionResult::general_error()),
+            // ncsh patch: bash's words for arguments that make no expression (`[ $x -eq 1 ]` with
+            // `x` empty: `[: -eq: unary operator expected`); brush said "invalid test command".
+            Err(error) if matches!(error.kind(), ErrorKind::TestCommandParseError(_)) => {
+                let ErrorKind::TestCommandParseError(refused) = error.kind() else {
+                    return Err(error);
+                };
+                Ok(context.failure(refusal(args, refused.stopped_at()), 2))
+            }
             // ncsh patch: bash's words and status for a comparison of what is not an integer.
             Err(error) if matches!(error.kind(), ErrorKind::IntegerExpected(_)) => {
                 Ok(context.failure(error, 2))
             }
             Err(error) => Err(error),
         }
+    }
+}
+
+/// What bash says of `args` that make no test expression: by its rules for two to four
+/// arguments, else by whether the expression wanted one more (`stopped_at` is all of them) or
+/// left some over.
+fn refusal(args: &[String], stopped_at: usize) -> String {
+    match args {
+        [bang, rest @ ..] if bang == "!" && (2..=3).contains(&rest.len()) => {
+            refusal(rest, stopped_at.saturating_sub(1))
+        }
+        [open, inner @ .., close] if args.len() == 4 && open == "(" && close == ")" => {
+            refusal(inner, stopped_at.saturating_sub(1))
+        }
+        [first, _] => std::format!("{first}: unary operator expected"),
+        [_, second, _] => std::format!("{second}: binary operator expected"),
+        _ if stopped_at >= args.len() => "argument expected".into(),
+        _ => "too many arguments".into(),
     }
 }
 

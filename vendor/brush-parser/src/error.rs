@@ -105,6 +105,14 @@ pub enum WordParseError {
 #[error(transparent)]
 pub struct TestCommandParseError(#[from] peg::error::ParseError<usize>);
 
+impl TestCommandParseError {
+    /// How many of the arguments were read before the parse failed (ncsh patch): all of them
+    /// where one more was needed, fewer where one could not be taken.
+    pub const fn stopped_at(&self) -> usize {
+        self.0.location
+    }
+}
+
 /// Represents an error that occurred while parsing a key-binding specification.
 #[derive(Debug, thiserror::Error)]
 pub enum BindingParseError {
