@@ -899,6 +899,7 @@ fn builtins_given_a_wrong_word_say_what_bash_says_and_end_as_bash_ends() {
         "for m in u=rwx,g=rx,o= g+w o-rwx a=r +x u=rw,go= ug+x,o= q u+q u=rwx, 9 0778 u=r=w '' 077; \
          do umask 022; umask \"$m\"; echo \"$m -> $? $(umask)\"; done; umask -S u=rwx,g=rx; \
          umask -p; umask -p -S; umask -pS 027",
+        "printf -v 1bad x; echo $?; getopts a 'bad name'; echo $?; printf -v 'a[' x; echo $?",
         "for i in 1 2; do continue 1 2; done; echo after",
         "for i in 1 2; do break 1 2; done; echo after",
         "for i in 1 2; do echo $i; break ' 1'; done; for i in 1 2; do continue '1 '; done; echo after",

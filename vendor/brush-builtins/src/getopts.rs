@@ -102,14 +102,10 @@ impl builtins::Command for GetOptsCommand {
         mut context: brush_core::ExecutionContext<'_, SE>,
     ) -> Result<brush_core::ExecutionResult, Self::Error> {
         // Validate the target variable name.
+        // ncsh patch: after the shell's name and line, as bash says it.
         if !env::valid_variable_name(&self.variable_name) {
-            writeln!(
-                context.stderr(),
-                "{}: `{}': not a valid identifier",
-                context.command_name,
-                self.variable_name
-            )?;
-            return Ok(ExecutionResult::new(1));
+            let refused = std::format!("`{}': not a valid identifier", self.variable_name);
+            return Ok(context.failure(refused, 1));
         }
 
         let spec = parse_option_spec(&self.options_string);

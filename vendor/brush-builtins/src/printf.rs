@@ -31,6 +31,14 @@ impl builtins::Command for PrintfCommand {
         // on the command's stderr, in its place among the rounds' output, and makes printf
         // fail; uucore said it on the process's own stderr. A `\c` in a `%b` argument ends all
         // output, as bash's does (uucore ended only that argument).
+        // ncsh patch: a `-v` name that names no variable is refused first, in bash's words and
+        // with its status.
+        if let Some(name) = &self.output_variable {
+            let variable = brush_core::env::split_subscript(name).map_or(name.as_str(), |(v, _)| v);
+            if !brush_core::env::valid_variable_name(variable) {
+                return Ok(context.failure(std::format!("`{name}': not a valid identifier"), 2));
+            }
+        }
         let Some((format, args)) = self.format_and_args.split_first() else {
             return Err(ErrorKind::PrintfInvalidUsage("missing operand".into()).into());
         };
