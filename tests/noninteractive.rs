@@ -684,6 +684,21 @@ fn test_says_what_bash_says_of_arguments_that_make_no_expression() {
     );
 }
 
+/// `${x@A}` gives a statement that makes the variable again, with its attributes, as bash's:
+/// `declare -i n='5'` (ncsh left the attributes of a scalar out).
+#[test]
+fn at_a_gives_a_declaration_with_the_attributes() {
+    let home = Home::new();
+    same_as_bash(
+        &home,
+        &[
+            r#"declare -i n=5; echo ${n@A}; declare -rx rx=1; echo ${rx@A}; declare -l l=AB
+             echo ${l@A}; s=x; echo ${s@A}; a=(1 2); echo ${a@A} ${a[@]@A}; declare -ai ia=(3)
+             echo ${ia[@]@A}; f(){ local q=1; echo ${q@A}; }; f; unset u; echo "[${u@A}]""#,
+        ],
+    );
+}
+
 /// A builtin reading a process substitution blocked the only thread of a script's runtime, which
 /// the substitution, a task, needed to write: each of these never returned.
 #[test]

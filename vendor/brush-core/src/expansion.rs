@@ -1561,6 +1561,11 @@ impl<'a, SE: extensions::ShellExtensions> WordExpander<'a, SE> {
                         )
                             .into())
                         }
+                        // ncsh patch: with its attributes, as bash (`declare -i n='5'`).
+                        ShellValue::String(_) if attr_str != "-" => Ok(std::format!(
+                            "declare -{attr_str} {name}={assignable_value_str}"
+                        )
+                        .into()),
                         ShellValue::String(_) => {
                             Ok(std::format!("{name}={assignable_value_str}").into())
                         }
