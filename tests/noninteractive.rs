@@ -588,7 +588,9 @@ fn declare_f_writes_redirections_that_read_back() {
             r#"f() { echo x 2>&1 >/dev/null 3<&0 4>&- <<< hi; cat <(echo a) >&2; cat < <(echo b)
                [[ -n x ]] 2>/dev/null; echo >& /dev/null; cat <&3; echo >&$x; echo 2>&$z
                { echo grp; } 2>&1; ( echo sub ) > /dev/null 2>&1; while false; do :; done < /dev/null
-               }; declare -f f; eval "$(declare -f f)" && echo read back"#,
+               }; declare -f f; eval "$(declare -f f)" && echo read back
+               g() { exec {fd}>&-; exec {a}>/dev/null; cat {fd}<&0; echo {x} > /dev/null; }
+               declare -f g; eval "$(declare -f g)" && declare -f g"#,
         ],
     );
 }

@@ -67,7 +67,9 @@ fn named_redirection<'a>(
         (
             CommandPrefixOrSuffixItem::Word(word),
             Some(CommandPrefixOrSuffixItem::IoRedirect(IoRedirect::File(None, kind, target))),
-        ) if touches(word, kind, target) => descriptor_name(word).map(|name| (name, kind, target)),
+        ) if word.names_descriptor_of(kind, target) => {
+            descriptor_name(word).map(|name| (name, kind, target))
+        }
         _ => None,
     }
 }
@@ -90,26 +92,6 @@ fn held_descriptor(shell: &Shell<impl extensions::ShellExtensions>, name: &str) 
         None => shell.env_str(name)?.into_owned(),
     };
     value.trim().parse::<ShellFd>().ok()
-}
-
-/// Whether `word` ends where the redirection's operator starts: its target starts the operator's
-/// length, or one more, after the word's end. A target without a place (a descriptor number)
-/// is taken to touch.
-fn touches(word: &Word, kind: &IoFileRedirectKind, target: &IoFileRedirectTarget) -> bool {
-    let target_start = match target {
-        IoFileRedirectTarget::Filename(target) | IoFileRedirectTarget::Duplicate(target) => {
-            target.loc.as_ref().map(|loc| loc.start.index)
-        }
-        IoFileRedirectTarget::Fd(_) | IoFileRedirectTarget::ProcessSubstitution(..) => None,
-    };
-    let (Some(word_end), Some(target_start)) =
-        (word.loc.as_ref().map(|loc| loc.end.index), target_start)
-    else {
-        return true;
-    };
-    let operator = kind.to_string().len();
-    let gap = target_start.saturating_sub(word_end);
-    gap == operator || gap == operator + 1
 }
 
 /// Whether the redirection closes its descriptor (`>&-`, `<&-`).

@@ -1275,15 +1275,36 @@ impl SourceLocation for CommandPrefix {
 
 impl Display for CommandPrefix {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        for (i, item) in self.0.iter().enumerate() {
-            if i > 0 {
-                write!(f, " ")?;
-            }
-
-            write!(f, "{item}")?;
-        }
-        Ok(())
+        write_items(&self.0, f)
     }
+}
+
+/// Writes a simple command's prefix or suffix, its items apart (ncsh patch): but a `{NAME}` word
+/// that names the redirection after it touches it (`exec {fd}>&-`), so that it reads back so.
+fn write_items(
+    items: &[CommandPrefixOrSuffixItem],
+    f: &mut std::fmt::Formatter<'_>,
+) -> std::fmt::Result {
+    let mut items = items.iter().peekable();
+    let mut first = true;
+    while let Some(item) = items.next() {
+        if !first {
+            write!(f, " ")?;
+        }
+        first = false;
+        if let CommandPrefixOrSuffixItem::Word(word) = item
+            && let Some(CommandPrefixOrSuffixItem::IoRedirect(IoRedirect::File(None, kind, target))) =
+                items.peek()
+            && word.names_descriptor_of(kind, target)
+        {
+            write!(f, "{word}")?;
+            write_file_redirect(f, kind, target)?;
+            items.next();
+            continue;
+        }
+        write!(f, "{item}")?;
+    }
+    Ok(())
 }
 
 /// Represents a suffix to a simple command; a word argument, declaration, or I/O redirection.
@@ -1308,14 +1329,7 @@ impl SourceLocation for CommandSuffix {
 
 impl Display for CommandSuffix {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        for (i, item) in self.0.iter().enumerate() {
-            if i > 0 {
-                write!(f, " ")?;
-            }
-
-            write!(f, "{item}")?;
-        }
-        Ok(())
+        write_items(&self.0, f)
     }
 }
 
@@ -1570,8 +1584,8 @@ impl Display for IoRedirect {
         match self {
             Self::File(fd_num, kind, target) => {
                 // ncsh patch: a duplication as bash writes it, with its descriptor and without a
-                // blank (`1>&2`, `0<&3`, `4>&-`).
-                // The descriptor is written where the target is one, or `-`.
+                // blank (`1>&2`, `0<&3`, `4>&-`); the descriptor is written where the target is
+                // one, or `-`.
                 let implicit = match kind {
                     IoFileRedirectKind::DuplicateOutput => Some(1),
                     IoFileRedirectKind::DuplicateInput => Some(0),
@@ -1587,11 +1601,7 @@ impl Display for IoRedirect {
                 if let Some(fd_num) = fd_num.or(implicit.filter(|_| names_descriptor)) {
                     write!(f, "{fd_num}")?;
                 }
-                if implicit.is_some() {
-                    write!(f, "{kind}{target}")?;
-                } else {
-                    write!(f, "{kind} {target}")?;
-                }
+                write_file_redirect(f, kind, target)?;
             }
             Self::OutputAndError(target, append) => {
                 write!(f, "&>")?;
@@ -1689,6 +1699,21 @@ impl Display for IoFileRedirectTarget {
             }
             Self::Duplicate(word) => write!(f, "{word}"),
         }
+    }
+}
+
+/// Writes a file redirection's operator and target: a duplication's without a blank between them,
+/// as bash writes it (`>&2`), any other's with one (`> /dev/null`) (ncsh patch).
+fn write_file_redirect(
+    f: &mut std::fmt::Formatter<'_>,
+    kind: &IoFileRedirectKind,
+    target: &IoFileRedirectTarget,
+) -> std::fmt::Result {
+    match kind {
+        IoFileRedirectKind::DuplicateOutput | IoFileRedirectKind::DuplicateInput => {
+            write!(f, "{kind}{target}")
+        }
+        _ => write!(f, "{kind} {target}"),
     }
 }
 
@@ -2114,6 +2139,35 @@ impl Word {
     /// Returns the raw text of the word, consuming the `Word`.
     pub fn flatten(&self) -> String {
         self.value.clone()
+    }
+
+    /// Whether this word, written `{NAME}` and followed by a redirection without a descriptor,
+    /// names the redirection's descriptor (ncsh patch; bash's `exec {fd}>file`): where it ends
+    /// where the operator starts, as far as the places tell, its target starting the operator's
+    /// length, or one more, after the word's end. A target without a place (a descriptor number)
+    /// is taken to touch.
+    pub fn names_descriptor_of(
+        &self,
+        kind: &IoFileRedirectKind,
+        target: &IoFileRedirectTarget,
+    ) -> bool {
+        if !(self.value.len() > 2 && self.value.starts_with('{') && self.value.ends_with('}')) {
+            return false;
+        }
+        let target_start = match target {
+            IoFileRedirectTarget::Filename(target) | IoFileRedirectTarget::Duplicate(target) => {
+                target.loc.as_ref().map(|loc| loc.start.index)
+            }
+            IoFileRedirectTarget::Fd(_) | IoFileRedirectTarget::ProcessSubstitution(..) => None,
+        };
+        let (Some(word_end), Some(target_start)) =
+            (self.loc.as_ref().map(|loc| loc.end.index), target_start)
+        else {
+            return true;
+        };
+        let operator = kind.to_string().len();
+        let gap = target_start.saturating_sub(word_end);
+        gap == operator || gap == operator + 1
     }
 }
 
