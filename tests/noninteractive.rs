@@ -701,6 +701,32 @@ fn at_a_gives_a_declaration_with_the_attributes() {
     );
 }
 
+/// `"$*"` and `"${a[*]}"` join with nothing where IFS is empty, as in bash (`join() { local
+/// IFS="$1"; shift; echo "$*"; }; join "" a b` gave `a b`); and a command found in one `PATH` is
+/// looked for again once `PATH` changes (after `PATH=~/venv/bin:$PATH`, the old program ran).
+#[test]
+fn an_empty_ifs_joins_with_nothing_and_a_new_path_forgets_the_old_programs() {
+    let home = Home::new();
+    for (dir, says) in [("p1", "one"), ("p2", "two")] {
+        std::fs::create_dir(home.path().join(dir)).unwrap();
+        let tool = home.path().join(dir).join("tool");
+        std::fs::write(&tool, format!("#!/bin/sh\necho {says}\n")).unwrap();
+        std::fs::set_permissions(&tool, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+            .unwrap();
+    }
+    same_as_bash(
+        &home,
+        &[
+            r#"a=(1 2 3); IFS=; echo "${a[*]}"; x="${a[*]}"; echo "$x"; set -- p q; echo "$*"
+               unset IFS; echo "${a[*]}"; IFS=,; echo "${a[*]}" "$*"; join() { local IFS="$1"; shift; echo "$*"; }
+               join "" a b c; join - a b; IFS=; printf "<%s>" ${a[*]} "${a[@]}"; b=("${a[*]}"); echo ${#b[@]}"#,
+            "PATH=$PWD/p1:$PATH; tool; hash; PATH=$PWD/p2:$PATH; tool; type tool
+             f() { local PATH=$PWD/p1:$PATH; tool; }; f; tool; PATH=$PWD/p1:$PATH tool; tool
+             export PATH=$PWD/p1:$PATH; tool; hash -t tool",
+        ],
+    );
+}
+
 /// A builtin reading a process substitution blocked the only thread of a script's runtime, which
 /// the substitution, a task, needed to write: each of these never returned.
 #[test]
@@ -917,6 +943,7 @@ fn builtins_given_a_wrong_word_say_what_bash_says_and_end_as_bash_ends() {
          do umask 022; umask \"$m\"; echo \"$m -> $? $(umask)\"; done; umask -S u=rwx,g=rx; \
          umask -p; umask -p -S; umask -pS 027",
         "printf -v 1bad x; echo $?; getopts a 'bad name'; echo $?; printf -v 'a[' x; echo $?",
+        "suspend; echo $?",
         "for i in 1 2; do continue 1 2; done; echo after",
         "for i in 1 2; do break 1 2; done; echo after",
         "for i in 1 2; do echo $i; break ' 1'; done; for i in 1 2; do continue '1 '; done; echo after",

@@ -37,6 +37,8 @@ impl builtins::Command for HashCommand {
         context: brush_core::ExecutionContext<'_, SE>,
     ) -> Result<brush_core::ExecutionResult, Self::Error> {
         let mut result = ExecutionResult::success();
+        // ncsh patch: what was found in another `PATH` is forgotten first, as bash's table is.
+        context.shell.program_locations();
 
         if self.names.is_empty() && !self.remove_all && self.path_to_use.is_none() {
             // ncsh patch: with no names, the cache is listed, as bash lists it (brush listed

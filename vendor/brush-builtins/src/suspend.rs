@@ -18,6 +18,11 @@ impl builtins::Command for SuspendCommand {
         &self,
         context: brush_core::ExecutionContext<'_, SE>,
     ) -> Result<ExecutionResult, Self::Error> {
+        // ncsh patch: a shell without job control (a script, `-c`) is not suspended, as in
+        // bash: nothing would continue it, and it stopped for ever.
+        if !context.shell.options().enable_job_control {
+            return Ok(context.failure("cannot suspend: no job control", 1));
+        }
         if context.shell.options().login_shell && !self.force {
             writeln!(context.stderr(), "login shell cannot be suspended")?;
             return Ok(ExecutionExitCode::InvalidUsage.into());

@@ -50,6 +50,8 @@ impl builtins::Command for TypeCommand {
         context: brush_core::ExecutionContext<'_, SE>,
     ) -> Result<brush_core::ExecutionResult, Self::Error> {
         let mut result = ExecutionResult::success();
+        // ncsh patch: what was found in another `PATH` is not named, as bash forgets it.
+        context.shell.program_locations();
 
         for name in &self.names {
             let resolved_types = self.resolve_types(context.shell, name);

@@ -11,6 +11,8 @@ pub struct PathCache {
     cache: std::collections::HashMap<String, CachedPath>,
     /// How many paths have been added, to list them in the order they came (ncsh patch).
     added: u64,
+    /// The `PATH` the paths were found in (ncsh patch).
+    path: String,
 }
 
 /// A path in the cache, with what `hash` lists of it (ncsh patch).
@@ -25,6 +27,16 @@ struct CachedPath {
 }
 
 impl PathCache {
+    /// Forgets every path where they were found in another `PATH` than `path` (ncsh patch), as
+    /// bash empties its table when `PATH` is assigned: after `PATH=~/venv/bin:$PATH`, a command
+    /// run before ran from where it was found before.
+    pub fn forget_unless_found_in(&mut self, path: &str) {
+        if self.path != path {
+            self.cache.clear();
+            path.clone_into(&mut self.path);
+        }
+    }
+
     /// Clears all elements from the cache.
     pub fn reset(&mut self) {
         self.cache.clear();

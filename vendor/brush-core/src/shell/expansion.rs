@@ -10,9 +10,15 @@ impl<SE: extensions::ShellExtensions> crate::Shell<SE> {
         self.env_str("IFS").unwrap_or_else(|| " \t\n".into())
     }
 
-    /// Returns the first character of the IFS variable, or a space if it is not set.
-    pub(crate) fn get_ifs_first_char(&self) -> char {
-        self.ifs().chars().next().unwrap_or(' ')
+    /// What `"$*"` and `"${a[*]}"` join their words with: the first character of IFS, a space
+    /// where IFS is unset, and nothing where it is empty (ncsh patch: brush joined with a space,
+    /// so `join() { local IFS="$1"; shift; echo "$*"; }; join "" a b` gave `a b`).
+    pub(crate) fn ifs_joiner(&self) -> String {
+        self.ifs()
+            .chars()
+            .next()
+            .map(String::from)
+            .unwrap_or_default()
     }
 
     /// Applies basic shell expansion to the provided string.

@@ -129,6 +129,14 @@ impl<SE: crate::extensions::ShellExtensions> crate::Shell<SE> {
         self.find_executables_in_path(candidate_name.as_ref()).next()
     }
 
+    /// The program location cache, emptied first where `PATH` changed since its paths were found
+    /// (ncsh patch; [`crate::pathcache::PathCache::forget_unless_found_in`]).
+    pub fn program_locations(&mut self) -> &mut crate::pathcache::PathCache {
+        let path = self.env_str("PATH").unwrap_or_default().into_owned();
+        self.program_location_cache.forget_unless_found_in(&path);
+        &mut self.program_location_cache
+    }
+
     /// Uses the shell's hash-based path cache to check whether the given filename is the name
     /// of an executable in one of the directories in the shell's current PATH. If found,
     /// ensures the path is in the cache and returns it.
@@ -143,7 +151,7 @@ impl<SE: crate::extensions::ShellExtensions> crate::Shell<SE> {
     where
         String: From<S>,
     {
-        if let Some(cached_path) = self.program_location_cache.get(&candidate_name) {
+        if let Some(cached_path) = self.program_locations().get(&candidate_name) {
             Some(cached_path)
         } else if let Some(found_path) = self.find_first_executable_in_path(&candidate_name) {
             // ncsh patch: what a relative PATH entry found is looked for again after a `cd`.
