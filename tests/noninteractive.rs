@@ -727,6 +727,25 @@ fn an_empty_ifs_joins_with_nothing_and_a_new_path_forgets_the_old_programs() {
     );
 }
 
+/// `history` and `fc -l` in a script (no history) list nothing and succeed, as bash's: they failed,
+/// and in a pipeline (`history | tail`) the error ended the whole script.
+#[test]
+fn history_in_a_script_is_empty_and_an_error_in_a_pipeline_ends_only_its_command() {
+    let home = Home::new();
+    same_as_bash(
+        &home,
+        &[
+            "history; echo $?; history -c; echo $?; history -w; echo $?; fc -l; echo $?; fc -s
+           echo $?; history | wc -l; echo \"after $?\"; echo x | history; fc -l | cat; echo end",
+        ],
+    );
+    // An error that no bash command gives (an option ncsh does not have) ends its command in the
+    // pipeline, said, and the script goes on.
+    let out = run(&home, &["-c", "declare -I q | cat; echo \"after $?\""], b"");
+    assert_eq!(stdout(&out), "after 0\n", "{}", stderr(&out));
+    assert!(stderr(&out).contains("declare -I"), "{}", stderr(&out));
+}
+
 /// A builtin reading a process substitution blocked the only thread of a script's runtime, which
 /// the substitution, a task, needed to write: each of these never returned.
 #[test]

@@ -58,10 +58,10 @@ impl FcCommand {
         &self,
         context: &brush_core::ExecutionContext<'_, impl brush_core::ShellExtensions>,
     ) -> Result<ExecutionResult, brush_core::Error> {
-        let history = context
-            .shell
-            .history()
-            .ok_or_else(|| brush_core::Error::from(brush_core::ErrorKind::HistoryNotEnabled))?;
+        // ncsh patch: a shell without a history (a script) lists an empty one, as bash's.
+        let Some(history) = context.shell.history() else {
+            return Ok(ExecutionResult::success());
+        };
 
         let (first_idx, last_idx, reverse) = self.resolve_range(history)?;
 
@@ -91,10 +91,10 @@ impl FcCommand {
         &self,
         context: brush_core::ExecutionContext<'_, impl brush_core::ShellExtensions>,
     ) -> Result<ExecutionResult, brush_core::Error> {
-        let history = context
-            .shell
-            .history()
-            .ok_or_else(|| brush_core::Error::from(brush_core::ErrorKind::HistoryNotEnabled))?;
+        // ncsh patch: nor does it find a command there to run again, as bash's.
+        let Some(history) = context.shell.history() else {
+            return Ok(context.failure("no command found", 1));
+        };
 
         // Parse the first argument for pattern=replacement
         let (pattern, replacement) = self

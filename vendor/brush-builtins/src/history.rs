@@ -69,7 +69,9 @@ impl builtins::Command for HistoryCommand {
         if let Some(history) = context.shell.history_mut() {
             self.execute_with_history(history, config, stdout, stderr)
         } else {
-            Err(brush_core::ErrorKind::HistoryNotEnabled.into())
+            // ncsh patch: a shell without a history (a script) has an empty one, as bash's:
+            // nothing is listed, cleared or written, and it succeeds.
+            Ok(ExecutionResult::success())
         }
     }
 }

@@ -762,12 +762,32 @@ async fn wait_for_pipeline_processes_and_update_status(
     // Clear our the pipeline status so we can start filling it out.
     shell.last_pipeline_statuses_mut().clear();
 
+    let len = pipeline.seq.len();
+    let mut index = 0;
     while let Some(child) = process_spawn_results.pop_front() {
-        let wait_result = if !stopped_children.is_empty() {
-            child.poll().await?
+        let waited = if !stopped_children.is_empty() {
+            child.poll().await
         } else {
-            child.wait().await?
+            child.wait().await
         };
+        // ncsh patch: a command that ran in a copy of the shell, as in bash's subshell, is ended
+        // alone by its error, which is said and gives its status; the error ended the script
+        // (an option not implemented, in a pipeline). An interruption still ends the script, and
+        // an error of the system (as a background pipeline meets when the shell ends) is not said.
+        let wait_result = match waited {
+            Err(error)
+                if !runs_in_current_shell(shell, index, len)
+                    && !matches!(
+                        error.kind(),
+                        error::ErrorKind::Interrupted | error::ErrorKind::IoError(_)
+                    ) =>
+            {
+                let _ = shell.display_error(&mut params.stderr(shell), &error);
+                ExecutionWaitResult::Completed(error.into_result(shell))
+            }
+            waited => waited?,
+        };
+        index += 1;
 
         match wait_result {
             ExecutionWaitResult::Completed(current_result) => {
