@@ -746,6 +746,24 @@ fn history_in_a_script_is_empty_and_an_error_in_a_pipeline_ends_only_its_command
     assert!(stderr(&out).contains("declare -I"), "{}", stderr(&out));
 }
 
+/// `disown` takes jobs out of the table, as bash's (it was "not yet implemented", status 99, so
+/// `cmd & disown` ended a `set -e` script); `logout` ends a login shell and refuses otherwise.
+#[test]
+fn disown_takes_jobs_out_of_the_table_and_logout_ends_only_a_login_shell() {
+    let home = Home::new();
+    same_as_bash(
+        &home,
+        &[
+            "disown; echo $?; disown %5; echo $?; disown 12345; echo $?; sleep 1 & disown; jobs
+             sleep 1 & sleep 1 & disown -a; jobs; echo $?; sleep 1 & disown -h; jobs; disown -x
+             set -e; sleep 0.2 & disown; echo ok; sleep 0.3 & p=$!; disown $p; jobs; wait; echo end",
+            "logout; echo $?",
+        ],
+    );
+    let out = run(&home, &["-l", "-c", "logout 3; echo no"], b"");
+    assert_eq!((stdout(&out).as_str(), out.status.code()), ("", Some(3)));
+}
+
 /// A builtin reading a process substitution blocked the only thread of a script's runtime, which
 /// the substitution, a task, needed to write: each of these never returned.
 #[test]

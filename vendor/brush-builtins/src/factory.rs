@@ -212,17 +212,11 @@ pub fn default_builtins<SE: brush_core::ShellExtensions>(
         #[cfg(feature = "builtin.caller")]
         m.insert("caller".into(), builtin::<caller::CallerCommand, SE>());
 
-        // TODO(disown): implement disown builtin
-        m.insert(
-            "disown".into(),
-            builtin::<unimp::UnimplementedCommand, SE>(),
-        );
+        // ncsh patch: `disown`, as bash's.
+        m.insert("disown".into(), builtin::<disown::DisownCommand, SE>());
 
-        // TODO(logout): implement logout builtin
-        m.insert(
-            "logout".into(),
-            builtin::<unimp::UnimplementedCommand, SE>(),
-        );
+        // ncsh patch: `logout`, as bash's.
+        m.insert("logout".into(), builtin::<exit::LogoutCommand, SE>());
     }
 
     m

@@ -30,6 +30,8 @@ mod continue_;
 mod declare;
 #[cfg(feature = "builtin.dirs")]
 mod dirs;
+// ncsh patch: `disown`.
+mod disown;
 #[cfg(feature = "builtin.dot")]
 mod dot;
 #[cfg(feature = "builtin.echo")]
@@ -113,7 +115,6 @@ mod wait;
 mod builder;
 mod factory;
 mod status_words;
-mod unimp;
 
 pub use builder::ShellBuilderExt;
 pub use factory::{BuiltinSet, default_builtins};

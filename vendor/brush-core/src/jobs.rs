@@ -424,6 +424,15 @@ impl JobManager {
         Some(job)
     }
 
+    /// Removes job `id` from the table, for `disown` (ncsh patch): it goes on, and nothing waits
+    /// for it or remembers its status.
+    pub fn disown(&mut self, id: usize) -> Option<Job> {
+        let index = self.jobs.iter().position(|j| j.id == id)?;
+        let job = self.jobs.remove(index);
+        self.keep_current_and_previous();
+        Some(job)
+    }
+
     /// The status of background process `pid`, whose job ended and left the table (ncsh patch).
     pub fn ended_status(&self, pid: sys::process::ProcessId) -> Option<u8> {
         self.ended
