@@ -344,7 +344,9 @@ fn parse_with_long_help_only<T: clap::Parser>(
     args: impl IntoIterator<Item = String>,
 ) -> Result<T, clap::Error> {
     let args: Vec<String> = args.into_iter().collect();
-    let mut command = T::command();
+    // ncsh patch: an option given twice is taken, the last one winning, as bash's builtins take
+    // it (`echo -n -n x`, `read -r -r`); clap refused it.
+    let mut command = T::command().args_override_self(true);
     // The help is of the builtin's name: clap takes it from the first argument, but not `.`,
     // which it would call by the crate's name.
     if let Some(name) = args.first() {
@@ -377,7 +379,11 @@ pub fn try_parse_known<T: clap::Parser>(
         }
         !is_hyphen
     });
-    let parsed_args = T::try_parse_from(args_before_hyphen)?;
+    // ncsh patch: an option given twice is taken, as bash's builtins take it.
+    let mut matches = T::command()
+        .args_override_self(true)
+        .try_get_matches_from(args_before_hyphen)?;
+    let parsed_args = T::from_arg_matches_mut(&mut matches)?;
 
     let raw_args = hyphen.map(|hyphen| std::iter::once(hyphen).chain(args));
     Ok((parsed_args, raw_args))
