@@ -11,7 +11,15 @@ const BASH_MINOR: u32 = 2;
 const BASH_PATCH: u32 = 37;
 const BASH_BUILD: u32 = 1;
 const BASH_RELEASE: &str = "release";
-const BASH_MACHINE: &str = "unknown";
+/// The machine bash names as `MACHTYPE` (ncsh patch: brush said `unknown`, which no `case
+/// $MACHTYPE` in a script matches), as GNU's configure names this one.
+const BASH_MACHINE: &str = if cfg!(target_arch = "x86_64") {
+    "x86_64-pc-linux-gnu"
+} else if cfg!(target_arch = "aarch64") {
+    "aarch64-unknown-linux-gnu"
+} else {
+    "unknown"
+};
 
 const DEFAULT_LINENO: usize = 1;
 
@@ -65,9 +73,16 @@ pub(crate) fn init_well_known_vars(
 
     // BASH
     if let Some(shell_name) = shell.current_shell_name().map(|s| s.to_string()) {
+        // ncsh patch: the shell's program, by its whole path, as bash gives it; brush gave `$0`,
+        // which a script that runs `"$BASH" -c …` after a `cd` did not find (`./ncsh`), and
+        // which in a script is the script.
+        let program = std::env::current_exe().map_or_else(
+            |_| shell_name.clone(),
+            |exe| exe.to_string_lossy().into_owned(),
+        );
         shell
             .env_mut()
-            .set_global("BASH", ShellVariable::new(shell_name.clone()))?;
+            .set_global("BASH", ShellVariable::new(program))?;
         // Initialize $_ to the shell name ($0).
         shell.update_last_arg_variable(Some(shell_name));
     }
