@@ -981,6 +981,8 @@ fn builtins_given_a_wrong_word_say_what_bash_says_and_end_as_bash_ends() {
          umask -p; umask -p -S; umask -pS 027",
         "printf -v 1bad x; echo $?; getopts a 'bad name'; echo $?; printf -v 'a[' x; echo $?",
         "suspend; echo $?",
+        "DIRSTACK[1]=/x; echo \"after $?\"; cd /tmp; echo $DIRSTACK; pushd / >/dev/null; declare -p DIRSTACK
+         pushd /usr >/dev/null; echo ${DIRSTACK[@]} ${#DIRSTACK[@]}; GROUPS[0]=1; echo \"after $?\"",
         "echo $MACHTYPE ${BASH_VERSINFO[5]}; [[ $BASH == /* ]] && echo whole; cd /; \"$BASH\" -c 'echo ran'",
         "echo -n -n x; echo -nn y; echo -e -e 'a\tb'; read -r -r v <<< 'q\\w'; echo \"$v\"; type -t -t echo
          declare -x -x X=1; declare -p X; cd -P -P /tmp; pwd -P -P; command -v -v echo

@@ -454,6 +454,10 @@ impl ShellVariable {
                 }
                 Ok(())
             }
+            // ncsh patch: an element of a variable the shell keeps (`DIRSTACK[1]=…`, `GROUPS[0]=…`)
+            // is taken and changes nothing, as a value given to the whole of one does; it ended
+            // the script with "not yet implemented". (Bash changes the directory stack so.)
+            ShellValue::Dynamic { .. } => Ok(()),
             _ => {
                 tracing::error!("assigning to index {array_index} of {:?}", self.value);
                 error::unimp("assigning to index of non-array variable")
@@ -1070,7 +1074,9 @@ fn get_key_for_indexed_array(
     // in a sparse array named another element.
     #[expect(clippy::cast_possible_wrap)]
     if index_value < 0 {
-        index_value += values.last_key_value().map_or(0, |(last, _)| *last as i64 + 1);
+        index_value += values
+            .last_key_value()
+            .map_or(0, |(last, _)| *last as i64 + 1);
         if index_value < 0 {
             return Err(error::ErrorKind::ArrayIndexOutOfRange(index_str.to_owned()).into());
         }

@@ -240,10 +240,11 @@ pub(crate) fn init_well_known_vars(
     shell.env_mut().set_global(
         "DIRSTACK",
         ShellVariable::new(ShellValue::Dynamic {
+            // ncsh patch: the working directory first, then the stack as `dirs` lists it, as in
+            // bash; brush gave the stack alone, last pushed last.
             getter: |shell| {
-                shell
-                    .directory_stack()
-                    .iter()
+                std::iter::once(shell.working_dir())
+                    .chain(shell.directory_stack().iter().rev().map(|p| p.as_path()))
                     .map(|p| p.to_string_lossy().to_string())
                     .collect::<Vec<_>>()
                     .into()
