@@ -859,3 +859,30 @@ fn a_directory_under_home_completes_with_its_tilde_and_slash() {
     term.send("cd ~/dir1/s\t");
     term.expect("$ cd ~/dir1/sub/");
 }
+
+/// `set -o vi` edits the line with vi's keys, and `set -o emacs` goes back, one mode at a time,
+/// as in bash: `set -o vi` did nothing, and listed both modes on.
+#[test]
+fn set_o_vi_edits_with_vis_keys() {
+    let home = Home::new();
+    let term = start(&home, &[]);
+    term.line("set -o vi; set -o | grep -E '^(vi|emacs) ' | tr -s ' \\t' ' '; echo listed");
+    term.expect("\nemacs off\nvi on\nlisted\n");
+    term.expect_prompt();
+    // In insert mode; Escape, then `0` to the start, `w` a word on, `D` to delete to the end.
+    term.send("echo abcd");
+    term.expect("$ echo abcd");
+    // A pause after Escape, as a person's: an Escape and a key read together are Alt and the key.
+    term.send("\x1b");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    term.send("0wD");
+    term.send("ixyz\r");
+    term.expect("\nxyz\n");
+    term.expect_prompt();
+    term.line("set -o emacs; set -o | grep -E '^(vi|emacs) ' | tr -s ' \\t' ' '; echo again");
+    term.expect("\nemacs on\nvi off\nagain\n");
+    term.expect_prompt();
+    // Emacs keys again: Ctrl-A to the start of the line.
+    term.send("cho back\x01e\r");
+    term.expect("\nback\n");
+}

@@ -289,7 +289,11 @@ static SET_O_OPTIONS: LazyLock<HashMap<&'static str, ShellOptionDef>> = LazyLock
             "emacs",
             ShellOptionDef::new(
                 |options| options.emacs_mode,
-                |options, value| options.emacs_mode = value,
+                // ncsh patch: one editing mode at a time, as in bash.
+                |options, value| {
+                    options.emacs_mode = value;
+                    options.vi_mode &= !value;
+                },
             ),
         ),
         (
@@ -446,7 +450,10 @@ static SET_O_OPTIONS: LazyLock<HashMap<&'static str, ShellOptionDef>> = LazyLock
             "vi",
             ShellOptionDef::new(
                 |options| options.vi_mode,
-                |options, value| options.vi_mode = value,
+                |options, value| {
+                    options.vi_mode = value;
+                    options.emacs_mode &= !value;
+                },
             ),
         ),
         (

@@ -22,9 +22,11 @@ pub(crate) struct MutableEditMode {
 }
 
 impl MutableEditMode {
-    pub fn new(bindings: reedline::Keybindings) -> Self {
+    /// An edit mode with `bindings` for emacs mode, and `vi_insert` for vi's insert mode (ncsh
+    /// patch: `set -o vi`).
+    pub fn new(bindings: reedline::Keybindings, vi_insert: reedline::Keybindings) -> Self {
         Self {
-            inner: Arc::new(Mutex::new(UpdatableBindings::new(bindings))),
+            inner: Arc::new(Mutex::new(UpdatableBindings::new(bindings, vi_insert))),
         }
     }
 
@@ -53,6 +55,10 @@ impl reedline::EditMode for MutableEditMode {
 
 pub(crate) struct UpdatableBindings {
     bindings: reedline::Keybindings,
+    /// vi's insert-mode keys, and whether vi mode is on (ncsh patch: `set -o vi` did nothing).
+    /// `bind` changes emacs mode's keys only.
+    vi_insert: reedline::Keybindings,
+    vi: bool,
     edit_mode: Box<dyn reedline::EditMode>,
     /// Trie for raw byte sequences. Supports both exact lookups and prefix matching
     /// during macro resolution.
@@ -62,12 +68,14 @@ pub(crate) struct UpdatableBindings {
 }
 
 impl UpdatableBindings {
-    pub fn new(bindings: reedline::Keybindings) -> Self {
+    pub fn new(bindings: reedline::Keybindings, vi_insert: reedline::Keybindings) -> Self {
         // Clone the bindings so we can keep a copy for later updates.
-        let edit_mode = Self::rebuild_edit_mode(&bindings);
+        let edit_mode = Box::new(reedline::Emacs::new(bindings.clone()));
 
         Self {
             bindings,
+            vi_insert,
+            vi: false,
             edit_mode,
             raw_mappings: Trie::new(),
             macros: HashMap::new(),
@@ -77,11 +85,26 @@ impl UpdatableBindings {
     pub fn update(&mut self, f: impl Fn(&mut reedline::Keybindings)) {
         f(&mut self.bindings);
         self.try_update_bindings_for_all_macros();
-        self.edit_mode = Self::rebuild_edit_mode(&self.bindings);
+        self.rebuild_edit_mode();
     }
 
-    fn rebuild_edit_mode(bindings: &reedline::Keybindings) -> Box<dyn reedline::EditMode> {
-        Box::new(reedline::Emacs::new(bindings.clone()))
+    /// Takes vi's keys or emacs's, as `set -o vi` and `set -o emacs` say (ncsh patch).
+    pub fn use_vi(&mut self, vi: bool) {
+        if self.vi != vi {
+            self.vi = vi;
+            self.rebuild_edit_mode();
+        }
+    }
+
+    fn rebuild_edit_mode(&mut self) {
+        self.edit_mode = if self.vi {
+            Box::new(reedline::Vi::new(
+                self.vi_insert.clone(),
+                reedline::default_vi_normal_keybindings(),
+            ))
+        } else {
+            Box::new(reedline::Emacs::new(self.bindings.clone()))
+        };
     }
 }
 

@@ -8,6 +8,9 @@ use crate::{InputBackend, ReadResult, ShellError, input_backend::InteractiveProm
 /// and reporting results to standard output and standard error streams.
 pub struct ReedlineInputBackend {
     reedline: Option<reedline::Reedline>,
+    /// The keys, to switch to vi's or emacs's before each line as the shell's options say
+    /// (ncsh patch).
+    bindings: std::sync::Arc<tokio::sync::Mutex<edit_mode::UpdatableBindings>>,
 }
 
 const COMPLETION_MENU_NAME: &str = "completion_menu";
@@ -25,9 +28,11 @@ impl ReedlineInputBackend {
     ) -> Result<Self, ShellError> {
         // Set up key bindings.
         let key_bindings = compose_key_bindings(COMPLETION_MENU_NAME);
+        let mut vi_insert = reedline::default_vi_insert_keybindings();
+        add_completion_keys(&mut vi_insert, COMPLETION_MENU_NAME);
 
         // Set up mutable edit mode.
-        let mutable_edit_mode = edit_mode::MutableEditMode::new(key_bindings);
+        let mutable_edit_mode = edit_mode::MutableEditMode::new(key_bindings, vi_insert);
         let updatable_bindings = mutable_edit_mode.bindings();
 
         // Create helper objects that implement reedline traits; each will
@@ -89,11 +94,12 @@ impl ReedlineInputBackend {
             tokio::runtime::Handle::current().block_on(shell_ref.lock())
         });
 
-        shell.set_key_bindings(Some(updatable_bindings));
+        shell.set_key_bindings(Some(updatable_bindings.clone()));
         drop(shell);
 
         Ok(Self {
             reedline: Some(reedline),
+            bindings: updatable_bindings,
         })
     }
 }
@@ -123,9 +129,19 @@ impl InputBackend for ReedlineInputBackend {
     /// * `prompt` - The prompt to display to the user.
     fn read_line(
         &mut self,
-        _shell: &crate::ShellRef<impl brush_core::ShellExtensions>,
+        shell: &crate::ShellRef<impl brush_core::ShellExtensions>,
         prompt: InteractivePrompt,
     ) -> Result<ReadResult, ShellError> {
+        // ncsh patch: vi's keys or emacs's, as `set -o vi` or `set -o emacs` last said.
+        let vi = tokio::task::block_in_place(|| {
+            tokio::runtime::Handle::current().block_on(shell.lock())
+        })
+        .options()
+        .vi_mode;
+        tokio::task::block_in_place(|| {
+            tokio::runtime::Handle::current().block_on(self.bindings.lock())
+        })
+        .use_vi(vi);
         if let Some(reedline) = &mut self.reedline {
             match reedline.read_line(&prompt) {
                 Ok(reedline::Signal::Success(s)) => {
@@ -170,10 +186,8 @@ impl InputBackend for ReedlineInputBackend {
     }
 }
 
-fn compose_key_bindings(completion_menu_name: &str) -> reedline::Keybindings {
-    let mut key_bindings = reedline::default_emacs_keybindings();
-
-    // Wire up tab to completion.
+/// Tab and Shift-Tab for completion.
+fn add_completion_keys(key_bindings: &mut reedline::Keybindings, completion_menu_name: &str) {
     key_bindings.add_binding(
         reedline::KeyModifiers::NONE,
         reedline::KeyCode::Tab,
@@ -183,12 +197,16 @@ fn compose_key_bindings(completion_menu_name: &str) -> reedline::Keybindings {
             reedline::ReedlineEvent::Edit(vec![reedline::EditCommand::Complete]),
         ]),
     );
-    // Wire up shift-tab for completion.
     key_bindings.add_binding(
         reedline::KeyModifiers::SHIFT,
         reedline::KeyCode::BackTab,
         reedline::ReedlineEvent::MenuPrevious,
     );
+}
+
+fn compose_key_bindings(completion_menu_name: &str) -> reedline::Keybindings {
+    let mut key_bindings = reedline::default_emacs_keybindings();
+    add_completion_keys(&mut key_bindings, completion_menu_name);
 
     // Add undo.
     // NOTE: To match readline, we bind Ctrl+_ to undo; in practice, the only way
