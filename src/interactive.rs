@@ -44,6 +44,8 @@ pub async fn run(
     // bash's warning: the first `exit` (or end of input) with stopped jobs only warns; a second one
     // straight after it exits, and the kernel hangs up the jobs it leaves.
     let mut warned_of_stopped_jobs = false;
+    // Ctrl-Ds at the prompt in a row, for `ignoreeof`.
+    let mut eofs = 0;
     let mut window = None;
     loop {
         let prompt = {
@@ -67,6 +69,16 @@ pub async fn run(
             ReadResult::Input(line) | ReadResult::BoundCommand(line) => line,
             ReadResult::Eof => {
                 let mut shell = shell.lock().await;
+                if interactive && eofs < eofs_ignored(&shell) {
+                    eofs += 1;
+                    let leave = if shell.options().login_shell {
+                        "logout"
+                    } else {
+                        "exit"
+                    };
+                    writeln!(shell.stderr(), "Use \"{leave}\" to leave the shell.")?;
+                    continue;
+                }
                 if interactive && !warned_just_before && warn_of_stopped_jobs(&mut shell)? {
                     warned_of_stopped_jobs = true;
                     continue;
@@ -78,6 +90,7 @@ pub async fn run(
                 continue;
             }
         };
+        eofs = 0;
         let mut shell = shell.lock().await;
         let line = match expand_history(&mut shell, line)? {
             Some(line) => line,
@@ -388,4 +401,15 @@ fn hang_up_jobs_on_sighup() {
             std::process::exit(128 + nix::libc::SIGHUP);
         }
     });
+}
+
+/// How many Ctrl-Ds in a row at the prompt are answered with a reminder before the shell ends, as
+/// bash's `IGNOREEOF` says: its number, 10 where it is set to anything else or where `set -o
+/// ignoreeof` is on, and none where neither is.
+fn eofs_ignored(shell: &brush_core::Shell<Extensions>) -> usize {
+    match shell.env_str("IGNOREEOF") {
+        Some(value) => value.trim().parse().unwrap_or(10),
+        None if shell.options().ignore_eof => 10,
+        None => 0,
+    }
 }

@@ -886,3 +886,29 @@ fn set_o_vi_edits_with_vis_keys() {
     term.send("cho back\x01e\r");
     term.expect("\nback\n");
 }
+
+/// With `IGNOREEOF` (or `set -o ignoreeof`) a Ctrl-D at the prompt reminds the user how to leave,
+/// as many times as it says, then ends the shell, as bash's: it ended the shell at once.
+#[test]
+fn ignoreeof_answers_ctrl_d_with_a_reminder() {
+    let home = Home::new();
+    let term = start(&home, &[]);
+    term.line("IGNOREEOF=2; echo set");
+    term.expect("\nset\n");
+    term.expect_prompt();
+    term.send("\x04");
+    term.expect_count("Use \"exit\" to leave the shell.", 1);
+    term.send("\x04");
+    term.expect_count("Use \"exit\" to leave the shell.", 2);
+    term.send("\x04");
+    assert_eq!(term.wait_exit(), 0);
+
+    let term = start(&home, &[]);
+    term.line("set -o ignoreeof; echo on");
+    term.expect("\non\n");
+    term.expect_prompt();
+    term.send("\x04");
+    term.expect("Use \"exit\" to leave the shell.");
+    term.line("exit 4");
+    assert_eq!(term.wait_exit(), 4);
+}
