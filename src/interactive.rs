@@ -21,7 +21,8 @@ pub async fn run(
 ) -> Result<(), ShellError> {
     let on_terminal = std::io::stdin().is_terminal();
     let interactive = shell.lock().await.options().interactive;
-    let marks = interactive && std::io::stdout().is_terminal();
+    let marks =
+        interactive && std::io::stdout().is_terminal() && !dumb_terminal(&*shell.lock().await);
     // Job control needs the shell in the terminal's foreground group for the whole session.
     let _terminal = if interactive && on_terminal {
         Some(brush_core::terminal::TerminalControl::acquire()?)
@@ -401,6 +402,13 @@ fn hang_up_jobs_on_sighup() {
             std::process::exit(128 + nix::libc::SIGHUP);
         }
     });
+}
+
+/// Whether the terminal says it is `TERM=dumb` (an Emacs shell buffer, a serial console): it is sent
+/// no control sequences, neither the marks nor the line editor's, and lines are read as typed,
+/// as bash's readline does without the terminal's abilities.
+pub fn dumb_terminal(shell: &brush_core::Shell<Extensions>) -> bool {
+    shell.env_str("TERM").as_deref() == Some("dumb")
 }
 
 /// How many Ctrl-Ds in a row at the prompt are answered with a reminder before the shell ends, as

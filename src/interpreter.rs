@@ -127,9 +127,13 @@ async fn run_shell(
             .await?;
     } else if interactive && std::io::stdin().is_terminal() {
         crate::builtins::pin::at_session_start(&mut std::io::stderr());
-        let ui = brush_interactive::UIOptions::default();
-        let editor = brush_interactive::ReedlineInputBackend::new(&ui, &shell)?;
-        let mut input = TerminalInput::Editor(Box::new(editor));
+        let mut input = if crate::interactive::dumb_terminal(&*shell.lock().await) {
+            TerminalInput::Plain(StdinInput { prompts: true })
+        } else {
+            let ui = brush_interactive::UIOptions::default();
+            let editor = brush_interactive::ReedlineInputBackend::new(&ui, &shell)?;
+            TerminalInput::Editor(Box::new(editor))
+        };
         crate::interactive::run(&shell, &mut input).await?;
     } else {
         crate::interactive::run(&shell, &mut StdinInput { prompts: false }).await?;

@@ -912,3 +912,24 @@ fn ignoreeof_answers_ctrl_d_with_a_reminder() {
     term.line("exit 4");
     assert_eq!(term.wait_exit(), 4);
 }
+
+/// With `TERM=dumb` (an Emacs shell buffer) no line editor starts, so nothing asks where the
+/// cursor is: lines are read as typed, without the notice a mute terminal gets otherwise.
+#[test]
+fn a_dumb_terminal_reads_lines_as_typed_without_asking_for_the_cursor() {
+    let home = Home::new();
+    let mut command = home.command(&["--norc"]);
+    command.env("TERM", "dumb");
+    let term = Terminal::spawn_mute(command, 24, 80);
+    term.expect_prompt();
+    term.line("echo typed as is");
+    term.expect("\ntyped as is\n");
+    term.expect_prompt();
+    assert!(
+        !term.screen_text().contains("did not say where its cursor"),
+        "{}",
+        term.screen_text()
+    );
+    term.line("exit 5");
+    assert_eq!(term.wait_exit(), 5);
+}
