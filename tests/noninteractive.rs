@@ -764,6 +764,22 @@ fn disown_takes_jobs_out_of_the_table_and_logout_ends_only_a_login_shell() {
     assert_eq!((stdout(&out).as_str(), out.status.code()), ("", Some(3)));
 }
 
+/// `dirs`, `pushd` and `popd` take `+N` and `-N`, places in the list `dirs` shows, as bash's:
+/// `pushd +1` turns the list, `popd +1` takes one out, `dirs -v -1` shows one (all were refused).
+#[test]
+fn dirs_pushd_and_popd_take_places_in_the_list() {
+    let home = Home::new();
+    same_as_bash(
+        &home,
+        &[
+            "cd /; dirs +1; echo $?; pushd +1; echo $?; popd +1; echo $?; pushd /tmp >/dev/null
+           pushd /usr >/dev/null; pushd /etc >/dev/null; dirs; dirs +1; dirs -0; dirs -1; dirs +9
+           echo $?; dirs -9; pushd +1; popd +1; popd -0; popd +5; echo $?; pushd -1; dirs -v
+           dirs +1 -v; dirs -v -1; pushd +9; pushd -9; popd +9; popd -9; popd x; echo $?; dirs x",
+        ],
+    );
+}
+
 /// A builtin reading a process substitution blocked the only thread of a script's runtime, which
 /// the substitution, a task, needed to write: each of these never returned.
 #[test]
