@@ -126,7 +126,22 @@ impl Reference {
             let Some(&modifier) = chars.get(at + 1) else {
                 break;
             };
+            // `s/old/new/`, or `gs`/`as` for every one; `&` in new is old.
+            if modifier == 's' || (matches!(modifier, 'g' | 'a') && chars.get(at + 2) == Some(&'s'))
+            {
+                let global = modifier != 's';
+                let delimiter_at = if global { at + 3 } else { at + 2 };
+                let (old, new, end) = substitution(chars, delimiter_at)
+                    .ok_or_else(|| format!("{}: bad word specifier", written(delimiter_at)))?;
+                text = substituted(&text, &old, &new, global).ok_or_else(|| {
+                    let written_modifier: String = chars[at..end].iter().collect();
+                    format!("{written_modifier}: substitution failed")
+                })?;
+                at = end;
+                continue;
+            }
             text = match modifier {
+                'q' => format!("'{}'", text.replace('\'', "'\\''")),
                 'h' => head(&text),
                 't' => tail(&text),
                 'r' => extension_dot(&text).map_or(text.clone(), |dot| text[..dot].to_owned()),
@@ -150,6 +165,36 @@ impl Reference {
             print_only,
         })
     }
+}
+
+/// The old and new text of a `:s` modifier whose delimiter is at `at`, and where it ends: each
+/// ends at the next delimiter (a backslash quotes one), new also at the end of the line; an
+/// unquoted `&` in new is given as NUL, to be the old text.
+fn substitution(chars: &[char], at: usize) -> Option<(String, String, usize)> {
+    let delimiter = *chars.get(at)?;
+    let mut at = at + 1;
+    let part = |at: &mut usize, ampersand: bool| {
+        let mut text = String::new();
+        while let Some(&c) = chars.get(*at) {
+            *at += 1;
+            match c {
+                '\\' if chars
+                    .get(*at)
+                    .is_some_and(|&next| next == delimiter || next == '&') =>
+                {
+                    text.push(chars[*at]);
+                    *at += 1;
+                }
+                c if c == delimiter => break,
+                '&' if ampersand => text.push('\u{0}'),
+                c => text.push(c),
+            }
+        }
+        text
+    };
+    let old = part(&mut at, false);
+    let new = part(&mut at, true);
+    Some((old, new, at.min(chars.len())))
 }
 
 /// The event a reference names, and where its text ends.
@@ -346,19 +391,31 @@ fn tail(path: &str) -> String {
 
 /// `^old^new^rest`: the previous line with the first `old` made `new`, then `rest`.
 fn quick_substitution(spec: &str, history: &[String]) -> Result<Expanded, String> {
-    let mut parts = spec.splitn(3, '^');
-    let old = parts.next().unwrap_or_default();
-    let new = parts.next().unwrap_or_default();
-    let rest = parts.next().unwrap_or_default();
+    let chars: Vec<char> = std::iter::once('^').chain(spec.chars()).collect();
+    let (old, new, end) = substitution(&chars, 0).unwrap_or_default();
+    let rest: String = chars[end..].iter().collect();
     let previous = history
         .last()
         .ok_or_else(|| format!("^{spec}: event not found"))?;
-    if old.is_empty() || !previous.contains(old) {
-        return Err(format!("^{spec}: substitution failed"));
-    }
+    let line = substituted(previous, &old, &new, false)
+        .ok_or_else(|| format!("^{spec}: substitution failed"))?;
     Ok(Expanded {
-        line: format!("{}{rest}", previous.replacen(old, new, 1)),
+        line: format!("{line}{rest}"),
         print_only: false,
+    })
+}
+
+/// `text` with `old` replaced by `new` (whose NULs are `&`s, the old text), the first time or
+/// every time; `None` where `old` is empty or not there, as bash fails the substitution.
+fn substituted(text: &str, old: &str, new: &str, global: bool) -> Option<String> {
+    if old.is_empty() || !text.contains(old) {
+        return None;
+    }
+    let new = new.replace('\u{0}', old);
+    Some(if global {
+        text.replace(old, &new)
+    } else {
+        text.replacen(old, &new, 1)
     })
 }
 
@@ -435,6 +492,21 @@ mod tests {
         assert_eq!(
             expand("^nine^9", &history()),
             Err("^nine^9: substitution failed".to_owned())
+        );
+        assert_eq!(expanded("^two^[&]"), "echo one [two] three");
+    }
+
+    #[test]
+    fn modifiers_substitute_and_quote() {
+        assert_eq!(expanded("!!:s/o/0/"), "ech0 one two three");
+        assert_eq!(expanded("!!:gs/o/0/"), "ech0 0ne tw0 three");
+        assert_eq!(expanded("!!:as|e|&&"), "eecho onee two threeee");
+        assert_eq!(expanded("!!:s/two/\\//"), "echo one / three");
+        assert_eq!(expanded("!!:q"), "'echo one two three'");
+        assert_eq!(expanded("!cat:q"), "'cat a.txt | grep x > out'");
+        assert_eq!(
+            expand("!!:s/nine/9/", &history()),
+            Err(":s/nine/9/: substitution failed".to_owned())
         );
     }
 
