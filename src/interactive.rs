@@ -404,9 +404,9 @@ fn hang_up_jobs_on_sighup() {
     });
 }
 
-/// Whether the terminal says it is `TERM=dumb` (an Emacs shell buffer, a serial console): it is sent
-/// no control sequences, neither the marks nor the line editor's, and lines are read as typed,
-/// as bash's readline does without the terminal's abilities.
+/// Whether the terminal says it is `TERM=dumb` (an Emacs shell buffer, a serial console): it is
+/// sent no control sequences, neither the marks nor the line editor's, and lines are read as
+/// typed, as bash's readline does without the terminal's abilities.
 pub fn dumb_terminal(shell: &brush_core::Shell<Extensions>) -> bool {
     shell.env_str("TERM").as_deref() == Some("dumb")
 }

@@ -495,6 +495,9 @@ fn set_e_and_the_err_trap_see_the_commands_inside_a_compound_not_the_compound() 
              { false && true; } > /dev/null; { (exit 3) || (exit 4) && :; }; echo \"on $?\"
              if true; then false; echo no; fi",
             "set -e; f() { false && true; }; f; echo no",
+            "set -e; { echo; } > /nonexistent/x || echo handled; ! { :; } > /nonexistent/y
+             while read -r l; do echo \"$l\"; done < /nonexistent/file; echo no",
+            "trap 'echo ERR' ERR; for i in 1; do :; done > /nonexistent/out; echo after",
             "set -e; true | { false && true; }; echo no",
         ],
     );
@@ -561,6 +564,14 @@ fn dot_looks_for_a_name_without_a_slash_in_path() {
                   . here.sh\n";
     std::fs::write(home.path().join("dot.sh"), script).unwrap();
     script_same_as_bash(&home, "dot.sh");
+    // In POSIX mode the working directory is not searched, as in bash.
+    let out = run(&home, &["-c", "set -o posix; . here.sh"], b"");
+    assert_eq!(stdout(&out), "");
+    assert!(
+        stderr(&out).contains(".: here.sh: file not found"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 /// An argument that looks like an assignment has the tildes after its first `=` and its colons

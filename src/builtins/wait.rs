@@ -244,8 +244,8 @@ type JobWait<'a> =
     Pin<Box<dyn Future<Output = (usize, Result<ExecutionResult, brush_core::Error>)> + Send + 'a>>;
 
 /// Waits until the first of jobs `ids` ends (or stops) and returns its status and pid; `None` if
-/// none of them is in the table. An ended job leaves the table, its status remembered, and is reported as
-/// bash reports it where job control is on.
+/// none of them is in the table. An ended job leaves the table, its status remembered, and is
+/// reported as bash reports it where job control is on.
 async fn wait_for_first(
     shell: &mut Shell<impl ShellExtensions>,
     ids: &[usize],

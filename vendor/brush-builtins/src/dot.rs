@@ -22,7 +22,10 @@ impl builtins::Command for DotCommand {
         context: brush_core::ExecutionContext<'_, SE>,
     ) -> Result<brush_core::ExecutionResult, Self::Error> {
         // TODO(dot): Handle trap inheritance.
-        let script = sourced_file(context.shell, &self.script_path);
+        let Some(script) = sourced_file(context.shell, &self.script_path) else {
+            let refused = std::format!("{}: file not found", self.script_path);
+            return Ok(context.failure(refused, 1));
+        };
         let sourced = context
             .shell
             .source_script(&script, self.script_args.iter(), &context.params)
@@ -54,12 +57,12 @@ impl builtins::Command for DotCommand {
 
 /// The file `. NAME` reads (ncsh patch): where NAME has no slash and `sourcepath` is on, as it is
 /// by default, the first regular file of that name in `PATH`, which need not be executable, as in
-/// bash; else NAME itself. brush never searched `PATH`, so `. git-sh-setup` failed in every git
-/// command written in shell.
+/// bash; else NAME itself, but in POSIX mode none. brush never searched `PATH`, so `.
+/// git-sh-setup` failed in every git command written in shell.
 fn sourced_file(
     shell: &brush_core::Shell<impl brush_core::ShellExtensions>,
     name: &str,
-) -> PathBuf {
+) -> Option<PathBuf> {
     let searched = shell.options().source_builtin_searches_path && !name.contains('/');
     let path = shell.env_str("PATH").unwrap_or_default();
     searched
@@ -73,5 +76,5 @@ fn sourced_file(
                 .find(|candidate| candidate.is_file())
         })
         .flatten()
-        .unwrap_or_else(|| PathBuf::from(name))
+        .or_else(|| (!searched || !shell.options().posix_mode).then(|| PathBuf::from(name)))
 }

@@ -46,19 +46,17 @@ impl builtins::Command for TestCommand {
         match execute_test(context.shell, &context.params, args) {
             Ok(true) => Ok(ExecutionResult::success()),
             Ok(false) => Ok(ExecutionResult::general_error()),
-            // ncsh patch: bash's words for arguments that make no expression (`[ $x -eq 1 ]` with
-            // `x` empty: `[: -eq: unary operator expected`); brush said "invalid test command".
-            Err(error) if matches!(error.kind(), ErrorKind::TestCommandParseError(_)) => {
-                let ErrorKind::TestCommandParseError(refused) = error.kind() else {
-                    return Err(error);
-                };
-                Ok(context.failure(refusal(args, refused.stopped_at()), 2))
-            }
-            // ncsh patch: bash's words and status for a comparison of what is not an integer.
-            Err(error) if matches!(error.kind(), ErrorKind::IntegerExpected(_)) => {
-                Ok(context.failure(error, 2))
-            }
-            Err(error) => Err(error),
+            Err(error) => match error.kind() {
+                // ncsh patch: bash's words for arguments that make no expression (`[ $x -eq 1 ]`
+                // with `x` empty: `[: -eq: unary operator expected`); brush said "invalid test
+                // command".
+                ErrorKind::TestCommandParseError(refused) => {
+                    Ok(context.failure(refusal(args, refused.stopped_at()), 2))
+                }
+                // ncsh patch: bash's words and status for a comparison of what is not an integer.
+                ErrorKind::IntegerExpected(_) => Ok(context.failure(error, 2)),
+                _ => Err(error),
+            },
         }
     }
 }

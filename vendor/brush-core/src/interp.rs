@@ -572,39 +572,20 @@ impl Execute for ast::Pipeline {
             )]
         );
 
-        // Fire the ERR trap if the pipeline failed in a non-conditional context.
-        // We reuse `suppress_errexit` here because bash suppresses the ERR trap in
+        // Fire the ERR trap if the pipeline failed in a non-conditional context, and apply
+        // errexit. We reuse `suppress_errexit` here because bash suppresses the ERR trap in
         // exactly the same contexts it suppresses errexit (conditionals, `!`-prefixed
         // pipelines, etc.).
-        // ncsh patch: not for `exit` or `return`, which bash's ERR trap does not see.
-        if !result.is_success()
-            && result.is_normal_flow()
-            && !params.suppress_errexit
-            && !self.bang
-            && !unseen_failure
-        {
-            if err_trapped_before && shell.traps().handles(crate::traps::TrapSignal::Err) {
-                // ncsh patch: the commands of a pipeline ran in copies of the shell, which kept
-                // their lines; the trap's `$LINENO` is the pipeline's, as in bash.
-                if let [_, .., last] = self.seq.as_slice()
-                    && brush_parser::ast::SourceLocation::location(last).is_some()
-                {
-                    shell.set_current_cmd(last);
-                }
-                let trap = shell
-                    .invoke_trap_handler(crate::traps::TrapSignal::Err, &params)
-                    .await?;
-                // ncsh patch: an `exit` in the trap ends the shell, as in bash (`trap 'exit 1'
-                // ERR`); it was ignored. (A `return` in it is still ignored.)
-                if matches!(trap.next_control_flow, ExecutionControlFlow::ExitShell) {
-                    return Ok(trap);
-                }
-            }
-        }
-
-        // Apply errexit if not suppressed (and not negated)
         if !params.suppress_errexit && !self.bang && !unseen_failure {
-            shell.apply_errexit_if_enabled(&mut result);
+            // ncsh patch: the commands of a pipeline ran in copies of the shell, which kept
+            // their lines; the trap's `$LINENO` is the pipeline's, as in bash.
+            if let [_, .., last] = self.seq.as_slice()
+                && !result.is_success()
+                && brush_parser::ast::SourceLocation::location(last).is_some()
+            {
+                shell.set_current_cmd(last);
+            }
+            result = see_failure(shell, &params, result, err_trapped_before).await?;
         }
 
         // If requested, report timing.
@@ -632,6 +613,32 @@ impl Execute for ast::Pipeline {
 
         Ok(result)
     }
+}
+
+/// What `set -e` and the ERR trap make of `result` where they see it (ncsh patch): where it is a
+/// failure (not `exit` or `return`, which bash's trap does not see), the trap runs if `trapped`,
+/// and an `exit` in it ends the shell, as in bash (`trap 'exit 1' ERR`; brush ignored it, and a
+/// `return` there is still ignored); then `set -e` ends the shell.
+async fn see_failure(
+    shell: &mut Shell<impl extensions::ShellExtensions>,
+    params: &ExecutionParameters,
+    mut result: ExecutionResult,
+    trapped: bool,
+) -> Result<ExecutionResult, error::Error> {
+    if trapped
+        && !result.is_success()
+        && result.is_normal_flow()
+        && shell.traps().handles(crate::traps::TrapSignal::Err)
+    {
+        let trap = shell
+            .invoke_trap_handler(crate::traps::TrapSignal::Err, params)
+            .await?;
+        if matches!(trap.next_control_flow, ExecutionControlFlow::ExitShell) {
+            return Ok(trap);
+        }
+    }
+    shell.apply_errexit_if_enabled(&mut result);
+    Ok(result)
 }
 
 /// Whether the command at `index` of a pipeline of `len` commands runs in the shell itself rather
@@ -892,10 +899,16 @@ impl<SE: extensions::ShellExtensions> ExecuteInPipeline<SE> for ast::Command {
                 }
                 commands::ShellForCommand::ParentShell(shell) => {
                     // Set up any additional redirects.
+                    // ncsh patch: where they fail, the body never ran, so nothing inside saw the
+                    // failure; `set -e` and the ERR trap see it here, as bash's do (the pipeline
+                    // leaves a compound command's failure to the commands inside it).
                     if let Some(failed) =
                         set_up_redirects(shell, &mut params, redirects.as_ref()).await
                     {
-                        return Ok(failed.into());
+                        if params.suppress_errexit {
+                            return Ok(failed.into());
+                        }
+                        return Ok(see_failure(shell, &params, failed, true).await?.into());
                     }
 
                     // ncsh patch: an error that leaves the command is said here, where its

@@ -232,11 +232,12 @@ impl From<OpenFile> for Stdio {
     fn from(open_file: OpenFile) -> Self {
         // ncsh patch: the shell's own stdin, stdout or stderr is given as a copy of its
         // descriptor. `inherit` gives the child its own descriptor of that number, so `ls >&2`
-        // wrote to stdout, and `ls 2>&1` to stderr, wherever the shell's two differ.
+        // wrote to stdout, and `ls 2>&1` to stderr, wherever the shell's two differ. Where no
+        // copy can be made (no descriptor is free), the child's own is the nearest.
         fn shells(fd: &impl std::os::fd::AsFd) -> Stdio {
             fd.as_fd()
                 .try_clone_to_owned()
-                .map_or_else(|_| Stdio::null(), Stdio::from)
+                .map_or_else(|_| Stdio::inherit(), Stdio::from)
         }
         match open_file {
             OpenFile::Stdin(f) => shells(&f),

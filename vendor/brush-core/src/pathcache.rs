@@ -29,7 +29,8 @@ struct CachedPath {
 impl PathCache {
     /// Forgets every path where they were found in another `PATH` than `path` (ncsh patch), as
     /// bash empties its table when `PATH` is assigned: after `PATH=~/venv/bin:$PATH`, a command
-    /// run before ran from where it was found before.
+    /// run before ran from where it was found before. (Bash empties it also where `PATH` is
+    /// given the value it had, which forgets a `hash -p`; here that is kept.)
     pub fn forget_unless_found_in(&mut self, path: &str) {
         if self.path != path {
             self.cache.clear();

@@ -1074,9 +1074,7 @@ fn get_key_for_indexed_array(
     // in a sparse array named another element.
     #[expect(clippy::cast_possible_wrap)]
     if index_value < 0 {
-        index_value += values
-            .last_key_value()
-            .map_or(0, |(last, _)| *last as i64 + 1);
+        index_value += values.last_key_value().map_or(0, |(last, _)| *last as i64 + 1);
         if index_value < 0 {
             return Err(error::ErrorKind::ArrayIndexOutOfRange(index_str.to_owned()).into());
         }

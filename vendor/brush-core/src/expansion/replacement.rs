@@ -26,6 +26,8 @@ impl Replacement {
     /// or a backslash and the character after it) is itself; in unquoted text, `&` is the match.
     pub(super) fn with_matched_text(expansion: Expansion) -> Self {
         let mut parts = vec![];
+        // The replacement is one word: fields an expansion in it gave are joined with a blank,
+        // as `basic_expand_to_str` joins them without `patsub_replacement`.
         for (i, field) in expansion.fields.into_iter().enumerate() {
             if i > 0 {
                 parts.push(Part::Text(" ".into()));
