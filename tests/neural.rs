@@ -627,7 +627,11 @@ fn ctrl_c_stops_a_long_render_with_no_picture_written() {
         "cd {} && neural render long.cast --out long.png",
         home.path().display()
     ));
-    term.expect("/20000 steps");
+    // Reading 20,000 steps and the model takes a debug build a while, the longer on a loaded
+    // machine (it took more than the usual patience in a CI run beside other builds).
+    term.wait_for_within(4 * common::PATIENCE, "the render's progress", |screen| {
+        screen.contains("/20000 steps")
+    });
     term.send("\x03");
     term.expect("stopped by Ctrl-C; no picture was written");
     term.line("echo status=$?");

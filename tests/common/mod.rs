@@ -222,7 +222,17 @@ impl Terminal {
 
     /// Waits until the screen satisfies `check`, or fails the test with the screen in the message.
     pub fn wait_for(&self, what: &str, check: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + PATIENCE;
+        self.wait_for_within(PATIENCE, what, check)
+    }
+
+    /// [`Self::wait_for`], for at most `patience`.
+    pub fn wait_for_within(
+        &self,
+        patience: Duration,
+        what: &str,
+        check: impl Fn(&str) -> bool,
+    ) -> String {
+        let deadline = Instant::now() + patience;
         loop {
             let text = self.screen_text();
             if check(&text) {
