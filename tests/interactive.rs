@@ -933,3 +933,28 @@ fn a_dumb_terminal_reads_lines_as_typed_without_asking_for_the_cursor() {
     term.line("exit 5");
     assert_eq!(term.wait_exit(), 5);
 }
+
+/// A job started with `&` is announced as bash announces it, `[1] PID`, with the pid `$!` gives
+/// (ncsh wrote `[1]+` and a tab, and for a job of builtins `<pid unknown>`).
+#[test]
+fn a_background_job_is_announced_with_the_pid_bang_gives() {
+    let home = Home::new();
+    let term = start(&home, &[]);
+    for (n, job) in ["sleep 0.5 &", "{ :; sleep 0.5; } &"]
+        .into_iter()
+        .enumerate()
+    {
+        term.line(job);
+        term.line("echo \"bang=$!\"");
+        // The output's lines, not the command's (`echo "bang=$!"`).
+        let screen = term.expect_count("\nbang=", n + 1);
+        let prefix = format!("\n[{}] ", n + 1);
+        let at = screen.find(&prefix).unwrap_or_else(|| panic!("{screen}")) + prefix.len();
+        let announced: String = screen[at..]
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        assert!(!announced.is_empty(), "{screen}");
+        assert!(screen.contains(&format!("bang={announced}\n")), "{screen}");
+    }
+}

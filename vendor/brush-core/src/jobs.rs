@@ -790,10 +790,15 @@ impl Job {
 
     /// Returns a pid-style string for the job.
     pub fn to_pid_style_string(&self) -> String {
+        // ncsh patch: as bash writes it when a job starts, `[1] 12345`, with the pid `$!` gives;
+        // brush wrote `[1]+\t` and the pid of a process, or `<pid unknown>` where none had started.
         let display_pid = self
-            .representative_pid()
+            .background_group
+            .as_ref()
+            .map(|group| group.pid())
+            .or_else(|| self.listed_pid())
             .map_or_else(|| String::from("<pid unknown>"), |pid| pid.to_string());
-        std::format!("[{}]{}\t{}", self.id, self.annotation, display_pid)
+        std::format!("[{}] {}", self.id, display_pid)
     }
 
     /// Returns the annotation of the job.
