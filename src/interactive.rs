@@ -90,6 +90,8 @@ pub async fn run(
                 shell.lock().await.set_last_exit_status(130);
                 continue;
             }
+            // `TMOUT` passed with nothing typed: the session ends, as bash's, `ignoreeof` or not.
+            ReadResult::TimedOut => break,
         };
         eofs = 0;
         let mut shell = shell.lock().await;

@@ -958,3 +958,26 @@ fn a_background_job_is_announced_with_the_pid_bang_gives() {
         assert!(screen.contains(&format!("bang={announced}\n")), "{screen}");
     }
 }
+
+/// With `TMOUT` set, a shell left at its prompt that long logs out, as bash's (it waited for
+/// ever); a line typed in time starts the wait again.
+#[test]
+fn tmout_logs_out_a_shell_left_at_its_prompt() {
+    let home = Home::new();
+    let term = start(&home, &[]);
+    term.line("TMOUT=2; echo set");
+    term.expect("\nset\n");
+    term.expect_prompt();
+    std::thread::sleep(std::time::Duration::from_millis(1200));
+    term.line("echo in time");
+    term.expect("\nin time\n");
+    // Past the first prompt's two seconds, but not the second's.
+    std::thread::sleep(std::time::Duration::from_millis(1000));
+    assert!(
+        !term.screen_text().contains("timed out"),
+        "{}",
+        term.screen_text()
+    );
+    term.expect("timed out waiting for input: auto-logout");
+    assert_eq!(term.wait_exit(), 0);
+}

@@ -38,6 +38,8 @@ pub enum ReadResult {
     Eof,
     /// The user interrupted the input operation.
     Interrupted,
+    /// Nothing was typed for `TMOUT` seconds (ncsh patch): the shell logs out, as bash's.
+    TimedOut,
 }
 
 /// Represents an interactive prompt.

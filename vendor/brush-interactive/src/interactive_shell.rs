@@ -194,7 +194,7 @@ impl<'a, IB: InputBackend, SE: brush_core::ShellExtensions> InteractiveShell<'a,
                 // We got a line that was bound to keybindings; execute it.
                 self.execute_line(read_result, false /* user input */).await
             }
-            ReadResult::Eof => {
+            ReadResult::Eof | ReadResult::TimedOut => {
                 // We're done!
                 Ok(InteractiveExecutionResult::Eof)
             }

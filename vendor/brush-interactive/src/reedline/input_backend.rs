@@ -8,6 +8,10 @@ use crate::{InputBackend, ReadResult, ShellError, input_backend::InteractiveProm
 /// and reporting results to standard output and standard error streams.
 pub struct ReedlineInputBackend {
     reedline: Option<reedline::Reedline>,
+    /// Set when `TMOUT` seconds pass with nothing typed, and the lines read, so that the timer of
+    /// a line already read sets nothing (ncsh patch).
+    timed_out: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    lines_read: std::sync::Arc<std::sync::atomic::AtomicU64>,
     /// The keys, to switch to vi's or emacs's before each line as the shell's options say
     /// (ncsh patch).
     bindings: std::sync::Arc<tokio::sync::Mutex<edit_mode::UpdatableBindings>>,
@@ -33,6 +37,7 @@ impl ReedlineInputBackend {
 
         // Set up mutable edit mode.
         let mutable_edit_mode = edit_mode::MutableEditMode::new(key_bindings, vi_insert);
+        let timed_out = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
         let updatable_bindings = mutable_edit_mode.bindings();
 
         // Create helper objects that implement reedline traits; each will
@@ -83,7 +88,11 @@ impl ReedlineInputBackend {
             .with_hinter(Box::new(hinter))
             .with_menu(reedline::ReedlineMenu::EngineCompleter(completion_menu))
             .with_edit_mode(Box::new(mutable_edit_mode))
-            .with_history(Box::new(history));
+            .with_history(Box::new(history))
+            // ncsh patch: for `TMOUT`, looked at each second while nothing is typed (a key is
+            // taken as it comes).
+            .with_break_signal(timed_out.clone())
+            .with_poll_interval(std::time::Duration::from_secs(1));
 
         // If requested, apply some additional niceties.
         if !options.disable_highlighting && !options.disable_color {
@@ -100,7 +109,25 @@ impl ReedlineInputBackend {
         Ok(Self {
             reedline: Some(reedline),
             bindings: updatable_bindings,
+            timed_out,
+            lines_read: std::sync::Arc::default(),
         })
+    }
+}
+
+impl ReedlineInputBackend {
+    /// Sets `timed_out` after `seconds`, unless a line is read first (ncsh patch: bash logs out a
+    /// shell left at its prompt for `TMOUT` seconds, which some sites require; ncsh waited for
+    /// ever).
+    fn start_timeout(&self, seconds: u64) {
+        let read = self.lines_read.load(std::sync::atomic::Ordering::SeqCst);
+        let (timed_out, lines_read) = (self.timed_out.clone(), self.lines_read.clone());
+        std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_secs(seconds));
+            if lines_read.load(std::sync::atomic::Ordering::SeqCst) == read {
+                timed_out.store(true, std::sync::atomic::Ordering::SeqCst);
+            }
+        });
     }
 }
 
@@ -132,18 +159,29 @@ impl InputBackend for ReedlineInputBackend {
         shell: &crate::ShellRef<impl brush_core::ShellExtensions>,
         prompt: InteractivePrompt,
     ) -> Result<ReadResult, ShellError> {
-        // ncsh patch: vi's keys or emacs's, as `set -o vi` or `set -o emacs` last said.
-        let vi = tokio::task::block_in_place(|| {
-            tokio::runtime::Handle::current().block_on(shell.lock())
-        })
-        .options()
-        .vi_mode;
+        // ncsh patch: vi's keys or emacs's, as `set -o vi` or `set -o emacs` last said; and a
+        // timer for `TMOUT`.
+        let (vi, timeout) = {
+            let shell = tokio::task::block_in_place(|| {
+                tokio::runtime::Handle::current().block_on(shell.lock())
+            });
+            let timeout = (shell.env_str("TMOUT"))
+                .and_then(|seconds| seconds.trim().parse::<u64>().ok())
+                .filter(|seconds| *seconds > 0);
+            (shell.options().vi_mode, timeout)
+        };
         tokio::task::block_in_place(|| {
             tokio::runtime::Handle::current().block_on(self.bindings.lock())
         })
         .use_vi(vi);
+        if let Some(seconds) = timeout {
+            self.start_timeout(seconds);
+        }
         if let Some(reedline) = &mut self.reedline {
-            match reedline.read_line(&prompt) {
+            let read = reedline.read_line(&prompt);
+            self.lines_read
+                .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            match read {
                 Ok(reedline::Signal::Success(s)) => {
                     if edit_mode::is_reedline_host_command(s.as_str()) {
                         Ok(ReadResult::BoundCommand(s))
@@ -153,7 +191,10 @@ impl InputBackend for ReedlineInputBackend {
                 }
                 Ok(reedline::Signal::CtrlC) => Ok(ReadResult::Interrupted),
                 Ok(reedline::Signal::CtrlD) => Ok(ReadResult::Eof),
-                Ok(reedline::Signal::ExternalBreak(_)) => Err(ShellError::UnexpectedInputFailure),
+                Ok(reedline::Signal::ExternalBreak(_)) => {
+                    eprintln!("\x07timed out waiting for input: auto-logout");
+                    Ok(ReadResult::TimedOut)
+                }
                 Ok(_) => Err(ShellError::UnexpectedInputFailure),
                 Err(err) => Err(ShellError::InputError(err)),
             }
