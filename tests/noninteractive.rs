@@ -791,6 +791,24 @@ fn dirs_pushd_and_popd_take_places_in_the_list() {
     );
 }
 
+/// `shopt -s autocd`: an interactive shell gives a command that names a directory, and no
+/// program, to `cd`, saying `cd -- DIR`, as bash's (ncsh said it was a directory).
+#[test]
+fn autocd_gives_a_directory_to_cd() {
+    let home = Home::new();
+    let script = "shopt -s autocd; /tmp; pwd; cd /; tmp; echo $?; pwd; ..; pwd";
+    let out = run(&home, &["--norc", "-i", "-c", script], b"");
+    assert_eq!(stdout(&out), "/tmp\n0\n/tmp\n/\n", "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("cd -- /tmp\ncd -- tmp\ncd -- ..\n"),
+        "{}",
+        stderr(&out)
+    );
+    // Not in a script, as in bash.
+    let out = run(&home, &["-c", "shopt -s autocd; /tmp; echo $?"], b"");
+    assert_eq!(stdout(&out), "126\n", "{}", stderr(&out));
+}
+
 /// A builtin reading a process substitution blocked the only thread of a script's runtime, which
 /// the substitution, a task, needed to write: each of these never returned.
 #[test]

@@ -4,6 +4,7 @@ use std::{
     borrow::Cow,
     ffi::OsStr,
     fmt::Display,
+    io::Write as _,
     path::{Path, PathBuf},
     process::Stdio,
 };
@@ -481,6 +482,8 @@ impl<'a, SE: extensions::ShellExtensions> SimpleCommand<'a, SE> {
 
             if let Some(path) = path {
                 self.execute_via_external(&path)
+            } else if let Some(cd) = self.auto_cd() {
+                self.execute_as_cd(cd).await
             } else if let Some(handler) = self.not_found_handler() {
                 // ncsh patch: bash's `command_not_found_handle`, called with the command and its
                 // arguments; a function of that name comes first, then a builtin (ncsh's own, which
@@ -506,10 +509,39 @@ impl<'a, SE: extensions::ShellExtensions> SimpleCommand<'a, SE> {
 
                 Err(ErrorKind::CommandNotFound(self.command_name).into())
             }
+        } else if let Some(cd) = self.auto_cd() {
+            self.execute_as_cd(cd).await
         } else {
             let command_name = PathBuf::from(self.command_name.clone());
             self.execute_via_external(command_name.as_path())
         }
+    }
+
+    /// `cd`, where `shopt -s autocd` gives it a command that names a directory and no program, at
+    /// an interactive shell (ncsh patch; bash's autocd: ncsh said it was a directory, or not
+    /// found).
+    fn auto_cd(&self) -> Option<builtins::Registration<SE>> {
+        let options = self.shell.options();
+        let applies = options.auto_cd
+            && options.interactive
+            && self.shell.absolute_path(&self.command_name).is_dir();
+        applies
+            .then(|| self.shell.builtins().get("cd").cloned())
+            .flatten()
+    }
+
+    /// Runs `cd -- NAME` for the command NAME, saying so first, as bash's autocd does.
+    async fn execute_as_cd(
+        mut self,
+        cd: builtins::Registration<SE>,
+    ) -> Result<ExecutionSpawnResult, error::Error> {
+        let directory = std::mem::take(&mut self.command_name);
+        let _ = writeln!(self.params.stderr(&self.shell), "cd -- {directory}");
+        self.args = ["cd", "--", directory.as_str()]
+            .map(|arg| CommandArg::String(arg.to_owned()))
+            .to_vec();
+        self.command_name = "cd".to_owned();
+        self.execute_via_builtin(cd).await
     }
 
     /// Extracts the owned string representation of the last argument of a
