@@ -1026,6 +1026,7 @@ fn builtins_given_a_wrong_word_say_what_bash_says_and_end_as_bash_ends() {
          umask -p; umask -p -S; umask -pS 027",
         "printf -v 1bad x; echo $?; getopts a 'bad name'; echo $?; printf -v 'a[' x; echo $?",
         "suspend; echo $?",
+        "help nosuch; echo $?; export -f nosuch; echo $?; builtin nosuch; echo $?",
         "DIRSTACK[1]=/x; echo \"after $?\"; cd /tmp; echo $DIRSTACK; pushd / >/dev/null; declare -p DIRSTACK
          pushd /usr >/dev/null; echo ${DIRSTACK[@]} ${#DIRSTACK[@]}; GROUPS[0]=1; echo \"after $?\"",
         "echo $MACHTYPE ${BASH_VERSINFO[5]}; [[ $BASH == /* ]] && echo whole; cd /; \"$BASH\" -c 'echo ran'",

@@ -81,8 +81,8 @@ impl ExportCommand {
                             func.export();
                         }
                     } else {
-                        writeln!(context.stderr(), "{s}: not a function")?;
-                        return Ok(ExecutionExitCode::InvalidUsage.into());
+                        // ncsh patch: in bash's words and status.
+                        return Ok(context.failure(format!("{s}: not a function"), 1));
                     }
                 }
                 // ncsh patch: bash refuses a word that cannot be a variable's name (brush let

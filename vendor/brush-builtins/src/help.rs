@@ -29,15 +29,26 @@ impl builtins::Command for HelpCommand {
         &self,
         context: brush_core::ExecutionContext<'_, SE>,
     ) -> Result<brush_core::ExecutionResult, Self::Error> {
+        let mut result = ExecutionResult::success();
         if self.topic_patterns.is_empty() {
             Self::display_general_help(&context)?;
         } else {
             for topic_pattern in &self.topic_patterns {
-                self.display_help_for_topic_pattern(&context, topic_pattern)?;
+                // ncsh patch: a pattern that matches no builtin fails the command, in bash's
+                // words (brush said it and succeeded).
+                if !self.display_help_for_topic_pattern(&context, topic_pattern)? {
+                    result = context.failure(
+                        std::format!(
+                            "no help topics match `{topic_pattern}'.  Try `help help' or `man -k \
+                             {topic_pattern}' or `info {topic_pattern}'."
+                        ),
+                        1,
+                    );
+                }
             }
         }
 
-        Ok(ExecutionResult::success())
+        Ok(result)
     }
 }
 
@@ -77,7 +88,7 @@ impl HelpCommand {
         &self,
         context: &brush_core::ExecutionContext<'_, impl brush_core::ShellExtensions>,
         topic_pattern: &str,
-    ) -> Result<(), brush_core::Error> {
+    ) -> Result<bool, brush_core::Error> {
         let pattern = brush_core::patterns::Pattern::from(topic_pattern)
             .set_extended_globbing(context.shell.options().extended_globbing)
             .set_case_insensitive(context.shell.options().case_insensitive_pathname_expansion);
@@ -94,11 +105,7 @@ impl HelpCommand {
             }
         }
 
-        if found_count == 0 {
-            writeln!(context.stderr(), "No help topics match '{topic_pattern}'")?;
-        }
-
-        Ok(())
+        Ok(found_count > 0)
     }
 
     fn display_help_for_builtin<SE: brush_core::ShellExtensions>(

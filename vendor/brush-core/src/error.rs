@@ -71,7 +71,8 @@ pub enum ErrorKind {
     CommandNotFound(String),
 
     /// Not a builtin.
-    #[error("not a shell builtin: {0}")]
+    // ncsh patch: in bash's words.
+    #[error("{0}: not a shell builtin")]
     BuiltinNotFound(String),
 
     /// The working directory does not exist.
