@@ -174,6 +174,9 @@ impl InputBackend for ReedlineInputBackend {
             tokio::runtime::Handle::current().block_on(self.bindings.lock())
         })
         .use_vi(vi);
+        // A timer that fired as the last line was being taken set the signal too late for it.
+        self.timed_out
+            .store(false, std::sync::atomic::Ordering::SeqCst);
         if let Some(seconds) = timeout {
             self.start_timeout(seconds);
         }
