@@ -809,6 +809,18 @@ fn autocd_gives_a_directory_to_cd() {
     assert_eq!(stdout(&out), "126\n", "{}", stderr(&out));
 }
 
+/// The lines of a string `eval` runs are counted from the `eval`'s line, as bash counts them
+/// (`$LINENO`, the line an error names, an ERR trap's `$LINENO`): they were counted from 1.
+#[test]
+fn lines_in_eval_are_counted_from_its_line() {
+    let home = Home::new();
+    let script = "x=1\n\neval \"echo \\$LINENO\"\ntrap 'echo err $LINENO' ERR\neval false\n\
+                  f() {\n  eval \"echo in-f \\$LINENO\"\n}\nf\neval 'eval \"echo nested \\$LINENO\"'\n\
+                  y=$(eval \"echo sub \\$LINENO\"); echo $y\neval 'echo ${z:?unset here}'; echo no\n";
+    std::fs::write(home.path().join("eval.sh"), script).unwrap();
+    script_same_as_bash(&home, "eval.sh");
+}
+
 /// A builtin reading a process substitution blocked the only thread of a script's runtime, which
 /// the substitution, a task, needed to write: each of these never returned.
 #[test]

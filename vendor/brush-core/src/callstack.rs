@@ -433,6 +433,29 @@ impl CallStack {
         }
     }
 
+    /// Counts the lines of a string run in the top frame (`eval`'s) from its current line, and
+    /// gives back what [`Self::restore_line_count`] puts back after it (ncsh patch).
+    pub(crate) fn count_lines_from_current(
+        &mut self,
+    ) -> Option<(usize, Option<Arc<crate::SourcePosition>>)> {
+        let frame = self.frames.front_mut()?;
+        let saved = (frame.current_line_offset, frame.current.clone());
+        if let Some(current) = &frame.current {
+            frame.current_line_offset += current.line.saturating_sub(1);
+        }
+        Some(saved)
+    }
+
+    /// Puts back the top frame's line count and place, as they were before a string ran in it.
+    pub(crate) fn restore_line_count(
+        &mut self,
+        saved: (usize, Option<Arc<crate::SourcePosition>>),
+    ) {
+        if let Some(frame) = self.frames.front_mut() {
+            (frame.current_line_offset, frame.current) = saved;
+        }
+    }
+
     /// Increments the current line offset in the top stack frame by the given delta.
     ///
     /// # Arguments

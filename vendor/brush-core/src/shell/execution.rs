@@ -209,8 +209,17 @@ impl<SE: crate::extensions::ShellExtensions> crate::Shell<SE> {
         source_info: &crate::SourceInfo,
         params: &ExecutionParameters,
     ) -> Result<ExecutionResult, error::Error> {
-        self.run_string_with(command, source_info, params, SyntaxErrors::FailTheCommand)
-            .await
+        // ncsh patch: the string's lines are counted from the line of the `eval`, as bash counts
+        // them (`$LINENO`, the lines errors name); they were counted from 1. The `eval`'s own
+        // line is the current one again after it (an ERR trap's `$LINENO`).
+        let saved = self.call_stack.count_lines_from_current();
+        let result = self
+            .run_string_with(command, source_info, params, SyntaxErrors::FailTheCommand)
+            .await;
+        if let Some(saved) = saved {
+            self.call_stack.restore_line_count(saved);
+        }
+        result
     }
 
     async fn run_string_with<S: Into<String>>(
