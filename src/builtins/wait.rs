@@ -78,13 +78,14 @@ pub(super) fn execute<SE: ShellExtensions>(
             wait_each(shell, ids, &mut err, &prefix).await?
         };
         if let (Some(name), Some(pid)) = (assign, answered) {
-            shell.env_mut().update_or_add(
+            // As `printf -v` and `read` assign: the variable's attributes apply.
+            brush_core::expansion::assign_to_named_parameter(
+                shell,
+                &context.params,
                 name,
-                brush_core::variables::ShellValueLiteral::Scalar(pid.to_string()),
-                |_| Ok(()),
-                brush_core::env::EnvironmentLookup::Anywhere,
-                brush_core::env::EnvironmentScope::Global,
-            )?;
+                pid.to_string(),
+            )
+            .await?;
         }
         Ok(ExecutionResult::new(status))
     })

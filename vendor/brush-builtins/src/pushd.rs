@@ -24,15 +24,14 @@ impl builtins::Command for PushdCommand {
         context: brush_core::ExecutionContext<'_, SE>,
     ) -> Result<brush_core::ExecutionResult, Self::Error> {
         // ncsh patch: `+N` and `-N` turn the list `dirs` shows, as in bash.
+        let mut turned = crate::dirs::listed(context.shell);
         if let Some(word) = &self.dir
-            && let Some(place) =
-                crate::dirs::named_place(word, crate::dirs::listed(context.shell).len())
+            && let Some(place) = crate::dirs::named_place(word, turned.len())
         {
             let Some(place) = place else {
                 let refused = crate::dirs::no_such_place(context.shell, word);
                 return Ok(context.failure(refused, 1));
             };
-            let mut turned = crate::dirs::listed(context.shell);
             turned.rotate_left(place);
             if !self.no_directory_change {
                 if let Err(error) = context.shell.set_working_dir(&turned[0]) {

@@ -1170,13 +1170,15 @@ async fn compound_in_text(
     args: &[CommandArg],
     assignment: ast::Assignment,
 ) -> Result<ast::Assignment, error::Error> {
-    let asks_array = args.iter().any(|arg| {
-        matches!(arg, CommandArg::String(option) if option.starts_with('-') && option.contains(['a', 'A']))
-    });
     let ast::AssignmentValue::Scalar(value) = &assignment.value else {
         return Ok(assignment);
     };
-    if !asks_array || !(value.value.starts_with('(') && value.value.ends_with(')')) {
+    let asks_array = || {
+        args.iter().any(|arg| {
+            matches!(arg, CommandArg::String(option) if option.starts_with('-') && option.contains(['a', 'A']))
+        })
+    };
+    if !(value.value.starts_with('(') && value.value.ends_with(')')) || !asks_array() {
         return Ok(assignment);
     }
     let Ok(program) = shell.parse_string(std::format!("x={}", value.value)) else {
