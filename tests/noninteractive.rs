@@ -532,6 +532,24 @@ fn traps_a_subshell_sets_fire_there() {
     );
 }
 
+/// `return` in an ERR trap returns from the function the failure was in (`trap 'return 1' ERR`,
+/// an idiom of functions that stop at their first failure); ncsh went on with the next command.
+#[test]
+fn return_in_an_err_trap_returns_from_the_function() {
+    let home = Home::new();
+    let script = r#"f() { trap "return 3" ERR; false; echo after; }; f; echo "f=$?"
+g() { trap "return" ERR; (exit 4); echo after; }; g; echo "g=$?"
+trap 'return 5' ERR; false; echo top=$?
+k() { trap 'echo in trap; return 2' ERR; if false; then :; fi; false || true; false; echo no; }
+k; echo k=$?
+set -e
+m() { trap 'return 6' ERR; false; echo no; }; m || echo m=$?
+n() { trap 'return 7' ERR; false; }; n; echo not reached
+"#;
+    std::fs::write(home.path().join("ret.sh"), script).unwrap();
+    script_same_as_bash(&home, "ret.sh");
+}
+
 /// A program given the shell's own stdout or stderr under another number (`ls >&2`, `ls 2>&1`,
 /// `>&3` after `exec 3>&2`) writes where the shell's descriptor goes: it wrote to its own, so a
 /// script's `cat >&2 <<EOF` usage text went to stdout wherever the two differ (captured, piped).
@@ -734,6 +752,26 @@ fn an_empty_ifs_joins_with_nothing_and_a_new_path_forgets_the_old_programs() {
             "PATH=$PWD/p1:$PATH; tool; hash; PATH=$PWD/p2:$PATH; tool; type tool
              f() { local PATH=$PWD/p1:$PATH; tool; }; f; tool; PATH=$PWD/p1:$PATH tool; tool
              export PATH=$PWD/p1:$PATH; tool; hash -t tool",
+        ],
+    );
+}
+
+/// Where a word becomes one string (an assignment, `case`'s word, `[[ ]]`, a here-string), an
+/// unquoted `$*` or `${a[*]}` is joined with IFS's first character, as a quoted one is: `IFS=:;
+/// x=$*` gave `a b c` for `a:b:c`. `$@` is joined with spaces, as in bash; and a here-string's
+/// word is not brace-expanded (`<<< {a,b}` gave `a b`).
+#[test]
+fn an_unquoted_star_made_one_string_is_joined_with_ifs() {
+    let home = Home::new();
+    same_as_bash(
+        &home,
+        &[
+            r#"set -- a b c; IFS=:; x=$@; echo "[$x]"; x=$*; echo "[$x]"; a=(p q); z=${a[@]}
+               echo "[$z]"; z=${a[*]}; echo "[$z]"; cat <<< $@; cat <<< $*
+               [[ $* == a:b:c ]] && echo matched; case $* in "a b c") echo spaces;; a:b:c) echo colons;; esac
+               IFS=; w=$*; echo "[$w]"; w=$@; echo "[$w]"; IFS=-; u=${*/b/B}; echo "[$u]"; echo $*
+               set --; u=$*; echo "[$u]"; unset IFS; set -- a b; u=$*; echo "[$u]"
+               cat <<< {a,b}; cat <<< x{1..3}"#,
         ],
     );
 }

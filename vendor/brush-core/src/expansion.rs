@@ -563,6 +563,9 @@ struct WordExpander<'a, SE: extensions::ShellExtensions> {
     /// Whether text written in the word is split into fields (ncsh patch; see
     /// `ExpanderOptions::split_written_text`).
     split_written_text: bool,
+    /// Whether the word becomes one string, where an unquoted `$*` or `${a[*]}` is joined as a
+    /// quoted one is (ncsh patch; `basic_expand_to_str`).
+    into_one_string: bool,
 }
 
 impl<'a, SE: extensions::ShellExtensions> WordExpander<'a, SE> {
@@ -579,6 +582,7 @@ impl<'a, SE: extensions::ShellExtensions> WordExpander<'a, SE> {
             in_double_quotes: false,
             heredoc_mode: false,
             split_written_text: false,
+            into_one_string: false,
         }
     }
 
@@ -605,12 +609,16 @@ impl<'a, SE: extensions::ShellExtensions> WordExpander<'a, SE> {
             in_double_quotes: false,
             heredoc_mode: false,
             split_written_text: options.split_written_text,
+            into_one_string: false,
         }
     }
 
     /// Apply tilde-expansion, parameter expansion, command substitution, and arithmetic expansion.
     pub async fn basic_expand_to_str(&mut self, word: &str) -> Result<String, error::Error> {
-        Ok(String::from(self.basic_expand(word).await?))
+        let was_into_one_string = std::mem::replace(&mut self.into_one_string, true);
+        let expansion = self.basic_expand(word).await;
+        self.into_one_string = was_into_one_string;
+        Ok(String::from(expansion?))
     }
 
     async fn basic_expand_opt_pattern(
@@ -1054,6 +1062,17 @@ impl<'a, SE: extensions::ShellExtensions> WordExpander<'a, SE> {
                                 .as_expanded();
                     }
                 }
+                // ncsh patch: where the word becomes one string (`x=$*`, `case $* in`, `<<< $*`),
+                // bash joins `$*` with IFS's first character as it does `"$*"`; brush, with
+                // spaces. `$@` is still joined with spaces, as in bash.
+                if self.into_one_string
+                    && !self.in_double_quotes
+                    && expansion.concatenate
+                    && expansion.fields.len() > 1
+                {
+                    let joiner = self.shell.ifs_joiner();
+                    expansion.fields = vec![joined(std::mem::take(&mut expansion.fields), joiner)];
+                }
                 expansion
             }
             brush_parser::word::WordPiece::BackquotedCommandSubstitution(s)
@@ -1178,28 +1197,7 @@ impl<'a, SE: extensions::ShellExtensions> WordExpander<'a, SE> {
             } = self.expand_word_piece(piece.piece).await?;
 
             let fields_to_append = if concatenate {
-                #[expect(unstable_name_collisions)]
-                let mut concatenated: Vec<ExpansionPiece> = this_fields
-                    .into_iter()
-                    .map(|WordField(pieces)| {
-                        pieces
-                            .into_iter()
-                            .map(|piece| piece.make_unsplittable())
-                            .collect()
-                    })
-                    .intersperse(vec![ExpansionPiece::Unsplittable(
-                        concatenation_joiner.clone(),
-                    )])
-                    .flatten()
-                    .collect();
-
-                // If there were no pieces, make sure there's an empty string after
-                // concatenation.
-                if concatenated.is_empty() {
-                    concatenated.push(ExpansionPiece::Splittable(String::new()));
-                }
-
-                vec![WordField(concatenated)]
+                vec![joined(this_fields, concatenation_joiner.clone())]
             } else {
                 this_fields
             };
@@ -2281,6 +2279,27 @@ impl<'a, SE: extensions::ShellExtensions> WordExpander<'a, SE> {
             }
         }
     }
+}
+
+/// The fields of `$*` or `${a[*]}` as one field, `joiner` between each two, none of it split
+/// again; an empty string where there are none.
+fn joined(fields: Vec<WordField>, joiner: String) -> WordField {
+    #[expect(unstable_name_collisions)]
+    let mut pieces: Vec<ExpansionPiece> = fields
+        .into_iter()
+        .map(|WordField(pieces)| {
+            pieces
+                .into_iter()
+                .map(ExpansionPiece::make_unsplittable)
+                .collect()
+        })
+        .intersperse(vec![ExpansionPiece::Unsplittable(joiner)])
+        .flatten()
+        .collect();
+    if pieces.is_empty() {
+        pieces.push(ExpansionPiece::Splittable(String::new()));
+    }
+    WordField(pieces)
 }
 
 fn coalesce_expansions(expansions: Vec<Expansion>) -> Expansion {

@@ -633,7 +633,12 @@ async fn see_failure(
         let trap = shell
             .invoke_trap_handler(crate::traps::TrapSignal::Err, params)
             .await?;
-        if matches!(trap.next_control_flow, ExecutionControlFlow::ExitShell) {
+        // ncsh patch: `return` in the trap returns from the function the failure was in, as
+        // in bash (`trap 'return 1' ERR`); brush went on with the next command.
+        if matches!(
+            trap.next_control_flow,
+            ExecutionControlFlow::ExitShell | ExecutionControlFlow::ReturnFromFunctionOrScript
+        ) {
             return Ok(trap);
         }
     }
@@ -2441,7 +2446,13 @@ pub(crate) async fn setup_redirect(
             // If not specified, default to stdin (fd 0).
             let fd_num = fd_num.unwrap_or(0);
 
-            let mut expanded_word = expansion::basic_expand_word(shell, params, word).await?;
+            // ncsh patch: as in bash, a here-string's word is not brace-expanded (`<<< {a,b}`).
+            let options = expansion::ExpanderOptions {
+                brace_expand: false,
+                ..Default::default()
+            };
+            let mut expanded_word =
+                expansion::basic_expand_word_with_options(shell, params, word, &options).await?;
             expanded_word.push('\n');
 
             let f = setup_open_file_with_contents(expanded_word.as_str())?;
