@@ -52,12 +52,8 @@ pub async fn run(
         let prompt = {
             let mut shell = shell.lock().await;
             shell.check_for_completed_jobs()?;
-            // A readonly COLUMNS is said, as bash says it, and the session goes on.
-            if interactive
-                && on_terminal
-                && let Err(error) = note_window_size(&mut shell, &mut window)
-            {
-                let _ = shell.display_error(&mut shell.stderr(), &error);
+            if interactive && on_terminal {
+                note_window_size(&mut shell, &mut window).await;
             }
             run_prompt_command(&mut shell).await?;
             compose_prompt(&mut shell, marks).await?
@@ -95,6 +91,10 @@ pub async fn run(
         };
         eofs = 0;
         let mut shell = shell.lock().await;
+        // Again, for a window changed while the line was typed: `echo $COLUMNS` says the new width.
+        if interactive && on_terminal {
+            note_window_size(&mut shell, &mut window).await;
+        }
         let line = match expand_history(&mut shell, line)? {
             Some(line) => line,
             None => continue,
@@ -300,31 +300,35 @@ async fn run_logout_file(shell: &mut brush_core::Shell<Extensions>) {
     }
 }
 
-/// Sets `LINES` and `COLUMNS` to the terminal's size when it is not `last` (at the first prompt, and
-/// after the window changed), as bash's interactive shell does; between changes, a value the user
-/// gave them stays. They are not exported, as in bash.
-fn note_window_size(
+/// Sets `LINES` and `COLUMNS` to the terminal's size when it is not `last` (before each prompt and
+/// after each line is read, where the window changed), as bash's interactive shell does; between
+/// changes, a value the user gave them stays. They are not exported, as in bash. A readonly one is
+/// said, as bash says it, and the session goes on.
+async fn note_window_size(
     shell: &mut brush_core::Shell<Extensions>,
     last: &mut Option<kernel_bridge::WindowSize>,
-) -> Result<(), brush_core::Error> {
+) {
     let Some(size) = kernel_bridge::terminal::window_size(std::io::stdin()) else {
-        return Ok(());
+        return;
     };
     if *last == Some(size) {
-        return Ok(());
+        return;
     }
     *last = Some(size);
-    // The value changes; an export or other attribute the variable has stays.
+    let params = shell.default_exec_params();
     for (name, value) in [("LINES", size.rows), ("COLUMNS", size.cols)] {
-        shell.env_mut().update_or_add(
+        // The value changes; an export or other attribute the variable has stays.
+        let assigned = brush_core::expansion::assign_to_named_parameter(
+            shell,
+            &params,
             name,
-            brush_core::variables::ShellValueLiteral::Scalar(value.to_string()),
-            |_| Ok(()),
-            brush_core::env::EnvironmentLookup::Anywhere,
-            brush_core::env::EnvironmentScope::Global,
-        )?;
+            value.to_string(),
+        )
+        .await;
+        if let Err(error) = assigned {
+            let _ = shell.display_error(&mut shell.stderr(), &error);
+        }
     }
-    Ok(())
 }
 
 /// Runs `PROMPT_COMMAND` (a string or an array of them) before the prompt, keeping `$?`.

@@ -747,7 +747,8 @@ fn ctrl_c_ends_wait_and_the_job_goes_on() {
 }
 
 /// As bash's interactive shell, ncsh keeps `COLUMNS` and `LINES` at the terminal's size, not
-/// exported; a value given between resizes stays.
+/// exported; a value given between resizes stays. A window changed at the prompt is seen by the
+/// line typed there (it was seen one command late).
 #[test]
 fn columns_and_lines_hold_the_terminal_size() {
     let home = Home::new();
@@ -759,6 +760,18 @@ fn columns_and_lines_hold_the_terminal_size() {
     term.expect_prompt();
     term.line("echo \"now $COLUMNS\"");
     term.expect("now 40\n");
+    term.expect_prompt();
+    term.resize(30, 100);
+    term.line("echo \"resized ${COLUMNS}x$LINES\"");
+    term.expect("resized 100x30\n");
+    term.expect_prompt();
+    term.line("readonly COLUMNS; echo done");
+    term.expect("done\n");
+    term.expect_prompt();
+    term.resize(24, 80);
+    term.line("echo \"still $COLUMNS\"");
+    term.expect("COLUMNS: readonly variable");
+    term.expect("still 100\n");
 }
 
 /// `select` at the prompt shows its menu and `PS3` on the terminal and reads the answer from it.

@@ -1568,7 +1568,9 @@ fn random_and_seconds_take_assignments_as_in_bash() {
 
 /// An assignment to a readonly variable, or to an element of a readonly array, is refused with
 /// bash's words and ends the script, as bash's does; before a command, it is refused, with its
-/// line, and the command runs with the variable as it was.
+/// line, and the command runs with the variable as it was. The builtins that assign (`read`,
+/// `mapfile`, `printf -v`, `declare`) name the variable too, where they said `cannot mutate
+/// readonly variable`.
 #[test]
 fn readonly_variables_and_their_elements_are_refused_in_bashs_words() {
     let home = Home::new();
@@ -1578,6 +1580,9 @@ fn readonly_variables_and_their_elements_are_refused_in_bashs_words() {
             "readonly r=1; r=2; echo after",
             "readonly a=(1 2); a[1]=3; echo after",
             "declare -r b=(1); b+=(2); echo after ${b[@]}",
+            "readonly r=1; read r <<< x; echo $?; declare r=2; echo $?; declare r+=3; echo $?
+             mapfile r < /dev/null; echo $?; printf -v r x; echo \"$? $r\"; readonly a=(1)
+             printf -v 'a[1]' x; echo $?; mapfile -O 1 a <<< x; echo $?",
         ],
     );
     std::fs::write(

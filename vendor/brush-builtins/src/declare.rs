@@ -363,7 +363,14 @@ impl DeclareCommand {
                 // We append if the declaration included an explicit index, or `+=` (ncsh patch:
                 // `declare x+=y` replaced the value).
                 let appends = matches!(declaration, brush_core::CommandArg::Assignment(assignment) if assignment.append);
-                var.assign(initial_value, appends || assigned_index.is_some())?;
+                if let Err(error) = var.assign(initial_value, appends || assigned_index.is_some()) {
+                    // ncsh patch: in bash's words (brush: `cannot mutate readonly variable`).
+                    if matches!(error.kind(), ErrorKind::ReadonlyVariable) {
+                        context.failure(format!("{name}: readonly variable"), 1);
+                        return Ok(false);
+                    }
+                    return Err(error);
+                }
             }
 
             self.apply_attributes_after_update(var, verb)?;

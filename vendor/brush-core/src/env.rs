@@ -686,7 +686,9 @@ impl ShellEnvironment {
 
         let auto_export = self.export_variables_on_modification;
         if let Some((_, var)) = self.find_mut(&name, lookup_policy) {
-            var.assign(value, false)?;
+            // ncsh patch: a readonly variable is named (`read r`, `mapfile r`).
+            var.assign(value, false)
+                .map_err(|error| error.naming_readonly(&name))?;
             if auto_export {
                 var.export();
             }
@@ -739,7 +741,8 @@ impl ShellEnvironment {
         }
 
         if let Some((_, var)) = self.find_mut(&name, lookup_policy) {
-            var.assign_at_index(index, value, false)?;
+            var.assign_at_index(index, value, false)
+                .map_err(|error| error.naming_readonly(&name))?;
             updater(var)
         } else {
             let mut var = ShellVariable::new(ShellValue::Unset(ShellValueUnsetType::Untyped));

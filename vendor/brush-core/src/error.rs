@@ -316,8 +316,13 @@ pub enum ErrorKind {
     #[error("{0}: integer expression expected")]
     IntegerExpected(String),
     /// An error occurred in a built-in command.
-    #[error("{1}: {0}")]
+    #[error("{}", said_by_builtin(.1, .0.as_ref()))]
     BuiltinError(Box<dyn BuiltinError>, String),
+
+    /// A refused assignment to the readonly variable named (ncsh patch: bash's words, where brush
+    /// said `cannot mutate readonly variable`).
+    #[error("{0}: readonly variable")]
+    ReadonlyVariableNamed(String),
 
     /// Operation not supported on this platform.
     #[error("operation not supported on this platform: {0}")]
@@ -385,6 +390,12 @@ pub trait BuiltinError: std::error::Error + ConvertibleToExitCode + Send + Sync 
     fn abandons_command(&self) -> bool {
         false
     }
+
+    /// Whether the error is said without the builtin's name, as bash says a refused assignment
+    /// (`read r` of a readonly `r`: `r: readonly variable`) (ncsh patch).
+    fn is_said_alone(&self) -> bool {
+        false
+    }
 }
 
 impl BuiltinError for Error {
@@ -394,6 +405,19 @@ impl BuiltinError for Error {
 
     fn abandons_command(&self) -> bool {
         self.abandons_command()
+    }
+
+    fn is_said_alone(&self) -> bool {
+        matches!(self.kind(), ErrorKind::ReadonlyVariableNamed(_))
+    }
+}
+
+/// A builtin's error as the user reads it: after the builtin's name, unless it is said alone.
+fn said_by_builtin(builtin: &str, error: &dyn BuiltinError) -> String {
+    if error.is_said_alone() {
+        error.to_string()
+    } else {
+        std::format!("{builtin}: {error}")
     }
 }
 
@@ -474,6 +498,20 @@ where
 }
 
 impl Error {
+    /// A refused assignment to a readonly variable, named as bash names it (`r: readonly
+    /// variable`) (ncsh patch: brush said `cannot mutate readonly variable`); any other error as
+    /// it is.
+    #[must_use]
+    pub fn naming_readonly(self, name: &str) -> Self {
+        if !matches!(self.kind(), ErrorKind::ReadonlyVariable) {
+            return self;
+        }
+        Self {
+            kind: ErrorKind::ReadonlyVariableNamed(name.to_owned()),
+            ..self
+        }
+    }
+
     /// Marks this error as fatal.
     #[must_use]
     pub const fn into_fatal(mut self) -> Self {

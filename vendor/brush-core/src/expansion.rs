@@ -537,7 +537,12 @@ pub async fn assign_to_named_parameter(
     let parser_options = shell.parser_options();
     let mut expander = WordExpander::new(shell, params);
     let parameter = brush_parser::word::parse_parameter(name, &parser_options)?;
-    expander.assign_to_parameter(&parameter, value).await?;
+    // ncsh patch: a readonly variable is named, as bash names it (`printf -v r`).
+    let variable = crate::env::split_subscript(name).map_or(name, |(variable, _)| variable);
+    expander
+        .assign_to_parameter(&parameter, value)
+        .await
+        .map_err(|error| error.naming_readonly(variable))?;
     Ok(())
 }
 

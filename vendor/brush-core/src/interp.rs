@@ -1853,7 +1853,8 @@ async fn execute_command(
                 .get(name)
                 .is_some_and(|(_, variable)| variable.is_readonly())
         {
-            let refused = naming_readonly(error::ErrorKind::ReadonlyVariable.into(), name);
+            let refused =
+                error::Error::from(error::ErrorKind::ReadonlyVariable).naming_readonly(name);
             let shell = guard.shell();
             let _ = shell.display_error(&mut params.stderr(shell), &refused);
             continue;
@@ -1967,21 +1968,6 @@ async fn expand_assignment_value(
     };
 
     Ok(expanded)
-}
-
-/// A refused assignment to a readonly variable, named as bash names it (`r: readonly variable`)
-/// (ncsh patch: brush said `cannot mutate readonly variable`); any other error as it is.
-fn naming_readonly(error: error::Error, name: &str) -> error::Error {
-    if !matches!(error.kind(), error::ErrorKind::ReadonlyVariable) {
-        return error;
-    }
-    let named: error::Error =
-        error::ErrorKind::Worded(std::format!("{name}: readonly variable")).into();
-    if error.is_fatal() {
-        named.into_fatal()
-    } else {
-        named
-    }
 }
 
 #[expect(clippy::too_many_lines)]
@@ -2142,7 +2128,7 @@ async fn apply_assignment(
                     ShellValueLiteral::Scalar(s) => {
                         existing_value
                             .assign_at_index(array_index, s, assignment.append)
-                            .map_err(|e| naming_readonly(e, variable_name))?;
+                            .map_err(|e| e.naming_readonly(variable_name))?;
                     }
                     ShellValueLiteral::Array(_) => {
                         return error::unimp("replacing an array item with an array");
@@ -2158,7 +2144,7 @@ async fn apply_assignment(
 
                 existing_value
                     .assign(new_value, assignment.append)
-                    .map_err(|e| naming_readonly(e, variable_name))?;
+                    .map_err(|e| e.naming_readonly(variable_name))?;
             }
 
             if export {
