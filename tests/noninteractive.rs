@@ -776,6 +776,33 @@ fn an_unquoted_star_made_one_string_is_joined_with_ifs() {
     );
 }
 
+/// `read` as bash's: it takes a character of several bytes whole (`café` became `cafÃ©`, and `-n`
+/// counted bytes); whitespace of IFS beside another delimiter is part of it (`IFS=', ' read -ra p
+/// <<< "a, b"` gave an empty field between), and a delimiter ending the line is not the last
+/// variable's; and `read 'a[i++]'` assigns an element (it made a variable named `a[i++]`).
+#[test]
+fn read_splits_and_assigns_as_bash() {
+    let home = Home::new();
+    std::fs::write(home.path().join("utf.txt"), "café ☺\n").unwrap();
+    let split = r#"for inp in "k:v:" "k:v::" "k:v:w:" "k::" "k: v :" "k:v : " ":k:v" "k:v :x:" "a, b, c" "x::y" "" " : "; do
+  IFS=': ' read -r a b <<< "$inp"; printf '[%s][%s] ' "$a" "$b"; IFS=':' read -r a b <<< "$inp"; printf '[%s][%s] ' "$a" "$b"
+  IFS=': ' read -r a b c <<< "$inp"; printf '[%s][%s][%s] ' "$a" "$b" "$c"; IFS=': ' read -ra arr <<< "$inp"; printf '%s ' "${#arr[@]}" "${arr[@]}"
+  IFS=':' read -ra arr <<< "$inp"; printf '%s ' "${#arr[@]}" "${arr[@]}"; echo
+done"#;
+    same_as_bash(
+        &home,
+        &[
+            r#"LC_ALL=C.UTF-8; while IFS= read -r l; do echo "$l ${#l}"; done < utf.txt; read -r b <<< "é"; printf %s "$b" | od -An -tx1
+               read -n1 c <<< "éx"; echo "[$c]"; read -N 3 z <<< "aéb"; echo "[$z]"; IFS="→" read -ra p <<< "a→b→c"; declare -p p"#,
+            split,
+            r#"read -r 'rv[1]' <<< v; declare -p rv; i=0; while read -r "lines[i++]"; do :; done <<< $'a
+b'; declare -p lines
+               declare -A m; read -r 'm[key]' <<< v; declare -p m; declare -i n; read n <<< "2*3"; echo $n
+               declare -n ref=target; read ref <<< "via ref"; echo "$target"; read 1x <<< q; echo $?"#,
+        ],
+    );
+}
+
 /// `history` and `fc -l` in a script (no history) list nothing and succeed, as bash's: they failed,
 /// and in a pipeline (`history | tail`) the error ended the whole script.
 #[test]

@@ -34,8 +34,7 @@ impl builtins::Command for PrintfCommand {
         // ncsh patch: a `-v` name that names no variable is refused first, in bash's words and
         // with its status.
         if let Some(name) = &self.output_variable {
-            let variable = brush_core::env::split_subscript(name).map_or(name.as_str(), |(v, _)| v);
-            if !brush_core::env::valid_variable_name(variable) {
+            if !brush_core::env::valid_assignable_name(name) {
                 return Ok(context.failure(std::format!("`{name}': not a valid identifier"), 2));
             }
         }

@@ -3,7 +3,7 @@ use itertools::Itertools;
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
-use brush_core::{builtins, env, variables};
+use brush_core::{builtins, env, expansion, variables};
 
 use std::io::Read;
 
@@ -92,6 +92,12 @@ impl builtins::Command for ReadCommand {
             Ok(timeout) => timeout,
             Err(refused) => return Ok(refused),
         };
+        // ncsh patch: a name that names no variable is refused first, in bash's words.
+        if let Some(name) =
+            (self.variable_names.iter()).find(|name| !env::valid_assignable_name(name))
+        {
+            return Ok(context.failure(format!("`{name}': not a valid identifier"), 1));
+        }
 
         // Find the input stream to use.
         let fd_num = self.fd_num_to_read.map_or(
@@ -142,12 +148,14 @@ impl builtins::Command for ReadCommand {
         // Assign input to variables based on options.
         assign_input_to_variables(
             context.shell,
+            &context.params,
             input_line.as_deref(),
             &ifs,
             skip_ifs_splitting,
             self.array_variable.as_deref(),
             &self.variable_names,
-        )?;
+        )
+        .await?;
 
         Ok(result)
     }
@@ -159,8 +167,9 @@ impl builtins::Command for ReadCommand {
 /// - Array mode (`-a`): Split input by IFS and assign to array elements
 /// - Named variables: Split input by IFS and assign to each variable, with remainder to last
 /// - Default (`REPLY`): Assign entire input line to the `REPLY` variable
-fn assign_input_to_variables(
+async fn assign_input_to_variables(
     shell: &mut brush_core::Shell<impl brush_core::ShellExtensions>,
+    params: &brush_core::ExecutionParameters,
     input_line: Option<&str>,
     ifs: &str,
     skip_ifs_splitting: bool,
@@ -181,17 +190,18 @@ fn assign_input_to_variables(
             env::EnvironmentScope::Global,
         )?;
     } else if !variable_names.is_empty() {
-        assign_to_named_variables(shell, input_line, ifs, skip_ifs_splitting, variable_names)?;
+        assign_to_named_variables(
+            shell,
+            params,
+            input_line,
+            ifs,
+            skip_ifs_splitting,
+            variable_names,
+        )
+        .await?;
     } else {
         let line = input_line.unwrap_or_default().to_owned();
-        let line = brush_core::arithmetic::scalar_as_declared(shell, "REPLY", line)?;
-        shell.env_mut().update_or_add(
-            "REPLY",
-            variables::ShellValueLiteral::Scalar(line),
-            |_| Ok(()),
-            env::EnvironmentLookup::Anywhere,
-            env::EnvironmentScope::Global,
-        )?;
+        expansion::assign_to_named_parameter(shell, params, "REPLY", line).await?;
     }
     Ok(())
 }
@@ -201,8 +211,9 @@ fn assign_input_to_variables(
 /// Fields are assigned one per variable, with any remaining fields joined by space
 /// and assigned to the last variable. If there are more variables than fields,
 /// the extra variables are set to empty strings.
-fn assign_to_named_variables(
+async fn assign_to_named_variables(
     shell: &mut brush_core::Shell<impl brush_core::ShellExtensions>,
+    params: &brush_core::ExecutionParameters,
     input_line: Option<&str>,
     ifs: &str,
     skip_ifs_splitting: bool,
@@ -223,14 +234,9 @@ fn assign_to_named_variables(
             fields.pop_front().unwrap_or_default()
         };
 
-        let value = brush_core::arithmetic::scalar_as_declared(shell, name, value)?;
-        shell.env_mut().update_or_add(
-            name,
-            variables::ShellValueLiteral::Scalar(value),
-            |_| Ok(()),
-            env::EnvironmentLookup::Anywhere,
-            env::EnvironmentScope::Global,
-        )?;
+        // ncsh patch: as `printf -v` assigns, so that an element is one (`read 'a[i++]'`; brush
+        // made a variable named `a[i++]`) and the variable's attributes apply.
+        expansion::assign_to_named_parameter(shell, params, name, value).await?;
 
         if is_last {
             break;
@@ -305,14 +311,11 @@ struct InputReader {
     input: brush_core::openfiles::OpenFile,
     /// Optional deadline for timeout.
     deadline: Option<Instant>,
-    /// Single-byte read buffer.
-    ///
-    /// TODO(utf-8): This only handles ASCII correctly. Multi-byte UTF-8 characters
-    /// will be read as separate bytes and incorrectly interpreted. To fix this,
-    /// we would need to buffer up to 4 bytes and decode incrementally using
-    /// `std::str::from_utf8`. Note that bash's `-n` counts bytes, not Unicode
-    /// codepoints, so the fix needs to preserve that behavior.
+    /// Single-byte read buffer: the input is read a byte at a time, so that nothing past the
+    /// delimiter is taken from a pipe another command reads next.
     buffer: [u8; 1],
+    /// A byte read past a character that was not whole UTF-8, to be taken next (ncsh patch).
+    pending: Option<u8>,
     /// Terminal mode guard - kept alive for RAII cleanup on drop.
     /// The guard restores original terminal settings when dropped, even though
     /// we don't access the field directly after construction.
@@ -347,6 +350,7 @@ impl InputReader {
             input,
             deadline: timeout.map(|t| Instant::now() + t),
             buffer: [0; 1],
+            pending: None,
             _term_mode: term_mode,
         }
     }
@@ -374,12 +378,10 @@ impl InputReader {
             }
         }
 
-        let n = self.input.read(&mut self.buffer)?;
-        if n == 0 {
+        let Some(first) = self.next_byte()? else {
             return Ok(InputEvent::Eof);
-        }
-
-        let ch = self.buffer[0] as char;
+        };
+        let ch = self.rest_of_character(first)?;
 
         // Map control characters to events.
         Ok(match ch {
@@ -387,6 +389,41 @@ impl InputReader {
             CTRL_D => InputEvent::CtrlD,
             _ => InputEvent::Char(ch),
         })
+    }
+
+    fn next_byte(&mut self) -> Result<Option<u8>, brush_core::Error> {
+        if let Some(byte) = self.pending.take() {
+            return Ok(Some(byte));
+        }
+        Ok((self.input.read(&mut self.buffer)? == 1).then_some(self.buffer[0]))
+    }
+
+    /// The character whose UTF-8 encoding starts with `first`, its other bytes read (ncsh patch:
+    /// each byte was taken for a character of its own, so `read` gave `cafÃ©` for `café`, as
+    /// bash reads in a UTF-8 locale). Bytes that are not UTF-8 become U+FFFD, as elsewhere in
+    /// ncsh; a byte that cannot continue the character is kept for the next.
+    fn rest_of_character(&mut self, first: u8) -> Result<char, brush_core::Error> {
+        let length = match first {
+            0x00..=0x7f => return Ok(char::from(first)),
+            0xc2..=0xdf => 2,
+            0xe0..=0xef => 3,
+            0xf0..=0xf4 => 4,
+            _ => return Ok(char::REPLACEMENT_CHARACTER),
+        };
+        let mut bytes = vec![first];
+        while bytes.len() < length {
+            match self.next_byte()? {
+                Some(byte) if byte & 0xc0 == 0x80 => bytes.push(byte),
+                other => {
+                    self.pending = other;
+                    return Ok(char::REPLACEMENT_CHARACTER);
+                }
+            }
+        }
+        Ok(std::str::from_utf8(&bytes)
+            .ok()
+            .and_then(|text| text.chars().next())
+            .unwrap_or(char::REPLACEMENT_CHARACTER))
     }
 }
 
@@ -414,6 +451,8 @@ fn read_line_with_reader(
     config: &LineReaderConfig,
 ) -> Result<ReadResult, brush_core::Error> {
     let mut line = String::new();
+    // Characters in `line`, which `-n` and `-N` count (ncsh patch: they counted its bytes).
+    let mut taken = 0;
     let mut pending_backslash = false;
 
     loop {
@@ -470,10 +509,11 @@ fn read_line_with_reader(
 
                         // For other chars, add char literally (backslash consumed).
                         line.push(ch);
+                        taken += 1;
 
                         // Check character limit (based on output length).
                         if let Some(limit) = config.char_limit
-                            && line.len() >= limit
+                            && taken >= limit
                         {
                             return Ok(ReadResult::Line(line));
                         }
@@ -499,10 +539,11 @@ fn read_line_with_reader(
                 }
 
                 line.push(ch);
+                taken += 1;
 
                 // Check character limit (based on output length).
                 if let Some(limit) = config.char_limit
-                    && line.len() >= limit
+                    && taken >= limit
                 {
                     return Ok(ReadResult::Line(line));
                 }
@@ -614,85 +655,67 @@ impl ReadCommand {
     }
 }
 
-/// Splits a line by IFS (Internal Field Separator) according to shell rules.
+/// Splits a line into fields by IFS, as bash's `read` does (ncsh patch: whitespace beside another
+/// delimiter was a field of its own, `IFS=', ' read -ra p <<< "a, b"` gave `a`, ``, `b`; and the
+/// last variable kept a delimiter that ended the line, `IFS=: read a b <<< k:v:` gave `v:`).
 ///
-/// Shell IFS splitting has special rules:
-/// - Whitespace IFS chars (space, tab, newline) are "IFS whitespace"
-/// - Leading/trailing IFS whitespace is trimmed from the input
-/// - Consecutive IFS whitespace chars act as a single delimiter
-/// - Non-whitespace IFS chars each act as individual delimiters
-/// - Trailing non-whitespace delimiter does NOT create an empty final field
+/// - IFS whitespace (space, tab, newline that are in IFS) at either end of the line is dropped.
+/// - Fields are parted by a run of IFS whitespace, or by one other IFS character with the IFS
+///   whitespace around it; so `a,,b` has an empty field, and a delimiter ending the line none.
+/// - With `max_fields`, the last field is the rest of the line, delimiters and all, unless that
+///   rest is one field and the delimiter that ends it.
 ///
 /// # Arguments
 /// * `ifs` - The IFS string (typically " \t\n")
 /// * `line` - The input line to split
 /// * `max_fields` - Optional limit on number of fields (for `read var1 var2`)
 fn split_line_by_ifs(ifs: &str, line: &str, max_fields: Option<usize>) -> VecDeque<String> {
-    let ifs_chars: Vec<char> = ifs.chars().collect();
-
-    // Helper to check if a char is IFS whitespace (space, tab, or newline AND in IFS).
-    let is_ifs_whitespace =
-        |c: char| -> bool { (c == ' ' || c == '\t' || c == '\n') && ifs_chars.contains(&c) };
-
-    // Trim leading/trailing IFS whitespace from the input.
-    let trimmed_line = line.trim_matches(&is_ifs_whitespace);
-    if trimmed_line.is_empty() {
-        return VecDeque::new();
-    }
-
-    let max_fields = max_fields.unwrap_or(usize::MAX);
-
-    // State machine for splitting:
-    // - `consuming_whitespace_run`: Currently skipping consecutive IFS whitespace
-    // - `prev_was_non_ws_delim`: Previous char was a non-whitespace delimiter
-    // - `collecting_remainder`: We've hit max_fields, collect everything into last field
+    let splitter = IfsSplitter { ifs };
+    let mut rest = line.trim_matches(|c| splitter.is_whitespace(c));
     let mut fields = VecDeque::new();
-    let mut current_field = String::new();
-    let mut consuming_whitespace_run = false;
-    let mut prev_was_non_ws_delim = false;
-    let mut collecting_remainder = false;
-
-    for c in trimmed_line.chars() {
-        // Skip consecutive IFS whitespace (they act as single delimiter).
-        if consuming_whitespace_run && is_ifs_whitespace(c) {
-            continue;
+    while !rest.is_empty() {
+        if max_fields.is_some_and(|max| fields.len() + 1 >= max) {
+            let (field, after) = splitter.next_field(rest);
+            fields.push_back(if after.is_empty() { field } else { rest }.to_owned());
+            break;
         }
-        consuming_whitespace_run = false;
-
-        let is_delimiter = ifs_chars.contains(&c);
-        let at_field_limit = fields.len() + 1 >= max_fields;
-
-        if !at_field_limit && is_delimiter {
-            // Normal case: delimiter ends current field, start new one.
-            fields.push_back(std::mem::take(&mut current_field));
-            consuming_whitespace_run = is_ifs_whitespace(c);
-            prev_was_non_ws_delim = !consuming_whitespace_run;
-        } else if at_field_limit && !collecting_remainder && is_delimiter {
-            // At field limit but haven't started last field content yet.
-            // Skip leading IFS whitespace for the final field.
-            if is_ifs_whitespace(c) {
-                consuming_whitespace_run = true;
-            } else {
-                // Non-whitespace delimiters at boundary: include in remainder.
-                // e.g., "x::y" with IFS=":" and 2 vars gives ["x", ":y"]
-                collecting_remainder = true;
-                current_field.push(c);
-            }
-        } else {
-            // Regular character: add to current field.
-            collecting_remainder = at_field_limit;
-            current_field.push(c);
-            prev_was_non_ws_delim = false;
-        }
+        let (field, after) = splitter.next_field(rest);
+        fields.push_back(field.to_owned());
+        rest = after;
     }
-
-    // Finalize: push last field unless it's empty AND we ended with non-ws delimiter.
-    // e.g., "a,b,c," with IFS="," gives ["a", "b", "c"], not ["a", "b", "c", ""].
-    if !current_field.is_empty() || !prev_was_non_ws_delim {
-        fields.push_back(current_field);
-    }
-
     fields
+}
+
+/// bash's rules for the characters of IFS in `read`.
+struct IfsSplitter<'a> {
+    ifs: &'a str,
+}
+
+impl IfsSplitter<'_> {
+    fn is_delimiter(&self, c: char) -> bool {
+        self.ifs.contains(c)
+    }
+
+    fn is_whitespace(&self, c: char) -> bool {
+        matches!(c, ' ' | '\t' | '\n') && self.is_delimiter(c)
+    }
+
+    /// The field `text` starts with, and the text after the delimiter that ends it (bash's
+    /// `get_word_from_string`): IFS whitespace, then at most one other IFS character and the IFS
+    /// whitespace after it.
+    fn next_field<'t>(&self, text: &'t str) -> (&'t str, &'t str) {
+        let text = text.trim_start_matches(|c| self.is_whitespace(c));
+        let end = text.find(|c| self.is_delimiter(c)).unwrap_or(text.len());
+        let (field, rest) = text.split_at(end);
+        let rest = rest.trim_start_matches(|c| self.is_whitespace(c));
+        let rest = match rest.chars().next() {
+            Some(c) if self.is_delimiter(c) => {
+                rest[c.len_utf8()..].trim_start_matches(|c| self.is_whitespace(c))
+            }
+            _ => rest,
+        };
+        (field, rest)
+    }
 }
 
 #[cfg(test)]

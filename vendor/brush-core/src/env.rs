@@ -872,6 +872,12 @@ pub fn split_subscript(name: &str) -> Option<(&str, &str)> {
     Some((array, rest.strip_suffix(']')?))
 }
 
+/// Whether `name` names a variable or an element of one (`v`, `a[i+1]`), as `printf -v` and
+/// `read` take it (ncsh patch).
+pub fn valid_assignable_name(name: &str) -> bool {
+    valid_variable_name(split_subscript(name).map_or(name, |(variable, _)| variable))
+}
+
 /// Checks if the given name is a valid variable name.
 pub fn valid_variable_name(s: &str) -> bool {
     let mut cs = s.chars();
