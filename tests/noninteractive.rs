@@ -803,6 +803,30 @@ b'; declare -p lines
     );
 }
 
+/// A shell function recurses thousands of calls deep, as bash's (the shell ended with a stack
+/// overflow about fifty calls deep in a debug build, a few hundred in a release one), in a pipeline,
+/// a job and a command substitution too; and `FUNCNEST` limits the depth as in bash, a deeper call
+/// abandoning the whole command.
+#[test]
+fn functions_recurse_deep_and_funcnest_limits_them() {
+    let home = Home::new();
+    same_as_bash(
+        &home,
+        &[
+            r#"r() { (( $1 > 0 )) && r $(( $1 - 1 )) || echo bottom; }; r 2000; r 300 | cat; r 300 & wait
+               x=$(r 300); echo $x"#,
+        ],
+    );
+    let script = r#"FUNCNEST=10
+r() { echo -n "$1 "; r $(( $1 + 1 )); echo "back $1"; }
+r 1; echo "st=$?"
+echo after
+f() { local x=$(r 1); echo "[$x]"; }; f
+"#;
+    std::fs::write(home.path().join("nest.sh"), script).unwrap();
+    script_same_as_bash(&home, "nest.sh");
+}
+
 /// `history` and `fc -l` in a script (no history) list nothing and succeed, as bash's: they failed,
 /// and in a pipeline (`history | tail`) the error ended the whole script.
 #[test]

@@ -104,6 +104,17 @@ impl<SE: crate::extensions::ShellExtensions> crate::Shell<SE> {
         {
             return Err(error::ErrorKind::MaxFunctionCallDepthExceeded.into());
         }
+        // ncsh patch: `FUNCNEST`, as bash's: a call deeper than it abandons the whole command.
+        if let Some(nest) = self.env_str("FUNCNEST")
+            && let Ok(nest) = nest.trim().parse::<usize>()
+            && nest > 0
+            && self.call_stack.function_call_depth() >= nest
+        {
+            let refused = format!("{name}: maximum function nesting level exceeded ({nest})");
+            return Err(
+                error::Error::from(error::ErrorKind::Worded(refused)).into_abandoning_command()
+            );
+        }
 
         if tracing::enabled!(target: trace_categories::FUNCTIONS, tracing::Level::DEBUG) {
             let depth = self.call_stack.function_call_depth();
