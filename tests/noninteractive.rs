@@ -827,6 +827,42 @@ f() { local x=$(r 1); echo "[$x]"; }; f
     script_same_as_bash(&home, "nest.sh");
 }
 
+/// A pattern or regular expression matched against text of several lines anchors at the ends of
+/// the whole text, as in bash: `[[ $s =~ ^line2 ]]`, `[[ $s == line1 ]]` and `case $s in line2)`
+/// matched one line of `$s`.
+#[test]
+fn patterns_match_the_whole_text_of_several_lines() {
+    let home = Home::new();
+    same_as_bash(
+        &home,
+        &[
+            r#"s=$'line1\nline2'; [[ $s =~ ^line2 ]] && echo m1; [[ $s =~ line1$ ]] && echo m2
+             [[ $s =~ 1.l ]] && echo m3; [[ $s == line1 ]] && echo m4; [[ $s == line1* ]] && echo m5
+             case $s in line2) echo m6;; esac; echo "${s#line1?}"; [[ $s =~ ^line1.line2$ ]] && echo m7
+             echo "${s%%$'\n'*}" "${s/#line2/X}"; t=$'a\n'; [[ $t == a ]] && echo m8; [[ $t =~ a$ ]] && echo m9
+             shopt -s extglob; [[ $s == @(line1) ]] && echo m10"#,
+        ],
+    );
+}
+
+/// `unset 'a[@]'` empties an indexed array (it did nothing) and takes the key `@` from an
+/// associative one, as bash's; and `[[ -v a ]]` of an array asks for its element 0, so that an empty
+/// array is not set.
+#[test]
+fn unset_of_all_elements_and_v_of_an_array_as_bash() {
+    let home = Home::new();
+    same_as_bash(
+        &home,
+        &[
+            r#"b=(x y); unset "b[@]"; declare -p b; c=(x); unset "c[*]"; declare -p c; declare -A d=([k]=v [@]=at)
+               unset "d[@]"; declare -p d; declare -A e=([k]=v); unset "e[*]"; declare -p e; s=str; unset "s[@]"
+               echo $?; declare -p s; readonly r=(1); unset "r[@]"; echo $?; unset "nosuch[@]"; echo $?"#,
+            r#"a=(); [[ -v a ]]; echo $?; b=([1]=x); [[ -v b ]]; echo $?; declare -A d=([k]=v); [[ -v d ]]; echo $?
+               test -v b; echo $?; z=(0); [[ -v z ]]; echo $?; declare -A y=([0]=q); [[ -v y ]]; echo $?"#,
+        ],
+    );
+}
+
 /// `history` and `fc -l` in a script (no history) list nothing and succeed, as bash's: they failed,
 /// and in a pipeline (`history | tail`) the error ended the whole script.
 #[test]

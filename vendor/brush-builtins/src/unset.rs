@@ -5,6 +5,7 @@ use clap::Parser;
 use brush_core::{
     ErrorKind, ExecutionResult, Shell, builtins,
     env::{self, EnvironmentLookup},
+    variables::{ArrayLiteral, ShellValue, ShellValueLiteral},
 };
 
 /// Unset a variable.
@@ -112,9 +113,19 @@ impl builtins::Command for UnsetCommand {
                             (name, unset)
                         }
                         brush_parser::word::Parameter::NamedWithAllIndices {
-                            name: _,
-                            concatenate: _,
-                        } => continue,
+                            name,
+                            concatenate,
+                        } => {
+                            let all = if concatenate { "*" } else { "@" };
+                            match unset_all_elements(context.shell, &name, all) {
+                                Some(unset) => (name, unset),
+                                None => {
+                                    refused = context
+                                        .failure(format_args!("{name}: not an array variable"), 1);
+                                    continue;
+                                }
+                            }
+                        }
                     };
                     // ncsh patch: a readonly variable is refused in bash's words, and the other
                     // names are still unset (brush stopped at it, saying `cannot mutate readonly
@@ -145,6 +156,28 @@ impl builtins::Command for UnsetCommand {
         }
 
         Ok(refused)
+    }
+}
+
+/// `unset 'a[@]'` (or `a[*]`), as bash's (ncsh patch: brush did nothing): an indexed array is
+/// emptied, and an associative array loses the element of that key; `None` for a variable that is
+/// no array.
+fn unset_all_elements(
+    shell: &mut Shell<impl brush_core::ShellExtensions>,
+    name: &str,
+    all: &str,
+) -> Option<Result<bool, brush_core::Error>> {
+    let Some((_, variable)) = shell.env_mut().get_mut(name) else {
+        return Some(Ok(false));
+    };
+    match variable.value() {
+        ShellValue::AssociativeArray(_) => Some(shell.env_mut().unset_index(name, all)),
+        ShellValue::IndexedArray(_) => Some(
+            variable
+                .assign(ShellValueLiteral::Array(ArrayLiteral(vec![])), false)
+                .map(|()| true),
+        ),
+        _ => None,
     }
 }
 

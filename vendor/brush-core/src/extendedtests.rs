@@ -200,11 +200,17 @@ pub(crate) fn apply_unary_predicate_to_str(
 /// Whether `operand`, a name or `NAME[INDEX]`, names a variable, or an element of one, that is set,
 /// as bash's `-v` reads it (ncsh patch: brush took `a[2]` for a name, which is never set). `@`
 /// or `*` asks for any element of an indexed array; its index is a number or a variable holding
-/// one.
+/// one. An array's bare name asks for its element 0, as in bash (ncsh patch: an empty array was
+/// set).
 fn is_set(shell: &Shell<impl extensions::ShellExtensions>, operand: &str) -> bool {
     let Some((name, index)) = (operand.strip_suffix(']')).and_then(|rest| rest.split_once('['))
     else {
-        return shell.env().is_set(operand);
+        return match shell.env().get(operand) {
+            Some((_, variable)) if variable.value().is_array() => {
+                is_set(shell, &std::format!("{operand}[0]"))
+            }
+            _ => shell.env().is_set(operand),
+        };
     };
     let Some((_, variable)) = shell.env().get(name) else {
         return false;

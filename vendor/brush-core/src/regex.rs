@@ -60,9 +60,8 @@ impl Regex {
         self
     }
 
-    /// Enables (or disables) multiline support for this pattern.
-    /// This enables matching across lines as well as enables `.`
-    /// to match newline characters.
+    /// Enables (or disables) multiline support for this pattern: `.` matches newline characters
+    /// (ncsh patch: `^` and `$` no longer match at each line).
     ///
     /// # Arguments
     ///
@@ -117,7 +116,10 @@ pub(crate) fn compile_regex(
         // The fancy_regex crate internally seems to have flags that can be used
         // to enable multiline support, but they're not exposed via its
         // RegexBuilder. We instead just prefix with the right flags.
-        let updated_str = std::format!("(?ms){regex_str}");
+        // ncsh patch: `s` alone, so that `.` matches a newline while `^` and `$` still anchor at
+        // the ends of the whole text, as POSIX's do; with `m`, `[[ $'a\nb' =~ ^b ]]`, `[[ $'a\nb'
+        // == a ]]` and `case $'a\nb' in b)` matched a line of the text.
+        let updated_str = std::format!("(?s){regex_str}");
         regex_str = updated_str.into();
     }
 
