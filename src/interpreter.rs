@@ -30,36 +30,6 @@ pub fn run(cli: Cli, argv: Vec<String>, login: bool) -> i32 {
         return status;
     }
 
-    // A shell function's call takes tens of kilobytes of stack (an async frame for each level of
-    // the interpreter it goes through), so the main thread's 8 MiB ended a recursion a few
-    // hundred calls deep with a stack overflow, where bash goes thousands deep. The shell runs on
-    // a thread of its own with a larger one; only what it touches is ever committed. Where even
-    // that much address space is refused, it runs here, as before.
-    let shell_thread = std::thread::Builder::new()
-        .name("ncsh".into())
-        .stack_size(SHELL_STACK);
-    let args = Arc::new(std::sync::Mutex::new(Some((cli, argv))));
-    let taken = Arc::clone(&args);
-    let run = move || {
-        let (cli, argv) = taken.lock().ok()?.take()?;
-        Some(run_runtime(cli, argv, login, interactive))
-    };
-    match shell_thread.spawn(run.clone()) {
-        Ok(thread) => thread.join().ok().flatten().unwrap_or(1),
-        Err(_) => run().unwrap_or(1),
-    }
-}
-
-/// The stack of the thread the shell runs on: a debug build's shell function recursed 3,000 calls
-/// deep in it (bash's go as deep); a release build's frames are smaller.
-const SHELL_STACK: usize = 512 << 20;
-
-/// The stack of each of the runtime's threads, where `&` jobs and the builtins and compound
-/// commands of pipelines run: an eighth of the shell's own (tokio's default, 2 MiB, ended a
-/// recursion a few dozen calls deep).
-const RUNTIME_THREAD_STACK: usize = 64 << 20;
-
-fn run_runtime(cli: Cli, argv: Vec<String>, login: bool, interactive: bool) -> i32 {
     // The line editor waits on the shell from inside blocking sections, which only a multi-threaded
     // runtime allows. A script needs a worker of its own too: a builtin reading a process
     // substitution (`read x < <(echo hi)`, `while read; do …; done < <(seq 3)`) blocks the thread
@@ -71,8 +41,7 @@ fn run_runtime(cli: Cli, argv: Vec<String>, login: bool, interactive: bool) -> i
     let mut builder = tokio::runtime::Builder::new_multi_thread();
     builder
         .worker_threads(if interactive { 2 } else { 1 })
-        .max_blocking_threads(BLOCKING_THREADS)
-        .thread_stack_size(RUNTIME_THREAD_STACK);
+        .max_blocking_threads(BLOCKING_THREADS);
     let runtime = match builder.enable_all().build() {
         Ok(runtime) => runtime,
         Err(e) => {

@@ -805,16 +805,16 @@ b'; declare -p lines
 
 /// A shell function recurses thousands of calls deep, as bash's (the shell ended with a stack
 /// overflow about fifty calls deep in a debug build, a few hundred in a release one), in a pipeline,
-/// a job and a command substitution too; and `FUNCNEST` limits the depth as in bash, a deeper call
-/// abandoning the whole command.
+/// a job and a command substitution too, and so does a file sourcing itself; and `FUNCNEST` limits
+/// the depth as in bash, a deeper call abandoning the whole command.
 #[test]
 fn functions_recurse_deep_and_funcnest_limits_them() {
     let home = Home::new();
     same_as_bash(
         &home,
         &[
-            r#"r() { (( $1 > 0 )) && r $(( $1 - 1 )) || echo bottom; }; r 2000; r 300 | cat; r 300 & wait
-               x=$(r 300); echo $x"#,
+            r#"r() { (( $1 > 0 )) && r $(( $1 - 1 )) || echo bottom; }; r 3000; r 1000 | cat; r 1000 & wait
+               x=$(r 1000); echo $x; echo 'n=$((n+1)); ((n < 500)) && . ./self.sh' > self.sh; n=0; . ./self.sh; echo $n"#,
         ],
     );
     let script = r#"FUNCNEST=10
@@ -859,6 +859,38 @@ fn unset_of_all_elements_and_v_of_an_array_as_bash() {
                echo $?; declare -p s; readonly r=(1); unset "r[@]"; echo $?; unset "nosuch[@]"; echo $?"#,
             r#"a=(); [[ -v a ]]; echo $?; b=([1]=x); [[ -v b ]]; echo $?; declare -A d=([k]=v); [[ -v d ]]; echo $?
                test -v b; echo $?; z=(0); [[ -v z ]]; echo $?; declare -A y=([0]=q); [[ -v y ]]; echo $?"#,
+        ],
+    );
+}
+
+/// A prompt shows what its escapes give as it is, as bash's: the name of a directory with an
+/// apostrophe (`\w` after `cd "Bob's Music"`) made every prompt a parse error, and one with a
+/// `$(…)` in it ran that at every prompt. The prompt's own text is expanded as in double quotes
+/// (`"\W"`, `it's`), `\w` shortens only a whole home directory, never `/`, and a `$(…)` in `PS4`
+/// is not traced (it traced itself without end).
+#[test]
+fn prompts_show_what_escapes_give_as_it_is() {
+    let home = Home::new();
+    for dir in [
+        "Bob's Music",
+        "evil$(touch PWNED)",
+        "a\\b",
+        "x`echo y`",
+        "d\"q",
+        "homeX",
+        "homeXtra",
+    ] {
+        std::fs::create_dir(home.path().join(dir)).unwrap();
+    }
+    same_as_bash(
+        &home,
+        &[
+            r#"for d in "Bob's Music" 'evil$(touch PWNED)' 'a\b' 'x`echo y`' 'd"q'; do cd "$d"; PS1='\W|'; echo "${PS1@P}"; cd ..; done
+               ls PWNED; PS1="it's \W> "; echo "${PS1@P}"; PS1='"\W" \$ '; echo "${PS1@P}"; PS1='a\"b \\ \$ \` '; echo "${PS1@P}"
+               x=5; PS1='$x ${x:-"d"} $(echo "hi there") `echo bq` ~'; echo "${PS1@P}"; shopt -u promptvars; PS1='$x \W'; echo "${PS1@P}""#,
+            r#"HOME=$PWD/homeX; cd homeXtra; PS1='\w'; echo "${PS1@P}"; dirs; cd ../homeX; echo "${PS1@P}"; dirs
+               HOME=/; cd /usr/share; PROMPT_DIRTRIM=1; echo "${PS1@P}"; dirs"#,
+            r#"PS4='+$(echo T) '; set -x; true; x=$(echo in); echo "$x""#,
         ],
     );
 }

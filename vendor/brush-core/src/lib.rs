@@ -15,6 +15,7 @@ pub mod expansion;
 mod extendedtests;
 pub mod extensions;
 pub mod functions;
+mod growing_stack;
 pub mod history;
 pub mod int_utils;
 pub mod interfaces;

@@ -17,36 +17,51 @@ pub(crate) async fn expand_prompt(
     // Parse the prompt spec into its pieces.
     let prompt_pieces = parse_prompt(spec)?;
 
-    // Now, render each piece.
+    // Now, render each piece. ncsh patch: as bash, the prompt is then expanded as the text of a
+    // here-document is, `$`, `` ` `` and `\` alone being special (bash: as if in double quotes),
+    // and what an escape gives (`\w`, `\u`, `\h`…) is quoted first, so that it is shown as it is.
+    // brush expanded the prompt as an unquoted word, what escapes gave and all: an apostrophe in a
+    // directory's name (`\w` in `cd "Bob's Music"`) made every prompt a parse error, and a
+    // `$(…)` in one ran at every prompt.
+    let expands = shell.options().expand_prompt_strings;
     let mut formatted_prompt = String::new();
     for piece in prompt_pieces {
-        let needs_escaping = matches!(
-            piece,
-            brush_parser::prompt::PromptPiece::EscapedSequence(_)
-                | brush_parser::prompt::PromptPiece::DollarOrPound
-        );
-
-        let formatted_piece = format_prompt_piece(shell, piece)?;
-
-        if shell.options().expand_prompt_strings && needs_escaping {
-            formatted_prompt.push('\\');
+        match piece {
+            brush_parser::prompt::PromptPiece::Literal(text) => formatted_prompt.push_str(&text),
+            // An escape that names nothing is kept, backslash and all, for the expansion, which
+            // takes the backslash from `\$`, `\``, `\\`; bash's double quotes take it from `\"` too.
+            brush_parser::prompt::PromptPiece::EscapedSequence(text) => {
+                formatted_prompt.push_str(if text == "\\\"" { "\"" } else { &text });
+            }
+            piece => {
+                let text = format_prompt_piece(shell, piece)?;
+                if expands {
+                    formatted_prompt.push_str(&quoted_for_expansion(&text));
+                } else {
+                    formatted_prompt.push_str(&text);
+                }
+            }
         }
-
-        formatted_prompt.push_str(&formatted_piece);
     }
 
-    if shell.options().expand_prompt_strings {
-        // Now expand any remaining escape sequences, but without tilde-expansion.
-        let options = expansion::ExpanderOptions {
-            tilde_expand: false,
-            ..Default::default()
-        };
+    if expands {
         formatted_prompt =
-            expansion::basic_expand_word_with_options(shell, params, &formatted_prompt, &options)
-                .await?;
+            expansion::basic_expand_heredoc_word(shell, params, &formatted_prompt).await?;
     }
 
     Ok(formatted_prompt)
+}
+
+/// `text` with a backslash before each character the prompt's expansion takes as special.
+fn quoted_for_expansion(text: &str) -> String {
+    let mut quoted = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '$' | '`' | '\\') {
+            quoted.push('\\');
+        }
+        quoted.push(c);
+    }
+    quoted
 }
 
 #[cached::proc_macro::cached(size = 64, result = true)]
@@ -61,8 +76,8 @@ fn format_prompt_piece(
     piece: brush_parser::prompt::PromptPiece,
 ) -> Result<String, error::Error> {
     let formatted = match piece {
-        brush_parser::prompt::PromptPiece::EscapedSequence(s) => s,
-        brush_parser::prompt::PromptPiece::Literal(l) => l,
+        brush_parser::prompt::PromptPiece::EscapedSequence(s)
+        | brush_parser::prompt::PromptPiece::Literal(s) => s,
         brush_parser::prompt::PromptPiece::AsciiCharacter(c) => {
             char::from_u32(c).map_or_else(String::new, |c| c.to_string())
         }

@@ -169,15 +169,15 @@ impl<SE: crate::extensions::ShellExtensions> crate::Shell<SE> {
             callstack::ScriptCallType::Run => SyntaxErrors::EndTheShell,
             callstack::ScriptCallType::Source => SyntaxErrors::FailTheCommand,
         };
-        let result = self
-            .run_parsed_result(
-                parse_result,
-                source_info,
-                text.as_deref(),
-                params,
-                syntax_errors,
-            )
-            .await;
+        // ncsh patch: on a stack that grows, so that a file sourcing itself goes as deep as in bash.
+        let result = crate::growing_stack::on_growing_stack(self.run_parsed_result(
+            parse_result,
+            source_info,
+            text.as_deref(),
+            params,
+            syntax_errors,
+        ))
+        .await;
 
         self.call_stack.pop();
 

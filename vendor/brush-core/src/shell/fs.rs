@@ -63,8 +63,13 @@ impl<SE: crate::extensions::ShellExtensions> crate::Shell<SE> {
     ///
     /// * `s` - The string to shorten.
     pub fn tilde_shorten(&self, s: String) -> String {
+        // ncsh patch: as bash's, only a whole home directory, and never `/` (with `HOME=/al`,
+        // `/alice` was `~ice`; with `HOME=/`, `/usr` was `~usr`).
         if let Some(home_dir) = self.home_dir()
-            && let Some(stripped) = s.strip_prefix(home_dir.to_string_lossy().as_ref())
+            && let home_dir = home_dir.to_string_lossy()
+            && home_dir.len() > 1
+            && let Some(stripped) = s.strip_prefix(home_dir.as_ref())
+            && (stripped.is_empty() || stripped.starts_with('/'))
         {
             return format!("~{stripped}");
         }
@@ -126,7 +131,8 @@ impl<SE: crate::extensions::ShellExtensions> crate::Shell<SE> {
         // ncsh patch: the one search, which skips directories; this one ran a directory in PATH
         // named as the command (and, for `""`, PATH's first directory), failing with "Permission
         // denied" where bash says "command not found".
-        self.find_executables_in_path(candidate_name.as_ref()).next()
+        self.find_executables_in_path(candidate_name.as_ref())
+            .next()
     }
 
     /// The program location cache, emptied first where `PATH` changed since its paths were found

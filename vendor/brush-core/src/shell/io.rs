@@ -34,12 +34,12 @@ impl<SE: extensions::ShellExtensions> crate::Shell<SE> {
         params: &crate::interp::ExecutionParameters,
         command: S,
     ) {
-        // Expand the PS4 prompt variable to get our prefix.
-        let mut prefix = self
-            .as_mut()
-            .expand_prompt_var("PS4", "")
-            .await
-            .unwrap_or_default();
+        // Expand the PS4 prompt variable to get our prefix. ncsh patch: with tracing off while it
+        // is, as bash's; a `$(…)` in PS4 (`PS4='+$(date +%S) '`) traced itself, without end.
+        let tracing = std::mem::replace(&mut self.options.print_commands_and_arguments, false);
+        let prefix = self.as_mut().expand_prompt_var("PS4", "").await;
+        self.options.print_commands_and_arguments = tracing;
+        let mut prefix = prefix.unwrap_or_default();
 
         // Add additional depth-based prefixes using the first character of PS4.
         let additional_depth = self.call_stack.script_source_depth() + self.substitution_depth;
