@@ -873,6 +873,34 @@ fn a_directory_under_home_completes_with_its_tilde_and_slash() {
     term.expect("$ cd ~/dir1/sub/");
 }
 
+/// Tab completes the word in the command the cursor is in, as bash: after `|`, `&&` or `;`, and
+/// past the assignments before a command, the completion of that command runs, with
+/// `COMP_WORDS` and `COMP_CWORD` of that command alone (the line's first word chose it, so `echo
+/// hi | git che` completed nothing). After a word break that is not a blank (`opt=`, `host:`) the
+/// completion is added after it; the break was replaced by it.
+#[test]
+fn completion_completes_the_command_the_cursor_is_in() {
+    let home = Home::new();
+    let term = start(&home, &[]);
+    term.line(r#"_dbg() { COMPREPLY=("w${COMP_CWORD}x${#COMP_WORDS[@]}${2:-_}${3}"); }; complete -F _dbg dbg"#);
+    term.expect_prompt();
+    for (typed, completed) in [
+        ("echo hi | dbg a", "echo hi | dbg w1x2adbg"),
+        ("X=1 dbg a", "X=1 dbg w1x2adbg"),
+        ("cd /tmp && dbg a b", "cd /tmp && dbg a w2x3ba"),
+        ("dbg opt=", "dbg opt=w2x3_opt"),
+        ("true; dbg host:", "true; dbg host:w2x3_host"),
+    ] {
+        term.send(&format!("{typed}\t"));
+        term.expect(&format!("$ {completed}"));
+        // Ctrl-E, Ctrl-U: the line is emptied for the next.
+        term.send("\x05\x15");
+        term.wait_for("an empty line", |screen| {
+            screen.lines().rev().find(|line| !line.trim().is_empty()) == Some("$")
+        });
+    }
+}
+
 /// `set -o vi` edits the line with vi's keys, and `set -o emacs` goes back, one mode at a time,
 /// as in bash: `set -o vi` did nothing, and listed both modes on.
 #[test]

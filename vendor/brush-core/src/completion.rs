@@ -17,6 +17,9 @@ use crate::{
 };
 use brush_parser::unquote_str;
 
+// ncsh patch: the command the cursor is in.
+mod command_bounds;
+
 /// Type of action to take to generate completion candidates.
 #[derive(Clone, Debug, ValueEnum)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -1040,8 +1043,16 @@ impl Config {
     ) -> Result<Completions, error::Error> {
         const MAX_RESTARTS: u32 = 10;
 
+        // ncsh patch: only the command the cursor is in, as bash completes it
+        // (`command_bounds`); the positions below are in it.
+        let command = command_bounds::current_command(input, position);
+        let offset = command.start;
+        let input = &input[command];
+        let position = position - offset;
+
         // Make a best-effort attempt to tokenize.
-        let tokens = Self::tokenize_input_for_completion(shell, input);
+        let word_breaks = Self::word_breaks(shell);
+        let tokens = simple_tokenize_by_delimiters(input, &word_breaks);
 
         let cursor = position;
         let mut preceding_token = None;
@@ -1069,7 +1080,17 @@ impl Config {
             // to generate completions to replace/update this token. We'll pay
             // attention to the position to figure out the prefix that we should
             // be completing.
-            else if cursor >= token.start && cursor <= token.end() {
+            // ncsh patch: the cursor just after a word break that is not a blank (`ssh -o
+            // Compression=`, `git show HEAD:`) completes an empty word after it, as readline
+            // does; the break was taken for the word and replaced by the completion.
+            // The break stays the current word of `COMP_WORDS`, as in bash.
+            else if cursor == token.end()
+                && token.text.chars().all(|c| word_breaks.contains(&c))
+            {
+                completion_token_index = i;
+                insertion_index = cursor;
+                break;
+            } else if cursor >= token.start && cursor <= token.end() {
                 // Update insertion index.
                 insertion_index = token.start;
 
@@ -1126,6 +1147,7 @@ impl Config {
             restart_count += 1;
         }
 
+        let insertion_index = insertion_index + offset;
         match result {
             Answer::Candidates(candidates, options) => Ok(Completions {
                 insertion_index,
@@ -1142,19 +1164,15 @@ impl Config {
         }
     }
 
-    fn tokenize_input_for_completion<'a>(
-        shell: &Shell<impl extensions::ShellExtensions>,
-        input: &'a str,
-    ) -> Vec<CompletionToken<'a>> {
+    /// The characters that part the words of a line being completed (`COMP_WORDBREAKS`).
+    fn word_breaks(shell: &Shell<impl extensions::ShellExtensions>) -> Vec<char> {
         const FALLBACK: &str = " \t\n\"\'@><=;|&(:";
 
         let delimiter_str = shell
             .env_str("COMP_WORDBREAKS")
             .unwrap_or_else(|| FALLBACK.into());
 
-        let delimiters: Vec<_> = delimiter_str.chars().collect();
-
-        simple_tokenize_by_delimiters(input, delimiters.as_slice())
+        delimiter_str.chars().collect()
     }
 
     async fn get_completions_for_token(
