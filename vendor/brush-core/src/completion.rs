@@ -1084,8 +1084,7 @@ impl Config {
             // Compression=`, `git show HEAD:`) completes an empty word after it, as readline
             // does; the break was taken for the word and replaced by the completion.
             // The break stays the current word of `COMP_WORDS`, as in bash.
-            else if cursor == token.end()
-                && token.text.chars().all(|c| word_breaks.contains(&c))
+            else if cursor == token.end() && token.text.chars().all(|c| word_breaks.contains(&c))
             {
                 completion_token_index = i;
                 insertion_index = cursor;
