@@ -40,6 +40,7 @@ impl builtins::Command for JobsCommand {
     ) -> Result<brush_core::ExecutionResult, Self::Error> {
         // ncsh patch: `jobs -l`, `jobs -n` and job specs, as bash's; in a copy of the shell (a
         // pipeline's command, a `$(…)`), the parent's jobs (`JobManager::listed`).
+        context.shell.jobs_mut().collect_ended()?;
         let jobs = context.shell.jobs();
         let mut shown = vec![];
         let mut status = ExecutionResult::success();
@@ -55,6 +56,7 @@ impl builtins::Command for JobsCommand {
             }
         }
         context.shell.jobs_mut().mark_reported(&shown);
+        context.shell.jobs_mut().forget_shown_ended(&shown)?;
         Ok(status)
     }
 }

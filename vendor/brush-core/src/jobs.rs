@@ -309,6 +309,41 @@ impl JobManager {
         }
     }
 
+    /// Collects how each job whose shell has ended ended, so that `jobs` shows `Exit 3` and
+    /// `jobs -r` leaves it out (ncsh patch).
+    pub fn collect_ended(&mut self) -> Result<(), error::Error> {
+        for job in &mut self.jobs {
+            if job.has_ended() {
+                job.poll_done()?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Takes from the table the ended jobs among those numbered `ids`, which `jobs` has shown, as
+    /// bash's `jobs` does (ncsh patch); a script, which never polls, kept them for ever.
+    pub fn forget_shown_ended(&mut self, ids: &[usize]) -> Result<(), error::Error> {
+        let mut i = 0;
+        while i != self.jobs.len() {
+            let job = &mut self.jobs[i];
+            if !(ids.contains(&job.id) && matches!(job.effective_state(), JobState::Done)) {
+                i += 1;
+                continue;
+            }
+            let result = job.poll_done()?;
+            let job = self.jobs.remove(i);
+            let status = match result {
+                Some(Ok(result)) => Some(u8::from(&result.exit_code)),
+                _ => job.ended_status,
+            };
+            if let Some(status) = status {
+                self.remember_ended(&job, status);
+            }
+        }
+        self.keep_current_and_previous();
+        Ok(())
+    }
+
     /// The job of [`Self::listed`] that `job_spec` names (ncsh patch).
     pub fn find_listed(&self, job_spec: &str) -> Result<&Job, JobSpecError> {
         let jobs = self.listed();
@@ -860,6 +895,12 @@ impl Job {
 
     /// Waits for the job to complete.
     pub async fn wait(&mut self) -> Result<ExecutionResult, error::Error> {
+        // ncsh patch: a job `jobs` has already collected keeps the status it ended with.
+        if self.tasks.is_empty()
+            && let Some(status) = self.ended_status
+        {
+            return Ok(ExecutionResult::new(status));
+        }
         let mut result = ExecutionResult::success();
         let background_group = self.background_group.clone();
 
@@ -901,6 +942,12 @@ impl Job {
     /// The job's state, where a background job's processes may since have been stopped or
     /// continued by a signal from elsewhere (`kill -STOP`, `kill -CONT`) (ncsh patch).
     fn effective_state(&self) -> JobState {
+        // A job whose shell has ended is done, before anything has polled it: `jobs` in a script,
+        // which never polls, showed it running for ever, and a loop that waited for fewer
+        // running jobs (`while (( $(jobs -r | wc -l) >= 4 ))`) waited for ever.
+        if self.has_ended() {
+            return JobState::Done;
+        }
         match (&self.background_group, &self.state) {
             (Some(group), JobState::Running | JobState::Stopped) if group.is_stopped() => {
                 JobState::Stopped
@@ -908,6 +955,15 @@ impl Job {
             (Some(_), JobState::Running | JobState::Stopped) => JobState::Running,
             (_, state) => state.clone(),
         }
+    }
+
+    /// Whether each of the job's tasks is a shell that has ended (ncsh patch).
+    fn has_ended(&self) -> bool {
+        !self.tasks.is_empty()
+            && self.tasks.iter().all(|task| match task {
+                JobTask::Internal(handle) => handle.is_finished(),
+                JobTask::External(_) => false,
+            })
     }
 
     /// Moves the job to execute in the background.
