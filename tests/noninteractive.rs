@@ -914,6 +914,40 @@ sleep 0.1 & sleep 0.3; jobs -r; echo r; jobs -s; echo s; jobs; echo all; jobs
     script_same_as_bash(&home, "jobs.sh");
 }
 
+/// A signal that ends the shell runs its EXIT trap first, as bash's: `trap 'rm -f "$tmp"' EXIT`
+/// left its file behind when `timeout`, `kill` or a hangup ended the script. A trap on the signal,
+/// or `''`, still takes it, and `trap - EXIT` gives it back its default.
+#[test]
+fn a_signal_that_ends_the_shell_runs_its_exit_trap() {
+    let home = Home::new();
+    same_as_bash(
+        &home,
+        &[
+            r#"trap 'echo bye' EXIT; kill -TERM $$; echo not reached"#,
+            r#"trap "echo bye" EXIT; trap - EXIT; kill -HUP $$; echo no"#,
+            r#"trap "echo bye" EXIT; trap "echo t" TERM; kill -TERM $$; echo yes"#,
+            r#"trap "echo bye" EXIT; trap "echo t" TERM; trap - TERM; kill -TERM $$; echo no"#,
+            r#"trap "echo bye" EXIT; trap "" TERM; kill -TERM $$; echo yes"#,
+            r#"trap "echo bye" EXIT; (kill -USR1 $$); sleep 0.2; echo no"#,
+        ],
+    );
+    std::fs::write(
+        home.path().join("cleanup.sh"),
+        "touch tmpfile; trap 'rm -f tmpfile; echo cleaned' EXIT; sleep 3; echo not reached\n",
+    )
+    .unwrap();
+    let ended = home
+        .command(&[])
+        .current_dir(home.path())
+        .arg("-c")
+        .arg("timeout -s TERM 1 \"$0\" cleanup.sh; echo \"rc=$?\"")
+        .arg(env!("CARGO_BIN_EXE_ncsh"))
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&ended), "cleaned\nrc=124\n", "{}", stderr(&ended));
+    assert!(!home.path().join("tmpfile").exists());
+}
+
 /// `history` and `fc -l` in a script (no history) list nothing and succeed, as bash's: they failed,
 /// and in a pipeline (`history | tail`) the error ended the whole script.
 #[test]

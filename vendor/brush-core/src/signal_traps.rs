@@ -35,6 +35,12 @@ static ANY_PENDING: AtomicBool = AtomicBool::new(false);
 /// action stays registered and looks here.
 static CAUGHT: [AtomicBool; SIGNAL_SLOTS] = [const { AtomicBool::new(false) }; SIGNAL_SLOTS];
 
+/// The signals that end the shell after its EXIT trap has run, while one is set, as bash's do.
+static WATCHED: [AtomicBool; SIGNAL_SLOTS] = [const { AtomicBool::new(false) }; SIGNAL_SLOTS];
+
+/// The watched signals that arrived, for the next checkpoint to end the shell with.
+static FATAL: [AtomicBool; SIGNAL_SLOTS] = [const { AtomicBool::new(false) }; SIGNAL_SLOTS];
+
 fn slot(signal: i32) -> Option<usize> {
     usize::try_from(signal).ok().filter(|n| *n < SIGNAL_SLOTS)
 }
@@ -61,6 +67,15 @@ pub(crate) async fn run_pending(
     if shell.is_subshell() || !ANY_PENDING.swap(false, Ordering::SeqCst) {
         return Ok(None);
     }
+    if let Some(number) = (0_i32..)
+        .zip(FATAL.iter())
+        .find_map(|(number, fatal)| fatal.swap(false, Ordering::SeqCst).then_some(number))
+    {
+        // As bash's: the EXIT trap runs, and the shell ends by the signal, as it would have
+        // without the trap (`trap 'rm -f "$tmp"' EXIT` cleans up after `timeout` or `kill`).
+        let _ = shell.on_exit().await;
+        end_by(number);
+    }
     for (number, pending) in (0_i32..).zip(PENDING.iter()) {
         if !pending.swap(false, Ordering::SeqCst) {
             continue;
@@ -81,7 +96,7 @@ pub(crate) async fn run_pending(
 }
 
 #[cfg(unix)]
-pub(crate) use disposition::{catch, ignore, ignored, restore};
+pub(crate) use disposition::{catch, end_by, ignore, ignored, restore, unwatch, watch};
 
 /// Without signals, a trap sets nothing.
 #[cfg(not(unix))]
@@ -91,9 +106,12 @@ mod no_disposition {
     pub(crate) const fn catch(_signal: Signal) {}
     pub(crate) const fn ignore(_signal: Signal) {}
     pub(crate) const fn restore(_signal: Signal) {}
+    pub(crate) const fn watch() {}
+    pub(crate) const fn unwatch() {}
+    pub(crate) fn end_by(_signal: i32) {}
 }
 #[cfg(not(unix))]
-pub(crate) use no_disposition::{catch, ignore, restore};
+pub(crate) use no_disposition::{catch, end_by, ignore, restore, unwatch, watch};
 
 /// Every handler in the process is the one `signal-hook-registry` installs (tokio's are, and
 /// ncsh's): a trap adds its action to it. Where a trap ignores the signal or gives it back its
@@ -107,7 +125,90 @@ mod disposition {
     use nix::libc;
     use nix::sys::signal::{SaFlags, SigAction, SigHandler, SigSet, Signal};
 
-    use super::{CAUGHT, mark_pending, slot};
+    use super::{ANY_PENDING, CAUGHT, FATAL, WATCHED, mark_pending, slot};
+
+    /// The signals whose default ends the shell and that an EXIT trap watches, as bash's
+    /// terminating signals.
+    const ENDING: [i32; 9] = [
+        libc::SIGHUP,
+        libc::SIGINT,
+        libc::SIGTERM,
+        libc::SIGALRM,
+        libc::SIGUSR1,
+        libc::SIGUSR2,
+        libc::SIGXCPU,
+        libc::SIGXFSZ,
+        libc::SIGVTALRM,
+    ];
+
+    /// Makes the signals that would end the shell with their default run the EXIT trap first, as
+    /// an EXIT trap is set. Those a trap has touched, that are ignored, or that the shell handles
+    /// itself (an interactive shell's) are left as they are.
+    pub(crate) fn watch() {
+        for number in ENDING {
+            let Some(n) = slot(number) else { continue };
+            // Untouched by traps, or only by this watch before, and at its default now.
+            let watchable = RECORDS.lock().is_ok_and(|records| {
+                records
+                    .get(&number)
+                    .is_none_or(|record| record.watcher && !record.registered)
+            });
+            if !watchable
+                || current(number).is_none_or(|action| action.sa_sigaction != libc::SIG_DFL)
+            {
+                continue;
+            }
+            // The record notes the default first, which `trap - SIG` puts back.
+            with_record(number, |record| {
+                if !record.watcher {
+                    // SAFETY: the action only loads and stores atomics, which is
+                    // async-signal-safe.
+                    let registered = unsafe {
+                        signal_hook_registry::register(number, move || {
+                            if WATCHED[n].load(Ordering::SeqCst)
+                                && !CAUGHT[n].load(Ordering::SeqCst)
+                            {
+                                FATAL[n].store(true, Ordering::SeqCst);
+                                ANY_PENDING.store(true, Ordering::SeqCst);
+                            }
+                        })
+                    };
+                    record.watcher = registered.is_ok();
+                } else if let Some(handler) = record.set_aside.take() {
+                    replace(number, &handler);
+                }
+                WATCHED[n].store(record.watcher, Ordering::SeqCst);
+            });
+        }
+    }
+
+    /// Gives the watched signals that no trap catches their default back, as the EXIT trap goes.
+    pub(crate) fn unwatch() {
+        for number in ENDING {
+            let Some(n) = slot(number) else { continue };
+            if WATCHED[n].swap(false, Ordering::SeqCst) && !CAUGHT[n].load(Ordering::SeqCst) {
+                if let Ok(signal) = Signal::try_from(number) {
+                    set_plain(signal, SigHandler::SigDfl);
+                }
+            }
+        }
+    }
+
+    /// Ends the process by `signal`, with its default disposition, as the shell would have ended
+    /// without an EXIT trap.
+    pub(crate) fn end_by(signal: i32) -> ! {
+        let default = libc::sigaction::from(SigAction::new(
+            SigHandler::SigDfl,
+            SaFlags::empty(),
+            SigSet::empty(),
+        ));
+        replace(signal, &default);
+        if let Ok(signal) = Signal::try_from(signal) {
+            let _ = SigSet::from(signal).thread_unblock();
+            let _ = nix::sys::signal::raise(signal);
+        }
+        std::process::exit(128 + signal);
+    }
 
     /// What the traps did to one signal's disposition.
     struct Record {
@@ -117,6 +218,8 @@ mod disposition {
         registered: bool,
         /// The registry's handler, while a trap has replaced it with `SIG_IGN` or `SIG_DFL`.
         set_aside: Option<libc::sigaction>,
+        /// Whether the EXIT trap's watch of the signal is in the registry.
+        watcher: bool,
     }
 
     static RECORDS: Mutex<BTreeMap<i32, Record>> = Mutex::new(BTreeMap::new());
@@ -167,9 +270,11 @@ mod disposition {
             // No trap ever touched it.
             return;
         };
-        if is_handler(&before) {
-            // The shell's own handler (an interactive shell's SIGINT, SIGHUP): the trap's action
-            // stops, and the handler is put back if a trap had set it aside.
+        let watched = slot(number).is_some_and(|n| WATCHED[n].load(Ordering::SeqCst));
+        if is_handler(&before) || watched {
+            // The shell's own handler (an interactive shell's SIGINT, SIGHUP), or the EXIT trap's
+            // watch: the trap's action stops, and the handler is put back if a trap had set it
+            // aside.
             if let Some(n) = slot(number) {
                 CAUGHT[n].store(false, Ordering::SeqCst);
             }
@@ -200,7 +305,8 @@ mod disposition {
             // them first.
             return;
         }
-        let plain = libc::sigaction::from(SigAction::new(handler, SaFlags::empty(), SigSet::empty()));
+        let plain =
+            libc::sigaction::from(SigAction::new(handler, SaFlags::empty(), SigSet::empty()));
         with_record(number, |record| {
             if let Some(old) = replace(number, &plain)
                 && is_handler(&old)
@@ -226,6 +332,7 @@ mod disposition {
                     before_traps,
                     registered: false,
                     set_aside: None,
+                    watcher: false,
                 },
             );
         }

@@ -271,6 +271,10 @@ impl TrapHandlerConfig {
                 signal_traps::catch(signal);
             }
         }
+        // ncsh patch: a signal that ends the shell runs the EXIT trap first, as in bash.
+        if matches!(signal_type, TrapSignal::Exit) && !self.in_subshell {
+            signal_traps::watch();
+        }
         self.set_here.insert(signal_type);
         let _ = self.handlers.insert(
             signal_type,
@@ -292,6 +296,9 @@ impl TrapHandlerConfig {
             && !self.in_subshell
         {
             signal_traps::restore(signal);
+        }
+        if matches!(signal_type, TrapSignal::Exit) && !self.in_subshell {
+            signal_traps::unwatch();
         }
         self.set_here.remove(&signal_type);
         self.handlers.remove(&signal_type);
