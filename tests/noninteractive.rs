@@ -948,6 +948,18 @@ fn a_signal_that_ends_the_shell_runs_its_exit_trap() {
     assert!(!home.path().join("tmpfile").exists());
 }
 
+/// A `for` or `select` whose body is a brace group, and a function whose body is `[[ … ]]`, parse
+/// as in bash; each was a syntax error that stopped the whole script.
+#[test]
+fn brace_bodies_of_loops_and_test_bodies_of_functions_parse() {
+    let home = Home::new();
+    same_as_bash(
+        &home,
+        &[r#"f() [[ -n x ]]; declare -f f; f && echo ok; for i in 1 2; { echo $i; }; h() { for i; { echo $i; }; }
+             declare -f h; h a b; select x in p; { echo $x; break; } <<< 1; g() [[ -z x ]] 2>/dev/null; g || echo no"#],
+    );
+}
+
 /// `history` and `fc -l` in a script (no history) list nothing and succeed, as bash's: they failed,
 /// and in a pipeline (`history | tail`) the error ended the whole script.
 #[test]

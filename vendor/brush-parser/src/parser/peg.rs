@@ -173,18 +173,24 @@ peg::parser! {
         rule select_clause() -> ast::ForClauseCommand = loop_over_words("select")
 
         rule loop_over_words(keyword: &'static str) -> ast::ForClauseCommand =
-            s:specific_word(keyword) n:name() linebreak() _in() w:wordlist()? sequential_sep() d:do_group() {
+            s:specific_word(keyword) n:name() linebreak() _in() w:wordlist()? sequential_sep() d:loop_over_words_body() {
                 let start = s.location();
                 let end = &d.loc;
                 let loc = SourceSpan::within(start, end);
                 ast::ForClauseCommand { variable_name: n.to_owned(), values: w, body: d, loc }
             } /
-            s:specific_word(keyword) n:name() sequential_sep()? d:do_group() {
+            s:specific_word(keyword) n:name() sequential_sep()? d:loop_over_words_body() {
                 let start = s.location();
                 let end = &d.loc;
                 let loc = SourceSpan::within(start, end);
                 ast::ForClauseCommand { variable_name: n.to_owned(), values: None, body: d, loc }
             }
+
+        // ncsh patch: as bash, a `for` or `select` takes a brace group for its body too (`for i
+        // in 1 2; { echo $i; }`), as the arithmetic `for` did.
+        rule loop_over_words_body() -> ast::DoGroupCommand =
+            do_group() /
+            non_posix_extensions_enabled() body:brace_group() { ast::DoGroupCommand { list: body.list, loc: body.loc } }
 
         // N.B. The arithmetic for loop is a non-sh extension.
         rule arithmetic_for_clause() -> ast::ArithmeticForClauseCommand =
@@ -454,7 +460,15 @@ peg::parser! {
             specific_operator("(") specific_operator(")") linebreak() body:function_body() { body }
 
         rule function_body() -> ast::FunctionBody =
-            c:compound_command() r:redirect_list()? { ast::FunctionBody(c, r) }
+            c:compound_command() r:redirect_list()? { ast::FunctionBody(c, r) } /
+            // ncsh patch: `f() [[ … ]]`, as bash takes it, held in a brace group as bash shows it.
+            non_posix_extensions_enabled() e:extended_test_command() r:redirect_list()? {
+                let loc = e.loc.clone();
+                let test = ast::Pipeline { timed: None, bang: false, seq: vec![ast::Command::ExtendedTest(e, None)] };
+                let item = ast::CompoundListItem(ast::AndOrList { first: test, additional: vec![] }, ast::SeparatorOperator::Sequence);
+                let group = ast::BraceGroupCommand { list: ast::CompoundList(vec![item]), loc };
+                ast::FunctionBody(ast::CompoundCommand::BraceGroup(group), r)
+            }
 
         rule fname() -> ast::Word =
             // Special-case: don't allow it to end with an equals sign, to avoid the challenge of
