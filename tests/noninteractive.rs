@@ -955,8 +955,23 @@ fn brace_bodies_of_loops_and_test_bodies_of_functions_parse() {
     let home = Home::new();
     same_as_bash(
         &home,
-        &[r#"f() [[ -n x ]]; declare -f f; f && echo ok; for i in 1 2; { echo $i; }; h() { for i; { echo $i; }; }
-             declare -f h; h a b; select x in p; { echo $x; break; } <<< 1; g() [[ -z x ]] 2>/dev/null; g || echo no"#],
+        &[
+            r#"f() [[ -n x ]]; declare -f f; f && echo ok; for i in 1 2; { echo $i; }; h() { for i; { echo $i; }; }
+             declare -f h; h a b; select x in p; { echo $x; break; } <<< 1; g() [[ -z x ]] 2>/dev/null; g || echo no"#,
+        ],
+    );
+}
+
+/// A standard stream closed for a command (`ls 2>&-`, `cmd >&-`, `exec 2>&-`) is closed for the
+/// program it runs, as in bash; the program had the shell's, so `2>&-` hid nothing.
+#[test]
+fn a_closed_standard_stream_is_closed_for_programs() {
+    let home = Home::new();
+    same_as_bash(
+        &home,
+        &[
+            "ls /nonexistent 2>&-; /bin/echo out >&-; echo rc=$?; cat <&- ; echo rc=$?; exec 2>&-; ls /nonexistent2; echo end",
+        ],
     );
 }
 

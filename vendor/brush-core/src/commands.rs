@@ -257,9 +257,14 @@ fn compose_command<S: AsRef<OsStr>, SE: extensions::ShellExtensions>(
         }
     }
 
+    // ncsh patch: a standard stream the command's redirections closed (`ls 2>&-`) is closed in
+    // the child too, as in bash; the child had the shell's.
+    let mut closed = vec![];
+
     // Redirect stdin, if applicable.
     match context.try_fd(OpenFiles::STDIN_FD) {
-        Some(OpenFile::Stdin(_)) | None => (),
+        Some(OpenFile::Stdin(_)) => (),
+        None => closed.push(OpenFiles::STDIN_FD),
         Some(stdin_file) => {
             let as_stdio: Stdio = stdin_file.into();
             cmd.stdin(as_stdio);
@@ -268,7 +273,8 @@ fn compose_command<S: AsRef<OsStr>, SE: extensions::ShellExtensions>(
 
     // Redirect stdout, if applicable.
     match context.try_fd(OpenFiles::STDOUT_FD) {
-        Some(OpenFile::Stdout(_)) | None => (),
+        Some(OpenFile::Stdout(_)) => (),
+        None => closed.push(OpenFiles::STDOUT_FD),
         Some(stdout_file) => {
             let as_stdio: Stdio = stdout_file.into();
             cmd.stdout(as_stdio);
@@ -277,12 +283,14 @@ fn compose_command<S: AsRef<OsStr>, SE: extensions::ShellExtensions>(
 
     // Redirect stderr, if applicable.
     match context.try_fd(OpenFiles::STDERR_FD) {
-        Some(OpenFile::Stderr(_)) | None => {}
+        Some(OpenFile::Stderr(_)) => {}
+        None => closed.push(OpenFiles::STDERR_FD),
         Some(stderr_file) => {
             let as_stdio: Stdio = stderr_file.into();
             cmd.stderr(as_stdio);
         }
     }
+    cmd.close_fds(closed);
 
     // Inject any other fds.
     let other_files = context.iter_fds().filter(|(fd, _)| {

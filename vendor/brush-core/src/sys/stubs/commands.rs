@@ -61,6 +61,9 @@ pub trait CommandFdInjectionExt {
         &mut self,
         open_files: impl Iterator<Item = (ShellFd, openfiles::OpenFile)>,
     ) -> Result<(), error::Error>;
+
+    /// Closes the descriptors `fds` in the child.
+    fn close_fds(&mut self, fds: Vec<ShellFd>);
 }
 
 impl CommandFdInjectionExt for std::process::Command {
@@ -73,6 +76,10 @@ impl CommandFdInjectionExt for std::process::Command {
         }
 
         Ok(())
+    }
+
+    fn close_fds(&mut self, _fds: Vec<ShellFd>) {
+        // NOTE: This is a no-op.
     }
 }
 

@@ -20,6 +20,9 @@ pub trait CommandFdInjectionExt {
         &mut self,
         open_files: impl Iterator<Item = (ShellFd, openfiles::OpenFile)>,
     ) -> Result<(), error::Error>;
+
+    /// Closes the descriptors `fds` in the child (ncsh patch: `cmd >&-`, `cmd 2>&-`).
+    fn close_fds(&mut self, fds: Vec<ShellFd>);
 }
 
 impl CommandFdInjectionExt for std::process::Command {
@@ -41,6 +44,22 @@ impl CommandFdInjectionExt for std::process::Command {
             .map_err(|_e| error::ErrorKind::ChildCreationFailure)?;
 
         Ok(())
+    }
+
+    fn close_fds(&mut self, fds: Vec<ShellFd>) {
+        if fds.is_empty() {
+            return;
+        }
+        // SAFETY: the closure runs in the child between fork and exec, after its standard streams
+        // are set up, and calls only `close`, which is async-signal-safe.
+        unsafe {
+            self.pre_exec(move || {
+                for fd in &fds {
+                    libc::close(*fd);
+                }
+                Ok(())
+            });
+        }
     }
 }
 
