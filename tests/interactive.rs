@@ -761,7 +761,9 @@ fn columns_and_lines_hold_the_terminal_size() {
     term.line("echo \"now $COLUMNS\"");
     term.expect("now 40\n");
     term.expect_prompt();
+    // The line editor repaints after a resize; a line typed before that could be painted over.
     term.resize(30, 100);
+    std::thread::sleep(std::time::Duration::from_millis(200));
     term.line("echo \"resized ${COLUMNS}x$LINES\"");
     term.expect("resized 100x30\n");
     term.expect_prompt();
@@ -769,6 +771,7 @@ fn columns_and_lines_hold_the_terminal_size() {
     term.expect("done\n");
     term.expect_prompt();
     term.resize(24, 80);
+    std::thread::sleep(std::time::Duration::from_millis(200));
     term.line("echo \"still $COLUMNS\"");
     term.expect("COLUMNS: readonly variable");
     term.expect("still 100\n");

@@ -975,6 +975,27 @@ fn a_closed_standard_stream_is_closed_for_programs() {
     );
 }
 
+/// A command that a signal ended is said to have been, as bash says it (`line 1:  2017
+/// Segmentation fault      ./prog`; the signal's name alone for a pipeline of several commands),
+/// but for an interrupt, a broken pipe, a command substitution and a background job: ncsh said
+/// nothing, and a crash went unseen. (The pids differ, so the script masks them.)
+#[test]
+fn a_command_a_signal_ended_is_said_to_have_been() {
+    let home = Home::new();
+    std::fs::write(
+        home.path().join("signalled.sh"),
+        r#"{ sh -c "kill -SEGV \$\$"; echo rc=$?; sh -c "kill -KILL \$\$"; sh -c "kill -INT \$\$"; sh -c "kill -PIPE \$\$"; f() { sh -c "kill -USR1 \$\$"; }; f; true | sh -c 'kill -TERM $$'; x=$(sh -c 'kill -HUP $$'); echo "x=$?"; sh -c 'kill -TERM $$' & wait; } 2>&1 | sed -E 's/: +[0-9]+ /: PID /'
+"#,
+    )
+    .unwrap();
+    let ours = script_same_as_bash(&home, "signalled.sh");
+    assert!(
+        stdout(&ours).contains("PID Segmentation fault      sh -c"),
+        "{}",
+        stdout(&ours)
+    );
+}
+
 /// `history` and `fc -l` in a script (no history) list nothing and succeed, as bash's: they failed,
 /// and in a pipeline (`history | tail`) the error ended the whole script.
 #[test]

@@ -778,9 +778,9 @@ async fn wait_for_pipeline_processes_and_update_status(
     let mut index = 0;
     while let Some(child) = process_spawn_results.pop_front() {
         let waited = if !stopped_children.is_empty() {
-            child.poll().await
+            child.poll().await.map(|waited| (waited, None))
         } else {
-            child.wait().await
+            child.wait_noting_signal().await
         };
         // ncsh patch: a command that ran in a copy of the shell, as in bash's subshell, is ended
         // alone by its error, which is said and gives its status; the error ended the script
@@ -795,11 +795,20 @@ async fn wait_for_pipeline_processes_and_update_status(
                     ) =>
             {
                 let _ = shell.display_error(&mut params.stderr(shell), &error);
-                ExecutionWaitResult::Completed(error.into_result(shell))
+                (
+                    ExecutionWaitResult::Completed(error.into_result(shell)),
+                    None,
+                )
             }
             waited => waited?,
         };
+        let (wait_result, ended_by) = wait_result;
         index += 1;
+        if index == len
+            && let Some(ended_by) = ended_by
+        {
+            say_ended_by_signal(pipeline, &ended_by, shell, params);
+        }
 
         match wait_result {
             ExecutionWaitResult::Completed(current_result) => {
@@ -854,6 +863,46 @@ async fn wait_for_pipeline_processes_and_update_status(
     }
 
     Ok(result)
+}
+
+/// Says that a signal ended the pipeline's last command, as bash does (ncsh patch: nothing was
+/// said): `line 3:  2017 Segmentation fault      ./prog` in a script, the signal's name alone at
+/// the prompt and for a pipeline of several commands. An interrupt and a broken pipe are not
+/// said, nor anything in a command substitution or a background job.
+fn say_ended_by_signal(
+    pipeline: &ast::Pipeline,
+    ended_by: &crate::results::EndedBySignal,
+    shell: &Shell<impl extensions::ShellExtensions>,
+    params: &ExecutionParameters,
+) {
+    if shell.substitution_depth > 0
+        || params.background_group.is_some()
+        || matches!(
+            sys::signal::Signal::try_from(ended_by.signal),
+            Ok(sys::signal::Signal::SIGINT | sys::signal::Signal::SIGPIPE)
+        )
+    {
+        return;
+    }
+    let Some(described) = jobs::described_signal(ended_by.signal) else {
+        return;
+    };
+    let described = if ended_by.core_dumped {
+        std::format!("{described} (core dumped)")
+    } else {
+        described.to_owned()
+    };
+    if shell.options().interactive || pipeline.seq.len() > 1 {
+        let _ = writeln!(params.stderr(shell), "{described}");
+    } else {
+        let said = std::format!(
+            "{:>5} {described:<24}{}",
+            ended_by.pid,
+            pipeline_text(pipeline)
+        );
+        let said = error::Error::from(error::ErrorKind::Worded(said));
+        let _ = shell.display_error(&mut params.stderr(shell), &said);
+    }
 }
 
 #[async_trait::async_trait]

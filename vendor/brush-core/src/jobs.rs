@@ -718,10 +718,21 @@ fn find_index(jobs: &[Job], job_spec: &str) -> Result<usize, JobSpecError> {
 /// How a job that ended with `status` is listed, in bash's words: `Done`, `Exit 3`, or the
 /// signal's description for a status above 128 (`Terminated`, `Killed`) (ncsh patch).
 fn how_it_ended(status: u8) -> String {
-    use sys::signal::Signal;
     let described = status
         .checked_sub(128)
-        .and_then(|number| Signal::try_from(i32::from(number)).ok())
+        .and_then(|number| described_signal(i32::from(number)));
+    match (status, described) {
+        (0, _) => "Done".to_owned(),
+        (_, Some(described)) => described.to_owned(),
+        _ => std::format!("Exit {status}"),
+    }
+}
+
+/// How bash names the signal numbered `number` where it ended a process.
+pub(crate) fn described_signal(number: i32) -> Option<&'static str> {
+    use sys::signal::Signal;
+    Signal::try_from(number)
+        .ok()
         .map(|signal| match signal {
             Signal::SIGHUP => "Hangup",
             Signal::SIGINT => "Interrupt",
@@ -736,12 +747,7 @@ fn how_it_ended(status: u8) -> String {
             Signal::SIGUSR2 => "User defined signal 2",
             _ => "",
         })
-        .filter(|described| !described.is_empty());
-    match (status, described) {
-        (0, _) => "Done".to_owned(),
-        (_, Some(described)) => described.to_owned(),
-        _ => std::format!("Exit {status}"),
-    }
+        .filter(|described| !described.is_empty())
 }
 
 impl Job {

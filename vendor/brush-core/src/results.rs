@@ -3,7 +3,7 @@
 #[cfg(unix)]
 use std::os::unix::process::ExitStatusExt;
 
-use crate::{error, processes};
+use crate::{error, processes, sys};
 
 /// Represents the result of executing a command or similar item.
 #[derive(Default)]
@@ -260,13 +260,36 @@ impl From<ExecutionResult> for ExecutionSpawnResult {
 impl ExecutionSpawnResult {
     /// Waits for the command to complete.
     pub async fn wait(self) -> Result<ExecutionWaitResult, error::Error> {
+        Ok(self.wait_noting_signal().await?.0)
+    }
+
+    /// Waits for the command to complete, and says how a process that a signal ended ended (ncsh
+    /// patch: for the shell to say so, as bash does).
+    pub(crate) async fn wait_noting_signal(
+        self,
+    ) -> Result<(ExecutionWaitResult, Option<EndedBySignal>), error::Error> {
         let result = match self {
             Self::StartedProcess(mut child) => {
                 // Wait for the process to exit or for a relevant signal, whichever happens
                 // first.
                 match child.wait().await? {
                     processes::ProcessWaitResult::Completed(output) => {
-                        ExecutionWaitResult::Completed(ExecutionResult::from(output))
+                        #[cfg(unix)]
+                        let ended_by =
+                            output
+                                .status
+                                .signal()
+                                .zip(child.pid())
+                                .map(|(signal, pid)| EndedBySignal {
+                                    pid,
+                                    signal,
+                                    core_dumped: output.status.core_dumped(),
+                                });
+                        #[cfg(not(unix))]
+                        let ended_by = None;
+                        let completed =
+                            ExecutionWaitResult::Completed(ExecutionResult::from(output));
+                        return Ok((completed, ended_by));
                     }
                     processes::ProcessWaitResult::Stopped => ExecutionWaitResult::Stopped(child),
                 }
@@ -278,7 +301,7 @@ impl ExecutionSpawnResult {
             }
         };
 
-        Ok(result)
+        Ok((result, None))
     }
 
     pub(crate) async fn poll(self) -> Result<ExecutionWaitResult, error::Error> {
@@ -294,6 +317,13 @@ impl ExecutionSpawnResult {
 
         Ok(result)
     }
+}
+
+/// How a signal ended a process (ncsh patch).
+pub(crate) struct EndedBySignal {
+    pub pid: sys::process::ProcessId,
+    pub signal: i32,
+    pub core_dumped: bool,
 }
 
 /// Represents the result of waiting for an execution to complete.
