@@ -904,6 +904,19 @@ fn completion_completes_the_command_the_cursor_is_in() {
     }
 }
 
+/// Tab first fills in what the candidates have in common, as readline does: `echo ~/di` with
+/// `dir1/` and `dir2/` becomes `echo ~/dir` (the line stayed as it was, under a menu).
+#[test]
+fn tab_fills_in_what_the_candidates_have_in_common() {
+    let home = Home::new();
+    for dir in ["dir1", "dir2"] {
+        std::fs::create_dir(home.path().join(dir)).unwrap();
+    }
+    let term = start(&home, &[]);
+    term.send("echo ~/di\t");
+    term.expect("$ echo ~/dir");
+}
+
 /// `set -o vi` edits the line with vi's keys, and `set -o emacs` goes back, one mode at a time,
 /// as in bash: `set -o vi` did nothing, and listed both modes on.
 #[test]

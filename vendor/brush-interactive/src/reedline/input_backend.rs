@@ -84,6 +84,9 @@ impl ReedlineInputBackend {
             .use_bracketed_paste(!options.disable_bracketed_paste)
             .with_completer(Box::new(completer))
             .with_quick_completions(true)
+            // ncsh patch: Tab first fills in what the candidates have in common, as readline's
+            // does (`echo di` with `dir1/` and `dir2/` becomes `echo dir`); only the menu came.
+            .with_partial_completions(true)
             .with_validator(Box::new(validator))
             .with_hinter(Box::new(hinter))
             .with_menu(reedline::ReedlineMenu::EngineCompleter(completion_menu))
