@@ -996,6 +996,21 @@ fn a_command_a_signal_ended_is_said_to_have_been() {
     );
 }
 
+/// `declare -fx f` exports the function, as bash's (it showed it and exported nothing), and an
+/// exported array is not passed on to programs (`export a` gave them `a=` its element 0).
+#[test]
+fn declare_fx_exports_functions_and_arrays_stay_in_the_shell() {
+    let home = Home::new();
+    same_as_bash(
+        &home,
+        &[
+            r#"f() { echo inf; }; declare -fx f; bash -c f; declare -f +x f; bash -c f 2>/dev/null || echo gone
+             declare -fx nosuch; echo $?; a=(1 2); export a; env | grep "^a="; declare -A h=([k]=v); export h
+             env | grep "^h="; export s=1; env | grep "^s="; declare -p a"#,
+        ],
+    );
+}
+
 /// `history` and `fc -l` in a script (no history) list nothing and succeed, as bash's: they failed,
 /// and in a pipeline (`history | tail`) the error ended the whole script.
 #[test]

@@ -251,7 +251,23 @@ impl DeclareCommand {
                 && context.shell.in_function()
                 && !self.create_global);
 
+        // ncsh patch: `declare -fx f` (or `+x`) exports the function, as bash's, and shows
+        // nothing; it was shown and not exported.
         if self.function_names_or_defs_only || self.function_names_only {
+            if let Some(export) = self.make_exported.to_bool() {
+                let brush_core::CommandArg::String(name) = declaration else {
+                    return Ok(false);
+                };
+                let Some(function) = context.shell.func_mut(name) else {
+                    return Ok(false);
+                };
+                if export {
+                    function.export();
+                } else {
+                    function.unexport();
+                }
+                return Ok(true);
+            }
             return self.try_display_declaration(context, declaration, verb);
         }
 

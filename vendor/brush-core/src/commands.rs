@@ -238,7 +238,9 @@ fn compose_command<S: AsRef<OsStr>, SE: extensions::ShellExtensions>(
             // NOTE: To match bash behavior, we only include exported variables
             // that are set (i.e., have a value). This means a variable that
             // shows up in `declare -p` but has no *set* value will be omitted.
-            if v.value().is_set() {
+            // ncsh patch: nor an array, which bash does not pass on (`export a` gave `a=` its
+            // element 0).
+            if v.value().is_set() && !v.value().is_array() {
                 cmd.env(k.as_str(), v.value().to_cow_str(context.shell).as_ref());
             }
         }
