@@ -1011,6 +1011,24 @@ fn declare_fx_exports_functions_and_arrays_stay_in_the_shell() {
     );
 }
 
+/// `complete -p` shows specs that read back as they were given, as bash's: a `-X '!pattern'` lost
+/// its `!` (read back, it removed what it had kept), a name with a blank was not quoted, and the
+/// `-D`, `-E` and `-I` specs were left out. `compgen -A hostname` gives the hosts file's names
+/// (it gave this host's name alone).
+#[test]
+fn complete_p_reads_back_and_hostnames_come_from_the_hosts_file() {
+    let home = Home::new();
+    same_as_bash(
+        &home,
+        &[
+            r#"complete -F _x -D; complete -W "a b" -E; complete -X "!*.c" -f cc; complete -X "*.o" -f ld
+               complete -W "a b" "x y"; complete -F _m ""; complete -p | sort; complete -p nonexist; echo $?
+               complete -p cc ld; complete -r -D; complete -p -D; echo $?"#,
+            "compgen -A hostname | sort; compgen -A hostname lo",
+        ],
+    );
+}
+
 /// `history` and `fc -l` in a script (no history) list nothing and succeed, as bash's: they failed,
 /// and in a pipeline (`history | tail`) the error ended the whole script.
 #[test]

@@ -233,7 +233,7 @@ impl builtins::Command for CompleteCommand {
             || self.use_for_initial_word
             || self.names.is_empty()
         {
-            self.process_global(&mut context)?;
+            result = self.process_global(&mut context)?;
         } else {
             for name in &self.names {
                 if !self.try_process_for_command(&mut context, name.as_str())? {
@@ -250,7 +250,7 @@ impl CompleteCommand {
     fn process_global(
         &self,
         context: &mut brush_core::ExecutionContext<'_, impl brush_core::ShellExtensions>,
-    ) -> Result<(), brush_core::Error> {
+    ) -> Result<ExecutionResult, brush_core::Error> {
         // Read options before taking mutable borrow on completion_config
         let extended_globbing = context.shell.options().extended_globbing;
 
@@ -277,11 +277,29 @@ impl CompleteCommand {
                     let existing_spec = existing_spec.clone();
                     Self::display_spec(context, Some(special_option_name), None, &existing_spec)?;
                 } else {
-                    return error::unimp("special spec not found");
+                    // ncsh patch: in bash's words, with the name bash keeps the spec under.
+                    let name = match special_option_name {
+                        "-D" => "_DefaultCmD_",
+                        "-E" => "_EmptycmD_",
+                        _ => "_InitialWorD_",
+                    };
+                    return Ok(context.failure(format!("{name}: no completion specification"), 1));
                 }
             } else {
                 for (command_name, spec) in context.shell.completion_config().iter() {
                     Self::display_spec(context, None, Some(command_name.as_str()), spec)?;
+                }
+                // ncsh patch: the default, empty-line and first-word specs too, as bash lists
+                // them (`complete -F _completion_loader -D`).
+                let config = context.shell.completion_config();
+                for (option, spec) in [
+                    ("-D", &config.default),
+                    ("-E", &config.empty_line),
+                    ("-I", &config.initial_word),
+                ] {
+                    if let Some(spec) = spec {
+                        Self::display_spec(context, Some(option), None, spec)?;
+                    }
                 }
             }
         } else if self.remove {
@@ -300,7 +318,7 @@ impl CompleteCommand {
             }
         }
 
-        Ok(())
+        Ok(ExecutionResult::success())
     }
 
     fn try_display_spec_for_command(
@@ -311,7 +329,8 @@ impl CompleteCommand {
             Self::display_spec(context, None, Some(name), spec)?;
             Ok(true)
         } else {
-            writeln!(context.stderr(), "no completion found for command")?;
+            // ncsh patch: in bash's words, after the shell's name.
+            context.failure(format!("{name}: no completion specification"), 1);
             Ok(false)
         }
     }
@@ -324,11 +343,6 @@ impl CompleteCommand {
         spec: &Spec,
     ) -> Result<(), brush_core::Error> {
         let mut s = String::from("complete");
-
-        if let Some(special_name) = special_name {
-            s.push(' ');
-            s.push_str(special_name);
-        }
 
         for action in &spec.actions {
             s.push(' ');
@@ -413,10 +427,20 @@ impl CompleteCommand {
             )?;
         }
         if let Some(filter_pattern) = &spec.filter_pattern {
+            // ncsh patch: a pattern whose matches are kept is shown with its `!`, as it was
+            // given; without it, the line read back removes them.
+            let negation = if spec.filter_pattern_excludes {
+                ""
+            } else {
+                "!"
+            };
             write!(
                 s,
                 " -X {}",
-                escape::force_quote(filter_pattern, escape::QuoteMode::SingleQuote)
+                escape::force_quote(
+                    &format!("{negation}{filter_pattern}"),
+                    escape::QuoteMode::SingleQuote
+                )
             )?;
         }
         if let Some(prefix) = &spec.prefix {
@@ -434,9 +458,18 @@ impl CompleteCommand {
             )?;
         }
 
-        if let Some(command_name) = command_name {
+        // ncsh patch: last, as bash shows it (`complete -F _completion_loader -D`).
+        if let Some(special_name) = special_name {
             s.push(' ');
-            s.push_str(command_name);
+            s.push_str(special_name);
+        }
+        if let Some(command_name) = command_name {
+            // ncsh patch: quoted where it must be (`'x y'`, `''`), as bash shows it.
+            s.push(' ');
+            s.push_str(&escape::quote_if_needed(
+                command_name,
+                escape::QuoteMode::SingleQuote,
+            ));
         }
 
         writeln!(context.stdout(), "{s}")?;

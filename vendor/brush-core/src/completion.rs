@@ -586,11 +586,17 @@ impl Spec {
                     }
                 }
                 CompleteAction::HostName => {
-                    // N.B. We only retrieve one hostname.
-                    if let Ok(name) = sys::network::get_hostname() {
-                        let name = name.to_string_lossy();
-                        if name.starts_with(token) {
-                            candidates.push(name.to_string());
+                    // ncsh patch: the names of the hosts file, as bash's (`HOSTFILE`, else
+                    // `/etc/hosts`); brush gave this host's name alone, so `ssh loc<TAB>`
+                    // found no `localhost`.
+                    let file = shell
+                        .env_str("HOSTFILE")
+                        .filter(|file| !file.is_empty())
+                        .map_or_else(|| "/etc/hosts".to_owned(), |file| file.into_owned());
+                    let text = std::fs::read_to_string(file).unwrap_or_default();
+                    for name in host_names(&text) {
+                        if name.starts_with(token) && !candidates.iter().any(|c| c == name) {
+                            candidates.push(name.to_owned());
                         }
                     }
                 }
@@ -1550,6 +1556,14 @@ fn simple_tokenize_by_delimiters<'a>(
     }
 
     tokens
+}
+
+/// The host names of a hosts file's text: the words after each line's address, up to a comment.
+fn host_names(text: &str) -> impl Iterator<Item = &str> {
+    text.lines().flat_map(|line| {
+        let line = line.split('#').next().unwrap_or_default();
+        line.split_whitespace().skip(1)
+    })
 }
 
 fn completion_filter_pattern_matches(
