@@ -50,13 +50,18 @@ pub fn run(cli: Cli, argv: Vec<String>, login: bool) -> i32 {
         }
     };
     let status = runtime.block_on(async move {
-        match run_shell(cli, argv, login, interactive).await {
+        let status = match run_shell(cli, argv, login, interactive).await {
             Ok(status) => status,
             Err(e) => {
                 eprintln!("ncsh: {e}");
                 1
             }
-        }
+        };
+        // The shell is gone, and with it its ends of the pipes to `>(…)` substitutions, which
+        // run in this process: what was written to them is read and passed on before it ends
+        // (bash's go on as processes of their own).
+        brush_core::process_substitutions_ended(SUBSTITUTIONS_AT_EXIT).await;
+        status
     });
     // Not a drop, which waits for every blocking thread: an `&` job whose loop never ends
     // (`while :; do :; done &`) would keep the shell from exiting. bash leaves such a job behind
@@ -64,6 +69,11 @@ pub fn run(cli: Cli, argv: Vec<String>, login: bool) -> i32 {
     runtime.shutdown_background();
     status
 }
+
+/// How long the process waits, as it ends, for `>(…)` substitutions still running: a command that
+/// reads to the end of its input (`tee`, `logger`, `gzip`) ends at once; one that does not
+/// (`>(sleep 30)`) is left, where bash's shell ends without waiting.
+const SUBSTITUTIONS_AT_EXIT: std::time::Duration = std::time::Duration::from_secs(3);
 
 /// Blocking threads the runtime may run at once: as many `&` jobs and pipeline stages as a
 /// process table allows, more or less.

@@ -1029,6 +1029,30 @@ fn complete_p_reads_back_and_hostnames_come_from_the_hosts_file() {
     );
 }
 
+/// What a script writes to a `>(…)` substitution reaches its command before the shell's process
+/// ends: `exec > >(tee -a log) 2>&1` lost the script's output about one run in three, where the
+/// script ended before the substitution's command had started.
+#[test]
+fn output_written_to_a_process_substitution_is_not_lost_at_exit() {
+    let home = Home::new();
+    std::fs::write(
+        home.path().join("logged.sh"),
+        "exec > >(tee -a log) 2>&1\necho starting; echo done\n",
+    )
+    .unwrap();
+    for _ in 0..5 {
+        let out = home
+            .command(&["logged.sh"])
+            .current_dir(home.path())
+            .output()
+            .unwrap();
+        assert_eq!(stdout(&out), "starting\ndone\n", "{}", stderr(&out));
+    }
+    let logged = std::fs::read_to_string(home.path().join("log")).unwrap();
+    assert_eq!(logged, "starting\ndone\n".repeat(5));
+    same_as_bash(&home, &["echo x > >(sleep 0.2; cat); echo y"]);
+}
+
 /// `history` and `fc -l` in a script (no history) list nothing and succeed, as bash's: they failed,
 /// and in a pipeline (`history | tail`) the error ended the whole script.
 #[test]

@@ -2549,6 +2549,23 @@ const fn get_default_fd_for_redirect_kind(kind: &ast::IoFileRedirectKind) -> She
     }
 }
 
+/// The tasks of the `>(…)` substitutions started, which the shell's process waits for as it ends
+/// (ncsh patch): each runs in the process, as a task, so one that had not started its command, or
+/// not finished, when the script ended was dropped with what was written to it
+/// (`exec > >(tee -a log) 2>&1` lost the script's output one run in three).
+static WRITE_SUBSTITUTIONS: std::sync::Mutex<Vec<tokio::task::JoinHandle<()>>> =
+    std::sync::Mutex::new(Vec::new());
+
+/// Waits, up to `within`, for the `>(…)` substitutions still running to end, once the shell that
+/// wrote to them is gone and they read the end of their input (ncsh patch).
+pub async fn process_substitutions_ended(within: std::time::Duration) {
+    let tasks = WRITE_SUBSTITUTIONS
+        .lock()
+        .map(|mut tasks| std::mem::take(&mut *tasks))
+        .unwrap_or_default();
+    let _ = tokio::time::timeout(within, futures::future::join_all(tasks)).await;
+}
+
 fn setup_process_substitution(
     shell: &Shell<impl extensions::ShellExtensions>,
     params: &ExecutionParameters,
@@ -2582,13 +2599,19 @@ fn setup_process_substitution(
     // Asynchronously spawn off the subshell; we intentionally don't block on its
     // completion.
     let subshell_cmd = subshell_cmd.to_owned();
-    tokio::spawn(async move {
+    let task = tokio::spawn(async move {
         // Intentionally ignore the result of the subshell command.
         let _ = subshell_cmd
             .list
             .execute(&mut subshell, &child_params)
             .await;
     });
+    if matches!(kind, ast::ProcessSubstitutionKind::Write)
+        && let Ok(mut tasks) = WRITE_SUBSTITUTIONS.lock()
+    {
+        tasks.retain(|task| !task.is_finished());
+        tasks.push(task);
+    }
 
     // Starting at 63 (a.k.a. 64-1)--and decrementing--look for an
     // available fd.
