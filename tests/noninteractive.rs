@@ -1053,6 +1053,19 @@ fn output_written_to_a_process_substitution_is_not_lost_at_exit() {
     same_as_bash(&home, &["echo x > >(sleep 0.2; cat); echo y"]);
 }
 
+/// printf keeps a `\x` that no hex digit follows and says so, as bash's, once a round; it refused
+/// the whole format (`printf: printf: printf parsing error: …`).
+#[test]
+fn printf_keeps_a_bare_hex_escape_and_says_so() {
+    let home = Home::new();
+    same_as_bash(
+        &home,
+        &[
+            r#"printf "\x|\n"; echo $?; printf "a\xZ\\\\x\x41\n"; echo $?; printf "%s\x" 1 2; echo; printf -v v "q\x"; echo "[$v]""#,
+        ],
+    );
+}
+
 /// `history` and `fc -l` in a script (no history) list nothing and succeed, as bash's: they failed,
 /// and in a pipeline (`history | tail`) the error ended the whole script.
 #[test]

@@ -127,7 +127,8 @@ enum Written {
 /// are left, each round taking the arguments at its places.
 fn printf(format: &str, args: &[String]) -> Result<Vec<Written>, brush_core::Error> {
     let format = read_format(format);
-    let items = parse_format_string(&format.text)?;
+    let (text, bare_hex) = with_bare_hex_escapes_kept(&format.text);
+    let items = parse_format_string(&text)?;
     let rounds: Vec<&[String]> = if format.round.is_empty() || args.is_empty() {
         vec![&[]]
     } else if format.unknown.is_some() {
@@ -141,6 +142,12 @@ fn printf(format: &str, args: &[String]) -> Result<Vec<Written>, brush_core::Err
         .collect();
     let mut written = vec![];
     for round_args in rounds {
+        if bare_hex {
+            written.push(Written::Complaint {
+                words: "missing hex digit for \\x".to_owned(),
+                fails: false,
+            });
+        }
         let mut arguments = Vec::with_capacity(format.round.len());
         let mut complaints = vec![];
         for (index, &conversion) in format.round.iter().enumerate() {
@@ -365,6 +372,37 @@ fn bash_quoted(arg: &str) -> String {
         std::format!("\\{quoted}")
     } else {
         quoted.into_owned()
+    }
+}
+
+/// `format` with each `\x` that no hex digit follows written `\\x`, which bash prints as it is,
+/// and whether there was one, which bash says (ncsh patch: uucore refused the whole format).
+fn with_bare_hex_escapes_kept(format: &str) -> (std::borrow::Cow<'_, str>, bool) {
+    let mut kept = String::with_capacity(format.len());
+    let mut bare = false;
+    let mut chars = format.chars().peekable();
+    while let Some(c) = chars.next() {
+        kept.push(c);
+        if c != '\\' {
+            continue;
+        }
+        match chars.peek() {
+            Some('\\') => kept.extend(chars.next()),
+            Some('x') => {
+                let mut after = chars.clone();
+                after.next();
+                if !after.peek().is_some_and(char::is_ascii_hexdigit) {
+                    kept.push('\\');
+                    bare = true;
+                }
+            }
+            _ => (),
+        }
+    }
+    if bare {
+        (kept.into(), true)
+    } else {
+        (format.into(), false)
     }
 }
 
