@@ -1066,6 +1066,21 @@ fn printf_keeps_a_bare_hex_escape_and_says_so() {
     );
 }
 
+/// The prompt's `\v` and `\V` are the version `BASH_VERSION` gives, as bash's (they were
+/// brush-core's own, 0.5), and `\D{}` is the time (it was nothing).
+#[test]
+fn prompt_versions_and_the_empty_date_format_as_bash() {
+    let home = Home::new();
+    same_as_bash(
+        &home,
+        &[
+            r#"PS1='\v'; [[ ${PS1@P} == "${BASH_VERSINFO[0]}.${BASH_VERSINFO[1]}" ]] && echo v
+             PS1='\V'; [[ ${PS1@P} == "${BASH_VERSINFO[0]}.${BASH_VERSINFO[1]}.${BASH_VERSINFO[2]}" ]] && echo V
+             PS1='\D{}'; [[ ${PS1@P} =~ ^[0-9]{2}:[0-9]{2}:[0-9]{2}$ ]] && echo D"#,
+        ],
+    );
+}
+
 /// `history` and `fc -l` in a script (no history) list nothing and succeed, as bash's: they failed,
 /// and in a pipeline (`history | tail`) the error ended the whole script.
 #[test]

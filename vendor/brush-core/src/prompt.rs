@@ -5,9 +5,9 @@ use crate::{
 };
 use std::path::Path;
 
-const VERSION_MAJOR: &str = env!("CARGO_PKG_VERSION_MAJOR");
-const VERSION_MINOR: &str = env!("CARGO_PKG_VERSION_MINOR");
-const VERSION_PATCH: &str = env!("CARGO_PKG_VERSION_PATCH");
+// ncsh patch: `\v` and `\V` are the bash version the shell gives in `BASH_VERSION`, as bash's;
+// they were brush-core's own (0.5).
+use crate::wellknownvars::{BASH_MAJOR, BASH_MINOR, BASH_PATCH};
 
 pub(crate) async fn expand_prompt(
     shell: &mut Shell<impl extensions::ShellExtensions>,
@@ -149,10 +149,10 @@ fn format_prompt_piece(
             }
         }
         brush_parser::prompt::PromptPiece::ShellRelease => {
-            std::format!("{VERSION_MAJOR}.{VERSION_MINOR}.{VERSION_PATCH}")
+            std::format!("{BASH_MAJOR}.{BASH_MINOR}.{BASH_PATCH}")
         }
         brush_parser::prompt::PromptPiece::ShellVersion => {
-            std::format!("{VERSION_MAJOR}.{VERSION_MINOR}")
+            std::format!("{BASH_MAJOR}.{BASH_MINOR}")
         }
         // NOTE: See above note for EndNonPrintingSequence
         brush_parser::prompt::PromptPiece::StartNonPrintingSequence => {
@@ -252,6 +252,10 @@ where
             datetime.format("%a %b %d").to_string()
         }
         // ncsh patch: written by `strftime`, which does not panic on a format chrono does not know.
+        // An empty one is the time, as bash's locale gives it (`%X`).
+        brush_parser::prompt::PromptDateFormat::Custom(fmt) if fmt.is_empty() => {
+            crate::strftime::strftime(datetime, "%X")
+        }
         brush_parser::prompt::PromptDateFormat::Custom(fmt) => {
             crate::strftime::strftime(datetime, fmt)
         }

@@ -6,9 +6,9 @@ use rand::RngExt as _;
 use crate::shell::ShellState;
 use crate::{Shell, ShellValue, ShellVariable, error, extensions, sys, variables};
 
-const BASH_MAJOR: u32 = 5;
-const BASH_MINOR: u32 = 2;
-const BASH_PATCH: u32 = 37;
+pub(crate) const BASH_MAJOR: u32 = 5;
+pub(crate) const BASH_MINOR: u32 = 2;
+pub(crate) const BASH_PATCH: u32 = 37;
 const BASH_BUILD: u32 = 1;
 const BASH_RELEASE: &str = "release";
 /// The machine bash names as `MACHTYPE` (ncsh patch: brush said `unknown`, which no `case
