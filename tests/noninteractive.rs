@@ -1081,6 +1081,20 @@ fn prompt_versions_and_the_empty_date_format_as_bash() {
     );
 }
 
+/// A `umask` in a subshell or a command substitution stays there, as in bash: `(umask 077; mkdir
+/// ~/.ssh)` left the rest of the script making private files.
+#[test]
+fn a_umask_in_a_subshell_stays_there() {
+    let home = Home::new();
+    same_as_bash(
+        &home,
+        &[
+            "umask 022; ( umask 077 ); umask; x=$(umask 077; umask); echo $x; umask
+           (umask 027; touch one; stat -c %a one); touch two; stat -c %a two",
+        ],
+    );
+}
+
 /// `history` and `fc -l` in a script (no history) list nothing and succeed, as bash's: they failed,
 /// and in a pipeline (`history | tail`) the error ended the whole script.
 #[test]

@@ -1101,7 +1101,8 @@ pub(crate) async fn invoke_command_in_subshell_and_get_output(
     params: &ExecutionParameters,
     s: String,
 ) -> Result<String, error::Error> {
-    // Instantiate a subshell to run the command in.
+    // Instantiate a subshell to run the command in. ncsh patch: a `umask` in it stays there.
+    let _umask = sys::fs::UmaskKept::now();
     let mut subshell = shell.clone();
     subshell.substitution_depth += 1;
 

@@ -1024,6 +1024,8 @@ impl Execute for ast::CompoundCommand {
             Self::Subshell(ast::SubshellCommand { list, .. }) => {
                 // Clone off a new subshell, and run the body of the subshell there.
                 // TODO(source-info): Do we need to reset the line number?
+                // ncsh patch: a `umask` in it stays there.
+                let _umask = sys::fs::UmaskKept::now();
                 let mut subshell = shell.clone();
                 // ncsh patch: `(jobs)` lists nothing of the parent's, as in bash, and `(break)`
                 // leaves no loop around it.

@@ -134,3 +134,12 @@ pub fn resolve_executable(path: std::path::PathBuf) -> Option<std::path::PathBuf
         None
     }
 }
+
+/// Without a file mode creation mask, nothing to keep.
+pub(crate) struct UmaskKept;
+
+impl UmaskKept {
+    pub(crate) const fn now() -> Self {
+        Self
+    }
+}

@@ -411,3 +411,23 @@ mod tests {
         assert!(resolve_executable(path).is_none());
     }
 }
+
+/// The process's file mode creation mask, put back as this is dropped (ncsh patch): a subshell
+/// runs in the shell's process, so a `umask` in `( … )` or `$( … )` changed the shell's own
+/// (`(umask 077; mkdir ~/.ssh)` left every later file of the script private).
+pub(crate) struct UmaskKept(nix::sys::stat::Mode);
+
+impl UmaskKept {
+    /// Notes the mask now.
+    pub(crate) fn now() -> Self {
+        let mask = nix::sys::stat::umask(nix::sys::stat::Mode::empty());
+        nix::sys::stat::umask(mask);
+        Self(mask)
+    }
+}
+
+impl Drop for UmaskKept {
+    fn drop(&mut self) {
+        nix::sys::stat::umask(self.0);
+    }
+}
