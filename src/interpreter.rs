@@ -137,6 +137,7 @@ async fn run_shell(
             .await?;
     } else if interactive && std::io::stdin().is_terminal() {
         crate::builtins::pin::at_session_start(&mut std::io::stderr());
+        crate::inputrc::apply(&mut *shell.lock().await);
         let mut input = if crate::interactive::dumb_terminal(&*shell.lock().await) {
             TerminalInput::Plain(StdinInput { prompts: true })
         } else {

@@ -13,6 +13,7 @@ mod cli;
 mod daemon;
 mod history_expansion;
 mod host_mode;
+mod inputrc;
 mod interactive;
 mod interpreter;
 mod logging;

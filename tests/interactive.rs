@@ -917,6 +917,27 @@ fn tab_fills_in_what_the_candidates_have_in_common() {
     term.expect("$ echo ~/dir");
 }
 
+/// `~/.inputrc` is read as the shell starts, as readline reads it: `set completion-ignore-case on`
+/// completes `~/al` to `~/Alpha.txt`, and `set editing-mode vi` under `$if Bash` turns vi mode on
+/// (each line of it was ignored), while a line under another `$if` is passed over.
+#[test]
+fn the_inputrc_sets_readline_variables() {
+    let home = Home::new();
+    std::fs::write(home.path().join("Alpha.txt"), "").unwrap();
+    std::fs::write(
+        home.path().join(".inputrc"),
+        "# the user's\n$include /nonexistent\nset completion-ignore-case on\n\
+         $if mode=vi\nset completion-ignore-case off\n$endif\n$if Bash\nset editing-mode vi\n$endif\n",
+    )
+    .unwrap();
+    let term = start(&home, &[]);
+    term.line("set -o | grep -E '^(vi|emacs) ' | tr -s ' \\t' ' '; echo listed");
+    term.expect("\nemacs off\nvi on\nlisted\n");
+    term.expect_prompt();
+    term.send("cat ~/al\t");
+    term.expect("$ cat ~/Alpha.txt");
+}
+
 /// `set -o vi` edits the line with vi's keys, and `set -o emacs` goes back, one mode at a time,
 /// as in bash: `set -o vi` did nothing, and listed both modes on.
 #[test]

@@ -126,6 +126,15 @@ impl builtins::Command for BindCommand {
         &self,
         context: brush_core::ExecutionContext<'_, SE>,
     ) -> Result<brush_core::ExecutionResult, Self::Error> {
+        // ncsh patch: a readline variable (`set completion-ignore-case on`, a line of many a
+        // .bashrc and .inputrc) is set where ncsh has it, and accepted where it does not, as
+        // readline accepts one it does not know; brush failed it, an error at every start.
+        if let Some(setting) = (self.key_sequence.as_deref())
+            .and_then(|sequence| sequence.trim_start().strip_prefix("set "))
+        {
+            set_readline_variable(context.shell, setting);
+            return Ok(ExecutionExitCode::Success.into());
+        }
         if let Some(key_bindings) = context.shell.key_bindings() {
             Ok(self.execute_impl(key_bindings, &context).await?)
         } else {
@@ -173,6 +182,11 @@ impl BindCommand {
 
         if self.list_vars {
             let options = &context.shell.completion_config().fallback_options;
+            writeln!(
+                context.stdout(),
+                "completion-ignore-case is set to `{}'",
+                to_onoff(context.shell.options().completion_ignores_case)
+            )?;
 
             // For now we'll just display a few items and show defaults.
             writeln!(
@@ -189,6 +203,11 @@ impl BindCommand {
 
         if self.list_vars_reusable {
             let options = &context.shell.completion_config().fallback_options;
+            writeln!(
+                context.stdout(),
+                "set completion-ignore-case {}",
+                to_onoff(context.shell.options().completion_ignores_case)
+            )?;
 
             // For now we'll just display a few items and show defaults.
             writeln!(
@@ -263,13 +282,6 @@ impl BindCommand {
                 return Ok(ExecutionResult::success());
             }
 
-            // ncsh patch: a readline variable (`set completion-ignore-case on`, a line of many a
-            // .bashrc) is accepted, as readline accepts one it does not know; brush failed it, an
-            // error at every start. ncsh's line editor does not act on them yet.
-            if key_sequence.trim_start().starts_with("set ") {
-                return Ok(ExecutionResult::success());
-            }
-
             let (key_seq, target) = parse_key_sequence_and_readline_target(key_sequence.as_str())?;
             bind_key_sequence_to_readline_target(&mut *bindings, key_seq, target)?;
         }
@@ -277,6 +289,43 @@ impl BindCommand {
         drop(bindings);
 
         Ok(ExecutionResult::success())
+    }
+}
+
+/// Sets the readline variable `setting` names (`completion-ignore-case on`) where ncsh has it:
+/// the case of file names completed, the editing mode, and whether a completed directory (or a
+/// link to one) gets its `/`. Others are left, as readline leaves those it does not know (ncsh
+/// patch; for `bind 'set …'` and ncsh's reading of `~/.inputrc`).
+pub fn set_readline_variable(
+    shell: &mut brush_core::Shell<impl brush_core::ShellExtensions>,
+    setting: &str,
+) {
+    let mut words = setting.split_whitespace();
+    let (Some(name), value) = (words.next(), words.next().unwrap_or_default()) else {
+        return;
+    };
+    // As readline: `on` (any case) or `1` is on, or nothing at all for a boolean.
+    let on = value.is_empty() || value.eq_ignore_ascii_case("on") || value == "1";
+    match name.to_ascii_lowercase().as_str() {
+        "completion-ignore-case" => shell.options_mut().completion_ignores_case = on,
+        "editing-mode" if value == "vi" || value == "emacs" => {
+            let options = shell.options_mut();
+            options.vi_mode = value == "vi";
+            options.emacs_mode = value == "emacs";
+        }
+        "mark-directories" => {
+            shell
+                .completion_config_mut()
+                .fallback_options
+                .mark_directories = on;
+        }
+        "mark-symlinked-directories" => {
+            shell
+                .completion_config_mut()
+                .fallback_options
+                .mark_symlinked_directories = on;
+        }
+        _ => (),
     }
 }
 

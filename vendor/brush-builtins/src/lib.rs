@@ -116,6 +116,8 @@ mod builder;
 mod factory;
 mod status_words;
 
+#[cfg(feature = "builtin.bind")]
+pub use bind::set_readline_variable;
 pub use builder::ShellBuilderExt;
 pub use factory::{BuiltinSet, default_builtins};
 

@@ -1261,9 +1261,13 @@ async fn get_file_completions(
 
     let path_filter = |path: &Path| !must_be_dir || shell.absolute_path(path).is_dir();
 
+    // ncsh patch: readline's `completion-ignore-case` too.
     let pattern = patterns::Pattern::from(glob)
         .set_extended_globbing(shell.options().extended_globbing)
-        .set_case_insensitive(shell.options().case_insensitive_pathname_expansion);
+        .set_case_insensitive(
+            shell.options().case_insensitive_pathname_expansion
+                || shell.options().completion_ignores_case,
+        );
 
     let mut completions: Vec<String> = pattern
         .expand(
@@ -1331,7 +1335,8 @@ fn get_external_command_completions(
     // Look for external commands.
     for path in shell.find_executables_in_path_with_prefix(
         prefix,
-        shell.options().case_insensitive_pathname_expansion,
+        shell.options().case_insensitive_pathname_expansion
+            || shell.options().completion_ignores_case,
     ) {
         if let Some(file_name) = path.file_name() {
             candidates.push(file_name.to_string_lossy().to_string());

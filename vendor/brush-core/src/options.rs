@@ -161,6 +161,9 @@ pub struct RuntimeOptions {
     pub no_empty_cmd_completion: bool,
     /// 'nocaseglob'
     pub case_insensitive_pathname_expansion: bool,
+    /// readline's `completion-ignore-case` (ncsh patch): file names are completed whatever
+    /// their case.
+    pub completion_ignores_case: bool,
     /// 'nocasematch'
     pub case_insensitive_conditionals: bool,
     /// `noexpand_translation`
