@@ -1095,6 +1095,26 @@ fn a_umask_in_a_subshell_stays_there() {
     );
 }
 
+/// A signal ignored as a script starts (`nohup script`) stays ignored whatever its traps say, as
+/// POSIX and bash have it: under `nohup`, a script's `trap 'cleanup; exit' HUP` ran at the hangup.
+#[test]
+fn a_signal_ignored_at_entry_stays_ignored() {
+    let home = Home::new();
+    let script = r#"trap "echo trapped" HUP; trap -p HUP; kill -HUP $$; echo alive; trap - HUP; kill -HUP $$
+                    echo still; trap "echo t2" TERM; kill -TERM $$"#;
+    let under_nohup = |shell: &str| {
+        let out = std::process::Command::new("bash")
+            .args(["-c", "trap '' HUP; exec \"$0\" -c \"$1\"", shell, script])
+            .current_dir(home.path())
+            .output()
+            .unwrap();
+        (stdout(&out), stderr(&out), out.status.code())
+    };
+    let ours = under_nohup(env!("CARGO_BIN_EXE_ncsh"));
+    assert_eq!(ours, under_nohup("bash"));
+    assert_eq!(ours.0, "trap -- '' SIGHUP\nalive\nstill\nt2\n");
+}
+
 /// `history` and `fc -l` in a script (no history) list nothing and succeed, as bash's: they failed,
 /// and in a pipeline (`history | tail`) the error ended the whole script.
 #[test]

@@ -41,6 +41,17 @@ static WATCHED: [AtomicBool; SIGNAL_SLOTS] = [const { AtomicBool::new(false) }; 
 /// The watched signals that arrived, for the next checkpoint to end the shell with.
 static FATAL: [AtomicBool; SIGNAL_SLOTS] = [const { AtomicBool::new(false) }; SIGNAL_SLOTS];
 
+/// The signals ignored when a non-interactive shell started, which its traps leave ignored, as
+/// POSIX and bash have it: under `nohup`, a script's `trap cleanup HUP` ran at the hangup and ended
+/// it.
+static IGNORED_AT_ENTRY: [AtomicBool; SIGNAL_SLOTS] =
+    [const { AtomicBool::new(false) }; SIGNAL_SLOTS];
+
+/// Whether `signal` was ignored as the (non-interactive) shell started.
+pub(crate) fn ignored_at_entry(signal: i32) -> bool {
+    slot(signal).is_some_and(|n| IGNORED_AT_ENTRY[n].load(Ordering::SeqCst))
+}
+
 fn slot(signal: i32) -> Option<usize> {
     usize::try_from(signal).ok().filter(|n| *n < SIGNAL_SLOTS)
 }
@@ -96,6 +107,8 @@ pub(crate) async fn run_pending(
 }
 
 #[cfg(unix)]
+pub use disposition::note_ignored_at_entry;
+#[cfg(unix)]
 pub(crate) use disposition::{catch, end_by, ignore, ignored, restore, unwatch, watch};
 
 /// Without signals, a trap sets nothing.
@@ -109,7 +122,11 @@ mod no_disposition {
     pub(crate) const fn watch() {}
     pub(crate) const fn unwatch() {}
     pub(crate) fn end_by(_signal: i32) {}
+    /// Nothing is ignored.
+    pub const fn note_ignored_at_entry(_interactive: bool) {}
 }
+#[cfg(not(unix))]
+pub use no_disposition::note_ignored_at_entry;
 #[cfg(not(unix))]
 pub(crate) use no_disposition::{catch, end_by, ignore, restore, unwatch, watch};
 
@@ -125,7 +142,21 @@ mod disposition {
     use nix::libc;
     use nix::sys::signal::{SaFlags, SigAction, SigHandler, SigSet, Signal};
 
-    use super::{ANY_PENDING, CAUGHT, FATAL, WATCHED, mark_pending, slot};
+    use super::{ANY_PENDING, CAUGHT, FATAL, IGNORED_AT_ENTRY, WATCHED, mark_pending, slot};
+
+    /// Notes the signals ignored now, as a non-interactive shell starts; an interactive shell can
+    /// trap them all, as bash's can.
+    pub fn note_ignored_at_entry(interactive: bool) {
+        if interactive {
+            return;
+        }
+        for (number, ignored_at_entry) in (0_i32..).zip(IGNORED_AT_ENTRY.iter()) {
+            // The Rust runtime ignores SIGPIPE before the shell can look.
+            if number != libc::SIGPIPE && ignored(number) {
+                ignored_at_entry.store(true, Ordering::SeqCst);
+            }
+        }
+    }
 
     /// The signals whose default ends the shell and that an EXIT trap watches, as bash's
     /// terminating signals.

@@ -258,9 +258,16 @@ impl TrapHandlerConfig {
     pub fn register_handler(
         &mut self,
         signal_type: TrapSignal,
-        command: String,
+        mut command: String,
         source_info: crate::SourceInfo,
     ) {
+        // ncsh patch: a signal ignored as a non-interactive shell started stays ignored, as POSIX
+        // and bash have it (`nohup script` whose script traps HUP); `trap -p` shows it so.
+        if let TrapSignal::Signal(signal) = signal_type
+            && signal_traps::ignored_at_entry(signal as i32)
+        {
+            command.clear();
+        }
         // ncsh patch: the signal is caught, or ignored for `''`.
         if let TrapSignal::Signal(signal) = signal_type
             && !self.in_subshell
@@ -291,6 +298,11 @@ impl TrapHandlerConfig {
     ///
     /// * `signal_type` - The type of signal to remove handlers for.
     pub fn remove_handlers(&mut self, signal_type: TrapSignal) {
+        if let TrapSignal::Signal(signal) = signal_type
+            && signal_traps::ignored_at_entry(signal as i32)
+        {
+            return;
+        }
         // ncsh patch: the signal gets back what it had before the first trap on it.
         if let TrapSignal::Signal(signal) = signal_type
             && !self.in_subshell
