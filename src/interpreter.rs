@@ -22,7 +22,7 @@ pub fn run(cli: Cli, argv: Vec<String>, login: bool) -> i32 {
     } else {
         crate::logging::to_stderr_if_asked();
     }
-    brush_core::note_ignored_at_entry(interactive);
+    brush_core::note_start(interactive);
     if cli.command.is_none()
         && !cli.read_stdin
         && let Some(script) = cli.args.first()

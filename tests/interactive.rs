@@ -938,6 +938,31 @@ fn the_inputrc_sets_readline_variables() {
     term.expect("$ cat ~/Alpha.txt");
 }
 
+/// An EXIT trap set by a startup file leaves the interactive shell's own handling of SIGTERM and
+/// Ctrl-C alone: the shell lives on (a script's EXIT trap runs as a signal ends the script; at one
+/// point it ended the interactive shell too).
+#[test]
+fn an_exit_trap_in_a_startup_file_does_not_end_the_session_on_a_signal() {
+    let home = Home::new();
+    let rc = home.path().join("rc");
+    std::fs::write(&rc, "trap 'echo EXITTRAP' EXIT\n").unwrap();
+    let term = Terminal::spawn(home.command(&["--rcfile", rc.to_str().unwrap()]), 24, 80);
+    term.expect_prompt();
+    term.line("kill -TERM $$; echo alive");
+    term.expect("alive\n");
+    term.expect_prompt();
+    term.line("sleep 5");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    term.send("\x03");
+    term.line("echo again");
+    term.expect("again\n");
+    assert!(
+        !term.screen_text().contains("EXITTRAP"),
+        "{}",
+        term.screen_text()
+    );
+}
+
 /// `set -o vi` edits the line with vi's keys, and `set -o emacs` goes back, one mode at a time,
 /// as in bash: `set -o vi` did nothing, and listed both modes on.
 #[test]

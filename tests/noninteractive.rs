@@ -533,12 +533,14 @@ fn traps_a_subshell_sets_fire_there() {
 }
 
 /// `return` in an ERR trap returns from the function the failure was in (`trap 'return 1' ERR`,
-/// an idiom of functions that stop at their first failure); ncsh went on with the next command.
+/// an idiom of functions that stop at their first failure), with no number the status before the
+/// trap; ncsh went on with the next command.
 #[test]
 fn return_in_an_err_trap_returns_from_the_function() {
     let home = Home::new();
     let script = r#"f() { trap "return 3" ERR; false; echo after; }; f; echo "f=$?"
 g() { trap "return" ERR; (exit 4); echo after; }; g; echo "g=$?"
+h() { trap 'echo e; return' ERR; false; }; h; echo "h=$?"
 trap 'return 5' ERR; false; echo top=$?
 k() { trap 'echo in trap; return 2' ERR; if false; then :; fi; false || true; false; echo no; }
 k; echo k=$?
@@ -771,7 +773,7 @@ fn an_unquoted_star_made_one_string_is_joined_with_ifs() {
                [[ $* == a:b:c ]] && echo matched; case $* in "a b c") echo spaces;; a:b:c) echo colons;; esac
                IFS=; w=$*; echo "[$w]"; w=$@; echo "[$w]"; IFS=-; u=${*/b/B}; echo "[$u]"; echo $*
                set --; u=$*; echo "[$u]"; unset IFS; set -- a b; u=$*; echo "[$u]"
-               cat <<< {a,b}; cat <<< x{1..3}"#,
+               cat <<< {a,b}; cat <<< x{1..3}; IFS=:; set -- a b; echo ${u:?$*}"#,
         ],
     );
 }
@@ -891,6 +893,7 @@ fn prompts_show_what_escapes_give_as_it_is() {
             r#"HOME=$PWD/homeX; cd homeXtra; PS1='\w'; echo "${PS1@P}"; dirs; cd ../homeX; echo "${PS1@P}"; dirs
                HOME=/; cd /usr/share; PROMPT_DIRTRIM=1; echo "${PS1@P}"; dirs"#,
             r#"PS4='+$(echo T) '; set -x; true; x=$(echo in); echo "$x""#,
+            r#"PS1='\\\\|'; echo "${PS1@P}"; PS1='$(echo a\\\\b)|\\$HOME|\\\\'; echo "${PS1@P}"; PS1='\\\\w'; echo "${PS1@P}""#,
         ],
     );
 }
@@ -929,8 +932,39 @@ fn a_signal_that_ends_the_shell_runs_its_exit_trap() {
             r#"trap "echo bye" EXIT; trap "echo t" TERM; trap - TERM; kill -TERM $$; echo no"#,
             r#"trap "echo bye" EXIT; trap "" TERM; kill -TERM $$; echo yes"#,
             r#"trap "echo bye" EXIT; (kill -USR1 $$); sleep 0.2; echo no"#,
+            r#"trap "echo x" EXIT; trap "" TERM; trap - EXIT; kill -TERM $$; echo survived"#,
         ],
     );
+    // A loop in a subshell, a pipeline or a `$( … )` does not keep the script from ending, nor is
+    // a command the same signal ended said to have been.
+    for (name, body) in [
+        ("sub.sh", "( while :; do sleep 0.1; done )"),
+        ("pipe.sh", "while :; do sleep 0.1; done | cat"),
+        ("subst.sh", "x=$(while :; do sleep 0.1; done)"),
+    ] {
+        std::fs::write(
+            home.path().join(name),
+            format!("trap 'echo bye' EXIT\n{body}\n"),
+        )
+        .unwrap();
+        let ended = home
+            .command(&[
+                "-c",
+                "timeout -k 5 1 \"$0\" \"$1\"; echo \"rc=$?\"",
+                env!("CARGO_BIN_EXE_ncsh"),
+                name,
+            ])
+            .current_dir(home.path())
+            .output()
+            .unwrap();
+        assert_eq!(
+            stdout(&ended),
+            "bye\nrc=124\n",
+            "{name}: {}",
+            stderr(&ended)
+        );
+        assert_eq!(stderr(&ended), "", "{name}");
+    }
     std::fs::write(
         home.path().join("cleanup.sh"),
         "touch tmpfile; trap 'rm -f tmpfile; echo cleaned' EXIT; sleep 3; echo not reached\n",

@@ -26,7 +26,7 @@ impl builtins::Command for ReturnCommand {
         }
 
         let mut result = match self.code.as_slice() {
-            [] => ExecutionResult::new(context.shell.last_exit_status()),
+            [] => ExecutionResult::new(context.shell.status_for_return()),
             // As bash, a word that is not a number still returns, with status 2.
             [word] => {
                 status_of(word).map_or_else(|| not_numeric(&context, word), ExecutionResult::new)

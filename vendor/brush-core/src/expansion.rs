@@ -1308,7 +1308,9 @@ impl<'a, SE: extensions::ShellExtensions> WordExpander<'a, SE> {
                         // ncsh patch: bash's words, `x: parameter null or not set` or `x: WORD`
                         // (brush said `expansion error: WORD`, and nothing else when WORD was
                         // empty).
-                        let mut result = self.basic_expand_to_str(error_message).await?;
+                        // Its `$*` is joined with spaces, as bash's, where a word made one
+                        // string joins it with IFS.
+                        let mut result = String::from(self.basic_expand(error_message).await?);
                         if result.is_empty() {
                             result = if only_unset {
                                 "parameter not set".to_owned()

@@ -868,7 +868,8 @@ async fn wait_for_pipeline_processes_and_update_status(
 /// Says that a signal ended the pipeline's last command, as bash does (ncsh patch: nothing was
 /// said): `line 3:  2017 Segmentation fault      ./prog` in a script, the signal's name alone at
 /// the prompt and for a pipeline of several commands. An interrupt and a broken pipe are not
-/// said, nor anything in a command substitution or a background job.
+/// said, nor anything in a command substitution or a background job, nor as the shell itself is
+/// ending by a signal (`timeout` ends the script and its commands at once).
 fn say_ended_by_signal(
     pipeline: &ast::Pipeline,
     ended_by: &crate::results::EndedBySignal,
@@ -877,6 +878,7 @@ fn say_ended_by_signal(
 ) {
     if shell.substitution_depth > 0
         || params.background_group.is_some()
+        || crate::signal_traps::ending()
         || matches!(
             sys::signal::Signal::try_from(ended_by.signal),
             Ok(sys::signal::Signal::SIGINT | sys::signal::Signal::SIGPIPE)

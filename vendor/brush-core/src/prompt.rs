@@ -28,6 +28,9 @@ pub(crate) async fn expand_prompt(
     for piece in prompt_pieces {
         match piece {
             brush_parser::prompt::PromptPiece::Literal(text) => formatted_prompt.push_str(&text),
+            // `\\` gives a backslash that the expansion then reads, as bash's (`\\$HOME` shows
+            // `$HOME`, and `\\\\` one backslash).
+            brush_parser::prompt::PromptPiece::Backslash => formatted_prompt.push('\\'),
             // An escape that names nothing is kept, backslash and all, for the expansion, which
             // takes the backslash from `\$`, `\``, `\\`; bash's double quotes take it from `\"` too.
             brush_parser::prompt::PromptPiece::EscapedSequence(text) => {

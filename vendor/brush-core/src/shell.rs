@@ -410,6 +410,16 @@ impl<SE: extensions::ShellExtensions> Shell<SE> {
         }
     }
 
+    /// The status `return` with no number returns: the last command's, or, in a trap's handler
+    /// (but the DEBUG trap's), the status before the trap ran, as bash's (ncsh patch: `trap 'echo
+    /// failed; return' ERR` returned the `echo`'s 0).
+    pub fn status_for_return(&self) -> u8 {
+        match self.statuses_before_traps.last() {
+            Some((signal, status)) if !matches!(signal, crate::traps::TrapSignal::Debug) => *status,
+            _ => self.last_exit_status,
+        }
+    }
+
     /// Gives `SECONDS` or `RANDOM`, while they are the shell's own, the value `text` as bash
     /// does: `SECONDS=N` counts on from N, and `RANDOM=N` seeds the numbers that follow (ncsh
     /// patch: brush ignored both). Returns whether `name` was one of them; a readonly one is left

@@ -41,6 +41,9 @@ static WATCHED: [AtomicBool; SIGNAL_SLOTS] = [const { AtomicBool::new(false) }; 
 /// The watched signals that arrived, for the next checkpoint to end the shell with.
 static FATAL: [AtomicBool; SIGNAL_SLOTS] = [const { AtomicBool::new(false) }; SIGNAL_SLOTS];
 
+/// Whether the shell is interactive, whose own handlers take the signals an EXIT trap would watch.
+static INTERACTIVE: AtomicBool = AtomicBool::new(false);
+
 /// The signals ignored when a non-interactive shell started, which its traps leave ignored, as
 /// POSIX and bash have it: under `nohup`, a script's `trap cleanup HUP` ran at the hangup and ended
 /// it.
@@ -61,6 +64,11 @@ pub(crate) fn catches(signal: i32) -> bool {
     slot(signal).is_some_and(|n| CAUGHT[n].load(Ordering::SeqCst))
 }
 
+/// Whether a signal that ends the shell has come, its EXIT trap to run at the next checkpoint.
+pub(crate) fn ending() -> bool {
+    ANY_PENDING.load(Ordering::SeqCst) && FATAL.iter().any(|fatal| fatal.load(Ordering::SeqCst))
+}
+
 /// Marks `signal`'s trap to run at the next checkpoint. Async-signal-safe: atomics only.
 pub(crate) fn mark_pending(signal: i32) {
     if let Some(n) = slot(signal) {
@@ -75,7 +83,23 @@ pub(crate) async fn run_pending(
     shell: &mut Shell<impl extensions::ShellExtensions>,
     params: &ExecutionParameters,
 ) -> Result<Option<ExecutionResult>, error::Error> {
-    if shell.is_subshell() || !ANY_PENDING.swap(false, Ordering::SeqCst) {
+    if shell.is_subshell() {
+        // A signal that ends the shell ends its subshells first (a loop in `( … )`, a pipeline's
+        // command, a `$( … )`), which would otherwise keep it from its next checkpoint.
+        let fatal = ANY_PENDING
+            .load(Ordering::SeqCst)
+            .then(|| {
+                (0_u8..)
+                    .zip(FATAL.iter())
+                    .find(|(_, fatal)| fatal.load(Ordering::SeqCst))
+            })
+            .flatten();
+        return Ok(fatal.map(|(number, _)| ExecutionResult {
+            next_control_flow: crate::ExecutionControlFlow::ExitShell,
+            exit_code: (128 + number).into(),
+        }));
+    }
+    if !ANY_PENDING.swap(false, Ordering::SeqCst) {
         return Ok(None);
     }
     if let Some(number) = (0_i32..)
@@ -107,7 +131,7 @@ pub(crate) async fn run_pending(
 }
 
 #[cfg(unix)]
-pub use disposition::note_ignored_at_entry;
+pub use disposition::note_start;
 #[cfg(unix)]
 pub(crate) use disposition::{catch, end_by, ignore, ignored, restore, unwatch, watch};
 
@@ -123,10 +147,10 @@ mod no_disposition {
     pub(crate) const fn unwatch() {}
     pub(crate) fn end_by(_signal: i32) {}
     /// Nothing is ignored.
-    pub const fn note_ignored_at_entry(_interactive: bool) {}
+    pub const fn note_start(_interactive: bool) {}
 }
 #[cfg(not(unix))]
-pub use no_disposition::note_ignored_at_entry;
+pub use no_disposition::note_start;
 #[cfg(not(unix))]
 pub(crate) use no_disposition::{catch, end_by, ignore, restore, unwatch, watch};
 
@@ -142,11 +166,14 @@ mod disposition {
     use nix::libc;
     use nix::sys::signal::{SaFlags, SigAction, SigHandler, SigSet, Signal};
 
-    use super::{ANY_PENDING, CAUGHT, FATAL, IGNORED_AT_ENTRY, WATCHED, mark_pending, slot};
+    use super::{
+        ANY_PENDING, CAUGHT, FATAL, IGNORED_AT_ENTRY, INTERACTIVE, WATCHED, mark_pending, slot,
+    };
 
-    /// Notes the signals ignored now, as a non-interactive shell starts; an interactive shell can
-    /// trap them all, as bash's can.
-    pub fn note_ignored_at_entry(interactive: bool) {
+    /// Notes, as the shell starts, whether it is interactive, and for one that is not, the signals
+    /// ignored now; an interactive shell can trap them all, as bash's can.
+    pub fn note_start(interactive: bool) {
+        INTERACTIVE.store(interactive, Ordering::SeqCst);
         if interactive {
             return;
         }
@@ -159,10 +186,10 @@ mod disposition {
     }
 
     /// The signals whose default ends the shell and that an EXIT trap watches, as bash's
-    /// terminating signals.
-    const ENDING: [i32; 9] = [
+    /// terminating signals. Not SIGINT: as bash's, the script ends on Ctrl-C only where the
+    /// foreground command died of it (`interrupt::request`), not where it handled it (`less`).
+    const ENDING: [i32; 8] = [
         libc::SIGHUP,
-        libc::SIGINT,
         libc::SIGTERM,
         libc::SIGALRM,
         libc::SIGUSR1,
@@ -172,10 +199,14 @@ mod disposition {
         libc::SIGVTALRM,
     ];
 
-    /// Makes the signals that would end the shell with their default run the EXIT trap first, as
-    /// an EXIT trap is set. Those a trap has touched, that are ignored, or that the shell handles
-    /// itself (an interactive shell's) are left as they are.
+    /// Makes the signals that would end a non-interactive shell with their default run the EXIT
+    /// trap first, as an EXIT trap is set. Those a trap has touched and those that are ignored
+    /// are left as they are, and an interactive shell's all (its own handlers take them, once
+    /// its startup files have run).
     pub(crate) fn watch() {
+        if INTERACTIVE.load(Ordering::SeqCst) {
+            return;
+        }
         for number in ENDING {
             let Some(n) = slot(number) else { continue };
             // Untouched by traps, or only by this watch before, and at its default now.
@@ -213,11 +244,15 @@ mod disposition {
         }
     }
 
-    /// Gives the watched signals that no trap catches their default back, as the EXIT trap goes.
+    /// Gives the watched signals that no trap catches or ignores their default back, as the EXIT
+    /// trap goes.
     pub(crate) fn unwatch() {
         for number in ENDING {
             let Some(n) = slot(number) else { continue };
-            if WATCHED[n].swap(false, Ordering::SeqCst) && !CAUGHT[n].load(Ordering::SeqCst) {
+            if WATCHED[n].swap(false, Ordering::SeqCst)
+                && !CAUGHT[n].load(Ordering::SeqCst)
+                && current(number).is_some_and(|action| is_handler(&action))
+            {
                 if let Ok(signal) = Signal::try_from(number) {
                     set_plain(signal, SigHandler::SigDfl);
                 }

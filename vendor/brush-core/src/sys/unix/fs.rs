@@ -418,10 +418,22 @@ mod tests {
 pub(crate) struct UmaskKept(nix::sys::stat::Mode);
 
 impl UmaskKept {
-    /// Notes the mask now.
+    /// Notes the mask now: read from `/proc/self/status` where there is one, as setting it to
+    /// read it would, for a moment, give a file that a job in the shell's process makes then the
+    /// wrong mode.
     pub(crate) fn now() -> Self {
-        let mask = nix::sys::stat::umask(nix::sys::stat::Mode::empty());
-        nix::sys::stat::umask(mask);
+        let from_proc = std::fs::read_to_string("/proc/self/status")
+            .ok()
+            .and_then(|status| {
+                let line = status.lines().find(|line| line.starts_with("Umask:"))?;
+                let bits = u32::from_str_radix(line.trim_start_matches("Umask:").trim(), 8).ok()?;
+                nix::sys::stat::Mode::from_bits(bits as nix::libc::mode_t)
+            });
+        let mask = from_proc.unwrap_or_else(|| {
+            let mask = nix::sys::stat::umask(nix::sys::stat::Mode::empty());
+            nix::sys::stat::umask(mask);
+            mask
+        });
         Self(mask)
     }
 }
