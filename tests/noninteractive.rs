@@ -1018,7 +1018,7 @@ fn a_command_a_signal_ended_is_said_to_have_been() {
     let home = Home::new();
     std::fs::write(
         home.path().join("signalled.sh"),
-        r#"{ sh -c "kill -SEGV \$\$"; echo rc=$?; sh -c "kill -KILL \$\$"; sh -c "kill -INT \$\$"; sh -c "kill -PIPE \$\$"; f() { sh -c "kill -USR1 \$\$"; }; f; true | sh -c 'kill -TERM $$'; x=$(sh -c 'kill -HUP $$'); echo "x=$?"; sh -c 'kill -TERM $$' & wait; } 2>&1 | sed -E 's/: +[0-9]+ /: PID /'
+        r#"{ sh -c "kill -SEGV \$\$"; echo rc=$?; sh -c "kill -KILL \$\$"; sh -c "kill -INT \$\$"; sh -c "kill -PIPE \$\$"; f() { sh -c "kill -USR1 \$\$"; }; f; true | sh -c 'kill -TERM $$'; x=$(sh -c 'kill -HUP $$'); echo "x=$?"; sh -c 'kill -TERM $$' & wait; sh -c 'kill -TERM $$'; sh -c 'kill -SYS $$'; sh -c 'kill -BUS $$'; } 2>&1 | sed -E 's/: +[0-9]+ /: PID /'
 "#,
     )
     .unwrap();

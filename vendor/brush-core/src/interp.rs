@@ -894,7 +894,14 @@ fn say_ended_by_signal(
     } else {
         described.to_owned()
     };
-    if shell.options().interactive || pipeline.seq.len() > 1 {
+    // bash says a SIGTERM alone, as it does at the prompt.
+    if shell.options().interactive
+        || pipeline.seq.len() > 1
+        || matches!(
+            sys::signal::Signal::try_from(ended_by.signal),
+            Ok(sys::signal::Signal::SIGTERM)
+        )
+    {
         let _ = writeln!(params.stderr(shell), "{described}");
     } else {
         let said = std::format!(

@@ -745,6 +745,16 @@ pub(crate) fn described_signal(number: i32) -> Option<&'static str> {
             Signal::SIGTERM => "Terminated",
             Signal::SIGUSR1 => "User defined signal 1",
             Signal::SIGUSR2 => "User defined signal 2",
+            // ncsh patch: the others bash names, in its words.
+            Signal::SIGILL => "Illegal instruction",
+            Signal::SIGTRAP => "Trace/breakpoint trap",
+            Signal::SIGBUS => "Bus error",
+            Signal::SIGFPE => "Floating point exception",
+            Signal::SIGSYS => "Bad system call",
+            Signal::SIGXCPU => "CPU time limit exceeded",
+            Signal::SIGXFSZ => "File size limit exceeded",
+            Signal::SIGVTALRM => "Virtual timer expired",
+            Signal::SIGPROF => "Profiling timer expired",
             _ => "",
         })
         .filter(|described| !described.is_empty())
