@@ -66,7 +66,17 @@ pub(crate) fn catches(signal: i32) -> bool {
 
 /// Whether a signal that ends the shell has come, its EXIT trap to run at the next checkpoint.
 pub(crate) fn ending() -> bool {
-    ANY_PENDING.load(Ordering::SeqCst) && FATAL.iter().any(|fatal| fatal.load(Ordering::SeqCst))
+    ending_signal().is_some()
+}
+
+/// The signal that ends the shell, come and not yet acted on.
+fn ending_signal() -> Option<u8> {
+    if !ANY_PENDING.load(Ordering::SeqCst) {
+        return None;
+    }
+    (0_u8..)
+        .zip(FATAL.iter())
+        .find_map(|(number, fatal)| fatal.load(Ordering::SeqCst).then_some(number))
 }
 
 /// Marks `signal`'s trap to run at the next checkpoint. Async-signal-safe: atomics only.
@@ -86,15 +96,7 @@ pub(crate) async fn run_pending(
     if shell.is_subshell() {
         // A signal that ends the shell ends its subshells first (a loop in `( … )`, a pipeline's
         // command, a `$( … )`), which would otherwise keep it from its next checkpoint.
-        let fatal = ANY_PENDING
-            .load(Ordering::SeqCst)
-            .then(|| {
-                (0_u8..)
-                    .zip(FATAL.iter())
-                    .find(|(_, fatal)| fatal.load(Ordering::SeqCst))
-            })
-            .flatten();
-        return Ok(fatal.map(|(number, _)| ExecutionResult {
+        return Ok(ending_signal().map(|number| ExecutionResult {
             next_control_flow: crate::ExecutionControlFlow::ExitShell,
             exit_code: (128 + number).into(),
         }));
