@@ -781,7 +781,9 @@ fn an_unquoted_star_made_one_string_is_joined_with_ifs() {
 /// `read` as bash's: it takes a character of several bytes whole (`café` became `cafÃ©`, and `-n`
 /// counted bytes); whitespace of IFS beside another delimiter is part of it (`IFS=', ' read -ra p
 /// <<< "a, b"` gave an empty field between), and a delimiter ending the line is not the last
-/// variable's; and `read 'a[i++]'` assigns an element (it made a variable named `a[i++]`).
+/// variable's; `read 'a[i++]'` assigns an element (it made a variable named `a[i++]`); and control
+/// characters read from a pipe are kept (`\x03` ended the read as a Ctrl-C would), and `-n 0`
+/// reads nothing.
 #[test]
 fn read_splits_and_assigns_as_bash() {
     let home = Home::new();
@@ -800,7 +802,8 @@ done"#;
             r#"read -r 'rv[1]' <<< v; declare -p rv; i=0; while read -r "lines[i++]"; do :; done <<< $'a
 b'; declare -p lines
                declare -A m; read -r 'm[key]' <<< v; declare -p m; declare -i n; read n <<< "2*3"; echo $n
-               declare -n ref=target; read ref <<< "via ref"; echo "$target"; read 1x <<< q; echo $?"#,
+               declare -n ref=target; read ref <<< "via ref"; echo "$target"; read 1x <<< q; echo $?
+               printf 'a\x03b\x04c\x01\n' | { read x; echo "$? [$x]" | od -c; }; read -n 0 x <<< abc; echo "$? [$x]""#,
         ],
     );
 }

@@ -316,13 +316,10 @@ struct InputReader {
     buffer: [u8; 1],
     /// A byte read past a character that was not whole UTF-8, to be taken next (ncsh patch).
     pending: Option<u8>,
-    /// Terminal mode guard - kept alive for RAII cleanup on drop.
-    /// The guard restores original terminal settings when dropped, even though
-    /// we don't access the field directly after construction.
-    ///
-    /// The leading underscore suppresses the "unused field" warning while making
-    /// it explicit this field exists solely for its `Drop` implementation.
-    _term_mode: Option<brush_core::terminal::AutoModeGuard>,
+    /// Terminal mode guard - kept alive for RAII cleanup on drop: the guard restores original
+    /// terminal settings when dropped. Present when the input is a terminal (ncsh patch: where
+    /// Ctrl-C and Ctrl-D are keys; from a pipe or a file they are bytes like others, as in bash).
+    term_mode: Option<brush_core::terminal::AutoModeGuard>,
 }
 
 /// Events that can occur when reading input.
@@ -351,7 +348,7 @@ impl InputReader {
             deadline: timeout.map(|t| Instant::now() + t),
             buffer: [0; 1],
             pending: None,
-            _term_mode: term_mode,
+            term_mode,
         }
     }
 
@@ -385,10 +382,15 @@ impl InputReader {
 
         // Map control characters to events.
         Ok(match ch {
-            CTRL_C => InputEvent::CtrlC,
-            CTRL_D => InputEvent::CtrlD,
+            CTRL_C if self.from_terminal() => InputEvent::CtrlC,
+            CTRL_D if self.from_terminal() => InputEvent::CtrlD,
             _ => InputEvent::Char(ch),
         })
+    }
+
+    /// Whether the input is a terminal, whose control keys are not text.
+    const fn from_terminal(&self) -> bool {
+        self.term_mode.is_some()
     }
 
     fn next_byte(&mut self) -> Result<Option<u8>, brush_core::Error> {
@@ -533,8 +535,9 @@ fn read_line_with_reader(
                     return Ok(ReadResult::Line(line));
                 }
 
-                // Ignore non-whitespace control characters.
-                if ch.is_ascii_control() && !ch.is_ascii_whitespace() {
+                // Ignore non-whitespace control characters typed at a terminal (ncsh patch: read
+                // from elsewhere, they are kept, as bash keeps them).
+                if reader.from_terminal() && ch.is_ascii_control() && !ch.is_ascii_whitespace() {
                     continue;
                 }
 
@@ -591,6 +594,10 @@ impl ReadCommand {
         let char_limit = self
             .return_after_n_chars_no_delimiter
             .or(self.return_after_n_chars);
+        // ncsh patch: `-n 0` reads nothing, as bash's (it read a character).
+        if char_limit == Some(0) {
+            return Ok(ReadResult::Line(String::new()));
+        }
 
         // Create the input reader.
         let mut reader = InputReader::new(input_file, timeout, term_mode);
