@@ -1,8 +1,5 @@
 use brush_core::{ErrorKind, ExecutionResult, builtins};
-use cfg_if::cfg_if;
 use clap::Parser;
-#[cfg(not(any(target_os = "linux", target_os = "android")))]
-use nix::sys::stat::Mode;
 use std::io::Write;
 
 /// Manage the process umask.
@@ -38,7 +35,7 @@ impl builtins::Command for UmaskCommand {
                     }
                 }
             } else {
-                match apply_symbolic_mode(get_umask()?, mode) {
+                match apply_symbolic_mode(brush_core::sys::fs::umask(), mode) {
                     Ok(umask) => umask,
                     Err(why) => return Ok(context.failure(why, 1)),
                 }
@@ -49,7 +46,7 @@ impl builtins::Command for UmaskCommand {
             }
         }
         {
-            let umask = get_umask()?;
+            let umask = brush_core::sys::fs::umask();
 
             let formatted = if self.symbolic_output {
                 let u = symbolic_mask_from_bits((!umask & 0o700) >> 6);
@@ -78,26 +75,12 @@ impl builtins::Command for UmaskCommand {
     }
 }
 
-cfg_if! {
-    if #[cfg(any(target_os = "linux", target_os = "android"))] {
-        fn get_umask() -> Result<u32, brush_core::Error> {
-            let umask = procfs::process::Process::myself().ok().and_then(|me| me.status().ok()).and_then(|status| status.umask);
-            umask.ok_or_else(|| brush_core::ErrorKind::InvalidUmask.into())
-        }
-    } else {
-        #[expect(clippy::unnecessary_wraps)]
-        fn get_umask() -> Result<u32, brush_core::Error> {
-            let u = nix::sys::stat::umask(Mode::empty());
-            nix::sys::stat::umask(u);
-            Ok(u32::from(u.bits()))
-        }
-    }
-}
-
 fn set_umask(value: nix::sys::stat::mode_t) -> Result<(), brush_core::Error> {
     // value of mode_t can be platform dependent
     let mode = nix::sys::stat::Mode::from_bits(value).ok_or_else(|| ErrorKind::InvalidUmask)?;
-    nix::sys::stat::umask(mode);
+    // ncsh patch: through brush-core, which keeps the mask it set (and the mask is read there),
+    // so that a subshell puts back a mask it changed without a system call.
+    brush_core::sys::fs::set_umask(mode);
     Ok(())
 }
 

@@ -412,34 +412,62 @@ mod tests {
     }
 }
 
-/// The process's file mode creation mask, put back as this is dropped (ncsh patch): a subshell
-/// runs in the shell's process, so a `umask` in `( … )` or `$( … )` changed the shell's own
-/// (`(umask 077; mkdir ~/.ssh)` left every later file of the script private).
-pub(crate) struct UmaskKept(nix::sys::stat::Mode);
+/// The process's file mode creation mask as the shell last set or read it; `u32::MAX` until it
+/// is first read (ncsh patch). Only the shell sets it, through [`set_umask`], so a subshell can
+/// tell whether it changed without a system call.
+static UMASK: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(u32::MAX);
+
+/// The process's file mode creation mask (ncsh patch, for the `umask` builtin and subshells).
+pub fn umask() -> u32 {
+    let known = UMASK.load(std::sync::atomic::Ordering::SeqCst);
+    if known != u32::MAX {
+        return known;
+    }
+    let read = read_umask();
+    UMASK.store(read, std::sync::atomic::Ordering::SeqCst);
+    read
+}
+
+/// Sets the process's file mode creation mask (ncsh patch).
+pub fn set_umask(mask: nix::sys::stat::Mode) {
+    nix::sys::stat::umask(mask);
+    UMASK.store(u32::from(mask.bits()), std::sync::atomic::Ordering::SeqCst);
+}
+
+/// Reads the mask from `/proc/self/status` where there is one, as setting it to read it would,
+/// for a moment, give a file that a job in the shell's process makes then the wrong mode.
+fn read_umask() -> u32 {
+    let from_proc = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            let line = status.lines().find(|line| line.starts_with("Umask:"))?;
+            u32::from_str_radix(line.trim_start_matches("Umask:").trim(), 8).ok()
+        });
+    from_proc.unwrap_or_else(|| {
+        let mask = nix::sys::stat::umask(nix::sys::stat::Mode::empty());
+        nix::sys::stat::umask(mask);
+        u32::from(mask.bits())
+    })
+}
+
+/// The process's file mode creation mask, put back as this is dropped where it changed (ncsh
+/// patch): a subshell runs in the shell's process, so a `umask` in `( … )` or `$( … )` changed
+/// the shell's own (`(umask 077; mkdir ~/.ssh)` left every later file of the script private).
+pub(crate) struct UmaskKept(u32);
 
 impl UmaskKept {
-    /// Notes the mask now: read from `/proc/self/status` where there is one, as setting it to
-    /// read it would, for a moment, give a file that a job in the shell's process makes then the
-    /// wrong mode.
+    /// Notes the mask now.
     pub(crate) fn now() -> Self {
-        let from_proc = std::fs::read_to_string("/proc/self/status")
-            .ok()
-            .and_then(|status| {
-                let line = status.lines().find(|line| line.starts_with("Umask:"))?;
-                let bits = u32::from_str_radix(line.trim_start_matches("Umask:").trim(), 8).ok()?;
-                nix::sys::stat::Mode::from_bits(bits as nix::libc::mode_t)
-            });
-        let mask = from_proc.unwrap_or_else(|| {
-            let mask = nix::sys::stat::umask(nix::sys::stat::Mode::empty());
-            nix::sys::stat::umask(mask);
-            mask
-        });
-        Self(mask)
+        Self(umask())
     }
 }
 
 impl Drop for UmaskKept {
     fn drop(&mut self) {
-        nix::sys::stat::umask(self.0);
+        if umask() != self.0
+            && let Some(mask) = nix::sys::stat::Mode::from_bits(self.0 as nix::libc::mode_t)
+        {
+            set_umask(mask);
+        }
     }
 }
