@@ -876,12 +876,13 @@ fn say_ended_by_signal(
     shell: &Shell<impl extensions::ShellExtensions>,
     params: &ExecutionParameters,
 ) {
+    let signal = sys::signal::Signal::try_from(ended_by.signal).ok();
     if shell.substitution_depth > 0
         || params.background_group.is_some()
         || crate::signal_traps::ending()
         || matches!(
-            sys::signal::Signal::try_from(ended_by.signal),
-            Ok(sys::signal::Signal::SIGINT | sys::signal::Signal::SIGPIPE)
+            signal,
+            Some(sys::signal::Signal::SIGINT | sys::signal::Signal::SIGPIPE)
         )
     {
         return;
@@ -897,10 +898,7 @@ fn say_ended_by_signal(
     // bash says a SIGTERM alone, as it does at the prompt.
     if shell.options().interactive
         || pipeline.seq.len() > 1
-        || matches!(
-            sys::signal::Signal::try_from(ended_by.signal),
-            Ok(sys::signal::Signal::SIGTERM)
-        )
+        || signal == Some(sys::signal::Signal::SIGTERM)
     {
         let _ = writeln!(params.stderr(shell), "{described}");
     } else {

@@ -101,17 +101,16 @@ pub(crate) async fn run_pending(
             exit_code: (128 + number).into(),
         }));
     }
-    if !ANY_PENDING.swap(false, Ordering::SeqCst) {
-        return Ok(None);
-    }
-    if let Some(number) = (0_i32..)
-        .zip(FATAL.iter())
-        .find_map(|(number, fatal)| fatal.swap(false, Ordering::SeqCst).then_some(number))
-    {
+    if let Some(number) = ending_signal() {
         // As bash's: the EXIT trap runs, and the shell ends by the signal, as it would have
         // without the trap (`trap 'rm -f "$tmp"' EXIT` cleans up after `timeout` or `kill`).
+        // Taken first, so that the trap's own checkpoints do not end the shell before it ran.
+        FATAL[usize::from(number)].store(false, Ordering::SeqCst);
         let _ = shell.on_exit().await;
-        end_by(number);
+        end_by(i32::from(number));
+    }
+    if !ANY_PENDING.swap(false, Ordering::SeqCst) {
+        return Ok(None);
     }
     for (number, pending) in (0_i32..).zip(PENDING.iter()) {
         if !pending.swap(false, Ordering::SeqCst) {

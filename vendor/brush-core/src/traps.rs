@@ -261,21 +261,19 @@ impl TrapHandlerConfig {
         mut command: String,
         source_info: crate::SourceInfo,
     ) {
-        // ncsh patch: a signal ignored as a non-interactive shell started stays ignored, as POSIX
-        // and bash have it (`nohup script` whose script traps HUP); `trap -p` shows it so.
-        if let TrapSignal::Signal(signal) = signal_type
-            && signal_traps::ignored_at_entry(signal as i32)
-        {
-            command.clear();
-        }
-        // ncsh patch: the signal is caught, or ignored for `''`.
-        if let TrapSignal::Signal(signal) = signal_type
-            && !self.in_subshell
-        {
-            if command.is_empty() {
-                signal_traps::ignore(signal);
-            } else {
-                signal_traps::catch(signal);
+        if let TrapSignal::Signal(signal) = signal_type {
+            // ncsh patch: a signal ignored as a non-interactive shell started stays ignored, as
+            // POSIX and bash have it (`nohup script` whose script traps HUP); `trap -p` shows it so.
+            if signal_traps::ignored_at_entry(signal as i32) {
+                command.clear();
+            }
+            // ncsh patch: the signal is caught, or ignored for `''`.
+            if !self.in_subshell {
+                if command.is_empty() {
+                    signal_traps::ignore(signal);
+                } else {
+                    signal_traps::catch(signal);
+                }
             }
         }
         // ncsh patch: a signal that ends the shell runs the EXIT trap first, as in bash.
