@@ -1261,13 +1261,9 @@ async fn get_file_completions(
 
     let path_filter = |path: &Path| !must_be_dir || shell.absolute_path(path).is_dir();
 
-    // ncsh patch: readline's `completion-ignore-case` too.
     let pattern = patterns::Pattern::from(glob)
         .set_extended_globbing(shell.options().extended_globbing)
-        .set_case_insensitive(
-            shell.options().case_insensitive_pathname_expansion
-                || shell.options().completion_ignores_case,
-        );
+        .set_case_insensitive(names_complete_in_any_case(shell));
 
     let mut completions: Vec<String> = pattern
         .expand(
@@ -1333,11 +1329,9 @@ fn get_external_command_completions(
     let mut candidates = Vec::new();
 
     // Look for external commands.
-    for path in shell.find_executables_in_path_with_prefix(
-        prefix,
-        shell.options().case_insensitive_pathname_expansion
-            || shell.options().completion_ignores_case,
-    ) {
+    for path in
+        shell.find_executables_in_path_with_prefix(prefix, names_complete_in_any_case(shell))
+    {
         if let Some(file_name) = path.file_name() {
             candidates.push(file_name.to_string_lossy().to_string());
         }
@@ -1561,6 +1555,12 @@ fn simple_tokenize_by_delimiters<'a>(
     }
 
     tokens
+}
+
+/// Whether file and command names are completed whatever their case: `nocaseglob`, or (ncsh
+/// patch) readline's `completion-ignore-case`.
+fn names_complete_in_any_case(shell: &Shell<impl extensions::ShellExtensions>) -> bool {
+    shell.options().case_insensitive_pathname_expansion || shell.options().completion_ignores_case
 }
 
 /// The host names of a hosts file's text: the words after each line's address, up to a comment.
