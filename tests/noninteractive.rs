@@ -783,7 +783,8 @@ fn an_unquoted_star_made_one_string_is_joined_with_ifs() {
 /// <<< "a, b"` gave an empty field between), and a delimiter ending the line is not the last
 /// variable's; `read 'a[i++]'` assigns an element (it made a variable named `a[i++]`); and control
 /// characters read from a pipe are kept (`\x03` ended the read as a Ctrl-C would), and `-n 0`
-/// reads nothing.
+/// reads nothing; without `-r`, a backslash makes the character after it no delimiter
+/// (`IFS=: read a b <<< 'x\:y:z'` split at the escaped `:`).
 #[test]
 fn read_splits_and_assigns_as_bash() {
     let home = Home::new();
@@ -804,6 +805,10 @@ b'; declare -p lines
                declare -A m; read -r 'm[key]' <<< v; declare -p m; declare -i n; read n <<< "2*3"; echo $n
                declare -n ref=target; read ref <<< "via ref"; echo "$target"; read 1x <<< q; echo $?
                printf 'a\x03b\x04c\x01\n' | { read x; echo "$? [$x]" | od -c; }; read -n 0 x <<< abc; echo "$? [$x]""#,
+            r#"printf ' a\\ b\\:c  \n' | { read; echo "[$REPLY]"; }; printf ' a\\ b\\:c:d:e\\:f  \n' | { IFS=": " read x y; echo "[$x][$y]"; }
+               printf '\\ a b\\ \n' | { read -a x; declare -p x; }; printf 'a\\\nb c\n' | { read x y; echo "[$x][$y]"; }
+               printf 'a\\bcd' | { read -N 3 x; echo "[$x]"; }; printf 'a\\\\b c\n' | { read x y; echo "[$x][$y]"; }
+               (printf 'a\\ b\\'; sleep 2) | { read -t 1 x y; echo "$? [$x][$y]"; }; printf 'a\\' | { read x; echo "$? [$x]"; }"#,
         ],
     );
 }

@@ -146,6 +146,7 @@ impl builtins::Command for ReadCommand {
         };
 
         // Assign input to variables based on options.
+        let input_line = input_line.map(|line| read_chars(&line, !self.raw_mode));
         assign_input_to_variables(
             context.shell,
             &context.params,
@@ -170,7 +171,7 @@ impl builtins::Command for ReadCommand {
 async fn assign_input_to_variables(
     shell: &mut brush_core::Shell<impl brush_core::ShellExtensions>,
     params: &brush_core::ExecutionParameters,
-    input_line: Option<&str>,
+    input_line: Option<&[ReadChar]>,
     ifs: &str,
     skip_ifs_splitting: bool,
     array_variable: Option<&str>,
@@ -200,7 +201,7 @@ async fn assign_input_to_variables(
         )
         .await?;
     } else {
-        let line = input_line.unwrap_or_default().to_owned();
+        let line = text_of(input_line.unwrap_or_default());
         expansion::assign_to_named_parameter(shell, params, "REPLY", line).await?;
     }
     Ok(())
@@ -214,7 +215,7 @@ async fn assign_input_to_variables(
 async fn assign_to_named_variables(
     shell: &mut brush_core::Shell<impl brush_core::ShellExtensions>,
     params: &brush_core::ExecutionParameters,
-    input_line: Option<&str>,
+    input_line: Option<&[ReadChar]>,
     ifs: &str,
     skip_ifs_splitting: bool,
     variable_names: &[String],
@@ -247,14 +248,14 @@ async fn assign_to_named_variables(
 
 /// Builds array field values from input, optionally splitting by IFS.
 fn build_array_fields(
-    input_line: Option<&str>,
+    input_line: Option<&[ReadChar]>,
     ifs: &str,
     skip_ifs_splitting: bool,
 ) -> Vec<(Option<String>, String)> {
     match input_line {
         Some(line) if skip_ifs_splitting => {
             // With -N, don't split - put entire input as single element.
-            vec![(None, line.to_string())]
+            vec![(None, text_of(line))]
         }
         Some(line) => {
             let fields: VecDeque<_> = split_line_by_ifs(ifs, line, None /* max_fields */);
@@ -266,7 +267,7 @@ fn build_array_fields(
 
 /// Builds field values from input for assignment to named variables.
 fn build_variable_fields(
-    input_line: Option<&str>,
+    input_line: Option<&[ReadChar]>,
     ifs: &str,
     skip_ifs_splitting: bool,
     num_variables: usize,
@@ -275,7 +276,7 @@ fn build_variable_fields(
         Some(line) if skip_ifs_splitting => {
             // With -N, don't split - put entire input in first variable.
             let mut fields = VecDeque::new();
-            fields.push_back(line.to_string());
+            fields.push_back(text_of(line));
             fields
         }
         Some(line) => split_line_by_ifs(ifs, line, Some(num_variables)),
@@ -471,10 +472,8 @@ fn read_line_with_reader(
             }
 
             InputEvent::Timeout => {
-                // Include pending backslash on timeout (different from EOF).
-                if pending_backslash {
-                    line.push(BACKSLASH);
-                }
+                // A pending backslash is dropped, as at EOF (ncsh patch: brush kept it; bash 5.2
+                // drops it).
                 return Ok(ReadResult::TimedOut(if line.is_empty() {
                     None
                 } else {
@@ -509,8 +508,9 @@ fn read_line_with_reader(
                             continue; // Line continuation.
                         }
 
-                        // For other chars, add char literally (backslash consumed).
-                        line.push(ch);
+                        // Other characters are kept escaped, so that no IFS character
+                        // escaped is a delimiter (`read_chars` takes the backslash away).
+                        line.extend([BACKSLASH, ch]);
                         taken += 1;
 
                         // Check character limit (based on output length).
@@ -662,6 +662,30 @@ impl ReadCommand {
     }
 }
 
+/// A character of a line `read` took, and whether a backslash escaped it (ncsh patch: an escaped
+/// IFS character is no delimiter, `IFS=: read a b <<< 'x\:y:z'` gives `x:y` and `z`, where brush
+/// took the backslash away before splitting).
+type ReadChar = (char, bool);
+
+/// The characters of `line` as read, where `escaped` says each backslash in it escapes the
+/// character after it (the reader keeps escapes so, without `-r`).
+fn read_chars(line: &str, escaped: bool) -> Vec<ReadChar> {
+    let mut chars = line.chars();
+    let mut read = Vec::with_capacity(line.len());
+    while let Some(c) = chars.next() {
+        match c {
+            BACKSLASH if escaped => read.extend(chars.next().map(|next| (next, true))),
+            _ => read.push((c, false)),
+        }
+    }
+    read
+}
+
+/// The text of read characters, escapes gone.
+fn text_of(chars: &[ReadChar]) -> String {
+    chars.iter().map(|&(c, _)| c).collect()
+}
+
 /// Splits a line into fields by IFS, as bash's `read` does (ncsh patch: whitespace beside another
 /// delimiter was a field of its own, `IFS=', ' read -ra p <<< "a, b"` gave `a`, ``, `b`; and the
 /// last variable kept a delimiter that ended the line, `IFS=: read a b <<< k:v:` gave `v:`).
@@ -671,23 +695,24 @@ impl ReadCommand {
 ///   whitespace around it; so `a,,b` has an empty field, and a delimiter ending the line none.
 /// - With `max_fields`, the last field is the rest of the line, delimiters and all, unless that
 ///   rest is one field and the delimiter that ends it.
+/// - A character a backslash escaped is never a delimiter.
 ///
 /// # Arguments
 /// * `ifs` - The IFS string (typically " \t\n")
 /// * `line` - The input line to split
 /// * `max_fields` - Optional limit on number of fields (for `read var1 var2`)
-fn split_line_by_ifs(ifs: &str, line: &str, max_fields: Option<usize>) -> VecDeque<String> {
+fn split_line_by_ifs(ifs: &str, line: &[ReadChar], max_fields: Option<usize>) -> VecDeque<String> {
     let splitter = IfsSplitter { ifs };
-    let mut rest = line.trim_matches(|c| splitter.is_whitespace(c));
+    let mut rest = splitter.trimmed(line);
     let mut fields = VecDeque::new();
     while !rest.is_empty() {
         if max_fields.is_some_and(|max| fields.len() + 1 >= max) {
             let (field, after) = splitter.next_field(rest);
-            fields.push_back(if after.is_empty() { field } else { rest }.to_owned());
+            fields.push_back(text_of(if after.is_empty() { field } else { rest }));
             break;
         }
         let (field, after) = splitter.next_field(rest);
-        fields.push_back(field.to_owned());
+        fields.push_back(text_of(field));
         rest = after;
     }
     fields
@@ -699,26 +724,37 @@ struct IfsSplitter<'a> {
 }
 
 impl IfsSplitter<'_> {
-    fn is_delimiter(&self, c: char) -> bool {
-        self.ifs.contains(c)
+    fn is_delimiter(&self, (c, escaped): ReadChar) -> bool {
+        !escaped && self.ifs.contains(c)
     }
 
-    fn is_whitespace(&self, c: char) -> bool {
-        matches!(c, ' ' | '\t' | '\n') && self.is_delimiter(c)
+    fn is_whitespace(&self, read: ReadChar) -> bool {
+        matches!(read.0, ' ' | '\t' | '\n') && self.is_delimiter(read)
+    }
+
+    /// `text` with the IFS whitespace at its start left out.
+    fn after_whitespace<'t>(&self, text: &'t [ReadChar]) -> &'t [ReadChar] {
+        let start = (text.iter()).position(|&c| !self.is_whitespace(c));
+        &text[start.unwrap_or(text.len())..]
+    }
+
+    /// `text` with the IFS whitespace at both ends left out.
+    fn trimmed<'t>(&self, text: &'t [ReadChar]) -> &'t [ReadChar] {
+        let text = self.after_whitespace(text);
+        let end = (text.iter()).rposition(|&c| !self.is_whitespace(c));
+        &text[..end.map_or(0, |end| end + 1)]
     }
 
     /// The field `text` starts with, and the text after the delimiter that ends it (bash's
     /// `get_word_from_string`): IFS whitespace, then at most one other IFS character and the IFS
     /// whitespace after it.
-    fn next_field<'t>(&self, text: &'t str) -> (&'t str, &'t str) {
-        let text = text.trim_start_matches(|c| self.is_whitespace(c));
-        let end = text.find(|c| self.is_delimiter(c)).unwrap_or(text.len());
-        let (field, rest) = text.split_at(end);
-        let rest = rest.trim_start_matches(|c| self.is_whitespace(c));
-        let rest = match rest.chars().next() {
-            Some(c) if self.is_delimiter(c) => {
-                rest[c.len_utf8()..].trim_start_matches(|c| self.is_whitespace(c))
-            }
+    fn next_field<'t>(&self, text: &'t [ReadChar]) -> (&'t [ReadChar], &'t [ReadChar]) {
+        let text = self.after_whitespace(text);
+        let end = (text.iter()).position(|&c| self.is_delimiter(c));
+        let (field, rest) = text.split_at(end.unwrap_or(text.len()));
+        let rest = self.after_whitespace(rest);
+        let rest = match rest.first() {
+            Some(&c) if self.is_delimiter(c) => self.after_whitespace(&rest[1..]),
             _ => rest,
         };
         (field, rest)
@@ -735,46 +771,46 @@ mod tests {
 
     #[test]
     fn test_split_line_by_ifs_basic() {
-        let result = split_line_by_ifs(",", "a,b,c", None);
+        let result = split_line_by_ifs(",", &read_chars("a,b,c", true), None);
         assert_equal(result, VecDeque::from(vec!["a", "b", "c"]));
     }
 
     #[test]
     fn test_split_line_by_ifs_leading_or_trailing_space() {
-        let result = split_line_by_ifs(" ", "  a b c ", None);
+        let result = split_line_by_ifs(" ", &read_chars("  a b c ", true), None);
         assert_equal(result, VecDeque::from(vec!["a", "b", "c"]));
     }
 
     #[test]
     fn test_split_line_by_ifs_extra_interior_space() {
-        let result = split_line_by_ifs(" ", "a  b c", None);
+        let result = split_line_by_ifs(" ", &read_chars("a  b c", true), None);
         assert_equal(result, VecDeque::from(vec!["a", "b", "c"]));
     }
 
     #[test]
     fn test_split_line_by_ifs_leading_non_space_delimiter() {
-        let result = split_line_by_ifs(",", ",a,b,c", None);
+        let result = split_line_by_ifs(",", &read_chars(",a,b,c", true), None);
         assert_equal(result, VecDeque::from(vec!["", "a", "b", "c"]));
     }
 
     #[test]
     fn test_split_line_by_ifs_trailing_non_space_delimiter() {
         // Bash does NOT include empty trailing field when input ends with non-ws delimiter.
-        let result = split_line_by_ifs(",", "a,b,c,", None);
+        let result = split_line_by_ifs(",", &read_chars("a,b,c,", true), None);
         assert_equal(result, VecDeque::from(vec!["a", "b", "c"]));
     }
 
     #[test]
     fn test_split_line_by_ifs_max_fields() {
         // With max_fields=2, remainder goes into second field.
-        let result = split_line_by_ifs(" ", "a b c d", Some(2));
+        let result = split_line_by_ifs(" ", &read_chars("a b c d", true), Some(2));
         assert_equal(result, VecDeque::from(vec!["a", "b c d"]));
     }
 
     #[test]
     fn test_split_line_by_ifs_max_fields_with_non_ws_delimiter() {
         // With max_fields and non-whitespace delimiter.
-        let result = split_line_by_ifs(",", "a,b,c,d", Some(2));
+        let result = split_line_by_ifs(",", &read_chars("a,b,c,d", true), Some(2));
         assert_equal(result, VecDeque::from(vec!["a", "b,c,d"]));
     }
 
@@ -782,41 +818,41 @@ mod tests {
     fn test_split_line_by_ifs_consecutive_delimiters_at_boundary() {
         // Consecutive non-whitespace delimiters at field boundary should be preserved.
         // e.g., "x::y" with IFS=":" and 2 vars gives ["x", ":y"]
-        let result = split_line_by_ifs(":", "x::y", Some(2));
+        let result = split_line_by_ifs(":", &read_chars("x::y", true), Some(2));
         assert_equal(result, VecDeque::from(vec!["x", ":y"]));
 
         // Triple delimiter at boundary.
-        let result = split_line_by_ifs(":", "x:::y", Some(2));
+        let result = split_line_by_ifs(":", &read_chars("x:::y", true), Some(2));
         assert_equal(result, VecDeque::from(vec!["x", "::y"]));
 
         // Delimiter in middle of remainder is also preserved.
-        let result = split_line_by_ifs(":", "x:y:z:w", Some(2));
+        let result = split_line_by_ifs(":", &read_chars("x:y:z:w", true), Some(2));
         assert_equal(result, VecDeque::from(vec!["x", "y:z:w"]));
     }
 
     #[test]
     fn test_split_line_by_ifs_mixed_delimiters() {
         // Mixed whitespace and non-whitespace in IFS.
-        let result = split_line_by_ifs(": ", "a:b  c:d", None);
+        let result = split_line_by_ifs(": ", &read_chars("a:b  c:d", true), None);
         assert_equal(result, VecDeque::from(vec!["a", "b", "c", "d"]));
     }
 
     #[test]
     fn test_split_line_by_ifs_empty_input() {
-        let result = split_line_by_ifs(" ", "", None);
+        let result = split_line_by_ifs(" ", &read_chars("", true), None);
         assert_equal(result, VecDeque::<String>::new());
     }
 
     #[test]
     fn test_split_line_by_ifs_whitespace_only() {
-        let result = split_line_by_ifs(" ", "   ", None);
+        let result = split_line_by_ifs(" ", &read_chars("   ", true), None);
         assert_equal(result, VecDeque::<String>::new());
     }
 
     #[test]
     fn test_split_line_by_ifs_consecutive_non_ws_delimiters() {
         // Consecutive non-whitespace delimiters create empty fields.
-        let result = split_line_by_ifs(",", "a,,b", None);
+        let result = split_line_by_ifs(",", &read_chars("a,,b", true), None);
         assert_equal(result, VecDeque::from(vec!["a", "", "b"]));
     }
 
@@ -824,7 +860,7 @@ mod tests {
 
     #[test]
     fn test_build_array_fields_basic() {
-        let result = build_array_fields(Some("a b c"), " ", false);
+        let result = build_array_fields(Some(read_chars("a b c", true).as_slice()), " ", false);
         assert_eq!(
             result,
             vec![
@@ -838,7 +874,7 @@ mod tests {
     #[test]
     fn test_build_array_fields_skip_splitting() {
         // With -N option, entire input goes as single element.
-        let result = build_array_fields(Some("a b c"), " ", true);
+        let result = build_array_fields(Some(read_chars("a b c", true).as_slice()), " ", true);
         assert_eq!(result, vec![(None, "a b c".to_string())]);
     }
 
@@ -852,21 +888,24 @@ mod tests {
 
     #[test]
     fn test_build_variable_fields_basic() {
-        let result = build_variable_fields(Some("a b c"), " ", false, 3);
+        let result =
+            build_variable_fields(Some(read_chars("a b c", true).as_slice()), " ", false, 3);
         assert_equal(result, VecDeque::from(vec!["a", "b", "c"]));
     }
 
     #[test]
     fn test_build_variable_fields_fewer_vars_than_fields() {
         // Last variable gets remainder.
-        let result = build_variable_fields(Some("a b c d"), " ", false, 2);
+        let result =
+            build_variable_fields(Some(read_chars("a b c d", true).as_slice()), " ", false, 2);
         assert_equal(result, VecDeque::from(vec!["a", "b c d"]));
     }
 
     #[test]
     fn test_build_variable_fields_skip_splitting() {
         // With -N option, entire input goes to first variable.
-        let result = build_variable_fields(Some("a b c"), " ", true, 3);
+        let result =
+            build_variable_fields(Some(read_chars("a b c", true).as_slice()), " ", true, 3);
         assert_equal(result, VecDeque::from(vec!["a b c"]));
     }
 
