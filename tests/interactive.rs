@@ -728,6 +728,26 @@ fn wait_gets_the_status_of_a_job_the_prompt_already_reported_done() {
     term.expect("\nstatus=3\nsame-pid\n");
 }
 
+/// `fg` or `bg` of a job that ended while the line ran reports it `Done` and finds no job, as
+/// bash's (it was continued, and `fg` failed with `ESRCH: No such process`).
+#[test]
+fn fg_and_bg_of_a_job_that_ended_report_it_done() {
+    let home = Home::new();
+    let term = start(&home, &[]);
+    term.line("sleep 0.2 &");
+    term.expect("[1]");
+    term.line("sleep 0.6; fg %1; echo fg-status=$?");
+    term.expect("Done");
+    term.expect("fg: %1: no such job");
+    term.expect("\nfg-status=1");
+    term.line("sleep 0.2 &");
+    term.expect("[1]");
+    term.line("sleep 0.6; bg; echo bg-status=$?");
+    term.expect("Done");
+    term.expect("bg: current: no such job");
+    term.expect("\nbg-status=1");
+}
+
 #[test]
 fn ctrl_c_ends_wait_and_the_job_goes_on() {
     let home = Home::new();

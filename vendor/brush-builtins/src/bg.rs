@@ -22,6 +22,9 @@ impl builtins::Command for BgCommand {
         if !context.shell.options().enable_job_control {
             return Ok(context.failure("no job control", 1));
         }
+        // ncsh patch: a job that has ended is reported `Done` and is no longer there, as in bash
+        // (it was continued: `ESRCH: No such process`).
+        context.shell.check_for_completed_jobs()?;
         let specs: Vec<Option<&str>> = if self.job_specs.is_empty() {
             vec![None]
         } else {

@@ -22,6 +22,9 @@ impl builtins::Command for FgCommand {
         if !context.shell.options().enable_job_control {
             return Ok(context.failure("no job control", 1));
         }
+        // ncsh patch: a job that has ended is reported `Done` and is no longer there, as in bash
+        // (it was continued: `ESRCH: No such process`).
+        context.shell.check_for_completed_jobs()?;
         let is_interactive = context.shell.options().interactive;
         let (mut stdout, mut stderr) = (context.stdout(), context.stderr());
         let spec = self.job_spec.as_deref();
