@@ -1766,7 +1766,9 @@ fn printf_q_quotes_as_bash_does() {
 /// `case`, with
 /// `BASH_COMMAND` the command's text as written (it ran only before simple commands with a name,
 /// and `BASH_COMMAND` held the words they expanded to); in a trap's handler `BASH_COMMAND` stays
-/// the command the trap interrupted.
+/// the command the trap interrupted. After a function returns, the ERR trap's `BASH_COMMAND` is
+/// the last command the function ran (it was the call: the function did not see the trap, so
+/// named nothing), and after `( … )` the subshell on one line (it was the command before).
 #[test]
 fn the_debug_trap_and_bash_command_name_each_command_as_written() {
     let home = Home::new();
@@ -1779,6 +1781,8 @@ fn the_debug_trap_and_bash_command_name_each_command_as_written() {
              echo $(echo sub); echo $x | tr 1 2 | cat; { echo in; } | cat",
             "trap 'echo \"failed: $BASH_COMMAND\"' ERR; x=1; false; ls /nonexist 2>/dev/null; \
              trap 'echo \"exit: $BASH_COMMAND\"' EXIT; false",
+            "trap 'echo \"failed: $BASH_COMMAND\"' ERR; ( exit 3 ); (echo b\n exit 4); \
+             f() { false; }; f a; g() { echo x >/dev/null; return 3; }; g b",
         ],
     );
 }

@@ -308,7 +308,8 @@ fn compose_command<S: AsRef<OsStr>, SE: extensions::ShellExtensions>(
 /// /dev/null`, not the words it expands to), and the DEBUG trap runs, before anything of it is
 /// expanded. brush did so only for a simple command with a command name, after its expansion,
 /// with the words it expanded to. In a trap's handler, `BASH_COMMAND` stays the command the trap
-/// interrupted, as in bash. Where no trap is set, nothing is done: naming each command cost a
+/// interrupted, as in bash. Where no trap is set (nor put aside by a function being called: the
+/// caller's ERR trap reads what the function ran last), nothing is done: naming each command cost a
 /// loop of assignments about 7% of its time, and only a trap's handler is likely to read the
 /// name (`echo $BASH_COMMAND` outside any trap gives the last command a trap saw, where bash
 /// gives this one).
@@ -317,9 +318,24 @@ pub(crate) async fn announce_command(
     params: &ExecutionParameters,
     text: impl FnOnce() -> String,
 ) -> Result<(), error::Error> {
-    let no_trap = shell.traps().iter_handlers().next().is_none();
-    if no_trap || (shell.call_stack().iter()).any(|frame| frame.frame_type.is_trap_handler()) {
-        return Ok(());
+    if name_command(shell, text)? && shell.traps().handles(traps::TrapSignal::Debug) {
+        let _ = shell
+            .invoke_trap_handler(traps::TrapSignal::Debug, params)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Sets `BASH_COMMAND` to the command about to run, as `announce_command` says, without running
+/// the DEBUG trap (which bash does not run before a subshell); false where nothing was done.
+pub(crate) fn name_command(
+    shell: &mut Shell<impl extensions::ShellExtensions>,
+    text: impl FnOnce() -> String,
+) -> Result<bool, error::Error> {
+    if !shell.traps().any_set()
+        || (shell.call_stack().iter()).any(|frame| frame.frame_type.is_trap_handler())
+    {
+        return Ok(false);
     }
     shell.env_mut().update_or_add(
         "BASH_COMMAND",
@@ -328,12 +344,7 @@ pub(crate) async fn announce_command(
         env::EnvironmentLookup::Anywhere,
         env::EnvironmentScope::Global,
     )?;
-    if shell.traps().handles(traps::TrapSignal::Debug) {
-        let _ = shell
-            .invoke_trap_handler(traps::TrapSignal::Debug, params)
-            .await?;
-    }
-    Ok(())
+    Ok(true)
 }
 
 /// Represents a simple command to be executed.

@@ -1029,6 +1029,12 @@ impl Execute for ast::CompoundCommand {
                 list.execute(shell, params).await
             }
             Self::Subshell(ast::SubshellCommand { list, .. }) => {
+                // ncsh patch: named on one line, as bash names it for an ERR trap after it
+                // (`( exit 3 )`; `BASH_COMMAND` was the command before).
+                commands::name_command(shell, || {
+                    let lines = list.to_string();
+                    std::format!("( {} )", lines.lines().map(str::trim).join(" "))
+                })?;
                 // Clone off a new subshell, and run the body of the subshell there.
                 // TODO(source-info): Do we need to reset the line number?
                 // ncsh patch: a `umask` in it stays there.

@@ -187,6 +187,10 @@ pub struct TrapHandlerConfig {
     /// DEBUG and RETURN traps fire, where the ones it inherited do only as `set -E`/`-T` say.
     #[cfg_attr(feature = "serde", serde(skip))]
     set_here: std::collections::HashSet<TrapSignal>,
+    /// ncsh patch: how many handlers the functions being called have put aside (`put_aside`), so
+    /// that a trap a function does not see still counts as set (`any_set`).
+    #[cfg_attr(feature = "serde", serde(skip))]
+    put_aside: usize,
 }
 
 impl TrapHandlerConfig {
@@ -206,6 +210,13 @@ impl TrapHandlerConfig {
         self.handlers.get(&signal_type)
     }
 
+    /// Whether any trap is set, one the functions being called put aside too (ncsh patch): a
+    /// function that does not see the ERR trap still names its commands for it
+    /// (`BASH_COMMAND`), which the caller's ERR trap reads after it returns.
+    pub(crate) fn any_set(&self) -> bool {
+        !self.handlers.is_empty() || self.put_aside > 0
+    }
+
     /// Returns whether a handler is registered for the given signal.
     pub fn handles(&self, signal_type: TrapSignal) -> bool {
         self.handlers.contains_key(&signal_type)
@@ -217,6 +228,7 @@ impl TrapHandlerConfig {
             handlers: self.handlers.clone(),
             in_subshell: true,
             set_here: std::collections::HashSet::new(),
+            put_aside: self.put_aside,
         }
     }
 
@@ -233,16 +245,19 @@ impl TrapHandlerConfig {
         &mut self,
         inherited: impl Fn(TrapSignal) -> bool,
     ) -> Vec<(TrapSignal, TrapHandler)> {
-        [TrapSignal::Err, TrapSignal::Debug, TrapSignal::Return]
+        let aside: Vec<_> = [TrapSignal::Err, TrapSignal::Debug, TrapSignal::Return]
             .into_iter()
             .filter(|signal| !inherited(*signal))
             .filter_map(|signal| Some((signal, self.handlers.remove(&signal)?)))
-            .collect()
+            .collect();
+        self.put_aside += aside.len();
+        aside
     }
 
     /// Puts back the handlers `put_aside` took out where the function left the signal untrapped
     /// (ncsh patch): one the function set stays, as in bash.
     pub(crate) fn restore_put_aside(&mut self, aside: Vec<(TrapSignal, TrapHandler)>) {
+        self.put_aside = self.put_aside.saturating_sub(aside.len());
         for (signal, handler) in aside {
             self.handlers.entry(signal).or_insert(handler);
         }
