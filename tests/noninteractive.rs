@@ -2567,3 +2567,16 @@ fn exit_in_an_err_trap_ends_the_shell() {
         ],
     );
 }
+
+/// `${#-}` and `${#?}` are the lengths of `$-` and `$?`, as in bash (they were `$#` with an empty
+/// default, 0, or an error where unset), and `${#-x}` is still `$#` with a default.
+#[test]
+fn the_lengths_of_special_parameters_are_as_in_bash() {
+    let home = Home::new();
+    same_as_bash(
+        &home,
+        &[
+            "echo ${#-} ${#?} ${##} ${#} ${#x}; set -- a b; echo ${#*} ${#@} ${#-x} ${#:-y} ${#1} ${#?x}",
+        ],
+    );
+}

@@ -961,6 +961,11 @@ peg::parser! {
             }
 
         rule parameter_expression() -> ParameterExpr =
+            // ncsh patch: `${#-}` and `${#?}` are the lengths of `$-` and `$?`, as in bash (they
+            // were `$#` with an empty default, or an error if unset); `${#-x}` is still `$#` or x.
+            "#" parameter:parameter() &"}" {
+                ParameterExpr::ParameterLength { parameter, indirect: false }
+            } /
             indirect:parameter_indirection() parameter:parameter() test_type:parameter_test_type() "-" default_value:parameter_expression_word()? {
                 ParameterExpr::UseDefaultValues { parameter, indirect, test_type, default_value }
             } /
