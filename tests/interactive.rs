@@ -886,14 +886,23 @@ fn bashrc_bind_lines_are_taken_and_history_search_finds_by_prefix() {
     });
 }
 
-/// A directory completed under `~` keeps its `~/` and gets its `/`, as in bash.
+/// A directory completed under `~` keeps its `~/` and gets its `/`, as in bash; so does a path
+/// under a variable (`$HOME/` became the expanded path, and then `\$HOME/`), with the rest quoted.
 #[test]
 fn a_directory_under_home_completes_with_its_tilde_and_slash() {
     let home = Home::new();
     std::fs::create_dir_all(home.path().join("dir1/sub")).unwrap();
+    std::fs::create_dir_all(home.path().join("My Dir")).unwrap();
+    std::fs::write(home.path().join("My Dir/file one"), "").unwrap();
     let term = start(&home, &[]);
     term.send("cd ~/dir1/s\t");
     term.expect("$ cd ~/dir1/sub/");
+    term.send("\x15echo $HOME/di\t");
+    term.expect("$ echo $HOME/dir1/");
+    term.send("\x15echo $HOME/My\t");
+    term.expect("$ echo $HOME/My\\ Dir/");
+    term.send("f\t");
+    term.expect("$ echo $HOME/My\\ Dir/file\\ one");
 }
 
 /// Tab completes the word in the command the cursor is in, as bash: after `|`, `&&` or `;`, and

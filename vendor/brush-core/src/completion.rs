@@ -1231,26 +1231,39 @@ impl Config {
     }
 }
 
-async fn get_file_completions(
-    shell: &Shell<impl extensions::ShellExtensions>,
-    token_to_complete: &str,
-    must_be_dir: bool,
-) -> Vec<String> {
-    // Basic-expand the token-to-be-completed; it won't have been expanded to this point.
+/// The directory part of a word completed as a path, as typed: up to its last `/`, or the whole
+/// of a lone `~user` (ncsh patch).
+pub fn typed_directory(word: &str) -> &str {
+    match word.rfind('/') {
+        Some(slash) => &word[..=slash],
+        None if word.starts_with('~') => word,
+        None => "",
+    }
+}
+
+/// The path `word` names, for completion (ncsh patch): expanded as the shell would expand it
+/// (tilde, variables), without running command substitutions; as it stands where it does not
+/// expand.
+pub async fn path_named_by(shell: &Shell<impl extensions::ShellExtensions>, word: &str) -> String {
     let mut throwaway_shell = shell.clone();
     let params = throwaway_shell.default_exec_params();
     let options = expansion::ExpanderOptions {
         execute_command_substitutions: false,
         ..Default::default()
     };
-    let expanded_token = expansion::basic_expand_word_with_options(
-        &mut throwaway_shell,
-        &params,
-        &unquote_str(token_to_complete),
-        &options,
-    )
-    .await
-    .unwrap_or_else(|_err| token_to_complete.to_owned());
+    expansion::basic_expand_word_with_options(&mut throwaway_shell, &params, word, &options)
+        .await
+        .unwrap_or_else(|_err| word.to_owned())
+}
+
+async fn get_file_completions(
+    shell: &Shell<impl extensions::ShellExtensions>,
+    token_to_complete: &str,
+    must_be_dir: bool,
+) -> Vec<String> {
+    // Basic-expand the token-to-be-completed; it won't have been expanded to this point.
+    let unquoted = unquote_str(token_to_complete);
+    let expanded_token = path_named_by(shell, &unquoted).await;
 
     // Normalize path separators before building the glob pattern, because backslash
     // is the escape character in glob syntax and must not be confused with a Windows
@@ -1280,28 +1293,21 @@ async fn get_file_completions(
         })
         .collect();
 
-    // ncsh patch: a word that began with a tilde prefix (`~/.bashr`, `~user/`) keeps it, as in
-    // bash; brush gave the expanded path, which replaced the word on the command line.
-    let unquoted = unquote_str(token_to_complete);
-    if unquoted.starts_with('~') {
-        let prefix = unquoted.split('/').next().unwrap_or_default();
-        let expanded_prefix = expansion::basic_expand_word_with_options(
-            &mut throwaway_shell,
-            &params,
-            prefix,
-            &options,
-        )
-        .await
-        .unwrap_or_else(|_err| prefix.to_owned());
-        // The home directory's path ends where a `/` follows it (`/` itself ends at once).
-        let home = expanded_prefix.trim_end_matches('/');
-        if expanded_prefix != prefix {
-            for completion in &mut completions {
-                if let Some(rest) = completion.strip_prefix(home)
-                    && (rest.is_empty() || rest.starts_with('/'))
-                {
-                    *completion = std::format!("{prefix}{rest}");
-                }
+    // ncsh patch: the directories a word names as typed stay as typed (`~/.bashr`, `~user`,
+    // `$HOME/.bash_h`), as in bash; brush gave the expanded path, which replaced the word on the
+    // command line.
+    let typed = typed_directory(&unquoted);
+    let expanded = path_named_by(shell, typed).await;
+    if expanded != typed {
+        // A lone `~user` expands to a directory without its `/`, which the paths then go on with.
+        let expanded = if typed.ends_with('/') {
+            expanded.as_str()
+        } else {
+            expanded.trim_end_matches('/')
+        };
+        for completion in &mut completions {
+            if let Some(rest) = completion.strip_prefix(expanded) {
+                *completion = std::format!("{typed}{rest}");
             }
         }
     }

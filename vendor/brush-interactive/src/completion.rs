@@ -11,17 +11,19 @@ pub(crate) async fn complete_async(
     let working_dir = shell.working_dir().to_path_buf();
 
     // Intentionally ignore any errors that arise.
-    let completion_future = shell.complete(line, pos);
-    tokio::pin!(completion_future);
+    let result = {
+        let completion_future = shell.complete(line, pos);
+        tokio::pin!(completion_future);
 
-    // Wait for the completions to come back or interruption, whichever happens first.
-    let result = tokio::select! {
-        result = &mut completion_future => {
-            result
+        // Wait for the completions to come back or interruption, whichever happens first.
+        tokio::select! {
+            result = &mut completion_future => {
+                result
+            }
+            _ = tokio::signal::ctrl_c() => {
+                Err(brush_core::ErrorKind::Interrupted.into())
+            },
         }
-        _ = tokio::signal::ctrl_c() => {
-            Err(brush_core::ErrorKind::Interrupted.into())
-        },
     };
 
     let mut completions = result.unwrap_or_else(|_| brush_core::completion::Completions {
@@ -58,6 +60,25 @@ pub(crate) async fn complete_async(
 
     let completing_end_of_line = pos == line.len();
 
+    // ncsh patch: the directory the word names, as typed (`$HOME/`, `~/`, `My\ Dir/`), stays as
+    // typed; only the rest of each candidate is quoted (`$HOME` was made `\$HOME`).
+    let typed = (line.get(completions.insertion_index..))
+        .and_then(|rest| rest.get(..completions.delete_count))
+        .filter(|_| quote_char.is_none() && completions.options.treat_as_filenames);
+    let typed_directory = match typed {
+        Some(typed) => {
+            let raw = brush_core::completion::typed_directory(typed);
+            let unquoted = brush_parser::unquote_str(raw);
+            let expanded = brush_core::completion::path_named_by(shell, &unquoted).await;
+            Some(TypedDirectory {
+                raw: raw.to_owned(),
+                unquoted,
+                expanded,
+            })
+        }
+        None => None,
+    };
+
     // Deduplicate the candidates (retaining order), then postprocess them.
     completions.candidates = completions
         .candidates
@@ -71,11 +92,19 @@ pub(crate) async fn complete_async(
                 working_dir.as_ref(),
                 completing_end_of_line,
                 quote_char,
+                typed_directory.as_ref(),
             )
         })
         .collect();
 
     completions
+}
+
+/// The directory part of the word completed, as typed on the line, unquoted and as it expands.
+struct TypedDirectory {
+    raw: String,
+    unquoted: String,
+    expanded: String,
 }
 
 #[allow(dead_code)]
@@ -85,34 +114,29 @@ fn postprocess_completion_candidate(
     working_dir: &Path,
     completing_end_of_line: bool,
     quote_char: Option<char>,
+    typed_directory: Option<&TypedDirectory>,
 ) -> String {
     if options.treat_as_filenames {
-        // Check if it's a directory.
-        if !brush_core::sys::fs::ends_with_path_separator(&candidate) {
-            let candidate_path = Path::new(&candidate);
-            // ncsh patch: a candidate under the home directory keeps its `~/` (brush-core's
-            // completion), and is a directory where the home's path is.
-            let home = std::env::var_os("HOME").map(PathBuf::from);
-            let abs_candidate_path = if let (Some(rest), Some(home)) = (
-                candidate
-                    .strip_prefix("~/")
-                    .or((candidate == "~").then_some("")),
-                home,
-            ) {
-                home.join(rest)
-            } else if candidate_path.is_absolute() {
-                PathBuf::from(candidate_path)
-            } else {
-                working_dir.join(candidate_path)
-            };
-
-            if abs_candidate_path.is_dir() {
-                // Use forward slash: backslash is the shell escape character.
-                candidate.push('/');
+        // A candidate in the directory as typed keeps it as typed, and is checked where it expands.
+        let typed = typed_directory
+            .and_then(|typed| Some((typed, candidate.strip_prefix(&typed.unquoted)?.to_owned())));
+        let (kept, path) = match typed {
+            Some((typed, rest)) => {
+                let path = PathBuf::from(std::format!("{}{rest}", typed.expanded));
+                candidate = rest;
+                (typed.raw.as_str(), path)
             }
+            None => ("", PathBuf::from(&candidate)),
+        };
+        // Check if it's a directory.
+        if !brush_core::sys::fs::ends_with_path_separator(&candidate)
+            && working_dir.join(path).is_dir()
+        {
+            // Use forward slash: backslash is the shell escape character.
+            candidate.push('/');
         }
 
-        if !options.no_autoquote_filenames {
+        if !options.no_autoquote_filenames && !candidate.is_empty() {
             let quote_mode = match quote_char {
                 Some('\'') => escape::QuoteMode::SingleQuote,
                 Some('\"') => escape::QuoteMode::DoubleQuote,
@@ -121,6 +145,7 @@ fn postprocess_completion_candidate(
 
             candidate = escape::quote_if_needed(&candidate, quote_mode).to_string();
         }
+        candidate.insert_str(0, kept);
     }
     if completing_end_of_line && !options.no_trailing_space_at_end_of_line {
         if !options.treat_as_filenames || !brush_core::sys::fs::ends_with_path_separator(&candidate)
