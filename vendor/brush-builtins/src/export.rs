@@ -99,6 +99,18 @@ impl ExportCommand {
                         variable.export();
                     }
                 }
+                // ncsh patch: a name not set yet is declared exported, so that a later
+                // assignment is exported, as in bash (`export FOO; FOO=bar`; brush did nothing).
+                else if !self.unexport {
+                    let mut variable = brush_core::variables::ShellVariable::new(
+                        variables::ShellValue::Unset(variables::ShellValueUnsetType::Untyped),
+                    );
+                    variable.export();
+                    context
+                        .shell
+                        .env_mut()
+                        .add(s, variable, EnvironmentScope::Global)?;
+                }
             }
             brush_core::CommandArg::Assignment(assignment) => {
                 let name = match &assignment.name {
@@ -125,6 +137,20 @@ impl ExportCommand {
                 // Update the variable with the provided value and then mark it exported.
                 // ncsh patch: a variable with the integer attribute evaluates the value.
                 let value = brush_core::arithmetic::as_declared(context.shell, name, value)?;
+                // ncsh patch: `export P+=:/x` appends, as in bash (it replaced the value, which
+                // emptied `PATH` in many a dotfile).
+                if assignment.append
+                    && let Some((_, var)) = context.shell.env_mut().get_mut(name)
+                {
+                    var.assign(value, true)
+                        .map_err(|error| error.naming_readonly(name))?;
+                    if self.unexport {
+                        var.unexport();
+                    } else {
+                        var.export();
+                    }
+                    return Ok(ExecutionResult::success());
+                }
                 context.shell.env_mut().update_or_add(
                     name,
                     value,
