@@ -800,7 +800,9 @@ impl<'a, SE: extensions::ShellExtensions> WordExpander<'a, SE> {
                 result
             } else {
                 // Not double-quoted - wrap in double-quotes to get double-quote parsing semantics
-                let wrapped = std::format!("\"{word}\"");
+                // (ncsh patch: with its `$'…'` read first, as bash's `extquote`, on by default,
+                // reads them: `"${sep:-$'\t'}"` gave `$'\t'`).
+                let wrapped = std::format!("\"{}\"", ansi_c_quotes_read(word)?);
                 self.basic_expand(&wrapped).await
             }
         } else {
@@ -1683,6 +1685,17 @@ impl<'a, SE: extensions::ShellExtensions> WordExpander<'a, SE> {
                     Replacement::literal(self.basic_expand_to_str(&replacement).await?)
                 };
 
+                // ncsh patch: an empty pattern matches nowhere but at `#` or `%`, as in bash
+                // (`${s/$empty/X}` put X between all the characters).
+                let anchored = matches!(
+                    match_kind,
+                    brush_parser::word::SubstringMatchKind::Prefix
+                        | brush_parser::word::SubstringMatchKind::Suffix
+                );
+                if expanded_pattern.is_empty() && !anchored {
+                    return Ok(expanded_parameter);
+                }
+
                 let regex = expanded_pattern.to_regex(
                     matches!(match_kind, brush_parser::word::SubstringMatchKind::Prefix),
                     matches!(match_kind, brush_parser::word::SubstringMatchKind::Suffix),
@@ -2401,6 +2414,46 @@ fn parameter_name(parameter: &brush_parser::word::Parameter) -> String {
         .trim_start_matches('{')
         .trim_end_matches('}')
         .to_owned()
+}
+
+/// `word` with each `$'…'` in it replaced by the text it quotes, escaped for double quotes (ncsh
+/// patch), for a `${…}` word between double quotes, where double-quote rules keep `$'…'` as it
+/// stands and bash's `extquote` reads it. One not closed stays as it stands.
+fn ansi_c_quotes_read(word: &str) -> Result<Cow<'_, str>, error::Error> {
+    if !word.contains("$'") {
+        return Ok(Cow::Borrowed(word));
+    }
+    let mut read = String::with_capacity(word.len());
+    let mut chars = word.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => read.extend(std::iter::once(c).chain(chars.next())),
+            '$' if chars.as_str().starts_with('\'') => {
+                chars.next();
+                let mut quoted = String::new();
+                loop {
+                    match chars.next() {
+                        Some('\\') => quoted.extend(std::iter::once('\\').chain(chars.next())),
+                        Some('\'') => break,
+                        Some(q) => quoted.push(q),
+                        None => return Ok(Cow::Borrowed(word)),
+                    }
+                }
+                let (bytes, _) = escape::expand_backslash_escapes(
+                    &quoted,
+                    escape::EscapeExpansionMode::AnsiCQuotes,
+                )?;
+                for text in String::from_utf8_lossy(&bytes).chars() {
+                    if matches!(text, '$' | '`' | '"' | '\\') {
+                        read.push('\\');
+                    }
+                    read.push(text);
+                }
+            }
+            _ => read.push(c),
+        }
+    }
+    Ok(Cow::Owned(read))
 }
 
 fn may_contain_braces_to_expand(s: &str) -> bool {
