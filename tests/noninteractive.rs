@@ -2614,3 +2614,46 @@ fn parameter_words_read_ansi_c_quotes_and_an_empty_pattern_replaces_nothing() {
         ],
     );
 }
+
+/// A here-document inside `$(…)` is read to its end tag, so that a `)` in its body does not end
+/// the substitution (`msg=$(cat <<EOF` with a line `1) first`: the script ran on as garbage); and
+/// a `case` indented by more than one blank on the line after `$(` begins one (a syntax error).
+#[test]
+fn substitutions_hold_here_documents_with_parentheses_and_indented_cases() {
+    let home = Home::new();
+    let script = r#"a=$(cat <<'EOF'
+it's (fine) :)
+$HOME stays
+EOF
+)
+echo "1:$a"
+b="$(cat <<EOF
+x ) y
+EOF
+)"
+echo "2:$b"
+c=$(cat <<-EOF; cat <<B
+	tabbed )
+	EOF
+second )
+B
+)
+echo "3:$c"
+d=$(echo one; cat <<EOF | tr a-z A-Z
+lower ) $(echo inner)
+EOF
+echo after)
+echo "4:$d"
+e=$(cat <<< "here ) string"); f=$(x=2; echo $(( x << 2 ))); echo "5:$e $f"
+y=$(
+  case a in a) echo yy;; esac)
+z=$(
+    case b in
+        b) echo zz ;;
+    esac
+)
+echo "[$y][$z]"
+"#;
+    std::fs::write(home.path().join("comsub.sh"), script).unwrap();
+    script_same_as_bash(&home, "comsub.sh");
+}

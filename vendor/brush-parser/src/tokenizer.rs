@@ -256,6 +256,11 @@ impl CasePatterns {
             Token::Word(word, _) => (true, word.trim_start_matches([' ', '\t'])),
             Token::Operator(op, _) => (false, op.as_str()),
         };
+        // Blanks alone (a line's indent after the first blank) change nothing: `$(` and a newline,
+        // then `  case` indented by more than one blank, began no `case`.
+        if is_word && text.is_empty() {
+            return;
+        }
         let command_start = std::mem::take(&mut self.command_start);
         // After these, a command may begin again.
         self.command_start = if is_word {

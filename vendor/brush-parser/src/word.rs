@@ -518,6 +518,64 @@ pub enum BraceExpressionMember {
     Child(Vec<BraceExpressionOrText>),
 }
 
+/// Where the here-documents whose first `<<` is at `pos` in a command's text end (ncsh patch):
+/// after the end tag of the last one begun on that line, before its newline. None where `pos` is
+/// not at a `<<` that begins one, or an end tag is missing.
+fn here_documents_end(input: &str, pos: usize) -> Option<usize> {
+    let rest = input.get(pos..)?;
+    if !rest.starts_with("<<") || rest.starts_with("<<<") {
+        return None;
+    }
+    let line_end = pos + rest.find('\n')?;
+    // Each `<<` or `<<-` on the line, and its tag, unquoted (`'EOF'`, `"EOF"`, `\EOF`).
+    let mut tags = vec![];
+    let mut line = &input[pos..line_end];
+    while let Some(start) = line.find("<<") {
+        let after = &line[start + 2..];
+        if after.starts_with('<') {
+            line = after.trim_start_matches('<');
+            continue;
+        }
+        let strip_tabs = after.starts_with('-');
+        let after = after
+            .trim_start_matches('-')
+            .trim_start_matches([' ', '\t']);
+        let tag_len = after
+            .find(|c: char| c.is_ascii_whitespace() || ";|&<>()".contains(c))
+            .unwrap_or(after.len());
+        let tag: String = after[..tag_len]
+            .chars()
+            .filter(|c| !matches!(c, '\'' | '"' | '\\'))
+            .collect();
+        if tag.is_empty() {
+            return None;
+        }
+        tags.push((tag, strip_tabs));
+        line = &after[tag_len..];
+    }
+    // Each body, in order, to the line that is its tag.
+    let mut end = line_end;
+    for (tag, strip_tabs) in tags {
+        loop {
+            let line_start = end + 1;
+            let line_len = input.get(line_start..)?.find('\n');
+            let body_line =
+                &input[line_start..line_start + line_len.unwrap_or(input.len() - line_start)];
+            end = line_start + body_line.len();
+            let body_line = if strip_tabs {
+                body_line.trim_start_matches('\t')
+            } else {
+                body_line
+            };
+            if body_line == tag {
+                break;
+            }
+            line_len?;
+        }
+    }
+    Some(end)
+}
+
 /// Parse a word into its constituent pieces.
 ///
 /// # Arguments
@@ -813,6 +871,7 @@ peg::parser! {
 
         // TODO(parser): Find a way to remove the special-case logic for extglob + subshell commands
         rule unquoted_literal_text_piece<T>(stop_condition: rule<T>, in_command: bool) =
+            is_true(in_command) here_documents() /
             is_true(in_command) extglob_pattern() /
             is_true(in_command) subshell_command() /
             is_true(in_command) case_command() /
@@ -845,6 +904,15 @@ peg::parser! {
         }}
 
         rule is_true(value: bool) = &[_] {? if value { Ok(()) } else { Err("not true") } }
+
+        // ncsh patch: a here-document inside `$(…)` is read to its end tag, so that a `)` in its
+        // body does not end the substitution (`$(cat <<EOF` and a line `smile :)`).
+        rule here_documents() = #{|input, pos| {
+            match here_documents_end(input, pos) {
+                Some(end) => peg::RuleResult::Matched(end, ()),
+                None => peg::RuleResult::Failed,
+            }
+        }}
 
         rule extglob_pattern() =
             ("@" / "!" / "?" / "+" / "*") "(" extglob_body_piece()* ")" {}
