@@ -122,6 +122,19 @@ async fn run_shell(
     let shell = Arc::new(tokio::sync::Mutex::new(
         build_shell(&cli, &argv, login, interactive).await?,
     ));
+    // The line editor and its keys exist before the startup files run, so that a `bind` in
+    // `~/.bashrc` has keys to bind (fzf's and zoxide's were dropped), after `~/.inputrc`, as bash
+    // reads it when a `bind` first needs it.
+    let edits_lines = cli.command.is_none()
+        && (cli.read_stdin || cli.args.is_empty())
+        && interactive
+        && std::io::stdin().is_terminal();
+    let input = if edits_lines {
+        crate::inputrc::apply(&mut *shell.lock().await);
+        Some(terminal_input(&shell).await?)
+    } else {
+        None
+    };
     load_startup_files(&shell, &cli).await?;
 
     if let Some(command) = &cli.command {
@@ -136,22 +149,26 @@ async fn run_shell(
             .await
             .run_script(Path::new(&cli.args[0]), cli.args.iter().skip(1))
             .await?;
-    } else if interactive && std::io::stdin().is_terminal() {
+    } else if let Some(mut input) = input {
         crate::builtins::pin::at_session_start(&mut std::io::stderr());
-        crate::inputrc::apply(&mut *shell.lock().await);
-        let mut input = if crate::interactive::dumb_terminal(&*shell.lock().await) {
-            TerminalInput::Plain(StdinInput { prompts: true })
-        } else {
-            let ui = brush_interactive::UIOptions::default();
-            let editor = brush_interactive::ReedlineInputBackend::new(&ui, &shell)?;
-            TerminalInput::Editor(Box::new(editor))
-        };
         crate::interactive::run(&shell, &mut input).await?;
     } else {
         crate::interactive::run(&shell, &mut StdinInput { prompts: false }).await?;
     }
     let status = shell.lock().await.last_exit_status();
     Ok(i32::from(status))
+}
+
+/// The terminal's input: lines edited, or read plainly where the terminal is dumb.
+async fn terminal_input(
+    shell: &ShellRef<crate::wording::Extensions>,
+) -> Result<TerminalInput, brush_interactive::ShellError> {
+    if crate::interactive::dumb_terminal(&*shell.lock().await) {
+        return Ok(TerminalInput::Plain(StdinInput { prompts: true }));
+    }
+    let ui = brush_interactive::UIOptions::default();
+    let editor = brush_interactive::ReedlineInputBackend::new(&ui, shell)?;
+    Ok(TerminalInput::Editor(Box::new(editor)))
 }
 
 async fn build_shell(
