@@ -62,8 +62,17 @@ pub async fn run(
             emit(&Mark::PromptStart);
         }
         let warned_just_before = std::mem::take(&mut warned_of_stopped_jobs);
-        let line = match input.read_line(shell, prompt)? {
-            ReadResult::Input(line) | ReadResult::BoundCommand(line) => line,
+        let read = loop {
+            match input.read_line(shell, crate::stdin_input::prompt_again(&prompt))? {
+                ReadResult::BoundCommand(command) => {
+                    run_bound_command(shell, input, command).await?
+                }
+                read => break read,
+            }
+        };
+        let line = match read {
+            ReadResult::Input(line) => line,
+            ReadResult::BoundCommand(_) => unreachable!("bound commands are run as they come"),
             ReadResult::Eof => {
                 let mut shell = shell.lock().await;
                 if interactive && eofs < eofs_ignored(&shell) {
@@ -352,6 +361,31 @@ async fn run_prompt_command(shell: &mut brush_core::Shell<Extensions>) -> Result
     }
     *shell.last_pipeline_statuses_mut() = statuses;
     shell.set_last_exit_status(status);
+    Ok(())
+}
+
+/// Runs the command a key is bound to with `bind -x`, as bash's: with the line being edited in
+/// `READLINE_LINE` and the cursor in `READLINE_POINT`, which it may change; it is not the line
+/// read, so not in the history, and the prompt's command does not run before the line is read on.
+async fn run_bound_command(
+    shell: &ShellRef<Extensions>,
+    input: &mut impl InputBackend,
+    command: String,
+) -> Result<(), ShellError> {
+    let mut shell = shell.lock().await;
+    let (line, point) = input.get_read_buffer().unwrap_or_default();
+    shell.set_edit_buffer(line, point)?;
+    let params = shell.default_exec_params();
+    let result = shell
+        .run_string(command, &brush_core::SourceInfo::from("main"), &params)
+        .await;
+    brush_core::interrupt::clear();
+    if let Err(e) = result {
+        let _ = shell.display_error(&mut shell.stderr(), &e);
+    }
+    if let Some((line, point)) = shell.pop_edit_buffer()? {
+        input.set_read_buffer(line, point);
+    }
     Ok(())
 }
 

@@ -141,6 +141,15 @@ fn read_line_unbuffered() -> std::io::Result<Option<String>> {
 /// The line editor, or plain lines with their prompts where the terminal does not answer the
 /// editor's query of where the cursor is (an Emacs buffer, an `expect` script): a shell that cannot
 /// edit lines is better than none.
+/// A copy of `prompt`, to show again (brush-interactive's prompt is not `Clone`).
+pub fn prompt_again(prompt: &InteractivePrompt) -> InteractivePrompt {
+    InteractivePrompt {
+        prompt: prompt.prompt.clone(),
+        alt_side_prompt: prompt.alt_side_prompt.clone(),
+        continuation_prompt: prompt.continuation_prompt.clone(),
+    }
+}
+
 pub enum TerminalInput {
     Editor(Box<ReedlineInputBackend>),
     Plain(StdinInput),
@@ -156,11 +165,7 @@ impl InputBackend for TerminalInput {
             Self::Plain(plain) => return plain.read_line(shell, prompt),
             Self::Editor(editor) => editor,
         };
-        let again = InteractivePrompt {
-            prompt: prompt.prompt.clone(),
-            alt_side_prompt: prompt.alt_side_prompt.clone(),
-            continuation_prompt: prompt.continuation_prompt.clone(),
-        };
+        let again = prompt_again(&prompt);
         match editor.read_line(shell, prompt) {
             Err(ShellError::InputError(e)) if e.to_string().contains("cursor position") => {
                 eprintln!(
@@ -173,6 +178,19 @@ impl InputBackend for TerminalInput {
                 read
             }
             read => read,
+        }
+    }
+
+    fn get_read_buffer(&self) -> Option<(String, usize)> {
+        match self {
+            Self::Editor(editor) => editor.get_read_buffer(),
+            Self::Plain(_) => None,
+        }
+    }
+
+    fn set_read_buffer(&mut self, buffer: String, cursor: usize) {
+        if let Self::Editor(editor) = self {
+            editor.set_read_buffer(buffer, cursor);
         }
     }
 }

@@ -890,6 +890,32 @@ fn bashrc_bind_lines_are_taken_and_history_search_finds_by_prefix() {
     });
 }
 
+/// A key bound with `bind -x` runs its command with the line being edited in `READLINE_LINE` and
+/// the cursor in `READLINE_POINT`, and what it sets them to is the line edited on, as in bash
+/// (fzf's Ctrl-T): the command saw them empty, its changes were lost, and it went into the history.
+#[test]
+fn a_bind_x_command_reads_and_sets_the_line_being_edited() {
+    let home = Home::new();
+    let rc = home.path().join("rc");
+    std::fs::write(
+        &rc,
+        "w() { echo \"[$READLINE_LINE] [$READLINE_POINT]\" > ~/seen; READLINE_LINE=\"echo W${READLINE_LINE}\"; READLINE_POINT=5; }\n\
+         bind -x '\"\\C-t\": w'\n",
+    )
+    .unwrap();
+    let term = Terminal::spawn(home.command(&["--rcfile", rc.to_str().unwrap()]), 24, 80);
+    term.expect_prompt();
+    term.send("abc\x14");
+    term.expect("$ echo Wabc");
+    term.send("X\r");
+    term.expect("\nXWabc\n");
+    term.expect_prompt();
+    term.line("history 2 | head -1 | grep -c bind");
+    term.expect("\n0\n");
+    let seen = std::fs::read_to_string(home.path().join("seen")).unwrap();
+    assert_eq!(seen, "[abc] [3]\n");
+}
+
 /// A directory completed under `~` keeps its `~/` and gets its `/`, as in bash; so does a path
 /// under a variable (`$HOME/` became the expanded path, and then `\$HOME/`), with the rest quoted.
 #[test]
