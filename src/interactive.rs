@@ -340,7 +340,9 @@ async fn note_window_size(
     }
 }
 
-/// Runs `PROMPT_COMMAND` (a string or an array of them) before the prompt, keeping `$?`.
+/// Runs `PROMPT_COMMAND` (a string or an array of them) before the prompt, keeping `$?`,
+/// `PIPESTATUS` and `$_` as bash keeps them (`mkdir d` then `cd $_` went to the prompt command's
+/// last word).
 async fn run_prompt_command(shell: &mut brush_core::Shell<Extensions>) -> Result<(), ShellError> {
     let commands: Vec<String> = match shell.env_var("PROMPT_COMMAND").map(|v| v.value()) {
         Some(brush_core::ShellValue::String(command)) => vec![command.clone()],
@@ -349,6 +351,7 @@ async fn run_prompt_command(shell: &mut brush_core::Shell<Extensions>) -> Result
     };
     let status = shell.last_exit_status();
     let statuses = shell.last_pipeline_statuses().to_vec();
+    let last_argument = shell.env_var("_").cloned();
     for command in commands {
         let params = shell.default_exec_params();
         shell
@@ -361,6 +364,10 @@ async fn run_prompt_command(shell: &mut brush_core::Shell<Extensions>) -> Result
     }
     *shell.last_pipeline_statuses_mut() = statuses;
     shell.set_last_exit_status(status);
+    // A readonly `_` the prompt command could not change either stays as it is.
+    if let Some(last_argument) = last_argument {
+        let _ = shell.set_env_global("_", last_argument);
+    }
     Ok(())
 }
 

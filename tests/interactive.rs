@@ -916,6 +916,38 @@ fn a_bind_x_command_reads_and_sets_the_line_being_edited() {
     assert_eq!(seen, "[abc] [3]\n");
 }
 
+/// `PROMPT_COMMAND` and a DEBUG trap leave `$_` and `PIPESTATUS` as the line before left them,
+/// as in bash (`mkdir d` then `cd $_` went to the prompt command's last word; a prompt that shows
+/// a pipeline's statuses, starship's or bash-preexec's, showed `0`).
+#[test]
+fn the_prompt_command_and_a_debug_trap_keep_the_last_argument_and_pipestatus() {
+    let home = Home::new();
+    let rc = home.path().join("rc");
+    std::fs::write(&rc, "PROMPT_COMMAND='true pcarg | true'\n").unwrap();
+    let term = Terminal::spawn(home.command(&["--rcfile", rc.to_str().unwrap()]), 24, 80);
+    term.expect_prompt();
+    term.line("echo ran-1; true | false | true");
+    term.expect("\nran-1\n");
+    term.expect_prompt();
+    term.line("echo \"ps=${PIPESTATUS[*]}\"");
+    term.expect("\nps=0 1 0\n");
+    term.expect_prompt();
+    term.line("echo a b");
+    term.expect("\na b\n");
+    term.expect_prompt();
+    term.line("echo \"us=$_\"");
+    term.expect("\nus=b\n");
+    term.expect_prompt();
+    term.line("trap ': dbgarg' DEBUG; echo ran-2; true | false | true");
+    term.expect("\nran-2\n");
+    term.expect_prompt();
+    term.line("echo \"ps=${PIPESTATUS[*]}\"");
+    term.expect("\nps=0 1 0\n");
+    term.expect_prompt();
+    term.line("true | false; echo \"ps=${PIPESTATUS[*]}\"");
+    term.expect("\nps=0 1\n");
+}
+
 /// A directory completed under `~` keeps its `~/` and gets its `/`, as in bash; so does a path
 /// under a variable (`$HOME/` became the expanded path, and then `\$HOME/`), with the rest quoted.
 #[test]

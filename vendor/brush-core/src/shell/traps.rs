@@ -120,6 +120,9 @@ impl<SE: crate::extensions::ShellExtensions> crate::Shell<SE> {
         // Preserve $? across trap handler execution so the handler doesn't
         // clobber the status that triggered it.
         let orig_last_exit_status = self.last_exit_status;
+        // ncsh patch: and `PIPESTATUS`, as bash keeps it (a DEBUG trap made it `0` before every
+        // command, so a prompt that shows a pipeline's statuses showed `0`).
+        let orig_pipeline_statuses = self.last_pipeline_statuses.clone();
 
         // N.B. We use manual enter/leave rather than an RAII guard because a guard
         // would need to hold `&mut Shell`, preventing the mutable borrow required by
@@ -136,6 +139,7 @@ impl<SE: crate::extensions::ShellExtensions> crate::Shell<SE> {
         self.statuses_before_traps.pop();
         self.leave_trap_handler();
         self.last_exit_status = orig_last_exit_status;
+        self.last_pipeline_statuses = orig_pipeline_statuses;
 
         result
     }
