@@ -1768,7 +1768,9 @@ fn printf_q_quotes_as_bash_does() {
 /// and `BASH_COMMAND` held the words they expanded to); in a trap's handler `BASH_COMMAND` stays
 /// the command the trap interrupted. After a function returns, the ERR trap's `BASH_COMMAND` is
 /// the last command the function ran (it was the call: the function did not see the trap, so
-/// named nothing), and after `( … )` the subshell on one line (it was the command before).
+/// named nothing), and after `( … )` the subshell on one line (it was the command before). The
+/// simple commands of a lone pipeline put in the background are announced too (bash-preexec
+/// missed `sleep 5 &`).
 #[test]
 fn the_debug_trap_and_bash_command_name_each_command_as_written() {
     let home = Home::new();
@@ -1781,6 +1783,8 @@ fn the_debug_trap_and_bash_command_name_each_command_as_written() {
              echo $(echo sub); echo $x | tr 1 2 | cat; { echo in; } | cat",
             "trap 'echo \"failed: $BASH_COMMAND\"' ERR; x=1; false; ls /nonexist 2>/dev/null; \
              trap 'echo \"exit: $BASH_COMMAND\"' EXIT; false",
+            "trap 'echo \"DBG: $BASH_COMMAND\"' DEBUG; sleep 0.1 & wait; { sleep 0.3; echo a; } & wait; \
+             true && sleep 0.1 & wait; sleep 0.1 | cat & wait; x=1 & wait",
             "trap 'echo \"failed: $BASH_COMMAND\"' ERR; ( exit 3 ); (echo b\n exit 4); \
              f() { false; }; f a; g() { echo x >/dev/null; return 3; }; g b",
         ],
@@ -2656,4 +2660,25 @@ echo "[$y][$z]"
 "#;
     std::fs::write(home.path().join("comsub.sh"), script).unwrap();
     script_same_as_bash(&home, "comsub.sh");
+}
+
+/// The DEBUG trap does not run for the commands of a sourced file unless `set -T`, as in bash (it
+/// ran for each: a large file sourced under bash-preexec or starship was slow, and its trap said
+/// so); a DEBUG trap the file sets stays after it.
+#[test]
+fn the_debug_trap_skips_a_sourced_files_commands_unless_functrace() {
+    let home = Home::new();
+    let script = r#"printf 'echo in-src-1\necho in-src-2\n' > src1.sh
+printf 'echo in-src-3\ntrap "echo DBG2" DEBUG\necho in-src-4\n' > src2.sh
+trap 'echo "DBG: $BASH_COMMAND"' DEBUG
+source ./src1.sh
+. ./src2.sh
+echo after
+trap - DEBUG
+set -T; trap 'echo "DBGT: $BASH_COMMAND"' DEBUG
+. ./src1.sh
+trap - DEBUG
+"#;
+    std::fs::write(home.path().join("debug-source.sh"), script).unwrap();
+    script_same_as_bash(&home, "debug-source.sh");
 }

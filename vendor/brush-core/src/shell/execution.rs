@@ -52,13 +52,22 @@ impl<SE: crate::extensions::ShellExtensions> crate::Shell<SE> {
         args: I,
         params: &ExecutionParameters,
     ) -> Result<ExecutionResult, error::Error> {
-        self.parse_and_execute_script_file(
-            path.as_ref(),
-            args,
-            params,
-            callstack::ScriptCallType::Source,
-        )
-        .await
+        // ncsh patch: the DEBUG trap does not run for the commands of a sourced file unless `set
+        // -T`, as in bash (a large file sourced under bash-preexec or starship ran it for each);
+        // one the file sets stays after it.
+        let functrace = self.options().shell_functions_inherit_debug_and_return_traps;
+        let put_aside = (self.traps)
+            .put_aside(|signal| signal != crate::traps::TrapSignal::Debug || functrace);
+        let result = self
+            .parse_and_execute_script_file(
+                path.as_ref(),
+                args,
+                params,
+                callstack::ScriptCallType::Source,
+            )
+            .await;
+        self.traps.restore_put_aside(put_aside);
+        result
     }
 
     /// Parse and execute the given file as a shell script, returning the execution result.
