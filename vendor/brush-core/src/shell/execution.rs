@@ -55,9 +55,11 @@ impl<SE: crate::extensions::ShellExtensions> crate::Shell<SE> {
         // ncsh patch: the DEBUG trap does not run for the commands of a sourced file unless `set
         // -T`, as in bash (a large file sourced under bash-preexec or starship ran it for each);
         // one the file sets stays after it.
-        let functrace = self.options().shell_functions_inherit_debug_and_return_traps;
-        let put_aside = (self.traps)
-            .put_aside(|signal| signal != crate::traps::TrapSignal::Debug || functrace);
+        let functrace = self
+            .options()
+            .shell_functions_inherit_debug_and_return_traps;
+        let put_aside =
+            (self.traps).put_aside(|signal| signal != crate::traps::TrapSignal::Debug || functrace);
         let result = self
             .parse_and_execute_script_file(
                 path.as_ref(),
