@@ -2682,3 +2682,25 @@ trap - DEBUG
     std::fs::write(home.path().join("debug-source.sh"), script).unwrap();
     script_same_as_bash(&home, "debug-source.sh");
 }
+
+/// `exec` without a command makes its own redirections the shell's, and only them, as bash's: in
+/// a group, function or loop with redirections of its own (`{ exec 3>&1; } > log`, `f > log`, `done
+/// < file`), the shell kept those too, so stdout stayed on the log and stdin on the file after it.
+#[test]
+fn exec_keeps_its_own_redirections_not_those_around_it() {
+    let home = Home::new();
+    let script = r#"{ echo before; exec 10>&1; echo after; } > blk.out
+echo after block
+cat blk.out
+f() { exec 3>&1; echo in-f; }; f > f.out; echo after-f; echo to3 >&3; cat f.out
+{ exec 5>&2; } 2>/dev/null; echo after-h >&2
+printf 'l1\nl2\n' > lines
+while read -r l; do exec 6>/dev/null; echo "got $l"; done < lines
+read -r x <<< "outer"; echo "[$x]"
+{ exec >o1; echo in; } 2>/dev/null; echo after-out; exec >&10; cat o1
+exec 7>o7; echo seven >&7; exec 7>&-; cat o7; echo bad >&7
+exec 3>&-; echo x >&3
+"#;
+    std::fs::write(home.path().join("exec-redirections.sh"), script).unwrap();
+    script_same_as_bash(&home, "exec-redirections.sh");
+}

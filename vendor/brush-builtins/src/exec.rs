@@ -137,11 +137,13 @@ impl builtins::Command for ExecCommand {
     }
 }
 
-/// Makes the redirections given to `exec` the shell's own.
+/// Makes the redirections given to `exec` the shell's own (ncsh patch: only them, not those of
+/// the commands around it).
 fn keep_redirections<SE: brush_core::ShellExtensions>(
     context: &mut brush_core::ExecutionContext<'_, SE>,
 ) {
-    #[allow(clippy::needless_collect)]
-    let fds: Vec<_> = context.iter_fds().collect();
-    context.shell.replace_open_files(fds.into_iter());
+    for &fd in context.params.redirected_here() {
+        let file = context.try_fd(fd);
+        context.shell.keep_open_file(fd, file);
+    }
 }

@@ -51,12 +51,32 @@ pub struct ExecutionParameters {
     /// The aliases whose expansion the command is part of, which are not expanded again there
     /// (ncsh patch).
     expanding_aliases: Vec<String>,
+    /// The descriptors the simple command being run redirected itself, not those of the
+    /// commands around it (ncsh patch): the ones `exec` without a command makes the shell's own.
+    redirected_here: Vec<ShellFd>,
 }
 
 impl ExecutionParameters {
     /// How many loops the command runs in, within its function (ncsh patch).
     pub const fn loop_depth(&self) -> usize {
         self.loop_depth
+    }
+
+    /// The descriptors the simple command being run redirected itself (ncsh patch).
+    pub fn redirected_here(&self) -> &[ShellFd] {
+        &self.redirected_here
+    }
+
+    /// Sets `fd` for a redirection, as one of the command's own (ncsh patch).
+    fn redirect(&mut self, fd: ShellFd, file: OpenFile) {
+        self.open_files.set_fd(fd, file);
+        self.redirected_here.push(fd);
+    }
+
+    /// Closes `fd` for a redirection, as one of the command's own (ncsh patch).
+    fn redirect_closed(&mut self, fd: ShellFd) {
+        self.open_files.remove_fd(fd);
+        self.redirected_here.push(fd);
     }
 
     /// These parameters for the body of a loop (ncsh patch).
@@ -1708,6 +1728,8 @@ impl<SE: extensions::ShellExtensions> ExecuteInPipeline<SE> for ast::SimpleComma
         // The aliases being expanded were this command's name's to skip, not those of what it
         // runs (its substitutions, a function it calls, a file it sources).
         params.expanding_aliases.clear();
+        // Its own redirections are those it sets up from here.
+        params.redirected_here.clear();
 
         // In a copy of the shell (a pipeline's), the shell announced it (`spawn_pipeline_processes`).
         if let commands::ShellForCommand::ParentShell(shell) = &mut context.shell {
@@ -2378,7 +2400,7 @@ pub(crate) async fn setup_redirect(
                             error::ErrorKind::RedirectionFailure(file_as_written.clone(), why)
                         })?;
 
-                    params.open_files.set_fd(fd_num, opened_file);
+                    params.redirect(fd_num, opened_file);
                 }
 
                 ast::IoFileRedirectTarget::Fd(fd) => {
@@ -2395,7 +2417,7 @@ pub(crate) async fn setup_redirect(
                     if let Some(f) = params.try_fd(shell, *fd) {
                         let target_file = f.try_clone()?;
 
-                        params.open_files.set_fd(fd_num, target_file);
+                        params.redirect(fd_num, target_file);
                     } else {
                         return Err(error::ErrorKind::BadFileDescriptor(*fd).into());
                     }
@@ -2442,7 +2464,7 @@ pub(crate) async fn setup_redirect(
                             return Err(error::ErrorKind::BadFileDescriptor(source_fd_num).into());
                         };
 
-                        params.open_files.set_fd(fd_num, target_file);
+                        params.redirect(fd_num, target_file);
                     } else if fd_num == 1 && !dash {
                         // Special case for compatibility: redirect stdout and stderr to the file
                         // given by `expanded`.
@@ -2455,7 +2477,7 @@ pub(crate) async fn setup_redirect(
 
                     if dash {
                         // Close the specified fd. Ignore it if it's not valid.
-                        params.open_files.remove_fd(fd_num);
+                        params.redirect_closed(fd_num);
                     }
                 }
 
@@ -2474,12 +2496,12 @@ pub(crate) async fn setup_redirect(
                             )?;
 
                             let target_file = substitution_file.try_clone()?;
-                            params.open_files.set_fd(substitution_fd, substitution_file);
+                            params.redirect(substitution_fd, substitution_file);
 
                             let fd_num = specified_fd_num
                                 .unwrap_or_else(|| get_default_fd_for_redirect_kind(kind));
 
-                            params.open_files.set_fd(fd_num, target_file);
+                            params.redirect(fd_num, target_file);
                         }
                         _ => return error::unimp("invalid process substitution"),
                     }
@@ -2500,7 +2522,7 @@ pub(crate) async fn setup_redirect(
 
             let f = setup_open_file_with_contents(io_here_doc.as_str())?;
 
-            params.open_files.set_fd(fd_num, f);
+            params.redirect(fd_num, f);
         }
 
         ast::IoRedirect::HereString(fd_num, word) => {
@@ -2518,7 +2540,7 @@ pub(crate) async fn setup_redirect(
 
             let f = setup_open_file_with_contents(expanded_word.as_str())?;
 
-            params.open_files.set_fd(fd_num, f);
+            params.redirect(fd_num, f);
         }
     }
 
@@ -2557,8 +2579,8 @@ fn setup_redirect_output_and_error_to(
 
     let stderr_file = stdout_file.try_clone()?;
 
-    params.open_files.set_fd(OpenFiles::STDOUT_FD, stdout_file);
-    params.open_files.set_fd(OpenFiles::STDERR_FD, stderr_file);
+    params.redirect(OpenFiles::STDOUT_FD, stdout_file);
+    params.redirect(OpenFiles::STDERR_FD, stderr_file);
 
     Ok(())
 }

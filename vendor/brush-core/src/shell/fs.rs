@@ -233,17 +233,14 @@ impl<SE: crate::extensions::ShellExtensions> crate::Shell<SE> {
         Ok(options.open(path_to_open)?.into())
     }
 
-    /// Replaces the shell's currently configured open files with the given set.
-    /// Typically only used by exec-like builtins.
-    ///
-    /// # Arguments
-    ///
-    /// * `open_files` - The new set of open files to use.
-    pub fn replace_open_files(
-        &mut self,
-        open_fds: impl Iterator<Item = (ShellFd, openfiles::OpenFile)>,
-    ) {
-        self.open_files = openfiles::OpenFiles::from(open_fds);
+    /// Makes `fd` the shell's own as `file` says, open on it or closed: `exec`'s redirections,
+    /// and only them (ncsh patch: brush replaced all the shell's open files with the command's,
+    /// so `exec 3>&1` in `{ …; } > log` kept stdout on the log after the group).
+    pub fn keep_open_file(&mut self, fd: ShellFd, file: Option<openfiles::OpenFile>) {
+        match file {
+            Some(file) => self.open_files.set_fd(fd, file),
+            None => self.open_files.remove_fd(fd),
+        };
     }
 
     pub(crate) const fn persistent_open_files(&self) -> &openfiles::OpenFiles {
