@@ -2704,3 +2704,17 @@ exec 3>&-; echo x >&3
     std::fs::write(home.path().join("exec-redirections.sh"), script).unwrap();
     script_same_as_bash(&home, "exec-redirections.sh");
 }
+
+/// An associative array's element in arithmetic takes a key with a quote that closes nowhere, as
+/// in bash: the usual word count `((count[$w]++))` failed with `bad array subscript` at `don't`.
+#[test]
+fn arithmetic_takes_keys_with_a_lone_quote() {
+    let home = Home::new();
+    same_as_bash(
+        &home,
+        &[
+            r#"declare -A c; for w in "don't" "it's" "don't"; do ((c[$w]++)); done; echo "${c[don't]} ${c[it's]}"; echo $(( c[$w] ))
+               k='q"r'; (( c[$k] = 5 )); echo $(( c[$k] + 1 )); ((c["a b"]=2)); echo "${c[a b]}"; a=(1 2); echo $((a[1]))"#,
+        ],
+    );
+}

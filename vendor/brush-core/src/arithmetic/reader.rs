@@ -163,7 +163,10 @@ impl<'t> Reader<'t> {
                 name_end,
             ));
         }
-        let close = closing_bracket(&bytes[name_end..])
+        // ncsh patch: a quote that closes nowhere is a character of the subscript, as in bash,
+        // where the key came from a variable (`w="don't"; ((count[$w]++))` failed).
+        let close = closing_bracket(&bytes[name_end..], true)
+            .or_else(|| closing_bracket(&bytes[name_end..], false))
             .ok_or_else(|| self.failure("bad array subscript"))?;
         let token = Token::Name {
             name: (at, name_end),
@@ -295,15 +298,16 @@ fn count_while(bytes: &[u8], keep: impl Fn(u8) -> bool) -> usize {
     bytes.iter().take_while(|byte| keep(**byte)).count()
 }
 
-/// Where the `]` that closes the `[` that `bytes` starts with is, past nested brackets and quotes.
-fn closing_bracket(bytes: &[u8]) -> Option<usize> {
+/// Where the `]` that closes the `[` that `bytes` starts with is, past nested brackets, and past
+/// quotes where `quotes` says so.
+fn closing_bracket(bytes: &[u8], quotes: bool) -> Option<usize> {
     let mut depth = 0;
     let mut quote = None;
     for (at, &byte) in bytes.iter().enumerate() {
         match (quote, byte) {
             (Some(open), _) if byte == open => quote = None,
             (Some(_), _) => {}
-            (None, b'\'' | b'"') => quote = Some(byte),
+            (None, b'\'' | b'"') if quotes => quote = Some(byte),
             (None, b'[') => depth += 1,
             (None, b']') => {
                 depth -= 1;
