@@ -2718,3 +2718,21 @@ fn arithmetic_takes_keys_with_a_lone_quote() {
         ],
     );
 }
+
+/// A `]` first in a bracket expression (after any `!`) is one of its characters, as in bash:
+/// `[]]`, `[!]]` and `[][]` never matched, in `case`, `[[ ]]`, `${s//…/…}` and file names.
+#[test]
+fn a_closing_bracket_first_in_a_bracket_expression_is_a_member() {
+    let home = Home::new();
+    let script = r#"case ']' in []]) echo ok34;; *) echo no34;; esac
+case '-' in []-]) echo ok35;; *) echo no35;; esac
+case 'x' in [!]]) echo ok36;; *) echo no36;; esac
+case ']' in [!]]) echo no37;; *) echo ok37;; esac
+[[ ']' == []] ]] && echo dbl-ok || echo dbl-no
+s='a]b[c'; echo "${s//[]]/_}" "${s//[][]/_}"
+case '[]' in '[]') echo lit;; esac; case 'a' in []) echo never;; *) echo empty-ok;; esac
+mkdir -p gl && touch 'gl/a]' gl/ab && echo gl/a[]] gl/a[!]]
+"#;
+    std::fs::write(home.path().join("brackets.sh"), script).unwrap();
+    script_same_as_bash(&home, "brackets.sh");
+}

@@ -54,14 +54,19 @@ peg::parser! {
             sequence:$(['\\'] [c if regex_char_needs_escaping(c)]) { sequence.to_owned() } /
             ['\\'] [c] { c.to_string() }
 
+        // ncsh patch: a `]` first (after any `!` or `^`) is a member, as in bash (`[]]`, `[!]]`,
+        // `[][]`); the expression never matched.
         rule bracket_expression() -> String =
-            "[" invert:(invert_char()?) members:bracket_member()+ "]" {
-                let mut members = members.into_iter().flatten().collect::<Vec<_>>();
+            "[" invert:(invert_char()?) close:("]" { String::from(r"\]") })? members:bracket_member()* "]" {?
+                if close.is_none() && members.is_empty() {
+                    return Err("a bracket expression with members");
+                }
+                let mut members = close.into_iter().map(Some).chain(members).flatten().collect::<Vec<_>>();
 
                 // If we completed the parse but ended up with no valid members
                 // of the bracket expression, then return a regex that matches nothing.
                 // (Or in the inverted case, matches everything.)
-                if members.is_empty() {
+                Ok(if members.is_empty() {
                     if invert.is_some() {
                         String::from(".")
                     } else {
@@ -73,7 +78,7 @@ peg::parser! {
                     }
 
                     std::format!("[{}]", members.join(""))
-                }
+                })
             }
 
         rule invert_char() -> bool =
