@@ -948,6 +948,32 @@ fn the_prompt_command_and_a_debug_trap_keep_the_last_argument_and_pipestatus() {
     term.expect("\nps=0 1\n");
 }
 
+/// `complete -o dirnames` completes directories only where the spec's function gave nothing, as
+/// bash's (fzf's `cd **<Tab>` showed a menu of its pick and every directory), with their `/`;
+/// `-o default` after it completes files.
+#[test]
+fn dirnames_completes_directories_only_where_the_function_gave_nothing() {
+    let home = Home::new();
+    std::fs::create_dir_all(home.path().join("qdir")).unwrap();
+    std::fs::write(home.path().join("qfile"), "").unwrap();
+    let rc = home.path().join("rc");
+    std::fs::write(
+        &rc,
+        "cd; _c() { COMPREPLY=(\"zzz/\"); }; _n() { COMPREPLY=(); }\n\
+         complete -o nospace -o dirnames -F _c c1; complete -o dirnames -F _n c2\n\
+         complete -o dirnames -o default -F _n c3\n",
+    )
+    .unwrap();
+    let term = Terminal::spawn(home.command(&["--rcfile", rc.to_str().unwrap()]), 24, 80);
+    term.expect_prompt();
+    term.send("c1 q\t");
+    term.expect("$ c1 zzz/");
+    term.send("\x15c2 q\t");
+    term.expect("$ c2 qdir/");
+    term.send("\x15c3 qf\t");
+    term.expect("$ c3 qfile");
+}
+
 /// A directory completed under `~` keeps its `~/` and gets its `/`, as in bash; so does a path
 /// under a variable (`$HOME/` became the expanded path, and then `\$HOME/`), with the rest quoted.
 #[test]

@@ -419,7 +419,10 @@ impl Spec {
             no_trailing_space_at_end_of_line: options.no_space,
         };
 
-        if options.plus_dirs || options.dir_names {
+        // ncsh patch: `-o dirnames` completes directories only where the spec gave nothing, as
+        // bash's (fzf's `cd **<Tab>` got a menu of its pick and every directory); `-o plusdirs`
+        // adds them always.
+        if options.plus_dirs || (options.dir_names && candidates.is_empty()) {
             // Also add dir name completion.
             let mut dir_candidates = get_file_completions(
                 shell,
@@ -427,6 +430,8 @@ impl Spec {
                 /* must_be_dir */ true,
             )
             .await;
+            // Directories are file names: quoted, and given their `/`.
+            processing_options.treat_as_filenames |= !dir_candidates.is_empty();
             candidates.append(&mut dir_candidates);
         }
 
@@ -444,10 +449,8 @@ impl Spec {
         if candidates.is_empty() && options.default {
             // N.B. We approximate "default" readline completion behavior by getting file and
             // dir completions.
-            let must_be_dir = options.dir_names;
-
             let mut default_candidates =
-                get_file_completions(shell, context.token_to_complete, must_be_dir).await;
+                get_file_completions(shell, context.token_to_complete, false).await;
             candidates.append(&mut default_candidates);
 
             if shell.completion_config().fallback_options.mark_directories {
