@@ -1770,7 +1770,7 @@ fn printf_q_quotes_as_bash_does() {
 /// the last command the function ran (it was the call: the function did not see the trap, so
 /// named nothing), and after `( … )` the subshell on one line (it was the command before). The
 /// simple commands of a lone pipeline put in the background are announced too (bash-preexec
-/// missed `sleep 5 &`).
+/// missed `sleep 5 &`). With `extdebug`, a DEBUG trap that fails skips the command (it ran).
 #[test]
 fn the_debug_trap_and_bash_command_name_each_command_as_written() {
     let home = Home::new();
@@ -1783,6 +1783,9 @@ fn the_debug_trap_and_bash_command_name_each_command_as_written() {
              echo $(echo sub); echo $x | tr 1 2 | cat; { echo in; } | cat",
             "trap 'echo \"failed: $BASH_COMMAND\"' ERR; x=1; false; ls /nonexist 2>/dev/null; \
              trap 'echo \"exit: $BASH_COMMAND\"' EXIT; false",
+            "dbg() { [[ $BASH_COMMAND == *SKIP* ]] && return 1; return 0; }; shopt -s extdebug; trap dbg DEBUG; \
+             false; echo SKIPME; echo \"st=$?\"; [[ SKIP == x ]]; echo \"st2=$?\"; (( SKIP=0 )); echo \"st3=$?\"; \
+             false; echo SKIP | cat; echo \"st4=$?\"; shopt -u extdebug; echo SKIP-not",
             "trap 'echo \"DBG: $BASH_COMMAND\"' DEBUG; sleep 0.1 & wait; { sleep 0.3; echo a; } & wait; \
              true && sleep 0.1 & wait; sleep 0.1 | cat & wait; x=1 & wait",
             "trap 'echo \"failed: $BASH_COMMAND\"' ERR; ( exit 3 ); (echo b\n exit 4); \

@@ -313,17 +313,22 @@ fn compose_command<S: AsRef<OsStr>, SE: extensions::ShellExtensions>(
 /// loop of assignments about 7% of its time, and only a trap's handler is likely to read the
 /// name (`echo $BASH_COMMAND` outside any trap gives the last command a trap saw, where bash
 /// gives this one).
+///
+/// Returns whether the command is to run: with `shopt -s extdebug`, a DEBUG trap that fails skips
+/// it, as in bash (bash-preexec's documented way to stop a command); a simple command, `[[` and
+/// `((` heed it.
 pub(crate) async fn announce_command(
     shell: &mut Shell<impl extensions::ShellExtensions>,
     params: &ExecutionParameters,
     text: impl FnOnce() -> String,
-) -> Result<(), error::Error> {
+) -> Result<bool, error::Error> {
     if name_command(shell, text)? && shell.traps().handles(traps::TrapSignal::Debug) {
-        let _ = shell
+        let trap = shell
             .invoke_trap_handler(traps::TrapSignal::Debug, params)
             .await?;
+        return Ok(trap.is_success() || !shell.options().enable_debugger);
     }
-    Ok(())
+    Ok(true)
 }
 
 /// Sets `BASH_COMMAND` to the command about to run, as `announce_command` says, without running

@@ -315,8 +315,9 @@ impl Execute for ast::CompoundList {
                 if ao_list.additional.is_empty() {
                     for command in &ao_list.first.seq {
                         if let ast::Command::Simple(simple) = command {
-                            commands::announce_command(shell, params, || simple.to_string())
-                                .await?;
+                            let _runs =
+                                commands::announce_command(shell, params, || simple.to_string())
+                                    .await?;
                         }
                     }
                 }
@@ -742,8 +743,12 @@ async fn spawn_pipeline_processes(
             // ncsh patch: a simple command that runs in a copy of the shell is announced by the
             // shell itself, whose DEBUG trap the copy does not inherit, as bash announces it
             // before it forks.
-            if let ast::Command::Simple(simple) = command {
-                commands::announce_command(shell, params, || simple.to_string()).await?;
+            if let ast::Command::Simple(simple) = command
+                && !commands::announce_command(shell, params, || simple.to_string()).await?
+            {
+                // Skipped by the trap (`extdebug`): its pipe ends here.
+                spawn_results.push_back(ExecutionResult::success().into());
+                continue;
             }
 
             // Make sure that all commands in the pipeline are in the same process group.
@@ -1032,8 +1037,11 @@ impl<SE: extensions::ShellExtensions> ExecuteInPipeline<SE> for ast::Command {
 
                 // Evaluate the extended test expression.
                 let shell = &mut pipeline_context.shell;
-                commands::announce_command(shell, &params, || std::format!("[[ {} ]]", e.expr))
-                    .await?;
+                if !commands::announce_command(shell, &params, || std::format!("[[ {} ]]", e.expr))
+                    .await?
+                {
+                    return Ok(ExecutionResult::success().into());
+                }
                 // An arithmetic comparison says its own error (`compare_arithmetic`).
                 let passed =
                     extendedtests::eval_extended_test_expr(&e.expr, shell, &params).await?;
@@ -1214,7 +1222,7 @@ impl Execute for ast::ForClauseCommand {
             if let Some(left) = signal_traps::run_pending(shell, params).await? {
                 return Ok(left);
             }
-            commands::announce_command(shell, params, || header.clone()).await?;
+            let _runs = commands::announce_command(shell, params, || header.clone()).await?;
             if shell.options().print_commands_and_arguments {
                 shell.trace_command(params, header.clone()).await;
             }
@@ -1400,8 +1408,9 @@ impl Execute for ast::CaseClauseCommand {
                 .await;
         }
 
-        commands::announce_command(shell, params, || std::format!("case {} in ", self.value))
-            .await?;
+        let _runs =
+            commands::announce_command(shell, params, || std::format!("case {} in ", self.value))
+                .await?;
         let expanded_value = expansion::basic_expand_word(shell, params, &self.value).await?;
         let mut result: ExecutionResult = ExecutionResult::success();
         let mut force_execute_next_case = false;
@@ -1578,8 +1587,11 @@ impl Execute for ast::ArithmeticCommand {
         shell: &mut Shell<impl extensions::ShellExtensions>,
         params: &ExecutionParameters,
     ) -> Result<ExecutionResult, error::Error> {
-        commands::announce_command(shell, params, || std::format!("(({}))", self.expr.value))
-            .await?;
+        if !commands::announce_command(shell, params, || std::format!("(({}))", self.expr.value))
+            .await?
+        {
+            return Ok(ExecutionResult::success());
+        }
         let value = match self.expr.eval(shell, params, true).await {
             Ok(value) => value,
             Err(error) => return arithmetic::failed_command(shell, params, error, "((: "),
@@ -1732,8 +1744,10 @@ impl<SE: extensions::ShellExtensions> ExecuteInPipeline<SE> for ast::SimpleComma
         params.redirected_here.clear();
 
         // In a copy of the shell (a pipeline's), the shell announced it (`spawn_pipeline_processes`).
-        if let commands::ShellForCommand::ParentShell(shell) = &mut context.shell {
-            commands::announce_command(shell, &params, || self.to_string()).await?;
+        if let commands::ShellForCommand::ParentShell(shell) = &mut context.shell
+            && !commands::announce_command(shell, &params, || self.to_string()).await?
+        {
+            return Ok(ExecutionSpawnResult::Completed(ExecutionResult::success()));
         }
 
         let mut assignments = vec![];

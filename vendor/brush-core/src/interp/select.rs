@@ -30,7 +30,7 @@ pub(super) async fn execute(
         return Ok(ExecutionResult::success());
     }
     let header = loop_header("select", command);
-    commands::announce_command(shell, params, || header.clone()).await?;
+    let _runs = commands::announce_command(shell, params, || header.clone()).await?;
     if shell.options().print_commands_and_arguments {
         shell.trace_command(params, header).await;
     }
