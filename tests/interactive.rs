@@ -974,6 +974,27 @@ fn dirnames_completes_directories_only_where_the_function_gave_nothing() {
     term.expect("$ c3 qfile");
 }
 
+/// A key bound to a macro types its text and does what its keys are bound to, as readline's (it
+/// was kept, and did nothing): `"\C-o": "macro"` types `macro`, and a macro of Ctrl-A, text,
+/// Ctrl-E and Ctrl-M edits the line and runs it.
+#[test]
+fn a_key_bound_to_a_macro_types_its_keys() {
+    let home = Home::new();
+    let rc = home.path().join("rc");
+    std::fs::write(
+        &rc,
+        "bind '\"\\C-o\": \"macro\"'\nbind '\"\\C-y\": \"\\C-aecho \\C-e!\\C-m\"'\n",
+    )
+    .unwrap();
+    let term = Terminal::spawn(home.command(&["--rcfile", rc.to_str().unwrap()]), 24, 80);
+    term.expect_prompt();
+    term.send("echo x\x0f\r");
+    term.expect("\nxmacro\n");
+    term.expect_prompt();
+    term.send("hi\x19");
+    term.expect("\nhi!\n");
+}
+
 /// A directory completed under `~` keeps its `~/` and gets its `/`, as in bash; so does a path
 /// under a variable (`$HOME/` became the expanded path, and then `\$HOME/`), with the rest quoted.
 #[test]

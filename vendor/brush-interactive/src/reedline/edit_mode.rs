@@ -279,14 +279,18 @@ impl UpdatableBindings {
                     // Empty macro target - unbind any existing binding for this sequence.
                     self.try_unbind(seq);
                 } else {
-                    return Err(std::io::Error::other(
-                        "binding key sequence to readline macro with strokes",
-                    ));
+                    let events = key_strokes.iter().map(|stroke| self.stroke_event(stroke));
+                    if !self.bind_macro_events(&seq, events.collect()) {
+                        return Err(std::io::Error::other(KeyError::UnsupportedKeySequence(seq)));
+                    }
                 }
             }
             interfaces::KeySequence::Bytes(items) => {
                 // Flatten all byte sequences into one contiguous buffer for prefix matching.
                 let flat_bytes: Vec<u8> = items.iter().flatten().copied().collect();
+                if self.bind_macro_events(&seq, self.macro_events(&flat_bytes)) {
+                    return Ok(());
+                }
                 let actions = self.resolve_macro_body(&flat_bytes);
 
                 if actions.is_empty() {
@@ -308,6 +312,58 @@ impl UpdatableBindings {
         }
 
         Ok(())
+    }
+
+    /// Binds `seq` to a macro's `events`, one after the other (ncsh patch: a macro of keys that
+    /// are typed, `bind '"\C-o": "text"'`, or that do what other keys do, was kept and did
+    /// nothing); false where a key of it does nothing, or `seq` is not one reedline knows.
+    fn bind_macro_events(
+        &mut self,
+        seq: &KeySequence,
+        events: Option<Vec<reedline::ReedlineEvent>>,
+    ) -> bool {
+        let (Some(events), Some((modifiers, key_code))) =
+            (events, translate_key_sequence_to_reedline(seq))
+        else {
+            return false;
+        };
+        (self.bindings).add_binding(modifiers, key_code, reedline::ReedlineEvent::Multiple(events));
+        true
+    }
+
+    /// What the keys a macro's bytes name do (ncsh patch): a sequence bound as bytes (`bind -x`)
+    /// does what it is bound to, and each other key what `stroke_event` says.
+    fn macro_events(&self, bytes: &[u8]) -> Option<Vec<reedline::ReedlineEvent>> {
+        let mut events = vec![];
+        let mut rest = bytes;
+        while !rest.is_empty() {
+            if let Some((matched, action)) = self.find_longest_prefix_match(rest) {
+                events.push(translate_action_to_reedline_event(action)?);
+                rest = &rest[matched.len()..];
+                continue;
+            }
+            let (stroke, length) = stroke_of_bytes(rest);
+            events.push(self.stroke_event(&stroke)?);
+            rest = &rest[length..];
+        }
+        Some(events)
+    }
+
+    /// What one key of a macro does (ncsh patch): a character without Ctrl or Alt is typed,
+    /// Enter accepts the line, and another key does what it is bound to; None for a key bound to
+    /// nothing.
+    fn stroke_event(&self, stroke: &KeyStroke) -> Option<reedline::ReedlineEvent> {
+        match stroke.key {
+            Key::Character(c) if !stroke.control && !stroke.alt => Some(
+                reedline::ReedlineEvent::Edit(vec![reedline::EditCommand::InsertChar(c)]),
+            ),
+            Key::Enter if !stroke.control && !stroke.alt => Some(reedline::ReedlineEvent::Enter),
+            _ => {
+                let (modifiers, key_code) =
+                    translate_key_sequence_to_reedline(&KeySequence::from(stroke.clone()))?;
+                self.bindings.find_binding(modifiers, key_code)
+            }
+        }
     }
 
     /// Resolve a macro body (byte sequence) into a sequence of actions using prefix matching.
@@ -359,6 +415,35 @@ impl UpdatableBindings {
                 }
             }
             other => actions.push(other),
+        }
+    }
+}
+
+/// The key that the terminal's bytes at the start of `bytes` stand for, and how many bytes it
+/// takes (ncsh patch, for macros): a control character is Ctrl and its letter, ESC before
+/// another is Alt and it, and other bytes are the character they encode.
+fn stroke_of_bytes(bytes: &[u8]) -> (KeyStroke, usize) {
+    let key = |key| KeyStroke::from(key);
+    match bytes {
+        [b'\r' | b'\n', ..] => (key(Key::Enter), 1),
+        [b'\t', ..] => (key(Key::Tab), 1),
+        [0x7f | 0x08, ..] => (key(Key::Backspace), 1),
+        [0x1b, next, ..] if *next != 0x1b => {
+            let (mut stroke, length) = stroke_of_bytes(&bytes[1..]);
+            stroke.alt = true;
+            (stroke, length + 1)
+        }
+        [0x1b, ..] => (key(Key::Escape), 1),
+        [control @ 0x01..=0x1a, ..] => {
+            let mut stroke = key(Key::Character(char::from(b'a' + control - 1)));
+            stroke.control = true;
+            (stroke, 1)
+        }
+        _ => {
+            let text = String::from_utf8_lossy(&bytes[..bytes.len().min(4)]);
+            let c = text.chars().next().unwrap_or(char::REPLACEMENT_CHARACTER);
+            let length = if c == char::REPLACEMENT_CHARACTER { 1 } else { c.len_utf8() };
+            (key(Key::Character(c)), length)
         }
     }
 }
