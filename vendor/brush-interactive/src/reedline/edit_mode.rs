@@ -327,7 +327,11 @@ impl UpdatableBindings {
         else {
             return false;
         };
-        (self.bindings).add_binding(modifiers, key_code, reedline::ReedlineEvent::Multiple(events));
+        (self.bindings).add_binding(
+            modifiers,
+            key_code,
+            reedline::ReedlineEvent::Multiple(events),
+        );
         true
     }
 
@@ -354,9 +358,11 @@ impl UpdatableBindings {
     /// nothing.
     fn stroke_event(&self, stroke: &KeyStroke) -> Option<reedline::ReedlineEvent> {
         match stroke.key {
-            Key::Character(c) if !stroke.control && !stroke.alt => Some(
-                reedline::ReedlineEvent::Edit(vec![reedline::EditCommand::InsertChar(c)]),
-            ),
+            Key::Character(c) if !stroke.control && !stroke.alt => {
+                Some(reedline::ReedlineEvent::Edit(vec![
+                    reedline::EditCommand::InsertChar(c),
+                ]))
+            }
             Key::Enter if !stroke.control && !stroke.alt => Some(reedline::ReedlineEvent::Enter),
             _ => {
                 let (modifiers, key_code) =
@@ -442,7 +448,11 @@ fn stroke_of_bytes(bytes: &[u8]) -> (KeyStroke, usize) {
         _ => {
             let text = String::from_utf8_lossy(&bytes[..bytes.len().min(4)]);
             let c = text.chars().next().unwrap_or(char::REPLACEMENT_CHARACTER);
-            let length = if c == char::REPLACEMENT_CHARACTER { 1 } else { c.len_utf8() };
+            let length = if c == char::REPLACEMENT_CHARACTER {
+                1
+            } else {
+                c.len_utf8()
+            };
             (key(Key::Character(c)), length)
         }
     }
