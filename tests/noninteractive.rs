@@ -2576,7 +2576,8 @@ fn exit_in_an_err_trap_ends_the_shell() {
 }
 
 /// `${#-}` and `${#?}` are the lengths of `$-` and `$?`, as in bash (they were `$#` with an empty
-/// default, 0, or an error where unset), and `${#-x}` is still `$#` with a default.
+/// default, 0, or an error where unset), and `${#-x}` is still `$#` with a default. `${!}` and
+/// `${!-word}` are `$!` (they were left as written), which is unset before the first job.
 #[test]
 fn the_lengths_of_special_parameters_are_as_in_bash() {
     let home = Home::new();
@@ -2584,6 +2585,8 @@ fn the_lengths_of_special_parameters_are_as_in_bash() {
         &home,
         &[
             "echo ${#-} ${#?} ${##} ${#} ${#x}; set -- a b; echo ${#*} ${#@} ${#-x} ${#:-y} ${#1} ${#?x}",
+            "echo \"[${!}]\" \"${!-none}\" \"${!:-x}\" \"[${!:+y}]\" ${#!}; sleep 0.01 & [[ ${!} == $! ]] && echo same
+             a=b; b=c; echo ${!a} ${!a-d} ${!a:-e}; set -- p q; echo ${!#}; n=1; echo ${!n}",
         ],
     );
 }

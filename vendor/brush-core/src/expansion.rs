@@ -2118,7 +2118,8 @@ impl<'a, SE: extensions::ShellExtensions> WordExpander<'a, SE> {
                 if let Some(pid) = self.shell.jobs().last_background_pid() {
                     return Expansion::from(pid.to_string());
                 }
-                Expansion::from(String::new())
+                // Unset before the first, as bash's (`${!-none}`, `set -u`).
+                Expansion::undefined()
             }
             brush_parser::word::SpecialParameter::ShellName => Expansion::from(
                 self.shell

@@ -1120,8 +1120,10 @@ peg::parser! {
                 ParameterExpr::LowercaseFirstChar { parameter, indirect, pattern }
             }
 
+        // ncsh patch: a `!` before `}` or an operator is `$!` itself (`${!}`, `${!-none}`), as in
+        // bash; they were left as written.
         rule parameter_indirection() -> bool =
-            non_posix_extensions_enabled() "!" { true } /
+            non_posix_extensions_enabled() "!" !['}' | '-' | '=' | '?' | '+' | ':'] { true } /
             { false }
 
         rule non_posix_parameter_transformation_op() -> ParameterTransformOp =
