@@ -2742,3 +2742,19 @@ mkdir -p gl && touch 'gl/a]' gl/ab && echo gl/a[]] gl/a[!]]
     std::fs::write(home.path().join("brackets.sh"), script).unwrap();
     script_same_as_bash(&home, "brackets.sh");
 }
+
+/// `declare` with an attribute and no names (`declare -a`, `-x`), `local` and `readonly` list
+/// `declare` commands that read back, as bash's (they listed `name=value`, which loses the
+/// attributes); a plain `declare` still lists `name=value`.
+#[test]
+fn declare_with_an_attribute_lists_declarations() {
+    let home = Home::new();
+    same_as_bash(
+        &home,
+        &[
+            r#"a=(1 2); declare -A m=([k]=v); declare -n r=a; x=1; declare -a | grep "a=("; declare -A | grep -w m; declare -n | grep r=
+               f() { local z=yy; local; }; f; declare -i n=3; declare -i | grep n=; readonly ro=1; readonly | grep -w ro; declare -r | grep ro=
+               declare | grep "^ro="; declare -x X=2; declare -x | grep " X="; export | grep " X=""#,
+        ],
+    );
+}

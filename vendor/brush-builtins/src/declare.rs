@@ -646,7 +646,8 @@ impl DeclareCommand {
         if let Some(value) = self.make_readonly.to_bool() {
             filters.push(Box::new(move |(_, v)| v.is_readonly() == value));
         }
-        if let Some(value) = self.make_readonly.to_bool() {
+        // ncsh patch: `-t` filters by the trace attribute (it looked at `-r`).
+        if let Some(value) = self.make_traced.to_bool() {
             filters.push(Box::new(move |(_, v)| v.is_trace_enabled() == value));
         }
         if let Some(value) = self.uppercase_value_on_assignment.to_bool() {
@@ -660,6 +661,13 @@ impl DeclareCommand {
         if let Some(value) = self.make_exported.to_bool() {
             filters.push(Box::new(move |(_, v)| v.is_exported() == value));
         }
+
+        // ncsh patch: as bash's, only a plain `declare` lists `name=value`; with an attribute
+        // (`declare -a`, `-x`), or as `local` or `readonly`, it lists `declare` commands that read
+        // back (it listed `name=value` but for `-p`).
+        let attribute_given = filters.len() > 1;
+        let as_declarations =
+            self.print || attribute_given || !matches!(verb, DeclareVerb::Declare);
 
         let iter_policy = if matches!(verb, DeclareVerb::Local) {
             EnvironmentLookup::OnlyInCurrentLocal
@@ -676,7 +684,7 @@ impl DeclareCommand {
             .filter(|pair| filters.iter().all(|f| f(*pair)))
             .sorted_by_key(|v| v.0)
         {
-            if self.print {
+            if as_declarations {
                 let mut cs = variable.attribute_flags(context.shell);
                 if cs.is_empty() {
                     cs.push('-');
