@@ -2726,7 +2726,9 @@ fn arithmetic_takes_keys_with_a_lone_quote() {
 }
 
 /// A `]` first in a bracket expression (after any `!`) is one of its characters, as in bash:
-/// `[]]`, `[!]]` and `[][]` never matched, in `case`, `[[ ]]`, `${s//…/…}` and file names.
+/// `[]]`, `[!]]` and `[][]` never matched, in `case`, `[[ ]]`, `${s//…/…}` and file names. A
+/// bracket expression with a quoted character in it matches file names (`a[\ .]b` was left as
+/// written).
 #[test]
 fn a_closing_bracket_first_in_a_bracket_expression_is_a_member() {
     let home = Home::new();
@@ -2738,6 +2740,7 @@ case ']' in [!]]) echo no37;; *) echo ok37;; esac
 s='a]b[c'; echo "${s//[]]/_}" "${s//[][]/_}"
 case '[]' in '[]') echo lit;; esac; case 'a' in []) echo never;; *) echo empty-ok;; esac
 mkdir -p gl && touch 'gl/a]' gl/ab && echo gl/a[]] gl/a[!]]
+cd gl && touch 'a b' a.b 'a;b' a_b && echo a[\ .]b a[\;]b "a"[\.]b a[" "]b "a[._]b" a\[._]b; cd ..
 "#;
     std::fs::write(home.path().join("brackets.sh"), script).unwrap();
     script_same_as_bash(&home, "brackets.sh");

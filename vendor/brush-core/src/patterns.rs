@@ -210,10 +210,7 @@ impl Pattern {
 
         // Similarly, if we're *confident* the pattern doesn't require expansion, then we
         // know there's a single expansion (before filtering).
-        } else if !self.pieces.iter().any(|piece| {
-            matches!(piece, PatternPiece::Pattern(_))
-                && requires_expansion(piece.as_str(), self.enable_extended_globbing)
-        }) {
+        } else if !pieces_require_expansion(&self.pieces, self.enable_extended_globbing) {
             let concatenated: String = self.pieces.iter().map(|piece| piece.as_str()).collect();
 
             if let Some(filter) = path_filter
@@ -317,10 +314,7 @@ impl Pattern {
                 matched_before = true;
                 continue;
             }
-            if !component.iter().any(|piece| {
-                matches!(piece, PatternPiece::Pattern(_))
-                    && requires_expansion(piece.as_str(), self.enable_extended_globbing)
-            }) {
+            if !pieces_require_expansion(&component, self.enable_extended_globbing) {
                 named_after_matches |= matched_before;
                 for p in &mut paths_so_far {
                     let flattened = component
@@ -436,23 +430,7 @@ impl Pattern {
             regex_str.push('^');
         }
 
-        let mut current_pattern = String::new();
-        for piece in &self.pieces {
-            match piece {
-                PatternPiece::Pattern(s) => {
-                    current_pattern.push_str(s);
-                }
-                PatternPiece::Literal(s) => {
-                    for c in s.chars() {
-                        if crate::regex::regex_char_is_special(c) {
-                            current_pattern.push('\\');
-                        }
-                        current_pattern.push(c);
-                    }
-                }
-            }
-        }
-
+        let current_pattern = pattern_text(&self.pieces);
         let regex_piece =
             pattern_to_regex_str(current_pattern.as_str(), self.enable_extended_globbing)?;
         regex_str.push_str(regex_piece.as_str());
@@ -501,6 +479,35 @@ impl Pattern {
 /// Checks whether a string contains glob metacharacters that would trigger
 /// pathname expansion. Delegates to the pattern parser's grammar, which is
 /// the single source of truth for what constitutes a glob metacharacter.
+/// The pattern `pieces` make, their literal characters escaped.
+fn pattern_text(pieces: &[PatternPiece]) -> String {
+    let mut text = String::new();
+    for piece in pieces {
+        match piece {
+            PatternPiece::Pattern(s) => text.push_str(s),
+            PatternPiece::Literal(s) => {
+                for c in s.chars() {
+                    if crate::regex::regex_char_is_special(c) {
+                        text.push('\\');
+                    }
+                    text.push(c);
+                }
+            }
+        }
+    }
+    text
+}
+
+/// Whether `pieces` hold a pattern to expand, read whole (ncsh patch): a bracket expression with
+/// a quoted character in it (`a[\ .]b`, `a[" "]b`) is in three pieces, none a pattern alone,
+/// so it was taken as it stands.
+fn pieces_require_expansion(pieces: &[PatternPiece], enable_extended_globbing: bool) -> bool {
+    pieces
+        .iter()
+        .any(|piece| matches!(piece, PatternPiece::Pattern(_)))
+        && requires_expansion(&pattern_text(pieces), enable_extended_globbing)
+}
+
 fn requires_expansion(s: &str, enable_extended_globbing: bool) -> bool {
     brush_parser::pattern::pattern_has_glob_metacharacters(s, enable_extended_globbing)
 }
