@@ -2761,3 +2761,21 @@ fn declare_with_an_attribute_lists_declarations() {
         ],
     );
 }
+
+/// A background job reads what a command around it redirected stdin from, as bash's: `while read
+/// l; do { read x; } & wait; done < file` gave the job `/dev/null`, which only the shell's own
+/// stdin becomes.
+#[test]
+fn a_background_job_reads_the_stdin_a_command_around_it_redirected() {
+    let home = Home::new();
+    let script = r#"printf 'a\nb\nc\nd\n' > in.txt
+while read l; do { read x; echo "$l/$x"; } & wait; done < in.txt
+for i in 1; do cat & wait; done <<X
+here
+X
+{ read y; echo "[$y]"; } & wait
+echo piped | { cat & wait; }
+"#;
+    std::fs::write(home.path().join("background-stdin.sh"), script).unwrap();
+    script_same_as_bash(&home, "background-stdin.sh");
+}

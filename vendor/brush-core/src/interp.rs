@@ -364,8 +364,12 @@ async fn spawn_async_ao_list_in_task<'a, SE: extensions::ShellExtensions>(
     // Mark the child shell as not interactive; we don't want it messing with the terminal too much.
     cloned_shell.options_mut().interactive = false;
 
-    // Redirect stdin to null, per spec.
-    if let Ok(null) = openfiles::null() {
+    // Redirect stdin to null, per spec. ncsh patch: unless a command around it redirected stdin
+    // (`while read l; do { read x; } & wait; done < file`), as bash's.
+    let stdin_redirected = cloned_params
+        .open_files
+        .contains_fd(openfiles::OpenFiles::STDIN_FD);
+    if !stdin_redirected && let Ok(null) = openfiles::null() {
         cloned_params.set_fd(openfiles::OpenFiles::STDIN_FD, null);
     }
 
