@@ -262,6 +262,12 @@ fn read_format(format: &str) -> Format {
     let mut chars = format.char_indices().peekable();
     while let Some((start, c)) = chars.next() {
         if c == '\\' {
+            // bash's format reads `\'`, `\"` and `\?` as the character (uucore kept the backslash).
+            if let Some(&(_, quoted @ ('\'' | '"' | '?'))) = chars.peek() {
+                text.push(quoted);
+                chars.next();
+                continue;
+            }
             text.push(c);
             match chars.peek() {
                 // `\c` is text, not the end of output; `\%` is a backslash, then a conversion.

@@ -62,6 +62,8 @@ pub(crate) fn read_argument(arg: &str, conversion: char) -> (FormatArgument, Opt
 fn with_escapes_read(arg: &str) -> FormatArgument {
     use std::os::unix::ffi::OsStringExt as _;
     use uucore::format::FormatChar as _;
+    // bash's `%b` keeps `\"` as it stands, where uucore reads it as `"`.
+    let arg = arg.replace("\\\"", "\\\\\"");
     let mut text = vec![];
     for escaped in
         uucore::format::parse_escape_only(arg.as_bytes(), uucore::format::OctalParsing::ThreeDigits)
