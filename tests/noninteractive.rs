@@ -2610,7 +2610,8 @@ fn export_appends_and_exports_a_name_set_later() {
 }
 
 /// In a `${…}` between double quotes, `$'…'` is read (`"${sep:-$'\t'}"` gave `$'\t'`), as bash's
-/// `extquote` has it; and `${s/$empty/X}` leaves `s` as it is, where X went between all its
+/// `extquote` has it, and a word in double quotes of its own is a double-quoted string
+/// (`"${a+"'$a'"}"` gave `$a`, `"${b:-"~"}"` the home directory); and `${s/$empty/X}` leaves `s` as it is, where X went between all its
 /// characters (at `#` or `%`, an empty pattern still matches at the start or the end).
 #[test]
 fn parameter_words_read_ansi_c_quotes_and_an_empty_pattern_replaces_nothing() {
@@ -2620,6 +2621,8 @@ fn parameter_words_read_ansi_c_quotes_and_an_empty_pattern_replaces_nothing() {
         &[
             r#"sep=; printf '[%s]\n' "${sep:-$'\t'}" "${sep:-$'\x41'}" "${sep:-\$'x'}" "${sep=$'\x42'}" "${sep:=$'\x43'}"; echo "$sep"
                x=; echo "${x:-$'a\nb'}" | od -c | head -2; unset y; printf '[%s]\n' "${y:+$'\t'}" "${y-$'z'}""#,
+            r#"a=foo; b=; printf '<%s>' "${a:+"$a"}" "${a:+"x $a y"}" "${b:-"$a"}" "${a+"'$a'"}" "${a+'$a'}" "${b:-'x'}" "${b:-"~"}" "${b:-~}" ${b:-'$a'}
+               set -- "a b" c; printf '<%s>' "${1:+"$@"}" "${b:-"$*"}" "${a:+-o "$a"}" ${a:+-o "$a"}; echo"#,
             r#"e=; s=abc; echo "${s/$e/X}" "${s//$e/X}" "${s/#$e/X}" "${s/%$e/X}" "${s/#/X}" "${s/%/X}" "${s//}" "${s/}"
                a=(ab cd); echo "${a[@]/#/-}" "${a[@]//$e/X}" ${s//$e}"#,
         ],

@@ -781,20 +781,17 @@ impl<'a, SE: extensions::ShellExtensions> WordExpander<'a, SE> {
     async fn expand_parameter_word(&mut self, word: &str) -> Result<Expansion, error::Error> {
         if self.in_double_quotes {
             // When inside double-quotes, we need to parse the word with double-quote semantics.
-            // If the word already starts with a double-quote, we need to remove those quotes
-            // and expand what's inside with normal (non-double-quote) semantics.
-            if let Some(stripped) = word.strip_prefix('"')
-                && let Some(inner) = stripped.strip_suffix('"')
-            {
-                // Remove the surrounding double-quotes and expand the content normally
-                // This requires us to temporarily clear in_double_quotes so the inner
-                // content gets normal processing.
+            // If the word already starts and ends with a double-quote, it is expanded as it
+            // stands, a double-quoted string (ncsh patch: brush took the quotes away and
+            // expanded what was inside them unquoted, so `"${a+"'$a'"}"` gave `$a` and
+            // `"${b:-"~"}"` the home directory).
+            if word.len() > 1 && word.starts_with('"') && word.ends_with('"') {
                 let previously_in_double_quotes = self.in_double_quotes;
                 self.in_double_quotes = false;
 
                 // Now perform the expansion and make sure to restore the previous state,
                 // even if the expansion fails.
-                let result = self.basic_expand(inner).await;
+                let result = self.basic_expand(word).await;
                 self.in_double_quotes = previously_in_double_quotes;
 
                 result
