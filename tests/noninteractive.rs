@@ -2611,7 +2611,8 @@ fn export_appends_and_exports_a_name_set_later() {
 
 /// In a `${…}` between double quotes, `$'…'` is read (`"${sep:-$'\t'}"` gave `$'\t'`), as bash's
 /// `extquote` has it, and a word in double quotes of its own is a double-quoted string
-/// (`"${a+"'$a'"}"` gave `$a`, `"${b:-"~"}"` the home directory); and `${s/$empty/X}` leaves `s` as it is, where X went between all its
+/// (`"${a+"'$a'"}"` gave `$a`, `"${b:-"~"}"` the home directory); `"$prefix$@"` of no parameters
+/// and an empty prefix is no word (it was one empty word); and `${s/$empty/X}` leaves `s` as it is, where X went between all its
 /// characters (at `#` or `%`, an empty pattern still matches at the start or the end).
 #[test]
 fn parameter_words_read_ansi_c_quotes_and_an_empty_pattern_replaces_nothing() {
@@ -2623,6 +2624,8 @@ fn parameter_words_read_ansi_c_quotes_and_an_empty_pattern_replaces_nothing() {
                x=; echo "${x:-$'a\nb'}" | od -c | head -2; unset y; printf '[%s]\n' "${y:+$'\t'}" "${y-$'z'}""#,
             r#"a=foo; b=; printf '<%s>' "${a:+"$a"}" "${a:+"x $a y"}" "${b:-"$a"}" "${a+"'$a'"}" "${a+'$a'}" "${b:-'x'}" "${b:-"~"}" "${b:-~}" ${b:-'$a'}
                set -- "a b" c; printf '<%s>' "${1:+"$@"}" "${b:-"$*"}" "${a:+-o "$a"}" ${a:+-o "$a"}; echo"#,
+            r#"set --; unset xxx; e=; f() { echo -n "$# "; }; f "$xxx$@"; f "${xxx}${@}"; f "$@"; f "$e$@$e"; f "a$@"; f "$@$@"; f "${@}"''
+               set -- a; f "$xxx$@"; f "$e$@"; set --; arr=(); f "$e${arr[@]}" "${arr[@]}$e"; f "${e}"; echo"#,
             r#"e=; s=abc; echo "${s/$e/X}" "${s//$e/X}" "${s/#$e/X}" "${s/%$e/X}" "${s/#/X}" "${s/%/X}" "${s//}" "${s/}"
                a=(ab cd); echo "${a[@]/#/-}" "${a[@]//$e/X}" ${s//$e}"#,
         ],

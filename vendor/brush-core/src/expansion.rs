@@ -249,6 +249,11 @@ impl WordField {
             .map(|piece| piece.as_str().chars().count())
             .sum()
     }
+
+    /// Whether it holds no text at all (ncsh patch).
+    fn is_empty_text(&self) -> bool {
+        self.0.iter().all(|piece| piece.as_str().is_empty())
+    }
 }
 
 impl From<WordField> for String {
@@ -1192,13 +1197,19 @@ impl<'a, SE: extensions::ShellExtensions> WordExpander<'a, SE> {
     ) -> Result<Vec<WordField>, error::Error> {
         let mut fields: Vec<WordField> = vec![];
         let concatenation_joiner = self.shell.ifs_joiner();
+        // ncsh patch: an `"$@"` of no parameters takes the word away with it where the rest is
+        // expansions that gave nothing (`"$prefix$@"`), as in bash; text written keeps it.
+        let (mut no_elements, mut text_written) = (false, false);
 
         for piece in pieces {
+            text_written |= matches!(&piece.piece, brush_parser::word::WordPiece::Text(text) if !text.is_empty());
             let Expansion {
                 fields: this_fields,
                 concatenate,
+                from_array,
                 ..
             } = self.expand_word_piece(piece.piece).await?;
+            no_elements |= from_array && this_fields.is_empty();
 
             let fields_to_append = if concatenate {
                 vec![joined(this_fields, concatenation_joiner.clone())]
@@ -1224,6 +1235,9 @@ impl<'a, SE: extensions::ShellExtensions> WordExpander<'a, SE> {
             }
         }
 
+        if no_elements && !text_written && fields.iter().all(|field| field.is_empty_text()) {
+            fields.clear();
+        }
         Ok(fields)
     }
 
