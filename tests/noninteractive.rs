@@ -1816,7 +1816,7 @@ fn printf_reads_numbers_times_and_formats_as_bash_does() {
             "printf '%(%Y-%m-%d %H)T|%10(%Y)T|%-6(%Y)T|%(%%)T|%(%s)T\\n' 86400 0 0 0 abc; echo $?",
             "printf '%b%d\\n' 'a\\c' x; echo \" $?\"; printf '%d|%b' x '' y 'a\\cb'; echo \" $?\"",
             "printf '\\%s|' x y; echo; printf '[%5b][%-5b][%.2b]\\n' 'a\\tb' xy abc; printf '%Q|\\n' 'a b'",
-            r#"printf "\'abcd\'\n"; printf '\"\?\n'; printf -- "--%b--\n" '\"abcd\"' "\'x\'" '\?' 'a\\"b'"#,
+            r#"printf "\'abcd\'\n"; printf '\"\?\n'; printf -- "--%b--\n" '\"abcd\"' "\'x\'" '\?' 'a\\"b'; printf '[%()T]\n' 0 86399"#,
         ],
     );
 }

@@ -83,6 +83,8 @@ pub(crate) fn time_argument(arg: &str, format: &str) -> (FormatArgument, Option<
         -2 | -1 => Some(chrono::Local::now()),
         seconds => chrono::Local.timestamp_opt(seconds, 0).single(),
     };
+    // An empty format is `%X`, as in bash.
+    let format = if format.is_empty() { "%X" } else { format };
     let text = time.map(|time| brush_core::strftime::strftime(&time, format));
     (
         FormatArgument::Unparsed(text.unwrap_or_default().into()),
