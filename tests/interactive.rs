@@ -13,6 +13,14 @@ fn start(home: &Home, args: &[&str]) -> Terminal {
     term
 }
 
+/// Starts ncsh with `rc` for its rc file, read after the system's (`/etc/bash.bashrc`), and the
+/// prompt `$ ` set after it.
+fn start_with_rc(home: &Home, rc: &str) -> Terminal {
+    let path = home.path().join("rc");
+    std::fs::write(&path, format!("{rc}\nPS1='$ '\n")).unwrap();
+    Terminal::spawn(home.command(&["--rcfile", path.to_str().unwrap()]), 24, 80)
+}
+
 /// Types `line` without Enter, and gives the style flags of each of its characters on the screen.
 fn styles_as_typed(term: &Terminal, line: &str) -> Vec<u8> {
     term.send(line);
@@ -858,7 +866,6 @@ fn ps0_is_shown_and_a_login_shell_runs_its_logout_file() {
 #[test]
 fn bashrc_bind_lines_are_taken_and_history_search_finds_by_prefix() {
     let home = Home::new();
-    let rc = home.path().join("rc");
     let binds = [
         "bind 'set completion-ignore-case on'",
         "bind '\"\\e[B\": history-search-forward'",
@@ -869,8 +876,7 @@ fn bashrc_bind_lines_are_taken_and_history_search_finds_by_prefix() {
     let lines: Vec<String> = (binds.iter())
         .map(|bind| format!("{bind}; echo \"rc $?\"\n"))
         .collect();
-    std::fs::write(&rc, lines.concat() + "bind -q beginning-of-line\n").unwrap();
-    let term = Terminal::spawn(home.command(&["--rcfile", rc.to_str().unwrap()]), 24, 80);
+    let term = start_with_rc(&home, &(lines.concat() + "bind -q beginning-of-line\n"));
     term.expect_count("rc 0\n", binds.len());
     term.expect("beginning-of-line can be invoked via");
     term.expect_prompt();
@@ -896,14 +902,11 @@ fn bashrc_bind_lines_are_taken_and_history_search_finds_by_prefix() {
 #[test]
 fn a_bind_x_command_reads_and_sets_the_line_being_edited() {
     let home = Home::new();
-    let rc = home.path().join("rc");
-    std::fs::write(
-        &rc,
+    let term = start_with_rc(
+        &home,
         "w() { echo \"[$READLINE_LINE] [$READLINE_POINT]\" > ~/seen; READLINE_LINE=\"echo W${READLINE_LINE}\"; READLINE_POINT=5; }\n\
          bind -x '\"\\C-t\": w'\n",
-    )
-    .unwrap();
-    let term = Terminal::spawn(home.command(&["--rcfile", rc.to_str().unwrap()]), 24, 80);
+    );
     term.expect_prompt();
     term.send("abc\x14");
     term.expect("$ echo Wabc");
@@ -922,9 +925,7 @@ fn a_bind_x_command_reads_and_sets_the_line_being_edited() {
 #[test]
 fn the_prompt_command_and_a_debug_trap_keep_the_last_argument_and_pipestatus() {
     let home = Home::new();
-    let rc = home.path().join("rc");
-    std::fs::write(&rc, "PROMPT_COMMAND='true pcarg | true'\n").unwrap();
-    let term = Terminal::spawn(home.command(&["--rcfile", rc.to_str().unwrap()]), 24, 80);
+    let term = start_with_rc(&home, "PROMPT_COMMAND='true pcarg | true'\n");
     term.expect_prompt();
     term.line("echo ran-1; true | false | true");
     term.expect("\nran-1\n");
@@ -956,15 +957,12 @@ fn dirnames_completes_directories_only_where_the_function_gave_nothing() {
     let home = Home::new();
     std::fs::create_dir_all(home.path().join("qdir")).unwrap();
     std::fs::write(home.path().join("qfile"), "").unwrap();
-    let rc = home.path().join("rc");
-    std::fs::write(
-        &rc,
+    let term = start_with_rc(
+        &home,
         "cd; _c() { COMPREPLY=(\"zzz/\"); }; _n() { COMPREPLY=(); }\n\
          complete -o nospace -o dirnames -F _c c1; complete -o dirnames -F _n c2\n\
          complete -o dirnames -o default -F _n c3\n",
-    )
-    .unwrap();
-    let term = Terminal::spawn(home.command(&["--rcfile", rc.to_str().unwrap()]), 24, 80);
+    );
     term.expect_prompt();
     term.send("c1 q\t");
     term.expect("$ c1 zzz/");
@@ -980,13 +978,10 @@ fn dirnames_completes_directories_only_where_the_function_gave_nothing() {
 #[test]
 fn a_key_bound_to_a_macro_types_its_keys() {
     let home = Home::new();
-    let rc = home.path().join("rc");
-    std::fs::write(
-        &rc,
+    let term = start_with_rc(
+        &home,
         "bind '\"\\C-o\": \"macro\"'\nbind '\"\\C-y\": \"\\C-aecho \\C-e!\\C-m\"'\n",
-    )
-    .unwrap();
-    let term = Terminal::spawn(home.command(&["--rcfile", rc.to_str().unwrap()]), 24, 80);
+    );
     term.expect_prompt();
     term.send("echo x\x0f\r");
     term.expect("\nxmacro\n");
@@ -1082,9 +1077,7 @@ fn the_inputrc_sets_readline_variables() {
 #[test]
 fn an_exit_trap_in_a_startup_file_does_not_end_the_session_on_a_signal() {
     let home = Home::new();
-    let rc = home.path().join("rc");
-    std::fs::write(&rc, "trap 'echo EXITTRAP' EXIT\n").unwrap();
-    let term = Terminal::spawn(home.command(&["--rcfile", rc.to_str().unwrap()]), 24, 80);
+    let term = start_with_rc(&home, "trap 'echo EXITTRAP' EXIT\n");
     term.expect_prompt();
     term.line("kill -TERM $$; echo alive");
     term.expect("alive\n");

@@ -2786,3 +2786,14 @@ echo piped | { cat & wait; }
     std::fs::write(home.path().join("background-stdin.sh"), script).unwrap();
     script_same_as_bash(&home, "background-stdin.sh");
 }
+
+/// `--rcfile FILE` reads the system's rc file (`/etc/bash.bashrc`) first, as Debian's bash does
+/// (ncsh read FILE alone, so the system's prompt and settings were lost).
+#[test]
+fn an_rcfile_is_read_after_the_systems() {
+    let home = Home::new();
+    std::fs::write(home.path().join("rc"), "RCVAR=1\n").unwrap();
+    let args = ["--rcfile", "rc", "-i", "-c", "echo \"[$PS1][$RCVAR]\""];
+    let ours = ncsh_within(&home, &args, LIMIT);
+    assert_eq!(stdout(&ours), stdout(&bash(&home, &args)));
+}

@@ -97,7 +97,11 @@ impl<SE: extensions::ShellExtensions> Shell<SE> {
                     _ if self.options.sh_mode => (),
                     RcLoadBehavior::Skip => (),
                     RcLoadBehavior::LoadCustom(rc_file) => {
-                        // If an explicit rc file is provided, source it.
+                        // If an explicit rc file is provided, source it. ncsh patch: after the
+                        // system's, as Debian's bash reads both (`--rcfile` lost its PS1).
+                        if let Some(system_rc) = crate::sys::fs::get_system_rc_path() {
+                            self.source_if_exists(system_rc, &params).await?;
+                        }
                         self.source_if_exists(rc_file, &params).await?;
                     }
                     RcLoadBehavior::LoadDefault => {
