@@ -2699,6 +2699,7 @@ trap - DEBUG
 /// `exec` without a command makes its own redirections the shell's, and only them, as bash's: in
 /// a group, function or loop with redirections of its own (`{ exec 3>&1; } > log`, `f > log`, `done
 /// < file`), the shell kept those too, so stdout stayed on the log and stdin on the file after it.
+/// An option it does not know is refused, and the script goes on (`exec -i sh` ran `-i`).
 #[test]
 fn exec_keeps_its_own_redirections_not_those_around_it() {
     let home = Home::new();
@@ -2713,6 +2714,7 @@ read -r x <<< "outer"; echo "[$x]"
 { exec >o1; echo in; } 2>/dev/null; echo after-out; exec >&10; cat o1
 exec 7>o7; echo seven >&7; exec 7>&-; cat o7; echo bad >&7
 exec 3>&-; echo x >&3
+exec -i /bin/true; echo "st=$?"; fd=-1; exec $fd</dev/null; echo "st=$?"
 "#;
     std::fs::write(home.path().join("exec-redirections.sh"), script).unwrap();
     script_same_as_bash(&home, "exec-redirections.sh");

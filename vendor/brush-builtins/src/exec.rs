@@ -1,4 +1,5 @@
 use clap::Parser;
+use std::io::Write;
 use std::{borrow::Cow, os::unix::process::CommandExt};
 
 use brush_core::{
@@ -32,6 +33,16 @@ impl builtins::Command for ExecCommand {
         &self,
         mut context: brush_core::ExecutionContext<'_, SE>,
     ) -> Result<ExecutionResult, Self::Error> {
+        // ncsh patch: an option exec does not know is refused in bash's words, and the shell
+        // goes on (`exec -i sh` ran a command named `-i`, which ended the script).
+        if let Some(option) = (self.args.first()).filter(|arg| arg.len() > 1 && arg.starts_with('-')) {
+            let _ = context.failure(format!("{option}: invalid option"), 2);
+            writeln!(
+                context.stderr(),
+                "exec: usage: exec [-cl] [-a name] [command [argument ...]] [redirection ...]"
+            )?;
+            return Ok(ExecutionResult::new(2));
+        }
         if self.args.is_empty() {
             // When no arguments are present, then there's nothing for us to execute -- but we need
             // to ensure that any redirections setup for this builtin get applied to the calling
