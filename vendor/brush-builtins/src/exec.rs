@@ -35,7 +35,9 @@ impl builtins::Command for ExecCommand {
     ) -> Result<ExecutionResult, Self::Error> {
         // ncsh patch: an option exec does not know is refused in bash's words, and the shell
         // goes on (`exec -i sh` ran a command named `-i`, which ended the script).
-        if let Some(option) = (self.args.first()).filter(|arg| arg.len() > 1 && arg.starts_with('-')) {
+        if let Some(option) =
+            (self.args.first()).filter(|arg| arg.len() > 1 && arg.starts_with('-'))
+        {
             let _ = context.failure(format!("{option}: invalid option"), 2);
             writeln!(
                 context.stderr(),
