@@ -2799,3 +2799,22 @@ fn an_rcfile_is_read_after_the_systems() {
     let ours = ncsh_within(&home, &args, LIMIT);
     assert_eq!(stdout(&ours), stdout(&bash(&home, &args)));
 }
+
+/// Times are written in the time zone the shell's `TZ` names (an IANA name, with or without `:`,
+/// or a POSIX rule), as bash's `strftime` writes them after `tzset`: `TZ=Asia/Tokyo printf
+/// '%(%H)T'` gave the process's own zone, and `%Z` was the offset, not the zone's abbreviation.
+/// A conversion glibc does not know is written as it stands.
+#[test]
+fn times_are_written_in_the_zone_tz_names() {
+    let home = Home::new();
+    let script = r#"TZ=Asia/Tokyo printf '%(%H:%M %Z)T\n' 0
+export TZ=Europe/Paris; printf '%(%F %T %Z %z)T\n' 0 15552000
+TZ=:America/New_York; printf '%(%H %Z)T|%(%a %b %e %-d %^a %10Y %j %s)T\n' 0 86400
+TZ='CET-1CEST,M3.5.0,M10.5.0/3'; printf '%(%H %Z)T\n' 0
+TZ=UTC; printf '%(%c|%x|%X|%D|%r|%R|%T|%p|%I|%l|%k|%u|%w|%U|%V|%G|%C|%y|%%|%n|%t|%Q)T\n' 1000000000
+unset TZ; printf '%(%H)T\n' 0
+TZ=UTC; printf "%(%Q|%:z|%f|%N|%%Q|%-d|%5Y|%Ey|%)T\n" 1000000000
+"#;
+    std::fs::write(home.path().join("tz.sh"), script).unwrap();
+    script_same_as_bash(&home, "tz.sh");
+}

@@ -48,6 +48,8 @@ pub(crate) struct HistoryCommand {
 struct HistoryConfig {
     default_history_file_path: Option<PathBuf>,
     time_format: Option<String>,
+    /// The shell's time zone, the times' (ncsh patch).
+    zone: brush_core::strftime::TimeZone,
 }
 
 impl builtins::Command for HistoryCommand {
@@ -61,6 +63,7 @@ impl builtins::Command for HistoryCommand {
         let config = HistoryConfig {
             default_history_file_path: context.shell.history_file_path(),
             time_format: context.shell.history_time_format(),
+            zone: brush_core::strftime::time_zone(context.shell),
         };
 
         let stdout = context.stdout();
@@ -192,12 +195,13 @@ fn display_history(
     for (i, item) in history.iter().skip(skip_count).enumerate() {
         let mut formatted_timestamp = String::new();
 
-        if let Some(timestamp) = item.timestamp {
-            let local_timestamp = timestamp.with_timezone(&chrono::Local);
-            if let Some(time_format) = &config.time_format {
-                // ncsh patch: `strftime` does not panic on a format chrono does not know.
-                formatted_timestamp = brush_core::strftime::strftime(&local_timestamp, time_format);
-            }
+        // ncsh patch: written by `strftime`, in the shell's time zone (`TZ`), which does not
+        // panic on a format it does not know.
+        if let (Some(timestamp), Some(time_format)) = (item.timestamp, &config.time_format)
+            && let Some(time) =
+                brush_core::strftime::zoned(&config.zone, Some(timestamp.timestamp()))
+        {
+            formatted_timestamp = brush_core::strftime::strftime(&time, time_format);
         }
 
         // Output format is something like:

@@ -43,7 +43,8 @@ impl builtins::Command for PrintfCommand {
         };
         let mut status = ExecutionResult::success();
         let mut text: Vec<u8> = vec![];
-        for piece in printf(format, args)? {
+        let zone = brush_core::strftime::time_zone(context.shell);
+        for piece in printf(format, args, &zone)? {
             match piece {
                 Written::Text(formatted) => text.extend(formatted),
                 Written::Complaint { words, fails } => {
@@ -124,8 +125,12 @@ enum Written {
 }
 
 /// Formats `args` with `format` as bash's printf does: the format is used again while arguments
-/// are left, each round taking the arguments at its places.
-fn printf(format: &str, args: &[String]) -> Result<Vec<Written>, brush_core::Error> {
+/// are left, each round taking the arguments at its places; times are written in `zone`.
+fn printf(
+    format: &str,
+    args: &[String],
+    zone: &brush_core::strftime::TimeZone,
+) -> Result<Vec<Written>, brush_core::Error> {
     let format = read_format(format);
     let (text, bare_hex) = with_bare_hex_escapes_kept(&format.text);
     let items = parse_format_string(&text)?;
@@ -154,7 +159,7 @@ fn printf(format: &str, args: &[String]) -> Result<Vec<Written>, brush_core::Err
             // A missing argument is an empty one, but for a time, which is then now.
             let arg = round_args.get(index).map(String::as_str);
             let (argument, complaint) = match (conversion, time_formats[index]) {
-                (_, Some(time_format)) => time_argument(arg.unwrap_or("-1"), time_format),
+                (_, Some(time_format)) => time_argument(arg.unwrap_or("-1"), time_format, zone),
                 ('q' | 'Q', None) => {
                     let quoted = bash_quoted(arg.unwrap_or_default());
                     (format::FormatArgument::Unparsed(quoted.into()), None)

@@ -3,7 +3,6 @@
 //! the process's own stderr, past the command's redirections, in its own words; so each argument
 //! a number conversion takes is read here, with uucore's parser, and given to uucore already read.
 
-use chrono::TimeZone;
 use uucore::extendedbigdecimal::ExtendedBigDecimal;
 use uucore::format::FormatArgument;
 use uucore::parser::num_parser::{ExtendedParser, ExtendedParserError};
@@ -76,13 +75,14 @@ fn with_escapes_read(arg: &str) -> FormatArgument {
 }
 
 /// `arg` as `%(format)T` takes it: seconds since 1970 (−1 is now, and so is −2, which is the
-/// shell's start in bash), written as C's `strftime` writes them with `format`, in local time.
-pub(crate) fn time_argument(arg: &str, format: &str) -> (FormatArgument, Option<Complaint>) {
+/// shell's start in bash), written as C's `strftime` writes them with `format`, in `zone`.
+pub(crate) fn time_argument(
+    arg: &str,
+    format: &str,
+    zone: &brush_core::strftime::TimeZone,
+) -> (FormatArgument, Option<Complaint>) {
     let (seconds, complaint) = read_number::<i64>(arg);
-    let time = match seconds {
-        -2 | -1 => Some(chrono::Local::now()),
-        seconds => chrono::Local.timestamp_opt(seconds, 0).single(),
-    };
+    let time = brush_core::strftime::zoned(zone, Some(seconds).filter(|seconds| *seconds >= 0));
     // An empty format is `%X`, as in bash.
     let format = if format.is_empty() { "%X" } else { format };
     let text = time.map(|time| brush_core::strftime::strftime(&time, format));

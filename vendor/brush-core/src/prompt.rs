@@ -102,9 +102,9 @@ fn format_prompt_piece(
             tilde_replaced,
             basename,
         } => format_current_working_directory(shell, tilde_replaced, basename),
-        brush_parser::prompt::PromptPiece::Date(format) => {
-            format_date(&chrono::Local::now(), &format)
-        }
+        brush_parser::prompt::PromptPiece::Date(format) => now(shell)
+            .map(|now| format_date(&now, &format))
+            .unwrap_or_default(),
         brush_parser::prompt::PromptPiece::DollarOrPound => {
             if users::is_root() {
                 "#".to_owned()
@@ -170,9 +170,9 @@ fn format_prompt_piece(
                 .and_then(|p| p.file_name().map(|s| s.to_string_lossy().to_string()))
                 .unwrap_or_default()
         }
-        brush_parser::prompt::PromptPiece::Time(time_fmt) => {
-            format_time(&chrono::Local::now(), &time_fmt)
-        }
+        brush_parser::prompt::PromptPiece::Time(time_fmt) => now(shell)
+            .map(|now| format_time(&now, &time_fmt))
+            .unwrap_or_default(),
     };
 
     Ok(formatted)
@@ -226,43 +226,30 @@ fn trimmed_to_last_dirs(dir: &str, kept: usize) -> String {
     }
 }
 
-fn format_time<Tz: chrono::TimeZone>(
-    datetime: &chrono::DateTime<Tz>,
-    format: &brush_parser::prompt::PromptTimeFormat,
-) -> String
-where
-    Tz::Offset: std::fmt::Display,
-{
-    let formatted = match format {
-        brush_parser::prompt::PromptTimeFormat::TwelveHourAM => datetime.format("%I:%M %p"),
-        brush_parser::prompt::PromptTimeFormat::TwelveHourHHMMSS => datetime.format("%I:%M:%S"),
-        brush_parser::prompt::PromptTimeFormat::TwentyFourHourHHMM => datetime.format("%H:%M"),
-        brush_parser::prompt::PromptTimeFormat::TwentyFourHourHHMMSS => datetime.format("%H:%M:%S"),
-    };
-
-    formatted.to_string()
+/// The time now, in the shell's time zone (`TZ`; ncsh patch).
+fn now(shell: &Shell<impl extensions::ShellExtensions>) -> Option<jiff::Zoned> {
+    crate::strftime::zoned(&crate::strftime::time_zone(shell), None)
 }
 
-fn format_date<Tz: chrono::TimeZone>(
-    datetime: &chrono::DateTime<Tz>,
-    format: &brush_parser::prompt::PromptDateFormat,
-) -> String
-where
-    Tz::Offset: std::fmt::Display,
-{
-    match format {
-        brush_parser::prompt::PromptDateFormat::WeekdayMonthDate => {
-            datetime.format("%a %b %d").to_string()
-        }
-        // ncsh patch: written by `strftime`, which does not panic on a format chrono does not know.
-        // An empty one is the time, as bash's locale gives it (`%X`).
-        brush_parser::prompt::PromptDateFormat::Custom(fmt) if fmt.is_empty() => {
-            crate::strftime::strftime(datetime, "%X")
-        }
-        brush_parser::prompt::PromptDateFormat::Custom(fmt) => {
-            crate::strftime::strftime(datetime, fmt)
-        }
-    }
+// ncsh patch: written by `strftime`, in the shell's time zone.
+fn format_time(datetime: &jiff::Zoned, format: &brush_parser::prompt::PromptTimeFormat) -> String {
+    let format = match format {
+        brush_parser::prompt::PromptTimeFormat::TwelveHourAM => "%I:%M %p",
+        brush_parser::prompt::PromptTimeFormat::TwelveHourHHMMSS => "%I:%M:%S",
+        brush_parser::prompt::PromptTimeFormat::TwentyFourHourHHMM => "%H:%M",
+        brush_parser::prompt::PromptTimeFormat::TwentyFourHourHHMMSS => "%H:%M:%S",
+    };
+    crate::strftime::strftime(datetime, format)
+}
+
+fn format_date(datetime: &jiff::Zoned, format: &brush_parser::prompt::PromptDateFormat) -> String {
+    let format = match format {
+        brush_parser::prompt::PromptDateFormat::WeekdayMonthDate => "%a %b %d",
+        // ncsh patch: an empty one is the time, as bash's locale gives it (`%X`).
+        brush_parser::prompt::PromptDateFormat::Custom(fmt) if fmt.is_empty() => "%X",
+        brush_parser::prompt::PromptDateFormat::Custom(fmt) => fmt,
+    };
+    crate::strftime::strftime(datetime, format)
 }
 
 #[cfg(test)]
@@ -272,7 +259,7 @@ mod tests {
     #[test]
     fn test_format_time() {
         // Create a well-known test date/time.
-        let dt = chrono::DateTime::parse_from_rfc3339("2024-12-25T13:34:56.789Z").unwrap();
+        let dt: jiff::Zoned = "2024-12-25T13:34:56.789+00:00[UTC]".parse().unwrap();
 
         assert_eq!(
             format_time(&dt, &brush_parser::prompt::PromptTimeFormat::TwelveHourAM),
@@ -299,7 +286,7 @@ mod tests {
     #[test]
     fn test_format_date() {
         // Create a well-known test date/time.
-        let dt = chrono::DateTime::parse_from_rfc3339("2024-12-25T12:34:56.789Z").unwrap();
+        let dt: jiff::Zoned = "2024-12-25T12:34:56.789+00:00[UTC]".parse().unwrap();
 
         assert_eq!(
             format_date(
@@ -321,10 +308,10 @@ mod tests {
             format_date(
                 &dt,
                 &brush_parser::prompt::PromptDateFormat::Custom(String::from(
-                    "%Y-%m-%d %H:%M:%S.%f"
+                    "%Y-%m-%d %H:%M:%S %Z"
                 ))
             ),
-            "2024-12-25 12:34:56.789000000"
+            "2024-12-25 12:34:56 UTC"
         );
     }
 }
