@@ -8,6 +8,7 @@ use std::process::{Output, Stdio};
 use common::Home;
 use common::against_bash::{
     LIMIT, bash, ncsh_within, same_as_bash, script_same_as_bash, stderr, stdout,
+    written_script_same_as_bash,
 };
 
 fn run(home: &Home, args: &[&str], stdin: &[u8]) -> Output {
@@ -145,8 +146,7 @@ fn the_lines_before_a_syntax_error_run_and_an_exit_before_it_ends_the_script() {
         ("heredoc.sh", b"echo a\necho b )\ncat <<E\nx\n".to_vec()),
     ];
     for (name, text) in scripts {
-        std::fs::write(home.path().join(name), text).unwrap();
-        script_same_as_bash(&home, name);
+        written_script_same_as_bash(&home, name, text);
     }
 }
 
@@ -476,8 +476,7 @@ x=abc; echo ${x/b/'\'&} ${x/b/\\\\&} ${x/b/\$&} "${x//?/&&}" ${x/z/&} ${x/a/$'&'
 a=(ab cb); echo "${a[@]/b/<&>}"; set -- ab cb; echo "${@/#/-&-}" "${*/%/&!}"
 shopt -u patsub_replacement; echo "${x//b/&}" ${x/a/$r}
 "#;
-    std::fs::write(home.path().join("patsub.sh"), script).unwrap();
-    script_same_as_bash(&home, "patsub.sh");
+    written_script_same_as_bash(&home, "patsub.sh", script);
 }
 
 /// Under `set -e` a compound command (a group, `if`, `case`, a loop) that fails does not end the
@@ -508,8 +507,7 @@ fn set_e_and_the_err_trap_see_the_commands_inside_a_compound_not_the_compound() 
                   { false; } | cat\ncat /dev/null | { false; }\n[[ -z x ]]\n(( 0 ))\n\
                   f(){ false && :; }; f\ng(){ false; }; g\n{ false; } || :\nx=$(false)\n\
                   true |\n  false\n";
-    std::fs::write(home.path().join("err.sh"), script).unwrap();
-    script_same_as_bash(&home, "err.sh");
+    written_script_same_as_bash(&home, "err.sh", script);
 }
 
 /// An ERR, DEBUG or RETURN trap that a subshell sets (itself, or in a function it runs) fires
@@ -548,8 +546,7 @@ set -e
 m() { trap 'return 6' ERR; false; echo no; }; m || echo m=$?
 n() { trap 'return 7' ERR; false; }; n; echo not reached
 "#;
-    std::fs::write(home.path().join("ret.sh"), script).unwrap();
-    script_same_as_bash(&home, "ret.sh");
+    written_script_same_as_bash(&home, "ret.sh", script);
 }
 
 /// A program given the shell's own stdout or stderr under another number (`ls >&2`, `ls 2>&1`,
@@ -582,8 +579,7 @@ fn dot_looks_for_a_name_without_a_slash_in_path() {
                   shopt -u sourcepath; . lib.sh; echo $?; shopt -s sourcepath\n\
                   PATH=/nonexistent; . nothere.sh; echo $?; PATH=:/usr/bin; cd /; cd - >/dev/null\n\
                   . here.sh\n";
-    std::fs::write(home.path().join("dot.sh"), script).unwrap();
-    script_same_as_bash(&home, "dot.sh");
+    written_script_same_as_bash(&home, "dot.sh", script);
     // In POSIX mode the working directory is not searched, as in bash.
     let out = run(&home, &["-c", "set -o posix; . here.sh"], b"");
     assert_eq!(stdout(&out), "");
@@ -636,8 +632,7 @@ fn backslashes_in_backquotes_are_taken_away_as_bash_takes_them() {
 j="`printf %s \"$HOME\"`"; echo "$j"; k=`echo "\$HOME"`; echo "$k"; echo `echo \`echo nested\``
 echo "`echo '\$x'`"; echo `echo 'a\b'` `echo a\\b`; x=5; echo `expr $x \* 2`; echo "`echo \\\"q\\\"`"
 "#;
-    std::fs::write(home.path().join("bq.sh"), script).unwrap();
-    script_same_as_bash(&home, "bq.sh");
+    written_script_same_as_bash(&home, "bq.sh", script);
 }
 
 /// A declaration asked for an array whose value reads `(…)` once expanded is a compound
@@ -668,8 +663,7 @@ fn a_comment_right_after_a_command_substitution_opens_is_one() {
     let home = Home::new();
     let script = "y=$( # note )\necho hi ); echo \"[$y]\"\nz=$( :; # note )\necho z ); echo \"[$z]\"\n\
                   x=1; echo \"${x:- #y}\" $(echo \" #q\") $( echo a#b; echo  #c\n)\n";
-    std::fs::write(home.path().join("comment.sh"), script).unwrap();
-    script_same_as_bash(&home, "comment.sh");
+    written_script_same_as_bash(&home, "comment.sh", script);
 }
 
 /// Bytes that are not UTF-8 (Latin-1 text) in a script or a command substitution's output no
@@ -681,8 +675,7 @@ fn bytes_that_are_not_utf8_do_not_fail_a_script() {
     let home = Home::new();
     let script = b"# caf\xe9, in Latin-1\nx=$(printf 'caf\\351'); echo \"$? ${#x}\"\n\
                    case $x in caf*) echo matched;; esac\necho done\n";
-    std::fs::write(home.path().join("latin1.sh"), script).unwrap();
-    script_same_as_bash(&home, "latin1.sh");
+    written_script_same_as_bash(&home, "latin1.sh", script);
 }
 
 /// A slice of an indexed array starts at its first element whose subscript is the offset or more,
@@ -833,8 +826,7 @@ r 1; echo "st=$?"
 echo after
 f() { local x=$(r 1); echo "[$x]"; }; f
 "#;
-    std::fs::write(home.path().join("nest.sh"), script).unwrap();
-    script_same_as_bash(&home, "nest.sh");
+    written_script_same_as_bash(&home, "nest.sh", script);
 }
 
 /// A pattern or regular expression matched against text of several lines anchors at the ends of
@@ -921,8 +913,7 @@ sleep 0.1 & p=$!; sleep 0.3; jobs; wait $p; echo "st=$?"; (exit 3) & q=$!; sleep
 sleep 0.1 & sleep 0.3; jobs -r; echo r; jobs -s; echo s; jobs; echo all; jobs
 (exit 3) & q=$!; sleep .3; jobs -r; wait $q; echo "st=$?"
 "#;
-    std::fs::write(home.path().join("jobs.sh"), script).unwrap();
-    script_same_as_bash(&home, "jobs.sh");
+    written_script_same_as_bash(&home, "jobs.sh", script);
 }
 
 /// A signal that ends the shell runs its EXIT trap first, as bash's: `trap 'rm -f "$tmp"' EXIT`
@@ -1236,8 +1227,7 @@ fn lines_in_eval_are_counted_from_its_line() {
     let script = "x=1\n\neval \"echo \\$LINENO\"\ntrap 'echo err $LINENO' ERR\neval false\n\
                   f() {\n  eval \"echo in-f \\$LINENO\"\n}\nf\neval 'eval \"echo nested \\$LINENO\"'\n\
                   y=$(eval \"echo sub \\$LINENO\"); echo $y\neval 'echo ${z:?unset here}'; echo no\n";
-    std::fs::write(home.path().join("eval.sh"), script).unwrap();
-    script_same_as_bash(&home, "eval.sh");
+    written_script_same_as_bash(&home, "eval.sh", script);
 }
 
 /// A builtin reading a process substitution blocked the only thread of a script's runtime, which
@@ -1564,8 +1554,7 @@ fn caller_and_the_call_stack_arrays_read_as_in_bash() {
     let script = "declare -p FUNCNAME BASH_SOURCE BASH_LINENO; caller; echo $?; caller 0; echo $?\n\
                   f() {\n  declare -p FUNCNAME BASH_SOURCE BASH_LINENO\n  caller; caller 0; g\n}\n\
                   g() { caller 0; caller 1; caller 2; echo $?; }\nf\n";
-    std::fs::write(home.path().join("stack.sh"), script).unwrap();
-    let ours = script_same_as_bash(&home, "stack.sh");
+    let ours = written_script_same_as_bash(&home, "stack.sh", script);
     assert!(
         stdout(&ours).contains("7 main stack.sh\n"),
         "{}",
@@ -2671,8 +2660,7 @@ z=$(
 )
 echo "[$y][$z]"
 "#;
-    std::fs::write(home.path().join("comsub.sh"), script).unwrap();
-    script_same_as_bash(&home, "comsub.sh");
+    written_script_same_as_bash(&home, "comsub.sh", script);
 }
 
 /// The DEBUG trap does not run for the commands of a sourced file unless `set -T`, as in bash (it
@@ -2692,8 +2680,7 @@ set -T; trap 'echo "DBGT: $BASH_COMMAND"' DEBUG
 . ./src1.sh
 trap - DEBUG
 "#;
-    std::fs::write(home.path().join("debug-source.sh"), script).unwrap();
-    script_same_as_bash(&home, "debug-source.sh");
+    written_script_same_as_bash(&home, "debug-source.sh", script);
 }
 
 /// `exec` without a command makes its own redirections the shell's, and only them, as bash's: in
@@ -2716,8 +2703,7 @@ exec 7>o7; echo seven >&7; exec 7>&-; cat o7; echo bad >&7
 exec 3>&-; echo x >&3
 exec -i /bin/true; echo "st=$?"; fd=-1; exec $fd</dev/null; echo "st=$?"
 "#;
-    std::fs::write(home.path().join("exec-redirections.sh"), script).unwrap();
-    script_same_as_bash(&home, "exec-redirections.sh");
+    written_script_same_as_bash(&home, "exec-redirections.sh", script);
 }
 
 /// An associative array's element in arithmetic takes a key with a quote that closes nowhere, as
@@ -2751,8 +2737,7 @@ case '[]' in '[]') echo lit;; esac; case 'a' in []) echo never;; *) echo empty-o
 mkdir -p gl && touch 'gl/a]' gl/ab && echo gl/a[]] gl/a[!]]
 cd gl && touch 'a b' a.b 'a;b' a_b && echo a[\ .]b a[\;]b "a"[\.]b a[" "]b "a[._]b" a\[._]b; cd ..
 "#;
-    std::fs::write(home.path().join("brackets.sh"), script).unwrap();
-    script_same_as_bash(&home, "brackets.sh");
+    written_script_same_as_bash(&home, "brackets.sh", script);
 }
 
 /// `declare` with an attribute and no names (`declare -a`, `-x`), `local` and `readonly` list
@@ -2785,8 +2770,7 @@ X
 { read y; echo "[$y]"; } & wait
 echo piped | { cat & wait; }
 "#;
-    std::fs::write(home.path().join("background-stdin.sh"), script).unwrap();
-    script_same_as_bash(&home, "background-stdin.sh");
+    written_script_same_as_bash(&home, "background-stdin.sh", script);
 }
 
 /// `--rcfile FILE` reads the system's rc file (`/etc/bash.bashrc`) first, as Debian's bash does
@@ -2815,6 +2799,5 @@ TZ=UTC; printf '%(%c|%x|%X|%D|%r|%R|%T|%p|%I|%l|%k|%u|%w|%U|%V|%G|%C|%y|%%|%n|%t
 unset TZ; printf '%(%H)T\n' 0
 TZ=UTC; printf "%(%Q|%:z|%f|%N|%%Q|%-d|%5Y|%Ey|%)T\n" 1000000000
 "#;
-    std::fs::write(home.path().join("tz.sh"), script).unwrap();
-    script_same_as_bash(&home, "tz.sh");
+    written_script_same_as_bash(&home, "tz.sh", script);
 }

@@ -58,6 +58,13 @@ pub fn same_as_bash(home: &Home, scripts: &[&str]) {
     }
 }
 
+/// Writes `text` to the script file `name` in the home directory, and runs it as
+/// `script_same_as_bash` does.
+pub fn written_script_same_as_bash(home: &Home, name: &str, text: impl AsRef<[u8]>) -> Output {
+    std::fs::write(home.path().join(name), text).unwrap();
+    script_same_as_bash(home, name)
+}
+
 /// Runs the script file `name`, in the home directory, in ncsh and in bash, requires the same
 /// output, errors and status, and gives ncsh's run.
 pub fn script_same_as_bash(home: &Home, name: &str) -> Output {
