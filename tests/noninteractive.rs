@@ -2661,6 +2661,12 @@ z=$(
 echo "[$y][$z]"
 "#;
     written_script_same_as_bash(&home, "comsub.sh", script);
+    // An empty tag, or none, in `$(…)` is a syntax error (the parser panicked, ending the shell).
+    for text in ["x=$(cat <<\"\"\n)", "x=$(cat <<-\n)"] {
+        let (status, _, stderr) = home.run(text);
+        assert_eq!(status, 2, "{text:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{text:?}: {stderr}");
+    }
 }
 
 /// The DEBUG trap does not run for the commands of a sourced file unless `set -T`, as in bash (it

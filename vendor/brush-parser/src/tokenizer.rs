@@ -659,6 +659,15 @@ impl<'a, R: ?Sized + std::io::BufRead> Tokenizer<'a, R> {
         Some(self.cross_state.cursor.clone())
     }
 
+    /// The next character, which what was read says is there (ncsh patch): where it is not, as
+    /// after an empty here-document tag in `$(…)`, the input is `missing`; brush panicked.
+    fn next_expected_char(
+        &mut self,
+        missing: impl FnOnce() -> TokenizerError,
+    ) -> Result<char, TokenizerError> {
+        self.next_char()?.ok_or_else(missing)
+    }
+
     fn next_char(&mut self) -> Result<Option<char>, TokenizerError> {
         let c = self
             .char_reader
@@ -767,14 +776,14 @@ impl<'a, R: ?Sized + std::io::BufRead> Tokenizer<'a, R> {
                 // ncsh patch: the `)` that ends a `case` pattern (`$(case $x in a) …;; esac)`)
                 // does not end the substitution, as in bash.
                 TokenEndReason::SpecifiedTerminatingChar if cases.pattern_ends() => {
-                    state.append_char(self.next_char()?.unwrap());
+                    state.append_char(self.next_expected_char(|| TokenizerError::UnterminatedExpansion)?);
                 }
                 TokenEndReason::SpecifiedTerminatingChar => {
                     nesting_count -= 1;
                     if nesting_count == 0 {
                         break;
                     }
-                    state.append_char(self.next_char()?.unwrap());
+                    state.append_char(self.next_expected_char(|| TokenizerError::UnterminatedExpansion)?);
                 }
                 TokenEndReason::EndOfInput => {
                     return Err(TokenizerError::UnterminatedExpansion);
@@ -783,7 +792,7 @@ impl<'a, R: ?Sized + std::io::BufRead> Tokenizer<'a, R> {
             }
         }
 
-        state.append_char(self.next_char()?.unwrap());
+        state.append_char(self.next_expected_char(|| TokenizerError::UnterminatedExpansion)?);
         Ok(())
     }
 
@@ -1131,7 +1140,7 @@ impl<'a, R: ?Sized + std::io::BufRead> Tokenizer<'a, R> {
                                     TokenEndReason::SpecifiedTerminatingChar => {
                                         // We hit the end brace we were looking for but did not
                                         // yet consume it. Do so now.
-                                        state.append_char(self.next_char()?.unwrap());
+                                        state.append_char(self.next_expected_char(|| TokenizerError::UnterminatedVariable)?);
                                         break;
                                     }
                                     TokenEndReason::EndOfInput => {
