@@ -776,14 +776,18 @@ impl<'a, R: ?Sized + std::io::BufRead> Tokenizer<'a, R> {
                 // ncsh patch: the `)` that ends a `case` pattern (`$(case $x in a) …;; esac)`)
                 // does not end the substitution, as in bash.
                 TokenEndReason::SpecifiedTerminatingChar if cases.pattern_ends() => {
-                    state.append_char(self.next_expected_char(|| TokenizerError::UnterminatedExpansion)?);
+                    state.append_char(
+                        self.next_expected_char(|| TokenizerError::UnterminatedExpansion)?,
+                    );
                 }
                 TokenEndReason::SpecifiedTerminatingChar => {
                     nesting_count -= 1;
                     if nesting_count == 0 {
                         break;
                     }
-                    state.append_char(self.next_expected_char(|| TokenizerError::UnterminatedExpansion)?);
+                    state.append_char(
+                        self.next_expected_char(|| TokenizerError::UnterminatedExpansion)?,
+                    );
                 }
                 TokenEndReason::EndOfInput => {
                     return Err(TokenizerError::UnterminatedExpansion);
@@ -1140,7 +1144,9 @@ impl<'a, R: ?Sized + std::io::BufRead> Tokenizer<'a, R> {
                                     TokenEndReason::SpecifiedTerminatingChar => {
                                         // We hit the end brace we were looking for but did not
                                         // yet consume it. Do so now.
-                                        state.append_char(self.next_expected_char(|| TokenizerError::UnterminatedVariable)?);
+                                        state.append_char(self.next_expected_char(|| {
+                                            TokenizerError::UnterminatedVariable
+                                        })?);
                                         break;
                                     }
                                     TokenEndReason::EndOfInput => {
