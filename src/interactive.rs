@@ -380,8 +380,11 @@ async fn run_bound_command(
     command: String,
 ) -> Result<(), ShellError> {
     let mut shell = shell.lock().await;
+    // The editor's cursor is a byte offset; `READLINE_POINT` counts characters, as bash's.
     let (line, point) = input.get_read_buffer().unwrap_or_default();
-    shell.set_edit_buffer(line, point)?;
+    let characters_before = line.get(..point).map_or(0, |before| before.chars().count());
+    shell.set_edit_buffer(line, characters_before)?;
+    let status = shell.last_exit_status();
     let params = shell.default_exec_params();
     let result = shell
         .run_string(command, &brush_core::SourceInfo::from("main"), &params)
@@ -390,8 +393,15 @@ async fn run_bound_command(
     if let Err(e) = result {
         let _ = shell.display_error(&mut shell.stderr(), &e);
     }
+    // `$?` stays the last line's, as bash keeps it.
+    shell.set_last_exit_status(status);
     if let Some((line, point)) = shell.pop_edit_buffer()? {
-        input.set_read_buffer(line, point);
+        // A point past the end is the end; one in a character's middle cannot be.
+        let offset = line
+            .char_indices()
+            .nth(point)
+            .map_or(line.len(), |(at, _)| at);
+        input.set_read_buffer(line, offset);
     }
     Ok(())
 }

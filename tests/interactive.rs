@@ -905,7 +905,8 @@ fn a_bind_x_command_reads_and_sets_the_line_being_edited() {
     let term = start_with_rc(
         &home,
         "w() { echo \"[$READLINE_LINE] [$READLINE_POINT]\" > ~/seen; READLINE_LINE=\"echo W${READLINE_LINE}\"; READLINE_POINT=5; }\n\
-         bind -x '\"\\C-t\": w'\n",
+         bind -x '\"\\C-t\": w'; bind -x '\"\\C-g\": READLINE_POINT=6'\n\
+         r() { READLINE_LINE=\"echo replaced\"; READLINE_POINT=13; true; }; bind -x '\"\\C-o\": r'\n",
     );
     term.expect_prompt();
     term.send("abc\x14");
@@ -917,6 +918,24 @@ fn a_bind_x_command_reads_and_sets_the_line_being_edited() {
     term.expect("\n0\n");
     let seen = std::fs::read_to_string(home.path().join("seen")).unwrap();
     assert_eq!(seen, "[abc] [3]\n");
+    // The point counts characters, as bash's (a byte offset inside `é` ended the shell), and the
+    // whole line is replaced, each of its lines; `$?` stays the last line's.
+    term.send("echo éé\x07");
+    term.expect("$ echo éé");
+    term.send("X\r");
+    term.expect("\néXé\n");
+    term.expect_prompt();
+    term.send("echo \"a\rb\x01\x0f");
+    term.expect("$ echo replaced");
+    term.send("\r");
+    term.expect("\nreplaced\n");
+    term.expect_prompt();
+    term.line("false");
+    term.expect_prompt();
+    term.send("\x07");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    term.send("echo status=$?\r");
+    term.expect("\nstatus=1\n");
 }
 
 /// `PROMPT_COMMAND` and a DEBUG trap leave `$_` and `PIPESTATUS` as the line before left them,

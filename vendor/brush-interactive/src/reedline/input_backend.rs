@@ -220,9 +220,10 @@ impl InputBackend for ReedlineInputBackend {
 
     fn set_read_buffer(&mut self, buffer: String, cursor: usize) {
         if let Some(reedline) = &mut self.reedline {
+            // ncsh patch: the whole buffer is replaced, each of its lines (only the first was
+            // cleared, and the others ran after a `bind -x` command set the line).
             reedline.run_edit_commands(&[
-                reedline::EditCommand::MoveToStart { select: false },
-                reedline::EditCommand::ClearToLineEnd,
+                reedline::EditCommand::Clear,
                 reedline::EditCommand::InsertString(buffer),
                 reedline::EditCommand::MoveToPosition {
                     position: cursor,
