@@ -2609,6 +2609,9 @@ fn parameter_words_read_ansi_c_quotes_and_an_empty_pattern_replaces_nothing() {
     same_as_bash(
         &home,
         &[
+            r#"arr=(a b); echo "${out:-$(IFS=$'\n'; echo "${arr[*]}")}"; echo "${x:-$(printf %s\\n a b | tr $'\n' ,)}"
+               echo "${x:-$(printf "[%s]" $'a b')}" "${x:-`printf "[%s]" $'a b'`}" "${x:-$(echo "$'q'")}"
+               echo "${x:-$$'a'}" | sed 's/[0-9]*/PID/'; printf '[%s]' "${sep:-a$'\x41'b}" "${sep:-${y:-$'\x42'}}"; echo"#,
             r#"sep=; printf '[%s]\n' "${sep:-$'\t'}" "${sep:-$'\x41'}" "${sep:-\$'x'}" "${sep=$'\x42'}" "${sep:=$'\x43'}"; echo "$sep"
                x=; echo "${x:-$'a\nb'}" | od -c | head -2; unset y; printf '[%s]\n' "${y:+$'\t'}" "${y-$'z'}""#,
             r#"a=foo; b=; printf '<%s>' "${a:+"$a"}" "${a:+"x $a y"}" "${b:-"$a"}" "${a+"'$a'"}" "${a+'$a'}" "${b:-'x'}" "${b:-"~"}" "${b:-~}" ${b:-'$a'}

@@ -2430,29 +2430,27 @@ fn parameter_name(parameter: &brush_parser::word::Parameter) -> String {
 
 /// `word` with each `$'…'` in it replaced by the text it quotes, escaped for double quotes (ncsh
 /// patch), for a `${…}` word between double quotes, where double-quote rules keep `$'…'` as it
-/// stands and bash's `extquote` reads it. One not closed stays as it stands.
+/// stands and bash's `extquote` reads it. What is nested in the word (`$(…)`, `` `…` ``, `${…}`,
+/// `"…"`) is left to its own reading, `$$` is the shell's pid, and a `$'…'` not closed stays as it
+/// stands.
 fn ansi_c_quotes_read(word: &str) -> Result<Cow<'_, str>, error::Error> {
     if !word.contains("$'") {
         return Ok(Cow::Borrowed(word));
     }
     let mut read = String::with_capacity(word.len());
-    let mut chars = word.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' => read.extend(std::iter::once(c).chain(chars.next())),
-            '$' if chars.as_str().starts_with('\'') => {
-                chars.next();
-                let mut quoted = String::new();
-                loop {
-                    match chars.next() {
-                        Some('\\') => quoted.extend(std::iter::once('\\').chain(chars.next())),
-                        Some('\'') => break,
-                        Some(q) => quoted.push(q),
-                        None => return Ok(Cow::Borrowed(word)),
-                    }
-                }
+    let mut rest = word;
+    while let Some(c) = rest.chars().next() {
+        let after = &rest[c.len_utf8()..];
+        let nested_end = match (c, after.chars().next()) {
+            ('\\' | '$', Some(next)) if c == '\\' || next == '$' => Some(1 + next.len_utf8()),
+            ('$', Some('(' | '{')) => nested_length(rest, 2),
+            ('`' | '"', _) => nested_length(rest, 1),
+            ('$', Some('\'')) => {
+                let Some((quoted, length)) = ansi_c_quoted(&after[1..]) else {
+                    return Ok(Cow::Borrowed(word));
+                };
                 let (bytes, _) = escape::expand_backslash_escapes(
-                    &quoted,
+                    quoted,
                     escape::EscapeExpansionMode::AnsiCQuotes,
                 )?;
                 for text in String::from_utf8_lossy(&bytes).chars() {
@@ -2461,11 +2459,64 @@ fn ansi_c_quotes_read(word: &str) -> Result<Cow<'_, str>, error::Error> {
                     }
                     read.push(text);
                 }
+                rest = &after[1 + length..];
+                continue;
             }
-            _ => read.push(c),
-        }
+            _ => None,
+        };
+        let length = nested_end.unwrap_or(c.len_utf8()).min(rest.len());
+        read.push_str(&rest[..length]);
+        rest = &rest[length..];
     }
     Ok(Cow::Owned(read))
+}
+
+/// The text of a `$'…'` that `text` starts within (after its opening quote), and how much of
+/// `text` it takes with its closing quote; None where it is not closed.
+fn ansi_c_quoted(text: &str) -> Option<(&str, usize)> {
+    let mut escaped = false;
+    for (at, c) in text.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '\'' => return Some((&text[..at], at + 1)),
+            _ => (),
+        }
+    }
+    None
+}
+
+/// How much of `text` the construct it starts with takes (`$(…)`, `${…}`, `` `…` ``, `"…"`), its
+/// opening `opening` characters long: to its closing character, past nested ones, quotes and
+/// escapes; None where it is not closed.
+fn nested_length(text: &str, opening: usize) -> Option<usize> {
+    let close = match text.as_bytes().get(opening - 1)? {
+        b'(' => ')',
+        b'{' => '}',
+        b'`' => '`',
+        _ => '"',
+    };
+    let open = text[..opening].chars().last()?;
+    let mut depth = 1;
+    let (mut escaped, mut single_quoted) = (false, false);
+    for (at, c) in text[opening..].char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\'' if single_quoted => single_quoted = false,
+            _ if single_quoted => (),
+            '\\' => escaped = true,
+            '\'' if close != '"' && close != '`' => single_quoted = true,
+            _ if c == close => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(opening + at + c.len_utf8());
+                }
+            }
+            _ if c == open && open != close => depth += 1,
+            _ => (),
+        }
+    }
+    None
 }
 
 fn may_contain_braces_to_expand(s: &str) -> bool {
