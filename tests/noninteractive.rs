@@ -2732,7 +2732,7 @@ fn arithmetic_takes_keys_with_a_lone_quote() {
 /// A `]` first in a bracket expression (after any `!`) is one of its characters, as in bash:
 /// `[]]`, `[!]]` and `[][]` never matched, in `case`, `[[ ]]`, `${s//…/…}` and file names. A
 /// bracket expression with a quoted character in it matches file names (`a[\ .]b` was left as
-/// written).
+/// written), and a quoted `!`, `-` or `:` there is that character.
 #[test]
 fn a_closing_bracket_first_in_a_bracket_expression_is_a_member() {
     let home = Home::new();
@@ -2744,7 +2744,9 @@ case ']' in [!]]) echo no37;; *) echo ok37;; esac
 s='a]b[c'; echo "${s//[]]/_}" "${s//[][]/_}"
 case '[]' in '[]') echo lit;; esac; case 'a' in []) echo never;; *) echo empty-ok;; esac
 mkdir -p gl && touch 'gl/a]' gl/ab && echo gl/a[]] gl/a[!]]
-cd gl && touch 'a b' a.b 'a;b' a_b && echo a[\ .]b a[\;]b "a"[\.]b a[" "]b "a[._]b" a\[._]b; cd ..
+cd gl && touch 'a b' a.b 'a;b' a_b && echo a[\ .]b a[\;]b "a"[\.]b a[" "]b "a[._]b" a\[._]b
+touch 'a!b' axb a-b a:b; echo a["!"x]b; echo a[\!x]b; echo a[[":alpha:"]]b a["-"]b; echo a[x"-"z]b; cd ..
+case a.b in a["!"x]b) echo yes;; *) echo no;; esac; case a-b in a[x"-"z]b) echo yes;; *) echo no;; esac
 "#;
     written_script_same_as_bash(&home, "brackets.sh", script);
 }

@@ -476,9 +476,6 @@ impl Pattern {
     }
 }
 
-/// Checks whether a string contains glob metacharacters that would trigger
-/// pathname expansion. Delegates to the pattern parser's grammar, which is
-/// the single source of truth for what constitutes a glob metacharacter.
 /// The pattern `pieces` make, their literal characters escaped.
 fn pattern_text(pieces: &[PatternPiece]) -> String {
     let mut text = String::new();
@@ -487,7 +484,9 @@ fn pattern_text(pieces: &[PatternPiece]) -> String {
             PatternPiece::Pattern(s) => text.push_str(s),
             PatternPiece::Literal(s) => {
                 for c in s.chars() {
-                    if crate::regex::regex_char_is_special(c) {
+                    // A quoted `!`, `-` or `:` in a bracket expression is the character, not a
+                    // negation, range or class (ncsh patch: `a["!"x]b` matched almost any name).
+                    if crate::regex::regex_char_is_special(c) || matches!(c, '!' | '-' | ':') {
                         text.push('\\');
                     }
                     text.push(c);
@@ -508,6 +507,9 @@ fn pieces_require_expansion(pieces: &[PatternPiece], enable_extended_globbing: b
         && requires_expansion(&pattern_text(pieces), enable_extended_globbing)
 }
 
+/// Checks whether a string contains glob metacharacters that would trigger
+/// pathname expansion. Delegates to the pattern parser's grammar, which is
+/// the single source of truth for what constitutes a glob metacharacter.
 fn requires_expansion(s: &str, enable_extended_globbing: bool) -> bool {
     brush_parser::pattern::pattern_has_glob_metacharacters(s, enable_extended_globbing)
 }
