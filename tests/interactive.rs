@@ -1010,7 +1010,8 @@ fn a_key_bound_to_a_macro_types_its_keys() {
 }
 
 /// A directory completed under `~` keeps its `~/` and gets its `/`, as in bash; so does a path
-/// under a variable (`$HOME/` became the expanded path, and then `\$HOME/`), with the rest quoted.
+/// under a variable (`$HOME/` became the expanded path, and then `\$HOME/`), with the rest quoted,
+/// in the quotes it was typed in.
 #[test]
 fn a_directory_under_home_completes_with_its_tilde_and_slash() {
     let home = Home::new();
@@ -1026,6 +1027,13 @@ fn a_directory_under_home_completes_with_its_tilde_and_slash() {
     term.expect("$ echo $HOME/My\\ Dir/");
     term.send("f\t");
     term.expect("$ echo $HOME/My\\ Dir/file\\ one");
+    // After an opening quote, the rest goes on in those quotes, left open after a directory.
+    term.send("\x15echo \"$HOME/My\t");
+    term.expect("$ echo \"$HOME/My Dir/");
+    term.send("f\t");
+    term.expect("$ echo \"$HOME/My Dir/file one\"");
+    term.send("\x15echo '$HOME/di\t");
+    term.expect("$ echo '$HOME/dir1/");
 }
 
 /// Tab completes the word in the command the cursor is in, as bash: after `|`, `&&` or `;`, and

@@ -1309,7 +1309,11 @@ async fn get_file_completions(
             expanded.trim_end_matches('/')
         };
         for completion in &mut completions {
-            if let Some(rest) = completion.strip_prefix(expanded) {
+            // A name that only begins as the home directory's does (`home2` beside `home`) is
+            // not in it.
+            if let Some(rest) = completion.strip_prefix(expanded)
+                && (typed.ends_with('/') || rest.is_empty() || rest.starts_with('/'))
+            {
                 *completion = std::format!("{typed}{rest}");
             }
         }

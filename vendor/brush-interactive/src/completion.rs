@@ -60,11 +60,13 @@ pub(crate) async fn complete_async(
 
     let completing_end_of_line = pos == line.len();
 
-    // ncsh patch: the directory the word names, as typed (`$HOME/`, `~/`, `My\ Dir/`), stays as
-    // typed; only the rest of each candidate is quoted (`$HOME` was made `\$HOME`).
+    // ncsh patch: the directory the word names, as typed (`$HOME/`, `~/`, `My\ Dir/`, after an
+    // opening quote), stays as typed; only the rest of each candidate is quoted (`$HOME` was made
+    // `\$HOME`).
     let typed = (line.get(completions.insertion_index..))
         .and_then(|rest| rest.get(..completions.delete_count))
-        .filter(|_| quote_char.is_none() && completions.options.treat_as_filenames);
+        .filter(|typed| quote_char.is_none_or(|quote| typed.starts_with(quote)))
+        .filter(|_| completions.options.treat_as_filenames);
     let typed_directory = match typed {
         Some(typed) => {
             let raw = brush_core::completion::typed_directory(typed);
@@ -144,6 +146,16 @@ fn postprocess_completion_candidate(
             };
 
             candidate = escape::quote_if_needed(&candidate, quote_mode).to_string();
+            // After an opening quote kept as typed, the rest goes on in those quotes, which a
+            // directory leaves open for what is typed in it.
+            if let Some(quote) = quote_char.filter(|_| !kept.is_empty()) {
+                let inside = candidate.strip_prefix(quote).unwrap_or(&candidate);
+                let inside = match inside.strip_suffix(quote) {
+                    Some(directory) if directory.ends_with('/') => directory,
+                    _ => inside,
+                };
+                candidate = inside.to_owned();
+            }
         }
         candidate.insert_str(0, kept);
     }
