@@ -123,8 +123,8 @@ async fn run_shell(
         build_shell(&cli, &argv, login, interactive).await?,
     ));
     // The line editor and its keys exist before the startup files run, so that a `bind` in
-    // `~/.bashrc` has keys to bind (fzf's and zoxide's were dropped), after `~/.inputrc`, as bash
-    // reads it when a `bind` first needs it.
+    // `~/.bashrc` has keys to bind (fzf's and zoxide's were dropped), after `~/.inputrc`, which
+    // bash reads when a `bind` first needs its line editor.
     let edits_lines = cli.command.is_none()
         && (cli.read_stdin || cli.args.is_empty())
         && interactive
@@ -135,7 +135,16 @@ async fn run_shell(
     } else {
         None
     };
+    let inputrc = inputrc_named(&*shell.lock().await);
     load_startup_files(&shell, &cli).await?;
+    // A startup file that names another init file (`export INPUTRC=…`) has it read, as bash
+    // reads the one named when its line editor starts.
+    {
+        let mut shell = shell.lock().await;
+        if edits_lines && inputrc_named(&shell) != inputrc {
+            crate::inputrc::apply(&mut shell);
+        }
+    }
 
     if let Some(command) = &cli.command {
         shell
@@ -157,6 +166,11 @@ async fn run_shell(
     }
     let status = shell.lock().await.last_exit_status();
     Ok(i32::from(status))
+}
+
+/// The init file `INPUTRC` names, if any.
+fn inputrc_named(shell: &Shell) -> Option<String> {
+    shell.env_str("INPUTRC").map(|named| named.into_owned())
 }
 
 /// The terminal's input: lines edited, or read plainly where the terminal is dumb.

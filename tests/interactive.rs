@@ -1096,6 +1096,18 @@ fn the_inputrc_sets_readline_variables() {
     term.expect_prompt();
     term.send("cat ~/al\t");
     term.expect("$ cat ~/Alpha.txt");
+    // An init file that a startup file names (`export INPUTRC=…`) is read after it.
+    let other = Home::new();
+    std::fs::write(other.path().join("Beta.txt"), "").unwrap();
+    std::fs::write(
+        other.path().join("custom"),
+        "set completion-ignore-case on\n",
+    )
+    .unwrap();
+    let term = start_with_rc(&other, "export INPUTRC=~/custom\n");
+    term.expect_prompt();
+    term.send("cat ~/be\t");
+    term.expect("$ cat ~/Beta.txt");
 }
 
 /// An EXIT trap set by a startup file leaves the interactive shell's own handling of SIGTERM and
