@@ -155,7 +155,7 @@ impl builtins::Command for ExecCommand {
 fn keep_redirections<SE: brush_core::ShellExtensions>(
     context: &mut brush_core::ExecutionContext<'_, SE>,
 ) {
-    for &fd in context.params.redirected_here() {
+    for fd in context.params.redirected_here().collect::<Vec<_>>() {
         let file = context.try_fd(fd);
         context.shell.keep_open_file(fd, file);
     }

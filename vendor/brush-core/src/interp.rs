@@ -54,6 +54,9 @@ pub struct ExecutionParameters {
     /// The descriptors the simple command being run redirected itself, not those of the
     /// commands around it (ncsh patch): the ones `exec` without a command makes the shell's own.
     redirected_here: Vec<ShellFd>,
+    /// Those of them that a command around it had redirected too (ncsh patch): that command
+    /// undoes its redirection as it ends, so `exec` makes no change of them the shell's own.
+    redirected_around: Vec<ShellFd>,
 }
 
 impl ExecutionParameters {
@@ -62,21 +65,30 @@ impl ExecutionParameters {
         self.loop_depth
     }
 
-    /// The descriptors the simple command being run redirected itself (ncsh patch).
-    pub fn redirected_here(&self) -> &[ShellFd] {
-        &self.redirected_here
+    /// The descriptors the simple command being run redirected itself, but those a command
+    /// around it redirected too (ncsh patch).
+    pub fn redirected_here(&self) -> impl Iterator<Item = ShellFd> + '_ {
+        (self.redirected_here.iter().copied()).filter(|fd| !self.redirected_around.contains(fd))
+    }
+
+    /// Notes `fd` as one the command redirects itself (ncsh patch).
+    fn note_redirected(&mut self, fd: ShellFd) {
+        if self.open_files.contains_fd(fd) && !self.redirected_here.contains(&fd) {
+            self.redirected_around.push(fd);
+        }
+        self.redirected_here.push(fd);
     }
 
     /// Sets `fd` for a redirection, as one of the command's own (ncsh patch).
     fn redirect(&mut self, fd: ShellFd, file: OpenFile) {
+        self.note_redirected(fd);
         self.open_files.set_fd(fd, file);
-        self.redirected_here.push(fd);
     }
 
     /// Closes `fd` for a redirection, as one of the command's own (ncsh patch).
     fn redirect_closed(&mut self, fd: ShellFd) {
+        self.note_redirected(fd);
         self.open_files.remove_fd(fd);
-        self.redirected_here.push(fd);
     }
 
     /// These parameters for the body of a loop (ncsh patch).
@@ -1746,6 +1758,7 @@ impl<SE: extensions::ShellExtensions> ExecuteInPipeline<SE> for ast::SimpleComma
         params.expanding_aliases.clear();
         // Its own redirections are those it sets up from here.
         params.redirected_here.clear();
+        params.redirected_around.clear();
 
         // In a copy of the shell (a pipeline's), the shell announced it (`spawn_pipeline_processes`).
         if let commands::ShellForCommand::ParentShell(shell) = &mut context.shell
