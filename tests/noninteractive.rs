@@ -2688,6 +2688,9 @@ trap - DEBUG
 set -T; trap 'echo "DBGT: $BASH_COMMAND"' DEBUG
 . ./src1.sh
 trap - DEBUG
+set +T; shopt -s extdebug; trap 'echo "DBGX: $BASH_COMMAND"' DEBUG
+. ./src1.sh
+trap - DEBUG
 "#;
     written_script_same_as_bash(&home, "debug-source.sh", script);
 }
