@@ -55,7 +55,9 @@ impl<SE: crate::extensions::ShellExtensions> crate::Shell<SE> {
         // ncsh patch: the DEBUG trap does not run for the commands of a sourced file unless `set
         // -T`, as in bash (a large file sourced under bash-preexec or starship ran it for each);
         // one the file sets stays after it. `extdebug` turns function tracing on too, as in bash.
-        let functrace = self.options().shell_functions_inherit_debug_and_return_traps
+        let functrace = self
+            .options()
+            .shell_functions_inherit_debug_and_return_traps
             || self.options().enable_debugger;
         let put_aside =
             (self.traps).put_aside(|signal| signal != crate::traps::TrapSignal::Debug || functrace);
