@@ -2576,7 +2576,7 @@ fn the_lengths_of_special_parameters_are_as_in_bash() {
         &[
             "echo ${#-} ${#?} ${##} ${#} ${#x}; set -- a b; echo ${#*} ${#@} ${#-x} ${#:-y} ${#1} ${#?x}",
             "echo \"[${!}]\" \"${!-none}\" \"${!:-x}\" \"[${!:+y}]\" ${#!}; sleep 0.01 & [[ ${!} == $! ]] && echo same
-             a=b; b=c; echo ${!a} ${!a-d} ${!a:-e}; set -- p q; echo ${!#}; n=1; echo ${!n}",
+             a=b; b=c; echo ${!a} ${!a-d} ${!a:-e}; set -- p q; echo ${!#}; n=1; echo ${!n} ${!?}",
         ],
     );
 }
@@ -2593,7 +2593,7 @@ fn export_appends_and_exports_a_name_set_later() {
             r#"P=/usr/bin; export P+=:/extra; echo "$P"; sh -c 'echo "child [$P]"'; export Q+=new; sh -c 'echo "child [$Q]"'
                export FOO; declare -p FOO; FOO=bar; sh -c 'echo "child FOO=[$FOO]"'; declare -p FOO
                export -n NONE; declare -p NONE; declare -i n=3; export n+=4; echo $n; a=(1 2); export a+=(3); declare -p a
-               readonly R=1; export R+=2; echo "st=$? $R""#,
+               readonly R=1; export R+=2; echo "st=$? $R"; export FOOX; echo "[${!FOO*}]"; compgen -v FOO; FOOX=1; echo "[${!FOO*}]""#,
         ],
     );
 }
@@ -2770,7 +2770,7 @@ fn declare_with_an_attribute_lists_declarations() {
         &[
             r#"a=(1 2); declare -A m=([k]=v); declare -n r=a; x=1; declare -a | grep "a=("; declare -A | grep -w m; declare -n | grep r=
                f() { local z=yy; local; }; f; declare -i n=3; declare -i | grep n=; readonly ro=1; readonly | grep -w ro; declare -r | grep ro=
-               declare | grep "^ro="; declare -x X=2; declare -x | grep " X="; export | grep " X=""#,
+               declare | grep "^ro="; declare -x X=2; declare -x | grep " X="; export | grep " X="; declare +a | grep -c "^X=""#,
         ],
     );
 }

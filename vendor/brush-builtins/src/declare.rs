@@ -662,10 +662,22 @@ impl DeclareCommand {
             filters.push(Box::new(move |(_, v)| v.is_exported() == value));
         }
 
-        // ncsh patch: as bash's, only a plain `declare` lists `name=value`; with an attribute
-        // (`declare -a`, `-x`), or as `local` or `readonly`, it lists `declare` commands that read
-        // back (it listed `name=value` but for `-p`).
-        let attribute_given = filters.len() > 1;
+        // ncsh patch: as bash's, a plain `declare`, or one with only `+` attributes, lists
+        // `name=value`; with a `-` attribute (`declare -a`, `-x`), or as `local` or `readonly`,
+        // it lists `declare` commands that read back (it listed `name=value` but for `-p`).
+        let attribute_given = [
+            self.make_indexed_array.to_bool(),
+            self.make_associative_array.to_bool(),
+            self.make_integer.to_bool(),
+            self.capitalize_value_on_assignment.to_bool(),
+            self.lowercase_value_on_assignment.to_bool(),
+            self.make_nameref.to_bool(),
+            self.make_readonly.to_bool(),
+            self.make_traced.to_bool(),
+            self.uppercase_value_on_assignment.to_bool(),
+            self.make_exported.to_bool(),
+        ]
+        .contains(&Some(true));
         let as_declarations =
             self.print || attribute_given || !matches!(verb, DeclareVerb::Declare);
 

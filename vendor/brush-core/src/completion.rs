@@ -672,8 +672,11 @@ impl Spec {
                     }
                 }
                 CompleteAction::Variable => {
-                    for (key, _) in shell.env().iter() {
-                        if key.starts_with(token) {
+                    // ncsh patch: a name declared but not set (`export NAME`) is none, as in bash.
+                    for (key, variable) in shell.env().iter() {
+                        if key.starts_with(token)
+                            && !matches!(variable.value(), crate::variables::ShellValue::Unset(_))
+                        {
                             candidates.push(key.to_owned());
                         }
                     }

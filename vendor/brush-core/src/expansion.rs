@@ -1733,8 +1733,12 @@ impl<'a, SE: extensions::ShellExtensions> WordExpander<'a, SE> {
                         .shell
                         .env()
                         .iter()
-                        .filter_map(|(name, _)| {
-                            if name.starts_with(prefix.as_str()) {
+                        // ncsh patch: a name declared but not set (`export NAME`) is none, as
+                        // in bash.
+                        .filter_map(|(name, variable)| {
+                            if name.starts_with(prefix.as_str())
+                                && !matches!(variable.value(), ShellValue::Unset(_))
+                            {
                                 Some(name.to_owned())
                             } else {
                                 None
@@ -2129,7 +2133,7 @@ impl<'a, SE: extensions::ShellExtensions> WordExpander<'a, SE> {
                 if let Some(pid) = self.shell.jobs().last_background_pid() {
                     return Expansion::from(pid.to_string());
                 }
-                // Unset before the first, as bash's (`${!-none}`, `set -u`).
+                // Unset before the first, as bash's (`${!-none}`; not yet an error under `set -u`).
                 Expansion::undefined()
             }
             brush_parser::word::SpecialParameter::ShellName => Expansion::from(

@@ -1121,9 +1121,9 @@ peg::parser! {
             }
 
         // ncsh patch: a `!` before `}` or an operator is `$!` itself (`${!}`, `${!-none}`), as in
-        // bash; they were left as written.
+        // bash; they were left as written. `${!?}` is still the indirection of `$?`.
         rule parameter_indirection() -> bool =
-            non_posix_extensions_enabled() "!" !['}' | '-' | '=' | '?' | '+' | ':'] { true } /
+            non_posix_extensions_enabled() "!" !['}' | '-' | '=' | '+' | ':'] !("?" !"}") { true } /
             { false }
 
         rule non_posix_parameter_transformation_op() -> ParameterTransformOp =
