@@ -801,7 +801,8 @@ b'; declare -p lines
             r#"printf ' a\\ b\\:c  \n' | { read; echo "[$REPLY]"; }; printf ' a\\ b\\:c:d:e\\:f  \n' | { IFS=": " read x y; echo "[$x][$y]"; }
                printf '\\ a b\\ \n' | { read -a x; declare -p x; }; printf 'a\\\nb c\n' | { read x y; echo "[$x][$y]"; }
                printf 'a\\bcd' | { read -N 3 x; echo "[$x]"; }; printf 'a\\\\b c\n' | { read x y; echo "[$x][$y]"; }
-               (printf 'a\\ b\\'; sleep 2) | { read -t 1 x y; echo "$? [$x][$y]"; }; printf 'a\\' | { read x; echo "$? [$x]"; }"#,
+               (printf 'a\\ b\\'; sleep 2) | { read -t 1 x y; echo "$? [$x][$y]"; }; printf 'a\\' | { read x; echo "$? [$x]"; }
+               read -d : a <<< 'a\:b:c'; echo "[$a]"; printf 'p\\\nq:' | { read -d : w; echo "[$w]"; }"#,
         ],
     );
 }
@@ -2719,6 +2720,7 @@ exec 3>&-; echo x >&3
 exec -i /bin/true; echo "st=$?"; fd=-1; exec $fd</dev/null; echo "st=$?"
 { exec >/dev/null; } > log; echo after-group
 exec 3>h3; g() { exec 3>&-; }; g 3>/dev/null; echo x >&3; cat h3
+exec 5>&1; exec 6>&5-; echo via6 >&6; echo via5 >&5; exec 6>&-
 "#;
     written_script_same_as_bash(&home, "exec-redirections.sh", script);
 }

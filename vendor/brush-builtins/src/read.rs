@@ -501,10 +501,10 @@ fn read_line_with_reader(
                     if pending_backslash {
                         pending_backslash = false;
 
-                        // Backslash-delimiter is line continuation.
-                        if let Some(delim) = config.delimiter
-                            && ch == delim
-                        {
+                        // Backslash-newline is line continuation (ncsh patch: only a newline,
+                        // as bash's; another delimiter escaped is a character, `read -d :` of
+                        // `a\:b:` gave `ab`).
+                        if ch == '\n' {
                             continue; // Line continuation.
                         }
 

@@ -2481,6 +2481,9 @@ pub(crate) async fn setup_redirect(
                         false
                     };
 
+                    // ncsh patch: `N>&M-` moves M to N, closing M; `N>&-` closes N (brush closed
+                    // N in both, so `exec 4>&3-` left neither open).
+                    let mut closed = fd_num;
                     if expanded.is_empty() {
                         // Nothing to do
                     } else if expanded.chars().all(|c: char| c.is_ascii_digit()) {
@@ -2496,6 +2499,7 @@ pub(crate) async fn setup_redirect(
                         };
 
                         params.redirect(fd_num, target_file);
+                        closed = source_fd_num;
                     } else if fd_num == 1 && !dash {
                         // Special case for compatibility: redirect stdout and stderr to the file
                         // given by `expanded`.
@@ -2508,7 +2512,7 @@ pub(crate) async fn setup_redirect(
 
                     if dash {
                         // Close the specified fd. Ignore it if it's not valid.
-                        params.redirect_closed(fd_num);
+                        params.redirect_closed(closed);
                     }
                 }
 
