@@ -48,7 +48,7 @@ pub async fn run(
     // Ctrl-Ds at the prompt in a row, for `ignoreeof`.
     let mut eofs = 0;
     let mut window = None;
-    loop {
+    'session: loop {
         let prompt = {
             let mut shell = shell.lock().await;
             shell.check_for_completed_jobs()?;
@@ -62,41 +62,39 @@ pub async fn run(
             emit(&Mark::PromptStart);
         }
         let warned_just_before = std::mem::take(&mut warned_of_stopped_jobs);
-        let read = loop {
+        // A key bound to a command runs it, and the same line is read on.
+        let line = loop {
             match input.read_line(shell, crate::stdin_input::prompt_again(&prompt))? {
+                ReadResult::Input(line) => break line,
                 ReadResult::BoundCommand(command) => {
-                    run_bound_command(shell, input, command).await?
+                    run_bound_command(shell, input, command).await?;
                 }
-                read => break read,
-            }
-        };
-        let line = match read {
-            ReadResult::Input(line) => line,
-            ReadResult::BoundCommand(_) => unreachable!("bound commands are run as they come"),
-            ReadResult::Eof => {
-                let mut shell = shell.lock().await;
-                if interactive && eofs < eofs_ignored(&shell) {
-                    eofs += 1;
-                    let leave = if shell.options().login_shell {
-                        "logout"
-                    } else {
-                        "exit"
-                    };
-                    writeln!(shell.stderr(), "Use \"{leave}\" to leave the shell.")?;
-                    continue;
+                ReadResult::Eof => {
+                    let mut shell = shell.lock().await;
+                    if interactive && eofs < eofs_ignored(&shell) {
+                        eofs += 1;
+                        let leave = if shell.options().login_shell {
+                            "logout"
+                        } else {
+                            "exit"
+                        };
+                        writeln!(shell.stderr(), "Use \"{leave}\" to leave the shell.")?;
+                        continue 'session;
+                    }
+                    if interactive && !warned_just_before && warn_of_stopped_jobs(&mut shell)? {
+                        warned_of_stopped_jobs = true;
+                        continue 'session;
+                    }
+                    break 'session;
                 }
-                if interactive && !warned_just_before && warn_of_stopped_jobs(&mut shell)? {
-                    warned_of_stopped_jobs = true;
-                    continue;
+                ReadResult::Interrupted => {
+                    shell.lock().await.set_last_exit_status(130);
+                    continue 'session;
                 }
-                break;
+                // `TMOUT` passed with nothing typed: the session ends, as bash's, `ignoreeof` or
+                // not.
+                ReadResult::TimedOut => break 'session,
             }
-            ReadResult::Interrupted => {
-                shell.lock().await.set_last_exit_status(130);
-                continue;
-            }
-            // `TMOUT` passed with nothing typed: the session ends, as bash's, `ignoreeof` or not.
-            ReadResult::TimedOut => break,
         };
         eofs = 0;
         let mut shell = shell.lock().await;

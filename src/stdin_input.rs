@@ -138,9 +138,6 @@ fn read_line_unbuffered() -> std::io::Result<Option<String>> {
     Ok((!bytes.is_empty()).then(|| String::from_utf8_lossy(&bytes).into_owned()))
 }
 
-/// The line editor, or plain lines with their prompts where the terminal does not answer the
-/// editor's query of where the cursor is (an Emacs buffer, an `expect` script): a shell that cannot
-/// edit lines is better than none.
 /// A copy of `prompt`, to show again (brush-interactive's prompt is not `Clone`).
 pub fn prompt_again(prompt: &InteractivePrompt) -> InteractivePrompt {
     InteractivePrompt {
@@ -150,6 +147,9 @@ pub fn prompt_again(prompt: &InteractivePrompt) -> InteractivePrompt {
     }
 }
 
+/// The line editor, or plain lines with their prompts where the terminal does not answer the
+/// editor's query of where the cursor is (an Emacs buffer, an `expect` script): a shell that cannot
+/// edit lines is better than none.
 pub enum TerminalInput {
     Editor(Box<ReedlineInputBackend>),
     Plain(StdinInput),

@@ -1775,7 +1775,7 @@ fn the_debug_trap_and_bash_command_name_each_command_as_written() {
              trap 'echo \"exit: $BASH_COMMAND\"' EXIT; false",
             "dbg() { [[ $BASH_COMMAND == *SKIP* ]] && return 1; return 0; }; shopt -s extdebug; trap dbg DEBUG; \
              false; echo SKIPME; echo \"st=$?\"; [[ SKIP == x ]]; echo \"st2=$?\"; (( SKIP=0 )); echo \"st3=$?\"; \
-             false; echo SKIP | cat; echo \"st4=$?\"; shopt -u extdebug; echo SKIP-not",
+             false; echo SKIP | cat; echo \"st4=$?\"; echo SKIP & wait; shopt -u extdebug; echo SKIP-not",
             "trap 'echo \"DBG: $BASH_COMMAND\"' DEBUG; sleep 0.1 & wait; { sleep 0.3; echo a; } & wait; \
              true && sleep 0.1 & wait; sleep 0.1 | cat & wait; x=1 & wait",
             "trap 'echo \"failed: $BASH_COMMAND\"' ERR; ( exit 3 ); (echo b\n exit 4); \

@@ -315,8 +315,8 @@ fn compose_command<S: AsRef<OsStr>, SE: extensions::ShellExtensions>(
 /// gives this one).
 ///
 /// Returns whether the command is to run: with `shopt -s extdebug`, a DEBUG trap that fails skips
-/// it, as in bash (bash-preexec's documented way to stop a command); a simple command, `[[` and
-/// `((` heed it.
+/// it, as in bash (bash-preexec's documented way to stop a command); a simple command, `[[`, `((`
+/// and a lone command put in the background heed it.
 pub(crate) async fn announce_command(
     shell: &mut Shell<impl extensions::ShellExtensions>,
     params: &ExecutionParameters,

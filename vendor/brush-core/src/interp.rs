@@ -324,14 +324,20 @@ impl Execute for ast::CompoundList {
                 // ncsh patch: the simple commands of a lone pipeline put in the background are
                 // announced by the shell (DEBUG trap, `BASH_COMMAND`) before it starts them, as
                 // bash's (its job does not inherit the trap; bash-preexec missed `sleep 5 &`).
+                // A lone command the trap skips (`extdebug`) starts no job.
+                let mut runs = true;
                 if ao_list.additional.is_empty() {
                     for command in &ao_list.first.seq {
                         if let ast::Command::Simple(simple) = command {
-                            let _runs =
+                            runs &=
                                 commands::announce_command(shell, params, || simple.to_string())
                                     .await?;
                         }
                     }
+                }
+                if !runs && ao_list.first.seq.len() == 1 {
+                    result = ExecutionResult::success();
+                    continue;
                 }
                 let job = spawn_async_ao_list_in_task(ao_list, shell, params).await;
                 let job_formatted = job.to_pid_style_string();
