@@ -983,7 +983,8 @@ fn a_signal_that_ends_the_shell_runs_its_exit_trap() {
 }
 
 /// A `for` or `select` whose body is a brace group, and a function whose body is `[[ … ]]`, parse
-/// as in bash; each was a syntax error that stopped the whole script.
+/// as in bash; each was a syntax error that stopped the whole script. A loop's name that can name
+/// no variable (`for 1 in …`) is refused, status 1 (the loop ran).
 #[test]
 fn brace_bodies_of_loops_and_test_bodies_of_functions_parse() {
     let home = Home::new();
@@ -992,6 +993,7 @@ fn brace_bodies_of_loops_and_test_bodies_of_functions_parse() {
         &[
             r#"f() [[ -n x ]]; declare -f f; f && echo ok; for i in 1 2; { echo $i; }; h() { for i; { echo $i; }; }
              declare -f h; h a b; select x in p; { echo $x; break; } <<< 1; g() [[ -z x ]] 2>/dev/null; g || echo no"#,
+            r#"for 1 in a; do echo x; done; echo st=$?; for a-b in a; do echo x; done; echo st=$?; select 1 in a; do break; done </dev/null; echo st=$?"#,
         ],
     );
 }

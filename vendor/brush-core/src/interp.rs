@@ -1235,6 +1235,9 @@ impl Execute for ast::ForClauseCommand {
         params: &ExecutionParameters,
     ) -> Result<ExecutionResult, error::Error> {
         let params = &params.in_loop();
+        if let Some(refused) = refused_loop_variable(shell, params, &self.variable_name) {
+            return Ok(refused);
+        }
         let mut result = ExecutionResult::success();
         let words = loop_words(shell, params, self).await?;
         let header = loop_header("for", self);
@@ -1377,6 +1380,22 @@ fn loop_header(keyword: &str, command: &ast::ForClauseCommand) -> String {
 }
 
 /// Sets a `for` or `select` loop's variable to the next word.
+/// Where `name` can name no variable (`for 1 in …`), says so in bash's words and gives the
+/// loop's status, 1 (ncsh patch: the loop ran, assigning nothing).
+pub(crate) fn refused_loop_variable(
+    shell: &mut Shell<impl extensions::ShellExtensions>,
+    params: &ExecutionParameters,
+    name: &str,
+) -> Option<ExecutionResult> {
+    if crate::env::valid_variable_name(name) {
+        return None;
+    }
+    let refusal = error::ErrorKind::Worded(std::format!("`{name}': not a valid identifier"));
+    let _ = shell.display_error(&mut params.stderr(shell), &refusal.into());
+    shell.set_last_exit_status(1);
+    Some(ExecutionResult::new(1))
+}
+
 fn assign_loop_variable(
     shell: &mut Shell<impl extensions::ShellExtensions>,
     name: &str,

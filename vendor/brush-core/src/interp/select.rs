@@ -7,7 +7,9 @@ use std::io::Write;
 
 use brush_parser::ast;
 
-use super::{assign_loop_variable, loop_goes_on, loop_header, loop_words};
+use super::{
+    assign_loop_variable, loop_goes_on, loop_header, loop_words, refused_loop_variable,
+};
 use crate::commands;
 use crate::interp::{Execute, ExecutionParameters};
 use crate::openfiles::OpenFiles;
@@ -25,6 +27,9 @@ pub(super) async fn execute(
     params: &ExecutionParameters,
 ) -> Result<ExecutionResult, error::Error> {
     let params = &params.in_loop();
+    if let Some(refused) = refused_loop_variable(shell, params, &command.variable_name) {
+        return Ok(refused);
+    }
     let words = loop_words(shell, params, command).await?;
     if words.is_empty() {
         return Ok(ExecutionResult::success());
