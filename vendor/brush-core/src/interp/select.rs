@@ -7,9 +7,7 @@ use std::io::Write;
 
 use brush_parser::ast;
 
-use super::{
-    assign_loop_variable, loop_goes_on, loop_header, loop_words, refused_loop_variable,
-};
+use super::{assign_loop_variable, loop_goes_on, loop_header, loop_words, refused_loop_variable};
 use crate::commands;
 use crate::interp::{Execute, ExecutionParameters};
 use crate::openfiles::OpenFiles;
