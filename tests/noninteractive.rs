@@ -312,6 +312,18 @@ fn help_and_version_succeed() {
 /// A pid that no process can have: above Linux's largest `pid_max`.
 const NO_SUCH_PID: &str = "99999999";
 
+/// `kill -l` and `trap -l` list the signals in bash's columns, five to a line, without `0) EXIT`
+/// (one to a line, and `trap -l`'s last line not ended). The real-time signals, which ncsh does
+/// not know yet, are after the sixth line.
+#[test]
+fn kill_l_and_trap_l_list_signals_in_bashs_columns() {
+    let home = Home::new();
+    same_as_bash(
+        &home,
+        &["kill -l | head -6; trap -l | head -6; kill -l 9 SIGHUP 130"],
+    );
+}
+
 #[test]
 fn kill_takes_every_form_of_signal_bash_takes_and_sends_sigterm_by_default() {
     let home = Home::new();

@@ -214,7 +214,6 @@ fn list(specs: &[String], out: &mut impl Write, err: &mut impl Write, prefix: &s
     if specs.is_empty() {
         let signals = TrapSignal::iterator().filter(|s| !matches!(s, TrapSignal::Exit));
         let _ = brush_core::traps::format_signals(&mut *out, signals);
-        let _ = writeln!(out);
         return 0;
     }
     let mut status = 0;

@@ -84,11 +84,21 @@ pub fn format_signals(
     mut f: impl std::io::Write,
     it: impl Iterator<Item = TrapSignal>,
 ) -> Result<(), error::Error> {
-    let it = it
+    // ncsh patch: in bash's columns, five to a line (` 1) SIGHUP\t 2) SIGINT…`), its signals
+    // only (not `0) EXIT`), each line ended; brush wrote one to a line, the last not ended.
+    let signals = it
         .filter_map(|s| i32::try_from(s).ok().map(|n| (s, n)))
-        .sorted_by(|a, b| Ord::cmp(&a.1, &b.1))
-        .format_with("\n", |s, f| f(&format_args!("{}) {}", s.1, s.0)));
-    write!(f, "{it}")?;
+        .filter(|(_, n)| *n > 0)
+        .sorted_by(|a, b| Ord::cmp(&a.1, &b.1));
+    let mut written = 0;
+    for (signal, number) in signals {
+        written += 1;
+        let end = if written % 5 == 0 { '\n' } else { '\t' };
+        write!(f, "{number:2}) {signal}{end}")?;
+    }
+    if written % 5 != 0 {
+        writeln!(f)?;
+    }
     Ok(())
 }
 
