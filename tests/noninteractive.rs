@@ -2677,6 +2677,21 @@ z=$(
     esac
 )
 echo "[$y][$z]"
+a=$(cat <<EOF; echo "<<Z"
+x ) y
+EOF
+)
+echo "1:$a"
+b=$(cat <<"E F"
+p ) q
+E F
+)
+echo "2:$b"
+c=$(cat <<'Q' <<< "ignored"
+r ) s
+Q
+)
+echo "3:$c"
 "#;
     written_script_same_as_bash(&home, "comsub.sh", script);
     // An empty tag, or none, in `$(…)` is a syntax error (the parser panicked, ending the shell).

@@ -527,31 +527,46 @@ fn here_documents_end(input: &str, pos: usize) -> Option<usize> {
         return None;
     }
     let line_end = pos + rest.find('\n')?;
-    // Each `<<` or `<<-` on the line, and its tag, unquoted (`'EOF'`, `"EOF"`, `\EOF`).
+    // Each `<<` or `<<-` on the line outside quotes, and its tag, unquoted (`'EOF'`, `"E F"`,
+    // `\EOF`).
     let mut tags = vec![];
-    let mut line = &input[pos..line_end];
-    while let Some(start) = line.find("<<") {
-        let after = &line[start + 2..];
-        if after.starts_with('<') {
-            line = after.trim_start_matches('<');
-            continue;
+    let mut line = input[pos..line_end].char_indices().peekable();
+    let mut quote = None;
+    while let Some((at, c)) = line.next() {
+        match (quote, c) {
+            (Some(open), _) if c == open => quote = None,
+            (Some(_), _) => (),
+            (None, '\'' | '"') => quote = Some(c),
+            (None, '\\') => {
+                line.next();
+            }
+            (None, '<') if input[pos + at..].starts_with("<<<") => {
+                line.nth(1);
+            }
+            (None, '<') if input[pos + at..].starts_with("<<") => {
+                line.next();
+                let strip_tabs = line.next_if(|&(_, c)| c == '-').is_some();
+                while line.next_if(|&(_, c)| c == ' ' || c == '\t').is_some() {}
+                let mut tag = String::new();
+                let mut tag_quote = None;
+                while let Some(&(_, c)) = line.peek() {
+                    match (tag_quote, c) {
+                        (Some(open), _) if c == open => tag_quote = None,
+                        (Some(_), _) => tag.push(c),
+                        (None, '\'' | '"') => tag_quote = Some(c),
+                        (None, '\\') => (),
+                        (None, _) if c.is_ascii_whitespace() || ";|&<>()".contains(c) => break,
+                        (None, _) => tag.push(c),
+                    }
+                    line.next();
+                }
+                if tag.is_empty() {
+                    return None;
+                }
+                tags.push((tag, strip_tabs));
+            }
+            _ => (),
         }
-        let strip_tabs = after.starts_with('-');
-        let after = after
-            .trim_start_matches('-')
-            .trim_start_matches([' ', '\t']);
-        let tag_len = after
-            .find(|c: char| c.is_ascii_whitespace() || ";|&<>()".contains(c))
-            .unwrap_or(after.len());
-        let tag: String = after[..tag_len]
-            .chars()
-            .filter(|c| !matches!(c, '\'' | '"' | '\\'))
-            .collect();
-        if tag.is_empty() {
-            return None;
-        }
-        tags.push((tag, strip_tabs));
-        line = &after[tag_len..];
     }
     // Each body, in order, to the line that is its tag.
     let mut end = line_end;
