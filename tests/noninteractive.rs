@@ -2728,7 +2728,8 @@ trap - DEBUG
 /// `exec` without a command makes its own redirections the shell's, and only them, as bash's: in
 /// a group, function or loop with redirections of its own (`{ exec 3>&1; } > log`, `f > log`, `done
 /// < file`), the shell kept those too, so stdout stayed on the log and stdin on the file after it.
-/// An option it does not know is refused, and the script goes on (`exec -i sh` ran `-i`). A
+/// An option it does not know is refused, and the script goes on (`exec -i sh` ran `-i`); its
+/// options work in a subshell too (they were "not yet implemented"). A
 /// descriptor the command around it redirected too stays the shell's after that command, as bash
 /// undoes the redirection there (stdout was lost for the rest of the script). Not yet: that change
 /// applying within the command around it (`f() { exec 2>&1; …; }; f 2>/dev/null`).
@@ -2750,6 +2751,8 @@ exec -i /bin/true; echo "st=$?"; fd=-1; exec $fd</dev/null; echo "st=$?"
 { exec >/dev/null; } > log; echo after-group
 exec 3>h3; g() { exec 3>&-; }; g 3>/dev/null; echo x >&3; cat h3
 exec 5>&1; exec 6>&5-; echo via6 >&6; echo via5 >&5; exec 6>&-
+(exec -a specialname bash -c 'echo $0'); echo "st=$?"; (FOO=BAR exec -c env) | grep -c FOO
+(exec -l bash -c 'echo $0'); (exec -a x nosuch); echo "st=$?"; echo hi | (exec -a cc cat)
 "#;
     written_script_same_as_bash(&home, "exec-redirections.sh", script);
 }

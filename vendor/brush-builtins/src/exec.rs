@@ -57,9 +57,41 @@ impl builtins::Command for ExecCommand {
         // unsafe, since it would also replace the *parent* shell instance. We instead
         // delegate to the `command` builtin to perform the execution, with an expectation
         // of returning.
+        let mut argv0 = Cow::Borrowed(self.name_for_argv0.as_ref().unwrap_or(&self.args[0]));
+        if self.exec_as_login {
+            argv0 = Cow::Owned(std::format!("-{argv0}"));
+        }
+        let mut cmd = commands::compose_std_command(
+            &context,
+            &self.args[0],
+            argv0.as_str(),
+            &self.args[1..],
+            self.empty_environment,
+        )?;
+
         if context.shell.is_subshell() {
+            // ncsh patch: with options, the program runs with them as exec would run it, and the
+            // subshell ends with its status (it said "not yet implemented"); a subshell runs in
+            // the shell's process, which exec cannot replace.
             if self.empty_environment || self.exec_as_login || self.name_for_argv0.is_some() {
-                return brush_core::error::unimp("exec with options in subshell not yet supported");
+                let name = &self.args[0];
+                let mut result = match tokio::task::block_in_place(|| cmd.status()) {
+                    Ok(status) => ExecutionResult::new(exit_status_code(status)),
+                    Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                        let why = if name.contains('/') {
+                            "No such file or directory"
+                        } else {
+                            "not found"
+                        };
+                        context.failure(format!("{name}: {why}"), ExecutionExitCode::NotFound.into())
+                    }
+                    Err(error) => context.failure(
+                        format!("{name}: {error}"),
+                        ExecutionExitCode::CannotExecute.into(),
+                    ),
+                };
+                result.next_control_flow = ExecutionControlFlow::ExitShell;
+                return Ok(result);
             }
 
             // ncsh patch: a program that is not there is said as `exec` says it (`command` said
@@ -95,20 +127,6 @@ impl builtins::Command for ExecCommand {
             result.next_control_flow = ExecutionControlFlow::ExitShell;
             return Ok(result);
         }
-
-        let mut argv0 = Cow::Borrowed(self.name_for_argv0.as_ref().unwrap_or(&self.args[0]));
-
-        if self.exec_as_login {
-            argv0 = Cow::Owned(std::format!("-{argv0}"));
-        }
-
-        let mut cmd = commands::compose_std_command(
-            &context,
-            &self.args[0],
-            argv0.as_str(),
-            &self.args[1..],
-            self.empty_environment,
-        )?;
 
         // ncsh patch: where the exec fails, the shell goes on with its own descriptors,
         // directory, SIGPIPE disposition and signal mask (`exec_state`).
@@ -148,6 +166,14 @@ impl builtins::Command for ExecCommand {
         }
         Ok(result)
     }
+}
+
+/// The status a shell gives for a program's end: its exit code, or 128 and the signal that ended
+/// it.
+fn exit_status_code(status: std::process::ExitStatus) -> u8 {
+    use std::os::unix::process::ExitStatusExt as _;
+    let code = (status.code()).or_else(|| status.signal().map(|signal| 128 + signal));
+    u8::try_from(code.unwrap_or(1) & 0xff).unwrap_or(1)
 }
 
 /// Makes the redirections given to `exec` the shell's own (ncsh patch: only them, not those of
