@@ -83,7 +83,8 @@ impl builtins::Command for ExecCommand {
                         } else {
                             "not found"
                         };
-                        context.failure(format!("{name}: {why}"), ExecutionExitCode::NotFound.into())
+                        context
+                            .failure(format!("{name}: {why}"), ExecutionExitCode::NotFound.into())
                     }
                     Err(error) => context.failure(
                         format!("{name}: {error}"),
