@@ -2598,7 +2598,8 @@ fn the_lengths_of_special_parameters_are_as_in_bash() {
 
 /// `export NAME+=value` appends, as in bash (it replaced the value: `export PATH+=:~/bin` left
 /// `PATH` as `:~/bin`), and `export NAME` of a name not set yet exports it once it is assigned
-/// (the assignment stayed the shell's own).
+/// (the assignment stayed the shell's own); under `set -a`, `declare V=…` of a variable set before
+/// exports it.
 #[test]
 fn export_appends_and_exports_a_name_set_later() {
     let home = Home::new();
@@ -2608,7 +2609,8 @@ fn export_appends_and_exports_a_name_set_later() {
             r#"P=/usr/bin; export P+=:/extra; echo "$P"; sh -c 'echo "child [$P]"'; export Q+=new; sh -c 'echo "child [$Q]"'
                export FOO; declare -p FOO; FOO=bar; sh -c 'echo "child FOO=[$FOO]"'; declare -p FOO
                export -n NONE; declare -p NONE; declare -i n=3; export n+=4; echo $n; a=(1 2); export a+=(3); declare -p a
-               readonly R=1; export R+=2; echo "st=$? $R"; export FOOX; echo "[${!FOO*}]"; compgen -v FOO; FOOX=1; echo "[${!FOO*}]""#,
+               readonly R=1; export R+=2; echo "st=$? $R"; export FOOX; echo "[${!FOO*}]"; compgen -v FOO; FOOX=1; echo "[${!FOO*}]"
+               V=bar; set -a; typeset V=abcde; sh -c 'echo V=[$V]'; set +a"#,
         ],
     );
 }

@@ -360,6 +360,8 @@ impl DeclareCommand {
             }
         }
 
+        let initial_value_given = initial_value.is_some();
+        let export_on_modification = context.shell.options().export_variables_on_modification;
         // Look up the variable (ncsh patch: the name references are followed above).
         if let Some(var) = context
             .shell
@@ -387,6 +389,12 @@ impl DeclareCommand {
                     }
                     return Err(error);
                 }
+            }
+
+            // ncsh patch: under `set -a`, a value assigned exports the variable, as for a new
+            // one and as bash's (`V=1; set -a; declare V=2` left it unexported).
+            if initial_value_given && export_on_modification && !var.value().is_array() {
+                var.export();
             }
 
             self.apply_attributes_after_update(var, verb)?;
