@@ -2599,7 +2599,7 @@ fn the_lengths_of_special_parameters_are_as_in_bash() {
 /// `export NAME+=value` appends, as in bash (it replaced the value: `export PATH+=:~/bin` left
 /// `PATH` as `:~/bin`), and `export NAME` of a name not set yet exports it once it is assigned
 /// (the assignment stayed the shell's own); under `set -a`, `declare V=…` of a variable set before
-/// exports it.
+/// exports it; `FOO=bar export FOO` keeps FOO after the command (it went with it).
 #[test]
 fn export_appends_and_exports_a_name_set_later() {
     let home = Home::new();
@@ -2610,7 +2610,8 @@ fn export_appends_and_exports_a_name_set_later() {
                export FOO; declare -p FOO; FOO=bar; sh -c 'echo "child FOO=[$FOO]"'; declare -p FOO
                export -n NONE; declare -p NONE; declare -i n=3; export n+=4; echo $n; a=(1 2); export a+=(3); declare -p a
                readonly R=1; export R+=2; echo "st=$? $R"; export FOOX; echo "[${!FOO*}]"; compgen -v FOO; FOOX=1; echo "[${!FOO*}]"
-               V=bar; set -a; typeset V=abcde; sh -c 'echo V=[$V]'; set +a"#,
+               V=bar; set -a; typeset V=abcde; sh -c 'echo V=[$V]'; set +a
+               foo=1 export foo; declare -p foo; s=7 export q; echo "[$s]"; f() { local l=1; l=2 export l; declare -p l; }; f; declare -p l"#,
         ],
     );
 }

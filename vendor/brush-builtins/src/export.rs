@@ -92,11 +92,24 @@ impl ExportCommand {
                 }
                 // Try to find the variable already present; if we find it, then mark it
                 // exported.
-                else if let Some((_, variable)) = context.shell.env_mut().get_mut(s) {
+                else if let Some((scope, variable)) = context.shell.env_mut().get_mut(s) {
                     if self.unexport {
                         variable.unexport();
                     } else {
                         variable.export();
+                    }
+                    // ncsh patch: a variable assigned before the command (`FOO=bar export FOO`)
+                    // stays after it, exported, as in bash; it went with the command.
+                    if scope == EnvironmentScope::Command {
+                        let kept = variable.clone();
+                        let env = context.shell.env_mut();
+                        // In the local variable of that name, where there is one.
+                        if let Some(local) = env.get_mut_using_policy(s, EnvironmentLookup::OnlyInLocal)
+                        {
+                            *local = kept;
+                        } else {
+                            env.add(s, kept, EnvironmentScope::Global)?;
+                        }
                     }
                 }
                 // ncsh patch: a name not set yet is declared exported, so that a later
