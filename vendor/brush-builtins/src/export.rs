@@ -104,7 +104,8 @@ impl ExportCommand {
                         let kept = variable.clone();
                         let env = context.shell.env_mut();
                         // In the local variable of that name, where there is one.
-                        if let Some(local) = env.get_mut_using_policy(s, EnvironmentLookup::OnlyInLocal)
+                        if let Some(local) =
+                            env.get_mut_using_policy(s, EnvironmentLookup::OnlyInLocal)
                         {
                             *local = kept;
                         } else {
