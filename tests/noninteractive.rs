@@ -2857,3 +2857,17 @@ TZ=UTC; printf "%(%Q|%:z|%f|%N|%%Q|%-d|%5Y|%Ey|%)T\n" 1000000000
 "#;
     written_script_same_as_bash(&home, "tz.sh", script);
 }
+
+/// `mapfile -C callback -c N` evaluates the callback with the next index and line before every Nth
+/// line is assigned, as bash's (it was "not yet implemented").
+#[test]
+fn mapfile_calls_its_callback_every_quantum_lines() {
+    let home = Home::new();
+    std::fs::write(home.path().join("mf.txt"), "l1\nl2\nl3\nl4 x\nl5\n").unwrap();
+    let script = r#"cb() { echo "cb $1 [$2] have ${#A[@]}"; }
+mapfile -C cb -c 2 A < mf.txt; declare -p A
+B=(x y); mapfile -O 5 -C cb -c 1 B < mf.txt; declare -p B
+mapfile -t -C 'echo cb2' -c 3 C < mf.txt; declare -p C
+"#;
+    written_script_same_as_bash(&home, "mapfile.sh", script);
+}

@@ -2,7 +2,7 @@ use std::io::{Read, Write};
 
 use clap::Parser;
 
-use brush_core::{ErrorKind, ExecutionExitCode, ExecutionResult, builtins, env, error, variables};
+use brush_core::{ErrorKind, ExecutionExitCode, ExecutionResult, builtins, env, variables};
 
 /// Read lines from standard input into an indexed array variable.
 #[derive(Parser)]
@@ -49,12 +49,8 @@ impl builtins::Command for MapFileCommand {
 
     async fn execute<SE: brush_core::ShellExtensions>(
         &self,
-        context: brush_core::ExecutionContext<'_, SE>,
+        mut context: brush_core::ExecutionContext<'_, SE>,
     ) -> Result<brush_core::ExecutionResult, Self::Error> {
-        if self.callback_group_size != 5000 || self.callback.is_some() {
-            return error::unimp("mapfile -C/-c is not yet implemented");
-        }
-
         if let Some(origin) = self.origin {
             if origin < 0 {
                 writeln!(
@@ -96,7 +92,10 @@ impl builtins::Command for MapFileCommand {
             results,
         )?;
 
-        if let Some(origin) = self.origin {
+        if let Some(callback) = &self.callback {
+            self.assign_with_callback(&mut context, callback, results)
+                .await?;
+        } else if let Some(origin) = self.origin {
             // -O: preserve existing array, assign at offset.
             for (elem_idx, (_key, value)) in results.0.into_iter().enumerate() {
                 // If the user is getting to wraparounds in *bash*, they got bigger problems.
@@ -127,6 +126,52 @@ impl builtins::Command for MapFileCommand {
 }
 
 impl MapFileCommand {
+    /// Assigns `lines` one by one, evaluating `callback INDEX LINE` before each `-c`th (5000 by
+    /// default) is assigned, as bash's (ncsh patch: `-C` and `-c` were "not yet implemented").
+    async fn assign_with_callback(
+        &self,
+        context: &mut brush_core::ExecutionContext<'_, impl brush_core::ShellExtensions>,
+        callback: &str,
+        lines: variables::ArrayLiteral,
+    ) -> Result<(), brush_core::Error> {
+        let origin = self.origin.unwrap_or(0);
+        if self.origin.is_none() {
+            context.shell.env_mut().update_or_add(
+                &self.array_var_name,
+                variables::ShellValueLiteral::Array(variables::ArrayLiteral(vec![])),
+                |_| Ok(()),
+                env::EnvironmentLookup::Anywhere,
+                env::EnvironmentScope::Global,
+            )?;
+        }
+        for (index, (_, line)) in (origin..).zip(lines.0) {
+            if (index - origin + 1) % self.callback_group_size == 0 {
+                let quoted = brush_core::escape::force_quote(
+                    &line,
+                    brush_core::escape::QuoteMode::SingleQuote,
+                );
+                let params = context.shell.default_exec_params();
+                context
+                    .shell
+                    .run_string(
+                        format!("{callback} {index} {quoted}"),
+                        &brush_core::SourceInfo::from("mapfile"),
+                        &params,
+                    )
+                    .await?;
+            }
+            context.shell.env_mut().update_or_add_array_element(
+                &self.array_var_name,
+                index.to_string(),
+                line,
+                |_| Ok(()),
+                env::EnvironmentLookup::Anywhere,
+                env::EnvironmentScope::Global,
+            )?;
+        }
+        Ok(())
+    }
+
     fn read_entries(
         &self,
         mut input_file: brush_core::openfiles::OpenFile,
