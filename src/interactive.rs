@@ -109,14 +109,15 @@ pub async fn run(
         if interactive {
             shell.add_to_history(line.trim_end_matches('\n'))?;
         }
-        shell.count_command_line_read();
         if marks {
             emit(&Mark::CommandLine(line.trim_end_matches('\n').to_owned()));
             emit(&Mark::OutputStart);
         }
+        // PS0's `\#` is this command's number, as PS1's was; the count goes on after it.
         if interactive && !line.trim().is_empty() {
             show_ps0(&mut shell).await;
         }
+        shell.count_command_line_read();
         let params = shell.default_exec_params();
         let lines = line.lines().count().max(1);
         // A line that is only arithmetic is calculated (the history and the marks keep it as typed).

@@ -851,6 +851,11 @@ fn ps0_is_shown_and_a_login_shell_runs_its_logout_file() {
     term.line("echo ran");
     term.expect("<ps0>ran\n");
     term.expect_prompt();
+    // PS0's `\#` is the number of the command it comes before, as PS1's was (it was one more).
+    term.line("PS1='[\\#]$ '; PS0='<\\#>'");
+    term.expect("\n[4]$");
+    term.line("echo again");
+    term.expect("<4>again\n");
     term.line("exit 4");
     term.expect("logout");
     // The shell's own status, not the logout file's.
