@@ -2871,3 +2871,12 @@ mapfile -t -C 'echo cb2' -c 3 C < mf.txt; declare -p C
 "#;
     written_script_same_as_bash(&home, "mapfile.sh", script);
 }
+
+/// A negative subscript before an array's first element is said, as bash says it, and expands to
+/// nothing (it was said nowhere).
+#[test]
+fn a_subscript_before_the_first_element_is_said() {
+    let home = Home::new();
+    let script = "a=(1 2 3); echo \"[${a[-20]}]\"; echo st=$?; echo \"[${a[-1]}]\" \"[${a[-3]}]\" \"[${a[5]}]\"\n";
+    written_script_same_as_bash(&home, "subscript.sh", script);
+}

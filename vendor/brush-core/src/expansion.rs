@@ -2046,12 +2046,24 @@ impl<'a, SE: extensions::ShellExtensions> WordExpander<'a, SE> {
                     .await?;
 
                 // Index into the array.
-                if let Some((_, var)) = self.shell.env().get(name)
-                    && let Ok(Some(value)) = var.value().get_at(index_to_use.as_str(), self.shell)
-                {
-                    Ok(Expansion::from(value.to_string()))
-                } else {
-                    self.undefined_expansion(parameter, allow_unset_vars)
+                let value = self.shell.env().get(name).map(|(_, var)| {
+                    var.value()
+                        .get_at(index_to_use.as_str(), self.shell)
+                        .map(|value| value.map(|value| value.to_string()))
+                });
+                match value {
+                    Some(Ok(Some(value))) => Ok(Expansion::from(value)),
+                    // ncsh patch: a negative subscript before the first element is said, as bash
+                    // says it, and expands to nothing.
+                    Some(Err(_)) => {
+                        let refusal =
+                            error::ErrorKind::Worded(std::format!("{name}: bad array subscript"));
+                        let _ = self
+                            .shell
+                            .display_error(&mut self.params.stderr(self.shell), &refusal.into());
+                        self.undefined_expansion(parameter, allow_unset_vars)
+                    }
+                    _ => self.undefined_expansion(parameter, allow_unset_vars),
                 }
             }
             brush_parser::word::Parameter::NamedWithAllIndices { name, concatenate } => {
