@@ -2592,6 +2592,7 @@ fn the_lengths_of_special_parameters_are_as_in_bash() {
             "echo ${#-} ${#?} ${##} ${#} ${#x}; set -- a b; echo ${#*} ${#@} ${#-x} ${#:-y} ${#1} ${#?x}",
             "echo \"[${!}]\" \"${!-none}\" \"${!:-x}\" \"[${!:+y}]\" ${#!}; sleep 0.01 & [[ ${!} == $! ]] && echo same
              a=b; b=c; echo ${!a} ${!a-d} ${!a:-e}; set -- p q; echo ${!#}; n=1; echo ${!n} ${!?}",
+            "set -u; echo \"[${!-d}]\"; echo \"[${!}]\"; echo not reached",
         ],
     );
 }

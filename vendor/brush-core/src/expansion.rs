@@ -1980,7 +1980,14 @@ impl<'a, SE: extensions::ShellExtensions> WordExpander<'a, SE> {
                     self.undefined_expansion(parameter, allow_unset_vars)
                 }
             }
-            brush_parser::word::Parameter::Special(s) => Ok(self.expand_special_parameter(s)),
+            // ncsh patch: one that is unset (`$!` before the first job) is an error under
+            // `set -u`, as in bash.
+            brush_parser::word::Parameter::Special(s) => match self.expand_special_parameter(s) {
+                expansion if expansion.undefined => {
+                    self.undefined_expansion(parameter, allow_unset_vars)
+                }
+                expansion => Ok(expansion),
+            },
             brush_parser::word::Parameter::Named(n) => {
                 // ncsh patch: a name reference reads the variable it refers to. A loop gives
                 // bash's warning and reads as unset, and a reference to an element (`declare -n
@@ -2145,7 +2152,7 @@ impl<'a, SE: extensions::ShellExtensions> WordExpander<'a, SE> {
                 if let Some(pid) = self.shell.jobs().last_background_pid() {
                     return Expansion::from(pid.to_string());
                 }
-                // Unset before the first, as bash's (`${!-none}`; not yet an error under `set -u`).
+                // Unset before the first, as bash's (`${!-none}`, `set -u`).
                 Expansion::undefined()
             }
             brush_parser::word::SpecialParameter::ShellName => Expansion::from(
