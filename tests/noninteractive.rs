@@ -2869,6 +2869,7 @@ fn mapfile_calls_its_callback_every_quantum_lines() {
 mapfile -C cb -c 2 A < mf.txt; declare -p A
 B=(x y); mapfile -O 5 -C cb -c 1 B < mf.txt; declare -p B
 mapfile -t -C 'echo cb2' -c 3 C < mf.txt; declare -p C
+mapfile -C cb -c 2 D < mf.txt > mflog; echo "log: $(cat mflog)"
 "#;
     written_script_same_as_bash(&home, "mapfile.sh", script);
 }

@@ -150,7 +150,8 @@ impl MapFileCommand {
                     &line,
                     brush_core::escape::QuoteMode::SingleQuote,
                 );
-                let params = context.shell.default_exec_params();
+                // With mapfile's own descriptors (`mapfile -C cb A < in > log`).
+                let params = context.params.clone();
                 context
                     .shell
                     .run_string(
