@@ -618,21 +618,22 @@ impl DeclareCommand {
             filters.push(Box::new(|(_, v)| v.is_readonly()));
         }
 
-        // Add filters depending on attribute flags.
-        if let Some(value) = self.make_indexed_array.to_bool() {
+        // Add filters depending on attribute flags. ncsh patch: a `+` attribute filters nothing,
+        // as in bash (`declare +x` lists every variable; it listed those not exported).
+        if let Some(value) = self.make_indexed_array.to_bool().filter(|on| *on) {
             filters.push(Box::new(move |(_, v)| {
                 matches!(v.value(), ShellValue::IndexedArray(_)) == value
             }));
         }
-        if let Some(value) = self.make_associative_array.to_bool() {
+        if let Some(value) = self.make_associative_array.to_bool().filter(|on| *on) {
             filters.push(Box::new(move |(_, v)| {
                 matches!(v.value(), ShellValue::AssociativeArray(_)) == value
             }));
         }
-        if let Some(value) = self.make_integer.to_bool() {
+        if let Some(value) = self.make_integer.to_bool().filter(|on| *on) {
             filters.push(Box::new(move |(_, v)| v.is_treated_as_integer() == value));
         }
-        if let Some(value) = self.capitalize_value_on_assignment.to_bool() {
+        if let Some(value) = self.capitalize_value_on_assignment.to_bool().filter(|on| *on) {
             filters.push(Box::new(move |(_, v)| {
                 matches!(
                     v.get_update_transform(),
@@ -640,7 +641,7 @@ impl DeclareCommand {
                 ) == value
             }));
         }
-        if let Some(value) = self.lowercase_value_on_assignment.to_bool() {
+        if let Some(value) = self.lowercase_value_on_assignment.to_bool().filter(|on| *on) {
             filters.push(Box::new(move |(_, v)| {
                 matches!(
                     v.get_update_transform(),
@@ -648,17 +649,17 @@ impl DeclareCommand {
                 ) == value
             }));
         }
-        if let Some(value) = self.make_nameref.to_bool() {
+        if let Some(value) = self.make_nameref.to_bool().filter(|on| *on) {
             filters.push(Box::new(move |(_, v)| v.is_treated_as_nameref() == value));
         }
-        if let Some(value) = self.make_readonly.to_bool() {
+        if let Some(value) = self.make_readonly.to_bool().filter(|on| *on) {
             filters.push(Box::new(move |(_, v)| v.is_readonly() == value));
         }
         // ncsh patch: `-t` filters by the trace attribute (it looked at `-r`).
-        if let Some(value) = self.make_traced.to_bool() {
+        if let Some(value) = self.make_traced.to_bool().filter(|on| *on) {
             filters.push(Box::new(move |(_, v)| v.is_trace_enabled() == value));
         }
-        if let Some(value) = self.uppercase_value_on_assignment.to_bool() {
+        if let Some(value) = self.uppercase_value_on_assignment.to_bool().filter(|on| *on) {
             filters.push(Box::new(move |(_, v)| {
                 matches!(
                     v.get_update_transform(),
@@ -666,7 +667,7 @@ impl DeclareCommand {
                 ) == value
             }));
         }
-        if let Some(value) = self.make_exported.to_bool() {
+        if let Some(value) = self.make_exported.to_bool().filter(|on| *on) {
             filters.push(Box::new(move |(_, v)| v.is_exported() == value));
         }
 
