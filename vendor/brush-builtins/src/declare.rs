@@ -633,7 +633,11 @@ impl DeclareCommand {
         if let Some(value) = self.make_integer.to_bool().filter(|on| *on) {
             filters.push(Box::new(move |(_, v)| v.is_treated_as_integer() == value));
         }
-        if let Some(value) = self.capitalize_value_on_assignment.to_bool().filter(|on| *on) {
+        if let Some(value) = self
+            .capitalize_value_on_assignment
+            .to_bool()
+            .filter(|on| *on)
+        {
             filters.push(Box::new(move |(_, v)| {
                 matches!(
                     v.get_update_transform(),
@@ -641,7 +645,11 @@ impl DeclareCommand {
                 ) == value
             }));
         }
-        if let Some(value) = self.lowercase_value_on_assignment.to_bool().filter(|on| *on) {
+        if let Some(value) = self
+            .lowercase_value_on_assignment
+            .to_bool()
+            .filter(|on| *on)
+        {
             filters.push(Box::new(move |(_, v)| {
                 matches!(
                     v.get_update_transform(),
@@ -659,7 +667,11 @@ impl DeclareCommand {
         if let Some(value) = self.make_traced.to_bool().filter(|on| *on) {
             filters.push(Box::new(move |(_, v)| v.is_trace_enabled() == value));
         }
-        if let Some(value) = self.uppercase_value_on_assignment.to_bool().filter(|on| *on) {
+        if let Some(value) = self
+            .uppercase_value_on_assignment
+            .to_bool()
+            .filter(|on| *on)
+        {
             filters.push(Box::new(move |(_, v)| {
                 matches!(
                     v.get_update_transform(),
