@@ -2096,13 +2096,14 @@ shopt -s lastpipe; echo | exit 6; echo not here";
 }
 
 /// `kill -STOP %N` stops a job of builtins only, which has no process to stop: its loop waits
-/// before its next command, `jobs` says Stopped, and `kill -CONT`, `bg` (or a `kill` that ends it)
+/// before its next command (the command it is in ends first, so the count is read half a second
+/// after: on a loaded machine a tenth was not always enough), `jobs` says Stopped, and `kill -CONT`, `bg` (or a `kill` that ends it)
 /// lets it go on; killed while stopped, it ends with the signal's status and leaves the table.
 #[test]
 fn kill_stop_holds_a_job_of_builtins_until_it_is_continued() {
     let home = Home::new();
     let script = "i=0; while :; do i=$((i+1)); echo $i > count; done & sleep 0.3
-kill -STOP %1; echo \"stop $?\"; sleep 0.1
+kill -STOP %1; echo \"stop $?\"; sleep 0.5
 a=$(cat count); sleep 0.3; b=$(cat count); [ \"$a\" = \"$b\" ] && echo stopped; jobs | head -1 | cut -c1-13
 kill -CONT %1; sleep 0.3; c=$(cat count); [ \"$c\" != \"$b\" ] && echo continued
 kill -STOP %1; kill %1; wait %1; echo \"ended $?\"
