@@ -53,10 +53,7 @@ impl builtins::Command for ExecCommand {
             return Ok(ExecutionResult::success());
         }
 
-        // If we know we're already running in a subshell, then `exec`ing is actually
-        // unsafe, since it would also replace the *parent* shell instance. We instead
-        // delegate to the `command` builtin to perform the execution, with an expectation
-        // of returning.
+        let name = &self.args[0];
         let mut argv0 = Cow::Borrowed(self.name_for_argv0.as_ref().unwrap_or(&self.args[0]));
         if self.exec_as_login {
             argv0 = Cow::Owned(std::format!("-{argv0}"));
@@ -69,27 +66,18 @@ impl builtins::Command for ExecCommand {
             self.empty_environment,
         )?;
 
+        // If we know we're already running in a subshell, then `exec`ing is actually
+        // unsafe, since it would also replace the *parent* shell instance. We instead
+        // delegate to the `command` builtin to perform the execution, with an expectation
+        // of returning.
         if context.shell.is_subshell() {
             // ncsh patch: with options, the program runs with them as exec would run it, and the
             // subshell ends with its status (it said "not yet implemented"); a subshell runs in
             // the shell's process, which exec cannot replace.
             if self.empty_environment || self.exec_as_login || self.name_for_argv0.is_some() {
-                let name = &self.args[0];
                 let mut result = match tokio::task::block_in_place(|| cmd.status()) {
                     Ok(status) => ExecutionResult::new(exit_status_code(status)),
-                    Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
-                        let why = if name.contains('/') {
-                            "No such file or directory"
-                        } else {
-                            "not found"
-                        };
-                        context
-                            .failure(format!("{name}: {why}"), ExecutionExitCode::NotFound.into())
-                    }
-                    Err(error) => context.failure(
-                        format!("{name}: {error}"),
-                        ExecutionExitCode::CannotExecute.into(),
-                    ),
+                    Err(error) => not_run(&context, name, &error),
                 };
                 result.next_control_flow = ExecutionControlFlow::ExitShell;
                 return Ok(result);
@@ -97,7 +85,6 @@ impl builtins::Command for ExecCommand {
 
             // ncsh patch: a program that is not there is said as `exec` says it (`command` said
             // `command not found`), and the subshell ends, `execfail` or not, as in bash.
-            let name = &self.args[0];
             if !name.contains('/')
                 && context
                     .shell
@@ -143,29 +130,37 @@ impl builtins::Command for ExecCommand {
 
         // ncsh patch: bash names the command it could not run, and a shell that is not
         // interactive ends there unless `shopt -s execfail` (brush said nothing and went on).
-        let name = &self.args[0];
-        let mut result = match exec_error.kind() {
-            // bash words this one as it words any command named by a path that is not there.
-            std::io::ErrorKind::NotFound if name.contains('/') => {
-                let said = ErrorKind::Worded(format!("{name}: No such file or directory"));
-                let _ = context
-                    .shell
-                    .display_error(&mut context.stderr(), &said.into());
-                ExecutionExitCode::NotFound.into()
-            }
-            std::io::ErrorKind::NotFound => context.failure(
-                format!("{name}: not found"),
-                ExecutionExitCode::NotFound.into(),
-            ),
-            _ => context.failure(
-                format!("{name}: {exec_error}"),
-                ExecutionExitCode::CannotExecute.into(),
-            ),
-        };
+        let mut result = not_run(&context, name, &exec_error);
         if !context.shell.options().interactive && !context.shell.options().exit_on_exec_fail {
             result.next_control_flow = ExecutionControlFlow::ExitShell;
         }
         Ok(result)
+    }
+}
+
+/// Says, in bash's words, that the program `name` could not be run, and gives exec's status.
+fn not_run(
+    context: &brush_core::ExecutionContext<'_, impl brush_core::ShellExtensions>,
+    name: &str,
+    error: &std::io::Error,
+) -> ExecutionResult {
+    match error.kind() {
+        // bash words this one as it words any command named by a path that is not there.
+        std::io::ErrorKind::NotFound if name.contains('/') => {
+            let said = ErrorKind::Worded(format!("{name}: No such file or directory"));
+            let _ = context
+                .shell
+                .display_error(&mut context.stderr(), &said.into());
+            ExecutionExitCode::NotFound.into()
+        }
+        std::io::ErrorKind::NotFound => context.failure(
+            format!("{name}: not found"),
+            ExecutionExitCode::NotFound.into(),
+        ),
+        _ => context.failure(
+            format!("{name}: {error}"),
+            ExecutionExitCode::CannotExecute.into(),
+        ),
     }
 }
 
