@@ -620,85 +620,63 @@ impl DeclareCommand {
 
         // Add filters depending on attribute flags. ncsh patch: a `+` attribute filters nothing,
         // as in bash (`declare +x` lists every variable; it listed those not exported).
-        if let Some(value) = self.make_indexed_array.to_bool().filter(|on| *on) {
-            filters.push(Box::new(move |(_, v)| {
-                matches!(v.value(), ShellValue::IndexedArray(_)) == value
+        let before_attributes = filters.len();
+        let given = |flag: Option<bool>| flag == Some(true);
+        if given(self.make_indexed_array.to_bool()) {
+            filters.push(Box::new(|(_, v)| {
+                matches!(v.value(), ShellValue::IndexedArray(_))
             }));
         }
-        if let Some(value) = self.make_associative_array.to_bool().filter(|on| *on) {
-            filters.push(Box::new(move |(_, v)| {
-                matches!(v.value(), ShellValue::AssociativeArray(_)) == value
+        if given(self.make_associative_array.to_bool()) {
+            filters.push(Box::new(|(_, v)| {
+                matches!(v.value(), ShellValue::AssociativeArray(_))
             }));
         }
-        if let Some(value) = self.make_integer.to_bool().filter(|on| *on) {
-            filters.push(Box::new(move |(_, v)| v.is_treated_as_integer() == value));
+        if given(self.make_integer.to_bool()) {
+            filters.push(Box::new(|(_, v)| v.is_treated_as_integer()));
         }
-        if let Some(value) = self
-            .capitalize_value_on_assignment
-            .to_bool()
-            .filter(|on| *on)
-        {
-            filters.push(Box::new(move |(_, v)| {
+        if given(self.capitalize_value_on_assignment.to_bool()) {
+            filters.push(Box::new(|(_, v)| {
                 matches!(
                     v.get_update_transform(),
                     ShellVariableUpdateTransform::Capitalize
-                ) == value
+                )
             }));
         }
-        if let Some(value) = self
-            .lowercase_value_on_assignment
-            .to_bool()
-            .filter(|on| *on)
-        {
-            filters.push(Box::new(move |(_, v)| {
+        if given(self.lowercase_value_on_assignment.to_bool()) {
+            filters.push(Box::new(|(_, v)| {
                 matches!(
                     v.get_update_transform(),
                     ShellVariableUpdateTransform::Lowercase
-                ) == value
+                )
             }));
         }
-        if let Some(value) = self.make_nameref.to_bool().filter(|on| *on) {
-            filters.push(Box::new(move |(_, v)| v.is_treated_as_nameref() == value));
+        if given(self.make_nameref.to_bool()) {
+            filters.push(Box::new(|(_, v)| v.is_treated_as_nameref()));
         }
-        if let Some(value) = self.make_readonly.to_bool().filter(|on| *on) {
-            filters.push(Box::new(move |(_, v)| v.is_readonly() == value));
+        if given(self.make_readonly.to_bool()) {
+            filters.push(Box::new(|(_, v)| v.is_readonly()));
         }
         // ncsh patch: `-t` filters by the trace attribute (it looked at `-r`).
-        if let Some(value) = self.make_traced.to_bool().filter(|on| *on) {
-            filters.push(Box::new(move |(_, v)| v.is_trace_enabled() == value));
+        if given(self.make_traced.to_bool()) {
+            filters.push(Box::new(|(_, v)| v.is_trace_enabled()));
         }
-        if let Some(value) = self
-            .uppercase_value_on_assignment
-            .to_bool()
-            .filter(|on| *on)
-        {
-            filters.push(Box::new(move |(_, v)| {
+        if given(self.uppercase_value_on_assignment.to_bool()) {
+            filters.push(Box::new(|(_, v)| {
                 matches!(
                     v.get_update_transform(),
                     ShellVariableUpdateTransform::Uppercase
-                ) == value
+                )
             }));
         }
-        if let Some(value) = self.make_exported.to_bool().filter(|on| *on) {
-            filters.push(Box::new(move |(_, v)| v.is_exported() == value));
+        if given(self.make_exported.to_bool()) {
+            filters.push(Box::new(|(_, v)| v.is_exported()));
         }
 
         // ncsh patch: as bash's, a plain `declare`, or one with only `+` attributes, lists
         // `name=value`; with a `-` attribute (`declare -a`, `-x`), or as `local` or `readonly`,
         // it lists `declare` commands that read back (it listed `name=value` but for `-p`).
-        let attribute_given = [
-            self.make_indexed_array.to_bool(),
-            self.make_associative_array.to_bool(),
-            self.make_integer.to_bool(),
-            self.capitalize_value_on_assignment.to_bool(),
-            self.lowercase_value_on_assignment.to_bool(),
-            self.make_nameref.to_bool(),
-            self.make_readonly.to_bool(),
-            self.make_traced.to_bool(),
-            self.uppercase_value_on_assignment.to_bool(),
-            self.make_exported.to_bool(),
-        ]
-        .contains(&Some(true));
+        let attribute_given = filters.len() > before_attributes;
         let as_declarations =
             self.print || attribute_given || !matches!(verb, DeclareVerb::Declare);
 
