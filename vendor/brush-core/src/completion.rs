@@ -1251,6 +1251,12 @@ pub fn typed_directory(word: &str) -> &str {
 /// (tilde, variables), without running command substitutions; as it stands where it does not
 /// expand.
 pub async fn path_named_by(shell: &Shell<impl extensions::ShellExtensions>, word: &str) -> String {
+    // A word with nothing to expand names itself; the copy of the shell, which an expansion
+    // needs, is costly where many functions are defined (bash-completion), and one Tab asks
+    // for up to three.
+    if !word.starts_with('~') && !word.contains(['$', '`', '\\', '\'', '"']) {
+        return word.to_owned();
+    }
     let mut throwaway_shell = shell.clone();
     let params = throwaway_shell.default_exec_params();
     let options = expansion::ExpanderOptions {
