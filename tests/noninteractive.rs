@@ -2741,7 +2741,7 @@ trap - DEBUG
 #[test]
 fn exec_keeps_its_own_redirections_not_those_around_it() {
     let home = Home::new();
-    let script = r#"{ echo before; exec 10>&1; echo after; } > blk.out
+    let script = r#"{ echo before; exec 9>&1; echo after; } > blk.out
 echo after block
 cat blk.out
 f() { exec 3>&1; echo in-f; }; f > f.out; echo after-f; echo to3 >&3; cat f.out
@@ -2749,7 +2749,7 @@ f() { exec 3>&1; echo in-f; }; f > f.out; echo after-f; echo to3 >&3; cat f.out
 printf 'l1\nl2\n' > lines
 while read -r l; do exec 6>/dev/null; echo "got $l"; done < lines
 read -r x <<< "outer"; echo "[$x]"
-{ exec >o1; echo in; } 2>/dev/null; echo after-out; exec >&10; cat o1
+{ exec >o1; echo in; } 2>/dev/null; echo after-out; exec >&9; cat o1
 exec 7>o7; echo seven >&7; exec 7>&-; cat o7; echo bad >&7
 exec 3>&-; echo x >&3
 exec -i /bin/true; echo "st=$?"; fd=-1; exec $fd</dev/null; echo "st=$?"
