@@ -2762,6 +2762,26 @@ exec 5>&1; exec 6>&5-; echo via6 >&6; echo via5 >&5; exec 6>&-
     written_script_same_as_bash(&home, "exec-redirections.sh", script);
 }
 
+/// An assignment's subscript is read to its `]`, blanks and operators in it, as bash reads it:
+/// `h[two words]=1` ran a command `h[two`, and `declare -A h=([two words]=1)` made the key `[two`.
+/// Only where an assignment may stand (a command's start, after assignments, an array's words);
+/// an element given to a command's environment is refused as bash refuses it.
+#[test]
+fn assignments_read_subscripts_with_blanks() {
+    let home = Home::new();
+    let script = r#"declare -A h; h[foo bar]=x; echo "${h[foo bar]}"
+h[a;b]=1 h[x|y]=2; h[$(echo c d)]+=3; echo "${h[a;b]} ${h[x|y]} ${h[c d]}"
+declare -A g=([two words]=1); declare -p g; a=(1 [2 + 1]=b [ 4 ]=c); declare -p a
+f() { local -A m; m[in f]=1; echo "${!m[@]}"; }; f
+for k in k; do h[$k k]=4; done; case x in x) h[e f]=5;; esac; h[g h]=6 >/dev/null
+echo "${h[k k]} ${h[e f]} ${h[g h]}"; (( a[1 + 1] = 7 )); echo "${a[@]}"
+echo x[a b]; x[a b]; a[1]=2 b[ 0 ]=3 env | grep -c '^a'; echo "${b[0]}"; i[1 2]=3
+case ab in a[b]) echo matched;; esac; x=1; echo $x[1 2]
+h[unclosed 1
+"#;
+    written_script_same_as_bash(&home, "subscripts.sh", script);
+}
+
 /// An associative array's element in arithmetic takes a key with a quote that closes nowhere, as
 /// in bash: the usual word count `((count[$w]++))` failed with `bad array subscript` at `don't`.
 #[test]

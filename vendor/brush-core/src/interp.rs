@@ -1996,6 +1996,16 @@ async fn execute_command(
     let mut guard = crate::env::ScopeGuard::new(&mut context.shell, EnvironmentScope::Command);
 
     for assignment in &assignments {
+        // ncsh patch: an array's element is no variable of a command's environment; bash says so
+        // and runs the command without it, where brush set the element for the command.
+        if let ast::AssignmentName::ArrayElementName(name, index) = &assignment.name {
+            let refused = error::Error::from(error::ErrorKind::Worded(std::format!(
+                "`{name}[{index}]': not a valid identifier"
+            )));
+            let shell = guard.shell();
+            let _ = shell.display_error(&mut params.stderr(shell), &refused);
+            continue;
+        }
         // ncsh patch: an assignment to a readonly variable is refused and said, and the command
         // runs with the variable as it was, as in bash; brush made a copy for the command that
         // hid the readonly value, and said nothing.

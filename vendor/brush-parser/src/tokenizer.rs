@@ -112,6 +112,10 @@ pub enum TokenizerError {
     #[error("unterminated variable expression")]
     UnterminatedVariable,
 
+    /// An assignment's subscript opened at the position and not closed (ncsh patch).
+    #[error("unterminated array subscript at {0}")]
+    UnterminatedSubscript(SourcePosition),
+
     /// An unterminated command substitiion was encountered at the end of the input stream.
     #[error("unterminated command substitution")]
     UnterminatedCommandSubstitution,
@@ -156,6 +160,7 @@ impl TokenizerError {
                 | Self::UnterminatedCommandSubstitution
                 | Self::UnterminatedExpansion
                 | Self::UnterminatedVariable
+                | Self::UnterminatedSubscript(..)
                 | Self::UnterminatedExtendedGlob(..)
                 | Self::UnterminatedHereDocuments(..)
         )
@@ -222,6 +227,112 @@ struct CrossTokenParseState {
     /// The blank that ended the last token ended by one (ncsh patch: kept in the text of a
     /// `$(…)` or `${…}`, where brush wrote a space, so `${x:-a\tb}` lost its tab).
     last_blank: char,
+    /// Where a word may be an assignment with a subscript (ncsh patch).
+    assignments: Assignments,
+}
+
+/// Where a word may be an assignment whose subscript is read to its `]`, blanks and operators
+/// included, as bash reads it (ncsh patch): `h[two words]=1` and `declare -A h=([two words]=1)`
+/// were split at the blank, so the first ran a command `h[two` and the second made a key `[two`.
+#[derive(Clone, Debug)]
+struct Assignments {
+    /// At a command's start, or after only assignments in it: `NAME[` opens a subscript.
+    acceptable: bool,
+    /// After a redirection's operator: what `acceptable` was before it, for after its target.
+    before_target: Option<bool>,
+    /// The last word was `NAME=`, `NAME+=` or `NAME[…]=`: a `(` now opens an array's words.
+    array_may_open: bool,
+    /// Parentheses open in an array's words (`h=(…)`), where a word's leading `[` opens a
+    /// subscript.
+    array_depth: usize,
+}
+
+impl Default for Assignments {
+    fn default() -> Self {
+        Self {
+            acceptable: true,
+            before_target: None,
+            array_may_open: false,
+            array_depth: 0,
+        }
+    }
+}
+
+impl Assignments {
+    /// Follows the script's tokens.
+    fn read(&mut self, token: &Token) {
+        let array_may_open = std::mem::take(&mut self.array_may_open);
+        if let Some(before) = self.before_target.take() {
+            self.acceptable = before;
+            return;
+        }
+        match token {
+            Token::Operator(op, _) if self.array_depth > 0 => match op.as_str() {
+                "(" => self.array_depth += 1,
+                ")" => self.array_depth -= 1,
+                _ => (),
+            },
+            Token::Operator(op, _) if op == "(" && array_may_open => self.array_depth = 1,
+            Token::Operator(op, _) if op.contains(['<', '>']) => {
+                self.before_target = Some(self.acceptable);
+                self.acceptable = false;
+            }
+            // A case pattern follows these.
+            Token::Operator(op, _) => self.acceptable = !matches!(op.as_str(), ";;" | ";&" | ";;&"),
+            Token::Word(word, _) => {
+                let assignment = is_assignment(word);
+                self.array_may_open = assignment && word.ends_with('=');
+                if self.array_depth == 0 {
+                    self.acceptable &= assignment
+                        || matches!(
+                            word.as_str(),
+                            "do" | "then"
+                                | "else"
+                                | "elif"
+                                | "if"
+                                | "while"
+                                | "until"
+                                | "{"
+                                | "!"
+                                | "time"
+                        );
+                }
+            }
+        }
+    }
+
+    /// Whether a `[` read now, after `word_so_far` of a word, opens a subscript.
+    fn subscript_opens(&self, word_so_far: &str) -> bool {
+        if word_so_far.is_empty() {
+            self.array_depth > 0
+        } else {
+            self.acceptable && self.array_depth == 0 && is_name(word_so_far)
+        }
+    }
+}
+
+/// Whether `word` is an assignment (`NAME=…`, `NAME+=…`, `NAME[…]=…`).
+fn is_assignment(word: &str) -> bool {
+    let Some(name_end) = word
+        .find(['[', '+', '='])
+        .filter(|&end| is_name(&word[..end]))
+    else {
+        return false;
+    };
+    let rest = match word[name_end..].strip_prefix('[') {
+        Some(subscript) => subscript.find(']').map_or("", |end| &subscript[end + 1..]),
+        None => &word[name_end..],
+    };
+    rest.starts_with('=') || rest.starts_with("+=")
+}
+
+/// Whether `text` is a shell variable's name.
+fn is_name(text: &str) -> bool {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .is_some_and(|first| first.is_ascii_alphabetic() || first == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 /// Where a `case` command inside a command substitution expects a pattern, whose `)` is not the
@@ -336,6 +447,8 @@ struct TokenParseState {
     pub token_is_operator: bool,
     pub in_escape: bool,
     pub quote_mode: QuoteMode,
+    /// Where the subscripts open in this word began (ncsh patch; see `Assignments`).
+    pub open_subscripts: Vec<SourcePosition>,
 }
 
 impl TokenParseState {
@@ -346,6 +459,7 @@ impl TokenParseState {
             token_is_operator: false,
             in_escape: false,
             quote_mode: QuoteMode::None,
+            open_subscripts: vec![],
         }
     }
 
@@ -650,6 +764,7 @@ impl<'a, R: ?Sized + std::io::BufRead> Tokenizer<'a, R> {
                 queued_tokens: vec![],
                 arithmetic_expansion: false,
                 last_blank: ' ',
+                assignments: Assignments::default(),
             },
         }
     }
@@ -704,7 +819,11 @@ impl<'a, R: ?Sized + std::io::BufRead> Tokenizer<'a, R> {
     }
 
     pub fn next_token(&mut self) -> Result<TokenizeResult, TokenizerError> {
-        self.next_token_until(None, false /* include space? */)
+        let result = self.next_token_until(None, false /* include space? */)?;
+        if let Some(token) = &result.token {
+            self.cross_state.assignments.read(token);
+        }
+        Ok(result)
     }
 
     /// Consumes a nested construct (e.g., `$((...))` or `$[...]`), handling nested delimiters
@@ -840,6 +959,9 @@ impl<'a, R: ?Sized + std::io::BufRead> Tokenizer<'a, R> {
                 // Verify we're out of all quotes.
                 if state.in_escape {
                     return Err(TokenizerError::UnterminatedEscapeSequence);
+                }
+                if let Some(opened) = state.open_subscripts.first() {
+                    return Err(TokenizerError::UnterminatedSubscript(opened.clone()));
                 }
                 match state.quote_mode {
                     QuoteMode::None => (),
@@ -1198,6 +1320,28 @@ impl<'a, R: ?Sized + std::io::BufRead> Tokenizer<'a, R> {
                 }
             }
             //
+            // ncsh patch: an assignment's subscript, read to its `]` (see `Assignments`).
+            else if state.unquoted()
+                && !state.in_operator()
+                && terminating_char.is_none()
+                && match c {
+                    '[' => {
+                        !state.open_subscripts.is_empty()
+                            || (self.cross_state.assignments).subscript_opens(state.current_token())
+                    }
+                    ']' => !state.open_subscripts.is_empty(),
+                    _ => false,
+                }
+            {
+                if c == '[' {
+                    state.open_subscripts.push(self.cross_state.cursor.clone());
+                } else {
+                    state.open_subscripts.pop();
+                }
+                self.consume_char()?;
+                state.append_char(c);
+            }
+            //
             // [Extension]
             // If extended globbing is enabled, the last consumed character is an
             // unquoted start of an extglob pattern, *and* if the current character
@@ -1239,7 +1383,10 @@ impl<'a, R: ?Sized + std::io::BufRead> Tokenizer<'a, R> {
             //
             // If the character *can* start an operator, then it will.
             //
-            } else if state.unquoted() && Self::can_start_operator(c) {
+            } else if state.unquoted()
+                && state.open_subscripts.is_empty()
+                && Self::can_start_operator(c)
+            {
                 if state.started_token() {
                     result = state.delimit_current_token(
                         TokenEndReason::OperatorStart,
@@ -1253,7 +1400,7 @@ impl<'a, R: ?Sized + std::io::BufRead> Tokenizer<'a, R> {
             //
             // Whitespace gets discarded (and delimits tokens).
             //
-            } else if state.unquoted() && is_blank(c) {
+            } else if state.unquoted() && state.open_subscripts.is_empty() && is_blank(c) {
                 self.cross_state.last_blank = c;
                 if state.started_token() {
                     result = state.delimit_current_token(

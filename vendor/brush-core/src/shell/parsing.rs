@@ -324,6 +324,7 @@ fn unterminated(
         E::UnterminatedDoubleQuote(at) => (at.line, "\""),
         E::UnterminatedSingleQuote(at) | E::UnterminatedAnsiCQuote(at) => (at.line, "'"),
         E::UnterminatedBackquote(at) => (at.line, "`"),
+        E::UnterminatedSubscript(at) => (at.line, "]"),
         E::UnterminatedCommandSubstitution => (text.lines().count() + 1, ")"),
         _ => return None,
     };
