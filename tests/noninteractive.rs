@@ -2782,6 +2782,24 @@ h[unclosed 1
     written_script_same_as_bash(&home, "subscripts.sh", script);
 }
 
+/// Expansions and appends found by the sweep of bash's own tests: between double quotes a default
+/// that expands to no word is one empty word (`"${u:-$@}"` was none); a string's `[@]` is sliced as
+/// the string (`${v[@]:3}` was empty); a substring's offset takes a conditional (`${s:j?1:0:j}` was
+/// left as written); `+=` adds to an integer's old value evaluated as arithmetic (`b=4+1` then
+/// `b+=37` was 37) and, before a command, joins the old value (`a+=5 cmd` saw `5`).
+#[test]
+fn defaults_slices_conditionals_and_appends_as_bash() {
+    let home = Home::new();
+    let script = r#"f() { echo "$#"; }; set --
+f "${u:-$@}"; f "${u:-"$@"}"; f "${u:-$*}"; u=1; f "${u:+$@}"; f ${u:+"$@"}; f "${@}"; unset u
+v=abcdef; echo ${v[@]:3} ${v[*]:1:2} "${v[@]: -2}" ${v[@]:1:-2}; a=(abc def); echo ${a[@]:1}
+j=1; echo ${v:j?1:0:j} ${v:j?2:0} ${v:0?1:2?3:4:1} $(( j ? (j?7:8) : 9 ))
+b=4+1; typeset -i b; b+=37; echo $b; x=3; c=x; typeset -i c; c+=1; echo $c
+a=1; a+=5 env | grep '^a='; g() { echo "g:$a"; }; a+=7 g; echo $a; s=ab; s+=cd; echo $s
+"#;
+    written_script_same_as_bash(&home, "defaults.sh", script);
+}
+
 /// An associative array's element in arithmetic takes a key with a quote that closes nowhere, as
 /// in bash: the usual word count `((count[$w]++))` failed with `bad array subscript` at `don't`.
 #[test]

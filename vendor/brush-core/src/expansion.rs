@@ -784,6 +784,20 @@ impl<'a, SE: extensions::ShellExtensions> WordExpander<'a, SE> {
     /// (except those escaped in ways valid in double-quotes) but still expand parameters,
     /// command substitutions, and arithmetic.
     async fn expand_parameter_word(&mut self, word: &str) -> Result<Expansion, error::Error> {
+        let expansion = self.expand_parameter_word_fields(word).await?;
+        // ncsh patch: between double quotes, a word that expands to no field (`$@`, `$*` or an
+        // empty array's `[@]`, with nothing in them) is one empty field, as in bash: `"${u:-$@}"`
+        // and `"${u:-$*}"` were no word at all.
+        if self.in_double_quotes && expansion.fields.is_empty() {
+            return Ok(Expansion::from(String::new()));
+        }
+        Ok(expansion)
+    }
+
+    async fn expand_parameter_word_fields(
+        &mut self,
+        word: &str,
+    ) -> Result<Expansion, error::Error> {
         if self.in_double_quotes {
             // When inside double-quotes, we need to parse the word with double-quote semantics.
             // If the word already starts and ends with a double-quote, it is expanded as it
@@ -1466,6 +1480,18 @@ impl<'a, SE: extensions::ShellExtensions> WordExpander<'a, SE> {
                     );
                 }
 
+                // ncsh patch: a string's `[@]` or `[*]` is sliced as the string, as in bash
+                // (`v=abcdef; ${v[@]:3}` is `def`; brush took it as one element, and gave nothing).
+                let string_as_list = matches!(
+                    &parameter,
+                    brush_parser::word::Parameter::NamedWithAllIndices { name, .. }
+                        if self.shell.env().get(name)
+                            .is_some_and(|(_, variable)| !variable.value().is_array())
+                );
+                if string_as_list {
+                    expanded_parameter.from_array = false;
+                }
+
                 #[expect(clippy::cast_possible_wrap)]
                 let expanded_parameter_len = expanded_parameter.polymorphic_len() as i64;
                 let mut expanded_offset = offset.eval(self.shell, self.params, false).await?;
@@ -1511,7 +1537,7 @@ impl<'a, SE: extensions::ShellExtensions> WordExpander<'a, SE> {
                                     brush_parser::word::SpecialParameter::AllPositionalParameters { .. }
                                 )
                         );
-                        if list || end < expanded_offset {
+                        if (list && !string_as_list) || end < expanded_offset {
                             return Err(error::ErrorKind::Worded(std::format!(
                                 "{}: substring expression < 0",
                                 length.value.trim()

@@ -2142,6 +2142,7 @@ async fn apply_assignment(
     required_scope: Option<EnvironmentScope>,
     creation_scope: EnvironmentScope,
 ) -> Result<(), error::Error> {
+    let mut append = assignment.append;
     // Figure out if we are trying to assign to a variable or assign to an element of an existing
     // array.
     let mut array_index;
@@ -2194,7 +2195,18 @@ async fn apply_assignment(
                 expansion::basic_expand_assignment_word(shell, params, unexpanded_value).await?;
             // ncsh patch: a variable with the integer attribute takes the value of the text
             // evaluated as arithmetic (`declare -i x; x=2+3` is 5).
-            ShellValueLiteral::Scalar(arithmetic::scalar_as_declared(shell, variable_name, value)?)
+            let value = arithmetic::scalar_as_declared(shell, variable_name, value)?;
+            match append
+                .then(|| appended(shell, variable_name, &value, required_scope))
+                .transpose()?
+                .flatten()
+            {
+                Some(whole) => {
+                    append = false;
+                    ShellValueLiteral::Scalar(whole)
+                }
+                None => ShellValueLiteral::Scalar(value),
+            }
         }
         ast::AssignmentValue::Array(unexpanded_values) => {
             let associative = (shell.env().get(variable_name))
@@ -2252,7 +2264,7 @@ async fn apply_assignment(
     // ncsh patch: `SECONDS=N` and `RANDOM=N` set the shell's count and seed; before a command
     // (`RANDOM=42 cmd`), they are the command's variables, as in bash.
     if let (None, ShellValueLiteral::Scalar(text)) = (&array_index, &new_value)
-        && !assignment.append
+        && !append
         && creation_scope != EnvironmentScope::Command
         && shell.assign_special_variable(variable_name, text)
     {
@@ -2290,7 +2302,7 @@ async fn apply_assignment(
                 match new_value {
                     ShellValueLiteral::Scalar(s) => {
                         existing_value
-                            .assign_at_index(array_index, s, assignment.append)
+                            .assign_at_index(array_index, s, append)
                             .map_err(|e| e.naming_readonly(variable_name))?;
                     }
                     ShellValueLiteral::Array(_) => {
@@ -2306,7 +2318,7 @@ async fn apply_assignment(
                 }
 
                 existing_value
-                    .assign(new_value, assignment.append)
+                    .assign(new_value, append)
                     .map_err(|e| e.naming_readonly(variable_name))?;
             }
 
@@ -2346,6 +2358,37 @@ async fn apply_assignment(
     }
 
     shell.env_mut().add(variable_name, new_var, creation_scope)
+}
+
+/// The whole value that `name+=value` gives, where `assign`'s append cannot make it (ncsh
+/// patch): before a command (`a+=5 cmd`), the old value (an array's first element) joined with
+/// the new in the command's scope (it was the new alone); with the integer attribute, the sum with
+/// the old value evaluated as arithmetic (`b=4+1; declare -i b; b+=37` is 42; it was 37, as `4+1`
+/// is no number). `None` where `assign` appends as bash does.
+fn appended(
+    shell: &mut Shell<impl extensions::ShellExtensions>,
+    name: &str,
+    value: &str,
+    required_scope: Option<EnvironmentScope>,
+) -> Result<Option<String>, error::Error> {
+    let Some((scope, variable)) = shell.env().get(name) else {
+        return Ok(None);
+    };
+    let other_scope = required_scope.is_some_and(|required| required != scope);
+    let integer = variable.is_treated_as_integer();
+    if !other_scope && (variable.value().is_array() || !integer) {
+        return Ok(None);
+    }
+    let old = variable.value().to_cow_str(shell).into_owned();
+    if integer {
+        let old = arithmetic::integer_value(shell, &old)?;
+        let sum = old
+            .parse::<i64>()
+            .unwrap_or(0)
+            .wrapping_add(value.parse().unwrap_or(0));
+        return Ok(Some(sum.to_string()));
+    }
+    Ok(Some(old + value))
 }
 
 /// Sets up a compound command's or a function's redirections (ncsh patch). One that fails is

@@ -809,18 +809,30 @@ peg::parser! {
             // into us, because if we see an opening parenthesis then we *must* find its closing
             // partner.
             "(" arithmetic_word_plus_right_paren() {} /
+            // ncsh patch: a conditional's `?` takes the text to its `:`, which does not end a
+            // substring's offset (`${s:j?1:0:j}`), as in bash. The text stops at a `}` or `)`
+            // too, so that a `?` without its `:` reads no further than the expression.
+            "?" arithmetic_conditional_middle() {} /
             // This branch handles the case where we have an array element name with square brackets,
             // which may (legitimately) contain the stop condition.
             array_element_name() {} /
             // This branch matches any standard piece of a word, stopping as soon as we reach
             // either the overall stop condition *OR* an opening parenthesis. We add this latter
             // condition to ensure that *we* handle matching parentheses.
-            !"(" word_piece(<param_rule_or_open_paren(<stop_condition()>)>, false /*in_command*/) {}
+            !"(" word_piece(<param_rule_or_open_paren(<stop_condition()>)>, false /*in_command*/) {} /
+            // A `?` without its `:` (ncsh patch), which the arithmetic refuses.
+            "?" {}
 
-        // This is a helper rule that matches either the provided stop condition or an opening parenthesis.
+        // This is a helper rule that matches either the provided stop condition or an opening parenthesis
+        // (or, ncsh patch, a conditional's `?`, which the branch for it reads).
         rule param_rule_or_open_paren<T>(stop_condition: rule<T>) -> () =
             stop_condition() {} /
-            "(" {}
+            "(" {} /
+            "?" {}
+
+        // A conditional's text after its `?`, and its `:` (ncsh patch).
+        rule arithmetic_conditional_middle() =
+            arithmetic_word(<[':' | '}' | ')']>) ":"
 
         // This rule matches an arithmetic word followed by a right parenthesis. It must consume the right parenthesis.
         rule arithmetic_word_plus_right_paren() =
