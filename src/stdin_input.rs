@@ -46,7 +46,11 @@ impl InputBackend for StdinInput {
                 return Ok(ReadResult::Interrupted);
             }
             let Some(line) = read_line_unbuffered()? else {
-                // End of input: run what is there, even if it does not parse, so its error is shown.
+                // End of input: run what is there, even if it does not parse, so its error is
+                // shown; but for a last backslash that escapes nothing, which bash drops.
+                if ends_in_open_escape(shell, &command) {
+                    command.pop();
+                }
                 return Ok(if command.is_empty() {
                     ReadResult::Eof
                 } else {
@@ -62,15 +66,30 @@ impl InputBackend for StdinInput {
 }
 
 fn is_incomplete(shell: &ShellRef<impl brush_core::ShellExtensions>, command: &str) -> bool {
-    // The read loop releases the shell before it reads, so the lock is free here.
-    let Ok(shell) = shell.try_lock() else {
-        return false;
-    };
-    match shell.parse_string(command.to_owned()) {
-        Err(brush_parser::ParseError::Tokenizing { inner, .. }) => inner.is_incomplete(),
-        Err(brush_parser::ParseError::ParsingAtEndOfInput) => true,
+    match parse_error(shell, command) {
+        Some(brush_parser::ParseError::Tokenizing { inner, .. }) => inner.is_incomplete(),
+        Some(brush_parser::ParseError::ParsingAtEndOfInput) => true,
         _ => false,
     }
+}
+
+fn ends_in_open_escape(shell: &ShellRef<impl brush_core::ShellExtensions>, command: &str) -> bool {
+    matches!(
+        parse_error(shell, command),
+        Some(brush_parser::ParseError::Tokenizing {
+            inner: brush_parser::TokenizerError::UnterminatedEscapeSequence,
+            ..
+        })
+    )
+}
+
+fn parse_error(
+    shell: &ShellRef<impl brush_core::ShellExtensions>,
+    command: &str,
+) -> Option<brush_parser::ParseError> {
+    // The read loop releases the shell before it reads, so the lock is free here.
+    let shell = shell.try_lock().ok()?;
+    shell.parse_string(command.to_owned()).err()
 }
 
 /// Waits until fd 0 has input; `false` when Ctrl-C was pressed first. The SIGINT handler of the

@@ -2800,6 +2800,19 @@ a=1; a+=5 env | grep '^a='; g() { echo "g:$a"; }; a+=7 g; echo $a; s=ab; s+=cd; 
     written_script_same_as_bash(&home, "defaults.sh", script);
 }
 
+/// A script whose last character is a backslash escaping nothing runs, as in bash: the script run
+/// and standard input drop the backslash, a string (`-c`, `eval`, a sourced file) keeps
+/// it. All were refused as an unterminated escape, and nothing of them ran.
+#[test]
+fn a_last_backslash_escaping_nothing_is_read_as_bash_reads_it() {
+    let home = Home::new();
+    std::fs::write(home.path().join("sourced.sh"), "echo sourced \\").unwrap();
+    let script = "echo first\n. ./sourced.sh\neval 'echo evaluated\\'\n\
+        printf 'echo piped\\\\' | \"$BASH\"\necho last\\";
+    written_script_same_as_bash(&home, "last-backslash.sh", script);
+    same_as_bash(&home, &["echo string\\", "echo \"string\\"]);
+}
+
 /// An associative array's element in arithmetic takes a key with a quote that closes nowhere, as
 /// in bash: the usual word count `((count[$w]++))` failed with `bad array subscript` at `don't`.
 #[test]

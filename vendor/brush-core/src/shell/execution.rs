@@ -157,7 +157,11 @@ impl<SE: crate::extensions::ShellExtensions> crate::Shell<SE> {
         // `parse_string`, which reports the errors that no further input mends near their token.
         let parsed = parser.parse_program().or_else(|error| {
             let text = String::from_utf8_lossy(&bytes);
-            super::parsing::with_for_arithmetic_mended(&text, &self.parser_options(), error)
+            let options = self.parser_options();
+            let kept = matches!(call_type, callstack::ScriptCallType::Source);
+            super::parsing::with_for_arithmetic_mended(&text, &options, error).or_else(|error| {
+                super::parsing::with_last_backslash_read(&text, kept, &options, error)
+            })
         });
         let (parse_result, text) = match parsed {
             Ok(program) => (Ok(program), None),
@@ -242,7 +246,9 @@ impl<SE: crate::extensions::ShellExtensions> crate::Shell<SE> {
         syntax_errors: SyntaxErrors,
     ) -> Result<ExecutionResult, error::Error> {
         let command = command.into();
-        let parse_result = self.parse_string(command.as_str());
+        let parse_result = self.parse_string(command.as_str()).or_else(|error| {
+            super::parsing::with_last_backslash_read(&command, true, &self.parser_options(), error)
+        });
         self.run_parsed_result(
             parse_result,
             source_info,

@@ -111,6 +111,34 @@ pub(super) fn with_for_arithmetic_mended(
         })
 }
 
+/// ncsh patch: text that ends with a backslash escaping nothing, parsed as bash reads it: a string
+/// (`-c`, `eval`, a sourced file) keeps the backslash as a character (`kept`), and the script the
+/// shell runs drops it. brush refused the text as an unterminated escape, and none of it ran. Any
+/// other error is given back.
+pub(super) fn with_last_backslash_read(
+    text: &str,
+    kept: bool,
+    parser_options: &brush_parser::ParserOptions,
+    error: brush_parser::ParseError,
+) -> Result<brush_parser::ast::Program, brush_parser::ParseError> {
+    let (
+        brush_parser::ParseError::Tokenizing {
+            inner: brush_parser::TokenizerError::UnterminatedEscapeSequence,
+            ..
+        },
+        Some(dropped),
+    ) = (&error, text.strip_suffix('\\'))
+    else {
+        return Err(error);
+    };
+    let read = if kept {
+        std::format!("{text}\\")
+    } else {
+        dropped.to_owned()
+    };
+    create_parser(read.as_bytes(), parser_options).parse_program()
+}
+
 /// The character index in `written` of the character at `index` in `spaced`, which is `written`
 /// with spaces put in.
 fn index_as_written(written: &str, spaced: &str, index: usize) -> usize {
