@@ -266,6 +266,57 @@ fn each_fs_tool_answers_help_and_a_file_named_help_is_still_read_after_dashes() 
     assert_eq!((status, out.as_str()), (0, "inside\n"), "{err}");
 }
 
+/// `fs rm` refuses what GNU's rm refuses, before it removes anything, and goes on to the other
+/// paths: `fs rm -r .` removed everything in the working directory, then failed on `.`.
+#[test]
+fn fs_rm_refuses_dot_dot_dot_and_the_root_as_gnu_rm_does() {
+    let home = Home::new();
+    let make_tree = |name: &str| {
+        let tree = home.path().join(name);
+        std::fs::create_dir_all(tree.join("keep/sub")).unwrap();
+        std::fs::write(tree.join("keep/file"), "kept\n").unwrap();
+        std::fs::write(tree.join("top"), "top\n").unwrap();
+        tree
+    };
+    let paths = ". keep/.. top keep/sub/ keep/./ nosuch";
+    let (ours, gnu) = (make_tree("ours"), make_tree("gnu"));
+    let (status, _, err) = run(
+        &home,
+        &format!("cd '{}' && fs rm -r {paths}", ours.display()),
+    );
+    let gnu_run = std::process::Command::new("rm")
+        .args(["-r"])
+        .args(paths.split(' '))
+        .current_dir(&gnu)
+        .env("LC_ALL", "C")
+        .output()
+        .unwrap();
+    assert_eq!(status, gnu_run.status.code().unwrap());
+    assert_eq!(
+        err,
+        String::from_utf8_lossy(&gnu_run.stderr).replace("rm: ", "fs rm: ")
+    );
+    let left = |tree: &std::path::Path| {
+        let mut names: Vec<_> = std::fs::read_dir(tree.join("keep"))
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name())
+            .collect();
+        names.sort();
+        (names, tree.join("top").exists())
+    };
+    assert_eq!(left(&ours), left(&gnu));
+    assert_eq!(left(&ours), (vec!["file".into()], false));
+    // Refused before anything is looked at: the working directory, which fs is granted, is not
+    // the root, so a failing test cannot remove it.
+    let (status, _, err) = run(&home, &format!("cd '{}' && fs rm -r / //", gnu.display()));
+    assert_eq!(status, 1);
+    assert!(
+        err.contains("fs rm: it is dangerous to operate recursively on '/'\n")
+            && err.contains("on '//'"),
+        "{err}"
+    );
+}
+
 #[test]
 fn calc_works_without_a_daemon() {
     let home = Home::new();

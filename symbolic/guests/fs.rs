@@ -314,22 +314,44 @@ fn touch(args: &[String]) -> Done {
     Ok(())
 }
 
+/// As GNU's rm: each path is removed or refused in turn, a refusal said and the rest still
+/// removed, and the status is 1 where one was refused.
 fn rm(args: &[String]) -> Done {
     let (flags, _, paths) = parse(args, "")?;
+    let mut refused = None;
     for path in &paths {
-        let full = resolve(path);
-        let meta = std::fs::symlink_metadata(&full).map_err(|e| io(&format!("cannot remove '{}'", path), e))?;
-        let removed = if meta.is_dir() {
-            if !flags.contains(&'r') {
-                return Err(Failure(format!("cannot remove '{}': Is a directory", path), 1));
+        if let Err(failure) = rm_one(path, flags.contains(&'r')) {
+            if let Some(Failure(message, _)) = refused.replace(failure) {
+                eprintln!("fs rm: {}", message);
             }
-            std::fs::remove_dir_all(&full)
-        } else {
-            std::fs::remove_file(&full)
-        };
-        removed.map_err(|e| io(&format!("cannot remove '{}'", path), e))?;
+        }
     }
-    Ok(())
+    refused.map_or(Ok(()), Err)
+}
+
+/// Removes `path`, refusing first what GNU's rm refuses: a path that ends in `.` or `..` (the
+/// directory it is in, with everything beside it) and, recursively, `/`.
+fn rm_one(path: &str, recursive: bool) -> Done {
+    // WASI refuses to remove a directory named with a trailing slash.
+    let trimmed = path.trim_end_matches('/');
+    let last = trimmed.rsplit('/').next().unwrap_or_default();
+    if last == "." || last == ".." {
+        return Err(Failure(format!("refusing to remove '.' or '..' directory: skipping '{}'", path), 1));
+    }
+    let full = resolve(if trimmed.is_empty() { "/" } else { trimmed });
+    if recursive && full == Path::new("/") {
+        return Err(Failure(format!("it is dangerous to operate recursively on '{}'", path), 1));
+    }
+    let meta = std::fs::symlink_metadata(&full).map_err(|e| io(&format!("cannot remove '{}'", path), e))?;
+    let removed = if meta.is_dir() {
+        if !recursive {
+            return Err(Failure(format!("cannot remove '{}': Is a directory", path), 1));
+        }
+        std::fs::remove_dir_all(&full)
+    } else {
+        std::fs::remove_file(&full)
+    };
+    removed.map_err(|e| io(&format!("cannot remove '{}'", path), e))
 }
 
 fn copy_or_move(args: &[String], keep: bool) -> Done {
