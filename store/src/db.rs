@@ -20,7 +20,7 @@ use sled::Transactional;
 use sled::transaction::{ConflictableTransactionError, TransactionError, TransactionalTree};
 
 use crate::audit::{AuditEntry, AuditEvent, ChainReport, GENESIS, verify_chain};
-use crate::{BlobHash, Contents, Draft, Generation, GenerationId, StoreError, written};
+use crate::{BlobHash, Contents, Draft, Generation, GenerationId, StoreError, as_found, written};
 
 /// The layout this ncsh writes. A store with a higher number was written by a newer ncsh.
 pub const SCHEMA: u32 = 1;
@@ -180,6 +180,23 @@ impl Store {
     /// When another process holds the store, when it was written by a newer ncsh (nothing is
     /// changed then), or when it cannot be read.
     pub fn open(dir: &Path) -> Result<Self, StoreError> {
+        let as_found = as_found::Copy::take(dir);
+        Self::open_in_place(dir).map_err(|error| match error {
+            StoreError::Damaged(..)
+            | StoreError::CutShort { .. }
+            | StoreError::EmptyBesideRecord { .. }
+            | StoreError::Corrupt(_) => match as_found.keep() {
+                Some(kept) => StoreError::AsFound {
+                    error: Box::new(error),
+                    kept,
+                },
+                None => error,
+            },
+            error => error,
+        })
+    }
+
+    fn open_in_place(dir: &Path) -> Result<Self, StoreError> {
         let db = open_db(dir)?;
         let tree = |name: &str| db.open_tree(name).map_err(|e| opening(dir, e));
         let store = Self {

@@ -18,7 +18,7 @@ pub enum StoreError {
     Damaged(PathBuf, #[source] sled::Error),
     /// sled opened the files at fewer audit entries than ncsh had written: they were cut short.
     #[error(
-        "the store at {path} holds {holds} audit entries, where ncsh had written {written}: its files were cut short or replaced by older ones, and the generations made since are not in them. ncsh does not go on with what is left. Put all its files back from a backup, written.json with them; or, to go on at the older generation, remove {path}/written.json; or move it away (`mv {path} {path}.damaged`), and ncsh starts an empty store there, into which `gen import` brings back a bundle you exported"
+        "the store at {path} holds {holds} audit entries, where ncsh had written {written}: its files were cut short, damaged or replaced by older ones, and the generations made since are not in them. ncsh does not go on with what is left. Put all its files back from a backup, written.json with them; or, to go on at the older generation, remove {path}/written.json; or move it away (`mv {path} {path}.damaged`), and ncsh starts an empty store there, into which `gen import` brings back a bundle you exported"
     )]
     CutShort {
         /// The store.
@@ -37,6 +37,17 @@ pub enum StoreError {
         path: PathBuf,
         /// Why the record cannot be read.
         why: String,
+    },
+    /// The store was refused as damaged, and its files as they were found are kept.
+    #[error(
+        "{error}. sled rewrites what it finds damaged as it opens it, so the store's files as ncsh first found them damaged are kept in {}: to repair the store or put it back, use those, not the files now in the store, and remove the copy once the store is mended",
+        kept.display()
+    )]
+    AsFound {
+        /// Why the store was refused.
+        error: Box<StoreError>,
+        /// The copy of its files.
+        kept: PathBuf,
     },
     /// Another live process holds the store.
     #[error(

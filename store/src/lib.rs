@@ -25,6 +25,7 @@
 //! # }
 //! ```
 
+mod as_found;
 pub mod audit;
 mod db;
 mod error;

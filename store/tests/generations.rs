@@ -146,6 +146,44 @@ fn tampered(dir: &Path) -> ChainBreak {
     }
 }
 
+/// Every file under `dir`, by its path there, with its bytes.
+fn files_of(dir: &Path) -> std::collections::BTreeMap<std::path::PathBuf, Vec<u8>> {
+    let mut files = std::collections::BTreeMap::new();
+    let mut pending = vec![dir.to_owned()];
+    while let Some(at) = pending.pop() {
+        for entry in std::fs::read_dir(&at).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                let bytes = std::fs::read(&path).unwrap();
+                files.insert(path.strip_prefix(dir).unwrap().to_owned(), bytes);
+            }
+        }
+    }
+    files
+}
+
+/// Opens the store in `dir`, which must be refused as damaged, and gives why, once it has checked
+/// that the store's files as they were found are kept beside it, byte for byte, and named in the
+/// refusal (the copy is then removed).
+fn refused_as_damaged(dir: &Path) -> StoreError {
+    let found = files_of(dir);
+    let error = Store::open(dir).err().expect("a damaged store is refused");
+    let message = error.to_string();
+    let StoreError::AsFound { error, kept } = error else {
+        panic!("the files of a damaged store are not kept: {error}");
+    };
+    assert!(message.contains(&kept.display().to_string()), "{message}");
+    assert!(
+        files_of(&kept) == found,
+        "the copy in {} is not the files found",
+        kept.display()
+    );
+    std::fs::remove_dir_all(&kept).unwrap();
+    *error
+}
+
 fn store_with_entries(dir: &Path, installs: usize) {
     let store = Store::open(dir).unwrap();
     for i in 0..installs {
@@ -239,13 +277,48 @@ fn a_store_whose_files_are_damaged_is_named_so_with_the_way_out() {
     let conf = dir.path().join("conf");
     let bytes = std::fs::read(&conf).unwrap();
     std::fs::write(&conf, &bytes[..bytes.len() / 2]).unwrap();
-    let error = Store::open(dir.path())
-        .err()
-        .expect("a damaged store is refused");
+    let error = refused_as_damaged(dir.path());
     assert!(matches!(error, StoreError::Damaged(..)), "{error}");
     assert!(error.to_string().contains(".damaged"), "{error}");
     std::fs::write(&conf, &bytes).unwrap();
     assert_eq!(Store::open(dir.path()).unwrap().current().unwrap(), 2);
+}
+
+/// sled recovers a damaged log in place as it opens it, zeroing it from the damage on, so the
+/// refused store kept nothing of the generations after the damage; the copy taken before the open
+/// keeps them (`refused_as_damaged` checks it byte for byte), and a healthy open leaves no copy.
+#[test]
+fn a_damaged_store_is_kept_as_found_before_sled_rewrites_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let store_dir = dir.path().join("store");
+    store_with_entries(&store_dir, 8);
+    let db = store_dir.join("db");
+    let mut bytes = std::fs::read(&db).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle..middle + 200].fill(b'X');
+    std::fs::write(&db, &bytes).unwrap();
+    let error = refused_as_damaged(&store_dir);
+    assert!(
+        matches!(error, StoreError::CutShort { written: 9, .. }),
+        "{error}"
+    );
+    assert_ne!(std::fs::read(&db).unwrap(), bytes, "sled rewrote nothing");
+    let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(left.len(), 1, "{left:?}");
+    // Opened again, the store rewritten is refused again, and the first copy is the one kept.
+    std::fs::write(&db, &bytes).unwrap();
+    let found = files_of(&store_dir);
+    let Err(StoreError::AsFound { kept, .. }) = Store::open(&store_dir) else {
+        panic!("the damaged store opened");
+    };
+    let Err(StoreError::AsFound {
+        kept: kept_again, ..
+    }) = Store::open(&store_dir)
+    else {
+        panic!("the damaged store opened");
+    };
+    assert_eq!(kept_again, kept);
+    assert!(files_of(&kept) == found, "the first copy was replaced");
 }
 
 #[test]
@@ -345,9 +418,7 @@ fn a_store_cut_short_is_refused_not_opened_at_an_older_generation_or_started_aga
     // 1, 2 or 3 where it was at 4, or empty and be made again.
     for keep in [0, bytes.len() / 4, bytes.len() / 2, bytes.len() - 1] {
         std::fs::write(&db, &bytes[..keep]).unwrap();
-        let error = Store::open(dir.path())
-            .err()
-            .unwrap_or_else(|| panic!("a store cut to {keep} of {} bytes opened", bytes.len()));
+        let error = refused_as_damaged(dir.path());
         assert!(
             matches!(error, StoreError::CutShort { written: 4, .. }),
             "{error}"
@@ -373,9 +444,7 @@ fn a_store_cut_short_goes_on_at_the_older_generation_once_its_record_is_removed(
     let db = dir.path().join("db");
     let bytes = std::fs::read(&db).unwrap();
     std::fs::write(&db, &bytes[..bytes.len() / 2]).unwrap();
-    let error = Store::open(dir.path())
-        .err()
-        .expect("the cut store is refused");
+    let error = refused_as_damaged(dir.path());
     assert!(error.to_string().contains("remove"), "{error}");
     std::fs::remove_file(dir.path().join("written.json")).unwrap();
     let store = Store::open(dir.path()).unwrap();
@@ -395,9 +464,7 @@ fn a_store_from_before_the_record_gets_one_when_opened() {
     drop(Store::open(dir.path()).unwrap());
     // The database file lost, as if cut to nothing; sled's snapshot goes with it.
     lose_the_database(dir.path());
-    let error = Store::open(dir.path())
-        .err()
-        .expect("the cut store is refused");
+    let error = refused_as_damaged(dir.path());
     assert!(
         matches!(error, StoreError::CutShort { written: 3, .. }),
         "{error}"
@@ -427,9 +494,7 @@ fn a_lost_store_beside_an_unreadable_record_is_refused_not_made_again_empty() {
     store_with_entries(dir.path(), 2);
     lose_the_database(dir.path());
     std::fs::write(dir.path().join("written.json"), b"\x00garbage").unwrap();
-    let error = Store::open(dir.path())
-        .err()
-        .expect("an empty store beside an unreadable record is refused");
+    let error = refused_as_damaged(dir.path());
     assert!(
         matches!(error, StoreError::EmptyBesideRecord { .. }),
         "{error}"
@@ -442,7 +507,7 @@ fn a_lost_store_beside_an_unreadable_record_is_refused_not_made_again_empty() {
         std::fs::read(dir.path().join("written.json")).unwrap(),
         b"\x00garbage"
     );
-    assert!(Store::open(dir.path()).is_err());
+    refused_as_damaged(dir.path());
     // The way out the message gives for a store that never held anything.
     std::fs::remove_file(dir.path().join("written.json")).unwrap();
     assert_eq!(Store::open(dir.path()).unwrap().current().unwrap(), 1);
