@@ -307,12 +307,13 @@ fn with_generation<T>(
     if !store_exists {
         return Ok(None);
     }
-    let id = pin::pinned().map_err(|e| e.to_string())?;
+    let id = pin::pinned_within(Some(pin::LOOKUP_WAIT)).map_err(|e| e.to_string())?;
     let mut loaded = LOADED.lock().unwrap_or_else(|p| p.into_inner());
     let loaded = match loaded.as_mut() {
         Some(loaded) if loaded.generation.id == id => loaded,
         _ => loaded.insert(Loaded {
-            generation: client::generation(id).map_err(|e| e.to_string())?,
+            generation: client::generation_within(id, pin::LOOKUP_WAIT)
+                .map_err(|e| e.to_string())?,
             capabilities: HashMap::new(),
         }),
     };

@@ -619,6 +619,51 @@ fn a_shell_whose_daemon_cannot_start_says_so_once_and_runs_commands() {
     assert_eq!(term.wait_exit(), 0);
 }
 
+/// A daemon that is there but does not answer (stopped, here) holds a command for a few seconds,
+/// not a minute per call: finding a command waits 5 s for it, and after a call went unanswered
+/// the next ones wait 1 s. `daemon status` and `daemon stop` name it and say how to end it. At the
+/// prompt, Ctrl-C abandons a wait.
+#[test]
+fn a_daemon_that_does_not_answer_holds_commands_briefly_and_is_named_with_the_way_out() {
+    let home = Home::new();
+    let term = Terminal::spawn(home.command(&["--norc"]), 24, 120);
+    term.expect_prompt();
+    term.line("gen list >/dev/null; echo listed");
+    term.expect("\nlisted");
+    let pid = home.daemon_pid().expect("a daemon runs");
+    let daemon = nix::unistd::Pid::from_raw(pid);
+    nix::sys::signal::kill(daemon, nix::sys::signal::Signal::SIGSTOP).unwrap();
+
+    term.line("gen list");
+    std::thread::sleep(Duration::from_secs(1));
+    term.send("\x03");
+    term.expect("Ctrl-C was pressed while waiting");
+    term.line("echo back");
+    term.expect("\nback");
+
+    let script =
+        "nosuch; nosuch2; calc 6*7; daemon status; echo status=$?; daemon stop; echo stop=$?";
+    let output = common::against_bash::ncsh_within(&home, &["-c", script], Duration::from_secs(30));
+    let (out, err) = (
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr),
+    );
+    assert_eq!(out, "42\nstatus=1\nstop=1\n", "{err}");
+    assert!(
+        err.contains(
+            "nosuch: command not found (updates are unavailable: the daemon did not answer"
+        ),
+        "{err}"
+    );
+    let way_out = format!(
+        "the daemon (pid {pid}) is running but does not answer; end it with `kill {pid}`, or `kill -9 {pid}`"
+    );
+    assert_eq!(err.matches(&way_out).count(), 2, "{err}");
+    nix::sys::signal::kill(daemon, nix::sys::signal::Signal::SIGKILL).unwrap();
+    term.line("exit");
+    term.wait_exit();
+}
+
 #[test]
 fn the_daemon_refuses_another_protocol_by_name() {
     use std::io::{BufRead, BufReader, Write};

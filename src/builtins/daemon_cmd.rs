@@ -6,7 +6,8 @@ use std::time::{Duration, Instant};
 use clap::{Parser, Subcommand};
 
 use super::{Builtin, Failure, Io};
-use crate::daemon::client;
+use crate::daemon::Places;
+use crate::daemon::client::{self, ClientError};
 
 /// This user's ncsh daemon, which owns the store of generations. Shells start it when they need it;
 /// it exits by itself some minutes after the last shell has gone.
@@ -33,7 +34,12 @@ impl Builtin for Daemon {
     fn run(self, io: &mut Io) -> Result<u8, Failure> {
         match self.action {
             Action::Status => {
-                let Some(status) = client::status_if_running()? else {
+                let places = Places::find()?;
+                let status = client::status_if_running().map_err(|e| unanswered(&places, e))?;
+                let Some(status) = status else {
+                    if places.daemon_alive() {
+                        return Err(stuck(&places, "no longer listens, and has not exited"));
+                    }
                     writeln!(
                         io.out,
                         "the daemon is not running; the next update starts it"
@@ -54,11 +60,14 @@ impl Builtin for Daemon {
                 Ok(0)
             }
             Action::Stop => {
-                if !client::stop_if_running()? {
+                let places = Places::find()?;
+                if !client::stop_if_running().map_err(|e| unanswered(&places, e))? {
+                    if places.daemon_alive() {
+                        return Err(stuck(&places, "no longer listens, and has not exited"));
+                    }
                     writeln!(io.out, "the daemon is not running")?;
                     return Ok(0);
                 }
-                let places = crate::daemon::Places::find()?;
                 let deadline = Instant::now() + STOP_WAIT;
                 while places.daemon_alive() {
                     if Instant::now() >= deadline {
@@ -78,4 +87,25 @@ impl Builtin for Daemon {
             }
         }
     }
+}
+
+/// The failure of a call to a daemon that holds its lock but does not answer, with how to end it;
+/// any other failure as it is.
+fn unanswered(places: &Places, error: ClientError) -> Failure {
+    match error {
+        ClientError::Unavailable(_) if places.daemon_alive() => stuck(places, "does not answer"),
+        error => error.into(),
+    }
+}
+
+/// How to end the daemon, which holds its lock and `does` what the words say (a stopped one
+/// ends only with SIGKILL).
+fn stuck(places: &Places, does: &str) -> Failure {
+    let pid = std::fs::read_to_string(&places.lock).unwrap_or_default();
+    let pid = pid.trim();
+    format!(
+        "the daemon (pid {pid}) is running but {does}; end it with `kill {pid}`, or `kill -9 {pid}` \
+         if it is stopped or does not end"
+    )
+    .into()
 }

@@ -14,6 +14,10 @@ static PINNED: Mutex<Option<GenerationId>> = Mutex::new(None);
 /// How long a new interactive shell waits for the daemon before its first prompt.
 const SESSION_START_WAIT: Duration = Duration::from_secs(2);
 
+/// How long finding a command waits for the daemon: it answers at once unless it is stuck, and a
+/// mistyped command must not wait on a stuck one for long.
+pub const LOOKUP_WAIT: Duration = Duration::from_secs(5);
+
 /// This shell's generation: pinned at start (an interactive shell) or at first use (a script).
 ///
 /// # Errors
@@ -22,7 +26,7 @@ pub fn pinned() -> Result<GenerationId, ClientError> {
     pinned_within(None)
 }
 
-fn pinned_within(wait: Option<Duration>) -> Result<GenerationId, ClientError> {
+pub fn pinned_within(wait: Option<Duration>) -> Result<GenerationId, ClientError> {
     let mut pinned = PINNED.lock().unwrap_or_else(|p| p.into_inner());
     if let Some(id) = *pinned {
         return Ok(id);

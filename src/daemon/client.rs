@@ -26,6 +26,22 @@ const ANSWER_WAIT: Duration = Duration::from_secs(60);
 /// wall-time limit, at most 600 s each.
 const VERIFY_WAIT: Duration = Duration::from_secs(3600);
 
+/// How long `daemon status` and `daemon stop` wait for a daemon that is there: it answers them at
+/// once unless it is stuck, which is what they are asked to find out.
+const STATUS_WAIT: Duration = Duration::from_secs(3);
+
+/// For this long after a call went unanswered, calls wait only [`PROBE_WAIT`]: a daemon that is
+/// stuck (stopped, or blocked) would otherwise hold every command that asks it, a mistyped one
+/// included, for a whole wait each; one that is back answers within the probe.
+const UNANSWERED_MEMORY: Duration = Duration::from_secs(60);
+const PROBE_WAIT: Duration = Duration::from_secs(1);
+
+/// How often a wait for an answer looks whether Ctrl-C was pressed.
+const INTERRUPT_POLL: Duration = Duration::from_millis(100);
+
+/// When a call last went unanswered.
+static UNANSWERED_AT: Mutex<Option<Instant>> = Mutex::new(None);
+
 /// Why a call got no answer.
 #[derive(Debug, thiserror::Error)]
 pub enum ClientError {
@@ -58,7 +74,7 @@ pub fn call(call: Call, wait: Duration) -> Result<Reply, ClientError> {
 /// # Errors
 /// As [`call`].
 pub fn call_if_running(call: Call) -> Result<Option<Reply>, ClientError> {
-    match exchange(call, false, ANSWER_WAIT) {
+    match exchange(call, false, STATUS_WAIT) {
         Err(ClientError::Unavailable(_)) if !running() => Ok(None),
         other => other.map(Some),
     }
@@ -99,7 +115,12 @@ pub fn current_within(wait: Duration) -> Result<GenerationId, ClientError> {
 
 /// Generation `id`.
 pub fn generation(id: GenerationId) -> Result<Generation, ClientError> {
-    ask!(Call::Generation(id), ANSWER_WAIT, Reply::Generation(g) => *g)
+    generation_within(id, ANSWER_WAIT)
+}
+
+/// Generation `id`, if the daemon answers within `wait`.
+pub fn generation_within(id: GenerationId, wait: Duration) -> Result<Generation, ClientError> {
+    ask!(Call::Generation(id), wait, Reply::Generation(g) => *g)
 }
 
 /// Every generation, oldest first, and the current one's number.
@@ -231,10 +252,23 @@ fn exchange(call: Call, start: bool, wait: Duration) -> Result<Reply, ClientErro
             })
         }
     };
+    let recently_unanswered = UNANSWERED_AT
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .is_some_and(|at| at.elapsed() < UNANSWERED_MEMORY);
+    let wait = if recently_unanswered {
+        wait.min(PROBE_WAIT)
+    } else {
+        wait
+    };
     let answer = send(connection, call, wait);
     if answer.is_err() {
         *slot = None;
     }
+    *UNANSWERED_AT.lock().unwrap_or_else(|p| p.into_inner()) = match &answer {
+        Err(e) if e.kind() == std::io::ErrorKind::TimedOut => Some(Instant::now()),
+        _ => None,
+    };
     let response = answer.map_err(|e| {
         ClientError::Unavailable(format!(
             "the daemon did not answer ({e}); if this was an update, it may or may not have \
@@ -251,13 +285,47 @@ fn send(connection: &mut Connection, call: Call, wait: Duration) -> std::io::Res
     };
     let line = serde_json::to_string(&request).map_err(std::io::Error::other)?;
     connection.writer.set_write_timeout(Some(wait))?;
-    connection.writer.set_read_timeout(Some(wait))?;
     writeln!(connection.writer, "{line}")?;
-    let mut answer = String::new();
-    if connection.reader.read_line(&mut answer)? == 0 {
-        return Err(std::io::ErrorKind::UnexpectedEof.into());
+    let answer = read_answer(&mut connection.reader, wait)?;
+    serde_json::from_slice(&answer).map_err(std::io::Error::other)
+}
+
+/// Reads one answer line, waiting up to `wait`, and less where Ctrl-C abandons the wait (an
+/// interactive shell's handler only sets the flag, and the read would go on after it).
+fn read_answer(reader: &mut BufReader<UnixStream>, wait: Duration) -> std::io::Result<Vec<u8>> {
+    let deadline = Instant::now() + wait;
+    let mut answer = Vec::new();
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                format!("no answer within {} s", wait.as_secs_f64()),
+            ));
+        }
+        reader
+            .get_ref()
+            .set_read_timeout(Some(left.min(INTERRUPT_POLL)))?;
+        // What a read cut off by its timeout had read stays in `answer`.
+        match reader.read_until(b'\n', &mut answer) {
+            Ok(_) if answer.ends_with(b"\n") => return Ok(answer),
+            Ok(_) => return Err(std::io::ErrorKind::UnexpectedEof.into()),
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) =>
+            {
+                if brush_core::interrupt::flag().load(std::sync::atomic::Ordering::SeqCst) {
+                    return Err(std::io::Error::new(
+                        std::io::ErrorKind::Interrupted,
+                        "Ctrl-C was pressed while waiting",
+                    ));
+                }
+            }
+            Err(e) => return Err(e),
+        }
     }
-    serde_json::from_str(&answer).map_err(std::io::Error::other)
 }
 
 /// Whether the daemon has closed this connection (it exited, idle or stopped, since the last call).
