@@ -274,6 +274,24 @@ fn ctrl_z_stops_a_job_that_jobs_lists_and_fg_resumes() {
     assert_eq!(screen.matches("Stopped").count(), 2, "{screen}");
 }
 
+/// `fg` and `bg` continue every process of the job Ctrl-Z stopped, not only the first: the children
+/// of a command and the rest of a pipeline stayed stopped, and `fg` waited for ever.
+#[test]
+fn fg_and_bg_continue_the_whole_pipeline_and_its_children() {
+    let home = Home::new();
+    let term = start(&home, &[]);
+    for resume in ["fg", "bg"] {
+        term.line("sh -c 'sleep 1; echo child-done' | cat");
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        term.send("\x1a");
+        term.expect_prompt();
+        term.line(resume);
+        term.expect("child-done");
+        term.line("wait; echo waited");
+        term.expect("\nwaited");
+    }
+}
+
 /// With a job stopped, the first `exit` only warns, as bash's does; one straight after it exits, and
 /// the job, left stopped with no shell, is hung up by the kernel.
 #[test]

@@ -991,7 +991,7 @@ impl Job {
                 self.state = JobState::Running;
                 Ok(())
             } else if let Some(pgid) = self.process_group_id() {
-                sys::signal::continue_process(pgid)?;
+                continue_group(pgid)?;
                 self.state = JobState::Running;
                 Ok(())
             } else {
@@ -1010,7 +1010,7 @@ impl Job {
             if self.continue_background_group()? {
                 self.state = JobState::Running;
             } else if let Some(pgid) = self.process_group_id() {
-                sys::signal::continue_process(pgid)?;
+                continue_group(pgid)?;
                 self.state = JobState::Running;
             } else {
                 return Err(error::ErrorKind::FailedToSendSignal.into());
@@ -1134,4 +1134,12 @@ impl Job {
         // TODO(jobs): Don't assume that the first PID is the PGID.
         self.background_pgid().or_else(|| self.representative_pid())
     }
+}
+
+/// Continues the processes of the job whose group `pgid` is (ncsh patch): Ctrl-Z stopped each
+/// process of its pipeline and what they started, and only the first was continued, so `fg` of
+/// `seq 1000 | less` or `sh -c 'sleep 1; echo'` waited for ever. A job without a group of its own
+/// (in a shell without job control) is its one process.
+fn continue_group(pgid: sys::process::ProcessId) -> Result<(), error::Error> {
+    sys::signal::continue_process(-pgid).or_else(|_| sys::signal::continue_process(pgid))
 }
