@@ -30,9 +30,9 @@ pub async fn run(
         None
     };
     if interactive {
-        hang_up_jobs_on_sighup();
+        hang_up_jobs_on_sighup(shell.clone());
         stop_command_lines_on_sigint();
-        ignore_sigterm();
+        survive_sigterm_and_sigquit();
     }
     // Commands piped in are a script read line by line: bash's errors there name the line.
     if interactive {
@@ -430,20 +430,28 @@ fn stop_command_lines_on_sigint() {
 }
 
 /// As bash, an interactive shell is not ended by SIGTERM (`kill $$`, `kill 0`, now that `kill`
-/// sends it by default). A handler that does nothing rather than `SIG_IGN`: a command the shell
-/// starts gets the default back when it execs, and `trap - TERM` puts this back.
-fn ignore_sigterm() {
-    // SAFETY: the handler does nothing, which is async-signal-safe.
-    let registered = unsafe { signal_hook_registry::register(nix::libc::SIGTERM, || {}) };
-    if let Err(e) = registered {
-        tracing::warn!("cannot catch SIGTERM; `kill $$` ends the shell: {e}");
+/// sends it by default) nor by SIGQUIT (a Ctrl-\ while the shell runs a loop or waits, which ended
+/// the login shell). A handler that does nothing rather than `SIG_IGN`: a command the shell starts
+/// gets the default back when it execs, and `trap - TERM` puts this back.
+fn survive_sigterm_and_sigquit() {
+    for (signal, ends) in [
+        (nix::libc::SIGTERM, "`kill $$`"),
+        (nix::libc::SIGQUIT, "Ctrl-\\ while a command of the shell's own runs"),
+    ] {
+        // SAFETY: the handler does nothing, which is async-signal-safe.
+        let registered = unsafe { signal_hook_registry::register(signal, || {}) };
+        if let Err(e) = registered {
+            tracing::warn!("cannot catch signal {signal}; {ends} ends the shell: {e}");
+        }
     }
 }
 
-/// When the terminal hangs up, bash sends SIGHUP to every job before it exits; so does ncsh. The jobs
-/// are found from the session rather than the shell's job table, because the table is locked while a
-/// foreground command runs.
-fn hang_up_jobs_on_sighup() {
+/// When the terminal hangs up, bash sends SIGHUP to every job before it exits, and saves the
+/// history; so does ncsh (closing the window lost the session's history). The jobs are found from
+/// the session rather than the shell's job table, because the table is locked while a foreground
+/// command runs; the history is saved once the shell is free, which a foreground job, hung up too,
+/// soon leaves it.
+fn hang_up_jobs_on_sighup(shell: ShellRef<Extensions>) {
     let Ok(mut hangups) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())
     else {
         tracing::warn!("cannot watch for SIGHUP; jobs will not be hung up with the terminal");
@@ -455,10 +463,18 @@ fn hang_up_jobs_on_sighup() {
             if session == nix::unistd::getpid() {
                 kernel_bridge::session::hang_up_jobs(session);
             }
+            if let Ok(mut shell) = tokio::time::timeout(HANG_UP_SAVE_WAIT, shell.lock()).await
+                && let Err(e) = shell.save_history()
+            {
+                tracing::debug!("could not save history at hang-up: {e}");
+            }
             std::process::exit(128 + nix::libc::SIGHUP);
         }
     });
 }
+
+/// How long a hung-up shell waits to save its history.
+const HANG_UP_SAVE_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// Whether the terminal says it is `TERM=dumb` (an Emacs shell buffer, a serial console): it is
 /// sent no control sequences, neither the marks nor the line editor's, and lines are read as

@@ -853,6 +853,36 @@ fn history_is_kept_in_the_state_directory_across_sessions() {
     term.expect("1\nfile history\n");
 }
 
+/// A hang-up (the window closed, the connection lost) saves the session's history, as bash's does:
+/// it was written only at `exit`. SIGQUIT (Ctrl-\\ while the shell runs a loop or waits) does not
+/// end an interactive shell, as in bash; it ended the login shell.
+#[test]
+fn a_hang_up_saves_history_and_sigquit_leaves_the_shell() {
+    let home = Home::new();
+    let term = start(&home, &[]);
+    term.line("kill -QUIT $$; echo still-here");
+    term.expect("\nstill-here");
+    term.line("echo $$ > \"$HOME/shell.pid\"; echo before-hang-up");
+    term.expect("\nbefore-hang-up");
+    term.expect_prompt();
+    let pid: i32 = std::fs::read_to_string(home.path().join("shell.pid"))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(pid),
+        nix::sys::signal::Signal::SIGHUP,
+    )
+    .unwrap();
+    term.wait_exit();
+    let history = std::fs::read_to_string(home.path().join("state/history")).unwrap_or_default();
+    assert!(
+        history.contains("echo before-hang-up") && history.contains("kill -QUIT"),
+        "{history}"
+    );
+}
+
 /// `PS0` is written after a line is read and before it runs; a login shell says `logout` as it
 /// ends and runs `~/.bash_logout`, as bash does.
 #[test]
