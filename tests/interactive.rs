@@ -366,6 +366,27 @@ fn history_references_run_the_lines_they_name() {
     );
 }
 
+/// `set +o history` keeps the lines after it out of the history and its file, as bash does (the
+/// usual way to type a secret); the line that turns it on again is read while it is off.
+#[test]
+fn set_plus_o_history_keeps_lines_out_of_the_history() {
+    let home = Home::new();
+    let term = start(&home, &[]);
+    for (line, shown) in [
+        ("set +o history; echo off", "\noff"),
+        ("echo secret-value", "\nsecret-value"),
+        ("set -o history; echo on", "\non"),
+    ] {
+        term.line(line);
+        term.expect(shown);
+        term.expect_prompt();
+    }
+    term.line("exit");
+    assert_eq!(term.wait_exit(), 0);
+    let history = std::fs::read_to_string(home.path().join("state/history")).unwrap();
+    assert_eq!(history, "set +o history; echo off\nexit\n");
+}
+
 /// `HISTCONTROL`, `HISTIGNORE` and `HISTSIZE` decide what the history keeps, as in bash: a line
 /// led by a space, a repeat of the line before, a line a pattern matches; at most `HISTSIZE`
 /// lines, and `HISTFILESIZE` in the file.

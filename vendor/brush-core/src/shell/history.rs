@@ -96,6 +96,11 @@ impl<SE: crate::extensions::ShellExtensions> crate::Shell<SE> {
     /// ncsh patch: as bash, not a line `HISTCONTROL` or `HISTIGNORE` leaves out, and no more than
     /// `HISTSIZE` lines are kept (brush kept every line, and all of them).
     pub fn add_to_history(&mut self, command: &str) -> Result<(), error::Error> {
+        // ncsh patch: nothing while `set +o history` is in force, as in bash (the line that turns
+        // it on again is read while it is off); brush recorded every line.
+        if !self.options.enable_command_history {
+            return Ok(());
+        }
         let control = self.env_str("HISTCONTROL").unwrap_or_default().into_owned();
         let ignored = self.env_str("HISTIGNORE").unwrap_or_default().into_owned();
         let size = self.history_limit("HISTSIZE");
