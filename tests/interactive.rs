@@ -366,6 +366,44 @@ fn history_references_run_the_lines_they_name() {
     );
 }
 
+/// The usual shared history, `PROMPT_COMMAND='history -a; history -c; history -r'`: each line is
+/// appended to the file, the history read back from it, and Up recalls the last line. `history -r`
+/// and `history -n` were "not yet implemented", said before every prompt, and Up recalled nothing.
+#[test]
+fn a_history_shared_through_its_file_is_read_back_before_each_prompt() {
+    let home = Home::new();
+    let term = start_with_rc(
+        &home,
+        "HISTFILE=$HOME/shared; PROMPT_COMMAND='history -a; history -c; history -r'",
+    );
+    term.expect_prompt();
+    term.line("echo one");
+    term.expect("\none\n");
+    term.expect_prompt();
+    // Another shell appends a line; `history -n` reads only what this one has not read.
+    std::fs::OpenOptions::new()
+        .append(true)
+        .open(home.path().join("shared"))
+        .and_then(|mut file| std::io::Write::write_all(&mut file, b"echo from-elsewhere\n"))
+        .unwrap();
+    term.line("history -n; history");
+    term.expect("history -n; history\n");
+    term.expect_prompt();
+    term.send("\x1b[A");
+    term.expect("$ history -n; history");
+    term.send("\x15echo two\r");
+    term.expect("\ntwo\n");
+    term.expect_prompt();
+    let screen = term.screen_text();
+    assert!(!screen.contains("not yet implemented"), "{screen}");
+    assert_eq!(screen.matches("echo from-elsewhere").count(), 1, "{screen}");
+    let shared = std::fs::read_to_string(home.path().join("shared")).unwrap();
+    assert_eq!(
+        shared,
+        "echo one\necho from-elsewhere\nhistory -n; history\necho two\n"
+    );
+}
+
 /// `set +o history` keeps the lines after it out of the history and its file, as bash does (the
 /// usual way to type a secret); the line that turns it on again is read while it is off.
 #[test]

@@ -137,12 +137,30 @@ impl HistoryCommand {
             return Ok(ExecutionResult::success());
         }
 
-        if self.append_rest_of_file_to_session.is_some() {
-            return error::unimp("history -n is not yet implemented");
-        }
-
-        if self.append_file_to_session.is_some() {
-            return error::unimp("history -r is not yet implemented");
+        // ncsh patch: `-n` reads the file's entries this history has not read or written yet,
+        // `-r` all of them, as bash's do (brush had neither, so the usual
+        // `PROMPT_COMMAND='history -a; history -c; history -r'` failed before every prompt).
+        for (option, skip) in [
+            (
+                &self.append_rest_of_file_to_session,
+                history.entries_in_file(),
+            ),
+            (&self.append_file_to_session, 0),
+        ] {
+            let Some(file_option) = option else {
+                continue;
+            };
+            if let Some(file_path) = get_effective_history_file_path(
+                config.default_history_file_path,
+                file_option.as_ref(),
+            ) {
+                // A file that cannot be read fails it, and says nothing, as in bash.
+                match std::fs::File::open(&file_path) {
+                    Ok(file) => history.read_entries(file, skip)?,
+                    Err(_) => return Ok(ExecutionResult::general_error()),
+                }
+            }
+            return Ok(ExecutionResult::success());
         }
 
         if let Some(write_option) = &self.write_session_to_file {

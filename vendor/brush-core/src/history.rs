@@ -19,6 +19,10 @@ pub struct History {
     items: rpds::VectorSync<ItemId>,
     id_map: rpds::HashTrieMapSync<ItemId, Item>,
     next_id: ItemId,
+    /// How many entries of the history file this history has read or written (ncsh patch), as
+    /// bash counts them for `history -n`, which reads the ones after them.
+    #[cfg_attr(feature = "serde", serde(default))]
+    entries_in_file: usize,
 }
 
 impl History {
@@ -32,7 +36,19 @@ impl History {
     /// * `reader` - The readable stream to import history from.
     pub fn import(reader: impl Read) -> Result<Self, error::Error> {
         let mut history = Self::default();
+        history.read_entries(reader, 0)?;
+        Ok(history)
+    }
 
+    /// Adds the entries of a history file after its first `skip` (ncsh patch: `history -r` reads
+    /// them all, `history -n` those after the ones this history has read or written, as bash's
+    /// do; brush had neither). They are not written back as new.
+    ///
+    /// # Errors
+    ///
+    /// As [`History::import`].
+    pub fn read_entries(&mut self, reader: impl Read, skip: usize) -> Result<(), error::Error> {
+        let mut entries = 0;
         let buf_reader = std::io::BufReader::new(reader);
 
         let mut next_timestamp = None;
@@ -64,17 +80,24 @@ impl History {
                 continue;
             }
 
-            let item = Item {
-                id: history.next_id,
-                command_line: line,
-                timestamp: next_timestamp.take(),
-                dirty: false,
-            };
-
-            history.add(item)?;
+            entries += 1;
+            let timestamp = next_timestamp.take();
+            if entries > skip {
+                self.add(Item {
+                    id: 0,
+                    command_line: line,
+                    timestamp,
+                    dirty: false,
+                })?;
+            }
         }
+        self.entries_in_file = entries;
+        Ok(())
+    }
 
-        Ok(history)
+    /// How many entries of the history file this history has read or written (ncsh patch).
+    pub const fn entries_in_file(&self) -> usize {
+        self.entries_in_file
     }
 
     /// Tries to retrieve a history item by its unique identifier. Returns `None` if no item is
@@ -231,6 +254,9 @@ impl History {
         std::os::unix::fs::OpenOptionsExt::mode(&mut file_options, 0o600);
         let mut file = file_options.create(true).open(history_file_path.as_ref())?;
 
+        if !append {
+            self.entries_in_file = 0;
+        }
         for item_id in &self.items {
             if let Some(item) = self.id_map.get_mut(item_id) {
                 if unsaved_items_only && !item.dirty {
@@ -242,6 +268,7 @@ impl History {
                 }
 
                 writeln!(file, "{}", item.command_line)?;
+                self.entries_in_file += 1;
 
                 if unsaved_items_only {
                     item.dirty = false;
