@@ -436,7 +436,10 @@ fn stop_command_lines_on_sigint() {
 fn survive_sigterm_and_sigquit() {
     for (signal, ends) in [
         (nix::libc::SIGTERM, "`kill $$`"),
-        (nix::libc::SIGQUIT, "Ctrl-\\ while a command of the shell's own runs"),
+        (
+            nix::libc::SIGQUIT,
+            "Ctrl-\\ while a command of the shell's own runs",
+        ),
     ] {
         // SAFETY: the handler does nothing, which is async-signal-safe.
         let registered = unsafe { signal_hook_registry::register(signal, || {}) };
