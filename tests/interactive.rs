@@ -190,6 +190,40 @@ fn ctrl_c_stops_a_loop_and_the_rest_of_the_line_and_the_shell_stays() {
     assert_eq!(term.wait_exit(), 0);
 }
 
+/// Ctrl-C at a `read` stops the command line, and a script, as in bash: `read` takes keys as typed,
+/// so the terminal sent no SIGINT, and `read -p 'Sure? ' a; rm …` ran the `rm`.
+#[test]
+fn ctrl_c_at_a_read_stops_the_command_line_and_a_script() {
+    let home = Home::new();
+    std::fs::write(
+        home.path().join("sure.sh"),
+        "read -p 'Sure? ' a\necho continued-$((2+3))\n",
+    )
+    .unwrap();
+    let term = start(&home, &[]);
+    let interrupt = |line: &str, asked: &str| {
+        term.line(line);
+        term.expect(asked);
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        term.send("\x03");
+        term.expect("^C\n");
+        term.expect_prompt();
+    };
+    interrupt("read -p 'Proceed? ' a; echo deploy-$((1+1))", "Proceed?");
+    term.line("echo status=$?");
+    term.expect("status=130");
+    interrupt("\"$BASH\" \"$HOME/sure.sh\"; echo after-$((3+4))", "Sure?");
+    term.line("echo status=$?");
+    term.expect_count("status=130", 2);
+    let screen = term.screen_text();
+    assert!(
+        !screen.contains("deploy-2")
+            && !screen.contains("continued-5")
+            && !screen.contains("after-7"),
+        "{screen}"
+    );
+}
+
 /// Ctrl-Z on a loop stops the command under way and the loop goes on, as in bash; Ctrl-C then stops
 /// the loop. The shell looked hung for good: nothing stopped the loop.
 #[test]

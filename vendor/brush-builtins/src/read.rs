@@ -136,8 +136,20 @@ impl builtins::Command for ReadCommand {
             ReadResult::Eof(None) | ReadResult::InputNotReady => {
                 (None, brush_core::ExecutionResult::general_error())
             }
-            // ncsh patch: as in bash, the status of a command that SIGINT ended.
-            ReadResult::Interrupted => (None, brush_core::ExecutionResult::new(130)),
+            // ncsh patch: as in bash, the status of a command that SIGINT ended. The Ctrl-C that
+            // the terminal did not turn into SIGINT, while `read` took keys as typed, is sent as
+            // the terminal would have sent it, to the foreground group, the shell's: an
+            // interactive shell stops the command line (`read -p 'Sure? ' a; rm …` ran the `rm`),
+            // a script ends, and a trap on INT runs, as in bash.
+            ReadResult::Interrupted => {
+                // The line ends after the `^C` the terminal echoed, as bash ends it.
+                let _ = std::io::Write::write_all(&mut context.stderr(), b"\n");
+                let _ = brush_core::sys::signal::kill_process(
+                    0,
+                    brush_core::traps::TrapSignal::Signal(nix::sys::signal::Signal::SIGINT),
+                );
+                (None, brush_core::ExecutionResult::new(130))
+            }
             ReadResult::TimedOut(partial) => (
                 partial.clone(),
                 brush_core::ExecutionResult::new(TIMEOUT_EXIT_CODE),
