@@ -438,6 +438,34 @@ fn a_history_shared_through_its_file_is_read_back_before_each_prompt() {
     );
 }
 
+/// A command typed over several lines is kept as one line that means the same, as bash's `cmdhist`
+/// keeps it, so the next session recalls it whole; it was kept with its newlines, and the next
+/// session read `do` and `done` as entries of their own. A newline in quotes stays.
+#[test]
+fn a_command_typed_over_several_lines_is_kept_as_one_line() {
+    let home = Home::new();
+    let term = start(&home, &[]);
+    for lines in [
+        &["for i in 1 2", "do", "echo round-$i", "done"][..],
+        &["echo a |", "tr a b"],
+        &["echo \"x", "y\""],
+    ] {
+        for line in lines {
+            term.line(line);
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        term.expect_prompt();
+    }
+    term.expect("round-2");
+    term.line("exit");
+    assert_eq!(term.wait_exit(), 0);
+    let history = std::fs::read_to_string(home.path().join("state/history")).unwrap();
+    assert_eq!(
+        history,
+        "for i in 1 2; do echo round-$i; done\necho a | tr a b\necho \"x\ny\"\nexit\n"
+    );
+}
+
 /// `set +o history` keeps the lines after it out of the history and its file, as bash does (the
 /// usual way to type a secret); the line that turns it on again is read while it is off.
 #[test]

@@ -104,9 +104,6 @@ impl<SE: crate::extensions::ShellExtensions> crate::Shell<SE> {
         let control = self.env_str("HISTCONTROL").unwrap_or_default().into_owned();
         let ignored = self.env_str("HISTIGNORE").unwrap_or_default().into_owned();
         let size = self.history_limit("HISTSIZE");
-        let Some(history) = &mut self.history else {
-            return Ok(());
-        };
         let controls: Vec<&str> = control.split(':').collect();
         let controlled = |name: &str| {
             controls
@@ -121,6 +118,11 @@ impl<SE: crate::extensions::ShellExtensions> crate::Shell<SE> {
         if command.is_empty() {
             return Ok(());
         }
+        let one_line = self.as_one_line(command);
+        let command = one_line.as_deref().unwrap_or(command);
+        let Some(history) = &mut self.history else {
+            return Ok(());
+        };
         let previous = history.iter().last().map(|item| item.command_line.clone());
         if controlled("ignoredups") && previous.as_deref() == Some(command) {
             return Ok(());
@@ -147,6 +149,41 @@ impl<SE: crate::extensions::ShellExtensions> crate::Shell<SE> {
         }
 
         Ok(())
+    }
+}
+
+impl<SE: crate::extensions::ShellExtensions> crate::Shell<SE> {
+    /// A command typed over several lines as one line that means the same, as bash's `cmdhist`
+    /// keeps it (ncsh patch): `for i in 1 2; do echo $i; done`. brush kept its newlines, so the
+    /// history file held `do` and `done` as entries of their own, which the next session
+    /// recalled one by one. Each line is joined to the next with `; `, or a blank after a word or
+    /// operator that a command goes on after; `None` where the line so made does not parse as the
+    /// command did (a here-document, a newline in quotes, a comment), which keeps its newlines.
+    fn as_one_line(&self, command: &str) -> Option<String> {
+        if !command.contains('\n') {
+            return None;
+        }
+        let mut joined = String::with_capacity(command.len());
+        for line in command.lines().filter(|line| !line.trim().is_empty()) {
+            if let Some(continued) = joined.strip_suffix('\\') {
+                joined.truncate(continued.len());
+            } else if !joined.is_empty() {
+                let goes_on = [
+                    "|", "&&", ";", "&", "(", "{", " do", " then", " else", " in",
+                ]
+                .iter()
+                .any(|end| joined.ends_with(end))
+                    || ["do", "then", "else"].contains(&joined.as_str());
+                joined.push_str(if goes_on { " " } else { "; " });
+            }
+            joined.push_str(line.trim());
+        }
+        let meaning = |text: &str| {
+            self.parse_string(text)
+                .ok()
+                .map(|program| program.to_string())
+        };
+        (meaning(&joined)? == meaning(command)?).then_some(joined)
     }
 }
 
