@@ -120,15 +120,19 @@ pub async fn run(
         shell.count_command_line_read();
         let params = shell.default_exec_params();
         let lines = line.lines().count().max(1);
-        // A line that is only arithmetic is calculated (the history and the marks keep it as typed).
-        let line = crate::capabilities::bare_arithmetic(&line, |name| {
-            shell.builtins().contains_key(name)
-                || shell.funcs().get(name).is_some()
-                || shell
-                    .find_first_executable_in_path_using_cache(name)
-                    .is_some()
-        })
-        .unwrap_or(line);
+        // A line that is only a job is resumed, and one that is only arithmetic is calculated
+        // (the history and the marks keep it as typed).
+        let line = job_resumed(&line)
+            .or_else(|| {
+                crate::capabilities::bare_arithmetic(&line, |name| {
+                    shell.builtins().contains_key(name)
+                        || shell.funcs().get(name).is_some()
+                        || shell
+                            .find_first_executable_in_path_using_cache(name)
+                            .is_some()
+                })
+            })
+            .unwrap_or(line);
         brush_core::interrupt::clear();
         let result = shell
             .run_string(line, &brush_core::SourceInfo::from("main"), &params)
@@ -182,6 +186,18 @@ pub async fn run(
     }
     shell.on_exit().await?;
     Ok(())
+}
+
+/// For a line that is only a job (`%1`, `%%`, `%-`, `%vim`), the line that resumes it: `fg`, or
+/// `bg` where it ends with `&`, as bash runs it (`%1` went to calc, `%%` was not found).
+fn job_resumed(line: &str) -> Option<String> {
+    let line = line.trim();
+    let (job, resume) = match line.strip_suffix('&') {
+        Some(job) if !job.ends_with('&') => (job.trim_end(), "bg"),
+        _ => (line, "fg"),
+    };
+    let plain = |c: char| c.is_alphanumeric() || "%+-?._/".contains(c);
+    (job.starts_with('%') && job.chars().all(plain)).then(|| format!("{resume} '{job}'"))
 }
 
 /// The line with its history references (`!!`, `!$`, `^old^new`) expanded, as bash's interactive

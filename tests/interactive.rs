@@ -290,6 +290,28 @@ fn a_terminal_that_does_not_answer_the_cursor_query_gets_plain_lines() {
     assert_eq!(term.wait_exit(), 4);
 }
 
+/// A line that is only a job resumes it, as in bash: `%1 &` in the background, `%%` in the
+/// foreground (`%1` went to calc, and `%%` was not found). Not yet: a job as a command within a
+/// longer line (`%1; echo`).
+#[test]
+fn a_job_spec_alone_resumes_the_job() {
+    let home = Home::new();
+    let term = start(&home, &[]);
+    stop_a_sleep(&term, 100);
+    term.line("%1 &");
+    term.expect("[1]+ sleep 100 &");
+    term.line("jobs");
+    term.expect("Running");
+    term.line("%%");
+    term.expect_last_line("sleep 100");
+    term.send("\x03");
+    term.expect_prompt();
+    term.line("%7");
+    term.expect("fg: %7: no such job");
+    let screen = term.screen_text();
+    assert!(!screen.contains("calc"), "{screen}");
+}
+
 #[test]
 fn ctrl_z_stops_a_job_that_jobs_lists_and_fg_resumes() {
     let home = Home::new();
