@@ -7,6 +7,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
+use common::against_bash::LIMIT;
 use common::{Home, Terminal};
 
 fn example_dir() -> PathBuf {
@@ -315,6 +316,39 @@ fn fs_rm_refuses_dot_dot_dot_and_the_root_as_gnu_rm_does() {
             && err.contains("on '//'"),
         "{err}"
     );
+}
+
+/// A device, a FIFO or a directory named where a file is read is refused at once, by the shell
+/// and by the daemon: `/dev/zero` as a wasm drove the daemon past 14 GB, and a FIFO blocked one of
+/// its threads for good.
+#[test]
+fn files_that_are_not_regular_are_refused_before_they_are_read() {
+    let home = Home::new();
+    let fifo = home.path().join("fifo");
+    nix::unistd::mkfifo(&fifo, nix::sys::stat::Mode::S_IRWXU).unwrap();
+    let manifest = std::fs::read_to_string(example_dir().join("hello.toml")).unwrap();
+    let path_line = manifest
+        .lines()
+        .find(|line| line.starts_with("path = "))
+        .unwrap();
+    for (name, path) in [("zero", "/dev/zero"), ("fifo", fifo.to_str().unwrap())] {
+        let named = manifest.replace(path_line, &format!("path = \"{path}\""));
+        std::fs::write(home.path().join(format!("{name}.toml")), named).unwrap();
+    }
+    let script = "cd \"$HOME\"; cap install --yes /dev/zero; cap install --yes zero.toml; \
+                  cap install --yes fifo.toml; gen import fifo; cap replay fifo; cap install --yes /";
+    let output = common::against_bash::ncsh_within(&home, &["-c", script], LIMIT);
+    let err = String::from_utf8_lossy(&output.stderr);
+    for refusal in [
+        "cap: cannot read /dev/zero: it is a device, not a file",
+        "cap: cannot read the wasm /dev/zero: it is a device, not a file",
+        "fifo: it is a FIFO, not a file; check `wasm.path`",
+        "gen: cannot read ",
+        "cap: cannot read /: it is a directory, not a file",
+    ] {
+        assert!(err.contains(refusal), "{refusal:?} in {err}");
+    }
+    assert_eq!(err.matches("it is a FIFO, not a file").count(), 3, "{err}");
 }
 
 #[test]

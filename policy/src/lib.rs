@@ -36,6 +36,7 @@
 //! ```
 
 pub mod bundle;
+pub mod input_file;
 pub mod manifest;
 pub mod signature;
 pub mod structural;

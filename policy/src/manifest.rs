@@ -302,7 +302,12 @@ impl Manifest {
     ///
     /// As [`Manifest::load`].
     pub fn load_with_home(path: &Path, home: Option<&Path>) -> Result<Manifest, ManifestError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ManifestError::Read {
+        let read = |path| {
+            let bytes = crate::input_file::read(path, crate::input_file::Kind::Manifest)?;
+            String::from_utf8(bytes)
+                .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+        };
+        let text = read(path).map_err(|source| ManifestError::Read {
             path: path.to_path_buf(),
             source,
         })?;

@@ -199,8 +199,8 @@ impl<'a> Updates<'a> {
         allowed: impl Fn(Option<&CapabilityRef>) -> Result<(), UpdateError>,
     ) -> Result<Generation, UpdateError> {
         let summary = format!("{} {}", manifest.name, manifest.version);
-        let wasm =
-            std::fs::read(&manifest.wasm.path).map_err(|source| UpdateError::MissingWasm {
+        let wasm = crate::input_file::read(&manifest.wasm.path, crate::input_file::Kind::Wasm)
+            .map_err(|source| UpdateError::MissingWasm {
                 path: manifest.wasm.path.clone(),
                 source,
             })?;

@@ -139,7 +139,7 @@ fn put(io: &mut Io, source: &Source, upgrade: bool) -> Result<u8, Failure> {
 /// The manifest at `path`, or one made for a bare wasm (named after the file, version 0.1.0, no
 /// permissions, default limits); with its text, which the daemon checks again.
 fn load(path: &Path) -> Result<(Manifest, ManifestText), Failure> {
-    let bytes = std::fs::read(path).map_err(|e| {
+    let bytes = policy::input_file::read(path, policy::input_file::Kind::Wasm).map_err(|e| {
         format!(
             "cannot read {}: {e}; give the path of a manifest or a .wasm",
             path.display()

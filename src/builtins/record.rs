@@ -3,7 +3,7 @@
 //! what came out, then run again later, on another generation or machine, to check it gives the same
 //! bytes, status and fuel.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Args;
@@ -36,7 +36,8 @@ impl Record {
         let stdin = match &self.stdin {
             Some(path) => {
                 let path = io.path(path);
-                std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?
+                policy::input_file::read(&path, policy::input_file::Kind::Input)
+                    .map_err(|e| format!("cannot read {}: {e}", path.display()))?
             }
             None => Vec::new(),
         };
@@ -74,9 +75,7 @@ pub struct Replay {
 impl Replay {
     pub fn run(self, io: &mut Io) -> Result<u8, Failure> {
         let path = io.path(&self.file);
-        let mut text = Vec::new();
-        std::fs::File::open(&path)
-            .and_then(|mut file| file.read_to_end(&mut text))
+        let text = policy::input_file::read(&path, policy::input_file::Kind::Record)
             .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         let call: RecordedCall = serde_json::from_slice(&text).map_err(|e| {
             format!(

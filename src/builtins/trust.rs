@@ -41,7 +41,7 @@ impl Trust {
             Trust::List => return list(io),
             Trust::Add { name, key } => {
                 let path = io.path(&key);
-                let bytes = std::fs::read(&path)
+                let bytes = policy::input_file::read(&path, policy::input_file::Kind::Key)
                     .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
                 let value =
                     key_rule_value(&bytes).map_err(|e| format!("{}: {e}", path.display()))?;

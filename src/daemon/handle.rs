@@ -105,12 +105,13 @@ pub(super) fn answer(daemon: &Daemon, actor: &str, call: Call) -> Result<Reply, 
             ))
         }
         Call::Import(file) => {
-            let json = std::fs::read(&file).map_err(|e| {
-                format!(
-                    "cannot read {}: {e}; give the path of a bundle from `gen export`",
-                    file.display()
-                )
-            })?;
+            let json =
+                policy::input_file::read(&file, policy::input_file::Kind::Bundle).map_err(|e| {
+                    format!(
+                        "cannot read {}: {e}; give the path of a bundle from `gen export`",
+                        file.display()
+                    )
+                })?;
             let bundle = policy::bundle::parse(&json).map_err(|e| text(&e))?;
             let source = file.display().to_string();
             policy::bundle::import(store, &bundle, &Sandboxed, actor, &source)

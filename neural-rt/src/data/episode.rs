@@ -11,7 +11,7 @@
 //! `FRAME` is kernel-bridge's frame (rows, cols, lines with trailing spaces stripped, styles, cursor).
 //! A step's screen before is the previous line's frame, so each screen is stored once.
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, Read, Write};
 use std::path::{Path, PathBuf};
 
 use flate2::Compression;
@@ -24,6 +24,9 @@ use super::grammar::Family;
 
 /// The `format` of this version of the file.
 pub const FORMAT: &str = "ncsh-episode/1";
+
+/// The most an episode file decompresses to: a session of 24×80 screens is well under a MiB.
+const DECODED_LIMIT: u64 = 64 << 20;
 
 /// Which part of a dataset an episode belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -210,7 +213,37 @@ impl Episode {
             source,
         };
         let file = std::fs::File::open(path).map_err(io)?;
-        let mut lines = BufReader::new(GzDecoder::new(file)).lines().enumerate();
+        // Whole, and no more than an episode may hold: a file that decompresses to gigabytes
+        // without a newline (a gzip bomb) was read into one line.
+        let mut decoded = Vec::new();
+        let unreadable = GzDecoder::new(file)
+            .take(DECODED_LIMIT + 1)
+            .read_to_end(&mut decoded)
+            .err();
+        if decoded.len() as u64 > DECODED_LIMIT {
+            return Err(EpisodeError::Format {
+                path: path.to_owned(),
+                line: 1,
+                why: format!(
+                    "it decompresses to more than {} MiB, more than an episode holds",
+                    DECODED_LIMIT >> 20
+                ),
+            });
+        }
+        if let Some(e) = unreadable {
+            let line = decoded.iter().filter(|&&byte| byte == b'\n').count() + 1;
+            let what = match line {
+                1 => "the header",
+                2 => "the first frame",
+                _ => "a step",
+            };
+            return Err(EpisodeError::Format {
+                path: path.to_owned(),
+                line,
+                why: format!("{what} cannot be read ({e})"),
+            });
+        }
+        let mut lines = decoded.lines().enumerate();
         let mut next = |what: &str| -> Result<Option<(usize, String)>, EpisodeError> {
             match lines.next() {
                 None => Ok(None),

@@ -63,7 +63,8 @@ impl ImportCast {
 
 /// The episode of the recording at `path` (split `test`; its seed a hash of its bytes).
 pub fn episode(path: &Path) -> Result<Episode, Failure> {
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let bytes = policy::input_file::read(path, policy::input_file::Kind::Cast)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let steps = kernel_bridge::recording::steps_from_recording(bytes.as_slice())
         .map_err(|e| format!("{}: {e}", path.display()))?;
     let Some(first) = steps.first() else {
