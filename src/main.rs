@@ -41,6 +41,14 @@ fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
+    if let Some(unknown) = cli.options.iter().find(|name| {
+        brush_core::namedoptions::options(brush_core::namedoptions::ShellOptionKind::SetO)
+            .get(name)
+            .is_none()
+    }) {
+        eprintln!("ncsh: {unknown}: invalid option name; `set -o` lists the names");
+        return ExitCode::from(2);
+    }
     install_panic_hook();
     if cli.daemon {
         return ExitCode::from(u8::try_from(daemon::server::run()).unwrap_or(1));
@@ -63,6 +71,14 @@ fn main() -> ExitCode {
         eprintln!(
             "ncsh: --record and --record-steps record an interactive session on a terminal; \
              run ncsh on a terminal without -c or a script to record"
+        );
+        2
+    } else if !hostable && cli.runtime == Some(cli::RuntimeMode::Neural) {
+        // The neural computer promises that nothing runs on the host: a command or a script
+        // given to it would.
+        eprintln!(
+            "ncsh: --runtime neural draws an interactive session on a terminal; run ncsh on a \
+             terminal without -c or a script for it"
         );
         2
     } else {

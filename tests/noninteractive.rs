@@ -309,6 +309,37 @@ fn help_and_version_succeed() {
     );
 }
 
+/// Bad startup options are refused before anything runs, and a startup file that cannot be read is
+/// said while the shell starts: `-o bogus` was taken silently, `--runtime neural` with a command ran
+/// it on the host, and `--rcfile DIR` ended the shell without running its command.
+#[test]
+fn bad_startup_options_and_files_are_said() {
+    let home = Home::new();
+    let refused = run(&home, &["-o", "bogus", "-c", "echo ran"], b"");
+    assert_eq!(refused.status.code(), Some(2));
+    assert_eq!(stdout(&refused), "");
+    assert!(
+        stderr(&refused).contains("bogus: invalid option name"),
+        "{}",
+        stderr(&refused)
+    );
+    let neural = run(&home, &["--runtime", "neural", "-c", "echo ran"], b"");
+    assert_eq!(neural.status.code(), Some(2));
+    assert_eq!(stdout(&neural), "");
+    assert!(stderr(&neural).contains("--runtime neural draws an interactive session"));
+    let rc_dir = home.path().display().to_string();
+    let started = run(&home, &["--rcfile", &rc_dir, "-i", "-c", "echo ran"], b"");
+    assert_eq!(
+        (started.status.code(), stdout(&started).as_str()),
+        (Some(0), "ran\n")
+    );
+    assert!(
+        stderr(&started).contains(&format!("{rc_dir}: is a directory")),
+        "{}",
+        stderr(&started)
+    );
+}
+
 /// A pid that no process can have: above Linux's largest `pid_max`.
 const NO_SUCH_PID: &str = "99999999";
 

@@ -1,6 +1,6 @@
 use std::path::PathBuf;
 
-use brush_core::{ErrorKind, ExecutionResult, builtins};
+use brush_core::{ExecutionResult, builtins};
 use clap::Parser;
 
 /// Evaluate the provided script in the current shell environment.
@@ -34,21 +34,12 @@ impl builtins::Command for DotCommand {
         // builtin's name (`/x: No such file or directory`, but `.: /tmp: is a directory`), with
         // status 1.
         match sourced {
-            Err(error) => match error.kind() {
-                ErrorKind::FailedSourcingFile(path, why) => {
-                    let path = path.display();
-                    let said = ErrorKind::Worded(match why.kind() {
-                        std::io::ErrorKind::IsADirectory => {
-                            std::format!("{}: {path}: is a directory", context.command_name)
-                        }
-                        _ => std::format!("{path}: {why}"),
-                    });
-                    let _ = context
-                        .shell
-                        .display_error(&mut context.stderr(), &said.into());
+            Err(error) => match error.as_not_sourced(Some(&context.command_name)) {
+                Some(said) => {
+                    let _ = context.shell.display_error(&mut context.stderr(), &said);
                     Ok(ExecutionResult::general_error())
                 }
-                _ => Err(error),
+                None => Err(error),
             },
             sourced => sourced,
         }

@@ -512,6 +512,25 @@ impl Error {
         }
     }
 
+    /// A file that could not be sourced, named as bash names it (ncsh patch): `PATH: why`, and a
+    /// directory `BUILTIN: PATH: is a directory` where the builtin `builtin` (`.`, `source`)
+    /// read it, `PATH: is a directory` where the shell read it at startup. `None` for any other
+    /// error.
+    pub fn as_not_sourced(&self, builtin: Option<&str>) -> Option<Self> {
+        let ErrorKind::FailedSourcingFile(path, why) = self.kind() else {
+            return None;
+        };
+        let path = path.display();
+        let words = match (why.kind(), builtin) {
+            (std::io::ErrorKind::IsADirectory, Some(builtin)) => {
+                std::format!("{builtin}: {path}: is a directory")
+            }
+            (std::io::ErrorKind::IsADirectory, None) => std::format!("{path}: is a directory"),
+            _ => std::format!("{path}: {why}"),
+        };
+        Some(ErrorKind::Worded(words).into())
+    }
+
     /// Marks this error as fatal.
     #[must_use]
     pub const fn into_fatal(mut self) -> Self {

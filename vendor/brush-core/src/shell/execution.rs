@@ -30,8 +30,16 @@ impl<SE: crate::extensions::ShellExtensions> crate::Shell<SE> {
     ) -> Result<bool, error::Error> {
         let path = path.as_ref();
         if path.exists() {
-            self.source_script(path, std::iter::empty::<String>(), params)
-                .await?;
+            // ncsh patch: a startup file that cannot be read (`--rcfile /tmp`) is said, and the
+            // shell starts, as bash's does; it ended with `failed to source file`, and a `-c`
+            // command did not run.
+            if let Err(error) = self
+                .source_script(path, std::iter::empty::<String>(), params)
+                .await
+            {
+                let said = error.as_not_sourced(None).ok_or(error)?;
+                let _ = self.display_error(&mut params.stderr(self), &said);
+            }
             Ok(true)
         } else {
             tracing::debug!("skipping non-existent file: {}", path.display());
