@@ -351,6 +351,21 @@ fn files_that_are_not_regular_are_refused_before_they_are_read() {
     assert_eq!(err.matches("it is a FIFO, not a file").count(), 3, "{err}");
 }
 
+/// `calc` refuses an expression nested deeper than its parser may go, in words: 100,000
+/// parentheses ran the guest out of stack, and it crashed with status 134.
+#[test]
+fn calc_refuses_an_expression_nested_too_deep() {
+    let home = Home::new();
+    let nested = |depth: usize| {
+        format!("calc \"$(printf '(%.0s' {{1..{depth}}})1$(printf ')%.0s' {{1..{depth}}})\"")
+    };
+    let (status, out, err) = run(&home, &nested(256));
+    assert_eq!((status, out.as_str()), (0, "1\n"), "{err}");
+    let (status, _, err) = run(&home, &nested(100_000));
+    assert_eq!(status, 2, "{err}");
+    assert!(err.contains("nested more than 256 deep"), "{err}");
+}
+
 #[test]
 fn calc_works_without_a_daemon() {
     let home = Home::new();

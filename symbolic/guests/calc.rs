@@ -316,10 +316,16 @@ enum Mode {
     Bash,
 }
 
+/// How deep an expression may nest: deeper, the parser's recursion runs out of the stack
+/// wasmtime gives the guest (at about 700 levels) and crashes it.
+const MAX_DEPTH: usize = 256;
+
 struct Parser {
     chars: Vec<char>,
     at: usize,
     mode: Mode,
+    /// Operands being read, one inside another.
+    depth: usize,
 }
 
 impl Parser {
@@ -396,7 +402,21 @@ impl Parser {
         }
     }
 
+    /// Every operand nested in another is read here, so the depth is kept here.
     fn unary(&mut self) -> Result<Rat, Failure> {
+        if self.depth > MAX_DEPTH {
+            return Err(Failure::syntax(
+                self.column(),
+                &format!("nested more than {} deep", MAX_DEPTH),
+            ));
+        }
+        self.depth += 1;
+        let value = self.signed();
+        self.depth -= 1;
+        value
+    }
+
+    fn signed(&mut self) -> Result<Rat, Failure> {
         match self.peek() {
             Some('-') => {
                 self.bump();
@@ -492,7 +512,7 @@ fn add(a: &Rat, b: &Rat) -> Result<Rat, Failure> {
 }
 
 fn evaluate(text: &str, mode: Mode) -> Result<Rat, Failure> {
-    let mut parser = Parser { chars: text.chars().collect(), at: 0, mode };
+    let mut parser = Parser { chars: text.chars().collect(), at: 0, mode, depth: 0 };
     let value = parser.expression()?;
     match parser.peek() {
         None => Ok(value),
