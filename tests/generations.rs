@@ -465,6 +465,12 @@ fn bad_input_gets_a_clear_error_and_leaves_the_store_unchanged() {
         err.contains("audit proof is broken: audit entry 1 does not match its hash"),
         "{err}"
     );
+    // A bundle of what a generation here holds already would be a copy of it.
+    let err = fails(&home, "gen import \"$HOME/good.json\"");
+    assert!(
+        err.contains("generation 2 here holds what the bundle's generation holds"),
+        "{err}"
+    );
 
     assert_eq!(
         ok(&home, "gen list"),

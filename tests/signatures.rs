@@ -148,4 +148,34 @@ fn bad_trust_commands_are_named_and_change_nothing() {
         0,
         "{out}"
     );
+    // A name already trusted with another key is not replaced unasked, and an update that
+    // changes nothing makes no generation.
+    for (name, key) in [
+        ("one.pub", KeyPair::generate()),
+        ("two.pub", KeyPair::generate()),
+    ] {
+        std::fs::write(dir.join(name), key.pk.to_bytes()).unwrap();
+    }
+    let at = dir.display();
+    let (status, _, err) = home.run(&format!("cap trust add ok {at}/one.pub"));
+    assert_eq!(status, 0, "{err}");
+    home.refuses(
+        &format!("cap trust add ok {at}/two.pub"),
+        1,
+        "another key is trusted as `ok` already; `cap trust remove ok` first",
+    );
+    for unchanged in [
+        format!("cap trust add ok {at}/one.pub"),
+        "cap trust require no; cap trust require no".to_owned(),
+    ] {
+        let (_, _, err) = home.run(&unchanged);
+        assert!(err.contains("nothing to change:"), "{unchanged}: {err}");
+    }
+    let current = home.run("gen list").1;
+    home.refuses(
+        &format!("gen rollback {}", current.matches("set-policy").count() + 1),
+        1,
+        "nothing to change: current =",
+    );
+    assert_eq!(home.run("gen list").1, current);
 }

@@ -108,6 +108,11 @@ pub enum BundleError {
         /// Why.
         error: Box<VerifyError>,
     },
+    /// A generation here holds what the bundle's does: importing it would make a copy.
+    #[error(
+        "generation {0} here holds what the bundle's generation holds; no generation was made (`gen rollback {0}` makes it current)"
+    )]
+    AlreadyHere(u64),
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -232,6 +237,12 @@ pub fn import(
         .is_some_and(|entry| creates(&entry.event, generation))
     {
         return Err(BundleError::NotProven(generation.id));
+    }
+    if let Some(here) = (store.generations()?.iter())
+        .rev()
+        .find(|here| here.contents == generation.contents)
+    {
+        return Err(BundleError::AlreadyHere(here.id));
     }
     // Signatures are checked against the keys this store's policy trusts, not the bundle's own.
     let trusted = store.generation(store.current()?)?.contents.policy_rules;

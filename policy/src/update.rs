@@ -122,6 +122,16 @@ pub enum UpdateError {
     /// A policy rule that does not exist, or a value it cannot take.
     #[error("{0}")]
     BadRule(String),
+    /// An update that would change nothing: no generation is made for it.
+    #[error(
+        "nothing to change: {what} is so in generation {current}, the current one; no generation was made"
+    )]
+    Unchanged {
+        /// What the update would have made so.
+        what: String,
+        /// The current generation.
+        current: GenerationId,
+    },
     /// The store failed or refused.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -317,6 +327,13 @@ impl<'a> Updates<'a> {
         &self,
         to: Option<GenerationId>,
     ) -> Result<(GenerationId, GenerationId), UpdateError> {
+        let current = self.store.current()?;
+        if to == Some(current) {
+            return Err(UpdateError::Unchanged {
+                what: format!("current = {current}"),
+                current,
+            });
+        }
         Ok(self.store.rollback(to, &self.actor)?)
     }
 
@@ -331,8 +348,15 @@ impl<'a> Updates<'a> {
         let mut attempt = 0;
         loop {
             let parent = self.store.current()?;
-            let mut contents = self.store.generation(parent)?.contents;
+            let before = self.store.generation(parent)?.contents;
+            let mut contents = before.clone();
             change(&mut contents)?;
+            if contents == before {
+                return Err(UpdateError::Unchanged {
+                    what: summary.to_owned(),
+                    current: parent,
+                });
+            }
             let draft = Draft {
                 parent,
                 actor: self.actor.clone(),
