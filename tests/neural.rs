@@ -338,6 +338,13 @@ fn a_model_trains_resumes_and_is_evaluated_on_every_measure() {
         "is the session it would draw",
     );
     assert_eq!(std::fs::read(episode).unwrap(), kept, "the session is kept");
+    // A file that is neither is named so, and not called a damaged episode to remove.
+    std::fs::write(home.path().join("notes.txt"), "notes\n").unwrap();
+    home.refuses(
+        &format!("{at}neural render --model ck notes.txt --out n.png"),
+        1,
+        "notes.txt is neither an episode (NAME.episode.gz",
+    );
     // A recording's screen can be of any size: one too large to draw is refused, and no file made.
     std::fs::write(
         home.path().join("wide.cast"),
@@ -400,6 +407,11 @@ fn a_model_trains_resumes_and_is_evaluated_on_every_measure() {
     let (status, said, err) = home.run(&format!("{promote} --tolerance 1"));
     assert_eq!(status, 0, "{err}");
     assert!(said.contains("promoted the model: generation 2"), "{said}");
+    assert!(err.contains("too few to judge a model by"), "{err}");
+    // The same weights again change nothing, and make no generation.
+    let (status, _, err) = home.run(&format!("{promote} --tolerance 1"));
+    assert_eq!(status, 1, "{err}");
+    assert!(err.contains("nothing to change"), "{err}");
     let (_, log, _) = home.run("audit log");
     assert!(
         log.lines()

@@ -289,6 +289,14 @@ impl<'a> Updates<'a> {
         // The gate judges against the model of the generation the update is made from, inside the
         // commit's preparation, so that a model promoted meanwhile is the one it is compared with.
         let committed = self.commit("promote-model", &summary, |contents| {
+            // The same weights with a new report are the same model: no generation for it.
+            if contents
+                .model
+                .as_ref()
+                .is_some_and(|current| current.weights == model.weights)
+            {
+                return Ok(());
+            }
             gate(contents.model.as_ref()).map_err(UpdateError::ModelRefused)?;
             self.store.put_blob(weights)?;
             self.store.put_blob(eval_report)?;

@@ -38,6 +38,9 @@ fn tolerance(given: &str) -> Result<f64, String> {
     neural_rt::promotion::check_tolerance(number)
 }
 
+/// Fewer test sessions than this judge a model poorly.
+const FEW_SESSIONS: usize = 50;
+
 impl Promote {
     pub fn run(self, io: &mut Io) -> Result<u8, Failure> {
         let dir = io.path(&self.model);
@@ -75,6 +78,17 @@ impl Promote {
         // be taken back once made, so Ctrl-C must still count.
         if ctrl_c.pressed() {
             return Err(CtrlC::stopped("nothing was promoted"));
+        }
+        // The gate is only as good as the sessions it looks at: a dataset given with a few test
+        // sessions can let a worse model through, which is said (the fixed test set has hundreds).
+        if self.data.is_some() && report.sessions < FEW_SESSIONS {
+            writeln!(
+                io.err,
+                "neural: warning: {} has only {} test session(s), too few to judge a model by; \
+                 leave out --data to measure on the fixed test set",
+                data.display(),
+                report.sessions
+            )?;
         }
         for (name, r) in [(candidate_name, &report), (current_name, &baseline)] {
             writeln!(

@@ -31,10 +31,19 @@ pub struct Render {
 impl Render {
     pub fn run(self, io: &mut Io) -> Result<u8, Failure> {
         let path = io.path(&self.session);
-        let episode = if path.extension().is_some_and(|e| e == "cast") {
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        let episode = if name.ends_with(".cast") {
             super::import_cast::episode(&path)?
-        } else {
+        } else if name.ends_with(".episode.gz") {
             Episode::read(&path).map_err(|e| e.to_string())?
+        } else {
+            // The advice for a damaged episode of a dataset (remove it, make it again) is not for
+            // a file given by mistake.
+            return Err(Failure::from(format!(
+                "{} is neither an episode (NAME.episode.gz, which `neural gen-data` and `neural \
+                 import-cast` write) nor an asciicast recording (NAME.cast); give one of those",
+                path.display()
+            )));
         };
         let last = episode.steps.len();
         if let Some(step) = self.step.filter(|s| *s >= last) {
