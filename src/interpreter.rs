@@ -222,6 +222,24 @@ async fn build_shell(
     Ok(shell)
 }
 
+/// The history file in the state directory `dir`, made where it is missing; why not, where the
+/// directory or the file cannot be used (a file where the directory should be, a directory where
+/// the history should be, no permission).
+fn usable_state_dir(dir: &std::path::Path) -> Result<std::path::PathBuf, String> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(format!("the state directory {} is a file", dir.display()));
+    }
+    std::fs::create_dir_all(dir)
+        .map_err(|e| format!("cannot use the state directory {}: {e}", dir.display()))?;
+    let history = dir.join("history");
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&history)
+        .map_err(|e| format!("cannot write the history file {}: {e}", history.display()))?;
+    Ok(history)
+}
+
 /// bash's builtins, with `type` and `command` wrapped to know capabilities.
 fn bash_builtins()
 -> std::collections::HashMap<String, brush_core::builtins::Registration<crate::wording::Extensions>>
@@ -272,10 +290,18 @@ async fn load_startup_files(
     if shell.options().interactive
         && shell.env_var("HISTFILE").is_none()
         && let Some(dir) = crate::paths::state_dir()
-        && std::fs::create_dir_all(&dir).is_ok()
     {
-        let history = dir.join("history").to_string_lossy().into_owned();
-        shell.set_env_global("HISTFILE", brush_core::ShellVariable::new(history))?;
+        match usable_state_dir(&dir) {
+            Ok(history) => {
+                let history = history.to_string_lossy().into_owned();
+                shell.set_env_global("HISTFILE", brush_core::ShellVariable::new(history))?;
+            }
+            // Said once, as the session starts: the history and the log were lost without a word.
+            Err(why) => eprintln!(
+                "ncsh: {why}: this session's history and log are not kept; move it away, or set \
+                 NCSH_HOME or XDG_STATE_HOME to a directory you can write"
+            ),
+        }
     }
     let profile = if cli.no_profile {
         ProfileLoadBehavior::Skip

@@ -1026,6 +1026,33 @@ fn a_hang_up_saves_history_and_sigquit_leaves_the_shell() {
     );
 }
 
+/// A state directory that cannot be used (a file where it should be, a directory where the history
+/// should be) is said as the session starts, and the session runs: history and logs were lost
+/// without a word.
+#[test]
+fn an_unusable_state_directory_is_said_as_the_session_starts() {
+    for (made, said) in [
+        ("state", "the state directory"),
+        ("state/history", "cannot write the history file"),
+    ] {
+        let home = Home::new();
+        if made == "state" {
+            std::fs::write(home.path().join(made), "a file\n").unwrap();
+        } else {
+            std::fs::create_dir_all(home.path().join(made)).unwrap();
+        }
+        let term = start(&home, &[]);
+        // The message is wider than the screen.
+        let screen = term.screen_text().replace('\n', "");
+        assert!(
+            screen.contains(said) && screen.contains("history and log are not kept"),
+            "{screen}"
+        );
+        term.line("echo still-$((1+1))");
+        term.expect("\nstill-2");
+    }
+}
+
 /// `PS0` is written after a line is read and before it runs; a login shell says `logout` as it
 /// ends and runs `~/.bash_logout`, as bash does.
 #[test]
