@@ -424,6 +424,10 @@ fn bad_input_gets_a_clear_error_and_leaves_the_store_unchanged() {
         ("gen diff 1 42", "there is no generation 42"),
         ("gen export 42 x.json", "there is no generation 42"),
         (
+            "gen export 1 \"$HOME\"",
+            "is a directory; name a file in it",
+        ),
+        (
             "cap remove nothere",
             "no capability `nothere` is installed in the current generation",
         ),

@@ -119,6 +119,21 @@ fn a_model_trains_resumes_and_is_evaluated_on_every_measure() {
         2,
         "give constant or cosine",
     );
+    // A file where a model's directory would be is named so.
+    std::fs::write(home.path().join("a-file"), "not a model\n").unwrap();
+    home.refuses(
+        &format!(
+            "{at}neural train --data {} --out a-file {TINY}",
+            data.display()
+        ),
+        1,
+        "a-file is a file, where the run keeps its checkpoint (a directory)",
+    );
+    home.refuses(
+        &format!("{at}neural status --model a-file"),
+        1,
+        "a-file is a file, where a model is a directory",
+    );
     // A run from a checkpoint that saw shorter actions grows it, and says so; the checkpoint itself
     // goes on only with its own sizes, which the refusal names.
     let (status, _, err) = home.run(&format!(

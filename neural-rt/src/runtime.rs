@@ -24,6 +24,11 @@ pub enum LoadError {
         "no model in {0} (no position.json, options.json and model.safetensors); train one with `neural train --out {0}`"
     )]
     Missing(PathBuf),
+    /// A file where the model's directory would be.
+    #[error(
+        "{0} is a file, where a model is a directory (position.json, options.json and model.safetensors); give a model's directory"
+    )]
+    NotADirectory(PathBuf),
     /// Its files cannot be read.
     #[error(transparent)]
     Checkpoint(#[from] crate::train::TrainError),
@@ -39,6 +44,9 @@ pub enum LoadError {
 
 /// The options and the weights' bytes of the checkpoint in `dir`, read once.
 fn read_checkpoint(dir: &Path) -> Result<(Options, Vec<u8>), LoadError> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(LoadError::NotADirectory(dir.to_owned()));
+    }
     let checkpoint = Checkpoint::new(dir);
     let (options, _) = checkpoint
         .read()?

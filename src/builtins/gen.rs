@@ -103,6 +103,15 @@ impl Builtin for Gen {
             }
             Action::Export { id, file, force } => {
                 let file = io.path(&file);
+                if file.is_dir() {
+                    writeln!(
+                        io.err,
+                        "gen export: {} is a directory; name a file in it ({}/generation-{id}.json)",
+                        file.display(),
+                        file.display()
+                    )?;
+                    return Ok(1);
+                }
                 if !force && file.symlink_metadata().is_ok() {
                     writeln!(
                         io.err,

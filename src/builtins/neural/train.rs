@@ -160,6 +160,12 @@ impl Train {
             )));
         }
         let (data, out) = (io.path(&self.data), io.path(&self.out));
+        if out.exists() && !out.is_dir() {
+            return Err(Failure::from(format!(
+                "{} is a file, where the run keeps its checkpoint (a directory); give another --out",
+                out.display()
+            )));
+        }
         let options = Options {
             config: Config {
                 dim: self.dim,
