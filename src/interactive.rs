@@ -200,6 +200,19 @@ fn job_resumed(line: &str) -> Option<String> {
     (job.starts_with('%') && job.chars().all(plain)).then(|| format!("{resume} '{job}'"))
 }
 
+/// The history's lines, oldest first.
+fn history_lines(shell: &brush_core::Shell<Extensions>) -> Vec<String> {
+    shell
+        .history()
+        .map(|history| {
+            history
+                .iter()
+                .map(|item| item.command_line.clone())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// The line with its history references (`!!`, `!$`, `^old^new`) expanded, as bash's interactive
 /// shell expands them, and shown when they were; `None` when it is not to run: a reference that
 /// names nothing (said, as bash says it), or `:p`, which only shows it and keeps it.
@@ -214,16 +227,7 @@ fn expand_history(
     {
         return Ok(Some(line));
     }
-    let before: Vec<String> = shell
-        .history()
-        .map(|history| {
-            history
-                .iter()
-                .map(|item| item.command_line.clone())
-                .collect()
-        })
-        .unwrap_or_default();
-    match crate::history_expansion::expand(&line, &before) {
+    match crate::history_expansion::expand(&line, &history_lines(shell)) {
         Ok(None) => Ok(Some(line)),
         Ok(Some(expanded)) => {
             writeln!(shell.stderr(), "{}", expanded.line.trim_end_matches('\n'))?;
@@ -395,6 +399,10 @@ async fn run_bound_command(
     command: String,
 ) -> Result<(), ShellError> {
     let mut shell = shell.lock().await;
+    if command.starts_with(brush_interactive::INSERT_LAST_ARGUMENT) {
+        insert_last_argument(&shell, input);
+        return Ok(());
+    }
     // The editor's cursor is a byte offset; `READLINE_POINT` counts characters, as bash's.
     let (line, point) = input.get_read_buffer().unwrap_or_default();
     let characters_before = line.get(..point).map_or(0, |before| before.chars().count());
@@ -419,6 +427,18 @@ async fn run_bound_command(
         input.set_read_buffer(line, offset);
     }
     Ok(())
+}
+
+/// Alt-. (`insert-last-argument`): the last word of the line before, put in at the point, as
+/// bash's (`!$`); nothing where there is no line before.
+fn insert_last_argument(shell: &brush_core::Shell<Extensions>, input: &mut impl InputBackend) {
+    let Ok(Some(last)) = crate::history_expansion::expand("!$", &history_lines(shell)) else {
+        return;
+    };
+    let (mut line, point) = input.get_read_buffer().unwrap_or_default();
+    let point = point.min(line.len());
+    line.insert_str(point, &last.line);
+    input.set_read_buffer(line, point + last.line.len());
 }
 
 fn emit(mark: &Mark) {

@@ -1161,6 +1161,26 @@ fn a_bind_x_command_reads_and_sets_the_line_being_edited() {
     term.expect("\nstatus=1\n");
 }
 
+/// Alt-. puts in the last word of the line before, quoted as typed, and Ctrl-W cuts to the blank
+/// before, as bash's keys do: Alt-. did nothing, and Ctrl-W stopped at a `/`.
+#[test]
+fn alt_dot_inserts_the_last_argument_and_ctrl_w_cuts_to_the_blank() {
+    let home = Home::new();
+    let term = start(&home, &[]);
+    term.line("echo one \"two three\"");
+    term.expect("\none two three\n");
+    term.expect_prompt();
+    term.send("echo new \x1b.");
+    term.expect("$ echo new \"two three\"");
+    term.send("\r");
+    term.expect("\nnew two three\n");
+    term.expect_prompt();
+    term.send("echo kept /usr/local/bin\x17");
+    term.expect_last_line("$ echo kept");
+    term.send("\r");
+    term.expect("\nkept\n");
+}
+
 /// `PROMPT_COMMAND` and a DEBUG trap leave `$_` and `PIPESTATUS` as the line before left them,
 /// as in bash (`mkdir d` then `cd $_` went to the prompt command's last word; a prompt that shows
 /// a pipeline's statuses, starship's or bash-preexec's, showed `0`).

@@ -51,3 +51,8 @@ pub struct InteractivePrompt {
     /// Prompt to display on a continuation line of input.
     pub continuation_prompt: String,
 }
+
+/// The bound command of `insert-last-argument` (Alt-.), which the shell's read loop carries out
+/// itself (ncsh patch): it needs the history and the line being edited, as a command bound with
+/// `bind -x` does, and is no shell command (run as one, it would do nothing).
+pub const INSERT_LAST_ARGUMENT: &str = ": insert-last-argument";

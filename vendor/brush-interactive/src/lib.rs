@@ -7,7 +7,7 @@ mod interactive_shell;
 pub use interactive_shell::{InteractiveExecutionResult, InteractiveOptions, InteractiveShell};
 
 mod input_backend;
-pub use input_backend::{InputBackend, InteractivePrompt, ReadResult};
+pub use input_backend::{INSERT_LAST_ARGUMENT, InputBackend, InteractivePrompt, ReadResult};
 
 mod options;
 pub use options::UIOptions;

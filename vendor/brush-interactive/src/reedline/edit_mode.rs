@@ -537,7 +537,7 @@ fn parse_reedline_host_command(cmd: &str) -> Option<&str> {
     cmd.strip_suffix(" # bind-command")
 }
 
-fn translate_input_function_to_reedline_event(
+pub(crate) fn translate_input_function_to_reedline_event(
     func: &InputFunction,
 ) -> Option<reedline::ReedlineEvent> {
     use reedline::{EditCommand, ReedlineEvent};
@@ -548,6 +548,16 @@ fn translate_input_function_to_reedline_event(
         }
         InputFunction::BackwardKillWord => {
             Some(ReedlineEvent::Edit(vec![EditCommand::CutWordLeft]))
+        }
+        // ncsh patch: to the blank before, as bash's Ctrl-W (it was not bound).
+        InputFunction::UnixWordRubout => {
+            Some(ReedlineEvent::Edit(vec![EditCommand::CutBigWordLeft]))
+        }
+        // ncsh patch: the last word of the line before, which the read loop puts in.
+        InputFunction::InsertLastArgument | InputFunction::YankLastArg => {
+            Some(ReedlineEvent::ExecuteHostCommand(
+                format_reedline_host_command(crate::INSERT_LAST_ARGUMENT),
+            ))
         }
         InputFunction::KillLine => Some(ReedlineEvent::Edit(vec![EditCommand::KillLine])),
         InputFunction::KillWholeLine => Some(ReedlineEvent::Edit(vec![EditCommand::CutFromStart])),

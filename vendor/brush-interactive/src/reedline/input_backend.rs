@@ -266,6 +266,23 @@ fn compose_key_bindings(completion_menu_name: &str) -> reedline::Keybindings {
         reedline::ReedlineEvent::Edit(vec![reedline::EditCommand::Undo]),
     );
 
+    // ncsh patch: Ctrl-W cuts to the blank before (`unix-word-rubout`), as bash's does: it stopped
+    // at a `/` or `.`; and Alt-. puts in the last word of the line before (`insert-last-argument`).
+    key_bindings.add_binding(
+        reedline::KeyModifiers::CONTROL,
+        reedline::KeyCode::Char('w'),
+        reedline::ReedlineEvent::Edit(vec![reedline::EditCommand::CutBigWordLeft]),
+    );
+    if let Some(insert_last_argument) = super::edit_mode::translate_input_function_to_reedline_event(
+        &brush_core::interfaces::InputFunction::InsertLastArgument,
+    ) {
+        key_bindings.add_binding(
+            reedline::KeyModifiers::ALT,
+            reedline::KeyCode::Char('.'),
+            insert_last_argument,
+        );
+    }
+
     // Capitalize.
     key_bindings.add_binding(
         reedline::KeyModifiers::ALT,
