@@ -681,6 +681,9 @@ fn translate_reedline_event_to_action(event: &reedline::ReedlineEvent) -> Option
                 [reedline::EditCommand::CutWordLeft] => {
                     Some(KeyAction::DoInputFunction(InputFunction::BackwardKillWord))
                 }
+                [reedline::EditCommand::CutBigWordLeft] => {
+                    Some(KeyAction::DoInputFunction(InputFunction::UnixWordRubout))
+                }
                 [reedline::EditCommand::CutWordRight] => {
                     Some(KeyAction::DoInputFunction(InputFunction::KillWord))
                 }
