@@ -2844,6 +2844,22 @@ fn a_last_backslash_escaping_nothing_is_read_as_bash_reads_it() {
     same_as_bash(&home, &["echo string\\", "echo \"string\\"]);
 }
 
+/// Functions have bash's attributes: `readonly -f` (not defined again, not unset), `declare -ft`
+/// (the RETURN trap is inherited), and `-fx` kept when the function is defined again; `declare -F`, `-f`, `-pf` and `readonly -f`
+/// list them. `readonly -f f` showed the function, and it was then defined again and unset.
+#[test]
+fn functions_take_readonly_trace_and_export_attributes() {
+    let home = Home::new();
+    let script = r#"f() { echo 1; }; readonly -f f; f() { echo 2; }; echo "st=$?"; f
+unset -f f; echo "st=$?"; f; readonly -f; readonly -f nosuch; echo "st=$?"
+g() { :; }; declare -ft g; declare -F g; declare -pf g; declare -F
+h() { :; }; export -f h; h() { echo re; }; env | grep -c '^BASH_FUNC_h'; declare -f h; declare -pf h
+declare -f; declare -pF
+t() { echo in-t; }; u() { echo in-u; }; declare -ft t; trap 'echo returned' RETURN; t; u
+"#;
+    written_script_same_as_bash(&home, "function-attributes.sh", script);
+}
+
 /// An associative array's element in arithmetic takes a key with a quote that closes nowhere, as
 /// in bash: the usual word count `((count[$w]++))` failed with `bad array subscript` at `don't`.
 #[test]

@@ -162,11 +162,15 @@ impl builtins::Command for DeclareCommand {
                 self.display_matching_env_declarations(&context, verb)?;
             }
 
-            // Do the same for functions.
-            if !matches!(verb, DeclareVerb::Local | DeclareVerb::Readonly)
-                && (!self.print || self.function_names_only || self.function_names_or_defs_only)
-            {
-                self.display_matching_functions(&context)?;
+            // Do the same for functions (ncsh patch: `readonly -f` lists the readonly ones).
+            let functions_asked = self.function_names_only || self.function_names_or_defs_only;
+            let listed = match verb {
+                DeclareVerb::Declare => !self.print || functions_asked,
+                DeclareVerb::Readonly => functions_asked,
+                DeclareVerb::Local => false,
+            };
+            if listed {
+                self.display_matching_functions(&context, verb)?;
             }
         }
 
@@ -199,12 +203,14 @@ impl DeclareCommand {
             if let Some(func_registration) = context.shell.funcs().get(name) {
                 if self.function_names_only {
                     if self.print {
-                        writeln!(context.stdout(), "declare -f {name}")?;
+                        let flags = func_registration.attribute_flags();
+                        writeln!(context.stdout(), "declare -{flags} {name}")?;
                     } else {
                         writeln!(context.stdout(), "{name}")?;
                     }
                 } else {
-                    writeln!(context.stdout(), "{}", func_registration.definition())?;
+                    // A function named is shown with its attributes under `-p` only, as in bash.
+                    write_function(context, name, func_registration, self.print)?;
                 }
                 Ok(true)
             } else {
@@ -251,24 +257,37 @@ impl DeclareCommand {
                 && context.shell.in_function()
                 && !self.create_global);
 
-        // ncsh patch: `declare -fx f` (or `+x`) exports the function, as bash's, and shows
-        // nothing; it was shown and not exported.
+        // ncsh patch: `declare -fx f` (or `+x`) exports the function, `-ft` traces it, and
+        // `readonly -f f` or `declare -fr f` makes it readonly, as bash's, and shows nothing; it
+        // was shown, and none was given the attribute.
         if self.function_names_or_defs_only || self.function_names_only {
-            if let Some(export) = self.make_exported.to_bool() {
-                let brush_core::CommandArg::String(name) = declaration else {
-                    return Ok(false);
-                };
-                let Some(function) = context.shell.func_mut(name) else {
-                    return Ok(false);
-                };
-                if export {
-                    function.export();
-                } else {
-                    function.unexport();
-                }
-                return Ok(true);
+            let readonly =
+                matches!(verb, DeclareVerb::Readonly) || self.make_readonly.to_bool() == Some(true);
+            let (export, traced) = (self.make_exported.to_bool(), self.make_traced.to_bool());
+            if !readonly && export.is_none() && traced.is_none() {
+                return self.try_display_declaration(context, declaration, verb);
             }
-            return self.try_display_declaration(context, declaration, verb);
+            let brush_core::CommandArg::String(name) = declaration else {
+                return Ok(false);
+            };
+            let Some(function) = context.shell.func_mut(name) else {
+                if matches!(verb, DeclareVerb::Readonly) {
+                    context.failure(format!("{name}: not a function"), 1);
+                }
+                return Ok(false);
+            };
+            if readonly {
+                function.set_readonly();
+            }
+            match export {
+                Some(true) => function.export(),
+                Some(false) => function.unexport(),
+                None => (),
+            }
+            if let Some(traced) = traced {
+                function.set_traced(traced);
+            }
+            return Ok(true);
         }
 
         // Extract the variable name and the initial value being assigned (if any).
@@ -731,12 +750,18 @@ impl DeclareCommand {
     fn display_matching_functions(
         &self,
         context: &brush_core::ExecutionContext<'_, impl brush_core::ShellExtensions>,
+        verb: DeclareVerb,
     ) -> Result<(), brush_core::Error> {
+        let readonly_only = matches!(verb, DeclareVerb::Readonly);
         for (name, registration) in context.shell.funcs().iter().sorted_by_key(|v| v.0) {
+            if readonly_only && !registration.is_readonly() {
+                continue;
+            }
             if self.function_names_only {
-                writeln!(context.stdout(), "declare -f {name}")?;
+                let flags = registration.attribute_flags();
+                writeln!(context.stdout(), "declare -{flags} {name}")?;
             } else {
-                writeln!(context.stdout(), "{}", registration.definition())?;
+                write_function(context, name, registration, true)?;
             }
         }
 
@@ -827,4 +852,20 @@ impl DeclareCommand {
 
         Ok(())
     }
+}
+
+/// A function's definition, then, `with_attributes`, its attributes where it has more than `-f`,
+/// as bash writes them (ncsh patch).
+fn write_function(
+    context: &brush_core::ExecutionContext<'_, impl brush_core::ShellExtensions>,
+    name: &str,
+    function: &brush_core::functions::Registration,
+    with_attributes: bool,
+) -> Result<(), brush_core::Error> {
+    writeln!(context.stdout(), "{}", function.definition())?;
+    let flags = function.attribute_flags();
+    if with_attributes && flags != "f" {
+        writeln!(context.stdout(), "declare -{flags} {name}")?;
+    }
+    Ok(())
 }

@@ -147,8 +147,18 @@ impl builtins::Command for UnsetCommand {
                 }
             }
 
-            // TODO(unset): Deal with readonly functions
             if unspecified || self.name_interpretation.shell_functions {
+                // ncsh patch: a readonly function stays, in bash's words.
+                if context
+                    .shell
+                    .funcs()
+                    .get(name)
+                    .is_some_and(|f| f.is_readonly())
+                {
+                    refused =
+                        context.failure(format_args!("{name}: cannot unset: readonly function"), 1);
+                    continue;
+                }
                 if context.shell.undefine_func(name) {
                     continue;
                 }

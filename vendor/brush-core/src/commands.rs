@@ -1055,7 +1055,9 @@ pub(crate) async fn invoke_shell_function(
 
     // Invoke the function. ncsh patch: with the caller's traps it does not inherit put aside,
     // and its RETURN trap run as it returns, as in bash (brush never ran a RETURN trap).
-    let put_aside = context.shell.put_aside_uninherited_traps();
+    let put_aside = context
+        .shell
+        .put_aside_uninherited_traps(function.is_traced());
     // ncsh patch: on a stack that grows, so that a recursion goes as deep as bash's.
     let mut result =
         crate::growing_stack::on_growing_stack(body.execute(context.shell, &params)).await;

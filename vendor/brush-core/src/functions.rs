@@ -69,6 +69,12 @@ pub struct Registration {
     source_info: crate::SourceInfo,
     /// Whether or not this function definition should be exported to children.
     exported: bool,
+    /// Whether it may be neither defined again nor unset (ncsh patch: `readonly -f`).
+    #[cfg_attr(feature = "serde", serde(default))]
+    readonly: bool,
+    /// Whether it has the trace attribute (ncsh patch: `declare -ft`).
+    #[cfg_attr(feature = "serde", serde(default))]
+    traced: bool,
 }
 
 impl From<brush_parser::ast::FunctionDefinition> for Registration {
@@ -77,6 +83,8 @@ impl From<brush_parser::ast::FunctionDefinition> for Registration {
             definition: Arc::new(definition),
             source_info: crate::SourceInfo::default(),
             exported: false,
+            readonly: false,
+            traced: false,
         }
     }
 }
@@ -96,6 +104,8 @@ impl Registration {
             definition: Arc::new(definition),
             source_info: source_info.clone(),
             exported: false,
+            readonly: false,
+            traced: false,
         }
     }
 
@@ -122,5 +132,52 @@ impl Registration {
     /// Returns whether this function is exported.
     pub const fn is_exported(&self) -> bool {
         self.exported
+    }
+
+    /// Makes the function readonly (ncsh patch): it can be neither defined again nor unset.
+    pub const fn set_readonly(&mut self) {
+        self.readonly = true;
+    }
+
+    /// Whether the function is readonly (ncsh patch).
+    pub const fn is_readonly(&self) -> bool {
+        self.readonly
+    }
+
+    /// Gives or takes the trace attribute (ncsh patch): the function inherits the DEBUG and
+    /// RETURN traps, as under `set -T`.
+    pub const fn set_traced(&mut self, traced: bool) {
+        self.traced = traced;
+    }
+
+    /// Whether the function has the trace attribute (ncsh patch).
+    pub const fn is_traced(&self) -> bool {
+        self.traced
+    }
+
+    /// The function's attributes as `declare` lists them, bash's letters in bash's order
+    /// (ncsh patch): `f`, then `r`, `t` and `x` where it has them.
+    pub fn attribute_flags(&self) -> String {
+        let mut flags = String::from("f");
+        for (has, flag) in [
+            (self.readonly, 'r'),
+            (self.traced, 't'),
+            (self.exported, 'x'),
+        ] {
+            if has {
+                flags.push(flag);
+            }
+        }
+        flags
+    }
+
+    /// The definition in place of `self`'s, with its attributes kept, as bash keeps them
+    /// when a function is defined again (ncsh patch: an exported function was no longer).
+    pub(crate) fn redefined(&self, definition: Self) -> Self {
+        Self {
+            exported: self.exported,
+            traced: self.traced,
+            ..definition
+        }
     }
 }

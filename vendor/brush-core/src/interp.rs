@@ -1713,7 +1713,7 @@ impl Execute for ast::FunctionDefinition {
     async fn execute(
         &self,
         shell: &mut Shell<impl extensions::ShellExtensions>,
-        _params: &ExecutionParameters,
+        params: &ExecutionParameters,
     ) -> Result<ExecutionResult, error::Error> {
         let func_name = self.fname.value.clone();
 
@@ -1740,7 +1740,12 @@ impl Execute for ast::FunctionDefinition {
             .map_or_else(crate::SourceInfo::default, |frame| {
                 frame.adjusted_source_info()
             });
-        shell.define_func(func_name, self.clone(), &source_info);
+        // ncsh patch: a readonly function is not defined again; that is said, and fails.
+        if let Err(error) = shell.define_func(func_name, self.clone(), &source_info) {
+            let _ = shell.display_error(&mut params.stderr(shell), &error);
+            shell.set_last_exit_status(1);
+            return Ok(ExecutionResult::general_error());
+        }
 
         let result = ExecutionResult::success();
         shell.set_last_exit_status(result.exit_code.into());

@@ -26,21 +26,36 @@ impl<SE: extensions::ShellExtensions> crate::Shell<SE> {
     }
 
     /// Defines a function in the shell's environment. If a function already exists
-    /// with the given name, it is replaced with the new definition.
+    /// with the given name, it is replaced with the new definition, which keeps its attributes
+    /// (ncsh patch: as bash keeps them).
     ///
     /// # Arguments
     ///
     /// * `name` - The name of the function to define.
     /// * `definition` - The function's definition.
     /// * `source_info` - Source information for the function definition.
+    ///
+    /// # Errors
+    ///
+    /// Where the function there is readonly (ncsh patch: it was replaced).
     pub fn define_func(
         &mut self,
         name: impl Into<String>,
         definition: brush_parser::ast::FunctionDefinition,
         source_info: &crate::SourceInfo,
-    ) {
-        let reg = functions::Registration::new(definition, source_info);
-        self.funcs.update(name.into(), reg);
+    ) -> Result<(), error::Error> {
+        let name = name.into();
+        let mut reg = functions::Registration::new(definition, source_info);
+        if let Some(existing) = self.funcs.get(&name) {
+            if existing.is_readonly() {
+                return Err(
+                    error::ErrorKind::Worded(std::format!("{name}: readonly function")).into(),
+                );
+            }
+            reg = existing.redefined(reg);
+        }
+        self.funcs.update(name, reg);
+        Ok(())
     }
 
     /// Tries to return a mutable reference to the registration for a named function.
@@ -78,9 +93,7 @@ impl<SE: extensions::ShellExtensions> crate::Shell<SE> {
             body: func_body,
         };
 
-        self.define_func(name, def, &crate::SourceInfo::default());
-
-        Ok(())
+        self.define_func(name, def, &crate::SourceInfo::default())
     }
 
     /// Invokes a function defined in this shell, returning the resulting exit status.

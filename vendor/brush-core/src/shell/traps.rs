@@ -145,14 +145,17 @@ impl<SE: crate::extensions::ShellExtensions> crate::Shell<SE> {
     }
 
     /// Takes out the ERR, DEBUG and RETURN traps a function called now does not inherit, to be
-    /// given back to `traps_mut().restore_put_aside` when it returns (ncsh patch).
+    /// given back to `traps_mut().restore_put_aside` when it returns (ncsh patch). A `traced`
+    /// function (`declare -ft`) inherits DEBUG and RETURN, as under `set -T`.
     pub(crate) fn put_aside_uninherited_traps(
         &mut self,
+        traced: bool,
     ) -> Vec<(TrapSignal, crate::traps::TrapHandler)> {
         let err = self.options().shell_functions_inherit_err_trap;
-        let debug_and_return = self
-            .options()
-            .shell_functions_inherit_debug_and_return_traps;
+        let debug_and_return = traced
+            || self
+                .options()
+                .shell_functions_inherit_debug_and_return_traps;
         self.traps.put_aside(|signal| match signal {
             TrapSignal::Err => err,
             _ => debug_and_return,
