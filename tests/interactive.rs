@@ -290,6 +290,21 @@ fn a_terminal_that_does_not_answer_the_cursor_query_gets_plain_lines() {
     assert_eq!(term.wait_exit(), 4);
 }
 
+/// A job brought back with `fg` that ends there leaves the table without a word, as in bash: it was
+/// reported `Done` at the next prompt.
+#[test]
+fn a_job_that_ends_after_fg_is_not_reported_done() {
+    let home = Home::new();
+    let term = start(&home, &[]);
+    stop_a_sleep(&term, 1);
+    term.line("fg");
+    term.expect_last_line("sleep 1");
+    term.expect_prompt();
+    term.line("jobs; echo listed-$((2+2))");
+    let screen = term.expect("\nlisted-4");
+    assert!(!screen.contains("Done"), "{screen}");
+}
+
 /// A line that is only a job resumes it, as in bash: `%1 &` in the background, `%%` in the
 /// foreground (`%1` went to calc, and `%%` was not found). Not yet: a job as a command within a
 /// longer line (`%1; echo`).

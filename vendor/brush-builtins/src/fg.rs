@@ -45,6 +45,11 @@ impl builtins::Command for FgCommand {
             // N.B. We use the '\r' to overwrite any ^Z output.
             let formatted = job.to_string();
             writeln!(stderr, "\r{formatted}")?;
+        } else {
+            // ncsh patch: a job that ended in the foreground leaves the table without a word,
+            // as in bash; it was reported `Done` at the next prompt.
+            let (id, status) = (job.id, result.exit_code.into());
+            context.shell.jobs_mut().remove_ended(id, status);
         }
 
         Ok(result)
