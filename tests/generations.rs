@@ -177,6 +177,11 @@ fn a_wasm_that_cannot_run_is_refused_at_install_with_what_is_wrong() {
     );
     let said = fails(&home, "cd \"$HOME\" && cap install minimal.wasm --yes");
     assert!(said.contains("has no `_start` function to run"), "{said}");
+    // A `_start` of another type is named as such, not as missing.
+    let typed = wat::parse_str(r#"(module (func (export "_start") (param i32)))"#).unwrap();
+    std::fs::write(home.path().join("typed.wasm"), typed).unwrap();
+    let said = fails(&home, "cd \"$HOME\" && cap install typed.wasm --yes");
+    assert!(said.contains("`_start` takes or gives values"), "{said}");
     let listed = ok(&home, "cap list");
     assert!(!listed.contains("minimal"), "{listed}");
 }

@@ -361,9 +361,12 @@ fn connect(start: bool) -> Result<UnixStream, String> {
             start_daemon(&places)?
         }
         Err(e) => {
+            let runtime = places.socket.parent().unwrap_or(&places.socket);
             return Err(format!(
-                "cannot reach the daemon at {}: {e}",
-                places.socket.display()
+                "cannot reach the daemon at {}: {e}; {} must be a directory of yours: move away \
+                 what is there",
+                places.socket.display(),
+                runtime.display()
             ));
         }
     };

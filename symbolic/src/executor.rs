@@ -375,6 +375,11 @@ fn is_a_command(module: &Module) -> Result<(), ExecError> {
         {
             Ok(())
         }
+        Some(wasmtime::ExternType::Func(_)) => Err(ExecError::Link(
+            "the module's `_start` takes or gives values, where a WASI program's takes and gives \
+             none: build it as a WASI program with a `main` (a binary, not a library)"
+                .into(),
+        )),
         _ => Err(ExecError::Link(
             "the module has no `_start` function to run: build it as a WASI program with a \
              `main` (a binary, not a library)"
