@@ -4,7 +4,9 @@
 //!   `ncsh -c true` (the same process start, no update), and `Updates::install` in-process;
 //! - rollback latency with 10 vs 10,000 generations of history (goal: the same within noise);
 //! - durable audit appends per second beside appends to a plain file with `fdatasync` after each (the
-//!   floor for a durable append on this disk).
+//!   floor for a durable append on this disk);
+//! - opening a store (which copies its files aside first, kept where the open finds damage) beside
+//!   sled opening the same files.
 //!
 //! Run with `cargo bench --bench generations` (release build). Everything happens in temporary
 //! directories.
@@ -20,6 +22,7 @@ use store::{CapabilityRef, Draft, Store};
 const INSTALLS: usize = 40;
 const ROLLBACKS: usize = 200;
 const APPEND_TIME: Duration = Duration::from_secs(3);
+const OPENS: usize = 20;
 
 fn median(mut samples: Vec<Duration>) -> Duration {
     samples.sort();
@@ -198,8 +201,64 @@ fn appends_per_second() {
     );
 }
 
+/// Opens `dir` with `open`, waiting out the lock that sled lets go of from a background thread a
+/// moment after the last open was dropped, and gives the time of the open that got it.
+fn timed_open<T, E>(open: impl Fn() -> Result<T, E>) -> Duration {
+    loop {
+        let start = Instant::now();
+        if let Ok(opened) = open() {
+            let took = start.elapsed();
+            drop(opened);
+            return took;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+fn open_latency() {
+    let (dir, store) = history(1_000);
+    // A model's weights, the largest blob a store holds.
+    store.put_blob(&vec![7u8; 8 << 20]).unwrap();
+    drop(store);
+    let path = dir.path();
+    let size: u64 = walk_size(path);
+    let ours = (0..OPENS)
+        .map(|_| timed_open(|| Store::open(path)))
+        .collect();
+    let sled = (0..OPENS)
+        .map(|_| timed_open(|| sled::open(path)))
+        .collect();
+    let (ours, sled) = (median(ours), median(sled));
+    println!(
+        "opening a store of {:.1} MB (1,000 generations, an 8 MiB blob), median of {OPENS}:",
+        size as f64 / 1e6
+    );
+    println!("  Store::open (files copied aside, checked)   {}", ms(ours));
+    println!("  sled::open of the same files (peer)         {}", ms(sled));
+    println!(
+        "  ratio                                       {:.2}",
+        ours.as_secs_f64() / sled.as_secs_f64()
+    );
+}
+
+/// The bytes of the files under `dir`.
+fn walk_size(dir: &Path) -> u64 {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| {
+            let entry = entry.unwrap();
+            if entry.file_type().unwrap().is_dir() {
+                walk_size(&entry.path())
+            } else {
+                entry.metadata().unwrap().len()
+            }
+        })
+        .sum()
+}
+
 fn main() {
     install_latency();
     rollback_latency();
     appends_per_second();
+    open_latency();
 }
