@@ -191,13 +191,20 @@ fn ctrl_c_stops_a_loop_and_the_rest_of_the_line_and_the_shell_stays() {
 }
 
 /// Ctrl-C at a `read` stops the command line, and a script, as in bash: `read` takes keys as typed,
-/// so the terminal sent no SIGINT, and `read -p 'Sure? ' a; rm …` ran the `rm`.
+/// so the terminal sent no SIGINT, and `read -p 'Sure? ' a; rm …` ran the `rm`. A script whose
+/// foreground command Ctrl-C ends ends too, after its EXIT trap, as bash's does: once a command had
+/// been waited for, tokio's handler took every SIGINT, and the script went on.
 #[test]
 fn ctrl_c_at_a_read_stops_the_command_line_and_a_script() {
     let home = Home::new();
     std::fs::write(
         home.path().join("sure.sh"),
-        "read -p 'Sure? ' a\necho continued-$((2+3))\n",
+        "ls >/dev/null\nread -p 'Sure? ' a\necho continued-$((2+3))\n",
+    )
+    .unwrap();
+    std::fs::write(
+        home.path().join("sleeps.sh"),
+        "trap 'echo exit-$((4+4))' EXIT\nls >/dev/null\nsleep 5\necho slept-$((5+5))\n",
     )
     .unwrap();
     let term = start(&home, &[]);
@@ -215,11 +222,19 @@ fn ctrl_c_at_a_read_stops_the_command_line_and_a_script() {
     interrupt("\"$BASH\" \"$HOME/sure.sh\"; echo after-$((3+4))", "Sure?");
     term.line("echo status=$?");
     term.expect_count("status=130", 2);
+    term.line("\"$BASH\" \"$HOME/sleeps.sh\"; echo after-$((3+4))");
+    std::thread::sleep(std::time::Duration::from_millis(800));
+    term.send("\x03");
+    term.expect("exit-8");
+    term.expect_prompt();
+    term.line("echo status=$?");
+    term.expect_count("status=130", 3);
     let screen = term.screen_text();
     assert!(
         !screen.contains("deploy-2")
             && !screen.contains("continued-5")
-            && !screen.contains("after-7"),
+            && !screen.contains("after-7")
+            && !screen.contains("slept-10"),
         "{screen}"
     );
 }

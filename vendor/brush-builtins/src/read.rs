@@ -137,17 +137,14 @@ impl builtins::Command for ReadCommand {
                 (None, brush_core::ExecutionResult::general_error())
             }
             // ncsh patch: as in bash, the status of a command that SIGINT ended. The Ctrl-C that
-            // the terminal did not turn into SIGINT, while `read` took keys as typed, is sent as
-            // the terminal would have sent it, to the foreground group, the shell's: an
-            // interactive shell stops the command line (`read -p 'Sure? ' a; rm …` ran the `rm`),
-            // a script ends, and a trap on INT runs, as in bash.
+            // the terminal did not turn into SIGINT, while `read` took keys as typed, is acted on
+            // as that SIGINT (`interrupt::ctrl_c_read`): an interactive shell stops the command
+            // line (`read -p 'Sure? ' a; rm …` ran the `rm`), a script ends, and a trap on INT
+            // runs, as in bash.
             ReadResult::Interrupted => {
                 // The line ends after the `^C` the terminal echoed, as bash ends it.
                 let _ = std::io::Write::write_all(&mut context.stderr(), b"\n");
-                let _ = brush_core::sys::signal::kill_process(
-                    0,
-                    brush_core::traps::TrapSignal::Signal(nix::sys::signal::Signal::SIGINT),
-                );
+                brush_core::interrupt::ctrl_c_read();
                 (None, brush_core::ExecutionResult::new(130))
             }
             ReadResult::TimedOut(partial) => (

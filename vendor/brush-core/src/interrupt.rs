@@ -51,6 +51,23 @@ pub(crate) fn request() {
     flag().store(true, Ordering::SeqCst);
 }
 
+/// A Ctrl-C the shell read as a key (`read`, which takes keys as typed), acted on as the SIGINT
+/// the terminal would have sent (ncsh patch): an interactive shell stops the command line, and a
+/// script ends at its next checkpoint, after its EXIT trap, unless it ignores SIGINT; with a trap
+/// on SIGINT, its command runs instead. No signal is sent: the process group may hold the
+/// program that started the shell.
+pub fn ctrl_c_read() {
+    if ARMED.load(Ordering::SeqCst) {
+        request();
+        return;
+    }
+    #[cfg(unix)]
+    if signal_traps::ignored(SIGINT) {
+        return;
+    }
+    signal_traps::sigint_ends_the_shell();
+}
+
 /// Fails with [`error::ErrorKind::Interrupted`] when Ctrl-C was pressed during this command line
 /// of an interactive shell. Background jobs run in shells that are not interactive, and go on;
 /// but one that `kill %N` ended fails with [`error::ErrorKind::EndedBySignal`].

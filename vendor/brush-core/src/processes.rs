@@ -55,8 +55,28 @@ impl ChildProcess {
         self.pgid
     }
 
-    /// Waits for the process to exit.
+    /// Waits for the process to exit. ncsh patch: a non-interactive shell that gets SIGINT
+    /// meanwhile ends by it if the process died of it too, as bash's does
+    /// (`signal_traps::foreground_ended`).
     pub async fn wait(&mut self) -> Result<ProcessWaitResult, error::Error> {
+        let foreground = self.background_group.is_none();
+        if foreground {
+            crate::signal_traps::foreground_waits();
+        }
+        let waited = self.wait_for_exit_or_stop().await;
+        if foreground {
+            #[cfg(unix)]
+            let died_of_sigint = matches!(&waited, Ok(ProcessWaitResult::Completed(output))
+                if std::os::unix::process::ExitStatusExt::signal(&output.status)
+                    == Some(nix::libc::SIGINT));
+            #[cfg(not(unix))]
+            let died_of_sigint = false;
+            crate::signal_traps::foreground_ended(died_of_sigint);
+        }
+        waited
+    }
+
+    async fn wait_for_exit_or_stop(&mut self) -> Result<ProcessWaitResult, error::Error> {
         #[allow(unused_mut, reason = "only mutated on some platforms")]
         let mut sigtstp = sys::signal::tstp_signal_listener()?;
         #[allow(unused_mut, reason = "only mutated on some platforms")]

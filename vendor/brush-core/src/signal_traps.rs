@@ -14,7 +14,7 @@
 //! kept around them. Subshells run in the shell's process, as clones of the shell, so only the
 //! top-level shell sets dispositions and runs these traps.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use crate::{
     ExecutionParameters, ExecutionResult, Shell, error, extensions, sys::signal::Signal,
@@ -37,6 +37,44 @@ static CAUGHT: [AtomicBool; SIGNAL_SLOTS] = [const { AtomicBool::new(false) }; S
 
 /// The signals that end the shell after its EXIT trap has run, while one is set, as bash's do.
 static WATCHED: [AtomicBool; SIGNAL_SLOTS] = [const { AtomicBool::new(false) }; SIGNAL_SLOTS];
+
+/// The foreground commands a non-interactive shell waits for now.
+static FOREGROUND_WAITS: AtomicUsize = AtomicUsize::new(0);
+
+/// Whether a non-interactive shell got SIGINT while it waited for a foreground command, which
+/// ends the shell if the command died of it too, as bash's does (the user pressed Ctrl-C), and
+/// not if the command handled it (`less`, a program that asks).
+static SIGINT_WHILE_WAITING: AtomicBool = AtomicBool::new(false);
+
+/// SIGINT's number on every platform.
+const SIGINT: i32 = 2;
+
+/// Ends a non-interactive shell by SIGINT at its next checkpoint, after its EXIT trap, as bash's
+/// Ctrl-C does; where a trap catches SIGINT, the trap runs there instead, and where SIGINT is
+/// ignored, nothing. Async-signal-safe: atomics only.
+pub(crate) fn sigint_ends_the_shell() {
+    let Some(n) = slot(SIGINT) else { return };
+    if CAUGHT[n].load(Ordering::SeqCst) {
+        mark_pending(SIGINT);
+    } else {
+        FATAL[n].store(true, Ordering::SeqCst);
+        ANY_PENDING.store(true, Ordering::SeqCst);
+    }
+}
+
+/// Notes that a non-interactive shell waits for a foreground command, until [`foreground_ended`].
+pub(crate) fn foreground_waits() {
+    FOREGROUND_WAITS.fetch_add(1, Ordering::SeqCst);
+}
+
+/// A foreground command ended, of SIGINT or not: the shell ends by the SIGINT it got meanwhile
+/// where the command died of it, as bash's does.
+pub(crate) fn foreground_ended(died_of_sigint: bool) {
+    FOREGROUND_WAITS.fetch_sub(1, Ordering::SeqCst);
+    if SIGINT_WHILE_WAITING.swap(false, Ordering::SeqCst) && died_of_sigint {
+        sigint_ends_the_shell();
+    }
+}
 
 /// The watched signals that arrived, for the next checkpoint to end the shell with.
 static FATAL: [AtomicBool; SIGNAL_SLOTS] = [const { AtomicBool::new(false) }; SIGNAL_SLOTS];
@@ -168,7 +206,8 @@ mod disposition {
     use nix::sys::signal::{SaFlags, SigAction, SigHandler, SigSet, Signal};
 
     use super::{
-        ANY_PENDING, CAUGHT, FATAL, IGNORED_AT_ENTRY, INTERACTIVE, WATCHED, mark_pending, slot,
+        ANY_PENDING, CAUGHT, FATAL, FOREGROUND_WAITS, IGNORED_AT_ENTRY, INTERACTIVE,
+        SIGINT_WHILE_WAITING, WATCHED, mark_pending, sigint_ends_the_shell, slot,
     };
 
     /// Notes, as the shell starts, whether it is interactive, and for one that is not, the signals
@@ -183,6 +222,34 @@ mod disposition {
             if number != libc::SIGPIPE && ignored(number) {
                 ignored_at_entry.store(true, Ordering::SeqCst);
             }
+        }
+        if !ignored(libc::SIGINT) {
+            take_sigint_as_bash();
+        }
+    }
+
+    /// A Ctrl-C ends a script as bash's: at once where no command runs in the foreground (a loop
+    /// of builtins), and where one does, once it has died of it too. The default did the first
+    /// only until the first command waited for put tokio's handler in, which took every SIGINT
+    /// after: a script went on after Ctrl-C stopped its command. A trap's own action takes the
+    /// signal where a trap catches it.
+    fn take_sigint_as_bash() {
+        // SAFETY: the action only loads and stores atomics, which is async-signal-safe.
+        let registered = unsafe {
+            signal_hook_registry::register(libc::SIGINT, || {
+                let Some(n) = slot(libc::SIGINT) else { return };
+                if CAUGHT[n].load(Ordering::SeqCst) {
+                    return;
+                }
+                if FOREGROUND_WAITS.load(Ordering::SeqCst) > 0 {
+                    SIGINT_WHILE_WAITING.store(true, Ordering::SeqCst);
+                } else {
+                    sigint_ends_the_shell();
+                }
+            })
+        };
+        if let Err(e) = registered {
+            tracing::warn!("cannot watch SIGINT; Ctrl-C may not end the script: {e}");
         }
     }
 
