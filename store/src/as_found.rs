@@ -1,12 +1,12 @@
 //! A copy of the store's files, taken before sled opens them. sled recovers damaged files in place
 //! as it opens them: it drops a blob file that fails its checksum and zeroes its log from the
 //! damage on. A store then refused as damaged would keep nothing of what came after the damage,
-//! for a backup or a repair; the copy keeps it. It is kept where the open finds damage, and
-//! removed otherwise.
+//! for a backup or a repair. Where the open finds damage, the copy is put back in the store's
+//! place, so that opening a damaged store changes nothing on disk; otherwise it is removed.
 
 use std::path::{Path, PathBuf};
 
-/// The copy of one store, beside it, removed when dropped unless [`Self::keep`] kept it.
+/// The copy of one store, beside it, removed when dropped unless [`Self::put_back`] used it.
 pub(crate) struct Copy {
     store: PathBuf,
     copy: Option<PathBuf>,
@@ -14,12 +14,13 @@ pub(crate) struct Copy {
 
 impl Copy {
     /// Copies the files of the store in `dir`, where there is one. A copy that cannot be made
-    /// (no space) is no reason not to open the store: there is then none to keep.
+    /// (no space) is no reason not to open the store: there is then none to put back.
     pub(crate) fn take(dir: &Path) -> Self {
         let mut taken = Self {
             store: dir.to_owned(),
             copy: None,
         };
+        remove_left_by_the_dead(dir);
         if dir.join("db").is_file() {
             let copy = beside(dir, &format!("opening-{}", std::process::id()));
             let _ = std::fs::remove_dir_all(&copy);
@@ -36,20 +37,25 @@ impl Copy {
         taken
     }
 
-    /// Keeps the copy under a name that says what it is, and gives that name. Where a copy is
-    /// kept there already, it is the one to keep: each open of a damaged store rewrites it
-    /// again, so later copies hold less of it.
-    pub(crate) fn keep(mut self) -> Option<PathBuf> {
-        let copy = self.copy.take()?;
-        let kept = beside(&self.store, "as-found");
-        if kept.exists() {
-            let _ = std::fs::remove_dir_all(copy);
-            return Some(kept);
+    /// Puts the copy in the store's place, and removes the files sled rewrote. `Ok(true)` where
+    /// the store is as it was found, `Ok(false)` where there was no copy; the copy's name where it
+    /// could not be put back, and is kept there.
+    pub(crate) fn put_back(mut self) -> Result<bool, PathBuf> {
+        let Some(copy) = self.copy.take() else {
+            return Ok(false);
+        };
+        // Renamed away first: sled's threads may still write to the files they hold open.
+        let rewritten = beside(&self.store, &format!("rewritten-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&rewritten);
+        if std::fs::rename(&self.store, &rewritten).is_err() {
+            return Err(copy);
         }
-        match std::fs::rename(&copy, &kept) {
-            Ok(()) => Some(kept),
-            Err(_) => Some(copy),
+        if std::fs::rename(&copy, &self.store).is_err() {
+            let _ = std::fs::rename(&rewritten, &self.store);
+            return Err(copy);
         }
+        let _ = std::fs::remove_dir_all(rewritten);
+        Ok(true)
     }
 }
 
@@ -57,6 +63,35 @@ impl Drop for Copy {
     fn drop(&mut self) {
         if let Some(copy) = self.copy.take() {
             let _ = std::fs::remove_dir_all(copy);
+        }
+    }
+}
+
+/// Removes the copies and rewritten files that processes killed while they opened the store in
+/// `dir` left beside it (`STORE.opening-PID`, `STORE.rewritten-PID`), which nothing else removes.
+fn remove_left_by_the_dead(dir: &Path) {
+    let (Some(parent), Some(name)) = (dir.parent(), dir.file_name()) else {
+        return;
+    };
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    let name = name.to_string_lossy();
+    for entry in entries.flatten() {
+        let entry_name = entry.file_name();
+        let Some(pid) = entry_name
+            .to_string_lossy()
+            .strip_prefix(&*name)
+            .and_then(|rest| {
+                rest.strip_prefix(".opening-")
+                    .or_else(|| rest.strip_prefix(".rewritten-"))
+            })
+            .and_then(|pid| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if !Path::new(&format!("/proc/{pid}")).exists() {
+            let _ = std::fs::remove_dir_all(entry.path());
         }
     }
 }

@@ -185,12 +185,16 @@ impl Store {
             StoreError::Damaged(..)
             | StoreError::CutShort { .. }
             | StoreError::EmptyBesideRecord { .. }
-            | StoreError::Corrupt(_) => match as_found.keep() {
-                Some(kept) => StoreError::AsFound {
+            | StoreError::Corrupt(_) => match as_found.put_back() {
+                Ok(true) => StoreError::AsFound {
                     error: Box::new(error),
-                    kept,
+                    kept: None,
                 },
-                None => error,
+                Ok(false) => error,
+                Err(kept) => StoreError::AsFound {
+                    error: Box::new(error),
+                    kept: Some(kept),
+                },
             },
             error => error,
         })

@@ -38,16 +38,14 @@ pub enum StoreError {
         /// Why the record cannot be read.
         why: String,
     },
-    /// The store was refused as damaged, and its files as they were found are kept.
-    #[error(
-        "{error}. sled rewrites what it finds damaged as it opens it, so the store's files as ncsh first found them damaged are kept in {}: to repair the store or put it back, use those, not the files now in the store, and remove the copy once the store is mended",
-        kept.display()
-    )]
+    /// The store was refused as damaged, and its files are as they were found: put back in the
+    /// store's place, or, where that failed, kept in a copy.
+    #[error("{error}. {}", as_found_words(kept.as_deref()))]
     AsFound {
         /// Why the store was refused.
         error: Box<StoreError>,
-        /// The copy of its files.
-        kept: PathBuf,
+        /// The copy of its files as found, where they could not be put back in its place.
+        kept: Option<PathBuf>,
     },
     /// Another live process holds the store.
     #[error(
@@ -107,5 +105,20 @@ pub enum StoreError {
 impl StoreError {
     pub(crate) fn corrupt(what: &str) -> Self {
         Self::Corrupt(what.to_owned())
+    }
+}
+
+/// What became of a damaged store's files as they were found.
+fn as_found_words(kept: Option<&std::path::Path>) -> String {
+    match kept {
+        None => "Its files are as ncsh found them: sled rewrites what it finds damaged as it \
+                 opens it, so ncsh copied them first and put the copy back"
+            .to_owned(),
+        Some(kept) => format!(
+            "sled rewrites what it finds damaged as it opens it, so the store's files as ncsh \
+             found them are kept in {}: to repair the store or put it back, use those, not the \
+             files now in the store",
+            kept.display()
+        ),
     }
 }
