@@ -2808,6 +2808,11 @@ for k in k; do h[$k k]=4; done; case x in x) h[e f]=5;; esac; h[g h]=6 >/dev/nul
 echo "${h[k k]} ${h[e f]} ${h[g h]}"; (( a[1 + 1] = 7 )); echo "${a[@]}"
 echo x[a b]; x[a b]; a[1]=2 b[ 0 ]=3 env | grep -c '^a'; echo "${b[0]}"; i[1 2]=3
 case ab in a[b]) echo matched;; esac; x=1; echo $x[1 2]
+for v in ab 'a)' 'a['; do case $v in
+  a[b|c]) echo pattern-1;;
+  "a)") echo pattern-2;;
+  a[) echo pattern-3;;
+esac; done
 h[unclosed 1
 "#;
     written_script_same_as_bash(&home, "subscripts.sh", script);

@@ -30,9 +30,9 @@ const VERIFY_WAIT: Duration = Duration::from_secs(3600);
 /// once unless it is stuck, which is what they are asked to find out.
 const STATUS_WAIT: Duration = Duration::from_secs(3);
 
-/// For this long after a call went unanswered, calls wait only [`PROBE_WAIT`]: a daemon that is
-/// stuck (stopped, or blocked) would otherwise hold every command that asks it, a mistyped one
-/// included, for a whole wait each; one that is back answers within the probe.
+/// For this long after a call went unanswered, a call first asks the daemon something it answers at
+/// once, waiting [`PROBE_WAIT`]: a daemon that is stuck (stopped, or blocked) would otherwise hold
+/// every command that asks it, a mistyped one included, for a whole wait each.
 const UNANSWERED_MEMORY: Duration = Duration::from_secs(60);
 const PROBE_WAIT: Duration = Duration::from_secs(1);
 
@@ -256,12 +256,15 @@ fn exchange(call: Call, start: bool, wait: Duration) -> Result<Reply, ClientErro
         .lock()
         .unwrap_or_else(|p| p.into_inner())
         .is_some_and(|at| at.elapsed() < UNANSWERED_MEMORY);
-    let wait = if recently_unanswered {
-        wait.min(PROBE_WAIT)
+    // Where one went unanswered a moment ago, the daemon is asked the cheapest question first, for
+    // a short wait: one that is back is given the call's whole wait (an update may take long),
+    // one still stuck fails the call at once.
+    let probed = if recently_unanswered {
+        send(connection, Call::Current, PROBE_WAIT).map(|_| ())
     } else {
-        wait
+        Ok(())
     };
-    let answer = send(connection, call, wait);
+    let answer = probed.and_then(|()| send(connection, call, wait));
     if answer.is_err() {
         *slot = None;
     }

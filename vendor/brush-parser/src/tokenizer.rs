@@ -245,6 +245,13 @@ struct Assignments {
     /// Parentheses open in an array's words (`h=(…)`), where a word's leading `[` opens a
     /// subscript.
     array_depth: usize,
+    /// `case` commands begun and not yet ended by `esac`.
+    open_cases: usize,
+    /// After `case WORD`, before its `in`.
+    case_before_in: bool,
+    /// In a case pattern (after `in` or `;;`, to its `)`), where a `[` is a pattern's
+    /// (`a[b|c])`), not a subscript's.
+    in_pattern: bool,
 }
 
 impl Default for Assignments {
@@ -254,6 +261,9 @@ impl Default for Assignments {
             before_target: None,
             array_may_open: false,
             array_depth: 0,
+            open_cases: 0,
+            case_before_in: false,
+            in_pattern: false,
         }
     }
 }
@@ -265,6 +275,46 @@ impl Assignments {
         if let Some(before) = self.before_target.take() {
             self.acceptable = before;
             return;
+        }
+        if self.in_pattern {
+            match token {
+                Token::Operator(op, _) if op == ")" => {
+                    self.in_pattern = false;
+                    self.acceptable = true;
+                }
+                Token::Word(word, _) if word == "esac" => {
+                    self.in_pattern = false;
+                    self.open_cases -= 1;
+                }
+                _ => (),
+            }
+            return;
+        }
+        match token {
+            Token::Word(word, _) if word == "case" && self.acceptable && self.array_depth == 0 => {
+                self.case_before_in = true;
+                self.acceptable = false;
+                return;
+            }
+            Token::Word(word, _) if word == "in" && self.case_before_in => {
+                self.case_before_in = false;
+                self.open_cases += 1;
+                self.in_pattern = true;
+                return;
+            }
+            Token::Word(word, _) if word == "esac" && self.acceptable && self.open_cases > 0 => {
+                self.open_cases -= 1;
+                self.acceptable = false;
+                return;
+            }
+            Token::Operator(op, _)
+                if self.open_cases > 0 && matches!(op.as_str(), ";;" | ";&" | ";;&") =>
+            {
+                self.in_pattern = true;
+                self.acceptable = false;
+                return;
+            }
+            _ => (),
         }
         match token {
             Token::Operator(op, _) if self.array_depth > 0 => match op.as_str() {
