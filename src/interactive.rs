@@ -431,15 +431,45 @@ async fn run_bound_command(
 
 /// Alt-. (`insert-last-argument`): the last word of the line before, put in at the point, as
 /// bash's (`!$`); nothing where there is no line before.
+/// Pressed again straight after, it puts the last word of the line before that in place of what it
+/// put in, and so on back, as bash's does.
 fn insert_last_argument(shell: &brush_core::Shell<Extensions>, input: &mut impl InputBackend) {
-    let Ok(Some(last)) = crate::history_expansion::expand("!$", &history_lines(shell)) else {
-        return;
-    };
     let (mut line, point) = input.get_read_buffer().unwrap_or_default();
     let point = point.min(line.len());
-    line.insert_str(point, &last.line);
-    input.set_read_buffer(line, point + last.line.len());
+    let mut last_inserted = LAST_INSERTED
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let (start, back) = match last_inserted.as_ref() {
+        Some(last) if last.line == line && last.end == point => (last.start, last.back + 1),
+        _ => (point, 1),
+    };
+    let reference = format!("!-{back}:$");
+    let Ok(Some(word)) = crate::history_expansion::expand(&reference, &history_lines(shell)) else {
+        return;
+    };
+    line.replace_range(start..point, &word.line);
+    let end = start + word.line.len();
+    input.set_read_buffer(line.clone(), end);
+    *last_inserted = Some(Inserted {
+        line,
+        start,
+        end,
+        back,
+    });
 }
+
+/// What the last Alt-. put in, for the next press straight after it.
+struct Inserted {
+    /// The line it left.
+    line: String,
+    /// Where what it put in starts and ends, in bytes.
+    start: usize,
+    end: usize,
+    /// How many lines back the word was taken from.
+    back: usize,
+}
+
+static LAST_INSERTED: std::sync::Mutex<Option<Inserted>> = std::sync::Mutex::new(None);
 
 fn emit(mark: &Mark) {
     let mut stdout = std::io::stdout();

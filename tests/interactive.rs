@@ -1205,6 +1205,18 @@ fn alt_dot_inserts_the_last_argument_and_ctrl_w_cuts_to_the_blank() {
     term.send("\r");
     term.expect("\nnew two three\n");
     term.expect_prompt();
+    // Pressed again straight after, it takes the word from one line further back.
+    term.line("echo last");
+    term.expect("\nlast\n");
+    term.expect_prompt();
+    term.send("echo back ");
+    term.send("\x1b.");
+    term.expect("$ echo back last");
+    term.send("\x1b.");
+    term.expect_last_line("$ echo back \"two three\"");
+    term.send("\r");
+    term.expect("\nback two three\n");
+    term.expect_prompt();
     term.send("echo kept /usr/local/bin\x17");
     term.expect_last_line("$ echo kept");
     term.send("\r");

@@ -1,8 +1,9 @@
-//! Files a user names, read whole with bounds: a device, a FIFO or a socket is refused before it
-//! is opened (`/dev/zero` filled memory, and a FIFO blocked the daemon for good), and so is a file
-//! larger than what it may hold, and one that grows past that as it is read.
+//! Files a user names, read whole with bounds: a device, a FIFO or a socket is refused before any
+//! of it is read (`/dev/zero` filled memory, and a FIFO blocked the daemon for good), and so is a
+//! file larger than what it may hold, and one that grows past that as it is read.
 
 use std::io::Read;
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 
 const MIB: u64 = 1024 * 1024;
@@ -55,7 +56,13 @@ impl Kind {
 /// # Errors
 /// When it is not a regular file, is larger than that, or cannot be read; the error says which.
 pub fn read(path: &Path, kind: Kind) -> std::io::Result<Vec<u8>> {
-    let file_type = std::fs::metadata(path)?.file_type();
+    // Opened without waiting (a FIFO's open waits for a writer), then looked at: what is looked at
+    // is what is read, even where the path is changed in between.
+    let file = std::fs::File::options()
+        .read(true)
+        .custom_flags(nix::libc::O_NONBLOCK)
+        .open(path)?;
+    let file_type = file.metadata()?.file_type();
     if !file_type.is_file() {
         use std::os::unix::fs::FileTypeExt;
         let what = if file_type.is_dir() {
@@ -73,9 +80,7 @@ pub fn read(path: &Path, kind: Kind) -> std::io::Result<Vec<u8>> {
         ));
     }
     let mut bytes = Vec::new();
-    std::fs::File::open(path)?
-        .take(kind.limit() + 1)
-        .read_to_end(&mut bytes)?;
+    file.take(kind.limit() + 1).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > kind.limit() {
         return Err(std::io::Error::new(
             std::io::ErrorKind::InvalidInput,

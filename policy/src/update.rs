@@ -319,6 +319,20 @@ impl<'a> Updates<'a> {
         crate::signature::check_rule(name, value).map_err(UpdateError::BadRule)?;
         let summary = format!("{name} = {}", value.unwrap_or("(unset)"));
         self.commit("set-policy", &summary, |contents| {
+            // Another key under a trusted key's name is not put in its place unasked, as an
+            // installed capability is not (checked against current, which the update changes).
+            if let (Some(key_name), Some(value)) =
+                (name.strip_prefix(crate::signature::TRUSTED_KEY), value)
+                && contents
+                    .policy_rules
+                    .get(name)
+                    .is_some_and(|trusted| trusted != value)
+            {
+                return Err(UpdateError::BadRule(format!(
+                    "another key is trusted as `{key_name}` already; `cap trust remove \
+                     {key_name}` first to replace it, or give this one another name"
+                )));
+            }
             match value {
                 Some(value) => contents.policy_rules.insert(name.into(), value.into()),
                 None => contents.policy_rules.remove(name),

@@ -45,17 +45,11 @@ impl Trust {
                     .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
                 let value =
                     key_rule_value(&bytes).map_err(|e| format!("{}: {e}", path.display()))?;
-                let rule = format!("{TRUSTED_KEY}{name}");
-                // Another key under the name is not replaced unasked, as `cap install` does not
-                // replace a capability.
-                let trusted = pin::this_generation()?.contents.policy_rules;
-                if trusted.get(&rule).is_some_and(|key| *key != value) {
-                    return Err(Failure::from(format!(
-                        "another key is trusted as `{name}` already; `cap trust remove {name}` \
-                         first to replace it, or give this one another name"
-                    )));
-                }
-                (rule, Some(value), format!("trusted key {name}"))
+                (
+                    format!("{TRUSTED_KEY}{name}"),
+                    Some(value),
+                    format!("trusted key {name}"),
+                )
             }
             Trust::Remove { name } => {
                 let rule = format!("{TRUSTED_KEY}{name}");

@@ -25,8 +25,10 @@ use super::grammar::Family;
 /// The `format` of this version of the file.
 pub const FORMAT: &str = "ncsh-episode/1";
 
-/// The most an episode file decompresses to: a session of 24×80 screens is well under a MiB.
-const DECODED_LIMIT: u64 = 64 << 20;
+/// The most an episode file decompresses to: a generated session is well under a MiB, and one
+/// imported from a long recording on a large screen some MiB; beyond this, the file is a gzip bomb,
+/// or no episode.
+const DECODED_LIMIT: u64 = 256 << 20;
 
 /// Which part of a dataset an episode belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

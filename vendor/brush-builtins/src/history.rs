@@ -47,6 +47,8 @@ pub(crate) struct HistoryCommand {
 
 struct HistoryConfig {
     default_history_file_path: Option<PathBuf>,
+    /// How many entries the history keeps, as `HISTSIZE` says (ncsh patch).
+    size: Option<usize>,
     time_format: Option<String>,
     /// The shell's time zone, the times' (ncsh patch).
     zone: brush_core::strftime::TimeZone,
@@ -62,6 +64,7 @@ impl builtins::Command for HistoryCommand {
         // Retrieve the shell's history config while we still can.
         let config = HistoryConfig {
             default_history_file_path: context.shell.history_file_path(),
+            size: context.shell.history_limit("HISTSIZE"),
             time_format: context.shell.history_time_format(),
             zone: brush_core::strftime::time_zone(context.shell),
         };
@@ -158,6 +161,10 @@ impl HistoryCommand {
                 match std::fs::File::open(&file_path) {
                     Ok(file) => history.read_entries(file, skip)?,
                     Err(_) => return Ok(ExecutionResult::general_error()),
+                }
+                // No more than `HISTSIZE` entries are kept, as after each line.
+                if let Some(size) = config.size {
+                    history.keep_last(size);
                 }
             }
             return Ok(ExecutionResult::success());

@@ -85,7 +85,7 @@ impl<SE: crate::extensions::ShellExtensions> crate::Shell<SE> {
 
     /// The limit `HISTSIZE` or `HISTFILESIZE` sets (ncsh patch): none where it is unset, negative
     /// or not a number, as in bash.
-    fn history_limit(&self, variable: &str) -> Option<usize> {
+    pub fn history_limit(&self, variable: &str) -> Option<usize> {
         self.env_str(variable)
             .and_then(|size| size.trim().parse::<i64>().ok())
             .and_then(|size| usize::try_from(size).ok())
