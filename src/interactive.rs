@@ -430,9 +430,8 @@ async fn run_bound_command(
 }
 
 /// Alt-. (`insert-last-argument`): the last word of the line before, put in at the point, as
-/// bash's (`!$`); nothing where there is no line before.
-/// Pressed again straight after, it puts the last word of the line before that in place of what it
-/// put in, and so on back, as bash's does.
+/// bash's (`!$`); nothing where there is no line before. Pressed again straight after, it puts the
+/// last word of the line before that in place of what it put in, and so on back, as bash's does.
 fn insert_last_argument(shell: &brush_core::Shell<Extensions>, input: &mut impl InputBackend) {
     let (mut line, point) = input.get_read_buffer().unwrap_or_default();
     let point = point.min(line.len());

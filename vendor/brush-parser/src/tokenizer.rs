@@ -1370,10 +1370,12 @@ impl<'a, R: ?Sized + std::io::BufRead> Tokenizer<'a, R> {
                 }
             }
             //
-            // ncsh patch: an assignment's subscript, read to its `]` (see `Assignments`).
+            // ncsh patch: an assignment's subscript, read to its `]` (see `Assignments`); not in
+            // an arithmetic command (`((x[))`), whose text is arithmetic's to read.
             else if state.unquoted()
                 && !state.in_operator()
                 && terminating_char.is_none()
+                && !self.cross_state.arithmetic_expansion
                 && match c {
                     '[' => {
                         !state.open_subscripts.is_empty()
