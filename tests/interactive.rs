@@ -207,6 +207,11 @@ fn ctrl_c_at_a_read_stops_the_command_line_and_a_script() {
         "trap 'echo exit-$((4+4))' EXIT\nls >/dev/null\nsleep 5\necho slept-$((5+5))\n",
     )
     .unwrap();
+    std::fs::write(
+        home.path().join("waits.sh"),
+        "sleep 20 &\nwait\necho waited-$((6+6))\n",
+    )
+    .unwrap();
     let term = start(&home, &[]);
     let interrupt = |line: &str, asked: &str| {
         term.line(line);
@@ -229,12 +234,20 @@ fn ctrl_c_at_a_read_stops_the_command_line_and_a_script() {
     term.expect_prompt();
     term.line("echo status=$?");
     term.expect_count("status=130", 3);
+    // A `wait` for the script's job ends with the script.
+    term.line("\"$BASH\" \"$HOME/waits.sh\"; echo after-$((3+4))");
+    std::thread::sleep(std::time::Duration::from_millis(800));
+    term.send("\x03");
+    term.expect_prompt();
+    term.line("echo status=$?");
+    term.expect_count("status=130", 4);
     let screen = term.screen_text();
     assert!(
         !screen.contains("deploy-2")
             && !screen.contains("continued-5")
             && !screen.contains("after-7")
-            && !screen.contains("slept-10"),
+            && !screen.contains("slept-10")
+            && !screen.contains("waited-12"),
         "{screen}"
     );
 }

@@ -278,14 +278,11 @@ async fn wait_for_first(
             })
             .map_or(Poll::Pending, Poll::Ready)
     });
-    // Ctrl-C ends an interactive shell's wait, as bash's, and the jobs go on.
-    let first = if interactive {
-        tokio::select! {
-            ended = first => Some(ended),
-            () = ctrl_c() => None,
-        }
-    } else {
-        Some(first.await)
+    // Ctrl-C ends an interactive shell's wait, as bash's, and the jobs go on; a script's ends
+    // with the script (a Ctrl-C, a signal its EXIT trap watches), which waited for its jobs first.
+    let first = tokio::select! {
+        ended = first => Some(ended),
+        () = stop_waiting(interactive) => None,
     };
     drop(waits);
     let Some((id, ended)) = first else {
@@ -314,11 +311,18 @@ async fn wait_for_first(
     Ok(Some((status, pid)))
 }
 
-/// Resolves once Ctrl-C is pressed: the flag that the interactive shell's SIGINT handler sets, which
-/// wakes no one, so it is looked at every 50 ms.
-async fn ctrl_c() {
+/// Resolves once an interactive shell's Ctrl-C is pressed, or a script is to end: the flags that
+/// the signal handlers set wake no one, so they are looked at every 50 ms.
+async fn stop_waiting(interactive: bool) {
     let pressed = brush_core::interrupt::flag();
-    while !pressed.load(std::sync::atomic::Ordering::SeqCst) {
+    let stop = || {
+        if interactive {
+            pressed.load(std::sync::atomic::Ordering::SeqCst)
+        } else {
+            brush_core::interrupt::shell_ends()
+        }
+    };
+    while !stop() {
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
 }

@@ -68,6 +68,13 @@ pub fn ctrl_c_read() {
     signal_traps::sigint_ends_the_shell();
 }
 
+/// Whether a signal that ends the shell has come (ncsh patch): a Ctrl-C that ends a script, or a
+/// signal an EXIT trap watches; the shell ends at its next checkpoint, and a builtin that waits
+/// (`wait`) stops waiting for it.
+pub fn shell_ends() -> bool {
+    signal_traps::ending()
+}
+
 /// Fails with [`error::ErrorKind::Interrupted`] when Ctrl-C was pressed during this command line
 /// of an interactive shell. Background jobs run in shells that are not interactive, and go on;
 /// but one that `kill %N` ended fails with [`error::ErrorKind::EndedBySignal`].
