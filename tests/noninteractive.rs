@@ -1846,6 +1846,7 @@ fn printf_reads_numbers_times_and_formats_as_bash_does() {
             "printf '[%d][%u][%x]\\n' 99999999999999999999 -1 99999999999999999999; echo $?",
             "printf '[%f][%.2f][%e][%g]\\n' abc 1.5x 0x1p3 1e999999 -1e-999999; echo $?",
             "printf '[%*d][%.*f]\\n' x 5 2 3.14159; echo $?",
+            "printf '%0.s-' 1 2 3; printf '|%05s|%-05s|%0c|%0b|' ab cd e f; echo $?",
             "printf 'ab%y\\n' 1 2; echo $?; printf '%s %k\\n' 1 2; echo $?; printf 'ab%5'; echo $?",
             "printf '%s\\c|' a b; echo; printf 'x%bY\\n' 'a\\cb' c; echo; printf '%b|\\n' 'a\\\\cb'",
             "printf '%(%Y-%m-%d %H)T|%10(%Y)T|%-6(%Y)T|%(%%)T|%(%s)T\\n' 86400 0 0 0 abc; echo $?",

@@ -329,6 +329,7 @@ fn read_format(format: &str) -> Format {
             // `%q` and `%Q` are quoted here, and `%b`'s escapes read here (`read_argument`), for
             // a `%s`, which takes a width and precision where uucore's `%b` took none.
             Some((_, conversion @ ('q' | 'Q' | 'b'))) => {
+                drop_zero_flags(&mut text, spec_start);
                 text.push('s');
                 round.push(conversion);
                 continue;
@@ -352,6 +353,9 @@ fn read_format(format: &str) -> Format {
                 }
             }
             Some((_, conversion)) => {
+                if conversion == 's' || conversion == 'c' {
+                    drop_zero_flags(&mut text, spec_start);
+                }
                 text.push(conversion);
                 round.push(conversion);
                 continue;
@@ -372,6 +376,18 @@ fn read_format(format: &str) -> Format {
         times,
         unknown: None,
     }
+}
+
+/// Takes the `0` flags out of the conversion spec that starts at `spec_start` in `text` (ncsh
+/// patch): for a string, bash pads with blanks and takes `%0.s` (the idiom that repeats a text
+/// once per argument), where uucore refused the spec.
+fn drop_zero_flags(text: &mut String, spec_start: usize) {
+    let spec = &text[spec_start..];
+    let flags_end = spec[1..]
+        .find(|c: char| !"-+ #0'".contains(c))
+        .map_or(spec.len(), |end| end + 1);
+    let kept: String = spec[..flags_end].chars().filter(|&c| c != '0').collect();
+    text.replace_range(spec_start..spec_start + flags_end, &kept);
 }
 
 /// `arg` as bash's `%q` writes it: backslashes before the characters the shell reads specially
