@@ -112,7 +112,7 @@ pub fn shell_name(shell: &Shell<impl ShellExtensions>) -> String {
 }
 
 /// What a run-time error starts with, as bash's `error_prolog`: in an interactive shell (and the
-/// files it sources, and its subshells) the shell's name; otherwise the file running (a sourced
+/// files it sources, and its subshells) the name of the shell's file; otherwise the file running (a sourced
 /// file's own name, else `$0`) and the line (`script.sh: line 3: `).
 pub fn error_prefix(shell: &Shell<impl ShellExtensions>) -> String {
     let interactive = shell
@@ -120,7 +120,11 @@ pub fn error_prefix(shell: &Shell<impl ShellExtensions>) -> String {
         .iter()
         .any(|frame| frame.frame_type.is_interactive_session());
     if interactive {
-        return format!("{}: ", shell_name(shell));
+        // bash's interactive shell names itself by its file's name alone (`bash:`, where `$0` is
+        // `/bin/bash`).
+        let name = shell_name(shell);
+        let base = name.rsplit('/').next().unwrap_or(&name);
+        return format!("{base}: ");
     }
     let name = shell
         .env_str("BASH_SOURCE")

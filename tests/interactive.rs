@@ -333,6 +333,18 @@ fn a_job_that_ends_after_fg_is_not_reported_done() {
     assert!(!screen.contains("Done"), "{screen}");
 }
 
+/// An interactive shell's errors start with the name of its file alone, as bash's (`bash:`, where
+/// `$0` is `/bin/bash`); they started with the whole path it was started by.
+#[test]
+fn interactive_errors_name_the_shell_by_its_file_name() {
+    let home = Home::new();
+    let term = start(&home, &[]);
+    term.line("nosuch-$((1+1))");
+    term.expect("\nncsh: nosuch-2: command not found");
+    term.line("echo \"$0\"");
+    term.expect(&format!("\n{}\n", env!("CARGO_BIN_EXE_ncsh")));
+}
+
 /// A line that is only a job resumes it, as in bash: `%1 &` in the background, `%%` in the
 /// foreground (`%1` went to calc, and `%%` was not found). Not yet: a job as a command within a
 /// longer line (`%1; echo`).
