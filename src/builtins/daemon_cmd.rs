@@ -71,12 +71,10 @@ impl Builtin for Daemon {
                 let deadline = Instant::now() + STOP_WAIT;
                 while places.daemon_alive() {
                     if Instant::now() >= deadline {
-                        let pid = std::fs::read_to_string(&places.lock).unwrap_or_default();
+                        let pid = places.daemon_pid();
                         return Err(format!(
-                            "the daemon (pid {}) did not stop within {} s; end it with `kill {}`",
-                            pid.trim(),
+                            "the daemon (pid {pid}) did not stop within {} s; end it with `kill {pid}`",
                             STOP_WAIT.as_secs(),
-                            pid.trim()
                         )
                         .into());
                     }
@@ -101,8 +99,7 @@ fn unanswered(places: &Places, error: ClientError) -> Failure {
 /// How to end the daemon, which holds its lock and `does` what the words say (a stopped one
 /// ends only with SIGKILL).
 fn stuck(places: &Places, does: &str) -> Failure {
-    let pid = std::fs::read_to_string(&places.lock).unwrap_or_default();
-    let pid = pid.trim();
+    let pid = places.daemon_pid();
     format!(
         "the daemon (pid {pid}) is running but {does}; end it with `kill {pid}`, or `kill -9 {pid}` \
          if it is stopped or does not end"

@@ -57,6 +57,14 @@ impl Places {
         Ok(())
     }
 
+    /// The pid the daemon holding the lock wrote in it, as written (empty where it cannot be read).
+    pub fn daemon_pid(&self) -> String {
+        std::fs::read_to_string(&self.lock)
+            .unwrap_or_default()
+            .trim()
+            .to_owned()
+    }
+
     /// Whether a daemon process holds the lock, alive: it is let go only when the process is gone.
     pub fn daemon_alive(&self) -> bool {
         let Ok(file) = std::fs::File::open(&self.lock) else {

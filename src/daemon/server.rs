@@ -203,13 +203,11 @@ fn take_lock(places: &Places) -> Result<Option<Flock<File>>, String> {
                 std::thread::sleep(Duration::from_millis(10));
             }
             Err((_, nix::errno::Errno::EWOULDBLOCK)) => {
-                let holder = std::fs::read_to_string(&places.lock).unwrap_or_default();
+                let holder = places.daemon_pid();
                 return Err(format!(
-                    "process {} holds {} but does not answer on {}; end it (`kill {}`) and try again",
-                    holder.trim(),
+                    "process {holder} holds {} but does not answer on {}; end it (`kill {holder}`) and try again",
                     places.lock.display(),
                     places.socket.display(),
-                    holder.trim()
                 ));
             }
             Err((_, e)) => return Err(format!("cannot lock {}: {e}", places.lock.display())),

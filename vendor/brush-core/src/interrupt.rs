@@ -14,7 +14,7 @@ use std::sync::{Arc, OnceLock};
 use crate::{ExecutionParameters, Shell, error, extensions, signal_traps};
 
 /// SIGINT's number on every platform (on Windows too, where the C runtime emulates it).
-const SIGINT: i32 = 2;
+pub(crate) const SIGINT: i32 = 2;
 
 /// The flag, shared with the SIGINT handler.
 pub fn flag() -> Arc<AtomicBool> {

@@ -55,9 +55,10 @@ impl ChildProcess {
         self.pgid
     }
 
-    /// Waits for the process to exit. ncsh patch: a non-interactive shell that gets SIGINT
-    /// meanwhile ends by it if the process died of it too, as bash's does
-    /// (`signal_traps::foreground_ended`).
+    /// Waits for the process to exit. ncsh patch: a foreground command that died of SIGINT was
+    /// sent it by Ctrl-C, which stops an interactive shell's whole command line (see
+    /// `interrupt`), and ends a non-interactive shell that got SIGINT meanwhile too, as bash's
+    /// does (`signal_traps::foreground_ended`).
     pub async fn wait(&mut self) -> Result<ProcessWaitResult, error::Error> {
         let foreground = self.background_group.is_none();
         if foreground {
@@ -71,6 +72,9 @@ impl ChildProcess {
                     == Some(nix::libc::SIGINT));
             #[cfg(not(unix))]
             let died_of_sigint = false;
+            if died_of_sigint {
+                crate::interrupt::request();
+            }
             crate::signal_traps::foreground_ended(died_of_sigint);
         }
         waited
@@ -86,17 +90,7 @@ impl ChildProcess {
         loop {
             tokio::select! {
                 output = &mut self.exec_future => {
-                    let output = output?;
-                    // ncsh patch: a foreground command that died of SIGINT was sent it by Ctrl-C,
-                    // which stops the whole command line (see `interrupt`).
-                    #[cfg(unix)]
-                    if self.background_group.is_none() {
-                        use std::os::unix::process::ExitStatusExt as _;
-                        if output.status.signal() == Some(nix::libc::SIGINT) {
-                            crate::interrupt::request();
-                        }
-                    }
-                    break Ok(ProcessWaitResult::Completed(output))
+                    break Ok(ProcessWaitResult::Completed(output?))
                 },
                 _ = sigtstp.recv() => {
                     // ncsh patch: the shell's own SIGTSTP does not stop a background job.

@@ -16,6 +16,7 @@
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
+use crate::interrupt::SIGINT;
 use crate::{
     ExecutionParameters, ExecutionResult, Shell, error, extensions, sys::signal::Signal,
     traps::TrapSignal,
@@ -45,9 +46,6 @@ static FOREGROUND_WAITS: AtomicUsize = AtomicUsize::new(0);
 /// ends the shell if the command died of it too, as bash's does (the user pressed Ctrl-C), and
 /// not if the command handled it (`less`, a program that asks).
 static SIGINT_WHILE_WAITING: AtomicBool = AtomicBool::new(false);
-
-/// SIGINT's number on every platform.
-const SIGINT: i32 = 2;
 
 /// Ends a non-interactive shell by SIGINT at its next checkpoint, after its EXIT trap, as bash's
 /// Ctrl-C does; where a trap catches SIGINT, the trap runs there instead, and where SIGINT is

@@ -333,19 +333,7 @@ impl Assignments {
                 let assignment = is_assignment(word);
                 self.array_may_open = assignment && word.ends_with('=');
                 if self.array_depth == 0 {
-                    self.acceptable &= assignment
-                        || matches!(
-                            word.as_str(),
-                            "do" | "then"
-                                | "else"
-                                | "elif"
-                                | "if"
-                                | "while"
-                                | "until"
-                                | "{"
-                                | "!"
-                                | "time"
-                        );
+                    self.acceptable &= assignment || a_command_begins_after(word);
                 }
             }
         }
@@ -359,6 +347,14 @@ impl Assignments {
             self.acceptable && self.array_depth == 0 && is_name(word_so_far)
         }
     }
+}
+
+/// Whether a command may begin after `word`, where it is a command's first word (ncsh patch).
+fn a_command_begins_after(word: &str) -> bool {
+    matches!(
+        word,
+        "do" | "then" | "else" | "elif" | "if" | "while" | "until" | "{" | "!" | "time"
+    )
 }
 
 /// Whether `word` is an assignment (`NAME=…`, `NAME+=…`, `NAME[…]=…`).
@@ -425,10 +421,7 @@ impl CasePatterns {
         let command_start = std::mem::take(&mut self.command_start);
         // After these, a command may begin again.
         self.command_start = if is_word {
-            matches!(
-                text,
-                "do" | "then" | "else" | "elif" | "if" | "while" | "until" | "{" | "!" | "time"
-            ) && command_start
+            a_command_begins_after(text) && command_start
         } else {
             !text.starts_with(['<', '>']) && !text.ends_with(['<', '>'])
         };
