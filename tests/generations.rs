@@ -74,7 +74,7 @@ fn install_list_rollback_and_back_with_the_audit_log_intact_throughout() {
 
     let refusal = fails(&home, &format!("cap install {hello}"));
     assert!(
-        refusal.contains("no terminal to confirm on, so add --yes"),
+        refusal.contains("no terminal to confirm on (or it runs in the background), so add --yes"),
         "{refusal}"
     );
     assert!(ok(&home, "cap list").contains("no capabilities in generation 1"));
@@ -219,6 +219,22 @@ fn confirmation_on_a_terminal_grants_only_what_the_user_accepts() {
         show.contains(&format!("granted  read {}", dir.display())),
         "{show}"
     );
+}
+
+/// In a background job the terminal is not asked: the question would take the keys typed at the
+/// prompt, and no grant is guessed.
+#[test]
+fn a_background_install_asks_no_question_and_installs_nothing() {
+    let home = Home::new();
+    let hello = capability(home.path(), "hello", |t| t);
+    let term = Terminal::spawn(home.command(&["--norc"]), 24, 100);
+    term.expect_prompt();
+    term.line(&format!("cap install {} & wait", hello.display()));
+    term.expect("no terminal to confirm on (or it runs in the backgr");
+    term.expect_prompt();
+    term.line("exit");
+    assert_eq!(term.wait_exit(), 0);
+    assert!(ok(&home, "cap list").contains("no capabilities in generation 1"));
 }
 
 #[test]

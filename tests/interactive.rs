@@ -385,6 +385,33 @@ fn ctrl_z_stops_a_job_that_jobs_lists_and_fg_resumes() {
     assert_eq!(screen.matches("Stopped").count(), 2, "{screen}");
 }
 
+/// A background job keeps the terminal, as bash's with job control: one that reads it stops
+/// until `fg`, which gives it the keys typed (`vim &` then `fg`; it read /dev/null and ended).
+/// A job of builtins stops too, rather than take the keys typed at the prompt.
+#[test]
+fn a_background_job_that_reads_the_terminal_stops_until_fg() {
+    let home = Home::new();
+    let term = start(&home, &[]);
+    for (round, job) in ["cat", "{ read z; echo got-$z; }"].into_iter().enumerate() {
+        term.line(&format!("clear; {job} &"));
+        term.expect_prompt();
+        term.line(&format!("sleep 0.3; jobs; echo listed-$((1+{round}))"));
+        let screen = term.expect(&format!("\nlisted-{}", 1 + round));
+        assert!(screen.contains("[1]+  Stopped"), "{screen}");
+        term.line("fg");
+        term.expect_last_line(if round == 0 { "cat" } else { "}" });
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        term.line("typed-$((3+4))");
+        if job == "cat" {
+            term.expect("typed-$((3+4))\ntyped-$((3+4))");
+            term.send("\x04");
+        } else {
+            term.expect("got-typed-$((3+4))");
+        }
+        term.expect_prompt();
+    }
+}
+
 /// `fg` and `bg` continue every process of the job Ctrl-Z stopped, not only the first: the children
 /// of a command and the rest of a pipeline stayed stopped, and `fg` waited for ever.
 #[test]

@@ -213,7 +213,7 @@ fn confirmed(
 ) -> Result<bool, Failure> {
     if !io.input_is_terminal {
         return Err(format!(
-            "{} {} asks for: {}; there is no terminal to confirm on, so add --yes to grant it",
+            "{} {} asks for: {}; there is no terminal to confirm on (or it runs in the background), so add --yes to grant it",
             manifest.name,
             manifest.version,
             permissions(grant)

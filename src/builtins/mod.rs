@@ -38,7 +38,8 @@ pub struct Io {
     pub err: Box<dyn Write + Send>,
     /// Standard input.
     pub input: Box<dyn Read + Send>,
-    /// Whether standard input is a terminal, where a question can be asked.
+    /// Whether standard input is a terminal where a question can be asked: not in a background
+    /// job, where reading it would take the keys typed at the prompt.
     pub input_is_terminal: bool,
     /// The shell's working directory, against which relative paths resolve.
     pub cwd: PathBuf,
@@ -198,7 +199,8 @@ fn execute<B: Builtin + 'static, SE: ShellExtensions>(
             }),
             err: Box::new(context.stderr()),
             input: Box::new(context.stdin()),
-            input_is_terminal: context.try_fd(0).is_some_and(|f| f.is_terminal()),
+            input_is_terminal: context.try_fd(0).is_some_and(|f| f.is_terminal())
+                && !context.params.in_background_job(),
             cwd: context.shell.working_dir().to_owned(),
             search_path: context
                 .shell

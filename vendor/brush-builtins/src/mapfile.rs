@@ -83,6 +83,10 @@ impl builtins::Command for MapFileCommand {
         let input_file = context
             .try_fd(self.fd)
             .ok_or_else(|| ErrorKind::BadFileDescriptor(self.fd))?;
+        // ncsh patch: a background job stops here until `fg`, as bash's does (SIGTTIN).
+        if let Some(ended) = context.params.wait_for_terminal(&input_file) {
+            return Ok(ended);
+        }
 
         // Read! ncsh patch: an array with the integer attribute evaluates what is read.
         let results = self.read_entries(input_file)?;

@@ -115,6 +115,11 @@ impl builtins::Command for ReadCommand {
             return Ok(context.failure(why, 1));
         };
 
+        // ncsh patch: a background job stops here until `fg`, as bash's does (SIGTTIN).
+        if let Some(ended) = context.params.wait_for_terminal(&input_stream) {
+            return Ok(ended);
+        }
+
         // Retrieve effective value of IFS for splitting.
         // We convert to owned String to release the borrow before the mutable borrow
         // needed for variable assignment.

@@ -122,6 +122,23 @@ impl ExecutionParameters {
         })
     }
 
+    /// Before a builtin reads `file`: where it is a terminal and the command runs in a background
+    /// job, waits as [`jobs::BackgroundGroup::wait_for_terminal`] says (ncsh patch). Returns the
+    /// builtin's result where `kill` ended the job meanwhile (the job ends at its next command).
+    pub fn wait_for_terminal(&self, file: &OpenFile) -> Option<ExecutionResult> {
+        let group = self
+            .background_group
+            .as_ref()
+            .filter(|_| file.is_terminal())?;
+        let signal = group.wait_for_terminal()?;
+        Some(ExecutionResult::new(128u8.wrapping_add(signal as u8)))
+    }
+
+    /// Whether the command runs in a background (`&`) job (ncsh patch).
+    pub const fn in_background_job(&self) -> bool {
+        self.background_group.is_some()
+    }
+
     /// Tries to retrieve the standard input file. Returns `None` if not set.
     ///
     /// # Arguments
@@ -383,11 +400,16 @@ async fn spawn_async_ao_list_in_task<'a, SE: extensions::ShellExtensions>(
     cloned_shell.options_mut().interactive = false;
 
     // Redirect stdin to null, per spec. ncsh patch: unless a command around it redirected stdin
-    // (`while read l; do { read x; } & wait; done < file`), as bash's.
+    // (`while read l; do { read x; } & wait; done < file`), as bash's; and, as POSIX asks, only
+    // without job control: with it the job keeps the terminal, and one that reads it stops
+    // (SIGTTIN) until `fg` (`vim &`, then `fg`, read end of file and ended).
     let stdin_redirected = cloned_params
         .open_files
         .contains_fd(openfiles::OpenFiles::STDIN_FD);
-    if !stdin_redirected && let Ok(null) = openfiles::null() {
+    if !stdin_redirected
+        && !shell.options().enable_job_control
+        && let Ok(null) = openfiles::null()
+    {
         cloned_params.set_fd(openfiles::OpenFiles::STDIN_FD, null);
     }
 

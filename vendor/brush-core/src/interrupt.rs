@@ -83,16 +83,8 @@ pub(crate) fn check(
     params: &ExecutionParameters,
 ) -> Result<(), error::Error> {
     if let Some(group) = &params.background_group {
-        // A stopped job's shell waits here, until continued or ended. It runs on a thread of its
-        // own (`commands::run_on_own_thread`), but a `$(…)` inside it runs on one of the runtime's
-        // workers, whose other tasks `block_in_place` hands to another thread first.
-        if group.is_held() {
-            tokio::task::block_in_place(|| {
-                while group.is_held() && group.ended_by().is_none() {
-                    std::thread::sleep(std::time::Duration::from_millis(20));
-                }
-            });
-        }
+        // A stopped job's shell waits here, until continued or ended.
+        group.wait_while_held();
         if let Some(signal) = group.ended_by() {
             return Err(error::ErrorKind::EndedBySignal(signal).into());
         }

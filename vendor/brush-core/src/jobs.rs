@@ -41,6 +41,9 @@ pub struct BackgroundGroup {
     held: std::sync::atomic::AtomicBool,
     // ncsh patch: the number `$!` gave for the job, which it gives from then on (`pid`).
     given: std::sync::OnceLock<sys::process::ProcessId>,
+    // ncsh patch: `fg` has brought the job to the foreground, where its builtins may read the
+    // terminal.
+    in_foreground: std::sync::atomic::AtomicBool,
 }
 
 /// The first number given to a job that has no process: Linux's largest possible pid limit
@@ -157,6 +160,32 @@ impl BackgroundGroup {
     fn hold(&self, held: bool) {
         self.held.store(held, std::sync::atomic::Ordering::SeqCst);
         self.set_stopped(held);
+    }
+
+    /// Waits while the job's own shell is stopped, until it is continued or ended (ncsh patch).
+    /// It runs on a thread of its own (`commands::run_on_own_thread`), but a `$(…)` inside it
+    /// runs on one of the runtime's workers, whose other tasks `block_in_place` hands to another
+    /// thread first.
+    pub(crate) fn wait_while_held(&self) {
+        if self.is_held() {
+            tokio::task::block_in_place(|| {
+                while self.is_held() && self.ended_by().is_none() {
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+            });
+        }
+    }
+
+    /// Before a builtin of the job reads the terminal: in the background, the job's own shell
+    /// stops until `fg` (ncsh patch), as a bash subshell that reads it is stopped by SIGTTIN;
+    /// reading it there would take the keys typed at the prompt. Returns the signal that `kill`
+    /// ended the job with meanwhile, if it did.
+    pub(crate) fn wait_for_terminal(&self) -> Option<i32> {
+        if !self.in_foreground.load(std::sync::atomic::Ordering::SeqCst) {
+            self.hold(true);
+            self.wait_while_held();
+        }
+        self.ended_by()
     }
 
     /// Whether the job's processes were last seen stopped (ncsh patch).
@@ -1017,6 +1046,11 @@ impl Job {
             }
         }
 
+        if let Some(group) = &self.background_group {
+            group
+                .in_foreground
+                .store(true, std::sync::atomic::Ordering::SeqCst);
+        }
         if let Some(pgid) = self.process_group_id() {
             sys::terminal::move_to_foreground(pgid)?;
         }
