@@ -395,7 +395,11 @@ fn a_background_job_that_reads_the_terminal_stops_until_fg() {
     for (round, job) in ["cat", "{ read z; echo got-$z; }"].into_iter().enumerate() {
         term.line(&format!("clear; {job} &"));
         term.expect_prompt();
-        term.line(&format!("sleep 0.3; jobs; echo listed-$((1+{round}))"));
+        // The stop is seen as the job's process is reaped: wait for it, for a loaded machine.
+        term.line(&format!(
+            "for i in $(seq 100); do jobs | grep -q Stopped && break; sleep 0.1; done; \
+             jobs; echo listed-$((1+{round}))"
+        ));
         let screen = term.expect(&format!("\nlisted-{}", 1 + round));
         assert!(screen.contains("[1]+  Stopped"), "{screen}");
         term.line("fg");

@@ -83,17 +83,17 @@ fn parse_option_spec(spec: &str) -> OptionSpec {
 impl builtins::Command for GetOptsCommand {
     type Error = brush_core::Error;
 
-    /// Override the default [`builtins::Command::new`] function to handle clap's limitation related
-    /// to `--`. See [`builtins::parse_known`] for more information
-    /// TODO(command): we can safely remove this after the issue is resolved
+    /// Reads the option string and the variable's name; every word after them is to be parsed,
+    /// whatever it looks like (ncsh patch: clap took `getopts hv opt -h`, how a function passes
+    /// its `"$@"`, for a request for getopts' own help).
     fn new<I>(args: I) -> Result<Self, clap::Error>
     where
         I: IntoIterator<Item = String>,
     {
-        let (mut this, rest_args) = brush_core::builtins::try_parse_known::<Self>(args)?;
-        if let Some(args) = rest_args {
-            this.args.extend(args);
-        }
+        let mut args: Vec<String> = args.into_iter().collect();
+        let to_parse = args.split_off(args.len().min(3));
+        let mut this: Self = builtins::parse_with_long_help_only(args)?;
+        this.args = to_parse;
         Ok(this)
     }
 

@@ -1,5 +1,3 @@
-use std::borrow::Cow;
-
 use clap::Parser;
 
 use brush_core::{
@@ -108,8 +106,13 @@ impl builtins::Command for UnsetCommand {
                             (name, unset.map(|variable| variable.is_some()))
                         }
                         brush_parser::word::Parameter::NamedWithIndex { name, index } => {
-                            let unset =
-                                unset_array_index(context.shell, name.as_str(), index.as_str());
+                            let unset = unset_array_index(
+                                context.shell,
+                                &context.params,
+                                name.as_str(),
+                                index.as_str(),
+                            )
+                            .await;
                             (name, unset)
                         }
                         brush_parser::word::Parameter::NamedWithAllIndices {
@@ -191,34 +194,20 @@ fn unset_all_elements(
     }
 }
 
-fn unset_array_index(
+async fn unset_array_index(
     shell: &mut Shell<impl brush_core::ShellExtensions>,
+    params: &brush_core::ExecutionParameters,
     name: &str,
     index: &str,
 ) -> Result<bool, brush_core::Error> {
     // ncsh patch: as in bash, an empty subscript unsets nothing, nor does any subscript of a
     // variable that is not there, which is not evaluated; an empty one was element 0.
-    let Some((_, var)) = shell.env().get(name) else {
-        return Ok(false);
-    };
-    if index.is_empty() {
+    if shell.env().get(name).is_none() || index.is_empty() {
         return Ok(false);
     }
 
-    // First check to see if it's an associative array.
-    let is_assoc_array = var.value().is_associative_array();
-
-    // Compute which index we should actually use. For indexed arrays, we need to evaluate
-    // the index string as an arithmetic expression first.
-    let index_to_use: Cow<'_, str> = if is_assoc_array {
-        index.into()
-    } else {
-        // First evaluate the index expression.
-        brush_core::arithmetic::evaluate(shell, index)?
-            .to_string()
-            .into()
-    };
-
-    // Now we can try to unset, and return the result.
-    shell.env_mut().unset_index(name, index_to_use.as_ref())
+    // ncsh patch: the subscript is expanded, as bash's (`unset 'h[$k]'`, the quoting shellcheck
+    // asks for): a key was taken as written, and an index's `$i` refused.
+    let index = brush_core::expansion::expand_subscript(shell, params, name, index).await?;
+    shell.env_mut().unset_index(name, &index)
 }

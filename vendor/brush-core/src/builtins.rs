@@ -340,7 +340,7 @@ where
 /// Parses a builtin's arguments as clap does, but with `--help` alone for help (ncsh patch): bash's
 /// builtins take `-h` as one of their options (`disown -h`) or refuse it (`cd: -h: invalid
 /// option`), where clap took it for help.
-fn parse_with_long_help_only<T: clap::Parser>(
+pub fn parse_with_long_help_only<T: clap::Parser>(
     args: impl IntoIterator<Item = String>,
 ) -> Result<T, clap::Error> {
     let args: Vec<String> = args.into_iter().collect();

@@ -488,9 +488,18 @@ where
     ErrorKind: From<T>,
 {
     fn from(convertible_to_kind: T) -> Self {
+        let kind = convertible_to_kind.into();
+        // ncsh patch: an unset variable under `set -u` ends a shell that is not interactive
+        // wherever it is met, as bash's does; met within arithmetic (`$(( n + 1 ))`), it ended
+        // only the command.
+        let fatal = matches!(
+            kind,
+            ErrorKind::ExpandingUnsetVariable(..)
+                | ErrorKind::EvalError(crate::arithmetic::EvalError::ExpandingUnsetVariable(..))
+        );
         Self {
-            kind: convertible_to_kind.into(),
-            fatal: false,
+            kind,
+            fatal,
             said: false,
             abandons_command: false,
         }
@@ -593,7 +602,14 @@ impl Error {
         &self,
         shell: &Shell<impl extensions::ShellExtensions>,
     ) -> results::ExecutionControlFlow {
-        if self.is_fatal() && !shell.options().interactive {
+        // ncsh patch: a refused assignment to a readonly variable ends a shell under `set -e`,
+        // as bash's, even where the command's status is tested (`x=2 || …`); it went on.
+        let readonly_under_errexit = shell.options().exit_on_nonzero_command_exit
+            && matches!(
+                self.kind,
+                ErrorKind::ReadonlyVariable | ErrorKind::ReadonlyVariableNamed(_)
+            );
+        if (self.is_fatal() || readonly_under_errexit) && !shell.options().interactive {
             results::ExecutionControlFlow::ExitShell
         } else {
             results::ExecutionControlFlow::Normal

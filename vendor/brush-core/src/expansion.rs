@@ -551,6 +551,27 @@ pub async fn assign_to_named_parameter(
     Ok(())
 }
 
+/// The element `index` names in the array `name`, as a subscript written in a builtin's argument
+/// is read (`unset 'a[$i]'`, `declare 'h[$k]=v'`) (ncsh patch): an associative array's key
+/// expanded, any other's expression expanded and evaluated.
+pub async fn expand_subscript(
+    shell: &mut Shell<impl extensions::ShellExtensions>,
+    params: &ExecutionParameters,
+    name: &str,
+    index: &str,
+) -> Result<String, error::Error> {
+    let associative = shell.env().get(name).is_some_and(|(_, var)| {
+        matches!(
+            var.value(),
+            ShellValue::AssociativeArray(_)
+                | ShellValue::Unset(ShellValueUnsetType::AssociativeArray)
+        )
+    });
+    WordExpander::new(shell, params)
+        .expand_array_index(index, associative)
+        .await
+}
+
 struct WordExpander<'a, SE: extensions::ShellExtensions> {
     /// The shell in which to perform expansion.
     shell: &'a mut Shell<SE>,
@@ -1212,7 +1233,8 @@ impl<'a, SE: extensions::ShellExtensions> WordExpander<'a, SE> {
         let mut fields: Vec<WordField> = vec![];
         let concatenation_joiner = self.shell.ifs_joiner();
         // ncsh patch: an `"$@"` of no parameters takes the word away with it where the rest is
-        // expansions that gave nothing (`"$prefix$@"`), as in bash; text written keeps it.
+        // expansions that gave nothing (`"$prefix$@"`), as in bash; text written keeps it. A
+        // `"$*"` of none is one empty word, as bash's.
         let (mut no_elements, mut text_written) = (false, false);
 
         for piece in pieces {
@@ -1223,7 +1245,7 @@ impl<'a, SE: extensions::ShellExtensions> WordExpander<'a, SE> {
                 from_array,
                 ..
             } = self.expand_word_piece(piece.piece).await?;
-            no_elements |= from_array && this_fields.is_empty();
+            no_elements |= from_array && !concatenate && this_fields.is_empty();
 
             let fields_to_append = if concatenate {
                 vec![joined(this_fields, concatenation_joiner.clone())]
@@ -1816,19 +1838,7 @@ impl<'a, SE: extensions::ShellExtensions> WordExpander<'a, SE> {
         let (variable_name, index) = match parameter {
             brush_parser::word::Parameter::Named(name) => (name, None),
             brush_parser::word::Parameter::NamedWithIndex { name, index } => {
-                let is_set_assoc_array = if let Some((_, var)) = self.shell.env().get(name) {
-                    matches!(
-                        var.value(),
-                        ShellValue::AssociativeArray(_)
-                            | ShellValue::Unset(ShellValueUnsetType::AssociativeArray)
-                    )
-                } else {
-                    false
-                };
-
-                let index_to_use = self
-                    .expand_array_index(index.as_str(), is_set_assoc_array)
-                    .await?;
+                let index_to_use = expand_subscript(self.shell, self.params, name, index).await?;
                 (name, Some(index_to_use))
             }
             brush_parser::word::Parameter::Positional(_)

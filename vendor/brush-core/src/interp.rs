@@ -1,7 +1,7 @@
 mod alias;
 mod select;
 
-use brush_parser::ast::{self, CommandPrefixOrSuffixItem};
+use brush_parser::ast::{self, CommandPrefixOrSuffixItem, SourceLocation};
 use itertools::Itertools;
 use std::collections::VecDeque;
 use std::io::Write;
@@ -292,32 +292,88 @@ impl Execute for ast::Program {
         shell: &mut Shell<impl extensions::ShellExtensions>,
         params: &ExecutionParameters,
     ) -> Result<ExecutionResult, error::Error> {
-        let mut result = ExecutionResult::success();
+        execute_program(self, shell, params, None).await
+    }
+}
 
-        for command in &self.complete_commands {
-            // Execute the command and handle any errors without immediately propagating them.
-            // This allows interactive shells to continue executing subsequent commands even after
-            // errors.
-            match command.execute(shell, params).await {
-                Ok(exec_result) => result = exec_result,
-                Err(err) => {
-                    // Display the error and convert to an execution result.
-                    let _ = shell.display_error(&mut params.stderr(shell), &err);
-                    result = err.into_result(shell);
-                }
+/// The lines of a program's text that `set -v` has shown, or passed while it was off (ncsh patch).
+struct InputLinesShown<'a> {
+    lines: Vec<&'a str>,
+    through: usize,
+}
+
+impl<'a> InputLinesShown<'a> {
+    fn new(text: &'a str) -> Self {
+        Self {
+            lines: text.split_inclusive('\n').collect(),
+            through: 0,
+        }
+    }
+
+    /// Before a command runs whose text ends before 1-based line `last` + 1: under `set -v`,
+    /// writes the lines up to it not written yet to standard error, as bash writes its input as
+    /// it reads it.
+    fn show_through(
+        &mut self,
+        last: usize,
+        shell: &Shell<impl extensions::ShellExtensions>,
+        params: &ExecutionParameters,
+    ) {
+        let last = last.min(self.lines.len());
+        if shell.options().print_shell_input_lines && last > self.through {
+            let mut shown = self.lines[self.through..last].concat();
+            if !shown.ends_with('\n') {
+                shown.push('\n');
             }
+            let _ = params.stderr(shell).write_all(shown.as_bytes());
+        }
+        self.through = self.through.max(last);
+    }
+}
 
-            // Update status
-            shell.set_last_exit_status(result.exit_code.into());
+/// Runs a program's commands one after another; where `text`, the program's source, is given,
+/// `set -v` shows each command's lines before it runs (ncsh patch: `-v` was taken, and did
+/// nothing).
+pub(crate) async fn execute_program(
+    program: &ast::Program,
+    shell: &mut Shell<impl extensions::ShellExtensions>,
+    params: &ExecutionParameters,
+    text: Option<&str>,
+) -> Result<ExecutionResult, error::Error> {
+    let mut shown = text.map(InputLinesShown::new);
+    let mut result = ExecutionResult::success();
 
-            // Check if we should stop executing subsequent commands
-            if !result.is_normal_flow() {
-                break;
+    for (index, command) in program.complete_commands.iter().enumerate() {
+        if let Some(shown) = &mut shown {
+            // A command's text runs to the line before the next command's (an `if`'s span ends
+            // at its `then`, and a here-document's lines follow its command's).
+            let next_start = (program.complete_commands.get(index + 1))
+                .and_then(SourceLocation::location)
+                .map(|span| span.start.line.saturating_sub(1));
+            shown.show_through(next_start.unwrap_or(usize::MAX), shell, params);
+        }
+        // Execute the command and handle any errors without immediately propagating them.
+        // This allows interactive shells to continue executing subsequent commands even after
+        // errors.
+        match command.execute(shell, params).await {
+            Ok(exec_result) => result = exec_result,
+            Err(err) => {
+                // Display the error and convert to an execution result.
+                let _ = shell.display_error(&mut params.stderr(shell), &err);
+                result = err.into_result(shell);
             }
         }
 
-        Ok(result)
+        // Update status
+        shell.set_last_exit_status(result.exit_code.into());
+
+        // Check if we should stop executing subsequent commands
+        if !result.is_normal_flow() {
+            break;
+        }
     }
+
+    Ok(result)
 }
 
 #[async_trait::async_trait]
@@ -1838,6 +1894,14 @@ impl<SE: extensions::ShellExtensions> ExecuteInPipeline<SE> for ast::SimpleComma
             None => items,
         };
 
+        // ncsh patch: the assignments are applied and the command traced (`set -x`) with the
+        // files as they were before the command's own redirections, as bash's: `cmd 2>/dev/null`
+        // hid its trace, and `x=$(cmd) 2>/dev/null` the errors of `cmd`.
+        let unredirected = items
+            .iter()
+            .any(|item| matches!(item, CommandPrefixOrSuffixItem::IoRedirect(_)))
+            .then(|| params.clone());
+
         for item in items {
             match item {
                 CommandPrefixOrSuffixItem::IoRedirect(redirect) => {
@@ -1962,7 +2026,15 @@ impl<SE: extensions::ShellExtensions> ExecuteInPipeline<SE> for ast::SimpleComma
                 process_group_id: context.process_group_id,
             };
 
-            match execute_command(context, params, cmd_name, assignments, args).await {
+            let traced = execute_command(
+                context,
+                params,
+                unredirected.as_ref(),
+                cmd_name,
+                assignments,
+                args,
+            );
+            match traced.await {
                 Ok(result) => Ok(result),
                 // ncsh patch: out of a function, to the command the shell was reading.
                 Err(err) if err.abandons_command() => Err(err),
@@ -1981,7 +2053,7 @@ impl<SE: extensions::ShellExtensions> ExecuteInPipeline<SE> for ast::SimpleComma
                 apply_assignment(
                     assignment,
                     &mut context.shell,
-                    &params,
+                    unredirected.as_ref().unwrap_or(&params),
                     false,
                     None,
                     EnvironmentScope::Global,
@@ -2013,6 +2085,7 @@ impl<SE: extensions::ShellExtensions> ExecuteInPipeline<SE> for ast::SimpleComma
 async fn execute_command(
     mut context: PipelineExecutionContext<'_, impl extensions::ShellExtensions>,
     params: ExecutionParameters,
+    unredirected: Option<&ExecutionParameters>,
     cmd_name: String,
     assignments: Vec<&ast::Assignment>,
     args: Vec<CommandArg>,
@@ -2046,6 +2119,10 @@ async fn execute_command(
             let refused =
                 error::Error::from(error::ErrorKind::ReadonlyVariable).naming_readonly(name);
             let shell = guard.shell();
+            // Under `set -e` the shell ends instead (`Error::to_control_flow`), as bash's.
+            if shell.options().exit_on_nonzero_command_exit && !shell.options().interactive {
+                return Err(refused);
+            }
             let _ = shell.display_error(&mut params.stderr(shell), &refused);
             continue;
         }
@@ -2053,7 +2130,7 @@ async fn execute_command(
         apply_assignment(
             assignment,
             guard.shell(),
-            &params,
+            unredirected.unwrap_or(&params),
             true,
             Some(EnvironmentScope::Command),
             EnvironmentScope::Command,
@@ -2065,7 +2142,7 @@ async fn execute_command(
         guard
             .shell()
             .trace_command(
-                &params,
+                unredirected.unwrap_or(&params),
                 args.iter().map(|arg| arg.quote_for_tracing()).join(" "),
             )
             .await;

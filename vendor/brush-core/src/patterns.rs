@@ -569,6 +569,11 @@ pub(crate) fn remove_smallest_matching_prefix<'a>(
         let re = pattern.to_regex(true, true)?;
         let mut indices = s.char_indices();
 
+        // ncsh patch: the smallest prefix is the empty one where the pattern matches it (`*`,
+        // `$empty*`), as in bash; one character was removed.
+        if re.is_match("")? {
+            return Ok(s);
+        }
         #[allow(
             clippy::string_slice,
             reason = "because we get the indices from char_indices()"
@@ -622,6 +627,10 @@ pub(crate) fn remove_smallest_matching_suffix<'a>(
 ) -> Result<&'a str, error::Error> {
     if let Some(pattern) = pattern {
         let re = pattern.to_regex(true, true)?;
+        // ncsh patch: the empty suffix first, as the smallest prefix.
+        if re.is_match("")? {
+            return Ok(s);
+        }
         #[allow(
             clippy::string_slice,
             reason = "because we get the indices from char_indices()"

@@ -171,18 +171,11 @@ impl<SE: crate::extensions::ShellExtensions> crate::Shell<SE> {
                 super::parsing::with_last_backslash_read(&text, kept, &options, error)
             })
         });
-        let (parse_result, text) = match parsed {
-            Ok(program) => (Ok(program), None),
-            Err(error) => {
-                let text = String::from_utf8_lossy(&bytes).into_owned();
-                let error = super::parsing::unmendable_near_last_token(
-                    error,
-                    &text,
-                    &self.parser_options(),
-                );
-                (Err(error), Some(text))
-            }
-        };
+        // The text also serves `set -v`.
+        let text = String::from_utf8_lossy(&bytes);
+        let parse_result = parsed.map_err(|error| {
+            super::parsing::unmendable_near_last_token(error, &text, &self.parser_options())
+        });
 
         let script_positional_args = args.map(Into::into);
 
@@ -197,7 +190,7 @@ impl<SE: crate::extensions::ShellExtensions> crate::Shell<SE> {
         let result = crate::growing_stack::on_growing_stack(self.run_parsed_result(
             parse_result,
             source_info,
-            text.as_deref(),
+            Some(&text),
             params,
             syntax_errors,
         ))
@@ -354,7 +347,7 @@ impl<SE: crate::extensions::ShellExtensions> crate::Shell<SE> {
         // If parsing succeeded, run the program. If there's a parse error, the commands before it
         // run first (ncsh patch).
         let result = match parse_result {
-            Ok(prog) => self.run_program(prog, params).await,
+            Ok(prog) => crate::interp::execute_program(&prog, self, params, text).await,
             Err(parse_err) => {
                 if let Some(text) = text
                     && let Some(ended) = self.run_commands_before_syntax_error(text, params).await

@@ -177,7 +177,8 @@ peg::parser! {
                 let start = s.location();
                 let end = &d.loc;
                 let loc = SourceSpan::within(start, end);
-                ast::ForClauseCommand { variable_name: n.to_owned(), values: w, body: d, loc }
+                // ncsh patch: `in` with no words loops over none, as in bash; it looped over "$@".
+                ast::ForClauseCommand { variable_name: n.to_owned(), values: Some(w.unwrap_or_default()), body: d, loc }
             } /
             s:specific_word(keyword) n:name() sequential_sep()? d:loop_over_words_body() {
                 let start = s.location();
