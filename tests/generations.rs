@@ -651,8 +651,9 @@ fn a_shell_whose_daemon_cannot_start_says_so_once_and_runs_commands() {
 }
 
 /// A daemon that is there but does not answer (stopped, here) holds a command for a few seconds,
-/// not a minute per call: finding a command waits 5 s for it, and after a call went unanswered
-/// the next ones wait 1 s. `daemon status` and `daemon stop` name it and say how to end it. At the
+/// not a minute per call: a shell's first call to a daemon it did not start waits 3 s for a cheap
+/// answer first (a new shell's `gen list` waited a minute), and after a call went unanswered the
+/// next ones wait 1 s. `daemon status` and `daemon stop` name it and say how to end it. At the
 /// prompt, Ctrl-C abandons a wait.
 #[test]
 fn a_daemon_that_does_not_answer_holds_commands_briefly_and_is_named_with_the_way_out() {
@@ -672,14 +673,20 @@ fn a_daemon_that_does_not_answer_holds_commands_briefly_and_is_named_with_the_wa
     term.line("echo back");
     term.expect("\nback");
 
-    let script =
-        "nosuch; nosuch2; calc 6*7; daemon status; echo status=$?; daemon stop; echo stop=$?";
+    let script = "gen list; echo list=$?; nosuch; nosuch2; calc 6*7; daemon status; \
+        echo status=$?; daemon stop; echo stop=$?";
     let output = common::against_bash::ncsh_within(&home, &["-c", script], Duration::from_secs(30));
     let (out, err) = (
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr),
     );
-    assert_eq!(out, "42\nstatus=1\nstop=1\n", "{err}");
+    assert_eq!(out, "list=1\n42\nstatus=1\nstop=1\n", "{err}");
+    assert!(
+        err.contains(
+            "gen: updates are unavailable: the daemon did not answer (no answer within 3 s)"
+        ),
+        "{err}"
+    );
     assert!(
         err.contains(
             "nosuch: command not found (updates are unavailable: the daemon did not answer"

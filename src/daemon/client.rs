@@ -239,10 +239,14 @@ fn exchange(call: Call, start: bool, wait: Duration) -> Result<Reply, ClientErro
     if slot.as_ref().is_some_and(|c| closed(&c.writer)) {
         *slot = None;
     }
+    // A daemon this shell has not asked yet, and did not start, may be stuck: it is asked the
+    // cheapest question first too (a stopped one held a new shell's first `gen list` a minute).
+    let mut untried = false;
     let connection = match slot.as_mut() {
         Some(connection) => connection,
         None => {
-            let stream = connect(start).map_err(ClientError::Unavailable)?;
+            let (stream, started) = connect(start).map_err(ClientError::Unavailable)?;
+            untried = !started;
             let reader = stream
                 .try_clone()
                 .map_err(|e| ClientError::Unavailable(e.to_string()))?;
@@ -259,10 +263,16 @@ fn exchange(call: Call, start: bool, wait: Duration) -> Result<Reply, ClientErro
     // Where one went unanswered a moment ago, the daemon is asked the cheapest question first, for
     // a short wait: one that is back is given the call's whole wait (an update may take long),
     // one still stuck fails the call at once.
-    let probed = if recently_unanswered {
-        send(connection, Call::Current, PROBE_WAIT).map(|_| ())
+    let probe_wait = if recently_unanswered {
+        Some(PROBE_WAIT)
     } else {
-        Ok(())
+        untried.then_some(STATUS_WAIT)
+    };
+    let probed = match probe_wait {
+        Some(probe_wait) if probe_wait < wait => {
+            send(connection, Call::Current, probe_wait).map(|_| ())
+        }
+        _ => Ok(()),
     };
     let answer = probed.and_then(|()| send(connection, call, wait));
     if answer.is_err() {
@@ -275,7 +285,7 @@ fn exchange(call: Call, start: bool, wait: Duration) -> Result<Reply, ClientErro
     let response = answer.map_err(|e| {
         ClientError::Unavailable(format!(
             "the daemon did not answer ({e}); if this was an update, it may or may not have \
-             happened: `gen list` shows"
+             happened: `gen list` shows once it answers, and `daemon status` names one that is stuck"
         ))
     })?;
     response.result.map_err(ClientError::Refused)
@@ -344,10 +354,11 @@ fn closed(stream: &UnixStream) -> bool {
 
 /// Connects to the running daemon, or starts one and connects to it; either way, checks that the
 /// peer runs as this user.
-fn connect(start: bool) -> Result<UnixStream, String> {
+/// A connection to the daemon, and whether this call started it.
+fn connect(start: bool) -> Result<(UnixStream, bool), String> {
     let places = Places::find()?;
-    let stream = match UnixStream::connect(&places.socket) {
-        Ok(stream) => stream,
+    let (stream, started) = match UnixStream::connect(&places.socket) {
+        Ok(stream) => (stream, false),
         Err(e) if !start => return Err(format!("the daemon is not running ({e})")),
         Err(e)
             if matches!(
@@ -361,7 +372,7 @@ fn connect(start: bool) -> Result<UnixStream, String> {
                      `ncsh --daemon` ({e})"
                 ));
             }
-            start_daemon(&places)?
+            (start_daemon(&places)?, true)
         }
         Err(e) => {
             let runtime = places.socket.parent().unwrap_or(&places.socket);
@@ -376,7 +387,7 @@ fn connect(start: bool) -> Result<UnixStream, String> {
     places.check_private()?;
     let me = nix::unistd::geteuid().as_raw();
     match nix::sys::socket::getsockopt(&stream, nix::sys::socket::sockopt::PeerCredentials) {
-        Ok(peer) if peer.uid() == me => Ok(stream),
+        Ok(peer) if peer.uid() == me => Ok((stream, started)),
         Ok(peer) => Err(format!(
             "the process on {} runs as uid {}, not as you (uid {me}); remove the socket",
             places.socket.display(),
