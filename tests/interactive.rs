@@ -385,6 +385,19 @@ fn ctrl_z_stops_a_job_that_jobs_lists_and_fg_resumes() {
     assert_eq!(screen.matches("Stopped").count(), 2, "{screen}");
 }
 
+/// A job stopped with Ctrl-Z, resumed with `bg` and killed is listed once, as ended: `jobs`
+/// listed it running, and the prompt then as terminated.
+#[test]
+fn jobs_lists_a_killed_job_once_as_ended() {
+    let home = Home::new();
+    let term = start(&home, &[]);
+    stop_a_sleep(&term, 100);
+    term.line("clear; bg; kill %1; sleep 0.5; jobs; echo listed-$((2+3))");
+    let screen = term.expect("\nlisted-5");
+    assert_eq!(screen.matches("Terminated").count(), 1, "{screen}");
+    assert!(!screen.contains("Running"), "{screen}");
+}
+
 /// A background job keeps the terminal, as bash's with job control: one that reads it stops
 /// until `fg`, which gives it the keys typed (`vim &` then `fg`; it read /dev/null and ended).
 /// A job of builtins stops too, rather than take the keys typed at the prompt.

@@ -338,13 +338,13 @@ impl JobManager {
         }
     }
 
-    /// Collects how each job whose shell has ended ended, so that `jobs` shows `Exit 3` and
-    /// `jobs -r` leaves it out (ncsh patch).
+    /// Collects how each job that has ended ended, so that `jobs` shows `Exit 3` and `jobs -r`
+    /// leaves it out (ncsh patch): a job whose shell has ended, and one of processes (Ctrl-Z,
+    /// then `bg`) whose processes have, which `jobs` listed as running, and the prompt then as
+    /// ended.
     pub fn collect_ended(&mut self) -> Result<(), error::Error> {
         for job in &mut self.jobs {
-            if job.has_ended() {
-                job.poll_done()?;
-            }
+            job.poll_done()?;
         }
         Ok(())
     }
