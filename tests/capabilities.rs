@@ -262,6 +262,13 @@ fn each_fs_tool_answers_help_and_a_file_named_help_is_still_read_after_dashes() 
     }
     let (_, out, _) = run(&home, "fs --help");
     assert!(out.contains("| stat PATH..."), "{out}");
+    // With no tool named, the usage is an error, as a missing subcommand is (it was a success).
+    let (status, out, err) = run(&home, "fs");
+    assert_eq!((status, out.as_str()), (2, ""), "{err}");
+    assert!(
+        err.starts_with("fs: name a tool to run\n\n") && err.contains("| stat PATH..."),
+        "{err}"
+    );
     std::fs::write(home.path().join("--help"), "inside\n").unwrap();
     let (status, out, err) = run(&home, "cd \"$HOME\" && fs cat -- --help");
     assert_eq!((status, out.as_str()), (0, "inside\n"), "{err}");
@@ -392,9 +399,11 @@ fn fs_prints_what_coreutils_prints_on_the_same_tree_and_stays_in_the_working_dir
     std::fs::write(tree.join(".hidden"), "x").unwrap();
     let numbers: String = (1..=1000).map(|i| format!("{i}\n")).collect();
     std::fs::write(tree.join("big"), numbers).unwrap();
-    // What `ls -l` shows beyond names: special bits, a sticky directory, a symlink, sizes of
-    // several widths, hard links, and blocks.
+    // What `ls -l` shows beyond names: special bits, a sticky directory, symlinks (one to an
+    // absolute path, whose target WASI's readlink hides), sizes of several widths, hard links, and
+    // blocks.
     std::os::unix::fs::symlink("one", tree.join("link")).unwrap();
+    std::os::unix::fs::symlink("/etc/passwd", tree.join("sub/out")).unwrap();
     std::fs::hard_link(tree.join("two"), tree.join("sub/two-again")).unwrap();
     std::fs::create_dir(tree.join("sub/sticky")).unwrap();
     let mode = |path: &str, bits: u32| {

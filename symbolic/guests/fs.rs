@@ -394,8 +394,9 @@ const TOOLS: &[(&str, &str)] = &[
 
 const ABOUT: &str = "fs: file tools inside the directories granted to it (ncsh grants the current one)";
 
-const MATCHES: &str = "Standard output matches GNU coreutils for these flags; `ls -l` matches
-`ls -l --time-style=long-iso`.";
+const MATCHES: &str = "The output of ls, cat, head, tail and wc with these flags matches GNU coreutils';
+`ls -l` matches `ls -l --time-style=long-iso`. `stat` shows the first lines of GNU's: a name, its
+size and its type. The others say nothing unless they fail.";
 
 /// `fs --help`: every tool, as many to a line as fit in 100 columns.
 fn help() -> String {
@@ -444,9 +445,13 @@ fn main() {
         "cp" => copy_or_move(operands_only(rest), true),
         "mv" => copy_or_move(operands_only(rest), false),
         "stat" => stat(operands_only(rest), &mut out),
-        "" | "-h" | "--help" | "help" => {
+        "-h" | "--help" | "help" => {
             out.write_all(help().as_bytes()).ok();
             Ok(())
+        }
+        "" => {
+            eprint!("fs: name a tool to run\n\n{}", help());
+            std::process::exit(2);
         }
         other => Err(Failure(format!("no such tool '{}'; `fs --help` lists them", other), 2)),
     };

@@ -6,10 +6,13 @@
 //! under and resolves the rest inside it with cap-primitives, which refuses `..` and symlinks that lead
 //! out, as the preopens do. It writes one line of tab-separated fields:
 //!
-//! `mode nlink uid gid size blocks rdev mtime_seconds utc_offset_seconds owner group`
+//! `mode nlink uid gid size blocks rdev mtime_seconds utc_offset_seconds owner group target`
 //!
-//! where `utc_offset_seconds` is the local time zone's offset at the mtime and `owner`/`group` are
-//! names (empty when the id has none). It returns the bytes written, or a negative code:
+//! where `utc_offset_seconds` is the local time zone's offset at the mtime, `owner`/`group` are
+//! names (empty when the id has none), and `target` is a symlink's text as written (empty for
+//! anything else; the last field, so that it may hold a tab). WASI's own readlink hides a target
+//! that is an absolute path (cap-std's choice, against telling where the host's files are); `ls -l`
+//! shows it, and it is the content of a file inside the grant, which nothing here follows. It returns the bytes written, or a negative code:
 //! [`NOT_GRANTED`], [`NOT_FOUND`], [`FAILED`], [`TOO_SMALL`].
 
 use cap_primitives::fs::MetadataExt;
@@ -91,8 +94,15 @@ fn describe(granted: &[PathBuf], path: &Path) -> Result<String, i32> {
         .ok()
         .flatten()
         .map(|g| g.name);
+    let target = if meta.file_type().is_symlink() {
+        cap_primitives::fs::read_link_contents(&start, rest)
+            .map(|target| target.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    } else {
+        String::new()
+    };
     Ok(format!(
-        "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+        "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{target}",
         meta.mode(),
         meta.nlink(),
         meta.uid(),

@@ -22,6 +22,8 @@ struct Stat {
     blocks: u64,
     /// Local time: seconds since the epoch plus the zone's offset.
     local_mtime: i64,
+    /// A symlink's target as written; WASI's readlink hides an absolute one.
+    target: String,
 }
 
 /// Asks the host about `path` (absolute); `None` when it cannot say (not granted, gone).
@@ -35,8 +37,8 @@ fn stat(path: &Path) -> Option<Stat> {
         return None;
     }
     let line = String::from_utf8_lossy(&buffer[..written as usize]).into_owned();
-    let fields: Vec<&str> = line.split('\t').collect();
-    if fields.len() != 11 {
+    let fields: Vec<&str> = line.splitn(12, '\t').collect();
+    if fields.len() != 12 {
         return None;
     }
     let number = |i: usize| fields[i].parse::<i64>().ok();
@@ -49,6 +51,7 @@ fn stat(path: &Path) -> Option<Stat> {
         size: number(4)? as u64,
         blocks: number(5)? as u64,
         local_mtime: number(7)? + number(8)?,
+        target: fields[11].to_string(),
     })
 }
 
@@ -147,9 +150,7 @@ pub fn write(entries: &[Entry], with_total: bool, out: &mut dyn Write) -> Vec<St
                     sw = size_width
                 );
                 if s.mode & 0o170000 == 0o120000 {
-                    if let Ok(target) = std::fs::read_link(&entry.path) {
-                        line.push_str(&format!(" -> {}", target.display()));
-                    }
+                    line.push_str(&format!(" -> {}", s.target));
                 }
                 line
             }
