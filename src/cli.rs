@@ -9,8 +9,28 @@ use clap::Parser;
 /// With no COMMAND and no FILE, on a terminal, ncsh starts an interactive session behind its host;
 /// otherwise it runs the command, the script, or the commands on standard input, and exits with the
 /// status of the last command.
+/// The variables ncsh reads beside bash's, for `ncsh --help`.
+const ENVIRONMENT: &str = "\
+Environment:
+  NCSH_HOME              Where all of ncsh's files go: state/ (history, logs), data/ (the store of
+                         generations), runtime/ (the daemon's socket); else the XDG directories
+                         (~/.local/state/ncsh, ~/.local/share/ncsh, $XDG_RUNTIME_DIR/ncsh)
+  NCSH_RUNTIME           The runtime of an interactive session, as --runtime (for a login shell)
+  NCSH_LOG               What to log, as tracing filters it (NCSH_LOG=debug), to ncsh.log in the
+                         state directory for an interactive session
+  NCSH_DAEMON=manual     Shells do not start the daemon (a service manager runs `ncsh --daemon`)
+  NCSH_DAEMON_IDLE_SECS  How long the daemon waits after the last shell before it exits
+
+The README says the rest; in the shell, `cap --help`, `gen --help`, `audit --help`,
+`daemon --help`, `neural --help`, `calc --help` and `fs --help`.";
+
 #[derive(Debug, Clone, Parser)]
-#[command(name = "ncsh", version, max_term_width = 100)]
+#[command(
+    name = "ncsh",
+    version,
+    max_term_width = 100,
+    after_long_help = ENVIRONMENT
+)]
 pub struct Cli {
     /// Run COMMAND, then exit; the arguments after it set $0, $1, …
     #[arg(short = 'c', value_name = "COMMAND")]
@@ -83,8 +103,9 @@ pub struct Cli {
     /// from the one before and the command; `neural fidelity` says how close it came. `symbolic`:
     /// the model is off. `neural`: a neural computer in place of the shell: the model draws every
     /// screen and no command runs; arithmetic is checked by calc and file commands by fs on a
-    /// sandbox disk, whose exact screen replaces a wrong one. Runs without a terminal show no
-    /// screens, so they run symbolic either way.
+    /// sandbox disk, whose exact screen replaces a wrong one. Runs without a terminal (-c, a
+    /// script, commands on standard input) show no screens: there `hybrid` runs symbolic, and
+    /// `neural` is refused (`NCSH_RUNTIME=neural` runs the shell instead).
     #[arg(long, value_enum)]
     pub runtime: Option<RuntimeMode>,
 

@@ -78,7 +78,7 @@ fn main() -> ExitCode {
         // given to it would.
         eprintln!(
             "ncsh: --runtime neural draws an interactive session on a terminal; run ncsh on a \
-             terminal without -c or a script for it"
+             terminal without -c, a script or commands on standard input for it"
         );
         2
     } else {

@@ -373,15 +373,34 @@ fn calc_refuses_an_expression_nested_too_deep() {
     assert!(err.contains("nested more than 256 deep"), "{err}");
 }
 
+/// An unknown option is named, with the way to the ones there are; it was read as an expression
+/// and refused at its letter (`syntax error at column 3`). A leading minus of a number is not one.
+#[test]
+fn calc_names_an_unknown_option() {
+    let home = Home::new();
+    let (status, out, err) = run(&home, "calc --bogus 1");
+    assert_eq!((status, out.as_str()), (2, ""), "{err}");
+    assert_eq!(
+        err,
+        "calc: unknown option '--bogus'; `calc --help` lists them\n"
+    );
+    let (status, out, err) = run(&home, "calc -5+3; calc -i -7/2");
+    assert_eq!((status, out.as_str()), (0, "-2\n-3\n"), "{err}");
+}
+
 #[test]
 fn calc_works_without_a_daemon() {
     let home = Home::new();
     // A store exists (so installed capabilities are looked for) but no daemon may start.
     run(&home, "gen list >/dev/null; daemon stop >/dev/null");
-    let mut command = home.command(&["-c", "calc 6*7; nosuch; echo $?"]);
+    let mut command = home.command(&["-c", "calc 6*7; nosuch; echo $?; daemon status"]);
     command.env("NCSH_DAEMON", "manual");
     let output = command.output().unwrap();
-    assert_eq!(String::from_utf8_lossy(&output.stdout), "42\n127\n");
+    // `daemon status` does not promise that an update starts it, which none will.
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "42\n127\nthe daemon is not running; NCSH_DAEMON=manual: start it with `ncsh --daemon`\n"
+    );
     let err = String::from_utf8_lossy(&output.stderr);
     assert!(
         err.contains("nosuch: command not found (updates are unavailable"),

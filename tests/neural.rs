@@ -360,6 +360,12 @@ fn a_model_trains_resumes_and_is_evaluated_on_every_measure() {
         1,
         "notes.txt is neither an episode (NAME.episode.gz",
     );
+    // A file that is not there is said to be missing.
+    home.refuses(
+        &format!("{at}neural render --model ck gone.cast --out g.png"),
+        1,
+        "gone.cast: no such file; give an episode (NAME.episode.gz) or a recording (NAME.cast)",
+    );
     // A recording's screen can be of any size: one too large to draw is refused, and no file made.
     std::fs::write(
         home.path().join("wide.cast"),

@@ -302,6 +302,15 @@ fn help_and_version_succeed() {
     let help = run(&home, &["--help"], b"");
     assert_eq!(help.status.code(), Some(0));
     assert!(stdout(&help).contains("--record-steps"));
+    // The variables ncsh reads beside bash's are named there too.
+    for variable in [
+        "NCSH_HOME",
+        "NCSH_RUNTIME",
+        "NCSH_LOG",
+        "NCSH_DAEMON=manual",
+    ] {
+        assert!(stdout(&help).contains(variable), "{variable}");
+    }
     let version = run(&home, &["--version"], b"");
     assert_eq!(
         stdout(&version),

@@ -68,7 +68,8 @@ struct Source {
     /// Also grant reading and writing this directory (repeatable).
     #[arg(long = "allow-write", value_name = "DIR")]
     allow_write: Vec<PathBuf>,
-    /// Grant the permissions without asking.
+    /// Grant the permissions without asking: needed where there is no terminal to ask on (a
+    /// script, `-c`, a background job).
     #[arg(long, short = 'y')]
     yes: bool,
 }

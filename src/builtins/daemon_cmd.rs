@@ -40,10 +40,12 @@ impl Builtin for Daemon {
                     if places.daemon_alive() {
                         return Err(stuck(&places, "no longer listens, and has not exited"));
                     }
-                    writeln!(
-                        io.out,
-                        "the daemon is not running; the next update starts it"
-                    )?;
+                    let starts = if client::started_by_hand() {
+                        "NCSH_DAEMON=manual: start it with `ncsh --daemon`"
+                    } else {
+                        "the next update starts it"
+                    };
+                    writeln!(io.out, "the daemon is not running; {starts}")?;
                     return Ok(3);
                 };
                 writeln!(

@@ -354,6 +354,11 @@ fn closed(stream: &UnixStream) -> bool {
 
 /// Connects to the running daemon, or starts one and connects to it; either way, checks that the
 /// peer runs as this user.
+/// Whether `NCSH_DAEMON=manual` says that no shell starts the daemon (a service manager does).
+pub fn started_by_hand() -> bool {
+    std::env::var_os("NCSH_DAEMON").is_some_and(|v| v == "manual")
+}
+
 /// A connection to the daemon, and whether this call started it.
 fn connect(start: bool) -> Result<(UnixStream, bool), String> {
     let places = Places::find()?;
@@ -366,7 +371,7 @@ fn connect(start: bool) -> Result<(UnixStream, bool), String> {
                 std::io::ErrorKind::NotFound | std::io::ErrorKind::ConnectionRefused
             ) =>
         {
-            if std::env::var_os("NCSH_DAEMON").is_some_and(|v| v == "manual") {
+            if started_by_hand() {
                 return Err(format!(
                     "the daemon is not running, and NCSH_DAEMON=manual says not to start it; start \
                      `ncsh --daemon` ({e})"

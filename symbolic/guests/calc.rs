@@ -543,6 +543,12 @@ fn main() {
                 print!("{}", HELP);
                 return;
             }
+            // An expression has no letters: a dash before one starts an option, which was read
+            // as an expression and refused as a syntax error at its letter.
+            option if option.starts_with('-') && option.trim_start_matches('-').starts_with(|c: char| c.is_ascii_alphabetic()) => {
+                eprintln!("calc: unknown option '{}'; `calc --help` lists them", option);
+                std::process::exit(2);
+            }
             _ => words.push(arg),
         }
     }

@@ -32,6 +32,12 @@ impl Render {
     pub fn run(self, io: &mut Io) -> Result<u8, Failure> {
         let path = io.path(&self.session);
         let name = path.file_name().unwrap_or_default().to_string_lossy();
+        if !path.exists() {
+            return Err(Failure::from(format!(
+                "{}: no such file; give an episode (NAME.episode.gz) or a recording (NAME.cast)",
+                path.display()
+            )));
+        }
         let episode = if name.ends_with(".cast") {
             super::import_cast::episode(&path)?
         } else if name.ends_with(".episode.gz") {
