@@ -178,9 +178,21 @@ fn plain(message: &str) -> String {
     }
 }
 
+/// `n` and `noun`, made plural unless `n` is 1 (`1 session`, `3 sessions`, `2 entries`): the
+/// regular English plurals, which are all the nouns counted here have.
+pub fn counted(n: usize, noun: &str) -> String {
+    if n == 1 {
+        return format!("1 {noun}");
+    }
+    match noun.strip_suffix('y') {
+        Some(stem) if !stem.ends_with(['a', 'e', 'o', 'u']) => format!("{n} {stem}ies"),
+        _ => format!("{n} {noun}s"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::plain;
+    use super::{counted, plain};
 
     #[test]
     fn rust_decorations_are_dropped() {
@@ -189,5 +201,13 @@ mod tests {
             "cd: No such file or directory"
         );
         assert_eq!(plain("syntax error near ;"), "syntax error near ;");
+    }
+
+    #[test]
+    fn counts_take_the_plural_unless_one() {
+        assert_eq!(counted(1, "session"), "1 session");
+        assert_eq!(counted(0, "step"), "0 steps");
+        assert_eq!(counted(2, "entry"), "2 entries");
+        assert_eq!(counted(3, "key"), "3 keys");
     }
 }

@@ -109,6 +109,23 @@ fn a_model_trains_resumes_and_is_evaluated_on_every_measure() {
     assert!(options.contains("\"schedule\": \"cosine\""), "{options}");
     assert!(options.contains("\"feed_predictions\": 0.1"), "{options}");
     assert!(options.contains("\"true_targets\": true"), "{options}");
+    assert!(!err.contains("AdamW starts afresh"), "{err}");
+    // A checkpoint without AdamW's moments (as the shipped model's directory is) is said to start
+    // them afresh.
+    let bare = home.path().join("bare");
+    std::fs::create_dir(&bare).unwrap();
+    for file in ["model.safetensors", "options.json", "position.json"] {
+        std::fs::copy(home.path().join("ck").join(file), bare.join(file)).unwrap();
+    }
+    let (status, _, err) = home.run(&format!(
+        "{at}neural train --data {} --out from-bare --from bare {TINY}",
+        data.display()
+    ));
+    assert_eq!(status, 0, "{err}");
+    assert!(
+        err.contains("bare: AdamW starts afresh (the checkpoint kept no moments)"),
+        "{err}"
+    );
     // Under a falling rate, more epochs would be another run: the rate would jump.
     home.refuses(&format!(
         "{at}neural train --data {} --out annealed --from ck --schedule cosine --feed-predictions 0.1 --true-targets --epochs 2 {TINY}",

@@ -80,7 +80,7 @@ fn gen_data_records_real_sessions_by_split_and_resumes() {
     std::fs::remove_file(again).unwrap();
     let (status, said, _) = home.run(&gen_data);
     assert_eq!(status, 0);
-    assert!(said.contains("1 sessions written"), "{said}");
+    assert!(said.contains("1 session written"), "{said}");
     assert_eq!(std::fs::read(again).unwrap(), before);
 
     // Sessions of another seed or screen would be mixed into these: refused, and nothing written.

@@ -175,7 +175,7 @@ fn bad_trust_commands_are_named_and_change_nothing() {
     home.refuses(
         &format!("gen rollback {}", current.matches("set-policy").count() + 1),
         1,
-        "nothing to change: current =",
+        "is current already; no generation was made",
     );
     assert_eq!(home.run("gen list").1, current);
 }

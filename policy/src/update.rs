@@ -122,6 +122,9 @@ pub enum UpdateError {
     /// A policy rule that does not exist, or a value it cannot take.
     #[error("{0}")]
     BadRule(String),
+    /// A rollback to the generation that is current: nothing is done.
+    #[error("nothing to change: generation {0} is current already; no generation was made")]
+    AlreadyCurrent(GenerationId),
     /// An update that would change nothing: no generation is made for it.
     #[error(
         "nothing to change: {what} is so in generation {current}, the current one; no generation was made"
@@ -351,10 +354,7 @@ impl<'a> Updates<'a> {
     ) -> Result<(GenerationId, GenerationId), UpdateError> {
         let current = self.store.current()?;
         if to == Some(current) {
-            return Err(UpdateError::Unchanged {
-                what: format!("current = {current}"),
-                current,
-            });
+            return Err(UpdateError::AlreadyCurrent(current));
         }
         Ok(self.store.rollback(to, &self.actor)?)
     }

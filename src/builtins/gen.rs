@@ -10,6 +10,7 @@ use super::listing::{table, when};
 use super::pin;
 use super::{Builtin, Failure, Io};
 use crate::daemon::client;
+use crate::wording::counted;
 
 /// Generations: every state ncsh's runtime has been in. Each update (`cap install`, …) makes one;
 /// none is ever changed. New shells start on the current one; this shell stays on its own until you
@@ -123,8 +124,10 @@ impl Builtin for Gen {
                 let (capabilities, blobs, entries) = client::export(id, file.clone())?;
                 writeln!(
                     io.out,
-                    "wrote generation {id} ({capabilities} capabilities, {blobs} blobs, audit proof \
-                     of {entries} entries) to {}",
+                    "wrote generation {id} ({}, {}, audit proof of {}) to {}",
+                    counted(capabilities, "capability"),
+                    counted(blobs, "blob"),
+                    counted(entries, "entry"),
                     file.display()
                 )?;
                 Ok(0)

@@ -131,9 +131,9 @@ pub fn run() -> Result<i32, String> {
     // The terminal may be gone (a hang-up): what cannot be said is not an error.
     let _ = writeln!(
         std::io::stdout(),
-        "ncsh: the neural computer ran {} commands: {agreed} verified and drawn right, {corrected} \
+        "ncsh: the neural computer ran {}: {agreed} verified and drawn right, {corrected} \
          corrected, {unverified} unverified; {removed}",
-        agreed + corrected + unverified,
+        crate::wording::counted(agreed + corrected + unverified, "command"),
     );
     Ok(status)
 }

@@ -85,7 +85,13 @@ impl Eval {
             let json = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
             writeln!(io.out, "{json}")?;
         } else {
-            write_tables(io, &report, &model_name)?;
+            // Sessions trained on are not held out, nor, for all the model knows, recordings.
+            let sessions = match (self.casts.is_empty(), self.split) {
+                (false, _) => "recorded",
+                (true, Split::Train) => "trained-on",
+                (true, _) => "held-out",
+            };
+            write_tables(io, &report, &model_name, sessions)?;
         }
         Ok(0)
     }
@@ -106,10 +112,10 @@ pub(super) fn percent(x: f64) -> String {
     format!("{:.2}%", 100.0 * x)
 }
 
-fn write_tables(io: &mut Io, report: &Report, model: &str) -> Result<(), Failure> {
+fn write_tables(io: &mut Io, report: &Report, model: &str, sessions: &str) -> Result<(), Failure> {
     writeln!(
         io.out,
-        "{model} on {} held-out sessions ({} steps), on {}:",
+        "{model} on {} {sessions} sessions ({} steps), on {}:",
         report.sessions, report.overall.steps, report.device
     )?;
     let o = &report.overall;

@@ -8,6 +8,7 @@ use clap::Args;
 use super::ctrl_c::CtrlC;
 use crate::builtins::{Failure, Io};
 use crate::neural::gen_data::{Plan, generate};
+use crate::wording::counted;
 
 #[derive(Args)]
 pub struct GenData {
@@ -63,10 +64,10 @@ impl GenData {
         bar.finish_and_clear();
         writeln!(
             io.out,
-            "{}: {} sessions written ({} steps), {} already there, {} failed",
+            "{}: {} written ({}), {} already there, {} failed",
             plan.out.display(),
-            report.written,
-            report.steps,
+            counted(report.written, "session"),
+            counted(report.steps, "step"),
             report.kept,
             report.failed.len()
         )?;

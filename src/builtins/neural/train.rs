@@ -12,6 +12,7 @@ use neural_rt::train::{
 use super::ctrl_c::CtrlC;
 
 use crate::builtins::{Failure, Io};
+use crate::wording::counted;
 
 #[derive(Args)]
 pub struct Train {
@@ -207,13 +208,24 @@ impl Train {
             )?;
             return Ok(0);
         }
-        if let Start::Grows { from, saw } = how {
-            let kept_moments = Checkpoint::new(&from).keeps_moments();
-            writeln!(
-                io.err,
-                "{}",
-                growth(&from, &saw, &options.config, kept_moments)
-            )?;
+        match how {
+            Start::Grows { from, saw } => {
+                let kept_moments = Checkpoint::new(&from).keeps_moments();
+                writeln!(
+                    io.err,
+                    "{}",
+                    growth(&from, &saw, &options.config, kept_moments)
+                )?;
+            }
+            // The shipped model keeps no moments: the README promises that this is said.
+            Start::From(from) if !Checkpoint::new(&from).keeps_moments() => {
+                writeln!(
+                    io.err,
+                    "training from {}: AdamW starts afresh (the checkpoint kept no moments)",
+                    from.display()
+                )?;
+            }
+            _ => {}
         }
         let ctrl_c = CtrlC::catch();
         let position = train_until(
@@ -250,10 +262,10 @@ impl Train {
         }
         writeln!(
             io.out,
-            "trained on {} steps in {} updates ({} epochs) on {}; the model is in {}",
-            position.steps,
-            position.updates,
-            position.epoch,
+            "trained on {} in {} ({}) on {}; the model is in {}",
+            counted(position.steps, "step"),
+            counted(position.updates, "update"),
+            counted(position.epoch, "epoch"),
             device.name,
             out.join("model.safetensors").display()
         )?;
