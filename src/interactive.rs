@@ -120,10 +120,12 @@ pub async fn run(
         shell.count_command_line_read();
         let params = shell.default_exec_params();
         let lines = line.lines().count().max(1);
-        // A line that is only a job is resumed, and one that is only arithmetic is calculated
-        // (the history and the marks keep it as typed).
+        // A line that is only a job is resumed, and one typed at the prompt that is only
+        // arithmetic is calculated (the history and the marks keep it as typed); commands piped
+        // in are a script's, as in bash.
         let line = job_resumed(&line)
             .or_else(|| {
+                interactive.then_some(())?;
                 crate::capabilities::bare_arithmetic(&line, |name| {
                     shell.builtins().contains_key(name)
                         || shell.funcs().get(name).is_some()

@@ -98,6 +98,21 @@ fn a_bare_arithmetic_line_is_calculated() {
     term.expect("status=");
     term.line("exit");
     assert_eq!(term.wait_exit(), 0);
+    // Only at the prompt: a script, `-c` and commands piped in are bash's, where it names no
+    // command (piped in, it was calculated).
+    let mut piped = home
+        .command(&[])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(piped.stdin.as_mut().unwrap(), b"10+15\n").unwrap();
+    let output = piped.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(127));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("10+15: command not found"));
+    let (status, _, err) = run(&home, "10+15");
+    assert_eq!(status, 127, "{err}");
 }
 
 #[test]
