@@ -3084,3 +3084,20 @@ fn verbose_shows_input_lines_as_bash() {
         assert_eq!(stderr(&ours), stderr(&theirs), "{args:?}");
     }
 }
+
+/// Rarer corners from the Oils spec tests: a brace group that expands to nothing inside a brace
+/// expression is text to its `}` (`{a,{b}}` gave `a} {b}`); an octal escape past 255 is its low
+/// byte (`\0400` failed to parse); `a[0]=(…)` is refused in bash's words (it was "not yet
+/// implemented"); `unalias` with no name and `eval -z` are usage errors (the first succeeded, the
+/// second ran a command `-z`).
+#[test]
+fn brace_groups_octal_escapes_and_usage_errors_as_bash() {
+    let home = Home::new();
+    let script = r#"echo {a,{b}} {a,{}} -{a,{1...3}}- x{a,{b,c}}y {a,b{c}} {b} {x,y}{z} {a,{b},c}
+echo -en '\04000' | od -An -tx1; printf '\0400x' | od -An -tx1
+a=(1 2); a[0]=(3 4)
+echo "st=$? ${a[*]}"
+unalias; echo "unalias $?"; eval -z; echo "eval $?"; eval -- echo dd
+"#;
+    written_script_same_as_bash(&home, "corners.sh", script);
+}

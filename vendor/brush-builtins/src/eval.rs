@@ -1,5 +1,6 @@
 use brush_core::{ExecutionResult, builtins};
 use clap::Parser;
+use std::io::Write;
 
 /// Evaluate the given string as script.
 #[derive(Parser)]
@@ -16,6 +17,15 @@ impl builtins::Command for EvalCommand {
         &self,
         context: brush_core::ExecutionContext<'_, SE>,
     ) -> Result<brush_core::ExecutionResult, Self::Error> {
+        // ncsh patch: eval takes no option, and refuses one in bash's words (`eval -z` ran a
+        // command named `-z`).
+        if let Some(option) =
+            (self.args.first()).filter(|arg| arg.len() > 1 && arg.starts_with('-'))
+        {
+            let _ = context.failure(std::format!("{option}: invalid option"), 2);
+            writeln!(context.stderr(), "eval: usage: eval [arg ...]")?;
+            return Ok(ExecutionResult::new(2));
+        }
         if !self.args.is_empty() {
             let args_concatenated = self.args.join(" ");
 

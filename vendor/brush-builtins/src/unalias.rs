@@ -9,7 +9,8 @@ pub(crate) struct UnaliasCommand {
     #[arg(short = 'a')]
     remove_all: bool,
 
-    /// Names of aliases to operate on.
+    /// Names of aliases to operate on (ncsh patch: one at least, without `-a`, as bash asks).
+    #[arg(required_unless_present = "remove_all")]
     aliases: Vec<String>,
 }
 

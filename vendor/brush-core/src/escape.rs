@@ -119,8 +119,7 @@ pub fn expand_backslash_escapes(
                     octal_chars.push('0');
                 }
 
-                let value = int_utils::parse::<u8>(octal_chars.as_str(), 8)?;
-                result.push(value);
+                result.push(octal_byte(&octal_chars)?);
             }
             'x' => {
                 // Consume 1-2 valid hex chars (or unlimited with braces in ANSI-C mode)
@@ -244,8 +243,7 @@ pub fn expand_backslash_escapes(
                     octal_chars.push(next_c);
                 }
 
-                let value = int_utils::parse::<u8>(octal_chars.as_str(), 8)?;
-                result.push(value);
+                result.push(octal_byte(&octal_chars)?);
             }
             unknown => {
                 // Not a valid escape sequence.
@@ -478,6 +476,13 @@ const fn needs_escaping(c: char) -> bool {
 
 const fn needs_ansi_c_quoting(c: char) -> bool {
     c.is_ascii_control()
+}
+
+/// The byte of up to three octal digits, as bash takes it: the low eight bits of the number
+/// (ncsh patch: `\0400` and `\777`, past 255, failed to parse as a byte; bash's are 0 and 0xff).
+fn octal_byte(digits: &str) -> Result<u8, error::Error> {
+    let value = int_utils::parse::<u16>(digits, 8)?;
+    Ok(value.to_le_bytes()[0])
 }
 
 #[cfg(test)]

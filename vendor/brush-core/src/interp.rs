@@ -2409,8 +2409,12 @@ async fn apply_assignment(
                             .assign_at_index(array_index, s, append)
                             .map_err(|e| e.naming_readonly(variable_name))?;
                     }
+                    // ncsh patch: refused in bash's words (it was "not yet implemented").
                     ShellValueLiteral::Array(_) => {
-                        return error::unimp("replacing an array item with an array");
+                        return Err(error::ErrorKind::Worded(std::format!(
+                            "{variable_name}[{array_index}]: cannot assign list to array member"
+                        ))
+                        .into());
                     }
                 }
             } else {

@@ -740,6 +740,10 @@ peg::parser! {
         // Parses text that is not considered to contain a brace expression.
         rule non_brace_expr_text<T>(stop_condition: rule<T>) -> () =
             !"{" word_piece(<['{'] {} / stop_condition() {}>, false) {} /
+            // ncsh patch: a group with no comma or brace inside (`{b}`, `{}`, `{1...3}`) is text
+            // to its `}`, as bash reads it; within a brace expression (`{a,{b}}`) its `}` closed
+            // the expression, which gave `a} {b}`.
+            !brace_expr() "{" (!['{' | '}' | ','] [_])* "}" {} /
             !brace_expr() !stop_condition() "{" {}
 
         // Parses a complete brace expression, with no prefix or suffix.
