@@ -46,12 +46,12 @@ impl ErrorFormatter for BashWording {
                 message,
                 quoted_line,
             } => {
-                let prefix = location(&name, &source_info.source, Some(*line));
+                // At the prompt the line is on the screen already; piped in, it is named and
+                // quoted, as a script's.
+                let at_prompt = source_info.source == "main" && in_interactive_session(shell);
+                let prefix = location(&name, &source_info.source, Some(*line), at_prompt);
                 let mut said = format!("{prefix}{message}\n");
-                if let Some(quoted) = quoted_line
-                    .as_ref()
-                    .filter(|_| source_info.source != "main")
-                {
+                if let Some(quoted) = quoted_line.as_ref().filter(|_| !at_prompt) {
                     said.push_str(&format!("{prefix}`{quoted}'\n"));
                 }
                 said
@@ -70,7 +70,10 @@ impl ErrorFormatter for BashWording {
             // brush-core's own words for a syntax error it could not place, without its doubled
             // source name.
             ErrorKind::ParseError(error, source_info) => {
-                format!("{}{error}\n", location(&name, &source_info.source, None))
+                format!(
+                    "{}{error}\n",
+                    location(&name, &source_info.source, None, true)
+                )
             }
             // A redirection that could not open its file names only the file.
             ErrorKind::RedirectionFailure(file, why) => {
@@ -115,11 +118,7 @@ pub fn shell_name(shell: &Shell<impl ShellExtensions>) -> String {
 /// files it sources, and its subshells) the name of the shell's file; otherwise the file running (a sourced
 /// file's own name, else `$0`) and the line (`script.sh: line 3: `).
 pub fn error_prefix(shell: &Shell<impl ShellExtensions>) -> String {
-    let interactive = shell
-        .call_stack()
-        .iter()
-        .any(|frame| frame.frame_type.is_interactive_session());
-    if interactive {
+    if in_interactive_session(shell) {
         // bash's interactive shell names itself by its file's name alone (`bash:`, where `$0` is
         // `/bin/bash`).
         let name = shell_name(shell);
@@ -141,15 +140,24 @@ pub fn error_prefix(shell: &Shell<impl ShellExtensions>) -> String {
     }
 }
 
-/// Where an error in parsed text was, as bash says it: at the prompt nothing; in `-c` text and
-/// other text the shell runs, the shell's name, the source and the line; in a script or a sourced
-/// file, the file and the line.
-fn location(name: &str, source: &str, line: Option<usize>) -> String {
+/// Whether the shell reads commands typed at its prompt.
+fn in_interactive_session(shell: &Shell<impl ShellExtensions>) -> bool {
+    shell
+        .call_stack()
+        .iter()
+        .any(|frame| frame.frame_type.is_interactive_session())
+}
+
+/// Where an error in parsed text was, as bash says it: at the prompt nothing; for commands piped
+/// in, the line; in `-c` text and other text the shell runs, the shell's name, the source and the
+/// line; in a script or a sourced file, the file and the line.
+fn location(name: &str, source: &str, line: Option<usize>, at_prompt: bool) -> String {
     let line = line
         .map(|line| format!("line {line}: "))
         .unwrap_or_default();
     match source {
-        "main" => format!("{name}: "),
+        "main" if at_prompt => format!("{name}: "),
+        "main" => format!("{name}: {line}"),
         text if is_shell_text(text) => format!("{name}: {source}: {line}"),
         file => format!("{file}: {line}"),
     }

@@ -95,6 +95,14 @@ fn a_syntax_error_is_reported_in_bash_s_words() {
         "echo a > >",
         "echo \"abc",
         "echo a\necho 'abc",
+        // A reserved word where a list begins, before a newline (`newline` was named), and an
+        // expansion left open (brush's words, `unterminated expansion`, were said).
+        "if then\n",
+        "while do\n",
+        "{ }\n",
+        "echo $(\n",
+        "echo ${x\n",
+        "echo a\necho $((1+\n",
     ] {
         let ours = run(&home, &["-c", text, "sh-name"], b"");
         let theirs = bash(&["-c", text, "sh-name"]);
@@ -109,6 +117,29 @@ fn a_syntax_error_is_reported_in_bash_s_words() {
         assert_eq!(stderr(&ours), stderr(&theirs), "script {text:?}");
         assert_eq!(ours.status.code(), theirs.status.code(), "script {text:?}");
     }
+    // Piped in, the line is quoted, as in a script (at the prompt, it is on the screen).
+    let piped = |shell: &str| {
+        let mut child = std::process::Command::new(shell)
+            .current_dir(home.path())
+            .env("HOME", home.path())
+            .env("NCSH_HOME", home.path())
+            .stdin(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(b"echo a\nfi\n")
+            .unwrap();
+        let output = child.wait_with_output().unwrap();
+        let err = stderr(&output);
+        err.replacen("bash:", "NAME:", 2)
+            .replacen(&format!("{shell}:"), "NAME:", 2)
+    };
+    assert_eq!(piped(env!("CARGO_BIN_EXE_ncsh")), piped("bash"));
     // A sourced file's error names that file, and the script goes on.
     std::fs::write(home.path().join("lib.sh"), "echo in-lib\nfi\n").unwrap();
     let main = home.path().join("main.sh");

@@ -354,9 +354,18 @@ impl<SE: crate::extensions::ShellExtensions> crate::Shell<SE> {
                 {
                     return Ok(ended);
                 }
-                let error =
-                    error::Error::from(super::parsing::syntax_error(parse_err, source_info, text));
-                Err(syntax_errors.applied_to(error))
+                let mut kind = super::parsing::syntax_error(parse_err, source_info, text);
+                // ncsh patch: commands read one line after another (piped in) count their lines
+                // from the input's first, as bash's.
+                if let error::ErrorKind::SyntaxError { line, .. } = &mut kind
+                    && source_info.source == "main"
+                {
+                    *line += self
+                        .call_stack
+                        .current_frame()
+                        .map_or(0, |frame| frame.current_line_offset);
+                }
+                Err(syntax_errors.applied_to(error::Error::from(kind)))
             }
         };
 

@@ -269,8 +269,12 @@ const STRAY_WORDS: &[&str] = &[
     "then", "else", "elif", "fi", "do", "done", "esac", "}", "in",
 ];
 
-/// Tokens after which a word is in command position.
-const COMMAND_STARTS: &[&str] = &["\n", ";", "&", "&&", "||", "|", "(", "!"];
+/// Tokens after which a word is in command position: operators, and the reserved words a list
+/// follows (`if then`, `while do`).
+const COMMAND_STARTS: &[&str] = &[
+    "\n", ";", "&", "&&", "||", "|", "(", "!", "if", "then", "else", "elif", "do", "while",
+    "until", "{",
+];
 
 /// The error to report for `error` in `text` (ncsh patch): bash names the token a syntax error is
 /// near and quotes its line, or says where the input ended early; brush named a line and column.
@@ -354,6 +358,7 @@ fn unterminated(
         E::UnterminatedBackquote(at) => (at.line, "`"),
         E::UnterminatedSubscript(at) => (at.line, "]"),
         E::UnterminatedCommandSubstitution => (text.lines().count() + 1, ")"),
+        E::UnterminatedExpansion | E::UnterminatedVariable => last_opened(text),
         _ => return None,
     };
     Some((
@@ -361,6 +366,17 @@ fn unterminated(
         format!("unexpected EOF while looking for matching `{closing}'"),
         None,
     ))
+}
+
+/// For an expansion left open, the one opened last, taken to be it: `$((` and `${` on the line
+/// they open on, `$(` on the line after the last, as bash says them; and its closing character.
+fn last_opened(text: &str) -> (usize, &'static str) {
+    let line_of = |at: usize| text[..at].matches('\n').count() + 1;
+    match (text.rfind("$("), text.rfind("${")) {
+        (paren, Some(brace)) if paren.is_none_or(|paren| brace > paren) => (line_of(brace), "}"),
+        (Some(paren), _) if text[paren..].starts_with("$((") => (line_of(paren), ")"),
+        _ => (text.lines().count() + 1, ")"),
+    }
 }
 
 pub(super) fn create_parser<R: Read>(
