@@ -385,6 +385,26 @@ fn ctrl_z_stops_a_job_that_jobs_lists_and_fg_resumes() {
     assert_eq!(screen.matches("Stopped").count(), 2, "{screen}");
 }
 
+/// `fc` opens the last command in `$FCEDIT`, then echoes and runs what the editor saved, in its
+/// place in the history, as bash's; an editor that fails runs nothing (it was "not yet
+/// implemented").
+#[test]
+fn fc_edits_the_last_command_and_runs_it() {
+    let home = Home::new();
+    let term = start(&home, &[]);
+    term.line("echo one-$((1+1)); echo two");
+    term.expect("\ntwo");
+    term.line("FCEDIT='sed -i s/one/uno/' fc");
+    term.expect("echo uno-$((1+1)); echo two\nuno-2\ntwo");
+    term.line("FCEDIT=false fc; echo status=$?");
+    term.expect("\nstatus=1");
+    term.line("history 3 > \"$HOME/listed\"; echo listed");
+    term.expect("\nlisted");
+    let listed = std::fs::read_to_string(home.path().join("listed")).unwrap();
+    assert!(listed.contains("echo uno-$((1+1)); echo two"), "{listed}");
+    assert!(!listed.contains("sed -i"), "{listed}");
+}
+
 /// A job stopped with Ctrl-Z, resumed with `bg` and killed is listed once, as ended: `jobs`
 /// listed it running, and the prompt then as terminated.
 #[test]

@@ -49,7 +49,12 @@ impl builtins::Command for FcCommand {
             return self.do_list(&context);
         }
 
-        error::unimp("fc editor mode is not yet implemented")
+        // `-e -` runs the command again without an editor, as `-s` does.
+        if self.editor.as_deref() == Some("-") {
+            return self.do_execute(context).await;
+        }
+
+        self.do_edit(context).await
     }
 }
 
@@ -153,6 +158,86 @@ impl FcCommand {
         // Add the executed command to history.
         context.shell.add_to_history(&final_cmd)?;
 
+        Ok(result)
+    }
+
+    /// Opens the commands of the range in an editor (`-e ENAME`, else `$FCEDIT`, else `$EDITOR`,
+    /// else `vi`), then echoes and runs what it saved, in place of the `fc` in the history, as
+    /// bash's `fc` does (ncsh patch: it was "not yet implemented"). An editor that fails runs
+    /// nothing.
+    async fn do_edit(
+        &self,
+        context: brush_core::ExecutionContext<'_, impl brush_core::ShellExtensions>,
+    ) -> Result<ExecutionResult, brush_core::Error> {
+        let Some(history) = context.shell.history() else {
+            return Ok(context.failure("no command found", 1));
+        };
+        if effective_history_count(history) == 0 {
+            return Ok(context.failure("no command found", 1));
+        }
+        let (first_idx, last_idx, reverse) = self.resolve_range(history)?;
+        let mut lines: Vec<String> = (first_idx..=last_idx)
+            .filter_map(|idx| history.get(idx).map(|item| item.command_line.clone()))
+            .collect();
+        if reverse {
+            lines.reverse();
+        }
+
+        let mut file = tempfile::Builder::new()
+            .prefix("bash-fc-")
+            .suffix(".sh")
+            .tempfile()?;
+        for line in &lines {
+            writeln!(file, "{line}")?;
+        }
+        file.flush()?;
+
+        let variable = |name: &str| {
+            context
+                .shell
+                .env_str(name)
+                .map(|value| value.into_owned())
+                .filter(|value| !value.is_empty())
+        };
+        let editor = (self.editor.clone())
+            .or_else(|| variable("FCEDIT"))
+            .or_else(|| variable("EDITOR"))
+            .unwrap_or_else(|| "vi".to_owned());
+        let path = file.path().to_string_lossy().into_owned();
+        let open = std::format!(
+            "{editor} {}",
+            brush_core::escape::quote_if_needed(&path, brush_core::escape::QuoteMode::SingleQuote)
+        );
+        let source_info = brush_core::SourceInfo::from("fc");
+        let edited = context
+            .shell
+            .run_string(open, &source_info, &context.params)
+            .await?;
+        if !edited.is_success() {
+            return Ok(edited);
+        }
+        let commands = std::fs::read_to_string(file.path())?;
+
+        // The commands run in place of the `fc` in the history, and are echoed first.
+        if let Some(history) = context.shell.history_mut() {
+            history.remove_nth_item(history.count().saturating_sub(1));
+        }
+        let mut result = ExecutionResult::success();
+        for command in commands.lines().filter(|line| !line.trim().is_empty()) {
+            writeln!(context.stderr(), "{command}")?;
+            context.shell.add_to_history(command)?;
+            result = context
+                .shell
+                .run_string(
+                    command.to_owned(),
+                    &brush_core::SourceInfo::from("(history)"),
+                    &context.params,
+                )
+                .await?;
+            if !result.is_normal_flow() {
+                break;
+            }
+        }
         Ok(result)
     }
 
