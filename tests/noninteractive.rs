@@ -3082,6 +3082,12 @@ fn nounset_in_arithmetic_errexit_on_readonly_and_xtrace_before_redirections_as_b
             "ro-plain.sh",
             "readonly x=1\nx=2\necho \"after $?\"\nx=3 true\necho \"after $?\"\n",
         ),
+        // Refused before a command, it is said where the shell's errors go, not through the
+        // command's redirections.
+        (
+            "refused.sh",
+            "a[0]=x true 2>/dev/null; echo st=$?\nreadonly r=1\nr=2 true 2>/dev/null; echo st=$?\n",
+        ),
         (
             "xtrace.sh",
             "y=$(echo e >&2) true 2>/dev/null\nb=($(echo e2 >&2) x) 2>/dev/null\n\

@@ -2094,6 +2094,8 @@ async fn execute_command(
     // set command-scoped variable assignments after doing so, and revert them before
     // returning.
     let mut guard = crate::env::ScopeGuard::new(&mut context.shell, EnvironmentScope::Command);
+    // Refusals are said where the shell's errors go, not through the command's redirections.
+    let said_to = unredirected.unwrap_or(&params);
 
     for assignment in &assignments {
         // ncsh patch: an array's element is no variable of a command's environment; bash says so
@@ -2103,7 +2105,7 @@ async fn execute_command(
                 "`{name}[{index}]': not a valid identifier"
             )));
             let shell = guard.shell();
-            let _ = shell.display_error(&mut params.stderr(shell), &refused);
+            let _ = shell.display_error(&mut said_to.stderr(shell), &refused);
             continue;
         }
         // ncsh patch: an assignment to a readonly variable is refused and said, and the command
@@ -2123,14 +2125,14 @@ async fn execute_command(
             if shell.options().exit_on_nonzero_command_exit && !shell.options().interactive {
                 return Err(refused);
             }
-            let _ = shell.display_error(&mut params.stderr(shell), &refused);
+            let _ = shell.display_error(&mut said_to.stderr(shell), &refused);
             continue;
         }
         // Ensure it's tagged as exported and created in the command scope.
         apply_assignment(
             assignment,
             guard.shell(),
-            unredirected.unwrap_or(&params),
+            said_to,
             true,
             Some(EnvironmentScope::Command),
             EnvironmentScope::Command,
