@@ -3082,6 +3082,15 @@ fn nounset_in_arithmetic_errexit_on_readonly_and_xtrace_before_redirections_as_b
             "ro-plain.sh",
             "readonly x=1\nx=2\necho \"after $?\"\nx=3 true\necho \"after $?\"\n",
         ),
+        // Within an `eval` or a sourced file a refusal ends only that; `!` does not turn an
+        // exit's status into a success.
+        (
+            "ro-nested.sh",
+            "set -e\nreadonly x=1\nprintf 'x=2\\necho insrc\\n' > src.sh\n\
+             if . ./src.sh; then echo t; fi\n. ./src.sh || echo caught\n\
+             eval 'x=2 true; echo ine' || echo caught\neval 'x=2; echo ine' && echo and\n\
+             (! exit 3); echo \"sub $?\"\n! x=2 true\necho after\n",
+        ),
         // Refused before a command, it is said where the shell's errors go, not through the
         // command's redirections.
         (
@@ -3134,7 +3143,9 @@ fn brace_groups_octal_escapes_and_usage_errors_as_bash() {
 echo -en '\04000' | od -An -tx1; printf '\0400x' | od -An -tx1
 a=(1 2); a[0]=(3 4)
 echo "st=$? ${a[*]}"
-unalias; echo "unalias $?"; eval -z; echo "eval $?"; eval -- echo dd
+unalias; echo "unalias $?"; eval -z; echo "eval $?"; eval -- echo dd; eval -- -z; eval '-x y'
+getopts -- ab o -a; echo "$o $?"
+declare -A h=([~]=1); h[~]=2; k='~'; echo "${h[~]} ${h[$k]}"; unset 'h[~]'; echo "${#h[@]}"
 "#;
     written_script_same_as_bash(&home, "corners.sh", script);
 }

@@ -8,20 +8,36 @@ pub(crate) struct EvalCommand {
     /// The script to evaluate.
     #[clap(allow_hyphen_values = true)]
     args: Vec<String>,
+    /// Whether the words came after `--`, which clap takes away (ncsh patch).
+    #[clap(skip)]
+    after_dashes: bool,
 }
 
 impl builtins::Command for EvalCommand {
     type Error = brush_core::Error;
+
+    /// As clap reads the words, noting a `--` before them (ncsh patch).
+    fn new<I>(args: I) -> Result<Self, clap::Error>
+    where
+        I: IntoIterator<Item = String>,
+    {
+        let args: Vec<String> = args.into_iter().collect();
+        let after_dashes = args.get(1).is_some_and(|arg| arg == "--");
+        let mut this: Self = builtins::parse_with_long_help_only(args)?;
+        this.after_dashes = after_dashes;
+        Ok(this)
+    }
 
     async fn execute<SE: brush_core::ShellExtensions>(
         &self,
         context: brush_core::ExecutionContext<'_, SE>,
     ) -> Result<brush_core::ExecutionResult, Self::Error> {
         // ncsh patch: eval takes no option, and refuses one in bash's words (`eval -z` ran a
-        // command named `-z`).
-        if let Some(option) =
-            (self.args.first()).filter(|arg| arg.len() > 1 && arg.starts_with('-'))
+        // command named `-z`); after `--` it is a word to run.
+        if let Some(option) = (self.args.first())
+            .filter(|arg| !self.after_dashes && arg.len() > 1 && arg.starts_with('-'))
         {
+            let option = option.split_whitespace().next().unwrap_or(option);
             let _ = context.failure(std::format!("{option}: invalid option"), 2);
             writeln!(context.stderr(), "eval: usage: eval [arg ...]")?;
             return Ok(ExecutionResult::new(2));

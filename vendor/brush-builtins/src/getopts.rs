@@ -91,6 +91,11 @@ impl builtins::Command for GetOptsCommand {
         I: IntoIterator<Item = String>,
     {
         let mut args: Vec<String> = args.into_iter().collect();
+        // `getopts -- OPTSTRING NAME …`: the `--` ends getopts' own options.
+        if args.get(1).is_some_and(|arg| arg == "--") {
+            args.remove(1);
+        }
+        // The builtin's name, the option string and the variable's name.
         let to_parse = args.split_off(args.len().min(3));
         let mut this: Self = builtins::parse_with_long_help_only(args)?;
         this.args = to_parse;

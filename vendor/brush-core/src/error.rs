@@ -602,14 +602,15 @@ impl Error {
         &self,
         shell: &Shell<impl extensions::ShellExtensions>,
     ) -> results::ExecutionControlFlow {
-        // ncsh patch: a refused assignment to a readonly variable ends a shell under `set -e`,
-        // as bash's, even where the command's status is tested (`x=2 || …`); it went on.
-        let readonly_under_errexit = shell.options().exit_on_nonzero_command_exit
-            && matches!(
-                self.kind,
-                ErrorKind::ReadonlyVariable | ErrorKind::ReadonlyVariableNamed(_)
-            );
-        if (self.is_fatal() || readonly_under_errexit) && !shell.options().interactive {
+        // ncsh patch: a refused assignment to a readonly variable may end the shell
+        // (`Shell::readonly_assignment_ends_shell`).
+        let readonly = matches!(
+            self.kind,
+            ErrorKind::ReadonlyVariable | ErrorKind::ReadonlyVariableNamed(_)
+        );
+        if (readonly && shell.readonly_assignment_ends_shell())
+            || (self.is_fatal() && !shell.options().interactive)
+        {
             results::ExecutionControlFlow::ExitShell
         } else {
             results::ExecutionControlFlow::Normal

@@ -551,6 +551,20 @@ pub async fn assign_to_named_parameter(
     Ok(())
 }
 
+/// A subscript's text expanded as bash expands it: parameters, substitutions and quotes, without
+/// tildes (ncsh patch: `h[~]=1` made the key `$HOME`).
+pub(crate) async fn subscript_expanded(
+    shell: &mut Shell<impl extensions::ShellExtensions>,
+    params: &ExecutionParameters,
+    index: &str,
+) -> Result<String, error::Error> {
+    let options = ExpanderOptions {
+        tilde_expand: false,
+        ..Default::default()
+    };
+    basic_expand_word_with_options(shell, params, index, &options).await
+}
+
 /// The element `index` names in the array `name`, as a subscript written in a builtin's argument
 /// is read (`unset 'a[$i]'`, `declare 'h[$k]=v'`) (ncsh patch): an associative array's key
 /// expanded, any other's expression expanded and evaluated.
@@ -2140,7 +2154,7 @@ impl<'a, SE: extensions::ShellExtensions> WordExpander<'a, SE> {
         for_set_associative_array: bool,
     ) -> Result<String, error::Error> {
         let index_to_use = if for_set_associative_array {
-            self.basic_expand_to_str(index).await?
+            subscript_expanded(self.shell, self.params, index).await?
         } else {
             // An error in a subscript abandons the command, as in bash.
             arithmetic::expand_and_eval(self.shell, self.params, index, false)

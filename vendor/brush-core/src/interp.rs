@@ -457,13 +457,13 @@ async fn spawn_async_ao_list_in_task<'a, SE: extensions::ShellExtensions>(
 
     // Redirect stdin to null, per spec. ncsh patch: unless a command around it redirected stdin
     // (`while read l; do { read x; } & wait; done < file`), as bash's; and, as POSIX asks, only
-    // without job control: with it the job keeps the terminal, and one that reads it stops
+    // without job control: at the prompt the job keeps the terminal, and one that reads it stops
     // (SIGTTIN) until `fg` (`vim &`, then `fg`, read end of file and ended).
     let stdin_redirected = cloned_params
         .open_files
         .contains_fd(openfiles::OpenFiles::STDIN_FD);
     if !stdin_redirected
-        && !shell.options().enable_job_control
+        && !keeps_terminal(shell, &cloned_params)
         && let Ok(null) = openfiles::null()
     {
         cloned_params.set_fd(openfiles::OpenFiles::STDIN_FD, null);
@@ -481,6 +481,23 @@ async fn spawn_async_ao_list_in_task<'a, SE: extensions::ShellExtensions>(
         },
     )
     .await
+}
+
+/// Whether an `&` job keeps the terminal as its standard input, as bash's under job control
+/// (ncsh patch): one started at an interactive shell's prompt whose standard input is the
+/// terminal; not one in a `$(…)`, which has no job control in bash (a job stopped by reading the
+/// terminal held the substitution for ever), nor one a startup file starts, nor one of `ncsh -i`
+/// with commands piped in, which would read them.
+fn keeps_terminal(
+    shell: &Shell<impl extensions::ShellExtensions>,
+    params: &ExecutionParameters,
+) -> bool {
+    shell.options().enable_job_control
+        && !shell.in_command_substitution()
+        && (shell.call_stack().iter()).any(|frame| frame.frame_type.is_interactive_session())
+        && params
+            .try_stdin(shell)
+            .is_some_and(|stdin| stdin.is_terminal())
 }
 
 /// Starts `work` as a background job of `shell`, in `job_shell`, a copy of it (ncsh patch): on a
@@ -670,8 +687,9 @@ impl Execute for ast::Pipeline {
             result.next_control_flow = ExecutionControlFlow::Normal;
         }
 
-        // Invert the exit code if requested.
-        if self.bang {
+        // Invert the exit code if requested. ncsh patch: not one that leaves the shell or a
+        // function (`! exit 3` exits with 3, as bash's; it exited with 0).
+        if self.bang && result.is_normal_flow() {
             result.exit_code = ExecutionExitCode::from(if result.is_success() { 1 } else { 0 });
         }
 
@@ -2122,7 +2140,7 @@ async fn execute_command(
                 error::Error::from(error::ErrorKind::ReadonlyVariable).naming_readonly(name);
             let shell = guard.shell();
             // Under `set -e` the shell ends instead (`Error::to_control_flow`), as bash's.
-            if shell.options().exit_on_nonzero_command_exit && !shell.options().interactive {
+            if shell.readonly_assignment_ends_shell() {
                 return Err(refused);
             }
             let _ = shell.display_error(&mut said_to.stderr(shell), &refused);
@@ -2191,7 +2209,7 @@ async fn basic_expand_assignment_name(
         }
         ast::AssignmentName::ArrayElementName(name, index) => {
             let expanded_name = expansion::basic_expand_word(shell, params, name).await?;
-            let expanded_index = expansion::basic_expand_word(shell, params, index).await?;
+            let expanded_index = expansion::subscript_expanded(shell, params, index).await?;
             Ok(ast::AssignmentName::ArrayElementName(
                 expanded_name,
                 expanded_index,
@@ -2214,7 +2232,7 @@ async fn expand_assignment_value(
             let mut expanded_values = vec![];
             for (key, value) in arr {
                 if let Some(k) = key {
-                    let expanded_key = expansion::basic_expand_assignment_word(shell, params, k)
+                    let expanded_key = expansion::subscript_expanded(shell, params, &k.value)
                         .await?
                         .into();
                     let expanded_value =
@@ -2258,7 +2276,7 @@ async fn apply_assignment(
             name
         }
         ast::AssignmentName::ArrayElementName(name, index) => {
-            let expanded = expansion::basic_expand_word(shell, params, index).await?;
+            let expanded = expansion::subscript_expanded(shell, params, index).await?;
             array_index = Some(expanded);
             name
         }

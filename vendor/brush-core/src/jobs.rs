@@ -181,11 +181,20 @@ impl BackgroundGroup {
     /// reading it there would take the keys typed at the prompt. Returns the signal that `kill`
     /// ended the job with meanwhile, if it did.
     pub(crate) fn wait_for_terminal(&self) -> Option<i32> {
-        if !self.in_foreground.load(std::sync::atomic::Ordering::SeqCst) {
+        // `bg` continues it in the background, where it stops again, as SIGTTIN stops it again.
+        while !self.in_foreground.load(std::sync::atomic::Ordering::SeqCst)
+            && self.ended_by().is_none()
+        {
             self.hold(true);
             self.wait_while_held();
         }
         self.ended_by()
+    }
+
+    /// Records whether `fg` has brought the job to the foreground or `bg` sent it back.
+    fn set_in_foreground(&self, in_foreground: bool) {
+        self.in_foreground
+            .store(in_foreground, std::sync::atomic::Ordering::SeqCst);
     }
 
     /// Whether the job's processes were last seen stopped (ncsh patch).
@@ -1014,6 +1023,9 @@ impl Job {
     /// Moves the job to execute in the background.
     pub fn move_to_background(&mut self) -> Result<(), error::Error> {
         // ncsh patch: a background job stopped by `kill -STOP` is resumed too.
+        if let Some(group) = &self.background_group {
+            group.set_in_foreground(false);
+        }
         self.state = self.effective_state();
         if matches!(self.state, JobState::Stopped) {
             if self.continue_background_group()? {
@@ -1047,9 +1059,7 @@ impl Job {
         }
 
         if let Some(group) = &self.background_group {
-            group
-                .in_foreground
-                .store(true, std::sync::atomic::Ordering::SeqCst);
+            group.set_in_foreground(true);
         }
         if let Some(pgid) = self.process_group_id() {
             sys::terminal::move_to_foreground(pgid)?;

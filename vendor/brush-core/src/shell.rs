@@ -106,6 +106,10 @@ pub struct Shell<SE: extensions::ShellExtensions = extensions::DefaultShellExten
     /// and pipeline commands too, which bash does not).
     pub(crate) substitution_depth: usize,
 
+    /// How many `eval`s the shell runs within (ncsh patch), where a refused readonly assignment
+    /// under `set -e` ends the `eval`, not the shell.
+    pub(crate) eval_depth: usize,
+
     /// How many command lines the shell has read at its prompt, for `\#` in a prompt (ncsh
     /// patch).
     command_lines_read: usize,
@@ -207,6 +211,7 @@ impl<SE: extensions::ShellExtensions> Clone for Shell<SE> {
             history: self.history.clone(),
             depth: self.depth + 1,
             substitution_depth: self.substitution_depth,
+            eval_depth: self.eval_depth,
             command_lines_read: self.command_lines_read,
         };
         // ncsh patch: a subshell's `$BASHPID` is a number of its own that no process has; bash
@@ -294,6 +299,23 @@ impl<SE: extensions::ShellExtensions> Shell<SE> {
 }
 
 impl<SE: extensions::ShellExtensions> Shell<SE> {
+    /// Whether a refused assignment to a readonly variable ends the shell (ncsh patch): under
+    /// `set -e`, in a shell that is not interactive, as bash's, even where the command's status
+    /// is tested (`x=2 || …`); it went on. Within an `eval` or a sourced file it ends only that,
+    /// whose status is then tested as usual.
+    pub(crate) fn readonly_assignment_ends_shell(&self) -> bool {
+        self.options.exit_on_nonzero_command_exit
+            && !self.options.interactive
+            && self.eval_depth == 0
+            && !(self.call_stack.iter()).any(|frame| frame.frame_type.is_sourced_script())
+    }
+
+    /// Whether the shell runs a command substitution (`$(…)`), where bash has no job control
+    /// (ncsh patch).
+    pub const fn in_command_substitution(&self) -> bool {
+        self.substitution_depth > 0
+    }
+
     /// Increments the interactive line offset in the shell by the indicated number
     /// of lines.
     ///

@@ -246,6 +246,7 @@ impl<SE: extensions::ShellExtensions> Default for Shell<SE> {
             last_pipeline_statuses: vec![0],
             depth: 0,
             substitution_depth: 0,
+            eval_depth: 0,
             command_lines_read: 0,
             name: None,
             args: vec![],

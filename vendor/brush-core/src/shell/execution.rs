@@ -230,9 +230,11 @@ impl<SE: crate::extensions::ShellExtensions> crate::Shell<SE> {
         // them (`$LINENO`, the lines errors name); they were counted from 1. The `eval`'s own
         // line is the current one again after it (an ERR trap's `$LINENO`).
         let saved = self.call_stack.count_lines_from_current();
+        self.eval_depth += 1;
         let result = self
             .run_string_with(command, source_info, params, SyntaxErrors::FailTheCommand)
             .await;
+        self.eval_depth -= 1;
         if let Some(saved) = saved {
             self.call_stack.restore_line_count(saved);
         }
