@@ -298,36 +298,38 @@ impl Execute for ast::Program {
 
 /// The lines of a program's text that `set -v` has shown, or passed while it was off (ncsh patch).
 struct InputLinesShown<'a> {
-    lines: Vec<&'a str>,
+    text: &'a str,
     through: usize,
 }
 
 impl<'a> InputLinesShown<'a> {
-    fn new(text: &'a str) -> Self {
-        Self {
-            lines: text.split_inclusive('\n').collect(),
-            through: 0,
-        }
+    const fn new(text: &'a str) -> Self {
+        Self { text, through: 0 }
     }
 
     /// Before a command runs whose text ends before 1-based line `last` + 1: under `set -v`,
     /// writes the lines up to it not written yet to standard error, as bash writes its input as
-    /// it reads it.
+    /// it reads it. The lines are found only then: most programs never show them.
     fn show_through(
         &mut self,
         last: usize,
         shell: &Shell<impl extensions::ShellExtensions>,
         params: &ExecutionParameters,
     ) {
-        let last = last.min(self.lines.len());
-        if shell.options().print_shell_input_lines && last > self.through {
-            let mut shown = self.lines[self.through..last].concat();
-            if !shown.ends_with('\n') {
-                shown.push('\n');
-            }
-            let _ = params.stderr(shell).write_all(shown.as_bytes());
+        if last <= self.through {
+            return;
         }
-        self.through = self.through.max(last);
+        if shell.options().print_shell_input_lines {
+            let lines = self.text.split_inclusive('\n');
+            let mut shown: String = lines.skip(self.through).take(last - self.through).collect();
+            if !shown.is_empty() {
+                if !shown.ends_with('\n') {
+                    shown.push('\n');
+                }
+                let _ = params.stderr(shell).write_all(shown.as_bytes());
+            }
+        }
+        self.through = last;
     }
 }
 
