@@ -3140,6 +3140,7 @@ fn verbose_shows_input_lines_as_bash() {
 fn brace_groups_octal_escapes_and_usage_errors_as_bash() {
     let home = Home::new();
     let script = r#"echo {a,{b}} {a,{}} -{a,{1...3}}- x{a,{b,c}}y {a,b{c}} {b} {x,y}{z} {a,{b},c}
+echo {a,{b\}}} {a,{\,}} {a,{b\,c}}
 echo -en '\04000' | od -An -tx1; printf '\0400x' | od -An -tx1
 a=(1 2); a[0]=(3 4)
 echo "st=$? ${a[*]}"

@@ -743,7 +743,7 @@ peg::parser! {
             // ncsh patch: a group with no comma or brace inside (`{b}`, `{}`, `{1...3}`) is text
             // to its `}`, as bash reads it; within a brace expression (`{a,{b}}`) its `}` closed
             // the expression, which gave `a} {b}`.
-            !brace_expr() "{" (!['{' | '}' | ','] [_])* "}" {} /
+            !brace_expr() "{" ("\\" [_] / !['{' | '}' | ','] [_])* "}" {} /
             !brace_expr() !stop_condition() "{" {}
 
         // Parses a complete brace expression, with no prefix or suffix.
