@@ -3089,7 +3089,8 @@ fn nounset_in_arithmetic_errexit_on_readonly_and_xtrace_before_redirections_as_b
             "set -e\nreadonly x=1\nprintf 'x=2\\necho insrc\\n' > src.sh\n\
              if . ./src.sh; then echo t; fi\n. ./src.sh || echo caught\n\
              eval 'x=2 true; echo ine' || echo caught\neval 'x=2; echo ine' && echo and\n\
-             (! exit 3); echo \"sub $?\"\n! x=2 true\necho after\n",
+             (! exit 3); echo \"sub $?\"\nfor i in 1; do ! break; done; echo \"break $?\"\n\
+             ! x=2 true\necho after\n",
         ),
         // Refused before a command, it is said where the shell's errors go, not through the
         // command's redirections.

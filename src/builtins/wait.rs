@@ -252,8 +252,8 @@ async fn wait_for_first(
     ids: &[usize],
     err: &mut impl Write,
 ) -> Result<Option<Answer>, brush_core::Error> {
-    // A `$(…)` has no job control in bash, and reports nothing.
-    let reports = shell.options().enable_job_control && !shell.in_command_substitution();
+    // A copy of the shell (`$(…)`, `( … )`) has no job control in bash, and reports nothing.
+    let reports = shell.options().enable_job_control && shell.depth() == 0;
     let interactive = shell.options().interactive;
     let jobs = shell.jobs_mut();
     let mut waits: Vec<JobWait<'_>> = jobs

@@ -486,16 +486,17 @@ async fn spawn_async_ao_list_in_task<'a, SE: extensions::ShellExtensions>(
 }
 
 /// Whether an `&` job keeps the terminal as its standard input, as bash's under job control
-/// (ncsh patch): one started at an interactive shell's prompt whose standard input is the
-/// terminal; not one in a `$(…)`, which has no job control in bash (a job stopped by reading the
-/// terminal held the substitution for ever), nor one a startup file starts, nor one of `ncsh -i`
-/// with commands piped in, which would read them.
+/// (ncsh patch): one started at an interactive shell's prompt, by the shell itself, whose
+/// standard input is the terminal; not one in a `$(…)`, a `( … )` or a part of a pipeline (copies
+/// of the shell, which have no job control in bash: a job stopped by reading the terminal held
+/// them for ever), nor one a startup file starts, nor one of `ncsh -i` with commands piped in,
+/// which would read them.
 fn keeps_terminal(
     shell: &Shell<impl extensions::ShellExtensions>,
     params: &ExecutionParameters,
 ) -> bool {
     shell.options().enable_job_control
-        && !shell.in_command_substitution()
+        && shell.depth() == 0
         && (shell.call_stack().iter()).any(|frame| frame.frame_type.is_interactive_session())
         && params
             .try_stdin(shell)
@@ -690,8 +691,13 @@ impl Execute for ast::Pipeline {
         }
 
         // Invert the exit code if requested. ncsh patch: not one that leaves the shell or a
-        // function (`! exit 3` exits with 3, as bash's; it exited with 0).
-        if self.bang && result.is_normal_flow() {
+        // function (`! exit 3` exits with 3, as bash's; it exited with 0); `! break` is inverted.
+        if self.bang
+            && !matches!(
+                result.next_control_flow,
+                ExecutionControlFlow::ExitShell | ExecutionControlFlow::ReturnFromFunctionOrScript
+            )
+        {
             result.exit_code = ExecutionExitCode::from(if result.is_success() { 1 } else { 0 });
         }
 

@@ -1045,25 +1045,34 @@ impl Job {
 
     /// Moves the job to execute in the foreground.
     pub fn move_to_foreground(&mut self) -> Result<(), error::Error> {
-        // ncsh patch: a background job stopped by `kill -STOP` is resumed too.
-        self.state = self.effective_state();
-        if matches!(self.state, JobState::Stopped) {
-            if self.continue_background_group()? {
-                self.state = JobState::Running;
-            } else if let Some(pgid) = self.process_group_id() {
-                continue_group(pgid)?;
-                self.state = JobState::Running;
-            } else {
-                return Err(error::ErrorKind::FailedToSendSignal.into());
-            }
-        }
-
+        // ncsh patch: the terminal first, then SIGCONT, always, as bash's `fg`: a job continued
+        // before it had the terminal read it, was stopped again, and `fg` waited for ever; and a
+        // stop not yet seen (`jobs` said Running) was never continued. A background job stopped
+        // by `kill -STOP` is resumed too.
         if let Some(group) = &self.background_group {
             group.set_in_foreground(true);
         }
         if let Some(pgid) = self.process_group_id() {
             sys::terminal::move_to_foreground(pgid)?;
         }
+        self.state = self.effective_state();
+        let stopped = matches!(self.state, JobState::Stopped);
+        let continued = match self.continue_background_group() {
+            Ok(true) => Ok(true),
+            Ok(false) => match self.process_group_id() {
+                Some(pgid) => continue_group(pgid).map(|()| true),
+                None => Ok(false),
+            },
+            Err(error) => Err(error),
+        };
+        match continued {
+            // A job that was not stopped may have no process left to continue.
+            Err(_) | Ok(false) if !stopped => {}
+            Err(error) => return Err(error),
+            Ok(false) => return Err(error::ErrorKind::FailedToSendSignal.into()),
+            Ok(true) => {}
+        }
+        self.state = JobState::Running;
 
         Ok(())
     }

@@ -310,12 +310,6 @@ impl<SE: extensions::ShellExtensions> Shell<SE> {
             && !(self.call_stack.iter()).any(|frame| frame.frame_type.is_sourced_script())
     }
 
-    /// Whether the shell runs a command substitution (`$(…)`), where bash has no job control
-    /// (ncsh patch).
-    pub const fn in_command_substitution(&self) -> bool {
-        self.substitution_depth > 0
-    }
-
     /// Increments the interactive line offset in the shell by the indicated number
     /// of lines.
     ///

@@ -75,6 +75,10 @@ pub(crate) async fn await_ctrl_c() -> std::io::Result<()> {
     Ok(())
 }
 
+pub(crate) const fn sigttou_masked() -> bool {
+    false
+}
+
 pub(crate) fn mask_sigttou() -> Result<(), error::Error> {
     Ok(())
 }

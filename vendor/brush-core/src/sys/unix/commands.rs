@@ -194,12 +194,20 @@ impl CommandExecWithoutFallbackExt for std::process::Command {
             envp,
             refusal,
         };
-        // SAFETY: the closure runs in the child between fork and exec, and calls only `execve`,
-        // `write` and `_exit`, which are async-signal-safe, on memory built before the fork.
+        // The shell ignores SIGTTOU to control its terminal; the command gets the default back,
+        // as bash's do, so that one in the background that changes the terminal's modes stops
+        // (`vim &` drew over the prompt).
+        let default_sigttou = crate::sys::signal::sigttou_masked();
+        // SAFETY: the closure runs in the child between fork and exec, and calls only `signal`,
+        // `execve`, `write` and `_exit`, which are async-signal-safe, on memory built before the
+        // fork.
         unsafe {
             self.pre_exec(move || {
                 // The whole value, which is `Send`, not its fields, which are not.
                 let exec = &exec;
+                if default_sigttou {
+                    libc::signal(libc::SIGTTOU, libc::SIG_DFL);
+                }
                 libc::execve(
                     exec.program.as_ptr(),
                     exec.argv.as_ptr(),

@@ -67,6 +67,15 @@ pub(crate) async fn await_ctrl_c() -> std::io::Result<()> {
     tokio::signal::ctrl_c().await
 }
 
+/// Whether the shell ignores SIGTTOU to control its terminal (ncsh patch), which the commands it
+/// starts would inherit (`exec_without_shell_fallback` gives them the default back).
+static SIGTTOU_MASKED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Whether the shell ignores SIGTTOU to control its terminal (ncsh patch).
+pub(crate) fn sigttou_masked() -> bool {
+    SIGTTOU_MASKED.load(std::sync::atomic::Ordering::SeqCst)
+}
+
 pub(crate) fn mask_sigttou() -> Result<(), error::Error> {
     let ignore = nix::sys::signal::SigAction::new(
         nix::sys::signal::SigHandler::SigIgn,
@@ -81,6 +90,7 @@ pub(crate) fn mask_sigttou() -> Result<(), error::Error> {
     // safe to do in a signal handler context. Here we are not providing
     // a custom handler, just asking the OS to ignore the signal.
     unsafe { nix::sys::signal::sigaction(nix::sys::signal::Signal::SIGTTOU, &ignore) }?;
+    SIGTTOU_MASKED.store(true, std::sync::atomic::Ordering::SeqCst);
 
     Ok(())
 }
