@@ -405,6 +405,26 @@ fn fc_edits_the_last_command_and_runs_it() {
     assert!(!listed.contains("sed -i"), "{listed}");
 }
 
+/// A background job that the terminal stops is reported at the next prompt, as bash reports it
+/// (it was only listed by `jobs`, and a `wait` or an `fg` on it looked like a hang); again after
+/// `bg`, where it stops again.
+#[test]
+fn a_background_job_stopped_by_the_terminal_is_reported_at_the_prompt() {
+    let home = Home::new();
+    let term = start(&home, &[]);
+    term.line("cat &");
+    term.expect_prompt();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    term.line("echo next-$((1+2))");
+    term.expect("[1]+  Stopped                 cat");
+    term.line("clear; bg; sleep 0.3; echo after-$((2+3))");
+    term.expect("\nafter-5");
+    term.line("echo again");
+    term.expect("[1]+  Stopped                 cat");
+    term.line("kill %1");
+    term.expect_prompt();
+}
+
 /// A job stopped with Ctrl-Z, resumed with `bg` and killed is listed once, as ended: `jobs`
 /// listed it running, and the prompt then as terminated.
 #[test]

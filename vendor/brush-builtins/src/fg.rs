@@ -43,8 +43,10 @@ impl builtins::Command for FgCommand {
 
         if matches!(job.state, jobs::JobState::Stopped) {
             // N.B. We use the '\r' to overwrite any ^Z output.
-            let formatted = job.to_string();
+            let (formatted, id) = (job.to_string(), job.id);
             writeln!(stderr, "\r{formatted}")?;
+            // ncsh patch: shown, the stop is not reported again at the prompt.
+            context.shell.jobs_mut().mark_reported(&[id]);
         } else {
             // ncsh patch: a job that ended in the foreground leaves the table without a word,
             // as in bash; it was reported `Done` at the next prompt.

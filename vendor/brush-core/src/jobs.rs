@@ -338,6 +338,24 @@ impl JobManager {
         }
     }
 
+    /// The lines of the background jobs that have stopped since the user was last shown them
+    /// (reading the terminal, `kill -STOP`), which bash reports at the next prompt; they count as
+    /// shown (ncsh patch).
+    pub fn report_newly_stopped(&mut self) -> Vec<String> {
+        let mut lines = vec![];
+        for job in &mut self.jobs {
+            let state = job.effective_state();
+            if job.background_group.is_some()
+                && matches!(state, JobState::Stopped)
+                && job.reported_state.as_ref() != Some(&state)
+            {
+                lines.push(job.to_string());
+                job.reported_state = Some(state);
+            }
+        }
+        lines
+    }
+
     /// Records that the user was shown the states of the jobs numbered `ids` (ncsh patch).
     pub fn mark_reported(&mut self, ids: &[usize]) {
         for job in self.jobs.iter_mut().chain(&mut self.inherited) {
@@ -1022,10 +1040,12 @@ impl Job {
 
     /// Moves the job to execute in the background.
     pub fn move_to_background(&mut self) -> Result<(), error::Error> {
-        // ncsh patch: a background job stopped by `kill -STOP` is resumed too.
+        // ncsh patch: a background job stopped by `kill -STOP` is resumed too. Its next stop is
+        // news to report at the prompt (`bg` says it runs).
         if let Some(group) = &self.background_group {
             group.set_in_foreground(false);
         }
+        self.reported_state = Some(JobState::Running);
         self.state = self.effective_state();
         if matches!(self.state, JobState::Stopped) {
             if self.continue_background_group()? {
@@ -1052,6 +1072,7 @@ impl Job {
         if let Some(group) = &self.background_group {
             group.set_in_foreground(true);
         }
+        self.reported_state = Some(JobState::Running);
         if let Some(pgid) = self.process_group_id() {
             sys::terminal::move_to_foreground(pgid)?;
         }
@@ -1072,7 +1093,9 @@ impl Job {
             Ok(false) => return Err(error::ErrorKind::FailedToSendSignal.into()),
             Ok(true) => {}
         }
-        self.state = JobState::Running;
+        if !matches!(self.state, JobState::Done) {
+            self.state = JobState::Running;
+        }
 
         Ok(())
     }
@@ -1088,8 +1111,10 @@ impl Job {
         let Some(pgid) = group.pgid() else {
             return Ok(was_held);
         };
-        sys::signal::continue_process(-pgid)?;
+        // Marked running before the signal: a process that stops again at once (reading the
+        // terminal in the background) is recorded stopped after it, not overwritten.
         group.set_stopped(false);
+        sys::signal::continue_process(-pgid)?;
         Ok(true)
     }
 

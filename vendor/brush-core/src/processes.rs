@@ -85,6 +85,14 @@ impl ChildProcess {
         let mut sigtstp = sys::signal::tstp_signal_listener()?;
         #[allow(unused_mut, reason = "only mutated on some platforms")]
         let mut sigchld = sys::signal::chld_signal_listener()?;
+        // ncsh patch: a background job's process that stopped before the listener was there
+        // (`cat &`, which the terminal stops as it first reads) sent its SIGCHLD to nobody: its
+        // stop is looked for once.
+        if let (Some(group), Some(pgid)) = (&self.background_group, self.pgid)
+            && let Some(stopped) = sys::signal::poll_group_for_stop_or_continue(pgid)?
+        {
+            group.set_stopped(stopped);
+        }
 
         #[allow(clippy::ignored_unit_patterns)]
         loop {
@@ -110,7 +118,7 @@ impl ChildProcess {
                         {
                             group.set_stopped(stopped);
                         }
-                    } else if sys::signal::poll_for_stopped_children()? {
+                    } else if self.foreground_stopped()? {
                         break Ok(ProcessWaitResult::Stopped);
                     }
                 },
@@ -120,6 +128,16 @@ impl ChildProcess {
                     // terminated (in which case we'll see the child exit).
                 },
             }
+        }
+    }
+
+    /// Whether a foreground process stopped (Ctrl-Z): its own group is polled (ncsh patch), so
+    /// that a background job's process, which the terminal stops as it reads, is not taken for
+    /// it (`cat &` then `sleep 1` reported the sleep stopped) and its stop is left to its waiter.
+    fn foreground_stopped(&self) -> Result<bool, error::Error> {
+        match self.pgid {
+            Some(pgid) => Ok(sys::signal::poll_group_for_stop_or_continue(pgid)? == Some(true)),
+            None => sys::signal::poll_for_stopped_children(),
         }
     }
 

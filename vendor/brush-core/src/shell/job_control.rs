@@ -13,6 +13,11 @@ impl<SE: extensions::ShellExtensions> crate::Shell<SE> {
             for (job, _result) in results {
                 writeln!(self.stderr(), "{job}")?;
             }
+            // ncsh patch: and the background jobs that stopped, as bash's (`cat &`, which the
+            // terminal stopped, was only listed by `jobs`).
+            for stopped in self.jobs.report_newly_stopped() {
+                writeln!(self.stderr(), "{stopped}")?;
+            }
         }
 
         Ok(())
