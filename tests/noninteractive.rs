@@ -3148,6 +3148,7 @@ echo "st=$? ${a[*]}"
 unalias; echo "unalias $?"; eval -z; echo "eval $?"; eval -- echo dd; eval -- -z; eval '-x y'
 getopts -- ab o -a; echo "$o $?"
 declare -A h=([~]=1); h[~]=2; k='~'; echo "${h[~]} ${h[$k]}"; unset 'h[~]'; echo "${#h[@]}"
+h=([~]=y); h+=([~/x]=z); echo "${h[~]} ${h[~/x]} ${#h[@]}"
 "#;
     written_script_same_as_bash(&home, "corners.sh", script);
 }

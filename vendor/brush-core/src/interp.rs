@@ -2348,7 +2348,7 @@ async fn apply_assignment(
                 let key = match unexpanded_key {
                     Some(unexpanded_key) => {
                         let key =
-                            expansion::basic_expand_assignment_word(shell, params, unexpanded_key)
+                            expansion::subscript_expanded(shell, params, &unexpanded_key.value)
                                 .await?;
                         // ncsh patch: an indexed array's subscript is arithmetic (`([i+1]=x)`),
                         // as in bash, and an error in it abandons the command; brush took it as
