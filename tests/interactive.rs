@@ -425,6 +425,19 @@ fn a_background_job_stopped_by_the_terminal_is_reported_at_the_prompt() {
     term.expect_prompt();
 }
 
+/// A job a startup file starts is not announced before the first prompt, as bash's, and reads
+/// /dev/null: job control begins with the session (`cat &` there was left stopped).
+#[test]
+fn a_startup_file_s_job_is_not_announced_and_reads_no_terminal() {
+    let home = Home::new();
+    let term = start_with_rc(&home, "cat > /dev/null &");
+    term.expect_prompt();
+    term.line("sleep 0.3; jobs; echo listed-$((3+3))");
+    let screen = term.expect("\nlisted-6");
+    assert!(!screen.contains("[1] "), "{screen}");
+    assert!(!screen.contains("Stopped"), "{screen}");
+}
+
 /// A job stopped with Ctrl-Z, resumed with `bg` and killed is listed once, as ended: `jobs`
 /// listed it running, and the prompt then as terminated.
 #[test]

@@ -417,7 +417,13 @@ impl Execute for ast::CompoundList {
                 let job = spawn_async_ao_list_in_task(ao_list, shell, params).await;
                 let job_formatted = job.to_pid_style_string();
 
-                if shell.options().interactive && !shell.is_subshell() {
+                // ncsh patch: not from a startup file, before the session's first prompt, where
+                // bash says nothing either.
+                if shell.options().interactive
+                    && !shell.is_subshell()
+                    && (shell.call_stack().iter())
+                        .any(|frame| frame.frame_type.is_interactive_session())
+                {
                     writeln!(params.stderr(shell), "{job_formatted}")?;
                 }
 
