@@ -438,6 +438,29 @@ fn a_startup_file_s_job_is_not_announced_and_reads_no_terminal() {
     assert!(!screen.contains("Stopped"), "{screen}");
 }
 
+/// The commands an interactive shell starts get SIGTTOU's default, which the shell ignores to
+/// control its terminal; a failed `exec`, which sets a command up in the shell's own process,
+/// leaves the shell ignoring it still (else it would stop itself taking the terminal back).
+#[test]
+fn sigttou_is_the_shell_s_to_ignore_not_its_commands() {
+    let home = Home::new();
+    let term = start(&home, &[]);
+    let ignored =
+        |pid: &str| format!("(( 0x$(awk '/SigIgn/ {{print $2}}' /proc/{pid}/status) >> 21 & 1 ))");
+    term.line(&format!(
+        "{} && echo shell-ignores; {} || echo command-does-not",
+        ignored("$$"),
+        ignored("self")
+    ));
+    term.expect("\ncommand-does-not");
+    term.line(&format!(
+        "exec nosuch; {} && echo still-$((1+1))",
+        ignored("$$")
+    ));
+    term.expect("\nstill-2");
+    assert!(term.screen_text().contains("shell-ignores"));
+}
+
 /// A job stopped with Ctrl-Z, resumed with `bg` and killed is listed once, as ended: `jobs`
 /// listed it running, and the prompt then as terminated.
 #[test]

@@ -3,7 +3,8 @@
 //!
 //! `std::process::Command::exec` sets up the new program in this process and then calls
 //! `execvp`: it puts the program's descriptors in place (over the shell's own, the async
-//! runtime's among them), changes directory, resets SIGPIPE and empties the signal mask. Where
+//! runtime's among them), changes directory, resets SIGPIPE (and SIGTTOU, which an interactive
+//! shell ignores: brush-core's `exec_without_shell_fallback`) and empties the signal mask. Where
 //! `execvp` fails, the shell goes on (at the prompt, or with `shopt -s execfail`), and before this
 //! it went on with those changes: `exec 3>f; exec nosuch` at the prompt replaced the runtime's
 //! descriptor, and ncsh ended with a panic. [`ProcessState::restore`] puts them back. Until it
@@ -15,19 +16,24 @@ use std::path::PathBuf;
 
 use nix::libc;
 
-/// The descriptors, directory, SIGPIPE disposition and signal mask of the process, saved.
+/// The signals whose dispositions a command's setting up changes: SIGPIPE, and SIGTTOU, which an
+/// interactive shell ignores to control its terminal and would stop by, once back at it.
+const RESET_SIGNALS: [libc::c_int; 2] = [libc::SIGPIPE, libc::SIGTTOU];
+
+/// The descriptors, directory, SIGPIPE and SIGTTOU dispositions and signal mask of the process,
+/// saved.
 pub(crate) struct ProcessState {
     /// Each descriptor the new program is given, with a copy of what it was and whether it was
     /// closed on exec (`None` where it was not open).
     descriptors: Vec<(RawFd, Option<(RawFd, bool)>)>,
     directory: Option<PathBuf>,
-    sigpipe: Option<libc::sigaction>,
+    dispositions: Vec<(libc::c_int, libc::sigaction)>,
     signal_mask: Option<libc::sigset_t>,
 }
 
 impl ProcessState {
-    /// Saves the descriptors numbered `targets`, the working directory, SIGPIPE's disposition and
-    /// the signal mask.
+    /// Saves the descriptors numbered `targets`, the working directory, the dispositions of
+    /// SIGPIPE and SIGTTOU and the signal mask.
     pub(crate) fn save(targets: impl IntoIterator<Item = RawFd>) -> Self {
         let targets: Vec<RawFd> = targets.into_iter().collect();
         // The copies are numbered above every target, so that putting the program's descriptors
@@ -45,9 +51,16 @@ impl ProcessState {
                 (target, (copy >= 0).then_some((copy, closed_on_exec)))
             })
             .collect();
-        let mut sigpipe = std::mem::MaybeUninit::<libc::sigaction>::uninit();
-        // SAFETY: with no new action, sigaction only writes the current one into `sigpipe`.
-        let got = unsafe { libc::sigaction(libc::SIGPIPE, std::ptr::null(), sigpipe.as_mut_ptr()) };
+        let dispositions = RESET_SIGNALS
+            .into_iter()
+            .filter_map(|signal| {
+                let mut action = std::mem::MaybeUninit::<libc::sigaction>::uninit();
+                // SAFETY: with no new action, sigaction only writes the current one into `action`.
+                let got = unsafe { libc::sigaction(signal, std::ptr::null(), action.as_mut_ptr()) };
+                // SAFETY: sigaction succeeded, so it wrote the whole struct.
+                (got == 0).then(|| (signal, unsafe { action.assume_init() }))
+            })
+            .collect();
         let mut signal_mask = std::mem::MaybeUninit::<libc::sigset_t>::uninit();
         // SAFETY: with no new mask, pthread_sigmask only writes the current one.
         let masked = unsafe {
@@ -60,8 +73,7 @@ impl ProcessState {
         Self {
             descriptors,
             directory: std::env::current_dir().ok(),
-            // SAFETY: sigaction succeeded, so it wrote the whole struct.
-            sigpipe: (got == 0).then(|| unsafe { sigpipe.assume_init() }),
+            dispositions,
             // SAFETY: pthread_sigmask succeeded, so it wrote the whole set.
             signal_mask: (masked == 0).then(|| unsafe { signal_mask.assume_init() }),
         }
@@ -90,9 +102,9 @@ impl ProcessState {
         if let Some(directory) = self.directory {
             let _ = std::env::set_current_dir(directory);
         }
-        if let Some(sigpipe) = self.sigpipe {
-            // SAFETY: the action is the one sigaction gave for SIGPIPE in `save`.
-            unsafe { libc::sigaction(libc::SIGPIPE, &sigpipe, std::ptr::null_mut()) };
+        for (signal, action) in &self.dispositions {
+            // SAFETY: the action is the one sigaction gave for this signal in `save`.
+            unsafe { libc::sigaction(*signal, action, std::ptr::null_mut()) };
         }
         if let Some(signal_mask) = self.signal_mask {
             // SAFETY: the set is the one pthread_sigmask gave in `save`.
