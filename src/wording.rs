@@ -48,7 +48,8 @@ impl ErrorFormatter for BashWording {
             } => {
                 // At the prompt the line is on the screen already; piped in, it is named and
                 // quoted, as a script's.
-                let at_prompt = source_info.source == "main" && in_interactive_session(shell);
+                let at_prompt =
+                    source_info.source == "main" && shell.call_stack().in_interactive_session();
                 let prefix = location(&name, &source_info.source, Some(*line), at_prompt);
                 let mut said = format!("{prefix}{message}\n");
                 if let Some(quoted) = quoted_line.as_ref().filter(|_| !at_prompt) {
@@ -118,7 +119,7 @@ pub fn shell_name(shell: &Shell<impl ShellExtensions>) -> String {
 /// files it sources, and its subshells) the name of the shell's file; otherwise the file running (a sourced
 /// file's own name, else `$0`) and the line (`script.sh: line 3: `).
 pub fn error_prefix(shell: &Shell<impl ShellExtensions>) -> String {
-    if in_interactive_session(shell) {
+    if shell.call_stack().in_interactive_session() {
         // bash's interactive shell names itself by its file's name alone (`bash:`, where `$0` is
         // `/bin/bash`).
         let name = shell_name(shell);
@@ -138,14 +139,6 @@ pub fn error_prefix(shell: &Shell<impl ShellExtensions>) -> String {
         Some(line) => format!("{name}: line {line}: "),
         None => format!("{name}: "),
     }
-}
-
-/// Whether the shell reads commands typed at its prompt.
-fn in_interactive_session(shell: &Shell<impl ShellExtensions>) -> bool {
-    shell
-        .call_stack()
-        .iter()
-        .any(|frame| frame.frame_type.is_interactive_session())
 }
 
 /// Where an error in parsed text was, as bash says it: at the prompt nothing; for commands piped

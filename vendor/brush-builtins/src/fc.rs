@@ -68,16 +68,7 @@ impl FcCommand {
             return Ok(ExecutionResult::success());
         };
 
-        let (first_idx, last_idx, reverse) = self.resolve_range(history)?;
-
-        // Determine the order of iteration
-        let indices: Vec<usize> = if reverse {
-            (first_idx..=last_idx).rev().collect()
-        } else {
-            (first_idx..=last_idx).collect()
-        };
-
-        for idx in indices {
+        for idx in self.range_in_order(history)? {
             if let Some(item) = history.get(idx) {
                 if self.no_line_numbers {
                     // With -n, bash still outputs a tab before the command
@@ -141,11 +132,7 @@ impl FcCommand {
 
         // Remove the fc command from history before executing the substituted command
         // This matches bash behavior where the fc command is replaced by the executed command
-        let history_mut = context
-            .shell
-            .history_mut()
-            .ok_or_else(|| brush_core::Error::from(brush_core::ErrorKind::HistoryNotEnabled))?;
-        history_mut.remove_nth_item(history_mut.count().saturating_sub(1));
+        forget_this_fc(context.shell);
 
         let source_info = brush_core::SourceInfo::from("(history)");
 
@@ -175,13 +162,9 @@ impl FcCommand {
         if effective_history_count(history) == 0 {
             return Ok(context.failure("no command found", 1));
         }
-        let (first_idx, last_idx, reverse) = self.resolve_range(history)?;
-        let mut lines: Vec<String> = (first_idx..=last_idx)
+        let lines: Vec<String> = (self.range_in_order(history)?.into_iter())
             .filter_map(|idx| history.get(idx).map(|item| item.command_line.clone()))
             .collect();
-        if reverse {
-            lines.reverse();
-        }
 
         let mut file = tempfile::Builder::new()
             .prefix("bash-fc-")
@@ -219,9 +202,7 @@ impl FcCommand {
         let commands = std::fs::read_to_string(file.path())?;
 
         // The commands run in place of the `fc` in the history, and are echoed first.
-        if let Some(history) = context.shell.history_mut() {
-            history.remove_nth_item(history.count().saturating_sub(1));
-        }
+        forget_this_fc(context.shell);
         let mut result = ExecutionResult::success();
         for command in commands.lines().filter(|line| !line.trim().is_empty()) {
             writeln!(context.stderr(), "{command}")?;
@@ -239,6 +220,17 @@ impl FcCommand {
             }
         }
         Ok(result)
+    }
+
+    /// The indices of the range's commands, in the order `-r` (or a first after the last) asks.
+    fn range_in_order(&self, history: &history::History) -> Result<Vec<usize>, brush_core::Error> {
+        let (first_idx, last_idx, reverse) = self.resolve_range(history)?;
+        let indices = first_idx..=last_idx;
+        Ok(if reverse {
+            indices.rev().collect()
+        } else {
+            indices.collect()
+        })
     }
 
     fn resolve_range(
@@ -383,4 +375,12 @@ impl FcCommand {
 /// Returns the effective history count (excluding the fc command itself).
 fn effective_history_count(history: &history::History) -> usize {
     history.count().saturating_sub(1)
+}
+
+/// Takes the `fc` command itself, the history's last entry, out of the history, where the commands
+/// it runs take its place (ncsh patch: shared by `-s` and the editor).
+fn forget_this_fc(shell: &mut brush_core::Shell<impl brush_core::ShellExtensions>) {
+    if let Some(history) = shell.history_mut() {
+        history.remove_nth_item(history.count().saturating_sub(1));
+    }
 }

@@ -595,6 +595,13 @@ impl CallStack {
         self.func_call_depth += 1;
     }
 
+    /// Whether a frame of an interactive session is on the stack (ncsh patch): the commands run
+    /// at the prompt, and what they call, not the startup files read before it.
+    pub fn in_interactive_session(&self) -> bool {
+        self.iter()
+            .any(|frame| frame.frame_type.is_interactive_session())
+    }
+
     /// Iterates through the function calls on the stack.
     pub fn iter_function_calls(&self) -> impl Iterator<Item = &FunctionCall> {
         self.iter().filter_map(|frame| {

@@ -21,7 +21,6 @@ use crate::prompt;
 use crate::shell::Shell;
 use crate::sys;
 use crate::trace_categories;
-use crate::variables::ShellValueUnsetType;
 use crate::variables::ShellVariable;
 use crate::variables::{self, ShellValue};
 
@@ -574,13 +573,8 @@ pub async fn expand_subscript(
     name: &str,
     index: &str,
 ) -> Result<String, error::Error> {
-    let associative = shell.env().get(name).is_some_and(|(_, var)| {
-        matches!(
-            var.value(),
-            ShellValue::AssociativeArray(_)
-                | ShellValue::Unset(ShellValueUnsetType::AssociativeArray)
-        )
-    });
+    let associative =
+        (shell.env().get(name)).is_some_and(|(_, var)| var.value().is_associative_array());
     WordExpander::new(shell, params)
         .expand_array_index(index, associative)
         .await
@@ -2086,21 +2080,8 @@ impl<'a, SE: extensions::ShellExtensions> WordExpander<'a, SE> {
                 }
             }
             brush_parser::word::Parameter::NamedWithIndex { name, index } => {
-                // First check to see if it's an associative array.
-                let is_set_assoc_array = if let Some((_, var)) = self.shell.env().get(name) {
-                    matches!(
-                        var.value(),
-                        ShellValue::AssociativeArray(_)
-                            | ShellValue::Unset(ShellValueUnsetType::AssociativeArray)
-                    )
-                } else {
-                    false
-                };
-
                 // Figure out which index to use.
-                let index_to_use = self
-                    .expand_array_index(index.as_str(), is_set_assoc_array)
-                    .await?;
+                let index_to_use = expand_subscript(self.shell, self.params, name, index).await?;
 
                 // Index into the array.
                 let value = self.shell.env().get(name).map(|(_, var)| {

@@ -421,8 +421,7 @@ impl Execute for ast::CompoundList {
                 // bash says nothing either.
                 if shell.options().interactive
                     && !shell.is_subshell()
-                    && (shell.call_stack().iter())
-                        .any(|frame| frame.frame_type.is_interactive_session())
+                    && shell.call_stack().in_interactive_session()
                 {
                     writeln!(params.stderr(shell), "{job_formatted}")?;
                 }
@@ -503,7 +502,7 @@ fn keeps_terminal(
 ) -> bool {
     shell.options().enable_job_control
         && shell.depth() == 0
-        && (shell.call_stack().iter()).any(|frame| frame.frame_type.is_interactive_session())
+        && shell.call_stack().in_interactive_session()
         && params
             .try_stdin(shell)
             .is_some_and(|stdin| stdin.is_terminal())

@@ -1048,16 +1048,11 @@ impl Job {
         self.reported_state = Some(JobState::Running);
         self.state = self.effective_state();
         if matches!(self.state, JobState::Stopped) {
-            if self.continue_background_group()? {
-                self.state = JobState::Running;
-                Ok(())
-            } else if let Some(pgid) = self.process_group_id() {
-                continue_group(pgid)?;
-                self.state = JobState::Running;
-                Ok(())
-            } else {
-                Err(error::ErrorKind::FailedToSendSignal.into())
+            if !self.continue_job()? {
+                return Err(error::ErrorKind::FailedToSendSignal.into());
             }
+            self.state = JobState::Running;
+            Ok(())
         } else {
             error::unimp("move job to background")
         }
@@ -1078,26 +1073,30 @@ impl Job {
         }
         self.state = self.effective_state();
         let stopped = matches!(self.state, JobState::Stopped);
-        let continued = match self.continue_background_group() {
-            Ok(true) => Ok(true),
-            Ok(false) => match self.process_group_id() {
-                Some(pgid) => continue_group(pgid).map(|()| true),
-                None => Ok(false),
-            },
-            Err(error) => Err(error),
-        };
-        match continued {
-            // A job that was not stopped may have no process left to continue.
-            Err(_) | Ok(false) if !stopped => {}
-            Err(error) => return Err(error),
-            Ok(false) => return Err(error::ErrorKind::FailedToSendSignal.into()),
+        match self.continue_job() {
             Ok(true) => {}
+            // A job that was not stopped may have no process left to continue.
+            Ok(false) | Err(_) if !stopped => {}
+            Ok(false) => return Err(error::ErrorKind::FailedToSendSignal.into()),
+            Err(error) => return Err(error),
         }
         if !matches!(self.state, JobState::Done) {
             self.state = JobState::Running;
         }
 
         Ok(())
+    }
+
+    /// Continues the job: a background job's own shell and group, else the job's process group
+    /// (ncsh patch). Returns whether there was anything to continue.
+    fn continue_job(&self) -> Result<bool, error::Error> {
+        if self.continue_background_group()? {
+            return Ok(true);
+        }
+        match self.process_group_id() {
+            Some(pgid) => continue_group(pgid).map(|()| true),
+            None => Ok(false),
+        }
     }
 
     /// For a background job, continues its own shell and every process in its group, as bash
