@@ -635,6 +635,25 @@ fn a_history_shared_through_its_file_is_read_back_before_each_prompt() {
     );
 }
 
+/// Lines typed while a command runs each run after it, as bash's: the terminal turns their Enter
+/// into a newline (Ctrl-J), so they arrive as one burst, and the line editor ran the first and
+/// dropped the rest.
+#[test]
+fn lines_typed_while_a_command_runs_all_run_after_it() {
+    let home = Home::new();
+    let term = start(&home, &[]);
+    term.line("sleep 1");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    for n in 1..=3 {
+        term.line(&format!("echo ahead-$(({n}+10))"));
+    }
+    let screen = term.expect("\nahead-13\n");
+    assert!(
+        screen.contains("\nahead-11\n") && screen.contains("\nahead-12\n"),
+        "{screen}"
+    );
+}
+
 /// A command typed over several lines is kept as one line that means the same, as bash's `cmdhist`
 /// keeps it, so the next session recalls it whole; it was kept with its newlines, and the next
 /// session read `do` and `done` as entries of their own. A newline in quotes stays.
