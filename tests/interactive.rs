@@ -425,6 +425,30 @@ fn a_background_job_stopped_by_the_terminal_is_reported_at_the_prompt() {
     term.expect_prompt();
 }
 
+/// `wait` warns of a job that stops, as bash's, and a wait for a stopped job gives 128 plus the
+/// signal that stopped it: SIGTTIN for a job that read the terminal, SIGSTOP for `kill -STOP`
+/// (both were 148, Ctrl-Z's). A job of builtins that reads is stopped as by SIGTTIN.
+#[test]
+fn wait_warns_of_a_stopped_job_and_gives_its_stop_s_status() {
+    let home = Home::new();
+    let term = start(&home, &[]);
+    term.line("cat & wait; echo all-$?");
+    let screen = term.expect("\nall-0");
+    assert!(screen.contains("ncsh: wait: warning: job 1["), "{screen}");
+    term.line("clear; wait %1; echo one-$?");
+    let screen = term.expect("\none-149");
+    assert!(
+        screen.contains("ncsh: warning: wait_for_job: job 1 is stopped"),
+        "{screen}"
+    );
+    term.line("clear; kill -9 %1; sleep 30 & kill -STOP $!; wait $!; echo pid-$?");
+    term.expect("\npid-147");
+    term.line("clear; kill -9 %%; read x & wait %%; echo builtins-$?");
+    term.expect("\nbuiltins-149");
+    term.line("kill -9 %%");
+    term.expect_prompt();
+}
+
 /// A job a startup file starts is not announced before the first prompt, as bash's, and reads
 /// /dev/null: job control begins with the session (`cat &` there was left stopped).
 #[test]

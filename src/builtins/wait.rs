@@ -73,7 +73,7 @@ pub(super) fn execute<SE: ShellExtensions>(
         let (status, answered) = if next {
             wait_next(shell, ids, &mut err, &prefix).await?
         } else if ids.is_empty() {
-            (wait_all(shell, &mut err).await?, None)
+            (wait_all(shell, &mut err, &prefix).await?, None)
         } else {
             wait_each(shell, ids, &mut err, &prefix).await?
         };
@@ -148,14 +148,26 @@ fn options(words: &[String]) -> Result<Options<'_>, Unparsed> {
     Ok(options)
 }
 
-/// `wait` with no ids: every job; always 0, as in bash. Afterwards no status is left to ask for,
-/// as POSIX says.
+/// `wait` with no ids: every job that is not stopped; always 0, as in bash. As bash's, it goes
+/// through the table for the first such job, warning of each stopped job before it, and waits for
+/// that one, until none is left: a job that stops meanwhile is warned of from then on. Afterwards
+/// no status is left to ask for, as POSIX says.
 async fn wait_all(
     shell: &mut Shell<impl ShellExtensions>,
     err: &mut impl Write,
+    prefix: &str,
 ) -> Result<u8, brush_core::Error> {
-    let ids: Vec<usize> = shell.jobs().jobs.iter().map(|job| job.id).collect();
-    for id in ids {
+    loop {
+        let mut next = None;
+        for job in &shell.jobs().jobs {
+            if !job.is_stopped() {
+                next = Some(job.id);
+                break;
+            }
+            let pid = job.named_pid().unwrap_or_default();
+            let _ = writeln!(err, "{prefix}wait: warning: job {}[{pid}] stopped", job.id);
+        }
+        let Some(id) = next else { break };
         wait_for_first(shell, &[id], err).await?;
     }
     shell.jobs_mut().forget_ended();
@@ -172,9 +184,17 @@ async fn wait_each(
     let mut answer = (0, None);
     for id in ids {
         answer = match waitable(shell.jobs_mut(), id) {
-            Ok(Waitable::Job(job)) => wait_for_first(shell, &[job], err)
-                .await?
-                .unwrap_or((NOT_A_CHILD, None)),
+            Ok(Waitable::Job(job)) => {
+                // As bash's: a job named by its spec is warned of when it is stopped already (its
+                // status is then its stop's); one named by a pid is not.
+                let stopped = shell.jobs().jobs.iter().find(|j| j.id == job);
+                if id.starts_with('%') && stopped.is_some_and(brush_core::jobs::Job::is_stopped) {
+                    let _ = writeln!(err, "{prefix}warning: wait_for_job: job {job} is stopped");
+                }
+                wait_for_first(shell, &[job], err)
+                    .await?
+                    .unwrap_or((NOT_A_CHILD, None))
+            }
             Ok(Waitable::Ended(status, pid)) => (status, Some(pid)),
             Err((message, refused)) => {
                 let _ = writeln!(err, "{prefix}wait: {message}");

@@ -29,7 +29,9 @@ pub struct BackgroundGroup {
     started: tokio::sync::Notify,
     // ncsh patch: the job's task keeps waiting on a stopped process, so that `bg` and `fg` can
     // resume it; whoever waits on the job (`fg`, `wait`) learns of the stop through these instead.
-    stopped: std::sync::atomic::AtomicBool,
+    // The signal that stopped them (0 while they run), for the status a wait of the stopped job
+    // gives, 128 plus it, as bash's.
+    stopped_by: std::sync::atomic::AtomicI32,
     stop_changed: tokio::sync::Notify,
     // ncsh patch: the signal `kill %N` ended the job with (0 for none). The job's shell runs in
     // this process, outside the group, so the signal cannot reach it: its lists and loops look
@@ -140,7 +142,7 @@ impl BackgroundGroup {
             .store(signal, std::sync::atomic::Ordering::SeqCst);
         // Ended, it is no longer stopped, as a stopped process that SIGKILL ends is not.
         if self.is_held() {
-            self.hold(false);
+            self.hold(None);
         }
     }
 
@@ -155,11 +157,12 @@ impl BackgroundGroup {
         self.held.load(std::sync::atomic::Ordering::SeqCst)
     }
 
-    /// Stops or continues the job's own shell, and says so to whoever waits on the job, as the
-    /// processes' stop would (ncsh patch).
-    fn hold(&self, held: bool) {
-        self.held.store(held, std::sync::atomic::Ordering::SeqCst);
-        self.set_stopped(held);
+    /// Stops the job's own shell by `signal`, or continues it (`None`), and says so to whoever
+    /// waits on the job, as the processes' stop would (ncsh patch).
+    fn hold(&self, signal: Option<sys::signal::Signal>) {
+        self.held
+            .store(signal.is_some(), std::sync::atomic::Ordering::SeqCst);
+        self.set_stopped(signal.map(|signal| signal as i32));
     }
 
     /// Waits while the job's own shell is stopped, until it is continued or ended (ncsh patch).
@@ -185,7 +188,7 @@ impl BackgroundGroup {
         while !self.in_foreground.load(std::sync::atomic::Ordering::SeqCst)
             && self.ended_by().is_none()
         {
-            self.hold(true);
+            self.hold(Some(sys::signal::Signal::SIGTTIN));
             self.wait_while_held();
         }
         self.ended_by()
@@ -199,24 +202,33 @@ impl BackgroundGroup {
 
     /// Whether the job's processes were last seen stopped (ncsh patch).
     pub fn is_stopped(&self) -> bool {
-        self.stopped.load(std::sync::atomic::Ordering::SeqCst)
+        self.stopped_by().is_some()
     }
 
-    /// Records that the job's processes stopped or continued (ncsh patch).
-    pub(crate) fn set_stopped(&self, stopped: bool) {
-        self.stopped
-            .store(stopped, std::sync::atomic::Ordering::SeqCst);
-        if stopped {
+    /// The signal that stopped the job's processes, while they are stopped (ncsh patch).
+    fn stopped_by(&self) -> Option<i32> {
+        let signal = self.stopped_by.load(std::sync::atomic::Ordering::SeqCst);
+        (signal != 0).then_some(signal)
+    }
+
+    /// Records that the job's processes stopped, by the signal given, or continued (ncsh patch).
+    pub(crate) fn set_stopped(&self, by: Option<i32>) {
+        self.stopped_by
+            .store(by.unwrap_or(0), std::sync::atomic::Ordering::SeqCst);
+        if by.is_some() {
             self.stop_changed.notify_one();
         }
     }
 
     /// Waits until the job's processes stop, or returns at once if they are stopped, as `wait`
-    /// does in bash (ncsh patch).
-    async fn stopped(&self) {
+    /// does in bash, and gives the signal that stopped them (ncsh patch).
+    async fn stopped(&self) -> i32 {
         // A stop that nobody waited for leaves a wakeup behind, though the job may have been
         // continued since; the flag tells whether it still holds.
-        while !self.is_stopped() {
+        loop {
+            if let Some(signal) = self.stopped_by() {
+                return signal;
+            }
             self.stop_changed.notified().await;
         }
     }
@@ -259,6 +271,8 @@ pub enum JobTaskWaitResult {
     Completed(ExecutionResult),
     /// The task was stopped.
     Stopped,
+    /// The background job's processes were stopped by this signal (ncsh patch).
+    StoppedBy(i32),
 }
 
 impl JobTask {
@@ -979,10 +993,12 @@ impl Job {
         while let Some(task) = self.tasks.back_mut() {
             // ncsh patch: a background job's task outlives a stop of its processes, so the stop
             // is reported by the group rather than by the task.
+            // The status of a stop is 128 plus the signal that stopped the job (SIGTTIN for one
+            // that read the terminal in the background), as bash's; a foreground stop is Ctrl-Z's.
             let wait_result = if let Some(group) = &background_group {
                 tokio::select! {
                     wait_result = task.wait() => wait_result?,
-                    () = group.stopped() => JobTaskWaitResult::Stopped,
+                    signal = group.stopped() => JobTaskWaitResult::StoppedBy(signal),
                 }
             } else {
                 task.wait().await?
@@ -995,6 +1011,11 @@ impl Job {
                 JobTaskWaitResult::Stopped => {
                     self.state = JobState::Stopped;
                     return Ok(ExecutionResult::stopped());
+                }
+                JobTaskWaitResult::StoppedBy(signal) => {
+                    self.state = JobState::Stopped;
+                    #[expect(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+                    return Ok(ExecutionResult::new(128 + signal as u8));
                 }
             }
         }
@@ -1106,13 +1127,13 @@ impl Job {
             return Ok(false);
         };
         let was_held = group.is_held();
-        group.hold(false);
+        group.hold(None);
         let Some(pgid) = group.pgid() else {
             return Ok(was_held);
         };
         // Marked running before the signal: a process that stops again at once (reading the
         // terminal in the background) is recorded stopped after it, not overwritten.
-        group.set_stopped(false);
+        group.set_stopped(None);
         sys::signal::continue_process(-pgid)?;
         Ok(true)
     }
@@ -1136,10 +1157,10 @@ impl Job {
                 number,
                 Signal::SIGSTOP | Signal::SIGTSTP | Signal::SIGTTIN | Signal::SIGTTOU
             ) {
-                group.hold(true);
+                group.hold(Some(number));
                 signalled = true;
             } else if number == Signal::SIGCONT {
-                group.hold(false);
+                group.hold(None);
             }
         }
         // A background job's group holds only its own processes, so all of them get the signal,

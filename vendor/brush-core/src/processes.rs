@@ -136,7 +136,10 @@ impl ChildProcess {
     /// it (`cat &` then `sleep 1` reported the sleep stopped) and its stop is left to its waiter.
     fn foreground_stopped(&self) -> Result<bool, error::Error> {
         match self.pgid {
-            Some(pgid) => Ok(sys::signal::poll_group_for_stop_or_continue(pgid)? == Some(true)),
+            Some(pgid) => Ok(matches!(
+                sys::signal::poll_group_for_stop_or_continue(pgid)?,
+                Some(Some(_))
+            )),
             None => sys::signal::poll_for_stopped_children(),
         }
     }

@@ -90,6 +90,6 @@ pub(crate) fn poll_for_stopped_children() -> Result<bool, error::Error> {
 /// ncsh patch: no job control here, so no stop to report.
 pub(crate) fn poll_group_for_stop_or_continue(
     _pgid: sys::process::ProcessId,
-) -> Result<Option<bool>, error::Error> {
+) -> Result<Option<Option<i32>>, error::Error> {
     Ok(None)
 }

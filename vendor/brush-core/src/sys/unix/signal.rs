@@ -115,11 +115,12 @@ pub(crate) fn poll_for_stopped_children() -> Result<bool, error::Error> {
     Ok(found_stopped)
 }
 
-/// Reaps the stop and continue reports of the processes in group `pgid`: `Some(true)` if the last
-/// one was a stop, `Some(false)` if it was a continue, `None` if there was none (ncsh patch).
+/// Reaps the stop and continue reports of the processes in group `pgid`: `Some(Some(signal))` if
+/// the last one was a stop, by that signal, `Some(None)` if it was a continue, `None` if there was
+/// none (ncsh patch).
 pub(crate) fn poll_group_for_stop_or_continue(
     pgid: sys::process::ProcessId,
-) -> Result<Option<bool>, error::Error> {
+) -> Result<Option<Option<i32>>, error::Error> {
     let mut stopped = None;
 
     loop {
@@ -130,8 +131,10 @@ pub(crate) fn poll_group_for_stop_or_continue(
                 | nix::sys::wait::WaitPidFlag::WNOHANG,
         );
         match wait_status {
-            Ok(nix::sys::wait::WaitStatus::Stopped(..)) => stopped = Some(true),
-            Ok(nix::sys::wait::WaitStatus::Continued(..)) => stopped = Some(false),
+            Ok(nix::sys::wait::WaitStatus::Stopped(_, signal)) => {
+                stopped = Some(Some(signal as i32))
+            }
+            Ok(nix::sys::wait::WaitStatus::Continued(..)) => stopped = Some(None),
             Ok(_) | Err(nix::errno::Errno::ECHILD) => break,
             Err(e) => return Err(e.into()),
         }
