@@ -3092,6 +3092,13 @@ fn nounset_in_arithmetic_errexit_on_readonly_and_xtrace_before_redirections_as_b
              (! exit 3); echo \"sub $?\"\nfor i in 1; do ! break; done; echo \"break $?\"\n\
              ! x=2 true\necho after\n",
         ),
+        // A sourced file whose `.` is not tested ends the script at the refusal, also where the
+        // `.` is in a function.
+        (
+            "ro-sourced.sh",
+            "set -e\nreadonly x=1\nprintf 'x=2\\necho insrc\\n' > src.sh\n\
+             f() { . ./src.sh; echo in-f; }\nf || echo caught\n. ./src.sh\necho after\n",
+        ),
         // Refused before a command, it is said where the shell's errors go, not through the
         // command's redirections.
         (

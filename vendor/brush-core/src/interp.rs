@@ -363,6 +363,12 @@ pub(crate) async fn execute_program(
                 // Display the error and convert to an execution result.
                 let _ = shell.display_error(&mut params.stderr(shell), &err);
                 result = err.into_result(shell);
+                // ncsh patch: the command failed, as for `set -e`: a refused assignment to a
+                // readonly variable in a sourced file went on past it (bash ends the script, where
+                // the `.` is not tested).
+                if !params.suppress_errexit {
+                    shell.apply_errexit_if_enabled(&mut result);
+                }
             }
         }
 
