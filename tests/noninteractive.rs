@@ -2045,6 +2045,9 @@ fn random_and_seconds_take_assignments_as_in_bash() {
              echo $RANDOM; RANDOM=42; x=$(echo $RANDOM); echo $RANDOM",
             "SECONDS=100; echo $SECONDS; ((SECONDS = 5)); echo $SECONDS",
             "RANDOM=42 printenv RANDOM; RANDOM=-5; echo $RANDOM; readonly RANDOM; RANDOM=1; echo no",
+            // Six digits of microseconds always, for `${EPOCHREALTIME/./}` (an f64 gave 4 to 7).
+            "for i in {1..50}; do [[ $EPOCHREALTIME =~ ^[0-9]{10}\\.[0-9]{6}$ ]] || echo \"$EPOCHREALTIME\"; \
+             done; s=${EPOCHREALTIME/./}; e=${EPOCHREALTIME/./}; (( e >= s && e - s < 1000000 )); echo $?",
         ],
     );
 }

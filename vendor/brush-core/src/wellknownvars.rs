@@ -262,7 +262,14 @@ pub(crate) fn init_well_known_vars(
                 let since_epoch = now
                     .duration_since(std::time::UNIX_EPOCH)
                     .unwrap_or_default();
-                since_epoch.as_secs_f64().to_string().into()
+                // ncsh patch: seconds and six digits of microseconds, as bash's; an f64's
+                // shortest form had 4 to 7 (`${EPOCHREALTIME/./}` gave no microseconds).
+                std::format!(
+                    "{}.{:06}",
+                    since_epoch.as_secs(),
+                    since_epoch.subsec_micros()
+                )
+                .into()
             },
             setter: |_| (),
         }),
