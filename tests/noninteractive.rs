@@ -2467,6 +2467,13 @@ fn compgen_lists_what_begins_with_the_word() {
         &[
             r#"_helper(){ :; }; gitx(){ :; }; alias gital=x; compgen -A function gi; compgen -c zzzq; compgen -c gitx; compgen -c gita"#,
             "compgen -u; compgen -g; compgen -u ro",
+            // In bash's order, each sorted, as names from hash tables came in an order that
+            // changed from run to run: aliases, keywords, functions, builtins.
+            "qqz(){ :; }; qqa(){ :; }; qqm(){ :; }; alias qqy=1 qqb=2 qqn=3; Qz=1 Qa=2 Qm=3; \
+             export Qm Qa; declare -a Qx=(1) Qc=(2); compgen -A function qq; compgen -a qq; \
+             compgen -v Q; compgen -e Q; compgen -A arrayvar Q; compgen -k; compgen -c qq; \
+             compgen -c e | head -12; compgen -b | grep -v -x -e audit -e cap -e daemon -e gen \
+             -e neural -e command_not_found_handle",
             // A tilde prefix is kept.
             r#"touch ~/.profile_x; mkdir -p ~/dir_x; compgen -f -- "~/.profile_"; compgen -d -- "~/dir"; compgen -f -- '~/nothing'"#,
             // -G globs as the shell does.

@@ -477,6 +477,7 @@ impl Spec {
         let token = context.token_to_complete;
 
         for action in &self.actions {
+            let first = candidates.len();
             match action {
                 CompleteAction::Alias => {
                     for name in shell.aliases().keys() {
@@ -508,31 +509,23 @@ impl Spec {
                     }
                 }
                 CompleteAction::Command => {
-                    let mut command_completions =
-                        get_external_command_completions(shell, context.token_to_complete);
-                    candidates.append(&mut command_completions);
-                    for name in shell.builtins().keys() {
-                        if name.starts_with(token) {
-                            candidates.push(name.to_owned());
-                        }
-                    }
+                    // ncsh patch: as bash lists them: aliases, keywords, functions and builtins,
+                    // each sorted but the keywords, then the commands found in PATH (brush listed
+                    // every function, no alias, and the rest in another order).
+                    let aliases = shell.aliases().keys().map(String::as_str);
+                    push_sorted(&mut candidates, aliases, token);
                     for keyword in shell.get_keywords() {
                         if keyword.starts_with(token) {
                             candidates.push(keyword.to_string());
                         }
                     }
-                    // ncsh patch: the functions and aliases that begin with the word, as bash
-                    // lists them (brush listed every function, and no alias).
-                    for (name, _) in shell.funcs().iter() {
-                        if name.starts_with(token) {
-                            candidates.push(name.to_owned());
-                        }
-                    }
-                    for name in shell.aliases().keys() {
-                        if name.starts_with(token) {
-                            candidates.push(name.clone());
-                        }
-                    }
+                    let functions = shell.funcs().iter().map(|(name, _)| name.as_str());
+                    push_sorted(&mut candidates, functions, token);
+                    let builtins = shell.builtins().keys().map(String::as_str);
+                    push_sorted(&mut candidates, builtins, token);
+                    let mut command_completions =
+                        get_external_command_completions(shell, context.token_to_complete);
+                    candidates.append(&mut command_completions);
                 }
                 CompleteAction::Directory => {
                     let mut file_completions =
@@ -681,6 +674,22 @@ impl Spec {
                         }
                     }
                 }
+            }
+            // ncsh patch: names kept in the shell's hash tables came out in an order that changed
+            // from run to run (`compgen -A function`); bash lists them sorted.
+            if matches!(
+                action,
+                CompleteAction::Alias
+                    | CompleteAction::ArrayVar
+                    | CompleteAction::Builtin
+                    | CompleteAction::Disabled
+                    | CompleteAction::Enabled
+                    | CompleteAction::Export
+                    | CompleteAction::Function
+                    | CompleteAction::HelpTopic
+                    | CompleteAction::Variable
+            ) {
+                candidates[first..].sort();
             }
         }
 
@@ -1342,6 +1351,22 @@ async fn get_file_completions(
     completions.sort();
     completions.dedup();
     completions
+}
+
+/// Pushes the names that begin with `token` onto `candidates`, sorted (ncsh patch): the shell's
+/// hash tables give them in an order that changes from run to run.
+fn push_sorted<'a>(
+    candidates: &mut Vec<String>,
+    names: impl Iterator<Item = &'a str>,
+    token: &str,
+) {
+    let first = candidates.len();
+    candidates.extend(
+        names
+            .filter(|name| name.starts_with(token))
+            .map(str::to_owned),
+    );
+    candidates[first..].sort();
 }
 
 fn get_external_command_completions(

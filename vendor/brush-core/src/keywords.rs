@@ -1,37 +1,25 @@
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
-fn get_keywords(sh_mode_only: bool) -> HashSet<&'static str> {
-    let mut keywords = HashSet::new();
-    keywords.insert("!");
-    keywords.insert("{");
-    keywords.insert("}");
-    keywords.insert("case");
-    keywords.insert("do");
-    keywords.insert("done");
-    keywords.insert("elif");
-    keywords.insert("else");
-    keywords.insert("esac");
-    keywords.insert("fi");
-    keywords.insert("for");
-    keywords.insert("if");
-    keywords.insert("in");
-    keywords.insert("then");
-    keywords.insert("until");
-    keywords.insert("while");
+/// The reserved words, in the order of bash's table, which `compgen -k` and `compgen -c` list
+/// (ncsh patch: they were kept only in a set, and came out in an order that changed from run to
+/// run).
+const IN_ORDER: [&str; 22] = [
+    "if", "then", "else", "elif", "fi", "case", "esac", "for", "select", "while", "until", "do",
+    "done", "in", "function", "time", "{", "}", "!", "[[", "]]", "coproc",
+];
 
-    if !sh_mode_only {
-        keywords.insert("[[");
-        keywords.insert("]]");
-        keywords.insert("coproc");
-        keywords.insert("function");
-        keywords.insert("select");
-        keywords.insert("time");
-    }
+/// The reserved words that sh mode does not have.
+const NOT_IN_SH_MODE: [&str; 6] = ["select", "function", "time", "[[", "]]", "coproc"];
 
-    keywords
+/// The reserved words, in bash's order; in sh mode, only sh's.
+pub(crate) fn in_order(sh_mode_only: bool) -> impl Iterator<Item = &'static str> {
+    IN_ORDER
+        .into_iter()
+        .filter(move |word| !(sh_mode_only && NOT_IN_SH_MODE.contains(word)))
 }
 
 pub(crate) static SH_MODE_KEYWORDS: LazyLock<HashSet<&'static str>> =
-    LazyLock::new(|| get_keywords(true));
-pub(crate) static KEYWORDS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| get_keywords(false));
+    LazyLock::new(|| in_order(true).collect());
+pub(crate) static KEYWORDS: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| in_order(false).collect());

@@ -390,13 +390,9 @@ impl<SE: extensions::ShellExtensions> Shell<SE> {
         }
     }
 
-    /// Returns the keywords that are reserved by the shell.
+    /// Returns the keywords that are reserved by the shell, in bash's order (ncsh patch).
     pub(crate) fn get_keywords(&self) -> Vec<&str> {
-        if self.options.sh_mode {
-            keywords::SH_MODE_KEYWORDS.iter().copied().collect()
-        } else {
-            keywords::KEYWORDS.iter().copied().collect()
-        }
+        keywords::in_order(self.options.sh_mode).collect()
     }
 
     /// Checks if the given string is a keyword reserved in this shell.
