@@ -3169,3 +3169,21 @@ h=([~]=y); h+=([~/x]=z); echo "${h[~]} ${h[~/x]} ${#h[@]}"
 "#;
     written_script_same_as_bash(&home, "corners.sh", script);
 }
+
+/// A `${…}` that is no parameter expression is a bad substitution that ends the script, as in
+/// bash; it was printed as written, and the script went on (a typo wrote literal text).
+#[test]
+fn a_bad_substitution_is_an_error_not_text() {
+    let home = Home::new();
+    same_as_bash(
+        &home,
+        &[
+            r#"x=abc; echo "${x bad}"; echo after"#,
+            "echo ${x!}; echo after",
+            "f() { echo ${1a}; echo in-f; }; f; echo after",
+            r#"x=1; echo "${x;}" || echo or; echo after"#,
+            // What is one still is.
+            r#"x='a}b'; echo ${x/\}/Z} ${y:-"}"} ${y:-\}} ${y:-$(echo '}')}"#,
+        ],
+    );
+}

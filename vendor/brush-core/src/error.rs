@@ -187,7 +187,8 @@ pub enum ErrorKind {
     IoError(#[from] std::io::Error),
 
     /// Invalid substitution syntax.
-    #[error("bad substitution: {0}")]
+    // ncsh patch: in bash's words.
+    #[error("{0}: bad substitution")]
     BadSubstitution(String),
 
     /// An error occurred while creating a child process.

@@ -1105,6 +1105,11 @@ impl<'a, SE: extensions::ShellExtensions> WordExpander<'a, SE> {
             brush_parser::word::WordPiece::TildeExpansion(tilde_expr) => Expansion::from(
                 ExpansionPiece::Unsplittable(self.expand_tilde_expression(&tilde_expr)?),
             ),
+            // ncsh patch: ends a script, as bash's bad substitution does.
+            brush_parser::word::WordPiece::BadSubstitution(text) => {
+                let err: error::Error = error::ErrorKind::BadSubstitution(text).into();
+                return Err(err.into_fatal());
+            }
             brush_parser::word::WordPiece::ParameterExpansion(p) => {
                 let mut expansion = self.expand_parameter_expr(p).await?;
                 for field in &mut expansion.fields {

@@ -234,7 +234,9 @@ impl<'a, SE: brush_core::ShellExtensions> Highlighter<'a, SE> {
                     global_offset + word_piece.end_index,
                 );
             }
-            brush_parser::word::WordPiece::Text(_text) => {
+            // ncsh patch: a bad substitution (`${x bad}`) is shown as the text it was taken for.
+            brush_parser::word::WordPiece::Text(_)
+            | brush_parser::word::WordPiece::BadSubstitution(_) => {
                 self.append_span(
                     default_text_kind,
                     global_offset + word_piece.start_index,

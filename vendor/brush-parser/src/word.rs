@@ -61,6 +61,9 @@ pub enum WordPiece {
     EscapeSequence(String),
     /// An arithmetic expression.
     ArithmeticExpression(ast::UnexpandedArithmeticExpr),
+    /// A `${…}` that is no parameter expression, as written: expanding it is an error, as in bash
+    /// (ncsh patch: it was taken for text, and printed).
+    BadSubstitution(String),
 }
 
 /// Represents an expandable tilde expression (e.g., ~).
@@ -1051,6 +1054,11 @@ peg::parser! {
         rule parameter_expansion() -> WordPiece =
             "${" e:parameter_expression() "}" {
                 WordPiece::ParameterExpansion(e)
+            } /
+            // ncsh patch: what no rule above reads is a bad substitution, said when it is
+            // expanded, as in bash (`${x bad}`, `${x@Z}`); it was taken for text.
+            s:$("${" [^'}']* "}") {
+                WordPiece::BadSubstitution(s.to_owned())
             } /
             "$" parameter:unbraced_parameter() {
                 WordPiece::ParameterExpansion(ParameterExpr::Parameter { parameter, indirect: false })
