@@ -3187,3 +3187,23 @@ fn a_bad_substitution_is_an_error_not_text() {
         ],
     );
 }
+
+/// `[[ =~ ]]` with a regular expression that does not compile gives 2, as bash's (it gave 1, so a
+/// script could not tell a bad regex from no match); `&&`, `||` and `!` pass it on as bash's. A
+/// character range gives its punctuation as words (`{Z..a}` failed to parse the backquote), and
+/// `alias` and `compopt` fail in bash's words.
+#[test]
+fn bad_regexes_character_ranges_alias_and_compopt_as_bash() {
+    let home = Home::new();
+    same_as_bash(
+        &home,
+        &[
+            r#"re="("; [[ x =~ $re ]]; echo "rc=$?"; [[ x =~ $re ]] || echo "no $?"; ! [[ x =~ $re ]]
+               echo "neg $?"; [[ ! x =~ $re ]]; echo "inner $?"; [[ x =~ $re || y == y ]]; echo "or $?"
+               [[ y == y && x =~ $re ]]; echo "and $?"; [[ ( x =~ $re ) ]]; echo "par $?"
+               [[ x =~ $re && y == y ]]; echo "and2 $?"; [[ ab =~ (b) ]]; echo "$? ${BASH_REMATCH[1]}""#,
+            r#"echo {Z..a}; for x in {Z..a}; do printf "<%s>" "$x"; done; echo; echo {e..a..2} {α..γ}"#,
+            "alias nope; echo $?; compopt -o nospace; echo $?; compgen -W x; compopt -o nospace; echo $?",
+        ],
+    );
+}

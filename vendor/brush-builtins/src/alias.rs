@@ -52,12 +52,9 @@ impl builtins::Command for AliasCommand {
                         brush_core::escape::sh_single_quote(value)
                     )?;
                 } else {
-                    writeln!(
-                        context.stderr(),
-                        "{}: {alias}: not found",
-                        context.command_name
-                    )?;
-                    exit_code = ExecutionResult::general_error();
+                    // ncsh patch: said as the shell's errors are, with the script's line, as
+                    // bash's and `unalias`'s.
+                    exit_code = context.failure(std::format!("{alias}: not found"), 1);
                 }
             }
         }

@@ -662,6 +662,9 @@ impl builtins::Command for CompOptCommand {
                 .as_mut()
             {
                 Self::set_options(in_flight_options, &options);
+            } else {
+                // ncsh patch: as bash's, rather than succeed at nothing.
+                return Ok(context.failure("not currently executing completion function", 1));
             }
         }
 

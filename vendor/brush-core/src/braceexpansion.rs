@@ -69,7 +69,7 @@ fn expand_brace_expr_member(bem: word::BraceExpressionMember) -> Box<dyn Iterato
             }
 
             if start <= end {
-                Box::new((start..=end).step_by(increment).map(|c| c.to_string()))
+                Box::new((start..=end).step_by(increment).map(range_term))
             } else {
                 // Iterate from start down to end by decrementing.
                 let increment = increment as u32;
@@ -78,7 +78,7 @@ fn expand_brace_expr_member(bem: word::BraceExpressionMember) -> Box<dyn Iterato
                         let next = char::from_u32(c as u32 - increment)?;
                         (next >= end).then_some(next)
                     })
-                    .map(|c| c.to_string()),
+                    .map(range_term),
                 )
             }
         }
@@ -87,6 +87,17 @@ fn expand_brace_expr_member(bem: word::BraceExpressionMember) -> Box<dyn Iterato
             // Chain all element iterators together
             Box::new(generate_and_combine_brace_expansions(elements).into_iter())
         }
+    }
+}
+
+/// A character of a range as a term, to be parsed as a word (ncsh patch): one that means something
+/// there is escaped, so that `{Z..a}` gives `` ` `` rather than failing to parse; a backslash is
+/// an empty word, as bash's quote removal leaves nothing of it.
+fn range_term(c: char) -> String {
+    match c {
+        '\\' => "''".to_owned(),
+        c if c.is_ascii_alphanumeric() => c.to_string(),
+        c => std::format!("\\{c}"),
     }
 }
 

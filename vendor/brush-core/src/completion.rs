@@ -407,11 +407,12 @@ impl Spec {
         // Now apply options
         //
 
-        let options = if let Some(options) = &shell.completion_config().current_completion_options {
-            options
-        } else {
-            &self.options
-        };
+        // ncsh patch: taken, so that no completion is in flight afterwards, for `compopt`.
+        let in_flight = shell
+            .completion_config_mut()
+            .current_completion_options
+            .take();
+        let options = in_flight.as_ref().unwrap_or(&self.options);
 
         let mut processing_options = ProcessingOptions {
             treat_as_filenames: options.file_names,

@@ -11,39 +11,102 @@ use crate::{
     variables::{self, ArrayLiteral},
 };
 
+/// The status of `[[ expr ]]`: 0 where it holds, else 1, or 2 from a regular expression that does
+/// not compile (ncsh patch: as bash's; it was 1, so a script could not tell a bad regex). As in
+/// bash, `&&` and `||` give the status of the last term they looked at, and `!` makes any failure
+/// 0.
 #[async_recursion::async_recursion]
 pub(crate) async fn eval_extended_test_expr(
     expr: &ast::ExtendedTestExpr,
     shell: &mut Shell<impl extensions::ShellExtensions>,
     params: &ExecutionParameters,
-) -> Result<bool, error::Error> {
+) -> Result<u8, error::Error> {
+    let status = |holds: bool| if holds { 0 } else { 1 };
     match expr {
-        ast::ExtendedTestExpr::UnaryTest(op, operand) => {
-            apply_unary_predicate(op, operand, shell, params).await
-        }
-        ast::ExtendedTestExpr::BinaryTest(op, left, right) => {
-            apply_binary_predicate(op, left, right, shell, params).await
-        }
+        ast::ExtendedTestExpr::UnaryTest(op, operand) => Ok(status(
+            apply_unary_predicate(op, operand, shell, params).await?,
+        )),
+        ast::ExtendedTestExpr::BinaryTest(
+            ast::BinaryPredicate::StringMatchesRegex,
+            left,
+            right,
+        ) => Ok(match matches_regex(left, right, shell, params).await? {
+            Some(matched) => status(matched),
+            None => BAD_REGEX,
+        }),
+        ast::ExtendedTestExpr::BinaryTest(op, left, right) => Ok(status(
+            apply_binary_predicate(op, left, right, shell, params).await?,
+        )),
         ast::ExtendedTestExpr::And(left, right) => {
-            let result = eval_extended_test_expr(left, shell, params).await?
-                && eval_extended_test_expr(right, shell, params).await?;
-            Ok(result)
+            match eval_extended_test_expr(left, shell, params).await? {
+                0 => eval_extended_test_expr(right, shell, params).await,
+                failed => Ok(failed),
+            }
         }
         ast::ExtendedTestExpr::Or(left, right) => {
-            let result = eval_extended_test_expr(left, shell, params).await?
-                || eval_extended_test_expr(right, shell, params).await?;
-            Ok(result)
+            match eval_extended_test_expr(left, shell, params).await? {
+                0 => Ok(0),
+                _ => eval_extended_test_expr(right, shell, params).await,
+            }
         }
-        ast::ExtendedTestExpr::Not(expr) => {
-            let result = !eval_extended_test_expr(expr, shell, params).await?;
-            Ok(result)
-        }
+        ast::ExtendedTestExpr::Not(expr) => Ok(status(
+            eval_extended_test_expr(expr, shell, params).await? != 0,
+        )),
         ast::ExtendedTestExpr::Parenthesized(expr) => {
             eval_extended_test_expr(expr, shell, params).await
         }
     }
 }
 
+/// The status of a test whose regular expression does not compile.
+const BAD_REGEX: u8 = 2;
+
+/// Whether `left` matches the regular expression `right`, setting `BASH_REMATCH`; `None` where
+/// the expression does not compile (ncsh patch: for `[[`'s status 2).
+async fn matches_regex(
+    left: &ast::Word,
+    right: &ast::Word,
+    shell: &mut Shell<impl extensions::ShellExtensions>,
+    params: &ExecutionParameters,
+) -> Result<Option<bool>, error::Error> {
+    let s = expansion::basic_expand_word(shell, params, left).await?;
+    let regex = expansion::basic_expand_regex(shell, params, right)
+        .await?
+        .set_multiline(true);
+
+    if shell.options().print_commands_and_arguments {
+        let op = ast::BinaryPredicate::StringMatchesRegex;
+        shell
+            .trace_command(params, std::format!("[[ {s} {op} {right} ]]"))
+            .await;
+    }
+
+    let (matches, captures) = match regex.matches(s.as_str()) {
+        Ok(Some(captures)) => (true, captures),
+        Ok(None) => (false, vec![]),
+        Err(e) => {
+            tracing::warn!("error using regex: {}", e);
+            return Ok(None);
+        }
+    };
+
+    let captures_value = variables::ShellValueLiteral::Array(ArrayLiteral(
+        captures
+            .into_iter()
+            .map(|c| (None, c.unwrap_or_default()))
+            .collect(),
+    ));
+
+    shell.env_mut().update_or_add(
+        "BASH_REMATCH",
+        captures_value,
+        |_| Ok(()),
+        env::EnvironmentLookup::Anywhere,
+        env::EnvironmentScope::Global,
+    )?;
+
+    Ok(Some(matches))
+}
 async fn apply_unary_predicate(
     op: &ast::UnaryPredicate,
     operand: &ast::Word,
@@ -243,45 +306,7 @@ async fn apply_binary_predicate(
 ) -> Result<bool, error::Error> {
     match op {
         ast::BinaryPredicate::StringMatchesRegex => {
-            let s = expansion::basic_expand_word(shell, params, left).await?;
-            let regex = expansion::basic_expand_regex(shell, params, right)
-                .await?
-                .set_multiline(true);
-
-            if shell.options().print_commands_and_arguments {
-                shell
-                    .trace_command(params, std::format!("[[ {s} {op} {right} ]]"))
-                    .await;
-            }
-
-            let (matches, captures) = match regex.matches(s.as_str()) {
-                Ok(Some(captures)) => (true, captures),
-                Ok(None) => (false, vec![]),
-                // If we can't compile the regex, don't abort the whole operation but make sure to
-                // report it.
-                // TODO(test): Docs indicate we should yield 2 on an invalid regex (not 1).
-                Err(e) => {
-                    tracing::warn!("error using regex: {}", e);
-                    (false, vec![])
-                }
-            };
-
-            let captures_value = variables::ShellValueLiteral::Array(ArrayLiteral(
-                captures
-                    .into_iter()
-                    .map(|c| (None, c.unwrap_or_default()))
-                    .collect(),
-            ));
-
-            shell.env_mut().update_or_add(
-                "BASH_REMATCH",
-                captures_value,
-                |_| Ok(()),
-                env::EnvironmentLookup::Anywhere,
-                env::EnvironmentScope::Global,
-            )?;
-
-            Ok(matches)
+            Ok(matches_regex(left, right, shell, params).await? == Some(true))
         }
         ast::BinaryPredicate::StringExactlyMatchesString => {
             let left = expansion::basic_expand_word(shell, params, left).await?;

@@ -1180,9 +1180,9 @@ impl<SE: extensions::ShellExtensions> ExecuteInPipeline<SE> for ast::Command {
                     return Ok(ExecutionResult::success().into());
                 }
                 // An arithmetic comparison says its own error (`compare_arithmetic`).
-                let passed =
+                let status =
                     extendedtests::eval_extended_test_expr(&e.expr, shell, &params).await?;
-                Ok(ExecutionResult::new(if passed { 0 } else { 1 }).into())
+                Ok(ExecutionResult::new(status).into())
             }
         }
     }
