@@ -3207,3 +3207,20 @@ fn bad_regexes_character_ranges_alias_and_compopt_as_bash() {
         ],
     );
 }
+
+/// Under `set -u`, the count of an array never set (`${#n[@]}`, `declare -a d; ${#d[@]}`) is an
+/// unbound variable, as in bash; it was 0. An array set empty, or emptied, counts 0.
+#[test]
+fn counting_an_array_never_set_is_unbound_under_set_u() {
+    let home = Home::new();
+    same_as_bash(
+        &home,
+        &[
+            "set -u; echo ${#n[@]}; echo after",
+            "set -u; declare -a d; f() { echo ${#d[*]}; }; f; echo after",
+            r#"set -u; a=(1); unset 'a[0]'; echo ${#a[@]}; declare -A h=(); echo ${#h[@]}; e=()
+               echo "${#e[*]} [${n[@]}]"; [[ -v a[5] ]]; echo "v $?""#,
+            "echo ${#n[@]}; declare -a d; echo ${#d[@]}",
+        ],
+    );
+}

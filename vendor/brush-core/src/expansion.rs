@@ -1422,9 +1422,24 @@ impl<'a, SE: extensions::ShellExtensions> WordExpander<'a, SE> {
                 // errors. Allow unset only for array element/all-indices
                 // access on variables that exist.
                 let allow_unset = match &parameter {
-                    brush_parser::word::Parameter::NamedWithIndex { name, .. }
-                    | brush_parser::word::Parameter::NamedWithAllIndices { name, .. } => {
+                    brush_parser::word::Parameter::NamedWithIndex { name, .. } => {
                         self.shell.env().get(name).is_some()
+                    }
+                    // ncsh patch: the count of an array never set (`declare -a d` or no `d` at
+                    // all) is an unset variable under `set -u`, as in bash, though `"${d[@]}"`
+                    // is not; it was 0. bash's words and status are those of an expansion error.
+                    brush_parser::word::Parameter::NamedWithAllIndices { name, .. } => {
+                        let set = self.shell.env().get(name).is_some_and(|(_, variable)| {
+                            !matches!(variable.value(), ShellValue::Unset(_))
+                        });
+                        if !set && !indirect && self.shell.options().treat_unset_variables_as_error
+                        {
+                            let err: error::Error =
+                                error::ErrorKind::Worded(std::format!("{name}: unbound variable"))
+                                    .into();
+                            return Err(err.into_fatal());
+                        }
+                        true
                     }
                     _ => false,
                 };
