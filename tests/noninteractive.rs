@@ -3134,6 +3134,10 @@ fn nounset_in_arithmetic_errexit_on_readonly_and_xtrace_before_redirections_as_b
 fn verbose_shows_input_lines_as_bash() {
     let home = Home::new();
     std::fs::write(home.path().join("sourced.sh"), "echo sourced\n").unwrap();
+    // Blank and comment lines after a command are shown after it runs, as bash reads them then.
+    let script = "echo v1\n# note\n\nif true; then\n  echo v2\nfi\ncat <<E\nhd\n\n# in\nE\n\
+        echo a; echo b\nf() {\n  echo in-f\n}\nf\neval 'echo ev'\n. ./sourced.sh\necho end\n# done\n\n";
+    std::fs::write(home.path().join("tail.sh"), script).unwrap();
     let script = "echo v1\nif true; then\n  echo v2\nfi\ncat <<E\nhd\nE\necho a; echo b\n\
         f() {\n  echo in-f\n}\nf\neval 'echo ev'\n. ./sourced.sh\nset +v\necho v3\n";
     std::fs::write(home.path().join("verbose.sh"), script).unwrap();
@@ -3141,6 +3145,7 @@ fn verbose_shows_input_lines_as_bash() {
         &["-v", "verbose.sh"][..],
         &["-v", "-c", "echo a\necho b"],
         &["-c", "set -v; echo a\necho b"],
+        &["-v", "tail.sh"],
     ] {
         let ours = ncsh_within(&home, args, LIMIT);
         let theirs = bash(&home, args);

@@ -309,7 +309,9 @@ impl<'a> InputLinesShown<'a> {
 
     /// Before a command runs whose text ends before 1-based line `last` + 1: under `set -v`,
     /// writes the lines up to it not written yet to standard error, as bash writes its input as
-    /// it reads it. The lines are found only then: most programs never show them.
+    /// it reads it. Blank and comment lines at the end of them are left for the next command
+    /// (bash reads them after this one has run); `finish` writes the rest. The lines are found
+    /// only then: most programs never show them.
     fn show_through(
         &mut self,
         last: usize,
@@ -319,17 +321,41 @@ impl<'a> InputLinesShown<'a> {
         if last <= self.through {
             return;
         }
-        if shell.options().print_shell_input_lines {
-            let lines = self.text.split_inclusive('\n');
-            let mut shown: String = lines.skip(self.through).take(last - self.through).collect();
-            if !shown.is_empty() {
-                if !shown.ends_with('\n') {
-                    shown.push('\n');
-                }
-                let _ = params.stderr(shell).write_all(shown.as_bytes());
+        let lines: Vec<&str> = (self.text.split_inclusive('\n'))
+            .skip(self.through)
+            .take(last - self.through)
+            .collect();
+        let passed = lines.len()
+            - (lines.iter().rev())
+                .take_while(|line| matches!(line.trim_start().chars().next(), None | Some('#')))
+                .count();
+        self.show(&lines[..passed], shell, params);
+    }
+
+    /// Writes the lines not written yet, once the program's commands have all run.
+    fn finish(
+        &mut self,
+        shell: &Shell<impl extensions::ShellExtensions>,
+        params: &ExecutionParameters,
+    ) {
+        let lines: Vec<&str> = self.text.split_inclusive('\n').skip(self.through).collect();
+        self.show(&lines, shell, params);
+    }
+
+    fn show(
+        &mut self,
+        lines: &[&str],
+        shell: &Shell<impl extensions::ShellExtensions>,
+        params: &ExecutionParameters,
+    ) {
+        if shell.options().print_shell_input_lines && !lines.is_empty() {
+            let mut shown = lines.concat();
+            if !shown.ends_with('\n') {
+                shown.push('\n');
             }
+            let _ = params.stderr(shell).write_all(shown.as_bytes());
         }
-        self.through = last;
+        self.through += lines.len();
     }
 }
 
@@ -377,8 +403,11 @@ pub(crate) async fn execute_program(
 
         // Check if we should stop executing subsequent commands
         if !result.is_normal_flow() {
-            break;
+            return Ok(result);
         }
+    }
+    if let Some(shown) = &mut shown {
+        shown.finish(shell, params);
     }
 
     Ok(result)
