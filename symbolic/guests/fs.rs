@@ -22,6 +22,13 @@ struct Failure(String, i32);
 
 type Done = Result<(), Failure>;
 
+/// Says a failure of one operand of `tool`, which goes on with the rest, as GNU's tools do, and
+/// keeps its status for the end (with no message left to say then).
+fn go_on(status: &mut Done, tool: &str, Failure(message, code): Failure) {
+    eprintln!("fs {}: {}", tool, message);
+    *status = Err(Failure(String::new(), code));
+}
+
 fn io(path: &str, e: std::io::Error) -> Failure {
     let why = match e.kind() {
         std::io::ErrorKind::NotFound => "No such file or directory".to_string(),
@@ -39,11 +46,41 @@ fn io(path: &str, e: std::io::Error) -> Failure {
 /// `path` made absolute against the shell's directory (PWD): WASI has no current directory.
 fn resolve(path: &str) -> PathBuf {
     let path = Path::new(path);
-    if path.is_absolute() {
-        return path.to_path_buf();
+    let joined = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        let cwd = std::env::var("PWD").unwrap_or_else(|_| "/".to_string());
+        Path::new(&cwd).join(path)
+    };
+    // WASI refuses a `..` that climbs out of the granted directory, even to come back into it,
+    // as a permission. Such a path is taken by its words instead: `fs cat ../sub/x` from `sub`
+    // reads `sub/x`, and `fs cat ../x` is said to be outside the directories granted, as `fs cat
+    // /etc/x` is. Otherwise `..` is left to WASI, which follows the directories as they are, as
+    // GNU's tools do (`x/../b` needs an `x`).
+    let named = without_dots(&joined);
+    let climbs_out = || {
+        matches!(std::fs::symlink_metadata(&joined), Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied)
+    };
+    if named != joined && climbs_out() {
+        named
+    } else {
+        joined
     }
-    let cwd = std::env::var("PWD").unwrap_or_else(|_| "/".to_string());
-    Path::new(&cwd).join(path)
+}
+
+/// `path`, absolute, with its `.` and `..` taken out by their words.
+fn without_dots(path: &Path) -> PathBuf {
+    let mut named = PathBuf::from("/");
+    for component in path.components() {
+        match component {
+            std::path::Component::Normal(name) => named.push(name),
+            std::path::Component::ParentDir => {
+                named.pop();
+            }
+            _ => {}
+        }
+    }
+    named
 }
 
 /// The operands of a tool that takes no options, after the `--` that may end options in GNU's
@@ -115,9 +152,7 @@ fn ls(args: &[String], out: &mut dyn Write) -> Done {
         match meta {
             Ok(meta) if meta.is_dir() => dirs.push(operand.clone()),
             Ok(meta) => files.push(long::Entry { name: operand.clone(), path, kind: long::kind_letter(meta.file_type()) }),
-            Err(e) => {
-                status = Err(io(&format!("cannot access '{}'", operand), e));
-            }
+            Err(e) => go_on(&mut status, "ls", io(&format!("cannot access '{}'", operand), e)),
         }
     }
     files.sort_by(|a, b| a.name.cmp(&b.name));
@@ -152,8 +187,8 @@ fn ls(args: &[String], out: &mut dyn Write) -> Done {
         entries.sort_by(|a, b| a.name.cmp(&b.name));
         unknown.extend(show(&entries, true, long, out));
     }
-    if let Some(name) = unknown.first() {
-        status = Err(Failure(format!("cannot access '{}': outside the directories granted to fs", name), 1));
+    for name in unknown {
+        go_on(&mut status, "ls", Failure(format!("cannot access '{}': outside the directories granted to fs", name), 1));
     }
     status
 }
@@ -180,7 +215,7 @@ fn cat(args: &[String], out: &mut dyn Write) -> Done {
             Ok(bytes) => {
                 out.write_all(&bytes).ok();
             }
-            Err(f) => status = Err(f),
+            Err(f) => go_on(&mut status, "cat", f),
         }
     }
     status
@@ -209,20 +244,24 @@ fn head_or_tail(args: &[String], out: &mut dyn Write, tail: bool) -> Done {
         Some(v) => v.parse().map_err(|_| Failure(format!("invalid number of lines: '{}'", v), 1))?,
     };
     let mut status = Ok(());
-    for (k, path) in files.iter().enumerate() {
-        let bytes = match read_all(path) {
+    let mut shown = 0;
+    for path in &files {
+        let bytes = match std::fs::read(resolve(path)) {
             Ok(bytes) => bytes,
-            Err(f) => {
-                status = Err(f);
+            Err(e) => {
+                let failure = io(&format!("cannot open '{}' for reading", path), e);
+                go_on(&mut status, if tail { "tail" } else { "head" }, failure);
                 continue;
             }
         };
+        // As GNU's: a blank line between files shown, none for a file that could not be.
         if files.len() > 1 {
-            if k > 0 {
+            if shown > 0 {
                 writeln!(out).ok();
             }
             writeln!(out, "==> {} <==", path).ok();
         }
+        shown += 1;
         let all = lines(&bytes);
         let chosen = if tail { &all[all.len().saturating_sub(n)..] } else { &all[..n.min(all.len())] };
         for line in chosen {
@@ -272,7 +311,7 @@ fn wc(args: &[String], out: &mut dyn Write) -> Done {
                     }
                     rows.push((pick(c), Some(path.clone())));
                 }
-                Err(f) => status = Err(f),
+                Err(f) => go_on(&mut status, "wc", f),
             }
         }
         if files.len() > 1 {
@@ -292,41 +331,42 @@ fn wc(args: &[String], out: &mut dyn Write) -> Done {
 
 fn mkdir(args: &[String]) -> Done {
     let (flags, _, dirs) = parse(args, "")?;
+    let mut status = Ok(());
     for dir in &dirs {
         let made = if flags.contains(&'p') {
             std::fs::create_dir_all(resolve(dir))
         } else {
             std::fs::create_dir(resolve(dir))
         };
-        made.map_err(|e| io(&format!("cannot create directory '{}'", dir), e))?;
+        if let Err(e) = made {
+            go_on(&mut status, "mkdir", io(&format!("cannot create directory '{}'", dir), e));
+        }
     }
-    Ok(())
+    status
 }
 
 fn touch(args: &[String]) -> Done {
+    let mut status = Ok(());
     for path in args {
-        std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(resolve(path))
-            .map_err(|e| io(&format!("cannot touch '{}'", path), e))?;
+        let touched = std::fs::OpenOptions::new().create(true).append(true).open(resolve(path));
+        if let Err(e) = touched {
+            go_on(&mut status, "touch", io(&format!("cannot touch '{}'", path), e));
+        }
     }
-    Ok(())
+    status
 }
 
 /// As GNU's rm: each path is removed or refused in turn, a refusal said and the rest still
 /// removed, and the status is 1 where one was refused.
 fn rm(args: &[String]) -> Done {
     let (flags, _, paths) = parse(args, "")?;
-    let mut refused = None;
+    let mut status = Ok(());
     for path in &paths {
         if let Err(failure) = rm_one(path, flags.contains(&'r')) {
-            if let Some(Failure(message, _)) = refused.replace(failure) {
-                eprintln!("fs rm: {}", message);
-            }
+            go_on(&mut status, "rm", failure);
         }
     }
-    refused.map_or(Ok(()), Err)
+    status
 }
 
 /// Removes `path`, refusing first what GNU's rm refuses: a path that ends in `.` or `..` (the
@@ -426,8 +466,10 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let command = args.first().cloned().unwrap_or_default();
     let rest = if args.is_empty() { &args[..] } else { &args[1..] };
+    // Written a line at a time (Stdout's own buffering), so that a failure said on stderr comes
+    // between the lines as GNU's tools say it.
     let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut out = stdout.lock();
     if let Some(help) = tool_help(&command, rest) {
         out.write_all(help.as_bytes()).ok();
         out.flush().ok();
@@ -457,7 +499,9 @@ fn main() {
     };
     out.flush().ok();
     if let Err(Failure(message, status)) = result {
-        eprintln!("fs {}: {}", command, message);
+        if !message.is_empty() {
+            eprintln!("fs {}: {}", command, message);
+        }
         std::process::exit(status);
     }
 }
