@@ -85,9 +85,14 @@ pub struct Cli {
     #[arg(short = 'f')]
     pub noglob: bool,
 
-    /// Set a shell option by name, as `set -o OPTION` does.
+    /// Set a shell option by name, as `set -o OPTION` does; `+o OPTION` unsets one, and `-O
+    /// SHOPT` and `+O SHOPT` set and unset a `shopt` option, as in bash.
     #[arg(short = 'o', value_name = "OPTION")]
     pub options: Vec<String>,
+
+    /// The options written with `+` or as `-O`, taken from the command line before clap reads it.
+    #[arg(skip)]
+    pub named: NamedOptions,
 
     /// Record the interactive session as asciicast v2 (plays with `asciinema play FILE.cast`).
     #[arg(long, value_name = "FILE.cast")]
@@ -121,6 +126,64 @@ pub struct Cli {
     /// The script to run and its arguments ($1, $2, …); with -c or -s, the positional arguments.
     #[arg(value_name = "FILE [ARGS]", trailing_var_arg = true)]
     pub args: Vec<String>,
+}
+
+/// The options bash writes with `+` or as `-O`, which clap does not read: `+o NAME` unsets a `set
+/// -o` option, `-O NAME` and `+O NAME` set and unset a `shopt` option (`bash -O globstar -c …`,
+/// `#!/bin/bash -O extglob`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NamedOptions {
+    /// `+o NAME`.
+    pub unset: Vec<String>,
+    /// `-O NAME`.
+    pub shopt_set: Vec<String>,
+    /// `+O NAME`.
+    pub shopt_unset: Vec<String>,
+}
+
+/// The flags of ncsh's command line whose value is the next word.
+const TAKES_A_VALUE: [&str; 4] = ["--rcfile", "--record", "--record-steps", "--runtime"];
+
+impl NamedOptions {
+    /// Takes these options out of `argv`, from among the options before the script or `-c`'s
+    /// command, and gives the rest for clap; an option with no name after it is refused.
+    ///
+    /// # Errors
+    /// Names the option left without a name.
+    pub fn take_from(argv: &[String]) -> Result<(Vec<String>, NamedOptions), String> {
+        let mut named = NamedOptions::default();
+        let mut rest = argv[..1.min(argv.len())].to_vec();
+        let mut words = argv.iter().skip(1);
+        while let Some(word) = words.next() {
+            let list = match word.as_str() {
+                "+o" => Some(&mut named.unset),
+                "-O" => Some(&mut named.shopt_set),
+                "+O" => Some(&mut named.shopt_unset),
+                _ => None,
+            };
+            if let Some(list) = list {
+                let name = words.next();
+                list.push(
+                    name.ok_or(format!("{word}: option requires an argument"))?
+                        .clone(),
+                );
+                continue;
+            }
+            rest.push(word.clone());
+            let short = word.starts_with('-') && !word.starts_with("--") && word.len() > 1;
+            let valued = TAKES_A_VALUE.contains(&word.as_str())
+                || (short && (word.ends_with('c') || word.ends_with('o')));
+            if valued && let Some(value) = words.next() {
+                rest.push(value.clone());
+            }
+            // The script, `-c`'s command, or `--`: what follows is its arguments.
+            if word == "--" || !word.starts_with(['-', '+']) || (short && word.ends_with('c')) {
+                rest.extend(words.cloned());
+                break;
+            }
+        }
+        Ok((rest, named))
+    }
 }
 
 /// What runs beside the shell's own commands (DESIGN.md, "Runtime modes").
@@ -223,6 +286,33 @@ mod tests {
             RuntimeMode::Neural
         );
         assert!(Cli::try_parse_from(["ncsh", "--runtime", "dream"]).is_err());
+    }
+
+    #[test]
+    fn plus_o_and_shopt_flags_are_taken_before_the_script_only() {
+        let argv: Vec<String> = [
+            "ncsh", "-O", "extglob", "+O", "nullglob", "+o", "errexit", "-e",
+        ]
+        .into_iter()
+        .chain(["s.sh", "-O", "x", "+o", "y"])
+        .map(String::from)
+        .collect();
+        let (rest, named) = NamedOptions::take_from(&argv).unwrap();
+        assert_eq!(rest, ["ncsh", "-e", "s.sh", "-O", "x", "+o", "y"]);
+        assert_eq!(named.shopt_set, ["extglob"]);
+        assert_eq!(named.shopt_unset, ["nullglob"]);
+        assert_eq!(named.unset, ["errexit"]);
+        let argv: Vec<String> = ["ncsh", "-lc", "-O", "x", "-o", "pipefail"]
+            .map(String::from)
+            .into();
+        let (rest, named) = NamedOptions::take_from(&argv).unwrap();
+        assert_eq!(rest, argv);
+        assert_eq!(named, NamedOptions::default());
+        let dangling = ["ncsh".to_owned(), "-O".to_owned()];
+        assert_eq!(
+            NamedOptions::take_from(&dangling).unwrap_err(),
+            "-O: option requires an argument"
+        );
     }
 
     #[test]

@@ -204,6 +204,9 @@ async fn build_shell(
     };
     let shell = brush_core::Shell::builder_with_extensions::<crate::wording::Extensions>()
         .enable_options(cli.enabled_options())
+        .disable_options(cli.named.unset.clone())
+        .enable_shopt_options(cli.named.shopt_set.clone())
+        .disable_shopt_options(cli.named.shopt_unset.clone())
         .login(login)
         .interactive(interactive)
         .command_string_mode(cli.command.is_some())

@@ -33,7 +33,14 @@ fn main() -> ExitCode {
     let argv: Vec<String> = std::env::args_os()
         .map(|arg| arg.to_string_lossy().into_owned())
         .collect();
-    let cli = match cli::Cli::try_parse_from(&argv) {
+    let (for_clap, named) = match cli::NamedOptions::take_from(&argv) {
+        Ok(taken) => taken,
+        Err(why) => {
+            eprintln!("ncsh: {why}");
+            return ExitCode::from(2);
+        }
+    };
+    let mut cli = match cli::Cli::try_parse_from(&for_clap) {
         Ok(cli) => cli,
         Err(e) => {
             // --help and --version come through here too, and succeed.
@@ -41,12 +48,22 @@ fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
-    if let Some(unknown) = cli.options.iter().find(|name| {
-        brush_core::namedoptions::options(brush_core::namedoptions::ShellOptionKind::SetO)
-            .get(name)
-            .is_none()
-    }) {
+    cli.named = named;
+    use brush_core::namedoptions::{ShellOptionKind, options};
+    let set_o = (cli.options.iter()).chain(&cli.named.unset);
+    if let Some(unknown) = set_o
+        .into_iter()
+        .find(|name| options(ShellOptionKind::SetO).get(name).is_none())
+    {
         eprintln!("ncsh: {unknown}: invalid option name; `set -o` lists the names");
+        return ExitCode::from(2);
+    }
+    let shopt = (cli.named.shopt_set.iter()).chain(&cli.named.shopt_unset);
+    if let Some(unknown) = shopt
+        .into_iter()
+        .find(|name| options(ShellOptionKind::Shopt).get(name).is_none())
+    {
+        eprintln!("ncsh: {unknown}: invalid shell option name; `shopt` lists the names");
         return ExitCode::from(2);
     }
     install_panic_hook();

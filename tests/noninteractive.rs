@@ -3187,8 +3187,9 @@ fn a_bad_substitution_is_an_error_not_text() {
             "echo ${x!}; echo after",
             "f() { echo ${1a}; echo in-f; }; f; echo after",
             r#"x=1; echo "${x;}" || echo or; echo after"#,
-            // What is one still is.
+            // What is one still is; `@u` capitalises the first character only (it did every word).
             r#"x='a}b'; echo ${x/\}/Z} ${y:-"}"} ${y:-\}} ${y:-$(echo '}')}"#,
+            r#"x="hello big world"; a=(ab cd); y=" a"; echo "${x@u}|${a[@]@u}|${y@u}|${x@U}""#,
         ],
     );
 }
@@ -3228,4 +3229,54 @@ fn counting_an_array_never_set_is_unbound_under_set_u() {
             "echo ${#n[@]}; declare -a d; echo ${#d[@]}",
         ],
     );
+}
+
+/// `-O NAME` and `+O NAME` set and unset a `shopt` option on the command line, and `+o NAME` a
+/// `set -o` one, as in bash (`bash -O globstar -c …`): `-O` was refused, and `+O` taken for the
+/// script. After the script or `-c`'s command they are its arguments.
+#[test]
+fn shopt_and_plus_o_options_on_the_command_line_as_bash() {
+    let home = Home::new();
+    std::fs::write(home.path().join("o.sh"), "shopt -p extglob\necho \"$@\"\n").unwrap();
+    for args in [
+        &[
+            "-O",
+            "extglob",
+            "+O",
+            "checkwinsize",
+            "-c",
+            "shopt -p extglob checkwinsize",
+        ][..],
+        &[
+            "-O",
+            "globstar",
+            "-e",
+            "+o",
+            "errexit",
+            "-c",
+            "shopt -p globstar; echo $-",
+        ],
+        &[
+            "+o",
+            "braceexpand",
+            "-c",
+            "echo {a,b} \"$@\"",
+            "name",
+            "-O",
+            "x",
+        ],
+        &["-O", "extglob", "o.sh", "-O", "y"],
+        &["-O", "nosuch", "-c", "echo not"],
+        &["+o", "nosuch", "-c", "echo not"],
+    ] {
+        let ours = ncsh_within(&home, args, LIMIT);
+        let theirs = bash(&home, args);
+        assert_eq!(stdout(&ours), stdout(&theirs), "{args:?}");
+        assert_eq!(ours.status.code(), theirs.status.code(), "{args:?}");
+        assert_eq!(
+            stderr(&ours).is_empty(),
+            stderr(&theirs).is_empty(),
+            "{args:?}"
+        );
+    }
 }

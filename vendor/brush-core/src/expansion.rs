@@ -2343,8 +2343,9 @@ impl<'a, SE: extensions::ShellExtensions> WordExpander<'a, SE> {
             brush_parser::word::ParameterTransformOp::PromptExpand => {
                 prompt::expand_prompt(self.shell, self.params, s).await
             }
+            // ncsh patch: the first character only, as bash's; brush capitalised every word.
             brush_parser::word::ParameterTransformOp::CapitalizeInitial => {
-                Ok(to_initial_capitals(s.as_str()))
+                Self::uppercase_first_char(s, None)
             }
             brush_parser::word::ParameterTransformOp::ExpandEscapeSequences => {
                 let (result, _) = escape::expand_backslash_escapes(
@@ -2449,25 +2450,6 @@ fn position_of_subscript(elements: &std::collections::BTreeMap<u64, String>, off
         Ok(start) => count(elements.range(..start).count()),
         Err(_) => count(elements.len()),
     }
-}
-
-fn to_initial_capitals(s: &str) -> String {
-    let mut result = String::new();
-    let mut capitalize_next = true;
-
-    for c in s.chars() {
-        if c.is_whitespace() {
-            capitalize_next = true;
-            result.push(c);
-        } else if capitalize_next {
-            result.push_str(c.to_uppercase().to_string().as_str());
-            capitalize_next = false;
-        } else {
-            result.push(c);
-        }
-    }
-
-    result
 }
 
 async fn transform_expansion<F, FReturn>(
@@ -2740,12 +2722,5 @@ mod tests {
         );
 
         Ok(())
-    }
-
-    #[test]
-    fn test_to_initial_capitals() {
-        assert_eq!(to_initial_capitals("ab bc cd"), String::from("Ab Bc Cd"));
-        assert_eq!(to_initial_capitals(" a "), String::from(" A "));
-        assert_eq!(to_initial_capitals(""), String::new());
     }
 }
