@@ -678,6 +678,27 @@ fn lines_typed_while_a_command_runs_all_run_after_it() {
     );
 }
 
+/// Enter in Ctrl-R's search runs the line found, as readline's does; it only put the line in the
+/// buffer, and the next line typed was added to it.
+#[test]
+fn enter_in_the_history_search_runs_the_line_found() {
+    let home = Home::new();
+    let term = start(&home, &[]);
+    term.line("echo found-$((40+2))");
+    term.expect("\nfound-42\n");
+    term.line("clear");
+    term.expect_prompt();
+    term.send("\x12");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    term.send("found");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    term.send("\r");
+    term.expect("\nfound-42\n");
+    term.line("echo next-$((1+1))");
+    let screen = term.expect("\nnext-2\n");
+    assert!(!screen.contains("))echo next"), "{screen}");
+}
+
 /// A command typed over several lines is kept as one line that means the same, as bash's `cmdhist`
 /// keeps it, so the next session recalls it whole; it was kept with its newlines, and the next
 /// session read `do` and `done` as entries of their own. A newline in quotes stays.

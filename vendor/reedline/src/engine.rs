@@ -983,7 +983,17 @@ impl Reedline {
 
     fn handle_event(&mut self, prompt: &dyn Prompt, event: ReedlineEvent) -> Result<EventStatus> {
         if self.input_mode == InputMode::HistorySearch {
-            self.handle_history_search_event(event)
+            // ncsh patch: Enter in the search runs the line found, as readline's does; it only
+            // put the line in the buffer, and what was typed next was added to it.
+            let runs = matches!(
+                event,
+                ReedlineEvent::Enter | ReedlineEvent::Submit | ReedlineEvent::SubmitOrNewline
+            );
+            let status = self.handle_history_search_event(event)?;
+            if runs && self.input_mode == InputMode::Regular {
+                return self.handle_editor_event(prompt, ReedlineEvent::Enter);
+            }
+            Ok(status)
         } else {
             self.handle_editor_event(prompt, event)
         }
