@@ -984,14 +984,15 @@ fn prompts_show_what_escapes_give_as_it_is() {
 
 /// A job whose commands have ended is done when `jobs` looks, and `jobs` shows it once, as bash's:
 /// in a script, which never polls, it stayed `Running` for ever, so a loop that waits for fewer
-/// running jobs (`while (( $(jobs -r | wc -l) >= max ))`) never ended.
+/// running jobs (`while (( $(jobs -r | wc -l) >= max ))`) never ended. The jobs sleep for different
+/// times, so that they end in one order in both shells on a loaded machine.
 #[test]
 fn jobs_sees_ended_jobs_and_shows_them_once() {
     let home = Home::new();
     let script = r#"max=2
 for i in 1 2 3 4 5; do
   while (( $(jobs -r | wc -l) >= max )); do sleep 0.1; done
-  { sleep 0.2; echo "job $i done"; } &
+  { sleep 0.$((i + 1)); echo "job $i done"; } &
 done; wait; echo all done
 sleep 0.1 & p=$!; sleep 0.3; jobs; wait $p; echo "st=$?"; (exit 3) & q=$!; sleep 0.3; jobs; wait $q; echo "st=$?"
 sleep 0.1 & sleep 0.3; jobs -r; echo r; jobs -s; echo s; jobs; echo all; jobs
