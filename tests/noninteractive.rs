@@ -3103,6 +3103,11 @@ fn nounset_in_arithmetic_errexit_on_readonly_and_xtrace_before_redirections_as_b
              (! exit 3); echo \"sub $?\"\nfor i in 1; do ! break; done; echo \"break $?\"\n\
              ! x=2 true\necho after\n",
         ),
+        // An expansion's error does not end a script under `set -e`, as in bash.
+        (
+            "expansion-errexit.sh",
+            "set -e\necho $((1/0))\necho after\ndeclare -i n; n=1/0\necho after2\n",
+        ),
         // A sourced file whose `.` is not tested ends the script at the refusal, also where the
         // `.` is in a function.
         (
@@ -3176,11 +3181,24 @@ h=([~]=y); h+=([~/x]=z); echo "${h[~]} ${h[~/x]} ${#h[@]}"
     written_script_same_as_bash(&home, "corners.sh", script);
 }
 
-/// A `${…}` that is no parameter expression is a bad substitution that ends the script, as in
-/// bash; it was printed as written, and the script went on (a typo wrote literal text).
+/// A `${…}` that is no parameter expression is a bad substitution that abandons its command (the
+/// rest of its line), as in bash; it was printed as written (a typo wrote literal text). A script
+/// goes on with its next line, also after one in a function, a job, an `eval` or an `if`.
 #[test]
 fn a_bad_substitution_is_an_error_not_text() {
     let home = Home::new();
+    let script = r#"x=abc
+echo "${x bad}"; echo same-line
+echo next $?
+f() { echo ${1a}; echo in-f; }
+f; echo after-f $?
+echo ${x bad} & wait
+echo after-bg $?
+eval 'echo ${x;}; echo in-eval'; echo after-eval $?
+if [ "${x!}" ]; then echo t; fi; echo after-if $?
+echo end
+"#;
+    written_script_same_as_bash(&home, "bad.sh", script);
     same_as_bash(
         &home,
         &[

@@ -1105,10 +1105,10 @@ impl<'a, SE: extensions::ShellExtensions> WordExpander<'a, SE> {
             brush_parser::word::WordPiece::TildeExpansion(tilde_expr) => Expansion::from(
                 ExpansionPiece::Unsplittable(self.expand_tilde_expression(&tilde_expr)?),
             ),
-            // ncsh patch: ends a script, as bash's bad substitution does.
+            // ncsh patch: the command is abandoned, as bash abandons it, and a script goes on.
             brush_parser::word::WordPiece::BadSubstitution(text) => {
                 let err: error::Error = error::ErrorKind::BadSubstitution(text).into();
-                return Err(err.into_fatal());
+                return Err(err.into_abandoning_command());
             }
             brush_parser::word::WordPiece::ParameterExpansion(p) => {
                 let mut expansion = self.expand_parameter_expr(p).await?;

@@ -388,11 +388,15 @@ pub(crate) async fn execute_program(
             Err(err) => {
                 // Display the error and convert to an execution result.
                 let _ = shell.display_error(&mut params.stderr(shell), &err);
+                // ncsh patch: a refused assignment to a readonly variable fails its command for
+                // `set -e`, as in bash, which ends a sourced file's script there where the `.` is
+                // not tested (it went on). Other errors, as an expansion's (`$((1/0))`), do not.
+                let readonly = matches!(
+                    err.kind(),
+                    error::ErrorKind::ReadonlyVariable | error::ErrorKind::ReadonlyVariableNamed(_)
+                );
                 result = err.into_result(shell);
-                // ncsh patch: the command failed, as for `set -e`: a refused assignment to a
-                // readonly variable in a sourced file went on past it (bash ends the script, where
-                // the `.` is not tested).
-                if !params.suppress_errexit {
+                if readonly && !params.suppress_errexit {
                     shell.apply_errexit_if_enabled(&mut result);
                 }
             }
