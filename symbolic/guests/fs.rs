@@ -52,16 +52,17 @@ fn resolve(path: &str) -> PathBuf {
         let cwd = std::env::var("PWD").unwrap_or_else(|_| "/".to_string());
         Path::new(&cwd).join(path)
     };
-    // WASI refuses a `..` that climbs out of the granted directory, even to come back into it,
-    // as a permission. Such a path is taken by its words instead: `fs cat ../sub/x` from `sub`
-    // reads `sub/x`, and `fs cat ../x` is said to be outside the directories granted, as `fs cat
-    // /etc/x` is. Otherwise `..` is left to WASI, which follows the directories as they are, as
-    // GNU's tools do (`x/../b` needs an `x`).
+    // WASI refuses a `..` that climbs out of the granted directory as a permission, where a path
+    // named outside it is said to be outside. Where the path, taken by its words, is outside,
+    // that is said (`fs cat ../x` as `fs cat /etc/x`); it is never acted on by its words, since a
+    // symlink before the `..` makes it another file (`out/../x`, with `out` pointing elsewhere).
     let named = without_dots(&joined);
-    let climbs_out = || {
-        matches!(std::fs::symlink_metadata(&joined), Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied)
+    let refused = |path: &Path, why: &dyn Fn(&std::io::Error) -> bool| {
+        matches!(std::fs::symlink_metadata(path), Err(e) if why(&e))
     };
-    if named != joined && climbs_out() {
+    let climbs_out = || refused(&joined, &|e| e.kind() == std::io::ErrorKind::PermissionDenied);
+    let outside = || refused(&named, &|e| e.to_string().contains("pre-opened"));
+    if named != joined && climbs_out() && outside() {
         named
     } else {
         joined
