@@ -1558,6 +1558,25 @@ fn completion_completes_the_command_the_cursor_is_in() {
     }
 }
 
+/// `compopt` in a completion function acts after a `compgen` there, as bash's: the `compgen`
+/// ended the completion in flight, so `compopt` failed over the prompt and `nospace` was lost.
+#[test]
+fn compopt_acts_after_a_compgen_in_the_completion_function() {
+    let home = Home::new();
+    let term = start(&home, &[]);
+    term.line(
+        r#"_f() { compgen -W x -- x >/dev/null; compopt -o nospace; echo "rc=$?" > ~/co; COMPREPLY=(abc); }; complete -F _f foo"#,
+    );
+    term.expect_prompt();
+    term.send("foo a\t");
+    term.expect("$ foo abc");
+    term.send("Z");
+    let screen = term.expect("$ foo abcZ");
+    assert!(!screen.contains("not currently executing"), "{screen}");
+    let said = std::fs::read_to_string(home.path().join("co")).unwrap();
+    assert_eq!(said, "rc=0\n");
+}
+
 /// Tab first fills in what the candidates have in common, as readline does: `echo ~/di` with
 /// `dir1/` and `dir2/` becomes `echo ~/dir` (the line stayed as it was, under a menu).
 #[test]

@@ -551,9 +551,19 @@ impl builtins::Command for CompGenCommand {
             trigger: completion::CompletionTrigger::Programmatic,
         };
 
+        // ncsh patch: a completion in flight (this `compgen` is in its function) goes on after
+        // it, for `compopt`; `get_completions` ends the one it makes.
+        let in_flight = (context.shell.completion_config())
+            .current_completion_options
+            .clone();
         let result = spec
             .get_completions(context.shell, &completion_context)
-            .await?;
+            .await;
+        context
+            .shell
+            .completion_config_mut()
+            .current_completion_options = in_flight;
+        let result = result?;
 
         match result {
             completion::Answer::Candidates(candidates, _options) => {
