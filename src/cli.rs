@@ -155,32 +155,36 @@ impl NamedOptions {
         let mut rest = argv[..1.min(argv.len())].to_vec();
         let mut words = argv.iter().skip(1);
         while let Some(word) = words.next() {
-            let list = match word.as_str() {
-                "+o" => Some(&mut named.unset),
-                "-O" => Some(&mut named.shopt_set),
-                "+O" => Some(&mut named.shopt_unset),
-                _ => None,
+            let (list, other) = match word.as_str() {
+                "+o" => (&mut named.unset, None),
+                "-O" => (&mut named.shopt_set, Some(&mut named.shopt_unset)),
+                "+O" => (&mut named.shopt_unset, Some(&mut named.shopt_set)),
+                _ => {
+                    rest.push(word.clone());
+                    let short = word.starts_with('-') && !word.starts_with("--") && word.len() > 1;
+                    let valued = TAKES_A_VALUE.contains(&word.as_str())
+                        || (short && (word.ends_with('c') || word.ends_with('o')));
+                    if valued && let Some(value) = words.next() {
+                        rest.push(value.clone());
+                    }
+                    // The script, `-c`'s command, or `--`: what follows is its arguments.
+                    if word == "--"
+                        || !word.starts_with(['-', '+'])
+                        || (short && word.ends_with('c'))
+                    {
+                        rest.extend(words.cloned());
+                        break;
+                    }
+                    continue;
+                }
             };
-            if let Some(list) = list {
-                let name = words.next();
-                list.push(
-                    name.ok_or(format!("{word}: option requires an argument"))?
-                        .clone(),
-                );
-                continue;
+            let name = words.next();
+            let name = name.ok_or(format!("{word}: option requires an argument"))?;
+            // The last of `-O NAME` and `+O NAME` wins, as in bash.
+            if let Some(other) = other {
+                other.retain(|given| given != name);
             }
-            rest.push(word.clone());
-            let short = word.starts_with('-') && !word.starts_with("--") && word.len() > 1;
-            let valued = TAKES_A_VALUE.contains(&word.as_str())
-                || (short && (word.ends_with('c') || word.ends_with('o')));
-            if valued && let Some(value) = words.next() {
-                rest.push(value.clone());
-            }
-            // The script, `-c`'s command, or `--`: what follows is its arguments.
-            if word == "--" || !word.starts_with(['-', '+']) || (short && word.ends_with('c')) {
-                rest.extend(words.cloned());
-                break;
-            }
+            list.push(name.clone());
         }
         Ok((rest, named))
     }
@@ -308,6 +312,12 @@ mod tests {
         let (rest, named) = NamedOptions::take_from(&argv).unwrap();
         assert_eq!(rest, argv);
         assert_eq!(named, NamedOptions::default());
+        let argv: Vec<String> = ["ncsh", "-O", "extglob", "+O", "extglob", "-O", "dotglob"]
+            .map(String::from)
+            .into();
+        let (_, named) = NamedOptions::take_from(&argv).unwrap();
+        assert_eq!(named.shopt_set, ["dotglob"]);
+        assert_eq!(named.shopt_unset, ["extglob"]);
         let dangling = ["ncsh".to_owned(), "-O".to_owned()];
         assert_eq!(
             NamedOptions::take_from(&dangling).unwrap_err(),

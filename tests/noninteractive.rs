@@ -3285,6 +3285,16 @@ fn shopt_and_plus_o_options_on_the_command_line_as_bash() {
             "x",
         ],
         &["-O", "extglob", "o.sh", "-O", "y"],
+        // The last of `-O` and `+O` wins; `+O extglob` turns it off.
+        &[
+            "-O",
+            "extglob",
+            "+O",
+            "extglob",
+            "-c",
+            "shopt -p extglob; x=ab; echo ${x#@(a)}",
+        ],
+        &["+O", "extglob", "-O", "extglob", "-c", "shopt -p extglob"],
         &["-O", "nosuch", "-c", "echo not"],
         &["+o", "nosuch", "-c", "echo not"],
     ] {

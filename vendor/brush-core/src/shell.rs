@@ -268,8 +268,10 @@ impl<SE: extensions::ShellExtensions> Shell<SE> {
         shell.open_files.update_from(options.fds.into_iter());
 
         // TODO(patterns): Without this a script that sets extglob will fail because we
-        // parse the entire script with the same settings.
-        shell.options.extended_globbing = true;
+        // parse the entire script with the same settings. ncsh patch: unless it was turned off
+        // by name (`ncsh +O extglob`).
+        shell.options.extended_globbing =
+            !(options.disabled_shopt_options.iter()).any(|name| name == "extglob");
 
         // If requested, seed parameters from environment.
         if !options.do_not_inherit_env {
