@@ -2474,7 +2474,7 @@ fn compgen_lists_what_begins_with_the_word() {
              export Qm Qa; declare -a Qx=(1) Qc=(2); compgen -A function qq; compgen -a qq; \
              compgen -v Q; compgen -e Q; compgen -A arrayvar Q; compgen -k; compgen -c qq; \
              compgen -c e | head -12; compgen -b | grep -v -x -e audit -e cap -e daemon -e gen \
-             -e neural -e command_not_found_handle",
+             -e neural -e command_not_found_handle; compgen -A setopt",
             // A tilde prefix is kept.
             r#"touch ~/.profile_x; mkdir -p ~/dir_x; compgen -f -- "~/.profile_"; compgen -d -- "~/dir"; compgen -f -- '~/nothing'"#,
             // -G globs as the shell does.

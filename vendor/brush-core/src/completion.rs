@@ -688,6 +688,8 @@ impl Spec {
                     | CompleteAction::Export
                     | CompleteAction::Function
                     | CompleteAction::HelpTopic
+                    | CompleteAction::SetOpt
+                    | CompleteAction::ShOpt
                     | CompleteAction::Variable
             ) {
                 candidates[first..].sort();
