@@ -3309,3 +3309,17 @@ fn shopt_and_plus_o_options_on_the_command_line_as_bash() {
         );
     }
 }
+
+/// Capitals of text beyond ASCII as bash's `towupper` gives them: `declare -c` of a value that
+/// begins with `é` panicked, and `ß`, whose capital is two letters, became `S` or `SS`.
+#[test]
+fn capitals_beyond_ascii_as_bash() {
+    let home = Home::new();
+    same_as_bash(
+        &home,
+        &[
+            r#"x=ßa; y=éa; echo "${x@u} ${x^} ${y^} ${y@u} ${x^^} ${x@U} ${y^^} ${y^^[a]}"
+             declare -c c; c=éA; echo $c; declare -u u; u=ßa; echo $u; c=; echo "[$c]""#,
+        ],
+    );
+}

@@ -2238,13 +2238,11 @@ impl<'a, SE: extensions::ShellExtensions> WordExpander<'a, SE> {
                 true
             };
 
+            // ncsh patch: as bash's towupper gives it (`variables::capital`).
             if applicable {
-                if let Some(upper_char) = first_char.to_uppercase().next() {
-                    let mut result = upper_char.to_string();
-                    let rest: String = s.chars().skip(1).collect();
-                    result.push_str(&rest);
-                    return Ok(result);
-                }
+                let mut result = variables::capital(first_char).to_string();
+                result.push_str(&s[first_char.len_utf8()..]);
+                return Ok(result);
             }
         }
 
@@ -2283,14 +2281,14 @@ impl<'a, SE: extensions::ShellExtensions> WordExpander<'a, SE> {
             if !pattern.is_empty() {
                 let regex = pattern.to_regex(false, false)?;
                 let result = regex.replace_all(s.as_ref(), |caps: &fancy_regex::Captures<'_>| {
-                    caps[0].to_uppercase()
+                    variables::capitals(&caps[0])
                 });
                 Ok(result.into_owned())
             } else {
-                Ok(s.to_uppercase())
+                Ok(variables::capitals(s))
             }
         } else {
-            Ok(s.to_uppercase())
+            Ok(variables::capitals(s))
         }
     }
 
@@ -2379,7 +2377,7 @@ impl<'a, SE: extensions::ShellExtensions> WordExpander<'a, SE> {
                 }
             }
             brush_parser::word::ParameterTransformOp::ToLowerCase => Ok(s.to_lowercase()),
-            brush_parser::word::ParameterTransformOp::ToUpperCase => Ok(s.to_uppercase()),
+            brush_parser::word::ParameterTransformOp::ToUpperCase => Ok(variables::capitals(&s)),
             brush_parser::word::ParameterTransformOp::ToAssignmentLogic
             | brush_parser::word::ParameterTransformOp::ToAttributeFlags => {
                 unreachable!("covered in caller")

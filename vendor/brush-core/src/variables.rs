@@ -501,13 +501,15 @@ impl ShellVariable {
             match update_transform {
                 ShellVariableUpdateTransform::None => (),
                 ShellVariableUpdateTransform::Lowercase => *s = (*s).to_lowercase(),
-                ShellVariableUpdateTransform::Uppercase => *s = (*s).to_uppercase(),
+                ShellVariableUpdateTransform::Uppercase => *s = capitals(s),
                 ShellVariableUpdateTransform::Capitalize => {
                     // This isn't really title-case; only the first character is capitalized.
-                    *s = s.to_lowercase();
-                    if let Some(c) = s.chars().next() {
-                        s.replace_range(0..1, &c.to_uppercase().to_string());
-                    }
+                    // ncsh patch: a first character of several bytes (`é`) panicked.
+                    let lower = s.to_lowercase();
+                    let mut chars = lower.chars();
+                    *s = chars.next().map_or_else(String::new, |first| {
+                        std::format!("{}{}", capital(first), chars.as_str())
+                    });
                 }
             }
         }
@@ -1074,7 +1076,9 @@ fn get_key_for_indexed_array(
     // in a sparse array named another element.
     #[expect(clippy::cast_possible_wrap)]
     if index_value < 0 {
-        index_value += values.last_key_value().map_or(0, |(last, _)| *last as i64 + 1);
+        index_value += values
+            .last_key_value()
+            .map_or(0, |(last, _)| *last as i64 + 1);
         if index_value < 0 {
             return Err(error::ErrorKind::ArrayIndexOutOfRange(index_str.to_owned()).into());
         }
@@ -1120,4 +1124,19 @@ impl From<Vec<&str>> for ShellValue {
     fn from(values: Vec<&str>) -> Self {
         Self::indexed_array_from_strs(values.as_slice())
     }
+}
+
+/// `c` in capitals as bash's `towupper` gives it (ncsh patch): a character whose capital is
+/// several (`ß`, whose capital is `SS`) is kept; its first was taken.
+pub(crate) fn capital(c: char) -> char {
+    let mut upper = c.to_uppercase();
+    match (upper.next(), upper.next()) {
+        (Some(one), None) => one,
+        _ => c,
+    }
+}
+
+/// `s` in capitals, a character at a time as [`capital`] gives them (ncsh patch).
+pub(crate) fn capitals(s: &str) -> String {
+    s.chars().map(capital).collect()
 }
