@@ -3323,3 +3323,32 @@ fn capitals_beyond_ascii_as_bash() {
         ],
     );
 }
+
+/// `[[ -z ]]` and `[[ ]]` are refused on their own line, where bash refuses them: the `]]` was
+/// taken for the operand, and the error named the next line's first word. (bash's words differ:
+/// `unexpected argument `]]' to conditional unary operator`.)
+#[test]
+fn an_empty_conditional_is_refused_on_its_own_line() {
+    let home = Home::new();
+    for (text, said) in [
+        (
+            "echo before\n[[ -z ]]\necho status=$?\n",
+            "line 2: syntax error near unexpected token `]]'",
+        ),
+        (
+            "echo before\n[[ ]]\necho status=$?\n",
+            "line 2: syntax error near unexpected token",
+        ),
+    ] {
+        std::fs::write(home.path().join("cond.sh"), text).unwrap();
+        let ours = run(&home, &["cond.sh"], b"");
+        assert_eq!(stdout(&ours), "before\n");
+        assert!(stderr(&ours).contains(said), "{}", stderr(&ours));
+    }
+    same_as_bash(
+        &home,
+        &[
+            r#"[[ -z "" ]] && echo a; [[ -n x ]] && echo b; [[ x ]] && echo c; [[ -z ']]' ]]; echo $?"#,
+        ],
+    );
+}

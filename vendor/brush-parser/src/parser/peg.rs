@@ -254,9 +254,12 @@ peg::parser! {
             left:word() specific_operator("<") right:word()   { ast::ExtendedTestExpr::BinaryTest(ast::BinaryPredicate::LeftSortsBeforeRight, ast::Word::from(left), ast::Word::from(right)) }
             left:word() specific_operator(">") right:word()   { ast::ExtendedTestExpr::BinaryTest(ast::BinaryPredicate::LeftSortsAfterRight, ast::Word::from(left), ast::Word::from(right)) }
             --
-            p:extended_unary_predicate() f:word() { ast::ExtendedTestExpr::UnaryTest(p, ast::Word::from(f)) }
+            // ncsh patch: `]]` is no operand, so that `[[ ]]` and `[[ -z ]]` are refused at their
+            // `]]`, as bash refuses them; the `]]` was taken for the operand, and the error named
+            // the next line.
+            p:extended_unary_predicate() !specific_word("]]") f:word() { ast::ExtendedTestExpr::UnaryTest(p, ast::Word::from(f)) }
             --
-            w:word() { ast::ExtendedTestExpr::UnaryTest(ast::UnaryPredicate::StringHasNonZeroLength, ast::Word::from(w)) }
+            !(extended_unary_predicate() specific_word("]]")) !specific_word("]]") w:word() { ast::ExtendedTestExpr::UnaryTest(ast::UnaryPredicate::StringHasNonZeroLength, ast::Word::from(w)) }
         }
 
         rule extended_unary_predicate() -> ast::UnaryPredicate =
