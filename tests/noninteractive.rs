@@ -3196,9 +3196,49 @@ echo ${x bad} & wait
 echo after-bg $?
 eval 'echo ${x;}; echo in-eval'; echo after-eval $?
 if [ "${x!}" ]; then echo t; fi; echo after-if $?
+{ y=$(echo ${x bad}
+echo in-sub); } 2>/dev/null; echo "sub [$y] $?"
+{ z=$(echo $((1/0))
+echo in-sub); } 2>/dev/null; echo "arith [$z] $?"
+echo hi > ${x bad}; echo same-line
 echo end
 "#;
     written_script_same_as_bash(&home, "bad.sh", script);
+    // Under `set -e` it ends the script, also in a test; an unknown transformation always does,
+    // and so does a `${x:?}` in a redirection.
+    for (name, script) in [
+        (
+            "e1.sh",
+            "set -e
+if echo ${x bad}; then :; fi
+echo after
+",
+        ),
+        (
+            "e2.sh",
+            "set -e
+f() { echo ${x bad}; }
+f || echo or
+echo after
+",
+        ),
+        (
+            "e3.sh",
+            "x=a
+echo ${x@Z}
+echo after
+",
+        ),
+        (
+            "e4.sh",
+            "out=
+echo data > \"${out:?no file}\"
+echo after
+",
+        ),
+    ] {
+        written_script_same_as_bash(&home, name, script);
+    }
     same_as_bash(
         &home,
         &[

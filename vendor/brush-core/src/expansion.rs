@@ -1105,10 +1105,18 @@ impl<'a, SE: extensions::ShellExtensions> WordExpander<'a, SE> {
             brush_parser::word::WordPiece::TildeExpansion(tilde_expr) => Expansion::from(
                 ExpansionPiece::Unsplittable(self.expand_tilde_expression(&tilde_expr)?),
             ),
-            // ncsh patch: the command is abandoned, as bash abandons it, and a script goes on.
+            // ncsh patch: the command is abandoned, as bash abandons it, and a script goes on;
+            // an unknown transformation (`${x@Z}`) ends it, as bash's.
             brush_parser::word::WordPiece::BadSubstitution(text) => {
+                let transformation = text[2..]
+                    .split_once('@')
+                    .is_some_and(|(name, _)| crate::env::valid_variable_name(name));
                 let err: error::Error = error::ErrorKind::BadSubstitution(text).into();
-                return Err(err.into_abandoning_command());
+                return Err(if transformation {
+                    err.into_fatal()
+                } else {
+                    err.into_abandoning_command()
+                });
             }
             brush_parser::word::WordPiece::ParameterExpansion(p) => {
                 let mut expansion = self.expand_parameter_expr(p).await?;

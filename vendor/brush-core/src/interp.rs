@@ -388,16 +388,26 @@ pub(crate) async fn execute_program(
             Err(err) => {
                 // Display the error and convert to an execution result.
                 let _ = shell.display_error(&mut params.stderr(shell), &err);
-                // ncsh patch: a refused assignment to a readonly variable fails its command for
-                // `set -e`, as in bash, which ends a sourced file's script there where the `.` is
-                // not tested (it went on). Other errors, as an expansion's (`$((1/0))`), do not.
-                let readonly = matches!(
+                // ncsh patch: a refused assignment to a readonly variable and a bad substitution
+                // fail their command for `set -e`, as in bash, which ends the script there (a
+                // sourced file's went on); other errors, as an arithmetic expansion's
+                // (`$((1/0))`), do not.
+                let seen_by_errexit = matches!(
                     err.kind(),
-                    error::ErrorKind::ReadonlyVariable | error::ErrorKind::ReadonlyVariableNamed(_)
+                    error::ErrorKind::ReadonlyVariable
+                        | error::ErrorKind::ReadonlyVariableNamed(_)
+                        | error::ErrorKind::BadSubstitution(_)
                 );
+                // ncsh patch: an error that abandons its command ends a command substitution,
+                // with its status, as bash's (`x=$(…)` ran the lines after it, and succeeded).
+                let ends_substitution = err.abandons_command() && shell.substitution_depth > 0;
                 result = err.into_result(shell);
-                if readonly && !params.suppress_errexit {
+                if seen_by_errexit && !params.suppress_errexit {
                     shell.apply_errexit_if_enabled(&mut result);
+                }
+                if ends_substitution {
+                    shell.set_last_exit_status(result.exit_code.into());
+                    return Ok(result);
                 }
             }
         }
@@ -1977,6 +1987,12 @@ impl<SE: extensions::ShellExtensions> ExecuteInPipeline<SE> for ast::SimpleComma
                 CommandPrefixOrSuffixItem::IoRedirect(redirect) => {
                     if let Err(e) = setup_redirect(&mut context.shell, &mut params, redirect).await
                     {
+                        // ncsh patch: an expansion's error that ends the script or abandons the
+                        // command (`> "${out:?no file}"`, `> ${x bad}`) does so, as bash's; it
+                        // failed the command alone.
+                        if e.is_fatal() || e.abandons_command() {
+                            return Err(e);
+                        }
                         // ncsh patch: through the shell's error formatter, as every other error
                         // (`bash: line 1: /x/y: No such file or directory`).
                         let _ = context
