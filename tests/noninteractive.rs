@@ -3392,3 +3392,19 @@ fn an_empty_conditional_is_refused_on_its_own_line() {
         ],
     );
 }
+
+/// An error that ends a script ends only the background job it happens in, as bash's subshell
+/// ends: `${x:?}`, an unset variable under `set -u` and a refused readonly assignment under `set
+/// -e` in a job ended the parent script at its `wait`.
+#[test]
+fn an_error_that_ends_a_script_ends_only_its_job() {
+    let home = Home::new();
+    same_as_bash(
+        &home,
+        &[
+            "echo ${x:?m} & wait; echo after $?",
+            "set -u; echo $nope & wait; echo after $?",
+            "set -e; readonly r=1; r=2 & wait; echo after $?",
+        ],
+    );
+}

@@ -584,10 +584,19 @@ where
     let exit_params = job_params.clone();
     let join_handle = commands::run_on_own_thread(async move {
         let (mut job_shell, result) = work(job_shell, job_params).await;
-        // An error that abandons a command (`$((1/0))`) ends the job, as it ends a subshell, and
-        // is said here; it reached the parent's `wait`, which abandoned the parent's command.
+        // An error that abandons a command (`$((1/0))`) or ends a script (`${x:?}`, an unset
+        // variable under `set -u`, a refused readonly assignment under `set -e`) ends the job, as
+        // it ends a subshell, and is said here; it reached the parent's `wait`, which abandoned
+        // the parent's command or ended the parent.
         let result = match result {
-            Err(error) if error.abandons_command() => Ok(job_shell.ended_by(&exit_params, error)),
+            Err(error)
+                if !matches!(
+                    error.kind(),
+                    error::ErrorKind::EndedBySignal(_) | error::ErrorKind::Interrupted
+                ) =>
+            {
+                Ok(job_shell.ended_by(&exit_params, error))
+            }
             result => result,
         };
         let result = job_shell.on_subshell_exit(&exit_params, result).await;
