@@ -588,12 +588,16 @@ where
         // variable under `set -u`, a refused readonly assignment under `set -e`) ends the job, as
         // it ends a subshell, and is said here; it reached the parent's `wait`, which abandoned
         // the parent's command or ended the parent.
+        // Other errors (the system's, as a job meets when the shell ends) are left as they were.
         let result = match result {
             Err(error)
-                if !matches!(
-                    error.kind(),
-                    error::ErrorKind::EndedBySignal(_) | error::ErrorKind::Interrupted
-                ) =>
+                if error.abandons_command()
+                    || error.is_fatal()
+                    || matches!(
+                        error.kind(),
+                        error::ErrorKind::ReadonlyVariable
+                            | error::ErrorKind::ReadonlyVariableNamed(_)
+                    ) =>
             {
                 Ok(job_shell.ended_by(&exit_params, error))
             }
