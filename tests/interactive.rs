@@ -1590,6 +1590,42 @@ fn tab_fills_in_what_the_candidates_have_in_common() {
     term.expect("$ echo ~/dir");
 }
 
+/// After Tab lists the candidates, Enter runs the line as typed, as bash's; it took the first
+/// candidate and ran nothing. A candidate chosen with Tab again is taken by Enter.
+#[test]
+fn enter_after_tab_runs_the_line_as_typed_unless_a_candidate_was_chosen() {
+    let home = Home::new();
+    for file in ["foo.txt", "foo.md", "fob.c"] {
+        std::fs::write(home.path().join(file), "").unwrap();
+    }
+    let term = start(&home, &[]);
+    term.line("cd ~ && clear");
+    term.expect_prompt();
+    term.send("echo fo\t");
+    term.expect("foo.txt");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    term.send("\r");
+    term.expect("\nfo\n");
+    term.expect_prompt();
+    term.send("echo fo\t");
+    term.expect("foo.txt");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    term.send("\t");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    term.send("\r");
+    let taken = |screen: &str| {
+        ["fob.c", "foo.md", "foo.txt"].into_iter().find(|f| {
+            screen
+                .lines()
+                .any(|l| l.trim_end() == format!("$ echo {f}"))
+        })
+    };
+    term.wait_for("a candidate taken", |screen| taken(screen).is_some());
+    let chosen = taken(&term.frame().lines.join("\n")).unwrap().to_string();
+    term.send("\r");
+    term.expect(&format!("\n{chosen}\n"));
+}
+
 /// `~/.inputrc` is read as the shell starts, as readline reads it: `set completion-ignore-case on`
 /// completes `~/al` to `~/Alpha.txt`, and `set editing-mode vi` under `$if Bash` turns vi mode on
 /// (each line of it was ignored), while a line under another `$if` is passed over.

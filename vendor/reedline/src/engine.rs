@@ -208,6 +208,11 @@ pub struct Reedline {
     // terminal made their Enter a newline, Ctrl-J), and all but the first were dropped.
     typed_ahead: VecDeque<ReedlineEvent>,
 
+    // ncsh patch: whether an entry of the open menu was chosen (Tab again, or an arrow), so that
+    // Enter takes it; otherwise Enter closes the menu and runs the line as typed, as bash's
+    // Enter does after Tab listed the candidates (it took the first entry, and ran nothing).
+    menu_chosen: bool,
+
     // External break signal: when set to `true`, `read_line()` will return
     // `Signal::ExternalBreak` with the current buffer contents.
     break_signal: Option<Arc<AtomicBool>>,
@@ -299,6 +304,7 @@ impl Reedline {
             kitty_protocol: KittyProtocolGuard::default(),
             immediately_accept: false,
             typed_ahead: VecDeque::new(),
+            menu_chosen: false,
             break_signal: None,
             poll_interval: DEFAULT_POLL_INTERVAL,
             #[cfg(feature = "external_printer")]
@@ -1126,9 +1132,26 @@ impl Reedline {
         prompt: &dyn Prompt,
         event: ReedlineEvent,
     ) -> io::Result<EventStatus> {
+        // ncsh patch: moving in an open menu chooses its entry (`menu_chosen`).
+        if self.active_menu().is_some()
+            && matches!(
+                event,
+                ReedlineEvent::MenuNext
+                    | ReedlineEvent::MenuPrevious
+                    | ReedlineEvent::MenuUp
+                    | ReedlineEvent::MenuDown
+                    | ReedlineEvent::MenuLeft
+                    | ReedlineEvent::MenuRight
+                    | ReedlineEvent::MenuPageNext
+                    | ReedlineEvent::MenuPagePrevious
+            )
+        {
+            self.menu_chosen = true;
+        }
         match event {
             ReedlineEvent::Menu(name) => {
                 if self.active_menu().is_none() {
+                    self.menu_chosen = false;
                     if let Some(menu) = self.menus.iter_mut().find(|menu| menu.name() == name) {
                         menu.menu_event(MenuEvent::Activate(self.quick_completions));
 
@@ -1140,6 +1163,8 @@ impl Reedline {
                             );
 
                             if menu.get_values().len() == 1 {
+                                // ncsh patch: the one candidate is taken (`menu_chosen`).
+                                self.menu_chosen = true;
                                 return self.handle_editor_event(prompt, ReedlineEvent::Enter);
                             }
                         }
@@ -1163,6 +1188,7 @@ impl Reedline {
             ReedlineEvent::MenuNext => {
                 if let Some(menu) = self.menus.iter_mut().find(|menu| menu.is_active()) {
                     if menu.get_values().len() == 1 && menu.can_quick_complete() {
+                        self.menu_chosen = true;
                         self.handle_editor_event(prompt, ReedlineEvent::Enter)
                     } else {
                         if self.partial_completions {
@@ -1290,6 +1316,12 @@ impl Reedline {
             ReedlineEvent::Enter | ReedlineEvent::Submit | ReedlineEvent::SubmitOrNewline
                 if self.menus.iter().any(|menu| menu.is_active()) =>
             {
+                if !self.menu_chosen {
+                    for menu in self.menus.iter_mut() {
+                        menu.menu_event(MenuEvent::Deactivate);
+                    }
+                    return self.handle_editor_event(prompt, event);
+                }
                 for menu in self.menus.iter_mut() {
                     if menu.is_active() {
                         menu.replace_in_buffer(&mut self.editor);
@@ -1350,6 +1382,8 @@ impl Reedline {
             }
             ReedlineEvent::Edit(commands) => {
                 self.run_edit_commands(&commands);
+                // ncsh patch: typing on starts the choice again (`menu_chosen`).
+                self.menu_chosen = false;
                 if let Some(menu) = self.menus.iter_mut().find(|men| men.is_active()) {
                     if self.quick_completions && menu.can_quick_complete() {
                         match commands.first() {
@@ -1367,6 +1401,7 @@ impl Reedline {
                                 );
                                 if let Some(&EditCommand::Complete) = commands.first() {
                                     if menu.get_values().len() == 1 {
+                                        self.menu_chosen = true;
                                         return self
                                             .handle_editor_event(prompt, ReedlineEvent::Enter);
                                     } else if self.partial_completions
