@@ -697,6 +697,26 @@ fn enter_in_the_history_search_runs_the_line_found() {
     term.line("echo next-$((1+1))");
     let screen = term.expect("\nnext-2\n");
     assert!(!screen.contains("))echo next"), "{screen}");
+    // A key that is not the search's ends it with the line found and acts on it, as readline's:
+    // Ctrl-A went nowhere (the line was emptied), Esc emptied it. The second search finds the
+    // line the first ran.
+    for (key, then, shown) in [
+        ("\x01", "X=1 ", "$ X=1 echo found"),
+        ("\x1b", "", "$ X=1 echo found"),
+    ] {
+        term.line("clear");
+        term.expect_prompt();
+        term.send("\x12");
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        term.send("found");
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        term.send(key);
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        term.send(then);
+        term.expect(shown);
+        term.send("\r");
+        term.expect("\nfound-42\n");
+    }
 }
 
 /// A command typed over several lines is kept as one line that means the same, as bash's `cmdhist`

@@ -995,6 +995,19 @@ impl Reedline {
                 event,
                 ReedlineEvent::Enter | ReedlineEvent::Submit | ReedlineEvent::SubmitOrNewline
             );
+            // ncsh patch: a key that is not the search's (a move, a cut, Esc, Tab) ends the
+            // search with the line found and then acts on it, as readline's; it was ignored, or
+            // left an empty line.
+            if !is_search_key(&event) {
+                if let Some(found) = self.history_cursor.string_at_cursor() {
+                    self.editor.set_buffer(found, UndoBehavior::CreateUndoPoint);
+                }
+                self.input_mode = InputMode::Regular;
+                if matches!(event, ReedlineEvent::Esc) {
+                    return Ok(EventStatus::Handled);
+                }
+                return self.handle_editor_event(prompt, event);
+            }
             let status = self.handle_history_search_event(event)?;
             if runs && self.input_mode == InputMode::Regular {
                 return self.handle_editor_event(prompt, ReedlineEvent::Enter);
@@ -2231,6 +2244,36 @@ impl Reedline {
         self.editor.reset_undo_stack();
 
         Ok(EventStatus::Exits(Signal::Success(buffer)))
+    }
+}
+
+/// Whether `event` is one the history search handles itself (ncsh patch): typing and erasing the
+/// text searched for, searching on, accepting, leaving with Ctrl-C or Ctrl-D, and what is no key.
+fn is_search_key(event: &ReedlineEvent) -> bool {
+    match event {
+        ReedlineEvent::Edit(commands) => commands
+            .iter()
+            .all(|command| matches!(command, EditCommand::InsertChar(_) | EditCommand::Backspace)),
+        ReedlineEvent::UntilFound(events) => events.iter().any(is_search_key),
+        ReedlineEvent::Enter
+        | ReedlineEvent::Submit
+        | ReedlineEvent::SubmitOrNewline
+        | ReedlineEvent::HistoryHintComplete
+        | ReedlineEvent::CtrlC
+        | ReedlineEvent::CtrlD
+        | ReedlineEvent::ClearScreen
+        | ReedlineEvent::ClearScrollback
+        | ReedlineEvent::PreviousHistory
+        | ReedlineEvent::NextHistory
+        | ReedlineEvent::Up
+        | ReedlineEvent::Down
+        | ReedlineEvent::SearchHistory
+        | ReedlineEvent::ExecuteHostCommand(_)
+        | ReedlineEvent::Mouse { .. }
+        | ReedlineEvent::Resize(..)
+        | ReedlineEvent::Repaint
+        | ReedlineEvent::None => true,
+        _ => false,
     }
 }
 
