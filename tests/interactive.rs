@@ -151,8 +151,14 @@ fn ctrl_c_interrupts_only_the_foreground_job() {
     term.expect_prompt();
     term.line("echo status=$?");
     term.expect("status=130");
+    // At the prompt, the line typed is left with `^C` after it, as readline leaves it.
+    term.send("echo half");
+    term.expect("$ echo half");
+    term.send("\x03");
+    term.expect("$ echo half^C\n");
+    // `exit` gives the status Ctrl-C left, as bash's.
     term.line("exit");
-    assert_eq!(term.wait_exit(), 0);
+    assert_eq!(term.wait_exit(), 130);
 }
 
 /// As in bash, Ctrl-C stops the whole command line, and the shell stays: a loop of builtins, where

@@ -866,8 +866,10 @@ impl Reedline {
                         // or if we're about to quit the editor.
                         if self.suspended_state.is_none() {
                             // We are about to quit the editor, move the cursor below the input
-                            // area, for external commands or new read_line call
-                            self.painter.move_cursor_to_end()?;
+                            // area, for external commands or new read_line call. ncsh patch:
+                            // Ctrl-C is shown as `^C` after the line, as readline shows it.
+                            let mark = if matches!(signal, Signal::CtrlC) { "^C" } else { "" };
+                            self.painter.move_cursor_to_end_marked(mark)?;
                         }
                         // Ctrl-C drops what was typed after it, as the terminal's interrupt does.
                         if !matches!(signal, Signal::CtrlC) {

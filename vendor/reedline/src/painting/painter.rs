@@ -939,12 +939,14 @@ impl Painter {
     }
 
     // The prompt is moved to the end of the buffer after the event was handled
-    pub(crate) fn move_cursor_to_end(&mut self) -> Result<()> {
+    /// ncsh patch: with `mark` written after the line (`^C`); it was `move_cursor_to_end`.
+    pub(crate) fn move_cursor_to_end_marked(&mut self, mark: &str) -> Result<()> {
         if let Some(after_cursor) = &self.after_cursor_lines {
             self.stdout
                 .queue(Clear(ClearType::FromCursorDown))?
                 .queue(Print(after_cursor))?;
         }
+        self.stdout.queue(Print(mark))?;
         self.print_crlf()
     }
 
