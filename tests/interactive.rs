@@ -1650,6 +1650,14 @@ fn enter_after_tab_runs_the_line_as_typed_unless_a_candidate_was_chosen() {
     let chosen = taken(&term.frame().lines.join("\n")).unwrap().to_string();
     term.send("\r");
     term.expect(&format!("\n{chosen}\n"));
+    // No candidate opens no menu (an empty one said "NO RECORDS FOUND" under the line).
+    term.send("echo zzqq\t");
+    term.expect("$ echo zzqq");
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let screen = term.frame().lines.join("\n");
+    assert!(!screen.contains("NO RECORDS"), "{screen}");
+    term.send("\r");
+    term.expect("\nzzqq\n");
 }
 
 /// `~/.inputrc` is read as the shell starts, as readline reads it: `set completion-ignore-case on`

@@ -1182,6 +1182,12 @@ impl Reedline {
                                 self.menu_chosen = true;
                                 return self.handle_editor_event(prompt, ReedlineEvent::Enter);
                             }
+                            // ncsh patch: no candidate opens no menu, as readline shows none
+                            // (an empty one said "NO RECORDS FOUND" under the line).
+                            if menu.get_values().is_empty() {
+                                menu.menu_event(MenuEvent::Deactivate);
+                                return Ok(EventStatus::Handled);
+                            }
                         }
 
                         if self.partial_completions
