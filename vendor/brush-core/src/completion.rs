@@ -481,11 +481,8 @@ impl Spec {
             let first = candidates.len();
             match action {
                 CompleteAction::Alias => {
-                    for name in shell.aliases().keys() {
-                        if name.starts_with(token) {
-                            candidates.push(name.clone());
-                        }
-                    }
+                    let aliases = shell.aliases().keys().map(String::as_str);
+                    push_sorted(&mut candidates, aliases, token);
                 }
                 CompleteAction::ArrayVar => {
                     for (name, var) in shell.env().iter() {
@@ -503,11 +500,8 @@ impl Spec {
                     }
                 }
                 CompleteAction::Builtin => {
-                    for name in shell.builtins().keys() {
-                        if name.starts_with(token) {
-                            candidates.push(name.to_owned());
-                        }
-                    }
+                    let builtins = shell.builtins().keys().map(String::as_str);
+                    push_sorted(&mut candidates, builtins, token);
                 }
                 CompleteAction::Command => {
                     // ncsh patch: as bash lists them: aliases, keywords, functions and builtins,
@@ -561,11 +555,8 @@ impl Spec {
                 }
                 CompleteAction::Function => {
                     // ncsh patch: those that begin with the word (brush listed every one).
-                    for (name, _) in shell.funcs().iter() {
-                        if name.starts_with(token) {
-                            candidates.push(name.to_owned());
-                        }
-                    }
+                    let functions = shell.funcs().iter().map(|(name, _)| name.as_str());
+                    push_sorted(&mut candidates, functions, token);
                 }
                 CompleteAction::Group => {
                     for group_name in users::get_all_groups()? {
@@ -677,16 +668,14 @@ impl Spec {
                 }
             }
             // ncsh patch: names kept in the shell's hash tables came out in an order that changed
-            // from run to run (`compgen -A function`); bash lists them sorted.
+            // from run to run (`compgen -v`); bash lists them sorted. Aliases, functions and
+            // builtins are pushed sorted (`push_sorted`), as `compgen -c` lists them too.
             if matches!(
                 action,
-                CompleteAction::Alias
-                    | CompleteAction::ArrayVar
-                    | CompleteAction::Builtin
+                CompleteAction::ArrayVar
                     | CompleteAction::Disabled
                     | CompleteAction::Enabled
                     | CompleteAction::Export
-                    | CompleteAction::Function
                     | CompleteAction::HelpTopic
                     | CompleteAction::SetOpt
                     | CompleteAction::ShOpt

@@ -2248,9 +2248,7 @@ impl<'a, SE: extensions::ShellExtensions> WordExpander<'a, SE> {
 
             // ncsh patch: as bash's towupper gives it (`variables::capital`).
             if applicable {
-                let mut result = variables::capital(first_char).to_string();
-                result.push_str(&s[first_char.len_utf8()..]);
-                return Ok(result);
+                return Ok(variables::capital_first(&s));
             }
         }
 

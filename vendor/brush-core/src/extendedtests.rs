@@ -107,6 +107,7 @@ async fn matches_regex(
 
     Ok(Some(matches))
 }
+
 async fn apply_unary_predicate(
     op: &ast::UnaryPredicate,
     operand: &ast::Word,

@@ -269,10 +269,9 @@ pub enum JobTask {
 pub enum JobTaskWaitResult {
     /// The task has completed.
     Completed(ExecutionResult),
-    /// The task was stopped.
-    Stopped,
-    /// The background job's processes were stopped by this signal (ncsh patch).
-    StoppedBy(i32),
+    /// The task was stopped, by this signal (ncsh patch: a background job's status is 128 plus
+    /// it, as bash's; it was always Ctrl-Z's).
+    Stopped(i32),
 }
 
 impl JobTask {
@@ -290,7 +289,10 @@ impl JobTask {
                     processes::ProcessWaitResult::Completed(output) => {
                         Ok(JobTaskWaitResult::Completed(output.into()))
                     }
-                    processes::ProcessWaitResult::Stopped => Ok(JobTaskWaitResult::Stopped),
+                    // A foreground process's stop is Ctrl-Z's.
+                    processes::ProcessWaitResult::Stopped => Ok(JobTaskWaitResult::Stopped(
+                        sys::signal::Signal::SIGTSTP as i32,
+                    )),
                 }
             }
             Self::Internal(handle) => Ok(JobTaskWaitResult::Completed(handle.await??)),
@@ -998,7 +1000,7 @@ impl Job {
             let wait_result = if let Some(group) = &background_group {
                 tokio::select! {
                     wait_result = task.wait() => wait_result?,
-                    signal = group.stopped() => JobTaskWaitResult::StoppedBy(signal),
+                    signal = group.stopped() => JobTaskWaitResult::Stopped(signal),
                 }
             } else {
                 task.wait().await?
@@ -1008,11 +1010,7 @@ impl Job {
                     result = execution_result;
                     self.tasks.pop_back();
                 }
-                JobTaskWaitResult::Stopped => {
-                    self.state = JobState::Stopped;
-                    return Ok(ExecutionResult::stopped());
-                }
-                JobTaskWaitResult::StoppedBy(signal) => {
+                JobTaskWaitResult::Stopped(signal) => {
                     self.state = JobState::Stopped;
                     #[expect(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
                     return Ok(ExecutionResult::new(128 + signal as u8));

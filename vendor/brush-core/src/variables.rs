@@ -505,11 +505,7 @@ impl ShellVariable {
                 ShellVariableUpdateTransform::Capitalize => {
                     // This isn't really title-case; only the first character is capitalized.
                     // ncsh patch: a first character of several bytes (`é`) panicked.
-                    let lower = s.to_lowercase();
-                    let mut chars = lower.chars();
-                    *s = chars.next().map_or_else(String::new, |first| {
-                        std::format!("{}{}", capital(first), chars.as_str())
-                    });
+                    *s = capital_first(&s.to_lowercase());
                 }
             }
         }
@@ -1134,6 +1130,14 @@ pub(crate) fn capital(c: char) -> char {
         (Some(one), None) => one,
         _ => c,
     }
+}
+
+/// `s` with its first character in capitals as [`capital`] gives it (ncsh patch).
+pub(crate) fn capital_first(s: &str) -> String {
+    let mut chars = s.chars();
+    chars.next().map_or_else(String::new, |first| {
+        std::format!("{}{}", capital(first), chars.as_str())
+    })
 }
 
 /// `s` in capitals, a character at a time as [`capital`] gives them (ncsh patch).
