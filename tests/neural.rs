@@ -182,7 +182,7 @@ fn a_model_trains_resumes_and_is_evaluated_on_every_measure() {
     home.refuses(
         &format!("{at}{train} --action-len 64"),
         1,
-        "actions of up to 192 characters; --dim, --layers, --action-len, --copy and --pointer-only set them",
+        "actions of up to 192 characters; --dim, --layers, --action-len, --copy, --pointer-only and --arithmetic set them",
     );
     // So does one that adds a copy head's pointer, and one that adds its gate after; a checkpoint
     // with one goes on only with --copy.
@@ -228,6 +228,47 @@ fn a_model_trains_resumes_and_is_evaluated_on_every_measure() {
         ),
         1,
         "with a copy head, actions of up to 192 characters) than the one to train",
+    );
+
+    // An arithmetic head is trained alone, on a trained model only, and the model grows one.
+    home.refuses(
+        &format!(
+            "{at}neural train --data {} --out counting --arithmetic {TINY}",
+            data.display()
+        ),
+        1,
+        "--arithmetic trains the arithmetic head alone, with the rest of a trained model held as it \
+         is: give that model's checkpoint with --from",
+    );
+    home.refuses(
+        &format!(
+            "{at}neural train --data {} --data {}/ --out counting --from ck {TINY}",
+            data.display(),
+            data.display()
+        ),
+        1,
+        "/ is given twice: its sessions would be learned twice as often as the rest",
+    );
+    let (status, said, err) = home.run(&format!(
+        "{at}neural train --data {} --data fewer --out counting --from ck --arithmetic {TINY}",
+        data.display()
+    ));
+    assert_eq!(status, 0, "{err}");
+    assert!(
+        err.contains("ck has no arithmetic head and this run's model has one (--arithmetic)")
+            && err.contains("learns the arithmetic head from scratch; leave out --arithmetic"),
+        "{err}"
+    );
+    assert!(said.contains("the model is in"), "{said}");
+    let options = std::fs::read_to_string(home.path().join("counting/options.json")).unwrap();
+    assert!(options.contains("\"arithmetic\": true"), "{options}");
+    home.refuses(
+        &format!(
+            "{at}neural train --data {} --out uncounting --from counting {TINY}",
+            data.display()
+        ),
+        1,
+        "an arithmetic head) than the one to train",
     );
 
     let (status, json, err) = home.run(&format!(

@@ -46,7 +46,13 @@ fn gen_data_records_real_sessions_by_split_and_resumes() {
     let pool = neural_rt::data::probe::pool();
     for path in &generated {
         let episode = Episode::read(path).unwrap();
-        let script = neural_rt::data::script(episode.header.seed, 8, 24, &pool);
+        let script = neural_rt::data::script(
+            episode.header.seed,
+            8,
+            24,
+            &pool,
+            &neural_rt::data::Family::ALL,
+        );
         let typed: Vec<&str> = script.iter().map(|c| c.line.as_str()).collect();
         let recorded: Vec<&str> = episode.steps.iter().map(|s| s.action.as_str()).collect();
         assert_eq!(recorded, typed, "{}", path.display());
@@ -124,6 +130,51 @@ fn gen_data_refuses_bad_arguments_with_the_reason() {
     let (status, out, _) = home.run("neural --help");
     assert_eq!(status, 0);
     assert!(out.contains("gen-data"), "{out}");
+}
+
+#[test]
+fn gen_data_of_chosen_families_records_those_alone_and_keeps_to_them() {
+    let home = Home::new();
+    let out = home.path().join("sums");
+    let gen_data = |families: &str| {
+        format!(
+            "neural gen-data --sessions 3 --seed 9 --families {families} --out {}",
+            out.display()
+        )
+    };
+    let (status, said, err) = home.run(&gen_data("arithmetic"));
+    assert_eq!(status, 0, "{err}");
+    assert!(said.contains("13 sessions written"), "{said}");
+    let mut arithmetic = 0;
+    for split in [Split::Train, Split::Valid, Split::Test] {
+        for path in Episode::files(&out, split).unwrap() {
+            let episode = Episode::read(&path).unwrap();
+            let (last, drawn) = episode.steps.split_last().unwrap();
+            assert_eq!(last.family, Some(Family::Exit));
+            for step in drawn {
+                assert_eq!(step.family, Some(Family::Arithmetic), "{}", step.action);
+                arithmetic += 1;
+            }
+        }
+    }
+    assert!(arithmetic >= 3 * 8, "{arithmetic} arithmetic steps");
+    // A dataset of some families is not added to with others.
+    home.refuses(
+        &gen_data("arithmetic,echo"),
+        1,
+        "holds sessions made with --families [\"arithmetic\"]",
+    );
+    home.refuses(
+        "neural gen-data --out x --families arithmetic,nope",
+        2,
+        "no family is named \"nope\": give one of echo, variable, arithmetic, files, scroll, wrap, \
+         clear, error, multiline",
+    );
+    home.refuses(
+        "neural gen-data --out x --families exit",
+        2,
+        "no family is named \"exit\"",
+    );
 }
 
 /// The shell does not die of Ctrl-C, so `neural gen-data`, which runs inside it, must stop on it

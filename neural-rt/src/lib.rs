@@ -5,6 +5,7 @@
 //! rendering frames to images. It never runs commands: the data it learns
 //! from is recorded by the binary (`neural gen-data`) from real sessions.
 
+pub mod arithmetic_head;
 pub mod batch;
 pub mod copy_head;
 pub mod data;
@@ -24,6 +25,7 @@ pub mod render;
 pub mod runtime;
 pub mod shipped;
 pub mod train;
+pub mod train_arithmetic;
 
 /// The text of a candle error, without the backtrace candle attaches to it when `RUST_BACKTRACE`
 /// is set: the error names a damaged or ill-fitting file to a user, and a hundred lines of frames

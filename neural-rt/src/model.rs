@@ -13,11 +13,15 @@
 //!   cell's character may instead be copied from the action ([`CopyHead`]). Every cell of every
 //!   row comes out of the same pass.
 //! - **The cursor** is a row (over the row tokens) and a column (from that row's token).
+//! - **Answers** that a step computes are written by an arithmetic head ([`Config::arithmetic`],
+//!   [`ArithmeticHead`]), a network of its own over the action's first characters, on the row above
+//!   the cursor, where it says the step shows one.
 
 use candle_core::{DType, Device, Module, Result, Tensor};
 use candle_nn::{Embedding, Linear, VarBuilder, embedding, linear};
 use serde::{Deserialize, Serialize};
 
+use crate::arithmetic_head::{self, Answer, ArithmeticHead};
 use crate::copy_head::{Copied, CopyHead};
 use crate::encode::{CHARS, COLS, INPUT_SYMBOLS, ROWS};
 use crate::layers::{Block, Norm, Rotary, key_mask};
@@ -53,6 +57,10 @@ pub struct Config {
     /// why).
     #[serde(default)]
     pub pointer_only: bool,
+    /// Whether the model has an arithmetic head ([`ArithmeticHead`]), which writes the answer row of
+    /// a step that computes. Models from before it was made have none.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub arithmetic: bool,
 }
 
 fn action_len_before_it_was_a_size() -> usize {
@@ -104,18 +112,20 @@ impl Config {
     }
 
     /// Whether a model of these sizes can start a model of `other`'s: the same but for longer
-    /// actions, or a copy head or its gate added, or both (see
+    /// actions, or a copy head or its gate or an arithmetic head added (see
     /// [`Params::load_grown`](crate::params::Params::load_grown)).
     pub fn grows_into(&self, other: &Config) -> bool {
         other != self
             && other.action_len >= self.action_len
             && (other.copy || !self.copy)
             && (other.copy_gate() || !self.copy_gate())
+            && (other.arithmetic || !self.arithmetic)
             && *other
                 == Config {
                     action_len: other.action_len,
                     copy: other.copy,
                     pointer_only: other.pointer_only,
+                    arithmetic: other.arithmetic,
                     ..self.clone()
                 }
     }
@@ -139,7 +149,7 @@ impl std::fmt::Display for Config {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{} layers of width {}, {} state tokens, cell decoder {} × {}{}, actions of up to {} characters",
+            "{} layers of width {}, {} state tokens, cell decoder {} × {}{}, actions of up to {} characters{}",
             self.layers,
             self.dim,
             self.state,
@@ -150,7 +160,12 @@ impl std::fmt::Display for Config {
             } else {
                 String::new()
             },
-            self.action_len
+            self.action_len,
+            if self.arithmetic {
+                ", an arithmetic head"
+            } else {
+                ""
+            }
         )
     }
 }
@@ -170,6 +185,7 @@ impl Default for Config {
             action_len: 192,
             copy: false,
             pointer_only: false,
+            arithmetic: false,
         }
     }
 }
@@ -247,6 +263,7 @@ pub struct Model {
     cell_norm: Norm,
     cell_out: Linear,
     copy: Option<CopyHead>,
+    arithmetic: Option<ArithmeticHead>,
     rotary: Rotary,
     device: Device,
 }
@@ -312,6 +329,12 @@ impl Model {
                     config.copy_gate(),
                     vb.clone(),
                 )?)
+            } else {
+                None
+            },
+            // After every other part: a seed draws the rest as it did before the head was made.
+            arithmetic: if config.arithmetic {
+                Some(ArithmeticHead::new(vb.pp(arithmetic_head::PREFIX))?)
             } else {
                 None
             },
@@ -479,6 +502,15 @@ impl Model {
             cells: copy.mix(&x, &logits, &copied)?,
             copied: Some(copied),
         })
+    }
+
+    /// What the arithmetic head says of the steps whose actions are `action` (`[b, a]` symbols) and
+    /// `real` (`[b, a]`, 1 for a real character), if the model has one.
+    pub fn answer(&self, action: &Tensor, real: &Tensor) -> Result<Option<Answer>> {
+        self.arithmetic
+            .as_ref()
+            .map(|head| head.forward(action, real))
+            .transpose()
     }
 
     /// The device the model is on.

@@ -1,10 +1,13 @@
 //! From the model's scores to screens: each row copied from the row of the screen before that the
 //! pointer chose, or written anew by the cell decoder, and the cursor where its scores are highest.
+//! Where a model's arithmetic head says the step shows an answer, the head writes the first cells
+//! of the row above the cursor (where the answer goes, above the next prompt).
 //! Prediction ([`crate::runtime::Runtime::step`]) and training that feeds the model its own screens
 //! ([`crate::train::Options::feed_predictions`]) decode the same way.
 
 use candle_core::{Result, Tensor};
 
+use crate::arithmetic_head::WRITES;
 use crate::batch::Seen;
 use crate::encode::{COLS, ROWS};
 use crate::model::{Input, Model, Purpose, Trunk};
@@ -76,11 +79,26 @@ pub fn screens(
             cells[*b as usize][at..at + COLS].copy_from_slice(&row);
         }
     }
+    let answers = model
+        .answer(&inputs.action, &inputs.action_real)?
+        .map(|answer| -> Result<_> {
+            Ok((
+                answer.answers.argmax(1)?.to_vec1::<u32>()?,
+                answer.cells.argmax(2)?.to_vec2::<u32>()?,
+            ))
+        })
+        .transpose()?;
     Ok(cells
         .into_iter()
         .enumerate()
-        .map(|(b, cells)| {
+        .map(|(b, mut cells)| {
             let row = cursor_rows[b] as usize;
+            if let Some((shown, written)) = &answers
+                && shown[b] == 1
+                && row > 0
+            {
+                cells[(row - 1) * COLS..][..WRITES].copy_from_slice(&written[b]);
+            }
             Predicted {
                 cells,
                 cursor: (row, cursor_cols[b][row] as usize),

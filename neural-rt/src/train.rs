@@ -91,11 +91,11 @@ pub struct TrainSplit {
 }
 
 impl TrainSplit {
-    /// The train split of the dataset `data`.
+    /// The train splits of the datasets `data`, taken as one.
     ///
     /// # Errors
-    /// When it has no train split, or its files cannot be listed.
-    pub fn of_dataset(data: &Path) -> Result<Self, TrainError> {
+    /// When one has no train split, or its files cannot be listed.
+    pub fn of_datasets(data: &[PathBuf]) -> Result<Self, TrainError> {
         Self::of(&train_files(data)?)
     }
 
@@ -123,11 +123,18 @@ impl std::fmt::Display for TrainSplit {
     }
 }
 
-/// The dataset's train split's files, of which there must be some.
-fn train_files(data: &Path) -> Result<Vec<PathBuf>, TrainError> {
-    let files = Episode::files(data, Split::Train)?;
-    if files.is_empty() {
-        return Err(TrainError::NoData(data.to_owned()));
+/// The files of the datasets' train splits, of which each must have some.
+fn train_files(data: &[PathBuf]) -> Result<Vec<PathBuf>, TrainError> {
+    let mut files = Vec::new();
+    for (i, dataset) in data.iter().enumerate() {
+        if data[..i].iter().any(|d| crate::same_path(d, dataset)) {
+            return Err(TrainError::SameDataTwice(dataset.clone()));
+        }
+        let split = Episode::files(dataset, Split::Train)?;
+        if split.is_empty() {
+            return Err(TrainError::NoData(dataset.clone()));
+        }
+        files.extend(split);
     }
     Ok(files)
 }
@@ -367,7 +374,7 @@ impl Options {
     fn differences(&self, other: &Options) -> Vec<String> {
         let cosine = self.schedule == Schedule::Cosine;
         let sizes = format!(
-            "sizes (the checkpoint's: {}; --dim, --layers, --action-len, --copy and --pointer-only set them)",
+            "sizes (the checkpoint's: {}; --dim, --layers, --action-len, --copy, --pointer-only and --arithmetic set them)",
             other.config
         );
         let (data_differs, data) = match (&self.data, &other.data) {
@@ -417,6 +424,9 @@ pub enum TrainError {
     /// The dataset has no train split.
     #[error("{}", Episode::none_in(.0, Split::Train))]
     NoData(PathBuf),
+    /// A dataset was given twice.
+    #[error("--data {0} is given twice: its sessions would be learned twice as often as the rest")]
+    SameDataTwice(PathBuf),
     /// A file could not be read or written.
     #[error("{0}: {1}")]
     Io(PathBuf, std::io::Error),
@@ -435,7 +445,7 @@ pub enum TrainError {
     Sizes(String),
     /// The checkpoint to start from has other sizes than the model to train.
     #[error(
-        "{0} holds a model of other sizes ({1}) than the one to train; give its sizes (--dim, --layers, --copy, --pointer-only), as its options.json says (only --action-len may be larger, and a copy head or its gate may be added)"
+        "{0} holds a model of other sizes ({1}) than the one to train; give its sizes (--dim, --layers, --copy, --pointer-only, --arithmetic), as its options.json says (only --action-len may be larger, and a copy head or its gate or an arithmetic head may be added)"
     )]
     OtherSizes(PathBuf, Config),
     /// `--from` names a directory without a checkpoint.
@@ -461,6 +471,11 @@ pub enum TrainError {
         "--feed-predictions {0} is not a share of steps: give a number from 0 to 1, such as 0.25"
     )]
     NotAShare(f64),
+    /// An arithmetic head asked of a run that starts from no trained model.
+    #[error(
+        "--arithmetic trains the arithmetic head alone, with the rest of a trained model held as it is: give that model's checkpoint with --from"
+    )]
+    HeadAlone,
     /// The tensor library failed.
     #[error("the model failed: {0}")]
     Model(String),
@@ -536,6 +551,9 @@ impl Start {
             return Err(TrainError::HoldsAModel(out.to_owned()));
         }
         let Some(from) = &options.from else {
+            if options.config.arithmetic {
+                return Err(TrainError::HeadAlone);
+            }
             return Ok(Start::Fresh);
         };
         match Checkpoint::new(from).read()? {
@@ -562,16 +580,18 @@ pub fn train(
     device: &Device,
     report: &mut dyn FnMut(&Report),
 ) -> Result<Position, TrainError> {
-    train_until(data, out, options, device, report, &|| false)
+    train_until(&[data.to_owned()], out, options, device, report, &|| false)
 }
 
-/// [`train`], asking `stop` before each batch: when it says so, the checkpoint is written there and
-/// the position given is short of the run's end, so that the same run goes on from it.
+/// [`train`] on the train splits of the datasets `data` taken as one, asking `stop` before each
+/// batch: when it says so, the checkpoint is written there and the position given is short of the
+/// run's end, so that the same run goes on from it. A model with an arithmetic head trains the head
+/// alone ([`crate::train_arithmetic`]).
 ///
 /// # Errors
 /// See [`TrainError`].
 pub fn train_until(
-    data: &Path,
+    data: &[PathBuf],
     out: &Path,
     options: &Options,
     device: &Device,
@@ -596,7 +616,12 @@ pub fn train_until(
     };
     let params = Arc::new(Params::new(options.seed));
     let model = Model::new(options.config.clone(), params.builder(device))?;
-    let mut optimizer = AdamW::new(params.vars(), options.learning_rate)?;
+    let trained = params
+        .vars()
+        .into_iter()
+        .filter(|(name, _)| !options.config.arithmetic || is_arithmetic_head(name))
+        .collect();
+    let mut optimizer = AdamW::new(trained, options.learning_rate)?;
     let mut position = match start {
         Start::Resumes { position, .. } => {
             checkpoint.load_into(&params, &mut optimizer, &[], device)?;
@@ -608,11 +633,33 @@ pub fn train_until(
             Position::default()
         }
         Start::Grows { from, saw } => {
-            let new = CopyHead::grown(&saw, &options.config);
+            let mut new = CopyHead::grown(&saw, &options.config);
+            if options.config.arithmetic && !saw.arithmetic {
+                new.extend(params.named().into_keys().filter(|n| is_arithmetic_head(n)));
+            }
             Checkpoint::new(&from).load_into(&params, &mut optimizer, &new, device)?;
             Position::default()
         }
     };
+    if options.config.arithmetic {
+        let examples = crate::train_arithmetic::examples(&files)?;
+        let mut save = |optimizer: &AdamW, position: &Position| {
+            checkpoint.write(&params, optimizer, options, position)
+        };
+        crate::train_arithmetic::train_head(
+            &model,
+            &mut optimizer,
+            &examples,
+            options,
+            &mut position,
+            crate::train_arithmetic::Calls {
+                report,
+                save: &mut save,
+                stop,
+            },
+        )?;
+        return Ok(position);
+    }
     let batches = files.len().div_ceil(options.batch);
     let total_updates = estimate_updates(&files, options)?;
     let started = Instant::now();
@@ -674,6 +721,12 @@ pub fn train_until(
     }
     checkpoint.write(&params, &optimizer, options, &position)?;
     Ok(position)
+}
+
+/// Whether the variable `name` is the arithmetic head's.
+fn is_arithmetic_head(name: &str) -> bool {
+    name.strip_prefix(crate::arithmetic_head::PREFIX)
+        .is_some_and(|rest| rest.starts_with('.'))
 }
 
 /// Updates a whole run makes, for the progress bar: per epoch, per batch, its longest session's

@@ -145,7 +145,7 @@ fn a_model_grows_a_copy_head_and_cannot_shed_one() {
     );
     let stop = || true;
     train_until(
-        data.path(),
+        &[data.path().to_owned()],
         grown.path(),
         &with_head,
         &Device::Cpu,
@@ -279,7 +279,7 @@ fn a_pointer_trained_alone_grows_its_gate_and_keeps_its_moments() {
     );
     let stop = || true;
     train_until(
-        data.path(),
+        &[data.path().to_owned()],
         grown.path(),
         &with_gate,
         &Device::Cpu,

@@ -5,14 +5,14 @@
 use std::sync::Arc;
 
 use candle_core::backprop::GradStore;
-use candle_core::{Device, Tensor, Var};
+use candle_core::{Device, Tensor};
 use neural_rt::batch::{Encoded, input, targets};
 use neural_rt::loss::step_loss;
 use neural_rt::model::{Config, Model};
 use neural_rt::params::Params;
 
 mod common;
-use common::{episode, small_config};
+use common::{episode, gradient_norm, small_config};
 
 /// The gradients of a session's loss, through two steps.
 fn session_gradients(model: &Model) -> GradStore {
@@ -36,18 +36,6 @@ fn session_gradients(model: &Model) -> GradStore {
         state = trunk.state;
     }
     total.unwrap().backward().unwrap()
-}
-
-/// The sum of the squares of `var`'s gradient, if it has one.
-fn gradient_norm(grads: &GradStore, var: &Var) -> Option<f32> {
-    grads.get(var.as_tensor()).map(|g| {
-        g.sqr()
-            .unwrap()
-            .sum_all()
-            .unwrap()
-            .to_scalar::<f32>()
-            .unwrap()
-    })
 }
 
 #[test]

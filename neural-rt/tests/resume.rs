@@ -119,7 +119,7 @@ fn a_run_stopped_between_checkpoints_keeps_its_place_and_goes_on_to_the_same_mod
     .unwrap();
     let asked = std::cell::Cell::new(0);
     let at_stop = train_until(
-        data.path(),
+        &[data.path().to_owned()],
         stopped.path(),
         &options,
         &Device::Cpu,
@@ -152,7 +152,7 @@ fn a_run_stopped_between_checkpoints_keeps_its_place_and_goes_on_to_the_same_mod
         false
     };
     let done = train_until(
-        data.path(),
+        &[data.path().to_owned()],
         unstopped.path(),
         &options,
         &Device::Cpu,
@@ -171,7 +171,7 @@ fn a_run_resumed_on_another_train_split_is_refused_and_its_checkpoint_kept() {
     let stopped_at_once = |out: &Path| {
         let data = first_sessions(4);
         train_until(
-            data.path(),
+            &[data.path().to_owned()],
             out,
             &options,
             &Device::Cpu,
@@ -342,7 +342,7 @@ fn a_run_from_a_checkpoint_goes_on_with_its_weights_and_optimizer_state() {
         }
     );
     train_until(
-        data.path(),
+        &[data.path().to_owned()],
         elsewhere.path(),
         &longer_actions,
         &Device::Cpu,

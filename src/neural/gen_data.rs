@@ -10,7 +10,9 @@ use indicatif::ProgressBar;
 use kernel_bridge::Step;
 use neural_rt::data::episode::FORMAT;
 use neural_rt::data::probe::Problem;
-use neural_rt::data::{Command, Episode, EpisodeStep, Header, Split, probe_scripts, session_seed};
+use neural_rt::data::{
+    Command, Episode, EpisodeStep, Family, Header, Split, probe_scripts, session_seed,
+};
 use serde::Serialize;
 
 use super::sandbox_dir::SandboxDir;
@@ -36,6 +38,9 @@ pub struct Plan {
     /// Make only the sessions of this split (and the probe's).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub only: Option<Split>,
+    /// Draw commands of these families only (all when none are given).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub families: Option<Vec<Family>>,
 }
 
 /// What a generation did.
@@ -68,7 +73,13 @@ struct Task {
 impl Task {
     fn script(&self, plan: &Plan, held_out: &[Problem]) -> Vec<Command> {
         self.probe_script.clone().unwrap_or_else(|| {
-            neural_rt::data::script(self.seed, plan.min_commands, plan.max_commands, held_out)
+            neural_rt::data::script(
+                self.seed,
+                plan.min_commands,
+                plan.max_commands,
+                held_out,
+                plan.families.as_deref().unwrap_or(&Family::ALL),
+            )
         })
     }
 }
@@ -174,6 +185,7 @@ fn same_sessions(plan: &Plan, recorded: &Path) -> Result<(), String> {
         ("cols", "--cols"),
         ("min_commands", "--min-commands"),
         ("max_commands", "--max-commands"),
+        ("families", "--families"),
     ]
     .into_iter()
     .filter(|(field, _)| before.get(field) != now.get(field))

@@ -53,6 +53,11 @@ impl Family {
         Family::Exit,
     ];
 
+    /// The family named `name` (as in reports), if there is one.
+    pub fn named(name: &str) -> Option<Family> {
+        Family::ALL.into_iter().find(|f| f.name() == name)
+    }
+
     /// Its name, as in reports.
     pub fn name(self) -> &'static str {
         match self {
@@ -106,37 +111,71 @@ fn words(rng: &mut ChaCha8Rng, low: usize, high: usize) -> Vec<&'static str> {
         .collect()
 }
 
-/// The script of session `seed`: between `min` and `max` commands, then `exit`. Arithmetic never
-/// asks a problem of `held_out` (the probe pool).
-pub fn script(seed: u64, min: usize, max: usize, held_out: &[Problem]) -> Vec<Command> {
+/// The script of session `seed`: between `min` and `max` commands of the `families` drawn (a
+/// session of them all when `families` is [`Family::ALL`]), then `exit`. Arithmetic never asks a
+/// problem of `held_out` (the probe pool). `families` must hold one other than `exit`, or no
+/// command could be drawn.
+pub fn script(
+    seed: u64,
+    min: usize,
+    max: usize,
+    held_out: &[Problem],
+    families: &[Family],
+) -> Vec<Command> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut sandbox = Sandbox::default();
     let mut variables: Vec<(String, String)> = Vec::new();
     let n = rng.random_range(min..=max.max(min));
     let mut commands = Vec::with_capacity(n + 1);
+    if !families.iter().any(|f| *f != Family::Exit) {
+        commands.push(exit());
+        return commands;
+    }
     for _ in 0..n {
-        let roll = rng.random_range(0..100);
-        let command = match roll {
-            0..=11 => echo(&mut rng),
-            12..=19 => variable(&mut rng, &mut variables),
-            20..=39 => arithmetic(&mut rng, held_out),
-            40..=61 => sandbox.command(&mut rng),
-            62..=68 => scroll(&mut rng),
-            69..=74 => wrap(&mut rng),
-            75..=78 => Command {
+        // A family left out is drawn again; with every family, a session is drawn as it was
+        // before families could be chosen, so datasets made then are made again the same.
+        let family = loop {
+            let family = match rng.random_range(0..100) {
+                0..=11 => Family::Echo,
+                12..=19 => Family::Variable,
+                20..=39 => Family::Arithmetic,
+                40..=61 => Family::Files,
+                62..=68 => Family::Scroll,
+                69..=74 => Family::Wrap,
+                75..=78 => Family::Clear,
+                79..=86 => Family::Error,
+                _ => Family::Multiline,
+            };
+            if families.contains(&family) {
+                break family;
+            }
+        };
+        let command = match family {
+            Family::Echo => echo(&mut rng),
+            Family::Variable => variable(&mut rng, &mut variables),
+            Family::Arithmetic => arithmetic(&mut rng, held_out),
+            Family::Files => sandbox.command(&mut rng),
+            Family::Scroll => scroll(&mut rng),
+            Family::Wrap => wrap(&mut rng),
+            Family::Clear => Command {
                 line: "clear".into(),
                 family: Family::Clear,
             },
-            79..=86 => error(&mut rng),
-            _ => multiline(&mut rng),
+            Family::Error => error(&mut rng),
+            Family::Multiline => multiline(&mut rng),
+            Family::Exit => exit(),
         };
         commands.push(command);
     }
-    commands.push(Command {
+    commands.push(exit());
+    commands
+}
+
+fn exit() -> Command {
+    Command {
         line: "exit".into(),
         family: Family::Exit,
-    });
-    commands
+    }
 }
 
 fn echo(rng: &mut ChaCha8Rng) -> Command {
@@ -263,9 +302,9 @@ mod tests {
 
     #[test]
     fn the_same_seed_gives_the_same_script_and_another_seed_another() {
-        let a = script(7, 10, 20, &[]);
-        assert_eq!(a, script(7, 10, 20, &[]));
-        assert_ne!(a, script(8, 10, 20, &[]));
+        let a = script(7, 10, 20, &[], &Family::ALL);
+        assert_eq!(a, script(7, 10, 20, &[], &Family::ALL));
+        assert_ne!(a, script(8, 10, 20, &[], &Family::ALL));
         assert_eq!(a.last().map(|c| c.family), Some(Family::Exit));
         assert!((11..=21).contains(&a.len()));
     }
@@ -274,9 +313,37 @@ mod tests {
     fn every_family_appears_over_enough_sessions() {
         let mut seen = std::collections::BTreeSet::new();
         for seed in 0..50 {
-            seen.extend(script(seed, 10, 20, &[]).into_iter().map(|c| c.family));
+            seen.extend(
+                script(seed, 10, 20, &[], &Family::ALL)
+                    .into_iter()
+                    .map(|c| c.family),
+            );
         }
         assert_eq!(seen.len(), Family::ALL.len(), "{seen:?}");
+    }
+
+    #[test]
+    fn a_session_of_chosen_families_has_those_alone() {
+        for seed in 0..20 {
+            let only = script(seed, 10, 20, &[], &[Family::Arithmetic, Family::Clear]);
+            assert!((11..=21).contains(&only.len()));
+            let (last, drawn) = only.split_last().unwrap();
+            assert_eq!(last.family, Family::Exit);
+            assert!(
+                drawn
+                    .iter()
+                    .all(|c| matches!(c.family, Family::Arithmetic | Family::Clear))
+            );
+        }
+        let arithmetic = script(3, 10, 20, &[], &[Family::Arithmetic]);
+        assert!(
+            arithmetic
+                .iter()
+                .filter(|c| c.family == Family::Arithmetic)
+                .count()
+                >= 10
+        );
+        assert_eq!(script(3, 10, 20, &[], &[Family::Exit]), vec![exit()]);
     }
 
     #[test]
@@ -287,7 +354,7 @@ mod tests {
             .flat_map(|p| super::super::probe::FORMS.map(|f| p.line(f)))
             .collect();
         for seed in 0..300 {
-            for command in script(seed, 10, 20, &pool) {
+            for command in script(seed, 10, 20, &pool, &Family::ALL) {
                 assert!(!lines.contains(&command.line), "{}", command.line);
             }
         }

@@ -1,6 +1,8 @@
 //! A short session to train on, two commands on a 24×80 screen, a dataset of such sessions, and a
 //! small model to train.
 
+use candle_core::Var;
+use candle_core::backprop::GradStore;
 use kernel_bridge::Frame;
 use neural_rt::data::episode::FORMAT;
 use neural_rt::data::{Episode, EpisodeStep, Family, Header, Split};
@@ -19,6 +21,7 @@ pub fn small_config(action_len: usize) -> Config {
         action_len,
         copy: false,
         pointer_only: false,
+        arithmetic: false,
     }
 }
 
@@ -73,4 +76,18 @@ pub fn dataset(sessions: &[Episode]) -> tempfile::TempDir {
         session.write(data.path()).unwrap();
     }
     data
+}
+
+/// The sum of the squares of `var`'s gradient, if it has one.
+// Not every test binary that includes this module takes gradients.
+#[allow(dead_code)]
+pub fn gradient_norm(grads: &GradStore, var: &Var) -> Option<f32> {
+    grads.get(var.as_tensor()).map(|g| {
+        g.sqr()
+            .unwrap()
+            .sum_all()
+            .unwrap()
+            .to_scalar::<f32>()
+            .unwrap()
+    })
 }

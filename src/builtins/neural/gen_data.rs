@@ -4,11 +4,29 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Args;
+use neural_rt::data::Family;
 
 use super::ctrl_c::CtrlC;
 use crate::builtins::{Failure, Io};
 use crate::neural::gen_data::{Plan, generate};
 use crate::wording::counted;
+
+/// A family of commands a session can be drawn from: `exit` ends every session, and is not one.
+fn family(name: &str) -> Result<Family, String> {
+    Family::named(name)
+        .filter(|f| *f != Family::Exit)
+        .ok_or_else(|| {
+            let names: Vec<&str> = Family::ALL
+                .iter()
+                .filter(|f| **f != Family::Exit)
+                .map(|f| f.name())
+                .collect();
+            format!(
+                "no family is named {name:?}: give one of {}",
+                names.join(", ")
+            )
+        })
+}
 
 #[derive(Args)]
 pub struct GenData {
@@ -33,6 +51,11 @@ pub struct GenData {
     /// Commands per session, at most.
     #[arg(long, default_value_t = 24, value_parser = clap::value_parser!(u16).range(1..=1000))]
     max_commands: u16,
+    /// Draw commands of these families only, such as `arithmetic` or `echo,variable` (every
+    /// session still ends with `exit`): one of echo, variable, arithmetic, files, scroll, wrap,
+    /// clear, error, multiline. All when not given.
+    #[arg(long, value_delimiter = ',', value_parser = family, value_name = "FAMILY,...")]
+    families: Vec<Family>,
     /// Sessions run at once (default: one per core).
     #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
     jobs: Option<u16>,
@@ -56,6 +79,7 @@ impl GenData {
             min_commands: args.min_commands.into(),
             max_commands: args.max_commands.into(),
             only: None,
+            families: (!args.families.is_empty()).then_some(args.families),
         };
         let jobs = super::jobs(args.jobs.map(usize::from));
         let bar = super::progress_bar("{bar:40} {pos}/{len} sessions  {per_sec}  eta {eta}");

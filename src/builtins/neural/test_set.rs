@@ -33,6 +33,7 @@ pub fn ensure(ctrl_c: &CtrlC) -> Result<PathBuf, Failure> {
         min_commands: 8,
         max_commands: 24,
         only: Some(Split::Test),
+        families: None,
     };
     let bar = super::progress_bar("making the test set {bar:40} {pos}/{len} sessions  eta {eta}");
     let report = generate(&plan, super::jobs(None), &bar, &|| ctrl_c.pressed())?;

@@ -16,16 +16,17 @@ use crate::wording::counted;
 
 #[derive(Args)]
 pub struct Train {
-    /// The dataset (what `neural gen-data --out` made).
-    #[arg(long, value_name = "DIR")]
-    data: PathBuf,
+    /// The dataset (what `neural gen-data --out` made). Give it again for each dataset more: their
+    /// train splits are taken as one.
+    #[arg(long, value_name = "DIR", required = true)]
+    data: Vec<PathBuf>,
     /// The checkpoint directory: weights, options and progress; training resumes from it.
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
     /// Passes over the train split.
     #[arg(long, default_value_t = 1)]
     epochs: usize,
-    /// Sessions per batch.
+    /// Sessions per batch (with `--arithmetic`, steps: 256 is a good size).
     #[arg(long, default_value_t = 16)]
     batch: usize,
     /// Steps between backward passes.
@@ -71,6 +72,12 @@ pub struct Train {
     /// gate. A gate opened over a pointer that points nowhere yet throws a trained model off.
     #[arg(long, requires = "copy")]
     pointer_only: bool,
+    /// Give the model an arithmetic head and train it alone: a small network of its own that reads
+    /// an action's first characters, says whether the step computes, and writes the answer on the
+    /// row above the next prompt (the cell decoder cannot compute). The rest of the model stays as
+    /// the checkpoint `--from` made it. Each step of the train split is one example.
+    #[arg(long)]
+    arithmetic: bool,
     /// Batches between checkpoints.
     #[arg(long, default_value_t = 100)]
     checkpoint_every: usize,
@@ -125,6 +132,14 @@ fn growth(from: &std::path::Path, saw: &Config, config: &Config, kept_moments: b
         new.push(part);
         as_it_is.push(leave_out.to_owned());
     }
+    if saw.arithmetic != config.arithmetic {
+        how.push(format!(
+            "{} has no arithmetic head and this run's model has one (--arithmetic)",
+            from.display()
+        ));
+        new.push("the arithmetic head");
+        as_it_is.push("leave out --arithmetic".to_owned());
+    }
     let adam = if kept_moments {
         " and its AdamW moments"
     } else {
@@ -160,7 +175,8 @@ impl Train {
                 self.dim
             )));
         }
-        let (data, out) = (io.path(&self.data), io.path(&self.out));
+        let data: Vec<PathBuf> = self.data.iter().map(|d| io.path(d)).collect();
+        let out = io.path(&self.out);
         if out.exists() && !out.is_dir() {
             return Err(Failure::from(format!(
                 "{} is a file, where the run keeps its checkpoint (a directory); give another --out",
@@ -174,6 +190,7 @@ impl Train {
                 action_len: self.action_len,
                 copy: self.copy,
                 pointer_only: self.pointer_only,
+                arithmetic: self.arithmetic,
                 ..Config::default()
             },
             epochs: self.epochs,
@@ -188,7 +205,7 @@ impl Train {
             true_targets: self.true_targets,
             // Known before the start, so that a checkpoint of another split is refused before
             // anything else is said of it.
-            data: Some(TrainSplit::of_dataset(&data).map_err(|e| e.to_string())?),
+            data: Some(TrainSplit::of_datasets(&data).map_err(|e| e.to_string())?),
         };
         let device = neural_rt::device::choose();
         let bar = super::progress_bar("{bar:40} {pos}/{len} updates  loss {msg}  eta {eta}");
