@@ -44,21 +44,14 @@ pub fn examples(files: &[PathBuf]) -> Result<Vec<Example>, TrainError> {
             let window = Window::of(episode.before(i));
             let (cursor_row, _) = window.cursor(&step.frame);
             let shows = family == Family::Arithmetic;
-            if !(1..ROWS).contains(&cursor_row) {
-                if shows {
-                    // No row above the prompt to show the answer on: nothing to learn.
-                    continue;
-                }
-                examples.push(Example {
-                    action: encode::action(&step.action),
-                    shows,
-                    row: [0; WRITES],
-                });
+            let mut row = [0; WRITES];
+            if (1..ROWS).contains(&cursor_row) {
+                let cells = window.cells(&step.frame);
+                row.copy_from_slice(&cells[(cursor_row - 1) * COLS..][..WRITES]);
+            } else if shows {
+                // No row above the prompt to show the answer on: nothing to learn.
                 continue;
             }
-            let cells = window.cells(&step.frame);
-            let mut row = [0; WRITES];
-            row.copy_from_slice(&cells[(cursor_row - 1) * COLS..][..WRITES]);
             let mut action = encode::action(&step.action);
             action.truncate(READS);
             examples.push(Example { action, shows, row });
