@@ -260,6 +260,20 @@ fn a_model_trains_resumes_and_is_evaluated_on_every_measure() {
         "{err}"
     );
     assert!(said.contains("the model is in"), "{said}");
+    // A head trained alone grows nothing else: a part added beside it would stay as drawn.
+    home.refuses(
+        &format!(
+            "{at}neural train --data {} --out counting-longer --from ck --arithmetic --action-len 256 {TINY}",
+            data.display()
+        ),
+        1,
+        "holds a model of other sizes",
+    );
+    home.refuses(
+        &format!("{at}{train} --arithmetic --feed-predictions 0.5"),
+        2,
+        "cannot be used with",
+    );
     let options = std::fs::read_to_string(home.path().join("counting/options.json")).unwrap();
     assert!(options.contains("\"arithmetic\": true"), "{options}");
     home.refuses(

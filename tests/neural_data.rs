@@ -158,7 +158,10 @@ fn gen_data_of_chosen_families_records_those_alone_and_keeps_to_them() {
         }
     }
     assert!(arithmetic >= 3 * 8, "{arithmetic} arithmetic steps");
-    // A dataset of some families is not added to with others.
+    // The same choice spelt another way is the same dataset's; one of other families is not.
+    let (status, said, err) = home.run(&gen_data("arithmetic,arithmetic"));
+    assert_eq!(status, 0, "{err}");
+    assert!(said.contains("13 already there"), "{said}");
     home.refuses(
         &gen_data("arithmetic,echo"),
         1,

@@ -96,6 +96,13 @@ impl Config {
                 "pointer_only is set, but there is no copy head for it to be part of".into(),
             );
         }
+        if self.arithmetic && self.action_len < arithmetic_head::READS {
+            return Err(format!(
+                "action_len {} is shorter than the {} characters the arithmetic head reads",
+                self.action_len,
+                arithmetic_head::READS
+            ));
+        }
         if !self.dim.is_multiple_of(self.heads) {
             return Err(format!(
                 "dim {} does not split into {} heads",

@@ -38,7 +38,7 @@ pub struct Options {
     pub config: Config,
     /// Passes over the train split.
     pub epochs: usize,
-    /// Sessions per batch.
+    /// Sessions per batch (steps, for an arithmetic head trained alone).
     pub batch: usize,
     /// Steps between backward passes.
     pub bptt: usize,
@@ -57,7 +57,7 @@ pub struct Options {
     pub checkpoint_every: usize,
     /// The train split learned from, so that a resumption on another is refused. The run records
     /// it from the files it finds, in place of whatever is given; [`Start::of`] compares it only
-    /// when it is given ([`TrainSplit::of_dataset`]). Checkpoints from before it was recorded
+    /// when it is given ([`TrainSplit::of_datasets`]). Checkpoints from before it was recorded
     /// have none, and go on with any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<TrainSplit>,
@@ -123,7 +123,9 @@ impl std::fmt::Display for TrainSplit {
     }
 }
 
-/// The files of the datasets' train splits, of which each must have some.
+/// The files of the datasets' train splits, of which each must have some, in the order of their
+/// paths: the run's order of sessions is drawn from it, so datasets given in another order resume
+/// the same run.
 fn train_files(data: &[PathBuf]) -> Result<Vec<PathBuf>, TrainError> {
     let mut files = Vec::new();
     for (i, dataset) in data.iter().enumerate() {
@@ -136,6 +138,7 @@ fn train_files(data: &[PathBuf]) -> Result<Vec<PathBuf>, TrainError> {
         }
         files.extend(split);
     }
+    files.sort();
     Ok(files)
 }
 
@@ -517,7 +520,7 @@ pub enum Start {
     /// From the weights and optimizer state of this checkpoint, a model of sizes `saw` that the
     /// run's model grew from ([`Config::grows_into`](crate::model::Config::grows_into)): it sees
     /// longer actions, so its table of action positions grows, or it gained a copy head or its
-    /// gate, or both.
+    /// gate, or both; or, alone, an arithmetic head.
     Grows { from: PathBuf, saw: Config },
 }
 
@@ -528,7 +531,8 @@ impl Start {
     /// # Errors
     /// When the run's sizes do not fit, `out` holds a checkpoint made with other options or a
     /// model of another run without its position, `--from` names no checkpoint or one of other
-    /// sizes, or a checkpoint's options cannot be read or it is not whole.
+    /// sizes, an arithmetic head is asked without `--from`, or a checkpoint's options cannot be
+    /// read or it is not whole.
     pub fn of(out: &Path, options: &Options) -> Result<Start, TrainError> {
         options.config.check().map_err(TrainError::Sizes)?;
         if let Some((saved, position)) = Checkpoint::new(out).read()? {
@@ -558,10 +562,21 @@ impl Start {
         };
         match Checkpoint::new(from).read()? {
             Some((saved, _)) if saved.config == options.config => Ok(Start::From(from.clone())),
-            Some((saved, _)) if saved.config.grows_into(&options.config) => Ok(Start::Grows {
-                from: from.clone(),
-                saw: saved.config,
-            }),
+            // A head trained alone leaves the rest as it is, so it cannot grow anything else:
+            // a part added beside it would stay as drawn.
+            Some((saved, _))
+                if saved.config.grows_into(&options.config)
+                    && (!options.config.arithmetic
+                        || Config {
+                            arithmetic: true,
+                            ..saved.config.clone()
+                        } == options.config) =>
+            {
+                Ok(Start::Grows {
+                    from: from.clone(),
+                    saw: saved.config,
+                })
+            }
             Some((saved, _)) => Err(TrainError::OtherSizes(from.clone(), saved.config)),
             None => Err(TrainError::NotACheckpoint(from.clone())),
         }

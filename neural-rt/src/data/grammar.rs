@@ -113,8 +113,8 @@ fn words(rng: &mut ChaCha8Rng, low: usize, high: usize) -> Vec<&'static str> {
 
 /// The script of session `seed`: between `min` and `max` commands of the `families` drawn (a
 /// session of them all when `families` is [`Family::ALL`]), then `exit`. Arithmetic never asks a
-/// problem of `held_out` (the probe pool). `families` must hold one other than `exit`, or no
-/// command could be drawn.
+/// problem of `held_out` (the probe pool). Where `families` holds none but `exit`, the session is
+/// `exit` alone.
 pub fn script(
     seed: u64,
     min: usize,

@@ -61,6 +61,17 @@ pub struct GenData {
     jobs: Option<u16>,
 }
 
+/// The families a plan records: each once, in their fixed order, so that one choice spelt two
+/// ways is one plan; none where every family is chosen (all but `exit`, which ends every session
+/// and is never chosen), as where none is given.
+fn chosen(families: Vec<Family>) -> Option<Vec<Family>> {
+    let chosen: Vec<Family> = Family::ALL
+        .into_iter()
+        .filter(|f| families.contains(f))
+        .collect();
+    (!chosen.is_empty() && chosen.len() < Family::ALL.len() - 1).then_some(chosen)
+}
+
 impl GenData {
     pub fn run(self, io: &mut Io) -> Result<u8, Failure> {
         let args = self;
@@ -79,7 +90,7 @@ impl GenData {
             min_commands: args.min_commands.into(),
             max_commands: args.max_commands.into(),
             only: None,
-            families: (!args.families.is_empty()).then_some(args.families),
+            families: chosen(args.families),
         };
         let jobs = super::jobs(args.jobs.map(usize::from));
         let bar = super::progress_bar("{bar:40} {pos}/{len} sessions  {per_sec}  eta {eta}");

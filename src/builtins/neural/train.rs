@@ -85,7 +85,12 @@ pub struct Train {
     /// the step before, in place of the true one (scheduled sampling), so that it learns to go on
     /// from its own mistakes, as the closed loop asks of it. A session's first step always has the
     /// true screen.
-    #[arg(long, default_value_t = 0.0, value_name = "SHARE")]
+    #[arg(
+        long,
+        default_value_t = 0.0,
+        value_name = "SHARE",
+        conflicts_with = "arithmetic"
+    )]
     feed_predictions: f64,
     /// On the steps fed the model's own screen, take the targets against the true screen before:
     /// a row the model got wrong is copied on, as at prediction, where without this flag it is to
