@@ -692,12 +692,16 @@ fn enter_in_the_history_search_runs_the_line_found() {
     let term = start(&home, &[]);
     term.line("echo found-$((40+2))");
     term.expect("\nfound-42\n");
-    term.line("clear");
-    term.expect_prompt();
-    term.send("\x12");
-    std::thread::sleep(std::time::Duration::from_millis(300));
-    term.send("found");
-    std::thread::sleep(std::time::Duration::from_millis(300));
+    // On a clear screen, Ctrl-R, then `found` typed into the search.
+    let search_for_found = || {
+        term.line("clear");
+        term.expect_prompt();
+        term.send("\x12");
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        term.send("found");
+        std::thread::sleep(std::time::Duration::from_millis(300));
+    };
+    search_for_found();
     term.send("\r");
     term.expect("\nfound-42\n");
     term.line("echo next-$((1+1))");
@@ -710,12 +714,7 @@ fn enter_in_the_history_search_runs_the_line_found() {
         ("\x01", "X=1 ", "$ X=1 echo found"),
         ("\x1b", "", "$ X=1 echo found"),
     ] {
-        term.line("clear");
-        term.expect_prompt();
-        term.send("\x12");
-        std::thread::sleep(std::time::Duration::from_millis(300));
-        term.send("found");
-        std::thread::sleep(std::time::Duration::from_millis(300));
+        search_for_found();
         term.send(key);
         std::thread::sleep(std::time::Duration::from_millis(300));
         term.send(then);

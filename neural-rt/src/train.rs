@@ -680,10 +680,7 @@ pub fn train_until(
     let started = Instant::now();
     let steps_at_start = position.steps;
     while position.epoch < options.epochs {
-        let mut order = files.clone();
-        order.shuffle(&mut ChaCha8Rng::seed_from_u64(
-            options.seed ^ (position.epoch as u64).wrapping_mul(0x9e37_79b9),
-        ));
+        let order = epoch_order(files.clone(), options.seed, position.epoch);
         while position.batch < batches {
             // Asked before a batch, not after one, so that a run stopped is never one at its end.
             if stop() {
@@ -736,6 +733,15 @@ pub fn train_until(
     }
     checkpoint.write(&params, &optimizer, options, &position)?;
     Ok(position)
+}
+
+/// `items` in the order epoch `epoch` of a run seeded `seed` takes them: each epoch another, and the
+/// same again when a run resumes.
+pub(crate) fn epoch_order<T>(mut items: Vec<T>, seed: u64, epoch: usize) -> Vec<T> {
+    items.shuffle(&mut ChaCha8Rng::seed_from_u64(
+        seed ^ (epoch as u64).wrapping_mul(0x9e37_79b9),
+    ));
+    items
 }
 
 /// Whether the variable `name` is the arithmetic head's.

@@ -8,16 +8,13 @@
 use std::path::PathBuf;
 
 use candle_core::{Device, Tensor};
-use rand::seq::SliceRandom;
-use rand_chacha::ChaCha8Rng;
-use rand_chacha::rand_core::SeedableRng;
 
 use crate::arithmetic_head::{Answer, READS, WRITES};
 use crate::data::{Episode, Family};
 use crate::encode::{self, COLS, PAD, ROWS, Window};
 use crate::model::Model;
 use crate::optimizer::AdamW;
-use crate::train::{Options, Position, Report, TrainError};
+use crate::train::{Options, Position, Report, TrainError, epoch_order};
 
 /// One step, as the head learns from it.
 pub struct Example {
@@ -140,10 +137,7 @@ pub fn train_head(
     let started = std::time::Instant::now();
     let steps_at_start = position.steps;
     while position.epoch < options.epochs {
-        let mut order: Vec<&Example> = examples.iter().collect();
-        order.shuffle(&mut ChaCha8Rng::seed_from_u64(
-            options.seed ^ (position.epoch as u64).wrapping_mul(0x9e37_79b9),
-        ));
+        let order = epoch_order(examples.iter().collect(), options.seed, position.epoch);
         while position.batch < batches {
             if (calls.stop)() {
                 return (calls.save)(optimizer, position);

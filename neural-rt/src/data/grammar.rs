@@ -53,6 +53,19 @@ impl Family {
         Family::Exit,
     ];
 
+    /// The families a session's commands are drawn from: all but `exit`, which ends every session.
+    pub const DRAWN: [Family; 9] = [
+        Family::Echo,
+        Family::Variable,
+        Family::Arithmetic,
+        Family::Files,
+        Family::Scroll,
+        Family::Wrap,
+        Family::Clear,
+        Family::Error,
+        Family::Multiline,
+    ];
+
     /// The family named `name` (as in reports), if there is one.
     pub fn named(name: &str) -> Option<Family> {
         Family::ALL.into_iter().find(|f| f.name() == name)
@@ -127,7 +140,7 @@ pub fn script(
     let mut variables: Vec<(String, String)> = Vec::new();
     let n = rng.random_range(min..=max.max(min));
     let mut commands = Vec::with_capacity(n + 1);
-    if !families.iter().any(|f| *f != Family::Exit) {
+    if !families.iter().any(|f| Family::DRAWN.contains(f)) {
         commands.push(exit());
         return commands;
     }
@@ -335,6 +348,15 @@ mod tests {
                 "exit",
             ]
         );
+    }
+
+    #[test]
+    fn the_families_drawn_are_every_family_but_exit() {
+        let drawn: Vec<Family> = Family::ALL
+            .into_iter()
+            .filter(|f| *f != Family::Exit)
+            .collect();
+        assert_eq!(drawn, Family::DRAWN);
     }
 
     #[test]

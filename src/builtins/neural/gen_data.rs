@@ -14,13 +14,9 @@ use crate::wording::counted;
 /// A family of commands a session can be drawn from: `exit` ends every session, and is not one.
 fn family(name: &str) -> Result<Family, String> {
     Family::named(name)
-        .filter(|f| *f != Family::Exit)
+        .filter(|f| Family::DRAWN.contains(f))
         .ok_or_else(|| {
-            let names: Vec<&str> = Family::ALL
-                .iter()
-                .filter(|f| **f != Family::Exit)
-                .map(|f| f.name())
-                .collect();
+            let names: Vec<&str> = Family::DRAWN.iter().map(|f| f.name()).collect();
             format!(
                 "no family is named {name:?}: give one of {}",
                 names.join(", ")
@@ -62,14 +58,13 @@ pub struct GenData {
 }
 
 /// The families a plan records: each once, in their fixed order, so that one choice spelt two
-/// ways is one plan; none where every family is chosen (all but `exit`, which ends every session
-/// and is never chosen), as where none is given.
+/// ways is one plan; none where every family drawn is chosen, as where none is given.
 fn chosen(families: Vec<Family>) -> Option<Vec<Family>> {
-    let chosen: Vec<Family> = Family::ALL
+    let chosen: Vec<Family> = Family::DRAWN
         .into_iter()
         .filter(|f| families.contains(f))
         .collect();
-    (!chosen.is_empty() && chosen.len() < Family::ALL.len() - 1).then_some(chosen)
+    (!chosen.is_empty() && chosen.len() < Family::DRAWN.len()).then_some(chosen)
 }
 
 impl GenData {
