@@ -182,7 +182,7 @@ fn a_model_trains_resumes_and_is_evaluated_on_every_measure() {
     home.refuses(
         &format!("{at}{train} --action-len 64"),
         1,
-        "actions of up to 192 characters; --dim, --layers, --action-len, --copy, --pointer-only and --arithmetic set them",
+        "actions of up to 192 characters; --dim, --layers, --action-len, --copy, --pointer-only, --arithmetic and --listing set them",
     );
     // So does one that adds a copy head's pointer, and one that adds its gate after; a checkpoint
     // with one goes on only with --copy.
@@ -283,6 +283,31 @@ fn a_model_trains_resumes_and_is_evaluated_on_every_measure() {
         ),
         1,
         "an arithmetic head) than the one to train",
+    );
+    // A listing is part of a head, and grows on one.
+    home.refuses(
+        &format!("{at}{train} --listing"),
+        2,
+        "required arguments were not provided",
+    );
+    let (status, _, err) = home.run(&format!(
+        "{at}neural train --data {} --out listing --from counting --arithmetic --listing {TINY}",
+        data.display()
+    ));
+    assert_eq!(status, 0, "{err}");
+    assert!(
+        err.contains(
+            "counting's arithmetic head has no listing and this run's has one (--listing)"
+        ) && err.contains("learns the listing from scratch; leave out --listing"),
+        "{err}"
+    );
+    home.refuses(
+        &format!(
+            "{at}neural train --data {} --out unlisting --from listing --arithmetic {TINY}",
+            data.display()
+        ),
+        1,
+        "an arithmetic head with a listing) than the one to train",
     );
 
     let (status, json, err) = home.run(&format!(

@@ -9,6 +9,13 @@
 //! characters, then every character's features joined into one vector and a perceptron over it,
 //! so that each cell it writes sees the whole problem. It is learned from recorded steps like the
 //! rest, and trained apart, with the rest of the model held still (`neural train --arithmetic`).
+//!
+//! With a listing ([`Config::listing`](crate::model::Config::listing)) it also writes the rows
+//! above the answer row: the numbers `seq` lists, each row one more sum of the same problem. Each
+//! row counted back from the prompt adds its own place to the joined vector, and a narrower
+//! perceptron per row says whether that row is one of the step's numbers and how it begins. The
+//! trunk's cell decoder wrote them no better than answers (the `scroll` family: 68.5% of its
+//! characters right, most of the test set's wrong characters).
 
 use candle_core::{DType, Module, Result, Tensor};
 use candle_nn::{Embedding, Linear, VarBuilder, embedding, linear};
@@ -30,6 +37,13 @@ const BLOCKS: usize = 3;
 /// Each character's features, narrowed before they are joined.
 const SQUEEZED: usize = 32;
 const HIDDEN: usize = 768;
+/// Rows a listing writes above the answer row: every row of the screen but the prompt's and the
+/// answer's.
+pub const ABOVE: usize = crate::encode::ROWS - 2;
+/// The prefix of a listing's variables, under [`PREFIX`].
+pub const LISTING: &str = "above";
+/// Width of a listing's perceptron for each row: 22 rows of it cost less than the head's one.
+const ROW_HIDDEN: usize = 256;
 
 /// The head's weights.
 pub struct ArithmeticHead {
@@ -42,6 +56,16 @@ pub struct ArithmeticHead {
     across: Linear,
     cells: Linear,
     answers: Linear,
+    listing: Option<Listing>,
+}
+
+/// The rows above the answer row ([`Config::listing`](crate::model::Config::listing)).
+struct Listing {
+    from_joined: Linear,
+    places: Tensor,
+    hidden: [Linear; 2],
+    cells: Linear,
+    shown: Linear,
 }
 
 /// What the head says of a batch of steps.
@@ -50,16 +74,42 @@ pub struct Answer {
     pub answers: Tensor,
     /// `[b, WRITES, CHARS]` scores of the characters of the answer row's first cells.
     pub cells: Tensor,
+    /// With a listing, the rows above the answer row, nearest first.
+    pub above: Option<Above>,
+}
+
+/// What a listing says of the rows above the answer row of a batch of steps, nearest first.
+pub struct Above {
+    /// `[b, ABOVE, 2]` scores of "not one of the step's numbers" and "one of them".
+    pub shown: Tensor,
+    /// `[b, ABOVE, WRITES, CHARS]` scores of the characters of each row's first cells.
+    pub cells: Tensor,
 }
 
 impl ArithmeticHead {
-    /// The head with the weights `vb` gives (already under [`PREFIX`]).
-    pub fn new(vb: VarBuilder) -> Result<Self> {
+    /// The head with the weights `vb` gives (already under [`PREFIX`]), with a listing or without.
+    pub fn new(listing: bool, vb: VarBuilder) -> Result<Self> {
         let init = candle_nn::Init::Randn {
             mean: 0.0,
             stdev: 0.02,
         };
+        let listing = listing
+            .then(|| -> Result<Listing> {
+                let vb = vb.pp(LISTING);
+                Ok(Listing {
+                    from_joined: linear(HIDDEN, ROW_HIDDEN, vb.pp("from_joined"))?,
+                    places: vb.get_with_hints((ABOVE, ROW_HIDDEN), "places", init)?,
+                    hidden: [
+                        linear(ROW_HIDDEN, ROW_HIDDEN, vb.pp("hidden0"))?,
+                        linear(ROW_HIDDEN, ROW_HIDDEN, vb.pp("hidden1"))?,
+                    ],
+                    cells: linear(ROW_HIDDEN, WRITES * CHARS, vb.pp("cells"))?,
+                    shown: linear(ROW_HIDDEN, 2, vb.pp("shown"))?,
+                })
+            })
+            .transpose()?;
         Ok(Self {
+            listing,
             chars: embedding(INPUT_SYMBOLS, DIM, vb.pp("chars"))?,
             positions: vb.get_with_hints((READS, DIM), "positions", init)?,
             blocks: (0..BLOCKS)
@@ -96,6 +146,31 @@ impl ArithmeticHead {
         Ok(Answer {
             answers: self.answers.forward(&h)?,
             cells: self.cells.forward(&h)?.reshape((b, WRITES, CHARS))?,
+            above: self
+                .listing
+                .as_ref()
+                .map(|listing| listing.forward(&h))
+                .transpose()?,
+        })
+    }
+}
+
+impl Listing {
+    /// The rows above the answer row, from the head's joined vector `h` (`[b, HIDDEN]`).
+    fn forward(&self, h: &Tensor) -> Result<Above> {
+        let b = h.dim(0)?;
+        let mut x = self
+            .from_joined
+            .forward(h)?
+            .unsqueeze(1)?
+            .broadcast_add(&self.places.unsqueeze(0)?)?;
+        x = gelu(&x)?;
+        for layer in &self.hidden {
+            x = (gelu(&layer.forward(&x)?)? + &x)?;
+        }
+        Ok(Above {
+            shown: self.shown.forward(&x)?,
+            cells: self.cells.forward(&x)?.reshape((b, ABOVE, WRITES, CHARS))?,
         })
     }
 }

@@ -15,7 +15,8 @@
 //! - **The cursor** is a row (over the row tokens) and a column (from that row's token).
 //! - **Answers** that a step computes are written by an arithmetic head ([`Config::arithmetic`],
 //!   [`ArithmeticHead`]), a network of its own over the action's first characters, on the row above
-//!   the cursor, where it says the step shows one.
+//!   the cursor, where it says the step shows one; with a listing ([`Config::listing`]), also the
+//!   numbers on the rows above that one.
 
 use candle_core::{DType, Device, Module, Result, Tensor};
 use candle_nn::{Embedding, Linear, VarBuilder, embedding, linear};
@@ -61,6 +62,10 @@ pub struct Config {
     /// a step that computes. Models from before it was made have none.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub arithmetic: bool,
+    /// Whether the arithmetic head also writes the rows above its answer row: the numbers a `seq`
+    /// lists. Models from before it was made have none.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub listing: bool,
 }
 
 fn action_len_before_it_was_a_size() -> usize {
@@ -96,6 +101,11 @@ impl Config {
                 "pointer_only is set, but there is no copy head for it to be part of".into(),
             );
         }
+        if self.listing && !self.arithmetic {
+            return Err(
+                "listing is set, but there is no arithmetic head for it to be part of".into(),
+            );
+        }
         if self.arithmetic && self.action_len < arithmetic_head::READS {
             return Err(format!(
                 "action_len {} is shorter than the {} characters the arithmetic head reads",
@@ -119,7 +129,7 @@ impl Config {
     }
 
     /// Whether a model of these sizes can start a model of `other`'s: the same but for longer
-    /// actions, or a copy head or its gate or an arithmetic head added (see
+    /// actions, or a copy head or its gate or an arithmetic head or its listing added (see
     /// [`Params::load_grown`](crate::params::Params::load_grown)).
     pub fn grows_into(&self, other: &Config) -> bool {
         other != self
@@ -127,12 +137,14 @@ impl Config {
             && (other.copy || !self.copy)
             && (other.copy_gate() || !self.copy_gate())
             && (other.arithmetic || !self.arithmetic)
+            && (other.listing || !self.listing)
             && *other
                 == Config {
                     action_len: other.action_len,
                     copy: other.copy,
                     pointer_only: other.pointer_only,
                     arithmetic: other.arithmetic,
+                    listing: other.listing,
                     ..self.clone()
                 }
     }
@@ -168,10 +180,10 @@ impl std::fmt::Display for Config {
                 String::new()
             },
             self.action_len,
-            if self.arithmetic {
-                ", an arithmetic head"
-            } else {
-                ""
+            match (self.arithmetic, self.listing) {
+                (false, _) => "",
+                (true, false) => ", an arithmetic head",
+                (true, true) => ", an arithmetic head with a listing",
             }
         )
     }
@@ -193,6 +205,7 @@ impl Default for Config {
             copy: false,
             pointer_only: false,
             arithmetic: false,
+            listing: false,
         }
     }
 }
@@ -341,7 +354,10 @@ impl Model {
             },
             // After every other part: a seed draws the rest as it did before the head was made.
             arithmetic: if config.arithmetic {
-                Some(ArithmeticHead::new(vb.pp(arithmetic_head::PREFIX))?)
+                Some(ArithmeticHead::new(
+                    config.listing,
+                    vb.pp(arithmetic_head::PREFIX),
+                )?)
             } else {
                 None
             },

@@ -1,13 +1,14 @@
 //! From the model's scores to screens: each row copied from the row of the screen before that the
 //! pointer chose, or written anew by the cell decoder, and the cursor where its scores are highest.
 //! Where a model's arithmetic head says the step shows an answer, the head writes the first cells
-//! of the row above the cursor (where the answer goes, above the next prompt).
+//! of the row above the cursor (where the answer goes, above the next prompt), and, with a
+//! listing, of each row above that one that it says holds one of the step's numbers.
 //! Prediction ([`crate::runtime::Runtime::step`]) and training that feeds the model its own screens
 //! ([`crate::train::Options::feed_predictions`]) decode the same way.
 
 use candle_core::{Result, Tensor};
 
-use crate::arithmetic_head::WRITES;
+use crate::arithmetic_head::{Answer, WRITES};
 use crate::batch::Seen;
 use crate::encode::{COLS, ROWS};
 use crate::model::{Input, Model, Purpose, Trunk};
@@ -81,23 +82,18 @@ pub fn screens(
     }
     let answers = model
         .answer(&inputs.action, &inputs.action_real)?
-        .map(|answer| -> Result<_> {
-            Ok((
-                answer.answers.argmax(1)?.to_vec1::<u32>()?,
-                answer.cells.argmax(2)?.to_vec2::<u32>()?,
-            ))
-        })
+        .map(|answer| Answers::of(&answer))
         .transpose()?;
     Ok(cells
         .into_iter()
         .enumerate()
         .map(|(b, mut cells)| {
             let row = cursor_rows[b] as usize;
-            if let Some((shown, written)) = &answers
-                && shown[b] == 1
-                && row > 0
-            {
-                cells[(row - 1) * COLS..][..WRITES].copy_from_slice(&written[b]);
+            if let Some(answers) = &answers {
+                for (above, written) in answers.rows(b).take(row) {
+                    let at = (row - 1 - above) * COLS;
+                    cells[at..][..WRITES].copy_from_slice(written);
+                }
             }
             Predicted {
                 cells,
@@ -105,4 +101,59 @@ pub fn screens(
             }
         })
         .collect())
+}
+
+/// What an arithmetic head chose for a batch: whether each step shows an answer and its cells, and,
+/// with a listing, the same of each row above the answer row.
+struct Answers {
+    shown: Vec<u32>,
+    cells: Vec<Vec<u32>>,
+    above: Option<Listed>,
+}
+
+/// What a listing chose for a batch: for each step, whether each row above the answer row is one
+/// of its numbers, and that row's cells.
+struct Listed {
+    shown: Vec<Vec<u32>>,
+    cells: Vec<Vec<Vec<u32>>>,
+}
+
+impl Answers {
+    fn of(answer: &Answer) -> Result<Self> {
+        Ok(Self {
+            shown: answer.answers.argmax(1)?.to_vec1()?,
+            cells: answer.cells.argmax(2)?.to_vec2()?,
+            above: answer
+                .above
+                .as_ref()
+                .map(|above| -> Result<_> {
+                    Ok(Listed {
+                        shown: above.shown.argmax(2)?.to_vec2()?,
+                        cells: above.cells.argmax(3)?.to_vec3()?,
+                    })
+                })
+                .transpose()?,
+        })
+    }
+
+    /// The rows that step `b` shows, counted from the answer row up (0 is the answer row's), each
+    /// with its first cells. A listing goes on up only while each row is one of the numbers.
+    fn rows(&self, b: usize) -> impl Iterator<Item = (usize, &[u32])> {
+        let answer = (self.shown[b] == 1).then_some((0, self.cells[b].as_slice()));
+        let above = self
+            .above
+            .iter()
+            .flat_map(move |listed| {
+                listed.shown[b]
+                    .iter()
+                    .zip(&listed.cells[b])
+                    .take_while(|(shown, _)| **shown == 1)
+                    .map(|(_, cells)| cells.as_slice())
+            })
+            .enumerate()
+            .map(|(k, cells)| (k + 1, cells));
+        answer
+            .into_iter()
+            .chain(above.take_while(move |_| self.shown[b] == 1))
+    }
 }

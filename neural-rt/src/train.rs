@@ -377,7 +377,7 @@ impl Options {
     fn differences(&self, other: &Options) -> Vec<String> {
         let cosine = self.schedule == Schedule::Cosine;
         let sizes = format!(
-            "sizes (the checkpoint's: {}; --dim, --layers, --action-len, --copy, --pointer-only and --arithmetic set them)",
+            "sizes (the checkpoint's: {}; --dim, --layers, --action-len, --copy, --pointer-only, --arithmetic and --listing set them)",
             other.config
         );
         let (data_differs, data) = match (&self.data, &other.data) {
@@ -448,7 +448,7 @@ pub enum TrainError {
     Sizes(String),
     /// The checkpoint to start from has other sizes than the model to train.
     #[error(
-        "{0} holds a model of other sizes ({1}) than the one to train; give its sizes (--dim, --layers, --copy, --pointer-only, --arithmetic), as its options.json says (only --action-len may be larger, and a copy head or its gate or an arithmetic head may be added)"
+        "{0} holds a model of other sizes ({1}) than the one to train; give its sizes (--dim, --layers, --copy, --pointer-only, --arithmetic, --listing), as its options.json says (only --action-len may be larger, and a copy head or its gate or an arithmetic head or its listing may be added)"
     )]
     OtherSizes(PathBuf, Config),
     /// `--from` names a directory without a checkpoint.
@@ -569,6 +569,7 @@ impl Start {
                     && (!options.config.arithmetic
                         || Config {
                             arithmetic: true,
+                            listing: options.config.listing,
                             ..saved.config.clone()
                         } == options.config) =>
             {
@@ -651,13 +652,15 @@ pub fn train_until(
             let mut new = CopyHead::grown(&saw, &options.config);
             if options.config.arithmetic && !saw.arithmetic {
                 new.extend(params.named().into_keys().filter(|n| is_arithmetic_head(n)));
+            } else if options.config.listing && !saw.listing {
+                new.extend(params.named().into_keys().filter(|n| is_listing(n)));
             }
             Checkpoint::new(&from).load_into(&params, &mut optimizer, &new, device)?;
             Position::default()
         }
     };
     if options.config.arithmetic {
-        let examples = crate::train_arithmetic::examples(&files)?;
+        let examples = crate::train_arithmetic::examples(&files, options.config.listing)?;
         let mut save = |optimizer: &AdamW, position: &Position| {
             checkpoint.write(&params, optimizer, options, position)
         };
@@ -747,6 +750,14 @@ pub(crate) fn epoch_order<T>(mut items: Vec<T>, seed: u64, epoch: usize) -> Vec<
 /// Whether the variable `name` is the arithmetic head's.
 fn is_arithmetic_head(name: &str) -> bool {
     name.strip_prefix(crate::arithmetic_head::PREFIX)
+        .is_some_and(|rest| rest.starts_with('.'))
+}
+
+/// Whether the variable `name` is the arithmetic head's listing's.
+fn is_listing(name: &str) -> bool {
+    name.strip_prefix(crate::arithmetic_head::PREFIX)
+        .and_then(|rest| rest.strip_prefix('.'))
+        .and_then(|rest| rest.strip_prefix(crate::arithmetic_head::LISTING))
         .is_some_and(|rest| rest.starts_with('.'))
 }
 

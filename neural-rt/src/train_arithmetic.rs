@@ -4,14 +4,18 @@
 //! action, whether its family is arithmetic, and the first cells of the row above the cursor on the
 //! screen after it, where an answer goes. A step whose family is not known (a recording of a real
 //! terminal) teaches it nothing, and is left out.
+//!
+//! A head with a listing ([`Config::listing`](crate::model::Config::listing)) also learns the
+//! `seq` steps (the `scroll` family): their last number is their answer row, and the rows above it
+//! up to the command's own row (or the top of the screen, when it scrolled away) are the rest.
 
 use std::path::PathBuf;
 
 use candle_core::{Device, Tensor};
 
-use crate::arithmetic_head::{Answer, READS, WRITES};
+use crate::arithmetic_head::{ABOVE, Above, Answer, READS, WRITES};
 use crate::data::{Episode, Family};
-use crate::encode::{self, COLS, PAD, ROWS, Window};
+use crate::encode::{self, CHARS, COLS, PAD, ROWS, Window};
 use crate::model::Model;
 use crate::optimizer::AdamW;
 use crate::train::{Options, Position, Report, TrainError, epoch_order};
@@ -24,13 +28,16 @@ pub struct Example {
     shows: bool,
     /// The first cells of the row above the cursor after it.
     row: [u32; WRITES],
+    /// With a listing, the first cells of the rows of the step's numbers above that one, nearest
+    /// first.
+    above: Vec<[u32; WRITES]>,
 }
 
-/// The examples of the train split's `files`.
+/// The examples of the train split's `files`, for a head with a `listing` or without.
 ///
 /// # Errors
 /// When an episode cannot be read.
-pub fn examples(files: &[PathBuf]) -> Result<Vec<Example>, TrainError> {
+pub fn examples(files: &[PathBuf], listing: bool) -> Result<Vec<Example>, TrainError> {
     let mut examples = Vec::new();
     for file in files {
         let episode = Episode::read(file)?;
@@ -38,23 +45,52 @@ pub fn examples(files: &[PathBuf]) -> Result<Vec<Example>, TrainError> {
             let Some(family) = step.family else {
                 continue;
             };
-            let window = Window::of(episode.before(i));
+            let before = episode.before(i);
+            let window = Window::of(before);
             let (cursor_row, _) = window.cursor(&step.frame);
-            let shows = family == Family::Arithmetic;
+            let lists = listing && family == Family::Scroll;
+            let shows = family == Family::Arithmetic || lists;
             let mut row = [0; WRITES];
+            let mut above = Vec::new();
             if (1..ROWS).contains(&cursor_row) {
                 let cells = window.cells(&step.frame);
-                row.copy_from_slice(&cells[(cursor_row - 1) * COLS..][..WRITES]);
+                row = first_cells(&cells, cursor_row - 1);
+                if lists {
+                    let prompt = prompt(&window.cells(before), window.cursor(before));
+                    above = (0..cursor_row - 1)
+                        .rev()
+                        .take_while(|&r| !cells[r * COLS..].starts_with(&prompt))
+                        .map(|r| first_cells(&cells, r))
+                        .collect();
+                }
             } else if shows {
                 // No row above the prompt to show the answer on: nothing to learn.
                 continue;
             }
             let mut action = encode::action(&step.action);
             action.truncate(READS);
-            examples.push(Example { action, shows, row });
+            examples.push(Example {
+                action,
+                shows,
+                row,
+                above,
+            });
         }
     }
     Ok(examples)
+}
+
+/// The first cells of row `r` of a screen's `cells`.
+fn first_cells(cells: &[u32], r: usize) -> [u32; WRITES] {
+    let mut row = [0; WRITES];
+    row.copy_from_slice(&cells[r * COLS..][..WRITES]);
+    row
+}
+
+/// The prompt a step was typed at: its row's cells before the cursor on the screen before. A `seq`
+/// lists numbers up to the row that begins with it, where the command was typed.
+fn prompt(cells: &[u32], (row, col): (usize, usize)) -> Vec<u32> {
+    cells[row * COLS..][..col.max(1)].to_vec()
 }
 
 /// The head's loss on `batch`: whether each step shows an answer, and, for those that do, the
@@ -82,6 +118,37 @@ pub fn loss(answer: &Answer, batch: &[&Example], device: &Device) -> candle_core
     let (n, writes, chars) = cells.dims3()?;
     let written = candle_nn::loss::cross_entropy(
         &cells.reshape((n * writes, chars))?,
+        &Tensor::new(rows.as_slice(), device)?,
+    )?;
+    let Some(above) = &answer.above else {
+        return shown.add(&written);
+    };
+    shown.add(&written)?.add(&listed(above, batch, device)?)
+}
+
+/// A listing's loss on `batch`: whether each row above the answer row is one of the step's numbers,
+/// and, for those that are, the characters of its first cells.
+fn listed(above: &Above, batch: &[&Example], device: &Device) -> candle_core::Result<Tensor> {
+    let n = batch.len() * ABOVE;
+    let listed: Vec<u32> = batch
+        .iter()
+        .flat_map(|e| (0..ABOVE).map(|k| u32::from(k < e.above.len())))
+        .collect();
+    let shown = candle_nn::loss::cross_entropy(
+        &above.shown.reshape((n, 2))?,
+        &Tensor::new(listed.as_slice(), device)?,
+    )?;
+    let at: Vec<u32> = (0..n as u32).filter(|&i| listed[i as usize] == 1).collect();
+    if at.is_empty() {
+        return Ok(shown);
+    }
+    let rows: Vec<u32> = batch.iter().flat_map(|e| e.above.concat()).collect();
+    let cells = above
+        .cells
+        .reshape((n, WRITES, CHARS))?
+        .index_select(&Tensor::new(at.as_slice(), device)?, 0)?;
+    let written = candle_nn::loss::cross_entropy(
+        &cells.reshape((at.len() * WRITES, CHARS))?,
         &Tensor::new(rows.as_slice(), device)?,
     )?;
     shown.add(&written)
@@ -175,4 +242,89 @@ pub fn train_head(
         position.batch = 0;
     }
     (calls.save)(optimizer, position)
+}
+
+#[cfg(test)]
+mod tests {
+    use kernel_bridge::Frame;
+
+    use super::*;
+    use crate::data::episode::FORMAT;
+    use crate::data::{EpisodeStep, Header, Split};
+
+    fn frame(lines: &[String], cursor: (u16, u16)) -> Frame {
+        let mut frame = Frame::blank(24, 80);
+        frame.lines[..lines.len()].clone_from_slice(lines);
+        frame.cursor = cursor;
+        frame
+    }
+
+    /// The example of `seq {last}` typed at the prompt on `row` below `above` (one line each), for a
+    /// head with a `listing` or without, if the step is one.
+    fn seq_example(above: &[&str], row: usize, last: u32, listing: bool) -> Option<Example> {
+        let mut screen: Vec<String> = above.iter().map(|s| (*s).to_owned()).collect();
+        screen.resize(row, String::new());
+        let first = frame(
+            &[screen.clone(), vec!["$".into()]].concat(),
+            (row as u16, 2),
+        );
+        screen.push(format!("$ seq {last}"));
+        screen.extend((1..=last).map(|n| n.to_string()));
+        screen.push("$".into());
+        let scrolled = screen.split_off(screen.len().saturating_sub(24));
+        let cursor = (scrolled.len() as u16 - 1, 2);
+        let episode = Episode {
+            header: Header {
+                format: FORMAT.into(),
+                seed: 1,
+                split: Split::Train,
+                rows: 24,
+                cols: 80,
+                source: "test".into(),
+            },
+            first,
+            steps: vec![EpisodeStep {
+                action: format!("seq {last}"),
+                family: Some(Family::Scroll),
+                exit_status: Some(0),
+                frame: frame(&scrolled, cursor),
+            }],
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let file = episode.write(dir.path()).unwrap();
+        examples(&[file], listing).unwrap().pop()
+    }
+
+    fn text(cells: &[u32]) -> String {
+        let s: String = cells.iter().map(|&c| encode::character(c)).collect();
+        s.trim_end().to_owned()
+    }
+
+    /// The rows above the answer row that a listing learns of `seq {last}` (see [`seq_example`]).
+    fn listed(above: &[&str], row: usize, last: u32) -> Vec<String> {
+        let example = seq_example(above, row, last, true).unwrap();
+        assert!(example.shows);
+        assert_eq!(text(&example.row), last.to_string());
+        example.above.iter().map(|row| text(row)).collect()
+    }
+
+    #[test]
+    fn a_listing_learns_the_numbers_up_to_the_command_or_the_top() {
+        let numbers = |from: u32, to: u32| -> Vec<String> {
+            (from..=to).rev().map(|n| n.to_string()).collect()
+        };
+        assert_eq!(listed(&[], 0, 4), numbers(1, 3));
+        // Numbers above the command, from an earlier seq, are not this step's.
+        assert_eq!(listed(&["9", "8"], 2, 3), numbers(1, 2));
+        assert_eq!(listed(&["x"], 1, 1), numbers(1, 0));
+        // Scrolled: rows 0 to 21 are numbers, the command gone.
+        assert_eq!(listed(&["x"], 20, 30), numbers(8, 29));
+        assert_eq!(listed(&[], 0, 40), numbers(18, 39));
+    }
+
+    #[test]
+    fn without_a_listing_a_seq_shows_no_answer() {
+        let example = seq_example(&[], 0, 4, false).unwrap();
+        assert!(!example.shows && example.above.is_empty());
+    }
 }

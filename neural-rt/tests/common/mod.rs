@@ -22,6 +22,7 @@ pub fn small_config(action_len: usize) -> Config {
         copy: false,
         pointer_only: false,
         arithmetic: false,
+        listing: false,
     }
 }
 

@@ -78,6 +78,12 @@ pub struct Train {
     /// the checkpoint `--from` made it. Each step of the train split is one example.
     #[arg(long)]
     arithmetic: bool,
+    /// With `--arithmetic`: the head also writes the rows above its answer row, the numbers a
+    /// `seq` lists (the cell decoder gets them wrong as it gets answers wrong). With `--from` a
+    /// model whose head has none, the head keeps what it learned and the listing is learned from
+    /// scratch; the head is trained whole.
+    #[arg(long, requires = "arithmetic")]
+    listing: bool,
     /// Batches between checkpoints.
     #[arg(long, default_value_t = 100)]
     checkpoint_every: usize,
@@ -144,6 +150,13 @@ fn growth(from: &std::path::Path, saw: &Config, config: &Config, kept_moments: b
         ));
         new.push("the arithmetic head");
         as_it_is.push("leave out --arithmetic".to_owned());
+    } else if saw.listing != config.listing {
+        how.push(format!(
+            "{}'s arithmetic head has no listing and this run's has one (--listing)",
+            from.display()
+        ));
+        new.push("the listing");
+        as_it_is.push("leave out --listing".to_owned());
     }
     let adam = if kept_moments {
         " and its AdamW moments"
@@ -196,6 +209,7 @@ impl Train {
                 copy: self.copy,
                 pointer_only: self.pointer_only,
                 arithmetic: self.arithmetic,
+                listing: self.listing,
                 ..Config::default()
             },
             epochs: self.epochs,
