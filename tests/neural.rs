@@ -301,6 +301,20 @@ fn a_model_trains_resumes_and_is_evaluated_on_every_measure() {
         ) && err.contains("learns the listing from scratch; leave out --listing"),
         "{err}"
     );
+    let (status, _, err) = home.run(&format!(
+        "{at}neural train --data {} --out listing-at-once --from ck --arithmetic --listing {TINY}",
+        data.display()
+    ));
+    assert_eq!(status, 0, "{err}");
+    assert!(
+        err.contains(
+            "ck has no arithmetic head and this run's model has one (--arithmetic --listing)"
+        ) && err.contains(
+            "learns the arithmetic head with its listing from scratch; leave out --arithmetic \
+                 and --listing"
+        ),
+        "{err}"
+    );
     home.refuses(
         &format!(
             "{at}neural train --data {} --out unlisting --from listing --arithmetic {TINY}",

@@ -11,9 +11,9 @@
 //! rest, and trained apart, with the rest of the model held still (`neural train --arithmetic`).
 //!
 //! With a listing ([`Config::listing`](crate::model::Config::listing)) it also writes the rows
-//! above the answer row: the numbers `seq` lists, each row one more sum of the same problem. Each
-//! row counted back from the prompt adds its own place to the joined vector, and a narrower
-//! perceptron per row says whether that row is one of the step's numbers and how it begins. The
+//! above the answer row: the numbers `seq` lists, each row one more sum of the same problem. The
+//! joined vector is narrowed, each row counted back from the prompt adds its own place to it, and
+//! a perceptron per row says whether that row is one of the step's numbers and how it begins. The
 //! trunk's cell decoder wrote them no better than answers (the `scroll` family: 68.5% of its
 //! characters right, most of the test set's wrong characters).
 
@@ -42,7 +42,7 @@ const HIDDEN: usize = 768;
 pub const ABOVE: usize = crate::encode::ROWS - 2;
 /// The prefix of a listing's variables, under [`PREFIX`].
 pub const LISTING: &str = "above";
-/// Width of a listing's perceptron for each row: 22 rows of it cost less than the head's one.
+/// Width of a listing's perceptron for each row, a third of the head's: it runs for 22 rows.
 const ROW_HIDDEN: usize = 256;
 
 /// The head's weights.

@@ -157,3 +157,33 @@ impl Answers {
             .chain(above.take_while(move |_| self.shown[b] == 1))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What a head with a listing chose for one step: the answer row shown or not, and which rows
+    /// above it are listed; each row's cells are its own number, the answer row's 0.
+    fn chosen(shown: bool, listed: &[bool]) -> Answers {
+        Answers {
+            shown: vec![u32::from(shown)],
+            cells: vec![vec![0; WRITES]],
+            above: Some(Listed {
+                shown: vec![listed.iter().map(|&l| u32::from(l)).collect()],
+                cells: vec![(1..=listed.len() as u32).map(|k| vec![k; WRITES]).collect()],
+            }),
+        }
+    }
+
+    fn rows(answers: &Answers) -> Vec<(usize, u32)> {
+        answers.rows(0).map(|(k, cells)| (k, cells[0])).collect()
+    }
+
+    #[test]
+    fn rows_go_up_from_the_answer_row_while_each_is_listed() {
+        let gap = [true, true, false, true];
+        assert_eq!(rows(&chosen(true, &gap)), [(0, 0), (1, 1), (2, 2)]);
+        assert_eq!(rows(&chosen(true, &[false, true])), [(0, 0)]);
+        assert_eq!(rows(&chosen(false, &gap)), []);
+    }
+}

@@ -520,7 +520,7 @@ pub enum Start {
     /// From the weights and optimizer state of this checkpoint, a model of sizes `saw` that the
     /// run's model grew from ([`Config::grows_into`](crate::model::Config::grows_into)): it sees
     /// longer actions, so its table of action positions grows, or it gained a copy head or its
-    /// gate, or both; or, alone, an arithmetic head.
+    /// gate, or both; or, alone, an arithmetic head, or an arithmetic head's listing.
     Grows { from: PathBuf, saw: Config },
 }
 

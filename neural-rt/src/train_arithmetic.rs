@@ -1,19 +1,23 @@
 //! Training the arithmetic head alone ([`Config::arithmetic`](crate::model::Config::arithmetic)),
 //! with the rest of the model held as the checkpoint it starts from made it. The head reads only
 //! the action, so each step of the train split is one example on its own, in a seeded order: its
-//! action, whether its family is arithmetic, and the first cells of the row above the cursor on the
-//! screen after it, where an answer goes. A step whose family is not known (a recording of a real
+//! action, whether it shows an answer (its family is arithmetic), and the first cells of the row
+//! above the cursor on the screen after it, where an answer goes. A step whose family is not known (a recording of a real
 //! terminal) teaches it nothing, and is left out.
 //!
 //! A head with a listing ([`Config::listing`](crate::model::Config::listing)) also learns the
 //! `seq` steps (the `scroll` family): their last number is their answer row, and the rows above it
 //! up to the command's own row (or the top of the screen, when it scrolled away) are the rest.
+//! A step whose cursor ends outside the model's window (a screen taller than it) has no answer row
+//! in it, and is left out.
 
 use std::path::PathBuf;
 
 use candle_core::{Device, Tensor};
 
 use crate::arithmetic_head::{ABOVE, Above, Answer, READS, WRITES};
+use kernel_bridge::Frame;
+
 use crate::data::{Episode, Family};
 use crate::encode::{self, CHARS, COLS, PAD, ROWS, Window};
 use crate::model::Model;
@@ -24,13 +28,16 @@ use crate::train::{Options, Position, Report, TrainError, epoch_order};
 pub struct Example {
     /// The action's first [`READS`] symbols.
     action: Vec<u32>,
-    /// Whether the step computes, and so shows an answer.
+    /// Whether the step computes, and so shows an answer: arithmetic, and with a listing `seq`.
     shows: bool,
     /// The first cells of the row above the cursor after it.
     row: [u32; WRITES],
     /// With a listing, the first cells of the rows of the step's numbers above that one, nearest
     /// first.
     above: Vec<[u32; WRITES]>,
+    /// How many rows above the answer row are known to be the step's numbers or not: all, unless
+    /// the numbers run to the top of the screen, above which nothing is known.
+    known: usize,
 }
 
 /// The examples of the train split's `files`, for a head with a `listing` or without.
@@ -47,21 +54,28 @@ pub fn examples(files: &[PathBuf], listing: bool) -> Result<Vec<Example>, TrainE
             };
             let before = episode.before(i);
             let window = Window::of(before);
+            if window.crop(&step.frame).cursor.0 == u16::MAX {
+                continue;
+            }
             let (cursor_row, _) = window.cursor(&step.frame);
             let lists = listing && family == Family::Scroll;
             let shows = family == Family::Arithmetic || lists;
             let mut row = [0; WRITES];
             let mut above = Vec::new();
+            let mut known = ABOVE;
             if (1..ROWS).contains(&cursor_row) {
                 let cells = window.cells(&step.frame);
                 row = first_cells(&cells, cursor_row - 1);
                 if lists {
-                    let prompt = prompt(&window.cells(before), window.cursor(before));
+                    let typed = command_row(before, window, &step.action);
                     above = (0..cursor_row - 1)
                         .rev()
-                        .take_while(|&r| !cells[r * COLS..].starts_with(&prompt))
+                        .take_while(|&r| !cells[r * COLS..].starts_with(&typed))
                         .map(|r| first_cells(&cells, r))
                         .collect();
+                    if above.len() == cursor_row - 1 {
+                        known = above.len();
+                    }
                 }
             } else if shows {
                 // No row above the prompt to show the answer on: nothing to learn.
@@ -74,6 +88,7 @@ pub fn examples(files: &[PathBuf], listing: bool) -> Result<Vec<Example>, TrainE
                 shows,
                 row,
                 above,
+                known,
             });
         }
     }
@@ -87,14 +102,18 @@ fn first_cells(cells: &[u32], r: usize) -> [u32; WRITES] {
     row
 }
 
-/// The prompt a step was typed at: its row's cells before the cursor on the screen before. A `seq`
-/// lists numbers up to the row that begins with it, where the command was typed.
-fn prompt(cells: &[u32], (row, col): (usize, usize)) -> Vec<u32> {
-    cells[row * COLS..][..col.max(1)].to_vec()
+/// How the row where `action` was typed at the screen `before` begins: the prompt, then the
+/// action. A `seq` lists numbers up to that row.
+fn command_row(before: &Frame, window: Window, action: &str) -> Vec<u32> {
+    let (row, col) = window.cursor(before);
+    let mut typed = window.cells(before)[row * COLS..][..col].to_vec();
+    typed.extend(encode::action(action));
+    typed.truncate(COLS);
+    typed
 }
 
 /// The head's loss on `batch`: whether each step shows an answer, and, for those that do, the
-/// characters of the answer row's first cells.
+/// characters of the answer row's first cells; with a listing, the same of the rows above.
 ///
 /// # Errors
 /// When the tensor library fails.
@@ -130,15 +149,30 @@ pub fn loss(answer: &Answer, batch: &[&Example], device: &Device) -> candle_core
 /// and, for those that are, the characters of its first cells.
 fn listed(above: &Above, batch: &[&Example], device: &Device) -> candle_core::Result<Tensor> {
     let n = batch.len() * ABOVE;
-    let listed: Vec<u32> = batch
+    // Each row known, as its place in the batch's rows, and whether it is one of the numbers.
+    let (known, listed): (Vec<u32>, Vec<u32>) = batch
         .iter()
-        .flat_map(|e| (0..ABOVE).map(|k| u32::from(k < e.above.len())))
-        .collect();
+        .enumerate()
+        .flat_map(|(i, e)| {
+            (0..e.known).map(move |k| ((i * ABOVE + k) as u32, u32::from(k < e.above.len())))
+        })
+        .unzip();
+    if known.is_empty() {
+        // No row of the batch is known (each one's numbers run to the top from the row under it).
+        return above.shown.sum_all()?.affine(0.0, 0.0);
+    }
     let shown = candle_nn::loss::cross_entropy(
-        &above.shown.reshape((n, 2))?,
+        &above
+            .shown
+            .reshape((n, 2))?
+            .index_select(&Tensor::new(known.as_slice(), device)?, 0)?,
         &Tensor::new(listed.as_slice(), device)?,
     )?;
-    let at: Vec<u32> = (0..n as u32).filter(|&i| listed[i as usize] == 1).collect();
+    let at: Vec<u32> = batch
+        .iter()
+        .enumerate()
+        .flat_map(|(i, e)| (0..e.above.len()).map(move |k| (i * ABOVE + k) as u32))
+        .collect();
     if at.is_empty() {
         return Ok(shown);
     }
@@ -252,33 +286,40 @@ mod tests {
     use crate::data::episode::FORMAT;
     use crate::data::{EpisodeStep, Header, Split};
 
-    fn frame(lines: &[String], cursor: (u16, u16)) -> Frame {
-        let mut frame = Frame::blank(24, 80);
+    fn frame(rows: u16, lines: &[String], cursor: (u16, u16)) -> Frame {
+        let mut frame = Frame::blank(rows, 80);
         frame.lines[..lines.len()].clone_from_slice(lines);
         frame.cursor = cursor;
         frame
     }
 
-    /// The example of `seq {last}` typed at the prompt on `row` below `above` (one line each), for a
-    /// head with a `listing` or without, if the step is one.
-    fn seq_example(above: &[&str], row: usize, last: u32, listing: bool) -> Option<Example> {
+    /// The example of `seq {last}` typed at the prompt on `row` below `above` (one line each) of a
+    /// screen of `rows` rows, for a head with a `listing` or without, if the step is one.
+    fn seq_example(
+        rows: u16,
+        above: &[&str],
+        row: usize,
+        last: u32,
+        listing: bool,
+    ) -> Option<Example> {
         let mut screen: Vec<String> = above.iter().map(|s| (*s).to_owned()).collect();
         screen.resize(row, String::new());
         let first = frame(
+            rows,
             &[screen.clone(), vec!["$".into()]].concat(),
             (row as u16, 2),
         );
         screen.push(format!("$ seq {last}"));
         screen.extend((1..=last).map(|n| n.to_string()));
         screen.push("$".into());
-        let scrolled = screen.split_off(screen.len().saturating_sub(24));
+        let scrolled = screen.split_off(screen.len().saturating_sub(usize::from(rows)));
         let cursor = (scrolled.len() as u16 - 1, 2);
         let episode = Episode {
             header: Header {
                 format: FORMAT.into(),
                 seed: 1,
                 split: Split::Train,
-                rows: 24,
+                rows,
                 cols: 80,
                 source: "test".into(),
             },
@@ -287,7 +328,7 @@ mod tests {
                 action: format!("seq {last}"),
                 family: Some(Family::Scroll),
                 exit_status: Some(0),
-                frame: frame(&scrolled, cursor),
+                frame: frame(rows, &scrolled, cursor),
             }],
         };
         let dir = tempfile::tempdir().unwrap();
@@ -301,10 +342,11 @@ mod tests {
     }
 
     /// The rows above the answer row that a listing learns of `seq {last}` (see [`seq_example`]).
-    fn listed(above: &[&str], row: usize, last: u32) -> Vec<String> {
-        let example = seq_example(above, row, last, true).unwrap();
+    fn listed_rows(above: &[&str], row: usize, last: u32) -> Vec<String> {
+        let example = seq_example(24, above, row, last, true).unwrap();
         assert!(example.shows);
         assert_eq!(text(&example.row), last.to_string());
+        assert_eq!(example.known, ABOVE);
         example.above.iter().map(|row| text(row)).collect()
     }
 
@@ -313,18 +355,77 @@ mod tests {
         let numbers = |from: u32, to: u32| -> Vec<String> {
             (from..=to).rev().map(|n| n.to_string()).collect()
         };
-        assert_eq!(listed(&[], 0, 4), numbers(1, 3));
+        assert_eq!(listed_rows(&[], 0, 4), numbers(1, 3));
         // Numbers above the command, from an earlier seq, are not this step's.
-        assert_eq!(listed(&["9", "8"], 2, 3), numbers(1, 2));
-        assert_eq!(listed(&["x"], 1, 1), numbers(1, 0));
+        assert_eq!(listed_rows(&["9", "8"], 2, 3), numbers(1, 2));
+        assert_eq!(listed_rows(&["x"], 1, 1), numbers(1, 0));
         // Scrolled: rows 0 to 21 are numbers, the command gone.
-        assert_eq!(listed(&["x"], 20, 30), numbers(8, 29));
-        assert_eq!(listed(&[], 0, 40), numbers(18, 39));
+        assert_eq!(listed_rows(&["x"], 20, 30), numbers(8, 29));
+        assert_eq!(listed_rows(&[], 0, 40), numbers(18, 39));
     }
 
     #[test]
     fn without_a_listing_a_seq_shows_no_answer() {
-        let example = seq_example(&[], 0, 4, false).unwrap();
+        let example = seq_example(24, &[], 0, 4, false).unwrap();
         assert!(!example.shows && example.above.is_empty());
+    }
+
+    #[test]
+    fn above_numbers_that_run_to_the_top_of_a_short_screen_nothing_is_known() {
+        let example = seq_example(10, &[], 9, 12, true).unwrap();
+        let above: Vec<String> = example.above.iter().map(|row| text(row)).collect();
+        assert_eq!(above, ["11", "10", "9", "8", "7", "6", "5", "4"]);
+        assert_eq!(example.known, 8);
+    }
+
+    #[test]
+    fn a_step_whose_cursor_leaves_the_window_is_no_example() {
+        // 30 rows, typed on the first: the window is the top 24, and the cursor ends on the last
+        // row after 30 numbers, on row 12 after 11.
+        assert!(seq_example(30, &[], 0, 30, true).is_none());
+        assert!(seq_example(30, &[], 0, 11, true).is_some());
+    }
+
+    /// Scores sure of `targets` (`[n]` of `classes`), or of the class after each where `shifted`.
+    fn sure_of(targets: &[u32], classes: usize, shifted: bool) -> Vec<f32> {
+        targets
+            .iter()
+            .flat_map(|&t| {
+                let t = (t as usize + usize::from(shifted)) % classes;
+                (0..classes).map(move |c| if c == t { 30.0 } else { -30.0 })
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_listing_sure_of_its_targets_has_no_loss_and_one_row_off_has_much() {
+        let batch = [
+            seq_example(24, &[], 0, 4, true).unwrap(),
+            seq_example(10, &[], 9, 12, true).unwrap(),
+        ];
+        let batch: Vec<&Example> = batch.iter().collect();
+        let loss_of = |shifted: bool| -> f32 {
+            let mut shown = Vec::new();
+            let mut cells = Vec::new();
+            for e in &batch {
+                let listed: Vec<u32> = (0..ABOVE).map(|k| u32::from(k < e.above.len())).collect();
+                shown.extend(sure_of(&listed, 2, false));
+                let rows: Vec<u32> = (0..ABOVE)
+                    .flat_map(|k| e.above.get(k).copied().unwrap_or([0; WRITES]))
+                    .collect();
+                cells.extend(sure_of(&rows, CHARS, shifted));
+            }
+            let device = Device::Cpu;
+            let above = Above {
+                shown: Tensor::from_vec(shown, (2, ABOVE, 2), &device).unwrap(),
+                cells: Tensor::from_vec(cells, (2, ABOVE, WRITES, CHARS), &device).unwrap(),
+            };
+            super::listed(&above, &batch, &device)
+                .unwrap()
+                .to_scalar()
+                .unwrap()
+        };
+        assert!(loss_of(false) < 1e-6, "{}", loss_of(false));
+        assert!(loss_of(true) > 10.0, "{}", loss_of(true));
     }
 }

@@ -128,14 +128,6 @@ fn a_run_with_the_head_trains_it_alone_and_resumes_as_it_would_have_gone_on() {
     let data = dataset(&[episode(1), episode(2), episode(3)]);
     let quiet = &mut |_: &neural_rt::train::Report| {};
     let base = trained(data.path(), &options(small_config(24), 1, None));
-    train(
-        data.path(),
-        base.path(),
-        &options(small_config(24), 1, None),
-        &Device::Cpu,
-        quiet,
-    )
-    .unwrap();
 
     let err = train(
         data.path(),

@@ -144,12 +144,25 @@ fn growth(from: &std::path::Path, saw: &Config, config: &Config, kept_moments: b
         as_it_is.push(leave_out.to_owned());
     }
     if saw.arithmetic != config.arithmetic {
+        let (flags, part, leave_out) = if config.listing {
+            (
+                "--arithmetic --listing",
+                "the arithmetic head with its listing",
+                "leave out --arithmetic and --listing",
+            )
+        } else {
+            (
+                "--arithmetic",
+                "the arithmetic head",
+                "leave out --arithmetic",
+            )
+        };
         how.push(format!(
-            "{} has no arithmetic head and this run's model has one (--arithmetic)",
+            "{} has no arithmetic head and this run's model has one ({flags})",
             from.display()
         ));
-        new.push("the arithmetic head");
-        as_it_is.push("leave out --arithmetic".to_owned());
+        new.push(part);
+        as_it_is.push(leave_out.to_owned());
     } else if saw.listing != config.listing {
         how.push(format!(
             "{}'s arithmetic head has no listing and this run's has one (--listing)",
