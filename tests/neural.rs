@@ -674,6 +674,11 @@ fn recordings_from_elsewhere_become_episodes_and_bad_inputs_are_named() {
             "\"layers\": 2",
             "weights the model has no use for, such as `block2.",
         ),
+        (
+            "\"listing\": true",
+            "\"listing\": false",
+            "weights the model has no use for, such as `arithmetic.above.",
+        ),
     ] {
         assert!(
             options.contains(from),
