@@ -334,6 +334,32 @@ fn a_model_trains_resumes_and_is_evaluated_on_every_measure() {
     let char_accuracy = report["overall"]["char_accuracy"].as_f64().unwrap();
     assert!((0.0..=1.0).contains(&char_accuracy), "{char_accuracy}");
     assert_eq!(report["probe"]["asked"], 100);
+    // By operation and by form, the problems the sample asks of each, none of them answered.
+    let shares = |part: &str| -> Vec<(String, u64, u64)> {
+        report["probe"][part]
+            .as_array()
+            .unwrap_or_else(|| panic!("no {part}: {json}"))
+            .iter()
+            .map(|s| {
+                let count = |field: &str| s[field].as_u64().unwrap();
+                (
+                    s["kind"].as_str().unwrap().to_owned(),
+                    count("asked"),
+                    count("right"),
+                )
+            })
+            .collect()
+    };
+    let sample = neural_rt::data::probe::sample();
+    let of_operation = |op: char| sample.iter().filter(|(p, _)| p.op == op).count() as u64;
+    assert_eq!(
+        shares("by_operation"),
+        ['+', '-', '*'].map(|op| (op.to_string(), of_operation(op), 0))
+    );
+    assert_eq!(
+        shares("by_form"),
+        ["$(( ))", "expr", "calc", "bare"].map(|form| (form.to_owned(), 25, 0))
+    );
     // A model trained for seconds answers none, but the neural computer shows calc's exact screen
     // in place of the model's, with the answer where the true screen has it.
     assert_eq!(
@@ -430,6 +456,8 @@ fn a_model_trains_resumes_and_is_evaluated_on_every_measure() {
             && table.contains("exact-line by kind")
             && table.contains("closed loop")
             && table.contains("arithmetic probe, the neural computer")
+            && table.contains("by operation: + 0/")
+            && table.contains("; by form: $(( )) 0/25, expr 0/25, calc 0/25, bare 0/25")
             && table.contains("100/100 = 100.00%, 100 of them checked by calc"),
         "{table}"
     );

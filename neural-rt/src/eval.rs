@@ -10,6 +10,7 @@ use kernel_bridge::Frame;
 use serde::{Deserialize, Serialize};
 
 use crate::batch::still_running;
+use crate::data::probe::{FORMS, OPERATIONS, sample};
 use crate::data::{Episode, Split};
 use crate::metrics::{LineKinds, Scores, score};
 use crate::runtime::Runtime;
@@ -74,7 +75,7 @@ impl Summary {
 }
 
 /// The probe's result.
-#[derive(Clone, Copy, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Probe {
     /// Problems asked.
     pub asked: usize,
@@ -82,11 +83,44 @@ pub struct Probe {
     pub right: usize,
     /// right / asked.
     pub accuracy: f64,
+    /// The model alone by operation (`+`, `-`, `*`), in that order; empty in reports from before
+    /// it was measured.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub by_operation: Vec<Share>,
+    /// The model alone by the form a problem was typed in
+    /// ([`Form::name`](crate::data::Form::name)), in the order of [`FORMS`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub by_form: Vec<Share>,
     /// The same problems asked of the neural computer, where an exact operation checks the model
     /// ([`Verify`]); `None` when nothing was given to check with (and in reports from before it
     /// was measured).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub computer: Option<ComputerProbe>,
+}
+
+/// The problems of one kind that the model alone answered.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Share {
+    /// The kind: an operation or a form.
+    pub kind: String,
+    /// Problems of it asked.
+    pub asked: usize,
+    /// Answered with the exact value.
+    pub right: usize,
+}
+
+impl Share {
+    fn of(kind: impl Into<String>) -> Self {
+        Share {
+            kind: kind.into(),
+            ..Share::default()
+        }
+    }
+
+    fn count(&mut self, right: bool) {
+        self.asked += 1;
+        self.right += usize::from(right);
+    }
 }
 
 /// The probe asked of the neural computer (DESIGN.md, "Runtime modes"): the screen shown is the
@@ -318,11 +352,26 @@ pub fn evaluate_episodes(
             .iter()
             .map(|p| Episode::read(p))
             .collect::<Result<_, _>>()?;
-        let answers: std::collections::HashMap<String, String> = crate::data::probe::sample()
+        let asked: std::collections::HashMap<String, (String, usize, usize)> = sample()
             .into_iter()
-            .map(|(problem, form)| (problem.line(form), problem.answer().to_string()))
+            .map(|(problem, form)| {
+                let operation = OPERATIONS.iter().position(|&op| op == problem.op);
+                let form_at = FORMS.iter().position(|&f| f == form);
+                (
+                    problem.line(form),
+                    (
+                        problem.answer().to_string(),
+                        operation.unwrap_or_default(),
+                        form_at.unwrap_or_default(),
+                    ),
+                )
+            })
             .collect();
-        let mut result = Probe::default();
+        let mut result = Probe {
+            by_operation: OPERATIONS.iter().map(|op| Share::of(*op)).collect(),
+            by_form: FORMS.iter().map(|form| Share::of(form.name())).collect(),
+            ..Probe::default()
+        };
         let mut computer = ComputerProbe::default();
         predict(
             runtime,
@@ -331,7 +380,7 @@ pub fn evaluate_episodes(
             usize::MAX,
             &mut |e, t, predicted| {
                 let truth = &probe[e].steps[t];
-                let Some(answer) = answers.get(&truth.action) else {
+                let Some((answer, operation, form)) = asked.get(&truth.action) else {
                     return;
                 };
                 // The answer's row is the one above the prompt that follows it.
@@ -340,7 +389,10 @@ pub fn evaluate_episodes(
                     usize::from(screen.lines.get(row).map_or("", |l| l.trim_end()) == answer)
                 };
                 result.asked += 1;
-                result.right += answers(predicted);
+                let right = answers(predicted);
+                result.right += right;
+                result.by_operation[*operation].count(right == 1);
+                result.by_form[*form].count(right == 1);
                 let exact = verify.and_then(|verify| verify(probe[e].before(t), &truth.action));
                 computer.verified += usize::from(exact.is_some());
                 computer.right += answers(exact.as_ref().unwrap_or(predicted));

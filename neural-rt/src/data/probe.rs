@@ -15,6 +15,8 @@ pub const POOL_SEED: u64 = 0x6e63_7368_7072_6f62;
 pub const POOL_SIZE: usize = 1000;
 /// How many of them are asked.
 pub const SAMPLE_SIZE: usize = 100;
+/// The operations a problem may ask.
+pub const OPERATIONS: [char; 3] = ['+', '-', '*'];
 
 /// One problem.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -42,6 +44,18 @@ pub enum Form {
 
 /// Every form.
 pub const FORMS: [Form; 4] = [Form::Dollar, Form::Expr, Form::Calc, Form::Bare];
+
+impl Form {
+    /// The form in a word or two, for tables.
+    pub fn name(self) -> &'static str {
+        match self {
+            Form::Dollar => "$(( ))",
+            Form::Expr => "expr",
+            Form::Calc => "calc",
+            Form::Bare => "bare",
+        }
+    }
+}
 
 impl Problem {
     /// The exact answer.
@@ -74,7 +88,7 @@ pub fn pool() -> Vec<Problem> {
     while pool.len() < POOL_SIZE {
         let problem = Problem {
             a: rng.random_range(0..=99),
-            op: ['+', '-', '*'][rng.random_range(0..3)],
+            op: OPERATIONS[rng.random_range(0..OPERATIONS.len())],
             b: rng.random_range(0..=99),
         };
         if !pool.contains(&problem) {

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::Args;
 use kernel_bridge::Frame;
 use neural_rt::data::Split;
-use neural_rt::eval::{Report, evaluate, evaluate_episodes};
+use neural_rt::eval::{Report, Share, evaluate, evaluate_episodes};
 use neural_rt::metrics::Rate;
 
 use super::ctrl_c::{CtrlC, evaluation_bar, evaluation_failure, watch};
@@ -229,6 +229,21 @@ fn write_tables(io: &mut Io, report: &Report, model: &str, sessions: &str) -> Re
             probe.asked,
             percent(probe.accuracy)
         )?;
+        if !probe.by_operation.is_empty() {
+            let shares = |shares: &[Share]| -> String {
+                shares
+                    .iter()
+                    .map(|s| format!("{} {}/{}", s.kind, s.right, s.asked))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            writeln!(
+                io.out,
+                "  by operation: {}; by form: {}",
+                shares(&probe.by_operation),
+                shares(&probe.by_form)
+            )?;
+        }
         if let Some(computer) = &probe.computer {
             writeln!(
                 io.out,
