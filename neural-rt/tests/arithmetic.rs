@@ -2,7 +2,8 @@
 //! trains the head alone, leaving every other weight of the model it starts from as it was, and
 //! resumes as a plain run does; a prediction takes the answer row from the head only where the
 //! head says the step shows one; and a listing (`--listing`) grows on a trained head, learns with
-//! it, and writes the rows above the answer row only under an answer shown.
+//! it, resumes as the head does, and writes the rows above the answer row only under an answer
+//! shown.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -202,6 +203,34 @@ fn a_listing_grows_on_a_trained_head_and_the_rest_of_the_model_stays() {
     }
     assert_eq!(grown, 11);
     assert_eq!(after.len(), before.len() + grown);
+
+    // Stopped after three updates, then run again: the same weights as the run never stopped.
+    let listing = options(with_listing(), 3, Some(headed.path()));
+    let whole = trained(data.path(), &listing);
+    let stopped = tempfile::tempdir().unwrap();
+    let updates = std::cell::Cell::new(0);
+    let at_stop = train_until(
+        &[data.path().to_owned()],
+        stopped.path(),
+        &listing,
+        &Device::Cpu,
+        &mut |report| updates.set(report.position.updates),
+        &|| updates.get() == 3,
+    )
+    .unwrap();
+    assert_eq!(at_stop.updates, 3);
+    train(
+        data.path(),
+        stopped.path(),
+        &listing,
+        &Device::Cpu,
+        &mut |_| {},
+    )
+    .unwrap();
+    assert_eq!(
+        std::fs::read(stopped.path().join("model.safetensors")).unwrap(),
+        std::fs::read(whole.path().join("model.safetensors")).unwrap()
+    );
 }
 
 /// Scores that make a head sure of "shown" or of "not shown".
