@@ -12,8 +12,9 @@
 //!
 //! With a listing ([`Config::listing`](crate::model::Config::listing)) it also writes the rows
 //! above the answer row: the numbers `seq` lists, each row one more sum of the same problem. The
-//! joined vector is narrowed, each row counted back from the prompt adds its own place to it, and
-//! a perceptron per row says whether that row is one of the step's numbers and how it begins. The
+//! perceptron's vector is narrowed, each row counted back from the prompt adds its own place to
+//! it, and a perceptron per row says whether that row is one of the step's numbers and how it
+//! begins. The
 //! trunk's cell decoder wrote them no better than answers (the `scroll` family: 68.5% of its
 //! characters right, most of the test set's wrong characters).
 
@@ -93,6 +94,8 @@ impl ArithmeticHead {
             mean: 0.0,
             stdev: 0.02,
         };
+        // Drawn before the rest of the head, as the shipped model's listing was: a seed draws the
+        // same listing only in this order.
         let listing = listing
             .then(|| -> Result<Listing> {
                 let vb = vb.pp(LISTING);
@@ -156,7 +159,7 @@ impl ArithmeticHead {
 }
 
 impl Listing {
-    /// The rows above the answer row, from the head's joined vector `h` (`[b, HIDDEN]`).
+    /// The rows above the answer row, from the vector `h` of the head's perceptron (`[b, HIDDEN]`).
     fn forward(&self, h: &Tensor) -> Result<Above> {
         let b = h.dim(0)?;
         let mut x = self

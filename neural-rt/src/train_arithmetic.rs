@@ -2,8 +2,8 @@
 //! with the rest of the model held as the checkpoint it starts from made it. The head reads only
 //! the action, so each step of the train split is one example on its own, in a seeded order: its
 //! action, whether it shows an answer (its family is arithmetic), and the first cells of the row
-//! above the cursor on the screen after it, where an answer goes. A step whose family is not known (a recording of a real
-//! terminal) teaches it nothing, and is left out.
+//! above the cursor on the screen after it, where an answer goes. A step whose family is not known
+//! (a recording of a real terminal) teaches it nothing, and is left out.
 //!
 //! A head with a listing ([`Config::listing`](crate::model::Config::listing)) also learns the
 //! `seq` steps (the `scroll` family): their last number is their answer row, and the rows above it
@@ -14,10 +14,9 @@
 use std::path::PathBuf;
 
 use candle_core::{Device, Tensor};
-
-use crate::arithmetic_head::{ABOVE, Above, Answer, READS, WRITES};
 use kernel_bridge::Frame;
 
+use crate::arithmetic_head::{ABOVE, Above, Answer, READS, WRITES};
 use crate::data::{Episode, Family};
 use crate::encode::{self, CHARS, COLS, PAD, ROWS, Window};
 use crate::model::Model;
